@@ -1,0 +1,183 @@
+package dev.hwplan.hardware;
+
+import dev.hwplan.io.InvalidInputException;
+import dev.hwplan.io.StrictMapper;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * The GPU catalog: the bundled profiles ({@code profiles/*.yaml} resources, listed in {@code
+ * profiles/catalog.txt}) plus any user folder given by {@code --profiles DIR} or the {@code
+ * HWPLAN_PROFILES} environment variable. User files are validated exactly like bundled ones, and a
+ * user profile with a bundled id replaces it.
+ */
+public final class ProfileCatalog {
+  /** Environment variable naming a folder of extra profile YAML files. */
+  public static final String ENV = "HWPLAN_PROFILES";
+
+  private static final String RESOURCE_DIR = "/profiles/";
+  private static volatile ProfileCatalog bundled;
+
+  private final Map<String, GpuProfile> byId;
+
+  private ProfileCatalog(Map<String, GpuProfile> byId) {
+    this.byId = Collections.unmodifiableMap(byId);
+  }
+
+  /** The bundled catalog alone. */
+  public static ProfileCatalog bundled() {
+    ProfileCatalog c = bundled;
+    if (c == null) {
+      synchronized (ProfileCatalog.class) {
+        c = bundled;
+        if (c == null) {
+          c = new ProfileCatalog(loadBundled());
+          bundled = c;
+        }
+      }
+    }
+    return c;
+  }
+
+  /**
+   * The bundled catalog plus the profiles in {@code userDir}, or in {@code $HWPLAN_PROFILES} when
+   * {@code userDir} is null.
+   */
+  public static ProfileCatalog withUserProfiles(Path userDir) {
+    Path dir = userDir;
+    if (dir == null) {
+      String env = System.getenv(ENV);
+      if (env == null || env.isBlank()) {
+        return bundled();
+      }
+      dir = Path.of(env);
+    }
+    Map<String, GpuProfile> all = new LinkedHashMap<>(bundled().byId);
+    all.putAll(loadDir(dir));
+    return new ProfileCatalog(all);
+  }
+
+  /** Reads and validates one profile file. */
+  public static GpuProfile load(Path file) {
+    GpuProfile p = StrictMapper.readYaml(file, GpuProfile.class);
+    checkFileName(file.getFileName().toString(), file.toString(), p);
+    return p;
+  }
+
+  /** Reads and validates every {@code *.yaml} / {@code *.yml} file in {@code dir}. */
+  public static Map<String, GpuProfile> loadDir(Path dir) {
+    if (!Files.isDirectory(dir)) {
+      throw new InvalidInputException(dir.toString(), "", "profile folder does not exist");
+    }
+    List<Path> files;
+    try (Stream<Path> s = Files.list(dir)) {
+      files =
+          s.filter(
+                  f -> {
+                    String n = f.getFileName().toString().toLowerCase(Locale.ROOT);
+                    return n.endsWith(".yaml") || n.endsWith(".yml");
+                  })
+              .sorted()
+              .toList();
+    } catch (IOException e) {
+      throw new InvalidInputException(dir.toString(), "", "cannot list folder: " + e.getMessage());
+    }
+    Map<String, GpuProfile> out = new LinkedHashMap<>();
+    for (Path f : files) {
+      GpuProfile p = load(f);
+      if (out.containsKey(p.id())) {
+        throw new InvalidInputException(
+            f.toString(), "id", "duplicate profile id '" + p.id() + "' in " + dir);
+      }
+      out.put(p.id(), p);
+    }
+    return out;
+  }
+
+  private static Map<String, GpuProfile> loadBundled() {
+    Map<String, GpuProfile> out = new LinkedHashMap<>();
+    for (String file : bundledFileNames()) {
+      String name = RESOURCE_DIR + file;
+      InputStream in = ProfileCatalog.class.getResourceAsStream(name);
+      if (in == null) {
+        throw new IllegalStateException("bundled profile missing from the jar: " + name);
+      }
+      GpuProfile p = StrictMapper.readYaml(in, "profiles/" + file, GpuProfile.class);
+      checkFileName(file, "profiles/" + file, p);
+      out.put(p.id(), p);
+    }
+    return out;
+  }
+
+  /** The file names listed in the bundled {@code profiles/catalog.txt}. */
+  public static List<String> bundledFileNames() {
+    InputStream in = ProfileCatalog.class.getResourceAsStream(RESOURCE_DIR + "catalog.txt");
+    if (in == null) {
+      throw new IllegalStateException("profiles/catalog.txt missing from the jar");
+    }
+    List<String> names = new ArrayList<>();
+    try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+      for (String line; (line = r.readLine()) != null; ) {
+        line = line.strip();
+        if (!line.isEmpty() && !line.startsWith("#")) {
+          names.add(line);
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return names;
+  }
+
+  private static void checkFileName(String fileName, String source, GpuProfile p) {
+    String stem = fileName.replaceFirst("\\.(yaml|yml)$", "");
+    if (!stem.equals(p.id())) {
+      throw new InvalidInputException(
+          source, "id", "id '" + p.id() + "' must match the file name '" + stem + "'");
+    }
+  }
+
+  /** The profile with this id, given by {@code --gpu}; an unknown id lists the known ones. */
+  public GpuProfile get(String id) {
+    return get(id, "--gpu");
+  }
+
+  /** The profile with this id, naming {@code option} (the flag or argument) when it is unknown. */
+  public GpuProfile get(String id, String option) {
+    GpuProfile p = byId.get(id == null ? "" : id.toLowerCase(Locale.ROOT));
+    if (p == null) {
+      throw InvalidInputException.option(
+          option, "unknown GPU '" + id + "' (known: " + String.join(", ", byId.keySet()) + ")");
+    }
+    return p;
+  }
+
+  /** Whether a profile with this id exists. */
+  public boolean contains(String id) {
+    return id != null && byId.containsKey(id.toLowerCase(Locale.ROOT));
+  }
+
+  /** All profiles, in catalog order. */
+  public Collection<GpuProfile> all() {
+    return byId.values();
+  }
+
+  /** All ids, in catalog order. */
+  public List<String> ids() {
+    return List.copyOf(byId.keySet());
+  }
+}

@@ -1,0 +1,211 @@
+package dev.hwplan.io;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.stream.Collectors;
+
+/**
+ * Reads YAML and JSON into typed values, strictly: unknown fields, wrong types and syntax errors
+ * become one {@link InvalidInputException} that names the file, the field path and the line.
+ */
+public final class StrictMapper {
+  private static final ObjectMapper YAML =
+      configure(YAMLMapper.builder(new YAMLFactory()).build());
+  private static final ObjectMapper JSON = configure(JsonMapper.builder().build());
+
+  private StrictMapper() {}
+
+  private static ObjectMapper configure(ObjectMapper m) {
+    return m.enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+        .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+        .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+        .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+        .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT);
+  }
+
+  /** The shared YAML mapper, for writing. */
+  public static ObjectMapper yaml() {
+    return YAML;
+  }
+
+  /** The shared JSON mapper, for writing. */
+  public static ObjectMapper json() {
+    return JSON;
+  }
+
+  /** Reads a YAML (or JSON, which is YAML) file into {@code type}. */
+  public static <T> T readYaml(Path file, Class<T> type) {
+    return read(YAML, file, type);
+  }
+
+  /** Reads a JSON file into {@code type}. */
+  public static <T> T readJson(Path file, Class<T> type) {
+    return read(JSON, file, type);
+  }
+
+  /** Reads a JSON file as a tree. */
+  public static JsonNode readJsonTree(Path file) {
+    return read(JSON, file, JsonNode.class);
+  }
+
+  /** Reads YAML from a stream (a bundled resource) named {@code sourceName} in messages. */
+  public static <T> T readYaml(InputStream in, String sourceName, Class<T> type) {
+    try (in) {
+      T value = YAML.readValue(in, type);
+      if (value == null) {
+        throw new InvalidInputException(sourceName, "", "the file is empty");
+      }
+      return value;
+    } catch (JsonProcessingException e) {
+      throw translate(sourceName, e);
+    } catch (IOException e) {
+      throw new InvalidInputException(sourceName, "", "cannot be read: " + e.getMessage());
+    }
+  }
+
+  /** Reads JSON from a stream (a bundled resource) named {@code sourceName} in messages. */
+  public static <T> T readJson(InputStream in, String sourceName, Class<T> type) {
+    try (in) {
+      T value = JSON.readValue(in, type);
+      if (value == null) {
+        throw new InvalidInputException(sourceName, "", "the file is empty");
+      }
+      return value;
+    } catch (JsonProcessingException e) {
+      throw translate(sourceName, e);
+    } catch (IOException e) {
+      throw new InvalidInputException(sourceName, "", "cannot be read: " + e.getMessage());
+    }
+  }
+
+  private static <T> T read(ObjectMapper mapper, Path file, Class<T> type) {
+    String name = file.toString();
+    if (!Files.exists(file)) {
+      throw new InvalidInputException(name, "", "no such file");
+    }
+    if (Files.isDirectory(file)) {
+      throw new InvalidInputException(name, "", "is a directory, not a file");
+    }
+    try (InputStream in = Files.newInputStream(file)) {
+      return readStream(mapper, in, name, type);
+    } catch (NoSuchFileException e) {
+      throw new InvalidInputException(name, "", "no such file");
+    } catch (IOException e) {
+      throw new InvalidInputException(name, "", "cannot be read: " + e.getMessage());
+    }
+  }
+
+  private static <T> T readStream(ObjectMapper mapper, InputStream in, String name, Class<T> type)
+      throws IOException {
+    try {
+      T value = mapper.readValue(in, type);
+      if (value == null) {
+        throw new InvalidInputException(name, "", "the file is empty");
+      }
+      return value;
+    } catch (JsonProcessingException e) {
+      throw translate(name, e);
+    }
+  }
+
+  /** Turns a Jackson error into one line naming the file, the field path and the line. */
+  public static InvalidInputException translate(String source, JsonProcessingException e) {
+    // A validating constructor inside a record threw: keep its words and field.
+    Throwable cause = e.getCause();
+    while (cause != null) {
+      if (cause instanceof InvalidInputException iie) {
+        String field = prefix(path(e), iie.field());
+        return new InvalidInputException(source, field, iie.reason() + where(e));
+      }
+      cause = cause.getCause();
+    }
+    String path = path(e);
+    String reason;
+    if (e instanceof UnrecognizedPropertyException u) {
+      String known =
+          u.getKnownPropertyIds() == null
+              ? ""
+              : u.getKnownPropertyIds().stream()
+                  .map(String::valueOf)
+                  .sorted()
+                  .collect(Collectors.joining(", "));
+      reason = "unknown field '" + u.getPropertyName() + "'";
+      if (!known.isEmpty()) {
+        reason += " (known fields: " + known + ")";
+      }
+    } else if (e instanceof InvalidFormatException f) {
+      reason =
+          "cannot read '"
+              + f.getValue()
+              + "' as "
+              + f.getTargetType().getSimpleName().toLowerCase(java.util.Locale.ROOT);
+    } else if (e instanceof MismatchedInputException m) {
+      String target =
+          m.getTargetType() == null
+              ? "the expected type"
+              : m.getTargetType().getSimpleName().toLowerCase(java.util.Locale.ROOT);
+      reason = "wrong type of value, expected " + target;
+    } else if (e instanceof JsonMappingException) {
+      reason = e.getOriginalMessage();
+    } else {
+      reason = "malformed " + kind(source) + ": " + e.getOriginalMessage();
+    }
+    return new InvalidInputException(source, path, reason + where(e));
+  }
+
+  private static String kind(String source) {
+    return source.endsWith(".json") || source.endsWith(".jsonl") ? "JSON" : "YAML";
+  }
+
+  private static String prefix(String outer, String inner) {
+    if (outer.isEmpty()) {
+      return inner;
+    }
+    if (inner.isEmpty() || outer.endsWith(inner)) {
+      return outer;
+    }
+    return outer + "." + inner;
+  }
+
+  private static String where(JsonProcessingException e) {
+    JsonLocation loc = e.getLocation();
+    if (loc == null || loc.getLineNr() <= 0) {
+      return "";
+    }
+    return " (line " + loc.getLineNr() + ")";
+  }
+
+  private static String path(JsonProcessingException e) {
+    if (!(e instanceof JsonMappingException m)) {
+      return "";
+    }
+    StringBuilder sb = new StringBuilder();
+    for (JsonMappingException.Reference ref : m.getPath()) {
+      if (ref.getFieldName() != null) {
+        if (sb.length() > 0) {
+          sb.append('.');
+        }
+        sb.append(ref.getFieldName());
+      } else if (ref.getIndex() >= 0) {
+        sb.append('[').append(ref.getIndex()).append(']');
+      }
+    }
+    return sb.toString();
+  }
+}

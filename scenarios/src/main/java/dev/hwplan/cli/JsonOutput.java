@@ -1,0 +1,38 @@
+package dev.hwplan.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectWriter;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.hwplan.io.StrictMapper;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import picocli.CommandLine.Option;
+
+/** The {@code --json} flag every command takes, and the writer behind it. */
+public final class JsonOutput {
+  private static final ObjectWriter WRITER =
+      StrictMapper.json()
+          .copy()
+          .enable(SerializationFeature.INDENT_OUTPUT)
+          .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
+          .writer();
+
+  @Option(
+      names = "--json",
+      description = "Print one JSON object on stdout and nothing else (SI units).")
+  boolean json;
+
+  public boolean enabled() {
+    return json;
+  }
+
+  /** Prints {@code value} as JSON on {@code out}. */
+  public static void print(PrintWriter out, Object value) {
+    try {
+      out.println(WRITER.writeValueAsString(value));
+      out.flush();
+    } catch (JsonProcessingException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
