@@ -14,8 +14,8 @@ import java.util.Optional;
  * and the clock where Linux exposes it. Peak rates come from calibration, not from these fields.
  *
  * @param simdBits vector register width the JVM will use
- * @param fmaUnitsPerCore FMA pipes per core: 2 on AVX-512 server cores (Skylake-SP and later,
- *     Zen 4 double-pumped), an assumption recorded in {@code notes}
+ * @param fmaUnitsPerCore FMA pipes per core: 2 on AVX-512 server cores (Skylake-SP and later, Zen 4
+ *     double-pumped), an assumption recorded in {@code notes}
  * @param clockMHz the maximum (or current) clock Linux reports, or null
  */
 public record CpuProfile(
@@ -74,7 +74,12 @@ public record CpuProfile(
     }
     List<String> simdFlags =
         flags.stream()
-            .filter(f -> f.startsWith("avx") || f.equals("fma") || f.startsWith("sse4") || f.equals("amx_bf16"))
+            .filter(
+                f ->
+                    f.startsWith("avx")
+                        || f.equals("fma")
+                        || f.startsWith("sse4")
+                        || f.equals("amx_bf16"))
             .toList();
     return new CpuProfile(
         model.trim(),

@@ -21,7 +21,8 @@ public record Link(String name, Double bytesPerSecondPerDirection, Double latenc
 
   /** The NVLink (or other scale-up) link of a GPU, per direction, with an assumed latency. */
   public static Link scaleUp(GpuProfile gpu, double latencySeconds) {
-    double bw = gpu.interconnect() == null ? 0 : gpu.interconnect().scaleUpBytesPerSecondPerDirection();
+    double bw =
+        gpu.interconnect() == null ? 0 : gpu.interconnect().scaleUpBytesPerSecondPerDirection();
     if (bw <= 0) {
       bw = gpu.interconnect() == null ? 0 : gpu.interconnect().pcieBytesPerSecondPerDirection();
     }

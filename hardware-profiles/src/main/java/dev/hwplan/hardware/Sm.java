@@ -4,8 +4,7 @@ import static dev.hwplan.io.Checks.positive;
 import static dev.hwplan.io.Checks.positiveOrNull;
 
 /**
- * One streaming multiprocessor (AMD: compute unit). Sizes are in KiB as the whitepapers state
- * them.
+ * One streaming multiprocessor (AMD: compute unit). Sizes are in KiB as the whitepapers state them.
  */
 public record Sm(
     Integer subPartitions,

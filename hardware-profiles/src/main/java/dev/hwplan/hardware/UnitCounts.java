@@ -6,8 +6,8 @@ import static dev.hwplan.io.Checks.positiveOrNull;
 import dev.hwplan.io.InvalidInputException;
 
 /**
- * Counts of the GPU's processing hierarchy: GPCs contain TPCs, TPCs contain SMs (AMD: XCDs and
- * CUs, recorded in the same fields). {@code smsPerGpc} is given only where it is uniform.
+ * Counts of the GPU's processing hierarchy: GPCs contain TPCs, TPCs contain SMs (AMD: XCDs and CUs,
+ * recorded in the same fields). {@code smsPerGpc} is given only where it is uniform.
  */
 public record UnitCounts(Integer gpcs, Integer tpcs, Integer sms, Integer smsPerGpc) {
   public UnitCounts {

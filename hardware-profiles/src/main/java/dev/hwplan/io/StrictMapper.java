@@ -25,8 +25,7 @@ import java.util.stream.Collectors;
  * become one {@link InvalidInputException} that names the file, the field path and the line.
  */
 public final class StrictMapper {
-  private static final ObjectMapper YAML =
-      configure(YAMLMapper.builder(new YAMLFactory()).build());
+  private static final ObjectMapper YAML = configure(YAMLMapper.builder(new YAMLFactory()).build());
   private static final ObjectMapper JSON = configure(JsonMapper.builder().build());
 
   private StrictMapper() {}

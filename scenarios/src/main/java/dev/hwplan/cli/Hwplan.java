@@ -13,7 +13,8 @@ import picocli.CommandLine.Command;
     name = "hwplan",
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
-    description = "Hardware-aware LLM planning: memory, loss, latency and cost before you buy GPUs.",
+    description =
+        "Hardware-aware LLM planning: memory, loss, latency and cost before you buy GPUs.",
     subcommands = {ProfilesCommand.class, CommandLine.HelpCommand.class})
 public final class Hwplan implements Runnable {
   /** Exit code for success. */
@@ -42,8 +43,7 @@ public final class Hwplan implements Runnable {
 
   /** Runs the CLI with the process's standard streams and returns the exit code. */
   public static int execute(String... args) {
-    return commandLine(
-            new PrintWriter(System.out, true), new PrintWriter(System.err, true))
+    return commandLine(new PrintWriter(System.out, true), new PrintWriter(System.err, true))
         .execute(args);
   }
 
@@ -57,7 +57,9 @@ public final class Hwplan implements Runnable {
         (ex, commandLine, parseResult) -> {
           PrintWriter e = commandLine.getErr();
           Throwable t = ex;
-          while (!(t instanceof InvalidInputException) && t.getCause() != null && t.getCause() != t) {
+          while (!(t instanceof InvalidInputException)
+              && t.getCause() != null
+              && t.getCause() != t) {
             t = t.getCause();
           }
           if (t instanceof InvalidInputException bad) {
@@ -78,10 +80,7 @@ public final class Hwplan implements Runnable {
         (ex, args) -> {
           PrintWriter e = ex.getCommandLine().getErr();
           e.println("hwplan: error: " + ex.getMessage());
-          e.println(
-              "Try 'hwplan "
-                  + commandPath(ex.getCommandLine())
-                  + "--help' for usage.");
+          e.println("Try 'hwplan " + commandPath(ex.getCommandLine()) + "--help' for usage.");
           e.flush();
           return BAD_INPUT;
         });
