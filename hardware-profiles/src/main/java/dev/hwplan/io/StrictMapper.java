@@ -155,17 +155,32 @@ public final class StrictMapper {
               + "' as "
               + f.getTargetType().getSimpleName().toLowerCase(java.util.Locale.ROOT);
     } else if (e instanceof MismatchedInputException m) {
-      String target =
-          m.getTargetType() == null
-              ? "the expected type"
-              : m.getTargetType().getSimpleName().toLowerCase(java.util.Locale.ROOT);
-      reason = "wrong type of value, expected " + target;
+      reason = "wrong type of value, expected " + describe(m.getTargetType());
     } else if (e instanceof JsonMappingException) {
       reason = e.getOriginalMessage();
     } else {
       reason = "malformed " + kind(source) + ": " + e.getOriginalMessage();
     }
     return new InvalidInputException(source, path, reason + where(e));
+  }
+
+  private static String describe(Class<?> t) {
+    if (t == null) {
+      return "another type";
+    }
+    if (Number.class.isAssignableFrom(t) || (t.isPrimitive() && t != boolean.class)) {
+      return "a number";
+    }
+    if (t == String.class || t.isEnum()) {
+      return "a single value";
+    }
+    if (t == Boolean.class || t == boolean.class) {
+      return "true or false";
+    }
+    if (java.util.Collection.class.isAssignableFrom(t) || t.isArray()) {
+      return "a list";
+    }
+    return "a mapping of fields";
   }
 
   private static String kind(String source) {
