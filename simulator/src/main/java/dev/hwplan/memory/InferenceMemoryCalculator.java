@@ -1,0 +1,181 @@
+package dev.hwplan.memory;
+
+import dev.hwplan.hardware.GpuProfile;
+import dev.hwplan.io.InvalidInputException;
+import dev.hwplan.model.LayerSpec;
+import dev.hwplan.model.ModelSpec;
+import dev.hwplan.model.MoeSpec;
+import dev.hwplan.model.ParameterCount;
+import dev.hwplan.model.ParameterCounter;
+import dev.hwplan.parallel.Parallelism;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Per-GPU inference memory with TP and PP. Weights: linear layers split by TP (Megatron column and
+ * row splits), embeddings and the output head split by vocabulary (vLLM's VocabParallelEmbedding),
+ * norms replicated, layers divided across PP stages (the largest stage, holding the embedding, is
+ * reported). The activation peak is an estimate for a profiling pass of {@code maxBatchedTokens}:
+ * the residual and normed hidden states plus the larger of the attention (QKV and output) and MLP
+ * (gate, up and activation) intermediates of one layer, in 16 bits, plus fp32 logits for up to 256
+ * sequences.
+ */
+public final class InferenceMemoryCalculator {
+  /** Default reserve for the CUDA context, cuBLAS/attention workspaces and CUDA graphs: 1.5 GiB. */
+  public static final long DEFAULT_RESERVE_BYTES = 3L << 29;
+
+  /** vLLM's default {@code max_num_batched_tokens} for the profiling pass. */
+  public static final int DEFAULT_MAX_BATCHED_TOKENS = 8192;
+
+  /**
+   * The inputs.
+   *
+   * @param reserveBytes CUDA context and workspaces; an assumption that users can override
+   */
+  public record Request(
+      ModelSpec model,
+      GpuProfile gpu,
+      Parallelism parallelism,
+      WeightDtype weights,
+      KvCacheCalculator.Options kv,
+      long context,
+      double gpuMemUtil,
+      long reserveBytes,
+      int maxBatchedTokens) {
+    public Request {
+      if (!(gpuMemUtil > 0 && gpuMemUtil <= 1)) {
+        throw InvalidInputException.option(
+            "--gpu-mem-util", "must be in (0, 1], got " + gpuMemUtil);
+      }
+      if (context <= 0) {
+        throw InvalidInputException.option(
+            "--context", "must be a positive token count, got " + context);
+      }
+      if (reserveBytes < 0) {
+        throw InvalidInputException.option("--reserve-gib", "must not be negative");
+      }
+      if (maxBatchedTokens <= 0) {
+        throw InvalidInputException.option("--max-batched-tokens", "must be positive");
+      }
+    }
+  }
+
+  private InferenceMemoryCalculator() {}
+
+  /** Weight bytes on the largest stage's GPU. */
+  public static long weightBytesPerGpu(ModelSpec m, Parallelism par, WeightDtype w) {
+    ParameterCount p = ParameterCounter.count(m);
+    int tp = par.tp();
+    double layerFraction = par.layersPerStage(m) / (double) m.numHiddenLayers();
+    long d = m.hiddenSize();
+    double linear = (p.attention() + p.mlp() + p.routedExperts()) * layerFraction / tp;
+    double quantised = w.bytes(Math.round(linear), d);
+    double sixteenBit = 2.0 * (p.router() * layerFraction + p.norms() * layerFraction);
+    // The first stage holds the embedding; with tied embeddings it is also the head.
+    double vocab = 2.0 * (p.embedding() + p.outputHead()) / tp;
+    if (par.pp() > 1) {
+      vocab = 2.0 * Math.max(p.embedding(), p.outputHead()) / tp;
+    }
+    return Math.round(quantised + sixteenBit + vocab);
+  }
+
+  /** Activation peak estimate for a forward pass of {@code tokens} tokens, on one TP rank. */
+  public static long activationBytes(ModelSpec m, Parallelism par, int tokens) {
+    int tp = par.tp();
+    long d = m.hiddenSize();
+    long attnOut = (long) m.attentionWidth();
+    long qkv =
+        m.mla() != null
+            ? m.mla().latentElementsPerToken() + attnOut
+            : (long) (m.numAttentionHeads() + 2 * m.numKeyValueHeads()) * m.headDim();
+    long attention = (qkv + attnOut) / tp;
+    long ff = m.intermediateSize();
+    MoeSpec moe = m.moe();
+    boolean anyMoe = m.layers().stream().anyMatch(LayerSpec::moe);
+    if (moe != null && anyMoe) {
+      ff =
+          Math.max(
+              ff,
+              (long) (moe.numExpertsPerTok() + moe.nSharedExperts()) * moe.moeIntermediateSize());
+    }
+    long mlp = (m.architecture().gatedMlp() ? 3 : 2) * ff / tp;
+    long perToken = 2 * d + Math.max(attention, mlp);
+    long hidden = 2L * tokens * perToken;
+    long logits = 4L * Math.min(tokens, 256) * m.vocabSize() / tp;
+    return hidden + logits;
+  }
+
+  public static InferenceMemory compute(Request r) {
+    ModelSpec m = r.model();
+    Parallelism par = r.parallelism();
+    par.validateFor(m);
+    long capacity = r.gpu().memoryBytes();
+    long usable = (long) Math.floor(capacity * r.gpuMemUtil());
+    long weights = weightBytesPerGpu(m, par, r.weights());
+    long act = activationBytes(m, par, r.maxBatchedTokens());
+    long budget = usable - weights - act - r.reserveBytes();
+    KvCacheReport one = KvCacheCalculator.compute(m, r.context(), 1, r.kv().withParallelism(par));
+    // A block holds blockSize tokens of every layer on this GPU's stage.
+    long perTokenRank = 0;
+    int perStage = par.layersPerStage(m);
+    for (LayerSpec l : m.layers()) {
+      if (l.index() < perStage) {
+        perTokenRank +=
+            KvCacheCalculator.bytesPerTokenPerLayer(
+                m, r.kv().dtype(), r.kv().mlaLayout(), par.tp());
+      }
+    }
+    long perBlock = perTokenRank * r.kv().blockSize();
+    long blocks = budget > 0 ? budget / perBlock : 0;
+    long perSeq = one.perGpuBytes();
+    long seqs = budget > 0 ? budget / perSeq : 0;
+    List<String> notes = new ArrayList<>(one.notes());
+    boolean fits = budget > 0 && seqs >= 1;
+    if (!fits) {
+      notes.add(
+          String.format(
+              Locale.ROOT,
+              "does not fit: %.2f GiB usable, but weights %.2f + activations %.2f + reserve %.2f GiB"
+                  + " leave %.2f GiB for KV, and one %d-token sequence needs %.2f GiB",
+              gib(usable),
+              gib(weights),
+              gib(act),
+              gib(r.reserveBytes()),
+              gib(budget),
+              r.context(),
+              gib(perSeq)));
+    }
+    notes.add(
+        String.format(
+            Locale.ROOT,
+            "reserve %.2f GiB for CUDA context, workspaces and CUDA graphs is an assumption (--reserve-gib)",
+            gib(r.reserveBytes())));
+    return new InferenceMemory(
+        m.id(),
+        r.gpu().id(),
+        par.tp(),
+        par.pp(),
+        r.weights().key(),
+        r.kv().dtype().key(),
+        r.context(),
+        r.gpuMemUtil(),
+        capacity,
+        usable,
+        weights,
+        act,
+        r.reserveBytes(),
+        budget,
+        r.kv().blockSize(),
+        perBlock,
+        blocks,
+        perSeq,
+        seqs,
+        fits,
+        notes);
+  }
+
+  private static double gib(long b) {
+    return b / (double) (1L << 30);
+  }
+}

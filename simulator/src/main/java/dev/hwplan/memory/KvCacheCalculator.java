@@ -1,0 +1,186 @@
+package dev.hwplan.memory;
+
+import dev.hwplan.io.InvalidInputException;
+import dev.hwplan.model.LayerSpec;
+import dev.hwplan.model.MlaSpec;
+import dev.hwplan.model.ModelSpec;
+import dev.hwplan.parallel.Parallelism;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * KV-cache bytes per token, per sequence and per GPU. The formulas are the DeepSeek-V2 paper's
+ * Table 1: {@code 2 n_kv d_h} elements a token and layer for MHA, GQA and MQA, and {@code d_c +
+ * d_h^R} for MLA's latent, which is stored once (not doubled). Sliding-window layers keep at most
+ * the window (Mistral 7B paper, section 2: a 32k sequence with a 4096 window holds 1/8 of the
+ * cache). Paged allocation follows vLLM: whole blocks of {@code blockSize} tokens (default 16).
+ */
+public final class KvCacheCalculator {
+  /** vLLM's default block size in tokens. */
+  public static final int DEFAULT_BLOCK_SIZE = 16;
+
+  /**
+   * How to store and split the cache.
+   *
+   * @param blockSize paged-allocation block in tokens
+   */
+  public record Options(
+      KvDtype dtype, MlaLayout mlaLayout, int blockSize, Parallelism parallelism) {
+    public Options {
+      if (blockSize <= 0) {
+        throw InvalidInputException.option(
+            "--block-size", "must be a positive number of tokens, got " + blockSize);
+      }
+    }
+
+    public static Options defaults() {
+      return new Options(KvDtype.BF16, MlaLayout.LATENT, DEFAULT_BLOCK_SIZE, Parallelism.single());
+    }
+
+    public Options withDtype(KvDtype d) {
+      return new Options(d, mlaLayout, blockSize, parallelism);
+    }
+
+    public Options withLayout(MlaLayout l) {
+      return new Options(dtype, l, blockSize, parallelism);
+    }
+
+    public Options withParallelism(Parallelism p) {
+      return new Options(dtype, mlaLayout, blockSize, p);
+    }
+  }
+
+  private KvCacheCalculator() {}
+
+  /** Bytes one token adds to one layer's cache, for the whole model (no TP split). */
+  public static long bytesPerTokenPerLayer(ModelSpec m, KvDtype dtype, MlaLayout layout) {
+    return bytesPerTokenPerLayer(m, dtype, layout, 1);
+  }
+
+  /** Bytes one token adds to one layer's cache on one TP rank. */
+  static long bytesPerTokenPerLayer(ModelSpec m, KvDtype dtype, MlaLayout layout, int tp) {
+    MlaSpec mla = m.mla();
+    if (mla != null) {
+      if (layout == MlaLayout.LATENT) {
+        // The latent is shared by all heads, so every TP rank holds all of it.
+        return dtype.bytes(1, mla.latentElementsPerToken());
+      }
+      long heads = m.numAttentionHeads() / tp;
+      return dtype.bytes(heads, mla.qkHeadDim()) + dtype.bytes(heads, mla.vHeadDim());
+    }
+    long kvHeads = Math.max(1, m.numKeyValueHeads() / tp);
+    return 2 * dtype.bytes(kvHeads, m.headDim());
+  }
+
+  /** Bytes per token across all layers, bf16, latent MLA: the figure papers quote. */
+  public static long bytesPerToken(ModelSpec m) {
+    return bytesPerToken(m, KvDtype.BF16, MlaLayout.LATENT);
+  }
+
+  /** Bytes per token across all layers. */
+  public static long bytesPerToken(ModelSpec m, KvDtype dtype, MlaLayout layout) {
+    return m.numHiddenLayers() * bytesPerTokenPerLayer(m, dtype, layout);
+  }
+
+  /** The full answer for {@code batch} sequences of {@code context} tokens. */
+  public static KvCacheReport compute(ModelSpec m, long context, long batch, Options o) {
+    if (context <= 0) {
+      throw InvalidInputException.option(
+          "--context", "must be a positive token count, got " + context);
+    }
+    if (batch <= 0) {
+      throw InvalidInputException.option(
+          "--batch", "must be a positive sequence count, got " + batch);
+    }
+    Parallelism par = o.parallelism();
+    par.validateFor(m);
+    long perLayer = bytesPerTokenPerLayer(m, o.dtype(), o.mlaLayout());
+    long perLayerRank = bytesPerTokenPerLayer(m, o.dtype(), o.mlaLayout(), par.tp());
+    List<LayerKv> layers = new ArrayList<>();
+    long perSeq = 0;
+    long pagedPerSeq = 0;
+    long maxBlocks = 0;
+    long[] stageBytes = new long[par.pp()];
+    int perStage = par.layersPerStage(m);
+    for (LayerSpec l : m.layers()) {
+      long cached = l.cachedTokens(context);
+      long blocks = (cached + o.blockSize() - 1) / o.blockSize();
+      maxBlocks = Math.max(maxBlocks, blocks);
+      perSeq += cached * perLayer;
+      pagedPerSeq += blocks * o.blockSize() * perLayer;
+      stageBytes[l.index() / perStage] += blocks * o.blockSize() * perLayerRank * batch;
+      layers.add(
+          new LayerKv(l.index(), l.slidingWindow(), perLayer, cached, cached * perLayer * batch));
+    }
+    long perGpu = 0;
+    for (long s : stageBytes) {
+      perGpu = Math.max(perGpu, s);
+    }
+    List<String> notes = new ArrayList<>();
+    if (m.mla() != null) {
+      notes.add(
+          o.mlaLayout() == MlaLayout.LATENT
+              ? "MLA latent: kv_lora_rank + qk_rope_head_dim = "
+                  + m.mla().latentElementsPerToken()
+                  + " elements a token and layer, stored once and held whole by every TP rank"
+              : "MLA expanded: per-head K of "
+                  + m.mla().qkHeadDim()
+                  + " and V of "
+                  + m.mla().vHeadDim()
+                  + " elements for "
+                  + m.numAttentionHeads()
+                  + " heads, as engines without latent kernels store it");
+    }
+    if (par.replicatesKvHeads(m)) {
+      notes.add(
+          "TP "
+              + par.tp()
+              + " exceeds the "
+              + m.numKeyValueHeads()
+              + " KV heads: each rank stores one replicated KV head (as vLLM does)");
+    }
+    if (m.hasSlidingWindow()) {
+      long windowed = m.layers().stream().filter(l -> l.slidingWindow() != null).count();
+      notes.add(
+          windowed
+              + " of "
+              + m.numHiddenLayers()
+              + " layers use a sliding window and cache at most its length");
+    }
+    if (o.dtype().scaleBytes() > 0) {
+      notes.add(
+          o.dtype().description()
+              + ": scale overhead "
+              + String.format(
+                  java.util.Locale.ROOT,
+                  "%.4f",
+                  o.dtype().scaleOverheadBytesPerElement(cacheVectorDim(m, o.mlaLayout())))
+              + " bytes per element");
+    }
+    return new KvCacheReport(
+        m.id(),
+        m.attentionKind().key(),
+        m.mla() == null ? "kv-heads" : o.mlaLayout().name().toLowerCase(java.util.Locale.ROOT),
+        o.dtype().key(),
+        context,
+        batch,
+        o.blockSize(),
+        perLayer * m.numHiddenLayers(),
+        perSeq,
+        perSeq * batch,
+        pagedPerSeq * batch,
+        (pagedPerSeq - perSeq) * batch,
+        maxBlocks,
+        perGpu,
+        o.dtype().scaleOverheadBytesPerElement(cacheVectorDim(m, o.mlaLayout())),
+        layers,
+        notes);
+  }
+
+  private static long cacheVectorDim(ModelSpec m, MlaLayout layout) {
+    if (m.mla() != null && layout == MlaLayout.LATENT) {
+      return m.mla().latentElementsPerToken();
+    }
+    return m.mla() != null ? m.mla().vHeadDim() : m.headDim();
+  }
+}

@@ -1,0 +1,69 @@
+package dev.hwplan.memory;
+
+import dev.hwplan.io.InvalidInputException;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Collectors;
+
+/**
+ * How linear-layer weights are stored. Quantised formats apply to the attention, MLP and expert
+ * matrices; embeddings, norms, routers and the output head stay in 16 bits, as AWQ, GPTQ and vLLM's
+ * FP8 checkpoints keep them.
+ *
+ * @param bits storage bits per weight
+ * @param groupSize weights per scale group along the input dimension, 0 for per output channel
+ *     (group = the input width), -1 for none
+ * @param scaleBytes bytes of scale (and zero point) per group
+ */
+public record WeightDtype(
+    String key, int bits, int groupSize, double scaleBytes, String description) {
+  public static final WeightDtype BF16 = new WeightDtype("bf16", 16, -1, 0, "bfloat16");
+  public static final WeightDtype FP16 = new WeightDtype("fp16", 16, -1, 0, "float16");
+
+  /** DeepSeek-V3 style FP8: e4m3 with one fp32 scale per 128x128 block. */
+  public static final WeightDtype FP8 =
+      new WeightDtype("fp8", 8, 128 * 128, 4, "fp8 e4m3, one fp32 scale per 128x128 block");
+
+  /** int8 weights with one fp16 scale per output channel (SmoothQuant/W8A8 style). */
+  public static final WeightDtype INT8 =
+      new WeightDtype("int8", 8, 0, 2, "int8, one fp16 scale per output channel");
+
+  /** int4 as AWQ/GPTQ store it: groups of 128 with an fp16 scale and a 4-bit zero point. */
+  public static final WeightDtype INT4 =
+      new WeightDtype(
+          "int4", 4, 128, 2.5, "int4, groups of 128 with fp16 scale + 4-bit zero (AWQ/GPTQ)");
+
+  public static final List<WeightDtype> ALL = List.of(BF16, FP16, FP8, INT8, INT4);
+
+  public static WeightDtype parse(String key, String option) {
+    String k = key == null ? "" : key.trim().toLowerCase(Locale.ROOT);
+    if (k.equals("auto") || k.equals("bfloat16")) {
+      return BF16;
+    }
+    if (k.equals("float16") || k.equals("half")) {
+      return FP16;
+    }
+    for (WeightDtype d : ALL) {
+      if (d.key.equals(k)) {
+        return d;
+      }
+    }
+    throw InvalidInputException.option(
+        option,
+        "unknown weights dtype '"
+            + key
+            + "' (known: "
+            + ALL.stream().map(WeightDtype::key).collect(Collectors.joining(", "))
+            + ")");
+  }
+
+  /** Bytes for {@code params} weights of matrices whose input width is {@code inputWidth}. */
+  public double bytes(long params, long inputWidth) {
+    double payload = params * (bits / 8.0);
+    if (groupSize < 0) {
+      return payload;
+    }
+    double group = groupSize == 0 ? inputWidth : groupSize;
+    return payload + params / group * scaleBytes;
+  }
+}

@@ -1,0 +1,160 @@
+package dev.hwplan.model;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.hwplan.io.InvalidInputException;
+import dev.hwplan.io.StrictMapper;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Reads a Hugging Face {@code config.json} into a {@link ModelSpec}. Each family is read with the
+ * keys and defaults of its transformers configuration class (or its original remote code); an
+ * unknown {@code model_type} is bad input that names it.
+ */
+public final class HfConfigReader {
+  /** The model types this reader understands. */
+  public static final List<String> SUPPORTED =
+      List.of(
+          "llama",
+          "mistral",
+          "mixtral",
+          "qwen2",
+          "gemma2",
+          "falcon",
+          "RefinedWebModel",
+          "RefinedWeb",
+          "gpt2",
+          "phi",
+          "phi-msft",
+          "deepseek_v2",
+          "deepseek_v3");
+
+  private HfConfigReader() {}
+
+  /** Reads a config file. */
+  public static ModelSpec read(Path file) {
+    JsonNode root = StrictMapper.readJsonTree(file);
+    String name = file.getFileName().toString();
+    String id =
+        name.equals("config.json") && file.getParent() != null
+            ? file.getParent().getFileName().toString()
+            : name.replaceFirst("\\.json$", "");
+    return read(root, id, file.toString());
+  }
+
+  /** Reads a parsed config; {@code source} names it in messages. */
+  public static ModelSpec read(JsonNode root, String id, String source) {
+    if (root == null || !root.isObject()) {
+      throw new InvalidInputException(source, "", "a config.json must be a JSON object");
+    }
+    Config c = new Config(root, source);
+    String type = c.str("model_type");
+    if (type == null) {
+      throw new InvalidInputException(source, "model_type", "missing required field");
+    }
+    return switch (type) {
+      case "llama", "mistral", "mixtral", "qwen2" -> Families.llamaLike(c, id, type);
+      case "gemma2" -> Families.gemma2(c, id);
+      case "falcon", "RefinedWebModel", "RefinedWeb" -> Families.falcon(c, id, type);
+      case "gpt2" -> Families.gpt2(c, id);
+      case "phi", "phi-msft" -> Families.phi(c, id, type);
+      case "deepseek_v2", "deepseek_v3" -> Families.deepseek(c, id, type);
+      default ->
+          throw new InvalidInputException(
+              source,
+              "model_type",
+              "unsupported model_type '"
+                  + type
+                  + "' (supported: "
+                  + String.join(", ", SUPPORTED)
+                  + ")");
+    };
+  }
+
+  /** Typed access to config keys, with messages that name the file and key. */
+  static final class Config {
+    final JsonNode root;
+    final String source;
+
+    Config(JsonNode root, String source) {
+      this.root = root;
+      this.source = source;
+    }
+
+    boolean has(String key) {
+      JsonNode n = root.get(key);
+      return n != null && !n.isNull();
+    }
+
+    String str(String key) {
+      JsonNode n = root.get(key);
+      if (n == null || n.isNull()) {
+        return null;
+      }
+      if (!n.isTextual()) {
+        throw new InvalidInputException(source, key, "must be a string");
+      }
+      return n.asText();
+    }
+
+    Integer optInt(String key) {
+      JsonNode n = root.get(key);
+      if (n == null || n.isNull()) {
+        return null;
+      }
+      if (!n.isIntegralNumber() && !(n.isNumber() && n.asDouble() == Math.rint(n.asDouble()))) {
+        throw new InvalidInputException(source, key, "must be an integer, got " + n);
+      }
+      long v = n.asLong();
+      if (v > Integer.MAX_VALUE || v < Integer.MIN_VALUE) {
+        throw new InvalidInputException(source, key, "is out of range: " + v);
+      }
+      return (int) v;
+    }
+
+    int reqInt(String... keys) {
+      for (String k : keys) {
+        Integer v = optInt(k);
+        if (v != null) {
+          return v;
+        }
+      }
+      throw new InvalidInputException(source, keys[0], "missing required field");
+    }
+
+    int intOr(int dflt, String... keys) {
+      for (String k : keys) {
+        Integer v = optInt(k);
+        if (v != null) {
+          return v;
+        }
+      }
+      return dflt;
+    }
+
+    boolean bool(String key, boolean dflt) {
+      JsonNode n = root.get(key);
+      if (n == null || n.isNull()) {
+        return dflt;
+      }
+      if (!n.isBoolean()) {
+        throw new InvalidInputException(source, key, "must be true or false, got " + n);
+      }
+      return n.asBoolean();
+    }
+  }
+
+  static List<LayerSpec> uniformLayers(int n, Integer window, MoeSpec moe) {
+    List<LayerSpec> layers = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      layers.add(new LayerSpec(i, window, moe != null && moe.isMoeLayer(i)));
+    }
+    return layers;
+  }
+
+  static String lower(String s) {
+    return s.toLowerCase(Locale.ROOT);
+  }
+}

@@ -1,0 +1,120 @@
+package dev.hwplan.model;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.hwplan.io.InvalidInputException;
+import dev.hwplan.io.StrictMapper;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Bundled models ({@code models/*.json} resources in HF config format, listed in {@code
+ * models/catalog.txt}), and any {@code config.json} a user names by path.
+ */
+public final class ModelCatalog {
+  private static final String DIR = "/models/";
+  private static volatile Map<String, ModelSpec> bundled;
+
+  private ModelCatalog() {}
+
+  /** The ids of the bundled models, in catalog order. */
+  public static List<String> ids() {
+    return List.copyOf(all().keySet());
+  }
+
+  /** The bundled models by id. */
+  public static Map<String, ModelSpec> all() {
+    Map<String, ModelSpec> b = bundled;
+    if (b == null) {
+      synchronized (ModelCatalog.class) {
+        b = bundled;
+        if (b == null) {
+          b = Collections.unmodifiableMap(load());
+          bundled = b;
+        }
+      }
+    }
+    return b;
+  }
+
+  /**
+   * A bundled model by id, or a config file by path (anything with a '/' or ending in .json that
+   * exists). Unknown names are bad input that list the bundled ids.
+   */
+  public static ModelSpec resolve(String idOrPath) {
+    if (idOrPath == null || idOrPath.isBlank()) {
+      throw InvalidInputException.option("--model", "a model id or config.json path is required");
+    }
+    ModelSpec spec = all().get(idOrPath.toLowerCase(Locale.ROOT));
+    if (spec != null) {
+      return spec;
+    }
+    Path p = Path.of(idOrPath);
+    if (Files.isDirectory(p) && Files.exists(p.resolve("config.json"))) {
+      return HfConfigReader.read(p.resolve("config.json"));
+    }
+    if (Files.exists(p) || idOrPath.endsWith(".json") || idOrPath.contains("/")) {
+      return HfConfigReader.read(p);
+    }
+    throw InvalidInputException.option(
+        "--model",
+        "unknown model '"
+            + idOrPath
+            + "' (bundled: "
+            + String.join(", ", all().keySet())
+            + "; or give a path to a config.json)");
+  }
+
+  /** Provenance of a bundled model (the {@code _hwplan_source} key of its file). */
+  public static String provenance(String id) {
+    JsonNode n = rawConfig(id).get("_hwplan_source");
+    return n == null ? "" : n.asText();
+  }
+
+  /** The bundled config as a JSON tree. */
+  public static JsonNode rawConfig(String id) {
+    InputStream in = ModelCatalog.class.getResourceAsStream(DIR + id + ".json");
+    if (in == null) {
+      throw InvalidInputException.option("--model", "no bundled model '" + id + "'");
+    }
+    return StrictMapper.readJson(in, "models/" + id + ".json", JsonNode.class);
+  }
+
+  private static Map<String, ModelSpec> load() {
+    Map<String, ModelSpec> out = new LinkedHashMap<>();
+    for (String id : fileIds()) {
+      out.put(id, HfConfigReader.read(rawConfig(id), id, "models/" + id + ".json"));
+    }
+    return out;
+  }
+
+  private static List<String> fileIds() {
+    InputStream in = ModelCatalog.class.getResourceAsStream(DIR + "catalog.txt");
+    if (in == null) {
+      throw new IllegalStateException("models/catalog.txt missing from the jar");
+    }
+    List<String> ids = new ArrayList<>();
+    try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+      for (String line; (line = r.readLine()) != null; ) {
+        line = line.strip();
+        if (!line.isEmpty() && !line.startsWith("#")) {
+          ids.add(line);
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return ids;
+  }
+}
