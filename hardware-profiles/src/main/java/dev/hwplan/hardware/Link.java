@@ -21,17 +21,20 @@ public record Link(String name, Double bytesPerSecondPerDirection, Double latenc
 
   /** The NVLink (or other scale-up) link of a GPU, per direction, with an assumed latency. */
   public static Link scaleUp(GpuProfile gpu, double latencySeconds) {
-    double bw =
-        gpu.interconnect() == null ? 0 : gpu.interconnect().scaleUpBytesPerSecondPerDirection();
-    if (bw <= 0) {
-      bw = gpu.interconnect() == null ? 0 : gpu.interconnect().pcieBytesPerSecondPerDirection();
+    Interconnect ic = gpu.interconnect();
+    boolean hasScaleUp =
+        ic != null
+            && ic.scaleUpBytesPerSecondPerDirection() > 0
+            && ic.scaleUpName() != null
+            && !ic.scaleUpName().equalsIgnoreCase("none");
+    if (hasScaleUp) {
+      return new Link(ic.scaleUpName(), ic.scaleUpBytesPerSecondPerDirection(), latencySeconds);
     }
-    if (bw <= 0) {
+    double pcie = ic == null ? 0 : ic.pcieBytesPerSecondPerDirection();
+    if (pcie <= 0) {
       throw new InvalidInputException(
           "profiles/" + gpu.id() + ".yaml", "interconnect", "no link bandwidth is recorded");
     }
-    String name =
-        gpu.interconnect().scaleUpName() != null ? gpu.interconnect().scaleUpName() : "PCIe";
-    return new Link(name, bw, latencySeconds);
+    return new Link("PCIe", pcie, latencySeconds);
   }
 }

@@ -27,4 +27,16 @@ class CpuProfileTest {
     assertThat(c.totalGpus()).isEqualTo(2048);
     assertThat(c.interNodeBytesPerSecondPerNode()).isEqualTo(400e9);
   }
+
+  @Test
+  void gpuWithoutScaleUpLinkFallsBackToPcie() {
+    Link l = Link.scaleUp(ProfileCatalog.bundled().get("rtx-4090"), 5e-6);
+    assertThat(l.name()).isEqualTo("PCIe");
+    assertThat(l.bytesPerSecondPerDirection())
+        .isEqualTo(
+            ProfileCatalog.bundled()
+                .get("rtx-4090")
+                .interconnect()
+                .pcieBytesPerSecondPerDirection());
+  }
 }

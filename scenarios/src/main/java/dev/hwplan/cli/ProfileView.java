@@ -218,11 +218,11 @@ final class ProfileView {
       sb.append(
           String.format(
               Locale.ROOT,
-              "  Scale-up    %s %s, %.0f GB/s bidirectional%n",
+              "  Scale-up    %s%s, %.0f GB/s bidirectional%n",
               p.interconnect().scaleUpName(),
               p.interconnect().nvlinkGeneration() == null
                   ? ""
-                  : "gen " + p.interconnect().nvlinkGeneration(),
+                  : " gen " + p.interconnect().nvlinkGeneration(),
               p.interconnect().scaleUpBidirectionalGBps()));
     }
     sb.append("  Dense peaks (derived from the hierarchy vs datasheet):\n");

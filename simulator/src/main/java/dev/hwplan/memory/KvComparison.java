@@ -30,7 +30,7 @@ public final class KvComparison {
       long bytesPerToken,
       long totalBytes,
       double ratioToMha,
-      boolean native_) {}
+      @com.fasterxml.jackson.annotation.JsonProperty("native") boolean native_) {}
 
   private KvComparison() {}
 

@@ -13,19 +13,27 @@ class FlopCountTest {
     ModelSpec m = ModelCatalog.resolve("llama-3.1-70b");
     ParameterCount p = ParameterCounter.count(m);
     double n = p.total() - p.embedding();
-    assertThat(FlopCounter.trainingFlopsPerToken(m, 8192)).isEqualTo(6 * n + 6.0 * 80 * 8192 * 8192);
+    assertThat(FlopCounter.trainingFlopsPerToken(m, 8192))
+        .isEqualTo(6 * n + 6.0 * 80 * 8192 * 8192);
   }
 
   @Test
   void chinchillaAppendixFCountsEveryTerm() {
-    // Hoffmann et al. 2022 appendix F, term by term, for a 2-layer toy (s=4, V=10, d=8, 2 heads of 4).
+    // Hoffmann et al. 2022 appendix F, term by term, for a 2-layer toy (s=4, V=10, d=8, 2 heads of
+    // 4).
     double s = 4, v = 10, d = 8, kq = 8, f = 32, h = 2;
     double expected =
         2 * s * v * d
-            + 2 * (2 * 3 * s * d * kq + 2 * s * s * kq + 3 * h * s * s + 2 * s * s * kq + 2 * s * kq * d
-                + 2 * s * (d * f + d * f))
+            + 2
+                * (2 * 3 * s * d * kq
+                    + 2 * s * s * kq
+                    + 3 * h * s * s
+                    + 2 * s * s * kq
+                    + 2 * s * kq * d
+                    + 2 * s * (d * f + d * f))
             + 2 * s * d * v;
-    assertThat(FlopCounter.chinchillaForwardFlopsPerSequence(4, 10, 8, 2, 2, 4, 32)).isEqualTo(expected);
+    assertThat(FlopCounter.chinchillaForwardFlopsPerSequence(4, 10, 8, 2, 2, 4, 32))
+        .isEqualTo(expected);
   }
 
   @Test

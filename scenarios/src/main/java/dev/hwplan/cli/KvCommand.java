@@ -1,0 +1,177 @@
+package dev.hwplan.cli;
+
+import dev.hwplan.io.InvalidInputException;
+import dev.hwplan.memory.KvCacheCalculator;
+import dev.hwplan.memory.KvCacheReport;
+import dev.hwplan.memory.KvComparison;
+import dev.hwplan.memory.KvDtype;
+import dev.hwplan.memory.MlaLayout;
+import dev.hwplan.model.ModelCatalog;
+import dev.hwplan.model.ModelSpec;
+import dev.hwplan.parallel.Parallelism;
+import java.io.PrintWriter;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code hwplan kv}: KV-cache bytes per token and in total, and the MHA/GQA/MQA/MLA comparison. */
+@Command(
+    name = "kv",
+    description =
+        "KV-cache bytes per token and in total; --compare re-expresses the model as MHA/GQA/MQA/MLA.",
+    mixinStandardHelpOptions = true)
+final class KvCommand implements Runnable {
+  @Option(names = "--model", required = true, description = "Bundled id or path to a config.json.")
+  String model;
+
+  @Option(names = "--context", required = true, description = "Tokens per sequence.")
+  long context;
+
+  @Option(
+      names = "--batch",
+      defaultValue = "1",
+      description = "Sequences (default: ${DEFAULT-VALUE}).")
+  long batch;
+
+  @Option(
+      names = "--kv-dtype",
+      defaultValue = "bf16",
+      description = "bf16, fp16, fp8, int8, int4, nvfp4.")
+  String kvDtype;
+
+  @Option(
+      names = "--block-size",
+      defaultValue = "16",
+      description = "Paged block in tokens (vLLM: 16).")
+  int blockSize;
+
+  @Option(
+      names = "--mla-layout",
+      defaultValue = "latent",
+      description = "latent or expanded (MLA models).")
+  String mlaLayout;
+
+  @Option(names = "--tp", defaultValue = "1", description = "Tensor parallel size.")
+  int tp;
+
+  @Option(names = "--pp", defaultValue = "1", description = "Pipeline parallel size.")
+  int pp;
+
+  @Option(names = "--compare", description = "Also show the model as MHA, GQA, MQA and MLA.")
+  boolean compare;
+
+  @Option(
+      names = "--groups",
+      defaultValue = "0",
+      description = "KV heads of the GQA row (default: the model's, or 8).")
+  int groups;
+
+  @Option(
+      names = "--latent-rank",
+      defaultValue = "0",
+      description = "d_c of the MLA row (default: the model's, or 4 x head dim).")
+  int latentRank;
+
+  @Mixin JsonOutput json;
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  static MlaLayout layout(String s) {
+    return switch (s.toLowerCase(Locale.ROOT)) {
+      case "latent" -> MlaLayout.LATENT;
+      case "expanded" -> MlaLayout.EXPANDED;
+      default ->
+          throw InvalidInputException.option(
+              "--mla-layout", "must be latent or expanded, got '" + s + "'");
+    };
+  }
+
+  @Override
+  public void run() {
+    ModelSpec m = ModelCatalog.resolve(model);
+    KvDtype dtype = KvDtype.parse(kvDtype, "--kv-dtype");
+    KvCacheCalculator.Options o =
+        new KvCacheCalculator.Options(dtype, layout(mlaLayout), blockSize, Parallelism.of(tp, pp));
+    KvCacheReport r = KvCacheCalculator.compute(m, context, batch, o);
+    List<KvComparison.Row> rows =
+        compare ? KvComparison.compare(m, context, batch, dtype, groups, latentRank) : null;
+    PrintWriter out = spec.commandLine().getOut();
+    if (json.enabled()) {
+      Map<String, Object> j = new LinkedHashMap<>();
+      j.put("model", r.model());
+      j.put("attentionKind", r.attentionKind());
+      j.put("layout", r.layout());
+      j.put("kvDtype", r.kvDtype());
+      j.put("context", r.context());
+      j.put("batch", r.batch());
+      j.put("tp", tp);
+      j.put("pp", pp);
+      j.put("bytesPerToken", r.bytesPerToken());
+      j.put("bytesPerSequence", r.bytesPerSequence());
+      j.put("totalBytes", r.totalBytes());
+      j.put("blockSize", r.blockSize());
+      j.put("blocksPerSequence", r.blocksPerSequence());
+      j.put("pagedBytes", r.pagedBytes());
+      j.put("pagingWasteBytes", r.pagingWasteBytes());
+      j.put("perGpuBytes", r.perGpuBytes());
+      j.put("scaleOverheadBytesPerElement", r.scaleOverheadBytesPerElement());
+      j.put("layers", r.layers());
+      if (rows != null) {
+        j.put("comparison", rows);
+      }
+      j.put("notes", r.notes());
+      JsonOutput.print(out, j);
+      return;
+    }
+    out.printf(
+        Locale.ROOT,
+        "%s: %s attention, KV %s, %d x %d tokens%n",
+        r.model(),
+        r.attentionKind().toUpperCase(Locale.ROOT),
+        r.kvDtype(),
+        r.batch(),
+        r.context());
+    out.printf(Locale.ROOT, "  per token      %s%n", Units.bytes(r.bytesPerToken()));
+    out.printf(Locale.ROOT, "  per sequence   %s%n", Units.bytes(r.bytesPerSequence()));
+    out.printf(Locale.ROOT, "  total          %s%n", Units.bytes(r.totalBytes()));
+    out.printf(
+        Locale.ROOT,
+        "  paged (%d-token blocks, %d blocks/seq)  %s, rounding loss %s%n",
+        r.blockSize(),
+        r.blocksPerSequence(),
+        Units.gib(r.pagedBytes()),
+        Units.bytes(r.pagingWasteBytes()));
+    if (tp * pp > 1) {
+      out.printf(Locale.ROOT, "  per GPU (TP %d, PP %d)  %s%n", tp, pp, Units.gib(r.perGpuBytes()));
+    }
+    if (rows != null) {
+      out.printf(
+          Locale.ROOT,
+          "%n  %-22s %10s %16s %14s %8s%n",
+          "DESIGN",
+          "ELEM/LAYER",
+          "BYTES/TOKEN",
+          "TOTAL",
+          "vs MHA");
+      for (KvComparison.Row row : rows) {
+        out.printf(
+            Locale.ROOT,
+            "  %-22s %10d %16s %14s %7.3fx%s%n",
+            row.variant(),
+            row.elementsPerTokenPerLayer(),
+            Units.count(row.bytesPerToken()),
+            Units.gib(row.totalBytes()),
+            row.ratioToMha(),
+            row.native_() ? "  <- this model" : "");
+      }
+    }
+    for (String n : r.notes()) {
+      out.println("  note: " + n);
+    }
+    out.flush();
+  }
+}

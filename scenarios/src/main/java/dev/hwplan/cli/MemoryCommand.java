@@ -1,0 +1,158 @@
+package dev.hwplan.cli;
+
+import dev.hwplan.hardware.GpuProfile;
+import dev.hwplan.memory.InferenceMemory;
+import dev.hwplan.memory.InferenceMemoryCalculator;
+import dev.hwplan.memory.KvCacheCalculator;
+import dev.hwplan.memory.KvDtype;
+import dev.hwplan.memory.WeightDtype;
+import dev.hwplan.model.ModelCatalog;
+import dev.hwplan.model.ModelSpec;
+import dev.hwplan.parallel.Parallelism;
+import java.io.PrintWriter;
+import java.util.Locale;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code hwplan memory}: inference memory per GPU and the sequences and KV blocks that fit. */
+@Command(
+    name = "memory",
+    description =
+        "Inference memory per GPU, and how many concurrent sequences (and KV blocks) fit.",
+    mixinStandardHelpOptions = true)
+final class MemoryCommand implements Runnable {
+  @Option(names = "--model", required = true, description = "Bundled id or path to a config.json.")
+  String model;
+
+  @Option(names = "--gpu", required = true, description = "GPU profile id.")
+  String gpu;
+
+  @Option(names = "--tp", defaultValue = "1")
+  int tp;
+
+  @Option(names = "--pp", defaultValue = "1")
+  int pp;
+
+  @Option(
+      names = "--weights-dtype",
+      defaultValue = "bf16",
+      description = "bf16, fp16, fp8, int8, int4.")
+  String weightsDtype;
+
+  @Option(
+      names = "--kv-dtype",
+      defaultValue = "bf16",
+      description = "bf16, fp16, fp8, int8, int4, nvfp4.")
+  String kvDtype;
+
+  @Option(
+      names = "--context",
+      description = "Tokens per sequence (default: the model's max_position_embeddings).")
+  Long context;
+
+  @Option(
+      names = "--gpu-mem-util",
+      defaultValue = "0.9",
+      description = "Fraction of GPU memory to use, as vLLM (default: ${DEFAULT-VALUE}).")
+  double gpuMemUtil;
+
+  @Option(
+      names = "--reserve-gib",
+      defaultValue = "1.5",
+      description = "CUDA context, workspaces and graphs (default: ${DEFAULT-VALUE} GiB).")
+  double reserveGib;
+
+  @Option(
+      names = "--max-batched-tokens",
+      defaultValue = "8192",
+      description = "Tokens in the profiling pass (default: ${DEFAULT-VALUE}).")
+  int maxBatchedTokens;
+
+  @Option(names = "--block-size", defaultValue = "16")
+  int blockSize;
+
+  @Option(names = "--mla-layout", defaultValue = "latent")
+  String mlaLayout;
+
+  @Mixin ProfilesOption profiles;
+  @Mixin JsonOutput json;
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    ModelSpec m = ModelCatalog.resolve(model);
+    GpuProfile g = profiles.catalog().get(gpu);
+    long ctx =
+        context != null
+            ? context
+            : (m.maxPositionEmbeddings() != null ? m.maxPositionEmbeddings() : 4096);
+    InferenceMemory r =
+        InferenceMemoryCalculator.compute(
+            new InferenceMemoryCalculator.Request(
+                m,
+                g,
+                Parallelism.of(tp, pp),
+                WeightDtype.parse(weightsDtype, "--weights-dtype"),
+                new KvCacheCalculator.Options(
+                    KvDtype.parse(kvDtype, "--kv-dtype"),
+                    KvCommand.layout(mlaLayout),
+                    blockSize,
+                    Parallelism.single()),
+                ctx,
+                gpuMemUtil,
+                Math.round(reserveGib * (1L << 30)),
+                maxBatchedTokens));
+    PrintWriter out = spec.commandLine().getOut();
+    if (json.enabled()) {
+      JsonOutput.print(out, r);
+      return;
+    }
+    out.printf(
+        Locale.ROOT,
+        "%s on %s (TP %d, PP %d), weights %s, KV %s, %d-token sequences%n",
+        r.model(),
+        r.gpu(),
+        r.tp(),
+        r.pp(),
+        r.weightsDtype(),
+        r.kvDtype(),
+        r.context());
+    out.printf(
+        Locale.ROOT,
+        "  GPU memory      %s x %.2f = %s usable%n",
+        Units.gib(r.capacityBytes()),
+        r.gpuMemUtil(),
+        Units.gib(r.usableBytes()));
+    out.printf(Locale.ROOT, "  weights         %s%n", Units.gib(r.weightBytes()));
+    out.printf(
+        Locale.ROOT,
+        "  activations     %s (peak of a %d-token pass, estimate)%n",
+        Units.gib(r.activationBytes()),
+        maxBatchedTokens);
+    out.printf(Locale.ROOT, "  reserve         %s%n", Units.gib(r.reserveBytes()));
+    out.printf(Locale.ROOT, "  KV budget       %s%n", Units.gib(r.kvBudgetBytes()));
+    out.printf(
+        Locale.ROOT,
+        "  KV blocks       %s of %d tokens (%s each)%n",
+        Units.count(r.kvBlocks()),
+        r.blockSize(),
+        Units.bytes(r.kvBytesPerBlock()));
+    out.printf(Locale.ROOT, "  one sequence    %s%n", Units.gib(r.bytesPerSequence()));
+    out.printf(
+        Locale.ROOT,
+        "  %s%n",
+        r.fits()
+            ? "fits: "
+                + Units.count(r.maxSequences())
+                + " concurrent sequences of "
+                + r.context()
+                + " tokens"
+            : "DOES NOT FIT");
+    for (String n : r.notes()) {
+      out.println("  note: " + n);
+    }
+    out.flush();
+  }
+}

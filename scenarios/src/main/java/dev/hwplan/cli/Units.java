@@ -1,0 +1,30 @@
+package dev.hwplan.cli;
+
+import java.util.Locale;
+
+/** Human formatting: GiB for memory, with the unit labelled. */
+final class Units {
+  private Units() {}
+
+  static String gib(double bytes) {
+    return String.format(Locale.ROOT, "%.2f GiB", bytes / (1L << 30));
+  }
+
+  static String bytes(long b) {
+    if (b < 1024) {
+      return b + " B";
+    }
+    if (b < (1L << 20)) {
+      return String.format(Locale.ROOT, "%,d B (%.2f KiB)", b, b / 1024.0);
+    }
+    return String.format(Locale.ROOT, "%,d B (%s)", b, gib(b));
+  }
+
+  static String count(long n) {
+    return String.format(Locale.ROOT, "%,d", n);
+  }
+
+  static String billions(long n) {
+    return String.format(Locale.ROOT, "%,d (%.2fB)", n, n / 1e9);
+  }
+}

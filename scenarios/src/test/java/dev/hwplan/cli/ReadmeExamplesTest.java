@@ -1,0 +1,53 @@
+package dev.hwplan.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+
+/**
+ * Every {@code ./hwplan ...} line inside a code block of README.md runs here, in-process, and must
+ * exit 0, so that the README stays true. The bare {@code ./hwplan} (the main job) is run by CI.
+ */
+class ReadmeExamplesTest {
+  static List<String> examples() throws IOException {
+    Path readme = Path.of("..", "README.md");
+    List<String> out = new ArrayList<>();
+    boolean inBlock = false;
+    for (String line : Files.readAllLines(readme)) {
+      if (line.startsWith("```")) {
+        inBlock = !inBlock;
+        continue;
+      }
+      String l = line.replaceFirst("\\s+#.*$", "").strip();
+      if (inBlock && l.startsWith("./hwplan ")) {
+        out.add(l.substring("./hwplan ".length()));
+      }
+    }
+    return out;
+  }
+
+  @TestFactory
+  Stream<DynamicTest> readmeCommandsRun() throws IOException {
+    List<String> examples = examples();
+    assertThat(examples).hasSizeGreaterThan(5);
+    return examples.stream()
+        .map(
+            cmd ->
+                DynamicTest.dynamicTest(
+                    "hwplan " + cmd,
+                    () -> {
+                      CliHarness r = CliHarness.run(cmd.split("\\s+"));
+                      assertThat(r.exitCode()).as(r.err()).isZero();
+                      if (cmd.contains("--json")) {
+                        r.json();
+                      }
+                    }));
+  }
+}
