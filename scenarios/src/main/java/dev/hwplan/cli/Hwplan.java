@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
       ModelsCommand.class,
       KvCommand.class,
       MemoryCommand.class,
+      ScalingCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Hwplan implements Runnable {

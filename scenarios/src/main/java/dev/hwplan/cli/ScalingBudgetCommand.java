@@ -1,0 +1,241 @@
+package dev.hwplan.cli;
+
+import dev.hwplan.hardware.DType;
+import dev.hwplan.hardware.GpuProfile;
+import dev.hwplan.io.InvalidInputException;
+import dev.hwplan.scaling.Allocation;
+import dev.hwplan.scaling.ChinchillaLaw;
+import dev.hwplan.scaling.SelectedFit;
+import dev.hwplan.scaling.TrainingCost;
+import dev.hwplan.scaling.TrainingFlops;
+import dev.hwplan.scaling.fit.Interval;
+import java.io.PrintWriter;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.ToDoubleFunction;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code hwplan scaling budget}: which model to train for a budget, and what it costs. */
+@Command(
+    name = "budget",
+    description = {
+      "Which model should we train for this budget? Turns a budget (FLOPs, GPU-hours, money, or",
+      "days on N GPUs) into compute on a GPU at an assumed MFU, then gives the compute-optimal",
+      "model, its predicted loss, GPU-hours, cost, wall-clock time and serving FLOPs per token."
+    },
+    mixinStandardHelpOptions = true)
+final class ScalingBudgetCommand implements Runnable {
+  static final class Budget {
+    @Option(
+        names = "--flops",
+        paramLabel = "C",
+        converter = QuantityConverter.class,
+        description = "Training compute in FLOP.")
+    Double flops;
+
+    @Option(
+        names = "--gpu-hours",
+        paramLabel = "H",
+        converter = QuantityConverter.class,
+        description = "GPU-hours.")
+    Double gpuHours;
+
+    @Option(
+        names = "--cost",
+        paramLabel = "USD",
+        converter = QuantityConverter.class,
+        description = "Money, in the currency of --price-per-gpu-hour (needs it).")
+    Double cost;
+
+    @Option(
+        names = "--days",
+        paramLabel = "T",
+        converter = QuantityConverter.class,
+        description = "Wall-clock days on --gpus GPUs.")
+    Double days;
+  }
+
+  @ArgGroup(exclusive = true, multiplicity = "1")
+  Budget budget;
+
+  @Option(names = "--gpu", required = true, paramLabel = "ID", description = "GPU profile id.")
+  String gpu;
+
+  @Option(
+      names = "--mfu",
+      required = true,
+      paramLabel = "F",
+      description = "Assumed model FLOPs utilisation, 0-1 (Llama 3 reports 0.38-0.43 on H100).")
+  double mfu;
+
+  @Option(
+      names = "--dtype",
+      defaultValue = "bf16",
+      paramLabel = "D",
+      description = "Training dtype whose dense peak is used (default ${DEFAULT-VALUE}).")
+  DType dtype;
+
+  @Option(
+      names = "--price-per-gpu-hour",
+      paramLabel = "P",
+      converter = QuantityConverter.class,
+      description = "Price of one GPU-hour; without it, hours only (no default prices).")
+  Double price;
+
+  @Option(names = "--gpus", paramLabel = "N", description = "GPUs in the job, for wall-clock time.")
+  Integer gpus;
+
+  @Option(
+      names = "--tokens-per-param",
+      paramLabel = "R",
+      converter = QuantityConverter.class,
+      description =
+          "Train at R tokens/param instead of compute-optimally (e.g. 200 to over-train).")
+  Double tokensPerParam;
+
+  @Mixin FitOption fitOption;
+  @Mixin ProfilesOption profiles;
+  @Mixin JsonOutput json;
+  @Spec CommandSpec spec;
+
+  @Override
+  public void run() {
+    double m = ScalingCommand.positive(mfu, "--mfu");
+    if (m > 1) {
+      throw InvalidInputException.option("--mfu", "is a fraction of peak, at most 1, got " + mfu);
+    }
+    if (price != null) {
+      ScalingCommand.positive(price, "--price-per-gpu-hour");
+    }
+    if (gpus != null && gpus < 1) {
+      throw InvalidInputException.option("--gpus", "must be at least 1, got " + gpus);
+    }
+    GpuProfile profile = profiles.catalog().get(gpu);
+    double peak =
+        profile
+            .peakFlops(dtype)
+            .orElseThrow(
+                () ->
+                    InvalidInputException.option(
+                        "--dtype", profile.id() + " has no " + dtype.key() + " peak"));
+    double flops = flops(peak);
+    SelectedFit fit = fitOption.resolve();
+    ChinchillaLaw law = fit.law();
+    Allocation a;
+    Map<String, ToDoubleFunction<ChinchillaLaw>> q = new LinkedHashMap<>();
+    if (tokensPerParam == null) {
+      a = law.optimal(flops);
+      q.put("params", l -> l.optimalParams(flops));
+      q.put("tokens", l -> l.optimalTokens(flops));
+      q.put("loss", l -> l.frontierLoss(flops));
+    } else {
+      double r = ScalingCommand.positive(tokensPerParam, "--tokens-per-param");
+      double n = Math.sqrt(flops / (TrainingFlops.PER_PARAM_PER_TOKEN * r));
+      a = law.atFlops(flops, n);
+      q.put("loss", l -> l.loss(n, r * n));
+    }
+    TrainingCost cost = new TrainingCost(flops, peak, m, price == null ? Double.NaN : price);
+    Map<String, Object> out = ScalingCommand.head(fit);
+    out.put("gpu", profile.id());
+    out.put("dtype", dtype.key());
+    out.put("peakFlopsPerSecond", peak);
+    out.put("mfu", m);
+    out.put("flops", flops);
+    out.put("params", a.params());
+    out.put("tokens", a.tokens());
+    out.put("tokensPerParam", a.tokensPerParam());
+    out.put("loss", a.loss());
+    out.put("computeOptimalLoss", law.frontierLoss(flops));
+    out.put("gpuHours", cost.gpuHours());
+    out.put("pricePerGpuHour", price);
+    out.put("cost", cost.priced() ? cost.cost() : null);
+    out.put("gpus", gpus);
+    out.put("wallSeconds", gpus == null ? null : cost.wallSeconds(gpus));
+    out.put("servingFlopsPerToken", a.servingFlopsPerToken());
+    Map<String, Interval> intervals = ScalingCommand.intervals(fit, q);
+    out.put("intervals", ScalingCommand.json(intervals));
+    PrintWriter w = spec.commandLine().getOut();
+    if (json.enabled()) {
+      JsonOutput.print(w, out);
+      return;
+    }
+    text(w, fit, profile, peak, a, cost, intervals);
+  }
+
+  private double flops(double peak) {
+    if (budget.flops != null) {
+      return ScalingCommand.positive(budget.flops, "--flops");
+    }
+    if (budget.gpuHours != null) {
+      return TrainingCost.flopsFor(
+          ScalingCommand.positive(budget.gpuHours, "--gpu-hours"), peak, mfu);
+    }
+    if (budget.cost != null) {
+      ScalingCommand.positive(budget.cost, "--cost");
+      if (price == null) {
+        throw InvalidInputException.option(
+            "--cost", "needs --price-per-gpu-hour (hwplan ships no default prices)");
+      }
+      return TrainingCost.flopsFor(budget.cost / price, peak, mfu);
+    }
+    ScalingCommand.positive(budget.days, "--days");
+    if (gpus == null) {
+      throw InvalidInputException.option("--days", "needs --gpus");
+    }
+    return TrainingCost.flopsFor(budget.days * 24 * gpus, peak, mfu);
+  }
+
+  private void text(
+      PrintWriter w,
+      SelectedFit fit,
+      GpuProfile profile,
+      double peak,
+      Allocation a,
+      TrainingCost cost,
+      Map<String, Interval> intervals) {
+    w.printf(
+        Locale.ROOT,
+        "Budget %s FLOP on %s (%s %.1f TFLOP/s dense, MFU %.0f%%), fit %s%n",
+        ScalingText.flops(cost.flops()),
+        profile.id(),
+        dtype.key(),
+        peak / 1e12,
+        cost.mfu() * 100,
+        fit.name());
+    w.printf(
+        Locale.ROOT,
+        "  train %s params on %s tokens (%.1f tokens/param)%s%n",
+        ScalingText.count(a.params()),
+        ScalingText.count(a.tokens()),
+        a.tokensPerParam(),
+        tokensPerParam == null ? ", compute-optimal" : "");
+    w.printf(Locale.ROOT, "  predicted loss  %.4f nats/token%n", a.loss());
+    w.printf(Locale.ROOT, "  GPU-hours       %s%n", ScalingText.count(cost.gpuHours()));
+    if (cost.priced()) {
+      w.printf(
+          Locale.ROOT,
+          "  cost            %s at %s per GPU-hour%n",
+          ScalingText.count(cost.cost()),
+          price);
+    }
+    if (gpus != null) {
+      w.printf(
+          Locale.ROOT,
+          "  wall clock      %.1f days on %d GPUs%n",
+          cost.wallSeconds(gpus) / 86400,
+          gpus);
+    }
+    w.printf(
+        Locale.ROOT,
+        "  serving         %s FLOP per generated token (2N)%n",
+        ScalingText.flops(a.servingFlopsPerToken()));
+    ScalingCommand.print(w, intervals);
+    w.flush();
+  }
+}

@@ -1,0 +1,97 @@
+package dev.hwplan.cli;
+
+import dev.hwplan.io.InvalidInputException;
+import dev.hwplan.scaling.ChinchillaLaw;
+import dev.hwplan.scaling.SelectedFit;
+import dev.hwplan.scaling.fit.Interval;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.ToDoubleFunction;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/** {@code hwplan scaling ...}: Chinchilla-law loss, compute-optimal allocation, fits and cost. */
+@Command(
+    name = "scaling",
+    description = {
+      "Scaling laws: L(N, D) = E + A/N^alpha + B/D^beta (Hoffmann et al. 2022), the",
+      "compute-optimal model for a FLOP budget, fits to your own runs, and what training costs."
+    },
+    mixinStandardHelpOptions = true,
+    subcommands = {
+      ScalingLossCommand.class,
+      ScalingOptimalCommand.class,
+      ScalingIsoflopCommand.class,
+      ScalingReachCommand.class,
+      ScalingOvertrainCommand.class,
+      ScalingBudgetCommand.class,
+      ScalingFitCommand.class
+    })
+final class ScalingCommand implements Runnable {
+  @Spec CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+
+  /** {@code value} if it is a positive finite number; bad input naming {@code option} otherwise. */
+  static double positive(double value, String option) {
+    if (!(value > 0) || !Double.isFinite(value)) {
+      throw InvalidInputException.option(
+          option, "must be a positive number, got " + ScalingText.num(value));
+    }
+    return value;
+  }
+
+  /** Intervals of each named quantity over the fit's bootstrap samples; empty without samples. */
+  static Map<String, Interval> intervals(
+      SelectedFit fit, Map<String, ToDoubleFunction<ChinchillaLaw>> quantities) {
+    Map<String, Interval> out = new LinkedHashMap<>();
+    if (!fit.hasSamples()) {
+      return out;
+    }
+    for (var e : quantities.entrySet()) {
+      double[] v = fit.samples().stream().mapToDouble(e.getValue()).toArray();
+      out.put(e.getKey(), Interval.of(v, fit.confidence()));
+    }
+    return out;
+  }
+
+  /** Intervals as JSON objects. */
+  static Map<String, Object> json(Map<String, Interval> intervals) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    intervals.forEach((k, v) -> out.put(k, ScalingText.json(v)));
+    return out;
+  }
+
+  /** Intervals for people, one a line. */
+  static void print(java.io.PrintWriter out, Map<String, Interval> intervals) {
+    intervals.forEach(
+        (k, v) ->
+            out.printf(
+                java.util.Locale.ROOT,
+                "  %-16s %s%n",
+                k,
+                ScalingText.range(
+                    v,
+                    k.equals("loss") || k.equals("tokensPerParam")
+                        ? ScalingText::num
+                        : ScalingText::count)));
+  }
+
+  /** The head of every scaling answer: which fit, and where it comes from. */
+  static Map<String, Object> head(SelectedFit fit) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("fit", fit.name());
+    m.put("fitReference", fit.reference());
+    ChinchillaLaw l = fit.law();
+    m.put("E", l.e());
+    m.put("A", l.a());
+    m.put("B", l.b());
+    m.put("alpha", l.alpha());
+    m.put("beta", l.beta());
+    return m;
+  }
+}

@@ -1,0 +1,186 @@
+package dev.hwplan.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.hwplan.io.AtomicFiles;
+import dev.hwplan.io.InvalidInputException;
+import dev.hwplan.io.StrictMapper;
+import dev.hwplan.scaling.ChinchillaLaw;
+import dev.hwplan.scaling.fit.Bootstrap;
+import dev.hwplan.scaling.fit.ChinchillaFitter;
+import dev.hwplan.scaling.fit.PointFit;
+import dev.hwplan.scaling.fit.RunsCsv;
+import dev.hwplan.scaling.fit.ScalingRun;
+import dev.hwplan.scaling.fit.ScalingRuns;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.ToDoubleFunction;
+import me.tongfei.progressbar.ConsoleProgressBarConsumer;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code hwplan scaling fit}: fit E, A, B, α, β to your runs, with bootstrap intervals. */
+@Command(
+    name = "fit",
+    description = {
+      "Fit L(N, D) = E + A/N^alpha + B/D^beta to runs in a CSV (params,tokens,loss, or Epoch",
+      "AI's Model Size,Training FLOP,loss) as Hoffmann et al. 2022 did: Huber loss (delta 1e-3)",
+      "on log loss through log-sum-exp, L-BFGS from their 4,500-point grid of starts; then",
+      "seeded bootstrap refits for intervals on the constants and on extrapolations."
+    },
+    mixinStandardHelpOptions = true)
+final class ScalingFitCommand implements Runnable {
+  @Option(names = "--data", required = true, paramLabel = "CSV", description = "The runs.")
+  Path data;
+
+  @Option(
+      names = "--rounds",
+      defaultValue = "1000",
+      description = "Bootstrap rounds (default ${DEFAULT-VALUE}; 0 for none).")
+  int rounds;
+
+  @Option(names = "--seed", defaultValue = "42", description = "Bootstrap seed (default 42).")
+  long seed;
+
+  @Option(
+      names = "--confidence",
+      defaultValue = "0.95",
+      description = "Interval coverage (default ${DEFAULT-VALUE}).")
+  double confidence;
+
+  @Option(
+      names = "--drop-highest",
+      defaultValue = "0",
+      paramLabel = "K",
+      description = "Leave out the K highest-loss runs (Epoch AI dropped 5 of Hoffmann's 245).")
+  int dropHighest;
+
+  @Option(
+      names = "--flops",
+      split = ",",
+      paramLabel = "C",
+      converter = QuantityConverter.class,
+      description = "Budgets to extrapolate the compute-optimal allocation to, with intervals.")
+  List<Double> extrapolate = new ArrayList<>();
+
+  @Option(
+      names = "--save",
+      paramLabel = "FILE",
+      description = "Write the fit and its bootstrap samples as JSON, for --fit FILE elsewhere.")
+  Path save;
+
+  @Mixin JsonOutput json;
+  @Spec CommandSpec spec;
+
+  @Override
+  public void run() {
+    if (rounds < 0 || rounds > 1_000_000) {
+      throw InvalidInputException.option("--rounds", "must be from 0 to 1000000, got " + rounds);
+    }
+    if (!(confidence > 0 && confidence < 1)) {
+      throw InvalidInputException.option(
+          "--confidence", "must be between 0 and 1, got " + confidence);
+    }
+    if (dropHighest < 0) {
+      throw InvalidInputException.option("--drop-highest", "must not be negative");
+    }
+    for (double c : extrapolate) {
+      ScalingCommand.positive(c, "--flops");
+    }
+    List<ScalingRun> all = RunsCsv.read(data);
+    List<ScalingRun> runs = ScalingRuns.dropHighestLoss(all, dropHighest);
+    if (runs.size() < 6) {
+      throw new InvalidInputException(
+          data.toString(), "", "need at least 6 runs to fit 5 constants, got " + runs.size());
+    }
+    ChinchillaFitter fitter = ChinchillaFitter.hoffmann2022();
+    long t0 = System.nanoTime();
+    PointFit fit = fitter.fit(runs);
+    long t1 = System.nanoTime();
+    Bootstrap boot = rounds == 0 ? null : bootstrap(fitter, runs, fit.law());
+    long t2 = System.nanoTime();
+    Map<String, Object> m = FitView.of(fit, runs, all.size() - runs.size(), boot, confidence);
+    m.put("data", data.toString());
+    m.put("fitSeconds", (t1 - t0) / 1e9);
+    m.put("bootstrapSeconds", (t2 - t1) / 1e9);
+    List<Object> ex = new ArrayList<>();
+    for (double c : extrapolate) {
+      ex.add(extrapolation(fit.law(), boot, c));
+    }
+    m.put("extrapolations", ex);
+    if (save != null) {
+      Map<String, Object> saved = new LinkedHashMap<>(m);
+      saved.remove("residuals");
+      saved.put(
+          "bootstrapSamples",
+          boot == null
+              ? List.of()
+              : boot.samples().stream()
+                  .map(l -> new double[] {l.e(), l.a(), l.b(), l.alpha(), l.beta()})
+                  .toList());
+      write(save, saved);
+    }
+    PrintWriter out = spec.commandLine().getOut();
+    if (json.enabled()) {
+      JsonOutput.print(out, m);
+      return;
+    }
+    FitView.text(out, m, fit, boot, confidence, ex);
+  }
+
+  private Bootstrap bootstrap(ChinchillaFitter fitter, List<ScalingRun> runs, ChinchillaLaw law) {
+    if (json.enabled() || System.console() == null) {
+      return fitter.bootstrap(runs, law, rounds, seed, () -> {});
+    }
+    try (ProgressBar bar =
+        new ProgressBarBuilder()
+            .setTaskName("bootstrap")
+            .setInitialMax(rounds)
+            .setStyle(ProgressBarStyle.ASCII)
+            .setConsumer(new ConsoleProgressBarConsumer(System.err))
+            .build()) {
+      return fitter.bootstrap(runs, law, rounds, seed, bar::step);
+    }
+  }
+
+  private Map<String, Object> extrapolation(ChinchillaLaw law, Bootstrap boot, double c) {
+    Map<String, Object> e = ScalingOptimalCommand.allocation(law.optimal(c));
+    Map<String, Object> iv = new LinkedHashMap<>();
+    if (boot != null) {
+      Map<String, ToDoubleFunction<ChinchillaLaw>> q = new LinkedHashMap<>();
+      q.put("params", l -> l.optimalParams(c));
+      q.put("tokens", l -> l.optimalTokens(c));
+      q.put("tokensPerParam", l -> l.optimalTokens(c) / l.optimalParams(c));
+      q.put("loss", l -> l.frontierLoss(c));
+      q.forEach((k, f) -> iv.put(k, ScalingText.json(boot.interval(f, confidence))));
+    }
+    e.put("intervals", iv);
+    return e;
+  }
+
+  private static void write(Path file, Map<String, Object> value) {
+    try {
+      String text =
+          StrictMapper.json()
+              .copy()
+              .enable(SerializationFeature.INDENT_OUTPUT)
+              .writeValueAsString(value);
+      AtomicFiles.writeString(file, text + "\n");
+    } catch (JsonProcessingException e) {
+      throw new UncheckedIOException(e);
+    } catch (UncheckedIOException e) {
+      throw new InvalidInputException(file.toString(), "", "cannot write: " + e.getCause());
+    }
+  }
+}

@@ -1,0 +1,104 @@
+package dev.hwplan.cli;
+
+import dev.hwplan.io.InvalidInputException;
+import dev.hwplan.scaling.Allocation;
+import dev.hwplan.scaling.ChinchillaLaw;
+import dev.hwplan.scaling.SelectedFit;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code hwplan scaling isoflop}: loss against model size at fixed compute. */
+@Command(
+    name = "isoflop",
+    description = {
+      "IsoFLOP curves: the loss of models from N_opt/span to N_opt*span, each trained",
+      "on D = C/(6N) tokens, for each budget (Hoffmann et al. 2022, Sec. 3.2 and Fig. 3)."
+    },
+    mixinStandardHelpOptions = true)
+final class ScalingIsoflopCommand implements Runnable {
+  @Option(
+      names = "--flops",
+      required = true,
+      split = ",",
+      paramLabel = "C",
+      converter = QuantityConverter.class,
+      description = "One or more budgets in FLOP, e.g. 1e21,1e22,1e23.")
+  List<Double> budgets;
+
+  @Option(
+      names = "--span",
+      defaultValue = "10",
+      description = "How far either side of N_opt to go, as a factor (default ${DEFAULT-VALUE}).")
+  double span;
+
+  @Option(
+      names = "--points",
+      defaultValue = "21",
+      description = "Points per curve, log-spaced (default ${DEFAULT-VALUE}).")
+  int points;
+
+  @Mixin FitOption fitOption;
+  @Mixin JsonOutput json;
+  @Spec CommandSpec spec;
+
+  @Override
+  public void run() {
+    if (!(span > 1) || !Double.isFinite(span)) {
+      throw InvalidInputException.option("--span", "must be a factor above 1, got " + span);
+    }
+    if (points < 2 || points > 10_000) {
+      throw InvalidInputException.option("--points", "must be from 2 to 10000, got " + points);
+    }
+    SelectedFit fit = fitOption.resolve();
+    ChinchillaLaw law = fit.law();
+    List<Object> curves = new ArrayList<>();
+    PrintWriter out = spec.commandLine().getOut();
+    for (double c : budgets) {
+      ScalingCommand.positive(c, "--flops");
+      Allocation opt = law.optimal(c);
+      List<Object> rows = new ArrayList<>();
+      if (!json.enabled()) {
+        out.printf(
+            Locale.ROOT,
+            "IsoFLOP %s FLOP (fit %s): optimum %s params, %s tokens, loss %.4f%n",
+            ScalingText.flops(c),
+            fit.name(),
+            ScalingText.count(opt.params()),
+            ScalingText.count(opt.tokens()),
+            opt.loss());
+        out.printf(
+            Locale.ROOT, "  %10s %10s %12s %9s%n", "params", "tokens", "tokens/param", "loss");
+      }
+      for (int i = 0; i < points; i++) {
+        double f = -1 + 2.0 * i / (points - 1);
+        Allocation a = law.atFlops(c, opt.params() * Math.pow(span, f));
+        rows.add(ScalingOptimalCommand.allocation(a));
+        if (!json.enabled()) {
+          out.printf(
+              Locale.ROOT,
+              "  %10s %10s %12.1f %9.4f%n",
+              ScalingText.count(a.params()),
+              ScalingText.count(a.tokens()),
+              a.tokensPerParam(),
+              a.loss());
+        }
+      }
+      curves.add(
+          Map.of("flops", c, "optimum", ScalingOptimalCommand.allocation(opt), "points", rows));
+    }
+    if (json.enabled()) {
+      Map<String, Object> m = ScalingCommand.head(fit);
+      m.put("curves", curves);
+      JsonOutput.print(out, m);
+    }
+    out.flush();
+  }
+}

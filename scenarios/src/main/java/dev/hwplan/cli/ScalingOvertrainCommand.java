@@ -1,0 +1,119 @@
+package dev.hwplan.cli;
+
+import dev.hwplan.scaling.Allocation;
+import dev.hwplan.scaling.ChinchillaLaw;
+import dev.hwplan.scaling.SelectedFit;
+import dev.hwplan.scaling.TrainingFlops;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code hwplan scaling overtrain}: the loss at a fixed N as D grows past compute-optimal. */
+@Command(
+    name = "overtrain",
+    description = {
+      "The loss of a fixed model size as training tokens grow past compute-optimal",
+      "(over-training for cheaper inference, as Llama 3 did), against the compute-optimal",
+      "model that reaches the same loss: its compute and its serving FLOPs per token."
+    },
+    mixinStandardHelpOptions = true)
+final class ScalingOvertrainCommand implements Runnable {
+  @Option(
+      names = "--params",
+      required = true,
+      paramLabel = "N",
+      converter = QuantityConverter.class,
+      description = "Model size, e.g. 8B.")
+  double params;
+
+  @Option(
+      names = "--tokens-per-param",
+      split = ",",
+      paramLabel = "R",
+      defaultValue = "10,20,50,100,200,500,1000,2000",
+      description = "Tokens per parameter to tabulate (default ${DEFAULT-VALUE}).")
+  List<Double> ratios;
+
+  @Mixin FitOption fitOption;
+  @Mixin JsonOutput json;
+  @Spec CommandSpec spec;
+
+  @Override
+  public void run() {
+    ScalingCommand.positive(params, "--params");
+    SelectedFit fit = fitOption.resolve();
+    ChinchillaLaw law = fit.law();
+    List<Object> rows = new ArrayList<>();
+    PrintWriter out = spec.commandLine().getOut();
+    if (!json.enabled()) {
+      out.printf(
+          Locale.ROOT,
+          "%s params (fit %s); floor with unlimited data %.4f%n",
+          ScalingText.count(params),
+          fit.name(),
+          law.floorAt(params));
+      out.printf(
+          Locale.ROOT,
+          "  %9s %10s %10s %8s %10s %12s %14s%n",
+          "tok/param",
+          "tokens",
+          "FLOP",
+          "loss",
+          "opt. loss",
+          "opt. FLOP x",
+          "opt. params");
+    }
+    for (double r : ratios) {
+      ScalingCommand.positive(r, "--tokens-per-param");
+      double d = r * params;
+      double c = TrainingFlops.of(params, d);
+      double loss = law.loss(params, d);
+      double cSame = law.flopsToReach(loss);
+      Allocation same = law.optimal(cSame);
+      Map<String, Object> row = new LinkedHashMap<>();
+      row.put("tokensPerParam", r);
+      row.put("tokens", d);
+      row.put("flops", c);
+      row.put("loss", loss);
+      row.put("computeOptimalLossAtSameFlops", law.frontierLoss(c));
+      row.put("computeOptimalFlopsForSameLoss", cSame);
+      row.put("computeOverhead", c / cSame);
+      row.put("computeOptimalParamsForSameLoss", same.params());
+      row.put("servingFlopsPerToken", TrainingFlops.servingFlopsPerToken(params));
+      row.put("servingFlopsSaving", same.params() / params);
+      rows.add(row);
+      if (!json.enabled()) {
+        out.printf(
+            Locale.ROOT,
+            "  %9.0f %10s %10s %8.4f %10.4f %12.2f %14s%n",
+            r,
+            ScalingText.count(d),
+            ScalingText.flops(c),
+            loss,
+            law.frontierLoss(c),
+            c / cSame,
+            ScalingText.count(same.params()));
+      }
+    }
+    if (json.enabled()) {
+      Map<String, Object> m = ScalingCommand.head(fit);
+      m.put("params", params);
+      m.put("floorLoss", law.floorAt(params));
+      m.put("rows", rows);
+      JsonOutput.print(out, m);
+    } else {
+      out.println(
+          "  opt. FLOP x: this run's compute over the least compute that reaches its loss;"
+              + " opt. params: that compute-optimal model's size (serving cost scales with it).");
+    }
+    out.flush();
+  }
+}

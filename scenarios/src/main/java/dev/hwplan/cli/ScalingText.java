@@ -1,0 +1,59 @@
+package dev.hwplan.cli;
+
+import dev.hwplan.scaling.fit.Interval;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/** Formatting shared by the scaling commands: counts for people, intervals for JSON. */
+final class ScalingText {
+  private ScalingText() {}
+
+  /** 70.0B, 1.40T, 400M: a count with an SI-style suffix (B for billion). */
+  static String count(double v) {
+    double a = Math.abs(v);
+    if (a >= 1e15) {
+      return String.format(Locale.ROOT, "%.3g", v);
+    }
+    if (a >= 1e12) {
+      return String.format(Locale.ROOT, "%.2fT", v / 1e12);
+    }
+    if (a >= 1e9) {
+      return String.format(Locale.ROOT, "%.2fB", v / 1e9);
+    }
+    if (a >= 1e6) {
+      return String.format(Locale.ROOT, "%.1fM", v / 1e6);
+    }
+    return String.format(Locale.ROOT, "%.4g", v);
+  }
+
+  /** FLOP in scientific notation: 1.00e24. */
+  static String flops(double v) {
+    return String.format(Locale.ROOT, "%.3g", v).replace("e+", "e");
+  }
+
+  static String num(double v) {
+    return String.format(Locale.ROOT, "%.4g", v);
+  }
+
+  /** An interval as a JSON object. */
+  static Map<String, Object> json(Interval i) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("low", i.low());
+    m.put("high", i.high());
+    m.put("standardError", i.standardError());
+    m.put("confidence", i.confidence());
+    return m;
+  }
+
+  /** An interval for people: [low, high] at 95%. */
+  static String range(Interval i, java.util.function.DoubleFunction<String> f) {
+    return "["
+        + f.apply(i.low())
+        + ", "
+        + f.apply(i.high())
+        + "] ("
+        + Math.round(i.confidence() * 100)
+        + "%)";
+  }
+}

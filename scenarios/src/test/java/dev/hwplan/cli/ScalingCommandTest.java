@@ -1,0 +1,198 @@
+package dev.hwplan.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+import static org.assertj.core.data.Percentage.withPercentage;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.hwplan.scaling.ChinchillaLaw;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ScalingCommandTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  record Result(int code, String out, String err) {
+    JsonNode json() throws Exception {
+      return JSON.readTree(out);
+    }
+  }
+
+  static Result run(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int code = Hwplan.commandLine(new PrintWriter(out), new PrintWriter(err)).execute(args);
+    return new Result(code, out.toString(), err.toString());
+  }
+
+  @Test
+  void loss_chinchilla70bOn1p4TokensUnderHoffmannsRoundedFit() throws Exception {
+    Result r =
+        run(
+            "scaling",
+            "loss",
+            "--params",
+            "70e9",
+            "--tokens",
+            "1.4e12",
+            "--fit",
+            "hoffmann2022",
+            "--json");
+    assertThat(r.code()).isZero();
+    assertThat(r.err()).isEmpty();
+    JsonNode j = r.json();
+    assertThat(j.get("loss").asDouble())
+        .isCloseTo(
+            1.69 + 406.4 / Math.pow(70e9, 0.34) + 410.7 / Math.pow(1.4e12, 0.28), within(1e-12));
+    assertThat(j.get("flops").asDouble()).isCloseTo(5.88e23, withPercentage(1e-9));
+  }
+
+  @Test
+  void optimal_for1e24Flops_givesParamsTokensAndLoss() throws Exception {
+    Result r = run("scaling", "optimal", "--flops", "1e24", "--fit", "epoch2024", "--json");
+    assertThat(r.code()).isZero();
+    JsonNode j = r.json();
+    double n = j.get("params").asDouble();
+    double d = j.get("tokens").asDouble();
+    assertThat(6 * n * d).isCloseTo(1e24, withPercentage(1e-9));
+    assertThat(j.get("tokensPerParam").asDouble()).isCloseTo(d / n, within(1e-9));
+    assertThat(j.get("loss").asDouble()).isBetween(1.9, 2.0);
+    assertThat(n).isCloseTo(96e9, withPercentage(1));
+  }
+
+  @Test
+  void fit_recoversConstantsFromACsvAndSavesAFileThatOptimalReads(@TempDir Path dir)
+      throws Exception {
+    ChinchillaLaw truth = new ChinchillaLaw(1.8, 480, 2100, 0.35, 0.37);
+    Path csv = dir.resolve("runs.csv");
+    StringBuilder sb = new StringBuilder("params,tokens,loss\n");
+    Random rng = new Random(11);
+    for (int i = 0; i < 6; i++) {
+      for (int k = 0; k < 5; k++) {
+        double n = 5e7 * Math.pow(100, i / 5.0);
+        double d = n * 5 * Math.pow(40, k / 4.0);
+        double loss = truth.loss(n, d) * Math.exp(0.002 * rng.nextGaussian());
+        sb.append(String.format(Locale.ROOT, "%.6e,%.6e,%.6f%n", n, d, loss));
+      }
+    }
+    Files.writeString(csv, sb);
+    Path saved = dir.resolve("fit.json");
+    Result r =
+        run(
+            "scaling",
+            "fit",
+            "--data",
+            csv.toString(),
+            "--rounds",
+            "30",
+            "--seed",
+            "7",
+            "--flops",
+            "1e24",
+            "--save",
+            saved.toString(),
+            "--json");
+    assertThat(r.code()).as(r.err()).isZero();
+    JsonNode j = r.json();
+    assertThat(j.get("E").asDouble()).isCloseTo(1.8, withPercentage(2));
+    assertThat(j.get("alpha").asDouble()).isCloseTo(0.35, within(0.03));
+    assertThat(j.get("beta").asDouble()).isCloseTo(0.37, within(0.03));
+    for (String k : new String[] {"A", "B", "objective"}) {
+      assertThat(j.has(k)).as(k).isTrue();
+    }
+    assertThat(j.get("residuals").get("points")).hasSize(30);
+    assertThat(j.get("intervals").get("alpha").get("low").asDouble())
+        .isLessThan(j.get("alpha").asDouble());
+    assertThat(j.get("extrapolations").get(0).get("intervals").has("params")).isTrue();
+
+    Result o = run("scaling", "optimal", "--flops", "1e24", "--fit", saved.toString(), "--json");
+    assertThat(o.code()).as(o.err()).isZero();
+    assertThat(o.json().get("intervals").get("params").get("high").asDouble())
+        .isGreaterThan(o.json().get("params").asDouble());
+  }
+
+  @Test
+  void budget_answersWhichModelToTrainAndWhatItCosts() throws Exception {
+    Result r =
+        run(
+            "scaling",
+            "budget",
+            "--cost",
+            "2e6",
+            "--price-per-gpu-hour",
+            "2",
+            "--gpu",
+            "h100-sxm",
+            "--mfu",
+            "0.4",
+            "--gpus",
+            "1000",
+            "--json");
+    assertThat(r.code()).as(r.err()).isZero();
+    JsonNode j = r.json();
+    assertThat(j.get("gpuHours").asDouble()).isCloseTo(1e6, withPercentage(1e-9));
+    assertThat(j.get("cost").asDouble()).isCloseTo(2e6, withPercentage(1e-9));
+    assertThat(j.get("wallSeconds").asDouble()).isCloseTo(3600e3, withPercentage(1e-9));
+    assertThat(j.get("servingFlopsPerToken").asDouble()).isEqualTo(2 * j.get("params").asDouble());
+  }
+
+  @Test
+  void suffixedCountsParse() throws Exception {
+    Result a = run("scaling", "loss", "--params", "70B", "--tokens", "1.4T", "--json");
+    Result b = run("scaling", "loss", "--params", "7e10", "--tokens", "1.4e12", "--json");
+    assertThat(a.json().get("loss").asDouble()).isEqualTo(b.json().get("loss").asDouble());
+  }
+
+  @Test
+  void reachAndOvertrainAndIsoflop_run() throws Exception {
+    assertThat(
+            run("scaling", "reach", "--loss", "2.0", "--params", "8B", "--json")
+                .json()
+                .get("tokens")
+                .asDouble())
+        .isGreaterThan(1e12);
+    assertThat(run("scaling", "overtrain", "--params", "8B", "--json").json().get("rows"))
+        .hasSize(8);
+    assertThat(
+            run("scaling", "isoflop", "--flops", "1e21,1e22", "--points", "5", "--json")
+                .json()
+                .get("curves"))
+        .hasSize(2);
+  }
+
+  @Test
+  void badInput_exitsWith2AndOneLine(@TempDir Path dir) throws Exception {
+    Path bad = dir.resolve("bad.csv");
+    Files.writeString(bad, "params,tokens,loss\n1e8,2e9,3.1\n1e9,2e10,oops\n");
+    String[][] cases = {
+      {"scaling", "fit", "--data", dir.resolve("missing.csv").toString()},
+      {"scaling", "fit", "--data", bad.toString()},
+      {"scaling", "optimal", "--flops", "-1e24"},
+      {"scaling", "optimal", "--flops", "1e24", "--fit", "nonesuch"},
+      {"scaling", "budget", "--cost", "1e6", "--gpu", "h100-sxm", "--mfu", "0.4"},
+      {"scaling", "reach", "--loss", "1.0"},
+    };
+    String[] expect = {
+      "missing.csv: no such file",
+      "bad.csv, line 3: field 'loss': cannot read 'oops' as a number",
+      "field '--flops': must be a positive number",
+      "unknown fit 'nonesuch'",
+      "needs --price-per-gpu-hour",
+      "irreducible loss",
+    };
+    for (int i = 0; i < cases.length; i++) {
+      Result r = run(cases[i]);
+      assertThat(r.code()).as(String.join(" ", cases[i])).isEqualTo(Hwplan.BAD_INPUT);
+      assertThat(r.out()).isEmpty();
+      assertThat(r.err().strip().lines()).hasSize(1);
+      assertThat(r.err()).contains(expect[i]).doesNotContain("Exception");
+    }
+  }
+}
