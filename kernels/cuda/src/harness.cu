@@ -1,0 +1,368 @@
+// hwplan-cuda-harness: native CUDA reference probes for the hwplan performance model.
+//
+//   hwplan-cuda-harness [--sections bandwidth,gemm,decode,mla] [--samples N] [--quick]
+//                       [--device N] [--bw-bytes BYTES]
+//
+// Prints one JSON object on stdout (progress goes to stderr). With no usable GPU it prints
+// {"status":"no_gpu",...} and exits 0.
+#include "common.cuh"
+#include "bandwidth.cuh"
+#include "gemm.cuh"
+#include "attention.cuh"
+
+#include <dlfcn.h>
+#include <unistd.h>
+#include <ctime>
+
+#ifndef HWPLAN_TOOL_VERSION
+#define HWPLAN_TOOL_VERSION "0.1.0"
+#endif
+
+static std::string iso_now() {
+  time_t t = time(nullptr);
+  struct tm g;
+  gmtime_r(&t, &g);
+  char b[64];
+  strftime(b, sizeof b, "%Y-%m-%dT%H:%M:%SZ", &g);
+  return b;
+}
+
+// Driver version string ("580.159.04") through NVML, loaded at run time (no build dependency).
+static std::string nvml_driver_version() {
+  void* h = dlopen("libnvidia-ml.so.1", RTLD_LAZY);
+  if (!h) return "";
+  typedef int (*init_t)();
+  typedef int (*ver_t)(char*, unsigned);
+  init_t init = (init_t)dlsym(h, "nvmlInit_v2");
+  ver_t ver = (ver_t)dlsym(h, "nvmlSystemGetDriverVersion");
+  init_t shut = (init_t)dlsym(h, "nvmlShutdown");
+  std::string out;
+  if (init && ver && init() == 0) {
+    char buf[96] = {0};
+    if (ver(buf, sizeof buf) == 0) out = buf;
+    if (shut) shut();
+  }
+  dlclose(h);
+  return out;
+}
+
+static bool has_section(const std::string& list, const char* s) {
+  std::string l = "," + list + ",";
+  return l.find(std::string(",") + s + ",") != std::string::npos || list == "all";
+}
+
+// ---------------------------------------------------------------- decode attention section
+struct DecodeShape { int H, Hkv, B, S; };
+
+static std::vector<std::string> run_decode(int nsamples, double l2Bytes, size_t memBytes, bool quick,
+                                           std::vector<std::string>& skipped) {
+  std::vector<std::string> rows;
+  std::vector<int> Bs = {1, 8, 32}, Ss = {1024, 4096, 16384, 32768};
+  std::vector<std::pair<int, int>> heads = {{32, 32}, {32, 8}, {32, 1}, {64, 8}};
+  if (quick) { Bs = {1, 32}; Ss = {1024, 32768}; }
+  const int D = 128;
+  for (auto hh : heads)
+    for (int B : Bs)
+      for (int S : Ss) {
+        const int H = hh.first, Hkv = hh.second, G = H / Hkv;
+        const double kvBytes = 2.0 * B * Hkv * (double)S * D * 2;
+        if (kvBytes > 0.45 * memBytes) {
+          Json s;
+          s.str("kernel", "decodeAttention").i("heads", H).i("kvHeads", Hkv).i("batch", B).i("context", S)
+              .d("kvBytes", kvBytes).str("reason", "KV cache does not fit comfortably in device memory");
+          skipped.push_back(s.obj());
+          continue;
+        }
+        const int nrot = rotation_count(kvBytes, l2Bytes, 16);
+        const size_t kvElems = (size_t)B * Hkv * S * D, qElems = (size_t)B * H * D;
+        bf16 *K, *V, *Q, *O;
+        CK(cudaMalloc(&K, kvElems * 2 * nrot));
+        CK(cudaMalloc(&V, kvElems * 2 * nrot));
+        CK(cudaMalloc(&Q, qElems * 2 * nrot));
+        CK(cudaMalloc(&O, qElems * 2 * nrot));
+        for (int r = 0; r < nrot; ++r) {
+          init_bf16(K + r * kvElems, kvElems, 100 + r);
+          init_bf16(V + r * kvElems, kvElems, 200 + r);
+          init_bf16(Q + r * qElems, qElems, 300 + r);
+        }
+        const int maxChunks = S / 16;
+        float *part, *lse;
+        CK(cudaMalloc(&part, (size_t)B * H * maxChunks * D * sizeof(float)));
+        CK(cudaMalloc(&lse, (size_t)B * H * maxChunks * sizeof(float)));
+
+        // split (chunk) candidates: powers of two from 16 tokens to the whole context, plus chunk
+        // sizes that give whole waves of resident blocks; partials may not exceed half the KV bytes.
+        const int MT = (G + 15) / 16;
+        std::vector<int> cand;
+        for (int ch = 16; ch <= S; ch *= 2) cand.push_back(ch);
+        for (int resident : {3, 2})
+          for (int w : {1, 2, 3, 4, 6, 8}) {
+            const double warpsPerChunk = (double)B * Hkv * MT;
+            int nc = (int)std::lround(w * g_sms * resident * 4 / warpsPerChunk);
+            if (nc < 1) continue;
+            int ch = (int)(((S + nc - 1) / nc + 15) / 16 * 16);
+            cand.push_back(std::min(ch, S));
+          }
+        std::sort(cand.begin(), cand.end());
+        cand.erase(std::unique(cand.begin(), cand.end()), cand.end());
+        std::vector<int> chunks;
+        for (int ch : cand) {
+          const int nc = (S + ch - 1) / ch;
+          const double warps = (double)B * Hkv * MT * nc;
+          if (nc > 1 && (double)G / ch > 0.5) continue;                  // partials too large
+          if (nc > 1 && warps > (double)g_sms * 12 * 64) continue;       // far more than 64 waves
+          chunks.push_back(ch);
+        }
+        if (chunks.empty()) chunks.push_back(S);
+        auto tuneOne = [&](int ch, int variant) {
+          auto op = [=](int r, cudaStream_t s) {
+            launch_gqa_decode(Q + r * qElems, K + r * kvElems, V + r * kvElems, part, lse, O + r * qElems, B, H, Hkv,
+                              S, ch, variant, s);
+          };
+          return time_op(op, nrot, 5, 3e-4, 64).median;
+        };
+        std::vector<std::pair<double, int>> byChunk;
+        std::string tune;
+        for (int ch : chunks) {
+          const double t = tuneOne(ch, 0);
+          byChunk.push_back({t, ch});
+          tune += (tune.empty() ? "" : ",") + std::string("\"plain/") + std::to_string((S + ch - 1) / ch) + "\":" + Json::num(t);
+        }
+        std::sort(byChunk.begin(), byChunk.end());
+        int bestChunk = byChunk[0].second, bestVariant = 0;
+        double bestT = byChunk[0].first;
+        for (size_t top = 0; top < std::min<size_t>(2, byChunk.size()); ++top)
+          for (int variant = 1; variant < 4; ++variant) {
+            const int ch = byChunk[top].second;
+            const double t = tuneOne(ch, variant);
+            tune += std::string(",\"") + gqa_variant_name(variant) + "/" + std::to_string((S + ch - 1) / ch) + "\":" + Json::num(t);
+            if (t < bestT) { bestT = t; bestChunk = ch; bestVariant = variant; }
+          }
+        const int ch = bestChunk, variant = bestVariant;
+        const int nCh = (S + ch - 1) / ch;
+        auto op = [=](int r, cudaStream_t s) {
+          launch_gqa_decode(Q + r * qElems, K + r * kvElems, V + r * kvElems, part, lse, O + r * qElems, B, H, Hkv, S,
+                            ch, variant, s);
+        };
+        // correctness: poison output and partials, run once, compare with fp32/fp64 reference
+        float *scores, *ref;
+        CK(cudaMalloc(&scores, (size_t)B * H * S * sizeof(float)));
+        CK(cudaMalloc(&ref, qElems * sizeof(float)));
+        poison_bf16(O, qElems);
+        poison_f32(part, (size_t)B * H * nCh * D);
+        poison_f32(lse, (size_t)B * H * nCh);
+        op(0, g_stream);
+        CK_LAUNCH();
+        attn_ref_kernel<<<B * H, 256, D * sizeof(float), g_stream>>>(Q, K, V, scores, ref, H, Hkv, S, D, D,
+                                                                     (size_t)Hkv * S * D, (size_t)S * D, D,
+                                                                     1.0f / sqrtf((float)D));
+        CK_LAUNCH();
+        long long bad = 0;
+        const double relerr = relative_error<bf16>(O, ref, qElems, &bad);
+        CK(cudaFree(scores));
+        CK(cudaFree(ref));
+
+        Timing t = time_op(op, nrot, nsamples, 1e-3, 256);
+        Json j;
+        j.i("heads", H).i("kvHeads", Hkv).i("batch", B).i("context", S).i("headDim", D).str("dtype", "bf16")
+            .i("splits", nCh).i("chunkTokens", ch).d("seconds", t.median).d("bytes", kvBytes)
+            .d("bytesPerSecond", kvBytes / t.median).i("repsPerSample", t.repsPerSample).i("rotation", nrot)
+            .arr("samples", t.samples).d("relativeError", relerr).i("nonFiniteOutputs", bad)
+            .str("variant", gqa_variant_name(variant)).b("pdl", g_pdl).raw("splitTuning", "{" + tune + "}");
+        rows.push_back(j.obj());
+        logf("  decode H=%2d Hkv=%2d B=%2d S=%5d splits=%4d %-16s %9.2f us  %7.1f GB/s  relerr=%.2e%s\n", H, Hkv, B, S,
+             nCh, gqa_variant_name(variant), t.median * 1e6, kvBytes / t.median / 1e9, relerr, bad ? " NONFINITE" : "");
+        CK(cudaFree(K)); CK(cudaFree(V)); CK(cudaFree(Q)); CK(cudaFree(O));
+        CK(cudaFree(part)); CK(cudaFree(lse));
+      }
+  return rows;
+}
+
+// ---------------------------------------------------------------- MLA section
+static std::vector<std::string> run_mla(int nsamples, double l2Bytes, size_t memBytes, bool quick,
+                                        std::vector<std::string>& skipped) {
+  std::vector<std::string> rows;
+  std::vector<int> Bs = {1, 8, 32, 64}, Ss = {1024, 4096, 16384, 32768};
+  if (quick) { Bs = {1, 64}; Ss = {1024, 32768}; }
+  const int Hq = 128;
+  for (int B : Bs)
+    for (int S : Ss) {
+      const double cacheBytes = (double)B * S * MLA_DQK * 2;
+      if (cacheBytes > 0.45 * memBytes) {
+        Json s;
+        s.str("kernel", "mlaDecode").i("batch", B).i("context", S).d("kvBytes", cacheBytes)
+            .str("reason", "latent cache does not fit comfortably in device memory");
+        skipped.push_back(s.obj());
+        continue;
+      }
+      const int nrot = rotation_count(cacheBytes, l2Bytes, 16);
+      const size_t cElems = (size_t)B * S * MLA_DQK, qElems = (size_t)B * Hq * MLA_DQK, oElems = (size_t)B * Hq * MLA_DV;
+      bf16 *C, *Q, *O;
+      CK(cudaMalloc(&C, cElems * 2 * nrot));
+      CK(cudaMalloc(&Q, qElems * 2 * nrot));
+      CK(cudaMalloc(&O, oElems * 2 * nrot));
+      for (int r = 0; r < nrot; ++r) {
+        init_bf16(C + r * cElems, cElems, 500 + r);
+        init_bf16(Q + r * qElems, qElems, 600 + r);
+      }
+      const int maxChunks = S / MLA_T;
+      float *part, *lse;
+      CK(cudaMalloc(&part, (size_t)B * Hq * maxChunks * MLA_DV * sizeof(float)));
+      CK(cudaMalloc(&lse, (size_t)B * Hq * maxChunks * sizeof(float)));
+      std::vector<int> chunks;
+      for (int ch = S; ch >= MLA_T; ch /= 2) {
+        const int blocks = B * 2 * (S / ch);
+        if (blocks > g_sms * 16) break;
+        chunks.push_back(ch);
+      }
+      int bestChunk = S;
+      bool bestQs = false;
+      double bestT = 1e30;
+      std::string tune;
+      for (int qsv = 0; qsv < 2; ++qsv)
+        for (int ch : chunks) {
+          auto op = [=](int r, cudaStream_t s) {
+            launch_mla_decode(Q + r * qElems, C + r * cElems, part, lse, O + r * oElems, B, S, ch, qsv == 1, s);
+          };
+          Timing t = time_op(op, nrot, 5, 3e-4, 64);
+          tune += std::string(tune.empty() ? "\"" : ",\"") + (qsv ? "qsmem/" : "qreg/") + std::to_string(S / ch) + "\":" +
+                  Json::num(t.median);
+          if (t.median < bestT) { bestT = t.median; bestChunk = ch; bestQs = qsv == 1; }
+        }
+      const int ch = bestChunk, nCh = S / ch;
+      const bool qs = bestQs;
+      auto op = [=](int r, cudaStream_t s) {
+        launch_mla_decode(Q + r * qElems, C + r * cElems, part, lse, O + r * oElems, B, S, ch, qs, s);
+      };
+      double relerr = NAN;
+      long long bad = -1;
+      const bool check = (double)B * S <= 262144.0;
+      if (check) {
+        float *scores, *ref;
+        CK(cudaMalloc(&scores, (size_t)B * Hq * S * sizeof(float)));
+        CK(cudaMalloc(&ref, oElems * sizeof(float)));
+        poison_bf16(O, oElems);
+        poison_f32(part, (size_t)B * Hq * nCh * MLA_DV);
+        poison_f32(lse, (size_t)B * Hq * nCh);
+        op(0, g_stream);
+        CK_LAUNCH();
+        attn_ref_kernel<<<B * Hq, 256, MLA_DQK * sizeof(float), g_stream>>>(
+            Q, C, C, scores, ref, Hq, 1, S, MLA_DQK, MLA_DV, (size_t)S * MLA_DQK, 0, MLA_DQK, 1.0f / sqrtf(192.0f));
+        CK_LAUNCH();
+        relerr = relative_error<bf16>(O, ref, oElems, &bad);
+        CK(cudaFree(scores));
+        CK(cudaFree(ref));
+      }
+      Timing t = time_op(op, nrot, nsamples, 1e-3, 256);
+      const double flops = 2.0 * B * Hq * (double)S * (MLA_DQK + MLA_DV);
+      Json j;
+      j.i("heads", Hq).i("kvLoraRank", 512).i("ropeDim", 64).i("batch", B).i("context", S).str("dtype", "bf16")
+          .i("splits", nCh).i("chunkTokens", ch).d("seconds", t.median).d("bytes", cacheBytes)
+          .d("bytesPerSecond", cacheBytes / t.median).d("flops", flops).d("flopsPerSecond", flops / t.median)
+          .i("repsPerSample", t.repsPerSample).i("rotation", nrot).arr("samples", t.samples)
+          .d("softmaxScale", 1.0 / std::sqrt(192.0)).str("variant", qs ? "q-in-smem" : "q-in-registers")
+          .raw("splitTuning", "{" + tune + "}");
+      if (check) j.d("relativeError", relerr).i("nonFiniteOutputs", bad);
+      rows.push_back(j.obj());
+      logf("  mla B=%2d S=%5d splits=%4d  %9.2f us  %7.1f GB/s  %6.1f TFLOP/s  relerr=%s\n", B, S, nCh,
+           t.median * 1e6, cacheBytes / t.median / 1e9, flops / t.median / 1e12, Json::num(relerr).c_str());
+      CK(cudaFree(C)); CK(cudaFree(Q)); CK(cudaFree(O));
+      CK(cudaFree(part)); CK(cudaFree(lse));
+    }
+  return rows;
+}
+
+int main(int argc, char** argv) {
+  std::string sections = "bandwidth,gemm,decode,mla";
+  int nsamples = 30, device = 0;
+  bool quick = false;
+  size_t bwBytes = 4ull << 30;
+  for (int a = 1; a < argc; ++a) {
+    std::string s = argv[a];
+    if (s == "--sections" && a + 1 < argc) sections = argv[++a];
+    else if (s == "--samples" && a + 1 < argc) nsamples = std::max(3, std::min(30, atoi(argv[++a])));
+    else if (s == "--device" && a + 1 < argc) device = atoi(argv[++a]);
+    else if (s == "--bw-bytes" && a + 1 < argc) bwBytes = strtoull(argv[++a], nullptr, 10);
+    else if (s == "--quick") quick = true;
+    else if (s == "--version") { printf("hwplan-cuda-harness %s\n", HWPLAN_TOOL_VERSION); return 0; }
+    else if (s == "--help" || s == "-h") {
+      printf("usage: %s [--sections bandwidth,gemm,decode,mla] [--samples N<=30] [--quick] [--device N] [--bw-bytes B]\n", argv[0]);
+      return 0;
+    }
+  }
+
+  int count = 0;
+  cudaError_t e = cudaGetDeviceCount(&count);
+  if (e != cudaSuccess || count == 0) {
+    std::string reason = e != cudaSuccess ? std::string("cudaGetDeviceCount: ") + cudaGetErrorName(e) + ": " + cudaGetErrorString(e)
+                                          : std::string("cudaGetDeviceCount returned 0 devices");
+    Json j;
+    j.str("status", "no_gpu").str("tool", "hwplan-cuda-harness").str("reason", reason);
+    printf("%s\n", j.obj().c_str());
+    return 0;
+  }
+  CK(cudaSetDevice(device));
+  cudaDeviceProp p;
+  CK(cudaGetDeviceProperties(&p, device));
+  int clk = 0, mclk = 0, bus = 0, rt = 0, drv = 0;
+  cudaDeviceGetAttribute(&clk, cudaDevAttrClockRate, device);
+  cudaDeviceGetAttribute(&mclk, cudaDevAttrMemoryClockRate, device);
+  cudaDeviceGetAttribute(&bus, cudaDevAttrGlobalMemoryBusWidth, device);
+  cudaRuntimeGetVersion(&rt);
+  cudaDriverGetVersion(&drv);
+  g_sms = p.multiProcessorCount;
+  CK(cudaStreamCreateWithFlags(&g_stream, cudaStreamNonBlocking));
+  probe_pdl();
+  size_t freeB = 0, totalB = 0;
+  CK(cudaMemGetInfo(&freeB, &totalB));
+
+  char host[256] = {0};
+  gethostname(host, sizeof host - 1);
+  std::string drvStr = nvml_driver_version();
+  Json dev;
+  dev.str("name", p.name).str("driver", drvStr.empty() ? ("cuda-driver-api-" + std::to_string(drv)) : drvStr)
+      .str("cudaDriverApi", std::to_string(drv / 1000) + "." + std::to_string((drv % 1000) / 10))
+      .str("cudaRuntime", std::to_string(rt / 1000) + "." + std::to_string((rt % 1000) / 10))
+      .str("computeCapability", std::to_string(p.major) + "." + std::to_string(p.minor))
+      .i("sms", p.multiProcessorCount).i("memoryBytes", (long long)p.totalGlobalMem).i("l2Bytes", p.l2CacheSize)
+      .i("maxClockMHz", clk / 1000).i("memoryClockMHz", mclk / 1000).i("memoryBusWidthBits", bus)
+      .i("sharedMemPerBlockOptinBytes", (long long)p.sharedMemPerBlockOptin).str("pciBusId", std::to_string(p.pciBusID));
+  logf("device: %s, %d SMs, %.1f GiB, L2 %d MiB, driver %s\n", p.name, p.multiProcessorCount,
+       p.totalGlobalMem / 1073741824.0, p.l2CacheSize >> 20, drvStr.c_str());
+
+  const double l2 = p.l2CacheSize;
+  Json root;
+  root.str("status", "ok").str("tool", "hwplan-cuda-harness").str("toolVersion", HWPLAN_TOOL_VERSION)
+      .str("date", iso_now()).raw("device", dev.obj());
+  Json hostj;
+  hostj.str("hostname", host);
+  root.raw("host", hostj.obj());
+  Json method;
+  method.i("warmup", 3).i("repeats", nsamples).str("timer", "cudaEvent").str("launchOverhead", "cudaGraph")
+      .str("statistic", "median")
+      .str("l2Rotation", "inputs rotated among ceil(4*L2/working-set) copies (max 16; gemm max 8) inside each graph")
+      .str("sampleDefinition", "one CUDA-graph replay of repsPerSample back-to-back operations, divided by repsPerSample")
+      .b("programmaticDependentLaunch", g_pdl)
+      .str("data", "uniform random in [-1,1) (never zeros); outputs poisoned with NaN before correctness checks");
+  root.raw("method", method.obj());
+  std::vector<std::string> skipped;
+  if (has_section(sections, "bandwidth")) {
+    logf("[bandwidth]\n");
+    root.raw("bandwidth", json_array(run_bandwidth(nsamples, bwBytes)));
+  }
+  if (has_section(sections, "gemm")) {
+    logf("[gemm]\n");
+    root.raw("gemm", json_array(run_gemm(nsamples, l2, quick)));
+  }
+  if (has_section(sections, "decode")) {
+    logf("[decode attention]\n");
+    root.raw("decodeAttention", json_array(run_decode(nsamples, l2, totalB, quick, skipped)));
+  }
+  if (has_section(sections, "mla")) {
+    logf("[mla decode]\n");
+    root.raw("mlaDecode", json_array(run_mla(nsamples, l2, totalB, quick, skipped)));
+  }
+  root.raw("skipped", json_array(skipped));
+  printf("%s\n", root.obj().c_str());
+  return 0;
+}
