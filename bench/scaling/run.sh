@@ -56,6 +56,13 @@ if command -v taskset >/dev/null 2>&1; then
   JAVA_ONE_WALL=$((t1 - t0))
 fi
 
+echo "Java: hwplan scaling fit (all cores, scalar kernel) ..." >&2
+t0=$(now)
+HWPLAN_JAVA_OPTS="-Dhwplan.scaling.vector=false" ./hwplan scaling fit --data "$DATA" \
+  --drop-highest 5 --rounds "$ROUNDS" --seed "$SEED" --json >"$OUT/javas.json" 2>/dev/null
+t1=$(now)
+JAVA_SCALAR_WALL=$((t1 - t0))
+
 echo "SciPy: fit_scipy.py (one core: CPython) ..." >&2
 t0=$(now)
 "$PY" bench/scaling/fit_scipy.py --data "$DATA" --drop-highest 5 --rounds "$ROUNDS" \
@@ -63,11 +70,13 @@ t0=$(now)
 t1=$(now)
 SCIPY_WALL=$((t1 - t0))
 
-"$PY" - "$OUT" "$JAVA_WALL" "$JAVA_ONE_WALL" "$SCIPY_WALL" <<'PYEOF'
+"$PY" - "$OUT" "$JAVA_WALL" "$JAVA_ONE_WALL" "$SCIPY_WALL" "$JAVA_SCALAR_WALL" <<'PYEOF'
 import json, os, platform, subprocess, sys
 out = sys.argv[1]
 java_wall, scipy_wall = int(sys.argv[2]) / 1e9, int(sys.argv[4]) / 1e9
 java_one_wall = int(sys.argv[3]) / 1e9 if sys.argv[3] else None
+java_scalar_wall = int(sys.argv[5]) / 1e9
+js = json.load(open(os.path.join(out, "javas.json")))
 j = json.load(open(os.path.join(out, "java.json")))
 s = json.load(open(os.path.join(out, "scipy.json")))
 j1 = json.load(open(os.path.join(out, "java1.json"))) if java_one_wall else None
@@ -76,14 +85,16 @@ cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.start
 java = subprocess.run(["java", "-version"], capture_output=True, text=True).stderr.splitlines()[0]
 print(f"machine: {os.cpu_count()} cores, {cpu}; {java}; Python {platform.python_version()}, "
       f"SciPy {scipy.__version__}, NumPy {numpy.__version__}")
+print(f"load average at the end: {open('/proc/loadavg').read().split()[:3]} (other work on the box skews timings)")
 print(f"data: {s['runs']} runs; {s['starts']} starts; {s['rounds']} bootstrap rounds")
-print(f"{'':28}{'grid s':>9}{'bootstrap s':>13}{'total s':>9}{'wall s':>9}  objective     E       alpha   beta")
+print(f"{'':30}{'grid s':>9}{'bootstrap s':>13}{'total s':>9}{'wall s':>9}  objective     E       alpha   beta")
 def row(name, grid, boot, wall, fit):
-    print(f"{name:28}{grid:9.2f}{boot:13.2f}{grid + boot:9.2f}{wall:9.2f}  {fit['objective']:.8f}  "
+    print(f"{name:30}{grid:9.2f}{boot:13.2f}{grid + boot:9.2f}{wall:9.2f}  {fit['objective']:.8f}  "
           f"{fit['E']:.4f}  {fit['alpha']:.4f}  {fit['beta']:.4f}")
 row("hwplan (Java, all cores)", j["fitSeconds"], j["bootstrapSeconds"], java_wall, j)
 if j1:
     row("hwplan (Java, 1 core)", j1["fitSeconds"], j1["bootstrapSeconds"], java_one_wall, j1)
+row("hwplan (Java, scalar kernel)", js["fitSeconds"], js["bootstrapSeconds"], java_scalar_wall, js)
 row("SciPy L-BFGS-B (1 core)", s["gridSeconds"], s["bootstrapSeconds"], scipy_wall, s)
 jt = j["fitSeconds"] + j["bootstrapSeconds"]
 st = s["gridSeconds"] + s["bootstrapSeconds"]
