@@ -37,6 +37,7 @@ final class FitView {
     m.put("droppedHighestLoss", dropped);
     m.put("delta", HuberLogLoss.DEFAULT_DELTA);
     m.put("optimizer", "L-BFGS (hwplan LbfgsOptimizer on Commons Math 3.6.1), analytic gradient");
+    m.put("kernel", HuberLogLoss.kernel());
     m.put("starts", fit.starts());
     m.put("convergedStarts", fit.converged());
     m.put("evaluations", fit.evaluations());

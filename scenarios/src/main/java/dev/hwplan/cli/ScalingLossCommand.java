@@ -114,12 +114,19 @@ final class ScalingLossCommand implements Runnable {
         fit.name());
     out.printf(
         Locale.ROOT,
-        "  loss %.4f nats/token = E %.4f + A/N^alpha %.4f + B/D^beta %.4f%s%n",
-        loss,
+        "  loss %.4f nats/token = E %.4f + A/N^alpha %.4f + B/D^beta %.4f%n",
+        law.loss(params, tokens),
         law.e(),
         law.paramsTerm(params),
-        law.dataTerm(tokens),
-        uniqueTokens == null ? "" : " (before repetition)");
+        law.dataTerm(tokens));
+    if (uniqueTokens != null) {
+      out.printf(
+          Locale.ROOT,
+          "  with %s unique tokens (%.1f epochs): loss %.4f (Muennighoff et al. 2023)%n",
+          ScalingText.count(uniqueTokens),
+          tokens / uniqueTokens,
+          loss);
+    }
     out.printf(
         Locale.ROOT, "  compute-optimal loss at the same FLOPs: %.4f%n", law.frontierLoss(flops));
     ScalingCommand.print(out, intervals);

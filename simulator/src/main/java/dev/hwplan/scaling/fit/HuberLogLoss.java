@@ -6,14 +6,16 @@ import java.util.List;
  * The fitting objective of Hoffmann et al. 2022 (App. D.2, Eq. 11): Σ_i w_i Huber_δ(LSE(a − α log
  * N_i, b − β log D_i, e) − log L_i), over x = (a, b, e, α, β) with A, B, E = e^a, e^b, e^e. It is a
  * sum, not a mean, as in Besiroglu et al. 2024 (averaging shrinks the scale so far that L-BFGS
- * stops early). The value and the analytic gradient come from one pass over primitive arrays; the
- * weights w_i are bootstrap counts (1 for a plain fit).
+ * stops early). The value and the analytic gradient come from one pass over primitive arrays (see
+ * {@link HuberKernel}); the weights w_i are bootstrap counts (1 for a plain fit).
  */
 public final class HuberLogLoss {
   /**
    * Hoffmann 2022's δ: "using a δ smaller than 10^-3 does not impact the resulting predictions".
    */
   public static final double DEFAULT_DELTA = 1e-3;
+
+  private static final HuberKernel KERNEL = HuberKernel.best();
 
   private final double[] logN;
   private final double[] logD;
@@ -87,68 +89,12 @@ public final class HuberLogLoss {
    * The objective at {@code x} = (a, b, e, α, β); writes its gradient into {@code grad} (length 5).
    */
   public double valueAndGradient(double[] x, double[] grad) {
-    final double a = x[0];
-    final double b = x[1];
-    final double e = x[2];
-    final double alpha = x[3];
-    final double beta = x[4];
-    final double expE = Math.exp(e);
-    final double d = delta;
-    double f = 0;
-    double ga = 0;
-    double gb = 0;
-    double ge = 0;
-    double gAlpha = 0;
-    double gBeta = 0;
-    for (int i = 0; i < logN.length; i++) {
-      double u1 = a - alpha * logN[i];
-      double u2 = b - beta * logD[i];
-      double t1 = Math.exp(u1);
-      double t2 = Math.exp(u2);
-      double t3 = expE;
-      double s = t1 + t2 + t3;
-      double lse;
-      if (s > Double.MIN_NORMAL && s < Double.POSITIVE_INFINITY) {
-        lse = Math.log(s);
-      } else {
-        // Far from the data the plain sum over- or underflows: shift by the largest exponent.
-        double m = Math.max(Math.max(u1, u2), e);
-        t1 = Math.exp(u1 - m);
-        t2 = Math.exp(u2 - m);
-        t3 = Math.exp(e - m);
-        s = t1 + t2 + t3;
-        lse = m + Math.log(s);
-      }
-      double r = lse - logL[i];
-      double w = weight[i];
-      double h;
-      double dh;
-      if (r > d) {
-        h = d * (r - 0.5 * d);
-        dh = d;
-      } else if (r < -d) {
-        h = d * (-r - 0.5 * d);
-        dh = -d;
-      } else {
-        h = 0.5 * r * r;
-        dh = r;
-      }
-      f += w * h;
-      double k = w * dh / s;
-      double k1 = k * t1;
-      double k2 = k * t2;
-      ga += k1;
-      gb += k2;
-      ge += k * t3;
-      gAlpha -= k1 * logN[i];
-      gBeta -= k2 * logD[i];
-    }
-    grad[0] = ga;
-    grad[1] = gb;
-    grad[2] = ge;
-    grad[3] = gAlpha;
-    grad[4] = gBeta;
-    return f;
+    return KERNEL.evaluate(logN, logD, logL, weight, delta, x, grad);
+  }
+
+  /** Which inner loop runs: "vector (N lanes)" or "scalar" (see {@code hwplan.scaling.vector}). */
+  public static String kernel() {
+    return KERNEL.name();
   }
 
   /** The log residuals log L̂_i − log L_i of {@code law} on these points, in input order. */
