@@ -1,0 +1,170 @@
+package dev.hwplan.kernels;
+
+/**
+ * One implementation of the reference kernels: {@code scalar} (plain Java) or {@code vector} (the
+ * Java Vector API). Get the one to use from {@link KernelProviders#get()}.
+ *
+ * <p>An implementation supplies the level-1 primitives and the GEMM micro-kernel; the kernels
+ * themselves (decode attention, MLA, GEMV, GEMM, RMSNorm, RoPE, softmax) are written once, in
+ * {@link DecodeAttention}, {@link MlaDecodeAttention}, {@link BlockedGemm} and the defaults below,
+ * on top of those primitives. So the two paths share blocking, threading and numerics, and differ
+ * only in how the inner loops use the SIMD units.
+ *
+ * <p>Layouts are row-major and dense. Offsets are in elements. bf16 data is stored as the upper 16
+ * bits of the IEEE fp32 pattern in a {@code short[]} (see {@link Bf16}) and widened in registers.
+ */
+public interface KernelProvider {
+
+  /** {@code "scalar"} or {@code "vector"}. */
+  String name();
+
+  /** Width of the SIMD registers this provider uses, in bits; 0 for scalar. */
+  int vectorBitSize();
+
+  // ---- Level-1 primitives ---------------------------------------------------------------
+
+  /** Σ a[aOff+i]·b[bOff+i] for i in [0, n). */
+  float dot(float[] a, int aOff, float[] b, int bOff, int n);
+
+  /** Σ a[aOff+i]·bf16(b[bOff+i]) for i in [0, n). */
+  float dotBf16(float[] a, int aOff, short[] b, int bOff, int n);
+
+  /** y[yOff+i] += alpha·x[xOff+i]. */
+  void axpy(float alpha, float[] x, int xOff, float[] y, int yOff, int n);
+
+  /** y[yOff+i] += alpha·bf16(x[xOff+i]). */
+  void axpyBf16(float alpha, short[] x, int xOff, float[] y, int yOff, int n);
+
+  /** The largest of x[off..off+n); NaN if any element is NaN; -Infinity if n is 0. */
+  float max(float[] x, int off, int n);
+
+  /** x[off+i] = exp(x[off+i] - shift) in place, and returns the sum of the new values. */
+  float expShiftSum(float[] x, int off, int n, float shift);
+
+  /** x[off+i] *= s. */
+  void scale(float[] x, int off, int n, float s);
+
+  /** out[outOff+i] = x[xOff+i]·w[wOff+i]·s. */
+  void mulScaled(float[] x, int xOff, float[] w, int wOff, float s, float[] out, int outOff, int n);
+
+  /**
+   * The RoPE rotation of n pairs (x[lo+i], x[hi+i]) by the angles whose cosines and sines are at
+   * cos[csOff+i] and sin[csOff+i]: (a, b) becomes (a·cos - b·sin, b·cos + a·sin).
+   */
+  void rotate(float[] x, int lo, int hi, float[] cos, float[] sin, int csOff, int n);
+
+  /** The GEMM inner kernel of this provider. */
+  GemmMicroKernel gemmMicroKernel();
+
+  // ---- Probe loops (see dev.hwplan.kernels.probe) -----------------------------------------
+
+  /** Σ a[i] for i in [from, to), read as fast as this provider can stream. */
+  double sum(float[] a, int from, int to);
+
+  /** dst[i] = src[i] for i in [from, to). */
+  void copy(float[] src, float[] dst, int from, int to);
+
+  /** a[i] = b[i] + s·c[i] for i in [from, to) (STREAM triad). */
+  void triad(float[] a, float[] b, float[] c, float s, int from, int to);
+
+  /**
+   * Runs {@code iterations} of independent FMA chains, enough of them to cover the FMA latency, and
+   * returns a value that depends on all of them. Each iteration does {@link
+   * #fmaFlopsPerIteration()} FLOP.
+   */
+  double fmaLoop(long iterations, float seed);
+
+  /** FLOP done by one iteration of {@link #fmaLoop}. */
+  int fmaFlopsPerIteration();
+
+  // ---- Kernels -----------------------------------------------------------------------------
+
+  /**
+   * Decode attention (one query token per sequence) for MHA, GQA and MQA.
+   *
+   * @param q queries, {@code [batch][heads][headDim]}
+   * @param k keys, {@code [batch][kvHeads][context][headDim]}, fp32 or bf16
+   * @param v values, same layout and dtype as {@code k}
+   * @param out the attention output, {@code [batch][heads][headDim]}
+   */
+  default void decodeAttention(AttentionShape s, float[] q, Storage k, Storage v, float[] out) {
+    DecodeAttention.run(this, s, q, k, v, out);
+  }
+
+  /**
+   * MLA decode attention in the absorbed form (DeepSeek-V2 §2.1.3): each head's query is already
+   * multiplied into the latent space, so scores are taken against the cached latent plus the
+   * decoupled RoPE key, and the output stays in the latent space (W_UV is applied afterwards).
+   *
+   * @param qLatent absorbed queries, {@code [batch][heads][kvLoraRank]}
+   * @param qRope RoPE part of the queries, {@code [batch][heads][ropeDim]}
+   * @param latent cached latents c_KV, {@code [batch][context][kvLoraRank]}
+   * @param rope cached RoPE keys k_R, {@code [batch][context][ropeDim]}, same dtype as latent
+   * @param out latent-space output, {@code [batch][heads][kvLoraRank]}
+   */
+  default void mlaDecodeAttention(
+      MlaShape s, float[] qLatent, float[] qRope, Storage latent, Storage rope, float[] out) {
+    MlaDecodeAttention.run(this, s, qLatent, qRope, latent, rope, out);
+  }
+
+  /** y = A·x, with A {@code [m][k]} (fp32 or bf16), x {@code [k]}, y {@code [m]}. */
+  default void gemv(int m, int k, Storage a, float[] x, float[] y) {
+    Gemv.run(this, m, k, a, x, y);
+  }
+
+  /**
+   * C = A·B, with A {@code [m][k]} fp32, B {@code [k][n]} (fp32 or bf16) and C {@code [m][n]}, as
+   * BLAS sgemm with no transposes, alpha 1 and beta 0.
+   */
+  default void gemm(int m, int n, int k, float[] a, Storage b, float[] c) {
+    BlockedGemm.run(this, m, n, k, a, b, c);
+  }
+
+  /**
+   * RMSNorm (Zhang and Sennrich 2019) of {@code rows} rows of {@code dim}: out = x / sqrt(mean(x²)
+   * + eps) · weight.
+   */
+  default void rmsNorm(float[] x, float[] weight, float eps, float[] out, int rows, int dim) {
+    Bounds.check(x, (long) rows * dim, "x");
+    Bounds.check(out, (long) rows * dim, "out");
+    Bounds.check(weight, dim, "weight");
+    for (int r = 0; r < rows; r++) {
+      int off = r * dim;
+      // Accumulate the mean square in fp32 like the reference implementations do.
+      float meanSquare = dot(x, off, x, off, dim) / dim;
+      float s = (float) (1.0 / Math.sqrt((double) meanSquare + eps));
+      mulScaled(x, off, weight, 0, s, out, off, dim);
+    }
+  }
+
+  /**
+   * Rotary position embedding (Su et al. 2021), in place, in the rotate-half layout of Hugging Face
+   * Llama: element i of a head pairs with element i + headDim/2. Token t of x {@code
+   * [tokens][heads][headDim]} is at position {@code firstPosition + t}.
+   */
+  default void rope(
+      float[] x, int tokens, int heads, int headDim, int firstPosition, RopeTable table) {
+    Bounds.check(x, (long) tokens * heads * headDim, "x");
+    if (headDim != table.headDim()) {
+      throw new IllegalArgumentException(
+          "headDim " + headDim + " differs from the table's " + table.headDim());
+    }
+    int half = headDim / 2;
+    for (int t = 0; t < tokens; t++) {
+      int csOff = table.offset(firstPosition + t);
+      for (int h = 0; h < heads; h++) {
+        int base = (t * heads + h) * headDim;
+        rotate(x, base, base + half, table.cos(), table.sin(), csOff, half);
+      }
+    }
+  }
+
+  /**
+   * Softmax of x[off..off+n), in place, computed safely: the maximum is subtracted before exp, so
+   * large logits do not overflow. -Infinity entries (masked) get 0. A row that is all -Infinity
+   * becomes all 0; +Infinity entries share the whole mass; NaN propagates.
+   */
+  default void softmax(float[] x, int off, int n) {
+    Softmax.run(this, x, off, n);
+  }
+}

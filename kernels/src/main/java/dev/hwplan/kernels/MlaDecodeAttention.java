@@ -1,0 +1,111 @@
+package dev.hwplan.kernels;
+
+import java.util.Arrays;
+
+/**
+ * Absorbed MLA decode attention, written once over a provider's primitives: for head h and token t,
+ * score = (q_lat[h]·c[t] + q_rope[h]·k_R[t]) · scale, and out[h] = Σ_t softmax(score)[t] · c[t] in
+ * the latent space. All heads share each cached row, so the kernel is MQA-like with a key of rank +
+ * ropeDim and a value of rank; a chunk's latents are read from memory for the scores and again from
+ * L2 for the output, so chunks are kept small.
+ */
+final class MlaDecodeAttention {
+  /** Longest chunk: 256 latents of 512 fp32 are 512 KiB, which stays in a 1-2 MiB L2. */
+  static final int MAX_CHUNK = 256;
+
+  private MlaDecodeAttention() {}
+
+  static void run(
+      KernelProvider p,
+      MlaShape s,
+      float[] qLatent,
+      float[] qRope,
+      Storage latent,
+      Storage rope,
+      float[] out) {
+    long heads = (long) s.batch() * s.heads();
+    Bounds.check(qLatent, heads * s.kvLoraRank(), "qLatent");
+    Bounds.check(qRope, heads * s.ropeDim(), "qRope");
+    Bounds.check(out, heads * s.kvLoraRank(), "out");
+    Bounds.check(latent, s.latentElements(), "latent");
+    Bounds.check(rope, s.ropeElements(), "rope");
+    if (!latent.dtype().equals(rope.dtype())) {
+      throw new IllegalArgumentException(
+          "latent is " + latent.dtype() + " but rope is " + rope.dtype() + "; store both alike");
+    }
+    boolean parallel =
+        s.latentElements() * (long) s.heads() >= DecodeAttention.PARALLEL_MIN_ELEMENTS;
+    int chunks = Chunking.chunks(s.batch(), s.context(), MAX_CHUNK, parallel);
+    int chunkLen = (s.context() + chunks - 1) / chunks;
+    int group = s.heads();
+    int r = s.kvLoraRank();
+    int stride = group * (r + 2);
+    float[] parts = new float[s.batch() * chunks * stride];
+    Chunking.forEach(
+        s.batch() * chunks,
+        parallel,
+        item -> {
+          int b = item / chunks;
+          int c = item % chunks;
+          int t0 = c * chunkLen;
+          int t1 = Math.min(s.context(), t0 + chunkLen);
+          if (t0 >= t1) {
+            // An empty trailing chunk: weight 0 in the merge.
+            int base = item * stride;
+            Arrays.fill(parts, base, base + group, Float.NEGATIVE_INFINITY);
+            Arrays.fill(parts, base + group, base + stride, 0f);
+            return;
+          }
+          item(p, s, qLatent, qRope, latent, rope, b, t0, t1, parts, item * stride);
+        });
+    for (int b = 0; b < s.batch(); b++) {
+      for (int h = 0; h < group; h++) {
+        int outOff = (b * s.heads() + h) * r;
+        Chunking.merge(p, parts, b * chunks, chunks, stride, group, h, r, out, outOff);
+      }
+    }
+  }
+
+  private static void item(
+      KernelProvider p,
+      MlaShape s,
+      float[] qLatent,
+      float[] qRope,
+      Storage latent,
+      Storage rope,
+      int b,
+      int t0,
+      int t1,
+      float[] parts,
+      int partOff) {
+    int heads = s.heads();
+    int r = s.kvLoraRank();
+    int pr = s.ropeDim();
+    int len = t1 - t0;
+    float scale = s.softmaxScale();
+    float[] scores = Scratch.get(0, heads * len);
+    for (int t = t0; t < t1; t++) {
+      int lRow = (b * s.context() + t) * r;
+      int rRow = (b * s.context() + t) * pr;
+      for (int h = 0; h < heads; h++) {
+        int qh = b * heads + h;
+        float score =
+            latent.dot(p, qLatent, qh * r, lRow, r) + rope.dot(p, qRope, qh * pr, rRow, pr);
+        scores[h * len + t - t0] = score * scale;
+      }
+    }
+    for (int h = 0; h < heads; h++) {
+      float m = p.max(scores, h * len, len);
+      parts[partOff + h] = m;
+      parts[partOff + heads + h] = p.expShiftSum(scores, h * len, len, m);
+    }
+    int acc = partOff + 2 * heads;
+    Arrays.fill(parts, acc, acc + heads * r, 0f);
+    for (int t = t0; t < t1; t++) {
+      int lRow = (b * s.context() + t) * r;
+      for (int h = 0; h < heads; h++) {
+        latent.axpy(p, scores[h * len + t - t0], lRow, parts, acc + h * r, r);
+      }
+    }
+  }
+}

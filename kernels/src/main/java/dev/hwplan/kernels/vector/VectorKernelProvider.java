@@ -1,0 +1,332 @@
+package dev.hwplan.kernels.vector;
+
+import static dev.hwplan.kernels.vector.Species.BF16;
+import static dev.hwplan.kernels.vector.Species.F;
+import static dev.hwplan.kernels.vector.Species.I;
+import static dev.hwplan.kernels.vector.Species.LANES;
+
+import dev.hwplan.kernels.GemmMicroKernel;
+import dev.hwplan.kernels.KernelProvider;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorOperators;
+
+/**
+ * The kernels on the Java Vector API. Loops run four vectors wide with independent accumulators to
+ * hide the FMA latency, then one vector wide, then finish with a scalar tail. bf16 is widened in
+ * registers: 16-bit lanes are sign-extended to 32 bits and shifted left by 16, which leaves the
+ * exact fp32 pattern.
+ *
+ * <p>Loaded by reflection from {@link dev.hwplan.kernels.KernelProviders} only when the incubator
+ * module is present.
+ */
+public final class VectorKernelProvider implements KernelProvider {
+  private final GemmMicroKernel microKernel = new VectorGemmMicroKernel();
+
+  /** Fails (with a LinkageError or similar) where the Vector API cannot be used. */
+  public VectorKernelProvider() {
+    if (F.vectorBitSize() < 128) {
+      throw new UnsupportedOperationException(
+          "the preferred vector width is " + F.vectorBitSize() + " bits; need at least 128");
+    }
+  }
+
+  @Override
+  public String toString() {
+    return name();
+  }
+
+  @Override
+  public String name() {
+    return "vector";
+  }
+
+  @Override
+  public int vectorBitSize() {
+    return F.vectorBitSize();
+  }
+
+  private static FloatVector widen(short[] b, int off) {
+    return (FloatVector)
+        ShortVector.fromArray(BF16, b, off)
+            .convertShape(VectorOperators.S2I, I, 0)
+            .lanewise(VectorOperators.LSHL, 16)
+            .reinterpretAsFloats();
+  }
+
+  @Override
+  public float dot(float[] a, int aOff, float[] b, int bOff, int n) {
+    FloatVector s0 = FloatVector.zero(F);
+    FloatVector s1 = FloatVector.zero(F);
+    FloatVector s2 = FloatVector.zero(F);
+    FloatVector s3 = FloatVector.zero(F);
+    int i = 0;
+    for (int end = n - 4 * LANES; i <= end; i += 4 * LANES) {
+      s0 = FloatVector.fromArray(F, a, aOff + i).fma(FloatVector.fromArray(F, b, bOff + i), s0);
+      s1 =
+          FloatVector.fromArray(F, a, aOff + i + LANES)
+              .fma(FloatVector.fromArray(F, b, bOff + i + LANES), s1);
+      s2 =
+          FloatVector.fromArray(F, a, aOff + i + 2 * LANES)
+              .fma(FloatVector.fromArray(F, b, bOff + i + 2 * LANES), s2);
+      s3 =
+          FloatVector.fromArray(F, a, aOff + i + 3 * LANES)
+              .fma(FloatVector.fromArray(F, b, bOff + i + 3 * LANES), s3);
+    }
+    for (int end = n - LANES; i <= end; i += LANES) {
+      s0 = FloatVector.fromArray(F, a, aOff + i).fma(FloatVector.fromArray(F, b, bOff + i), s0);
+    }
+    float sum = s0.add(s1).add(s2.add(s3)).reduceLanes(VectorOperators.ADD);
+    for (; i < n; i++) {
+      sum = Math.fma(a[aOff + i], b[bOff + i], sum);
+    }
+    return sum;
+  }
+
+  @Override
+  public float dotBf16(float[] a, int aOff, short[] b, int bOff, int n) {
+    FloatVector s0 = FloatVector.zero(F);
+    FloatVector s1 = FloatVector.zero(F);
+    FloatVector s2 = FloatVector.zero(F);
+    FloatVector s3 = FloatVector.zero(F);
+    int i = 0;
+    for (int end = n - 4 * LANES; i <= end; i += 4 * LANES) {
+      s0 = FloatVector.fromArray(F, a, aOff + i).fma(widen(b, bOff + i), s0);
+      s1 = FloatVector.fromArray(F, a, aOff + i + LANES).fma(widen(b, bOff + i + LANES), s1);
+      s2 =
+          FloatVector.fromArray(F, a, aOff + i + 2 * LANES).fma(widen(b, bOff + i + 2 * LANES), s2);
+      s3 =
+          FloatVector.fromArray(F, a, aOff + i + 3 * LANES).fma(widen(b, bOff + i + 3 * LANES), s3);
+    }
+    for (int end = n - LANES; i <= end; i += LANES) {
+      s0 = FloatVector.fromArray(F, a, aOff + i).fma(widen(b, bOff + i), s0);
+    }
+    float sum = s0.add(s1).add(s2.add(s3)).reduceLanes(VectorOperators.ADD);
+    for (; i < n; i++) {
+      sum = Math.fma(a[aOff + i], Float.intBitsToFloat(b[bOff + i] << 16), sum);
+    }
+    return sum;
+  }
+
+  @Override
+  public void axpy(float alpha, float[] x, int xOff, float[] y, int yOff, int n) {
+    FloatVector va = FloatVector.broadcast(F, alpha);
+    int i = 0;
+    for (int end = n - 2 * LANES; i <= end; i += 2 * LANES) {
+      FloatVector.fromArray(F, x, xOff + i)
+          .fma(va, FloatVector.fromArray(F, y, yOff + i))
+          .intoArray(y, yOff + i);
+      FloatVector.fromArray(F, x, xOff + i + LANES)
+          .fma(va, FloatVector.fromArray(F, y, yOff + i + LANES))
+          .intoArray(y, yOff + i + LANES);
+    }
+    for (int end = n - LANES; i <= end; i += LANES) {
+      FloatVector.fromArray(F, x, xOff + i)
+          .fma(va, FloatVector.fromArray(F, y, yOff + i))
+          .intoArray(y, yOff + i);
+    }
+    for (; i < n; i++) {
+      y[yOff + i] = Math.fma(alpha, x[xOff + i], y[yOff + i]);
+    }
+  }
+
+  @Override
+  public void axpyBf16(float alpha, short[] x, int xOff, float[] y, int yOff, int n) {
+    FloatVector va = FloatVector.broadcast(F, alpha);
+    int i = 0;
+    for (int end = n - 2 * LANES; i <= end; i += 2 * LANES) {
+      widen(x, xOff + i).fma(va, FloatVector.fromArray(F, y, yOff + i)).intoArray(y, yOff + i);
+      widen(x, xOff + i + LANES)
+          .fma(va, FloatVector.fromArray(F, y, yOff + i + LANES))
+          .intoArray(y, yOff + i + LANES);
+    }
+    for (int end = n - LANES; i <= end; i += LANES) {
+      widen(x, xOff + i).fma(va, FloatVector.fromArray(F, y, yOff + i)).intoArray(y, yOff + i);
+    }
+    for (; i < n; i++) {
+      y[yOff + i] = Math.fma(alpha, Float.intBitsToFloat(x[xOff + i] << 16), y[yOff + i]);
+    }
+  }
+
+  @Override
+  public float max(float[] x, int off, int n) {
+    FloatVector m = FloatVector.broadcast(F, Float.NEGATIVE_INFINITY);
+    int i = 0;
+    for (int end = n - LANES; i <= end; i += LANES) {
+      m = m.lanewise(VectorOperators.MAX, FloatVector.fromArray(F, x, off + i));
+    }
+    float r = m.reduceLanes(VectorOperators.MAX);
+    for (; i < n; i++) {
+      r = Math.max(r, x[off + i]);
+    }
+    return r;
+  }
+
+  @Override
+  public float expShiftSum(float[] x, int off, int n, float shift) {
+    FloatVector vs = FloatVector.broadcast(F, shift);
+    FloatVector acc = FloatVector.zero(F);
+    int i = 0;
+    for (int end = n - LANES; i <= end; i += LANES) {
+      FloatVector e = FloatVector.fromArray(F, x, off + i).sub(vs).lanewise(VectorOperators.EXP);
+      e.intoArray(x, off + i);
+      acc = acc.add(e);
+    }
+    float sum = acc.reduceLanes(VectorOperators.ADD);
+    for (; i < n; i++) {
+      float e = (float) Math.exp(x[off + i] - shift);
+      x[off + i] = e;
+      sum += e;
+    }
+    return sum;
+  }
+
+  @Override
+  public void scale(float[] x, int off, int n, float s) {
+    FloatVector vs = FloatVector.broadcast(F, s);
+    int i = 0;
+    for (int end = n - LANES; i <= end; i += LANES) {
+      FloatVector.fromArray(F, x, off + i).mul(vs).intoArray(x, off + i);
+    }
+    for (; i < n; i++) {
+      x[off + i] *= s;
+    }
+  }
+
+  @Override
+  public void mulScaled(
+      float[] x, int xOff, float[] w, int wOff, float s, float[] out, int outOff, int n) {
+    FloatVector vs = FloatVector.broadcast(F, s);
+    int i = 0;
+    for (int end = n - LANES; i <= end; i += LANES) {
+      FloatVector.fromArray(F, x, xOff + i)
+          .mul(FloatVector.fromArray(F, w, wOff + i))
+          .mul(vs)
+          .intoArray(out, outOff + i);
+    }
+    for (; i < n; i++) {
+      out[outOff + i] = x[xOff + i] * w[wOff + i] * s;
+    }
+  }
+
+  @Override
+  public void rotate(float[] x, int lo, int hi, float[] cos, float[] sin, int csOff, int n) {
+    int i = 0;
+    for (int end = n - LANES; i <= end; i += LANES) {
+      FloatVector a = FloatVector.fromArray(F, x, lo + i);
+      FloatVector b = FloatVector.fromArray(F, x, hi + i);
+      FloatVector c = FloatVector.fromArray(F, cos, csOff + i);
+      FloatVector s = FloatVector.fromArray(F, sin, csOff + i);
+      a.mul(c).sub(b.mul(s)).intoArray(x, lo + i);
+      b.mul(c).add(a.mul(s)).intoArray(x, hi + i);
+    }
+    for (; i < n; i++) {
+      float a = x[lo + i];
+      float b = x[hi + i];
+      float c = cos[csOff + i];
+      float s = sin[csOff + i];
+      x[lo + i] = a * c - b * s;
+      x[hi + i] = b * c + a * s;
+    }
+  }
+
+  @Override
+  public GemmMicroKernel gemmMicroKernel() {
+    return microKernel;
+  }
+
+  @Override
+  public double sum(float[] a, int from, int to) {
+    FloatVector s0 = FloatVector.zero(F);
+    FloatVector s1 = FloatVector.zero(F);
+    FloatVector s2 = FloatVector.zero(F);
+    FloatVector s3 = FloatVector.zero(F);
+    int i = from;
+    for (int end = to - 4 * LANES; i <= end; i += 4 * LANES) {
+      s0 = s0.add(FloatVector.fromArray(F, a, i));
+      s1 = s1.add(FloatVector.fromArray(F, a, i + LANES));
+      s2 = s2.add(FloatVector.fromArray(F, a, i + 2 * LANES));
+      s3 = s3.add(FloatVector.fromArray(F, a, i + 3 * LANES));
+    }
+    double sum = s0.add(s1).add(s2.add(s3)).reduceLanes(VectorOperators.ADD);
+    for (; i < to; i++) {
+      sum += a[i];
+    }
+    return sum;
+  }
+
+  @Override
+  public void copy(float[] src, float[] dst, int from, int to) {
+    int i = from;
+    for (int end = to - 2 * LANES; i <= end; i += 2 * LANES) {
+      FloatVector.fromArray(F, src, i).intoArray(dst, i);
+      FloatVector.fromArray(F, src, i + LANES).intoArray(dst, i + LANES);
+    }
+    for (; i < to; i++) {
+      dst[i] = src[i];
+    }
+  }
+
+  @Override
+  public void triad(float[] a, float[] b, float[] c, float s, int from, int to) {
+    FloatVector vs = FloatVector.broadcast(F, s);
+    int i = from;
+    for (int end = to - LANES; i <= end; i += LANES) {
+      FloatVector.fromArray(F, c, i).fma(vs, FloatVector.fromArray(F, b, i)).intoArray(a, i);
+    }
+    for (; i < to; i++) {
+      a[i] = b[i] + s * c[i];
+    }
+  }
+
+  @Override
+  public double fmaLoop(long iterations, float seed) {
+    // Twelve independent chains: more than FMA latency (4) × FMA ports (2), with room to spare.
+    FloatVector m = FloatVector.broadcast(F, 0.999999f);
+    FloatVector c = FloatVector.broadcast(F, 1e-7f);
+    FloatVector a0 = FloatVector.broadcast(F, seed);
+    FloatVector a1 = FloatVector.broadcast(F, seed + 1);
+    FloatVector a2 = FloatVector.broadcast(F, seed + 2);
+    FloatVector a3 = FloatVector.broadcast(F, seed + 3);
+    FloatVector a4 = FloatVector.broadcast(F, seed + 4);
+    FloatVector a5 = FloatVector.broadcast(F, seed + 5);
+    FloatVector a6 = FloatVector.broadcast(F, seed + 6);
+    FloatVector a7 = FloatVector.broadcast(F, seed + 7);
+    FloatVector a8 = FloatVector.broadcast(F, seed + 8);
+    FloatVector a9 = FloatVector.broadcast(F, seed + 9);
+    FloatVector a10 = FloatVector.broadcast(F, seed + 10);
+    FloatVector a11 = FloatVector.broadcast(F, seed + 11);
+    for (long i = 0; i < iterations; i++) {
+      a0 = a0.fma(m, c);
+      a1 = a1.fma(m, c);
+      a2 = a2.fma(m, c);
+      a3 = a3.fma(m, c);
+      a4 = a4.fma(m, c);
+      a5 = a5.fma(m, c);
+      a6 = a6.fma(m, c);
+      a7 = a7.fma(m, c);
+      a8 = a8.fma(m, c);
+      a9 = a9.fma(m, c);
+      a10 = a10.fma(m, c);
+      a11 = a11.fma(m, c);
+    }
+    FloatVector s =
+        a0.add(a1)
+            .add(a2)
+            .add(a3)
+            .add(a4)
+            .add(a5)
+            .add(a6)
+            .add(a7)
+            .add(a8)
+            .add(a9)
+            .add(a10)
+            .add(a11);
+    return s.reduceLanes(VectorOperators.ADD);
+  }
+
+  @Override
+  public int fmaFlopsPerIteration() {
+    return 12 * 2 * LANES;
+  }
+}

@@ -1,0 +1,75 @@
+package dev.hwplan.kernels;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The vector path against the scalar path on awkward sizes, with a tolerance that grows with the
+ * size: two results each within γ(n+1)·Σ|terms| of the truth are within twice that of each other.
+ * Skipped where the vector path is not running.
+ */
+class VectorMatchesScalarTest {
+  private static KernelProvider vector() {
+    KernelProvider v = KernelProviders.get();
+    assumeTrue(v.name().equals("vector"), "the vector path is not running in this JVM");
+    return v;
+  }
+
+  @ParameterizedTest(name = "n={0}")
+  @ValueSource(ints = {1, 3, 4, 6, 7, 13, 16, 17, 31, 33, 64, 65, 255, 4097, 4098})
+  void primitivesAgree(int n) {
+    KernelProvider v = vector();
+    KernelProvider s = KernelProviders.scalar();
+    float[] a = Inputs.uniform(n, n + 5);
+    float[] b = Inputs.uniform(n + 1, n + 5);
+    short[] bh = Bf16.fromFloats(b);
+    double mag = 0;
+    double magH = 0;
+    for (int i = 0; i < n; i++) {
+      mag += Math.abs((double) a[i + 2] * b[i + 1]);
+      magH += Math.abs((double) a[i + 2] * Bf16.toFloat(bh[i + 1]));
+    }
+    double g = 2 * ErrorBounds.gamma(n + 1);
+    assertThat((double) v.dot(a, 2, b, 1, n)).isCloseTo(s.dot(a, 2, b, 1, n), within(g * mag));
+    assertThat((double) v.dotBf16(a, 2, bh, 1, n))
+        .isCloseTo(s.dotBf16(a, 2, bh, 1, n), within(g * magH));
+    float[] y1 = Inputs.uniform(n + 2, n + 3);
+    float[] y2 = y1.clone();
+    v.axpy(0.7f, a, 1, y1, 2, n);
+    s.axpy(0.7f, a, 1, y2, 2, n);
+    assertThat(y1).containsExactly(y2); // one FMA per element on both paths
+    v.axpyBf16(-1.3f, bh, 0, y1, 1, n);
+    s.axpyBf16(-1.3f, bh, 0, y2, 1, n);
+    assertThat(y1).containsExactly(y2);
+    assertThat(v.max(a, 1, n)).isEqualTo(s.max(a, 1, n));
+    assertThat(v.sum(a, 1, n + 1)).isCloseTo(s.sum(a, 1, n + 1), within(g * (n + 1)));
+    float[] e1 = a.clone();
+    float[] e2 = a.clone();
+    float sum1 = v.expShiftSum(e1, 1, n, 0.5f);
+    float sum2 = s.expShiftSum(e2, 1, n, 0.5f);
+    assertThat((double) sum1).isCloseTo(sum2, within(sum2 * 2 * (n + 8) * ErrorBounds.U));
+    for (int i = 1; i <= n; i++) {
+      assertThat((double) e1[i]).isCloseTo(e2[i], within(e2[i] * 8 * ErrorBounds.U));
+    }
+  }
+
+  @ParameterizedTest(name = "m=n=k={0}")
+  @ValueSource(ints = {1, 7, 33, 97, 300})
+  void gemmAgrees(int size) {
+    KernelProvider v = vector();
+    float[] a = Inputs.uniform(size, (long) size * size);
+    float[] b = Inputs.uniform(size + 1, (long) size * size);
+    float[] c1 = new float[size * size];
+    float[] c2 = new float[size * size];
+    v.gemm(size, size, size, a, Storage.of(b), c1);
+    KernelProviders.scalar().gemm(size, size, size, a, Storage.of(b), c2);
+    double tol = 2 * ErrorBounds.gamma(size + 1) * size; // Σ|a·b| <= size for |a|,|b| <= 1
+    for (int i = 0; i < c1.length; i++) {
+      assertThat((double) c1[i]).isCloseTo(c2[i], within(tol));
+    }
+  }
+}
