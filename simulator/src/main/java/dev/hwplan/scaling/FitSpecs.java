@@ -38,6 +38,9 @@ public final class FitSpecs {
     if (Files.isRegularFile(file)) {
       return file(file);
     }
+    if (spec.toLowerCase(Locale.ROOT).endsWith(".json")) {
+      throw new InvalidInputException(spec, "", "no such file (given to " + option + ")");
+    }
     throw InvalidInputException.option(
         option,
         "unknown fit '"
