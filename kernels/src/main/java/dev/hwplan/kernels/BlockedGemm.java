@@ -12,7 +12,7 @@ import java.util.Arrays;
  */
 final class BlockedGemm {
   static final int KC = 256;
-  static final int MC = 96;
+  static final int MC = 96; // a multiple of 6 and of 8
   static final int NC = 512;
 
   private BlockedGemm() {}

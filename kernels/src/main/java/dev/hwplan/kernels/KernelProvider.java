@@ -53,6 +53,80 @@ public interface KernelProvider {
    */
   void rotate(float[] x, int lo, int hi, float[] cos, float[] sin, int csOff, int n);
 
+  /**
+   * Scores of {@code heads} queries against one block of {@link KeyLayout#BLOCK} keys stored
+   * dimension-major ({@link KeyLayout#BLOCKED}): for h &lt; heads and j &lt; 16, scores[sOff +
+   * h·sStride + j] = scale · Σ_i q[qOff + h·qStride + i] · k[kOff + 16·i + j]. No horizontal sums
+   * are needed, so this is the fast path of decode attention.
+   */
+  default void scoreBlock(
+      float[] q,
+      int qOff,
+      int qStride,
+      int heads,
+      float[] k,
+      int kOff,
+      int d,
+      float scale,
+      float[] scores,
+      int sOff,
+      int sStride) {
+    for (int h = 0; h < heads; h++) {
+      for (int j = 0; j < KeyLayout.BLOCK; j++) {
+        float s = 0;
+        for (int i = 0; i < d; i++) {
+          s = Math.fma(q[qOff + h * qStride + i], k[kOff + KeyLayout.BLOCK * i + j], s);
+        }
+        scores[sOff + h * sStride + j] = s * scale;
+      }
+    }
+  }
+
+  /** {@link #scoreBlock} with bf16 keys. */
+  default void scoreBlockBf16(
+      float[] q,
+      int qOff,
+      int qStride,
+      int heads,
+      short[] k,
+      int kOff,
+      int d,
+      float scale,
+      float[] scores,
+      int sOff,
+      int sStride) {
+    for (int h = 0; h < heads; h++) {
+      for (int j = 0; j < KeyLayout.BLOCK; j++) {
+        float s = 0;
+        for (int i = 0; i < d; i++) {
+          s =
+              Math.fma(
+                  q[qOff + h * qStride + i], Bf16.toFloat(k[kOff + KeyLayout.BLOCK * i + j]), s);
+        }
+        scores[sOff + h * sStride + j] = s * scale;
+      }
+    }
+  }
+
+  /**
+   * out[outOff + i] += Σ_t w[wOff + t] · v[vOff + t·d + i] for t &lt; tokens and i &lt; d: the
+   * weighted sum of value rows, accumulated in registers rather than one axpy per row.
+   */
+  default void weightedRows(
+      float[] w, int wOff, float[] v, int vOff, int d, int tokens, float[] out, int outOff) {
+    for (int t = 0; t < tokens; t++) {
+      axpy(w[wOff + t], v, vOff + t * d, out, outOff, d);
+    }
+  }
+
+  /** {@link #weightedRows} with bf16 values. */
+  default void weightedRowsBf16(
+      float[] w, int wOff, short[] v, int vOff, int d, int tokens, float[] out, int outOff) {
+    for (int t = 0; t < tokens; t++) {
+      axpyBf16(w[wOff + t], v, vOff + t * d, out, outOff, d);
+    }
+  }
+
   /** The GEMM inner kernel of this provider. */
   GemmMicroKernel gemmMicroKernel();
 
@@ -88,7 +162,16 @@ public interface KernelProvider {
    * @param out the attention output, {@code [batch][heads][headDim]}
    */
   default void decodeAttention(AttentionShape s, float[] q, Storage k, Storage v, float[] out) {
-    DecodeAttention.run(this, s, q, k, v, out);
+    DecodeAttention.run(this, s, q, k, KeyLayout.TOKEN_MAJOR, v, out);
+  }
+
+  /**
+   * Decode attention with the keys in the given layout: {@link KeyLayout#TOKEN_MAJOR} as above, or
+   * {@link KeyLayout#BLOCKED}, the faster layout that CPU engines keep their key cache in.
+   */
+  default void decodeAttention(
+      AttentionShape s, float[] q, Storage k, KeyLayout keyLayout, Storage v, float[] out) {
+    DecodeAttention.run(this, s, q, k, keyLayout, v, out);
   }
 
   /**

@@ -15,7 +15,7 @@ import picocli.CommandLine.Command;
     versionProvider = VersionProvider.class,
     description =
         "Hardware-aware LLM planning: memory, loss, latency and cost before you buy GPUs.",
-    subcommands = {ProfilesCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {ProfilesCommand.class, MeasureCommand.class, CommandLine.HelpCommand.class})
 public final class Hwplan implements Runnable {
   /** Exit code for success. */
   public static final int OK = 0;

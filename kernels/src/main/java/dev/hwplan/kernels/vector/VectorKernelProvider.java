@@ -7,6 +7,7 @@ import static dev.hwplan.kernels.vector.Species.LANES;
 
 import dev.hwplan.kernels.GemmMicroKernel;
 import dev.hwplan.kernels.KernelProvider;
+import dev.hwplan.kernels.KeyLayout;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
@@ -227,6 +228,385 @@ public final class VectorKernelProvider implements KernelProvider {
       float s = sin[csOff + i];
       x[lo + i] = a * c - b * s;
       x[hi + i] = b * c + a * s;
+    }
+  }
+
+  @Override
+  public void scoreBlock(
+      float[] q,
+      int qOff,
+      int qStride,
+      int heads,
+      float[] k,
+      int kOff,
+      int d,
+      float scale,
+      float[] scores,
+      int sOff,
+      int sStride) {
+    // One vector holds 16 tokens' partial scores (or half of them, on 256-bit machines); each
+    // dimension is one broadcast of q and one FMA per head: no horizontal sums at all. Even and
+    // odd dimensions go to separate accumulators, so that eight FMA chains hide the latency.
+    for (int v = 0; v < KeyLayout.BLOCK; v += LANES) {
+      int h = 0;
+      for (; h < heads; h += 4) {
+        int hs = Math.min(4, heads - h);
+        int q0 = qOff + h * qStride;
+        int q1 = qOff + (h + Math.min(1, hs - 1)) * qStride;
+        int q2 = qOff + (h + Math.min(2, hs - 1)) * qStride;
+        int q3 = qOff + (h + Math.min(3, hs - 1)) * qStride;
+        FloatVector a0 = FloatVector.zero(F);
+        FloatVector a1 = FloatVector.zero(F);
+        FloatVector a2 = FloatVector.zero(F);
+        FloatVector a3 = FloatVector.zero(F);
+        FloatVector b0 = FloatVector.zero(F);
+        FloatVector b1 = FloatVector.zero(F);
+        FloatVector b2 = FloatVector.zero(F);
+        FloatVector b3 = FloatVector.zero(F);
+        int kk = kOff + v;
+        int i = 0;
+        for (; i + 1 < d; i += 2, kk += 2 * KeyLayout.BLOCK) {
+          FloatVector ka = FloatVector.fromArray(F, k, kk);
+          FloatVector kb = FloatVector.fromArray(F, k, kk + KeyLayout.BLOCK);
+          a0 = FloatVector.broadcast(F, q[q0 + i]).fma(ka, a0);
+          a1 = FloatVector.broadcast(F, q[q1 + i]).fma(ka, a1);
+          a2 = FloatVector.broadcast(F, q[q2 + i]).fma(ka, a2);
+          a3 = FloatVector.broadcast(F, q[q3 + i]).fma(ka, a3);
+          b0 = FloatVector.broadcast(F, q[q0 + i + 1]).fma(kb, b0);
+          b1 = FloatVector.broadcast(F, q[q1 + i + 1]).fma(kb, b1);
+          b2 = FloatVector.broadcast(F, q[q2 + i + 1]).fma(kb, b2);
+          b3 = FloatVector.broadcast(F, q[q3 + i + 1]).fma(kb, b3);
+        }
+        if (i < d) {
+          FloatVector ka = FloatVector.fromArray(F, k, kk);
+          a0 = FloatVector.broadcast(F, q[q0 + i]).fma(ka, a0);
+          a1 = FloatVector.broadcast(F, q[q1 + i]).fma(ka, a1);
+          a2 = FloatVector.broadcast(F, q[q2 + i]).fma(ka, a2);
+          a3 = FloatVector.broadcast(F, q[q3 + i]).fma(ka, a3);
+        }
+        // Heads past the end (hs < 4) repeat the last head and are not stored.
+        int so = sOff + h * sStride + v;
+        a0.add(b0).mul(scale).intoArray(scores, so);
+        if (hs > 1) {
+          a1.add(b1).mul(scale).intoArray(scores, so + sStride);
+        }
+        if (hs > 2) {
+          a2.add(b2).mul(scale).intoArray(scores, so + 2 * sStride);
+        }
+        if (hs > 3) {
+          a3.add(b3).mul(scale).intoArray(scores, so + 3 * sStride);
+        }
+      }
+    }
+  }
+
+  @Override
+  public void scoreBlockBf16(
+      float[] q,
+      int qOff,
+      int qStride,
+      int heads,
+      short[] k,
+      int kOff,
+      int d,
+      float scale,
+      float[] scores,
+      int sOff,
+      int sStride) {
+    // One vector holds 16 tokens' partial scores (or half of them, on 256-bit machines); each
+    // dimension is one broadcast of q and one FMA per head: no horizontal sums at all. Even and
+    // odd dimensions go to separate accumulators, so that eight FMA chains hide the latency.
+    for (int v = 0; v < KeyLayout.BLOCK; v += LANES) {
+      int h = 0;
+      for (; h < heads; h += 4) {
+        int hs = Math.min(4, heads - h);
+        int q0 = qOff + h * qStride;
+        int q1 = qOff + (h + Math.min(1, hs - 1)) * qStride;
+        int q2 = qOff + (h + Math.min(2, hs - 1)) * qStride;
+        int q3 = qOff + (h + Math.min(3, hs - 1)) * qStride;
+        FloatVector a0 = FloatVector.zero(F);
+        FloatVector a1 = FloatVector.zero(F);
+        FloatVector a2 = FloatVector.zero(F);
+        FloatVector a3 = FloatVector.zero(F);
+        FloatVector b0 = FloatVector.zero(F);
+        FloatVector b1 = FloatVector.zero(F);
+        FloatVector b2 = FloatVector.zero(F);
+        FloatVector b3 = FloatVector.zero(F);
+        int kk = kOff + v;
+        int i = 0;
+        for (; i + 1 < d; i += 2, kk += 2 * KeyLayout.BLOCK) {
+          FloatVector ka =
+              ((FloatVector)
+                  ShortVector.fromArray(BF16, k, kk)
+                      .convertShape(VectorOperators.S2I, I, 0)
+                      .lanewise(VectorOperators.LSHL, 16)
+                      .reinterpretAsFloats());
+          FloatVector kb =
+              ((FloatVector)
+                  ShortVector.fromArray(BF16, k, kk + KeyLayout.BLOCK)
+                      .convertShape(VectorOperators.S2I, I, 0)
+                      .lanewise(VectorOperators.LSHL, 16)
+                      .reinterpretAsFloats());
+          a0 = FloatVector.broadcast(F, q[q0 + i]).fma(ka, a0);
+          a1 = FloatVector.broadcast(F, q[q1 + i]).fma(ka, a1);
+          a2 = FloatVector.broadcast(F, q[q2 + i]).fma(ka, a2);
+          a3 = FloatVector.broadcast(F, q[q3 + i]).fma(ka, a3);
+          b0 = FloatVector.broadcast(F, q[q0 + i + 1]).fma(kb, b0);
+          b1 = FloatVector.broadcast(F, q[q1 + i + 1]).fma(kb, b1);
+          b2 = FloatVector.broadcast(F, q[q2 + i + 1]).fma(kb, b2);
+          b3 = FloatVector.broadcast(F, q[q3 + i + 1]).fma(kb, b3);
+        }
+        if (i < d) {
+          FloatVector ka =
+              ((FloatVector)
+                  ShortVector.fromArray(BF16, k, kk)
+                      .convertShape(VectorOperators.S2I, I, 0)
+                      .lanewise(VectorOperators.LSHL, 16)
+                      .reinterpretAsFloats());
+          a0 = FloatVector.broadcast(F, q[q0 + i]).fma(ka, a0);
+          a1 = FloatVector.broadcast(F, q[q1 + i]).fma(ka, a1);
+          a2 = FloatVector.broadcast(F, q[q2 + i]).fma(ka, a2);
+          a3 = FloatVector.broadcast(F, q[q3 + i]).fma(ka, a3);
+        }
+        // Heads past the end (hs < 4) repeat the last head and are not stored.
+        int so = sOff + h * sStride + v;
+        a0.add(b0).mul(scale).intoArray(scores, so);
+        if (hs > 1) {
+          a1.add(b1).mul(scale).intoArray(scores, so + sStride);
+        }
+        if (hs > 2) {
+          a2.add(b2).mul(scale).intoArray(scores, so + 2 * sStride);
+        }
+        if (hs > 3) {
+          a3.add(b3).mul(scale).intoArray(scores, so + 3 * sStride);
+        }
+      }
+    }
+  }
+
+  @Override
+  public void weightedRows(
+      float[] w, int wOff, float[] v, int vOff, int d, int tokens, float[] out, int outOff) {
+    // Up to eight vectors of the output stay in registers while the rows stream past: eight
+    // independent FMA chains, so the FMA latency is hidden.
+    int c = 0;
+    for (; c + 8 * LANES <= d; c += 8 * LANES) {
+      int o = outOff + c;
+      FloatVector a0 = FloatVector.fromArray(F, out, o + 0 * LANES);
+      FloatVector a1 = FloatVector.fromArray(F, out, o + 1 * LANES);
+      FloatVector a2 = FloatVector.fromArray(F, out, o + 2 * LANES);
+      FloatVector a3 = FloatVector.fromArray(F, out, o + 3 * LANES);
+      FloatVector a4 = FloatVector.fromArray(F, out, o + 4 * LANES);
+      FloatVector a5 = FloatVector.fromArray(F, out, o + 5 * LANES);
+      FloatVector a6 = FloatVector.fromArray(F, out, o + 6 * LANES);
+      FloatVector a7 = FloatVector.fromArray(F, out, o + 7 * LANES);
+      int row = vOff + c;
+      for (int t = 0; t < tokens; t++, row += d) {
+        FloatVector wt = FloatVector.broadcast(F, w[wOff + t]);
+        a0 = FloatVector.fromArray(F, v, row + 0 * LANES).fma(wt, a0);
+        a1 = FloatVector.fromArray(F, v, row + 1 * LANES).fma(wt, a1);
+        a2 = FloatVector.fromArray(F, v, row + 2 * LANES).fma(wt, a2);
+        a3 = FloatVector.fromArray(F, v, row + 3 * LANES).fma(wt, a3);
+        a4 = FloatVector.fromArray(F, v, row + 4 * LANES).fma(wt, a4);
+        a5 = FloatVector.fromArray(F, v, row + 5 * LANES).fma(wt, a5);
+        a6 = FloatVector.fromArray(F, v, row + 6 * LANES).fma(wt, a6);
+        a7 = FloatVector.fromArray(F, v, row + 7 * LANES).fma(wt, a7);
+      }
+      a0.intoArray(out, o + 0 * LANES);
+      a1.intoArray(out, o + 1 * LANES);
+      a2.intoArray(out, o + 2 * LANES);
+      a3.intoArray(out, o + 3 * LANES);
+      a4.intoArray(out, o + 4 * LANES);
+      a5.intoArray(out, o + 5 * LANES);
+      a6.intoArray(out, o + 6 * LANES);
+      a7.intoArray(out, o + 7 * LANES);
+    }
+    for (; c + 4 * LANES <= d; c += 4 * LANES) {
+      int o = outOff + c;
+      FloatVector a0 = FloatVector.fromArray(F, out, o);
+      FloatVector a1 = FloatVector.fromArray(F, out, o + LANES);
+      FloatVector a2 = FloatVector.fromArray(F, out, o + 2 * LANES);
+      FloatVector a3 = FloatVector.fromArray(F, out, o + 3 * LANES);
+      int row = vOff + c;
+      for (int t = 0; t < tokens; t++, row += d) {
+        FloatVector wt = FloatVector.broadcast(F, w[wOff + t]);
+        a0 = FloatVector.fromArray(F, v, row).fma(wt, a0);
+        a1 = FloatVector.fromArray(F, v, row + LANES).fma(wt, a1);
+        a2 = FloatVector.fromArray(F, v, row + 2 * LANES).fma(wt, a2);
+        a3 = FloatVector.fromArray(F, v, row + 3 * LANES).fma(wt, a3);
+      }
+      a0.intoArray(out, o);
+      a1.intoArray(out, o + LANES);
+      a2.intoArray(out, o + 2 * LANES);
+      a3.intoArray(out, o + 3 * LANES);
+    }
+    for (; c + LANES <= d; c += LANES) {
+      FloatVector a0 = FloatVector.fromArray(F, out, outOff + c);
+      int row = vOff + c;
+      for (int t = 0; t < tokens; t++, row += d) {
+        a0 = FloatVector.fromArray(F, v, row).fma(FloatVector.broadcast(F, w[wOff + t]), a0);
+      }
+      a0.intoArray(out, outOff + c);
+    }
+    for (; c < d; c++) {
+      float s = out[outOff + c];
+      int row = vOff + c;
+      for (int t = 0; t < tokens; t++, row += d) {
+        s = Math.fma(w[wOff + t], v[row], s);
+      }
+      out[outOff + c] = s;
+    }
+  }
+
+  @Override
+  public void weightedRowsBf16(
+      float[] w, int wOff, short[] v, int vOff, int d, int tokens, float[] out, int outOff) {
+    // Up to eight vectors of the output stay in registers while the rows stream past: eight
+    // independent FMA chains, so the FMA latency is hidden.
+    int c = 0;
+    for (; c + 8 * LANES <= d; c += 8 * LANES) {
+      int o = outOff + c;
+      FloatVector a0 = FloatVector.fromArray(F, out, o + 0 * LANES);
+      FloatVector a1 = FloatVector.fromArray(F, out, o + 1 * LANES);
+      FloatVector a2 = FloatVector.fromArray(F, out, o + 2 * LANES);
+      FloatVector a3 = FloatVector.fromArray(F, out, o + 3 * LANES);
+      FloatVector a4 = FloatVector.fromArray(F, out, o + 4 * LANES);
+      FloatVector a5 = FloatVector.fromArray(F, out, o + 5 * LANES);
+      FloatVector a6 = FloatVector.fromArray(F, out, o + 6 * LANES);
+      FloatVector a7 = FloatVector.fromArray(F, out, o + 7 * LANES);
+      int row = vOff + c;
+      for (int t = 0; t < tokens; t++, row += d) {
+        FloatVector wt = FloatVector.broadcast(F, w[wOff + t]);
+        a0 =
+            ((FloatVector)
+                    ShortVector.fromArray(BF16, v, row + 0 * LANES)
+                        .convertShape(VectorOperators.S2I, I, 0)
+                        .lanewise(VectorOperators.LSHL, 16)
+                        .reinterpretAsFloats())
+                .fma(wt, a0);
+        a1 =
+            ((FloatVector)
+                    ShortVector.fromArray(BF16, v, row + 1 * LANES)
+                        .convertShape(VectorOperators.S2I, I, 0)
+                        .lanewise(VectorOperators.LSHL, 16)
+                        .reinterpretAsFloats())
+                .fma(wt, a1);
+        a2 =
+            ((FloatVector)
+                    ShortVector.fromArray(BF16, v, row + 2 * LANES)
+                        .convertShape(VectorOperators.S2I, I, 0)
+                        .lanewise(VectorOperators.LSHL, 16)
+                        .reinterpretAsFloats())
+                .fma(wt, a2);
+        a3 =
+            ((FloatVector)
+                    ShortVector.fromArray(BF16, v, row + 3 * LANES)
+                        .convertShape(VectorOperators.S2I, I, 0)
+                        .lanewise(VectorOperators.LSHL, 16)
+                        .reinterpretAsFloats())
+                .fma(wt, a3);
+        a4 =
+            ((FloatVector)
+                    ShortVector.fromArray(BF16, v, row + 4 * LANES)
+                        .convertShape(VectorOperators.S2I, I, 0)
+                        .lanewise(VectorOperators.LSHL, 16)
+                        .reinterpretAsFloats())
+                .fma(wt, a4);
+        a5 =
+            ((FloatVector)
+                    ShortVector.fromArray(BF16, v, row + 5 * LANES)
+                        .convertShape(VectorOperators.S2I, I, 0)
+                        .lanewise(VectorOperators.LSHL, 16)
+                        .reinterpretAsFloats())
+                .fma(wt, a5);
+        a6 =
+            ((FloatVector)
+                    ShortVector.fromArray(BF16, v, row + 6 * LANES)
+                        .convertShape(VectorOperators.S2I, I, 0)
+                        .lanewise(VectorOperators.LSHL, 16)
+                        .reinterpretAsFloats())
+                .fma(wt, a6);
+        a7 =
+            ((FloatVector)
+                    ShortVector.fromArray(BF16, v, row + 7 * LANES)
+                        .convertShape(VectorOperators.S2I, I, 0)
+                        .lanewise(VectorOperators.LSHL, 16)
+                        .reinterpretAsFloats())
+                .fma(wt, a7);
+      }
+      a0.intoArray(out, o + 0 * LANES);
+      a1.intoArray(out, o + 1 * LANES);
+      a2.intoArray(out, o + 2 * LANES);
+      a3.intoArray(out, o + 3 * LANES);
+      a4.intoArray(out, o + 4 * LANES);
+      a5.intoArray(out, o + 5 * LANES);
+      a6.intoArray(out, o + 6 * LANES);
+      a7.intoArray(out, o + 7 * LANES);
+    }
+    for (; c + 4 * LANES <= d; c += 4 * LANES) {
+      int o = outOff + c;
+      FloatVector a0 = FloatVector.fromArray(F, out, o);
+      FloatVector a1 = FloatVector.fromArray(F, out, o + LANES);
+      FloatVector a2 = FloatVector.fromArray(F, out, o + 2 * LANES);
+      FloatVector a3 = FloatVector.fromArray(F, out, o + 3 * LANES);
+      int row = vOff + c;
+      for (int t = 0; t < tokens; t++, row += d) {
+        FloatVector wt = FloatVector.broadcast(F, w[wOff + t]);
+        a0 =
+            ((FloatVector)
+                    ShortVector.fromArray(BF16, v, row)
+                        .convertShape(VectorOperators.S2I, I, 0)
+                        .lanewise(VectorOperators.LSHL, 16)
+                        .reinterpretAsFloats())
+                .fma(wt, a0);
+        a1 =
+            ((FloatVector)
+                    ShortVector.fromArray(BF16, v, row + LANES)
+                        .convertShape(VectorOperators.S2I, I, 0)
+                        .lanewise(VectorOperators.LSHL, 16)
+                        .reinterpretAsFloats())
+                .fma(wt, a1);
+        a2 =
+            ((FloatVector)
+                    ShortVector.fromArray(BF16, v, row + 2 * LANES)
+                        .convertShape(VectorOperators.S2I, I, 0)
+                        .lanewise(VectorOperators.LSHL, 16)
+                        .reinterpretAsFloats())
+                .fma(wt, a2);
+        a3 =
+            ((FloatVector)
+                    ShortVector.fromArray(BF16, v, row + 3 * LANES)
+                        .convertShape(VectorOperators.S2I, I, 0)
+                        .lanewise(VectorOperators.LSHL, 16)
+                        .reinterpretAsFloats())
+                .fma(wt, a3);
+      }
+      a0.intoArray(out, o);
+      a1.intoArray(out, o + LANES);
+      a2.intoArray(out, o + 2 * LANES);
+      a3.intoArray(out, o + 3 * LANES);
+    }
+    for (; c + LANES <= d; c += LANES) {
+      FloatVector a0 = FloatVector.fromArray(F, out, outOff + c);
+      int row = vOff + c;
+      for (int t = 0; t < tokens; t++, row += d) {
+        a0 =
+            ((FloatVector)
+                    ShortVector.fromArray(BF16, v, row)
+                        .convertShape(VectorOperators.S2I, I, 0)
+                        .lanewise(VectorOperators.LSHL, 16)
+                        .reinterpretAsFloats())
+                .fma(FloatVector.broadcast(F, w[wOff + t]), a0);
+      }
+      a0.intoArray(out, outOff + c);
+    }
+    for (; c < d; c++) {
+      float s = out[outOff + c];
+      int row = vOff + c;
+      for (int t = 0; t < tokens; t++, row += d) {
+        s = Math.fma(w[wOff + t], Float.intBitsToFloat(v[row] << 16), s);
+      }
+      out[outOff + c] = s;
     }
   }
 
