@@ -40,14 +40,19 @@ public class DecodeAttentionBenchmark {
   @Param({"BLOCKED", "TOKEN_MAJOR"})
   public String keyLayout;
 
-  @Param({"65536"})
+  @Param({"8", "32"})
+  public int kvHeads;
+
+  /** 0: the 512 MiB (fp32) cache described above. */
+  @Param({"0"})
   public int contextTokens;
 
   private Runnable call;
 
   @Setup
   public void setUp() {
-    AttentionShape s = new AttentionShape(1, 32, 8, 128, contextTokens);
+    int context = contextTokens > 0 ? contextTokens : 8 * 65536 / kvHeads;
+    AttentionShape s = new AttentionShape(1, 32, kvHeads, 128, context);
     KernelCase c =
         new KernelCases(ProviderParam.of(provider))
             .decodeAttention(s, dtype, KeyLayout.valueOf(keyLayout));

@@ -136,7 +136,21 @@ final class DecodeAttention {
       // L1 by all heads of the group, while the outputs stay in L1 too.
       for (int t = 0; t < len; t += V_BLOCK) {
         int n = Math.min(V_BLOCK, len - t);
-        for (int h = 0; h < group; h++) {
+        int h = 0;
+        for (; h + 1 < group; h += 2) {
+          v.weightedRows2(
+              p,
+              scores,
+              h * padded + t,
+              (h + 1) * padded + t,
+              vRow + t * d,
+              d,
+              n,
+              part,
+              acc + h * d,
+              acc + (h + 1) * d);
+        }
+        if (h < group) {
           v.weightedRows(p, scores, h * padded + t, vRow + t * d, d, n, part, acc + h * d);
         }
       }

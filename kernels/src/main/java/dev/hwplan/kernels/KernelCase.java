@@ -15,8 +15,9 @@ import java.util.Objects;
  * @param bytes bytes one call must move from memory at least (each input and output once)
  * @param workingSetBytes bytes one call touches: where it exceeds the LLC, repeated calls stream
  *     from DRAM
- * @param computeClass which compute ceiling bounds it: {@code matrix} (register-blocked GEMM) or
- *     {@code vector} (dot products, axpys and reductions)
+ * @param computeClass which compute ceiling bounds it: {@code matrix} (register-blocked GEMM),
+ *     {@code attention} (decode attention), {@code mla} (absorbed MLA) or {@code vector} (GEMV,
+ *     RMSNorm: streaming dot products and element-wise work)
  * @param call runs the kernel once
  */
 public record KernelCase(

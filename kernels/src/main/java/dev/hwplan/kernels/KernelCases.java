@@ -47,7 +47,7 @@ public final class KernelCases {
         s.flops(),
         bytes,
         bytes,
-        "vector",
+        "attention",
         () -> p.decodeAttention(s, q, k, layout, v, out));
   }
 
@@ -74,7 +74,7 @@ public final class KernelCases {
         s.flops(),
         bytes,
         bytes,
-        "vector",
+        "mla",
         () -> p.mlaDecodeAttention(s, qLat, qRope, latent, rope, out));
   }
 

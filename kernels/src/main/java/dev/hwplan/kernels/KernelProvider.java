@@ -127,6 +127,41 @@ public interface KernelProvider {
     }
   }
 
+  /**
+   * {@link #weightedRows} for two heads over the same rows, into out[outA..] with weights at wOffA
+   * and out[outB..] with weights at wOffB: each row is loaded once for both.
+   */
+  default void weightedRows2(
+      float[] w,
+      int wOffA,
+      int wOffB,
+      float[] v,
+      int vOff,
+      int d,
+      int tokens,
+      float[] out,
+      int outA,
+      int outB) {
+    weightedRows(w, wOffA, v, vOff, d, tokens, out, outA);
+    weightedRows(w, wOffB, v, vOff, d, tokens, out, outB);
+  }
+
+  /** {@link #weightedRows2} with bf16 values. */
+  default void weightedRows2Bf16(
+      float[] w,
+      int wOffA,
+      int wOffB,
+      short[] v,
+      int vOff,
+      int d,
+      int tokens,
+      float[] out,
+      int outA,
+      int outB) {
+    weightedRowsBf16(w, wOffA, v, vOff, d, tokens, out, outA);
+    weightedRowsBf16(w, wOffB, v, vOff, d, tokens, out, outB);
+  }
+
   /** The GEMM inner kernel of this provider. */
   GemmMicroKernel gemmMicroKernel();
 
@@ -211,13 +246,22 @@ public interface KernelProvider {
     Bounds.check(x, (long) rows * dim, "x");
     Bounds.check(out, (long) rows * dim, "out");
     Bounds.check(weight, dim, "weight");
-    for (int r = 0; r < rows; r++) {
-      int off = r * dim;
-      // Accumulate the mean square in fp32 like the reference implementations do.
-      float meanSquare = dot(x, off, x, off, dim) / dim;
-      float s = (float) (1.0 / Math.sqrt((double) meanSquare + eps));
-      mulScaled(x, off, weight, 0, s, out, off, dim);
-    }
+    // Rows are independent: spread them over the threads once there is enough to stream.
+    long bytes = 8L * rows * dim;
+    int tasks = bytes < (256 << 10) ? 1 : Math.min(rows, 4 * KernelThreads.threads());
+    int perTask = (rows + tasks - 1) / tasks;
+    Chunking.forEach(
+        (rows + perTask - 1) / perTask,
+        tasks > 1,
+        task -> {
+          for (int r = task * perTask; r < Math.min(rows, (task + 1) * perTask); r++) {
+            int off = r * dim;
+            // Accumulate the mean square in fp32, as the reference implementations do.
+            float meanSquare = dot(x, off, x, off, dim) / dim;
+            float s = (float) (1.0 / Math.sqrt((double) meanSquare + eps));
+            mulScaled(x, off, weight, 0, s, out, off, dim);
+          }
+        });
   }
 
   /**

@@ -105,7 +105,21 @@ final class MlaDecodeAttention {
     // Block by block, every head: a block of latents (16 × 2 KiB fp32) is reused from L1.
     for (int t = 0; t < len; t += DecodeAttention.V_BLOCK) {
       int n = Math.min(DecodeAttention.V_BLOCK, len - t);
-      for (int h = 0; h < heads; h++) {
+      int h = 0;
+      for (; h + 1 < heads; h += 2) {
+        latent.weightedRows2(
+            p,
+            scores,
+            h * len + t,
+            (h + 1) * len + t,
+            lRow0 + t * r,
+            r,
+            n,
+            parts,
+            acc + h * r,
+            acc + (h + 1) * r);
+      }
+      if (h < heads) {
         latent.weightedRows(p, scores, h * len + t, lRow0 + t * r, r, n, parts, acc + h * r);
       }
     }

@@ -53,6 +53,19 @@ public sealed interface Storage permits Storage.Fp32, Storage.Bf16Data {
       int sOff,
       int sStride);
 
+  /** {@link KernelProvider#weightedRows2} on this storage. */
+  void weightedRows2(
+      KernelProvider p,
+      float[] w,
+      int wOffA,
+      int wOffB,
+      int vOff,
+      int d,
+      int tokens,
+      float[] out,
+      int outA,
+      int outB);
+
   /** {@link KernelProvider#weightedRows} on this storage. */
   void weightedRows(
       KernelProvider p, float[] w, int wOff, int vOff, int d, int tokens, float[] out, int outOff);
@@ -107,6 +120,21 @@ public sealed interface Storage permits Storage.Fp32, Storage.Bf16Data {
         int sOff,
         int sStride) {
       p.scoreBlock(q, qOff, qStride, heads, data, kOff, d, scale, scores, sOff, sStride);
+    }
+
+    @Override
+    public void weightedRows2(
+        KernelProvider p,
+        float[] w,
+        int wOffA,
+        int wOffB,
+        int vOff,
+        int d,
+        int tokens,
+        float[] out,
+        int outA,
+        int outB) {
+      p.weightedRows2(w, wOffA, wOffB, data, vOff, d, tokens, out, outA, outB);
     }
 
     @Override
@@ -178,6 +206,21 @@ public sealed interface Storage permits Storage.Fp32, Storage.Bf16Data {
         int sOff,
         int sStride) {
       p.scoreBlockBf16(q, qOff, qStride, heads, data, kOff, d, scale, scores, sOff, sStride);
+    }
+
+    @Override
+    public void weightedRows2(
+        KernelProvider p,
+        float[] w,
+        int wOffA,
+        int wOffB,
+        int vOff,
+        int d,
+        int tokens,
+        float[] out,
+        int outA,
+        int outB) {
+      p.weightedRows2Bf16(w, wOffA, wOffB, data, vOff, d, tokens, out, outA, outB);
     }
 
     @Override

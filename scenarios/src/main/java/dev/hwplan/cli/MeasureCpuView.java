@@ -26,7 +26,8 @@ final class MeasureCpuView {
     sb.append(
         String.format(
             Locale.ROOT,
-            "%nProbes (median of %d samples; spread = (max - min) / median)%n",
+            "%nProbes: best of %d samples (as STREAM reports), median, and spread = (max - min) /"
+                + " median%n",
             r.probes().get(0).timing().samplesSeconds().size()));
     for (ProbeResult p : r.probes()) {
       boolean bytes = p.unit().equals("bytes");
@@ -45,10 +46,11 @@ final class MeasureCpuView {
       sb.append(
           String.format(
               Locale.ROOT,
-              "  %-13s %8.1f %-7s spread %4.1f%%   %s%n",
+              "  %-13s %8.1f %-7s median %8.1f  spread %5.1f%%   %s%n",
               label,
-              p.rate() / 1e9,
+              p.maxRate() / 1e9,
               bytes ? "GB/s" : "GFLOP/s",
+              p.rate() / 1e9,
               100 * p.timing().relativeSpread(),
               size));
     }
@@ -57,13 +59,14 @@ final class MeasureCpuView {
             Locale.ROOT,
             "%nKernels: measured vs the calibrated CPU roofline (* set a ceiling; the rest are"
                 + " held out)%n"));
-    String fmt = "  %-58s %10s %6s %8s %8s %10s %-8s %6s%n";
+    String fmt = "  %-58s %10s %10s %6s %7s %8s %10s %-8s %6s%n";
     sb.append(
         String.format(
             Locale.ROOT,
             fmt,
             "KERNEL",
-            "MEASURED",
+            "BEST",
+            "MEDIAN",
             "SPREAD",
             "GB/s",
             "GFLOP/s",
@@ -83,6 +86,7 @@ final class MeasureCpuView {
               fmt,
               name.length() > 58 ? name.substring(0, 58) : name,
               seconds(k.measuredSeconds()),
+              seconds(k.medianSeconds()),
               String.format(Locale.ROOT, "%.0f%%", 100 * k.timing().relativeSpread()),
               String.format(Locale.ROOT, "%.1f", k.achievedBytesPerSecond() / 1e9),
               String.format(Locale.ROOT, "%.1f", k.achievedFlopsPerSecond() / 1e9),
@@ -94,7 +98,7 @@ final class MeasureCpuView {
         String.format(
             Locale.ROOT,
             "%nmedianRelativeError %.3f over %d held-out shapes (goal: at most 0.15); ratio ="
-                + " measured / predicted%n",
+                + " best / predicted; GB/s and GFLOP/s at the best time%n",
             r.medianRelativeError(),
             r.heldOutShapes()));
     sb.append(written == null ? "Calibration not written (--no-save)" : "Calibration: " + written);

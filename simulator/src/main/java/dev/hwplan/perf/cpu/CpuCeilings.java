@@ -14,8 +14,8 @@ import java.util.Map;
  * @param llcBytes the last-level cache size the LLC ceiling applies to
  * @param fmaFlopsPerSecond the FMA loop's FP32 FLOP/s, all threads
  * @param matrixFlopsPerSecond achieved by the blocked GEMM at the calibration shape
- * @param vectorFlopsPerSecond achieved by dot/axpy kernels where compute-bound, at the calibration
- *     shape
+ * @param attentionFlopsPerSecond achieved by decode attention at its in-cache calibration shape
+ * @param mlaFlopsPerSecond achieved by absorbed MLA decode at its in-cache calibration shape
  * @param callOverheadSeconds the time of a call that does almost nothing: dispatch, threads, JIT
  *     glue
  */
@@ -25,7 +25,8 @@ public record CpuCeilings(
     double llcBytes,
     double fmaFlopsPerSecond,
     double matrixFlopsPerSecond,
-    double vectorFlopsPerSecond,
+    double attentionFlopsPerSecond,
+    double mlaFlopsPerSecond,
     double callOverheadSeconds) {
 
   /** The ceiling names, as keys of {@link Calibration#ceilings()}. */
@@ -35,7 +36,8 @@ public record CpuCeilings(
   public static final String LLC_BYTES = "llcBytes";
   public static final String FMA = "fmaFlopsPerSecond";
   public static final String MATRIX = "matrixFlopsPerSecond";
-  public static final String VECTOR = "vectorFlopsPerSecond";
+  public static final String ATTENTION = "attentionFlopsPerSecond";
+  public static final String MLA = "mlaFlopsPerSecond";
   public static final String OVERHEAD = "callOverheadSeconds";
 
   public CpuCeilings {
@@ -44,7 +46,8 @@ public record CpuCeilings(
     positive(llcBytes, LLC_BYTES);
     positive(fmaFlopsPerSecond, FMA);
     positive(matrixFlopsPerSecond, MATRIX);
-    positive(vectorFlopsPerSecond, VECTOR);
+    positive(attentionFlopsPerSecond, ATTENTION);
+    positive(mlaFlopsPerSecond, MLA);
     if (!(callOverheadSeconds >= 0) || Double.isInfinite(callOverheadSeconds)) {
       throw new InvalidInputException("", OVERHEAD, "must be zero or more");
     }
@@ -59,7 +62,8 @@ public record CpuCeilings(
         get(m, LLC_BYTES),
         get(m, FMA),
         get(m, MATRIX),
-        get(m, VECTOR),
+        get(m, ATTENTION),
+        get(m, MLA),
         get(m, OVERHEAD));
   }
 
@@ -71,7 +75,8 @@ public record CpuCeilings(
     m.put(LLC_BYTES, llcBytes);
     m.put(FMA, fmaFlopsPerSecond);
     m.put(MATRIX, matrixFlopsPerSecond);
-    m.put(VECTOR, vectorFlopsPerSecond);
+    m.put(ATTENTION, attentionFlopsPerSecond);
+    m.put(MLA, mlaFlopsPerSecond);
     m.put(OVERHEAD, callOverheadSeconds);
     return m;
   }

@@ -20,9 +20,12 @@ public final class CpuGrid {
   /** A shape to run, built lazily so that its inputs are allocated only when it runs. */
   public record Entry(String role, Supplier<KernelCase> build) {}
 
-  /** Sets the per-call overhead: a GEMV so small that it does nothing else. */
+  /**
+   * Sets the per-call overhead: decode attention so small that it does little but hand work to the
+   * threads and merge it (its 64 KiB cache is big enough to be split over them).
+   */
   public static KernelCase overhead(KernelCases k) {
-    return k.gemv(1, 16, "fp32");
+    return k.decodeAttention(new AttentionShape(1, 4, 4, 64, 64), "fp32", BLOCKED);
   }
 
   /** Sets the matrix ceiling: a GEMM large enough to reach its steady rate. */
@@ -30,9 +33,14 @@ public final class CpuGrid {
     return k.gemm(1024, 1024, 1024, "fp32");
   }
 
-  /** Sets the vector ceiling: MQA with a wide group over an in-cache KV, compute-bound. */
-  public static KernelCase vector(KernelCases k) {
-    return k.decodeAttention(new AttentionShape(1, 32, 1, 128, 2048), "fp32");
+  /** Sets the attention ceiling: GQA with groups of 8 over an 8 MiB KV that stays in the LLC. */
+  public static KernelCase attention(KernelCases k) {
+    return k.decodeAttention(new AttentionShape(1, 32, 4, 128, 2048), "fp32", BLOCKED);
+  }
+
+  /** Sets the MLA ceiling: 16 heads over a 4.5 MiB latent cache that stays in the LLC. */
+  public static KernelCase mla(KernelCases k) {
+    return k.mlaDecodeAttention(MlaShape.deepSeekV3(1, 16, 2048), "fp32");
   }
 
   /** The held-out shapes: every one is predicted and judged. */

@@ -58,11 +58,16 @@ public record CpuMeasurementResult(
           p);
     }
 
+    /** The fastest sample: what is compared with the prediction. */
     public double measuredSeconds() {
+      return timing.minSeconds();
+    }
+
+    public double medianSeconds() {
       return timing.medianSeconds();
     }
 
-    /** measured / predicted. */
+    /** measured (fastest sample) / predicted. */
     public double ratio() {
       return measuredSeconds() / prediction.seconds();
     }
@@ -90,7 +95,7 @@ public record CpuMeasurementResult(
       m.put("bytes", bytes);
       m.put("workingSetBytes", workingSetBytes);
       m.put("measuredSeconds", measuredSeconds());
-      m.put("minSeconds", timing.minSeconds());
+      m.put("medianSeconds", medianSeconds());
       m.put("maxSeconds", timing.maxSeconds());
       m.put("relativeSpread", timing.relativeSpread());
       m.put("achievedBytesPerSecond", achievedBytesPerSecond());
@@ -114,9 +119,9 @@ public record CpuMeasurementResult(
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("probe", p.name());
     boolean bytes = p.unit().equals("bytes");
-    m.put(bytes ? "bytesPerSecond" : "flopsPerSecond", p.rate());
+    m.put(bytes ? "bytesPerSecond" : "flopsPerSecond", p.maxRate());
+    m.put(bytes ? "medianBytesPerSecond" : "medianFlopsPerSecond", p.rate());
     m.put(bytes ? "minBytesPerSecond" : "minFlopsPerSecond", p.minRate());
-    m.put(bytes ? "maxBytesPerSecond" : "maxFlopsPerSecond", p.maxRate());
     m.put("relativeSpread", p.timing().relativeSpread());
     m.put(bytes ? "bytesPerCall" : "flopsPerCall", p.amount());
     if (bytes) {
@@ -136,11 +141,11 @@ public record CpuMeasurementResult(
     m.put("machine", machine);
     m.put("date", date);
     m.put("quick", quick);
-    m.put("readBytesPerSecond", probe("read").rate());
-    m.put("copyBytesPerSecond", probe("copy").rate());
-    m.put("triadBytesPerSecond", probe("triad").rate());
-    m.put("llcReadBytesPerSecond", probe("llcRead").rate());
-    m.put("fmaFlopsPerSecond", probe("fma").rate());
+    m.put("readBytesPerSecond", probe("read").maxRate());
+    m.put("copyBytesPerSecond", probe("copy").maxRate());
+    m.put("triadBytesPerSecond", probe("triad").maxRate());
+    m.put("llcReadBytesPerSecond", probe("llcRead").maxRate());
+    m.put("fmaFlopsPerSecond", probe("fma").maxRate());
     m.put("medianRelativeError", medianRelativeError);
     m.put("heldOutShapes", heldOutShapes);
     m.put("ceilings", ceilings.toMap());

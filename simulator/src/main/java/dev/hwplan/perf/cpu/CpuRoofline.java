@@ -6,8 +6,10 @@ import dev.hwplan.hardware.calibration.Calibration;
  * The calibrated roofline of a CPU (Williams, Waterman and Patterson, CACM 2009), with a per-call
  * overhead: t = overhead + max(flops / compute ceiling, bytes / bandwidth). The bandwidth is the
  * measured DRAM read bandwidth, or the measured LLC read bandwidth when the working set fits in
- * half the LLC (so that it stays there between calls); the compute ceiling is the achieved rate of
- * the kernel's class (register-blocked matrix, or dot/axpy vector code), never above the FMA peak.
+ * half the LLC (so that it stays there between calls). The compute ceiling is the achieved rate of
+ * the kernel's class, measured at a calibration shape: the blocked GEMM ({@code matrix}), decode
+ * attention ({@code attention}), MLA ({@code mla}); other kernels ({@code vector}: GEMV, RMSNorm)
+ * are memory-bound and get the FMA peak. None is above the FMA peak.
  */
 public final class CpuRoofline {
   private final CpuCeilings c;
@@ -27,12 +29,14 @@ public final class CpuRoofline {
   public CpuPrediction predict(CpuWork w) {
     boolean inCache = w.workingSetBytes() <= c.llcBytes() / 2;
     double bandwidth = inCache ? c.llcReadBytesPerSecond() : c.readBytesPerSecond();
-    double rate =
-        Math.min(
-            c.fmaFlopsPerSecond(),
-            "matrix".equals(w.computeClass())
-                ? c.matrixFlopsPerSecond()
-                : c.vectorFlopsPerSecond());
+    double classRate =
+        switch (w.computeClass()) {
+          case "matrix" -> c.matrixFlopsPerSecond();
+          case "attention" -> c.attentionFlopsPerSecond();
+          case "mla" -> c.mlaFlopsPerSecond();
+          default -> c.fmaFlopsPerSecond();
+        };
+    double rate = Math.min(c.fmaFlopsPerSecond(), classRate);
     double compute = w.flops() / rate;
     double memory = w.bytes() / bandwidth;
     double overhead = c.callOverheadSeconds();

@@ -8,7 +8,8 @@ import dev.hwplan.kernels.KernelCase;
  * @param flops FLOP of the call
  * @param bytes bytes it must move at least
  * @param workingSetBytes bytes it touches; above half the LLC, repeated calls stream from DRAM
- * @param computeClass {@code matrix} or {@code vector}: which compute ceiling applies
+ * @param computeClass {@code matrix}, {@code attention}, {@code mla} or {@code vector}: which
+ *     compute ceiling applies
  */
 public record CpuWork(
     String kernel, double flops, double bytes, double workingSetBytes, String computeClass) {

@@ -15,15 +15,18 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class CpuRooflineTest {
-  // 20 GB/s DRAM, 100 GB/s LLC of 48 MiB, 200 GFLOP/s FMA, GEMM at 100, dot/axpy at 40, 5 µs.
-  static final CpuCeilings C = new CpuCeilings(20e9, 100e9, 48 << 20, 200e9, 100e9, 40e9, 5e-6);
+  // 20 GB/s DRAM, 100 GB/s LLC of 48 MiB, 200 GFLOP/s FMA, GEMM at 100, attention at 40, MLA at
+  // 30, and 5 µs a call.
+  static final CpuCeilings C =
+      new CpuCeilings(20e9, 100e9, 48 << 20, 200e9, 100e9, 40e9, 30e9, 5e-6);
   static final CpuRoofline MODEL = new CpuRoofline(C);
 
   @Test
   void aKvCacheBeyondTheLlcIsReadAtDramBandwidth() {
     // 256 MiB of KV at 20 GB/s is 13.4 ms; its 134 MFLOP at 40 GFLOP/s would take 3.4 ms.
     double bytes = 256.0 * (1 << 20);
-    CpuPrediction p = MODEL.predict(new CpuWork("decodeAttention", 134e6, bytes, bytes, "vector"));
+    CpuPrediction p =
+        MODEL.predict(new CpuWork("decodeAttention", 134e6, bytes, bytes, "attention"));
     assertThat(p.bound()).isEqualTo("memory");
     assertThat(p.memoryLevel()).isEqualTo("dram");
     assertThat(p.seconds()).isCloseTo(5e-6 + bytes / 20e9, within(1e-12));
@@ -65,7 +68,7 @@ class CpuRooflineTest {
   @Test
   void measuredModeWritesACalibrationThatReadsBackWithItsRawSamples(@TempDir Path dir) {
     CpuMeasurementResult r = new CpuMeasurement(CpuMeasurement.Scale.SMOKE).run((w, d, t) -> {});
-    assertThat(r.kernels()).hasSize(5);
+    assertThat(r.kernels()).hasSize(6);
     assertThat(r.heldOutShapes()).isEqualTo(2);
     assertThat(r.medianRelativeError()).isFinite();
     Calibration c = CpuMeasurement.toCalibration(r, "hwplan measure cpu test");
@@ -75,7 +78,7 @@ class CpuRooflineTest {
     Calibration back = CpuCalibrations.read(file);
     assertThat(CpuCeilings.from(back)).isEqualTo(r.ceilings());
     assertThat(back.provenance().device()).isEqualTo(r.machine().get("cpu"));
-    assertThat(back.rows().get("kernels")).hasSize(5);
+    assertThat(back.rows().get("kernels")).hasSize(6);
     assertThat(back.rows().get("kernels").get(0)).containsKey("samplesSeconds");
     assertThat(back.rows().get("probes")).hasSize(5);
     // Every write goes through a temporary file and a rename: none is left behind.
