@@ -16,8 +16,9 @@ import java.util.Objects;
  * @param workingSetBytes bytes one call touches: where it exceeds the LLC, repeated calls stream
  *     from DRAM
  * @param computeClass which compute ceiling bounds it: {@code matrix} (register-blocked GEMM),
- *     {@code attention} (decode attention), {@code mla} (absorbed MLA) or {@code vector} (GEMV,
- *     RMSNorm: streaming dot products and element-wise work)
+ *     {@code attention} (decode attention with blocked keys), {@code attentionTokenMajor} (with
+ *     token-major keys), {@code mla} (absorbed MLA) or {@code vector} (GEMV, RMSNorm: streaming dot
+ *     products and element-wise work)
  * @param call runs the kernel once
  */
 public record KernelCase(

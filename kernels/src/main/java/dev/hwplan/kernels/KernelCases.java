@@ -47,7 +47,7 @@ public final class KernelCases {
         s.flops(),
         bytes,
         bytes,
-        "attention",
+        layout == KeyLayout.BLOCKED ? "attention" : "attentionTokenMajor",
         () -> p.decodeAttention(s, q, k, layout, v, out));
   }
 

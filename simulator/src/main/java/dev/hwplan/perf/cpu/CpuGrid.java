@@ -38,6 +38,17 @@ public final class CpuGrid {
     return k.decodeAttention(new AttentionShape(1, 32, 4, 128, 2048), "fp32", BLOCKED);
   }
 
+  /** Sets the token-major attention ceiling: the same GQA over a 16 MiB token-major cache. */
+  public static KernelCase tokenMajorAttention(KernelCases k) {
+    return k.decodeAttention(
+        new AttentionShape(1, 32, 8, 128, 2048), "fp32", KeyLayout.TOKEN_MAJOR);
+  }
+
+  /** Sets the efficiency of streaming kernels: a GEMV over 256 MiB of fp32 weights. */
+  public static KernelCase stream(KernelCases k) {
+    return k.gemv(8192, 8192, "fp32");
+  }
+
   /** Sets the MLA ceiling: 16 heads over a 4.5 MiB latent cache that stays in the LLC. */
   public static KernelCase mla(KernelCases k) {
     return k.mlaDecodeAttention(MlaShape.deepSeekV3(1, 16, 2048), "fp32");
@@ -58,7 +69,7 @@ public final class CpuGrid {
       add(e, () -> k.decodeAttention(new AttentionShape(1, 32, 8, 128, 32768), "fp32"));
       add(e, () -> k.decodeAttention(new AttentionShape(8, 16, 1, 128, 16384), "bf16", BLOCKED));
       add(e, () -> k.mlaDecodeAttention(MlaShape.deepSeekV3(4, 16, 8192), "bf16"));
-      add(e, () -> k.gemv(8192, 8192, "fp32"));
+      add(e, () -> k.gemv(4096, 16384, "fp32"));
       add(e, () -> k.gemv(1024, 1024, "fp32"));
       add(e, () -> k.gemm(1536, 1536, 1536, "fp32"));
       add(e, () -> k.gemm(64, 4096, 4096, "bf16"));

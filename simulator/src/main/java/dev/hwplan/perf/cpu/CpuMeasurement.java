@@ -76,7 +76,7 @@ public final class CpuMeasurement {
     boolean smoke = scale == Scale.SMOKE;
     List<CpuGrid.Entry> heldOut =
         smoke ? CpuGrid.smoke(cases) : CpuGrid.heldOut(cases, scale == Scale.QUICK);
-    int total = 1 + 5 + 4 + heldOut.size();
+    int total = 1 + 5 + 6 + heldOut.size();
     int[] done = {0};
     Consumer<String> step = s -> listener.step(s, done[0]++, total);
 
@@ -120,6 +120,21 @@ public final class CpuMeasurement {
             : CpuGrid.attention(cases);
     Timing attentionT = KernelRunner.time(attention.call(), settings);
     double attentionRate = attention.flops() / Math.max(1e-12, attentionT.minSeconds() - overhead);
+    step.accept("token-major attention ceiling");
+    KernelCase tokenMajor =
+        smoke
+            ? cases.decodeAttention(
+                new dev.hwplan.kernels.AttentionShape(1, 4, 1, 16, 64),
+                "fp32",
+                dev.hwplan.kernels.KeyLayout.TOKEN_MAJOR)
+            : CpuGrid.tokenMajorAttention(cases);
+    Timing tokenMajorT = KernelRunner.time(tokenMajor.call(), settings);
+    double tokenMajorRate =
+        tokenMajor.flops() / Math.max(1e-12, tokenMajorT.minSeconds() - overhead);
+    step.accept("streaming efficiency");
+    KernelCase stream = smoke ? cases.gemv(64, 1024, "fp32") : CpuGrid.stream(cases);
+    Timing streamT = KernelRunner.time(stream.call(), settings);
+    double kernelRead = stream.bytes() / Math.max(1e-12, streamT.minSeconds() - overhead);
     step.accept("MLA ceiling");
     KernelCase mla =
         smoke
@@ -132,26 +147,24 @@ public final class CpuMeasurement {
     CpuCeilings ceilings =
         new CpuCeilings(
             probes.get(0).maxRate(),
+            Math.min(kernelRead, probes.get(0).maxRate()),
             llc.maxRate(),
             CacheInfo.lastLevelCacheBytes(),
             fma.maxRate(),
             Math.min(matrixRate, fma.maxRate()),
             Math.min(attentionRate, fma.maxRate()),
+            Math.min(tokenMajorRate, fma.maxRate()),
             Math.min(mlaRate, fma.maxRate()),
             overhead);
     CpuRoofline model = new CpuRoofline(ceilings);
-    rows.add(
-        CpuMeasurementResult.KernelRow.of(
-            tiny, tinyT, model.predict(CpuWork.of(tiny)), "calibration"));
-    rows.add(
-        CpuMeasurementResult.KernelRow.of(
-            matrix, matrixT, model.predict(CpuWork.of(matrix)), "calibration"));
-    rows.add(
-        CpuMeasurementResult.KernelRow.of(
-            attention, attentionT, model.predict(CpuWork.of(attention)), "calibration"));
-    rows.add(
-        CpuMeasurementResult.KernelRow.of(
-            mla, mlaT, model.predict(CpuWork.of(mla)), "calibration"));
+    KernelCase[] calibrationCases = {tiny, matrix, attention, tokenMajor, stream, mla};
+    Timing[] calibrationTimes = {tinyT, matrixT, attentionT, tokenMajorT, streamT, mlaT};
+    for (int i = 0; i < calibrationCases.length; i++) {
+      KernelCase c = calibrationCases[i];
+      rows.add(
+          CpuMeasurementResult.KernelRow.of(
+              c, calibrationTimes[i], model.predict(CpuWork.of(c)), "calibration"));
+    }
 
     for (CpuGrid.Entry e : heldOut) {
       KernelCase c = e.build().get();

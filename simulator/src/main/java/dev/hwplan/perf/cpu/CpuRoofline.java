@@ -4,12 +4,14 @@ import dev.hwplan.hardware.calibration.Calibration;
 
 /**
  * The calibrated roofline of a CPU (Williams, Waterman and Patterson, CACM 2009), with a per-call
- * overhead: t = overhead + max(flops / compute ceiling, bytes / bandwidth). The bandwidth is the
- * measured DRAM read bandwidth, or the measured LLC read bandwidth when the working set fits in
- * half the LLC (so that it stays there between calls). The compute ceiling is the achieved rate of
- * the kernel's class, measured at a calibration shape: the blocked GEMM ({@code matrix}), decode
- * attention ({@code attention}), MLA ({@code mla}); other kernels ({@code vector}: GEMV, RMSNorm)
- * are memory-bound and get the FMA peak. None is above the FMA peak.
+ * overhead: t = overhead + max(flops / compute ceiling, bytes / bandwidth). The bandwidth is what a
+ * streaming kernel achieves from DRAM (the read probe times the efficiency of a calibration GEMV),
+ * or the LLC read bandwidth times the same efficiency when the working set fits in half the LLC (so
+ * that it stays there between calls). The compute ceiling is the achieved rate of the kernel's
+ * class, measured at a calibration shape: the blocked GEMM ({@code matrix}), decode attention with
+ * blocked or token-major keys ({@code attention}, {@code attentionTokenMajor}), MLA ({@code mla});
+ * other kernels ({@code vector}: GEMV, RMSNorm) are memory-bound and get the FMA peak. None is
+ * above the FMA peak.
  */
 public final class CpuRoofline {
   private final CpuCeilings c;
@@ -28,11 +30,14 @@ public final class CpuRoofline {
 
   public CpuPrediction predict(CpuWork w) {
     boolean inCache = w.workingSetBytes() <= c.llcBytes() / 2;
-    double bandwidth = inCache ? c.llcReadBytesPerSecond() : c.readBytesPerSecond();
+    double efficiency = Math.min(1.0, c.kernelReadBytesPerSecond() / c.readBytesPerSecond());
+    double bandwidth =
+        inCache ? c.llcReadBytesPerSecond() * efficiency : c.kernelReadBytesPerSecond();
     double classRate =
         switch (w.computeClass()) {
           case "matrix" -> c.matrixFlopsPerSecond();
           case "attention" -> c.attentionFlopsPerSecond();
+          case "attentionTokenMajor" -> c.tokenMajorAttentionFlopsPerSecond();
           case "mla" -> c.mlaFlopsPerSecond();
           default -> c.fmaFlopsPerSecond();
         };
