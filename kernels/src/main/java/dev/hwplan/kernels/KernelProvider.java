@@ -162,6 +162,13 @@ public interface KernelProvider {
     weightedRowsBf16(w, wOffB, v, vOff, d, tokens, out, outB);
   }
 
+  /** dst[dstOff+i] = bf16(src[srcOff+i]) widened to fp32, for i in [0, n). */
+  default void widenBf16(short[] src, int srcOff, float[] dst, int dstOff, int n) {
+    for (int i = 0; i < n; i++) {
+      dst[dstOff + i] = Bf16.toFloat(src[srcOff + i]);
+    }
+  }
+
   /** The GEMM inner kernel of this provider. */
   GemmMicroKernel gemmMicroKernel();
 

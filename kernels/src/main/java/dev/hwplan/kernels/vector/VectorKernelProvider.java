@@ -959,6 +959,22 @@ public final class VectorKernelProvider implements KernelProvider {
   }
 
   @Override
+  public void widenBf16(short[] src, int srcOff, float[] dst, int dstOff, int n) {
+    int i = 0;
+    for (int end = n - LANES; i <= end; i += LANES) {
+      ((FloatVector)
+              ShortVector.fromArray(BF16, src, srcOff + i)
+                  .convertShape(VectorOperators.S2I, I, 0)
+                  .lanewise(VectorOperators.LSHL, 16)
+                  .reinterpretAsFloats())
+          .intoArray(dst, dstOff + i);
+    }
+    for (; i < n; i++) {
+      dst[dstOff + i] = Float.intBitsToFloat(src[srcOff + i] << 16);
+    }
+  }
+
+  @Override
   public GemmMicroKernel gemmMicroKernel() {
     return microKernel;
   }
