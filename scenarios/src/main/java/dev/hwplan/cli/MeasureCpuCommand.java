@@ -5,10 +5,13 @@ import dev.hwplan.io.InvalidInputException;
 import dev.hwplan.perf.cpu.CpuCalibrations;
 import dev.hwplan.perf.cpu.CpuMeasurement;
 import dev.hwplan.perf.cpu.CpuMeasurementResult;
+import dev.hwplan.report.cpu.CpuCharts;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
@@ -45,6 +48,13 @@ final class MeasureCpuCommand implements Callable<Integer> {
       description =
           "Where to write the calibration (default: ~/.hwplan/calibrations/cpu-HOST.json).")
   Path out;
+
+  @Option(
+      names = "--charts",
+      paramLabel = "DIR",
+      description =
+          "Also write the CPU roofline and predicted-vs-measured charts (PNG and SVG) to DIR.")
+  Path charts;
 
   @Option(names = "--no-save", description = "Measure and print, but do not write a calibration.")
   boolean noSave;
@@ -103,11 +113,29 @@ final class MeasureCpuCommand implements Callable<Integer> {
       }
       written = file.toAbsolutePath().toString();
     }
+    List<String> chartFiles = List.of();
+    if (charts != null) {
+      if (Files.exists(charts) && !Files.isDirectory(charts)) {
+        throw InvalidInputException.option("--charts", charts + " is a file; give a folder");
+      }
+      try {
+        chartFiles =
+            CpuCharts.write(charts, r).stream().map(p -> p.toAbsolutePath().toString()).toList();
+      } catch (UncheckedIOException e) {
+        throw new InvalidInputException(
+            charts.toString(), "", "cannot write the charts: " + e.getCause().getMessage());
+      }
+    }
     PrintWriter pw = spec.commandLine().getOut();
     if (json.enabled()) {
-      JsonOutput.print(pw, r.toJson(written));
+      Map<String, Object> j = r.toJson(written);
+      j.put("chartFiles", chartFiles);
+      JsonOutput.print(pw, j);
     } else {
       pw.println(MeasureCpuView.text(r, written));
+      for (String f : chartFiles) {
+        pw.println("Chart: " + f);
+      }
       pw.flush();
     }
     boolean failed = maxError != null && !(r.medianRelativeError() <= maxError);

@@ -47,6 +47,17 @@ class MeasureCpuCommandTest {
   }
 
   @Test
+  void chartsAreWrittenAsPngAndSvg(@TempDir Path dir) throws Exception {
+    Path charts = dir.resolve("charts");
+    Run r = run("measure", "cpu", "--smoke", "--no-save", "--json", "--charts", charts.toString());
+    assertThat(r.code()).isZero();
+    JsonNode j = StrictMapper.json().readTree(r.out());
+    assertThat(j.get("chartFiles")).hasSize(4);
+    assertThat(Files.size(charts.resolve("cpu-roofline.png"))).isPositive();
+    assertThat(Files.readString(charts.resolve("cpu-predicted-vs-measured.svg"))).contains("<svg");
+  }
+
+  @Test
   void aDirectoryAsOutIsBadInputOnOneLine(@TempDir Path dir) {
     Run r = run("measure", "cpu", "--smoke", "--out", dir.toString());
     assertThat(r.code()).isEqualTo(Hwplan.BAD_INPUT);
