@@ -56,6 +56,18 @@ class CpuRooflineTest {
   }
 
   @Test
+  void measuredModeTimesTheKernelAndSaysSo() {
+    dev.hwplan.kernels.KernelCase c =
+        new dev.hwplan.kernels.KernelCases(dev.hwplan.kernels.KernelProviders.get())
+            .gemv(64, 256, "fp32");
+    CpuPrediction p =
+        new CpuMeasuredMode(MODEL, new dev.hwplan.kernels.KernelRunner.Settings(0, 0, 3, 1e-4))
+            .predict(c);
+    assertThat(p.mode()).isEqualTo("measured");
+    assertThat(p.seconds()).isPositive();
+  }
+
+  @Test
   void aCalibrationWithoutACeilingNamesTheField() {
     Map<String, Double> m = new HashMap<>(C.toMap());
     m.remove(CpuCeilings.MATRIX);
