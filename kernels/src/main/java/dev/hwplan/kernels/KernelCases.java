@@ -137,7 +137,12 @@ public final class KernelCases {
    * loops before anything is timed.
    */
   public void warmUpJit(double seconds) {
+    // Every code path of the primitives: 4, 2 and 1 heads per KV head, head dims of 64 and 128,
+    // both key layouts and both dtypes; C2 compiles what it has seen, and deoptimises on the rest.
     KernelCase[] small = {
+      decodeAttention(new AttentionShape(1, 4, 4, 64, 64), "fp32", KeyLayout.BLOCKED),
+      decodeAttention(new AttentionShape(1, 8, 8, 64, 512), "fp32", KeyLayout.TOKEN_MAJOR),
+      decodeAttention(new AttentionShape(1, 6, 1, 64, 256), "fp32", KeyLayout.BLOCKED),
       decodeAttention(new AttentionShape(1, 8, 2, 128, 256), "fp32", KeyLayout.TOKEN_MAJOR),
       decodeAttention(new AttentionShape(1, 8, 2, 128, 256), "bf16", KeyLayout.TOKEN_MAJOR),
       decodeAttention(new AttentionShape(1, 8, 2, 128, 256), "fp32", KeyLayout.BLOCKED),

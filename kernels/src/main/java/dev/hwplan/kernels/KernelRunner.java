@@ -8,10 +8,10 @@ import java.util.List;
  * enough calls to last at least {@code minSampleSeconds} so that the clock's resolution and one-off
  * noise are small against it.
  *
- * <p>Warm-up runs in rounds, and ends once it has lasted {@code warmupSeconds} and a round was no
- * more than 5% faster than the one before (or after {@code maxWarmupSeconds}). A fixed warm-up is
- * not enough for Vector API code: until C2 compiles it, each vector operation runs as a Java loop
- * over lanes, a hundred times slower.
+ * <p>Warm-up runs in rounds, and ends once it has lasted {@code warmupSeconds}, at least three
+ * rounds, and a round was no more than 5% faster than the one before (or after {@code
+ * maxWarmupSeconds}). A fixed warm-up is not enough for Vector API code: until C2 compiles it, each
+ * vector operation runs as a Java loop over lanes, a hundred times slower.
  */
 public final class KernelRunner {
   /** How long to warm up (at least, at most), how many samples, and how long a sample lasts. */
@@ -21,7 +21,7 @@ public final class KernelRunner {
     public static final Settings DEFAULT = new Settings(0.3, 3.0, 7, 0.05);
 
     /** For a quick look. */
-    public static final Settings QUICK = new Settings(0.15, 1.5, 5, 0.025);
+    public static final Settings QUICK = new Settings(0.3, 1.5, 5, 0.025);
 
     public Settings {
       if (!(warmupSeconds >= 0)
@@ -42,6 +42,7 @@ public final class KernelRunner {
     long minWarmup = (long) (settings.warmupSeconds() * 1e9);
     long maxWarmup = (long) (settings.maxWarmupSeconds() * 1e9);
     int warmup = 0;
+    int rounds = 0;
     double previous = Double.NaN;
     double perCall;
     while (true) {
@@ -56,8 +57,9 @@ public final class KernelRunner {
       warmup += n;
       perCall = (now - r0) * 1e-9 / n;
       long elapsed = now - start;
+      rounds++;
       boolean settled = !Double.isNaN(previous) && perCall >= 0.95 * previous;
-      if ((elapsed >= minWarmup && settled && warmup >= 2) || elapsed >= maxWarmup) {
+      if ((elapsed >= minWarmup && settled && rounds >= 3 && warmup >= 2) || elapsed >= maxWarmup) {
         break;
       }
       previous = perCall;
