@@ -12,7 +12,7 @@ import java.util.Arrays;
  */
 final class BlockedGemm {
   static final int KC = 256;
-  static final int MC = 96;
+  static final int MC = 96; // a multiple of 6 and of 8
   static final int NC = 512;
 
   private BlockedGemm() {}
@@ -48,11 +48,12 @@ final class BlockedGemm {
           int ncHere = Math.min(nc, n - jc);
           int i0 = (task / colBlocks) * rowsPerGroup;
           int i1 = Math.min(m, i0 + rowsPerGroup);
-          block(mk, k, n, a, b, c, i0, i1, jc, ncHere);
+          block(p, mk, k, n, a, b, c, i0, i1, jc, ncHere);
         });
   }
 
   private static void block(
+      KernelProvider p,
       GemmMicroKernel mk,
       int k,
       int n,
@@ -74,7 +75,7 @@ final class BlockedGemm {
     float[] edge = Scratch.get(3, mr * nr);
     for (int pc = 0; pc < k; pc += KC) {
       int kc = Math.min(KC, k - pc);
-      packB(b, n, pc, kc, jc, ncHere, nr, bp);
+      packB(p, b, n, pc, kc, jc, ncHere, nr, bp);
       for (int ic = i0; ic < i1; ic += MC) {
         int mc = Math.min(MC, i1 - ic);
         packA(a, k, ic, mc, pc, kc, mr, ap);
@@ -103,13 +104,18 @@ final class BlockedGemm {
   }
 
   /** B[pc..pc+kc)[jc..jc+nc) into nr-wide panels, row by row, zero-padded to nr. */
-  private static void packB(Storage b, int n, int pc, int kc, int jc, int nc, int nr, float[] bp) {
+  private static void packB(
+      KernelProvider p, Storage b, int n, int pc, int kc, int jc, int nc, int nr, float[] bp) {
     for (int jr = 0; jr < nc; jr += nr) {
       int nHere = Math.min(nr, nc - jr);
       int panel = (jr / nr) * kc * nr;
       for (int pp = 0; pp < kc; pp++) {
         int dst = panel + pp * nr;
-        b.copyTo((pc + pp) * n + jc + jr, bp, dst, nHere);
+        if (b instanceof Storage.Bf16Data h) {
+          p.widenBf16(h.data(), (pc + pp) * n + jc + jr, bp, dst, nHere);
+        } else {
+          b.copyTo((pc + pp) * n + jc + jr, bp, dst, nHere);
+        }
         if (nHere < nr) {
           Arrays.fill(bp, dst + nHere, dst + nr, 0f);
         }

@@ -17,16 +17,25 @@ final class DecodeAttention {
   /** Longest chunk of tokens one item scores at a time: its scores stay in L1/L2. */
   static final int MAX_CHUNK = 1024;
 
+  /** Value rows per block of the output pass: 16 rows of 128 fp32 are 8 KiB, well inside L1. */
+  static final int V_BLOCK = 16;
+
   /** Below this many cache elements, run on the calling thread: handing off costs more. */
   static final long PARALLEL_MIN_ELEMENTS = 1L << 15;
 
   private DecodeAttention() {}
 
   static void run(
-      KernelProvider p, AttentionShape s, float[] q, Storage k, Storage v, float[] out) {
+      KernelProvider p,
+      AttentionShape s,
+      float[] q,
+      Storage k,
+      KeyLayout layout,
+      Storage v,
+      float[] out) {
     Bounds.check(q, s.queryElements(), "q");
     Bounds.check(out, s.queryElements(), "out");
-    Bounds.check(k, s.cacheElements(), "k");
+    Bounds.check(k, layout.keyElements(s), "k");
     Bounds.check(v, s.cacheElements(), "v");
     if (!k.dtype().equals(v.dtype())) {
       throw new IllegalArgumentException(
@@ -34,11 +43,14 @@ final class DecodeAttention {
     }
     int pairs = s.batch() * s.kvHeads();
     boolean parallel = s.cacheElements() >= PARALLEL_MIN_ELEMENTS;
-    int chunks = Chunking.chunks(pairs, s.context(), MAX_CHUNK, parallel);
+    // Chunks start on key blocks, so that the blocked layout's blocks are never split.
+    int wanted = Chunking.chunks(pairs, s.context(), MAX_CHUNK, parallel);
+    int chunkLen = roundUp((s.context() + wanted - 1) / wanted, KeyLayout.BLOCK);
+    int chunks = (s.context() + chunkLen - 1) / chunkLen;
     int group = s.groupSize();
     int d = s.headDim();
     if (chunks == 1) {
-      Body body = new Body(p, s, q, k, v);
+      Body body = new Body(p, s, q, k, layout, v);
       Chunking.forEach(
           pairs,
           parallel,
@@ -53,10 +65,9 @@ final class DecodeAttention {
           });
       return;
     }
-    int chunkLen = (s.context() + chunks - 1) / chunks;
     int stride = group * (d + 2);
     float[] parts = new float[pairs * chunks * stride];
-    Body body = new Body(p, s, q, k, v);
+    Body body = new Body(p, s, q, k, layout, v);
     Chunking.forEach(
         pairs * chunks,
         parallel,
@@ -77,8 +88,13 @@ final class DecodeAttention {
     }
   }
 
+  static int roundUp(int v, int m) {
+    return (v + m - 1) / m * m;
+  }
+
   /** One item's work. The partial result is [max per head][sum per head][output per head]. */
-  private record Body(KernelProvider p, AttentionShape s, float[] q, Storage k, Storage v) {
+  private record Body(
+      KernelProvider p, AttentionShape s, float[] q, Storage k, KeyLayout layout, Storage v) {
     int queryOffset(int pair, int h) {
       int b = pair / s.kvHeads();
       int g = pair % s.kvHeads();
@@ -89,27 +105,53 @@ final class DecodeAttention {
       int group = s.groupSize();
       int d = s.headDim();
       int len = t1 - t0;
+      int padded = roundUp(len, KeyLayout.BLOCK);
       float scale = s.scale();
-      int rowBase = pair * s.context() * d;
       int q0 = queryOffset(pair, 0);
-      float[] scores = Scratch.get(0, group * len);
-      for (int t = t0; t < t1; t++) {
-        int row = rowBase + t * d;
-        for (int h = 0; h < group; h++) {
-          scores[h * len + t - t0] = k.dot(p, q, q0 + h * d, row, d) * scale;
+      float[] scores = Scratch.get(0, group * padded);
+      if (layout == KeyLayout.BLOCKED) {
+        int kBase = pair * KeyLayout.blocks(s.context()) * KeyLayout.BLOCK * d;
+        for (int t = t0; t < t1; t += KeyLayout.BLOCK) {
+          int blockOff = kBase + (t / KeyLayout.BLOCK) * KeyLayout.BLOCK * d;
+          k.scoreBlock(p, q, q0, d, group, blockOff, d, scale, scores, t - t0, padded);
+        }
+      } else {
+        int rowBase = pair * s.context() * d;
+        for (int t = t0; t < t1; t++) {
+          int row = rowBase + t * d;
+          for (int h = 0; h < group; h++) {
+            scores[h * padded + t - t0] = k.dot(p, q, q0 + h * d, row, d) * scale;
+          }
         }
       }
       for (int h = 0; h < group; h++) {
-        float m = p.max(scores, h * len, len);
+        float m = p.max(scores, h * padded, len);
         part[h] = m;
-        part[group + h] = p.expShiftSum(scores, h * len, len, m);
+        part[group + h] = p.expShiftSum(scores, h * padded, len, m);
       }
       int acc = 2 * group;
       Arrays.fill(part, acc, acc + group * d, 0f);
-      for (int t = t0; t < t1; t++) {
-        int row = rowBase + t * d;
-        for (int h = 0; h < group; h++) {
-          v.axpy(p, scores[h * len + t - t0], row, part, acc + h * d, d);
+      int vRow = (pair * s.context() + t0) * d;
+      // Block by block, every head: each block of V rows is read from memory once and reused from
+      // L1 by all heads of the group, while the outputs stay in L1 too.
+      for (int t = 0; t < len; t += V_BLOCK) {
+        int n = Math.min(V_BLOCK, len - t);
+        int h = 0;
+        for (; h + 1 < group; h += 2) {
+          v.weightedRows2(
+              p,
+              scores,
+              h * padded + t,
+              (h + 1) * padded + t,
+              vRow + t * d,
+              d,
+              n,
+              part,
+              acc + h * d,
+              acc + (h + 1) * d);
+        }
+        if (h < group) {
+          v.weightedRows(p, scores, h * padded + t, vRow + t * d, d, n, part, acc + h * d);
         }
       }
     }

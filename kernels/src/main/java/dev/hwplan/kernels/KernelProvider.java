@@ -53,6 +53,122 @@ public interface KernelProvider {
    */
   void rotate(float[] x, int lo, int hi, float[] cos, float[] sin, int csOff, int n);
 
+  /**
+   * Scores of {@code heads} queries against one block of {@link KeyLayout#BLOCK} keys stored
+   * dimension-major ({@link KeyLayout#BLOCKED}): for h &lt; heads and j &lt; 16, scores[sOff +
+   * h·sStride + j] = scale · Σ_i q[qOff + h·qStride + i] · k[kOff + 16·i + j]. No horizontal sums
+   * are needed, so this is the fast path of decode attention.
+   */
+  default void scoreBlock(
+      float[] q,
+      int qOff,
+      int qStride,
+      int heads,
+      float[] k,
+      int kOff,
+      int d,
+      float scale,
+      float[] scores,
+      int sOff,
+      int sStride) {
+    for (int h = 0; h < heads; h++) {
+      for (int j = 0; j < KeyLayout.BLOCK; j++) {
+        float s = 0;
+        for (int i = 0; i < d; i++) {
+          s = Math.fma(q[qOff + h * qStride + i], k[kOff + KeyLayout.BLOCK * i + j], s);
+        }
+        scores[sOff + h * sStride + j] = s * scale;
+      }
+    }
+  }
+
+  /** {@link #scoreBlock} with bf16 keys. */
+  default void scoreBlockBf16(
+      float[] q,
+      int qOff,
+      int qStride,
+      int heads,
+      short[] k,
+      int kOff,
+      int d,
+      float scale,
+      float[] scores,
+      int sOff,
+      int sStride) {
+    for (int h = 0; h < heads; h++) {
+      for (int j = 0; j < KeyLayout.BLOCK; j++) {
+        float s = 0;
+        for (int i = 0; i < d; i++) {
+          s =
+              Math.fma(
+                  q[qOff + h * qStride + i], Bf16.toFloat(k[kOff + KeyLayout.BLOCK * i + j]), s);
+        }
+        scores[sOff + h * sStride + j] = s * scale;
+      }
+    }
+  }
+
+  /**
+   * out[outOff + i] += Σ_t w[wOff + t] · v[vOff + t·d + i] for t &lt; tokens and i &lt; d: the
+   * weighted sum of value rows, accumulated in registers rather than one axpy per row.
+   */
+  default void weightedRows(
+      float[] w, int wOff, float[] v, int vOff, int d, int tokens, float[] out, int outOff) {
+    for (int t = 0; t < tokens; t++) {
+      axpy(w[wOff + t], v, vOff + t * d, out, outOff, d);
+    }
+  }
+
+  /** {@link #weightedRows} with bf16 values. */
+  default void weightedRowsBf16(
+      float[] w, int wOff, short[] v, int vOff, int d, int tokens, float[] out, int outOff) {
+    for (int t = 0; t < tokens; t++) {
+      axpyBf16(w[wOff + t], v, vOff + t * d, out, outOff, d);
+    }
+  }
+
+  /**
+   * {@link #weightedRows} for two heads over the same rows, into out[outA..] with weights at wOffA
+   * and out[outB..] with weights at wOffB: each row is loaded once for both.
+   */
+  default void weightedRows2(
+      float[] w,
+      int wOffA,
+      int wOffB,
+      float[] v,
+      int vOff,
+      int d,
+      int tokens,
+      float[] out,
+      int outA,
+      int outB) {
+    weightedRows(w, wOffA, v, vOff, d, tokens, out, outA);
+    weightedRows(w, wOffB, v, vOff, d, tokens, out, outB);
+  }
+
+  /** {@link #weightedRows2} with bf16 values. */
+  default void weightedRows2Bf16(
+      float[] w,
+      int wOffA,
+      int wOffB,
+      short[] v,
+      int vOff,
+      int d,
+      int tokens,
+      float[] out,
+      int outA,
+      int outB) {
+    weightedRowsBf16(w, wOffA, v, vOff, d, tokens, out, outA);
+    weightedRowsBf16(w, wOffB, v, vOff, d, tokens, out, outB);
+  }
+
+  /** dst[dstOff+i] = bf16(src[srcOff+i]) widened to fp32, for i in [0, n). */
+  default void widenBf16(short[] src, int srcOff, float[] dst, int dstOff, int n) {
+    for (int i = 0; i < n; i++) {
+      dst[dstOff + i] = Bf16.toFloat(src[srcOff + i]);
+    }
+  }
+
   /** The GEMM inner kernel of this provider. */
   GemmMicroKernel gemmMicroKernel();
 
@@ -88,7 +204,16 @@ public interface KernelProvider {
    * @param out the attention output, {@code [batch][heads][headDim]}
    */
   default void decodeAttention(AttentionShape s, float[] q, Storage k, Storage v, float[] out) {
-    DecodeAttention.run(this, s, q, k, v, out);
+    DecodeAttention.run(this, s, q, k, KeyLayout.TOKEN_MAJOR, v, out);
+  }
+
+  /**
+   * Decode attention with the keys in the given layout: {@link KeyLayout#TOKEN_MAJOR} as above, or
+   * {@link KeyLayout#BLOCKED}, the faster layout that CPU engines keep their key cache in.
+   */
+  default void decodeAttention(
+      AttentionShape s, float[] q, Storage k, KeyLayout keyLayout, Storage v, float[] out) {
+    DecodeAttention.run(this, s, q, k, keyLayout, v, out);
   }
 
   /**
@@ -128,13 +253,22 @@ public interface KernelProvider {
     Bounds.check(x, (long) rows * dim, "x");
     Bounds.check(out, (long) rows * dim, "out");
     Bounds.check(weight, dim, "weight");
-    for (int r = 0; r < rows; r++) {
-      int off = r * dim;
-      // Accumulate the mean square in fp32 like the reference implementations do.
-      float meanSquare = dot(x, off, x, off, dim) / dim;
-      float s = (float) (1.0 / Math.sqrt((double) meanSquare + eps));
-      mulScaled(x, off, weight, 0, s, out, off, dim);
-    }
+    // Rows are independent: spread them over the threads once there is enough to stream.
+    long bytes = 8L * rows * dim;
+    int tasks = bytes < (256 << 10) ? 1 : Math.min(rows, 4 * KernelThreads.threads());
+    int perTask = (rows + tasks - 1) / tasks;
+    Chunking.forEach(
+        (rows + perTask - 1) / perTask,
+        tasks > 1,
+        task -> {
+          for (int r = task * perTask; r < Math.min(rows, (task + 1) * perTask); r++) {
+            int off = r * dim;
+            // Accumulate the mean square in fp32, as the reference implementations do.
+            float meanSquare = dot(x, off, x, off, dim) / dim;
+            float s = (float) (1.0 / Math.sqrt((double) meanSquare + eps));
+            mulScaled(x, off, weight, 0, s, out, off, dim);
+          }
+        });
   }
 
   /**

@@ -101,10 +101,26 @@ final class MlaDecodeAttention {
     }
     int acc = partOff + 2 * heads;
     Arrays.fill(parts, acc, acc + heads * r, 0f);
-    for (int t = t0; t < t1; t++) {
-      int lRow = (b * s.context() + t) * r;
-      for (int h = 0; h < heads; h++) {
-        latent.axpy(p, scores[h * len + t - t0], lRow, parts, acc + h * r, r);
+    int lRow0 = (b * s.context() + t0) * r;
+    // Block by block, every head: a block of latents (16 × 2 KiB fp32) is reused from L1.
+    for (int t = 0; t < len; t += DecodeAttention.V_BLOCK) {
+      int n = Math.min(DecodeAttention.V_BLOCK, len - t);
+      int h = 0;
+      for (; h + 1 < heads; h += 2) {
+        latent.weightedRows2(
+            p,
+            scores,
+            h * len + t,
+            (h + 1) * len + t,
+            lRow0 + t * r,
+            r,
+            n,
+            parts,
+            acc + h * r,
+            acc + (h + 1) * r);
+      }
+      if (h < heads) {
+        latent.weightedRows(p, scores, h * len + t, lRow0 + t * r, r, n, parts, acc + h * r);
       }
     }
   }

@@ -39,6 +39,37 @@ public sealed interface Storage permits Storage.Fp32, Storage.Bf16Data {
   /** dst[dstOff+j] = this[off+j] for j in [0, n), widened to fp32. */
   void copyTo(int off, float[] dst, int dstOff, int n);
 
+  /** {@link KernelProvider#scoreBlock} on this storage. */
+  void scoreBlock(
+      KernelProvider p,
+      float[] q,
+      int qOff,
+      int qStride,
+      int heads,
+      int kOff,
+      int d,
+      float scale,
+      float[] scores,
+      int sOff,
+      int sStride);
+
+  /** {@link KernelProvider#weightedRows2} on this storage. */
+  void weightedRows2(
+      KernelProvider p,
+      float[] w,
+      int wOffA,
+      int wOffB,
+      int vOff,
+      int d,
+      int tokens,
+      float[] out,
+      int outA,
+      int outB);
+
+  /** {@link KernelProvider#weightedRows} on this storage. */
+  void weightedRows(
+      KernelProvider p, float[] w, int wOff, int vOff, int d, int tokens, float[] out, int outOff);
+
   /** fp32 storage. */
   record Fp32(float[] data) implements Storage {
     public Fp32 {
@@ -73,6 +104,50 @@ public sealed interface Storage permits Storage.Fp32, Storage.Bf16Data {
     @Override
     public void axpy(KernelProvider p, float alpha, int off, float[] y, int yOff, int n) {
       p.axpy(alpha, data, off, y, yOff, n);
+    }
+
+    @Override
+    public void scoreBlock(
+        KernelProvider p,
+        float[] q,
+        int qOff,
+        int qStride,
+        int heads,
+        int kOff,
+        int d,
+        float scale,
+        float[] scores,
+        int sOff,
+        int sStride) {
+      p.scoreBlock(q, qOff, qStride, heads, data, kOff, d, scale, scores, sOff, sStride);
+    }
+
+    @Override
+    public void weightedRows2(
+        KernelProvider p,
+        float[] w,
+        int wOffA,
+        int wOffB,
+        int vOff,
+        int d,
+        int tokens,
+        float[] out,
+        int outA,
+        int outB) {
+      p.weightedRows2(w, wOffA, wOffB, data, vOff, d, tokens, out, outA, outB);
+    }
+
+    @Override
+    public void weightedRows(
+        KernelProvider p,
+        float[] w,
+        int wOff,
+        int vOff,
+        int d,
+        int tokens,
+        float[] out,
+        int outOff) {
+      p.weightedRows(w, wOff, data, vOff, d, tokens, out, outOff);
     }
 
     @Override
@@ -115,6 +190,50 @@ public sealed interface Storage permits Storage.Fp32, Storage.Bf16Data {
     @Override
     public void axpy(KernelProvider p, float alpha, int off, float[] y, int yOff, int n) {
       p.axpyBf16(alpha, data, off, y, yOff, n);
+    }
+
+    @Override
+    public void scoreBlock(
+        KernelProvider p,
+        float[] q,
+        int qOff,
+        int qStride,
+        int heads,
+        int kOff,
+        int d,
+        float scale,
+        float[] scores,
+        int sOff,
+        int sStride) {
+      p.scoreBlockBf16(q, qOff, qStride, heads, data, kOff, d, scale, scores, sOff, sStride);
+    }
+
+    @Override
+    public void weightedRows2(
+        KernelProvider p,
+        float[] w,
+        int wOffA,
+        int wOffB,
+        int vOff,
+        int d,
+        int tokens,
+        float[] out,
+        int outA,
+        int outB) {
+      p.weightedRows2Bf16(w, wOffA, wOffB, data, vOff, d, tokens, out, outA, outB);
+    }
+
+    @Override
+    public void weightedRows(
+        KernelProvider p,
+        float[] w,
+        int wOff,
+        int vOff,
+        int d,
+        int tokens,
+        float[] out,
+        int outOff) {
+      p.weightedRowsBf16(w, wOff, data, vOff, d, tokens, out, outOff);
     }
 
     @Override

@@ -24,7 +24,9 @@ class DecodeAttentionTest {
     for (KernelProvider p : TestProviders.underTest()) {
       for (AttentionShape s : shapes) {
         for (String dtype : List.of("fp32", "bf16")) {
-          out.add(Arguments.of(p.name(), s, dtype));
+          for (KeyLayout layout : KeyLayout.values()) {
+            out.add(Arguments.of(p.name(), s, dtype, layout));
+          }
         }
       }
     }
@@ -35,17 +37,24 @@ class DecodeAttentionTest {
     return TestProviders.stream().filter(p -> p.name().equals(name)).findFirst().orElseThrow();
   }
 
-  @ParameterizedTest(name = "{0} {1} {2}")
+  @ParameterizedTest(name = "{0} {1} {2} {3}")
   @MethodSource("cases")
   void decodeAttentionMatchesDoubleReferenceWithinTheStatedBound(
-      String providerName, AttentionShape s, String dtype) {
+      String providerName, AttentionShape s, String dtype, KeyLayout layout) {
     KernelProvider p = provider(providerName);
     long seed = s.hashCode() * 31L + dtype.hashCode();
     float[] q = Inputs.uniform(seed, s.queryElements(), -2f, 2f);
     Storage k = Inputs.storage(Inputs.uniform(seed + 1, s.cacheElements()), dtype);
     Storage v = Inputs.storage(Inputs.uniform(seed + 2, s.cacheElements()), dtype);
     float[] out = new float[(int) s.queryElements()];
-    p.decodeAttention(s, q, k, v, out);
+    Storage kLaid = k;
+    if (layout == KeyLayout.BLOCKED) {
+      kLaid =
+          k instanceof Storage.Fp32 f
+              ? Storage.of(KeyLayout.block(s, f.data()))
+              : Storage.ofBf16(KeyLayout.block(s, ((Storage.Bf16Data) k).data()));
+    }
+    p.decodeAttention(s, q, kLaid, layout, v, out);
 
     int d = s.headDim();
     for (int b = 0; b < s.batch(); b++) {
@@ -62,6 +71,26 @@ class DecodeAttentionTest {
               .isCloseTo(ref[0][j], org.assertj.core.api.Assertions.within(ref[1][j]));
         }
       }
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("dev.hwplan.kernels.TestProviders#stream")
+  void blockedKeysPadTheLastBlockAndGiveTheSameScores(KernelProvider p) {
+    AttentionShape s = new AttentionShape(2, 4, 2, 8, 21); // 21 tokens: one full block and 5
+    float[] k = Inputs.uniform(3, s.cacheElements());
+    float[] blocked = KeyLayout.block(s, k);
+    assertThat(blocked).hasSize(2 * 2 * 2 * 16 * 8);
+    assertThat(blocked[16 * 8 + 16 * 3 + 5]).isZero(); // token 21 (padding), dimension 3
+    assertThat(blocked[16 * 8 + 16 * 3 + 4]).isEqualTo(k[20 * 8 + 3]); // token 20, dimension 3
+    float[] q = Inputs.uniform(4, s.queryElements());
+    float[] v = Inputs.uniform(5, s.cacheElements());
+    float[] a = new float[(int) s.queryElements()];
+    float[] b = new float[(int) s.queryElements()];
+    p.decodeAttention(s, q, Storage.of(k), KeyLayout.TOKEN_MAJOR, Storage.of(v), a);
+    p.decodeAttention(s, q, Storage.of(blocked), KeyLayout.BLOCKED, Storage.of(v), b);
+    for (int i = 0; i < a.length; i++) {
+      assertThat((double) a[i]).isCloseTo(b[i], org.assertj.core.api.Assertions.within(1e-5));
     }
   }
 

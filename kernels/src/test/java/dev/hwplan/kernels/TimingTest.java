@@ -17,7 +17,7 @@ class TimingTest {
   @Test
   void runnerWarmsUpAndTakesTheRequestedSamples() {
     int[] calls = {0};
-    Timing t = KernelRunner.time(() -> calls[0]++, new KernelRunner.Settings(0.0, 5, 1e-4));
+    Timing t = KernelRunner.time(() -> calls[0]++, new KernelRunner.Settings(0.0, 0.0, 5, 1e-4));
     assertThat(t.samplesSeconds()).hasSize(5);
     assertThat(t.warmupCalls()).isGreaterThanOrEqualTo(2);
     assertThat(calls[0]).isEqualTo(t.warmupCalls() + 5 * t.callsPerSample());

@@ -57,6 +57,46 @@ class VectorMatchesScalarTest {
     }
   }
 
+  @ParameterizedTest(name = "d={0}")
+  @ValueSource(ints = {1, 3, 7, 16, 17, 64, 129, 512})
+  void blockScoresAndWeightedRowsAgree(int d) {
+    KernelProvider v = vector();
+    KernelProvider s = KernelProviders.scalar();
+    for (int heads : new int[] {1, 3, 4, 6, 9}) {
+      float[] q = Inputs.uniform(d + heads, (long) heads * d + 1);
+      float[] k = Inputs.uniform(d, 16L * d + 2);
+      short[] kh = Bf16.fromFloats(k);
+      float[] s1 = new float[heads * 20];
+      float[] s2 = new float[heads * 20];
+      v.scoreBlock(q, 1, d, heads, k, 2, d, 0.5f, s1, 1, 20);
+      s.scoreBlock(q, 1, d, heads, k, 2, d, 0.5f, s2, 1, 20);
+      double tol = 2 * ErrorBounds.gamma(d + 1) * d * 0.5;
+      for (int i = 0; i < s1.length; i++) {
+        assertThat((double) s1[i]).as("fp32 heads=%d i=%d", heads, i).isCloseTo(s2[i], within(tol));
+      }
+      v.scoreBlockBf16(q, 1, d, heads, kh, 2, d, 0.5f, s1, 1, 20);
+      s.scoreBlockBf16(q, 1, d, heads, kh, 2, d, 0.5f, s2, 1, 20);
+      for (int i = 0; i < s1.length; i++) {
+        assertThat((double) s1[i]).as("bf16 heads=%d i=%d", heads, i).isCloseTo(s2[i], within(tol));
+      }
+    }
+    for (int tokens : new int[] {1, 5, 16, 33}) {
+      float[] w = Inputs.uniform(tokens, tokens + 1, 0f, 1f);
+      float[] rows = Inputs.uniform(tokens + d, (long) tokens * d + 3);
+      short[] rowsH = Bf16.fromFloats(rows);
+      float[] o1 = Inputs.uniform(7, d + 2);
+      float[] o2 = o1.clone();
+      v.weightedRows(w, 1, rows, 3, d, tokens, o1, 2);
+      s.weightedRows(w, 1, rows, 3, d, tokens, o2, 2);
+      v.weightedRowsBf16(w, 1, rowsH, 3, d, tokens, o1, 1);
+      s.weightedRowsBf16(w, 1, rowsH, 3, d, tokens, o2, 1);
+      double tol = 4 * ErrorBounds.gamma(tokens + 2) * (tokens + 2);
+      for (int i = 0; i < o1.length; i++) {
+        assertThat((double) o1[i]).as("tokens=%d i=%d", tokens, i).isCloseTo(o2[i], within(tol));
+      }
+    }
+  }
+
   @ParameterizedTest(name = "m=n=k={0}")
   @ValueSource(ints = {1, 7, 33, 97, 300})
   void gemmAgrees(int size) {

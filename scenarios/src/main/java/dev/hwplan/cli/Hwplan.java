@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
       KvCommand.class,
       MemoryCommand.class,
       ScalingCommand.class,
+      MeasureCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Hwplan implements Runnable {

@@ -68,14 +68,30 @@ public final class BandwidthProbe {
 
   private volatile double sink;
 
-  /** Runs one call of {@code read}, {@code copy} or {@code triad} over all threads. */
+  /** Elements per call of the provider's loop: see {@link #runOnce}. */
+  private static final int SLICE = 1 << 16;
+
+  /**
+   * Runs one call of {@code read}, {@code copy} or {@code triad} over all threads. Each thread's
+   * range is streamed in slices of 64 Ki elements, one provider call each, so that the loops are
+   * hot methods that C2 compiles normally: a loop entered a few times with a huge trip count is
+   * compiled on-stack (OSR), and OSR code for the Vector API can be several times slower.
+   */
   public void runOnce(String kernel) {
     int per = (elements + tasks - 1) / tasks;
     switch (kernel) {
       case "read" -> {
         double[] partial = new double[tasks];
         KernelThreads.parallelFor(
-            tasks, t -> partial[t] = p.sum(a, t * per, Math.min(elements, (t + 1) * per)));
+            tasks,
+            t -> {
+              double s = 0;
+              int end = Math.min(elements, (t + 1) * per);
+              for (int from = t * per; from < end; from += SLICE) {
+                s += p.sum(a, from, Math.min(end, from + SLICE));
+              }
+              partial[t] = s;
+            });
         double s = 0;
         for (double v : partial) {
           s += v;
@@ -84,10 +100,22 @@ public final class BandwidthProbe {
       }
       case "copy" ->
           KernelThreads.parallelFor(
-              tasks, t -> p.copy(a, c, t * per, Math.min(elements, (t + 1) * per)));
+              tasks,
+              t -> {
+                int end = Math.min(elements, (t + 1) * per);
+                for (int from = t * per; from < end; from += SLICE) {
+                  p.copy(a, c, from, Math.min(end, from + SLICE));
+                }
+              });
       case "triad" ->
           KernelThreads.parallelFor(
-              tasks, t -> p.triad(a, b, c, 0.5f, t * per, Math.min(elements, (t + 1) * per)));
+              tasks,
+              t -> {
+                int end = Math.min(elements, (t + 1) * per);
+                for (int from = t * per; from < end; from += SLICE) {
+                  p.triad(a, b, c, 0.5f, from, Math.min(end, from + SLICE));
+                }
+              });
       default -> throw new IllegalArgumentException("unknown kernel " + kernel);
     }
   }

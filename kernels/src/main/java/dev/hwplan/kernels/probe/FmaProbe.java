@@ -10,6 +10,7 @@ import dev.hwplan.kernels.Timing;
  * traffic, so the rate is the machine's FLOP/s ceiling as this provider can reach it.
  */
 public final class FmaProbe {
+  private static final long SLICE = 20_000;
   private final KernelProvider p;
   private final long iterations;
   private volatile double sink;
@@ -30,7 +31,17 @@ public final class FmaProbe {
   public void runOnce() {
     int threads = KernelThreads.threads();
     double[] partial = new double[threads];
-    KernelThreads.parallelFor(threads, t -> partial[t] = p.fmaLoop(iterations, t));
+    // Short calls of the loop: a method entered a few times with a huge trip count is compiled
+    // on-stack (OSR), and OSR code for the Vector API can be far slower than a normal compile.
+    KernelThreads.parallelFor(
+        threads,
+        t -> {
+          double acc = 0;
+          for (long done = 0; done < iterations; done += SLICE) {
+            acc += p.fmaLoop(Math.min(SLICE, iterations - done), t);
+          }
+          partial[t] = acc;
+        });
     double s = 0;
     for (double v : partial) {
       s += v;

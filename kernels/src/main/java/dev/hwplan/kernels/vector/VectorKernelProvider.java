@@ -7,6 +7,7 @@ import static dev.hwplan.kernels.vector.Species.LANES;
 
 import dev.hwplan.kernels.GemmMicroKernel;
 import dev.hwplan.kernels.KernelProvider;
+import dev.hwplan.kernels.KeyLayout;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
@@ -227,6 +228,749 @@ public final class VectorKernelProvider implements KernelProvider {
       float s = sin[csOff + i];
       x[lo + i] = a * c - b * s;
       x[hi + i] = b * c + a * s;
+    }
+  }
+
+  @Override
+  public void scoreBlock(
+      float[] q,
+      int qOff,
+      int qStride,
+      int heads,
+      float[] k,
+      int kOff,
+      int d,
+      float scale,
+      float[] scores,
+      int sOff,
+      int sStride) {
+    // One vector holds 16 tokens' partial scores (or half of them, on 256-bit machines); each
+    // dimension is one broadcast of q and one FMA per head: no horizontal sums at all. Heads go
+    // four, two or one at a time, with the dimensions split over chains so that at least four
+    // independent FMA chains hide the latency.
+    for (int v = 0; v < KeyLayout.BLOCK; v += LANES) {
+      int h = 0;
+      for (; h + 3 < heads; h += 4) {
+        int q0 = qOff + h * qStride;
+        int q1 = q0 + qStride;
+        int q2 = q1 + qStride;
+        int q3 = q2 + qStride;
+        FloatVector a0 = FloatVector.zero(F);
+        FloatVector a1 = FloatVector.zero(F);
+        FloatVector a2 = FloatVector.zero(F);
+        FloatVector a3 = FloatVector.zero(F);
+        int kk = kOff + v;
+        for (int i = 0; i < d; i++, kk += KeyLayout.BLOCK) {
+          FloatVector kv = FloatVector.fromArray(F, k, kk);
+          a0 = FloatVector.broadcast(F, q[q0 + i]).fma(kv, a0);
+          a1 = FloatVector.broadcast(F, q[q1 + i]).fma(kv, a1);
+          a2 = FloatVector.broadcast(F, q[q2 + i]).fma(kv, a2);
+          a3 = FloatVector.broadcast(F, q[q3 + i]).fma(kv, a3);
+        }
+        int so = sOff + h * sStride + v;
+        a0.mul(scale).intoArray(scores, so);
+        a1.mul(scale).intoArray(scores, so + sStride);
+        a2.mul(scale).intoArray(scores, so + 2 * sStride);
+        a3.mul(scale).intoArray(scores, so + 3 * sStride);
+      }
+      for (; h + 1 < heads; h += 2) {
+        int q0 = qOff + h * qStride;
+        int q1 = q0 + qStride;
+        FloatVector a0 = FloatVector.zero(F);
+        FloatVector a1 = FloatVector.zero(F);
+        FloatVector b0 = FloatVector.zero(F);
+        FloatVector b1 = FloatVector.zero(F);
+        int kk = kOff + v;
+        int i = 0;
+        for (; i + 1 < d; i += 2, kk += 2 * KeyLayout.BLOCK) {
+          FloatVector ka = FloatVector.fromArray(F, k, kk);
+          FloatVector kb = FloatVector.fromArray(F, k, kk + KeyLayout.BLOCK);
+          a0 = FloatVector.broadcast(F, q[q0 + i]).fma(ka, a0);
+          a1 = FloatVector.broadcast(F, q[q1 + i]).fma(ka, a1);
+          b0 = FloatVector.broadcast(F, q[q0 + i + 1]).fma(kb, b0);
+          b1 = FloatVector.broadcast(F, q[q1 + i + 1]).fma(kb, b1);
+        }
+        if (i < d) {
+          FloatVector ka = FloatVector.fromArray(F, k, kk);
+          a0 = FloatVector.broadcast(F, q[q0 + i]).fma(ka, a0);
+          a1 = FloatVector.broadcast(F, q[q1 + i]).fma(ka, a1);
+        }
+        int so = sOff + h * sStride + v;
+        a0.add(b0).mul(scale).intoArray(scores, so);
+        a1.add(b1).mul(scale).intoArray(scores, so + sStride);
+      }
+      for (; h < heads; h++) {
+        int qh = qOff + h * qStride;
+        FloatVector a0 = FloatVector.zero(F);
+        FloatVector a1 = FloatVector.zero(F);
+        FloatVector a2 = FloatVector.zero(F);
+        FloatVector a3 = FloatVector.zero(F);
+        int kk = kOff + v;
+        int i = 0;
+        for (; i + 3 < d; i += 4, kk += 4 * KeyLayout.BLOCK) {
+          a0 = FloatVector.broadcast(F, q[qh + i]).fma(FloatVector.fromArray(F, k, kk), a0);
+          a1 =
+              FloatVector.broadcast(F, q[qh + i + 1])
+                  .fma(FloatVector.fromArray(F, k, kk + KeyLayout.BLOCK), a1);
+          a2 =
+              FloatVector.broadcast(F, q[qh + i + 2])
+                  .fma(FloatVector.fromArray(F, k, kk + 2 * KeyLayout.BLOCK), a2);
+          a3 =
+              FloatVector.broadcast(F, q[qh + i + 3])
+                  .fma(FloatVector.fromArray(F, k, kk + 3 * KeyLayout.BLOCK), a3);
+        }
+        for (; i < d; i++, kk += KeyLayout.BLOCK) {
+          a0 = FloatVector.broadcast(F, q[qh + i]).fma(FloatVector.fromArray(F, k, kk), a0);
+        }
+        a0.add(a1).add(a2.add(a3)).mul(scale).intoArray(scores, sOff + h * sStride + v);
+      }
+    }
+  }
+
+  @Override
+  public void scoreBlockBf16(
+      float[] q,
+      int qOff,
+      int qStride,
+      int heads,
+      short[] k,
+      int kOff,
+      int d,
+      float scale,
+      float[] scores,
+      int sOff,
+      int sStride) {
+    // One vector holds 16 tokens' partial scores (or half of them, on 256-bit machines); each
+    // dimension is one broadcast of q and one FMA per head: no horizontal sums at all. Heads go
+    // four, two or one at a time, with the dimensions split over chains so that at least four
+    // independent FMA chains hide the latency.
+    for (int v = 0; v < KeyLayout.BLOCK; v += LANES) {
+      int h = 0;
+      for (; h + 3 < heads; h += 4) {
+        int q0 = qOff + h * qStride;
+        int q1 = q0 + qStride;
+        int q2 = q1 + qStride;
+        int q3 = q2 + qStride;
+        FloatVector a0 = FloatVector.zero(F);
+        FloatVector a1 = FloatVector.zero(F);
+        FloatVector a2 = FloatVector.zero(F);
+        FloatVector a3 = FloatVector.zero(F);
+        int kk = kOff + v;
+        for (int i = 0; i < d; i++, kk += KeyLayout.BLOCK) {
+          FloatVector kv =
+              ((FloatVector)
+                  ShortVector.fromArray(BF16, k, kk)
+                      .convertShape(VectorOperators.S2I, I, 0)
+                      .lanewise(VectorOperators.LSHL, 16)
+                      .reinterpretAsFloats());
+          a0 = FloatVector.broadcast(F, q[q0 + i]).fma(kv, a0);
+          a1 = FloatVector.broadcast(F, q[q1 + i]).fma(kv, a1);
+          a2 = FloatVector.broadcast(F, q[q2 + i]).fma(kv, a2);
+          a3 = FloatVector.broadcast(F, q[q3 + i]).fma(kv, a3);
+        }
+        int so = sOff + h * sStride + v;
+        a0.mul(scale).intoArray(scores, so);
+        a1.mul(scale).intoArray(scores, so + sStride);
+        a2.mul(scale).intoArray(scores, so + 2 * sStride);
+        a3.mul(scale).intoArray(scores, so + 3 * sStride);
+      }
+      for (; h + 1 < heads; h += 2) {
+        int q0 = qOff + h * qStride;
+        int q1 = q0 + qStride;
+        FloatVector a0 = FloatVector.zero(F);
+        FloatVector a1 = FloatVector.zero(F);
+        FloatVector b0 = FloatVector.zero(F);
+        FloatVector b1 = FloatVector.zero(F);
+        int kk = kOff + v;
+        int i = 0;
+        for (; i + 1 < d; i += 2, kk += 2 * KeyLayout.BLOCK) {
+          FloatVector ka =
+              ((FloatVector)
+                  ShortVector.fromArray(BF16, k, kk)
+                      .convertShape(VectorOperators.S2I, I, 0)
+                      .lanewise(VectorOperators.LSHL, 16)
+                      .reinterpretAsFloats());
+          FloatVector kb =
+              ((FloatVector)
+                  ShortVector.fromArray(BF16, k, kk + KeyLayout.BLOCK)
+                      .convertShape(VectorOperators.S2I, I, 0)
+                      .lanewise(VectorOperators.LSHL, 16)
+                      .reinterpretAsFloats());
+          a0 = FloatVector.broadcast(F, q[q0 + i]).fma(ka, a0);
+          a1 = FloatVector.broadcast(F, q[q1 + i]).fma(ka, a1);
+          b0 = FloatVector.broadcast(F, q[q0 + i + 1]).fma(kb, b0);
+          b1 = FloatVector.broadcast(F, q[q1 + i + 1]).fma(kb, b1);
+        }
+        if (i < d) {
+          FloatVector ka =
+              ((FloatVector)
+                  ShortVector.fromArray(BF16, k, kk)
+                      .convertShape(VectorOperators.S2I, I, 0)
+                      .lanewise(VectorOperators.LSHL, 16)
+                      .reinterpretAsFloats());
+          a0 = FloatVector.broadcast(F, q[q0 + i]).fma(ka, a0);
+          a1 = FloatVector.broadcast(F, q[q1 + i]).fma(ka, a1);
+        }
+        int so = sOff + h * sStride + v;
+        a0.add(b0).mul(scale).intoArray(scores, so);
+        a1.add(b1).mul(scale).intoArray(scores, so + sStride);
+      }
+      for (; h < heads; h++) {
+        int qh = qOff + h * qStride;
+        FloatVector a0 = FloatVector.zero(F);
+        FloatVector a1 = FloatVector.zero(F);
+        FloatVector a2 = FloatVector.zero(F);
+        FloatVector a3 = FloatVector.zero(F);
+        int kk = kOff + v;
+        int i = 0;
+        for (; i + 3 < d; i += 4, kk += 4 * KeyLayout.BLOCK) {
+          a0 =
+              FloatVector.broadcast(F, q[qh + i])
+                  .fma(
+                      ((FloatVector)
+                          ShortVector.fromArray(BF16, k, kk)
+                              .convertShape(VectorOperators.S2I, I, 0)
+                              .lanewise(VectorOperators.LSHL, 16)
+                              .reinterpretAsFloats()),
+                      a0);
+          a1 =
+              FloatVector.broadcast(F, q[qh + i + 1])
+                  .fma(
+                      ((FloatVector)
+                          ShortVector.fromArray(BF16, k, kk + KeyLayout.BLOCK)
+                              .convertShape(VectorOperators.S2I, I, 0)
+                              .lanewise(VectorOperators.LSHL, 16)
+                              .reinterpretAsFloats()),
+                      a1);
+          a2 =
+              FloatVector.broadcast(F, q[qh + i + 2])
+                  .fma(
+                      ((FloatVector)
+                          ShortVector.fromArray(BF16, k, kk + 2 * KeyLayout.BLOCK)
+                              .convertShape(VectorOperators.S2I, I, 0)
+                              .lanewise(VectorOperators.LSHL, 16)
+                              .reinterpretAsFloats()),
+                      a2);
+          a3 =
+              FloatVector.broadcast(F, q[qh + i + 3])
+                  .fma(
+                      ((FloatVector)
+                          ShortVector.fromArray(BF16, k, kk + 3 * KeyLayout.BLOCK)
+                              .convertShape(VectorOperators.S2I, I, 0)
+                              .lanewise(VectorOperators.LSHL, 16)
+                              .reinterpretAsFloats()),
+                      a3);
+        }
+        for (; i < d; i++, kk += KeyLayout.BLOCK) {
+          a0 =
+              FloatVector.broadcast(F, q[qh + i])
+                  .fma(
+                      ((FloatVector)
+                          ShortVector.fromArray(BF16, k, kk)
+                              .convertShape(VectorOperators.S2I, I, 0)
+                              .lanewise(VectorOperators.LSHL, 16)
+                              .reinterpretAsFloats()),
+                      a0);
+        }
+        a0.add(a1).add(a2.add(a3)).mul(scale).intoArray(scores, sOff + h * sStride + v);
+      }
+    }
+  }
+
+  @Override
+  public void weightedRows2(
+      float[] w,
+      int wOffA,
+      int wOffB,
+      float[] v,
+      int vOff,
+      int d,
+      int tokens,
+      float[] out,
+      int outA,
+      int outB) {
+    // Two heads share every load of a value row: 16 accumulators, two FMAs per load.
+    int c = 0;
+    for (; c + 8 * LANES <= d; c += 8 * LANES) {
+      int oa = outA + c;
+      int ob = outB + c;
+      FloatVector a0 = FloatVector.fromArray(F, out, oa + 0 * LANES);
+      FloatVector a1 = FloatVector.fromArray(F, out, oa + 1 * LANES);
+      FloatVector a2 = FloatVector.fromArray(F, out, oa + 2 * LANES);
+      FloatVector a3 = FloatVector.fromArray(F, out, oa + 3 * LANES);
+      FloatVector a4 = FloatVector.fromArray(F, out, oa + 4 * LANES);
+      FloatVector a5 = FloatVector.fromArray(F, out, oa + 5 * LANES);
+      FloatVector a6 = FloatVector.fromArray(F, out, oa + 6 * LANES);
+      FloatVector a7 = FloatVector.fromArray(F, out, oa + 7 * LANES);
+      FloatVector b0 = FloatVector.fromArray(F, out, ob + 0 * LANES);
+      FloatVector b1 = FloatVector.fromArray(F, out, ob + 1 * LANES);
+      FloatVector b2 = FloatVector.fromArray(F, out, ob + 2 * LANES);
+      FloatVector b3 = FloatVector.fromArray(F, out, ob + 3 * LANES);
+      FloatVector b4 = FloatVector.fromArray(F, out, ob + 4 * LANES);
+      FloatVector b5 = FloatVector.fromArray(F, out, ob + 5 * LANES);
+      FloatVector b6 = FloatVector.fromArray(F, out, ob + 6 * LANES);
+      FloatVector b7 = FloatVector.fromArray(F, out, ob + 7 * LANES);
+      int row = vOff + c;
+      for (int t = 0; t < tokens; t++, row += d) {
+        FloatVector wa = FloatVector.broadcast(F, w[wOffA + t]);
+        FloatVector wb = FloatVector.broadcast(F, w[wOffB + t]);
+        FloatVector x0 = FloatVector.fromArray(F, v, row + 0 * LANES);
+        a0 = x0.fma(wa, a0);
+        b0 = x0.fma(wb, b0);
+        FloatVector x1 = FloatVector.fromArray(F, v, row + 1 * LANES);
+        a1 = x1.fma(wa, a1);
+        b1 = x1.fma(wb, b1);
+        FloatVector x2 = FloatVector.fromArray(F, v, row + 2 * LANES);
+        a2 = x2.fma(wa, a2);
+        b2 = x2.fma(wb, b2);
+        FloatVector x3 = FloatVector.fromArray(F, v, row + 3 * LANES);
+        a3 = x3.fma(wa, a3);
+        b3 = x3.fma(wb, b3);
+        FloatVector x4 = FloatVector.fromArray(F, v, row + 4 * LANES);
+        a4 = x4.fma(wa, a4);
+        b4 = x4.fma(wb, b4);
+        FloatVector x5 = FloatVector.fromArray(F, v, row + 5 * LANES);
+        a5 = x5.fma(wa, a5);
+        b5 = x5.fma(wb, b5);
+        FloatVector x6 = FloatVector.fromArray(F, v, row + 6 * LANES);
+        a6 = x6.fma(wa, a6);
+        b6 = x6.fma(wb, b6);
+        FloatVector x7 = FloatVector.fromArray(F, v, row + 7 * LANES);
+        a7 = x7.fma(wa, a7);
+        b7 = x7.fma(wb, b7);
+      }
+      a0.intoArray(out, oa + 0 * LANES);
+      b0.intoArray(out, ob + 0 * LANES);
+      a1.intoArray(out, oa + 1 * LANES);
+      b1.intoArray(out, ob + 1 * LANES);
+      a2.intoArray(out, oa + 2 * LANES);
+      b2.intoArray(out, ob + 2 * LANES);
+      a3.intoArray(out, oa + 3 * LANES);
+      b3.intoArray(out, ob + 3 * LANES);
+      a4.intoArray(out, oa + 4 * LANES);
+      b4.intoArray(out, ob + 4 * LANES);
+      a5.intoArray(out, oa + 5 * LANES);
+      b5.intoArray(out, ob + 5 * LANES);
+      a6.intoArray(out, oa + 6 * LANES);
+      b6.intoArray(out, ob + 6 * LANES);
+      a7.intoArray(out, oa + 7 * LANES);
+      b7.intoArray(out, ob + 7 * LANES);
+    }
+    for (; c + LANES <= d; c += LANES) {
+      FloatVector a0 = FloatVector.fromArray(F, out, outA + c);
+      FloatVector b0 = FloatVector.fromArray(F, out, outB + c);
+      int row = vOff + c;
+      for (int t = 0; t < tokens; t++, row += d) {
+        FloatVector x0 = FloatVector.fromArray(F, v, row);
+        a0 = x0.fma(FloatVector.broadcast(F, w[wOffA + t]), a0);
+        b0 = x0.fma(FloatVector.broadcast(F, w[wOffB + t]), b0);
+      }
+      a0.intoArray(out, outA + c);
+      b0.intoArray(out, outB + c);
+    }
+    for (; c < d; c++) {
+      float sa = out[outA + c];
+      float sb = out[outB + c];
+      int row = vOff + c;
+      for (int t = 0; t < tokens; t++, row += d) {
+        float x = v[row];
+        sa = Math.fma(w[wOffA + t], x, sa);
+        sb = Math.fma(w[wOffB + t], x, sb);
+      }
+      out[outA + c] = sa;
+      out[outB + c] = sb;
+    }
+  }
+
+  @Override
+  public void weightedRows2Bf16(
+      float[] w,
+      int wOffA,
+      int wOffB,
+      short[] v,
+      int vOff,
+      int d,
+      int tokens,
+      float[] out,
+      int outA,
+      int outB) {
+    // Two heads share every load of a value row: 16 accumulators, two FMAs per load.
+    int c = 0;
+    for (; c + 8 * LANES <= d; c += 8 * LANES) {
+      int oa = outA + c;
+      int ob = outB + c;
+      FloatVector a0 = FloatVector.fromArray(F, out, oa + 0 * LANES);
+      FloatVector a1 = FloatVector.fromArray(F, out, oa + 1 * LANES);
+      FloatVector a2 = FloatVector.fromArray(F, out, oa + 2 * LANES);
+      FloatVector a3 = FloatVector.fromArray(F, out, oa + 3 * LANES);
+      FloatVector a4 = FloatVector.fromArray(F, out, oa + 4 * LANES);
+      FloatVector a5 = FloatVector.fromArray(F, out, oa + 5 * LANES);
+      FloatVector a6 = FloatVector.fromArray(F, out, oa + 6 * LANES);
+      FloatVector a7 = FloatVector.fromArray(F, out, oa + 7 * LANES);
+      FloatVector b0 = FloatVector.fromArray(F, out, ob + 0 * LANES);
+      FloatVector b1 = FloatVector.fromArray(F, out, ob + 1 * LANES);
+      FloatVector b2 = FloatVector.fromArray(F, out, ob + 2 * LANES);
+      FloatVector b3 = FloatVector.fromArray(F, out, ob + 3 * LANES);
+      FloatVector b4 = FloatVector.fromArray(F, out, ob + 4 * LANES);
+      FloatVector b5 = FloatVector.fromArray(F, out, ob + 5 * LANES);
+      FloatVector b6 = FloatVector.fromArray(F, out, ob + 6 * LANES);
+      FloatVector b7 = FloatVector.fromArray(F, out, ob + 7 * LANES);
+      int row = vOff + c;
+      for (int t = 0; t < tokens; t++, row += d) {
+        FloatVector wa = FloatVector.broadcast(F, w[wOffA + t]);
+        FloatVector wb = FloatVector.broadcast(F, w[wOffB + t]);
+        FloatVector x0 =
+            ((FloatVector)
+                ShortVector.fromArray(BF16, v, row + 0 * LANES)
+                    .convertShape(VectorOperators.S2I, I, 0)
+                    .lanewise(VectorOperators.LSHL, 16)
+                    .reinterpretAsFloats());
+        a0 = x0.fma(wa, a0);
+        b0 = x0.fma(wb, b0);
+        FloatVector x1 =
+            ((FloatVector)
+                ShortVector.fromArray(BF16, v, row + 1 * LANES)
+                    .convertShape(VectorOperators.S2I, I, 0)
+                    .lanewise(VectorOperators.LSHL, 16)
+                    .reinterpretAsFloats());
+        a1 = x1.fma(wa, a1);
+        b1 = x1.fma(wb, b1);
+        FloatVector x2 =
+            ((FloatVector)
+                ShortVector.fromArray(BF16, v, row + 2 * LANES)
+                    .convertShape(VectorOperators.S2I, I, 0)
+                    .lanewise(VectorOperators.LSHL, 16)
+                    .reinterpretAsFloats());
+        a2 = x2.fma(wa, a2);
+        b2 = x2.fma(wb, b2);
+        FloatVector x3 =
+            ((FloatVector)
+                ShortVector.fromArray(BF16, v, row + 3 * LANES)
+                    .convertShape(VectorOperators.S2I, I, 0)
+                    .lanewise(VectorOperators.LSHL, 16)
+                    .reinterpretAsFloats());
+        a3 = x3.fma(wa, a3);
+        b3 = x3.fma(wb, b3);
+        FloatVector x4 =
+            ((FloatVector)
+                ShortVector.fromArray(BF16, v, row + 4 * LANES)
+                    .convertShape(VectorOperators.S2I, I, 0)
+                    .lanewise(VectorOperators.LSHL, 16)
+                    .reinterpretAsFloats());
+        a4 = x4.fma(wa, a4);
+        b4 = x4.fma(wb, b4);
+        FloatVector x5 =
+            ((FloatVector)
+                ShortVector.fromArray(BF16, v, row + 5 * LANES)
+                    .convertShape(VectorOperators.S2I, I, 0)
+                    .lanewise(VectorOperators.LSHL, 16)
+                    .reinterpretAsFloats());
+        a5 = x5.fma(wa, a5);
+        b5 = x5.fma(wb, b5);
+        FloatVector x6 =
+            ((FloatVector)
+                ShortVector.fromArray(BF16, v, row + 6 * LANES)
+                    .convertShape(VectorOperators.S2I, I, 0)
+                    .lanewise(VectorOperators.LSHL, 16)
+                    .reinterpretAsFloats());
+        a6 = x6.fma(wa, a6);
+        b6 = x6.fma(wb, b6);
+        FloatVector x7 =
+            ((FloatVector)
+                ShortVector.fromArray(BF16, v, row + 7 * LANES)
+                    .convertShape(VectorOperators.S2I, I, 0)
+                    .lanewise(VectorOperators.LSHL, 16)
+                    .reinterpretAsFloats());
+        a7 = x7.fma(wa, a7);
+        b7 = x7.fma(wb, b7);
+      }
+      a0.intoArray(out, oa + 0 * LANES);
+      b0.intoArray(out, ob + 0 * LANES);
+      a1.intoArray(out, oa + 1 * LANES);
+      b1.intoArray(out, ob + 1 * LANES);
+      a2.intoArray(out, oa + 2 * LANES);
+      b2.intoArray(out, ob + 2 * LANES);
+      a3.intoArray(out, oa + 3 * LANES);
+      b3.intoArray(out, ob + 3 * LANES);
+      a4.intoArray(out, oa + 4 * LANES);
+      b4.intoArray(out, ob + 4 * LANES);
+      a5.intoArray(out, oa + 5 * LANES);
+      b5.intoArray(out, ob + 5 * LANES);
+      a6.intoArray(out, oa + 6 * LANES);
+      b6.intoArray(out, ob + 6 * LANES);
+      a7.intoArray(out, oa + 7 * LANES);
+      b7.intoArray(out, ob + 7 * LANES);
+    }
+    for (; c + LANES <= d; c += LANES) {
+      FloatVector a0 = FloatVector.fromArray(F, out, outA + c);
+      FloatVector b0 = FloatVector.fromArray(F, out, outB + c);
+      int row = vOff + c;
+      for (int t = 0; t < tokens; t++, row += d) {
+        FloatVector x0 =
+            ((FloatVector)
+                ShortVector.fromArray(BF16, v, row)
+                    .convertShape(VectorOperators.S2I, I, 0)
+                    .lanewise(VectorOperators.LSHL, 16)
+                    .reinterpretAsFloats());
+        a0 = x0.fma(FloatVector.broadcast(F, w[wOffA + t]), a0);
+        b0 = x0.fma(FloatVector.broadcast(F, w[wOffB + t]), b0);
+      }
+      a0.intoArray(out, outA + c);
+      b0.intoArray(out, outB + c);
+    }
+    for (; c < d; c++) {
+      float sa = out[outA + c];
+      float sb = out[outB + c];
+      int row = vOff + c;
+      for (int t = 0; t < tokens; t++, row += d) {
+        float x = Float.intBitsToFloat(v[row] << 16);
+        sa = Math.fma(w[wOffA + t], x, sa);
+        sb = Math.fma(w[wOffB + t], x, sb);
+      }
+      out[outA + c] = sa;
+      out[outB + c] = sb;
+    }
+  }
+
+  @Override
+  public void weightedRows(
+      float[] w, int wOff, float[] v, int vOff, int d, int tokens, float[] out, int outOff) {
+    // Up to eight vectors of the output stay in registers while the rows stream past: eight
+    // independent FMA chains, so the FMA latency is hidden.
+    int c = 0;
+    for (; c + 8 * LANES <= d; c += 8 * LANES) {
+      int o = outOff + c;
+      FloatVector a0 = FloatVector.fromArray(F, out, o + 0 * LANES);
+      FloatVector a1 = FloatVector.fromArray(F, out, o + 1 * LANES);
+      FloatVector a2 = FloatVector.fromArray(F, out, o + 2 * LANES);
+      FloatVector a3 = FloatVector.fromArray(F, out, o + 3 * LANES);
+      FloatVector a4 = FloatVector.fromArray(F, out, o + 4 * LANES);
+      FloatVector a5 = FloatVector.fromArray(F, out, o + 5 * LANES);
+      FloatVector a6 = FloatVector.fromArray(F, out, o + 6 * LANES);
+      FloatVector a7 = FloatVector.fromArray(F, out, o + 7 * LANES);
+      int row = vOff + c;
+      for (int t = 0; t < tokens; t++, row += d) {
+        FloatVector wt = FloatVector.broadcast(F, w[wOff + t]);
+        a0 = FloatVector.fromArray(F, v, row + 0 * LANES).fma(wt, a0);
+        a1 = FloatVector.fromArray(F, v, row + 1 * LANES).fma(wt, a1);
+        a2 = FloatVector.fromArray(F, v, row + 2 * LANES).fma(wt, a2);
+        a3 = FloatVector.fromArray(F, v, row + 3 * LANES).fma(wt, a3);
+        a4 = FloatVector.fromArray(F, v, row + 4 * LANES).fma(wt, a4);
+        a5 = FloatVector.fromArray(F, v, row + 5 * LANES).fma(wt, a5);
+        a6 = FloatVector.fromArray(F, v, row + 6 * LANES).fma(wt, a6);
+        a7 = FloatVector.fromArray(F, v, row + 7 * LANES).fma(wt, a7);
+      }
+      a0.intoArray(out, o + 0 * LANES);
+      a1.intoArray(out, o + 1 * LANES);
+      a2.intoArray(out, o + 2 * LANES);
+      a3.intoArray(out, o + 3 * LANES);
+      a4.intoArray(out, o + 4 * LANES);
+      a5.intoArray(out, o + 5 * LANES);
+      a6.intoArray(out, o + 6 * LANES);
+      a7.intoArray(out, o + 7 * LANES);
+    }
+    for (; c + 4 * LANES <= d; c += 4 * LANES) {
+      int o = outOff + c;
+      FloatVector a0 = FloatVector.fromArray(F, out, o);
+      FloatVector a1 = FloatVector.fromArray(F, out, o + LANES);
+      FloatVector a2 = FloatVector.fromArray(F, out, o + 2 * LANES);
+      FloatVector a3 = FloatVector.fromArray(F, out, o + 3 * LANES);
+      int row = vOff + c;
+      for (int t = 0; t < tokens; t++, row += d) {
+        FloatVector wt = FloatVector.broadcast(F, w[wOff + t]);
+        a0 = FloatVector.fromArray(F, v, row).fma(wt, a0);
+        a1 = FloatVector.fromArray(F, v, row + LANES).fma(wt, a1);
+        a2 = FloatVector.fromArray(F, v, row + 2 * LANES).fma(wt, a2);
+        a3 = FloatVector.fromArray(F, v, row + 3 * LANES).fma(wt, a3);
+      }
+      a0.intoArray(out, o);
+      a1.intoArray(out, o + LANES);
+      a2.intoArray(out, o + 2 * LANES);
+      a3.intoArray(out, o + 3 * LANES);
+    }
+    for (; c + LANES <= d; c += LANES) {
+      FloatVector a0 = FloatVector.fromArray(F, out, outOff + c);
+      int row = vOff + c;
+      for (int t = 0; t < tokens; t++, row += d) {
+        a0 = FloatVector.fromArray(F, v, row).fma(FloatVector.broadcast(F, w[wOff + t]), a0);
+      }
+      a0.intoArray(out, outOff + c);
+    }
+    for (; c < d; c++) {
+      float s = out[outOff + c];
+      int row = vOff + c;
+      for (int t = 0; t < tokens; t++, row += d) {
+        s = Math.fma(w[wOff + t], v[row], s);
+      }
+      out[outOff + c] = s;
+    }
+  }
+
+  @Override
+  public void weightedRowsBf16(
+      float[] w, int wOff, short[] v, int vOff, int d, int tokens, float[] out, int outOff) {
+    // Up to eight vectors of the output stay in registers while the rows stream past: eight
+    // independent FMA chains, so the FMA latency is hidden.
+    int c = 0;
+    for (; c + 8 * LANES <= d; c += 8 * LANES) {
+      int o = outOff + c;
+      FloatVector a0 = FloatVector.fromArray(F, out, o + 0 * LANES);
+      FloatVector a1 = FloatVector.fromArray(F, out, o + 1 * LANES);
+      FloatVector a2 = FloatVector.fromArray(F, out, o + 2 * LANES);
+      FloatVector a3 = FloatVector.fromArray(F, out, o + 3 * LANES);
+      FloatVector a4 = FloatVector.fromArray(F, out, o + 4 * LANES);
+      FloatVector a5 = FloatVector.fromArray(F, out, o + 5 * LANES);
+      FloatVector a6 = FloatVector.fromArray(F, out, o + 6 * LANES);
+      FloatVector a7 = FloatVector.fromArray(F, out, o + 7 * LANES);
+      int row = vOff + c;
+      for (int t = 0; t < tokens; t++, row += d) {
+        FloatVector wt = FloatVector.broadcast(F, w[wOff + t]);
+        a0 =
+            ((FloatVector)
+                    ShortVector.fromArray(BF16, v, row + 0 * LANES)
+                        .convertShape(VectorOperators.S2I, I, 0)
+                        .lanewise(VectorOperators.LSHL, 16)
+                        .reinterpretAsFloats())
+                .fma(wt, a0);
+        a1 =
+            ((FloatVector)
+                    ShortVector.fromArray(BF16, v, row + 1 * LANES)
+                        .convertShape(VectorOperators.S2I, I, 0)
+                        .lanewise(VectorOperators.LSHL, 16)
+                        .reinterpretAsFloats())
+                .fma(wt, a1);
+        a2 =
+            ((FloatVector)
+                    ShortVector.fromArray(BF16, v, row + 2 * LANES)
+                        .convertShape(VectorOperators.S2I, I, 0)
+                        .lanewise(VectorOperators.LSHL, 16)
+                        .reinterpretAsFloats())
+                .fma(wt, a2);
+        a3 =
+            ((FloatVector)
+                    ShortVector.fromArray(BF16, v, row + 3 * LANES)
+                        .convertShape(VectorOperators.S2I, I, 0)
+                        .lanewise(VectorOperators.LSHL, 16)
+                        .reinterpretAsFloats())
+                .fma(wt, a3);
+        a4 =
+            ((FloatVector)
+                    ShortVector.fromArray(BF16, v, row + 4 * LANES)
+                        .convertShape(VectorOperators.S2I, I, 0)
+                        .lanewise(VectorOperators.LSHL, 16)
+                        .reinterpretAsFloats())
+                .fma(wt, a4);
+        a5 =
+            ((FloatVector)
+                    ShortVector.fromArray(BF16, v, row + 5 * LANES)
+                        .convertShape(VectorOperators.S2I, I, 0)
+                        .lanewise(VectorOperators.LSHL, 16)
+                        .reinterpretAsFloats())
+                .fma(wt, a5);
+        a6 =
+            ((FloatVector)
+                    ShortVector.fromArray(BF16, v, row + 6 * LANES)
+                        .convertShape(VectorOperators.S2I, I, 0)
+                        .lanewise(VectorOperators.LSHL, 16)
+                        .reinterpretAsFloats())
+                .fma(wt, a6);
+        a7 =
+            ((FloatVector)
+                    ShortVector.fromArray(BF16, v, row + 7 * LANES)
+                        .convertShape(VectorOperators.S2I, I, 0)
+                        .lanewise(VectorOperators.LSHL, 16)
+                        .reinterpretAsFloats())
+                .fma(wt, a7);
+      }
+      a0.intoArray(out, o + 0 * LANES);
+      a1.intoArray(out, o + 1 * LANES);
+      a2.intoArray(out, o + 2 * LANES);
+      a3.intoArray(out, o + 3 * LANES);
+      a4.intoArray(out, o + 4 * LANES);
+      a5.intoArray(out, o + 5 * LANES);
+      a6.intoArray(out, o + 6 * LANES);
+      a7.intoArray(out, o + 7 * LANES);
+    }
+    for (; c + 4 * LANES <= d; c += 4 * LANES) {
+      int o = outOff + c;
+      FloatVector a0 = FloatVector.fromArray(F, out, o);
+      FloatVector a1 = FloatVector.fromArray(F, out, o + LANES);
+      FloatVector a2 = FloatVector.fromArray(F, out, o + 2 * LANES);
+      FloatVector a3 = FloatVector.fromArray(F, out, o + 3 * LANES);
+      int row = vOff + c;
+      for (int t = 0; t < tokens; t++, row += d) {
+        FloatVector wt = FloatVector.broadcast(F, w[wOff + t]);
+        a0 =
+            ((FloatVector)
+                    ShortVector.fromArray(BF16, v, row)
+                        .convertShape(VectorOperators.S2I, I, 0)
+                        .lanewise(VectorOperators.LSHL, 16)
+                        .reinterpretAsFloats())
+                .fma(wt, a0);
+        a1 =
+            ((FloatVector)
+                    ShortVector.fromArray(BF16, v, row + LANES)
+                        .convertShape(VectorOperators.S2I, I, 0)
+                        .lanewise(VectorOperators.LSHL, 16)
+                        .reinterpretAsFloats())
+                .fma(wt, a1);
+        a2 =
+            ((FloatVector)
+                    ShortVector.fromArray(BF16, v, row + 2 * LANES)
+                        .convertShape(VectorOperators.S2I, I, 0)
+                        .lanewise(VectorOperators.LSHL, 16)
+                        .reinterpretAsFloats())
+                .fma(wt, a2);
+        a3 =
+            ((FloatVector)
+                    ShortVector.fromArray(BF16, v, row + 3 * LANES)
+                        .convertShape(VectorOperators.S2I, I, 0)
+                        .lanewise(VectorOperators.LSHL, 16)
+                        .reinterpretAsFloats())
+                .fma(wt, a3);
+      }
+      a0.intoArray(out, o);
+      a1.intoArray(out, o + LANES);
+      a2.intoArray(out, o + 2 * LANES);
+      a3.intoArray(out, o + 3 * LANES);
+    }
+    for (; c + LANES <= d; c += LANES) {
+      FloatVector a0 = FloatVector.fromArray(F, out, outOff + c);
+      int row = vOff + c;
+      for (int t = 0; t < tokens; t++, row += d) {
+        a0 =
+            ((FloatVector)
+                    ShortVector.fromArray(BF16, v, row)
+                        .convertShape(VectorOperators.S2I, I, 0)
+                        .lanewise(VectorOperators.LSHL, 16)
+                        .reinterpretAsFloats())
+                .fma(FloatVector.broadcast(F, w[wOff + t]), a0);
+      }
+      a0.intoArray(out, outOff + c);
+    }
+    for (; c < d; c++) {
+      float s = out[outOff + c];
+      int row = vOff + c;
+      for (int t = 0; t < tokens; t++, row += d) {
+        s = Math.fma(w[wOff + t], Float.intBitsToFloat(v[row] << 16), s);
+      }
+      out[outOff + c] = s;
+    }
+  }
+
+  @Override
+  public void widenBf16(short[] src, int srcOff, float[] dst, int dstOff, int n) {
+    int i = 0;
+    for (int end = n - LANES; i <= end; i += LANES) {
+      ((FloatVector)
+              ShortVector.fromArray(BF16, src, srcOff + i)
+                  .convertShape(VectorOperators.S2I, I, 0)
+                  .lanewise(VectorOperators.LSHL, 16)
+                  .reinterpretAsFloats())
+          .intoArray(dst, dstOff + i);
+    }
+    for (; i < n; i++) {
+      dst[dstOff + i] = Float.intBitsToFloat(src[srcOff + i] << 16);
     }
   }
 

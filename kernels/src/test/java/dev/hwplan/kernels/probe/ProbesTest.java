@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 
 /** The probes count what STREAM counts and produce positive rates; speed is for benchmarks. */
 class ProbesTest {
-  private static final KernelRunner.Settings TINY = new KernelRunner.Settings(0.0, 3, 0.001);
+  private static final KernelRunner.Settings TINY = new KernelRunner.Settings(0.0, 0.0, 3, 0.001);
 
   @Test
   void streamCountsFourEightAndTwelveBytesPerElement() {

@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# CPU kernel benchmarks, side by side in one JMH run: the scalar and vector paths of decode
+# attention and GEMM, with the STREAM and FMA ceilings measured in the same run, and OpenBLAS
+# sgemm through Debian's numpy as the practical limit. Prints a Markdown table; keeps the raw
+# JMH JSON under bench/cpu/results/ (or $HWPLAN_BENCH_OUT).
+#
+# The product does not need numpy: only this script installs it (python3-numpy and OpenBLAS from
+# Debian's packages, when missing). Other work on the machine disturbs the numbers; the script
+# waits up to 2 minutes for the load to settle and prints the load before and after.
+#
+# usage: bench/cpu/run.sh [extra JMH arguments, e.g. -p contextTokens=2048]
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+OUT="${HWPLAN_BENCH_OUT:-$ROOT/bench/cpu/results/$(date -u +%Y%m%dT%H%M%SZ)}"
+mkdir -p "$OUT"
+JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
+PY=/usr/bin/python3
+
+echo "== building the benchmarks" >&2
+(cd "$ROOT" && mvn -B -q -Pbench -pl benchmarks -am package -DskipTests -Dspotless.check.skip=true)
+JAR="$ROOT/benchmarks/target/benchmarks.jar"
+
+if ! "$PY" -c 'import numpy' 2>/dev/null || ! ls /usr/lib/x86_64-linux-gnu/openblas-pthread/libblas.so.3 >/dev/null 2>&1; then
+  echo "== installing python3-numpy and OpenBLAS (Debian packages)" >&2
+  if [[ $(id -u) -eq 0 ]]; then SUDO=""; else SUDO="sudo"; fi
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq python3-numpy libopenblas0-pthread >/dev/null
+fi
+
+wait_for_quiet() {
+  local waited=0
+  while (( waited < 120 )); do
+    local load; load=$(cut -d' ' -f1 /proc/loadavg)
+    if awk -v l="$load" 'BEGIN { exit !(l < 0.5) }'; then return; fi
+    sleep 5; waited=$((waited + 5))
+  done
+  echo "warning: the machine is busy (load $(cut -d' ' -f1-3 /proc/loadavg)); numbers may be disturbed" >&2
+}
+
+wait_for_quiet
+echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)" | tee "$OUT/load.txt" >&2
+"$JAVA" --add-modules jdk.incubator.vector -cp "$JAR" dev.hwplan.bench.Facts 2>/dev/null > "$OUT/facts.json"
+echo "== JMH (about 4 minutes)" >&2
+"$JAVA" --add-modules jdk.incubator.vector -jar "$JAR" \
+  'dev.hwplan.bench.(CeilingsBenchmark|DecodeAttentionBenchmark|GemmBenchmark)' \
+  -rf json -rff "$OUT/jmh.json" "$@" > "$OUT/jmh.txt" 2>&1 || { tail -40 "$OUT/jmh.txt" >&2; exit 1; }
+echo "== numpy sgemm" >&2
+OPENBLAS_NUM_THREADS="$(nproc)" "$PY" "$ROOT/bench/cpu/numpy_sgemm.py" 1024 > "$OUT/numpy.json"
+echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$OUT/load.txt" >&2
+"$PY" "$ROOT/bench/cpu/summarize.py" "$OUT/jmh.json" "$OUT/facts.json" "$OUT/numpy.json" | tee "$OUT/summary.md"
+cat "$OUT/load.txt"
+echo "raw results: $OUT" >&2

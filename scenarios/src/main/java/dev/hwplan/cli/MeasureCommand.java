@@ -1,0 +1,21 @@
+package dev.hwplan.cli;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Spec;
+
+/** {@code hwplan measure cpu}: run the reference kernels here and compare with predictions. */
+@Command(
+    name = "measure",
+    description =
+        "Measure on this machine and compare with the simulator's predictions"
+            + " (cpu: run the reference kernels on this CPU).",
+    mixinStandardHelpOptions = true,
+    subcommands = {MeasureCpuCommand.class})
+final class MeasureCommand implements Runnable {
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+}

@@ -1,0 +1,166 @@
+package dev.hwplan.cli;
+
+import dev.hwplan.hardware.calibration.Calibration;
+import dev.hwplan.io.InvalidInputException;
+import dev.hwplan.perf.cpu.CpuCalibrations;
+import dev.hwplan.perf.cpu.CpuMeasurement;
+import dev.hwplan.perf.cpu.CpuMeasurementResult;
+import dev.hwplan.report.cpu.CpuCharts;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import me.tongfei.progressbar.ConsoleProgressBarConsumer;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code hwplan measure cpu [--json] [--quick] [--out FILE] [--max-error F]}: runs the STREAM and
+ * FMA probes and the reference kernels over a small grid, writes a calibration for this CPU, and
+ * prints each shape's time beside the calibrated roofline's prediction.
+ */
+@Command(
+    name = "cpu",
+    description = {
+      "Run the bandwidth and FMA probes and the reference kernels on this CPU, write a calibration,"
+          + " and print measured vs predicted for every shape.",
+      "Memory-bound shapes use inputs far larger than the last-level cache. Takes about a minute"
+          + " (--quick: about 20 s)."
+    },
+    mixinStandardHelpOptions = true)
+final class MeasureCpuCommand implements Callable<Integer> {
+  @Mixin JsonOutput json;
+
+  @Option(names = "--quick", description = "Fewer shapes and samples.")
+  boolean quick;
+
+  @Option(
+      names = "--out",
+      paramLabel = "FILE",
+      description =
+          "Where to write the calibration (default: ~/.hwplan/calibrations/cpu-HOST.json).")
+  Path out;
+
+  @Option(
+      names = "--charts",
+      paramLabel = "DIR",
+      description =
+          "Also write the CPU roofline and predicted-vs-measured charts (PNG and SVG) to DIR.")
+  Path charts;
+
+  @Option(names = "--no-save", description = "Measure and print, but do not write a calibration.")
+  boolean noSave;
+
+  @Option(names = "--smoke", hidden = true, description = "Tiny shapes: tests the plumbing only.")
+  boolean smoke;
+
+  @Option(
+      names = "--max-error",
+      paramLabel = "F",
+      description = "Exit 1 if medianRelativeError is above F (e.g. 0.15).")
+  Double maxError;
+
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public Integer call() {
+    if (maxError != null && !(maxError > 0)) {
+      throw InvalidInputException.option(
+          "--max-error", "must be a positive number, got " + maxError);
+    }
+    Path file = out != null ? out : CpuCalibrations.defaultPath(CpuMeasurement.host());
+    if (!noSave && Files.isDirectory(file)) {
+      throw InvalidInputException.option("--out", file + " is a directory; give a file name");
+    }
+    CpuMeasurementResult r;
+    if (!json.enabled() && Terminal.interactive()) {
+      try (ProgressBar bar =
+          new ProgressBarBuilder()
+              .setTaskName("measure cpu")
+              .setInitialMax(1)
+              .setStyle(ProgressBarStyle.ASCII)
+              .setConsumer(new ConsoleProgressBarConsumer(System.err))
+              .hideEta()
+              .build()) {
+        r =
+            new CpuMeasurement(scale())
+                .run(
+                    (what, done, total) -> {
+                      bar.maxHint(total);
+                      bar.stepTo(done);
+                      bar.setExtraMessage(what.length() > 40 ? what.substring(0, 40) : what);
+                    });
+      }
+    } else {
+      r = new CpuMeasurement(scale()).run((what, done, total) -> {});
+    }
+    String written = null;
+    if (!noSave) {
+      Calibration c = CpuMeasurement.toCalibration(r, "hwplan measure cpu " + version());
+      try {
+        CpuCalibrations.write(file, c);
+      } catch (UncheckedIOException e) {
+        throw new InvalidInputException(
+            file.toString(), "", "cannot write the calibration: " + e.getCause().getMessage());
+      }
+      written = file.toAbsolutePath().toString();
+    }
+    List<String> chartFiles = List.of();
+    if (charts != null) {
+      if (Files.exists(charts) && !Files.isDirectory(charts)) {
+        throw InvalidInputException.option("--charts", charts + " is a file; give a folder");
+      }
+      try {
+        chartFiles =
+            CpuCharts.write(charts, r).stream().map(p -> p.toAbsolutePath().toString()).toList();
+      } catch (UncheckedIOException e) {
+        throw new InvalidInputException(
+            charts.toString(), "", "cannot write the charts: " + e.getCause().getMessage());
+      }
+    }
+    PrintWriter pw = spec.commandLine().getOut();
+    if (json.enabled()) {
+      Map<String, Object> j = r.toJson(written);
+      j.put("chartFiles", chartFiles);
+      JsonOutput.print(pw, j);
+    } else {
+      pw.println(MeasureCpuView.text(r, written));
+      for (String f : chartFiles) {
+        pw.println("Chart: " + f);
+      }
+      pw.flush();
+    }
+    boolean failed = maxError != null && !(r.medianRelativeError() <= maxError);
+    if (failed && !json.enabled()) {
+      spec.commandLine()
+          .getErr()
+          .printf(
+              "hwplan: check failed: medianRelativeError %.3f is above --max-error %.3f%n",
+              r.medianRelativeError(), maxError);
+      spec.commandLine().getErr().flush();
+    }
+    return failed ? Hwplan.CHECK_FAILED : Hwplan.OK;
+  }
+
+  private CpuMeasurement.Scale scale() {
+    return smoke
+        ? CpuMeasurement.Scale.SMOKE
+        : quick ? CpuMeasurement.Scale.QUICK : CpuMeasurement.Scale.FULL;
+  }
+
+  private static String version() {
+    try {
+      return new VersionProvider().getVersion()[0].replace("hwplan ", "");
+    } catch (java.io.IOException e) {
+      return "unknown";
+    }
+  }
+}
