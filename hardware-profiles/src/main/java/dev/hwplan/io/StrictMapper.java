@@ -66,13 +66,7 @@ public final class StrictMapper {
   /** Reads YAML from a stream (a bundled resource) named {@code sourceName} in messages. */
   public static <T> T readYaml(InputStream in, String sourceName, Class<T> type) {
     try (in) {
-      T value = YAML.readValue(in, type);
-      if (value == null) {
-        throw new InvalidInputException(sourceName, "", "the file is empty");
-      }
-      return value;
-    } catch (JsonProcessingException e) {
-      throw translate(sourceName, e);
+      return readStream(YAML, in, sourceName, type);
     } catch (IOException e) {
       throw new InvalidInputException(sourceName, "", "cannot be read: " + e.getMessage());
     }
@@ -81,13 +75,7 @@ public final class StrictMapper {
   /** Reads JSON from a stream (a bundled resource) named {@code sourceName} in messages. */
   public static <T> T readJson(InputStream in, String sourceName, Class<T> type) {
     try (in) {
-      T value = JSON.readValue(in, type);
-      if (value == null) {
-        throw new InvalidInputException(sourceName, "", "the file is empty");
-      }
-      return value;
-    } catch (JsonProcessingException e) {
-      throw translate(sourceName, e);
+      return readStream(JSON, in, sourceName, type);
     } catch (IOException e) {
       throw new InvalidInputException(sourceName, "", "cannot be read: " + e.getMessage());
     }
