@@ -1,9 +1,12 @@
 package dev.hwplan.cli;
 
 import dev.hwplan.io.InvalidInputException;
+import dev.hwplan.model.ModelCatalog;
 import dev.hwplan.scaling.Allocation;
 import dev.hwplan.scaling.ChinchillaLaw;
 import dev.hwplan.scaling.DataConstrainedLaw;
+import dev.hwplan.scaling.KaplanLaw;
+import dev.hwplan.scaling.ModelFlops;
 import dev.hwplan.scaling.SelectedFit;
 import dev.hwplan.scaling.fit.Interval;
 import java.io.PrintWriter;
@@ -23,7 +26,9 @@ import picocli.CommandLine.Spec;
     description = {
       "The compute-optimal model size and token count for a FLOP budget under C = 6ND:",
       "N_opt = G (C/6)^(beta/(alpha+beta)), D_opt = (C/6)^(alpha/(alpha+beta)) / G",
-      "(Hoffmann et al. 2022, Eq. 4), and the loss they reach."
+      "(Hoffmann et al. 2022, Eq. 4), and the loss they reach. With --model, the exact FLOP",
+      "count of that architecture replaces 6ND, and the model itself is placed in the budget.",
+      "Kaplan et al. 2020's compute-efficient allocation is given for comparison."
     },
     mixinStandardHelpOptions = true)
 final class ScalingOptimalCommand implements Runnable {
@@ -45,6 +50,28 @@ final class ScalingOptimalCommand implements Runnable {
       })
   Double uniqueTokens;
 
+  @Option(
+      names = "--model",
+      paramLabel = "M",
+      description = {
+        "A bundled model id or a config.json: count training FLOPs exactly for its architecture",
+        "(6N' plus the attention term 6 L T d_attn) instead of 6ND."
+      })
+  String model;
+
+  @Option(
+      names = "--seq-len",
+      defaultValue = "4096",
+      paramLabel = "T",
+      description = "Training sequence length for the exact count (default ${DEFAULT-VALUE}).")
+  long seqLen;
+
+  @Option(
+      names = "--context",
+      paramLabel = "S",
+      description = "Context for the serving FLOPs per token with --model (default: --seq-len).")
+  Long context;
+
   @Mixin FitOption fitOption;
   @Mixin JsonOutput json;
   @Spec CommandSpec spec;
@@ -57,7 +84,18 @@ final class ScalingOptimalCommand implements Runnable {
     Map<String, Object> m = ScalingCommand.head(fit);
     Allocation a;
     Map<String, ToDoubleFunction<ChinchillaLaw>> q = new LinkedHashMap<>();
-    if (uniqueTokens == null) {
+    ModelFlops exact = model == null ? null : modelFlops();
+    if (exact != null && uniqueTokens != null) {
+      throw InvalidInputException.option(
+          "--model", "cannot be combined with --unique-tokens (the data-constrained law is 6ND)");
+    }
+    if (exact != null) {
+      a = exact.optimal(law, flops);
+      q.put("params", l -> exact.optimal(l, flops).params());
+      q.put("tokens", l -> exact.optimal(l, flops).tokens());
+      q.put("loss", l -> exact.optimal(l, flops).loss());
+      q.put("modelLoss", l -> exact.forModel(l, flops).loss());
+    } else if (uniqueTokens == null) {
       a = law.optimal(flops);
       q.put("params", l -> l.optimalParams(flops));
       q.put("tokens", l -> l.optimalTokens(flops));
@@ -84,6 +122,13 @@ final class ScalingOptimalCommand implements Runnable {
     m.put("tokensExponent", law.tokensExponent());
     m.put("g", law.g());
     m.put("servingFlopsPerToken", a.servingFlopsPerToken());
+    m.put("kaplan2020", kaplan(flops));
+    if (exact != null) {
+      m.put("flopsCount", "exact");
+      m.put("model", modelBlock(exact, law));
+    } else {
+      m.put("flopsCount", "6ND");
+    }
     Map<String, Interval> intervals = ScalingCommand.intervals(fit, q);
     m.put("intervals", ScalingCommand.json(intervals));
     PrintWriter out = spec.commandLine().getOut();
@@ -108,8 +153,75 @@ final class ScalingOptimalCommand implements Runnable {
         "  N_opt ~ C^%.3f, D_opt ~ C^%.3f%n",
         law.paramsExponent(),
         law.tokensExponent());
+    if (exact != null) {
+      Allocation own = exact.forModel(law, flops);
+      out.printf(
+          Locale.ROOT,
+          "  exact FLOPs:     %s per training token at %d tokens/sequence = %.3f x 6N for %s%n",
+          ScalingText.flops(exact.trainingFlopsPerToken()),
+          seqLen,
+          exact.ratioTo6N(),
+          model);
+      out.printf(
+          Locale.ROOT,
+          "  %s itself:  %s params on %s tokens (%.1f tokens/param), loss %.4f%n",
+          model,
+          ScalingText.count(own.params()),
+          ScalingText.count(own.tokens()),
+          own.tokensPerParam(),
+          own.loss());
+      out.printf(
+          Locale.ROOT,
+          "  serving:         %s FLOP per generated token at %d tokens of context (2N: %s)%n",
+          ScalingText.flops(exact.servingFlopsPerToken(servingContext())),
+          servingContext(),
+          ScalingText.flops(2 * own.params()));
+    }
+    out.printf(
+        Locale.ROOT,
+        "  Kaplan 2020:     %s params on %s tokens (N ~ C^0.73)%n",
+        ScalingText.count(KaplanLaw.computeEfficientParams(flops)),
+        ScalingText.count(KaplanLaw.computeEfficientTokens(flops)));
     ScalingCommand.print(out, intervals);
     out.flush();
+  }
+
+  private ModelFlops modelFlops() {
+    if (seqLen <= 0) {
+      throw InvalidInputException.option("--seq-len", "must be positive, got " + seqLen);
+    }
+    if (context != null && context <= 0) {
+      throw InvalidInputException.option("--context", "must be positive, got " + context);
+    }
+    return ModelFlops.of(ModelCatalog.resolve(model), seqLen);
+  }
+
+  private long servingContext() {
+    return context == null ? seqLen : context;
+  }
+
+  private Map<String, Object> modelBlock(ModelFlops exact, ChinchillaLaw law) {
+    Allocation own = exact.forModel(law, flops);
+    Map<String, Object> b = new LinkedHashMap<>();
+    b.put("id", model);
+    b.put("seqLen", seqLen);
+    b.put("params", own.params());
+    b.put("trainingFlopsPerToken", exact.trainingFlopsPerToken());
+    b.put("ratioTo6N", exact.ratioTo6N());
+    b.put("tokens", own.tokens());
+    b.put("tokensPerParam", own.tokensPerParam());
+    b.put("loss", own.loss());
+    b.put("servingContext", servingContext());
+    b.put("servingFlopsPerToken", exact.servingFlopsPerToken(servingContext()));
+    return b;
+  }
+
+  /** Kaplan et al. 2020's compute-efficient allocation (Table 5), for comparison. */
+  static Map<String, Object> kaplan(double flops) {
+    Map<String, Object> k = new LinkedHashMap<>();
+    k.put("params", KaplanLaw.computeEfficientParams(flops));
+    k.put("tokens", KaplanLaw.computeEfficientTokens(flops));
+    return k;
   }
 
   static Map<String, Object> allocation(Allocation a) {

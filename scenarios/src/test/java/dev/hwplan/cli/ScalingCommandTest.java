@@ -68,6 +68,52 @@ class ScalingCommandTest {
   }
 
   @Test
+  void optimal_withAModel_countsItsFlopsExactlyAndPlacesItInTheBudget() throws Exception {
+    Result r =
+        run(
+            "scaling",
+            "optimal",
+            "--flops",
+            "1e24",
+            "--model",
+            "llama-3.1-8b",
+            "--seq-len",
+            "8192",
+            "--json");
+    assertThat(r.code()).isZero();
+    JsonNode j = r.json();
+    assertThat(j.get("flopsCount").asText()).isEqualTo("exact");
+    JsonNode m = j.get("model");
+    assertThat(m.get("trainingFlopsPerToken").asDouble()).isEqualTo(51_471_998_976.0);
+    assertThat(m.get("tokens").asDouble()).isCloseTo(1e24 / 51_471_998_976.0, withPercentage(1e-9));
+    double k = m.get("ratioTo6N").asDouble();
+    double n = j.get("params").asDouble();
+    double d = j.get("tokens").asDouble();
+    assertThat(6 * k * n * d).isCloseTo(1e24, withPercentage(1e-9));
+    // Kaplan 2020 Table 5: N = 1.3e9 (C / PF-day)^0.73
+    assertThat(j.get("kaplan2020").get("params").asDouble())
+        .isCloseTo(1.3e9 * Math.pow(1e24 / 8.64e19, 0.73), withPercentage(1e-9));
+    assertThat(m.get("servingFlopsPerToken").asDouble())
+        .isEqualTo(2.0 * 7_504_924_672L + 4.0 * 32 * 128 * 8192 * 32);
+  }
+
+  @Test
+  void optimal_withAModelAndUniqueTokens_isBadInput() throws Exception {
+    Result r =
+        run(
+            "scaling",
+            "optimal",
+            "--flops",
+            "1e24",
+            "--model",
+            "llama-3.1-8b",
+            "--unique-tokens",
+            "1e12");
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err()).contains("--model");
+  }
+
+  @Test
   void fit_recoversConstantsFromACsvAndSavesAFileThatOptimalReads(@TempDir Path dir)
       throws Exception {
     ChinchillaLaw truth = new ChinchillaLaw(1.8, 480, 2100, 0.35, 0.37);
