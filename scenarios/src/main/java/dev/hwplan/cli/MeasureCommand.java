@@ -8,9 +8,10 @@ import picocli.CommandLine.Spec;
     name = "measure",
     description =
         "Measure on this machine and compare with the simulator's predictions"
-            + " (cpu: run the reference kernels on this CPU).",
+            + " (cpu: run the reference kernels on this CPU; gpu-import: check and import the"
+            + " JSON that kernels/cuda wrote on a GPU machine).",
     mixinStandardHelpOptions = true,
-    subcommands = {MeasureCpuCommand.class})
+    subcommands = {MeasureCpuCommand.class, MeasureGpuImportCommand.class})
 final class MeasureCommand implements Runnable {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 

@@ -27,4 +27,11 @@ final class Units {
   static String billions(long n) {
     return String.format(Locale.ROOT, "%,d (%.2fB)", n, n / 1e9);
   }
+
+  /** Bandwidth in GB/s below 1 TB/s, else TB/s (decimal units, as datasheets give them). */
+  static String bandwidth(double bytesPerSecond) {
+    return bytesPerSecond >= 1e12
+        ? String.format(Locale.ROOT, "%.3f TB/s", bytesPerSecond / 1e12)
+        : String.format(Locale.ROOT, "%.1f GB/s", bytesPerSecond / 1e9);
+  }
 }
