@@ -35,6 +35,23 @@ class ReadmeExamplesTest {
     return out;
   }
 
+  /**
+   * The README's paths are relative to the repository root and the test runs in {@code scenarios/}:
+   * an argument that names an existing file from the root is resolved from there.
+   */
+  static String[] fromRepoRoot(String[] args) {
+    String[] out = args.clone();
+    for (int i = 0; i < out.length; i++) {
+      if (!out[i].startsWith("-") && out[i].contains("/") && !Files.exists(Path.of(out[i]))) {
+        Path fromRoot = Path.of("..", out[i]);
+        if (Files.exists(fromRoot)) {
+          out[i] = fromRoot.toString();
+        }
+      }
+    }
+    return out;
+  }
+
   @TestFactory
   Stream<DynamicTest> readmeCommandsRun() throws IOException {
     List<String> examples = examples();
@@ -45,7 +62,7 @@ class ReadmeExamplesTest {
                 DynamicTest.dynamicTest(
                     "hwplan " + cmd,
                     () -> {
-                      CliHarness r = CliHarness.run(cmd.split("\\s+"));
+                      CliHarness r = CliHarness.run(fromRepoRoot(cmd.split("\\s+")));
                       assertThat(r.exitCode()).as(r.err()).isZero();
                       if (cmd.contains("--json")) {
                         r.json();
