@@ -47,14 +47,14 @@ def main():
         if da:
             p("decode attention (ours vs SDPA):")
             p(f"  {'H':>3} {'Hkv':>3} {'B':>3} {'S':>6} {'splits':>6} {'ours us':>9} {'GB/s':>7} {'%read':>6} "
-              f"{'sdpa us':>9} {'speedup':>7} {'relerr':>8}  sdpa backend")
+              f"{'sdpa us':>9} {'speedup':>7} {'relerr':>8}  {'variant':16s} sdpa backend")
             for r in da:
                 frac = r["bytesPerSecond"] / read if read else float("nan")
                 p(f"  {r['heads']:3d} {r['kvHeads']:3d} {r['batch']:3d} {r['context']:6d} {r['splits']:6d} "
                   f"{r['seconds'] * 1e6:9.2f} {r['bytesPerSecond'] / 1e9:7.0f} {100 * frac:5.1f}% "
                   f"{r.get('sdpaSeconds', float('nan')) * 1e6:9.2f} {r.get('speedupVsSdpa', float('nan')):7.2f} "
                   f"{r.get('relativeError') if r.get('relativeError') is not None else float('nan'):8.1e}  "
-                  f"{r.get('sdpaBackend', '-')}")
+                  f"{r.get('variant', '-'):16s} {r.get('sdpaBackend', '-')}")
         ml = h.get("mlaDecode", [])
         if ml:
             p("MLA decode:")
@@ -65,6 +65,11 @@ def main():
                   f"{r['bytesPerSecond'] / 1e9:7.0f} GB/s {100 * frac:5.1f}% read  "
                   f"{r['flopsPerSecond'] / 1e12:6.1f} TFLOP/s  relerr {re if re is not None else float('nan'):.1e}  "
                   f"{r.get('variant', '')}")
+                wg = [(v, k) for k, v in r.get("splitTuning", {}).items() if k.startswith("wgmma")]
+                if wg:
+                    v, k = min(wg)
+                    we = r.get("wgmmaRelativeError", r.get("relativeError") if r.get("variant", "").startswith("wgmma") else None)
+                    p(f"      best wgmma: {v * 1e6:9.2f} us ({k})  relerr {we if we is not None else float('nan'):.1e}")
         # targets
         p("targets:")
         if da and read:

@@ -305,6 +305,7 @@ __global__ void __launch_bounds__(256) splitk_reduce_kernel(const float* __restr
 }
 
 static bool g_pdl = true;  // programmatic dependent launch for the reduce (probed at start-up)
+static bool g_wgmma = false;  // sm_90 device: wgmma MLA kernel available
 
 template <int D>
 static void launch_reduce(const float* opart, const float* lse, bf16* out, int rows, int nChunks, cudaStream_t st) {

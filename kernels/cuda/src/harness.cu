@@ -9,6 +9,8 @@
 #include "bandwidth.cuh"
 #include "gemm.cuh"
 #include "attention.cuh"
+#include "decode_stage.cuh"
+#include "mla_wgmma.cuh"
 
 #include <dlfcn.h>
 #include <unistd.h>
@@ -54,6 +56,21 @@ static bool has_section(const std::string& list, const char* s) {
 // ---------------------------------------------------------------- decode attention section
 struct DecodeShape { int H, Hkv, B, S; };
 
+// Optional shape filter (--shapes "H:Hkv:B:S,..." for decode, "B:S,..." for MLA); empty = all.
+static std::string g_decodeShapes, g_mlaShapes;
+static bool shape_selected(const std::string& list, const std::string& key) {
+  if (list.empty()) return true;
+  return ("," + list + ",").find("," + key + ",") != std::string::npos;
+}
+
+// variant 0..3: per-warp register kernel (bit 0 pipelined, bit 1 L2 hint); 4: smem-staged CTA kernel
+static const char* decode_variant_name(int variant) { return variant == 4 ? "stage" : gqa_variant_name(variant); }
+static void launch_decode_variant(const bf16* q, const bf16* k, const bf16* v, float* opart, float* lse, bf16* out,
+                                  int B, int H, int Hkv, int S, int chunk, int variant, cudaStream_t st) {
+  if (variant == 4) launch_gqa_stage(q, k, v, opart, lse, out, B, H, Hkv, S, chunk, st);
+  else launch_gqa_decode(q, k, v, opart, lse, out, B, H, Hkv, S, chunk, variant, st);
+}
+
 static std::vector<std::string> run_decode(int nsamples, double l2Bytes, size_t memBytes, bool quick,
                                            std::vector<std::string>& skipped) {
   std::vector<std::string> rows;
@@ -65,6 +82,9 @@ static std::vector<std::string> run_decode(int nsamples, double l2Bytes, size_t 
     for (int B : Bs)
       for (int S : Ss) {
         const int H = hh.first, Hkv = hh.second, G = H / Hkv;
+        if (!shape_selected(g_decodeShapes, std::to_string(H) + ":" + std::to_string(Hkv) + ":" + std::to_string(B) + ":" +
+                                                std::to_string(S)))
+          continue;
         const double kvBytes = 2.0 * B * Hkv * (double)S * D * 2;
         if (kvBytes > 0.45 * memBytes) {
           Json s;
@@ -116,8 +136,8 @@ static std::vector<std::string> run_decode(int nsamples, double l2Bytes, size_t 
         if (chunks.empty()) chunks.push_back(S);
         auto tuneOne = [&](int ch, int variant) {
           auto op = [=](int r, cudaStream_t s) {
-            launch_gqa_decode(Q + r * qElems, K + r * kvElems, V + r * kvElems, part, lse, O + r * qElems, B, H, Hkv,
-                              S, ch, variant, s);
+            launch_decode_variant(Q + r * qElems, K + r * kvElems, V + r * kvElems, part, lse, O + r * qElems, B, H,
+                                  Hkv, S, ch, variant, s);
           };
           return time_op(op, nrot, 5, 3e-4, 64).median;
         };
@@ -138,11 +158,19 @@ static std::vector<std::string> run_decode(int nsamples, double l2Bytes, size_t 
             tune += std::string(",\"") + gqa_variant_name(variant) + "/" + std::to_string((S + ch - 1) / ch) + "\":" + Json::num(t);
             if (t < bestT) { bestT = t; bestChunk = ch; bestVariant = variant; }
           }
+        // smem-staged CTA kernel: every accepted chunk length
+        for (int sc : {64, 128, 256, 384}) {
+          if (!stage_chunk_ok(G, S, sc)) continue;
+          if (S / sc > 1 && (double)G / sc > 0.5) continue;
+          const double t = tuneOne(sc, 4);
+          tune += std::string(",\"stage/") + std::to_string(S / sc) + "\":" + Json::num(t);
+          if (t < bestT) { bestT = t; bestChunk = sc; bestVariant = 4; }
+        }
         const int ch = bestChunk, variant = bestVariant;
         const int nCh = (S + ch - 1) / ch;
         auto op = [=](int r, cudaStream_t s) {
-          launch_gqa_decode(Q + r * qElems, K + r * kvElems, V + r * kvElems, part, lse, O + r * qElems, B, H, Hkv, S,
-                            ch, variant, s);
+          launch_decode_variant(Q + r * qElems, K + r * kvElems, V + r * kvElems, part, lse, O + r * qElems, B, H, Hkv,
+                                S, ch, variant, s);
         };
         // correctness: poison output and partials, run once, compare with fp32/fp64 reference
         float *scores, *ref;
@@ -168,10 +196,10 @@ static std::vector<std::string> run_decode(int nsamples, double l2Bytes, size_t 
             .i("splits", nCh).i("chunkTokens", ch).d("seconds", t.median).d("bytes", kvBytes)
             .d("bytesPerSecond", kvBytes / t.median).i("repsPerSample", t.repsPerSample).i("rotation", nrot)
             .arr("samples", t.samples).d("relativeError", relerr).i("nonFiniteOutputs", bad)
-            .str("variant", gqa_variant_name(variant)).b("pdl", g_pdl).raw("splitTuning", "{" + tune + "}");
+            .str("variant", decode_variant_name(variant)).b("pdl", g_pdl).raw("splitTuning", "{" + tune + "}");
         rows.push_back(j.obj());
         logf("  decode H=%2d Hkv=%2d B=%2d S=%5d splits=%4d %-16s %9.2f us  %7.1f GB/s  relerr=%.2e%s\n", H, Hkv, B, S,
-             nCh, gqa_variant_name(variant), t.median * 1e6, kvBytes / t.median / 1e9, relerr, bad ? " NONFINITE" : "");
+             nCh, decode_variant_name(variant), t.median * 1e6, kvBytes / t.median / 1e9, relerr, bad ? " NONFINITE" : "");
         CK(cudaFree(K)); CK(cudaFree(V)); CK(cudaFree(Q)); CK(cudaFree(O));
         CK(cudaFree(part)); CK(cudaFree(lse));
       }
@@ -187,6 +215,7 @@ static std::vector<std::string> run_mla(int nsamples, double l2Bytes, size_t mem
   const int Hq = 128;
   for (int B : Bs)
     for (int S : Ss) {
+      if (!shape_selected(g_mlaShapes, std::to_string(B) + ":" + std::to_string(S))) continue;
       const double cacheBytes = (double)B * S * MLA_DQK * 2;
       if (cacheBytes > 0.45 * memBytes) {
         Json s;
@@ -215,27 +244,36 @@ static std::vector<std::string> run_mla(int nsamples, double l2Bytes, size_t mem
         if (blocks > g_sms * 16) break;
         chunks.push_back(ch);
       }
-      int bestChunk = S;
-      bool bestQs = false;
+      // variant 0: mma.sync, Q in registers; 1: mma.sync, Q in shared memory;
+      //         2: wgmma (sm_90a), Q in registers; 3: wgmma, Q in shared memory
+      auto mlaLaunch = [=](int variant, int r, int ch, cudaStream_t s) {
+        if (variant >= 2)
+          launch_mla_wgmma(Q + r * qElems, C + r * cElems, part, lse, O + r * oElems, B, S, ch, variant == 3, s);
+        else
+          launch_mla_decode(Q + r * qElems, C + r * cElems, part, lse, O + r * oElems, B, S, ch, variant == 1, s);
+      };
+      static const char* mlaNames[] = {"q-in-registers", "q-in-smem", "wgmma", "wgmma-q-in-smem"};
+      static const char* mlaTags[] = {"qreg/", "qsmem/", "wgmma/", "wgmma-qsmem/"};
+      int bestWgChunk = 0, bestWgVar = -1;
+      double bestWgT = 1e30;
+      int bestChunk = S, bestVar = 0;
       double bestT = 1e30;
       std::string tune;
-      for (int qsv = 0; qsv < 2; ++qsv)
+      for (int var = 0; var < (g_wgmma ? 4 : 2); ++var)
         for (int ch : chunks) {
-          auto op = [=](int r, cudaStream_t s) {
-            launch_mla_decode(Q + r * qElems, C + r * cElems, part, lse, O + r * oElems, B, S, ch, qsv == 1, s);
-          };
+          if (var >= 2 && !mla_wgmma_ok(S, ch)) continue;
+          auto op = [=](int r, cudaStream_t s) { mlaLaunch(var, r, ch, s); };
           Timing t = time_op(op, nrot, 5, 3e-4, 64);
-          tune += std::string(tune.empty() ? "\"" : ",\"") + (qsv ? "qsmem/" : "qreg/") + std::to_string(S / ch) + "\":" +
+          tune += std::string(tune.empty() ? "\"" : ",\"") + mlaTags[var] + std::to_string(S / ch) + "\":" +
                   Json::num(t.median);
-          if (t.median < bestT) { bestT = t.median; bestChunk = ch; bestQs = qsv == 1; }
+          if (t.median < bestT) { bestT = t.median; bestChunk = ch; bestVar = var; }
+          if (var >= 2 && t.median < bestWgT) { bestWgT = t.median; bestWgChunk = ch; bestWgVar = var; }
         }
       const int ch = bestChunk, nCh = S / ch;
-      const bool qs = bestQs;
-      auto op = [=](int r, cudaStream_t s) {
-        launch_mla_decode(Q + r * qElems, C + r * cElems, part, lse, O + r * oElems, B, S, ch, qs, s);
-      };
-      double relerr = NAN;
-      long long bad = -1;
+      const int var = bestVar;
+      auto op = [=](int r, cudaStream_t s) { mlaLaunch(var, r, ch, s); };
+      double relerr = NAN, wgRelerr = NAN;
+      long long bad = -1, wgBad = -1;
       const bool check = (double)B * S <= 262144.0;
       if (check) {
         float *scores, *ref;
@@ -250,6 +288,15 @@ static std::vector<std::string> run_mla(int nsamples, double l2Bytes, size_t mem
             Q, C, C, scores, ref, Hq, 1, S, MLA_DQK, MLA_DV, (size_t)S * MLA_DQK, 0, MLA_DQK, 1.0f / sqrtf(192.0f));
         CK_LAUNCH();
         relerr = relative_error<bf16>(O, ref, oElems, &bad);
+        if (bestWgVar >= 0 && bestWgVar != var) {  // also check the fastest wgmma configuration
+          const int wch = bestWgChunk, wnc = S / wch;
+          poison_bf16(O, oElems);
+          poison_f32(part, (size_t)B * Hq * wnc * MLA_DV);
+          poison_f32(lse, (size_t)B * Hq * wnc);
+          mlaLaunch(bestWgVar, 0, wch, g_stream);
+          CK_LAUNCH();
+          wgRelerr = relative_error<bf16>(O, ref, oElems, &wgBad);
+        }
         CK(cudaFree(scores));
         CK(cudaFree(ref));
       }
@@ -260,12 +307,15 @@ static std::vector<std::string> run_mla(int nsamples, double l2Bytes, size_t mem
           .i("splits", nCh).i("chunkTokens", ch).d("seconds", t.median).d("bytes", cacheBytes)
           .d("bytesPerSecond", cacheBytes / t.median).d("flops", flops).d("flopsPerSecond", flops / t.median)
           .i("repsPerSample", t.repsPerSample).i("rotation", nrot).arr("samples", t.samples)
-          .d("softmaxScale", 1.0 / std::sqrt(192.0)).str("variant", qs ? "q-in-smem" : "q-in-registers")
+          .d("softmaxScale", 1.0 / std::sqrt(192.0)).str("variant", mlaNames[var]).b("pdl", g_pdl && var >= 2)
           .raw("splitTuning", "{" + tune + "}");
       if (check) j.d("relativeError", relerr).i("nonFiniteOutputs", bad);
+      if (check && bestWgVar >= 0 && bestWgVar != var)
+        j.str("wgmmaCheckedVariant", mlaNames[bestWgVar]).i("wgmmaCheckedChunkTokens", bestWgChunk)
+            .d("wgmmaRelativeError", wgRelerr).i("wgmmaNonFiniteOutputs", wgBad);
       rows.push_back(j.obj());
-      logf("  mla B=%2d S=%5d splits=%4d  %9.2f us  %7.1f GB/s  %6.1f TFLOP/s  relerr=%s\n", B, S, nCh,
-           t.median * 1e6, cacheBytes / t.median / 1e9, flops / t.median / 1e12, Json::num(relerr).c_str());
+      logf("  mla B=%2d S=%5d splits=%4d %-14s %9.2f us  %7.1f GB/s  %6.1f TFLOP/s  relerr=%s\n", B, S, nCh,
+           mlaNames[var], t.median * 1e6, cacheBytes / t.median / 1e9, flops / t.median / 1e12, Json::num(relerr).c_str());
       CK(cudaFree(C)); CK(cudaFree(Q)); CK(cudaFree(O));
       CK(cudaFree(part)); CK(cudaFree(lse));
     }
@@ -284,6 +334,8 @@ int main(int argc, char** argv) {
     else if (s == "--device" && a + 1 < argc) device = atoi(argv[++a]);
     else if (s == "--bw-bytes" && a + 1 < argc) bwBytes = strtoull(argv[++a], nullptr, 10);
     else if (s == "--quick") quick = true;
+    else if (s == "--decode-shapes" && a + 1 < argc) g_decodeShapes = argv[++a];
+    else if (s == "--mla-shapes" && a + 1 < argc) g_mlaShapes = argv[++a];
     else if (s == "--version") { printf("hwplan-cuda-harness %s\n", HWPLAN_TOOL_VERSION); return 0; }
     else if (s == "--help" || s == "-h") {
       printf("usage: %s [--sections bandwidth,gemm,decode,mla] [--samples N<=30] [--quick] [--device N] [--bw-bytes B]\n", argv[0]);
@@ -313,6 +365,7 @@ int main(int argc, char** argv) {
   g_sms = p.multiProcessorCount;
   CK(cudaStreamCreateWithFlags(&g_stream, cudaStreamNonBlocking));
   probe_pdl();
+  g_wgmma = p.major == 9;  // the wgmma MLA kernel is sm_90a SASS only
   size_t freeB = 0, totalB = 0;
   CK(cudaMemGetInfo(&freeB, &totalB));
 
