@@ -11,6 +11,10 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import javax.imageio.ImageIO;
 import org.knowm.xchart.internal.chartpart.Chart;
 
@@ -18,11 +22,14 @@ import org.knowm.xchart.internal.chartpart.Chart;
  * Draws XChart charts as PNG and SVG bytes or files. The output depends only on the chart (and the
  * JDK's fonts): the same chart gives byte-identical files on one machine. Neither encoder embeds a
  * date: {@code ImageIO}'s PNG writer adds no {@code tIME} or text chunks, and VectorGraphics2D's
- * SVG has no metadata; {@link #svgBytes} still removes any XML comment, where generators put
- * timestamps, so that a library update cannot bring one in silently. Files are written atomically
- * through {@link AtomicFiles}.
+ * SVG has no metadata. {@link #svgBytes} still removes any XML comment, where generators put
+ * timestamps, so that a library update cannot bring one in silently, and renumbers the clip-path
+ * ids, which VectorGraphics2D derives from a hash. SVG text is drawn as glyph outlines, so it looks
+ * the same in every viewer. Files are written atomically through {@link AtomicFiles}.
  */
 public final class ChartFiles {
+  private static final Pattern CLIP_ID = Pattern.compile("\\bclip-?[0-9]+\\b");
+
   private ChartFiles() {}
 
   /** Writes {@code chart} at its own size as a PNG to {@code file}, atomically. */
@@ -75,6 +82,23 @@ public final class ChartFiles {
       throw new UncheckedIOException("cannot encode chart '" + chart.getTitle() + "' as SVG", e);
     }
     String svg = out.toString(StandardCharsets.UTF_8).replaceAll("(?s)<!--.*?-->\\s*", "");
-    return svg.getBytes(StandardCharsets.UTF_8);
+    return renumberClips(svg).getBytes(StandardCharsets.UTF_8);
+  }
+
+  /**
+   * VectorGraphics2D names clip paths {@code clip<hash>} after a hash of the clip shape; renaming
+   * them {@code clip1, clip2, ...} in order of appearance keeps the file independent of how that
+   * hash is computed.
+   */
+  static String renumberClips(String svg) {
+    Map<String, String> names = new HashMap<>();
+    Matcher m = CLIP_ID.matcher(svg);
+    StringBuilder out = new StringBuilder(svg.length());
+    while (m.find()) {
+      String name = names.computeIfAbsent(m.group(), k -> "clip" + (names.size() + 1));
+      m.appendReplacement(out, name);
+    }
+    m.appendTail(out);
+    return out.toString();
   }
 }

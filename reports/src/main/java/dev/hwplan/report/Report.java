@@ -31,6 +31,7 @@ public final class Report {
     return new Builder(title);
   }
 
+  /** The title, shown as the page heading. */
   public String title() {
     return title;
   }
@@ -45,6 +46,7 @@ public final class Report {
     return meta;
   }
 
+  /** The sections in the order they were added. */
   public List<Section> sections() {
     return sections;
   }
@@ -63,6 +65,7 @@ public final class Report {
       this.title = Ids.requireText(title, "report title");
     }
 
+    /** A line under the title; null or blank for none. */
     public Builder subtitle(String subtitle) {
       this.subtitle = subtitle == null ? "" : subtitle;
       return this;
@@ -92,6 +95,7 @@ public final class Report {
       return this;
     }
 
+    /** The report; the builder may be used again afterwards. */
     public Report build() {
       return new Report(this);
     }

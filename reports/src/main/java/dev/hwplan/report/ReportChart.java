@@ -14,7 +14,7 @@ import org.knowm.xchart.internal.chartpart.Chart;
  */
 public record ReportChart(String id, String title, Chart<?, ?> chart, int width, int height) {
   /** Default drawing width in pixels. */
-  public static final int DEFAULT_WIDTH = 900;
+  public static final int DEFAULT_WIDTH = 1000;
 
   /** Default drawing height in pixels. */
   public static final int DEFAULT_HEIGHT = 560;

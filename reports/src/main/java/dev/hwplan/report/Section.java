@@ -26,10 +26,12 @@ public final class Section {
     return new Builder(id, title);
   }
 
+  /** The anchor id. */
   public String id() {
     return id;
   }
 
+  /** The heading. */
   public String title() {
     return title;
   }
@@ -68,6 +70,7 @@ public final class Section {
       return this;
     }
 
+    /** The section. */
     public Section build() {
       return new Section(this);
     }

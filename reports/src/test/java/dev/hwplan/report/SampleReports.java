@@ -34,7 +34,7 @@ final class SampleReports {
             Section.builder("memory", "Memory")
                 .text("KV cache is **large**; see `hwplan kv`.\n\n- one\n- two")
                 .table("gpus", "GPUs compared", gpus())
-                .chart(ReportChart.of("kv-line", "KV vs context", line("KV vs context")))
+                .chart(new ReportChart("kv-line", "KV vs context", line("KV vs context"), 640, 400))
                 .build())
         .section(
             Section.builder("scaling", "Scaling")

@@ -17,7 +17,8 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
  * palette (Okabe and Ito 2008), ordered so that neighbours differ in lightness, together with a
  * marker and a dash pattern each, so that series stay apart when printed in greyscale. Limits (a
  * GPU's memory) are drawn black, thick and dashed; bands (bootstrap intervals) dotted in their
- * series' colour.
+ * series' colour. The legend sits right of the plot, one series a line, so that long labels never
+ * run off the chart.
  */
 public final class ChartStyle {
   /** Okabe–Ito: blue, orange, bluish green, vermillion, sky blue, reddish purple, black, yellow. */
@@ -63,7 +64,7 @@ public final class ChartStyle {
   public static final BasicStroke BAND = stroke(1.2f, 2f, 3f);
 
   /** Default chart size in pixels. */
-  public static final int WIDTH = 900;
+  public static final int WIDTH = 1000;
 
   public static final int HEIGHT = 560;
 
@@ -100,8 +101,8 @@ public final class ChartStyle {
     s.setAxisTitleFont(new Font(FONT, Font.PLAIN, 14));
     s.setAxisTickLabelsFont(new Font(FONT, Font.PLAIN, 12));
     s.setLegendFont(new Font(FONT, Font.PLAIN, 12));
-    s.setLegendPosition(Styler.LegendPosition.OutsideS);
-    s.setLegendLayout(Styler.LegendLayout.Horizontal);
+    s.setLegendPosition(Styler.LegendPosition.OutsideE);
+    s.setLegendLayout(Styler.LegendLayout.Vertical);
     s.setLegendBorderColor(Color.WHITE);
     s.setLegendSeriesLineLength(36);
     s.setLocale(Locale.ROOT);

@@ -48,6 +48,7 @@ public final class KvCharts {
             "KV cache (GiB, log scale)");
     chart.getStyler().setXAxisLogarithmic(true);
     chart.getStyler().setYAxisLogarithmic(true);
+    chart.getStyler().setXAxisDecimalPattern("#,###");
     double[] x = contexts.stream().mapToDouble(Long::doubleValue).toArray();
     int variants = byContext.get(0).size();
     for (int v = 0; v < variants; v++) {
@@ -68,7 +69,7 @@ public final class KvCharts {
     double mem = ChartStyle.gib(gpu.memoryBytes());
     ChartStyle.limit(
         chart.addSeries(
-            String.format(Locale.ROOT, "%s memory (%.0f GiB)", gpu.name(), mem),
+            String.format(Locale.ROOT, "%s memory (%.0f GiB)", gpu.id(), mem),
             new double[] {x[0], x[x.length - 1]},
             new double[] {mem, mem}));
     return chart;

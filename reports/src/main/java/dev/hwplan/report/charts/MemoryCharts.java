@@ -44,13 +44,12 @@ public final class MemoryCharts {
         ChartStyle.xy(
             String.format(
                 Locale.ROOT,
-                "%s on %s: weights (%s) + KV cache (%s) per GPU at %,d tokens a sequence",
+                "%s on %s: weights (%s) + KV cache (%s) per GPU",
                 model.id(),
-                gpu.name(),
+                gpu.id(),
                 weights.key(),
-                kv.dtype().key(),
-                context),
-            "concurrent sequences (log scale)",
+                kv.dtype().key()),
+            String.format(Locale.ROOT, "concurrent sequences of %,d tokens (log scale)", context),
             "memory per GPU (GiB, log scale)");
     chart.getStyler().setXAxisLogarithmic(true);
     chart.getStyler().setYAxisLogarithmic(true);
@@ -73,7 +72,7 @@ public final class MemoryCharts {
     double mem = ChartStyle.gib(gpu.memoryBytes());
     ChartStyle.limit(
         chart.addSeries(
-            String.format(Locale.ROOT, "%s memory (%.0f GiB)", gpu.name(), mem),
+            String.format(Locale.ROOT, "%s memory (%.0f GiB)", gpu.id(), mem),
             new double[] {x[0], x[x.length - 1]},
             new double[] {mem, mem}));
     return chart;

@@ -154,8 +154,7 @@ public final class ScalingCharts {
         ChartStyle.xy(
             String.format(
                 Locale.ROOT,
-                "Compute-optimal frontier of %s: N_opt ∝ C^%.3f, D_opt ∝ C^%.3f",
-                lawLabel(law),
+                "Compute-optimal frontier: N_opt ∝ C^%.3f, D_opt ∝ C^%.3f",
                 law.paramsExponent(),
                 law.tokensExponent()),
             "training compute C (FLOP, log scale)",

@@ -37,12 +37,12 @@ class KvChartsTest {
         .anyMatch(n -> n.startsWith("GQA(8)"))
         .anyMatch(n -> n.startsWith("MQA"))
         .anyMatch(n -> n.startsWith("MLA(d_c=512, d_R=64)"))
-        .contains("NVIDIA H100 SXM5 80GB memory (80 GiB)");
+        .contains("h100-sxm memory (80 GiB)");
     // 64 query heads: MHA caches 8x GQA(8); MQA 1/8 of it; MLA 576 of GQA's 2,048 elements.
     assertThat(last(series(chart, "MHA"))).isEqualTo(320.0);
     assertThat(last(series(chart, "MQA"))).isEqualTo(5.0);
     assertThat(last(series(chart, "MLA"))).isCloseTo(40.0 * 576 / 2048, within(1e-12));
-    XYSeries mem = series(chart, "NVIDIA H100 SXM5");
+    XYSeries mem = series(chart, "h100-sxm memory");
     assertThat(mem.getYData()).containsOnly(80.0);
     assertThat(chart.getStyler().isXAxisLogarithmic()).isTrue();
     assertThat(chart.getYAxisTitle()).contains("GiB");

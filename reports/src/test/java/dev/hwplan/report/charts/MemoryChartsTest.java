@@ -52,7 +52,7 @@ class MemoryChartsTest {
                 InferenceMemoryCalculator.DEFAULT_MAX_BATCHED_TOKENS));
     assertThat(ChartStyle.gib(m.bytesPerSequence())).isEqualTo(1.25);
     assertThat(ChartStyle.gib(m.weightBytes())).isCloseTo(weights, within(1e-12));
-    assertThat(series(chart, "NVIDIA H100 SXM5").getYData()).containsOnly(80.0);
+    assertThat(series(chart, "h100-sxm memory").getYData()).containsOnly(80.0);
   }
 
   @Test
