@@ -5,7 +5,7 @@ import dev.hwplan.io.InvalidInputException;
 import dev.hwplan.perf.cpu.CpuCalibrations;
 import dev.hwplan.perf.cpu.CpuMeasurement;
 import dev.hwplan.perf.cpu.CpuMeasurementResult;
-import dev.hwplan.report.cpu.CpuCharts;
+import dev.hwplan.report.charts.CpuCharts;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
