@@ -119,9 +119,6 @@ final class RegressCommand implements Callable<Integer> {
     RunRecord run = RunRecord.read(current);
     List<RunRecord> earlier = History.read(history);
     Comparison c = new RegressionDetector(settings).compare(earlier, run);
-    if (!noAppend) {
-      History.append(history, run);
-    }
     List<String> files = List.of();
     if (out != null) {
       try {
@@ -135,6 +132,11 @@ final class RegressCommand implements Callable<Integer> {
       } catch (IllegalArgumentException e) {
         throw new InvalidInputException(out.toString(), "", e.getMessage());
       }
+    }
+    // Appended after the report is written: a run whose report failed (exit 2) is not recorded,
+    // so that retrying it cannot record it twice.
+    if (!noAppend) {
+      History.append(history, run);
     }
     PrintWriter pw = spec.commandLine().getOut();
     if (json.enabled()) {
