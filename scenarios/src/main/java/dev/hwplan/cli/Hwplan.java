@@ -22,6 +22,8 @@ import picocli.CommandLine.Command;
       MemoryCommand.class,
       ScalingCommand.class,
       MeasureCommand.class,
+      BenchCommand.class,
+      RegressCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Hwplan implements Runnable {
