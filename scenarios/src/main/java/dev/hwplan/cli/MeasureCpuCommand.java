@@ -157,10 +157,6 @@ final class MeasureCpuCommand implements Callable<Integer> {
   }
 
   private static String version() {
-    try {
-      return new VersionProvider().getVersion()[0].replace("hwplan ", "");
-    } catch (java.io.IOException e) {
-      return "unknown";
-    }
+    return VersionProvider.version();
   }
 }
