@@ -22,6 +22,9 @@ import picocli.CommandLine.Command;
       MemoryCommand.class,
       ScalingCommand.class,
       MeasureCommand.class,
+      RunCommand.class,
+      BenchCommand.class,
+      RegressCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Hwplan implements Runnable {
@@ -39,13 +42,36 @@ public final class Hwplan implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
+  @CommandLine.Option(
+      names = "--out",
+      paramLabel = "DIR",
+      description = "Where the main job writes its report (default: hwplan-report).")
+  java.nio.file.Path out;
+
+  @CommandLine.Option(
+      names = "--quick",
+      description =
+          "Main job: measure as little as possible (the CPU section takes its smoke path).")
+  boolean quick;
+
+  @CommandLine.Mixin ProfilesOption profiles;
+  @CommandLine.Mixin JsonOutput json;
+
+  /** With no subcommand: the main job, the bundled default scenario written as a report. */
   @Override
   public void run() {
-    // The default scenario arrives with the reports issue; until then, no arguments prints help.
-    spec.commandLine().usage(spec.commandLine().getOut());
+    RunCommand.execute(
+        spec,
+        dev.hwplan.scenario.Scenario.bundled("default.yaml"),
+        out,
+        quick,
+        profiles,
+        json.enabled());
   }
 
   public static void main(String[] args) {
+    // Tablesaw's SLF4J finds no binding in the jar; say nothing about it.
+    System.setProperty("slf4j.internal.verbosity", "ERROR");
     System.exit(execute(args));
   }
 

@@ -5,7 +5,7 @@ import dev.hwplan.io.InvalidInputException;
 import dev.hwplan.perf.cpu.CpuCalibrations;
 import dev.hwplan.perf.cpu.CpuMeasurement;
 import dev.hwplan.perf.cpu.CpuMeasurementResult;
-import dev.hwplan.report.cpu.CpuCharts;
+import dev.hwplan.report.charts.CpuCharts;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -157,10 +157,6 @@ final class MeasureCpuCommand implements Callable<Integer> {
   }
 
   private static String version() {
-    try {
-      return new VersionProvider().getVersion()[0].replace("hwplan ", "");
-    } catch (java.io.IOException e) {
-      return "unknown";
-    }
+    return VersionProvider.version();
   }
 }

@@ -1,6 +1,6 @@
 package dev.hwplan.cli;
 
-import java.util.Locale;
+import dev.hwplan.scenario.Quantities;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
@@ -17,34 +17,11 @@ public final class QuantityConverter implements ITypeConverter<Double> {
 
   /** Parses {@code value}; throws picocli's conversion error for anything but a finite number. */
   public static double parse(String value) {
-    String s = value.strip().replace("_", "");
-    double scale = 1;
-    if (!s.isEmpty()) {
-      char last = s.charAt(s.length() - 1);
-      double m =
-          switch (last) {
-            case 'k', 'K' -> 1e3;
-            case 'M' -> 1e6;
-            case 'B', 'G', 'b', 'g' -> 1e9;
-            case 'T', 't' -> 1e12;
-            case 'P', 'p' -> 1e15;
-            default -> 1;
-          };
-      if (m != 1) {
-        scale = m;
-        s = s.substring(0, s.length() - 1);
-      }
-    }
-    double v;
-    try {
-      v = Double.parseDouble(s.toLowerCase(Locale.ROOT));
-    } catch (NumberFormatException e) {
+    Double v = Quantities.parse(value);
+    if (v == null) {
       throw new TypeConversionException(
-          "'" + value + "' is not a number (examples: 1e24, 7e10, 70B, 1.4T)");
+          "'" + value + "' is not a finite number (examples: 1e24, 7e10, 70B, 1.4T)");
     }
-    if (!Double.isFinite(v) || s.toLowerCase(Locale.ROOT).contains("n")) {
-      throw new TypeConversionException("'" + value + "' is not a finite number");
-    }
-    return v * scale;
+    return v;
   }
 }

@@ -34,7 +34,10 @@ class HuberLogLossTest {
       double fd =
           (f.valueAndGradient(up, new double[5]) - f.valueAndGradient(down, new double[5]))
               / (2 * h);
-      assertThat(g[i]).isCloseTo(fd, within(1e-5 * Math.max(1, Math.abs(fd))));
+      // Huber is only C1: a central difference that straddles the kink at |r| = delta errs by
+      // about h (dr/dx)^2 per run, which reached 1.2e-5 on one seed; a wrong gradient is off by
+      // O(1), so 1e-4 still catches one.
+      assertThat(g[i]).isCloseTo(fd, within(1e-4 * Math.max(1, Math.abs(fd))));
     }
   }
 

@@ -1,20 +1,15 @@
-package dev.hwplan.report.cpu;
+package dev.hwplan.report.charts;
 
 import dev.hwplan.perf.cpu.CpuCeilings;
 import dev.hwplan.perf.cpu.CpuMeasurementResult;
 import dev.hwplan.perf.cpu.CpuMeasurementResult.KernelRow;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
+import dev.hwplan.report.ChartFiles;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.knowm.xchart.BitmapEncoder;
-import org.knowm.xchart.VectorGraphicsEncoder;
 import org.knowm.xchart.XYChart;
-import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
@@ -33,17 +28,13 @@ public final class CpuCharts {
   public static XYChart roofline(CpuMeasurementResult r) {
     CpuCeilings c = r.ceilings();
     XYChart chart =
-        new XYChartBuilder()
-            .width(900)
-            .height(600)
-            .title("CPU roofline: " + r.machine().get("cpu"))
-            .xAxisTitle("arithmetic intensity (FLOP/byte)")
-            .yAxisTitle("GFLOP/s")
-            .build();
+        ChartStyle.xy(
+            "CPU roofline: " + r.machine().get("cpu"),
+            "arithmetic intensity (FLOP/byte)",
+            "attainable rate (GFLOP/s)");
     chart.getStyler().setXAxisLogarithmic(true);
     chart.getStyler().setYAxisLogarithmic(true);
-    chart.getStyler().setMarkerSize(8);
-    double[] xs = logRange(1.0 / 64, 1024, 64);
+    double[] xs = ChartStyle.logSpace(1.0 / 64, 1024, 64);
     double efficiency = Math.min(1, c.kernelReadBytesPerSecond() / c.readBytesPerSecond());
     line(
         chart,
@@ -80,21 +71,16 @@ public final class CpuCharts {
   /** Predicted against measured seconds for every shape, log-log, with y = x and ±15%. */
   public static XYChart predictedVsMeasured(CpuMeasurementResult r) {
     XYChart chart =
-        new XYChartBuilder()
-            .width(700)
-            .height(650)
-            .title(
-                String.format(
-                    java.util.Locale.ROOT,
-                    "Predicted vs measured (median error %.1f%% over %d held-out shapes)",
-                    100 * r.medianRelativeError(),
-                    r.heldOutShapes()))
-            .xAxisTitle("measured seconds (best sample)")
-            .yAxisTitle("predicted seconds (calibrated roofline)")
-            .build();
+        ChartStyle.xy(
+            String.format(
+                java.util.Locale.ROOT,
+                "Predicted vs measured (median error %.1f%% over %d held-out shapes)",
+                100 * r.medianRelativeError(),
+                r.heldOutShapes()),
+            "measured time (s, best sample)",
+            "predicted time (s, calibrated roofline)");
     chart.getStyler().setXAxisLogarithmic(true);
     chart.getStyler().setYAxisLogarithmic(true);
-    chart.getStyler().setMarkerSize(8);
     double lo = Double.MAX_VALUE;
     double hi = 0;
     for (KernelRow k : r.kernels()) {
@@ -102,12 +88,14 @@ public final class CpuCharts {
       hi = Math.max(hi, Math.max(k.measuredSeconds(), k.prediction().seconds()));
     }
     double[] diag = {lo / 2, hi * 2};
-    String[] names = {"predicted = measured", "predicted 15% low", "predicted 15% high"};
-    double[] factors = {1.0, 0.85, 1.15};
+    ChartStyle.limit(chart.addSeries("predicted = measured", diag, diag.clone()));
+    String[] names = {"predicted 15% low", "predicted 15% high"};
+    double[] factors = {0.85, 1.15};
     for (int i = 0; i < names.length; i++) {
-      chart
-          .addSeries(names[i], diag, new double[] {diag[0] * factors[i], diag[1] * factors[i]})
-          .setMarker(SeriesMarkers.NONE);
+      ChartStyle.band(
+          chart.addSeries(
+              names[i], diag, new double[] {diag[0] * factors[i], diag[1] * factors[i]}),
+          java.awt.Color.DARK_GRAY);
     }
     for (String role : List.of("heldOut", "calibration")) {
       List<KernelRow> rows = r.kernels().stream().filter(k -> k.role().equals(role)).toList();
@@ -124,24 +112,22 @@ public final class CpuCharts {
     return chart;
   }
 
-  /** Writes both charts as PNG and SVG into {@code dir}; returns the files written. */
+  /**
+   * Writes both charts as PNG and SVG into {@code dir} through {@link ChartFiles}; returns the
+   * files written, roofline first.
+   */
   public static List<Path> write(Path dir, CpuMeasurementResult r) {
     List<Path> out = new ArrayList<>();
-    try {
-      Files.createDirectories(dir);
-      for (Map.Entry<String, XYChart> e :
-          Map.of("cpu-roofline", roofline(r), "cpu-predicted-vs-measured", predictedVsMeasured(r))
-              .entrySet()) {
-        Path png = dir.resolve(e.getKey() + ".png");
-        Path svg = dir.resolve(e.getKey() + ".svg");
-        BitmapEncoder.saveBitmap(e.getValue(), png.toString(), BitmapEncoder.BitmapFormat.PNG);
-        VectorGraphicsEncoder.saveVectorGraphic(
-            e.getValue(), svg.toString(), VectorGraphicsEncoder.VectorGraphicsFormat.SVG);
-        out.add(png);
-        out.add(svg);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write charts to " + dir, e);
+    Map<String, XYChart> charts = new LinkedHashMap<>();
+    charts.put("cpu-roofline", roofline(r));
+    charts.put("cpu-predicted-vs-measured", predictedVsMeasured(r));
+    for (Map.Entry<String, XYChart> e : charts.entrySet()) {
+      Path png = dir.resolve(e.getKey() + ".png");
+      Path svg = dir.resolve(e.getKey() + ".svg");
+      ChartFiles.png(e.getValue(), png);
+      ChartFiles.svg(e.getValue(), svg);
+      out.add(png);
+      out.add(svg);
     }
     return out;
   }
@@ -162,14 +148,6 @@ public final class CpuCharts {
         .addSeries(
             String.format(java.util.Locale.ROOT, "%s %.0f GFLOP/s", name, flops / 1e9), xs, y)
         .setMarker(SeriesMarkers.NONE);
-  }
-
-  private static double[] logRange(double from, double to, int n) {
-    double[] x = new double[n];
-    for (int i = 0; i < n; i++) {
-      x[i] = from * Math.pow(to / from, i / (double) (n - 1));
-    }
-    return x;
   }
 
   private static String gb(double bytesPerSecond) {

@@ -1,0 +1,72 @@
+package dev.hwplan.regress;
+
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.hwplan.io.InvalidInputException;
+import java.util.List;
+
+/**
+ * One metric of a run record (DESIGN.md, "Data that lasts").
+ *
+ * @param name a stable dotted id, e.g. {@code kv.calculator}
+ * @param unit SI base unit or {@code ratio}, e.g. {@code seconds}
+ * @param direction whether smaller or bigger is better
+ * @param value the number compared across runs (for timings, the median of {@code samples})
+ * @param samples the raw measurements behind {@code value}; empty when the metric has none (an
+ *     accuracy figure, say), and then left out of the JSON
+ */
+public record BenchmarkResult(
+    String name,
+    String unit,
+    Direction direction,
+    double value,
+    @JsonInclude(JsonInclude.Include.NON_EMPTY) List<Double> samples) {
+  public BenchmarkResult {
+    if (name == null || name.isBlank()) {
+      throw new InvalidInputException("", "name", "is missing or empty");
+    }
+    if (unit == null || unit.isBlank()) {
+      throw new InvalidInputException("", "unit", "is missing or empty");
+    }
+    if (direction == null) {
+      throw new InvalidInputException(
+          "", "direction", "is missing (smaller_is_better or bigger_is_better)");
+    }
+    if (!Double.isFinite(value)) {
+      throw new InvalidInputException("", "value", "must be a finite number");
+    }
+    samples = samples == null ? List.of() : List.copyOf(samples);
+    for (int i = 0; i < samples.size(); i++) {
+      if (!Double.isFinite(samples.get(i))) {
+        throw new InvalidInputException("", "samples[" + i + "]", "must be a finite number");
+      }
+    }
+  }
+
+  /** Reads a metric from JSON, where a missing {@code value} must not become 0. */
+  @JsonCreator
+  static BenchmarkResult fromJson(
+      @JsonProperty("name") String name,
+      @JsonProperty("unit") String unit,
+      @JsonProperty("direction") Direction direction,
+      @JsonProperty("value") Double value,
+      @JsonProperty("samples") List<Double> samples) {
+    if (value == null) {
+      throw new InvalidInputException("", "value", "is missing");
+    }
+    return new BenchmarkResult(name, unit, direction, value, samples);
+  }
+
+  /** A metric without raw samples. */
+  public BenchmarkResult(String name, String unit, Direction direction, double value) {
+    this(name, unit, direction, value, List.of());
+  }
+
+  /** The samples as an array, or the single value where there are none. */
+  public double[] samplesOrValue() {
+    return samples.isEmpty()
+        ? new double[] {value}
+        : samples.stream().mapToDouble(Double::doubleValue).toArray();
+  }
+}

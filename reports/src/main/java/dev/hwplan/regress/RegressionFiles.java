@@ -1,0 +1,51 @@
+package dev.hwplan.regress;
+
+import dev.hwplan.regress.export.BencherMetricFormat;
+import dev.hwplan.regress.export.GithubActionBenchmark;
+import dev.hwplan.report.ReportWriter;
+import dev.hwplan.report.WrittenReport;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Writes what {@code hwplan regress --out DIR} leaves behind:
+ *
+ * <ul>
+ *   <li>{@code DIR/report/}: {@code index.html} and {@code report.md} (the verdict and a table of
+ *       metrics), {@code charts/trend-<metric>.png} and {@code .svg}, {@code tables/metrics.csv};
+ *       written whole or not at all by {@link ReportWriter};
+ *   <li>{@code DIR/github-action-benchmark.customSmallerIsBetter.json} (and {@code
+ *       ...customBiggerIsBetter.json} when the run has such metrics);
+ *   <li>{@code DIR/bencher.bmf.json}.
+ * </ul>
+ */
+public final class RegressionFiles {
+  /** The report's folder inside the output folder. */
+  public static final String REPORT_DIR = "report";
+
+  private RegressionFiles() {}
+
+  /** Writes the files and returns them, the report's first. */
+  public static List<Path> write(
+      Path dir, List<RunRecord> history, Comparison c, boolean appended, String historyName) {
+    try {
+      Files.createDirectories(dir);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create " + dir, e);
+    }
+    WrittenReport w =
+        ReportWriter.write(
+            RegressionReport.of(history, c, appended, historyName), dir.resolve(REPORT_DIR));
+    List<Path> files = new ArrayList<>();
+    for (Path f : w.files()) {
+      files.add(dir.resolve(REPORT_DIR).resolve(f));
+    }
+    files.addAll(GithubActionBenchmark.write(dir, c.current()));
+    files.add(BencherMetricFormat.write(dir, c.current()));
+    return files;
+  }
+}

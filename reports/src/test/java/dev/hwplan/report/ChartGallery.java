@@ -1,0 +1,167 @@
+package dev.hwplan.report;
+
+import dev.hwplan.hardware.GpuProfile;
+import dev.hwplan.hardware.ProfileCatalog;
+import dev.hwplan.memory.KvComparison;
+import dev.hwplan.memory.KvDtype;
+import dev.hwplan.memory.WeightDtype;
+import dev.hwplan.model.ModelCatalog;
+import dev.hwplan.model.ModelSpec;
+import dev.hwplan.report.charts.KvCharts;
+import dev.hwplan.report.charts.MemoryCharts;
+import dev.hwplan.report.charts.ScalingCharts;
+import dev.hwplan.scaling.ChinchillaLaw;
+import dev.hwplan.scaling.NamedFit;
+import dev.hwplan.scaling.fit.Bootstrap;
+import dev.hwplan.scaling.fit.ChinchillaFitter;
+import dev.hwplan.scaling.fit.PointFit;
+import dev.hwplan.scaling.fit.ScalingRun;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import tech.tablesaw.api.DoubleColumn;
+import tech.tablesaw.api.IntColumn;
+import tech.tablesaw.api.LongColumn;
+import tech.tablesaw.api.StringColumn;
+import tech.tablesaw.api.Table;
+
+/**
+ * A report with every chart kind the module builds, from the bundled models and profiles. The fit
+ * chart's law and band come from a real {@link ChinchillaFitter} run on seeded synthetic runs; its
+ * vector kernel sums lanes with {@code reduceLanes(ADD)}, whose order the Vector API leaves open,
+ * so two builds in one JVM are not promised to agree in the last bit.
+ */
+final class ChartGallery {
+  private ChartGallery() {}
+
+  private static Report cached;
+
+  /** The gallery, built once per JVM (the fit takes a few seconds on two cores). */
+  static synchronized Report report() {
+    if (cached == null) {
+      cached = build();
+    }
+    return cached;
+  }
+
+  private static Report build() {
+    ModelSpec llama = ModelCatalog.resolve("llama-3.1-70b");
+    ModelSpec v3 = ModelCatalog.resolve("deepseek-v3");
+    GpuProfile h100 = ProfileCatalog.bundled().get("h100-sxm");
+    GpuProfile h200 = ProfileCatalog.bundled().get("h200-sxm");
+    ChinchillaLaw law = NamedFit.HOFFMANN2022.law();
+    List<ScalingRun> runs = syntheticRuns(law);
+    ChinchillaFitter fitter =
+        new ChinchillaFitter(
+            1e-3,
+            List.of(
+                new double[] {5, 5, 0.5, 0.3, 0.3},
+                new double[] {6, 6, 0.5, 0.4, 0.3},
+                new double[] {4, 7, 0, 0.3, 0.4}));
+    PointFit fit = fitter.fit(runs);
+    Bootstrap boot = fitter.bootstrap(runs, fit.law(), 40, 42, () -> {});
+    List<Double> budgets = List.of(1e20, 1e21, 1e22, 1e23, 1e24);
+    return Report.builder("hwplan chart gallery")
+        .subtitle("Every chart kind of the reports module, from the bundled catalog")
+        .meta("hwplan", "test")
+        .meta("date", "2026-01-02")
+        .section(
+            Section.builder("kv", "KV cache by attention design")
+                .text(
+                    "Llama-3.1-70B caches **327,680 bytes** a token in bf16 (`GQA(8)`): 40 GiB"
+                        + " at 128k tokens.\n\n- MHA would cache 8x that\n- MLA about a quarter")
+                .table(
+                    "kv-designs",
+                    "Llama-3.1-70B as MHA, GQA, MQA and MLA at 131,072 tokens",
+                    kvTable(llama))
+                .chart(
+                    ReportChart.of(
+                        "kv-llama70b-h100",
+                        "Llama-3.1-70B KV cache vs context",
+                        KvCharts.kvVsContext(llama, h100)))
+                .chart(
+                    ReportChart.of(
+                        "kv-deepseek-v3-h200",
+                        "DeepSeek-V3 KV cache vs context",
+                        KvCharts.kvVsContext(v3, h200, KvCharts.DEFAULT_CONTEXTS, 1, KvDtype.BF16)))
+                .build())
+        .section(
+            Section.builder("memory", "Weights and KV per GPU")
+                .chart(
+                    ReportChart.of(
+                        "memory-llama70b-fp8",
+                        "Llama-3.1-70B FP8 on H100, 32k tokens",
+                        MemoryCharts.memoryVsSequences(
+                            llama, h100, List.of(1, 2, 4, 8), WeightDtype.FP8, 32_768)))
+                .build())
+        .section(
+            Section.builder("scaling", "Scaling laws")
+                .chart(
+                    ReportChart.of(
+                        "loss-contours",
+                        "Iso-loss contours",
+                        ScalingCharts.lossContours(
+                            law, ScalingCharts.frontierLevels(law, budgets), 1e8, 1e13)))
+                .chart(
+                    ReportChart.of(
+                        "isoflop", "IsoFLOP profiles", ScalingCharts.isoFlop(law, budgets)))
+                .chart(
+                    ReportChart.of(
+                        "frontier",
+                        "Compute-optimal frontier",
+                        ScalingCharts.frontier(fit.law(), boot, 0.95, 1e18, 1e26)))
+                .chart(
+                    ReportChart.of(
+                        "fit",
+                        "Fit with bootstrap band",
+                        ScalingCharts.fit(runs, fit.law(), boot, 0.95)))
+                .table("runs", "Runs fitted", runsTable(runs))
+                .build())
+        .build();
+  }
+
+  /** Runs on Hoffmann's law with 1% log-normal noise from a fixed seed. */
+  static List<ScalingRun> syntheticRuns(ChinchillaLaw law) {
+    Random random = new Random(42);
+    List<ScalingRun> runs = new ArrayList<>();
+    for (double n : new double[] {4e7, 1.6e8, 6.4e8, 2.56e9}) {
+      for (double ratio : new double[] {5, 10, 20, 40, 80}) {
+        double noise = Math.exp(0.01 * random.nextGaussian());
+        runs.add(new ScalingRun(n, n * ratio, law.loss(n, n * ratio) * noise));
+      }
+    }
+    return runs;
+  }
+
+  static Table kvTable(ModelSpec m) {
+    List<KvComparison.Row> rows = KvComparison.compare(m, 131_072, 1, KvDtype.BF16, 0, 0);
+    DoubleColumn gib =
+        DoubleColumn.create(
+            "GiB at 131,072 tokens",
+            rows.stream().mapToDouble(r -> r.totalBytes() / (double) (1L << 30)).toArray());
+    gib.setPrintFormatter(TableFormats.fixed(2));
+    LongColumn perToken =
+        LongColumn.create(
+            "bytes/token", rows.stream().mapToLong(KvComparison.Row::bytesPerToken).toArray());
+    perToken.setPrintFormatter(TableFormats.grouped());
+    return Table.create(
+        "kv",
+        StringColumn.create("design", rows.stream().map(KvComparison.Row::variant).toList()),
+        IntColumn.create("KV heads", rows.stream().mapToInt(KvComparison.Row::kvHeads).toArray()),
+        perToken,
+        gib);
+  }
+
+  static Table runsTable(List<ScalingRun> runs) {
+    DoubleColumn n =
+        DoubleColumn.create("params", runs.stream().mapToDouble(ScalingRun::params).toArray());
+    DoubleColumn d =
+        DoubleColumn.create("tokens", runs.stream().mapToDouble(ScalingRun::tokens).toArray());
+    DoubleColumn l =
+        DoubleColumn.create("loss", runs.stream().mapToDouble(ScalingRun::loss).toArray());
+    n.setPrintFormatter(TableFormats.scientific());
+    d.setPrintFormatter(TableFormats.scientific());
+    l.setPrintFormatter(TableFormats.fixed(4));
+    return Table.create("runs", n, d, l);
+  }
+}

@@ -1,0 +1,234 @@
+package dev.hwplan.report;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.awt.Graphics2D;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.knowm.xchart.XYChart;
+
+class ReportWriterTest {
+  @TempDir Path tmp;
+
+  @Test
+  void writesHtmlMarkdownCsvPngAndSvg() throws Exception {
+    WrittenReport w = ReportWriter.write(SampleReports.small(), tmp.resolve("out"));
+    assertThat(w.files())
+        .containsExactly(
+            Path.of("index.html"),
+            Path.of("report.md"),
+            Path.of("tables/gpus.csv"),
+            Path.of("charts/kv-line.png"),
+            Path.of("charts/kv-line.svg"),
+            Path.of("charts/loss.png"),
+            Path.of("charts/loss.svg"));
+    assertThat(tree(tmp.resolve("out")).keySet())
+        .containsExactlyInAnyOrderElementsOf(w.files().stream().map(Path::toString).toList());
+    for (Path f : w.absoluteFiles()) {
+      assertThat(f).isNotEmptyFile();
+    }
+    assertThat(Files.readAllBytes(tmp.resolve("out/charts/loss.png")))
+        .startsWith(0x89, 'P', 'N', 'G');
+    assertThat(Files.readString(tmp.resolve("out/charts/loss.svg"))).contains("<svg");
+  }
+
+  @Test
+  void htmlIsSelfContainedWithContentsMetaAndRightAlignedNumbers() throws Exception {
+    WrittenReport w = ReportWriter.write(SampleReports.small(), tmp.resolve("out"));
+    String html = Files.readString(w.index());
+    assertThat(html)
+        .contains("<meta name=\"viewport\"")
+        .contains("@media print")
+        .contains("@media (max-width: 600px)")
+        .contains("<a href=\"#memory\">Memory</a>")
+        .contains("<a href=\"#scaling\">Scaling</a>")
+        .contains("<section id=\"memory\">")
+        .contains("<dt>hwplan</dt><dd>0.1.0-SNAPSHOT</dd>")
+        .contains("<dt>date</dt><dd>2026-01-02</dd>")
+        .contains("<th scope=\"col\">gpu</th><th class=\"num\" scope=\"col\">memory GiB</th>")
+        .contains("<td>h200-sxm, &quot;NVL&quot;</td><td class=\"num\">141</td>")
+        .contains("KV cache is <strong>large</strong>; see <code>hwplan kv</code>.")
+        .contains("<ul>\n<li>one</li>\n<li>two</li>\n</ul>");
+    // Two figures, each an embedded SVG; nothing is fetched from anywhere.
+    assertThat(count(html, "<figure class=\"chart\"")).isEqualTo(2);
+    assertThat(count(html, "src=\"data:image/svg+xml;base64,")).isEqualTo(2);
+    assertThat(html).doesNotContain("src=\"http").doesNotContain("href=\"http");
+    assertThat(html).doesNotContain("<script").doesNotContain("<link");
+    // The first chart is drawn at the size it was given, the second at the default.
+    assertThat(html).contains("width=\"640\" height=\"400\"");
+    assertThat(html).contains("width=\"1000\" height=\"560\"");
+  }
+
+  @Test
+  void csvHoldsUnformattedValuesWithQuoting() throws Exception {
+    ReportWriter.write(SampleReports.small(), tmp.resolve("out"));
+    assertThat(Files.readString(tmp.resolve("out/tables/gpus.csv")))
+        .isEqualTo(
+            "gpu,memory GiB,bandwidth TB/s\n"
+                + "h100-sxm,80,3.35\n"
+                + "\"h200-sxm, \"\"NVL\"\"\",141,4.8\n");
+  }
+
+  @Test
+  void csvKeepsFullPrecisionWhereTheTableShowsFewDigits() throws Exception {
+    ReportWriter.write(ChartGallery.report(), tmp.resolve("out"));
+    String csv = Files.readString(tmp.resolve("out/tables/kv-designs.csv"));
+    assertThat(csv.lines().findFirst().orElseThrow())
+        .isEqualTo(
+            "design,KV heads,bytes/token,GiB at 131,072 tokens"
+                .replace("GiB at 131,072 tokens", "\"GiB at 131,072 tokens\""));
+    assertThat(csv).contains("GQA(8),8,327680,40.0\n");
+    String md = Files.readString(tmp.resolve("out/report.md"));
+    assertThat(md).contains("| GQA(8) | 8 | 327,680 | 40.00 |");
+  }
+
+  @Test
+  void markdownLinksEveryChartAndTableThatWasWritten() throws Exception {
+    WrittenReport w = ReportWriter.write(ChartGallery.report(), tmp.resolve("out"));
+    String md = Files.readString(w.markdown());
+    List<String> links = new ArrayList<>();
+    Matcher m = Pattern.compile("\\]\\(([^)#][^)]*)\\)").matcher(md);
+    while (m.find()) {
+      links.add(m.group(1));
+    }
+    assertThat(links).isNotEmpty();
+    for (String link : links) {
+      assertThat(tmp.resolve("out").resolve(link)).as(link).isRegularFile();
+    }
+    List<String> pngs =
+        w.files().stream().map(Path::toString).filter(f -> f.endsWith(".png")).toList();
+    assertThat(pngs).hasSize(7);
+    for (String png : pngs) {
+      assertThat(md).contains("](" + png + ")");
+    }
+    assertThat(md).contains("| design | KV heads | bytes/token | GiB at 131,072 tokens |");
+    assertThat(md).contains("| --- | ---: | ---: | ---: |");
+    assertThat(md).contains("1. [KV cache by attention design](#kv)");
+  }
+
+  @Test
+  void writingTheSameReportTwiceGivesIdenticalBytes() throws Exception {
+    Report report = ChartGallery.report();
+    ReportWriter.write(report, tmp.resolve("a"));
+    ReportWriter.write(report, tmp.resolve("b"));
+    assertSameFiles(tmp.resolve("a"), tmp.resolve("b"), 2 + 2 + 7 * 2);
+  }
+
+  @Test
+  void rebuildingAReportFromTheSameInputsGivesIdenticalBytes() throws Exception {
+    // Inputs without the bootstrap fit, whose last bits may depend on the JIT (see
+    // ChartGallery): the writer and the chart builders must add no variation of their own.
+    ReportWriter.write(SampleReports.small(), tmp.resolve("a"));
+    ReportWriter.write(SampleReports.small(), tmp.resolve("b"));
+    assertSameFiles(tmp.resolve("a"), tmp.resolve("b"), 7);
+  }
+
+  private static void assertSameFiles(Path x, Path y, int files) throws IOException {
+    Map<String, byte[]> a = tree(x);
+    Map<String, byte[]> b = tree(y);
+    assertThat(a.keySet()).isEqualTo(b.keySet()).hasSize(files);
+    for (String f : a.keySet()) {
+      assertThat(b.get(f)).as(f).isEqualTo(a.get(f));
+    }
+  }
+
+  @Test
+  void replacesAnEarlierReportAndLeavesNoStagingFolders() throws Exception {
+    Path out = tmp.resolve("out");
+    ReportWriter.write(SampleReports.small(), out);
+    Report other =
+        Report.builder("Other").section(Section.builder("only", "Only").text("hi").build()).build();
+    WrittenReport w = ReportWriter.write(other, out);
+    assertThat(w.files()).containsExactly(Path.of("index.html"), Path.of("report.md"));
+    assertThat(tree(out).keySet()).containsExactlyInAnyOrder("index.html", "report.md");
+    assertThat(Files.readString(out.resolve("report.md"))).startsWith("# Other\n");
+    try (Stream<Path> s = Files.list(tmp)) {
+      assertThat(s.map(p -> p.getFileName().toString())).containsExactly("out");
+    }
+  }
+
+  @Test
+  void aFailureMidWriteLeavesTheOldReportIntact() throws Exception {
+    Path out = tmp.resolve("out");
+    ReportWriter.write(SampleReports.small(), out);
+    Map<String, byte[]> before = tree(out);
+    XYChart broken =
+        new XYChart(400, 300) {
+          @Override
+          public void paint(Graphics2D g, int width, int height) {
+            throw new IllegalStateException("chart cannot be drawn");
+          }
+        };
+    Report failing =
+        Report.builder("Failing")
+            .section(
+                Section.builder("s", "S")
+                    .table("t", "a table written before the failure", SampleReports.gpus())
+                    .chart(ReportChart.of("good", "good", SampleReports.line("good")))
+                    .chart(ReportChart.of("broken", "broken", broken))
+                    .build())
+            .build();
+    assertThatThrownBy(() -> ReportWriter.write(failing, out))
+        .hasMessageContaining("chart cannot be drawn");
+    Map<String, byte[]> after = tree(out);
+    assertThat(after.keySet()).isEqualTo(before.keySet());
+    for (String f : before.keySet()) {
+      assertThat(after.get(f)).as(f).isEqualTo(before.get(f));
+    }
+    try (Stream<Path> s = Files.list(tmp)) {
+      assertThat(s.map(p -> p.getFileName().toString())).containsExactly("out");
+    }
+  }
+
+  @Test
+  void refusesToReplaceAFolderThatHoldsOtherFiles() throws Exception {
+    Path out = tmp.resolve("home");
+    Files.createDirectories(out);
+    Files.writeString(out.resolve("notes.txt"), "mine");
+    assertThatThrownBy(() -> ReportWriter.write(SampleReports.small(), out))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("is not a report folder (it holds notes.txt)");
+    assertThat(Files.readString(out.resolve("notes.txt"))).isEqualTo("mine");
+    Path file = tmp.resolve("file");
+    Files.writeString(file, "x");
+    assertThatThrownBy(() -> ReportWriter.write(SampleReports.small(), file))
+        .hasMessageContaining("is not a folder");
+  }
+
+  @Test
+  void writesIntoAnEmptyFolder() throws Exception {
+    Path out = Files.createDirectories(tmp.resolve("empty"));
+    ReportWriter.write(SampleReports.small(), out);
+    assertThat(out.resolve("index.html")).isRegularFile();
+  }
+
+  /** Relative path to bytes, for every file under {@code dir}. */
+  static Map<String, byte[]> tree(Path dir) throws IOException {
+    Map<String, byte[]> out = new TreeMap<>();
+    try (Stream<Path> walk = Files.walk(dir)) {
+      for (Path p : walk.filter(Files::isRegularFile).toList()) {
+        out.put(dir.relativize(p).toString(), Files.readAllBytes(p));
+      }
+    }
+    return out;
+  }
+
+  private static int count(String s, String needle) {
+    int n = 0;
+    for (int i = s.indexOf(needle); i >= 0; i = s.indexOf(needle, i + 1)) {
+      n++;
+    }
+    return n;
+  }
+}

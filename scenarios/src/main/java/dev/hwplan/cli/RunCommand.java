@@ -1,0 +1,161 @@
+package dev.hwplan.cli;
+
+import dev.hwplan.io.InvalidInputException;
+import dev.hwplan.report.WrittenReport;
+import dev.hwplan.scenario.Scenario;
+import dev.hwplan.scenario.ScenarioRunner;
+import dev.hwplan.scenario.StudyContext;
+import dev.hwplan.scenario.StudyResult;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import me.tongfei.progressbar.ConsoleProgressBarConsumer;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code hwplan run SCENARIO.yaml [--out DIR]}: a scenario, written as a report. */
+@Command(
+    name = "run",
+    description = {
+      "Run a scenario (a YAML file of studies, any field swept with lists or ranges) and write",
+      "the report: index.html (self-contained), report.md, tables/*.csv, charts/*.png and *.svg.",
+      "A bundled scenario can be named without a path: "
+          + "default.yaml, capacity-llama70b-h100.yaml,",
+      "mla-vs-gqa-memory.yaml, chinchilla-budget.yaml, regression-ci.yaml."
+    },
+    mixinStandardHelpOptions = true)
+final class RunCommand implements Runnable {
+  @Parameters(
+      index = "0",
+      paramLabel = "SCENARIO",
+      description = "A scenario file, or a bundled name.")
+  String scenario;
+
+  @Option(
+      names = "--out",
+      paramLabel = "DIR",
+      description = "Report folder (default: hwplan-report); replaced atomically.")
+  Path out;
+
+  @Option(
+      names = "--quick",
+      description = "Measure as little as possible (the CPU study takes its smoke path).")
+  boolean quick;
+
+  @Mixin ProfilesOption profiles;
+  @Mixin JsonOutput json;
+  @Spec CommandSpec spec;
+
+  @Override
+  public void run() {
+    Scenario s = load(scenario);
+    execute(spec, s, out, quick, profiles, json.enabled());
+  }
+
+  static Scenario load(String nameOrPath) {
+    Path p = Path.of(nameOrPath);
+    if (Files.exists(p)) {
+      return Scenario.load(p);
+    }
+    if (Scenario.BUNDLED.contains(nameOrPath)) {
+      return Scenario.bundled(nameOrPath);
+    }
+    throw new InvalidInputException(
+        nameOrPath,
+        "",
+        "no such file, and not a bundled scenario (bundled: " + Scenario.BUNDLED + ")");
+  }
+
+  /** Runs {@code s}, writes the report, and prints a summary (or one JSON object). */
+  static void execute(
+      CommandSpec spec,
+      Scenario s,
+      Path out,
+      boolean quick,
+      ProfilesOption profiles,
+      boolean json) {
+    Path dir = out == null ? Path.of("hwplan-report") : out;
+    StudyContext ctx = new StudyContext(profiles.catalog(), quick);
+    String version = VersionProvider.version();
+    ScenarioRunner.Outcome outcome;
+    if (!json && Terminal.interactive()) {
+      try (ProgressBar bar =
+          new ProgressBarBuilder()
+              .setTaskName("hwplan run")
+              .setInitialMax(1)
+              .setStyle(ProgressBarStyle.ASCII)
+              .setConsumer(new ConsoleProgressBarConsumer(System.err))
+              .hideEta()
+              .build()) {
+        outcome =
+            new ScenarioRunner(
+                    ctx,
+                    (done, total) -> {
+                      synchronized (bar) {
+                        bar.maxHint(total);
+                        bar.stepTo(Math.max(bar.getCurrent(), done));
+                      }
+                    })
+                .run(s, version);
+      }
+    } else {
+      outcome = new ScenarioRunner(ctx, ScenarioRunner.Progress.NONE).run(s, version);
+    }
+    WrittenReport written;
+    try {
+      written = dev.hwplan.report.ReportWriter.write(outcome.report(), dir);
+    } catch (IllegalArgumentException e) {
+      // The writer refuses to replace a folder that is not a report (e.g. --out .).
+      throw new InvalidInputException(dir.toString(), "--out", e.getMessage());
+    }
+    PrintWriter w = spec.commandLine().getOut();
+    if (json) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("scenario", s.name());
+      m.put("title", s.title());
+      m.put("out", dir.toAbsolutePath().normalize().toString());
+      m.put("index", dir.resolve("index.html").toAbsolutePath().normalize().toString());
+      m.put("points", outcome.points());
+      List<Map<String, Object>> studies = new ArrayList<>();
+      for (int i = 0; i < outcome.results().size(); i++) {
+        StudyResult r = outcome.results().get(i);
+        Map<String, Object> st = new LinkedHashMap<>();
+        st.put("id", s.studies().get(i).id());
+        st.put("kind", s.studies().get(i).kind().key());
+        st.put("summary", r.summary());
+        st.put("numbers", new java.util.TreeMap<>(r.numbers()));
+        studies.add(st);
+      }
+      m.put("studies", studies);
+      m.put("files", written.files().stream().map(Path::toString).sorted().toList());
+      JsonOutput.print(w, m);
+      return;
+    }
+    w.println(s.title());
+    for (int i = 0; i < outcome.results().size(); i++) {
+      w.println();
+      w.println("## " + s.studies().get(i).title());
+      for (String line : outcome.results().get(i).summary()) {
+        w.println("  " + line);
+      }
+    }
+    w.println();
+    w.printf(
+        "Report (%d points, %d files): %s%n",
+        outcome.points(),
+        written.files().size(),
+        dir.resolve("index.html").toAbsolutePath().normalize());
+    w.flush();
+  }
+}

@@ -1,0 +1,171 @@
+package dev.hwplan.scenario.study;
+
+import dev.hwplan.io.InvalidInputException;
+import dev.hwplan.report.ReportChart;
+import dev.hwplan.report.Section;
+import dev.hwplan.report.charts.ScalingCharts;
+import dev.hwplan.scaling.ChinchillaLaw;
+import dev.hwplan.scaling.fit.Bootstrap;
+import dev.hwplan.scaling.fit.ChinchillaFitter;
+import dev.hwplan.scaling.fit.Interval;
+import dev.hwplan.scaling.fit.PointFit;
+import dev.hwplan.scaling.fit.RunsCsv;
+import dev.hwplan.scaling.fit.ScalingRun;
+import dev.hwplan.scaling.fit.ScalingRuns;
+import dev.hwplan.scenario.Point;
+import dev.hwplan.scenario.Study;
+import dev.hwplan.scenario.StudyContext;
+import dev.hwplan.scenario.StudyResult;
+import dev.hwplan.scenario.StudySpec;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * Fits L(N, D) = E + A/N^α + B/D^β to training runs (Huber on log loss, L-BFGS from Hoffmann's
+ * grid, as Besiroglu et al. 2024 did) with seeded bootstrap intervals, and extrapolates to a
+ * budget. Fields: {@code data} (a CSV of params,tokens,loss or Epoch's format, relative to the
+ * scenario, or {@code bundled:epoch2024}), {@code dropHighestLoss}, {@code rounds}, {@code seed},
+ * {@code confidence}, {@code flops}.
+ */
+public final class FitStudy implements Study<FitStudy.Result> {
+  /** One fit. */
+  public record Result(
+      String data,
+      List<ScalingRun> runs,
+      PointFit fit,
+      Bootstrap bootstrap,
+      double flops,
+      double confidence) {}
+
+  @Override
+  public Map<String, Object> defaults() {
+    Map<String, Object> d = new LinkedHashMap<>();
+    d.put("data", "bundled:epoch2024");
+    d.put("dropHighestLoss", 0);
+    d.put("rounds", 200);
+    d.put("seed", 42);
+    d.put("confidence", 0.95);
+    d.put("flops", 1e24);
+    return d;
+  }
+
+  @Override
+  public Result evaluate(Point p, StudyContext ctx) {
+    String data = p.text("data");
+    List<ScalingRun> runs;
+    if (data.equals("bundled:epoch2024")) {
+      runs = ScalingRuns.epoch2024();
+    } else {
+      try {
+        runs = RunsCsv.read(p.study().resolveFile(data));
+      } catch (InvalidInputException e) {
+        throw p.error("data", e.getMessage());
+      }
+    }
+    runs = ScalingRuns.dropHighestLoss(runs, (int) p.whole("dropHighestLoss", 0));
+    int rounds = (int) p.whole("rounds", 1);
+    long seed = p.whole("seed", 0);
+    double confidence = p.positive("confidence");
+    if (confidence >= 1) {
+      throw p.error("confidence", "must be below 1, e.g. 0.95");
+    }
+    double flops = p.positive("flops");
+    ChinchillaFitter fitter = ChinchillaFitter.hoffmann2022();
+    PointFit fit;
+    try {
+      fit = fitter.fit(runs);
+    } catch (IllegalArgumentException e) {
+      throw p.error("data", e.getMessage());
+    }
+    Bootstrap b = fitter.bootstrap(runs, fit.law(), rounds, seed, () -> {});
+    return new Result(data, runs, fit, b, flops, confidence);
+  }
+
+  @Override
+  public StudyResult finish(
+      StudySpec spec, List<Point> points, List<Result> results, StudyContext ctx) {
+    Tables t =
+        new Tables(spec.id())
+            .text("data")
+            .whole("runs")
+            .text("quantity")
+            .real("value")
+            .real("low")
+            .real("high");
+    Section.Builder s = Section.builder(spec.id(), spec.title());
+    if (!spec.text().isBlank()) {
+      s.text(spec.text());
+    }
+    List<String> summary = new ArrayList<>();
+    Map<String, Object> numbers = new LinkedHashMap<>();
+    int n = 0;
+    for (Result r : results) {
+      ChinchillaLaw law = r.fit().law();
+      Map<String, ToDoubleFunction<ChinchillaLaw>> q = new LinkedHashMap<>();
+      q.put("E", ChinchillaLaw::e);
+      q.put("A", ChinchillaLaw::a);
+      q.put("B", ChinchillaLaw::b);
+      q.put("alpha", ChinchillaLaw::alpha);
+      q.put("beta", ChinchillaLaw::beta);
+      q.put("optimalParams", l -> l.optimalParams(r.flops()));
+      q.put("optimalTokens", l -> l.optimalTokens(r.flops()));
+      q.put("loss", l -> l.frontierLoss(r.flops()));
+      Map<String, Interval> iv = new LinkedHashMap<>();
+      q.forEach(
+          (k, f) -> {
+            Interval i = r.bootstrap().interval(f, r.confidence());
+            iv.put(k, i);
+            t.row(r.data(), r.runs().size(), k, f.applyAsDouble(law), i.low(), i.high());
+          });
+      String chartId = spec.id() + (results.size() > 1 ? "-" + (++n) : "");
+      s.chart(
+          ReportChart.of(
+              chartId,
+              "Fit to "
+                  + r.runs().size()
+                  + " runs with its "
+                  + Math.round(100 * r.confidence())
+                  + "% band",
+              ScalingCharts.fit(r.runs(), law, r.bootstrap(), r.confidence())));
+      s.chart(
+          ReportChart.of(
+              chartId + "-frontier",
+              "Frontier of the fit with its band",
+              ScalingCharts.frontier(
+                  law, r.bootstrap(), r.confidence(), r.flops() / 1e6, r.flops())));
+      String line =
+          String.format(
+              Locale.ROOT,
+              "Fit to %d runs (%s): E %.3f, A %.1f, B %.1f, α %.3f [%.3f, %.3f], β %.3f [%.3f, %.3f]; at %.1e FLOP it puts N_opt at **%.1fB** [%.1fB, %.1fB] on %.2fT tokens (%d bootstrap rounds, %.0f%% intervals).",
+              r.runs().size(),
+              r.data(),
+              law.e(),
+              law.a(),
+              law.b(),
+              law.alpha(),
+              iv.get("alpha").low(),
+              iv.get("alpha").high(),
+              law.beta(),
+              iv.get("beta").low(),
+              iv.get("beta").high(),
+              r.flops(),
+              law.optimalParams(r.flops()) / 1e9,
+              iv.get("optimalParams").low() / 1e9,
+              iv.get("optimalParams").high() / 1e9,
+              law.optimalTokens(r.flops()) / 1e12,
+              r.bootstrap().rounds(),
+              100 * r.confidence());
+      s.text(line);
+      summary.add(line.replace("**", ""));
+      numbers.put("E", law.e());
+      numbers.put("alpha", law.alpha());
+      numbers.put("beta", law.beta());
+    }
+    s.table(spec.id(), "Fitted constants and extrapolation with bootstrap intervals", t.build());
+    return new StudyResult(s.build(), summary, numbers);
+  }
+}

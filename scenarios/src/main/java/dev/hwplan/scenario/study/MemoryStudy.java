@@ -1,0 +1,225 @@
+package dev.hwplan.scenario.study;
+
+import dev.hwplan.hardware.GpuProfile;
+import dev.hwplan.io.InvalidInputException;
+import dev.hwplan.memory.InferenceMemory;
+import dev.hwplan.memory.InferenceMemoryCalculator;
+import dev.hwplan.memory.KvCacheCalculator;
+import dev.hwplan.memory.KvDtype;
+import dev.hwplan.memory.MlaLayout;
+import dev.hwplan.memory.WeightDtype;
+import dev.hwplan.model.ModelSpec;
+import dev.hwplan.parallel.Parallelism;
+import dev.hwplan.report.ReportChart;
+import dev.hwplan.report.Section;
+import dev.hwplan.report.charts.MemoryCharts;
+import dev.hwplan.scenario.Point;
+import dev.hwplan.scenario.Study;
+import dev.hwplan.scenario.StudyContext;
+import dev.hwplan.scenario.StudyResult;
+import dev.hwplan.scenario.StudySpec;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Inference memory per GPU: weights, activations, reserve and the KV budget, and how many
+ * concurrent sequences fit ({@link InferenceMemoryCalculator}). Fields: {@code model} (required),
+ * {@code gpu}, {@code tp}, {@code pp}, {@code weightsDtype}, {@code kvDtype}, {@code context},
+ * {@code gpuMemUtil}.
+ */
+public final class MemoryStudy implements Study<MemoryStudy.Result> {
+  /** One point. */
+  public record Result(InferenceMemory memory) {}
+
+  @Override
+  public Map<String, Object> defaults() {
+    Map<String, Object> d = new LinkedHashMap<>();
+    d.put("gpu", "h100-sxm");
+    d.put("tp", 1);
+    d.put("pp", 1);
+    d.put("weightsDtype", "bf16");
+    d.put("kvDtype", "bf16");
+    d.put("context", 8192);
+    d.put("gpuMemUtil", 0.9);
+    return d;
+  }
+
+  @Override
+  public Set<String> required() {
+    return Set.of("model");
+  }
+
+  @Override
+  public Result evaluate(Point p, StudyContext ctx) {
+    ModelSpec m = p.model("model");
+    GpuProfile gpu = p.gpu("gpu", ctx.profiles());
+    int tp = (int) p.whole("tp", 1);
+    int pp = (int) p.whole("pp", 1);
+    WeightDtype w = p.parsed("weightsDtype", s -> WeightDtype.parse(s, "weightsDtype"));
+    KvDtype kv = p.parsed("kvDtype", s -> KvDtype.parse(s, "kvDtype"));
+    long context = p.whole("context", 1);
+    double util = p.positive("gpuMemUtil");
+    try {
+      return new Result(
+          InferenceMemoryCalculator.compute(
+              new InferenceMemoryCalculator.Request(
+                  m,
+                  gpu,
+                  Parallelism.of(tp, pp),
+                  w,
+                  new KvCacheCalculator.Options(
+                      kv,
+                      MlaLayout.LATENT,
+                      KvCacheCalculator.DEFAULT_BLOCK_SIZE,
+                      Parallelism.single()),
+                  context,
+                  util,
+                  InferenceMemoryCalculator.DEFAULT_RESERVE_BYTES,
+                  InferenceMemoryCalculator.DEFAULT_MAX_BATCHED_TOKENS)));
+    } catch (InvalidInputException e) {
+      throw p.restate(e);
+    }
+  }
+
+  @Override
+  public StudyResult finish(
+      StudySpec spec, List<Point> points, List<Result> results, StudyContext ctx) {
+    Tables t =
+        new Tables(spec.id())
+            .text("model")
+            .text("gpu")
+            .whole("tp")
+            .whole("pp")
+            .text("weights")
+            .text("kv")
+            .whole("context")
+            .real("weightsGiBPerGpu")
+            .real("kvBudgetGiBPerGpu")
+            .real("kvGiBPerSequence")
+            .whole("maxSequences")
+            .text("fits");
+    for (Result r : results) {
+      InferenceMemory m = r.memory();
+      t.row(
+          m.model(),
+          m.gpu(),
+          m.tp(),
+          m.pp(),
+          m.weightsDtype(),
+          m.kvDtype(),
+          m.context(),
+          Tables.gib(m.weightBytes()),
+          Tables.gib(Math.max(0, m.kvBudgetBytes())),
+          Tables.gib(m.bytesPerSequence()),
+          m.maxSequences(),
+          m.fits() ? "yes" : "no");
+    }
+    Section.Builder s = Section.builder(spec.id(), spec.title());
+    if (!spec.text().isBlank()) {
+      s.text(spec.text());
+    }
+    List<String> summary = new ArrayList<>();
+    Map<String, Object> numbers = new LinkedHashMap<>();
+    Map<String, List<Integer>> groups = new LinkedHashMap<>();
+    for (int i = 0; i < results.size(); i++) {
+      InferenceMemory m = results.get(i).memory();
+      groups
+          .computeIfAbsent(
+              String.join(
+                  "|",
+                  m.model(),
+                  m.gpu(),
+                  m.weightsDtype(),
+                  m.kvDtype(),
+                  Long.toString(m.context()),
+                  Long.toString(m.pp())),
+              k -> new ArrayList<>())
+          .add(i);
+    }
+    int n = 0;
+    // A chart compares TP degrees; a study that sweeps none draws its first group only.
+    boolean anyTpSweep =
+        groups.values().stream()
+            .anyMatch(
+                idx -> idx.stream().map(i -> results.get(i).memory().tp()).distinct().count() > 1);
+    boolean drawn = false;
+    for (List<Integer> idx : groups.values()) {
+      Point first = points.get(idx.get(0));
+      InferenceMemory m0 = results.get(idx.get(0)).memory();
+      List<Integer> tps =
+          idx.stream().map(i -> results.get(i).memory().tp()).distinct().sorted().toList();
+      boolean draw = m0.pp() == 1 && (anyTpSweep ? tps.size() > 1 : !drawn);
+      if (draw) {
+        drawn = true;
+        String chartId = spec.id() + (groups.size() > 1 ? "-" + (++n) : "");
+        s.chart(
+            ReportChart.of(
+                chartId,
+                m0.model() + " on " + m0.gpu() + ": memory per GPU against sequences",
+                MemoryCharts.memoryVsSequences(
+                    first.model("model"),
+                    first.gpu("gpu", ctx.profiles()),
+                    tps,
+                    WeightDtype.parse(m0.weightsDtype(), "weightsDtype"),
+                    new KvCacheCalculator.Options(
+                        KvDtype.parse(m0.kvDtype(), "kvDtype"),
+                        MlaLayout.LATENT,
+                        KvCacheCalculator.DEFAULT_BLOCK_SIZE,
+                        Parallelism.single()),
+                    m0.context(),
+                    MemoryCharts.DEFAULT_SEQUENCES)));
+      }
+      String line = describe(idx.stream().map(i -> results.get(i).memory()).toList());
+      s.text(line);
+      summary.add(line.replace("**", ""));
+      for (int i : idx) {
+        InferenceMemory m = results.get(i).memory();
+        numbers.put(
+            String.format(
+                Locale.ROOT,
+                "%s.%s.tp%d.%s.maxSequences",
+                m.model(),
+                m.gpu(),
+                m.tp(),
+                m.weightsDtype()),
+            m.maxSequences());
+      }
+    }
+    s.table(spec.id(), "Memory per GPU and the sequences that fit", t.build());
+    return new StudyResult(s.build(), summary, numbers);
+  }
+
+  private static String describe(List<InferenceMemory> group) {
+    InferenceMemory m0 = group.get(0);
+    List<String> parts = new ArrayList<>();
+    for (InferenceMemory m : group) {
+      parts.add(
+          m.fits()
+              ? String.format(
+                  Locale.ROOT,
+                  "TP=%d: %,d sequences (weights %.1f GiB/GPU)",
+                  m.tp(),
+                  m.maxSequences(),
+                  Tables.gib(m.weightBytes()))
+              : String.format(
+                  Locale.ROOT,
+                  "TP=%d: does not fit (weights %.1f GiB/GPU)",
+                  m.tp(),
+                  Tables.gib(m.weightBytes())));
+    }
+    return String.format(
+        Locale.ROOT,
+        "**%s on %s**, %s weights, %s KV, %,d-token sequences%s: %s.",
+        m0.model(),
+        m0.gpu(),
+        m0.weightsDtype(),
+        m0.kvDtype(),
+        m0.context(),
+        m0.pp() > 1 ? ", PP=" + m0.pp() : "",
+        String.join("; ", parts));
+  }
+}

@@ -1,0 +1,86 @@
+package dev.hwplan.scenario.study;
+
+import dev.hwplan.report.TableFormats;
+import java.util.ArrayList;
+import java.util.List;
+import tech.tablesaw.api.DoubleColumn;
+import tech.tablesaw.api.LongColumn;
+import tech.tablesaw.api.StringColumn;
+import tech.tablesaw.api.Table;
+import tech.tablesaw.columns.Column;
+
+/** A table built a row at a time, with typed columns declared up front. */
+final class Tables {
+  private final String name;
+  private final List<Column<?>> columns = new ArrayList<>();
+
+  Tables(String name) {
+    this.name = name;
+  }
+
+  Tables text(String column) {
+    columns.add(StringColumn.create(column));
+    return this;
+  }
+
+  Tables whole(String column) {
+    columns.add(LongColumn.create(column));
+    return this;
+  }
+
+  Tables real(String column) {
+    columns.add(DoubleColumn.create(column));
+    return this;
+  }
+
+  /** Appends one row; values in column order (String, Long/Integer, Double). */
+  Tables row(Object... values) {
+    if (values.length != columns.size()) {
+      throw new IllegalArgumentException(
+          values.length + " values for " + columns.size() + " columns");
+    }
+    for (int i = 0; i < values.length; i++) {
+      Column<?> c = columns.get(i);
+      Object v = values[i];
+      if (c instanceof StringColumn s) {
+        s.append(String.valueOf(v));
+      } else if (c instanceof LongColumn l) {
+        l.append(((Number) v).longValue());
+      } else {
+        ((DoubleColumn) c).append(((Number) v).doubleValue());
+      }
+    }
+    return this;
+  }
+
+  /**
+   * The table, with number formats chosen from the values: whole numbers grouped (327,680), values
+   * spanning more than a thousand-fold or above a million in scientific notation (1.23e22), the
+   * rest to three decimals. CSV files keep full precision; the formats are for reading.
+   */
+  Table build() {
+    for (Column<?> c : columns) {
+      if (c instanceof LongColumn l) {
+        l.setPrintFormatter(TableFormats.grouped());
+      } else if (c instanceof DoubleColumn d) {
+        double max = 0;
+        double min = Double.POSITIVE_INFINITY;
+        for (double v : d.asDoubleArray()) {
+          if (Double.isFinite(v) && v != 0) {
+            max = Math.max(max, Math.abs(v));
+            min = Math.min(min, Math.abs(v));
+          }
+        }
+        d.setPrintFormatter(
+            max >= 1e6 || (max > 0 && min < 1e-3)
+                ? TableFormats.scientific()
+                : TableFormats.fixed(max >= 100 ? 1 : 3));
+      }
+    }
+    return Table.create(name, columns.toArray(Column[]::new));
+  }
+
+  static double gib(double bytes) {
+    return bytes / (1L << 30);
+  }
+}
