@@ -39,15 +39,6 @@ public enum Collective {
     };
   }
 
-  /** Sequential ring steps, each paying the per-message latency (Thakur et al. 2005). */
-  public int steps(int gpus) {
-    return switch (this) {
-      case ALL_REDUCE -> 2 * (gpus - 1);
-      case ALL_GATHER, REDUCE_SCATTER, ALL_TO_ALL -> gpus - 1;
-      case SEND -> 1;
-    };
-  }
-
   /** Parses {@code all-reduce}, {@code send-recv} (as {@code send}), {@code p2p} and so on. */
   public static Collective parse(String s, String field) {
     if (s != null) {
