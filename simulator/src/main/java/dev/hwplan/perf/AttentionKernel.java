@@ -19,8 +19,11 @@ public enum AttentionKernel {
   SPLIT_K,
   SDPA_FLASH;
 
+  private final String key = name().toLowerCase(Locale.ROOT).replace('_', '-');
+
+  /** The lower-case key used in JSON and on the command line. */
   public String key() {
-    return name().toLowerCase(Locale.ROOT).replace('_', '-');
+    return key;
   }
 
   public static AttentionKernel parse(String s, String field) {

@@ -13,7 +13,10 @@ public enum Bound {
   /** Link bandwidth between GPUs (collectives and point-to-point transfers). */
   NETWORK;
 
+  private final String key = name().toLowerCase(Locale.ROOT);
+
+  /** The lower-case key used in JSON and on the command line. */
   public String key() {
-    return name().toLowerCase(Locale.ROOT);
+    return key;
   }
 }

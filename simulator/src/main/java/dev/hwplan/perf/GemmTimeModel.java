@@ -82,6 +82,9 @@ public record GemmTimeModel(
         long waves = (units + sms - 1) / sms;
         best = Math.max(best, pad * units / (double) (waves * sms));
       }
+      if (best >= 0.999) {
+        return best; // no shape can do better than full waves of full tiles
+      }
     }
     return best;
   }

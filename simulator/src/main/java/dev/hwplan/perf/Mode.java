@@ -12,8 +12,11 @@ public enum Mode {
   /** A committed measurement of this exact shape on this GPU, else calibrated with a note. */
   MEASURED;
 
+  private final String key = name().toLowerCase(Locale.ROOT);
+
+  /** The lower-case key used in JSON and on the command line. */
   public String key() {
-    return name().toLowerCase(Locale.ROOT);
+    return key;
   }
 
   public static Mode parse(String s, String field) {

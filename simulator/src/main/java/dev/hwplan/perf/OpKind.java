@@ -19,7 +19,10 @@ public enum OpKind {
   /** Point-to-point activation transfer between pipeline stages. */
   P2P;
 
+  private final String key = name().toLowerCase(Locale.ROOT).replace('_', '-');
+
+  /** The lower-case key used in JSON and on the command line. */
   public String key() {
-    return name().toLowerCase(Locale.ROOT).replace('_', '-');
+    return key;
   }
 }

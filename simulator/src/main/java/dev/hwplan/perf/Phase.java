@@ -8,8 +8,11 @@ public enum Phase {
   PREFILL,
   DECODE;
 
+  private final String key = name().toLowerCase(Locale.ROOT);
+
+  /** The lower-case key used in JSON and on the command line. */
   public String key() {
-    return name().toLowerCase(Locale.ROOT);
+    return key;
   }
 
   public static Phase parse(String s, String field) {

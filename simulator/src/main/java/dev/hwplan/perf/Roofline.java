@@ -40,16 +40,49 @@ public final class Roofline {
 
   /** The scale-up link's bandwidth per direction. */
   public static double linkBytesPerSecond(GpuProfile gpu) {
-    return Link.scaleUp(gpu, 0).bytesPerSecondPerDirection();
+    Peaks p = peaks(gpu);
+    if (p.link < 0) {
+      return Link.scaleUp(gpu, 0).bytesPerSecondPerDirection(); // throws with the reason
+    }
+    return p.link;
   }
 
   /** The dense peak for {@code dtype}, or bad input naming the GPU when it lacks the format. */
   public static double peakFlops(GpuProfile gpu, DType dtype) {
-    OptionalDouble p = gpu.peakFlops(dtype);
-    if (p.isEmpty()) {
+    double v = peaks(gpu).flops[dtype.ordinal()];
+    if (!(v > 0)) {
       throw InvalidInputException.option(
           "--dtype", gpu.id() + " has no " + dtype.key() + " arithmetic in its profile");
     }
-    return p.getAsDouble();
+    return v;
+  }
+
+  /**
+   * Peaks derived once per profile: deriving them walks the hierarchy, and the estimators ask for
+   * them for every op. One entry, compared by identity (records compare deeply, which costs more).
+   */
+  private record Peaks(GpuProfile gpu, double[] flops, double link) {}
+
+  private static volatile Peaks last;
+
+  private static Peaks peaks(GpuProfile gpu) {
+    Peaks p = last;
+    if (p != null && p.gpu == gpu) {
+      return p;
+    }
+    double[] flops = new double[DType.values().length];
+    for (DType d : DType.values()) {
+      OptionalDouble v = gpu.peakFlops(d);
+      flops[d.ordinal()] = v.isPresent() ? v.getAsDouble() : 0;
+    }
+    double link;
+    try {
+      link = Link.scaleUp(gpu, 0).bytesPerSecondPerDirection();
+    } catch (InvalidInputException e) {
+      link = -1;
+    }
+    p = new Peaks(gpu, flops, link);
+    last = p;
+    return p;
   }
 }
