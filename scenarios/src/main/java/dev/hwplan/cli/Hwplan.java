@@ -22,6 +22,8 @@ import picocli.CommandLine.Command;
       MemoryCommand.class,
       ScalingCommand.class,
       MeasureCommand.class,
+      PredictCommand.class,
+      InferCommand.class,
       RunCommand.class,
       BenchCommand.class,
       RegressCommand.class,

@@ -20,6 +20,20 @@ final class Units {
     return String.format(Locale.ROOT, "%,d B (%s)", b, gib(b));
   }
 
+  /** Seconds in the unit that reads best: ns, us, ms or s. */
+  static String seconds(double s) {
+    if (s < 1e-6) {
+      return String.format(Locale.ROOT, "%.1f ns", s * 1e9);
+    }
+    if (s < 1e-3) {
+      return String.format(Locale.ROOT, "%.2f us", s * 1e6);
+    }
+    if (s < 1) {
+      return String.format(Locale.ROOT, "%.3f ms", s * 1e3);
+    }
+    return String.format(Locale.ROOT, "%.3f s", s);
+  }
+
   static String count(long n) {
     return String.format(Locale.ROOT, "%,d", n);
   }

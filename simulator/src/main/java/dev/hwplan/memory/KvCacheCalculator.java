@@ -58,7 +58,7 @@ public final class KvCacheCalculator {
   }
 
   /** Bytes one token adds to one layer's cache on one TP rank. */
-  static long bytesPerTokenPerLayer(ModelSpec m, KvDtype dtype, MlaLayout layout, int tp) {
+  public static long bytesPerTokenPerLayer(ModelSpec m, KvDtype dtype, MlaLayout layout, int tp) {
     MlaSpec mla = m.mla();
     if (mla != null) {
       if (layout == MlaLayout.LATENT) {

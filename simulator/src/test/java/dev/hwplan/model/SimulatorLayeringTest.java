@@ -38,6 +38,16 @@ class SimulatorLayeringTest {
               "dev.hwplan.perf..", "dev.hwplan.inference..", "dev.hwplan.serving..");
 
   @ArchTest
+  static final ArchRule perfKnowsNoEstimatorAboveIt =
+      noClasses()
+          .that()
+          .resideInAPackage("dev.hwplan.perf..")
+          .should()
+          .dependOnClassesThat()
+          .resideInAnyPackage(
+              "dev.hwplan.inference..", "dev.hwplan.serving..", "dev.hwplan.training..");
+
+  @ArchTest
   static final ArchRule parallelKnowsNoMemory =
       noClasses()
           .that()

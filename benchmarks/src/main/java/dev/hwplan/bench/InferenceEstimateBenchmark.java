@@ -1,0 +1,73 @@
+package dev.hwplan.bench;
+
+import dev.hwplan.hardware.GpuProfile;
+import dev.hwplan.hardware.ProfileCatalog;
+import dev.hwplan.inference.InferenceEstimate;
+import dev.hwplan.inference.InferenceEstimator;
+import dev.hwplan.inference.InferenceRequest;
+import dev.hwplan.memory.KvDtype;
+import dev.hwplan.memory.MlaLayout;
+import dev.hwplan.memory.WeightDtype;
+import dev.hwplan.model.ModelCatalog;
+import dev.hwplan.parallel.Parallelism;
+import dev.hwplan.perf.Execution;
+import dev.hwplan.perf.Mode;
+import dev.hwplan.perf.OpTimeModel;
+import dev.hwplan.perf.StepConfig;
+import dev.hwplan.perf.calibration.Calibrations;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * One full inference configuration estimated analytically: the op graphs of the prefill and of a
+ * decode step, every op timed in calibrated mode, and the memory (TTFT, TPOT, tokens/s). The
+ * calibration is fitted once in setup, as a process does once. Target: at most 20 us.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(org.openjdk.jmh.annotations.Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Fork(
+    value = 1,
+    jvmArgsAppend = {"-Xmx1g"})
+@Warmup(iterations = 5, time = 1)
+@Measurement(iterations = 5, time = 1)
+public class InferenceEstimateBenchmark {
+  /** model/gpu/tp: a dense model on one GPU, a large one with TP and FP8, MoE with MLA. */
+  @Param({"llama-3.1-8b/h100-sxm/1", "llama-3.1-70b/h100-sxm/4", "deepseek-v3/h200-sxm/8"})
+  public String config;
+
+  private InferenceRequest request;
+  private OpTimeModel model;
+
+  @Setup
+  public void setUp() {
+    String[] p = config.split("/");
+    GpuProfile gpu = ProfileCatalog.bundled().get(p[1]);
+    int tp = Integer.parseInt(p[2]);
+    WeightDtype w = tp > 1 ? WeightDtype.FP8 : WeightDtype.BF16;
+    StepConfig c =
+        new StepConfig(
+            ModelCatalog.resolve(p[0]),
+            Parallelism.of(tp, 1),
+            w,
+            KvDtype.BF16,
+            MlaLayout.LATENT,
+            Execution.FUSED);
+    request = new InferenceRequest(c, gpu, 16, 2048, 512, Mode.CALIBRATED);
+    model = Calibrations.model(gpu, Mode.CALIBRATED);
+  }
+
+  @Benchmark
+  public InferenceEstimate estimate() {
+    return InferenceEstimator.estimate(request, model);
+  }
+}

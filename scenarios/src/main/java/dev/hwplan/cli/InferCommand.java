@@ -1,0 +1,161 @@
+package dev.hwplan.cli;
+
+import dev.hwplan.hardware.GpuProfile;
+import dev.hwplan.inference.InferenceEstimate;
+import dev.hwplan.inference.InferenceEstimator;
+import dev.hwplan.inference.InferenceRequest;
+import dev.hwplan.inference.OpTime;
+import dev.hwplan.memory.KvDtype;
+import dev.hwplan.memory.WeightDtype;
+import dev.hwplan.model.ModelCatalog;
+import dev.hwplan.model.ModelSpec;
+import dev.hwplan.parallel.Parallelism;
+import dev.hwplan.perf.Execution;
+import dev.hwplan.perf.Mode;
+import dev.hwplan.perf.StepConfig;
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.Locale;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code hwplan infer}: TTFT, TPOT, tokens/s, memory and the per-op breakdown. */
+@Command(
+    name = "infer",
+    description = "Latency and throughput of one serving configuration: TTFT, TPOT, tokens/s.",
+    mixinStandardHelpOptions = true)
+final class InferCommand implements Runnable {
+  @Option(names = "--model", required = true, description = "Bundled id or path to a config.json.")
+  String model;
+
+  @Option(names = "--gpu", required = true, description = "GPU profile id.")
+  String gpu;
+
+  @Option(names = "--batch", defaultValue = "1", description = "Concurrent sequences.")
+  long batch;
+
+  @Option(names = "--prompt", required = true, description = "Prompt tokens per sequence.")
+  long prompt;
+
+  @Option(names = "--output", required = true, description = "Output tokens per sequence.")
+  long output;
+
+  @Option(names = "--tp", defaultValue = "1")
+  int tp;
+
+  @Option(names = "--pp", defaultValue = "1")
+  int pp;
+
+  @Option(names = "--mode", defaultValue = "calibrated", description = "sol, calibrated, measured.")
+  String mode;
+
+  @Option(
+      names = "--weights-dtype",
+      defaultValue = "bf16",
+      description = "bf16, fp16, fp8, int8, int4.")
+  String weightsDtype;
+
+  @Option(
+      names = "--kv-dtype",
+      defaultValue = "bf16",
+      description = "bf16, fp16, fp8, int8, int4, nvfp4.")
+  String kvDtype;
+
+  @Option(names = "--mla", defaultValue = "latent", description = "MLA decode: latent or expanded.")
+  String mla;
+
+  @Option(
+      names = "--execution",
+      defaultValue = "fused",
+      description = "fused (serving engine) or eager (plain PyTorch ops).")
+  String execution;
+
+  @Mixin ProfilesOption profiles;
+  @Mixin JsonOutput json;
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    ModelSpec m = ModelCatalog.resolve(model);
+    GpuProfile g = profiles.catalog().get(gpu);
+    StepConfig c =
+        new StepConfig(
+            m,
+            Parallelism.of(tp, pp),
+            WeightDtype.parse(weightsDtype, "--weights-dtype"),
+            KvDtype.parse(kvDtype, "--kv-dtype"),
+            KvCommand.layout(mla),
+            Execution.parse(execution, "--execution"));
+    InferenceEstimate e =
+        InferenceEstimator.estimate(
+            new InferenceRequest(c, g, batch, prompt, output, Mode.parse(mode, "--mode")));
+    PrintWriter out = spec.commandLine().getOut();
+    if (json.enabled()) {
+      JsonOutput.print(out, e);
+      return;
+    }
+    out.printf(
+        Locale.ROOT,
+        "%s on %s (TP %d, PP %d), weights %s, KV %s, %s, mode %s%n",
+        e.model(),
+        e.gpu(),
+        e.tp(),
+        e.pp(),
+        e.weightsDtype(),
+        e.kvDtype(),
+        e.execution(),
+        e.mode());
+    out.printf(
+        Locale.ROOT,
+        "  batch %d, prompt %d, output %d tokens%n",
+        e.batch(),
+        e.prompt(),
+        e.output());
+    out.printf(
+        Locale.ROOT,
+        "  TTFT    %s  [%s .. %s]%n",
+        Units.seconds(e.ttftSeconds()),
+        Units.seconds(e.ttftLowSeconds()),
+        Units.seconds(e.ttftHighSeconds()));
+    out.printf(
+        Locale.ROOT,
+        "  TPOT    %s  [%s .. %s] at context %d%n",
+        Units.seconds(e.tpotSeconds()),
+        Units.seconds(e.tpotLowSeconds()),
+        Units.seconds(e.tpotHighSeconds()),
+        e.decodeContext());
+    out.printf(Locale.ROOT, "  output  %.1f tokens/s for the batch%n", e.tokensPerSecond());
+    out.printf(Locale.ROOT, "  e2e     %s per request%n", Units.seconds(e.e2eSeconds()));
+    out.printf(
+        Locale.ROOT,
+        "  memory  %s weights + %s KV per GPU%s%n",
+        Units.gib(e.weightBytesPerGpu()),
+        Units.gib(e.kvBytesPerGpu()),
+        e.fits() ? "" : "  DOES NOT FIT");
+    breakdown(out, "decode step", e.decode(), e.tpotSeconds());
+    breakdown(out, "prefill", e.prefill(), e.ttftSeconds());
+    for (String n : e.notes()) {
+      out.println("  note: " + n);
+    }
+    out.flush();
+  }
+
+  private static void breakdown(PrintWriter out, String title, List<OpTime> ops, double total) {
+    out.printf(Locale.ROOT, "  %s by op:%n", title);
+    ops.stream()
+        .sorted((a, b) -> Double.compare(b.seconds(), a.seconds()))
+        .limit(8)
+        .forEach(
+            o ->
+                out.printf(
+                    Locale.ROOT,
+                    "    %-28s x%-4d %12s  %5.1f%%  %s%n",
+                    o.name(),
+                    o.count(),
+                    Units.seconds(o.seconds()),
+                    100 * o.seconds() / total,
+                    o.bound()));
+  }
+}

@@ -1,0 +1,55 @@
+package dev.hwplan.cli;
+
+import java.util.HashMap;
+import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code hwplan predict collective}: a collective or send over the GPU's scale-up link. */
+@Command(
+    name = "collective",
+    description = "Time of a collective over the scale-up link (alpha-beta ring model).",
+    mixinStandardHelpOptions = true)
+final class PredictCollectiveCommand implements Runnable {
+  @Option(names = "--gpu", required = true, description = "GPU profile id.")
+  String gpu;
+
+  @Option(
+      names = "--op",
+      required = true,
+      description = "all-reduce, all-gather, reduce-scatter, all-to-all or send.")
+  String op;
+
+  @Option(names = "--gpus", required = true)
+  long gpus;
+
+  @Option(
+      names = "--bytes",
+      required = true,
+      converter = QuantityConverter.class,
+      description = "Size in bytes as nccl-tests counts it (1048576, 1e9, 1G = 1e9).")
+  double bytes;
+
+  @Option(names = "--dtype", defaultValue = "bf16", description = "Element type (informational).")
+  String dtype;
+
+  @Option(names = "--mode", defaultValue = "calibrated", description = "sol, calibrated, measured.")
+  String mode;
+
+  @Mixin ProfilesOption profiles;
+  @Mixin JsonOutput json;
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    Map<String, Object> f = new HashMap<>();
+    f.put("gpu", gpu);
+    f.put("collective", op);
+    f.put("gpus", gpus);
+    f.put("bytes", bytes);
+    f.put("dtype", dtype);
+    PredictOpView.run("collective", f, mode, profiles, json.enabled(), spec.commandLine().getOut());
+  }
+}

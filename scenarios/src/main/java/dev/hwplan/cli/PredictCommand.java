@@ -1,0 +1,76 @@
+package dev.hwplan.cli;
+
+import dev.hwplan.io.InvalidInputException;
+import dev.hwplan.perf.Mode;
+import dev.hwplan.perf.batch.BatchPredictor;
+import java.io.BufferedReader;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code hwplan predict}: the time of one op ({@code gemm}, {@code attention}, {@code collective}),
+ * or of every op in an OPS.jsonl file ({@code --input}), as a JSON array in input order.
+ */
+@Command(
+    name = "predict",
+    description =
+        "Predict op times (sol, calibrated or measured): one op, or many with --input OPS.jsonl.",
+    mixinStandardHelpOptions = true,
+    subcommands = {
+      PredictGemmCommand.class,
+      PredictAttentionCommand.class,
+      PredictCollectiveCommand.class
+    })
+final class PredictCommand implements Runnable {
+  @Option(
+      names = "--input",
+      paramLabel = "OPS.jsonl",
+      description =
+          "One op a line, keys as the flags in camelCase; prints a JSON array in input order.")
+  Path input;
+
+  @Option(
+      names = "--mode",
+      defaultValue = "calibrated",
+      description =
+          "sol, calibrated or measured, where a line gives none (default: ${DEFAULT-VALUE}).")
+  String mode;
+
+  @Option(names = "--json", description = "Accepted for symmetry: --input always prints JSON.")
+  boolean json;
+
+  @Mixin ProfilesOption profiles;
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    if (input == null) {
+      throw InvalidInputException.option(
+          "--input", "give --input OPS.jsonl, or one of: gemm, attention, collective");
+    }
+    Mode m = Mode.parse(mode, "--mode");
+    BatchPredictor predictor = new BatchPredictor(profiles.catalog(), m);
+    PrintWriter out = spec.commandLine().getOut();
+    String name = input.toString();
+    try (BufferedReader in = Files.newBufferedReader(input, StandardCharsets.UTF_8)) {
+      // Bytes through a buffer: PrintWriter's per-call flushing would dominate at 100k ops.
+      BufferedWriter w = new BufferedWriter(out, 1 << 16);
+      predictor.run(in, name, w);
+      w.flush();
+    } catch (NoSuchFileException e) {
+      throw new InvalidInputException(name, "", "no such file");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

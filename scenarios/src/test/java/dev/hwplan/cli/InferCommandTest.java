@@ -1,0 +1,116 @@
+package dev.hwplan.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.Test;
+
+class InferCommandTest {
+  @Test
+  void llama8bJsonHasTtftTpotThroughputModeAndBreakdown() {
+    CliHarness r =
+        CliHarness.run(
+            "infer",
+            "--model",
+            "llama-3.1-8b",
+            "--gpu",
+            "h100-sxm",
+            "--batch",
+            "8",
+            "--prompt",
+            "1024",
+            "--output",
+            "256",
+            "--json");
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    JsonNode j = r.json();
+    assertThat(j.get("mode").asText()).isEqualTo("calibrated");
+    double tpot = j.get("tpotSeconds").asDouble();
+    // Weight streaming alone: 16 GB at 3.35 TB/s is 4.8 ms.
+    assertThat(tpot).isBetween(5e-3, 9e-3);
+    assertThat(j.get("tokensPerSecond").asDouble())
+        .isCloseTo(8 / tpot, org.assertj.core.data.Percentage.withPercentage(1e-9));
+    assertThat(j.get("ttftSeconds").asDouble()).isGreaterThan(tpot);
+    assertThat(j.get("decode")).isNotEmpty();
+    assertThat(j.get("decode").get(0).has("bound")).isTrue();
+  }
+
+  @Test
+  void tensorParallelShortensTpotAndAddsAllReduces() {
+    JsonNode one = infer("1").json();
+    JsonNode four = infer("4").json();
+    assertThat(four.get("tpotSeconds").asDouble()).isLessThan(one.get("tpotSeconds").asDouble());
+    boolean hasAllReduce = false;
+    for (JsonNode op : four.get("decode")) {
+      hasAllReduce |= op.get("name").asText().endsWith("all_reduce");
+    }
+    assertThat(hasAllReduce).isTrue();
+  }
+
+  private static CliHarness infer(String tp) {
+    return CliHarness.run(
+        "infer",
+        "--model",
+        "llama-3.1-70b",
+        "--gpu",
+        "h100-sxm",
+        "--tp",
+        tp,
+        "--batch",
+        "4",
+        "--prompt",
+        "512",
+        "--output",
+        "128",
+        "--weights-dtype",
+        "fp8",
+        "--json");
+  }
+
+  @Test
+  void mlaLatentReadsLessThanExpanded() {
+    JsonNode latent = mla("latent").json();
+    JsonNode expanded = mla("expanded").json();
+    assertThat(latent.get("kvBytesPerGpu").asLong())
+        .isLessThan(expanded.get("kvBytesPerGpu").asLong());
+    assertThat(latent.get("tpotSeconds").asDouble())
+        .isLessThan(expanded.get("tpotSeconds").asDouble());
+  }
+
+  private static CliHarness mla(String layout) {
+    return CliHarness.run(
+        "infer",
+        "--model",
+        "deepseek-v2-lite",
+        "--gpu",
+        "h200-sxm",
+        "--batch",
+        "16",
+        "--prompt",
+        "8192",
+        "--output",
+        "256",
+        "--mla",
+        layout,
+        "--json");
+  }
+
+  @Test
+  void badTpIsBadInput() {
+    CliHarness r =
+        CliHarness.run(
+            "infer",
+            "--model",
+            "llama-3.1-8b",
+            "--gpu",
+            "h100-sxm",
+            "--tp",
+            "3",
+            "--prompt",
+            "1",
+            "--output",
+            "1");
+    assertThat(r.exitCode()).isEqualTo(2);
+    assertThat(r.err()).contains("--tp");
+  }
+}

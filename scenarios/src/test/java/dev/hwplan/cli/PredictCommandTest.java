@@ -1,0 +1,163 @@
+package dev.hwplan.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class PredictCommandTest {
+  @TempDir Path dir;
+
+  @Test
+  void gemmJsonHasSecondsIntervalBoundAndEfficiency() {
+    CliHarness r =
+        CliHarness.run(
+            "predict",
+            "gemm",
+            "--gpu",
+            "h100-sxm",
+            "--m",
+            "8192",
+            "--n",
+            "8192",
+            "--k",
+            "8192",
+            "--json");
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    JsonNode j = r.json();
+    assertThat(j.get("mode").asText()).isEqualTo("calibrated");
+    assertThat(j.get("bound").asText()).isEqualTo("compute");
+    double s = j.get("seconds").asDouble();
+    // 1.1 TFLOP at 989 TFLOP/s is 1.11 ms; cuBLAS measured 1.52 ms.
+    assertThat(s).isBetween(1.3e-3, 1.8e-3);
+    assertThat(j.get("lowSeconds").asDouble()).isLessThanOrEqualTo(s);
+    assertThat(j.get("highSeconds").asDouble()).isGreaterThanOrEqualTo(s);
+    assertThat(j.get("efficiency").asDouble()).isBetween(0.6, 0.85);
+  }
+
+  @Test
+  void solModeIsTheRoofline() {
+    CliHarness r =
+        CliHarness.run(
+            "predict",
+            "gemm",
+            "--gpu",
+            "h100-sxm",
+            "--m",
+            "1",
+            "--n",
+            "4096",
+            "--k",
+            "4096",
+            "--mode",
+            "sol",
+            "--json");
+    assertThat(r.json().get("seconds").asDouble())
+        .isCloseTo(
+            (4096.0 * 4096 + 4096 + 4096) * 2 / 3352e9,
+            org.assertj.core.data.Percentage.withPercentage(1e-6));
+  }
+
+  @Test
+  void attentionAndCollectiveHumanOutput() {
+    CliHarness a =
+        CliHarness.run(
+            "predict",
+            "attention",
+            "--gpu",
+            "h200-sxm",
+            "--batch",
+            "8",
+            "--heads",
+            "32",
+            "--kv-heads",
+            "8",
+            "--head-dim",
+            "128",
+            "--context",
+            "4096");
+    assertThat(a.exitCode()).as(a.err()).isZero();
+    assertThat(a.out()).contains("attention on h200-sxm (calibrated)").contains("bound");
+    CliHarness c =
+        CliHarness.run(
+            "predict",
+            "collective",
+            "--gpu",
+            "h200-sxm",
+            "--op",
+            "all-reduce",
+            "--gpus",
+            "2",
+            "--bytes",
+            "1048576",
+            "--mode",
+            "measured",
+            "--json");
+    assertThat(c.json().get("mode").asText()).isEqualTo("measured");
+  }
+
+  @Test
+  void inputFilePrintsOneResultPerLineInOrder() throws IOException {
+    Path ops = dir.resolve("ops.jsonl");
+    Files.writeString(
+        ops,
+        "{\"op\":\"gemm\",\"gpu\":\"h100-sxm\",\"m\":64,\"n\":4096,\"k\":4096,\"dtype\":\"bf16\"}\n"
+            + "\n"
+            + "{\"op\":\"attention\",\"gpu\":\"h100-sxm\",\"phase\":\"decode\",\"batch\":8,\"heads\":32,"
+            + "\"kvHeads\":8,\"headDim\":128,\"context\":4096,\"dtype\":\"bf16\"}\n"
+            + "{\"op\":\"collective\",\"collective\":\"all-reduce\",\"gpu\":\"h200-sxm\",\"gpus\":2,"
+            + "\"bytes\":1048576,\"mode\":\"sol\"}\n");
+    CliHarness r = CliHarness.run("predict", "--input", ops.toString());
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    JsonNode a = r.json();
+    assertThat(a).hasSize(3);
+    assertThat(a.get(0).get("op").asText()).isEqualTo("gemm");
+    assertThat(a.get(1).get("op").asText()).isEqualTo("attention-decode");
+    assertThat(a.get(2).get("op").asText()).isEqualTo("collective");
+    assertThat(a.get(2).get("mode").asText()).isEqualTo("sol");
+  }
+
+  @Test
+  void aBadLineNamesTheFileTheLineAndTheField() throws IOException {
+    Path ops = dir.resolve("bad.jsonl");
+    Files.writeString(
+        ops,
+        "{\"op\":\"gemm\",\"gpu\":\"h100-sxm\",\"m\":64,\"n\":4096,\"k\":4096}\n"
+            + "{\"op\":\"gemm\",\"gpu\":\"h100-sxm\",\"m\":-1,\"n\":4096,\"k\":4096}\n");
+    CliHarness r = CliHarness.run("predict", "--input", ops.toString());
+    assertThat(r.exitCode()).isEqualTo(2);
+    assertThat(r.err()).contains("bad.jsonl:2").contains("'m'").doesNotContain("Exception");
+    assertThat(r.err().strip().lines()).hasSize(1);
+  }
+
+  @Test
+  void unknownGpuAndBadDtypeOnALineAreBadInput() throws IOException {
+    Path ops = dir.resolve("bad.jsonl");
+    Files.writeString(
+        ops, "{\"op\":\"gemm\",\"gpu\":\"h100-sxm\",\"m\":1,\"n\":1,\"k\":1,\"dtype\":\"fp7\"}\n");
+    CliHarness r = CliHarness.run("predict", "--input", ops.toString());
+    assertThat(r.exitCode()).isEqualTo(2);
+    assertThat(r.err()).contains("bad.jsonl:1").contains("'dtype'");
+    Files.writeString(ops, "{\"op\":\"gemm\",\"gpu\":\"tpu-v9\",\"m\":1,\"n\":1,\"k\":1}\n");
+    r = CliHarness.run("predict", "--input", ops.toString());
+    assertThat(r.exitCode()).isEqualTo(2);
+    assertThat(r.err()).contains("bad.jsonl:1").contains("'gpu'");
+    Files.writeString(
+        ops,
+        "{\"op\":\"gemm\",\"gpu\":\"a100-sxm-80gb\",\"m\":1,\"n\":1,\"k\":1,\"dtype\":\"fp8\"}\nnot json\n");
+    r = CliHarness.run("predict", "--input", ops.toString());
+    assertThat(r.exitCode()).isEqualTo(2);
+    assertThat(r.err()).contains("bad.jsonl:1").contains("fp8");
+  }
+
+  @Test
+  void missingInputFileIsBadInput() {
+    CliHarness r = CliHarness.run("predict", "--input", dir.resolve("none.jsonl").toString());
+    assertThat(r.exitCode()).isEqualTo(2);
+    assertThat(r.err()).contains("none.jsonl").contains("no such file");
+  }
+}

@@ -1,0 +1,131 @@
+package dev.hwplan.inference;
+
+import dev.hwplan.memory.InferenceMemoryCalculator;
+import dev.hwplan.memory.KvCacheCalculator;
+import dev.hwplan.model.LayerSpec;
+import dev.hwplan.model.ModelSpec;
+import dev.hwplan.parallel.Parallelism;
+import dev.hwplan.perf.Mode;
+import dev.hwplan.perf.Op;
+import dev.hwplan.perf.OpGraph;
+import dev.hwplan.perf.OpTimeModel;
+import dev.hwplan.perf.Prediction;
+import dev.hwplan.perf.StepConfig;
+import dev.hwplan.perf.TransformerStep;
+import dev.hwplan.perf.calibration.Calibrations;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * TTFT, TPOT, throughput and memory of a configuration from the op graphs of its prefill and of a
+ * decode step. A step's ops run one after another; with PP one batch passes every stage in turn (no
+ * micro-batch overlap), so latency counts every layer and throughput is that of one batch.
+ */
+public final class InferenceEstimator {
+  private InferenceEstimator() {}
+
+  public static InferenceEstimate estimate(InferenceRequest r) {
+    return estimate(r, Calibrations.model(r.gpu(), r.mode()));
+  }
+
+  /** The estimate with a given op-time model (its mode is what the estimate reports). */
+  public static InferenceEstimate estimate(InferenceRequest r, OpTimeModel model) {
+    StepConfig c = r.config();
+    ModelSpec m = c.model();
+    Parallelism par = c.parallelism();
+    Set<String> notes = new LinkedHashSet<>();
+    OpGraph prefillGraph = TransformerStep.prefill(c, r.batch(), r.prompt());
+    OpGraph decodeGraph = TransformerStep.decode(c, r.batch(), r.decodeContext());
+    StepTime prefill = time(prefillGraph, model, notes);
+    StepTime decode = time(decodeGraph, model, notes);
+    long weights = InferenceMemoryCalculator.weightBytesPerGpu(m, par, c.weights());
+    long kv = kvBytes(r, r.prompt() + r.output());
+    long reserve = InferenceMemoryCalculator.DEFAULT_RESERVE_BYTES;
+    boolean fits = weights + kv + reserve <= r.gpu().memoryBytes();
+    if (!fits) {
+      notes.add("weights and KV cache do not fit in the GPU's memory");
+    }
+    if (par.pp() > 1) {
+      notes.add("PP: one batch passes the stages in turn; micro-batching would overlap them");
+    }
+    double tpot = decode.seconds();
+    return new InferenceEstimate(
+        m.id(),
+        r.gpu().id(),
+        model.mode().key(),
+        par.tp(),
+        par.pp(),
+        c.weights().key(),
+        c.kv().key(),
+        c.execution().key(),
+        r.batch(),
+        r.prompt(),
+        r.output(),
+        r.decodeContext(),
+        prefill.seconds(),
+        prefill.lowSeconds(),
+        prefill.highSeconds(),
+        tpot,
+        decode.lowSeconds(),
+        decode.highSeconds(),
+        r.batch() / tpot,
+        prefill.seconds() + (r.output() - 1) * tpot,
+        weights,
+        kv,
+        weights + kv,
+        fits,
+        prefill.ops(),
+        decode.ops(),
+        new ArrayList<>(notes));
+  }
+
+  /** Times every op of a graph. */
+  public static StepTime time(OpGraph g, OpTimeModel model, Set<String> notes) {
+    List<OpTime> ops = new ArrayList<>(g.ops().size());
+    double t = 0;
+    double lo = 0;
+    double hi = 0;
+    for (Op op : g.ops()) {
+      Prediction p = model.predict(op);
+      int n = op.count();
+      t += p.seconds() * n;
+      lo += p.lowSeconds() * n;
+      hi += p.highSeconds() * n;
+      if (notes != null && p.mode() != Mode.MEASURED) {
+        notes.addAll(p.notes());
+      }
+      ops.add(
+          new OpTime(
+              op.name(),
+              op.kind().key(),
+              n,
+              p.seconds(),
+              p.seconds() * n,
+              p.lowSeconds() * n,
+              p.highSeconds() * n,
+              p.bound().key(),
+              p.mode().key(),
+              op.flops() * n,
+              op.bytes() * n));
+    }
+    return new StepTime(t, lo, hi, ops);
+  }
+
+  /** KV bytes of the batch at {@code tokens} tokens on the GPU of the first pipeline stage. */
+  static long kvBytes(InferenceRequest r, long tokens) {
+    StepConfig c = r.config();
+    ModelSpec m = c.model();
+    Parallelism par = c.parallelism();
+    int perStage = par.layersPerStage(m);
+    long perLayer = KvCacheCalculator.bytesPerTokenPerLayer(m, c.kv(), c.mlaLayout(), par.tp());
+    long total = 0;
+    for (LayerSpec l : m.layers()) {
+      if (l.index() < perStage) {
+        total += perLayer * l.cachedTokens(tokens);
+      }
+    }
+    return total * r.batch();
+  }
+}

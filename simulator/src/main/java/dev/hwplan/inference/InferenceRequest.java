@@ -1,0 +1,33 @@
+package dev.hwplan.inference;
+
+import dev.hwplan.hardware.GpuProfile;
+import dev.hwplan.io.InvalidInputException;
+import dev.hwplan.perf.Mode;
+import dev.hwplan.perf.StepConfig;
+
+/**
+ * One serving configuration: {@code batch} sequences of {@code prompt} tokens, each producing
+ * {@code output} tokens.
+ */
+public record InferenceRequest(
+    StepConfig config, GpuProfile gpu, long batch, long prompt, long output, Mode mode) {
+  public InferenceRequest {
+    positive(batch, "--batch");
+    positive(prompt, "--prompt");
+    positive(output, "--output");
+  }
+
+  private static void positive(long v, String flag) {
+    if (v <= 0) {
+      throw InvalidInputException.option(flag, "must be a positive integer, got " + v);
+    }
+  }
+
+  /**
+   * The context of the representative decode step: the mean over the {@code output} steps, whose
+   * time is linear in the context, so TPOT at it is the mean TPOT.
+   */
+  public long decodeContext() {
+    return prompt + Math.max(1, output / 2);
+  }
+}

@@ -1,0 +1,30 @@
+package dev.hwplan.perf;
+
+import dev.hwplan.hardware.GpuProfile;
+
+/**
+ * The alpha-beta model of a ring collective (Hockney 1994; Thakur, Rabenseifner and Gropp 2005):
+ *
+ * <pre>
+ *   t = alpha + trafficFactor(n) x bytes / (linkFraction x linkBandwidth)
+ * </pre>
+ *
+ * with the scale-up link's per-direction bandwidth from the profile. {@code alpha} is the latency
+ * of one call as measured (NCCL through torch.distributed, back to back, on 2 GPUs). Only 2-GPU
+ * measurements are committed, so the extra ring steps of larger groups add no latency here: for
+ * {@code n > 2} the latency is a lower bound (NCCL's LL protocol keeps each hop to about a
+ * microsecond, well below the per-call cost).
+ */
+public record CollectiveTimeModel(double alphaSeconds, double linkFraction) {
+  public Terms time(GpuProfile gpu, OpShape.Comm s) {
+    if (s.gpus() < 2) {
+      return new Terms(0, 0, 0, 0, 0);
+    }
+    double latency = alphaSeconds;
+    double link =
+        s.bytes()
+            * s.collective().trafficFactor(s.gpus())
+            / (linkFraction * Roofline.linkBytesPerSecond(gpu));
+    return new Terms(latency, 0, 0, link, latency + link);
+  }
+}

@@ -1,0 +1,59 @@
+package dev.hwplan.perf;
+
+import dev.hwplan.io.InvalidInputException;
+import java.util.Locale;
+
+/**
+ * How the software stack launches the small ops of a layer, which sets their kernel count.
+ *
+ * <ul>
+ *   <li>{@link #FUSED}: a serving engine (vLLM, SGLang, TensorRT-LLM): fused add+RMSNorm, RoPE
+ *       fused with the KV-cache write, fused SiLU-and-mul, split-K decode attention.
+ *   <li>{@link #EAGER}: plain PyTorch ops under a CUDA graph, as {@code
+ *       kernels/cuda/scripts/llama_decode.py} runs Llama: RMSNorm in 8 kernels (float, pow, mean,
+ *       add, rsqrt, mul, cast, weight), RoPE in 5 per tensor (mul, neg, cat, mul, add), 2 cache
+ *       writes, SiLU and mul apart, residual adds apart, SDPA's flash backend for attention.
+ * </ul>
+ */
+public enum Execution {
+  FUSED(1, 1, 1, 0, AttentionKernel.SPLIT_K),
+  EAGER(8, 5, 2, 1, AttentionKernel.SDPA_FLASH);
+
+  /** Kernels of one RMSNorm. */
+  public final int normKernels;
+
+  /** Kernels of RoPE on one tensor (fused: on q and k together, with the cache write). */
+  public final int ropeKernels;
+
+  /** Kernels of the activation (SiLU and the gate product). */
+  public final int activationKernels;
+
+  /** Kernels of one residual add (0: fused into the next norm). */
+  public final int residualKernels;
+
+  public final AttentionKernel decodeAttention;
+
+  Execution(int norm, int rope, int act, int residual, AttentionKernel attention) {
+    this.normKernels = norm;
+    this.ropeKernels = rope;
+    this.activationKernels = act;
+    this.residualKernels = residual;
+    this.decodeAttention = attention;
+  }
+
+  public String key() {
+    return name().toLowerCase(Locale.ROOT);
+  }
+
+  public static Execution parse(String s, String field) {
+    if (s != null) {
+      for (Execution e : values()) {
+        if (e.key().equalsIgnoreCase(s.trim())) {
+          return e;
+        }
+      }
+    }
+    throw InvalidInputException.option(
+        field, "unknown execution '" + s + "' (known: fused, eager)");
+  }
+}

@@ -1,0 +1,62 @@
+package dev.hwplan.perf;
+
+/** The shape of an op: what the time models need beyond its FLOPs and bytes. */
+public sealed interface OpShape {
+  /**
+   * {@code C[m,n] = A[m,k] W[n,k]^T}: {@code m} tokens, {@code n} outputs, {@code k} inputs.
+   *
+   * @param activationBytes bytes per element of A (and of C)
+   * @param weightBytes bytes per element of W, scales included (int4: about 0.52)
+   */
+  record Gemm(long m, long n, long k, double activationBytes, double weightBytes)
+      implements OpShape {}
+
+  /**
+   * The routed experts of an MoE layer as one grouped GEMM: {@code activeExperts} experts each
+   * multiply up to {@code maxRowsPerExpert} token rows (the most loaded expert sets the time).
+   */
+  record GroupedGemm(
+      int activeExperts,
+      long maxRowsPerExpert,
+      long n,
+      long k,
+      double activationBytes,
+      double weightBytes)
+      implements OpShape {}
+
+  /**
+   * Attention for {@code batch} sequences: {@code queryTokens} new tokens each, over {@code
+   * context} tokens of keys and values (the new ones included).
+   *
+   * @param headDim query/key head dimension
+   * @param valueDim value head dimension (MLA expanded: 128 against 192 for keys)
+   * @param kvBytes bytes per cached K/V element
+   */
+  record Attention(
+      Phase phase,
+      long batch,
+      int heads,
+      int kvHeads,
+      int headDim,
+      int valueDim,
+      long context,
+      long queryTokens,
+      double kvBytes,
+      AttentionKernel kernel)
+      implements OpShape {
+    /** Query heads per KV head. */
+    public int group() {
+      return Math.max(1, heads / kvHeads);
+    }
+  }
+
+  /** MLA decode over the latent cache: {@code kvLoraRank + ropeDim} elements per token. */
+  record Mla(long batch, int heads, int kvLoraRank, int ropeDim, long context, double kvBytes)
+      implements OpShape {}
+
+  /** Memory-bound work done by {@code kernels} separate kernel launches. */
+  record Elementwise(int kernels) implements OpShape {}
+
+  /** A collective or point-to-point transfer of {@code bytes} among {@code gpus} GPUs. */
+  record Comm(Collective collective, int gpus, double bytes) implements OpShape {}
+}

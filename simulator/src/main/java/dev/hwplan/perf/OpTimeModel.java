@@ -1,0 +1,8 @@
+package dev.hwplan.perf;
+
+/** Predicts the time of one execution of an op on one GPU. */
+public interface OpTimeModel {
+  Prediction predict(Op op);
+
+  Mode mode();
+}

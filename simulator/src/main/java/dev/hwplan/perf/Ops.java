@@ -1,0 +1,273 @@
+package dev.hwplan.perf;
+
+import dev.hwplan.hardware.DType;
+
+/**
+ * Builds ops with their FLOPs and bytes. Matmul FLOPs are {@code 2mnk}; attention FLOPs are the two
+ * matmuls {@code QK^T} and {@code PV} (FlashAttention's count, Dao et al. 2022, appendix); a kernel
+ * reads its inputs and writes its outputs once (the fused, IO-aware ideal).
+ */
+public final class Ops {
+  private Ops() {}
+
+  /** A dense GEMM with activations and output in {@code activationBytes}-byte elements. */
+  public static Op gemm(
+      String name,
+      DType dtype,
+      long m,
+      long n,
+      long k,
+      double activationBytes,
+      double weightBytes) {
+    positive(m, "m");
+    positive(n, "n");
+    positive(k, "k");
+    double read = m * (double) k * activationBytes + n * (double) k * weightBytes;
+    double written = m * (double) n * activationBytes;
+    return new Op(
+        name,
+        OpKind.GEMM,
+        dtype,
+        2.0 * m * n * k,
+        read,
+        written,
+        1,
+        new OpShape.Gemm(m, n, k, activationBytes, weightBytes));
+  }
+
+  /** A GEMM whose operands and output use the storage size of {@code dtype} (fp8: bf16 out). */
+  public static Op gemm(String name, DType dtype, long m, long n, long k) {
+    double in = dtype.bytes();
+    double out = Math.max(2.0, in);
+    positive(m, "m");
+    positive(n, "n");
+    positive(k, "k");
+    double read = (m * (double) k + n * (double) k) * in;
+    double written = m * (double) n * out;
+    return new Op(
+        name,
+        OpKind.GEMM,
+        dtype,
+        2.0 * m * n * k,
+        read,
+        written,
+        1,
+        new OpShape.Gemm(m, n, k, in, in));
+  }
+
+  /**
+   * Routed-expert GEMMs: {@code rows} token-expert assignments spread over {@code experts} experts.
+   * The expected number of experts that receive at least one of {@code rows} uniformly routed
+   * assignments is {@code E (1 - (1 - 1/E)^rows)} (occupancy of E bins); every active expert
+   * streams its weights, and the most loaded one carries {@code ceil(rows / active) x
+   * loadImbalance} rows.
+   */
+  public static Op groupedGemm(
+      String name,
+      DType dtype,
+      int experts,
+      long rows,
+      long n,
+      long k,
+      double loadImbalance,
+      double activationBytes,
+      double weightBytes) {
+    positive(experts, "experts");
+    positive(rows, "rows");
+    double active = experts * (1 - Math.pow(1 - 1.0 / experts, rows));
+    int activeExperts = (int) Math.max(1, Math.min(experts, Math.round(active)));
+    long maxRows =
+        (long) Math.ceil(Math.ceil(rows / (double) activeExperts) * Math.max(1, loadImbalance));
+    double read =
+        rows * (double) k * activationBytes + activeExperts * (double) n * k * weightBytes;
+    double written = rows * (double) n * activationBytes;
+    return new Op(
+        name,
+        OpKind.GROUPED_GEMM,
+        dtype,
+        2.0 * rows * n * k,
+        read,
+        written,
+        1,
+        new OpShape.GroupedGemm(activeExperts, maxRows, n, k, activationBytes, weightBytes));
+  }
+
+  /**
+   * {@code groups} independent GEMMs of one shape in one launch (MLA's per-head absorbed
+   * projections): every group streams its own weights.
+   */
+  public static Op batchedGemm(
+      String name,
+      DType dtype,
+      int groups,
+      long m,
+      long n,
+      long k,
+      double activationBytes,
+      double weightBytes) {
+    positive(groups, "groups");
+    positive(m, "m");
+    double read = groups * (m * (double) k * activationBytes + n * (double) k * weightBytes);
+    double written = groups * (m * (double) n * activationBytes);
+    return new Op(
+        name,
+        OpKind.GROUPED_GEMM,
+        dtype,
+        2.0 * groups * m * n * k,
+        read,
+        written,
+        1,
+        new OpShape.GroupedGemm(groups, m, n, k, activationBytes, weightBytes));
+  }
+
+  /** Decode attention: one new token per sequence over {@code context} cached tokens. */
+  public static Op decodeAttention(
+      String name,
+      long batch,
+      int heads,
+      int kvHeads,
+      int headDim,
+      int valueDim,
+      long context,
+      double kvBytes,
+      AttentionKernel kernel) {
+    checkHeads(heads, kvHeads);
+    positive(batch, "batch");
+    positive(context, "context");
+    double kv = batch * (double) kvHeads * context * (headDim + valueDim) * kvBytes;
+    double q = batch * (double) heads * headDim * 2;
+    double o = batch * (double) heads * valueDim * 2;
+    double flops = 2.0 * batch * heads * context * (headDim + valueDim);
+    return new Op(
+        name,
+        OpKind.ATTENTION_DECODE,
+        DType.BF16,
+        flops,
+        kv + q,
+        o,
+        1,
+        new OpShape.Attention(
+            Phase.DECODE, batch, heads, kvHeads, headDim, valueDim, context, 1, kvBytes, kernel));
+  }
+
+  /**
+   * Causal prefill of {@code tokens} new tokens per sequence after {@code prefix} cached ones:
+   * query {@code i} attends to {@code prefix + i + 1} keys, {@code tokens * prefix + tokens (tokens
+   * + 1) / 2} pairs in all. K and V of the new tokens are written to the cache.
+   */
+  public static Op prefillAttention(
+      String name,
+      long batch,
+      int heads,
+      int kvHeads,
+      int headDim,
+      int valueDim,
+      long tokens,
+      long prefix,
+      double kvBytes) {
+    checkHeads(heads, kvHeads);
+    positive(batch, "batch");
+    positive(tokens, "tokens");
+    double pairs = tokens * (double) prefix + tokens * (tokens + 1.0) / 2;
+    double flops = 2.0 * batch * heads * pairs * (headDim + valueDim);
+    double q = batch * (double) tokens * heads * headDim * 2;
+    double kvRead = batch * (double) (prefix + tokens) * kvHeads * (headDim + valueDim) * kvBytes;
+    double o = batch * (double) tokens * heads * valueDim * 2;
+    double kvWrite = batch * (double) tokens * kvHeads * (headDim + valueDim) * kvBytes;
+    return new Op(
+        name,
+        OpKind.ATTENTION_PREFILL,
+        DType.BF16,
+        flops,
+        q + kvRead,
+        o + kvWrite,
+        1,
+        new OpShape.Attention(
+            Phase.PREFILL,
+            batch,
+            heads,
+            kvHeads,
+            headDim,
+            valueDim,
+            prefix + tokens,
+            tokens,
+            kvBytes,
+            AttentionKernel.SPLIT_K));
+  }
+
+  /**
+   * MLA decode in absorbed form (DeepSeek-V2 section 2.1.2): scores against the {@code kvLoraRank +
+   * ropeDim} latent, values from its first {@code kvLoraRank} elements.
+   */
+  public static Op mlaDecode(
+      String name,
+      long batch,
+      int heads,
+      int kvLoraRank,
+      int ropeDim,
+      long context,
+      double kvBytes) {
+    positive(batch, "batch");
+    positive(heads, "heads");
+    positive(context, "context");
+    int latent = kvLoraRank + ropeDim;
+    double flops = 2.0 * batch * heads * context * (latent + kvLoraRank);
+    double read = batch * (double) context * latent * kvBytes + batch * (double) heads * latent * 2;
+    double written = batch * (double) heads * kvLoraRank * 2;
+    return new Op(
+        name,
+        OpKind.MLA_DECODE,
+        DType.BF16,
+        flops,
+        read,
+        written,
+        1,
+        new OpShape.Mla(batch, heads, kvLoraRank, ropeDim, context, kvBytes));
+  }
+
+  /** Memory-bound work in {@code kernels} launches that together move these bytes. */
+  public static Op elementwise(
+      String name, double flops, double bytesRead, double bytesWritten, int kernels) {
+    return new Op(
+        name,
+        OpKind.ELEMENTWISE,
+        DType.FP32,
+        flops,
+        bytesRead,
+        bytesWritten,
+        1,
+        new OpShape.Elementwise(kernels));
+  }
+
+  /** Embedding lookup: one row of {@code hidden} elements per token. */
+  public static Op embedding(String name, long tokens, long hidden, double elementBytes) {
+    double bytes = tokens * (double) hidden * elementBytes;
+    return new Op(
+        name, OpKind.EMBEDDING, DType.BF16, 0, bytes, bytes, 1, new OpShape.Elementwise(1));
+  }
+
+  /** A collective over {@code gpus} GPUs of {@code bytes} (nccl-tests' size convention). */
+  public static Op collective(String name, Collective c, int gpus, double bytes) {
+    if (gpus < 1) {
+      throw new IllegalArgumentException("gpus must be positive");
+    }
+    if (!(bytes >= 0)) {
+      throw new IllegalArgumentException("bytes must not be negative");
+    }
+    OpKind kind = c == Collective.SEND ? OpKind.P2P : OpKind.COLLECTIVE;
+    double moved = bytes * c.trafficFactor(Math.max(gpus, 2));
+    return new Op(name, kind, DType.BF16, 0, moved, 0, 1, new OpShape.Comm(c, gpus, bytes));
+  }
+
+  private static void positive(long v, String what) {
+    if (v <= 0) {
+      throw new IllegalArgumentException(what + " must be positive, got " + v);
+    }
+  }
+
+  private static void checkHeads(int heads, int kvHeads) {
+    if (heads <= 0 || kvHeads <= 0) {
+      throw new IllegalArgumentException("heads and kvHeads must be positive");
+    }
+  }
+}

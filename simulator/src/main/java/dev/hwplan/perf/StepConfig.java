@@ -1,0 +1,64 @@
+package dev.hwplan.perf;
+
+import dev.hwplan.hardware.DType;
+import dev.hwplan.memory.KvDtype;
+import dev.hwplan.memory.MlaLayout;
+import dev.hwplan.memory.WeightDtype;
+import dev.hwplan.model.ModelSpec;
+import dev.hwplan.parallel.Parallelism;
+
+/**
+ * What a step runs: the model, its split over GPUs, the storage types and the software stack.
+ *
+ * @param mlaLayout for MLA models: decode over the latent cache (absorbed) or over expanded K/V
+ */
+public record StepConfig(
+    ModelSpec model,
+    Parallelism parallelism,
+    WeightDtype weights,
+    KvDtype kv,
+    MlaLayout mlaLayout,
+    Execution execution) {
+  public StepConfig {
+    parallelism.validateFor(model);
+  }
+
+  /** One GPU, bf16 weights and cache, latent MLA, a fused serving stack. */
+  public static StepConfig of(ModelSpec model) {
+    return new StepConfig(
+        model,
+        Parallelism.single(),
+        WeightDtype.BF16,
+        KvDtype.BF16,
+        MlaLayout.LATENT,
+        Execution.FUSED);
+  }
+
+  /**
+   * The matrix type of the linear layers: W8A8 for fp8 and int8 (as vLLM runs fp8 checkpoints),
+   * 16-bit arithmetic with dequantised weights for int4 (W4A16, AWQ/GPTQ kernels).
+   */
+  public DType linearDtype() {
+    return switch (weights.key()) {
+      case "fp8" -> DType.FP8;
+      case "int8" -> DType.INT8;
+      case "fp16" -> DType.FP16;
+      default -> DType.BF16;
+    };
+  }
+
+  /** Activation bytes per element entering the linear layers (8-bit for W8A8). */
+  public double linearActivationBytes() {
+    return weights.bits() == 8 ? 1.0 : 2.0;
+  }
+
+  /** Stored bytes per weight, block scales included, for matrices {@code inputWidth} wide. */
+  public double weightBytes(long inputWidth) {
+    return weights.bytes(1_000_000L, inputWidth) / 1_000_000.0;
+  }
+
+  /** Stored bytes per cached element, scales included, for vectors of {@code dim}. */
+  public double kvBytes(int dim) {
+    return kv.bits() / 8.0 + kv.scaleOverheadBytesPerElement(dim);
+  }
+}

@@ -1,0 +1,337 @@
+package dev.hwplan.perf;
+
+import dev.hwplan.hardware.DType;
+import dev.hwplan.memory.MlaLayout;
+import dev.hwplan.model.LayerSpec;
+import dev.hwplan.model.MlaSpec;
+import dev.hwplan.model.ModelSpec;
+import dev.hwplan.model.MoeSpec;
+import dev.hwplan.parallel.Parallelism;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Builds the op graph of a prefill or decode step of a decoder-only transformer on one TP rank.
+ *
+ * <ul>
+ *   <li>Linear layers split as Megatron-LM does (Shoeybi et al. 2019): QKV and gate/up by output
+ *       columns, O and down by input rows, one all-reduce after each (two per layer).
+ *   <li>MoE layers (DeepSeekMoE, Mixtral): a router GEMM, routed experts as grouped GEMMs whose
+ *       active-expert count follows from the tokens routed, and shared experts as dense GEMMs.
+ *   <li>MLA (DeepSeek-V2 section 2.1): latent decode absorbs W^UK into the query and W^UV into the
+ *       output (per-head batched GEMMs) and attends over the latent; expanded decode and prefill
+ *       up-project with W^UKV and run multi-head attention.
+ *   <li>PP: every stage in turn, with an activation send between stages (one batch in flight).
+ *   <li>The logits GEMM covers the new token of each sequence; with TP the vocabulary is split and
+ *       the logits gathered.
+ * </ul>
+ */
+public final class TransformerStep {
+  private TransformerStep() {}
+
+  /** One decode step: every sequence adds a token and attends to {@code context} tokens. */
+  public static OpGraph decode(StepConfig c, long batch, long context) {
+    return build(c, Phase.DECODE, batch, 1, context);
+  }
+
+  /** Prefill of {@code prompt} tokens for each of {@code batch} sequences. */
+  public static OpGraph prefill(StepConfig c, long batch, long prompt) {
+    return build(c, Phase.PREFILL, batch, prompt, prompt);
+  }
+
+  private record LayerKind(boolean moe, long cached) {}
+
+  private static OpGraph build(
+      StepConfig c, Phase phase, long batch, long newTokens, long context) {
+    if (batch <= 0 || newTokens <= 0 || context <= 0) {
+      throw new IllegalArgumentException("batch, tokens and context must be positive");
+    }
+    ModelSpec m = c.model();
+    Parallelism par = c.parallelism();
+    Execution ex = c.execution();
+    int tp = par.tp();
+    long tokens = batch * newTokens;
+    long d = m.hiddenSize();
+    List<Op> ops = new ArrayList<>();
+    ops.add(Ops.embedding("embedding", tokens, d, 2));
+
+    Map<LayerKind, Integer> kinds = new LinkedHashMap<>();
+    for (LayerSpec l : m.layers()) {
+      kinds.merge(new LayerKind(l.moe(), l.cachedTokens(context)), 1, Integer::sum);
+    }
+    boolean windowed = kinds.keySet().stream().map(LayerKind::cached).distinct().count() > 1;
+    for (Map.Entry<LayerKind, Integer> e : kinds.entrySet()) {
+      LayerKind k = e.getKey();
+      int count = e.getValue();
+      String suffix = windowed && k.cached() < context ? " (window " + k.cached() + ")" : "";
+      List<Op> layer = new ArrayList<>();
+      layer.add(norm("attn_norm", tokens, d, ex));
+      if (m.mla() != null) {
+        mlaAttention(layer, c, phase, batch, newTokens, k.cached(), suffix);
+      } else {
+        attention(layer, c, phase, batch, newTokens, k.cached(), suffix);
+      }
+      residual(layer, tokens, d, ex);
+      if (tp > 1) {
+        layer.add(Ops.collective("attn.all_reduce", Collective.ALL_REDUCE, tp, tokens * d * 2.0));
+      }
+      layer.add(norm("mlp_norm", tokens, d, ex));
+      if (k.moe()) {
+        moe(layer, c, tokens);
+      } else {
+        mlp(layer, c, "mlp", tokens, m.intermediateSize());
+      }
+      residual(layer, tokens, d, ex);
+      if (tp > 1) {
+        layer.add(Ops.collective("mlp.all_reduce", Collective.ALL_REDUCE, tp, tokens * d * 2.0));
+      }
+      for (Op op : layer) {
+        ops.add(op.times(op.count() * count));
+      }
+    }
+    ops.add(norm("final_norm", tokens, d, ex));
+    long rows = batch; // logits for the last token of each sequence
+    ops.add(Ops.gemm("logits", DType.BF16, rows, ceilDiv(m.vocabSize(), tp), d, 2, 2));
+    if (tp > 1) {
+      ops.add(
+          Ops.collective(
+              "logits.all_gather", Collective.ALL_GATHER, tp, rows * (double) m.vocabSize() * 2));
+    }
+    if (par.pp() > 1) {
+      ops.add(Ops.collective("pp.send", Collective.SEND, 2, tokens * d * 2.0).times(par.pp() - 1));
+    }
+    return new OpGraph(phase, batch, newTokens, context, ops);
+  }
+
+  private static void attention(
+      List<Op> ops,
+      StepConfig c,
+      Phase phase,
+      long batch,
+      long newTokens,
+      long cached,
+      String suffix) {
+    ModelSpec m = c.model();
+    Execution ex = c.execution();
+    int tp = c.parallelism().tp();
+    long tokens = batch * newTokens;
+    long d = m.hiddenSize();
+    int dh = m.headDim();
+    int heads = m.numAttentionHeads() / tp;
+    int kvHeads = c.parallelism().kvHeadsPerRank(m);
+    ops.add(linear(c, "attn.qkv_proj", tokens, (long) (heads + 2 * kvHeads) * dh, d));
+    double kvB = c.kvBytes(dh);
+    double qk = (heads + kvHeads) * (double) dh * tokens;
+    double cacheWrite = 2.0 * kvHeads * dh * tokens;
+    if (ex == Execution.FUSED) {
+      ops.add(
+          Ops.elementwise("attn.rope_cache_write", 6 * qk, 2 * qk, 2 * qk + cacheWrite * kvB, 1));
+    } else {
+      ops.add(Ops.elementwise("attn.rope", 6 * qk, 10 * qk, 10 * qk, 2 * ex.ropeKernels));
+      ops.add(Ops.elementwise("attn.cache_write", 0, cacheWrite * 2, cacheWrite * kvB, 2));
+    }
+    if (phase == Phase.DECODE) {
+      ops.add(
+          Ops.decodeAttention(
+              "attention" + suffix,
+              batch,
+              heads,
+              kvHeads,
+              dh,
+              dh,
+              cached,
+              kvB,
+              ex.decodeAttention));
+    } else {
+      ops.add(
+          Ops.prefillAttention(
+              "attention" + suffix,
+              batch,
+              heads,
+              kvHeads,
+              dh,
+              dh,
+              Math.min(newTokens, cached),
+              0,
+              kvB));
+    }
+    ops.add(linear(c, "attn.o_proj", tokens, d, (long) heads * dh));
+  }
+
+  private static void mlaAttention(
+      List<Op> ops,
+      StepConfig c,
+      Phase phase,
+      long batch,
+      long newTokens,
+      long cached,
+      String suffix) {
+    ModelSpec m = c.model();
+    MlaSpec a = m.mla();
+    int tp = c.parallelism().tp();
+    long tokens = batch * newTokens;
+    long d = m.hiddenSize();
+    int heads = m.numAttentionHeads() / tp;
+    int qk = a.qkHeadDim();
+    if (a.qLoraRank() != null) {
+      ops.add(linear(c, "attn.q_a_proj", tokens, a.qLoraRank(), d));
+      ops.add(norm("attn.q_a_norm", tokens, a.qLoraRank(), Execution.FUSED));
+      ops.add(linear(c, "attn.q_b_proj", tokens, (long) heads * qk, a.qLoraRank()));
+    } else {
+      ops.add(linear(c, "attn.q_proj", tokens, (long) heads * qk, d));
+    }
+    ops.add(linear(c, "attn.kv_a_proj", tokens, a.latentElementsPerToken(), d));
+    ops.add(norm("attn.kv_a_norm", tokens, a.kvLoraRank(), Execution.FUSED));
+    double rope = (heads + 1.0) * a.qkRopeHeadDim() * tokens;
+    ops.add(Ops.elementwise("attn.rope", 6 * rope, 2 * rope, 2 * rope, 1));
+    boolean latent = phase == Phase.DECODE && c.mlaLayout() == MlaLayout.LATENT;
+    if (latent) {
+      double kvB = c.kvBytes(a.latentElementsPerToken());
+      ops.add(
+          Ops.batchedGemm(
+              "attn.absorb_uk",
+              DType.BF16,
+              heads,
+              tokens,
+              a.kvLoraRank(),
+              a.qkNopeHeadDim(),
+              2,
+              2));
+      ops.add(
+          Ops.mlaDecode(
+              "attention" + suffix, batch, heads, a.kvLoraRank(), a.qkRopeHeadDim(), cached, kvB));
+      ops.add(
+          Ops.batchedGemm(
+              "attn.absorb_uv", DType.BF16, heads, tokens, a.vHeadDim(), a.kvLoraRank(), 2, 2));
+    } else {
+      ops.add(
+          linear(
+              c,
+              "attn.kv_b_proj",
+              tokens,
+              (long) heads * (a.qkNopeHeadDim() + a.vHeadDim()),
+              a.kvLoraRank()));
+      double kvB = c.kvBytes(qk);
+      if (phase == Phase.DECODE) {
+        ops.add(
+            Ops.decodeAttention(
+                "attention" + suffix,
+                batch,
+                heads,
+                heads,
+                qk,
+                a.vHeadDim(),
+                cached,
+                kvB,
+                c.execution().decodeAttention));
+      } else {
+        ops.add(
+            Ops.prefillAttention(
+                "attention" + suffix,
+                batch,
+                heads,
+                heads,
+                qk,
+                a.vHeadDim(),
+                Math.min(newTokens, cached),
+                0,
+                kvB));
+      }
+    }
+    ops.add(linear(c, "attn.o_proj", tokens, d, (long) heads * a.vHeadDim()));
+  }
+
+  private static void mlp(List<Op> ops, StepConfig c, String prefix, long tokens, long ff) {
+    ModelSpec m = c.model();
+    int tp = c.parallelism().tp();
+    long d = m.hiddenSize();
+    long ffRank = ceilDiv(ff, tp);
+    boolean gated = m.architecture().gatedMlp();
+    ops.add(
+        linear(
+            c,
+            prefix + (gated ? ".gate_up_proj" : ".up_proj"),
+            tokens,
+            (gated ? 2 : 1) * ffRank,
+            d));
+    activation(ops, prefix, tokens, ffRank, gated, c.execution());
+    ops.add(linear(c, prefix + ".down_proj", tokens, d, ffRank));
+  }
+
+  private static void moe(List<Op> ops, StepConfig c, long tokens) {
+    ModelSpec m = c.model();
+    MoeSpec e = m.moe();
+    int tp = c.parallelism().tp();
+    long d = m.hiddenSize();
+    long ffRank = ceilDiv(e.moeIntermediateSize(), tp);
+    boolean gated = m.architecture().gatedMlp();
+    ops.add(Ops.gemm("moe.router", DType.BF16, tokens, e.nRoutedExperts(), d, 2, 2));
+    ops.add(Ops.elementwise("moe.topk", 0, tokens * e.nRoutedExperts() * 4.0, tokens * 16.0, 1));
+    long rows = tokens * e.numExpertsPerTok();
+    double w = c.weightBytes(d);
+    double act = c.linearActivationBytes();
+    ops.add(
+        Ops.groupedGemm(
+            "moe.experts.gate_up_proj",
+            c.linearDtype(),
+            e.nRoutedExperts(),
+            rows,
+            (gated ? 2 : 1) * ffRank,
+            d,
+            1.0,
+            act,
+            w));
+    activation(ops, "moe.experts", rows, ffRank, gated, c.execution());
+    ops.add(
+        Ops.groupedGemm(
+            "moe.experts.down_proj",
+            c.linearDtype(),
+            e.nRoutedExperts(),
+            rows,
+            d,
+            ffRank,
+            1.0,
+            act,
+            c.weightBytes(ffRank)));
+    if (e.nSharedExperts() > 0) {
+      mlp(ops, c, "moe.shared", tokens, (long) e.nSharedExperts() * e.moeIntermediateSize());
+    }
+  }
+
+  private static Op linear(StepConfig c, String name, long tokens, long n, long k) {
+    return Ops.gemm(
+        name, c.linearDtype(), tokens, n, k, c.linearActivationBytes(), c.weightBytes(k));
+  }
+
+  /** RMSNorm: fused with the residual add it reads 4 and writes 4 bytes an element; eager, 36. */
+  private static Op norm(String name, long tokens, long width, Execution ex) {
+    double n = tokens * (double) width;
+    if (ex == Execution.FUSED) {
+      return Ops.elementwise(name, 4 * n, 4 * n + 2 * width, 4 * n, ex.normKernels);
+    }
+    return Ops.elementwise(name, 4 * n, 20 * n + 2 * width, 16 * n, ex.normKernels);
+  }
+
+  private static void residual(List<Op> ops, long tokens, long d, Execution ex) {
+    if (ex.residualKernels > 0) {
+      double n = tokens * (double) d;
+      ops.add(Ops.elementwise("residual_add", n, 4 * n, 2 * n, ex.residualKernels));
+    }
+  }
+
+  private static void activation(
+      List<Op> ops, String prefix, long rows, long ff, boolean gated, Execution ex) {
+    double n = rows * (double) ff;
+    if (ex == Execution.FUSED || !gated) {
+      ops.add(Ops.elementwise(prefix + ".act", 5 * n, (gated ? 4 : 2) * n, 2 * n, 1));
+    } else {
+      ops.add(Ops.elementwise(prefix + ".act", 5 * n, 6 * n, 4 * n, ex.activationKernels));
+    }
+  }
+
+  private static long ceilDiv(long a, long b) {
+    return (a + b - 1) / b;
+  }
+}

@@ -1,0 +1,126 @@
+package dev.hwplan.perf.batch;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.hwplan.hardware.GpuProfile;
+import dev.hwplan.hardware.ProfileCatalog;
+import dev.hwplan.io.InvalidInputException;
+import dev.hwplan.io.StrictMapper;
+import dev.hwplan.perf.Mode;
+import dev.hwplan.perf.OpTimeModel;
+import dev.hwplan.perf.Prediction;
+import dev.hwplan.perf.calibration.Calibrations;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * {@code hwplan predict --input}: reads ops one a line, predicts each with the model of its GPU and
+ * mode (built once per pair), and streams a JSON array of results in input order. Blank lines are
+ * skipped; any bad line stops the run with the file, the line and the field.
+ */
+public final class BatchPredictor {
+  private final ProfileCatalog catalog;
+  private final Mode defaultMode;
+  private final ObjectMapper mapper = StrictMapper.json();
+  private final Map<String, OpTimeModel> models = new HashMap<>();
+
+  public BatchPredictor(ProfileCatalog catalog, Mode defaultMode) {
+    this.catalog = catalog;
+    this.defaultMode = defaultMode;
+  }
+
+  /** The model for a GPU id and mode; an unknown id is bad input on {@code source}. */
+  public OpTimeModel model(String gpu, Mode mode, String source) {
+    String key = gpu + "\u0000" + mode;
+    OpTimeModel m = models.get(key);
+    if (m == null) {
+      GpuProfile p;
+      try {
+        p = catalog.get(gpu);
+      } catch (InvalidInputException e) {
+        throw new InvalidInputException(source, "gpu", e.reason());
+      }
+      m = Calibrations.model(p, mode);
+      models.put(key, m);
+    }
+    return m;
+  }
+
+  /** Predicts one request. */
+  public Prediction predict(OpRequest r, String source) {
+    try {
+      return model(r.gpu(), r.mode(), source).predict(r.op());
+    } catch (InvalidInputException e) {
+      if (e.source().equals("command line")) {
+        throw new InvalidInputException(source, e.field().replaceFirst("^--", ""), e.reason());
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * Reads {@code in} (named {@code file} in messages) and writes the JSON array to {@code out}.
+   *
+   * @return the number of ops predicted
+   */
+  public long run(BufferedReader in, String file, Writer out) throws IOException {
+    JsonGenerator g = new JsonFactory().createGenerator(out);
+    g.writeStartArray();
+    long n = 0;
+    int lineNo = 0;
+    for (String line; (line = in.readLine()) != null; ) {
+      lineNo++;
+      if (line.isBlank()) {
+        continue;
+      }
+      String source = file + ":" + lineNo;
+      JsonNode node;
+      try {
+        node = mapper.readTree(line);
+      } catch (JsonProcessingException e) {
+        throw new InvalidInputException(source, "", "not valid JSON: " + e.getOriginalMessage());
+      }
+      OpRequest r = OpRequests.fromJson(node, source, defaultMode);
+      write(g, r.gpu(), predict(r, source));
+      n++;
+    }
+    g.writeEndArray();
+    g.writeRaw('\n');
+    g.flush();
+    return n;
+  }
+
+  /** Writes one prediction as a JSON object (SI units). */
+  public static void write(JsonGenerator g, String gpu, Prediction p) {
+    try {
+      g.writeRaw('\n');
+      g.writeStartObject();
+      g.writeStringField("op", p.op());
+      g.writeStringField("gpu", gpu);
+      g.writeStringField("mode", p.mode().key());
+      g.writeNumberField("seconds", p.seconds());
+      g.writeNumberField("lowSeconds", p.lowSeconds());
+      g.writeNumberField("highSeconds", p.highSeconds());
+      g.writeStringField("bound", p.bound().key());
+      g.writeNumberField("efficiency", p.efficiency());
+      g.writeNumberField("solSeconds", p.solSeconds());
+      g.writeNumberField("flops", p.flops());
+      g.writeNumberField("bytes", p.bytes());
+      g.writeArrayFieldStart("notes");
+      for (String note : p.notes()) {
+        g.writeString(note);
+      }
+      g.writeEndArray();
+      g.writeEndObject();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

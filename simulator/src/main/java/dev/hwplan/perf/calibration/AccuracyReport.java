@@ -1,0 +1,310 @@
+package dev.hwplan.perf.calibration;
+
+import dev.hwplan.hardware.GpuProfile;
+import dev.hwplan.hardware.ProfileCatalog;
+import dev.hwplan.perf.AttentionKernel;
+import dev.hwplan.perf.CalibratedModel;
+import dev.hwplan.perf.GpuCalibration;
+import dev.hwplan.perf.Op;
+import dev.hwplan.perf.OpGraph;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * How well the calibrated mode predicts measurements it was not fitted on. For every measured GPU,
+ * a calibration is fitted on the training side of {@link HeldOutSplit} of that GPU's rows only; it
+ * then predicts that GPU's held-out rows ({@code same-gpu}) and every row of each other GPU ({@code
+ * cross-gpu}, through the other GPU's profile). Errors are {@code |predicted / measured - 1|}.
+ * Deterministic; CI regression metrics and reports read it.
+ *
+ * @param rows one row per family, scenario and pair of GPUs
+ * @param decodeSteps whole-model decode steps predicted from the op graph
+ */
+public record AccuracyReport(List<Row> rows, List<StepRow> decodeSteps) {
+  /**
+   * @param family {@code gemm}, {@code attention} (split-K decode), {@code sdpa-flash}, {@code
+   *     mla}, {@code collective}
+   * @param scenario {@code same-gpu} (held-out rows) or {@code cross-gpu} (all rows of another GPU)
+   */
+  public record Row(
+      String family,
+      String scenario,
+      String calibratedOn,
+      String predicted,
+      int n,
+      double medianError,
+      double p90Error,
+      double maxError) {}
+
+  /** One decode step of a whole model: measured, predicted and the signed relative error. */
+  public record StepRow(
+      String gpu,
+      String calibratedOn,
+      String model,
+      long batch,
+      long context,
+      boolean heldOut,
+      double measuredSeconds,
+      double predictedSeconds,
+      double error) {}
+
+  private static volatile AccuracyReport bundled;
+
+  public AccuracyReport {
+    rows = List.copyOf(rows);
+    decodeSteps = List.copyOf(decodeSteps);
+  }
+
+  /** The report over the committed measurements with the committed seed (computed once). */
+  public static AccuracyReport bundled() {
+    AccuracyReport r = bundled;
+    if (r == null) {
+      synchronized (AccuracyReport.class) {
+        if (bundled == null) {
+          bundled = compute(Calibrations.measurements(), HeldOutSplit.SEED);
+        }
+        r = bundled;
+      }
+    }
+    return r;
+  }
+
+  /** The row of one family and scenario, if the data had one. */
+  public java.util.Optional<Row> find(
+      String family, String scenario, String calibratedOn, String predicted) {
+    return rows.stream()
+        .filter(
+            r ->
+                r.family().equals(family)
+                    && r.scenario().equals(scenario)
+                    && r.calibratedOn().equals(calibratedOn)
+                    && r.predicted().equals(predicted))
+        .findFirst();
+  }
+
+  public static AccuracyReport compute(List<Measurements> data, long seed) {
+    HeldOutSplit split = split(data, seed);
+    ProfileCatalog catalog = ProfileCatalog.bundled();
+    Map<String, GpuCalibration> fits = new LinkedHashMap<>();
+    for (Measurements m : data) {
+      fits.put(
+          m.profileId(),
+          new CalibrationFitter(List.of(m), split::isTraining)
+              .fit(m.profileId() + "-train", null == null ? fallbackFor(data, m, split) : null));
+    }
+    List<Row> rows = new ArrayList<>();
+    List<StepRow> steps = new ArrayList<>();
+    for (Measurements fitted : data) {
+      GpuCalibration cal = fits.get(fitted.profileId());
+      for (Measurements target : data) {
+        boolean same = target.profileId().equals(fitted.profileId());
+        GpuProfile gpu = catalog.get(target.profileId());
+        CalibratedModel model = new CalibratedModel(gpu, cal);
+        String scenario = same ? "same-gpu" : "cross-gpu";
+        Function<String, Boolean> take = key -> !same || split.isHeldOut(key);
+        addRow(
+            rows,
+            "gemm",
+            scenario,
+            fitted,
+            target,
+            errors(
+                target.gemm(),
+                Rows.Gemm::key,
+                take,
+                r -> model.predict(CalibrationFitter.gemmOp(r)).seconds(),
+                Rows.Gemm::seconds));
+        addRow(
+            rows,
+            "attention",
+            scenario,
+            fitted,
+            target,
+            errors(
+                target.attention(),
+                Rows.Attention::key,
+                take,
+                r ->
+                    model
+                        .predict(CalibrationFitter.attentionOp(r, AttentionKernel.SPLIT_K))
+                        .seconds(),
+                Rows.Attention::seconds));
+        addRow(
+            rows,
+            "sdpa-flash",
+            scenario,
+            fitted,
+            target,
+            errors(
+                target.attention().stream()
+                    .filter(r -> !Double.isNaN(r.sdpaFlashSeconds()))
+                    .toList(),
+                Rows.Attention::key,
+                take,
+                r ->
+                    model
+                        .predict(CalibrationFitter.attentionOp(r, AttentionKernel.SDPA_FLASH))
+                        .seconds(),
+                Rows.Attention::sdpaFlashSeconds));
+        addRow(
+            rows,
+            "mla",
+            scenario,
+            fitted,
+            target,
+            errors(
+                target.mla(),
+                Rows.Mla::key,
+                take,
+                r -> model.predict(CalibrationFitter.mlaOp(r)).seconds(),
+                Rows.Mla::seconds));
+        if (!fitted.collectives().isEmpty()) {
+          addRow(
+              rows,
+              "collective",
+              scenario,
+              fitted,
+              target,
+              errors(
+                  target.collectives(),
+                  Rows.Collective::key,
+                  take,
+                  r -> model.predict(CalibrationFitter.collectiveOp(r)).seconds(),
+                  Rows.Collective::seconds));
+        }
+        if (!fitted.decodeSteps().isEmpty()) {
+          for (Rows.DecodeStep s : target.decodeSteps()) {
+            OpGraph g = CalibrationFitter.decodeStepGraph(s);
+            double pred = 0;
+            for (Op op : g.ops()) {
+              pred += model.predict(op).seconds() * op.count();
+            }
+            steps.add(
+                new StepRow(
+                    target.profileId(),
+                    fitted.profileId(),
+                    s.model(),
+                    s.batch(),
+                    s.context(),
+                    split.isHeldOut(s.key()),
+                    s.seconds(),
+                    pred,
+                    pred / s.seconds() - 1));
+          }
+        }
+      }
+    }
+    return new AccuracyReport(rows, steps);
+  }
+
+  /**
+   * Families a GPU lacks (NCCL on one GPU only) are fitted on the training rows of the GPUs that
+   * have them, so a GPU's calibration is complete without seeing any held-out row.
+   */
+  private static GpuCalibration fallbackFor(
+      List<Measurements> data, Measurements m, HeldOutSplit split) {
+    boolean lacks = m.collectives().isEmpty() || m.decodeSteps().isEmpty();
+    if (!lacks || data.size() < 2) {
+      return null;
+    }
+    List<Measurements> others = data.stream().filter(o -> o != m).toList();
+    try {
+      return new CalibrationFitter(others, split::isTraining).fit("others-train", null);
+    } catch (IllegalStateException e) {
+      return null;
+    }
+  }
+
+  static HeldOutSplit split(List<Measurements> data, long seed) {
+    Map<String, List<String>> families = new HashMap<>();
+    for (Measurements m : data) {
+      m.gemm().forEach(r -> families.computeIfAbsent("gemm", k -> new ArrayList<>()).add(r.key()));
+      m.attention()
+          .forEach(r -> families.computeIfAbsent("attention", k -> new ArrayList<>()).add(r.key()));
+      m.mla().forEach(r -> families.computeIfAbsent("mla", k -> new ArrayList<>()).add(r.key()));
+      m.collectives()
+          .forEach(
+              r -> families.computeIfAbsent("collective", k -> new ArrayList<>()).add(r.key()));
+      m.decodeSteps()
+          .forEach(r -> families.computeIfAbsent("step", k -> new ArrayList<>()).add(r.key()));
+    }
+    return HeldOutSplit.of(seed, families.values());
+  }
+
+  private static <T> double[] errors(
+      List<T> rows,
+      Function<T, String> key,
+      Function<String, Boolean> take,
+      java.util.function.ToDoubleFunction<T> predicted,
+      java.util.function.ToDoubleFunction<T> measured) {
+    return rows.stream()
+        .filter(r -> take.apply(key.apply(r)))
+        .mapToDouble(r -> Math.abs(predicted.applyAsDouble(r) / measured.applyAsDouble(r) - 1))
+        .toArray();
+  }
+
+  private static void addRow(
+      List<Row> rows,
+      String family,
+      String scenario,
+      Measurements fitted,
+      Measurements target,
+      double[] errors) {
+    if (errors.length == 0) {
+      return;
+    }
+    rows.add(
+        new Row(
+            family,
+            scenario,
+            fitted.profileId(),
+            target.profileId(),
+            errors.length,
+            Stats.percentile(errors, 0.5),
+            Stats.percentile(errors, 0.9),
+            Stats.max(errors)));
+  }
+
+  /** The table as Markdown, for notes and reports. */
+  public String markdown() {
+    StringBuilder sb = new StringBuilder();
+    sb.append("| family | scenario | calibrated on | predicted | n | median | p90 | max |\n");
+    sb.append("| --- | --- | --- | --- | --- | --- | --- | --- |\n");
+    for (Row r : rows) {
+      sb.append(
+          String.format(
+              java.util.Locale.ROOT,
+              "| %s | %s | %s | %s | %d | %.1f%% | %.1f%% | %.1f%% |%n",
+              r.family(),
+              r.scenario(),
+              r.calibratedOn(),
+              r.predicted(),
+              r.n(),
+              100 * r.medianError(),
+              100 * r.p90Error(),
+              100 * r.maxError()));
+    }
+    sb.append(
+        "\n| gpu | calibrated on | batch | context | held out | measured ms | predicted ms | error |\n");
+    sb.append("| --- | --- | --- | --- | --- | --- | --- | --- |\n");
+    for (StepRow s : decodeSteps) {
+      sb.append(
+          String.format(
+              java.util.Locale.ROOT,
+              "| %s | %s | %d | %d | %s | %.3f | %.3f | %+.1f%% |%n",
+              s.gpu(),
+              s.calibratedOn(),
+              s.batch(),
+              s.context(),
+              s.heldOut() ? "yes" : "no",
+              1e3 * s.measuredSeconds(),
+              1e3 * s.predictedSeconds(),
+              100 * s.error()));
+    }
+    return sb.toString();
+  }
+}

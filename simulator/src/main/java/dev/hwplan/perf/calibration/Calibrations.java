@@ -1,0 +1,100 @@
+package dev.hwplan.perf.calibration;
+
+import dev.hwplan.hardware.GpuProfile;
+import dev.hwplan.perf.CalibratedModel;
+import dev.hwplan.perf.GpuCalibration;
+import dev.hwplan.perf.Mode;
+import dev.hwplan.perf.OpTimeModel;
+import dev.hwplan.perf.SolModel;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The calibrations the CLI and the estimators use, fitted once per process from the committed
+ * measurements. A GPU with measurements of its own is fitted on all of them (families it lacks,
+ * such as NCCL on the H100, come from the pooled fit); any other GPU gets the pooled fit over every
+ * measured GPU, which transfers through its profile.
+ */
+public final class Calibrations {
+  private static final Map<String, GpuCalibration> CACHE = new ConcurrentHashMap<>();
+  private static volatile List<Measurements> bundled;
+
+  private Calibrations() {}
+
+  /** Committed measurements of every bundled profile (read once). */
+  public static List<Measurements> measurements() {
+    List<Measurements> m = bundled;
+    if (m == null) {
+      synchronized (Calibrations.class) {
+        if (bundled == null) {
+          bundled = Measurements.bundled();
+        }
+        m = bundled;
+      }
+    }
+    return m;
+  }
+
+  /** Measurements of one profile, if committed. */
+  public static Optional<Measurements> measurements(String profileId) {
+    return measurements().stream().filter(m -> m.profileId().equals(profileId)).findFirst();
+  }
+
+  /** The fit over every measured GPU. */
+  public static GpuCalibration pooled() {
+    return CACHE.computeIfAbsent(
+        "\u0000pooled",
+        k -> new CalibrationFitter(measurements(), key -> true).fit("pooled", null));
+  }
+
+  /** The calibration for {@code gpu}: its own measurements where committed, else the pooled fit. */
+  public static GpuCalibration forGpu(GpuProfile gpu) {
+    GpuCalibration c = CACHE.get(gpu.id());
+    if (c != null) {
+      return c;
+    }
+    Optional<Measurements> own = measurements(gpu.id());
+    GpuCalibration pooled = pooled();
+    if (own.isEmpty()) {
+      List<String> notes = new ArrayList<>(pooled.notes());
+      notes.add(
+          "no measurements of "
+              + gpu.id()
+              + ": efficiencies fitted on "
+              + String.join(", ", pooled.fittedOn())
+              + " and transferred through its profile");
+      c =
+          new GpuCalibration(
+              pooled.id(),
+              pooled.fittedOn(),
+              pooled.readFraction(),
+              pooled.copyFraction(),
+              pooled.gemm(),
+              pooled.attention(),
+              pooled.mla(),
+              pooled.sdpaFlash(),
+              pooled.collectives(),
+              pooled.elementwise(),
+              pooled.spreads(),
+              notes);
+    } else {
+      c = new CalibrationFitter(List.of(own.get()), key -> true).fit(gpu.id(), pooled);
+    }
+    CACHE.putIfAbsent(gpu.id(), c);
+    return CACHE.get(gpu.id());
+  }
+
+  /** The op-time model of {@code mode} for {@code gpu}. */
+  public static OpTimeModel model(GpuProfile gpu, Mode mode) {
+    return switch (mode) {
+      case SOL -> new SolModel(gpu);
+      case CALIBRATED -> new CalibratedModel(gpu, forGpu(gpu));
+      case MEASURED ->
+          new MeasuredModel(
+              gpu, measurements(gpu.id()).orElse(null), new CalibratedModel(gpu, forGpu(gpu)));
+    };
+  }
+}

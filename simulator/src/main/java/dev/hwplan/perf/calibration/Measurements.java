@@ -1,0 +1,170 @@
+package dev.hwplan.perf.calibration;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.hwplan.hardware.ProfileCatalog;
+import dev.hwplan.io.StrictMapper;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The committed GPU measurements of one profile, read from the hardware-profiles resources {@code
+ * calibrations/<profile>/cuda-harness.json}, {@code nccl.json} and {@code
+ * llama31-8b-decode-step.json}. Whatever rows are present are read; a missing file gives no rows.
+ *
+ * @param readBytesPerSecond the harness's read probe (NaN without one)
+ * @param copyBytesPerSecond its copy probe, read plus write bytes (NaN without one)
+ */
+public record Measurements(
+    String profileId,
+    double readBytesPerSecond,
+    double copyBytesPerSecond,
+    List<Rows.Gemm> gemm,
+    List<Rows.Attention> attention,
+    List<Rows.Mla> mla,
+    List<Rows.Collective> collectives,
+    List<Rows.DecodeStep> decodeSteps) {
+  public Measurements {
+    gemm = List.copyOf(gemm);
+    attention = List.copyOf(attention);
+    mla = List.copyOf(mla);
+    collectives = List.copyOf(collectives);
+    decodeSteps = List.copyOf(decodeSteps);
+  }
+
+  public boolean isEmpty() {
+    return gemm.isEmpty()
+        && attention.isEmpty()
+        && mla.isEmpty()
+        && collectives.isEmpty()
+        && decodeSteps.isEmpty();
+  }
+
+  /** Every bundled profile that has committed measurements, in catalog order. */
+  public static List<Measurements> bundled() {
+    List<Measurements> out = new ArrayList<>();
+    for (String file : ProfileCatalog.bundledFileNames()) {
+      String id = file.endsWith(".yaml") ? file.substring(0, file.length() - 5) : file;
+      bundled(id).ifPresent(out::add);
+    }
+    return out;
+  }
+
+  /** The committed measurements of one profile, if any. */
+  public static Optional<Measurements> bundled(String profileId) {
+    String dir = "calibrations/" + profileId + "/";
+    JsonNode harness = read(dir + "cuda-harness.json");
+    JsonNode nccl = read(dir + "nccl.json");
+    JsonNode step = read(dir + "llama31-8b-decode-step.json");
+    double read = Double.NaN;
+    double copy = Double.NaN;
+    List<Rows.Gemm> gemm = new ArrayList<>();
+    List<Rows.Attention> attention = new ArrayList<>();
+    List<Rows.Mla> mla = new ArrayList<>();
+    List<Rows.Collective> collectives = new ArrayList<>();
+    List<Rows.DecodeStep> steps = new ArrayList<>();
+    if (harness != null) {
+      for (JsonNode b : harness.path("bandwidth")) {
+        String kernel = b.path("kernel").asText();
+        if (kernel.equals("read")) {
+          read = b.path("bytesPerSecond").asDouble(Double.NaN);
+        } else if (kernel.equals("copy")) {
+          copy = b.path("bytesPerSecond").asDouble(Double.NaN);
+        }
+      }
+      for (JsonNode r : harness.path("gemm")) {
+        if (r.hasNonNull("seconds")) {
+          gemm.add(
+              new Rows.Gemm(
+                  r.path("dtype").asText(),
+                  r.path("m").asLong(),
+                  r.path("n").asLong(),
+                  r.path("k").asLong(),
+                  r.path("seconds").asDouble(),
+                  samples(r.path("samples"))));
+        }
+      }
+      for (JsonNode r : harness.path("decodeAttention")) {
+        if (r.hasNonNull("seconds")) {
+          JsonNode flash = r.path("sdpaAll").path("flash").path("seconds");
+          attention.add(
+              new Rows.Attention(
+                  r.path("heads").asInt(),
+                  r.path("kvHeads").asInt(),
+                  r.path("batch").asLong(),
+                  r.path("context").asLong(),
+                  r.path("headDim").asInt(),
+                  r.path("dtype").asText("bf16"),
+                  r.path("seconds").asDouble(),
+                  samples(r.path("samples")),
+                  flash.isNumber() ? flash.asDouble() : Double.NaN));
+        }
+      }
+      for (JsonNode r : harness.path("mlaDecode")) {
+        if (r.hasNonNull("seconds")) {
+          mla.add(
+              new Rows.Mla(
+                  r.path("heads").asInt(),
+                  r.path("kvLoraRank").asInt(),
+                  r.path("ropeDim").asInt(),
+                  r.path("batch").asLong(),
+                  r.path("context").asLong(),
+                  r.path("dtype").asText("bf16"),
+                  r.path("seconds").asDouble(),
+                  samples(r.path("samples"))));
+        }
+      }
+    }
+    if (nccl != null) {
+      for (JsonNode r : nccl.path("collectives")) {
+        if (r.hasNonNull("seconds")) {
+          collectives.add(
+              new Rows.Collective(
+                  r.path("op").asText(),
+                  r.path("gpus").asInt(),
+                  r.path("bytes").asDouble(),
+                  r.path("seconds").asDouble(),
+                  samples(r.path("samples"))));
+        }
+      }
+    }
+    if (step != null) {
+      for (JsonNode r : step.path("decodeStep")) {
+        if (r.hasNonNull("seconds")) {
+          steps.add(
+              new Rows.DecodeStep(
+                  r.path("model").asText(),
+                  r.path("dtype").asText("bf16"),
+                  r.path("batch").asLong(),
+                  r.path("context").asLong(),
+                  r.path("seconds").asDouble()));
+        }
+      }
+    }
+    Measurements m =
+        new Measurements(profileId, read, copy, gemm, attention, mla, collectives, steps);
+    return m.isEmpty() && Double.isNaN(read) ? Optional.empty() : Optional.of(m);
+  }
+
+  private static double[] samples(JsonNode n) {
+    double[] s = new double[n.size()];
+    for (int i = 0; i < s.length; i++) {
+      s[i] = n.get(i).asDouble();
+    }
+    return s;
+  }
+
+  private static JsonNode read(String resource) {
+    try (InputStream in = Measurements.class.getClassLoader().getResourceAsStream(resource)) {
+      if (in == null) {
+        return null;
+      }
+      return StrictMapper.json().readTree(in);
+    } catch (IOException e) {
+      throw new UncheckedIOException("reading " + resource, e);
+    }
+  }
+}

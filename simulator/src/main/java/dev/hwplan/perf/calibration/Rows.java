@@ -1,0 +1,62 @@
+package dev.hwplan.perf.calibration;
+
+/** Measurement rows as the CUDA harness, the NCCL bench and the Llama decode step wrote them. */
+public final class Rows {
+  private Rows() {}
+
+  /** A cuBLASLt GEMM {@code C[m,n] = A[m,k] W[n,k]^T}: median seconds and the raw samples. */
+  public record Gemm(String dtype, long m, long n, long k, double seconds, double[] samples) {
+    /** The shape, which decides whether a row is held out (the layer name does not). */
+    public String key() {
+      return "gemm|" + dtype + "|" + m + "|" + n + "|" + k;
+    }
+  }
+
+  /**
+   * Split-K decode attention with bf16 K/V; {@code sdpaFlashSeconds} is PyTorch SDPA's flash
+   * backend on the same shape (NaN where it did not run).
+   */
+  public record Attention(
+      int heads,
+      int kvHeads,
+      long batch,
+      long context,
+      int headDim,
+      String dtype,
+      double seconds,
+      double[] samples,
+      double sdpaFlashSeconds) {
+    public String key() {
+      return "attention|" + heads + "|" + kvHeads + "|" + batch + "|" + context + "|" + headDim;
+    }
+  }
+
+  /** Latent MLA decode attention. */
+  public record Mla(
+      int heads,
+      int kvLoraRank,
+      int ropeDim,
+      long batch,
+      long context,
+      String dtype,
+      double seconds,
+      double[] samples) {
+    public String key() {
+      return "mla|" + heads + "|" + kvLoraRank + "|" + ropeDim + "|" + batch + "|" + context;
+    }
+  }
+
+  /** One NCCL collective (nccl-tests' size convention). */
+  public record Collective(String op, int gpus, double bytes, double seconds, double[] samples) {
+    public String key() {
+      return "collective|" + op + "|" + gpus + "|" + (long) bytes;
+    }
+  }
+
+  /** One PyTorch decode step of a whole model (CUDA graphs, static cache). */
+  public record DecodeStep(String model, String dtype, long batch, long context, double seconds) {
+    public String key() {
+      return "decode-step|" + model + "|" + dtype + "|" + batch + "|" + context;
+    }
+  }
+}
