@@ -1,9 +1,11 @@
 package dev.hwplan.scenario;
 
+import dev.hwplan.scenario.study.AccuracyStudy;
 import dev.hwplan.scenario.study.BenchStudy;
 import dev.hwplan.scenario.study.BudgetStudy;
 import dev.hwplan.scenario.study.CpuStudy;
 import dev.hwplan.scenario.study.FitStudy;
+import dev.hwplan.scenario.study.InferStudy;
 import dev.hwplan.scenario.study.KvStudy;
 import dev.hwplan.scenario.study.MemoryStudy;
 import dev.hwplan.scenario.study.ScalingStudy;
@@ -18,6 +20,10 @@ public enum StudyKind {
   KV("kv", "KV cache", KvStudy::new),
   /** Weights and KV cache per GPU, and the sequences that fit, by parallelism and dtype. */
   MEMORY("memory", "Memory per GPU", MemoryStudy::new),
+  /** TTFT, TPOT and throughput from the operator-level model. */
+  INFER("infer", "Inference latency and throughput", InferStudy::new),
+  /** The calibrated GPU model against held-out H100/H200 measurements. */
+  ACCURACY("accuracy", "Prediction accuracy on GPUs", AccuracyStudy::new),
   /** Chinchilla-law loss, isoFLOP curves and the compute-optimal frontier. */
   SCALING("scaling", "Scaling laws", ScalingStudy::new),
   /** Which model to train for a budget, and its GPU-hours and cost. */

@@ -1,0 +1,133 @@
+package dev.hwplan.scenario.study;
+
+import dev.hwplan.perf.calibration.AccuracyReport;
+import dev.hwplan.report.ReportChart;
+import dev.hwplan.report.Section;
+import dev.hwplan.report.charts.ChartStyle;
+import dev.hwplan.scenario.Point;
+import dev.hwplan.scenario.Study;
+import dev.hwplan.scenario.StudyContext;
+import dev.hwplan.scenario.StudyResult;
+import dev.hwplan.scenario.StudySpec;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.knowm.xchart.XYChart;
+
+/**
+ * How well the calibrated GPU model predicts the committed H100 and H200 measurements on shapes it
+ * was not fitted to ({@link AccuracyReport}): median and 90th-percentile error per op family and
+ * GPU, across GPUs, and whole Llama-3.1-8B decode steps predicted against PyTorch, log-log. No
+ * fields.
+ */
+public final class AccuracyStudy implements Study<AccuracyReport> {
+  @Override
+  public Map<String, Object> defaults() {
+    return Map.of();
+  }
+
+  @Override
+  public AccuracyReport evaluate(Point p, StudyContext ctx) {
+    return AccuracyReport.bundled();
+  }
+
+  @Override
+  public StudyResult finish(
+      StudySpec spec, List<Point> points, List<AccuracyReport> results, StudyContext ctx) {
+    AccuracyReport a = results.get(0);
+    Tables t =
+        new Tables(spec.id())
+            .text("family")
+            .text("scenario")
+            .text("calibratedOn")
+            .text("predicted")
+            .whole("shapes")
+            .real("medianErrorPct")
+            .real("p90ErrorPct")
+            .real("maxErrorPct");
+    Map<String, Object> numbers = new LinkedHashMap<>();
+    for (AccuracyReport.Row r : a.rows()) {
+      t.row(
+          r.family(),
+          r.scenario(),
+          r.calibratedOn(),
+          r.predicted(),
+          r.n(),
+          100 * r.medianError(),
+          100 * r.p90Error(),
+          100 * r.maxError());
+      numbers.put(
+          String.format(
+              Locale.ROOT, "%s.%s.%s.medianError", r.family(), r.scenario(), r.predicted()),
+          r.medianError());
+    }
+    Section.Builder s = Section.builder(spec.id(), spec.title());
+    if (!spec.text().isBlank()) {
+      s.text(spec.text());
+    }
+    s.chart(
+        ReportChart.of(
+            spec.id() + "-decode-steps", "Decode steps: predicted against measured", stepChart(a)));
+    List<String> summary = new ArrayList<>();
+    for (AccuracyReport.Row r : a.rows()) {
+      if (r.scenario().equals("same-gpu")
+          && (r.family().equals("gemm") || r.family().equals("attention"))) {
+        summary.add(
+            String.format(
+                Locale.ROOT,
+                "%s on %s, held out: median error %.1f%%, p90 %.1f%% (%d shapes)",
+                r.family(),
+                r.predicted(),
+                100 * r.medianError(),
+                100 * r.p90Error(),
+                r.n()));
+      }
+    }
+    double worstStep =
+        a.decodeSteps().stream().mapToDouble(x -> Math.abs(x.error())).max().orElse(Double.NaN);
+    summary.add(
+        String.format(
+            Locale.ROOT,
+            "Llama-3.1-8B decode steps against PyTorch: %d steps, largest |error| %.1f%%",
+            a.decodeSteps().size(),
+            100 * worstStep));
+    s.text(String.join("; ", summary) + ".");
+    s.table(spec.id(), "Prediction error on held-out measurements", t.build());
+    return new StudyResult(s.build(), summary, numbers);
+  }
+
+  private static XYChart stepChart(AccuracyReport a) {
+    XYChart c =
+        ChartStyle.xy(
+            "Llama-3.1-8B decode step: predicted against measured (PyTorch, CUDA graphs)",
+            "measured (ms, log scale)",
+            "predicted (ms, log scale)");
+    c.getStyler().setXAxisLogarithmic(true);
+    c.getStyler().setYAxisLogarithmic(true);
+    double lo = Double.POSITIVE_INFINITY;
+    double hi = 0;
+    Map<String, List<AccuracyReport.StepRow>> byGpu = new LinkedHashMap<>();
+    for (AccuracyReport.StepRow r : a.decodeSteps()) {
+      byGpu
+          .computeIfAbsent(
+              r.gpu() + " (calibrated on " + r.calibratedOn() + ")", k -> new ArrayList<>())
+          .add(r);
+      lo = Math.min(lo, Math.min(r.measuredSeconds(), r.predictedSeconds()));
+      hi = Math.max(hi, Math.max(r.measuredSeconds(), r.predictedSeconds()));
+    }
+    ChartStyle.limit(
+        c.addSeries(
+            "predicted = measured",
+            new double[] {lo * 1e3 * 0.9, hi * 1e3 * 1.1},
+            new double[] {lo * 1e3 * 0.9, hi * 1e3 * 1.1}));
+    int slot = 0;
+    for (Map.Entry<String, List<AccuracyReport.StepRow>> e : byGpu.entrySet()) {
+      double[] x = e.getValue().stream().mapToDouble(r -> 1e3 * r.measuredSeconds()).toArray();
+      double[] y = e.getValue().stream().mapToDouble(r -> 1e3 * r.predictedSeconds()).toArray();
+      ChartStyle.scatter(ChartStyle.slot(c.addSeries(e.getKey(), x, y), slot++));
+    }
+    return c;
+  }
+}
