@@ -94,7 +94,7 @@ public record AccuracyReport(List<Row> rows, List<StepRow> decodeSteps) {
       fits.put(
           m.profileId(),
           new CalibrationFitter(List.of(m), split::isTraining)
-              .fit(m.profileId() + "-train", null == null ? fallbackFor(data, m, split) : null));
+              .fit(m.profileId() + "-train", fallbackFor(data, m, split)));
     }
     List<Row> rows = new ArrayList<>();
     List<StepRow> steps = new ArrayList<>();

@@ -28,10 +28,18 @@ public final class MeasuredModel implements OpTimeModel {
   private final GpuProfile gpu;
   private final CalibratedModel fallback;
   private final Map<String, Hit> hits = new HashMap<>();
+  private final String[] fallbackNotes = new String[DType.values().length];
 
   public MeasuredModel(GpuProfile gpu, Measurements m, CalibratedModel fallback) {
     this.gpu = gpu;
     this.fallback = fallback;
+    for (DType d : DType.values()) {
+      fallbackNotes[d.ordinal()] =
+          "no committed measurement of this shape on "
+              + gpu.id()
+              + (d == DType.BF16 || d == DType.FP8 ? "" : " in " + d.key())
+              + ": calibrated";
+    }
     if (m == null) {
       return;
     }
@@ -50,10 +58,7 @@ public final class MeasuredModel implements OpTimeModel {
       hits.putIfAbsent(r.key(), hit(r.seconds(), r.samples(), "cuda-harness.json mlaDecode"));
     }
     for (Rows.Collective r : m.collectives()) {
-      String key =
-          CalibrationFitter.collectiveOp(r).shape() instanceof OpShape.Comm c
-              ? commKey(c)
-              : r.key();
+      String key = commKey((OpShape.Comm) CalibrationFitter.collectiveOp(r).shape());
       hits.putIfAbsent(key, hit(r.seconds(), r.samples(), "nccl.json"));
     }
   }
@@ -132,14 +137,7 @@ public final class MeasuredModel implements OpTimeModel {
     if (h == null) {
       Prediction p = fallback.predict(op);
       List<String> notes = new ArrayList<>(p.notes());
-      notes.add(
-          0,
-          "no committed measurement of this shape on "
-              + gpu.id()
-              + (op.dtype() == DType.BF16 || op.dtype() == DType.FP8
-                  ? ""
-                  : " in " + op.dtype().key())
-              + ": calibrated");
+      notes.add(0, fallbackNotes[op.dtype().ordinal()]);
       return new Prediction(
           p.op(),
           p.mode(),
