@@ -24,10 +24,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -98,14 +95,7 @@ final class BenchCommand implements Callable<Integer> {
     BenchSettings settings = quick ? BenchSettings.QUICK : BenchSettings.FULL;
     RunRecord r;
     if (!json.enabled() && Terminal.interactive()) {
-      try (ProgressBar bar =
-          new ProgressBarBuilder()
-              .setTaskName("bench")
-              .setInitialMax(which.size())
-              .setStyle(ProgressBarStyle.ASCII)
-              .setConsumer(new ConsoleProgressBarConsumer(System.err))
-              .hideEta()
-              .build()) {
+      try (ProgressBar bar = Terminal.progressBar("bench", which.size(), false)) {
         r =
             ProjectBench.run(
                 which,

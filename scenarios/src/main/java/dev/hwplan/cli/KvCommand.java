@@ -1,6 +1,5 @@
 package dev.hwplan.cli;
 
-import dev.hwplan.io.InvalidInputException;
 import dev.hwplan.memory.KvCacheCalculator;
 import dev.hwplan.memory.KvCacheReport;
 import dev.hwplan.memory.KvComparison;
@@ -81,13 +80,7 @@ final class KvCommand implements Runnable {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   static MlaLayout layout(String s) {
-    return switch (s.toLowerCase(Locale.ROOT)) {
-      case "latent" -> MlaLayout.LATENT;
-      case "expanded" -> MlaLayout.EXPANDED;
-      default ->
-          throw InvalidInputException.option(
-              "--mla-layout", "must be latent or expanded, got '" + s + "'");
-    };
+    return MlaLayout.parse(s, "--mla-layout");
   }
 
   @Override

@@ -13,10 +13,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -82,14 +79,7 @@ final class MeasureCpuCommand implements Callable<Integer> {
     }
     CpuMeasurementResult r;
     if (!json.enabled() && Terminal.interactive()) {
-      try (ProgressBar bar =
-          new ProgressBarBuilder()
-              .setTaskName("measure cpu")
-              .setInitialMax(1)
-              .setStyle(ProgressBarStyle.ASCII)
-              .setConsumer(new ConsoleProgressBarConsumer(System.err))
-              .hideEta()
-              .build()) {
+      try (ProgressBar bar = Terminal.progressBar("measure cpu", 1, false)) {
         r =
             new CpuMeasurement(scale())
                 .run(
@@ -104,7 +94,8 @@ final class MeasureCpuCommand implements Callable<Integer> {
     }
     String written = null;
     if (!noSave) {
-      Calibration c = CpuMeasurement.toCalibration(r, "hwplan measure cpu " + version());
+      Calibration c =
+          CpuMeasurement.toCalibration(r, "hwplan measure cpu " + VersionProvider.version());
       try {
         CpuCalibrations.write(file, c);
       } catch (UncheckedIOException e) {
@@ -154,9 +145,5 @@ final class MeasureCpuCommand implements Callable<Integer> {
     return smoke
         ? CpuMeasurement.Scale.SMOKE
         : quick ? CpuMeasurement.Scale.QUICK : CpuMeasurement.Scale.FULL;
-  }
-
-  private static String version() {
-    return VersionProvider.version();
   }
 }

@@ -13,10 +13,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -90,14 +87,7 @@ final class RunCommand implements Runnable {
     String version = VersionProvider.version();
     ScenarioRunner.Outcome outcome;
     if (!json && Terminal.interactive()) {
-      try (ProgressBar bar =
-          new ProgressBarBuilder()
-              .setTaskName("hwplan run")
-              .setInitialMax(1)
-              .setStyle(ProgressBarStyle.ASCII)
-              .setConsumer(new ConsoleProgressBarConsumer(System.err))
-              .hideEta()
-              .build()) {
+      try (ProgressBar bar = Terminal.progressBar("hwplan run", 1, false)) {
         outcome =
             new ScenarioRunner(
                     ctx,

@@ -20,10 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.ToDoubleFunction;
-import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -143,13 +140,7 @@ final class ScalingFitCommand implements Runnable {
     if (json.enabled() || System.console() == null) {
       return fitter.bootstrap(runs, law, rounds, seed, () -> {});
     }
-    try (ProgressBar bar =
-        new ProgressBarBuilder()
-            .setTaskName("bootstrap")
-            .setInitialMax(rounds)
-            .setStyle(ProgressBarStyle.ASCII)
-            .setConsumer(new ConsoleProgressBarConsumer(System.err))
-            .build()) {
+    try (ProgressBar bar = Terminal.progressBar("bootstrap", rounds, true)) {
       return fitter.bootstrap(runs, law, rounds, seed, bar::step);
     }
   }

@@ -2,6 +2,10 @@ package dev.hwplan.cli;
 
 import java.io.Console;
 import java.lang.reflect.Method;
+import me.tongfei.progressbar.ConsoleProgressBarConsumer;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
 
 /** Whether this process talks to a person at a terminal: progress bars only then. */
 final class Terminal {
@@ -21,5 +25,19 @@ final class Terminal {
     } catch (ReflectiveOperationException | RuntimeException e) {
       return false;
     }
+  }
+
+  /** The ASCII progress bar on stderr that every long command shows, on a terminal only. */
+  static ProgressBar progressBar(String task, long max, boolean eta) {
+    ProgressBarBuilder b =
+        new ProgressBarBuilder()
+            .setTaskName(task)
+            .setInitialMax(max)
+            .setStyle(ProgressBarStyle.ASCII)
+            .setConsumer(new ConsoleProgressBarConsumer(System.err));
+    if (!eta) {
+      b.hideEta();
+    }
+    return b.build();
   }
 }

@@ -95,16 +95,4 @@ public record StudySpec(
     }
     return out;
   }
-
-  /** The fields that take more than one value. */
-  public List<String> sweptFields() {
-    List<String> out = new ArrayList<>();
-    fields.forEach(
-        (k, v) -> {
-          if (Sweep.values(doc, pointer + "/" + k, v).size() > 1) {
-            out.add(k);
-          }
-        });
-    return out;
-  }
 }

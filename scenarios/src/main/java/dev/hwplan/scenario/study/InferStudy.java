@@ -67,16 +67,7 @@ public final class InferStudy implements Study<InferenceEstimate> {
     int pp = (int) p.whole("pp", 1);
     WeightDtype w = p.parsed("weightsDtype", s -> WeightDtype.parse(s, "weightsDtype"));
     KvDtype kv = p.parsed("kvDtype", s -> KvDtype.parse(s, "kvDtype"));
-    MlaLayout mla =
-        p.parsed(
-            "mla",
-            s ->
-                switch (s) {
-                  case "latent" -> MlaLayout.LATENT;
-                  case "expanded" -> MlaLayout.EXPANDED;
-                  default ->
-                      throw new IllegalArgumentException("'" + s + "' is not latent or expanded");
-                });
+    MlaLayout mla = p.parsed("mla", s -> MlaLayout.parse(s, "mla"));
     Mode mode = p.parsed("mode", s -> Mode.parse(s, "mode"));
     try {
       StepConfig c = new StepConfig(m, Parallelism.of(tp, pp), w, kv, mla, Execution.FUSED);
@@ -119,7 +110,7 @@ public final class InferStudy implements Study<InferenceEstimate> {
           1e3 * e.ttftSeconds(),
           1e3 * e.tpotSeconds(),
           e.tokensPerSecond(),
-          Tables.gib(e.memoryBytesPerGpu()),
+          ChartStyle.gib(e.memoryBytesPerGpu()),
           e.fits() ? "yes" : "no");
     }
     Section.Builder s = Section.builder(spec.id(), spec.title());

@@ -6,6 +6,7 @@ import dev.hwplan.memory.KvDtype;
 import dev.hwplan.model.ModelSpec;
 import dev.hwplan.report.ReportChart;
 import dev.hwplan.report.Section;
+import dev.hwplan.report.charts.ChartStyle;
 import dev.hwplan.report.charts.KvCharts;
 import dev.hwplan.scenario.Point;
 import dev.hwplan.scenario.Study;
@@ -89,7 +90,7 @@ public final class KvStudy implements Study<KvStudy.Result> {
             r.batch(),
             r.kvDtype(),
             row.bytesPerToken(),
-            Tables.gib(row.totalBytes()),
+            ChartStyle.gib(row.totalBytes()),
             row.ratioToMha());
       }
     }
@@ -152,13 +153,14 @@ public final class KvStudy implements Study<KvStudy.Result> {
                 r.batch() == 1 ? "" : " × " + r.batch() + " sequences",
                 r.kvDtype(),
                 own.variant(),
-                Tables.gib(own.totalBytes()),
+                ChartStyle.gib(own.totalBytes()),
                 own.bytesPerToken()));
     List<String> others = new ArrayList<>();
     for (KvComparison.Row row : r.rows()) {
       if (!row.native_()) {
         others.add(
-            String.format(Locale.ROOT, "%s %.2f GiB", row.variant(), Tables.gib(row.totalBytes())));
+            String.format(
+                Locale.ROOT, "%s %.2f GiB", row.variant(), ChartStyle.gib(row.totalBytes())));
       }
     }
     if (!others.isEmpty()) {

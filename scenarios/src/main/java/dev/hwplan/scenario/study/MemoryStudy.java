@@ -12,6 +12,7 @@ import dev.hwplan.model.ModelSpec;
 import dev.hwplan.parallel.Parallelism;
 import dev.hwplan.report.ReportChart;
 import dev.hwplan.report.Section;
+import dev.hwplan.report.charts.ChartStyle;
 import dev.hwplan.report.charts.MemoryCharts;
 import dev.hwplan.scenario.Point;
 import dev.hwplan.scenario.Study;
@@ -112,9 +113,9 @@ public final class MemoryStudy implements Study<MemoryStudy.Result> {
           m.weightsDtype(),
           m.kvDtype(),
           m.context(),
-          Tables.gib(m.weightBytes()),
-          Tables.gib(Math.max(0, m.kvBudgetBytes())),
-          Tables.gib(m.bytesPerSequence()),
+          ChartStyle.gib(m.weightBytes()),
+          ChartStyle.gib(Math.max(0, m.kvBudgetBytes())),
+          ChartStyle.gib(m.bytesPerSequence()),
           m.maxSequences(),
           m.fits() ? "yes" : "no");
     }
@@ -204,12 +205,12 @@ public final class MemoryStudy implements Study<MemoryStudy.Result> {
                   "TP=%d: %,d sequences (weights %.1f GiB/GPU)",
                   m.tp(),
                   m.maxSequences(),
-                  Tables.gib(m.weightBytes()))
+                  ChartStyle.gib(m.weightBytes()))
               : String.format(
                   Locale.ROOT,
                   "TP=%d: does not fit (weights %.1f GiB/GPU)",
                   m.tp(),
-                  Tables.gib(m.weightBytes())));
+                  ChartStyle.gib(m.weightBytes())));
     }
     return String.format(
         Locale.ROOT,

@@ -79,8 +79,4 @@ final class Tables {
     }
     return Table.create(name, columns.toArray(Column[]::new));
   }
-
-  static double gib(double bytes) {
-    return bytes / (1L << 30);
-  }
 }
