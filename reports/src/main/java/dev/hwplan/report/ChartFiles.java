@@ -25,7 +25,9 @@ import org.knowm.xchart.internal.chartpart.Chart;
  * SVG has no metadata. {@link #svgBytes} still removes any XML comment, where generators put
  * timestamps, so that a library update cannot bring one in silently, and renumbers the clip-path
  * ids, which VectorGraphics2D derives from a hash. SVG text is drawn as glyph outlines, so it looks
- * the same in every viewer. Files are written atomically through {@link AtomicFiles}.
+ * the same in every viewer; {@link SvgMinifier} writes those outlines with relative coordinates at
+ * 1/100 pixel, which makes the files about four times smaller. Log axes are made readable first
+ * ({@link LogAxes}). Files are written atomically through {@link AtomicFiles}.
  */
 public final class ChartFiles {
   private static final Pattern CLIP_ID = Pattern.compile("\\bclip-?[0-9]+\\b");
@@ -47,6 +49,7 @@ public final class ChartFiles {
    * a size other than the chart's own changes the chart's size too, as XChart's {@code paint} does.
    */
   public static byte[] pngBytes(Chart<?, ?> chart, int width, int height) {
+    LogAxes.makeReadable(chart, width, height);
     BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_ARGB);
     Graphics2D g = image.createGraphics();
     try {
@@ -67,6 +70,7 @@ public final class ChartFiles {
 
   /** The chart drawn at {@code width} x {@code height} pixels, as SVG bytes (UTF-8). */
   public static byte[] svgBytes(Chart<?, ?> chart, int width, int height) {
+    LogAxes.makeReadable(chart, width, height);
     VectorGraphics2D g = new VectorGraphics2D();
     try {
       chart.paint(g, width, height);
@@ -82,7 +86,7 @@ public final class ChartFiles {
       throw new UncheckedIOException("cannot encode chart '" + chart.getTitle() + "' as SVG", e);
     }
     String svg = out.toString(StandardCharsets.UTF_8).replaceAll("(?s)<!--.*?-->\\s*", "");
-    return renumberClips(svg).getBytes(StandardCharsets.UTF_8);
+    return SvgMinifier.minify(renumberClips(svg)).getBytes(StandardCharsets.UTF_8);
   }
 
   /**
