@@ -52,6 +52,10 @@ class RunCommandTest {
     String html = Files.readString(out.resolve("index.html"));
     assertThat(html).contains("data:image/svg+xml;base64,").doesNotContain("src=\"charts/");
     String md = Files.readString(out.resolve("report.md"));
+    // Under --quick the CPU kernels only check the plumbing, and the report says so.
+    assertThat(md)
+        .contains("Plumbing check only (`--quick`)")
+        .doesNotContain("This machine: STREAM");
     for (String f : files) {
       if (f.endsWith(".png")) {
         assertThat(md).contains("(" + f + ")");

@@ -77,15 +77,24 @@ public final class CpuStudy implements Study<CpuMeasurementResult> {
       s.text(spec.text());
     }
     String line =
-        String.format(
-            Locale.ROOT,
-            "This machine: STREAM read **%.1f GB/s**, FMA peak **%.0f GFLOP/s**; the calibrated roofline predicts %d held-out kernel shapes with a median error of **%.1f%%** (%s scale, measured in %.1f s).",
-            r.ceilings().readBytesPerSecond() / 1e9,
-            r.ceilings().fmaFlopsPerSecond() / 1e9,
-            r.heldOutShapes(),
-            100 * r.medianRelativeError(),
-            r.quick() ? "quick" : "full",
-            r.seconds());
+        ctx.quick()
+            ? String.format(
+                Locale.ROOT,
+                "Plumbing check only (`--quick`): the kernels ran once at toy sizes in %.1f s, so"
+                    + " the rates below (STREAM read %.2f GB/s, median error %.0f%%) are not"
+                    + " measurements of this CPU. Run without `--quick` to measure it.",
+                r.seconds(),
+                r.ceilings().readBytesPerSecond() / 1e9,
+                100 * r.medianRelativeError())
+            : String.format(
+                Locale.ROOT,
+                "This machine: STREAM read **%.1f GB/s**, FMA peak **%.0f GFLOP/s**; the calibrated roofline predicts %d held-out kernel shapes with a median error of **%.1f%%** (%s scale, measured in %.1f s).",
+                r.ceilings().readBytesPerSecond() / 1e9,
+                r.ceilings().fmaFlopsPerSecond() / 1e9,
+                r.heldOutShapes(),
+                100 * r.medianRelativeError(),
+                r.quick() ? "quick" : "full",
+                r.seconds());
     s.text(line);
     s.chart(ReportChart.of(spec.id() + "-roofline", "Roofline of this CPU", CpuCharts.roofline(r)));
     s.chart(
