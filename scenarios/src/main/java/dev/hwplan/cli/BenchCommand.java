@@ -41,7 +41,8 @@ import picocli.CommandLine.Spec;
       "Time hwplan's own calculators (KV cache, inference memory, Chinchilla optimum and fit, HF"
           + " config parsing, CPU roofline) in this JVM and write a run record.",
       "Each benchmark is warmed up, then timed in samples of batched calls; the value is the"
-          + " median seconds per call. About 10 s (--quick: about 2 s).",
+          + " median seconds per call, and the calibrated GPU model's prediction errors (ratio,"
+          + " computed once). About 15 s (--quick: about 6 s).",
       "--json prints the run record itself, ready for hwplan regress --current."
     },
     mixinStandardHelpOptions = true)
@@ -138,6 +139,10 @@ final class BenchCommand implements Callable<Integer> {
         quick ? "quick" : "full",
         settings.samples());
     for (BenchmarkResult b : r.benchmarks()) {
+      if (b.samples().isEmpty()) { // computed, not timed: an accuracy figure, say
+        pw.printf(Locale.ROOT, "  %-28s %10s%n", b.name(), ValueText.of(b.value(), b.unit()));
+        continue;
+      }
       double[] s = b.samplesOrValue();
       pw.printf(
           Locale.ROOT,

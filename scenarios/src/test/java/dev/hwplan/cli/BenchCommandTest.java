@@ -34,11 +34,28 @@ class BenchCommandTest {
     assertThat(j.get("date").asText()).isEqualTo("2026-11-22T06:00:00Z");
     assertThat(j.get("benchmarks")).hasSize(ProjectBenchmark.values().length);
     for (JsonNode m : j.get("benchmarks")) {
-      assertThat(m.get("unit").asText()).isEqualTo("seconds");
       assertThat(m.get("direction").asText()).isEqualTo("smaller_is_better");
       assertThat(m.get("value").asDouble()).isPositive();
-      assertThat(m.get("samples")).hasSize(7);
+      if (m.get("name").asText().startsWith("predict.")) {
+        // Accuracy: computed from the committed measurements, no samples.
+        assertThat(m.get("unit").asText()).isEqualTo("ratio");
+        assertThat(m.get("value").asDouble()).isLessThan(1);
+        assertThat(m.has("samples")).isFalse();
+      } else {
+        assertThat(m.get("unit").asText()).isEqualTo("seconds");
+        assertThat(m.get("samples")).hasSize(7);
+      }
     }
+    assertThat(j.get("benchmarks").findValuesAsText("name"))
+        .contains(
+            "inference.estimate",
+            "predict.gemm.h100.medianError",
+            "predict.gemm.h100.p90Error",
+            "predict.attention.h200.medianError",
+            "predict.mla.h100.medianError",
+            "predict.collective.h200.medianError",
+            "predict.gemm.crossGpu.h100ToH200.medianError",
+            "predict.decodeStep.h100.medianError");
     Path current = dir.resolve("current.json");
     Files.writeString(current, b.out());
     RunRecord r = RunRecord.read(current);

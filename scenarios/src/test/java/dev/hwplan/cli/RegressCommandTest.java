@@ -94,6 +94,65 @@ class RegressCommandTest {
     assertThat(r.out()).contains("No regression.");
   }
 
+  /**
+   * A history of 12 runs with a deterministic accuracy metric (no samples, the same value every
+   * run) and a timed one, and a current run whose accuracy figure is {@code accuracy}.
+   */
+  static Path[] accuracyHistory(Path dir, double accuracy) throws Exception {
+    Random rnd = new Random(7);
+    Path h = dir.resolve("history.jsonl");
+    for (int i = 0; i < 12; i++) {
+      History.append(h, accuracyRun(i, 0.037, rnd));
+    }
+    Path c = dir.resolve("current.json");
+    Files.writeString(c, BenchCommand.pretty(accuracyRun(12, accuracy, rnd)));
+    return new Path[] {h, c};
+  }
+
+  static RunRecord accuracyRun(int i, double gemmMedianError, Random rnd) {
+    return new RunRecord(
+        String.format("%07x", 0xabc000 + i),
+        "ci-2core",
+        String.format("2026-11-%02dT06:00:00Z", 1 + i),
+        List.of(
+            timed("kv.calculator", 1.2e-6, rnd),
+            new BenchmarkResult(
+                "predict.gemm.h100.medianError",
+                "ratio",
+                Direction.SMALLER_IS_BETTER,
+                gemmMedianError)));
+  }
+
+  @Test
+  void aWorseGemmPredictionErrorIsARegression(@TempDir Path dir) throws Exception {
+    Path[] f = accuracyHistory(dir, 0.045); // 3.7 % -> 4.5 %: 22 % worse, over the 10 % threshold
+    CliHarness r =
+        CliHarness.run(
+            "regress", "--history", f[0].toString(), "--current", f[1].toString(), "--json");
+    assertThat(r.exitCode()).as(r.err()).isEqualTo(Hwplan.CHECK_FAILED);
+    JsonNode j = r.json();
+    assertThat(j.get("regressedMetrics").get(0).asText())
+        .isEqualTo("predict.gemm.h100.medianError");
+    JsonNode m = j.get("metrics").get(1);
+    assertThat(m.get("verdict").asText()).isEqualTo("regressed");
+    assertThat(m.get("test").asText()).isEqualTo("robust-z");
+    assertThat(j.get("metrics").get(0).get("verdict").asText()).isEqualTo("unchanged");
+  }
+
+  @Test
+  void anUnchangedOrBetterGemmPredictionErrorPasses(@TempDir Path dir) throws Exception {
+    for (double v : new double[] {0.037, 0.038, 0.030}) {
+      Path d = Files.createDirectories(dir.resolve("v" + v));
+      Path[] f = accuracyHistory(d, v);
+      CliHarness r =
+          CliHarness.run(
+              "regress", "--history", f[0].toString(), "--current", f[1].toString(), "--json");
+      assertThat(r.exitCode()).as("%s: %s", v, r.out() + r.err()).isZero();
+      String verdict = r.json().get("metrics").get(1).get("verdict").asText();
+      assertThat(verdict).isEqualTo(v == 0.030 ? "improved" : "unchanged");
+    }
+  }
+
   @Test
   void jsonIsOneObjectWithEveryMetric(@TempDir Path dir) throws Exception {
     Path[] f = setUp(dir, 1.3, 44);

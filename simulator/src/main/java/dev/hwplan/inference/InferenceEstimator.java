@@ -8,6 +8,7 @@ import dev.hwplan.parallel.Parallelism;
 import dev.hwplan.perf.Mode;
 import dev.hwplan.perf.Op;
 import dev.hwplan.perf.OpGraph;
+import dev.hwplan.perf.OpShape;
 import dev.hwplan.perf.OpTimeModel;
 import dev.hwplan.perf.Prediction;
 import dev.hwplan.perf.StepConfig;
@@ -81,21 +82,47 @@ public final class InferenceEstimator {
         new ArrayList<>(notes));
   }
 
-  /** Times every op of a graph. */
+  /**
+   * Times every op of a graph. An op whose work and shape are those of an earlier op of the graph
+   * (the attention half of dense and MoE layers, say, which {@link TransformerStep} builds once) is
+   * predicted once: a prediction depends on the op's work and shape, not on its count.
+   */
   public static StepTime time(OpGraph g, OpTimeModel model, Set<String> notes) {
-    List<OpTime> ops = new ArrayList<>(g.ops().size());
+    List<Op> graphOps = g.ops();
+    int size = graphOps.size();
+    List<OpTime> ops = new ArrayList<>(size);
+    Op[] seen = new Op[size];
+    OpShape[] seenShapes = new OpShape[size]; // scanned first: a flat array of references
+    Prediction[] seenPredictions = new Prediction[size];
+    int seenCount = 0;
+    List<String> lastNotes = null;
     double t = 0;
     double lo = 0;
     double hi = 0;
-    for (Op op : g.ops()) {
-      Prediction p = model.predict(op);
+    for (int i = 0; i < size; i++) {
+      Op op = graphOps.get(i);
+      Prediction p = null;
+      OpShape shape = op.shape();
+      for (int j = 0; j < seenCount; j++) {
+        if (seenShapes[j] == shape && sameWork(seen[j], op)) {
+          p = seenPredictions[j];
+          break;
+        }
+      }
+      if (p == null) {
+        p = model.predict(op);
+        seen[seenCount] = op;
+        seenShapes[seenCount] = shape;
+        seenPredictions[seenCount++] = p;
+        if (notes != null && p.mode() != Mode.MEASURED && p.notes() != lastNotes) {
+          notes.addAll(p.notes()); // models share their note lists: skip a list just added
+          lastNotes = p.notes();
+        }
+      }
       int n = op.count();
       t += p.seconds() * n;
       lo += p.lowSeconds() * n;
       hi += p.highSeconds() * n;
-      if (notes != null && p.mode() != Mode.MEASURED) {
-        notes.addAll(p.notes());
-      }
       ops.add(
           new OpTime(
               op.name(),
@@ -111,6 +138,20 @@ public final class InferenceEstimator {
               op.bytes() * n));
     }
     return new StepTime(t, lo, hi, ops);
+  }
+
+  /**
+   * Whether two ops are one op at different counts: the same shape instance (a cheap test that
+   * fails for most pairs) and the same kind, type, name and work.
+   */
+  private static boolean sameWork(Op a, Op b) {
+    return a.shape() == b.shape()
+        && a.kind() == b.kind()
+        && a.dtype() == b.dtype()
+        && a.flops() == b.flops()
+        && a.bytesRead() == b.bytesRead()
+        && a.bytesWritten() == b.bytesWritten()
+        && a.name().equals(b.name());
   }
 
   /** KV bytes of the batch at {@code tokens} tokens on the GPU of the first pipeline stage. */

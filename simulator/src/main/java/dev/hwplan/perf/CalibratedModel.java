@@ -2,7 +2,6 @@ package dev.hwplan.perf;
 
 import dev.hwplan.hardware.DType;
 import dev.hwplan.hardware.GpuProfile;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -15,12 +14,56 @@ public final class CalibratedModel implements OpTimeModel {
   private final GpuCalibration cal;
   private final double readBandwidth;
   private final double copyBandwidth;
+  private final int sms;
+
+  /** The profile's peaks by {@link DType#ordinal()} (0 where it lacks the type) and link rate. */
+  private final double[] peakFlops;
+
+  private final double linkBytesPerSecond;
+
+  /** Residual spreads by family, looked up once (predict is the estimators' hot path). */
+  private final Spread gemmSpread;
+
+  private final Spread attentionSpread;
+  private final Spread sdpaFlashSpread;
+  private final Spread mlaSpread;
+  private final Spread elementwiseSpread;
+  private final Spread collectiveSpread;
+
+  private static final String GROUPED_GEMM_NOTE =
+      "grouped GEMM: cuBLAS GEMM efficiencies with the tiles of every group sharing waves (no grouped-GEMM measurements)";
+  private static final String PREFILL_ATTENTION_NOTE =
+      "prefill attention: GEMM latency, bandwidth and bf16 matrix fraction (FlashAttention-3 reaches GEMM-like utilisation, Shah et al. 2024); no prefill-attention measurements";
+  private static final String NO_COLLECTIVE_NOTE =
+      "no collective calibration: link at its peak, no latency";
+
+  private static final List<String> GROUPED_GEMM_NOTES = List.of(GROUPED_GEMM_NOTE);
+  private static final List<String> PREFILL_ATTENTION_NOTES = List.of(PREFILL_ATTENTION_NOTE);
+  private static final List<String> NO_COLLECTIVE_NOTES = List.of(NO_COLLECTIVE_NOTE);
 
   public CalibratedModel(GpuProfile gpu, GpuCalibration cal) {
     this.gpu = gpu;
     this.cal = cal;
     this.readBandwidth = gpu.memoryBandwidthBytesPerSecond() * cal.readFraction();
     this.copyBandwidth = gpu.memoryBandwidthBytesPerSecond() * cal.copyFraction();
+    this.sms = gpu.sms();
+    this.peakFlops = new double[DType.values().length];
+    for (DType d : DType.values()) {
+      peakFlops[d.ordinal()] = gpu.peakFlops(d).orElse(0);
+    }
+    double link;
+    try {
+      link = Roofline.linkBytesPerSecond(gpu);
+    } catch (RuntimeException e) {
+      link = -1; // asked again, and so thrown with the reason, by an op that needs the link
+    }
+    this.linkBytesPerSecond = link;
+    this.gemmSpread = cal.spread("gemm");
+    this.attentionSpread = cal.spread("attention");
+    this.sdpaFlashSpread = cal.spread("sdpa-flash");
+    this.mlaSpread = cal.spread("mla");
+    this.elementwiseSpread = cal.spread("elementwise");
+    this.collectiveSpread = cal.spread("collective");
   }
 
   public GpuProfile gpu() {
@@ -40,19 +83,15 @@ public final class CalibratedModel implements OpTimeModel {
   public Terms terms(Op op, List<String> notes) {
     OpShape shape = op.shape();
     if (shape instanceof OpShape.Gemm g) {
-      return cal.gemm().time(gpu, readBandwidth, op.dtype(), g, op.bytes());
+      return cal.gemm().time(sms, peak(op.dtype()), readBandwidth, op.dtype(), g, op.bytes());
     }
     if (shape instanceof OpShape.GroupedGemm g) {
-      note(
-          notes,
-          "grouped GEMM: cuBLAS GEMM efficiencies with the tiles of every group sharing waves (no grouped-GEMM measurements)");
-      return cal.gemm().time(gpu, readBandwidth, op.dtype(), g, op.bytes());
+      note(notes, GROUPED_GEMM_NOTE);
+      return cal.gemm().time(sms, peak(op.dtype()), readBandwidth, op.dtype(), g, op.bytes());
     }
     if (shape instanceof OpShape.Attention a) {
       if (a.phase() == Phase.PREFILL) {
-        note(
-            notes,
-            "prefill attention: GEMM latency, bandwidth and bf16 matrix fraction (FlashAttention-3 reaches GEMM-like utilisation, Shah et al. 2024); no prefill-attention measurements");
+        note(notes, PREFILL_ATTENTION_NOTE);
         GemmTimeModel gm = cal.gemm();
         double mem = op.bytes() / (gm.bandwidthFraction() * readBandwidth);
         double mma = op.flops() / (gm.bf16MatrixFraction() * Roofline.peakFlops(gpu, DType.BF16));
@@ -72,7 +111,7 @@ public final class CalibratedModel implements OpTimeModel {
     if (shape instanceof OpShape.Comm c) {
       CollectiveTimeModel cm = cal.collective(c.collective());
       if (cm == null) {
-        note(notes, "no collective calibration: link at its peak, no latency");
+        note(notes, NO_COLLECTIVE_NOTE);
         cm = new CollectiveTimeModel(0, 1);
       }
       return cm.time(gpu, c);
@@ -82,10 +121,9 @@ public final class CalibratedModel implements OpTimeModel {
 
   @Override
   public Prediction predict(Op op) {
-    List<String> notes = new ArrayList<>(2);
-    Terms t = terms(op, notes);
-    Spread s = cal.spread(family(op));
-    double sol = SolModel.seconds(op, gpu);
+    Terms t = terms(op, null);
+    Spread s = spread(op);
+    double sol = solSeconds(op);
     return new Prediction(
         op.kind().key(),
         Mode.CALIBRATED,
@@ -97,7 +135,60 @@ public final class CalibratedModel implements OpTimeModel {
         sol,
         op.flops(),
         op.bytes(),
-        notes);
+        notes(op));
+  }
+
+  /** The profile's peak for {@code d}; bad input naming the GPU where it lacks the type. */
+  private double peak(DType d) {
+    double v = peakFlops[d.ordinal()];
+    return v > 0 ? v : Roofline.peakFlops(gpu, d);
+  }
+
+  /** {@link SolModel#seconds} with the peaks looked up once. */
+  private double solSeconds(Op op) {
+    double compute = op.flops() == 0 ? 0 : op.flops() / peak(op.dtype());
+    double memory;
+    double link = 0;
+    if (op.shape() instanceof OpShape.Comm c) {
+      memory = 0;
+      if (c.gpus() >= 2) {
+        double rate =
+            linkBytesPerSecond >= 0 ? linkBytesPerSecond : Roofline.linkBytesPerSecond(gpu);
+        link = c.bytes() * c.collective().trafficFactor(c.gpus()) / rate;
+      }
+    } else {
+      memory = op.bytes() / gpu.memoryBandwidthBytesPerSecond();
+    }
+    return Math.max(compute, Math.max(memory, link));
+  }
+
+  /** The notes {@link #terms} adds for {@code op}, as one shared immutable list. */
+  private List<String> notes(Op op) {
+    OpShape shape = op.shape();
+    if (shape instanceof OpShape.GroupedGemm) {
+      return GROUPED_GEMM_NOTES;
+    }
+    if (shape instanceof OpShape.Attention a && a.phase() == Phase.PREFILL) {
+      return PREFILL_ATTENTION_NOTES;
+    }
+    if (shape instanceof OpShape.Comm c && cal.collective(c.collective()) == null) {
+      return NO_COLLECTIVE_NOTES;
+    }
+    return List.of();
+  }
+
+  /** {@code cal.spread(family(op))} without the string lookup. */
+  private Spread spread(Op op) {
+    return switch (op.kind()) {
+      case GEMM, GROUPED_GEMM, ATTENTION_PREFILL -> gemmSpread;
+      case ATTENTION_DECODE ->
+          ((OpShape.Attention) op.shape()).kernel() == AttentionKernel.SDPA_FLASH
+              ? sdpaFlashSpread
+              : attentionSpread;
+      case MLA_DECODE -> mlaSpread;
+      case ELEMENTWISE, EMBEDDING -> elementwiseSpread;
+      case COLLECTIVE, P2P -> collectiveSpread;
+    };
   }
 
   /** The residual family of an op, as {@link GpuCalibration#spreads()} keys it. */

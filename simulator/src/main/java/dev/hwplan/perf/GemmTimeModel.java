@@ -29,6 +29,7 @@ public record GemmTimeModel(
   private static final int[][] TILES = {
     {128, 256}, {256, 128}, {128, 128}, {64, 256}, {128, 64}, {64, 128}
   };
+  private static final int[][] TILE_SHIFTS = {{7, 8}, {8, 7}, {7, 7}, {6, 8}, {7, 6}, {6, 7}};
   private static final int[] SPLITS = {1, 2, 3, 4, 6, 8, 12, 16};
 
   public double matrixFraction(DType d) {
@@ -40,26 +41,56 @@ public record GemmTimeModel(
    */
   public Terms time(
       GpuProfile gpu, double readBandwidth, DType dtype, OpShape.Gemm s, double bytes) {
-    double util = utilisation(1, s.m(), s.n(), s.k(), gpu.sms());
+    return time(gpu.sms(), Roofline.peakFlops(gpu, dtype), readBandwidth, dtype, s, bytes);
+  }
+
+  /** The same with the GPU's SM count and its peak for {@code dtype} already looked up. */
+  public Terms time(
+      int sms, double peakFlops, double readBandwidth, DType dtype, OpShape.Gemm s, double bytes) {
+    double util = utilisation(1, s.m(), s.n(), s.k(), sms);
     double mma = 2.0 * s.m() * s.n() * s.k();
-    return combine(gpu, readBandwidth, dtype, bytes, mma, util);
+    return combine(peakFlops, readBandwidth, dtype, bytes, mma, util);
   }
 
   /** A grouped GEMM: every active expert's tiles share the waves. */
   public Terms time(
       GpuProfile gpu, double readBandwidth, DType dtype, OpShape.GroupedGemm s, double bytes) {
+    return time(gpu.sms(), Roofline.peakFlops(gpu, dtype), readBandwidth, dtype, s, bytes);
+  }
+
+  /** The same with the GPU's SM count and its peak for {@code dtype} already looked up. */
+  public Terms time(
+      int sms,
+      double peakFlops,
+      double readBandwidth,
+      DType dtype,
+      OpShape.GroupedGemm s,
+      double bytes) {
     double rows = s.activeExperts() * (double) s.maxRowsPerExpert();
-    double util = utilisation(s.activeExperts(), s.maxRowsPerExpert(), s.n(), s.k(), gpu.sms());
-    return combine(gpu, readBandwidth, dtype, bytes, 2.0 * rows * s.n() * s.k(), util);
+    double util = utilisation(s.activeExperts(), s.maxRowsPerExpert(), s.n(), s.k(), sms);
+    return combine(peakFlops, readBandwidth, dtype, bytes, 2.0 * rows * s.n() * s.k(), util);
   }
 
   private Terms combine(
-      GpuProfile gpu, double readBandwidth, DType dtype, double bytes, double flops, double util) {
+      double peakFlops,
+      double readBandwidth,
+      DType dtype,
+      double bytes,
+      double flops,
+      double util) {
     double tMem = bytes / (bandwidthFraction * readBandwidth);
-    double tMma = flops / (matrixFraction(dtype) * Roofline.peakFlops(gpu, dtype) * util);
+    double tMma = flops / (matrixFraction(dtype) * peakFlops * util);
     double p = blendExponent;
     double big = Math.max(tMem, tMma);
-    double blended = big * Math.pow(Math.pow(tMem / big, p) + Math.pow(tMma / big, p), 1 / p);
+    // The larger term's ratio is exactly 1, whose power is 1: skip that Math.pow (the costliest
+    // step of a GEMM prediction after the tile search).
+    double mem = tMem / big;
+    double mma = tMma / big;
+    double blended =
+        big
+            * Math.pow(
+                (mem == 1.0 ? 1.0 : Math.pow(mem, p)) + (mma == 1.0 ? 1.0 : Math.pow(mma, p)),
+                1 / p);
     return new Terms(latencySeconds, tMem, tMma, 0, latencySeconds + blended);
   }
 
@@ -68,24 +99,63 @@ public record GemmTimeModel(
    * independent {@code m x n x k} problems on {@code sms} SMs.
    */
   public static double utilisation(int groups, long m, long n, long k, int sms) {
+    // The hot loop of every GEMM prediction, kept free of divisions: tile sides are powers of two
+    // (shifts), {@code k / s < 512} is {@code k < 512 s}, the wave count is a ceiling division
+    // through the reciprocal of the SM count (corrected to the exact integer), and the best split
+    // of a tile is chosen by cross-multiplying units / (waves x SMs), so that the one division
+    // left, (pad x units) / (waves x SMs), runs once a tile.
+    double invSms = 1.0 / sms;
     double best = 0;
-    for (int[] t : TILES) {
-      long tm = (m + t[0] - 1) / t[0];
-      long tn = (n + t[1] - 1) / t[1];
+    for (int i = 0; i < TILES.length; i++) {
+      int[] t = TILES[i];
+      long tm = (m + t[0] - 1) >> TILE_SHIFTS[i][0];
+      long tn = (n + t[1] - 1) >> TILE_SHIFTS[i][1];
       double pad = (m * (double) n) / (tm * t[0] * (double) tn * t[1]);
+      if (pad * (1 + 1e-15) <= best) {
+        continue; // every split of this tile scores at most pad (units <= slots): none beats best
+      }
       long tiles = groups * tm * tn;
+      long bestUnits = 0;
+      long bestSlots = 1;
       for (int s : SPLITS) {
-        if (s > 1 && k / s < 512) {
+        if (s > 1 && k < 512L * s) {
           break;
         }
         long units = tiles * s;
-        long waves = (units + sms - 1) / sms;
-        best = Math.max(best, pad * units / (double) (waves * sms));
+        long slots = ceilDiv(units, sms, invSms) * sms;
+        if ((units | slots) < 1L << 31) { // products below 2^62: the comparison is exact
+          long more = units * bestSlots - bestUnits * slots;
+          if (more > 0) {
+            bestUnits = units;
+            bestSlots = slots;
+          } else if (more == 0) { // an equal ratio may round differently: keep both
+            best = Math.max(best, pad * units / (double) slots);
+          }
+        } else {
+          best = Math.max(best, pad * units / (double) slots);
+        }
+      }
+      if (bestUnits > 0) {
+        best = Math.max(best, pad * bestUnits / (double) bestSlots);
       }
       if (best >= 0.999) {
         return best; // no shape can do better than full waves of full tiles
       }
     }
     return best;
+  }
+
+  /**
+   * {@code ceil(a / b)} for {@code a >= 0, b > 0}, exact: an estimate from the reciprocal, fixed.
+   */
+  static long ceilDiv(long a, int b, double invB) {
+    long q = (long) (a * invB);
+    while (q * b < a) {
+      q++;
+    }
+    while (q > 0 && (q - 1) * b >= a) {
+      q--;
+    }
+    return q;
   }
 }

@@ -8,9 +8,7 @@ import dev.hwplan.model.ModelSpec;
 import dev.hwplan.model.MoeSpec;
 import dev.hwplan.parallel.Parallelism;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Builds the op graph of a prefill or decode step of a decoder-only transformer on one TP rank.
@@ -41,8 +39,6 @@ public final class TransformerStep {
     return build(c, Phase.PREFILL, batch, prompt, prompt);
   }
 
-  private record LayerKind(boolean moe, long cached) {}
-
   private static OpGraph build(
       StepConfig c, Phase phase, long batch, long newTokens, long context) {
     if (batch <= 0 || newTokens <= 0 || context <= 0) {
@@ -54,40 +50,85 @@ public final class TransformerStep {
     int tp = par.tp();
     long tokens = batch * newTokens;
     long d = m.hiddenSize();
-    List<Op> ops = new ArrayList<>();
-    ops.add(Ops.embedding("embedding", tokens, d, 2));
 
-    Map<LayerKind, Integer> kinds = new LinkedHashMap<>();
-    for (LayerSpec l : m.layers()) {
-      kinds.merge(new LayerKind(l.moe(), l.cachedTokens(context)), 1, Integer::sum);
+    // Layers of one kind (MLP kind and cached tokens) produce identical ops: group them, in order
+    // of first appearance, and emit each kind's ops once with the count of its layers.
+    List<LayerSpec> layers = m.layers();
+    boolean[] kindMoe = new boolean[layers.size()];
+    long[] kindCached = new long[layers.size()];
+    int[] kindCount = new int[layers.size()];
+    int kinds = 0;
+    for (LayerSpec l : layers) {
+      boolean moe = l.moe();
+      long cached = l.cachedTokens(context);
+      int k = 0;
+      while (k < kinds && (kindMoe[k] != moe || kindCached[k] != cached)) {
+        k++;
+      }
+      if (k == kinds) {
+        kindMoe[k] = moe;
+        kindCached[k] = cached;
+        kinds++;
+      }
+      kindCount[k]++;
     }
-    boolean windowed = kinds.keySet().stream().map(LayerKind::cached).distinct().count() > 1;
-    for (Map.Entry<LayerKind, Integer> e : kinds.entrySet()) {
-      LayerKind k = e.getKey();
-      int count = e.getValue();
-      String suffix = windowed && k.cached() < context ? " (window " + k.cached() + ")" : "";
-      List<Op> layer = new ArrayList<>();
-      layer.add(norm("attn_norm", tokens, d, ex));
-      if (m.mla() != null) {
-        mlaAttention(layer, c, phase, batch, newTokens, k.cached(), suffix);
-      } else {
-        attention(layer, c, phase, batch, newTokens, k.cached(), suffix);
+    boolean windowed = false;
+    for (int k = 1; k < kinds; k++) {
+      windowed |= kindCached[k] != kindCached[0];
+    }
+
+    List<Op> ops = new ArrayList<>(4 + kinds * 24);
+    ops.add(Ops.embedding("embedding", tokens, d, 2));
+    // The attention half of a layer depends only on the cached tokens and the MLP half only on
+    // the MLP kind: kinds that share a half share its Op instances (and so its shapes), which
+    // lets the estimator time such ops once.
+    List<Op> attentionHalf = null;
+    long attentionHalfCached = -1;
+    List<Op> denseHalf = null;
+    List<Op> moeHalf = null;
+    for (int k = 0; k < kinds; k++) {
+      long cached = kindCached[k];
+      int count = kindCount[k];
+      if (attentionHalf == null || attentionHalfCached != cached) {
+        String suffix = windowed && cached < context ? " (window " + cached + ")" : "";
+        attentionHalf = new ArrayList<>(16);
+        attentionHalf.add(norm("attn_norm", tokens, d, ex));
+        if (m.mla() != null) {
+          mlaAttention(attentionHalf, c, phase, batch, newTokens, cached, suffix);
+        } else {
+          attention(attentionHalf, c, phase, batch, newTokens, cached, suffix);
+        }
+        residual(attentionHalf, tokens, d, ex);
+        if (tp > 1) {
+          attentionHalf.add(
+              Ops.collective("attn.all_reduce", Collective.ALL_REDUCE, tp, tokens * d * 2.0));
+        }
+        attentionHalf.add(norm("mlp_norm", tokens, d, ex));
+        attentionHalfCached = cached;
       }
-      residual(layer, tokens, d, ex);
-      if (tp > 1) {
-        layer.add(Ops.collective("attn.all_reduce", Collective.ALL_REDUCE, tp, tokens * d * 2.0));
+      List<Op> mlpHalf = kindMoe[k] ? moeHalf : denseHalf;
+      if (mlpHalf == null) {
+        mlpHalf = new ArrayList<>(12);
+        if (kindMoe[k]) {
+          moe(mlpHalf, c, tokens);
+        } else {
+          mlp(mlpHalf, c, "mlp", tokens, m.intermediateSize());
+        }
+        residual(mlpHalf, tokens, d, ex);
+        if (tp > 1) {
+          mlpHalf.add(
+              Ops.collective("mlp.all_reduce", Collective.ALL_REDUCE, tp, tokens * d * 2.0));
+        }
+        if (kindMoe[k]) {
+          moeHalf = mlpHalf;
+        } else {
+          denseHalf = mlpHalf;
+        }
       }
-      layer.add(norm("mlp_norm", tokens, d, ex));
-      if (k.moe()) {
-        moe(layer, c, tokens);
-      } else {
-        mlp(layer, c, "mlp", tokens, m.intermediateSize());
+      for (Op op : attentionHalf) {
+        ops.add(op.times(op.count() * count));
       }
-      residual(layer, tokens, d, ex);
-      if (tp > 1) {
-        layer.add(Ops.collective("mlp.all_reduce", Collective.ALL_REDUCE, tp, tokens * d * 2.0));
-      }
-      for (Op op : layer) {
+      for (Op op : mlpHalf) {
         ops.add(op.times(op.count() * count));
       }
     }
@@ -135,7 +176,7 @@ public final class TransformerStep {
     if (phase == Phase.DECODE) {
       ops.add(
           Ops.decodeAttention(
-              "attention" + suffix,
+              named("attention", suffix),
               batch,
               heads,
               kvHeads,
@@ -147,7 +188,7 @@ public final class TransformerStep {
     } else {
       ops.add(
           Ops.prefillAttention(
-              "attention" + suffix,
+              named("attention", suffix),
               batch,
               heads,
               kvHeads,
@@ -201,7 +242,13 @@ public final class TransformerStep {
               2));
       ops.add(
           Ops.mlaDecode(
-              "attention" + suffix, batch, heads, a.kvLoraRank(), a.qkRopeHeadDim(), cached, kvB));
+              named("attention", suffix),
+              batch,
+              heads,
+              a.kvLoraRank(),
+              a.qkRopeHeadDim(),
+              cached,
+              kvB));
       ops.add(
           Ops.batchedGemm(
               "attn.absorb_uv", DType.BF16, heads, tokens, a.vHeadDim(), a.kvLoraRank(), 2, 2));
@@ -217,7 +264,7 @@ public final class TransformerStep {
       if (phase == Phase.DECODE) {
         ops.add(
             Ops.decodeAttention(
-                "attention" + suffix,
+                named("attention", suffix),
                 batch,
                 heads,
                 heads,
@@ -229,7 +276,7 @@ public final class TransformerStep {
       } else {
         ops.add(
             Ops.prefillAttention(
-                "attention" + suffix,
+                named("attention", suffix),
                 batch,
                 heads,
                 heads,
@@ -329,6 +376,10 @@ public final class TransformerStep {
     } else {
       ops.add(Ops.elementwise(prefix + ".act", 5 * n, 6 * n, 4 * n, ex.activationKernels));
     }
+  }
+
+  private static String named(String name, String suffix) {
+    return suffix.isEmpty() ? name : name + suffix;
   }
 
   private static long ceilDiv(long a, long b) {

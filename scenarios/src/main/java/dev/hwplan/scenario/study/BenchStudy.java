@@ -141,7 +141,10 @@ public final class BenchStudy implements Study<BenchStudy.Result> {
                   r.history());
       s.text(line);
       summary.add(line.replace("`", ""));
-      s.table(spec.id(), "This run's benchmarks (median seconds per call)", t.build());
+      s.table(
+          spec.id(),
+          "This run's benchmarks (timings: median seconds per call; accuracy: ratio)",
+          t.build());
       return new StudyResult(s.build(), summary, numbers);
     }
     Comparison c = r.comparison();

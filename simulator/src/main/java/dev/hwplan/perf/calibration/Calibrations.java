@@ -16,10 +16,12 @@ import java.util.concurrent.ConcurrentHashMap;
  * The calibrations the CLI and the estimators use, fitted once per process from the committed
  * measurements. A GPU with measurements of its own is fitted on all of them (families it lacks,
  * such as NCCL on the H100, come from the pooled fit); any other GPU gets the pooled fit over every
- * measured GPU, which transfers through its profile.
+ * measured GPU, which transfers through its profile. Fits are kept on disk between processes
+ * ({@link CalibrationCache#standard()}); a loaded fit is the fitted one, bit for bit.
  */
 public final class Calibrations {
   private static final Map<String, GpuCalibration> CACHE = new ConcurrentHashMap<>();
+  private static final CalibrationCache DISK = CalibrationCache.standard();
   private static volatile List<Measurements> bundled;
 
   private Calibrations() {}
@@ -47,7 +49,10 @@ public final class Calibrations {
   public static GpuCalibration pooled() {
     return CACHE.computeIfAbsent(
         "\u0000pooled",
-        k -> new CalibrationFitter(measurements(), key -> true).fit("pooled", null));
+        k ->
+            DISK.get(
+                "pooled",
+                () -> new CalibrationFitter(measurements(), key -> true).fit("pooled", null)));
   }
 
   /** The calibration for {@code gpu}: its own measurements where committed, else the pooled fit. */
@@ -55,6 +60,12 @@ public final class Calibrations {
     GpuCalibration c = CACHE.get(gpu.id());
     if (c != null) {
       return c;
+    }
+    // Only GPUs with measurements of their own are stored: a hit skips reading every measurement.
+    Optional<GpuCalibration> stored = DISK.load(gpu.id());
+    if (stored.isPresent()) {
+      CACHE.putIfAbsent(gpu.id(), stored.get());
+      return CACHE.get(gpu.id());
     }
     Optional<Measurements> own = measurements(gpu.id());
     GpuCalibration pooled = pooled();
@@ -82,6 +93,7 @@ public final class Calibrations {
               notes);
     } else {
       c = new CalibrationFitter(List.of(own.get()), key -> true).fit(gpu.id(), pooled);
+      DISK.store(gpu.id(), c);
     }
     CACHE.putIfAbsent(gpu.id(), c);
     return CACHE.get(gpu.id());

@@ -1,0 +1,87 @@
+package dev.hwplan.bench;
+
+import dev.hwplan.perf.calibration.AccuracyReport;
+import dev.hwplan.regress.BenchmarkResult;
+import dev.hwplan.regress.Direction;
+import java.util.Arrays;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * A prediction error of the calibrated GPU model from {@link AccuracyReport#bundled()}: the
+ * held-out rows of one GPU ({@code same-gpu}) or every row of the other GPU ({@code cross-gpu}),
+ * error {@code |predicted / measured - 1|}. Computed, not timed: deterministic (a seeded split of
+ * the committed measurements), unit {@code ratio}, smaller is better, no samples, so {@code hwplan
+ * regress} judges it by the window's spread (any change beyond the threshold when the history is
+ * flat, as it is for a deterministic figure).
+ */
+public final class AccuracyMeasure implements Measure {
+  /** Which figure of a row. */
+  public enum Statistic {
+    MEDIAN(AccuracyReport.Row::medianError),
+    P90(AccuracyReport.Row::p90Error);
+
+    private final ToDoubleFunction<AccuracyReport.Row> value;
+
+    Statistic(ToDoubleFunction<AccuracyReport.Row> value) {
+      this.value = value;
+    }
+  }
+
+  private final ToDoubleFunction<AccuracyReport> value;
+
+  private AccuracyMeasure(ToDoubleFunction<AccuracyReport> value) {
+    this.value = value;
+  }
+
+  /** {@code family} on {@code gpu}'s held-out shapes, calibrated on the rest of that GPU's. */
+  public static AccuracyMeasure sameGpu(String family, String gpu, Statistic s) {
+    return row(family, "same-gpu", gpu, gpu, s);
+  }
+
+  /** {@code family} on every shape of {@code predicted}, calibrated on {@code calibratedOn}. */
+  public static AccuracyMeasure crossGpu(
+      String family, String calibratedOn, String predicted, Statistic s) {
+    return row(family, "cross-gpu", calibratedOn, predicted, s);
+  }
+
+  /** The median |error| of whole decode steps on {@code gpu}, with its own calibration. */
+  public static AccuracyMeasure decodeStep(String gpu) {
+    return new AccuracyMeasure(
+        a -> {
+          double[] e =
+              a.decodeSteps().stream()
+                  .filter(r -> r.gpu().equals(gpu) && r.calibratedOn().equals(gpu))
+                  .mapToDouble(r -> Math.abs(r.error()))
+                  .sorted()
+                  .toArray();
+          if (e.length == 0) {
+            throw new IllegalStateException(
+                "no decode steps of " + gpu + " in the accuracy report");
+          }
+          int n = e.length;
+          return n % 2 == 1 ? e[n / 2] : (e[n / 2 - 1] + e[n / 2]) / 2;
+        });
+  }
+
+  private static AccuracyMeasure row(
+      String family, String scenario, String calibratedOn, String predicted, Statistic s) {
+    return new AccuracyMeasure(
+        a ->
+            s.value.applyAsDouble(
+                a.find(family, scenario, calibratedOn, predicted)
+                    .orElseThrow(
+                        () ->
+                            new IllegalStateException(
+                                "no "
+                                    + String.join(
+                                        " ",
+                                        Arrays.asList(family, scenario, calibratedOn, predicted))
+                                    + " row in the accuracy report"))));
+  }
+
+  @Override
+  public BenchmarkResult run(String name, BenchSettings settings) {
+    return new BenchmarkResult(
+        name, "ratio", Direction.SMALLER_IS_BETTER, value.applyAsDouble(AccuracyReport.bundled()));
+  }
+}

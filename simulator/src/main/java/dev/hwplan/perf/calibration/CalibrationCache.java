@@ -1,0 +1,286 @@
+package dev.hwplan.perf.calibration;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.hwplan.hardware.GpuProfile;
+import dev.hwplan.hardware.ProfileCatalog;
+import dev.hwplan.perf.GpuCalibration;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.CodeSource;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Enumeration;
+import java.util.HexFormat;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Supplier;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
+import java.util.stream.Stream;
+
+/**
+ * Fitted calibrations kept on disk between processes: fitting them (Nelder-Mead over the committed
+ * measurements) takes a second or two, loading one a few milliseconds. A file holds one {@link
+ * GpuCalibration} as Jackson writes the record, so new or renamed fields need no code here.
+ *
+ * <p>The key is a SHA-256 over {@link #SCHEMA}, the bundled profiles, models and measurement
+ * resources (the fit's inputs), and the code that fits and predicts: the class files of the code
+ * sources holding the simulator and the hardware model (a jar's entry CRCs, or a class folder's
+ * bytes). Any change to either gives a new key, and so a miss. A file that cannot be read, or whose
+ * key differs, is ignored and fitted again; files are written to a temporary name and moved into
+ * place, so a reader never sees half a file. Loading is exact: Jackson writes doubles in their
+ * shortest round-trip form.
+ *
+ * <p>Where: {@code -Dhwplan.cache.dir=DIR}, else {@code $HWPLAN_CACHE_DIR}, else {@code
+ * ~/.hwplan/cache}; {@code off} turns the cache off. Files of other keys are left alone (another
+ * checkout may use them).
+ */
+public final class CalibrationCache {
+  /** The file layout's version: bump it when the layout changes in a way the key cannot see. */
+  static final String SCHEMA = "hwplan-calibration-cache/1";
+
+  private static final ObjectMapper MAPPER =
+      new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+  private final Path dir;
+  private volatile String key;
+
+  private CalibrationCache(Path dir, String key) {
+    this.dir = dir;
+    this.key = key;
+  }
+
+  /** The cache at {@code dir}, keyed by the bundled inputs and the running code. */
+  public static CalibrationCache at(Path dir) {
+    return new CalibrationCache(dir, null);
+  }
+
+  /** The cache at {@code dir} with a given key (tests). */
+  static CalibrationCache at(Path dir, String key) {
+    return new CalibrationCache(dir, key);
+  }
+
+  /** No cache: every {@link #get} fits. */
+  public static CalibrationCache off() {
+    return new CalibrationCache(null, null);
+  }
+
+  /** The cache the CLI and library use, from the system property, the environment or home. */
+  public static CalibrationCache standard() {
+    String where = System.getProperty("hwplan.cache.dir");
+    if (where == null) {
+      where = System.getenv("HWPLAN_CACHE_DIR");
+    }
+    if (where == null) {
+      String home = System.getProperty("user.home");
+      if (home == null || home.isBlank()) {
+        return off();
+      }
+      return at(Path.of(home, ".hwplan", "cache"));
+    }
+    if (where.isBlank() || where.equalsIgnoreCase("off")) {
+      return off();
+    }
+    return at(Path.of(where));
+  }
+
+  public boolean enabled() {
+    return dir != null;
+  }
+
+  /** The calibration {@code id} from the cache, else fitted by {@code fit} and stored. */
+  public GpuCalibration get(String id, Supplier<GpuCalibration> fit) {
+    Optional<GpuCalibration> cached = load(id);
+    if (cached.isPresent()) {
+      return cached.get();
+    }
+    GpuCalibration c = fit.get();
+    store(id, c);
+    return c;
+  }
+
+  /** The cached calibration {@code id}, or empty when absent, unreadable or of another key. */
+  public Optional<GpuCalibration> load(String id) {
+    if (dir == null) {
+      return Optional.empty();
+    }
+    try {
+      Path f = file(id);
+      if (!Files.isRegularFile(f)) {
+        return Optional.empty();
+      }
+      JsonNode root = MAPPER.readTree(f.toFile());
+      if (!SCHEMA.equals(root.path("schema").asText())
+          || !key().equals(root.path("key").asText())) {
+        return Optional.empty();
+      }
+      return Optional.of(MAPPER.treeToValue(root.get("calibration"), GpuCalibration.class));
+    } catch (IOException | RuntimeException e) {
+      return Optional.empty(); // corrupt or foreign: fitted again and overwritten
+    }
+  }
+
+  /** Writes {@code c} under {@code id} (temporary file, then a move); failures are ignored. */
+  public void store(String id, GpuCalibration c) {
+    if (dir == null) {
+      return;
+    }
+    Path tmp = null;
+    try {
+      Files.createDirectories(dir);
+      ObjectNode root = MAPPER.createObjectNode();
+      root.put("schema", SCHEMA);
+      root.put("key", key());
+      root.set("calibration", MAPPER.valueToTree(c));
+      tmp = Files.createTempFile(dir, ".calibration-" + safe(id), ".tmp");
+      Files.write(tmp, MAPPER.writeValueAsBytes(root));
+      Path target = file(id);
+      try {
+        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+      } catch (AtomicMoveNotSupportedException e) {
+        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+      }
+      tmp = null;
+    } catch (IOException | RuntimeException e) {
+      // A cache that cannot be written costs a fit next time, nothing else.
+    } finally {
+      if (tmp != null) {
+        try {
+          Files.deleteIfExists(tmp);
+        } catch (IOException ignored) {
+          // left for the next run to overwrite
+        }
+      }
+    }
+  }
+
+  /** The file of calibration {@code id} under the current key. */
+  Path file(String id) {
+    return dir.resolve("calibration-" + safe(id) + "-" + key().substring(0, 24) + ".json");
+  }
+
+  String key() {
+    String k = key;
+    if (k == null) {
+      k = computeKey();
+      key = k;
+    }
+    return k;
+  }
+
+  private static String safe(String id) {
+    return id.replaceAll("[^A-Za-z0-9._-]", "_");
+  }
+
+  private static String computeKey() {
+    MessageDigest sha = sha256();
+    sha.update(SCHEMA.getBytes(StandardCharsets.UTF_8));
+    ClassLoader cl = CalibrationCache.class.getClassLoader();
+    List<String> resources = new ArrayList<>();
+    for (String file : ProfileCatalog.bundledFileNames()) {
+      resources.add("profiles/" + file);
+      String id = file.endsWith(".yaml") ? file.substring(0, file.length() - 5) : file;
+      for (String m : List.of("cuda-harness.json", "nccl.json", "llama31-8b-decode-step.json")) {
+        resources.add("calibrations/" + id + "/" + m);
+      }
+    }
+    resources.add("models/catalog.txt");
+    for (String model : lines(cl, "models/catalog.txt")) {
+      resources.add("models/" + (model.endsWith(".json") ? model : model + ".json"));
+    }
+    for (String r : resources) {
+      sha.update(r.getBytes(StandardCharsets.UTF_8));
+      try (InputStream in = cl.getResourceAsStream(r)) {
+        sha.update(in == null ? new byte[] {0} : in.readAllBytes());
+      } catch (IOException e) {
+        throw new UncheckedIOException("reading " + r, e);
+      }
+    }
+    Set<Path> sources = new LinkedHashSet<>();
+    for (Class<?> c : List.of(CalibrationFitter.class, GpuCalibration.class, GpuProfile.class)) {
+      CodeSource cs = c.getProtectionDomain().getCodeSource();
+      if (cs != null && cs.getLocation() != null) {
+        try {
+          sources.add(Path.of(cs.getLocation().toURI()));
+        } catch (URISyntaxException | IllegalArgumentException e) {
+          sha.update(cs.getLocation().toString().getBytes(StandardCharsets.UTF_8));
+        }
+      }
+    }
+    for (Path p : sources) {
+      codeDigest(p, sha);
+    }
+    return HexFormat.of().formatHex(sha.digest());
+  }
+
+  /** Class files of a jar (their CRCs, from its directory) or of a class folder (their bytes). */
+  private static void codeDigest(Path source, MessageDigest sha) {
+    try {
+      if (Files.isDirectory(source)) {
+        List<Path> files;
+        try (Stream<Path> s = Files.walk(source)) {
+          files = s.filter(f -> f.toString().endsWith(".class")).sorted().toList();
+        }
+        for (Path f : files) {
+          sha.update(source.relativize(f).toString().getBytes(StandardCharsets.UTF_8));
+          sha.update(Files.readAllBytes(f));
+        }
+      } else if (Files.isRegularFile(source)) {
+        try (JarFile jar = new JarFile(source.toFile())) {
+          List<String> entries = new ArrayList<>();
+          for (Enumeration<JarEntry> e = jar.entries(); e.hasMoreElements(); ) {
+            JarEntry je = e.nextElement();
+            if (je.getName().endsWith(".class")) {
+              entries.add(je.getName() + ":" + Long.toHexString(je.getCrc()));
+            }
+          }
+          entries.sort(null);
+          for (String s : entries) {
+            sha.update(s.getBytes(StandardCharsets.UTF_8));
+          }
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("hashing " + source, e);
+    }
+  }
+
+  private static List<String> lines(ClassLoader cl, String resource) {
+    try (InputStream in = cl.getResourceAsStream(resource)) {
+      if (in == null) {
+        return List.of();
+      }
+      List<String> out = new ArrayList<>();
+      for (String l : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
+        l = l.strip();
+        if (!l.isEmpty() && !l.startsWith("#")) {
+          out.add(l);
+        }
+      }
+      return out;
+    } catch (IOException e) {
+      throw new UncheckedIOException("reading " + resource, e);
+    }
+  }
+
+  private static MessageDigest sha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

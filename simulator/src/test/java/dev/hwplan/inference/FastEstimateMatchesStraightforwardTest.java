@@ -1,0 +1,217 @@
+package dev.hwplan.inference;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.hwplan.hardware.DType;
+import dev.hwplan.hardware.GpuProfile;
+import dev.hwplan.hardware.ProfileCatalog;
+import dev.hwplan.memory.KvDtype;
+import dev.hwplan.memory.MlaLayout;
+import dev.hwplan.memory.WeightDtype;
+import dev.hwplan.model.ModelCatalog;
+import dev.hwplan.parallel.Parallelism;
+import dev.hwplan.perf.CalibratedModel;
+import dev.hwplan.perf.Execution;
+import dev.hwplan.perf.GemmTimeModel;
+import dev.hwplan.perf.Mode;
+import dev.hwplan.perf.Op;
+import dev.hwplan.perf.OpGraph;
+import dev.hwplan.perf.OpShape;
+import dev.hwplan.perf.OpTimeModel;
+import dev.hwplan.perf.Prediction;
+import dev.hwplan.perf.Roofline;
+import dev.hwplan.perf.StepConfig;
+import dev.hwplan.perf.TransformerStep;
+import dev.hwplan.perf.calibration.Calibrations;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The estimator's fast path (ops of identical layers and identical layer halves timed once, the
+ * tile search without divisions, one {@code Math.pow} fewer) against the straightforward one: every
+ * op of the graph predicted on its own and summed in order, and GEMM times from the formulas as
+ * written in {@link GemmTimeModel}'s documentation. The results must be the same bits.
+ */
+class FastEstimateMatchesStraightforwardTest {
+
+  static Stream<Arguments> configs() {
+    return Stream.of(
+        Arguments.of("llama-3.1-8b", "h100-sxm", 1, 1, WeightDtype.BF16, MlaLayout.LATENT, "fused"),
+        Arguments.of("llama-3.1-70b", "h100-sxm", 4, 1, WeightDtype.FP8, MlaLayout.LATENT, "fused"),
+        Arguments.of("deepseek-v3", "h200-sxm", 8, 1, WeightDtype.FP8, MlaLayout.LATENT, "fused"),
+        Arguments.of("deepseek-v3", "h200-sxm", 8, 2, WeightDtype.FP8, MlaLayout.EXPANDED, "fused"),
+        Arguments.of(
+            "deepseek-v2-lite", "h100-sxm", 1, 1, WeightDtype.BF16, MlaLayout.LATENT, "eager"),
+        Arguments.of("gemma-2-9b", "h100-sxm", 1, 1, WeightDtype.BF16, MlaLayout.LATENT, "eager"),
+        Arguments.of("mixtral-8x7b", "h200-sxm", 2, 1, WeightDtype.FP8, MlaLayout.LATENT, "fused"),
+        Arguments.of("llama-3.1-405b", "b200", 8, 2, WeightDtype.FP8, MlaLayout.LATENT, "fused"));
+  }
+
+  @ParameterizedTest
+  @MethodSource("configs")
+  void estimateIsTheSumOfEveryOpPredictedOnItsOwn(
+      String model, String gpuId, int tp, int pp, WeightDtype w, MlaLayout mla, String ex) {
+    GpuProfile gpu = gpu(gpuId);
+    StepConfig c =
+        new StepConfig(
+            ModelCatalog.resolve(model),
+            Parallelism.of(tp, pp),
+            w,
+            KvDtype.BF16,
+            mla,
+            Execution.parse(ex, "execution"));
+    for (Mode mode : Mode.values()) {
+      for (long[] bpo : new long[][] {{1, 1024, 128}, {16, 2048, 512}, {64, 8192, 1}}) {
+        InferenceRequest r = new InferenceRequest(c, gpu, bpo[0], bpo[1], bpo[2], mode);
+        OpTimeModel m = Calibrations.model(gpu, mode);
+        InferenceEstimate fast = InferenceEstimator.estimate(r, m);
+
+        Set<String> notes = new LinkedHashSet<>();
+        StepTime prefill =
+            straightforward(TransformerStep.prefill(c, r.batch(), r.prompt()), m, notes);
+        StepTime decode =
+            straightforward(TransformerStep.decode(c, r.batch(), r.decodeContext()), m, notes);
+        assertThat(fast.prefill()).isEqualTo(prefill.ops());
+        assertThat(fast.decode()).isEqualTo(decode.ops());
+        assertThat(fast.ttftSeconds()).isEqualTo(prefill.seconds());
+        assertThat(fast.ttftLowSeconds()).isEqualTo(prefill.lowSeconds());
+        assertThat(fast.ttftHighSeconds()).isEqualTo(prefill.highSeconds());
+        assertThat(fast.tpotSeconds()).isEqualTo(decode.seconds());
+        assertThat(fast.tpotLowSeconds()).isEqualTo(decode.lowSeconds());
+        assertThat(fast.tpotHighSeconds()).isEqualTo(decode.highSeconds());
+        assertThat(fast.notes()).containsAll(notes);
+
+        if (m instanceof CalibratedModel cm) {
+          for (OpGraph g :
+              List.of(
+                  TransformerStep.prefill(c, r.batch(), r.prompt()),
+                  TransformerStep.decode(c, r.batch(), r.decodeContext()))) {
+            for (Op op : g.ops()) {
+              if (op.shape() instanceof OpShape.Gemm || op.shape() instanceof OpShape.GroupedGemm) {
+                assertThat(cm.predict(op).seconds())
+                    .as("%s %s", model, op.name())
+                    .isEqualTo(referenceGemmSeconds(cm, op));
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+
+  @ParameterizedTest
+  @MethodSource("configs")
+  void tileSearchMatchesTheDividingOne(
+      String model, String gpuId, int tp, int pp, WeightDtype w, MlaLayout mla, String ex) {
+    int sms = gpu(gpuId).sms();
+    long[] sizes = {
+      1, 7, 16, 63, 64, 65, 100, 128, 129, 255, 257, 511, 512, 1000, 1023, 1024, 1025, 2048, 3000,
+      4096, 7168, 8191, 14336, 18432, 65536, 128256, 1 << 20
+    };
+    for (int groups : new int[] {1, 3, 8, 256}) {
+      for (long m : sizes) {
+        for (long n : sizes) {
+          for (long k : new long[] {64, 511, 512, 1024, 1535, 4096, 8193, 16384, 53248}) {
+            assertThat(GemmTimeModel.utilisation(groups, m, n, k, sms))
+                .as("%d x %d x %d x %d on %d SMs", groups, m, n, k, sms)
+                .isEqualTo(referenceUtilisation(groups, m, n, k, sms));
+          }
+        }
+      }
+    }
+  }
+
+  private static GpuProfile gpu(String id) {
+    return ProfileCatalog.bundled().get(id);
+  }
+
+  /** Every op predicted on its own, summed in order (the estimator before grouping by shape). */
+  private static StepTime straightforward(OpGraph g, OpTimeModel model, Set<String> notes) {
+    List<OpTime> ops = new ArrayList<>();
+    double t = 0;
+    double lo = 0;
+    double hi = 0;
+    for (Op op : g.ops()) {
+      Prediction p = model.predict(op);
+      int n = op.count();
+      t += p.seconds() * n;
+      lo += p.lowSeconds() * n;
+      hi += p.highSeconds() * n;
+      if (p.mode() != Mode.MEASURED) {
+        notes.addAll(p.notes());
+      }
+      ops.add(
+          new OpTime(
+              op.name(),
+              op.kind().key(),
+              n,
+              p.seconds(),
+              p.seconds() * n,
+              p.lowSeconds() * n,
+              p.highSeconds() * n,
+              p.bound().key(),
+              p.mode().key(),
+              op.flops() * n,
+              op.bytes() * n));
+    }
+    return new StepTime(t, lo, hi, ops);
+  }
+
+  /** {@link GemmTimeModel}'s formula with both powers and the dividing tile search. */
+  private static double referenceGemmSeconds(CalibratedModel cm, Op op) {
+    GemmTimeModel g = cm.calibration().gemm();
+    GpuProfile gpu = cm.gpu();
+    double flops;
+    double util;
+    if (op.shape() instanceof OpShape.Gemm s) {
+      util = referenceUtilisation(1, s.m(), s.n(), s.k(), gpu.sms());
+      flops = 2.0 * s.m() * s.n() * s.k();
+    } else {
+      OpShape.GroupedGemm s = (OpShape.GroupedGemm) op.shape();
+      double rows = s.activeExperts() * (double) s.maxRowsPerExpert();
+      util = referenceUtilisation(s.activeExperts(), s.maxRowsPerExpert(), s.n(), s.k(), gpu.sms());
+      flops = 2.0 * rows * s.n() * s.k();
+    }
+    double readBandwidth = gpu.memoryBandwidthBytesPerSecond() * cm.calibration().readFraction();
+    DType dtype = op.dtype();
+    double tMem = op.bytes() / (g.bandwidthFraction() * readBandwidth);
+    double tMma = flops / (g.matrixFraction(dtype) * Roofline.peakFlops(gpu, dtype) * util);
+    double p = g.blendExponent();
+    double big = Math.max(tMem, tMma);
+    double blended = big * Math.pow(Math.pow(tMem / big, p) + Math.pow(tMma / big, p), 1 / p);
+    return g.latencySeconds() + blended;
+  }
+
+  private static final int[][] TILES = {
+    {128, 256}, {256, 128}, {128, 128}, {64, 256}, {128, 64}, {64, 128}
+  };
+  private static final int[] SPLITS = {1, 2, 3, 4, 6, 8, 12, 16};
+
+  private static double referenceUtilisation(int groups, long m, long n, long k, int sms) {
+    double best = 0;
+    for (int[] t : TILES) {
+      long tm = (m + t[0] - 1) / t[0];
+      long tn = (n + t[1] - 1) / t[1];
+      double pad = (m * (double) n) / (tm * t[0] * (double) tn * t[1]);
+      long tiles = groups * tm * tn;
+      for (int s : SPLITS) {
+        if (s > 1 && k / s < 512) {
+          break;
+        }
+        long units = tiles * s;
+        long waves = (units + sms - 1) / sms;
+        best = Math.max(best, pad * units / (double) (waves * sms));
+      }
+      if (best >= 0.999) {
+        return best;
+      }
+    }
+    return best;
+  }
+}

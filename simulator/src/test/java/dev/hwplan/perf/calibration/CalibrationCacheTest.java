@@ -1,0 +1,115 @@
+package dev.hwplan.perf.calibration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.hwplan.hardware.GpuProfile;
+import dev.hwplan.hardware.ProfileCatalog;
+import dev.hwplan.model.ModelCatalog;
+import dev.hwplan.perf.CalibratedModel;
+import dev.hwplan.perf.Collective;
+import dev.hwplan.perf.GpuCalibration;
+import dev.hwplan.perf.Op;
+import dev.hwplan.perf.Ops;
+import dev.hwplan.perf.Prediction;
+import dev.hwplan.perf.StepConfig;
+import dev.hwplan.perf.TransformerStep;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Fitted calibrations kept on disk: a loaded one predicts exactly what the fitted one does. */
+class CalibrationCacheTest {
+  private static GpuCalibration pooled;
+  private static GpuCalibration h200;
+
+  @BeforeAll
+  static void fit() {
+    pooled = new CalibrationFitter(Measurements.bundled(), k -> true).fit("pooled", null);
+    h200 =
+        new CalibrationFitter(List.of(Measurements.bundled("h200-sxm").orElseThrow()), k -> true)
+            .fit("h200-sxm", pooled);
+  }
+
+  @Test
+  void aCalibrationLoadedFromTheCacheIsTheFittedOneBitForBit(@TempDir Path dir) {
+    CalibrationCache cache = CalibrationCache.at(dir);
+    AtomicInteger fits = new AtomicInteger();
+    GpuCalibration first = cache.get("h200-sxm", () -> count(fits, h200));
+    GpuCalibration second = CalibrationCache.at(dir).get("h200-sxm", () -> count(fits, h200));
+    assertThat(fits).hasValue(1);
+    assertThat(second).isNotSameAs(h200).isEqualTo(h200);
+    assertThat(first).isSameAs(h200);
+
+    GpuProfile gpu = ProfileCatalog.bundled().get("h200-sxm");
+    CalibratedModel fitted = new CalibratedModel(gpu, h200);
+    CalibratedModel loaded = new CalibratedModel(gpu, second);
+    for (Op op : ops()) {
+      Prediction a = fitted.predict(op);
+      Prediction b = loaded.predict(op);
+      assertThat(b).as(op.name()).isEqualTo(a);
+    }
+  }
+
+  @Test
+  void aCorruptFileIsIgnoredAndFittedAgain(@TempDir Path dir) throws Exception {
+    CalibrationCache cache = CalibrationCache.at(dir);
+    cache.store("pooled", pooled);
+    Path f = cache.file("pooled");
+    String json = Files.readString(f);
+    Files.writeString(f, json.substring(0, json.length() / 2), StandardCharsets.UTF_8);
+    assertThat(cache.load("pooled")).isEmpty();
+
+    AtomicInteger fits = new AtomicInteger();
+    assertThat(cache.get("pooled", () -> count(fits, pooled))).isEqualTo(pooled);
+    assertThat(fits).hasValue(1);
+    assertThat(cache.load("pooled")).contains(pooled); // rewritten whole
+    try (var files = Files.list(dir)) {
+      assertThat(files.map(p -> p.getFileName().toString())).noneMatch(n -> n.endsWith(".tmp"));
+    }
+  }
+
+  @Test
+  void anotherKeyMisses(@TempDir Path dir) {
+    CalibrationCache.at(dir, "a".repeat(64)).store("pooled", pooled);
+    assertThat(CalibrationCache.at(dir, "b".repeat(64)).load("pooled")).isEmpty();
+    assertThat(CalibrationCache.at(dir, "a".repeat(64)).load("pooled")).contains(pooled);
+  }
+
+  @Test
+  void theKeyFollowsTheBundledInputsAndCodeAndIsStable(@TempDir Path dir) {
+    String key = CalibrationCache.at(dir).key();
+    assertThat(key).hasSize(64).isEqualTo(CalibrationCache.at(dir).key());
+  }
+
+  @Test
+  void offNeitherReadsNorWrites(@TempDir Path dir) {
+    CalibrationCache off = CalibrationCache.off();
+    AtomicInteger fits = new AtomicInteger();
+    off.get("pooled", () -> count(fits, pooled));
+    off.get("pooled", () -> count(fits, pooled));
+    assertThat(fits).hasValue(2);
+  }
+
+  private static GpuCalibration count(AtomicInteger fits, GpuCalibration c) {
+    fits.incrementAndGet();
+    return c;
+  }
+
+  private static List<Op> ops() {
+    List<Op> ops = new ArrayList<>();
+    for (String model : List.of("llama-3.1-8b", "deepseek-v3")) {
+      StepConfig c = StepConfig.of(ModelCatalog.resolve(model));
+      ops.addAll(TransformerStep.decode(c, 8, 4096).ops());
+      ops.addAll(TransformerStep.prefill(c, 2, 1024).ops());
+    }
+    ops.add(Ops.collective("ar", Collective.ALL_REDUCE, 8, 1 << 24));
+    ops.add(Ops.collective("a2a", Collective.ALL_TO_ALL, 4, 1 << 20));
+    return ops;
+  }
+}
