@@ -18,13 +18,21 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.io.Writer;
-import java.util.HashMap;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.IntStream;
 
 /**
  * {@code hwplan predict --input}: reads ops one a line, predicts each with the model of its GPU and
  * mode (built once per pair), and streams a JSON array of results in input order. Blank lines are
  * skipped; any bad line stops the run with the file, the line and the field.
+ *
+ * <p>Lines are read in batches of {@value #BATCH}; the lines of a batch are parsed and predicted in
+ * parallel (the models are immutable once built), and the results are written in input order. If
+ * several lines of a batch are bad, the first of them in the file is the one reported, as in a
+ * sequential run, and nothing after it is written.
  */
 public final class BatchPredictor {
   /**
@@ -38,7 +46,10 @@ public final class BatchPredictor {
   private final ProfileCatalog catalog;
   private final Mode defaultMode;
   private final ObjectMapper mapper = StrictMapper.json();
-  private final Map<String, OpTimeModel> models = new HashMap<>();
+  private final Map<String, OpTimeModel> models = new ConcurrentHashMap<>();
+
+  /** Lines per batch: large enough to keep the cores busy, small enough to stream the output. */
+  static final int BATCH = 4096;
 
   public BatchPredictor(ProfileCatalog catalog, Mode defaultMode) {
     this.catalog = catalog;
@@ -56,8 +67,7 @@ public final class BatchPredictor {
       } catch (InvalidInputException e) {
         throw new InvalidInputException(source, "gpu", e.reason());
       }
-      m = Calibrations.model(p, mode);
-      models.put(key, m);
+      m = models.computeIfAbsent(key, k -> Calibrations.model(p, mode));
     }
     return m;
   }
@@ -84,12 +94,48 @@ public final class BatchPredictor {
     g.writeStartArray();
     long n = 0;
     int lineNo = 0;
-    for (String line; (line = in.readLine()) != null; ) {
-      lineNo++;
-      if (line.isBlank()) {
-        continue;
+    List<String> lines = new ArrayList<>(BATCH);
+    int[] numbers = new int[BATCH];
+    Object[] results = new Object[BATCH];
+    boolean more = true;
+    while (more) {
+      lines.clear();
+      for (String line; lines.size() < BATCH; ) {
+        line = in.readLine();
+        if (line == null) {
+          more = false;
+          break;
+        }
+        lineNo++;
+        if (!line.isBlank()) {
+          numbers[lines.size()] = lineNo;
+          lines.add(line);
+        }
       }
-      String source = file + ":" + lineNo;
+      int count = lines.size();
+      IntStream.range(0, count)
+          .parallel()
+          .forEach(i -> results[i] = predictLine(lines.get(i), file + ":" + numbers[i]));
+      for (int i = 0; i < count; i++) {
+        if (results[i] instanceof RuntimeException e) {
+          throw e;
+        }
+        Line r = (Line) results[i];
+        write(g, r.gpu(), r.prediction());
+        n++;
+      }
+    }
+    g.writeEndArray();
+    g.writeRaw('\n');
+    g.flush();
+    return n;
+  }
+
+  private record Line(String gpu, Prediction prediction) {}
+
+  /** One line's prediction, or the exception that a bad line raises (returned, not thrown). */
+  private Object predictLine(String line, String source) {
+    try {
       JsonNode node;
       try {
         node = mapper.readTree(line);
@@ -97,13 +143,10 @@ public final class BatchPredictor {
         throw new InvalidInputException(source, "", "not valid JSON: " + e.getOriginalMessage());
       }
       OpRequest r = OpRequests.fromJson(node, source, defaultMode);
-      write(g, r.gpu(), predict(r, source));
-      n++;
+      return new Line(r.gpu(), predict(r, source));
+    } catch (RuntimeException e) {
+      return e;
     }
-    g.writeEndArray();
-    g.writeRaw('\n');
-    g.flush();
-    return n;
   }
 
   /** Writes one prediction as a JSON object (SI units). */
