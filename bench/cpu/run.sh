@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # CPU kernel benchmarks, side by side in one JMH run: the scalar and vector paths of decode
-# attention and GEMM, with the STREAM and FMA ceilings measured in the same run, and OpenBLAS
+# attention, GEMM, and MLA against GQA at equal KV-cache memory, with the STREAM and FMA ceilings
+# measured in the same run, and OpenBLAS
 # sgemm through Debian's numpy as the practical limit. Prints a Markdown table; keeps the raw
 # JMH JSON under bench/cpu/results/ (or $HWPLAN_BENCH_OUT).
 #
 # The product does not need numpy: only this script installs it (python3-numpy and OpenBLAS from
 # Debian's packages, when missing). Other work on the machine disturbs the numbers; the script
-# waits up to 2 minutes for the load to settle and prints the load before and after.
+# waits up to 2 minutes for the 1-minute load average to fall below $HWPLAN_BENCH_QUIET_LOAD
+# (default 0.5) and prints the load before and after.
 #
 # usage: bench/cpu/run.sh [extra JMH arguments, e.g. -p contextTokens=2048]
 set -euo pipefail
@@ -31,7 +33,7 @@ wait_for_quiet() {
   local waited=0
   while (( waited < 120 )); do
     local load; load=$(cut -d' ' -f1 /proc/loadavg)
-    if awk -v l="$load" 'BEGIN { exit !(l < 0.5) }'; then return; fi
+    if awk -v l="$load" -v q="${HWPLAN_BENCH_QUIET_LOAD:-0.5}" 'BEGIN { exit !(l < q) }'; then return; fi
     sleep 5; waited=$((waited + 5))
   done
   echo "warning: the machine is busy (load $(cut -d' ' -f1-3 /proc/loadavg)); numbers may be disturbed" >&2
@@ -40,9 +42,9 @@ wait_for_quiet() {
 wait_for_quiet
 echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)" | tee "$OUT/load.txt" >&2
 "$JAVA" --add-modules jdk.incubator.vector -cp "$JAR" dev.hwplan.bench.Facts 2>/dev/null > "$OUT/facts.json"
-echo "== JMH (about 4 minutes)" >&2
+echo "== JMH (about 7 minutes)" >&2
 "$JAVA" --add-modules jdk.incubator.vector -jar "$JAR" \
-  'dev.hwplan.bench.(CeilingsBenchmark|DecodeAttentionBenchmark|GemmBenchmark)' \
+  'dev.hwplan.bench.(CeilingsBenchmark|DecodeAttentionBenchmark|GemmBenchmark|MlaVsGqaBenchmark)' \
   -rf json -rff "$OUT/jmh.json" "$@" > "$OUT/jmh.txt" 2>&1 || { tail -40 "$OUT/jmh.txt" >&2; exit 1; }
 echo "== numpy sgemm" >&2
 OPENBLAS_NUM_THREADS="$(nproc)" "$PY" "$ROOT/bench/cpu/numpy_sgemm.py" 1024 > "$OUT/numpy.json"

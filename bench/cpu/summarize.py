@@ -60,8 +60,8 @@ def main():
     w("")
     w("Decode attention, 32 query heads of dim 128, batch 1 (context 0 = 512 MiB fp32 cache)")
     w("")
-    w("| kind | dtype | key layout | KV MiB | scalar ms | vector ms | vector/scalar | vector GB/s | % of STREAM read |")
-    w("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+    w("| kind | dtype | key layout | KV MiB | scalar ms | vector ms | vector/scalar | scalar GB/s | vector GB/s | % of STREAM read | v/s bound (read / scalar GB/s) |")
+    w("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
     for (n, ps) in sorted(rows):
         if n != "decodeAttention":
             continue
@@ -77,10 +77,11 @@ def main():
         s = get(n, **sp)
         gbs = kv / v[0]
         ratio = s[0] / v[0] if s else float("nan")
-        w("| %s | %s | %s | %.0f | %s | %.2f | %s | %.1f | %.0f%% |" % (
+        w("| %s | %s | %s | %.0f | %s | %.2f | %s | %s | %.1f | %.0f%% | %s |" % (
             "MHA" if kvh == 32 else "GQA 32/%d" % kvh, p["dtype"], p["keyLayout"], kv / 2**20,
             "%.2f" % (s[0] * 1e3) if s else "-", v[0] * 1e3,
-            "%.1fx" % ratio if s else "-", gbs / 1e9, 100 * gbs / rb))
+            "%.1fx" % ratio if s else "-", "%.1f" % (kv / s[0] / 1e9) if s else "-",
+            gbs / 1e9, 100 * gbs / rb, "%.1fx" % (rb * s[0] / kv) if s else "-"))
     w("")
     w("| GEMM n | dtype | scalar GFLOP/s | vector GFLOP/s | vector/scalar | % of FMA peak | vs numpy sgemm |")
     w("| --- | --- | --- | --- | --- | --- | --- |")
@@ -102,6 +103,49 @@ def main():
             "%.1fx" % (s[0] / v[0]) if s else "-", 100 * flops / v[0] / fma_rate,
             "%.0f%% (numpy %.1f GFLOP/s)" % (100 * flops / v[0] / ref["flopsPerSecond"],
                                              ref["flopsPerSecond"] / 1e9) if ref else "-"))
+    mla_rows = [(n, ps) for (n, ps) in sorted(rows) if n == "decode"]
+    if mla_rows:
+        w("")
+        w("MLA (DeepSeek-V3: 128 heads, kv_lora_rank 512, RoPE 64) vs GQA (32 query heads, 8 KV heads"
+          " of 128, blocked keys) at equal KV-cache memory, batch 1")
+        w("")
+        w("| kind | dtype | KV MiB | context | scalar ms | vector ms | vector/scalar | vector GB/s | GFLOP/s | FLOP/byte | % STREAM read | % FMA peak | bound | % of bound |")
+        w("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+        times = {}
+        for (n, ps) in mla_rows:
+            p = dict(ps)
+            if p["provider"] != "vector":
+                continue
+            cache = int(p["cacheMiB"]) * 2**20
+            bpe = 4 if p["dtype"] == "fp32" else 2
+            if p["kind"] == "mla":
+                ctx = max(16, int(cache / (576.0 * bpe)))
+                kv = ctx * 576 * bpe
+                flops = 2.0 * 128 * ctx * (2 * 512 + 64)
+                moved = kv + 4.0 * 128 * (2 * 512 + 64)
+            else:
+                ctx = max(16, int(cache / (2048.0 * bpe)))
+                kv = ctx * 2048 * bpe
+                flops = 4.0 * 32 * ctx * 128
+                moved = kv + 2.0 * 4 * 32 * 128
+            v = rows[(n, ps)]
+            sc = get(n, **dict(p, provider="scalar"))
+            t_mem = moved / rb
+            t_fma = flops / fma_rate
+            bound = "memory" if t_mem >= t_fma else "compute"
+            times[(p["kind"], p["dtype"])] = (v[0], ctx)
+            w("| %s | %s | %.0f | %d | %s | %.1f | %s | %.1f | %.1f | %.1f | %.0f%% | %.0f%% | %s | %.0f%% |" % (
+                p["kind"].upper(), p["dtype"], kv / 2**20, ctx,
+                "%.1f" % (sc[0] * 1e3) if sc else "-", v[0] * 1e3,
+                "%.1fx" % (sc[0] / v[0]) if sc else "-", moved / v[0] / 1e9, flops / v[0] / 1e9,
+                flops / moved, 100 * moved / v[0] / rb, 100 * flops / v[0] / fma_rate, bound,
+                100 * max(t_mem, t_fma) / v[0]))
+        for dt in ("fp32", "bf16"):
+            if ("mla", dt) in times and ("gqa", dt) in times:
+                (tm, cm), (tg, cg) = times[("mla", dt)], times[("gqa", dt)]
+                w("")
+                w("%s: MLA takes %.2fx GQA's time at equal memory, holding %.2fx the tokens: %.2fx GQA's"
+                  " time per token of context." % (dt, tm / tg, cm / cg, (tm / cm) / (tg / cg)))
     w("")
     w("numpy %s, BLAS: %s, OPENBLAS_NUM_THREADS=%s" % (npy["numpy"], npy["blas"], npy["threads"]))
     print("\n".join(out))

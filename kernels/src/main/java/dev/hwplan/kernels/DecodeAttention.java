@@ -110,11 +110,11 @@ final class DecodeAttention {
       int q0 = queryOffset(pair, 0);
       float[] scores = Scratch.get(0, group * padded);
       if (layout == KeyLayout.BLOCKED) {
-        int kBase = pair * KeyLayout.blocks(s.context()) * KeyLayout.BLOCK * d;
-        for (int t = t0; t < t1; t += KeyLayout.BLOCK) {
-          int blockOff = kBase + (t / KeyLayout.BLOCK) * KeyLayout.BLOCK * d;
-          k.scoreBlock(p, q, q0, d, group, blockOff, d, scale, scores, t - t0, padded);
-        }
+        // Chunks start on block boundaries, so the chunk's blocks are contiguous.
+        int kOff =
+            (pair * KeyLayout.blocks(s.context()) + t0 / KeyLayout.BLOCK) * KeyLayout.BLOCK * d;
+        k.scoreBlocks(
+            p, q, q0, d, group, kOff, padded / KeyLayout.BLOCK, d, scale, scores, 0, padded);
       } else {
         int rowBase = pair * s.context() * d;
         for (int t = t0; t < t1; t++) {
@@ -136,23 +136,7 @@ final class DecodeAttention {
       // L1 by all heads of the group, while the outputs stay in L1 too.
       for (int t = 0; t < len; t += V_BLOCK) {
         int n = Math.min(V_BLOCK, len - t);
-        int h = 0;
-        for (; h + 1 < group; h += 2) {
-          v.weightedRows2(
-              p,
-              scores,
-              h * padded + t,
-              (h + 1) * padded + t,
-              vRow + t * d,
-              d,
-              n,
-              part,
-              acc + h * d,
-              acc + (h + 1) * d);
-        }
-        if (h < group) {
-          v.weightedRows(p, scores, h * padded + t, vRow + t * d, d, n, part, acc + h * d);
-        }
+        v.weightedRowsHeads(p, scores, t, padded, group, vRow + t * d, d, n, part, acc, d);
       }
     }
   }

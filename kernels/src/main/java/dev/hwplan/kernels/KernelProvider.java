@@ -109,6 +109,188 @@ public interface KernelProvider {
   }
 
   /**
+   * {@link #scoreBlock} over {@code blocks} consecutive key blocks: block b starts at kOff + b·16·d
+   * and its scores go to sOff + 16·b (+ h·sStride). Scoring several blocks in one pass lets each
+   * query element, once loaded, serve all of them.
+   */
+  default void scoreBlocks(
+      float[] q,
+      int qOff,
+      int qStride,
+      int heads,
+      float[] k,
+      int kOff,
+      int blocks,
+      int d,
+      float scale,
+      float[] scores,
+      int sOff,
+      int sStride) {
+    for (int b = 0; b < blocks; b++) {
+      scoreBlock(
+          q,
+          qOff,
+          qStride,
+          heads,
+          k,
+          kOff + b * KeyLayout.BLOCK * d,
+          d,
+          scale,
+          scores,
+          sOff + b * KeyLayout.BLOCK,
+          sStride);
+    }
+  }
+
+  /** {@link #scoreBlocks} with bf16 keys. */
+  default void scoreBlocksBf16(
+      float[] q,
+      int qOff,
+      int qStride,
+      int heads,
+      short[] k,
+      int kOff,
+      int blocks,
+      int d,
+      float scale,
+      float[] scores,
+      int sOff,
+      int sStride) {
+    for (int b = 0; b < blocks; b++) {
+      scoreBlockBf16(
+          q,
+          qOff,
+          qStride,
+          heads,
+          k,
+          kOff + b * KeyLayout.BLOCK * d,
+          d,
+          scale,
+          scores,
+          sOff + b * KeyLayout.BLOCK,
+          sStride);
+    }
+  }
+
+  /**
+   * Scores of {@code heads} queries against {@code tokens} token-major rows, added in: for h &lt;
+   * heads and t &lt; tokens, scores[sOff + h·sStride + t] += scale · Σ_i q[qOff + h·qStride + i] ·
+   * k[kOff + t·kStride + i], i &lt; d. MLA's scores, where every head meets the same rows.
+   */
+  default void scoreRows(
+      float[] q,
+      int qOff,
+      int qStride,
+      int heads,
+      float[] k,
+      int kOff,
+      int kStride,
+      int tokens,
+      int d,
+      float scale,
+      float[] scores,
+      int sOff,
+      int sStride) {
+    for (int t = 0; t < tokens; t++) {
+      for (int h = 0; h < heads; h++) {
+        scores[sOff + h * sStride + t] +=
+            dot(q, qOff + h * qStride, k, kOff + t * kStride, d) * scale;
+      }
+    }
+  }
+
+  /** {@link #scoreRows} with bf16 rows. */
+  default void scoreRowsBf16(
+      float[] q,
+      int qOff,
+      int qStride,
+      int heads,
+      short[] k,
+      int kOff,
+      int kStride,
+      int tokens,
+      int d,
+      float scale,
+      float[] scores,
+      int sOff,
+      int sStride) {
+    for (int t = 0; t < tokens; t++) {
+      for (int h = 0; h < heads; h++) {
+        scores[sOff + h * sStride + t] +=
+            dotBf16(q, qOff + h * qStride, k, kOff + t * kStride, d) * scale;
+      }
+    }
+  }
+
+  /**
+   * {@link #weightedRows} for {@code heads} heads over the same rows: head h's weights start at
+   * wOff + h·wStride and its output at outOff + h·outStride. Each row is loaded for several heads
+   * at once.
+   */
+  default void weightedRowsHeads(
+      float[] w,
+      int wOff,
+      int wStride,
+      int heads,
+      float[] v,
+      int vOff,
+      int d,
+      int tokens,
+      float[] out,
+      int outOff,
+      int outStride) {
+    int h = 0;
+    for (; h + 1 < heads; h += 2) {
+      weightedRows2(
+          w,
+          wOff + h * wStride,
+          wOff + (h + 1) * wStride,
+          v,
+          vOff,
+          d,
+          tokens,
+          out,
+          outOff + h * outStride,
+          outOff + (h + 1) * outStride);
+    }
+    if (h < heads) {
+      weightedRows(w, wOff + h * wStride, v, vOff, d, tokens, out, outOff + h * outStride);
+    }
+  }
+
+  /** {@link #weightedRowsHeads} with bf16 values. */
+  default void weightedRowsHeadsBf16(
+      float[] w,
+      int wOff,
+      int wStride,
+      int heads,
+      short[] v,
+      int vOff,
+      int d,
+      int tokens,
+      float[] out,
+      int outOff,
+      int outStride) {
+    int h = 0;
+    for (; h + 1 < heads; h += 2) {
+      weightedRows2Bf16(
+          w,
+          wOff + h * wStride,
+          wOff + (h + 1) * wStride,
+          v,
+          vOff,
+          d,
+          tokens,
+          out,
+          outOff + h * outStride,
+          outOff + (h + 1) * outStride);
+    }
+    if (h < heads) {
+      weightedRowsBf16(w, wOff + h * wStride, v, vOff, d, tokens, out, outOff + h * outStride);
+    }
+  }
+
+  /**
    * out[outOff + i] += Σ_t w[wOff + t] · v[vOff + t·d + i] for t &lt; tokens and i &lt; d: the
    * weighted sum of value rows, accumulated in registers rather than one axpy per row.
    */

@@ -84,16 +84,11 @@ final class MlaDecodeAttention {
     int len = t1 - t0;
     float scale = s.softmaxScale();
     float[] scores = Scratch.get(0, heads * len);
-    for (int t = t0; t < t1; t++) {
-      int lRow = (b * s.context() + t) * r;
-      int rRow = (b * s.context() + t) * pr;
-      for (int h = 0; h < heads; h++) {
-        int qh = b * heads + h;
-        float score =
-            latent.dot(p, qLatent, qh * r, lRow, r) + rope.dot(p, qRope, qh * pr, rRow, pr);
-        scores[h * len + t - t0] = score * scale;
-      }
-    }
+    Arrays.fill(scores, 0, heads * len, 0f);
+    int qh = b * heads;
+    int row0 = b * s.context() + t0;
+    latent.scoreRows(p, qLatent, qh * r, r, heads, row0 * r, r, len, r, scale, scores, 0, len);
+    rope.scoreRows(p, qRope, qh * pr, pr, heads, row0 * pr, pr, len, pr, scale, scores, 0, len);
     for (int h = 0; h < heads; h++) {
       float m = p.max(scores, h * len, len);
       parts[partOff + h] = m;
@@ -105,23 +100,7 @@ final class MlaDecodeAttention {
     // Block by block, every head: a block of latents (16 × 2 KiB fp32) is reused from L1.
     for (int t = 0; t < len; t += DecodeAttention.V_BLOCK) {
       int n = Math.min(DecodeAttention.V_BLOCK, len - t);
-      int h = 0;
-      for (; h + 1 < heads; h += 2) {
-        latent.weightedRows2(
-            p,
-            scores,
-            h * len + t,
-            (h + 1) * len + t,
-            lRow0 + t * r,
-            r,
-            n,
-            parts,
-            acc + h * r,
-            acc + (h + 1) * r);
-      }
-      if (h < heads) {
-        latent.weightedRows(p, scores, h * len + t, lRow0 + t * r, r, n, parts, acc + h * r);
-      }
+      latent.weightedRowsHeads(p, scores, t, len, heads, lRow0 + t * r, r, n, parts, acc, r);
     }
   }
 }

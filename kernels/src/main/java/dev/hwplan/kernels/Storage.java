@@ -53,6 +53,51 @@ public sealed interface Storage permits Storage.Fp32, Storage.Bf16Data {
       int sOff,
       int sStride);
 
+  /** {@link KernelProvider#scoreBlocks} on this storage. */
+  void scoreBlocks(
+      KernelProvider p,
+      float[] q,
+      int qOff,
+      int qStride,
+      int heads,
+      int kOff,
+      int blocks,
+      int d,
+      float scale,
+      float[] scores,
+      int sOff,
+      int sStride);
+
+  /** {@link KernelProvider#scoreRows} on this storage. */
+  void scoreRows(
+      KernelProvider p,
+      float[] q,
+      int qOff,
+      int qStride,
+      int heads,
+      int kOff,
+      int kStride,
+      int tokens,
+      int d,
+      float scale,
+      float[] scores,
+      int sOff,
+      int sStride);
+
+  /** {@link KernelProvider#weightedRowsHeads} on this storage. */
+  void weightedRowsHeads(
+      KernelProvider p,
+      float[] w,
+      int wOff,
+      int wStride,
+      int heads,
+      int vOff,
+      int d,
+      int tokens,
+      float[] out,
+      int outOff,
+      int outStride);
+
   /** {@link KernelProvider#weightedRows2} on this storage. */
   void weightedRows2(
       KernelProvider p,
@@ -135,6 +180,58 @@ public sealed interface Storage permits Storage.Fp32, Storage.Bf16Data {
         int outA,
         int outB) {
       p.weightedRows2(w, wOffA, wOffB, data, vOff, d, tokens, out, outA, outB);
+    }
+
+    @Override
+    public void scoreBlocks(
+        KernelProvider p,
+        float[] q,
+        int qOff,
+        int qStride,
+        int heads,
+        int kOff,
+        int blocks,
+        int d,
+        float scale,
+        float[] scores,
+        int sOff,
+        int sStride) {
+      p.scoreBlocks(q, qOff, qStride, heads, data, kOff, blocks, d, scale, scores, sOff, sStride);
+    }
+
+    @Override
+    public void weightedRowsHeads(
+        KernelProvider p,
+        float[] w,
+        int wOff,
+        int wStride,
+        int heads,
+        int vOff,
+        int d,
+        int tokens,
+        float[] out,
+        int outOff,
+        int outStride) {
+      p.weightedRowsHeads(w, wOff, wStride, heads, data, vOff, d, tokens, out, outOff, outStride);
+    }
+
+    @Override
+    public void scoreRows(
+        KernelProvider p,
+        float[] q,
+        int qOff,
+        int qStride,
+        int heads,
+        int kOff,
+        int kStride,
+        int tokens,
+        int d,
+        float scale,
+        float[] scores,
+        int sOff,
+        int sStride) {
+      p.scoreRows(
+          q, qOff, qStride, heads, data, kOff, kStride, tokens, d, scale, scores, sOff, sStride);
     }
 
     @Override
@@ -221,6 +318,60 @@ public sealed interface Storage permits Storage.Fp32, Storage.Bf16Data {
         int outA,
         int outB) {
       p.weightedRows2Bf16(w, wOffA, wOffB, data, vOff, d, tokens, out, outA, outB);
+    }
+
+    @Override
+    public void scoreBlocks(
+        KernelProvider p,
+        float[] q,
+        int qOff,
+        int qStride,
+        int heads,
+        int kOff,
+        int blocks,
+        int d,
+        float scale,
+        float[] scores,
+        int sOff,
+        int sStride) {
+      p.scoreBlocksBf16(
+          q, qOff, qStride, heads, data, kOff, blocks, d, scale, scores, sOff, sStride);
+    }
+
+    @Override
+    public void weightedRowsHeads(
+        KernelProvider p,
+        float[] w,
+        int wOff,
+        int wStride,
+        int heads,
+        int vOff,
+        int d,
+        int tokens,
+        float[] out,
+        int outOff,
+        int outStride) {
+      p.weightedRowsHeadsBf16(
+          w, wOff, wStride, heads, data, vOff, d, tokens, out, outOff, outStride);
+    }
+
+    @Override
+    public void scoreRows(
+        KernelProvider p,
+        float[] q,
+        int qOff,
+        int qStride,
+        int heads,
+        int kOff,
+        int kStride,
+        int tokens,
+        int d,
+        float scale,
+        float[] scores,
+        int sOff,
+        int sStride) {
+      p.scoreRowsBf16(
+          q, qOff, qStride, heads, data, kOff, kStride, tokens, d, scale, scores, sOff, sStride);
     }
 
     @Override

@@ -19,7 +19,9 @@ class DecodeAttentionTest {
             new AttentionShape(2, 7, 1, 3, 33), // MQA
             new AttentionShape(1, 8, 2, 128, 3001), // GQA, split into chunks over threads
             new AttentionShape(3, 4, 4, 64, 7),
-            new AttentionShape(1, 32, 1, 16, 1500)); // MQA, a wide group, chunked
+            new AttentionShape(1, 32, 1, 16, 1500), // MQA, a wide group, chunked
+            new AttentionShape(2, 8, 2, 7, 100), // 4 heads x 4 blocks tiles, then one block
+            new AttentionShape(1, 10, 2, 33, 77)); // groups of 5: a 4-head tile and one head
     List<Arguments> out = new ArrayList<>();
     for (KernelProvider p : TestProviders.underTest()) {
       for (AttentionShape s : shapes) {

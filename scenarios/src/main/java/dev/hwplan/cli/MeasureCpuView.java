@@ -3,6 +3,7 @@ package dev.hwplan.cli;
 import dev.hwplan.kernels.probe.ProbeResult;
 import dev.hwplan.perf.cpu.CpuMeasurementResult;
 import dev.hwplan.perf.cpu.CpuMeasurementResult.KernelRow;
+import dev.hwplan.perf.cpu.MlaVsGqa;
 import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -101,9 +102,61 @@ final class MeasureCpuView {
                 + " best / predicted; GB/s and GFLOP/s at the best time%n",
             r.medianRelativeError(),
             r.heldOutShapes()));
+    mlaVsGqa(sb, r.mlaVsGqa());
     sb.append(written == null ? "Calibration not written (--no-save)" : "Calibration: " + written);
     sb.append(String.format(Locale.ROOT, "%nTook %.1f s", r.seconds()));
     return sb.toString();
+  }
+
+  private static void mlaVsGqa(StringBuilder sb, MlaVsGqa c) {
+    sb.append(
+        String.format(
+            Locale.ROOT,
+            "%nMLA vs GQA at equal memory: %.1f MiB of KV cache each, fp32 (%% of the STREAM read"
+                + " and FMA peak above)%n",
+            c.cacheBytes() / (1 << 20)));
+    String fmt = "  %-44s %9s %10s %7s %8s %8s %6s %6s %-8s%n";
+    sb.append(
+        String.format(
+            Locale.ROOT,
+            fmt,
+            "KERNEL",
+            "CONTEXT",
+            "BEST",
+            "GB/s",
+            "GFLOP/s",
+            "FLOP/B",
+            "%READ",
+            "%FMA",
+            "BOUND"));
+    for (MlaVsGqa.Row row : c.rows()) {
+      String shape =
+          row.shape().entrySet().stream()
+              .filter(e -> !e.getKey().equals("context") && !e.getKey().equals("blockedKeys"))
+              .map(e -> abbreviate(e.getKey()) + e.getValue())
+              .collect(Collectors.joining(" "));
+      sb.append(
+          String.format(
+              Locale.ROOT,
+              fmt,
+              row.kind().toUpperCase(Locale.ROOT) + " " + shape,
+              row.context(),
+              seconds(row.seconds()),
+              String.format(Locale.ROOT, "%.1f", row.bytesPerSecond() / 1e9),
+              String.format(Locale.ROOT, "%.1f", row.flopsPerSecond() / 1e9),
+              String.format(Locale.ROOT, "%.1f", row.flopsPerByte()),
+              String.format(
+                  Locale.ROOT, "%.0f", 100 * row.bytesPerSecond() / row.readBytesPerSecond()),
+              String.format(
+                  Locale.ROOT, "%.0f", 100 * row.flopsPerSecond() / row.fmaFlopsPerSecond()),
+              row.bound()));
+    }
+    sb.append(
+        String.format(
+            Locale.ROOT,
+            "  MLA/GQA time %.2fx; per token of context %.2fx%n%n",
+            c.mlaOverGqaSeconds(),
+            c.mlaOverGqaSecondsPerToken()));
   }
 
   private static String abbreviate(String key) {

@@ -34,6 +34,15 @@ class MeasureCpuCommandTest {
     assertThat(j.has("medianRelativeError")).isTrue();
     assertThat(j.get("kernels").get(0).has("predictedSeconds")).isTrue();
     assertThat(j.get("kernels").get(0).has("ratio")).isTrue();
+    JsonNode mla = j.get("mlaVsGqa");
+    assertThat(mla.get("mlaOverGqaSeconds").asDouble()).isPositive();
+    assertThat(mla.get("rows")).hasSize(2);
+    assertThat(mla.get("rows").get(0).get("kind").asText()).isEqualTo("mla");
+    assertThat(mla.get("rows").get(1).get("kind").asText()).isEqualTo("gqa");
+    // Equal memory: both caches hold the same bytes.
+    assertThat(mla.get("rows").get(0).get("cacheBytes").asDouble())
+        .isEqualTo(mla.get("rows").get(1).get("cacheBytes").asDouble());
+    assertThat(mla.get("rows").get(0).get("bound").asText()).isIn("memory", "compute");
     assertThat(j.get("calibrationFile").asText()).isEqualTo(file.toAbsolutePath().toString());
     assertThat(Files.readString(file)).contains("\"readBytesPerSecond\"", "samplesSeconds");
   }
@@ -42,7 +51,8 @@ class MeasureCpuCommandTest {
   void textNamesTheUnitsAndTheMedianError(@TempDir Path dir) {
     Run r = run("measure", "cpu", "--smoke", "--out", dir.resolve("c.json").toString());
     assertThat(r.code()).isZero();
-    assertThat(r.out()).contains("STREAM read", "GB/s", "GFLOP/s", "medianRelativeError");
+    assertThat(r.out())
+        .contains("STREAM read", "GB/s", "GFLOP/s", "medianRelativeError", "MLA vs GQA");
     assertThat(r.err()).doesNotContain("measure cpu"); // no progress bar without a terminal
   }
 

@@ -959,6 +959,1196 @@ public final class VectorKernelProvider implements KernelProvider {
   }
 
   @Override
+  public void scoreBlocks(
+      float[] q,
+      int qOff,
+      int qStride,
+      int heads,
+      float[] k,
+      int kOff,
+      int blocks,
+      int d,
+      float scale,
+      float[] scores,
+      int sOff,
+      int sStride) {
+    if (LANES != KeyLayout.BLOCK) {
+      KernelProvider.super.scoreBlocks(
+          q, qOff, qStride, heads, k, kOff, blocks, d, scale, scores, sOff, sStride);
+      return;
+    }
+    // Register tiles of up to 4 heads x 4 key blocks (64 tokens): each key vector, loaded once,
+    // serves every head of the tile, and each broadcast of q serves 4 blocks; 16 independent FMA
+    // chains hide the latency.
+    int bs = KeyLayout.BLOCK * d;
+    int b = 0;
+    for (; b + 3 < blocks; b += 4) {
+      int kb = kOff + b * bs;
+      int sb = sOff + b * KeyLayout.BLOCK;
+      int h = 0;
+      for (; h + 3 < heads; h += 4) {
+        score44(q, qOff, qStride, h, k, kb, bs, d, scale, scores, sb, sStride);
+      }
+      for (; h + 1 < heads; h += 2) {
+        score24(q, qOff, qStride, h, k, kb, bs, d, scale, scores, sb, sStride);
+      }
+      for (; h < heads; h++) {
+        score14(q, qOff, qStride, h, k, kb, bs, d, scale, scores, sb, sStride);
+      }
+    }
+    for (; b < blocks; b++) {
+      scoreBlock(
+          q,
+          qOff,
+          qStride,
+          heads,
+          k,
+          kOff + b * bs,
+          d,
+          scale,
+          scores,
+          sOff + b * KeyLayout.BLOCK,
+          sStride);
+    }
+  }
+
+  private static void score44(
+      float[] q,
+      int qOff,
+      int qStride,
+      int h,
+      float[] k,
+      int kb,
+      int bs,
+      int d,
+      float scale,
+      float[] scores,
+      int sb,
+      int sStride) {
+    int q0 = qOff + h * qStride;
+    FloatVector a00 = FloatVector.zero(F);
+    FloatVector a01 = a00;
+    FloatVector a02 = a00;
+    FloatVector a03 = a00;
+    FloatVector a10 = a00;
+    FloatVector a11 = a00;
+    FloatVector a12 = a00;
+    FloatVector a13 = a00;
+    FloatVector a20 = a00;
+    FloatVector a21 = a00;
+    FloatVector a22 = a00;
+    FloatVector a23 = a00;
+    FloatVector a30 = a00;
+    FloatVector a31 = a00;
+    FloatVector a32 = a00;
+    FloatVector a33 = a00;
+    int kk = kb;
+    for (int i = 0; i < d; i++, kk += KeyLayout.BLOCK) {
+      FloatVector k0 = FloatVector.fromArray(F, k, kk);
+      FloatVector k1 = FloatVector.fromArray(F, k, kk + bs);
+      FloatVector k2 = FloatVector.fromArray(F, k, kk + 2 * bs);
+      FloatVector k3 = FloatVector.fromArray(F, k, kk + 3 * bs);
+      FloatVector x = FloatVector.broadcast(F, q[q0 + i]);
+      a00 = x.fma(k0, a00);
+      a01 = x.fma(k1, a01);
+      a02 = x.fma(k2, a02);
+      a03 = x.fma(k3, a03);
+      x = FloatVector.broadcast(F, q[q0 + qStride + i]);
+      a10 = x.fma(k0, a10);
+      a11 = x.fma(k1, a11);
+      a12 = x.fma(k2, a12);
+      a13 = x.fma(k3, a13);
+      x = FloatVector.broadcast(F, q[q0 + 2 * qStride + i]);
+      a20 = x.fma(k0, a20);
+      a21 = x.fma(k1, a21);
+      a22 = x.fma(k2, a22);
+      a23 = x.fma(k3, a23);
+      x = FloatVector.broadcast(F, q[q0 + 3 * qStride + i]);
+      a30 = x.fma(k0, a30);
+      a31 = x.fma(k1, a31);
+      a32 = x.fma(k2, a32);
+      a33 = x.fma(k3, a33);
+    }
+    int so = sb + h * sStride;
+    a00.mul(scale).intoArray(scores, so);
+    a01.mul(scale).intoArray(scores, so + LANES);
+    a02.mul(scale).intoArray(scores, so + 2 * LANES);
+    a03.mul(scale).intoArray(scores, so + 3 * LANES);
+    a10.mul(scale).intoArray(scores, so + sStride);
+    a11.mul(scale).intoArray(scores, so + sStride + LANES);
+    a12.mul(scale).intoArray(scores, so + sStride + 2 * LANES);
+    a13.mul(scale).intoArray(scores, so + sStride + 3 * LANES);
+    a20.mul(scale).intoArray(scores, so + 2 * sStride);
+    a21.mul(scale).intoArray(scores, so + 2 * sStride + LANES);
+    a22.mul(scale).intoArray(scores, so + 2 * sStride + 2 * LANES);
+    a23.mul(scale).intoArray(scores, so + 2 * sStride + 3 * LANES);
+    a30.mul(scale).intoArray(scores, so + 3 * sStride);
+    a31.mul(scale).intoArray(scores, so + 3 * sStride + LANES);
+    a32.mul(scale).intoArray(scores, so + 3 * sStride + 2 * LANES);
+    a33.mul(scale).intoArray(scores, so + 3 * sStride + 3 * LANES);
+  }
+
+  private static void score24(
+      float[] q,
+      int qOff,
+      int qStride,
+      int h,
+      float[] k,
+      int kb,
+      int bs,
+      int d,
+      float scale,
+      float[] scores,
+      int sb,
+      int sStride) {
+    int q0 = qOff + h * qStride;
+    FloatVector a00 = FloatVector.zero(F);
+    FloatVector a01 = a00;
+    FloatVector a02 = a00;
+    FloatVector a03 = a00;
+    FloatVector a10 = a00;
+    FloatVector a11 = a00;
+    FloatVector a12 = a00;
+    FloatVector a13 = a00;
+    int kk = kb;
+    for (int i = 0; i < d; i++, kk += KeyLayout.BLOCK) {
+      FloatVector k0 = FloatVector.fromArray(F, k, kk);
+      FloatVector k1 = FloatVector.fromArray(F, k, kk + bs);
+      FloatVector k2 = FloatVector.fromArray(F, k, kk + 2 * bs);
+      FloatVector k3 = FloatVector.fromArray(F, k, kk + 3 * bs);
+      FloatVector x = FloatVector.broadcast(F, q[q0 + i]);
+      a00 = x.fma(k0, a00);
+      a01 = x.fma(k1, a01);
+      a02 = x.fma(k2, a02);
+      a03 = x.fma(k3, a03);
+      x = FloatVector.broadcast(F, q[q0 + qStride + i]);
+      a10 = x.fma(k0, a10);
+      a11 = x.fma(k1, a11);
+      a12 = x.fma(k2, a12);
+      a13 = x.fma(k3, a13);
+    }
+    int so = sb + h * sStride;
+    a00.mul(scale).intoArray(scores, so);
+    a01.mul(scale).intoArray(scores, so + LANES);
+    a02.mul(scale).intoArray(scores, so + 2 * LANES);
+    a03.mul(scale).intoArray(scores, so + 3 * LANES);
+    a10.mul(scale).intoArray(scores, so + sStride);
+    a11.mul(scale).intoArray(scores, so + sStride + LANES);
+    a12.mul(scale).intoArray(scores, so + sStride + 2 * LANES);
+    a13.mul(scale).intoArray(scores, so + sStride + 3 * LANES);
+  }
+
+  private static void score14(
+      float[] q,
+      int qOff,
+      int qStride,
+      int h,
+      float[] k,
+      int kb,
+      int bs,
+      int d,
+      float scale,
+      float[] scores,
+      int sb,
+      int sStride) {
+    int q0 = qOff + h * qStride;
+    FloatVector a0 = FloatVector.zero(F);
+    FloatVector a1 = a0;
+    FloatVector a2 = a0;
+    FloatVector a3 = a0;
+    int kk = kb;
+    for (int i = 0; i < d; i++, kk += KeyLayout.BLOCK) {
+      FloatVector x = FloatVector.broadcast(F, q[q0 + i]);
+      a0 = x.fma(FloatVector.fromArray(F, k, kk), a0);
+      a1 = x.fma(FloatVector.fromArray(F, k, kk + bs), a1);
+      a2 = x.fma(FloatVector.fromArray(F, k, kk + 2 * bs), a2);
+      a3 = x.fma(FloatVector.fromArray(F, k, kk + 3 * bs), a3);
+    }
+    a0.mul(scale).intoArray(scores, sb + h * sStride);
+    a1.mul(scale).intoArray(scores, sb + h * sStride + LANES);
+    a2.mul(scale).intoArray(scores, sb + h * sStride + 2 * LANES);
+    a3.mul(scale).intoArray(scores, sb + h * sStride + 3 * LANES);
+  }
+
+  @Override
+  public void weightedRowsHeads(
+      float[] w,
+      int wOff,
+      int wStride,
+      int heads,
+      float[] v,
+      int vOff,
+      int d,
+      int tokens,
+      float[] out,
+      int outOff,
+      int outStride) {
+    // Tiles of 4 heads x 4 output vectors: each row vector, loaded (and widened) once, feeds 4
+    // heads; each broadcast weight feeds 4 vectors; 16 independent FMA chains.
+    int h = 0;
+    for (; h + 3 < heads; h += 4) {
+      weighted4(
+          w,
+          wOff + h * wStride,
+          wStride,
+          v,
+          vOff,
+          d,
+          tokens,
+          out,
+          outOff + h * outStride,
+          outStride);
+    }
+    KernelProvider.super.weightedRowsHeads(
+        w,
+        wOff + h * wStride,
+        wStride,
+        heads - h,
+        v,
+        vOff,
+        d,
+        tokens,
+        out,
+        outOff + h * outStride,
+        outStride);
+  }
+
+  /** {@link #weightedRowsHeads} for four heads. */
+  private static void weighted4(
+      float[] w,
+      int wOff,
+      int wStride,
+      float[] v,
+      int vOff,
+      int d,
+      int tokens,
+      float[] out,
+      int outOff,
+      int outStride) {
+    int w0 = wOff;
+    int o0 = outOff;
+    int c = 0;
+    for (; c + 4 * LANES <= d; c += 4 * LANES) {
+      int o = o0 + c;
+      int o1 = o + outStride;
+      int o2 = o1 + outStride;
+      int o3 = o2 + outStride;
+      FloatVector a00 = FloatVector.fromArray(F, out, o);
+      FloatVector a01 = FloatVector.fromArray(F, out, o + LANES);
+      FloatVector a02 = FloatVector.fromArray(F, out, o + 2 * LANES);
+      FloatVector a03 = FloatVector.fromArray(F, out, o + 3 * LANES);
+      FloatVector a10 = FloatVector.fromArray(F, out, o1);
+      FloatVector a11 = FloatVector.fromArray(F, out, o1 + LANES);
+      FloatVector a12 = FloatVector.fromArray(F, out, o1 + 2 * LANES);
+      FloatVector a13 = FloatVector.fromArray(F, out, o1 + 3 * LANES);
+      FloatVector a20 = FloatVector.fromArray(F, out, o2);
+      FloatVector a21 = FloatVector.fromArray(F, out, o2 + LANES);
+      FloatVector a22 = FloatVector.fromArray(F, out, o2 + 2 * LANES);
+      FloatVector a23 = FloatVector.fromArray(F, out, o2 + 3 * LANES);
+      FloatVector a30 = FloatVector.fromArray(F, out, o3);
+      FloatVector a31 = FloatVector.fromArray(F, out, o3 + LANES);
+      FloatVector a32 = FloatVector.fromArray(F, out, o3 + 2 * LANES);
+      FloatVector a33 = FloatVector.fromArray(F, out, o3 + 3 * LANES);
+      int row = vOff + c;
+      for (int t = 0; t < tokens; t++, row += d) {
+        FloatVector x0 = FloatVector.fromArray(F, v, row);
+        FloatVector x1 = FloatVector.fromArray(F, v, row + LANES);
+        FloatVector x2 = FloatVector.fromArray(F, v, row + 2 * LANES);
+        FloatVector x3 = FloatVector.fromArray(F, v, row + 3 * LANES);
+        FloatVector y = FloatVector.broadcast(F, w[w0 + t]);
+        a00 = x0.fma(y, a00);
+        a01 = x1.fma(y, a01);
+        a02 = x2.fma(y, a02);
+        a03 = x3.fma(y, a03);
+        y = FloatVector.broadcast(F, w[w0 + wStride + t]);
+        a10 = x0.fma(y, a10);
+        a11 = x1.fma(y, a11);
+        a12 = x2.fma(y, a12);
+        a13 = x3.fma(y, a13);
+        y = FloatVector.broadcast(F, w[w0 + 2 * wStride + t]);
+        a20 = x0.fma(y, a20);
+        a21 = x1.fma(y, a21);
+        a22 = x2.fma(y, a22);
+        a23 = x3.fma(y, a23);
+        y = FloatVector.broadcast(F, w[w0 + 3 * wStride + t]);
+        a30 = x0.fma(y, a30);
+        a31 = x1.fma(y, a31);
+        a32 = x2.fma(y, a32);
+        a33 = x3.fma(y, a33);
+      }
+      a00.intoArray(out, o);
+      a01.intoArray(out, o + LANES);
+      a02.intoArray(out, o + 2 * LANES);
+      a03.intoArray(out, o + 3 * LANES);
+      a10.intoArray(out, o1);
+      a11.intoArray(out, o1 + LANES);
+      a12.intoArray(out, o1 + 2 * LANES);
+      a13.intoArray(out, o1 + 3 * LANES);
+      a20.intoArray(out, o2);
+      a21.intoArray(out, o2 + LANES);
+      a22.intoArray(out, o2 + 2 * LANES);
+      a23.intoArray(out, o2 + 3 * LANES);
+      a30.intoArray(out, o3);
+      a31.intoArray(out, o3 + LANES);
+      a32.intoArray(out, o3 + 2 * LANES);
+      a33.intoArray(out, o3 + 3 * LANES);
+    }
+    for (; c + LANES <= d; c += LANES) {
+      int o = o0 + c;
+      FloatVector a0 = FloatVector.fromArray(F, out, o);
+      FloatVector a1 = FloatVector.fromArray(F, out, o + outStride);
+      FloatVector a2 = FloatVector.fromArray(F, out, o + 2 * outStride);
+      FloatVector a3 = FloatVector.fromArray(F, out, o + 3 * outStride);
+      int row = vOff + c;
+      for (int t = 0; t < tokens; t++, row += d) {
+        FloatVector x = FloatVector.fromArray(F, v, row);
+        a0 = x.fma(FloatVector.broadcast(F, w[w0 + t]), a0);
+        a1 = x.fma(FloatVector.broadcast(F, w[w0 + wStride + t]), a1);
+        a2 = x.fma(FloatVector.broadcast(F, w[w0 + 2 * wStride + t]), a2);
+        a3 = x.fma(FloatVector.broadcast(F, w[w0 + 3 * wStride + t]), a3);
+      }
+      a0.intoArray(out, o);
+      a1.intoArray(out, o + outStride);
+      a2.intoArray(out, o + 2 * outStride);
+      a3.intoArray(out, o + 3 * outStride);
+    }
+    for (; c < d; c++) {
+      int o = o0 + c;
+      float s0 = out[o];
+      float s1 = out[o + outStride];
+      float s2 = out[o + 2 * outStride];
+      float s3 = out[o + 3 * outStride];
+      int row = vOff + c;
+      for (int t = 0; t < tokens; t++, row += d) {
+        float x = v[row];
+        s0 = Math.fma(w[w0 + t], x, s0);
+        s1 = Math.fma(w[w0 + wStride + t], x, s1);
+        s2 = Math.fma(w[w0 + 2 * wStride + t], x, s2);
+        s3 = Math.fma(w[w0 + 3 * wStride + t], x, s3);
+      }
+      out[o] = s0;
+      out[o + outStride] = s1;
+      out[o + 2 * outStride] = s2;
+      out[o + 3 * outStride] = s3;
+    }
+  }
+
+  @Override
+  public void scoreBlocksBf16(
+      float[] q,
+      int qOff,
+      int qStride,
+      int heads,
+      short[] k,
+      int kOff,
+      int blocks,
+      int d,
+      float scale,
+      float[] scores,
+      int sOff,
+      int sStride) {
+    if (LANES != KeyLayout.BLOCK) {
+      KernelProvider.super.scoreBlocksBf16(
+          q, qOff, qStride, heads, k, kOff, blocks, d, scale, scores, sOff, sStride);
+      return;
+    }
+    // Register tiles of up to 4 heads x 4 key blocks (64 tokens): each key vector, loaded once,
+    // serves every head of the tile, and each broadcast of q serves 4 blocks; 16 independent FMA
+    // chains hide the latency.
+    int bs = KeyLayout.BLOCK * d;
+    int b = 0;
+    for (; b + 3 < blocks; b += 4) {
+      int kb = kOff + b * bs;
+      int sb = sOff + b * KeyLayout.BLOCK;
+      int h = 0;
+      for (; h + 3 < heads; h += 4) {
+        score44Bf16(q, qOff, qStride, h, k, kb, bs, d, scale, scores, sb, sStride);
+      }
+      for (; h + 1 < heads; h += 2) {
+        score24Bf16(q, qOff, qStride, h, k, kb, bs, d, scale, scores, sb, sStride);
+      }
+      for (; h < heads; h++) {
+        score14Bf16(q, qOff, qStride, h, k, kb, bs, d, scale, scores, sb, sStride);
+      }
+    }
+    for (; b < blocks; b++) {
+      scoreBlockBf16(
+          q,
+          qOff,
+          qStride,
+          heads,
+          k,
+          kOff + b * bs,
+          d,
+          scale,
+          scores,
+          sOff + b * KeyLayout.BLOCK,
+          sStride);
+    }
+  }
+
+  private static void score44Bf16(
+      float[] q,
+      int qOff,
+      int qStride,
+      int h,
+      short[] k,
+      int kb,
+      int bs,
+      int d,
+      float scale,
+      float[] scores,
+      int sb,
+      int sStride) {
+    int q0 = qOff + h * qStride;
+    FloatVector a00 = FloatVector.zero(F);
+    FloatVector a01 = a00;
+    FloatVector a02 = a00;
+    FloatVector a03 = a00;
+    FloatVector a10 = a00;
+    FloatVector a11 = a00;
+    FloatVector a12 = a00;
+    FloatVector a13 = a00;
+    FloatVector a20 = a00;
+    FloatVector a21 = a00;
+    FloatVector a22 = a00;
+    FloatVector a23 = a00;
+    FloatVector a30 = a00;
+    FloatVector a31 = a00;
+    FloatVector a32 = a00;
+    FloatVector a33 = a00;
+    int kk = kb;
+    for (int i = 0; i < d; i++, kk += KeyLayout.BLOCK) {
+      FloatVector k0 =
+          ((FloatVector)
+              ShortVector.fromArray(BF16, k, kk)
+                  .convertShape(VectorOperators.S2I, I, 0)
+                  .lanewise(VectorOperators.LSHL, 16)
+                  .reinterpretAsFloats());
+      FloatVector k1 =
+          ((FloatVector)
+              ShortVector.fromArray(BF16, k, kk + bs)
+                  .convertShape(VectorOperators.S2I, I, 0)
+                  .lanewise(VectorOperators.LSHL, 16)
+                  .reinterpretAsFloats());
+      FloatVector k2 =
+          ((FloatVector)
+              ShortVector.fromArray(BF16, k, kk + 2 * bs)
+                  .convertShape(VectorOperators.S2I, I, 0)
+                  .lanewise(VectorOperators.LSHL, 16)
+                  .reinterpretAsFloats());
+      FloatVector k3 =
+          ((FloatVector)
+              ShortVector.fromArray(BF16, k, kk + 3 * bs)
+                  .convertShape(VectorOperators.S2I, I, 0)
+                  .lanewise(VectorOperators.LSHL, 16)
+                  .reinterpretAsFloats());
+      FloatVector x = FloatVector.broadcast(F, q[q0 + i]);
+      a00 = x.fma(k0, a00);
+      a01 = x.fma(k1, a01);
+      a02 = x.fma(k2, a02);
+      a03 = x.fma(k3, a03);
+      x = FloatVector.broadcast(F, q[q0 + qStride + i]);
+      a10 = x.fma(k0, a10);
+      a11 = x.fma(k1, a11);
+      a12 = x.fma(k2, a12);
+      a13 = x.fma(k3, a13);
+      x = FloatVector.broadcast(F, q[q0 + 2 * qStride + i]);
+      a20 = x.fma(k0, a20);
+      a21 = x.fma(k1, a21);
+      a22 = x.fma(k2, a22);
+      a23 = x.fma(k3, a23);
+      x = FloatVector.broadcast(F, q[q0 + 3 * qStride + i]);
+      a30 = x.fma(k0, a30);
+      a31 = x.fma(k1, a31);
+      a32 = x.fma(k2, a32);
+      a33 = x.fma(k3, a33);
+    }
+    int so = sb + h * sStride;
+    a00.mul(scale).intoArray(scores, so);
+    a01.mul(scale).intoArray(scores, so + LANES);
+    a02.mul(scale).intoArray(scores, so + 2 * LANES);
+    a03.mul(scale).intoArray(scores, so + 3 * LANES);
+    a10.mul(scale).intoArray(scores, so + sStride);
+    a11.mul(scale).intoArray(scores, so + sStride + LANES);
+    a12.mul(scale).intoArray(scores, so + sStride + 2 * LANES);
+    a13.mul(scale).intoArray(scores, so + sStride + 3 * LANES);
+    a20.mul(scale).intoArray(scores, so + 2 * sStride);
+    a21.mul(scale).intoArray(scores, so + 2 * sStride + LANES);
+    a22.mul(scale).intoArray(scores, so + 2 * sStride + 2 * LANES);
+    a23.mul(scale).intoArray(scores, so + 2 * sStride + 3 * LANES);
+    a30.mul(scale).intoArray(scores, so + 3 * sStride);
+    a31.mul(scale).intoArray(scores, so + 3 * sStride + LANES);
+    a32.mul(scale).intoArray(scores, so + 3 * sStride + 2 * LANES);
+    a33.mul(scale).intoArray(scores, so + 3 * sStride + 3 * LANES);
+  }
+
+  private static void score24Bf16(
+      float[] q,
+      int qOff,
+      int qStride,
+      int h,
+      short[] k,
+      int kb,
+      int bs,
+      int d,
+      float scale,
+      float[] scores,
+      int sb,
+      int sStride) {
+    int q0 = qOff + h * qStride;
+    FloatVector a00 = FloatVector.zero(F);
+    FloatVector a01 = a00;
+    FloatVector a02 = a00;
+    FloatVector a03 = a00;
+    FloatVector a10 = a00;
+    FloatVector a11 = a00;
+    FloatVector a12 = a00;
+    FloatVector a13 = a00;
+    int kk = kb;
+    for (int i = 0; i < d; i++, kk += KeyLayout.BLOCK) {
+      FloatVector k0 =
+          ((FloatVector)
+              ShortVector.fromArray(BF16, k, kk)
+                  .convertShape(VectorOperators.S2I, I, 0)
+                  .lanewise(VectorOperators.LSHL, 16)
+                  .reinterpretAsFloats());
+      FloatVector k1 =
+          ((FloatVector)
+              ShortVector.fromArray(BF16, k, kk + bs)
+                  .convertShape(VectorOperators.S2I, I, 0)
+                  .lanewise(VectorOperators.LSHL, 16)
+                  .reinterpretAsFloats());
+      FloatVector k2 =
+          ((FloatVector)
+              ShortVector.fromArray(BF16, k, kk + 2 * bs)
+                  .convertShape(VectorOperators.S2I, I, 0)
+                  .lanewise(VectorOperators.LSHL, 16)
+                  .reinterpretAsFloats());
+      FloatVector k3 =
+          ((FloatVector)
+              ShortVector.fromArray(BF16, k, kk + 3 * bs)
+                  .convertShape(VectorOperators.S2I, I, 0)
+                  .lanewise(VectorOperators.LSHL, 16)
+                  .reinterpretAsFloats());
+      FloatVector x = FloatVector.broadcast(F, q[q0 + i]);
+      a00 = x.fma(k0, a00);
+      a01 = x.fma(k1, a01);
+      a02 = x.fma(k2, a02);
+      a03 = x.fma(k3, a03);
+      x = FloatVector.broadcast(F, q[q0 + qStride + i]);
+      a10 = x.fma(k0, a10);
+      a11 = x.fma(k1, a11);
+      a12 = x.fma(k2, a12);
+      a13 = x.fma(k3, a13);
+    }
+    int so = sb + h * sStride;
+    a00.mul(scale).intoArray(scores, so);
+    a01.mul(scale).intoArray(scores, so + LANES);
+    a02.mul(scale).intoArray(scores, so + 2 * LANES);
+    a03.mul(scale).intoArray(scores, so + 3 * LANES);
+    a10.mul(scale).intoArray(scores, so + sStride);
+    a11.mul(scale).intoArray(scores, so + sStride + LANES);
+    a12.mul(scale).intoArray(scores, so + sStride + 2 * LANES);
+    a13.mul(scale).intoArray(scores, so + sStride + 3 * LANES);
+  }
+
+  private static void score14Bf16(
+      float[] q,
+      int qOff,
+      int qStride,
+      int h,
+      short[] k,
+      int kb,
+      int bs,
+      int d,
+      float scale,
+      float[] scores,
+      int sb,
+      int sStride) {
+    int q0 = qOff + h * qStride;
+    FloatVector a0 = FloatVector.zero(F);
+    FloatVector a1 = a0;
+    FloatVector a2 = a0;
+    FloatVector a3 = a0;
+    int kk = kb;
+    for (int i = 0; i < d; i++, kk += KeyLayout.BLOCK) {
+      FloatVector x = FloatVector.broadcast(F, q[q0 + i]);
+      a0 =
+          x.fma(
+              ((FloatVector)
+                  ShortVector.fromArray(BF16, k, kk)
+                      .convertShape(VectorOperators.S2I, I, 0)
+                      .lanewise(VectorOperators.LSHL, 16)
+                      .reinterpretAsFloats()),
+              a0);
+      a1 =
+          x.fma(
+              ((FloatVector)
+                  ShortVector.fromArray(BF16, k, kk + bs)
+                      .convertShape(VectorOperators.S2I, I, 0)
+                      .lanewise(VectorOperators.LSHL, 16)
+                      .reinterpretAsFloats()),
+              a1);
+      a2 =
+          x.fma(
+              ((FloatVector)
+                  ShortVector.fromArray(BF16, k, kk + 2 * bs)
+                      .convertShape(VectorOperators.S2I, I, 0)
+                      .lanewise(VectorOperators.LSHL, 16)
+                      .reinterpretAsFloats()),
+              a2);
+      a3 =
+          x.fma(
+              ((FloatVector)
+                  ShortVector.fromArray(BF16, k, kk + 3 * bs)
+                      .convertShape(VectorOperators.S2I, I, 0)
+                      .lanewise(VectorOperators.LSHL, 16)
+                      .reinterpretAsFloats()),
+              a3);
+    }
+    a0.mul(scale).intoArray(scores, sb + h * sStride);
+    a1.mul(scale).intoArray(scores, sb + h * sStride + LANES);
+    a2.mul(scale).intoArray(scores, sb + h * sStride + 2 * LANES);
+    a3.mul(scale).intoArray(scores, sb + h * sStride + 3 * LANES);
+  }
+
+  @Override
+  public void weightedRowsHeadsBf16(
+      float[] w,
+      int wOff,
+      int wStride,
+      int heads,
+      short[] v,
+      int vOff,
+      int d,
+      int tokens,
+      float[] out,
+      int outOff,
+      int outStride) {
+    // Tiles of 4 heads x 4 output vectors: each row vector, loaded (and widened) once, feeds 4
+    // heads; each broadcast weight feeds 4 vectors; 16 independent FMA chains.
+    int h = 0;
+    for (; h + 3 < heads; h += 4) {
+      weighted4Bf16(
+          w,
+          wOff + h * wStride,
+          wStride,
+          v,
+          vOff,
+          d,
+          tokens,
+          out,
+          outOff + h * outStride,
+          outStride);
+    }
+    KernelProvider.super.weightedRowsHeadsBf16(
+        w,
+        wOff + h * wStride,
+        wStride,
+        heads - h,
+        v,
+        vOff,
+        d,
+        tokens,
+        out,
+        outOff + h * outStride,
+        outStride);
+  }
+
+  /** {@link #weightedRowsHeadsBf16} for four heads. */
+  private static void weighted4Bf16(
+      float[] w,
+      int wOff,
+      int wStride,
+      short[] v,
+      int vOff,
+      int d,
+      int tokens,
+      float[] out,
+      int outOff,
+      int outStride) {
+    int w0 = wOff;
+    int o0 = outOff;
+    int c = 0;
+    for (; c + 4 * LANES <= d; c += 4 * LANES) {
+      int o = o0 + c;
+      int o1 = o + outStride;
+      int o2 = o1 + outStride;
+      int o3 = o2 + outStride;
+      FloatVector a00 = FloatVector.fromArray(F, out, o);
+      FloatVector a01 = FloatVector.fromArray(F, out, o + LANES);
+      FloatVector a02 = FloatVector.fromArray(F, out, o + 2 * LANES);
+      FloatVector a03 = FloatVector.fromArray(F, out, o + 3 * LANES);
+      FloatVector a10 = FloatVector.fromArray(F, out, o1);
+      FloatVector a11 = FloatVector.fromArray(F, out, o1 + LANES);
+      FloatVector a12 = FloatVector.fromArray(F, out, o1 + 2 * LANES);
+      FloatVector a13 = FloatVector.fromArray(F, out, o1 + 3 * LANES);
+      FloatVector a20 = FloatVector.fromArray(F, out, o2);
+      FloatVector a21 = FloatVector.fromArray(F, out, o2 + LANES);
+      FloatVector a22 = FloatVector.fromArray(F, out, o2 + 2 * LANES);
+      FloatVector a23 = FloatVector.fromArray(F, out, o2 + 3 * LANES);
+      FloatVector a30 = FloatVector.fromArray(F, out, o3);
+      FloatVector a31 = FloatVector.fromArray(F, out, o3 + LANES);
+      FloatVector a32 = FloatVector.fromArray(F, out, o3 + 2 * LANES);
+      FloatVector a33 = FloatVector.fromArray(F, out, o3 + 3 * LANES);
+      int row = vOff + c;
+      for (int t = 0; t < tokens; t++, row += d) {
+        FloatVector x0 =
+            ((FloatVector)
+                ShortVector.fromArray(BF16, v, row)
+                    .convertShape(VectorOperators.S2I, I, 0)
+                    .lanewise(VectorOperators.LSHL, 16)
+                    .reinterpretAsFloats());
+        FloatVector x1 =
+            ((FloatVector)
+                ShortVector.fromArray(BF16, v, row + LANES)
+                    .convertShape(VectorOperators.S2I, I, 0)
+                    .lanewise(VectorOperators.LSHL, 16)
+                    .reinterpretAsFloats());
+        FloatVector x2 =
+            ((FloatVector)
+                ShortVector.fromArray(BF16, v, row + 2 * LANES)
+                    .convertShape(VectorOperators.S2I, I, 0)
+                    .lanewise(VectorOperators.LSHL, 16)
+                    .reinterpretAsFloats());
+        FloatVector x3 =
+            ((FloatVector)
+                ShortVector.fromArray(BF16, v, row + 3 * LANES)
+                    .convertShape(VectorOperators.S2I, I, 0)
+                    .lanewise(VectorOperators.LSHL, 16)
+                    .reinterpretAsFloats());
+        FloatVector y = FloatVector.broadcast(F, w[w0 + t]);
+        a00 = x0.fma(y, a00);
+        a01 = x1.fma(y, a01);
+        a02 = x2.fma(y, a02);
+        a03 = x3.fma(y, a03);
+        y = FloatVector.broadcast(F, w[w0 + wStride + t]);
+        a10 = x0.fma(y, a10);
+        a11 = x1.fma(y, a11);
+        a12 = x2.fma(y, a12);
+        a13 = x3.fma(y, a13);
+        y = FloatVector.broadcast(F, w[w0 + 2 * wStride + t]);
+        a20 = x0.fma(y, a20);
+        a21 = x1.fma(y, a21);
+        a22 = x2.fma(y, a22);
+        a23 = x3.fma(y, a23);
+        y = FloatVector.broadcast(F, w[w0 + 3 * wStride + t]);
+        a30 = x0.fma(y, a30);
+        a31 = x1.fma(y, a31);
+        a32 = x2.fma(y, a32);
+        a33 = x3.fma(y, a33);
+      }
+      a00.intoArray(out, o);
+      a01.intoArray(out, o + LANES);
+      a02.intoArray(out, o + 2 * LANES);
+      a03.intoArray(out, o + 3 * LANES);
+      a10.intoArray(out, o1);
+      a11.intoArray(out, o1 + LANES);
+      a12.intoArray(out, o1 + 2 * LANES);
+      a13.intoArray(out, o1 + 3 * LANES);
+      a20.intoArray(out, o2);
+      a21.intoArray(out, o2 + LANES);
+      a22.intoArray(out, o2 + 2 * LANES);
+      a23.intoArray(out, o2 + 3 * LANES);
+      a30.intoArray(out, o3);
+      a31.intoArray(out, o3 + LANES);
+      a32.intoArray(out, o3 + 2 * LANES);
+      a33.intoArray(out, o3 + 3 * LANES);
+    }
+    for (; c + LANES <= d; c += LANES) {
+      int o = o0 + c;
+      FloatVector a0 = FloatVector.fromArray(F, out, o);
+      FloatVector a1 = FloatVector.fromArray(F, out, o + outStride);
+      FloatVector a2 = FloatVector.fromArray(F, out, o + 2 * outStride);
+      FloatVector a3 = FloatVector.fromArray(F, out, o + 3 * outStride);
+      int row = vOff + c;
+      for (int t = 0; t < tokens; t++, row += d) {
+        FloatVector x =
+            ((FloatVector)
+                ShortVector.fromArray(BF16, v, row)
+                    .convertShape(VectorOperators.S2I, I, 0)
+                    .lanewise(VectorOperators.LSHL, 16)
+                    .reinterpretAsFloats());
+        a0 = x.fma(FloatVector.broadcast(F, w[w0 + t]), a0);
+        a1 = x.fma(FloatVector.broadcast(F, w[w0 + wStride + t]), a1);
+        a2 = x.fma(FloatVector.broadcast(F, w[w0 + 2 * wStride + t]), a2);
+        a3 = x.fma(FloatVector.broadcast(F, w[w0 + 3 * wStride + t]), a3);
+      }
+      a0.intoArray(out, o);
+      a1.intoArray(out, o + outStride);
+      a2.intoArray(out, o + 2 * outStride);
+      a3.intoArray(out, o + 3 * outStride);
+    }
+    for (; c < d; c++) {
+      int o = o0 + c;
+      float s0 = out[o];
+      float s1 = out[o + outStride];
+      float s2 = out[o + 2 * outStride];
+      float s3 = out[o + 3 * outStride];
+      int row = vOff + c;
+      for (int t = 0; t < tokens; t++, row += d) {
+        float x = Float.intBitsToFloat(v[row] << 16);
+        s0 = Math.fma(w[w0 + t], x, s0);
+        s1 = Math.fma(w[w0 + wStride + t], x, s1);
+        s2 = Math.fma(w[w0 + 2 * wStride + t], x, s2);
+        s3 = Math.fma(w[w0 + 3 * wStride + t], x, s3);
+      }
+      out[o] = s0;
+      out[o + outStride] = s1;
+      out[o + 2 * outStride] = s2;
+      out[o + 3 * outStride] = s3;
+    }
+  }
+
+  @Override
+  public void scoreRows(
+      float[] q,
+      int qOff,
+      int qStride,
+      int heads,
+      float[] k,
+      int kOff,
+      int kStride,
+      int tokens,
+      int d,
+      float scale,
+      float[] scores,
+      int sOff,
+      int sStride) {
+    // Tiles of 4 heads x 4 rows: each loaded vector of q serves 4 rows and each of k 4 heads, so
+    // 8 loads feed 16 FMAs; one horizontal sum per score, after the whole row.
+    int h = 0;
+    for (; h + 3 < heads; h += 4) {
+      int t = 0;
+      for (; t + 3 < tokens; t += 4) {
+        scoreRows44(
+            q,
+            qOff + h * qStride,
+            qStride,
+            k,
+            kOff + t * kStride,
+            kStride,
+            d,
+            scale,
+            scores,
+            sOff + h * sStride + t,
+            sStride);
+      }
+      if (t < tokens) {
+        KernelProvider.super.scoreRows(
+            q,
+            qOff + h * qStride,
+            qStride,
+            4,
+            k,
+            kOff + t * kStride,
+            kStride,
+            tokens - t,
+            d,
+            scale,
+            scores,
+            sOff + h * sStride + t,
+            sStride);
+      }
+    }
+    if (h < heads) {
+      KernelProvider.super.scoreRows(
+          q,
+          qOff + h * qStride,
+          qStride,
+          heads - h,
+          k,
+          kOff,
+          kStride,
+          tokens,
+          d,
+          scale,
+          scores,
+          sOff + h * sStride,
+          sStride);
+    }
+  }
+
+  private static void scoreRows44(
+      float[] q,
+      int q0,
+      int qStride,
+      float[] k,
+      int k0,
+      int kStride,
+      int d,
+      float scale,
+      float[] scores,
+      int s0,
+      int sStride) {
+    FloatVector a00 = FloatVector.zero(F);
+    FloatVector a01 = a00;
+    FloatVector a02 = a00;
+    FloatVector a03 = a00;
+    FloatVector a10 = a00;
+    FloatVector a11 = a00;
+    FloatVector a12 = a00;
+    FloatVector a13 = a00;
+    FloatVector a20 = a00;
+    FloatVector a21 = a00;
+    FloatVector a22 = a00;
+    FloatVector a23 = a00;
+    FloatVector a30 = a00;
+    FloatVector a31 = a00;
+    FloatVector a32 = a00;
+    FloatVector a33 = a00;
+    int q1 = q0 + qStride;
+    int q2 = q1 + qStride;
+    int q3 = q2 + qStride;
+    int k1 = k0 + kStride;
+    int k2 = k1 + kStride;
+    int k3 = k2 + kStride;
+    int i = 0;
+    for (; i + LANES <= d; i += LANES) {
+      FloatVector x0 = FloatVector.fromArray(F, k, k0 + i);
+      FloatVector x1 = FloatVector.fromArray(F, k, k1 + i);
+      FloatVector x2 = FloatVector.fromArray(F, k, k2 + i);
+      FloatVector x3 = FloatVector.fromArray(F, k, k3 + i);
+      FloatVector y = FloatVector.fromArray(F, q, q0 + i);
+      a00 = y.fma(x0, a00);
+      a01 = y.fma(x1, a01);
+      a02 = y.fma(x2, a02);
+      a03 = y.fma(x3, a03);
+      y = FloatVector.fromArray(F, q, q1 + i);
+      a10 = y.fma(x0, a10);
+      a11 = y.fma(x1, a11);
+      a12 = y.fma(x2, a12);
+      a13 = y.fma(x3, a13);
+      y = FloatVector.fromArray(F, q, q2 + i);
+      a20 = y.fma(x0, a20);
+      a21 = y.fma(x1, a21);
+      a22 = y.fma(x2, a22);
+      a23 = y.fma(x3, a23);
+      y = FloatVector.fromArray(F, q, q3 + i);
+      a30 = y.fma(x0, a30);
+      a31 = y.fma(x1, a31);
+      a32 = y.fma(x2, a32);
+      a33 = y.fma(x3, a33);
+    }
+    float[] sums = {
+      a00.reduceLanes(VectorOperators.ADD),
+      a01.reduceLanes(VectorOperators.ADD),
+      a02.reduceLanes(VectorOperators.ADD),
+      a03.reduceLanes(VectorOperators.ADD),
+      a10.reduceLanes(VectorOperators.ADD),
+      a11.reduceLanes(VectorOperators.ADD),
+      a12.reduceLanes(VectorOperators.ADD),
+      a13.reduceLanes(VectorOperators.ADD),
+      a20.reduceLanes(VectorOperators.ADD),
+      a21.reduceLanes(VectorOperators.ADD),
+      a22.reduceLanes(VectorOperators.ADD),
+      a23.reduceLanes(VectorOperators.ADD),
+      a30.reduceLanes(VectorOperators.ADD),
+      a31.reduceLanes(VectorOperators.ADD),
+      a32.reduceLanes(VectorOperators.ADD),
+      a33.reduceLanes(VectorOperators.ADD)
+    };
+    for (; i < d; i++) {
+      for (int hh = 0; hh < 4; hh++) {
+        float qv = q[q0 + hh * qStride + i];
+        for (int tt = 0; tt < 4; tt++) {
+          sums[hh * 4 + tt] = Math.fma(qv, k[k0 + tt * kStride + i], sums[hh * 4 + tt]);
+        }
+      }
+    }
+    for (int hh = 0; hh < 4; hh++) {
+      for (int tt = 0; tt < 4; tt++) {
+        scores[s0 + hh * sStride + tt] += sums[hh * 4 + tt] * scale;
+      }
+    }
+  }
+
+  @Override
+  public void scoreRowsBf16(
+      float[] q,
+      int qOff,
+      int qStride,
+      int heads,
+      short[] k,
+      int kOff,
+      int kStride,
+      int tokens,
+      int d,
+      float scale,
+      float[] scores,
+      int sOff,
+      int sStride) {
+    // Tiles of 4 heads x 4 rows: each loaded vector of q serves 4 rows and each of k 4 heads, so
+    // 8 loads feed 16 FMAs; one horizontal sum per score, after the whole row.
+    int h = 0;
+    for (; h + 3 < heads; h += 4) {
+      int t = 0;
+      for (; t + 3 < tokens; t += 4) {
+        scoreRows44Bf16(
+            q,
+            qOff + h * qStride,
+            qStride,
+            k,
+            kOff + t * kStride,
+            kStride,
+            d,
+            scale,
+            scores,
+            sOff + h * sStride + t,
+            sStride);
+      }
+      if (t < tokens) {
+        KernelProvider.super.scoreRowsBf16(
+            q,
+            qOff + h * qStride,
+            qStride,
+            4,
+            k,
+            kOff + t * kStride,
+            kStride,
+            tokens - t,
+            d,
+            scale,
+            scores,
+            sOff + h * sStride + t,
+            sStride);
+      }
+    }
+    if (h < heads) {
+      KernelProvider.super.scoreRowsBf16(
+          q,
+          qOff + h * qStride,
+          qStride,
+          heads - h,
+          k,
+          kOff,
+          kStride,
+          tokens,
+          d,
+          scale,
+          scores,
+          sOff + h * sStride,
+          sStride);
+    }
+  }
+
+  private static void scoreRows44Bf16(
+      float[] q,
+      int q0,
+      int qStride,
+      short[] k,
+      int k0,
+      int kStride,
+      int d,
+      float scale,
+      float[] scores,
+      int s0,
+      int sStride) {
+    FloatVector a00 = FloatVector.zero(F);
+    FloatVector a01 = a00;
+    FloatVector a02 = a00;
+    FloatVector a03 = a00;
+    FloatVector a10 = a00;
+    FloatVector a11 = a00;
+    FloatVector a12 = a00;
+    FloatVector a13 = a00;
+    FloatVector a20 = a00;
+    FloatVector a21 = a00;
+    FloatVector a22 = a00;
+    FloatVector a23 = a00;
+    FloatVector a30 = a00;
+    FloatVector a31 = a00;
+    FloatVector a32 = a00;
+    FloatVector a33 = a00;
+    int q1 = q0 + qStride;
+    int q2 = q1 + qStride;
+    int q3 = q2 + qStride;
+    int k1 = k0 + kStride;
+    int k2 = k1 + kStride;
+    int k3 = k2 + kStride;
+    int i = 0;
+    for (; i + LANES <= d; i += LANES) {
+      FloatVector x0 =
+          ((FloatVector)
+              ShortVector.fromArray(BF16, k, k0 + i)
+                  .convertShape(VectorOperators.S2I, I, 0)
+                  .lanewise(VectorOperators.LSHL, 16)
+                  .reinterpretAsFloats());
+      FloatVector x1 =
+          ((FloatVector)
+              ShortVector.fromArray(BF16, k, k1 + i)
+                  .convertShape(VectorOperators.S2I, I, 0)
+                  .lanewise(VectorOperators.LSHL, 16)
+                  .reinterpretAsFloats());
+      FloatVector x2 =
+          ((FloatVector)
+              ShortVector.fromArray(BF16, k, k2 + i)
+                  .convertShape(VectorOperators.S2I, I, 0)
+                  .lanewise(VectorOperators.LSHL, 16)
+                  .reinterpretAsFloats());
+      FloatVector x3 =
+          ((FloatVector)
+              ShortVector.fromArray(BF16, k, k3 + i)
+                  .convertShape(VectorOperators.S2I, I, 0)
+                  .lanewise(VectorOperators.LSHL, 16)
+                  .reinterpretAsFloats());
+      FloatVector y = FloatVector.fromArray(F, q, q0 + i);
+      a00 = y.fma(x0, a00);
+      a01 = y.fma(x1, a01);
+      a02 = y.fma(x2, a02);
+      a03 = y.fma(x3, a03);
+      y = FloatVector.fromArray(F, q, q1 + i);
+      a10 = y.fma(x0, a10);
+      a11 = y.fma(x1, a11);
+      a12 = y.fma(x2, a12);
+      a13 = y.fma(x3, a13);
+      y = FloatVector.fromArray(F, q, q2 + i);
+      a20 = y.fma(x0, a20);
+      a21 = y.fma(x1, a21);
+      a22 = y.fma(x2, a22);
+      a23 = y.fma(x3, a23);
+      y = FloatVector.fromArray(F, q, q3 + i);
+      a30 = y.fma(x0, a30);
+      a31 = y.fma(x1, a31);
+      a32 = y.fma(x2, a32);
+      a33 = y.fma(x3, a33);
+    }
+    float[] sums = {
+      a00.reduceLanes(VectorOperators.ADD),
+      a01.reduceLanes(VectorOperators.ADD),
+      a02.reduceLanes(VectorOperators.ADD),
+      a03.reduceLanes(VectorOperators.ADD),
+      a10.reduceLanes(VectorOperators.ADD),
+      a11.reduceLanes(VectorOperators.ADD),
+      a12.reduceLanes(VectorOperators.ADD),
+      a13.reduceLanes(VectorOperators.ADD),
+      a20.reduceLanes(VectorOperators.ADD),
+      a21.reduceLanes(VectorOperators.ADD),
+      a22.reduceLanes(VectorOperators.ADD),
+      a23.reduceLanes(VectorOperators.ADD),
+      a30.reduceLanes(VectorOperators.ADD),
+      a31.reduceLanes(VectorOperators.ADD),
+      a32.reduceLanes(VectorOperators.ADD),
+      a33.reduceLanes(VectorOperators.ADD)
+    };
+    for (; i < d; i++) {
+      for (int hh = 0; hh < 4; hh++) {
+        float qv = q[q0 + hh * qStride + i];
+        for (int tt = 0; tt < 4; tt++) {
+          sums[hh * 4 + tt] =
+              Math.fma(qv, Float.intBitsToFloat(k[k0 + tt * kStride + i] << 16), sums[hh * 4 + tt]);
+        }
+      }
+    }
+    for (int hh = 0; hh < 4; hh++) {
+      for (int tt = 0; tt < 4; tt++) {
+        scores[s0 + hh * sStride + tt] += sums[hh * 4 + tt] * scale;
+      }
+    }
+  }
+
+  @Override
   public void widenBf16(short[] src, int srcOff, float[] dst, int dstOff, int n) {
     int i = 0;
     for (int end = n - LANES; i <= end; i += LANES) {

@@ -76,7 +76,7 @@ public final class CpuMeasurement {
     boolean smoke = scale == Scale.SMOKE;
     List<CpuGrid.Entry> heldOut =
         smoke ? CpuGrid.smoke(cases) : CpuGrid.heldOut(cases, scale == Scale.QUICK);
-    int total = 1 + 5 + 6 + heldOut.size();
+    int total = 1 + 5 + 6 + heldOut.size() + 1;
     int[] done = {0};
     Consumer<String> step = s -> listener.step(s, done[0]++, total);
 
@@ -172,6 +172,17 @@ public final class CpuMeasurement {
       Timing t = KernelRunner.time(c.call(), settings);
       rows.add(CpuMeasurementResult.KernelRow.of(c, t, model.predict(CpuWork.of(c)), e.role()));
     }
+    step.accept("MLA vs GQA at equal memory");
+    // Caches beyond the LLC for the full run (64 MiB each); a quick run keeps to 16 MiB, so that
+    // MLA's 2 GFLOP per call stays short.
+    MlaVsGqa mlaVsGqa =
+        MlaVsGqa.measure(
+            cases,
+            settings,
+            (scale == Scale.FULL ? 64.0 : 16.0) * (1 << 20),
+            smoke,
+            probes.get(0).maxRate(),
+            fma.maxRate());
     listener.step("done", total, total);
 
     double[] errors =
@@ -190,6 +201,7 @@ public final class CpuMeasurement {
         median,
         errors.length,
         quick,
+        mlaVsGqa,
         (System.nanoTime() - start) * 1e-9);
   }
 

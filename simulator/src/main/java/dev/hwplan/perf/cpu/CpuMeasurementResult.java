@@ -7,7 +7,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** What the measured mode found: the probes, the ceilings, and measured-vs-predicted per shape. */
+/**
+ * What the measured mode found: the probes, the ceilings, measured-vs-predicted per shape, and MLA
+ * against GQA at equal KV-cache memory.
+ */
 public record CpuMeasurementResult(
     Map<String, Object> machine,
     String date,
@@ -17,6 +20,7 @@ public record CpuMeasurementResult(
     double medianRelativeError,
     int heldOutShapes,
     boolean quick,
+    MlaVsGqa mlaVsGqa,
     double seconds) {
 
   /** The probe of the given name. */
@@ -151,6 +155,7 @@ public record CpuMeasurementResult(
     m.put("ceilings", ceilings.toMap());
     m.put("probes", probes.stream().map(p -> probeMap(p, false)).toList());
     m.put("kernels", kernels.stream().map(k -> k.toMap(false)).toList());
+    m.put("mlaVsGqa", mlaVsGqa.toMap());
     m.put("calibrationFile", calibrationFile);
     m.put("seconds", seconds);
     return m;
