@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # CPU kernel benchmarks, side by side in one JMH run: the scalar and vector paths of decode
 # attention, GEMM, and MLA against GQA at equal KV-cache memory, with the STREAM and FMA ceilings
-# measured in the same run, and OpenBLAS
+# measured in the same run, then the same ratios as interleaved pairs (PairedRatios), and OpenBLAS
 # sgemm through Debian's numpy as the practical limit. Prints a Markdown table; keeps the raw
 # JMH JSON under bench/cpu/results/ (or $HWPLAN_BENCH_OUT).
 #
@@ -46,9 +46,26 @@ echo "== JMH (about 7 minutes)" >&2
 "$JAVA" --add-modules jdk.incubator.vector -jar "$JAR" \
   'dev.hwplan.bench.(CeilingsBenchmark|DecodeAttentionBenchmark|GemmBenchmark|MlaVsGqaBenchmark)' \
   -rf json -rff "$OUT/jmh.json" "$@" > "$OUT/jmh.txt" 2>&1 || { tail -40 "$OUT/jmh.txt" >&2; exit 1; }
+echo "== paired ratios (STREAM read and both paths interleaved, round by round)" >&2
+"$JAVA" --add-modules jdk.incubator.vector -Xmx10g -cp "$JAR" dev.hwplan.bench.PairedRatios \
+  "${HWPLAN_PAIRED_ROUNDS:-15}" 2>/dev/null > "$OUT/paired.json"
 echo "== numpy sgemm" >&2
 OPENBLAS_NUM_THREADS="$(nproc)" "$PY" "$ROOT/bench/cpu/numpy_sgemm.py" 1024 > "$OUT/numpy.json"
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$OUT/load.txt" >&2
 "$PY" "$ROOT/bench/cpu/summarize.py" "$OUT/jmh.json" "$OUT/facts.json" "$OUT/numpy.json" | tee "$OUT/summary.md"
+echo
+echo "Paired ratios (median and range over rounds; each ratio taken within one round):"
+"$PY" - "$OUT/paired.json" <<'PYEOF' | tee -a "$OUT/summary.md"
+import json, sys
+p = json.load(open(sys.argv[1]))
+r = p["streamReadGBps"]
+print(f"\nSTREAM read {r['median']:.1f} GB/s ({r['min']:.1f}-{r['max']:.1f}) over {p['rounds']} rounds\n")
+print("| case | vector GB/s | % of the round's STREAM read | vector/scalar |")
+print("| --- | --- | --- | --- |")
+for c in p["cases"]:
+    f, v, s = c["fractionOfStreamRead"], c["vectorGBps"], c["vectorOverScalar"]
+    print(f"| {c['case']} | {v['median']:.1f} | {100*f['median']:.0f}% ({100*f['min']:.0f}-{100*f['max']:.0f}) "
+          f"| {s['median']:.1f}x ({s['min']:.1f}-{s['max']:.1f}) |")
+PYEOF
 cat "$OUT/load.txt"
 echo "raw results: $OUT" >&2
