@@ -102,7 +102,7 @@ public final class CalibrationFitter {
       SplitKTimeModel a = attention;
       spreads.put("attention", spread(attentionRows(), r -> attentionSeconds(a, read, r)));
     }
-    SplitKTimeModel mla = fitMla(read, attention.bandwidthFraction());
+    SplitKTimeModel mla = fitMla(read, attention);
     if (mla == null) {
       mla = require(fallback, "MLA decode").mla();
       spreads.put("mla", fallback.spread("mla"));
@@ -284,37 +284,53 @@ public final class CalibrationFitter {
   }
 
   /**
-   * MLA decode is MMA-bound at every measured shape, so its bandwidth term cannot be fitted: it
-   * takes the decode-attention kernels' bandwidth fraction (the same K/V streaming path).
+   * MLA decode is MMA-bound at every measured shape, so its bandwidth terms cannot be fitted: it
+   * takes the decode-attention kernels' bandwidth fraction, DRAM round trip and per-SM bandwidth
+   * share (the same K/V streaming path on the same GPU) and fits its launch latency, CTA MMA
+   * fraction, CTA set-up and reduce latency.
    */
-  private SplitKTimeModel fitMla(double read, double bandwidthFraction) {
+  private SplitKTimeModel fitMla(double read, SplitKTimeModel attention) {
     List<Row<Rows.Mla>> rows = mlaRows();
     if (rows.isEmpty()) {
       return null;
     }
     ToDoubleFunction<double[]> objective =
         p -> {
-          SplitKTimeModel m = new SplitKTimeModel(p[0], bandwidthFraction, p[1], p[2]);
+          SplitKTimeModel m = mlaModel(p, attention);
           return logError(rows, r -> mlaSeconds(m, read, r), r -> r.seconds());
         };
     double[] best = null;
     double bestValue = Double.POSITIVE_INFINITY;
-    for (double cta : new double[] {0.02, 0.1, 0.5}) {
-      double[] x = minimize(objective, new double[] {6e-6, cta, 2e-6});
+    for (double[] start : new double[][] {{5e-6, 5e-6, 3e-6, 0.3}, {10e-6, 1e-6, 1e-6, 0.2}}) {
+      double[] x = minimize(objective, start);
       double v = objective.applyAsDouble(x);
       if (v < bestValue) {
         bestValue = v;
         best = x;
       }
     }
-    return new SplitKTimeModel(best[0], bandwidthFraction, best[1], best[2]);
+    return mlaModel(best, attention);
+  }
+
+  private static SplitKTimeModel mlaModel(double[] p, SplitKTimeModel a) {
+    return new SplitKTimeModel(
+        p[0],
+        a.bandwidthFraction(),
+        a.stepLatencySeconds(),
+        p[1],
+        p[2],
+        a.smBandwidthShare(),
+        Math.min(1, p[3]));
   }
 
   private static SplitKTimeModel fitSplitK(ToDoubleFunction<double[]> objective) {
     double[] best = null;
     double bestValue = Double.POSITIVE_INFINITY;
-    for (double cta : new double[] {0.02, 0.1, 0.5}) {
-      double[] x = minimize(objective, new double[] {6e-6, 0.95, cta, 2e-6});
+    for (double[] start :
+        new double[][] {
+          {3e-6, 0.95, 0.9e-6, 2e-7, 2e-6, 1.5}, {3e-6, 0.95, 0.5e-6, 3e-7, 2e-6, 3}
+        }) {
+      double[] x = minimize(objective, start);
       double v = objective.applyAsDouble(x);
       if (v < bestValue) {
         bestValue = v;
@@ -324,8 +340,9 @@ public final class CalibrationFitter {
     return splitK(best);
   }
 
+  /** GQA/MHA/MQA: the issue time per warp step stands for the MMA work, no separate fraction. */
   private static SplitKTimeModel splitK(double[] p) {
-    return new SplitKTimeModel(p[0], p[1], p[2], p[3]);
+    return new SplitKTimeModel(p[0], p[1], p[2], p[3], p[4], p[5], Double.NaN);
   }
 
   private SdpaFlashTimeModel fitSdpa(double read) {

@@ -8,8 +8,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The accuracy table on held-out measurements (see {@link AccuracyReport}). Thresholds are the
- * issue's targets where the model meets them, and the measured error plus a small margin where it
- * does not (decode-attention p90, marked), so that the test fails when the error grows.
+ * issue's targets where the model meets them, and the measured error plus about a point where it
+ * does not (decode attention, marked), so that the test fails when the error grows.
  */
 class AccuracyTest {
   private static final AccuracyReport REPORT = AccuracyReport.bundled();
@@ -32,23 +32,27 @@ class AccuracyTest {
 
   @Test
   void decodeAttentionOnTheSameGpu() {
-    for (String g : List.of("h100-sxm", "h200-sxm")) {
-      Row r = row("attention", "same-gpu", g, g);
+    // {gpu, median guard, p90 guard}: measured on the run-3 (H100) / run-2 (H200) harness files
+    // with the launch-structure model (SplitKTimeModel) plus about one point. Targets 5% / 15%:
+    // H100 5.3% / 16.3%, H200 8.1% / 15.4%, both missed. The worst held-out rows are MQA at
+    // batch 1-8 (the stage kernel, 13-22% slower than modelled) and MQA at batch 32 (10-23%
+    // faster).
+    for (Object[] g : new Object[][] {{"h100-sxm", 0.06, 0.17}, {"h200-sxm", 0.09, 0.165}}) {
+      String gpu = (String) g[0];
+      Row r = row("attention", "same-gpu", gpu, gpu);
       assertThat(r.n()).isGreaterThanOrEqualTo(16);
-      // Target 5%: met on the H100 (3.3%), missed on the H200 (5.5%); guard at 6%.
-      assertThat(r.medianError()).as(g).isLessThanOrEqualTo(0.06);
-      // Target 15% missed (28%): MQA at batch 1 and the smallest shapes sit in the latency
-      // regime the split-K model fits worst. Guard at the measured value plus 2 points.
-      assertThat(r.p90Error()).as(g).isLessThanOrEqualTo(0.30);
+      assertThat(r.medianError()).as(gpu).isLessThanOrEqualTo((double) g[1]);
+      assertThat(r.p90Error()).as(gpu).isLessThanOrEqualTo((double) g[2]);
     }
   }
 
   @Test
-  void mlaDecodeOnTheSameGpu() {
+  void mlaDecodeOnTheSameGpuIsWithin5PercentMedianAnd15PercentP90() {
     for (String g : List.of("h100-sxm", "h200-sxm")) {
       Row r = row("mla", "same-gpu", g, g);
+      assertThat(r.n()).isGreaterThanOrEqualTo(6);
       assertThat(r.medianError()).as(g).isLessThanOrEqualTo(0.05);
-      assertThat(r.p90Error()).as(g).isLessThanOrEqualTo(0.26);
+      assertThat(r.p90Error()).as(g).isLessThanOrEqualTo(0.15);
     }
   }
 
