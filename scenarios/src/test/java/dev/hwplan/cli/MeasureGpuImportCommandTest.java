@@ -32,11 +32,12 @@ class MeasureGpuImportCommandTest {
     JsonNode j = r.json();
     assertThat(j.get("profile").asText()).isEqualTo("h100-sxm");
     assertThat(j.get("rows").get("decodeAttention").asInt()).isEqualTo(48);
-    // 3.121 TB/s read against the profile's 3.352 TB/s (5120 bit x 2 x 2619 MHz)
+    // 3.117 TB/s read (run 3, current kernels) against the profile's 3.352 TB/s (5120 bit x 2 x
+    // 2619 MHz)
     assertThat(j.get("measured").get("readBytesPerSecond").asDouble())
-        .isCloseTo(3.1213e12, withPercentage(0.01));
+        .isCloseTo(3.1172e12, withPercentage(0.01));
     assertThat(j.get("measured").get("readFractionOfPeak").asDouble())
-        .isCloseTo(3.1213e12 / 3.352e12, withPercentage(0.01));
+        .isCloseTo(3.1172e12 / 3.352e12, withPercentage(0.01));
     Path written = into.resolve("h100-sxm").resolve("cuda-harness.json");
     assertThat(j.get("importedTo").asText()).isEqualTo(written.toAbsolutePath().toString());
     JsonNode stored = StrictMapper.json().readTree(written.toFile());

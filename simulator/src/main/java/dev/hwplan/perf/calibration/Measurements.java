@@ -100,7 +100,8 @@ public record Measurements(
                   r.path("dtype").asText("bf16"),
                   r.path("seconds").asDouble(),
                   samples(r.path("samples")),
-                  flash.isNumber() ? flash.asDouble() : Double.NaN));
+                  flash.isNumber() ? flash.asDouble() : Double.NaN,
+                  candidates(r.path("splitTuning"), r.path("context").asLong())));
         }
       }
       for (JsonNode r : harness.path("mlaDecode")) {
@@ -114,7 +115,8 @@ public record Measurements(
                   r.path("context").asLong(),
                   r.path("dtype").asText("bf16"),
                   r.path("seconds").asDouble(),
-                  samples(r.path("samples"))));
+                  samples(r.path("samples")),
+                  mlaCandidates(r.path("splitTuning"), r.path("context").asLong())));
         }
       }
     }
@@ -147,6 +149,55 @@ public record Measurements(
     Measurements m =
         new Measurements(profileId, read, copy, gemm, attention, mla, collectives, steps);
     return m.isEmpty() && Double.isNaN(read) ? Optional.empty() : Optional.of(m);
+  }
+
+  private static final List<String> VARIANTS =
+      List.of("plain", "pipelined", "l2hint", "pipelined+l2hint", "stage");
+
+  /**
+   * The harness's {@code splitTuning} map, {@code "variant/splits": seconds}: the register kernel
+   * ran {@code ceil(ceil(S / splits) / 16) x 16} tokens per split (every chunk length it builds is
+   * that multiple of 16), the stage kernel {@code S / splits}.
+   */
+  private static List<Rows.Candidate> candidates(JsonNode tuning, long context) {
+    List<Rows.Candidate> out = new ArrayList<>();
+    tuning
+        .fields()
+        .forEachRemaining(
+            e -> {
+              String[] parts = e.getKey().split("/");
+              int variant = VARIANTS.indexOf(parts[0]);
+              if (parts.length != 2 || variant < 0 || !e.getValue().isNumber()) {
+                return;
+              }
+              long splits = Long.parseLong(parts[1]);
+              long chunk =
+                  variant == 4
+                      ? context / splits
+                      : Math.min(context, ((context + splits - 1) / splits + 15) / 16 * 16);
+              out.add(new Rows.Candidate(variant, chunk, e.getValue().asDouble()));
+            });
+    return out;
+  }
+
+  /**
+   * The MLA harness's {@code splitTuning} map, {@code "variant/splits": seconds} over four kernel
+   * variants: per split count, the fastest variant at {@code S / splits} tokens per split.
+   */
+  private static List<Rows.Candidate> mlaCandidates(JsonNode tuning, long context) {
+    java.util.TreeMap<Long, Double> best = new java.util.TreeMap<>();
+    tuning
+        .fields()
+        .forEachRemaining(
+            e -> {
+              String[] parts = e.getKey().split("/");
+              if (parts.length == 2 && e.getValue().isNumber()) {
+                best.merge(Long.parseLong(parts[1]), e.getValue().asDouble(), Math::min);
+              }
+            });
+    List<Rows.Candidate> out = new ArrayList<>();
+    best.forEach((splits, t) -> out.add(new Rows.Candidate(-1, context / splits, t)));
+    return out;
   }
 
   private static double[] samples(JsonNode n) {

@@ -1,5 +1,7 @@
 package dev.hwplan.perf.calibration;
 
+import java.util.List;
+
 /** Measurement rows as the CUDA harness, the NCCL bench and the Llama decode step wrote them. */
 public final class Rows {
   private Rows() {}
@@ -14,7 +16,9 @@ public final class Rows {
 
   /**
    * Split-K decode attention with bf16 K/V; {@code sdpaFlashSeconds} is PyTorch SDPA's flash
-   * backend on the same shape (NaN where it did not run).
+   * backend on the same shape (NaN where it did not run); {@code candidates} are the harness's
+   * timings of every kernel and chunk length it tried before keeping the fastest ({@code
+   * splitTuning}).
    */
   public record Attention(
       int heads,
@@ -25,13 +29,28 @@ public final class Rows {
       String dtype,
       double seconds,
       double[] samples,
-      double sdpaFlashSeconds) {
+      double sdpaFlashSeconds,
+      List<Candidate> candidates) {
+    public Attention {
+      candidates = List.copyOf(candidates);
+    }
+
     public String key() {
       return "attention|" + heads + "|" + kvHeads + "|" + batch + "|" + context + "|" + headDim;
     }
   }
 
-  /** Latent MLA decode attention. */
+  /**
+   * One split-K candidate the harness timed: {@code variant} as in {@code
+   * dev.hwplan.perf.SplitKTimeModel} (0 plain, 1 pipelined, 2 l2hint, 3 pipelined+l2hint, 4 stage)
+   * at {@code chunk} tokens per split.
+   */
+  public record Candidate(int variant, long chunk, double seconds) {}
+
+  /**
+   * Latent MLA decode attention; {@code candidates} are the fastest of the harness's kernel
+   * variants at each chunk length it tried (variant -1).
+   */
   public record Mla(
       int heads,
       int kvLoraRank,
@@ -40,7 +59,12 @@ public final class Rows {
       long context,
       String dtype,
       double seconds,
-      double[] samples) {
+      double[] samples,
+      List<Candidate> candidates) {
+    public Mla {
+      candidates = List.copyOf(candidates);
+    }
+
     public String key() {
       return "mla|" + heads + "|" + kvLoraRank + "|" + ropeDim + "|" + batch + "|" + context;
     }

@@ -8,8 +8,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The accuracy table on held-out measurements (see {@link AccuracyReport}). Thresholds are the
- * issue's targets where the model meets them, and the measured error plus a small margin where it
- * does not (decode-attention p90, marked), so that the test fails when the error grows.
+ * issue's targets, tightened to the measured error plus about a point for decode attention, so that
+ * the test fails when the error grows.
  */
 class AccuracyTest {
   private static final AccuracyReport REPORT = AccuracyReport.bundled();
@@ -31,24 +31,25 @@ class AccuracyTest {
   }
 
   @Test
-  void decodeAttentionOnTheSameGpu() {
-    for (String g : List.of("h100-sxm", "h200-sxm")) {
-      Row r = row("attention", "same-gpu", g, g);
+  void decodeAttentionOnTheSameGpuIsWithin5PercentMedianAnd15PercentP90() {
+    // {gpu, median guard, p90 guard}: the targets, tightened to the measured error plus about a
+    // point (H100 3.5% / 11.1%, H200 2.5% / 8.8% on the run-3 / run-2 harness files).
+    for (Object[] g : new Object[][] {{"h100-sxm", 0.045, 0.125}, {"h200-sxm", 0.035, 0.10}}) {
+      String gpu = (String) g[0];
+      Row r = row("attention", "same-gpu", gpu, gpu);
       assertThat(r.n()).isGreaterThanOrEqualTo(16);
-      // Target 5%: met on the H100 (3.3%), missed on the H200 (5.5%); guard at 6%.
-      assertThat(r.medianError()).as(g).isLessThanOrEqualTo(0.06);
-      // Target 15% missed (28%): MQA at batch 1 and the smallest shapes sit in the latency
-      // regime the split-K model fits worst. Guard at the measured value plus 2 points.
-      assertThat(r.p90Error()).as(g).isLessThanOrEqualTo(0.30);
+      assertThat(r.medianError()).as(gpu).isLessThanOrEqualTo((double) g[1]);
+      assertThat(r.p90Error()).as(gpu).isLessThanOrEqualTo((double) g[2]);
     }
   }
 
   @Test
-  void mlaDecodeOnTheSameGpu() {
+  void mlaDecodeOnTheSameGpuIsWithin5PercentMedianAnd15PercentP90() {
     for (String g : List.of("h100-sxm", "h200-sxm")) {
       Row r = row("mla", "same-gpu", g, g);
+      assertThat(r.n()).isGreaterThanOrEqualTo(6);
       assertThat(r.medianError()).as(g).isLessThanOrEqualTo(0.05);
-      assertThat(r.p90Error()).as(g).isLessThanOrEqualTo(0.26);
+      assertThat(r.p90Error()).as(g).isLessThanOrEqualTo(0.15);
     }
   }
 
