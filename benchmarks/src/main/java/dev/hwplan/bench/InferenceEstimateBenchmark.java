@@ -45,7 +45,20 @@ public class InferenceEstimateBenchmark {
   @Param({"llama-3.1-8b/h100-sxm/1", "llama-3.1-70b/h100-sxm/4", "deepseek-v3/h200-sxm/8"})
   public String config;
 
+  /**
+   * {@code repeat}: the same configuration every call (batch 16, prompt 2048, output 512). {@code
+   * sweep}: each call the next of {@value #SWEEP} distinct configurations of the model, GPU and TP
+   * (batch 1..64 x prompt 128..16384 x output 64..4096, shuffled with a fixed seed), as a sweep
+   * meets them: shapes repeat across configurations only where the configurations share them.
+   */
+  @Param({"repeat", "sweep"})
+  public String workload;
+
+  static final int SWEEP = 4096;
+
   private InferenceRequest request;
+  private InferenceRequest[] sweep;
+  private int next;
   private OpTimeModel model;
 
   @Setup
@@ -64,10 +77,27 @@ public class InferenceEstimateBenchmark {
             Execution.FUSED);
     request = new InferenceRequest(c, gpu, 16, 2048, 512, Mode.CALIBRATED);
     model = Calibrations.model(gpu, Mode.CALIBRATED);
+    java.util.List<InferenceRequest> all = new java.util.ArrayList<>();
+    int[] prompts = {128, 256, 512, 1024, 2048, 4096, 8192, 16384};
+    int[] outputs = {64, 128, 256, 512, 1024, 2048, 4096, 3000};
+    for (int batch = 1; batch <= 64; batch++) {
+      for (int prompt : prompts) {
+        for (int output : outputs) {
+          all.add(new InferenceRequest(c, gpu, batch, prompt, output, Mode.CALIBRATED));
+        }
+      }
+    }
+    java.util.Collections.shuffle(all, new java.util.Random(42));
+    sweep = all.subList(0, SWEEP).toArray(new InferenceRequest[0]);
   }
 
   @Benchmark
   public InferenceEstimate estimate() {
+    if (sweep != null && workload.equals("sweep")) {
+      InferenceRequest r = sweep[next];
+      next = (next + 1) % SWEEP;
+      return InferenceEstimator.estimate(r, model);
+    }
     return InferenceEstimator.estimate(request, model);
   }
 }

@@ -95,7 +95,9 @@ public final class InferenceEstimator {
     OpShape[] seenShapes = new OpShape[size]; // scanned first: a flat array of references
     Prediction[] seenPredictions = new Prediction[size];
     int seenCount = 0;
-    List<String> lastNotes = null;
+    // Models share their note lists: a list already added (by identity) is skipped; few differ.
+    List<?>[] addedNotes = new List<?>[8];
+    int addedCount = 0;
     double t = 0;
     double lo = 0;
     double hi = 0;
@@ -114,9 +116,18 @@ public final class InferenceEstimator {
         seen[seenCount] = op;
         seenShapes[seenCount] = shape;
         seenPredictions[seenCount++] = p;
-        if (notes != null && p.mode() != Mode.MEASURED && p.notes() != lastNotes) {
-          notes.addAll(p.notes()); // models share their note lists: skip a list just added
-          lastNotes = p.notes();
+        if (notes != null && p.mode() != Mode.MEASURED && !p.notes().isEmpty()) {
+          List<String> pn = p.notes();
+          boolean added = false;
+          for (int j = 0; j < addedCount && !added; j++) {
+            added = addedNotes[j] == pn;
+          }
+          if (!added) {
+            notes.addAll(pn);
+            if (addedCount < addedNotes.length) {
+              addedNotes[addedCount++] = pn;
+            }
+          }
         }
       }
       int n = op.count();

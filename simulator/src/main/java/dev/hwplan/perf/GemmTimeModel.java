@@ -99,6 +99,34 @@ public record GemmTimeModel(
    * independent {@code m x n x k} problems on {@code sms} SMs.
    */
   public static double utilisation(int groups, long m, long n, long k, int sms) {
+    UtilKey key = new UtilKey(groups, m, n, k, sms);
+    Double known = UTILISATION.get(key);
+    if (known != null) {
+      return known;
+    }
+    double u = searchUtilisation(groups, m, n, k, sms);
+    if (UTILISATION.size() >= UTILISATION_CAPACITY) {
+      UTILISATION.clear();
+    }
+    UTILISATION.put(key, u);
+    return u;
+  }
+
+  /**
+   * Utilisations already searched, by problem: a pure function of five integers, so a hit returns
+   * exactly what the search would. Sweeps meet the same weight matrices again and again (a model's
+   * projections at the same token counts across contexts, TP and modes), and the search is the
+   * costliest step of a GEMM prediction. Bounded: cleared when full.
+   */
+  private static final java.util.concurrent.ConcurrentHashMap<UtilKey, Double> UTILISATION =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  private static final int UTILISATION_CAPACITY = 1 << 16;
+
+  private record UtilKey(int groups, long m, long n, long k, int sms) {}
+
+  /** The search behind {@link #utilisation}, without the memo. */
+  static double searchUtilisation(int groups, long m, long n, long k, int sms) {
     // The hot loop of every GEMM prediction, kept free of divisions: tile sides are powers of two
     // (shifts), {@code k / s < 512} is {@code k < 512 s}, the wave count is a ceiling division
     // through the reciprocal of the SM count (corrected to the exact integer), and the best split

@@ -118,9 +118,14 @@ class FastEstimateMatchesStraightforwardTest {
       for (long m : sizes) {
         for (long n : sizes) {
           for (long k : new long[] {64, 511, 512, 1024, 1535, 4096, 8193, 16384, 53248}) {
+            double reference = referenceUtilisation(groups, m, n, k, sms);
+            // The first call searches, the second is answered from the memo: both exact.
             assertThat(GemmTimeModel.utilisation(groups, m, n, k, sms))
                 .as("%d x %d x %d x %d on %d SMs", groups, m, n, k, sms)
-                .isEqualTo(referenceUtilisation(groups, m, n, k, sms));
+                .isEqualTo(reference);
+            assertThat(GemmTimeModel.utilisation(groups, m, n, k, sms))
+                .as("memo: %d x %d x %d x %d on %d SMs", groups, m, n, k, sms)
+                .isEqualTo(reference);
           }
         }
       }
