@@ -57,7 +57,29 @@ static bool has_section(const std::string& list, const char* s) {
 struct DecodeShape { int H, Hkv, B, S; };
 
 // Optional shape filter (--shapes "H:Hkv:B:S,..." for decode, "B:S,..." for MLA); empty = all.
-static std::string g_decodeShapes, g_mlaShapes;
+static std::string g_decodeShapes, g_mlaShapes, g_decodeGrid;
+
+// --decode-grid "H:Hkv:B:S,...": decode shapes to run in place of the built-in grid (head dim 128;
+// H/Hkv must be a whole group of 1-32 or 49-64 heads, the group sizes the kernels instantiate).
+static std::vector<DecodeShape> parse_decode_grid(const std::string& list) {
+  std::vector<DecodeShape> out;
+  size_t pos = 0;
+  while (pos < list.size()) {
+    size_t end = list.find(',', pos);
+    if (end == std::string::npos) end = list.size();
+    DecodeShape d{};
+    if (sscanf(list.substr(pos, end - pos).c_str(), "%d:%d:%d:%d", &d.H, &d.Hkv, &d.B, &d.S) != 4 || d.Hkv <= 0 ||
+        d.H % d.Hkv != 0 || d.B <= 0 || d.S < 16 || d.S % 16 != 0 ||
+        ((d.H / d.Hkv + 15) / 16 != 1 && (d.H / d.Hkv + 15) / 16 != 2 && (d.H / d.Hkv + 15) / 16 != 4)) {
+      fprintf(stderr, "bad --decode-grid entry '%s' (H:Hkv:B:S, S a multiple of 16, group of 1-32 or 49-64)\n",
+              list.substr(pos, end - pos).c_str());
+      exit(2);
+    }
+    out.push_back(d);
+    pos = end + 1;
+  }
+  return out;
+}
 static bool shape_selected(const std::string& list, const std::string& key) {
   if (list.empty()) return true;
   return ("," + list + ",").find("," + key + ",") != std::string::npos;
@@ -78,10 +100,17 @@ static std::vector<std::string> run_decode(int nsamples, double l2Bytes, size_t 
   std::vector<std::pair<int, int>> heads = {{32, 32}, {32, 8}, {32, 1}, {64, 8}};
   if (quick) { Bs = {1, 32}; Ss = {1024, 32768}; }
   const int D = 128;
-  for (auto hh : heads)
-    for (int B : Bs)
-      for (int S : Ss) {
-        const int H = hh.first, Hkv = hh.second, G = H / Hkv;
+  std::vector<DecodeShape> shapes;
+  if (!g_decodeGrid.empty()) {
+    shapes = parse_decode_grid(g_decodeGrid);
+  } else {
+    for (auto hh : heads)
+      for (int B : Bs)
+        for (int S : Ss) shapes.push_back({hh.first, hh.second, B, S});
+  }
+  for (const DecodeShape& shape : shapes) {
+      {
+        const int H = shape.H, Hkv = shape.Hkv, B = shape.B, S = shape.S, G = H / Hkv;
         if (!shape_selected(g_decodeShapes, std::to_string(H) + ":" + std::to_string(Hkv) + ":" + std::to_string(B) + ":" +
                                                 std::to_string(S)))
           continue;
@@ -203,6 +232,7 @@ static std::vector<std::string> run_decode(int nsamples, double l2Bytes, size_t 
         CK(cudaFree(K)); CK(cudaFree(V)); CK(cudaFree(Q)); CK(cudaFree(O));
         CK(cudaFree(part)); CK(cudaFree(lse));
       }
+  }
   return rows;
 }
 
@@ -336,9 +366,10 @@ int main(int argc, char** argv) {
     else if (s == "--quick") quick = true;
     else if (s == "--decode-shapes" && a + 1 < argc) g_decodeShapes = argv[++a];
     else if (s == "--mla-shapes" && a + 1 < argc) g_mlaShapes = argv[++a];
+    else if (s == "--decode-grid" && a + 1 < argc) g_decodeGrid = argv[++a];
     else if (s == "--version") { printf("hwplan-cuda-harness %s\n", HWPLAN_TOOL_VERSION); return 0; }
     else if (s == "--help" || s == "-h") {
-      printf("usage: %s [--sections bandwidth,gemm,decode,mla] [--samples N<=30] [--quick] [--device N] [--bw-bytes B]\n", argv[0]);
+      printf("usage: %s [--sections bandwidth,gemm,decode,mla] [--samples N<=30] [--quick] [--device N] [--bw-bytes B] [--decode-shapes H:Hkv:B:S,...] [--decode-grid H:Hkv:B:S,...] [--mla-shapes B:S,...]\n", argv[0]);
       return 0;
     }
   }

@@ -1,0 +1,95 @@
+package dev.hwplan.perf.calibration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.hwplan.hardware.GpuProfile;
+import dev.hwplan.hardware.ProfileCatalog;
+import dev.hwplan.perf.AttentionKernel;
+import dev.hwplan.perf.Mode;
+import dev.hwplan.perf.OpTimeModel;
+import dev.hwplan.perf.Ops;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The calibrated model against decode shapes it never saw: 120 shapes per GPU (group sizes 1, 2, 4,
+ * 5, 6, 7, 8, 16 and 64, batch 2 to 64, context 2k to 24k) measured with the same harness after the
+ * calibration was committed ({@code kernels/cuda/results/<gpu>/decode-validation.*}, with the
+ * command and device beside it). None of these shapes is in the committed calibration data, so the
+ * product's calibration, fitted on all of that data, predicts every row out of sample. The limits
+ * pin today's errors with a small margin, so the test fails when they grow.
+ */
+class DecodeValidationTest {
+  private static final Path RESULTS = Path.of("..", "kernels", "cuda", "results");
+
+  record Errors(int n, double median, double p90, double max) {}
+
+  static Errors errors(String gpuId) throws Exception {
+    JsonNode doc =
+        new ObjectMapper()
+            .readTree(Files.readString(RESULTS.resolve(gpuId).resolve("decode-validation.json")));
+    assertThat(doc.get("status").asText()).isEqualTo("ok");
+    GpuProfile gpu = ProfileCatalog.bundled().get(gpuId);
+    OpTimeModel model = Calibrations.model(gpu, Mode.CALIBRATED);
+    List<String> committed =
+        Calibrations.measurements(gpuId).orElseThrow().attention().stream()
+            .map(Rows.Attention::key)
+            .toList();
+    List<Double> errors = new ArrayList<>();
+    for (JsonNode r : doc.get("decodeAttention")) {
+      int heads = r.get("heads").asInt();
+      int kvHeads = r.get("kvHeads").asInt();
+      long batch = r.get("batch").asLong();
+      long context = r.get("context").asLong();
+      int headDim = r.get("headDim").asInt();
+      String key =
+          "attention|" + heads + "|" + kvHeads + "|" + batch + "|" + context + "|" + headDim;
+      assertThat(committed).as("validation shape %s is out of sample", key).doesNotContain(key);
+      double predicted =
+          model
+              .predict(
+                  Ops.decodeAttention(
+                      "attention",
+                      batch,
+                      heads,
+                      kvHeads,
+                      headDim,
+                      headDim,
+                      context,
+                      2,
+                      AttentionKernel.SPLIT_K))
+              .seconds();
+      errors.add(Math.abs(predicted / r.get("seconds").asDouble() - 1));
+    }
+    double[] e = errors.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+    return new Errors(
+        e.length, Stats.percentile(e, 0.5), Stats.percentile(e, 0.9), e[e.length - 1]);
+  }
+
+  @Test
+  void h100() throws Exception {
+    Errors e = errors("h100-sxm");
+    System.out.printf(Locale.ROOT, "h100 validation %s%n", e);
+    assertThat(e.n()).isEqualTo(120);
+    assertThat(e.median()).isLessThan(LIMIT_H100[0]);
+    assertThat(e.p90()).isLessThan(LIMIT_H100[1]);
+  }
+
+  @Test
+  void h200() throws Exception {
+    Errors e = errors("h200-sxm");
+    System.out.printf(Locale.ROOT, "h200 validation %s%n", e);
+    assertThat(e.n()).isEqualTo(120);
+    assertThat(e.median()).isLessThan(LIMIT_H200[0]);
+    assertThat(e.p90()).isLessThan(LIMIT_H200[1]);
+  }
+
+  private static final double[] LIMIT_H100 = {0.030, 0.105};
+  private static final double[] LIMIT_H200 = {0.045, 0.13};
+}
