@@ -48,18 +48,12 @@ public final class AccuracyMeasure implements Measure {
   public static AccuracyMeasure decodeStep(String gpu) {
     return new AccuracyMeasure(
         a -> {
-          double[] e =
-              a.decodeSteps().stream()
-                  .filter(r -> r.gpu().equals(gpu) && r.calibratedOn().equals(gpu))
-                  .mapToDouble(r -> Math.abs(r.error()))
-                  .sorted()
-                  .toArray();
-          if (e.length == 0) {
+          double median = a.decodeStepMedianError(gpu, gpu);
+          if (Double.isNaN(median)) {
             throw new IllegalStateException(
                 "no decode steps of " + gpu + " in the accuracy report");
           }
-          int n = e.length;
-          return n % 2 == 1 ? e[n / 2] : (e[n / 2 - 1] + e[n / 2]) / 2;
+          return median;
         });
   }
 

@@ -2,6 +2,7 @@ package dev.hwplan.perf;
 
 import dev.hwplan.hardware.DType;
 import dev.hwplan.hardware.GpuProfile;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Calibrated GEMM time (cuBLASLt-like library kernels):
@@ -118,8 +119,7 @@ public record GemmTimeModel(
    * projections at the same token counts across contexts, TP and modes), and the search is the
    * costliest step of a GEMM prediction. Bounded: cleared when full.
    */
-  private static final java.util.concurrent.ConcurrentHashMap<UtilKey, Double> UTILISATION =
-      new java.util.concurrent.ConcurrentHashMap<>();
+  private static final ConcurrentHashMap<UtilKey, Double> UTILISATION = new ConcurrentHashMap<>();
 
   private static final int UTILISATION_CAPACITY = 1 << 16;
 

@@ -90,7 +90,7 @@ public final class BatchPredictor {
    * @return the number of ops predicted
    */
   public long run(BufferedReader in, String file, Writer out) throws IOException {
-    JsonGenerator g = GENERATORS.createGenerator(out);
+    JsonGenerator g = generator(out);
     g.writeStartArray();
     long n = 0;
     int lineNo = 0;
@@ -129,6 +129,11 @@ public final class BatchPredictor {
     g.writeRaw('\n');
     g.flush();
     return n;
+  }
+
+  /** The generator results are written with (doubles through the fast writer). */
+  static JsonGenerator generator(Writer out) throws IOException {
+    return GENERATORS.createGenerator(out);
   }
 
   private record Line(String gpu, Prediction prediction) {}

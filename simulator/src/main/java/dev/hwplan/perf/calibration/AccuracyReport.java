@@ -86,6 +86,19 @@ public record AccuracyReport(List<Row> rows, List<StepRow> decodeSteps) {
         .findFirst();
   }
 
+  /**
+   * The median |error| of the whole decode steps measured on {@code gpu} and predicted with {@code
+   * calibratedOn}'s calibration; NaN when there are none.
+   */
+  public double decodeStepMedianError(String gpu, String calibratedOn) {
+    return Stats.percentile(
+        decodeSteps.stream()
+            .filter(r -> r.gpu().equals(gpu) && r.calibratedOn().equals(calibratedOn))
+            .mapToDouble(r -> Math.abs(r.error()))
+            .toArray(),
+        0.5);
+  }
+
   public static AccuracyReport compute(List<Measurements> data, long seed) {
     HeldOutSplit split = split(data, seed);
     ProfileCatalog catalog = ProfileCatalog.bundled();

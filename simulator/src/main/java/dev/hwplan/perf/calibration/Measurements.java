@@ -87,23 +87,7 @@ public record Measurements(
                   samples(r.path("samples"))));
         }
       }
-      for (JsonNode r : harness.path("decodeAttention")) {
-        if (r.hasNonNull("seconds")) {
-          JsonNode flash = r.path("sdpaAll").path("flash").path("seconds");
-          attention.add(
-              new Rows.Attention(
-                  r.path("heads").asInt(),
-                  r.path("kvHeads").asInt(),
-                  r.path("batch").asLong(),
-                  r.path("context").asLong(),
-                  r.path("headDim").asInt(),
-                  r.path("dtype").asText("bf16"),
-                  r.path("seconds").asDouble(),
-                  samples(r.path("samples")),
-                  flash.isNumber() ? flash.asDouble() : Double.NaN,
-                  candidates(r.path("splitTuning"), r.path("context").asLong())));
-        }
-      }
+      attention.addAll(attentionRows(harness));
       for (JsonNode r : harness.path("mlaDecode")) {
         if (r.hasNonNull("seconds")) {
           mla.add(
@@ -149,6 +133,29 @@ public record Measurements(
     Measurements m =
         new Measurements(profileId, read, copy, gemm, attention, mla, collectives, steps);
     return m.isEmpty() && Double.isNaN(read) ? Optional.empty() : Optional.of(m);
+  }
+
+  /** The measured decode-attention rows of a harness file ({@code decodeAttention}). */
+  static List<Rows.Attention> attentionRows(JsonNode harness) {
+    List<Rows.Attention> attention = new ArrayList<>();
+    for (JsonNode r : harness.path("decodeAttention")) {
+      if (r.hasNonNull("seconds")) {
+        JsonNode flash = r.path("sdpaAll").path("flash").path("seconds");
+        attention.add(
+            new Rows.Attention(
+                r.path("heads").asInt(),
+                r.path("kvHeads").asInt(),
+                r.path("batch").asLong(),
+                r.path("context").asLong(),
+                r.path("headDim").asInt(),
+                r.path("dtype").asText("bf16"),
+                r.path("seconds").asDouble(),
+                samples(r.path("samples")),
+                flash.isNumber() ? flash.asDouble() : Double.NaN,
+                candidates(r.path("splitTuning"), r.path("context").asLong())));
+      }
+    }
+    return attention;
   }
 
   private static final List<String> VARIANTS =

@@ -3,9 +3,7 @@ package dev.hwplan.perf.batch;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.StreamWriteFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.hwplan.hardware.ProfileCatalog;
 import dev.hwplan.io.InvalidInputException;
@@ -57,11 +55,7 @@ class BatchPredictorTest {
     BatchPredictor one = new BatchPredictor(ProfileCatalog.bundled(), Mode.CALIBRATED);
     ObjectMapper mapper = new ObjectMapper();
     StringWriter sequential = new StringWriter();
-    JsonGenerator g =
-        JsonFactory.builder()
-            .enable(StreamWriteFeature.USE_FAST_DOUBLE_WRITER)
-            .build()
-            .createGenerator(sequential);
+    JsonGenerator g = BatchPredictor.generator(sequential);
     g.writeStartArray();
     long count = 0;
     for (int i = 0; i < in.size(); i++) {

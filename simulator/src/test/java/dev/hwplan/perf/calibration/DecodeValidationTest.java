@@ -9,7 +9,6 @@ import dev.hwplan.hardware.ProfileCatalog;
 import dev.hwplan.perf.AttentionKernel;
 import dev.hwplan.perf.Mode;
 import dev.hwplan.perf.OpTimeModel;
-import dev.hwplan.perf.Ops;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -42,30 +41,13 @@ class DecodeValidationTest {
             .map(Rows.Attention::key)
             .toList();
     List<Double> errors = new ArrayList<>();
-    for (JsonNode r : doc.get("decodeAttention")) {
-      int heads = r.get("heads").asInt();
-      int kvHeads = r.get("kvHeads").asInt();
-      long batch = r.get("batch").asLong();
-      long context = r.get("context").asLong();
-      int headDim = r.get("headDim").asInt();
-      String key =
-          "attention|" + heads + "|" + kvHeads + "|" + batch + "|" + context + "|" + headDim;
-      assertThat(committed).as("validation shape %s is out of sample", key).doesNotContain(key);
+    for (Rows.Attention r : Measurements.attentionRows(doc)) {
+      assertThat(committed)
+          .as("validation shape %s is out of sample", r.key())
+          .doesNotContain(r.key());
       double predicted =
-          model
-              .predict(
-                  Ops.decodeAttention(
-                      "attention",
-                      batch,
-                      heads,
-                      kvHeads,
-                      headDim,
-                      headDim,
-                      context,
-                      2,
-                      AttentionKernel.SPLIT_K))
-              .seconds();
-      errors.add(Math.abs(predicted / r.get("seconds").asDouble() - 1));
+          model.predict(CalibrationFitter.attentionOp(r, AttentionKernel.SPLIT_K)).seconds();
+      errors.add(Math.abs(predicted / r.seconds() - 1));
     }
     double[] e = errors.stream().mapToDouble(Double::doubleValue).sorted().toArray();
     return new Errors(
