@@ -1,5 +1,6 @@
 package dev.hwplan.inference;
 
+import dev.hwplan.step.OpTime;
 import java.util.List;
 
 /**

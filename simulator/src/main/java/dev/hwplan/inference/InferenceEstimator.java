@@ -5,18 +5,14 @@ import dev.hwplan.memory.KvCacheCalculator;
 import dev.hwplan.model.LayerSpec;
 import dev.hwplan.model.ModelSpec;
 import dev.hwplan.parallel.Parallelism;
-import dev.hwplan.perf.Mode;
-import dev.hwplan.perf.Op;
-import dev.hwplan.perf.OpGraph;
-import dev.hwplan.perf.OpShape;
 import dev.hwplan.perf.OpTimeModel;
-import dev.hwplan.perf.Prediction;
-import dev.hwplan.perf.StepConfig;
-import dev.hwplan.perf.TransformerStep;
 import dev.hwplan.perf.calibration.Calibrations;
+import dev.hwplan.step.StepComposition;
+import dev.hwplan.step.StepConfig;
+import dev.hwplan.step.StepModel;
+import dev.hwplan.step.StepTime;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.Set;
 
 /**
@@ -33,14 +29,18 @@ public final class InferenceEstimator {
 
   /** The estimate with a given op-time model (its mode is what the estimate reports). */
   public static InferenceEstimate estimate(InferenceRequest r, OpTimeModel model) {
+    return estimate(r, new StepModel(r.config(), model));
+  }
+
+  /** The estimate from a step model (its mode is what the estimate reports). */
+  public static InferenceEstimate estimate(InferenceRequest r, StepModel steps) {
     StepConfig c = r.config();
     ModelSpec m = c.model();
     Parallelism par = c.parallelism();
-    Set<String> notes = new LinkedHashSet<>();
-    OpGraph prefillGraph = TransformerStep.prefill(c, r.batch(), r.prompt());
-    OpGraph decodeGraph = TransformerStep.decode(c, r.batch(), r.decodeContext());
-    StepTime prefill = time(prefillGraph, model, notes);
-    StepTime decode = time(decodeGraph, model, notes);
+    StepTime prefill = steps.time(StepComposition.prefill(r.batch(), r.prompt()));
+    StepTime decode = steps.time(StepComposition.decode(r.batch(), r.decodeContext()));
+    Set<String> notes = new LinkedHashSet<>(prefill.notes());
+    notes.addAll(decode.notes());
     long weights = InferenceMemoryCalculator.weightBytesPerGpu(m, par, c.weights());
     long kv = kvBytes(r, r.prompt() + r.output());
     long reserve = InferenceMemoryCalculator.DEFAULT_RESERVE_BYTES;
@@ -55,7 +55,7 @@ public final class InferenceEstimator {
     return new InferenceEstimate(
         m.id(),
         r.gpu().id(),
-        model.mode().key(),
+        steps.mode().key(),
         par.tp(),
         par.pp(),
         c.weights().key(),
@@ -80,89 +80,6 @@ public final class InferenceEstimator {
         prefill.ops(),
         decode.ops(),
         new ArrayList<>(notes));
-  }
-
-  /**
-   * Times every op of a graph. An op whose work and shape are those of an earlier op of the graph
-   * (the attention half of dense and MoE layers, say, which {@link TransformerStep} builds once) is
-   * predicted once: a prediction depends on the op's work and shape, not on its count.
-   */
-  public static StepTime time(OpGraph g, OpTimeModel model, Set<String> notes) {
-    List<Op> graphOps = g.ops();
-    int size = graphOps.size();
-    List<OpTime> ops = new ArrayList<>(size);
-    Op[] seen = new Op[size];
-    OpShape[] seenShapes = new OpShape[size]; // scanned first: a flat array of references
-    Prediction[] seenPredictions = new Prediction[size];
-    int seenCount = 0;
-    // Models share their note lists: a list already added (by identity) is skipped; few differ.
-    List<?>[] addedNotes = new List<?>[8];
-    int addedCount = 0;
-    double t = 0;
-    double lo = 0;
-    double hi = 0;
-    for (int i = 0; i < size; i++) {
-      Op op = graphOps.get(i);
-      Prediction p = null;
-      OpShape shape = op.shape();
-      for (int j = 0; j < seenCount; j++) {
-        if (seenShapes[j] == shape && sameWork(seen[j], op)) {
-          p = seenPredictions[j];
-          break;
-        }
-      }
-      if (p == null) {
-        p = model.predict(op);
-        seen[seenCount] = op;
-        seenShapes[seenCount] = shape;
-        seenPredictions[seenCount++] = p;
-        if (notes != null && p.mode() != Mode.MEASURED && !p.notes().isEmpty()) {
-          List<String> pn = p.notes();
-          boolean added = false;
-          for (int j = 0; j < addedCount && !added; j++) {
-            added = addedNotes[j] == pn;
-          }
-          if (!added) {
-            notes.addAll(pn);
-            if (addedCount < addedNotes.length) {
-              addedNotes[addedCount++] = pn;
-            }
-          }
-        }
-      }
-      int n = op.count();
-      t += p.seconds() * n;
-      lo += p.lowSeconds() * n;
-      hi += p.highSeconds() * n;
-      ops.add(
-          new OpTime(
-              op.name(),
-              op.kind().key(),
-              n,
-              p.seconds(),
-              p.seconds() * n,
-              p.lowSeconds() * n,
-              p.highSeconds() * n,
-              p.bound().key(),
-              p.mode().key(),
-              op.flops() * n,
-              op.bytes() * n));
-    }
-    return new StepTime(t, lo, hi, ops);
-  }
-
-  /**
-   * Whether two ops are one op at different counts: the same shape instance (a cheap test that
-   * fails for most pairs) and the same kind, type, name and work.
-   */
-  private static boolean sameWork(Op a, Op b) {
-    return a.shape() == b.shape()
-        && a.kind() == b.kind()
-        && a.dtype() == b.dtype()
-        && a.flops() == b.flops()
-        && a.bytesRead() == b.bytesRead()
-        && a.bytesWritten() == b.bytesWritten()
-        && a.name().equals(b.name());
   }
 
   /** KV bytes of the batch at {@code tokens} tokens on the GPU of the first pipeline stage. */

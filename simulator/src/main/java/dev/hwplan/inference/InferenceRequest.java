@@ -3,7 +3,7 @@ package dev.hwplan.inference;
 import dev.hwplan.hardware.GpuProfile;
 import dev.hwplan.io.InvalidInputException;
 import dev.hwplan.perf.Mode;
-import dev.hwplan.perf.StepConfig;
+import dev.hwplan.step.StepConfig;
 
 /**
  * One serving configuration: {@code batch} sequences of {@code prompt} tokens, each producing

@@ -5,11 +5,8 @@ import java.util.List;
 /**
  * The ops of one step on one GPU (one TP rank; with PP, every stage in turn), each with the number
  * of times it runs.
- *
- * @param tokensPerSequence new tokens each sequence processes in this step (1 for decode)
- * @param context tokens each sequence attends to at the end of the step
  */
-public record OpGraph(Phase phase, long batch, long tokensPerSequence, long context, List<Op> ops) {
+public record OpGraph(List<Op> ops) {
   public OpGraph {
     ops = List.copyOf(ops);
   }

@@ -10,6 +10,9 @@ import dev.hwplan.model.ModelSpec;
 import dev.hwplan.model.ParameterCount;
 import dev.hwplan.model.ParameterCounter;
 import dev.hwplan.parallel.Parallelism;
+import dev.hwplan.step.Execution;
+import dev.hwplan.step.StepConfig;
+import dev.hwplan.step.TransformerStep;
 import org.junit.jupiter.api.Test;
 
 class OpGraphTest {

@@ -5,8 +5,7 @@ import dev.hwplan.hardware.ProfileCatalog;
 import dev.hwplan.perf.AttentionKernel;
 import dev.hwplan.perf.CalibratedModel;
 import dev.hwplan.perf.GpuCalibration;
-import dev.hwplan.perf.Op;
-import dev.hwplan.perf.OpGraph;
+import dev.hwplan.step.StepModel;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -191,11 +190,9 @@ public record AccuracyReport(List<Row> rows, List<StepRow> decodeSteps) {
         }
         if (!fitted.decodeSteps().isEmpty()) {
           for (Rows.DecodeStep s : target.decodeSteps()) {
-            OpGraph g = CalibrationFitter.decodeStepGraph(s);
-            double pred = 0;
-            for (Op op : g.ops()) {
-              pred += model.predict(op).seconds() * op.count();
-            }
+            double pred =
+                new StepModel(CalibrationFitter.decodeStepConfig(s), model)
+                    .seconds(CalibrationFitter.decodeStep(s));
             steps.add(
                 new StepRow(
                     target.profileId(),

@@ -14,7 +14,6 @@ import dev.hwplan.perf.CalibratedModel;
 import dev.hwplan.perf.Collective;
 import dev.hwplan.perf.CollectiveTimeModel;
 import dev.hwplan.perf.ElementwiseTimeModel;
-import dev.hwplan.perf.Execution;
 import dev.hwplan.perf.GemmTimeModel;
 import dev.hwplan.perf.GpuCalibration;
 import dev.hwplan.perf.Op;
@@ -25,8 +24,11 @@ import dev.hwplan.perf.Ops;
 import dev.hwplan.perf.SdpaFlashTimeModel;
 import dev.hwplan.perf.SplitKTimeModel;
 import dev.hwplan.perf.Spread;
-import dev.hwplan.perf.StepConfig;
-import dev.hwplan.perf.TransformerStep;
+import dev.hwplan.step.Execution;
+import dev.hwplan.step.StepComposition;
+import dev.hwplan.step.StepConfig;
+import dev.hwplan.step.StepModel;
+import dev.hwplan.step.TransformerStep;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
@@ -521,9 +523,9 @@ public final class CalibrationFitter {
         Execution.EAGER);
   }
 
-  /** The graph of a decode-step row: K/V written at {@code context}, attention over context+1. */
-  public static OpGraph decodeStepGraph(Rows.DecodeStep r) {
-    return TransformerStep.decode(decodeStepConfig(r), r.batch(), r.context() + 1);
+  /** The step of a decode-step row: K/V written at {@code context}, attention over context+1. */
+  public static StepComposition decodeStep(Rows.DecodeStep r) {
+    return StepComposition.decode(r.batch(), r.context() + 1);
   }
 
   private GpuCalibration fitElementwise(GpuCalibration partial, GpuCalibration fallback) {
@@ -531,13 +533,11 @@ public final class CalibrationFitter {
     List<Double> perKernel = new ArrayList<>();
     List<OpGraph> graphs = new ArrayList<>();
     for (Row<Rows.DecodeStep> r : rows) {
-      OpGraph g = decodeStepGraph(r.row());
+      OpGraph g = TransformerStep.build(decodeStepConfig(r.row()), decodeStep(r.row()));
       graphs.add(g);
-      CalibratedModel model = new CalibratedModel(r.gpu(), partial);
-      double rest = 0;
+      double rest = StepModel.sum(g, new CalibratedModel(r.gpu(), partial)).seconds();
       long kernels = 0;
       for (Op op : g.ops()) {
-        rest += model.terms(op, null).seconds() * op.count();
         if (op.shape() instanceof OpShape.Elementwise e
             && (op.kind() == OpKind.ELEMENTWISE || op.kind() == OpKind.EMBEDDING)) {
           kernels += (long) e.kernels() * op.count();
@@ -563,11 +563,8 @@ public final class CalibrationFitter {
       GpuCalibration done = withElementwise(partial, latency, spreads, notes);
       double[] ratios = new double[rows.size()];
       for (int i = 0; i < ratios.length; i++) {
-        CalibratedModel model = new CalibratedModel(rows.get(i).gpu(), done);
-        double pred = 0;
-        for (Op op : graphs.get(i).ops()) {
-          pred += model.terms(op, null).seconds() * op.count();
-        }
+        double pred =
+            StepModel.sum(graphs.get(i), new CalibratedModel(rows.get(i).gpu(), done)).seconds();
         ratios[i] = rows.get(i).row().seconds() / pred;
       }
       spreads.put("elementwise", spreadOf(ratios));

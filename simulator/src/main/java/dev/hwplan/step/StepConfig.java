@@ -1,4 +1,4 @@
-package dev.hwplan.perf;
+package dev.hwplan.step;
 
 import dev.hwplan.hardware.DType;
 import dev.hwplan.memory.KvDtype;

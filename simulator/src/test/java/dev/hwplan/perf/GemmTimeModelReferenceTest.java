@@ -1,4 +1,4 @@
-package dev.hwplan.inference;
+package dev.hwplan.perf;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -10,35 +10,22 @@ import dev.hwplan.memory.MlaLayout;
 import dev.hwplan.memory.WeightDtype;
 import dev.hwplan.model.ModelCatalog;
 import dev.hwplan.parallel.Parallelism;
-import dev.hwplan.perf.CalibratedModel;
-import dev.hwplan.perf.Execution;
-import dev.hwplan.perf.GemmTimeModel;
-import dev.hwplan.perf.Mode;
-import dev.hwplan.perf.Op;
-import dev.hwplan.perf.OpGraph;
-import dev.hwplan.perf.OpShape;
-import dev.hwplan.perf.OpTimeModel;
-import dev.hwplan.perf.Prediction;
-import dev.hwplan.perf.Roofline;
-import dev.hwplan.perf.StepConfig;
-import dev.hwplan.perf.TransformerStep;
 import dev.hwplan.perf.calibration.Calibrations;
-import java.util.ArrayList;
-import java.util.LinkedHashSet;
-import java.util.List;
-import java.util.Set;
+import dev.hwplan.step.Execution;
+import dev.hwplan.step.StepComposition;
+import dev.hwplan.step.StepConfig;
+import dev.hwplan.step.TransformerStep;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The estimator's fast path (ops of identical layers and identical layer halves timed once, the
- * tile search without divisions, one {@code Math.pow} fewer) against the straightforward one: every
- * op of the graph predicted on its own and summed in order, and GEMM times from the formulas as
- * written in {@link GemmTimeModel}'s documentation. The results must be the same bits.
+ * The calibrated GEMM time against {@link GemmTimeModel}'s formula as its documentation writes it:
+ * both powers of the blend, and the tile search with divisions. The fast path (no divisions, one
+ * {@code Math.pow} fewer, the memo) must give the same bits.
  */
-class FastEstimateMatchesStraightforwardTest {
+class GemmTimeModelReferenceTest {
 
   static Stream<Arguments> configs() {
     return Stream.of(
@@ -55,7 +42,7 @@ class FastEstimateMatchesStraightforwardTest {
 
   @ParameterizedTest
   @MethodSource("configs")
-  void estimateIsTheSumOfEveryOpPredictedOnItsOwn(
+  void everyGemmOfAStepMatchesTheFormula(
       String model, String gpuId, int tp, int pp, WeightDtype w, MlaLayout mla, String ex) {
     GpuProfile gpu = gpu(gpuId);
     StepConfig c =
@@ -66,39 +53,18 @@ class FastEstimateMatchesStraightforwardTest {
             KvDtype.BF16,
             mla,
             Execution.parse(ex, "execution"));
-    for (Mode mode : Mode.values()) {
-      for (long[] bpo : new long[][] {{1, 1024, 128}, {16, 2048, 512}, {64, 8192, 1}}) {
-        InferenceRequest r = new InferenceRequest(c, gpu, bpo[0], bpo[1], bpo[2], mode);
-        OpTimeModel m = Calibrations.model(gpu, mode);
-        InferenceEstimate fast = InferenceEstimator.estimate(r, m);
-
-        Set<String> notes = new LinkedHashSet<>();
-        StepTime prefill =
-            straightforward(TransformerStep.prefill(c, r.batch(), r.prompt()), m, notes);
-        StepTime decode =
-            straightforward(TransformerStep.decode(c, r.batch(), r.decodeContext()), m, notes);
-        assertThat(fast.prefill()).isEqualTo(prefill.ops());
-        assertThat(fast.decode()).isEqualTo(decode.ops());
-        assertThat(fast.ttftSeconds()).isEqualTo(prefill.seconds());
-        assertThat(fast.ttftLowSeconds()).isEqualTo(prefill.lowSeconds());
-        assertThat(fast.ttftHighSeconds()).isEqualTo(prefill.highSeconds());
-        assertThat(fast.tpotSeconds()).isEqualTo(decode.seconds());
-        assertThat(fast.tpotLowSeconds()).isEqualTo(decode.lowSeconds());
-        assertThat(fast.tpotHighSeconds()).isEqualTo(decode.highSeconds());
-        assertThat(fast.notes()).containsAll(notes);
-
-        if (m instanceof CalibratedModel cm) {
-          for (OpGraph g :
-              List.of(
-                  TransformerStep.prefill(c, r.batch(), r.prompt()),
-                  TransformerStep.decode(c, r.batch(), r.decodeContext()))) {
-            for (Op op : g.ops()) {
-              if (op.shape() instanceof OpShape.Gemm || op.shape() instanceof OpShape.GroupedGemm) {
-                assertThat(cm.predict(op).seconds())
-                    .as("%s %s", model, op.name())
-                    .isEqualTo(referenceGemmSeconds(cm, op));
-              }
-            }
+    CalibratedModel cm = (CalibratedModel) Calibrations.model(gpu, Mode.CALIBRATED);
+    for (long[] bpo : new long[][] {{1, 1024, 128}, {16, 2048, 512}, {64, 8192, 1}}) {
+      for (StepComposition s :
+          new StepComposition[] {
+            StepComposition.prefill(bpo[0], bpo[1]),
+            StepComposition.decode(bpo[0], bpo[1] + Math.max(1, bpo[2] / 2))
+          }) {
+        for (Op op : TransformerStep.build(c, s).ops()) {
+          if (op.shape() instanceof OpShape.Gemm || op.shape() instanceof OpShape.GroupedGemm) {
+            assertThat(cm.predict(op).seconds())
+                .as("%s %s", model, op.name())
+                .isEqualTo(referenceGemmSeconds(cm, op));
           }
         }
       }
@@ -134,38 +100,6 @@ class FastEstimateMatchesStraightforwardTest {
 
   private static GpuProfile gpu(String id) {
     return ProfileCatalog.bundled().get(id);
-  }
-
-  /** Every op predicted on its own, summed in order (the estimator before grouping by shape). */
-  private static StepTime straightforward(OpGraph g, OpTimeModel model, Set<String> notes) {
-    List<OpTime> ops = new ArrayList<>();
-    double t = 0;
-    double lo = 0;
-    double hi = 0;
-    for (Op op : g.ops()) {
-      Prediction p = model.predict(op);
-      int n = op.count();
-      t += p.seconds() * n;
-      lo += p.lowSeconds() * n;
-      hi += p.highSeconds() * n;
-      if (p.mode() != Mode.MEASURED) {
-        notes.addAll(p.notes());
-      }
-      ops.add(
-          new OpTime(
-              op.name(),
-              op.kind().key(),
-              n,
-              p.seconds(),
-              p.seconds() * n,
-              p.lowSeconds() * n,
-              p.highSeconds() * n,
-              p.bound().key(),
-              p.mode().key(),
-              op.flops() * n,
-              op.bytes() * n));
-    }
-    return new StepTime(t, lo, hi, ops);
   }
 
   /** {@link GemmTimeModel}'s formula with both powers and the dividing tile search. */

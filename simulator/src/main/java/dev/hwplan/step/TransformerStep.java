@@ -1,4 +1,4 @@
-package dev.hwplan.perf;
+package dev.hwplan.step;
 
 import dev.hwplan.hardware.DType;
 import dev.hwplan.memory.MlaLayout;
@@ -7,6 +7,11 @@ import dev.hwplan.model.MlaSpec;
 import dev.hwplan.model.ModelSpec;
 import dev.hwplan.model.MoeSpec;
 import dev.hwplan.parallel.Parallelism;
+import dev.hwplan.perf.AttentionKernel;
+import dev.hwplan.perf.Collective;
+import dev.hwplan.perf.Op;
+import dev.hwplan.perf.OpGraph;
+import dev.hwplan.perf.Ops;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -31,72 +36,74 @@ public final class TransformerStep {
 
   /** One decode step: every sequence adds a token and attends to {@code context} tokens. */
   public static OpGraph decode(StepConfig c, long batch, long context) {
-    return build(c, Phase.DECODE, batch, 1, context);
+    return build(c, StepComposition.decode(batch, context));
   }
 
   /** Prefill of {@code prompt} tokens for each of {@code batch} sequences. */
   public static OpGraph prefill(StepConfig c, long batch, long prompt) {
-    return build(c, Phase.PREFILL, batch, prompt, prompt);
+    return build(c, StepComposition.prefill(batch, prompt));
   }
 
-  private static OpGraph build(
-      StepConfig c, Phase phase, long batch, long newTokens, long context) {
-    if (batch <= 0 || newTokens <= 0 || context <= 0) {
-      throw new IllegalArgumentException("batch, tokens and context must be positive");
-    }
+  /**
+   * The ops of a step of any composition: the linear layers, norms and MLP run once over all its
+   * new tokens; attention runs per prefill-chunk shape and once over the decode sequences.
+   */
+  public static OpGraph build(StepConfig c, StepComposition s) {
     ModelSpec m = c.model();
     Parallelism par = c.parallelism();
     Execution ex = c.execution();
     int tp = par.tp();
-    long tokens = batch * newTokens;
+    long tokens = s.tokens();
     long d = m.hiddenSize();
+    long maxContext = s.maxContext();
 
-    // Layers of one kind (MLP kind and cached tokens) produce identical ops: group them, in order
-    // of first appearance, and emit each kind's ops once with the count of its layers.
+    // Layers of one kind (MLP kind and the window that binds at this step's contexts) produce
+    // identical ops: group them, in order of first appearance, and emit each kind's ops once with
+    // the count of its layers.
     List<LayerSpec> layers = m.layers();
     boolean[] kindMoe = new boolean[layers.size()];
-    long[] kindCached = new long[layers.size()];
+    long[] kindWindow = new long[layers.size()];
     int[] kindCount = new int[layers.size()];
     int kinds = 0;
     for (LayerSpec l : layers) {
       boolean moe = l.moe();
-      long cached = l.cachedTokens(context);
+      long window = l.cachedTokens(maxContext); // maxContext: no window binds
       int k = 0;
-      while (k < kinds && (kindMoe[k] != moe || kindCached[k] != cached)) {
+      while (k < kinds && (kindMoe[k] != moe || kindWindow[k] != window)) {
         k++;
       }
       if (k == kinds) {
         kindMoe[k] = moe;
-        kindCached[k] = cached;
+        kindWindow[k] = window;
         kinds++;
       }
       kindCount[k]++;
     }
     boolean windowed = false;
     for (int k = 1; k < kinds; k++) {
-      windowed |= kindCached[k] != kindCached[0];
+      windowed |= kindWindow[k] != kindWindow[0];
     }
 
     List<Op> ops = new ArrayList<>(4 + kinds * 24);
     ops.add(Ops.embedding("embedding", tokens, d, 2));
-    // The attention half of a layer depends only on the cached tokens and the MLP half only on
-    // the MLP kind: kinds that share a half share its Op instances (and so its shapes), which
-    // lets the estimator time such ops once.
+    // The attention half of a layer depends only on its window and the MLP half only on the MLP
+    // kind: kinds that share a half share its Op instances (and so its shapes), which lets the
+    // step model time such ops once.
     List<Op> attentionHalf = null;
-    long attentionHalfCached = -1;
+    long attentionHalfWindow = -1;
     List<Op> denseHalf = null;
     List<Op> moeHalf = null;
     for (int k = 0; k < kinds; k++) {
-      long cached = kindCached[k];
+      long window = kindWindow[k];
       int count = kindCount[k];
-      if (attentionHalf == null || attentionHalfCached != cached) {
-        String suffix = windowed && cached < context ? " (window " + cached + ")" : "";
+      if (attentionHalf == null || attentionHalfWindow != window) {
+        String suffix = windowed && window < maxContext ? " (window " + window + ")" : "";
         attentionHalf = new ArrayList<>(16);
         attentionHalf.add(norm("attn_norm", tokens, d, ex));
         if (m.mla() != null) {
-          mlaAttention(attentionHalf, c, phase, batch, newTokens, cached, suffix);
+          mlaAttention(attentionHalf, c, s, window, suffix);
         } else {
-          attention(attentionHalf, c, phase, batch, newTokens, cached, suffix);
+          attention(attentionHalf, c, s, window, suffix);
         }
         residual(attentionHalf, tokens, d, ex);
         if (tp > 1) {
@@ -104,7 +111,7 @@ public final class TransformerStep {
               Ops.collective("attn.all_reduce", Collective.ALL_REDUCE, tp, tokens * d * 2.0));
         }
         attentionHalf.add(norm("mlp_norm", tokens, d, ex));
-        attentionHalfCached = cached;
+        attentionHalfWindow = window;
       }
       List<Op> mlpHalf = kindMoe[k] ? moeHalf : denseHalf;
       if (mlpHalf == null) {
@@ -133,7 +140,7 @@ public final class TransformerStep {
       }
     }
     ops.add(norm("final_norm", tokens, d, ex));
-    long rows = batch; // logits for the last token of each sequence
+    long rows = s.sequences(); // logits for the last token of each sequence
     ops.add(Ops.gemm("logits", DType.BF16, rows, ceilDiv(m.vocabSize(), tp), d, 2, 2));
     if (tp > 1) {
       ops.add(
@@ -143,21 +150,61 @@ public final class TransformerStep {
     if (par.pp() > 1) {
       ops.add(Ops.collective("pp.send", Collective.SEND, 2, tokens * d * 2.0).times(par.pp() - 1));
     }
-    return new OpGraph(phase, batch, newTokens, context, ops);
+    return new OpGraph(ops);
+  }
+
+  /**
+   * The attention kernels of one layer: one per prefill-chunk shape and one over the decode
+   * sequences. A layer with a window attends to at most {@code window} tokens.
+   */
+  private static void attentionKernels(
+      List<Op> ops,
+      StepComposition s,
+      long window,
+      String suffix,
+      int heads,
+      int kvHeads,
+      int headDim,
+      int valueDim,
+      double kvBytes,
+      AttentionKernel decodeKernel) {
+    boolean mixed = s.prefills().size() + (s.decodes() > 0 ? 1 : 0) > 1;
+    for (StepComposition.Prefill p : s.prefills()) {
+      long newTokens = Math.min(p.tokens(), window);
+      long prefix = Math.min(p.prefix(), window - newTokens);
+      ops.add(
+          Ops.prefillAttention(
+              named(mixed ? "prefill_attention" : "attention", suffix),
+              p.sequences(),
+              heads,
+              kvHeads,
+              headDim,
+              valueDim,
+              newTokens,
+              prefix,
+              kvBytes));
+    }
+    if (s.decodes() > 0) {
+      ops.add(
+          Ops.decodeAttention(
+              named(mixed ? "decode_attention" : "attention", suffix),
+              s.decodes(),
+              heads,
+              kvHeads,
+              headDim,
+              valueDim,
+              Math.min(s.decodeContext(), window),
+              kvBytes,
+              decodeKernel));
+    }
   }
 
   private static void attention(
-      List<Op> ops,
-      StepConfig c,
-      Phase phase,
-      long batch,
-      long newTokens,
-      long cached,
-      String suffix) {
+      List<Op> ops, StepConfig c, StepComposition s, long window, String suffix) {
     ModelSpec m = c.model();
     Execution ex = c.execution();
     int tp = c.parallelism().tp();
-    long tokens = batch * newTokens;
+    long tokens = s.tokens();
     long d = m.hiddenSize();
     int dh = m.headDim();
     int heads = m.numAttentionHeads() / tp;
@@ -173,46 +220,21 @@ public final class TransformerStep {
       ops.add(Ops.elementwise("attn.rope", 6 * qk, 10 * qk, 10 * qk, 2 * ex.ropeKernels));
       ops.add(Ops.elementwise("attn.cache_write", 0, cacheWrite * 2, cacheWrite * kvB, 2));
     }
-    if (phase == Phase.DECODE) {
-      ops.add(
-          Ops.decodeAttention(
-              named("attention", suffix),
-              batch,
-              heads,
-              kvHeads,
-              dh,
-              dh,
-              cached,
-              kvB,
-              ex.decodeAttention));
-    } else {
-      ops.add(
-          Ops.prefillAttention(
-              named("attention", suffix),
-              batch,
-              heads,
-              kvHeads,
-              dh,
-              dh,
-              Math.min(newTokens, cached),
-              0,
-              kvB));
-    }
+    attentionKernels(ops, s, window, suffix, heads, kvHeads, dh, dh, kvB, ex.decodeAttention);
     ops.add(linear(c, "attn.o_proj", tokens, d, (long) heads * dh));
   }
 
+  /**
+   * MLA. Decode over the latent cache absorbs W^UK and W^UV (per-head batched GEMMs over the decode
+   * tokens); prefill, and decode over the expanded cache, up-project with W^UKV (kv_b_proj) and run
+   * multi-head attention, as vLLM's MLA backends split a mixed batch.
+   */
   private static void mlaAttention(
-      List<Op> ops,
-      StepConfig c,
-      Phase phase,
-      long batch,
-      long newTokens,
-      long cached,
-      String suffix) {
+      List<Op> ops, StepConfig c, StepComposition s, long window, String suffix) {
     ModelSpec m = c.model();
     MlaSpec a = m.mla();
     int tp = c.parallelism().tp();
-    long tokens = batch * newTokens;
+    long tokens = s.tokens();
     long d = m.hiddenSize();
     int heads = m.numAttentionHeads() / tp;
     int qk = a.qkHeadDim();
@@ -227,67 +249,62 @@ public final class TransformerStep {
     ops.add(norm("attn.kv_a_norm", tokens, a.kvLoraRank(), Execution.FUSED));
     double rope = (heads + 1.0) * a.qkRopeHeadDim() * tokens;
     ops.add(Ops.elementwise("attn.rope", 6 * rope, 2 * rope, 2 * rope, 1));
-    boolean latent = phase == Phase.DECODE && c.mlaLayout() == MlaLayout.LATENT;
+    boolean latent = s.decodes() > 0 && c.mlaLayout() == MlaLayout.LATENT;
+    long expandedTokens = latent ? tokens - s.decodes() : tokens;
+    StepComposition expanded = latent ? prefillPart(s) : s;
+    if (expandedTokens > 0) {
+      ops.add(
+          linear(
+              c,
+              "attn.kv_b_proj",
+              expandedTokens,
+              (long) heads * (a.qkNopeHeadDim() + a.vHeadDim()),
+              a.kvLoraRank()));
+      attentionKernels(
+          ops,
+          expanded,
+          window,
+          suffix,
+          heads,
+          heads,
+          qk,
+          a.vHeadDim(),
+          c.kvBytes(qk),
+          c.execution().decodeAttention);
+    }
     if (latent) {
+      long decodes = s.decodes();
       double kvB = c.kvBytes(a.latentElementsPerToken());
+      boolean mixed = expandedTokens > 0;
       ops.add(
           Ops.batchedGemm(
               "attn.absorb_uk",
               DType.BF16,
               heads,
-              tokens,
+              decodes,
               a.kvLoraRank(),
               a.qkNopeHeadDim(),
               2,
               2));
       ops.add(
           Ops.mlaDecode(
-              named("attention", suffix),
-              batch,
+              named(mixed ? "decode_attention" : "attention", suffix),
+              decodes,
               heads,
               a.kvLoraRank(),
               a.qkRopeHeadDim(),
-              cached,
+              Math.min(s.decodeContext(), window),
               kvB));
       ops.add(
           Ops.batchedGemm(
-              "attn.absorb_uv", DType.BF16, heads, tokens, a.vHeadDim(), a.kvLoraRank(), 2, 2));
-    } else {
-      ops.add(
-          linear(
-              c,
-              "attn.kv_b_proj",
-              tokens,
-              (long) heads * (a.qkNopeHeadDim() + a.vHeadDim()),
-              a.kvLoraRank()));
-      double kvB = c.kvBytes(qk);
-      if (phase == Phase.DECODE) {
-        ops.add(
-            Ops.decodeAttention(
-                named("attention", suffix),
-                batch,
-                heads,
-                heads,
-                qk,
-                a.vHeadDim(),
-                cached,
-                kvB,
-                c.execution().decodeAttention));
-      } else {
-        ops.add(
-            Ops.prefillAttention(
-                named("attention", suffix),
-                batch,
-                heads,
-                heads,
-                qk,
-                a.vHeadDim(),
-                Math.min(newTokens, cached),
-                0,
-                kvB));
-      }
+              "attn.absorb_uv", DType.BF16, heads, decodes, a.vHeadDim(), a.kvLoraRank(), 2, 2));
     }
     ops.add(linear(c, "attn.o_proj", tokens, d, (long) heads * a.vHeadDim()));
+  }
+
+  /** The prefill chunks of {@code s} alone, or null when it has none. */
+  private static StepComposition prefillPart(StepComposition s) {
+    return s.prefills().isEmpty() ? null : new StepComposition(s.prefills(), 0, 0);
   }
 
   private static void mlp(List<Op> ops, StepConfig c, String prefix, long tokens, long ff) {

@@ -1,4 +1,4 @@
-package dev.hwplan.inference;
+package dev.hwplan.step;
 
 /**
  * One op of a step with its predicted time: {@code count} executions of {@code secondsEach}.

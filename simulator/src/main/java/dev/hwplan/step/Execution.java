@@ -1,6 +1,7 @@
-package dev.hwplan.perf;
+package dev.hwplan.step;
 
 import dev.hwplan.io.InvalidInputException;
+import dev.hwplan.perf.AttentionKernel;
 import java.util.Locale;
 
 /**

@@ -1,0 +1,133 @@
+package dev.hwplan.step;
+
+import dev.hwplan.perf.Mode;
+import dev.hwplan.perf.Op;
+import dev.hwplan.perf.OpGraph;
+import dev.hwplan.perf.OpShape;
+import dev.hwplan.perf.OpTimeModel;
+import dev.hwplan.perf.Prediction;
+import dev.hwplan.util.BoundedMemo;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The one door to step times: how long a step of a given composition takes for one configuration
+ * (model, parallel layout, dtypes, execution form) under one op-time model, and why. Inference,
+ * serving, training and the report ask it; nothing else sums op graphs.
+ *
+ * <p>{@link #time} gives the breakdown; {@link #seconds} gives the time alone and is memoised by
+ * the composition's value (bounded and thread-safe), which is what simulators that ask for millions
+ * of steps need. Both return the same number for the same composition.
+ */
+public final class StepModel {
+  /** Compositions remembered by {@link #seconds} before the memo is emptied. */
+  static final int MEMO_CAPACITY = 1 << 16;
+
+  private final StepConfig config;
+  private final OpTimeModel times;
+  private final BoundedMemo<StepComposition, Double> memo = new BoundedMemo<>(MEMO_CAPACITY);
+
+  /** Steps of {@code config} timed by {@code times}. */
+  public StepModel(StepConfig config, OpTimeModel times) {
+    this.config = config;
+    this.times = times;
+  }
+
+  public StepConfig config() {
+    return config;
+  }
+
+  /** The op-time model's mode: what every prediction of this step model reports. */
+  public Mode mode() {
+    return times.mode();
+  }
+
+  /** The ops of a step of composition {@code s}. */
+  public OpGraph graph(StepComposition s) {
+    return TransformerStep.build(config, s);
+  }
+
+  /** The time of a step of composition {@code s}, with its interval, per-op breakdown and notes. */
+  public StepTime time(StepComposition s) {
+    return sum(graph(s), times);
+  }
+
+  /** The time of a step of composition {@code s} in seconds, memoised by value. */
+  public double seconds(StepComposition s) {
+    return memo.get(s, k -> sum(graph(k), times).seconds());
+  }
+
+  /**
+   * Times every op of a graph and sums them. An op whose work and shape are those of an earlier op
+   * of the graph (the attention half of dense and MoE layers, say, which {@link TransformerStep}
+   * builds once) is predicted once: a prediction depends on the op's work and shape, not on its
+   * count.
+   */
+  public static StepTime sum(OpGraph g, OpTimeModel model) {
+    List<Op> graphOps = g.ops();
+    int size = graphOps.size();
+    List<OpTime> ops = new ArrayList<>(size);
+    Set<String> notes = new LinkedHashSet<>();
+    Op[] seen = new Op[size];
+    OpShape[] seenShapes = new OpShape[size];
+    Prediction[] seenPredictions = new Prediction[size];
+    int seenCount = 0;
+    double t = 0;
+    double lo = 0;
+    double hi = 0;
+    for (int i = 0; i < size; i++) {
+      Op op = graphOps.get(i);
+      Prediction p = null;
+      OpShape shape = op.shape();
+      for (int j = 0; j < seenCount; j++) {
+        if (sameWork(seen[j], seenShapes[j], op, shape)) {
+          p = seenPredictions[j];
+          break;
+        }
+      }
+      if (p == null) {
+        p = model.predict(op);
+        seen[seenCount] = op;
+        seenShapes[seenCount] = shape;
+        seenPredictions[seenCount++] = p;
+        if (p.mode() != Mode.MEASURED) {
+          notes.addAll(p.notes());
+        }
+      }
+      int n = op.count();
+      t += p.seconds() * n;
+      lo += p.lowSeconds() * n;
+      hi += p.highSeconds() * n;
+      ops.add(
+          new OpTime(
+              op.name(),
+              op.kind().key(),
+              n,
+              p.seconds(),
+              p.seconds() * n,
+              p.lowSeconds() * n,
+              p.highSeconds() * n,
+              p.bound().key(),
+              p.mode().key(),
+              op.flops() * n,
+              op.bytes() * n));
+    }
+    return new StepTime(t, lo, hi, ops, new ArrayList<>(notes));
+  }
+
+  /**
+   * Whether two ops are one op at different counts: equal shapes (the same instance where the
+   * builder shared it, which is the common and cheap case) and the same kind, type, name and work.
+   */
+  private static boolean sameWork(Op a, OpShape aShape, Op b, OpShape bShape) {
+    return (aShape == bShape || aShape.equals(bShape))
+        && a.kind() == b.kind()
+        && a.dtype() == b.dtype()
+        && a.flops() == b.flops()
+        && a.bytesRead() == b.bytesRead()
+        && a.bytesWritten() == b.bytesWritten()
+        && a.name().equals(b.name());
+  }
+}
