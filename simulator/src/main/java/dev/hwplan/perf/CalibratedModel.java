@@ -11,15 +11,10 @@ import java.util.List;
  */
 public final class CalibratedModel implements OpTimeModel {
   private final GpuProfile gpu;
+  private final DevicePeaks peaks;
   private final GpuCalibration cal;
   private final double readBandwidth;
   private final double copyBandwidth;
-  private final int sms;
-
-  /** The profile's peaks by {@link DType#ordinal()} (0 where it lacks the type) and link rate. */
-  private final double[] peakFlops;
-
-  private final double linkBytesPerSecond;
 
   /** Residual spreads by family, looked up once (predict is the estimators' hot path). */
   private final Spread gemmSpread;
@@ -42,22 +37,16 @@ public final class CalibratedModel implements OpTimeModel {
   private static final List<String> NO_COLLECTIVE_NOTES = List.of(NO_COLLECTIVE_NOTE);
 
   public CalibratedModel(GpuProfile gpu, GpuCalibration cal) {
-    this.gpu = gpu;
+    this(DevicePeaks.of(gpu), cal);
+  }
+
+  /** The model on a GPU whose peaks are already derived (they carry its GEMM-utilisation memo). */
+  public CalibratedModel(DevicePeaks peaks, GpuCalibration cal) {
+    this.gpu = peaks.gpu();
+    this.peaks = peaks;
     this.cal = cal;
-    this.readBandwidth = gpu.memoryBandwidthBytesPerSecond() * cal.readFraction();
-    this.copyBandwidth = gpu.memoryBandwidthBytesPerSecond() * cal.copyFraction();
-    this.sms = gpu.sms();
-    this.peakFlops = new double[DType.values().length];
-    for (DType d : DType.values()) {
-      peakFlops[d.ordinal()] = gpu.peakFlops(d).orElse(0);
-    }
-    double link;
-    try {
-      link = Roofline.linkBytesPerSecond(gpu);
-    } catch (RuntimeException e) {
-      link = -1; // asked again, and so thrown with the reason, by an op that needs the link
-    }
-    this.linkBytesPerSecond = link;
+    this.readBandwidth = peaks.memoryBandwidthBytesPerSecond() * cal.readFraction();
+    this.copyBandwidth = peaks.memoryBandwidthBytesPerSecond() * cal.copyFraction();
     this.gemmSpread = cal.spread("gemm");
     this.attentionSpread = cal.spread("attention");
     this.sdpaFlashSpread = cal.spread("sdpa-flash");
@@ -68,6 +57,11 @@ public final class CalibratedModel implements OpTimeModel {
 
   public GpuProfile gpu() {
     return gpu;
+  }
+
+  /** The GPU's derived peaks (with its GEMM-utilisation memo). */
+  public DevicePeaks peaks() {
+    return peaks;
   }
 
   public GpuCalibration calibration() {
@@ -83,27 +77,27 @@ public final class CalibratedModel implements OpTimeModel {
   public Terms terms(Op op, List<String> notes) {
     OpShape shape = op.shape();
     if (shape instanceof OpShape.Gemm g) {
-      return cal.gemm().time(sms, peak(op.dtype()), readBandwidth, op.dtype(), g, op.bytes());
+      return cal.gemm().time(peaks, readBandwidth, op.dtype(), g, op.bytes());
     }
     if (shape instanceof OpShape.GroupedGemm g) {
       note(notes, GROUPED_GEMM_NOTE);
-      return cal.gemm().time(sms, peak(op.dtype()), readBandwidth, op.dtype(), g, op.bytes());
+      return cal.gemm().time(peaks, readBandwidth, op.dtype(), g, op.bytes());
     }
     if (shape instanceof OpShape.Attention a) {
       if (a.phase() == Phase.PREFILL) {
         note(notes, PREFILL_ATTENTION_NOTE);
         GemmTimeModel gm = cal.gemm();
         double mem = op.bytes() / (gm.bandwidthFraction() * readBandwidth);
-        double mma = op.flops() / (gm.bf16MatrixFraction() * Roofline.peakFlops(gpu, DType.BF16));
+        double mma = op.flops() / (gm.bf16MatrixFraction() * peaks.peakFlops(DType.BF16));
         return new Terms(
             gm.latencySeconds(), mem, mma, 0, gm.latencySeconds() + Math.max(mem, mma));
       }
       return a.kernel() == AttentionKernel.SDPA_FLASH
-          ? cal.sdpaFlash().time(gpu, readBandwidth, a, op.bytes())
-          : cal.attention().time(gpu, readBandwidth, a, op.bytes());
+          ? cal.sdpaFlash().time(peaks, readBandwidth, a, op.bytes())
+          : cal.attention().time(peaks, readBandwidth, a, op.bytes());
     }
     if (shape instanceof OpShape.Mla a) {
-      return cal.mla().time(gpu, readBandwidth, a, op.bytes());
+      return cal.mla().time(peaks, readBandwidth, a, op.bytes());
     }
     if (shape instanceof OpShape.Elementwise e) {
       return cal.elementwise().time(e, op.bytes(), copyBandwidth);
@@ -114,7 +108,7 @@ public final class CalibratedModel implements OpTimeModel {
         note(notes, NO_COLLECTIVE_NOTE);
         cm = new CollectiveTimeModel(0, 1);
       }
-      return cm.time(gpu, c);
+      return cm.time(peaks, c);
     }
     throw new IllegalStateException("unknown shape " + shape);
   }
@@ -138,28 +132,9 @@ public final class CalibratedModel implements OpTimeModel {
         notes(op));
   }
 
-  /** The profile's peak for {@code d}; bad input naming the GPU where it lacks the type. */
-  private double peak(DType d) {
-    double v = peakFlops[d.ordinal()];
-    return v > 0 ? v : Roofline.peakFlops(gpu, d);
-  }
-
-  /** {@link SolModel#seconds} with the peaks looked up once. */
+  /** {@link SolModel#seconds}. */
   private double solSeconds(Op op) {
-    double compute = op.flops() == 0 ? 0 : op.flops() / peak(op.dtype());
-    double memory;
-    double link = 0;
-    if (op.shape() instanceof OpShape.Comm c) {
-      memory = 0;
-      if (c.gpus() >= 2) {
-        double rate =
-            linkBytesPerSecond >= 0 ? linkBytesPerSecond : Roofline.linkBytesPerSecond(gpu);
-        link = c.bytes() * c.collective().trafficFactor(c.gpus()) / rate;
-      }
-    } else {
-      memory = op.bytes() / gpu.memoryBandwidthBytesPerSecond();
-    }
-    return Math.max(compute, Math.max(memory, link));
+    return SolModel.seconds(op, peaks);
   }
 
   /** The notes {@link #terms} adds for {@code op}, as one shared immutable list. */

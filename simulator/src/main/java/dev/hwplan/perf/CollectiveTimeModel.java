@@ -1,7 +1,5 @@
 package dev.hwplan.perf;
 
-import dev.hwplan.hardware.GpuProfile;
-
 /**
  * The alpha-beta model of a ring collective (Hockney 1994; Thakur, Rabenseifner and Gropp 2005):
  *
@@ -16,7 +14,7 @@ import dev.hwplan.hardware.GpuProfile;
  * microsecond, well below the per-call cost).
  */
 public record CollectiveTimeModel(double alphaSeconds, double linkFraction) {
-  public Terms time(GpuProfile gpu, OpShape.Comm s) {
+  public Terms time(DevicePeaks gpu, OpShape.Comm s) {
     if (s.gpus() < 2) {
       return new Terms(0, 0, 0, 0, 0);
     }
@@ -24,7 +22,7 @@ public record CollectiveTimeModel(double alphaSeconds, double linkFraction) {
     double link =
         s.bytes()
             * s.collective().trafficFactor(s.gpus())
-            / (linkFraction * Roofline.linkBytesPerSecond(gpu));
+            / (linkFraction * gpu.linkBytesPerSecond());
     return new Terms(latency, 0, 0, link, latency + link);
   }
 }

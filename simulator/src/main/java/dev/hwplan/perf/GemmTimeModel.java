@@ -1,8 +1,6 @@
 package dev.hwplan.perf;
 
 import dev.hwplan.hardware.DType;
-import dev.hwplan.hardware.GpuProfile;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Calibrated GEMM time (cuBLASLt-like library kernels):
@@ -38,38 +36,23 @@ public record GemmTimeModel(
   }
 
   /**
-   * One GEMM moving {@code bytes}: {@code readBandwidth} is the GPU's achieved streaming read rate.
+   * One GEMM moving {@code bytes} on {@code gpu}: {@code readBandwidth} is its achieved streaming
+   * read rate.
    */
   public Terms time(
-      GpuProfile gpu, double readBandwidth, DType dtype, OpShape.Gemm s, double bytes) {
-    return time(gpu.sms(), Roofline.peakFlops(gpu, dtype), readBandwidth, dtype, s, bytes);
-  }
-
-  /** The same with the GPU's SM count and its peak for {@code dtype} already looked up. */
-  public Terms time(
-      int sms, double peakFlops, double readBandwidth, DType dtype, OpShape.Gemm s, double bytes) {
-    double util = utilisation(1, s.m(), s.n(), s.k(), sms);
+      DevicePeaks gpu, double readBandwidth, DType dtype, OpShape.Gemm s, double bytes) {
+    double util = gpu.gemmUtilisation(1, s.m(), s.n(), s.k());
     double mma = 2.0 * s.m() * s.n() * s.k();
-    return combine(peakFlops, readBandwidth, dtype, bytes, mma, util);
+    return combine(gpu.peakFlops(dtype), readBandwidth, dtype, bytes, mma, util);
   }
 
   /** A grouped GEMM: every active expert's tiles share the waves. */
   public Terms time(
-      GpuProfile gpu, double readBandwidth, DType dtype, OpShape.GroupedGemm s, double bytes) {
-    return time(gpu.sms(), Roofline.peakFlops(gpu, dtype), readBandwidth, dtype, s, bytes);
-  }
-
-  /** The same with the GPU's SM count and its peak for {@code dtype} already looked up. */
-  public Terms time(
-      int sms,
-      double peakFlops,
-      double readBandwidth,
-      DType dtype,
-      OpShape.GroupedGemm s,
-      double bytes) {
+      DevicePeaks gpu, double readBandwidth, DType dtype, OpShape.GroupedGemm s, double bytes) {
     double rows = s.activeExperts() * (double) s.maxRowsPerExpert();
-    double util = utilisation(s.activeExperts(), s.maxRowsPerExpert(), s.n(), s.k(), sms);
-    return combine(peakFlops, readBandwidth, dtype, bytes, 2.0 * rows * s.n() * s.k(), util);
+    double util = gpu.gemmUtilisation(s.activeExperts(), s.maxRowsPerExpert(), s.n(), s.k());
+    return combine(
+        gpu.peakFlops(dtype), readBandwidth, dtype, bytes, 2.0 * rows * s.n() * s.k(), util);
   }
 
   private Terms combine(
@@ -97,36 +80,11 @@ public record GemmTimeModel(
 
   /**
    * Best useful fraction of the MMA units over tile shapes and split-K factors for {@code groups}
-   * independent {@code m x n x k} problems on {@code sms} SMs.
+   * independent {@code m x n x k} problems on {@code sms} SMs. {@link DevicePeaks} memoises it per
+   * GPU: sweeps meet the same weight matrices again and again, and this search is the costliest
+   * step of a GEMM prediction.
    */
-  public static double utilisation(int groups, long m, long n, long k, int sms) {
-    UtilKey key = new UtilKey(groups, m, n, k, sms);
-    Double known = UTILISATION.get(key);
-    if (known != null) {
-      return known;
-    }
-    double u = searchUtilisation(groups, m, n, k, sms);
-    if (UTILISATION.size() >= UTILISATION_CAPACITY) {
-      UTILISATION.clear();
-    }
-    UTILISATION.put(key, u);
-    return u;
-  }
-
-  /**
-   * Utilisations already searched, by problem: a pure function of five integers, so a hit returns
-   * exactly what the search would. Sweeps meet the same weight matrices again and again (a model's
-   * projections at the same token counts across contexts, TP and modes), and the search is the
-   * costliest step of a GEMM prediction. Bounded: cleared when full.
-   */
-  private static final ConcurrentHashMap<UtilKey, Double> UTILISATION = new ConcurrentHashMap<>();
-
-  private static final int UTILISATION_CAPACITY = 1 << 16;
-
-  private record UtilKey(int groups, long m, long n, long k, int sms) {}
-
-  /** The search behind {@link #utilisation}, without the memo. */
-  static double searchUtilisation(int groups, long m, long n, long k, int sms) {
+  public static double searchUtilisation(int groups, long m, long n, long k, int sms) {
     // The hot loop of every GEMM prediction, kept free of divisions: tile sides are powers of two
     // (shifts), {@code k / s < 512} is {@code k < 512 s}, the wave count is a ceiling division
     // through the reciprocal of the SM count (corrected to the exact integer), and the best split

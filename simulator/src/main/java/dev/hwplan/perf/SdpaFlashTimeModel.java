@@ -1,7 +1,6 @@
 package dev.hwplan.perf;
 
 import dev.hwplan.hardware.DType;
-import dev.hwplan.hardware.GpuProfile;
 
 /**
  * PyTorch SDPA's flash backend on decode: FlashAttention-2 packs the query heads of a KV head into
@@ -18,12 +17,12 @@ public record SdpaFlashTimeModel(
     double latencySeconds, double bandwidthFraction, double matrixFraction) {
   private static final int TILE_ROWS = 64;
 
-  public Terms time(GpuProfile gpu, double readBandwidth, OpShape.Attention s, double bytes) {
+  public Terms time(DevicePeaks gpu, double readBandwidth, OpShape.Attention s, double bytes) {
     double rows = SplitKTimeModel.roundUp(s.group(), TILE_ROWS);
     double flops =
         2.0 * s.batch() * s.kvHeads() * rows * s.context() * (s.headDim() + s.valueDim());
     double tMem = bytes / (bandwidthFraction * readBandwidth);
-    double tMma = flops / (matrixFraction * Roofline.peakFlops(gpu, DType.BF16));
+    double tMma = flops / (matrixFraction * gpu.peakFlops(DType.BF16));
     return new Terms(latencySeconds, tMem, tMma, 0, latencySeconds + Math.max(tMem, tMma));
   }
 }

@@ -5,9 +5,13 @@ import java.util.List;
 
 /** {@code sol}: the pure roofline, {@code max(flops / peak, bytes / bandwidth)}; a lower bound. */
 public final class SolModel implements OpTimeModel {
-  private final GpuProfile gpu;
+  private final DevicePeaks gpu;
 
   public SolModel(GpuProfile gpu) {
+    this(DevicePeaks.of(gpu));
+  }
+
+  public SolModel(DevicePeaks gpu) {
     this.gpu = gpu;
   }
 
@@ -17,7 +21,7 @@ public final class SolModel implements OpTimeModel {
   }
 
   /** The roofline seconds of {@code op} on {@code gpu}. */
-  public static double seconds(Op op, GpuProfile gpu) {
+  public static double seconds(Op op, DevicePeaks gpu) {
     return Math.max(
         Roofline.computeSeconds(op, gpu),
         Math.max(Roofline.memorySeconds(op, gpu), Roofline.linkSeconds(op, gpu)));

@@ -1,7 +1,6 @@
 package dev.hwplan.perf;
 
 import dev.hwplan.hardware.DType;
-import dev.hwplan.hardware.GpuProfile;
 
 /**
  * Calibrated split-K (flash-decoding) attention time for GQA/MHA/MQA decode and latent MLA decode,
@@ -113,7 +112,7 @@ public record SplitKTimeModel(
    * term is the K/V streamed at {@code bw}; the compute term is the time beyond it (round trips,
    * steps, partials and reduce).
    */
-  public Terms time(GpuProfile gpu, double readBandwidth, OpShape.Attention s, double bytes) {
+  public Terms time(DevicePeaks gpu, double readBandwidth, OpShape.Attention s, double bytes) {
     int sms = gpu.sms();
     long ctx = Math.max(1, s.context());
     int group = Math.max(1, s.group());
@@ -158,7 +157,7 @@ public record SplitKTimeModel(
    * the two variants have in common; {@link #main} holds the same formulas for one variant.
    */
   private double registerBest(
-      GpuProfile gpu,
+      DevicePeaks gpu,
       double readBandwidth,
       OpShape.Attention s,
       double bytes,
@@ -194,7 +193,7 @@ public record SplitKTimeModel(
    * chunk} tokens per split, launch latency included. NaN if the harness would not run it.
    */
   public double candidateSeconds(
-      GpuProfile gpu,
+      DevicePeaks gpu,
       double readBandwidth,
       OpShape.Attention s,
       double bytes,
@@ -215,7 +214,7 @@ public record SplitKTimeModel(
    * cutoff}, for candidates that cannot be the fastest.
    */
   private double main(
-      GpuProfile gpu,
+      DevicePeaks gpu,
       double readBandwidth,
       OpShape.Attention s,
       double bytes,
@@ -301,7 +300,7 @@ public record SplitKTimeModel(
    * Latent MLA decode: the fastest of the harness's chunk lengths (halvings of the context); terms
    * as for decode attention.
    */
-  public Terms time(GpuProfile gpu, double readBandwidth, OpShape.Mla s, double bytes) {
+  public Terms time(DevicePeaks gpu, double readBandwidth, OpShape.Mla s, double bytes) {
     int sms = gpu.sms();
     long headBlocks = (s.heads() + MLA_HEADS_PER_CTA - 1) / MLA_HEADS_PER_CTA;
     long ctx = Math.max(1, s.context());
@@ -322,12 +321,12 @@ public record SplitKTimeModel(
 
   /** One MLA chunk length the harness timed ({@code chunk} tokens per split), latency included. */
   public double candidateSeconds(
-      GpuProfile gpu, double readBandwidth, OpShape.Mla s, double bytes, long chunk) {
+      DevicePeaks gpu, double readBandwidth, OpShape.Mla s, double bytes, long chunk) {
     return latencySeconds + mlaMain(gpu, readBandwidth, s, bytes, chunk);
   }
 
   private double mlaMain(
-      GpuProfile gpu, double readBandwidth, OpShape.Mla s, double bytes, long c) {
+      DevicePeaks gpu, double readBandwidth, OpShape.Mla s, double bytes, long c) {
     int sms = gpu.sms();
     double bw = bandwidthFraction * readBandwidth;
     int perCta = Math.min(s.heads(), MLA_HEADS_PER_CTA);
@@ -337,8 +336,7 @@ public record SplitKTimeModel(
     long rows = b * s.heads();
     int rowsPadded = Math.max(MMA_ROWS, (perCta + MMA_ROWS - 1) / MMA_ROWS * MMA_ROWS);
     double tileFlops = 2.0 * rowsPadded * MLA_TILE * (2 * s.kvLoraRank() + s.ropeDim());
-    double tileSeconds =
-        tileFlops / (ctaMatrixFraction * Roofline.peakFlops(gpu, DType.BF16) / sms);
+    double tileSeconds = tileFlops / (ctaMatrixFraction * gpu.peakFlops(DType.BF16) / sms);
     double tMem = bytes / bw;
     long nc = (ctx + c - 1) / c;
     long ctas = b * headBlocks * nc;

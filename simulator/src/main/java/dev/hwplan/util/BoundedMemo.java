@@ -23,7 +23,7 @@ public final class BoundedMemo<K, V> {
       throw new IllegalArgumentException("capacity must be positive, got " + capacity);
     }
     this.capacity = capacity;
-    this.map = new ConcurrentHashMap<>(Math.min(capacity, 1 << 12));
+    this.map = new ConcurrentHashMap<>();
   }
 
   /** {@code f(key)}, computed at most once per key while the memo holds it. */

@@ -75,7 +75,8 @@ class GemmTimeModelReferenceTest {
   @MethodSource("configs")
   void tileSearchMatchesTheDividingOne(
       String model, String gpuId, int tp, int pp, WeightDtype w, MlaLayout mla, String ex) {
-    int sms = gpu(gpuId).sms();
+    DevicePeaks peaks = DevicePeaks.of(gpu(gpuId));
+    int sms = peaks.sms();
     long[] sizes = {
       1, 7, 16, 63, 64, 65, 100, 128, 129, 255, 257, 511, 512, 1000, 1023, 1024, 1025, 2048, 3000,
       4096, 7168, 8191, 14336, 18432, 65536, 128256, 1 << 20
@@ -86,10 +87,10 @@ class GemmTimeModelReferenceTest {
           for (long k : new long[] {64, 511, 512, 1024, 1535, 4096, 8193, 16384, 53248}) {
             double reference = referenceUtilisation(groups, m, n, k, sms);
             // The first call searches, the second is answered from the memo: both exact.
-            assertThat(GemmTimeModel.utilisation(groups, m, n, k, sms))
+            assertThat(peaks.gemmUtilisation(groups, m, n, k))
                 .as("%d x %d x %d x %d on %d SMs", groups, m, n, k, sms)
                 .isEqualTo(reference);
-            assertThat(GemmTimeModel.utilisation(groups, m, n, k, sms))
+            assertThat(peaks.gemmUtilisation(groups, m, n, k))
                 .as("memo: %d x %d x %d x %d on %d SMs", groups, m, n, k, sms)
                 .isEqualTo(reference);
           }

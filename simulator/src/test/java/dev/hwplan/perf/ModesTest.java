@@ -26,7 +26,7 @@ class ModesTest {
     Op gemv = Ops.gemm("g", DType.BF16, 1, 4096, 4096);
     Prediction c = Calibrations.model(H100, Mode.CALIBRATED).predict(gemv);
     assertThat(c.mode()).isEqualTo(Mode.CALIBRATED);
-    assertThat(c.seconds()).isGreaterThan(SolModel.seconds(gemv, H100));
+    assertThat(c.seconds()).isGreaterThan(SolModel.seconds(gemv, DevicePeaks.of(H100)));
     assertThat(c.lowSeconds()).isLessThanOrEqualTo(c.seconds());
     assertThat(c.highSeconds()).isGreaterThanOrEqualTo(c.seconds());
     assertThat(c.bound()).isIn(Bound.MEMORY, Bound.LATENCY);

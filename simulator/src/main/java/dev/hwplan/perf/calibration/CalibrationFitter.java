@@ -13,6 +13,7 @@ import dev.hwplan.perf.AttentionKernel;
 import dev.hwplan.perf.CalibratedModel;
 import dev.hwplan.perf.Collective;
 import dev.hwplan.perf.CollectiveTimeModel;
+import dev.hwplan.perf.DevicePeaks;
 import dev.hwplan.perf.ElementwiseTimeModel;
 import dev.hwplan.perf.GemmTimeModel;
 import dev.hwplan.perf.GpuCalibration;
@@ -161,7 +162,12 @@ public final class CalibrationFitter {
   }
 
   /** A row with the profile it was measured on. */
-  record Row<T>(GpuProfile gpu, T row) {}
+  /** A measured row on the GPU it was measured on (its peaks derived once per GPU). */
+  record Row<T>(DevicePeaks peaks, T row) {
+    GpuProfile gpu() {
+      return peaks.gpu();
+    }
+  }
 
   private double fraction(ToDoubleFunction<Measurements> probe, double otherwise) {
     double sum = 0;
@@ -179,9 +185,10 @@ public final class CalibrationFitter {
   private <T> List<Row<T>> rows(Function<Measurements, List<T>> f, Function<T, String> key) {
     List<Row<T>> out = new ArrayList<>();
     for (Measurements m : data) {
+      DevicePeaks peaks = DevicePeaks.of(profiles.get(m.profileId()));
       for (T r : f.apply(m)) {
         if (use.test(key.apply(r))) {
-          out.add(new Row<>(profiles.get(m.profileId()), r));
+          out.add(new Row<>(peaks, r));
         }
       }
     }
@@ -231,25 +238,25 @@ public final class CalibrationFitter {
   private static double gemmSeconds(GemmTimeModel m, double read, Row<Rows.Gemm> r) {
     Op op = gemmOp(r.row());
     double bw = r.gpu().memoryBandwidthBytesPerSecond() * read;
-    return m.time(r.gpu(), bw, op.dtype(), (OpShape.Gemm) op.shape(), op.bytes()).seconds();
+    return m.time(r.peaks(), bw, op.dtype(), (OpShape.Gemm) op.shape(), op.bytes()).seconds();
   }
 
   private static double attentionSeconds(SplitKTimeModel m, double read, Row<Rows.Attention> r) {
     Op op = attentionOp(r.row(), AttentionKernel.SPLIT_K);
     double bw = r.gpu().memoryBandwidthBytesPerSecond() * read;
-    return m.time(r.gpu(), bw, (OpShape.Attention) op.shape(), op.bytes()).seconds();
+    return m.time(r.peaks(), bw, (OpShape.Attention) op.shape(), op.bytes()).seconds();
   }
 
   private static double sdpaSeconds(SdpaFlashTimeModel m, double read, Row<Rows.Attention> r) {
     Op op = attentionOp(r.row(), AttentionKernel.SDPA_FLASH);
     double bw = r.gpu().memoryBandwidthBytesPerSecond() * read;
-    return m.time(r.gpu(), bw, (OpShape.Attention) op.shape(), op.bytes()).seconds();
+    return m.time(r.peaks(), bw, (OpShape.Attention) op.shape(), op.bytes()).seconds();
   }
 
   private static double mlaSeconds(SplitKTimeModel m, double read, Row<Rows.Mla> r) {
     Op op = mlaOp(r.row());
     double bw = r.gpu().memoryBandwidthBytesPerSecond() * read;
-    return m.time(r.gpu(), bw, (OpShape.Mla) op.shape(), op.bytes()).seconds();
+    return m.time(r.peaks(), bw, (OpShape.Mla) op.shape(), op.bytes()).seconds();
   }
 
   // ---- fits ----------------------------------------------------------------------------------
@@ -283,7 +290,7 @@ public final class CalibrationFitter {
       Op op = attentionOp(r.row(), AttentionKernel.SPLIT_K);
       prepared.add(
           Prepared.of(
-              r.gpu(),
+              r.peaks(),
               (OpShape.Attention) op.shape(),
               op.bytes(),
               r.gpu().memoryBandwidthBytesPerSecond() * read,
@@ -309,7 +316,7 @@ public final class CalibrationFitter {
    * each kernel variant at each chunk length).
    */
   private record Prepared<S>(
-      GpuProfile gpu,
+      DevicePeaks gpu,
       S shape,
       double bytes,
       double bw,
@@ -318,7 +325,7 @@ public final class CalibrationFitter {
       long[] chunks,
       double[] logCandidates) {
     static <S> Prepared<S> of(
-        GpuProfile gpu,
+        DevicePeaks gpu,
         S shape,
         double bytes,
         double bw,
@@ -397,7 +404,7 @@ public final class CalibrationFitter {
       Op op = mlaOp(r.row());
       prepared.add(
           Prepared.of(
-              r.gpu(),
+              r.peaks(),
               (OpShape.Mla) op.shape(),
               op.bytes(),
               r.gpu().memoryBandwidthBytesPerSecond() * read,
@@ -493,14 +500,14 @@ public final class CalibrationFitter {
             CollectiveTimeModel m = new CollectiveTimeModel(p[0], p[1]);
             return logError(
                 rows,
-                r -> m.time(r.gpu(), (OpShape.Comm) collectiveOp(r.row()).shape()).seconds(),
+                r -> m.time(r.peaks(), (OpShape.Comm) collectiveOp(r.row()).shape()).seconds(),
                 r -> r.seconds());
           };
       double[] x = minimize(objective, new double[] {15e-6, 0.7});
       CollectiveTimeModel m = new CollectiveTimeModel(x[0], x[1]);
       out.put(c, m);
       for (Row<Rows.Collective> r : rows) {
-        double pred = m.time(r.gpu(), (OpShape.Comm) collectiveOp(r.row()).shape()).seconds();
+        double pred = m.time(r.peaks(), (OpShape.Comm) collectiveOp(r.row()).shape()).seconds();
         ratios.add(r.row().seconds() / pred);
       }
     }
@@ -535,7 +542,7 @@ public final class CalibrationFitter {
     for (Row<Rows.DecodeStep> r : rows) {
       OpGraph g = TransformerStep.build(decodeStepConfig(r.row()), decodeStep(r.row()));
       graphs.add(g);
-      double rest = StepModel.sum(g, new CalibratedModel(r.gpu(), partial)).seconds();
+      double rest = StepModel.sum(g, new CalibratedModel(r.peaks(), partial)).seconds();
       long kernels = 0;
       for (Op op : g.ops()) {
         if (op.shape() instanceof OpShape.Elementwise e
@@ -564,7 +571,7 @@ public final class CalibrationFitter {
       double[] ratios = new double[rows.size()];
       for (int i = 0; i < ratios.length; i++) {
         double pred =
-            StepModel.sum(graphs.get(i), new CalibratedModel(rows.get(i).gpu(), done)).seconds();
+            StepModel.sum(graphs.get(i), new CalibratedModel(rows.get(i).peaks(), done)).seconds();
         ratios[i] = rows.get(i).row().seconds() / pred;
       }
       spreads.put("elementwise", spreadOf(ratios));

@@ -6,6 +6,7 @@ import dev.hwplan.perf.GpuCalibration;
 import dev.hwplan.perf.Mode;
 import dev.hwplan.perf.OpTimeModel;
 import dev.hwplan.perf.SolModel;
+import dev.hwplan.util.BoundedMemo;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -99,8 +100,20 @@ public final class Calibrations {
     return CACHE.get(gpu.id());
   }
 
+  private record ModelKey(GpuProfile gpu, Mode mode) {}
+
+  /**
+   * Op-time models by GPU (by value: a user's profile of a bundled id is another key) and mode, so
+   * that a model's derived peaks and GEMM-utilisation memo live as long as the process.
+   */
+  private static final BoundedMemo<ModelKey, OpTimeModel> MODELS = new BoundedMemo<>(256);
+
   /** The op-time model of {@code mode} for {@code gpu}. */
   public static OpTimeModel model(GpuProfile gpu, Mode mode) {
+    return MODELS.get(new ModelKey(gpu, mode), k -> newModel(k.gpu(), k.mode()));
+  }
+
+  private static OpTimeModel newModel(GpuProfile gpu, Mode mode) {
     return switch (mode) {
       case SOL -> new SolModel(gpu);
       case CALIBRATED -> new CalibratedModel(gpu, forGpu(gpu));

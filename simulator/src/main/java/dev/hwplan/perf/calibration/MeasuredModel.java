@@ -152,7 +152,7 @@ public final class MeasuredModel implements OpTimeModel {
           notes);
     }
     Terms t = fallback.terms(op, null);
-    double sol = SolModel.seconds(op, gpu);
+    double sol = SolModel.seconds(op, fallback.peaks());
     return new Prediction(
         op.kind().key(),
         Mode.MEASURED,
