@@ -1,8 +1,8 @@
 package dev.hwplan.inference;
 
+import dev.hwplan.memory.InferenceMemory;
 import dev.hwplan.memory.InferenceMemoryCalculator;
 import dev.hwplan.memory.KvCacheCalculator;
-import dev.hwplan.model.LayerSpec;
 import dev.hwplan.model.ModelSpec;
 import dev.hwplan.parallel.Parallelism;
 import dev.hwplan.perf.OpTimeModel;
@@ -41,12 +41,22 @@ public final class InferenceEstimator {
     StepTime decode = steps.time(StepComposition.decode(r.batch(), r.decodeContext()));
     Set<String> notes = new LinkedHashSet<>(prefill.notes());
     notes.addAll(decode.notes());
-    long weights = InferenceMemoryCalculator.weightBytesPerGpu(m, par, c.weights());
-    long kv = kvBytes(r, r.prompt() + r.output());
-    long reserve = InferenceMemoryCalculator.DEFAULT_RESERVE_BYTES;
-    boolean fits = weights + kv + reserve <= r.gpu().memoryBytes();
+    // Memory as `hwplan memory` counts it (one definition of what fits): the batch fits when the
+    // KV budget left after weights, activations and the reserve holds its sequences at their
+    // final length.
+    InferenceMemory mem = InferenceMemoryCalculator.compute(memoryRequest(r));
+    long weights = mem.weightBytes();
+    long kv = mem.bytesPerSequence() * r.batch();
+    boolean fits = mem.maxSequences() >= r.batch();
     if (!fits) {
-      notes.add("weights and KV cache do not fit in the GPU's memory");
+      notes.add(
+          "does not fit: "
+              + r.batch()
+              + " sequences of "
+              + (r.prompt() + r.output())
+              + " tokens need more KV cache than the "
+              + mem.maxSequences()
+              + " that `hwplan memory` finds room for");
     }
     if (par.pp() > 1) {
       notes.add("PP: one batch passes the stages in turn; micro-batching would overlap them");
@@ -82,19 +92,23 @@ public final class InferenceEstimator {
         new ArrayList<>(notes));
   }
 
-  /** KV bytes of the batch at {@code tokens} tokens on the GPU of the first pipeline stage. */
-  static long kvBytes(InferenceRequest r, long tokens) {
+  /**
+   * The memory question for this request: its model, layout and dtypes, sequences at their final
+   * length, and {@code memory}'s defaults (GPU memory utilisation 0.9, the default reserve and
+   * profiling pass).
+   */
+  static InferenceMemoryCalculator.Request memoryRequest(InferenceRequest r) {
     StepConfig c = r.config();
-    ModelSpec m = c.model();
-    Parallelism par = c.parallelism();
-    int perStage = par.layersPerStage(m);
-    long perLayer = KvCacheCalculator.bytesPerTokenPerLayer(m, c.kv(), c.mlaLayout(), par.tp());
-    long total = 0;
-    for (LayerSpec l : m.layers()) {
-      if (l.index() < perStage) {
-        total += perLayer * l.cachedTokens(tokens);
-      }
-    }
-    return total * r.batch();
+    return new InferenceMemoryCalculator.Request(
+        c.model(),
+        r.gpu(),
+        c.parallelism(),
+        c.weights(),
+        new KvCacheCalculator.Options(
+            c.kv(), c.mlaLayout(), KvCacheCalculator.DEFAULT_BLOCK_SIZE, c.parallelism()),
+        r.prompt() + r.output(),
+        InferenceMemoryCalculator.DEFAULT_GPU_MEM_UTIL,
+        InferenceMemoryCalculator.DEFAULT_RESERVE_BYTES,
+        InferenceMemoryCalculator.DEFAULT_MAX_BATCHED_TOKENS);
   }
 }

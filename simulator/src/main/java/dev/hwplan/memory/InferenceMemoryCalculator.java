@@ -25,6 +25,9 @@ public final class InferenceMemoryCalculator {
   /** Default reserve for the CUDA context, cuBLAS/attention workspaces and CUDA graphs: 1.5 GiB. */
   public static final long DEFAULT_RESERVE_BYTES = 3L << 29;
 
+  /** vLLM's default {@code gpu_memory_utilization}: the share of GPU memory it may use. */
+  public static final double DEFAULT_GPU_MEM_UTIL = 0.9;
+
   /** vLLM's default {@code max_num_batched_tokens} for the profiling pass. */
   public static final int DEFAULT_MAX_BATCHED_TOKENS = 8192;
 
@@ -69,7 +72,7 @@ public final class InferenceMemoryCalculator {
     int tp = par.tp();
     double layerFraction = par.layersPerStage(m) / (double) m.numHiddenLayers();
     long d = m.hiddenSize();
-    double linear = (p.attention() + p.mlp() + p.routedExperts()) * layerFraction / tp;
+    double linear = linearParamsPerRank(m, tp) * layerFraction;
     double quantised = w.bytes(Math.round(linear), d);
     double sixteenBit = 2.0 * (p.router() * layerFraction + p.norms() * layerFraction);
     // The first stage holds the embedding; with tied embeddings it is also the head.
@@ -78,6 +81,19 @@ public final class InferenceMemoryCalculator {
       vocab = 2.0 * Math.max(p.embedding(), p.outputHead()) / tp;
     }
     return Math.round(quantised + sixteenBit + vocab);
+  }
+
+  /**
+   * Parameters of the linear layers (attention, MLP, routed and shared experts) one TP rank holds
+   * over all layers: Megatron's column and row splits divide them by TP, except the MLA
+   * down-projections that every rank holds whole ({@link
+   * ParameterCounter#replicatedAttentionParams}), as the step graph runs them.
+   */
+  public static double linearParamsPerRank(ModelSpec m, int tp) {
+    ParameterCount p = ParameterCounter.count(m);
+    double replicated =
+        (double) ParameterCounter.replicatedAttentionParams(m) * m.numHiddenLayers();
+    return (p.attention() - replicated + p.mlp() + p.routedExperts()) / tp + replicated;
   }
 
   /** Activation peak estimate for a forward pass of {@code tokens} tokens, on one TP rank. */
@@ -117,16 +133,9 @@ public final class InferenceMemoryCalculator {
     long budget = usable - weights - act - r.reserveBytes();
     KvCacheReport one = KvCacheCalculator.compute(m, r.context(), 1, r.kv().withParallelism(par));
     // A block holds blockSize tokens of every layer on this GPU's stage.
-    long perTokenRank = 0;
-    int perStage = par.layersPerStage(m);
-    for (LayerSpec l : m.layers()) {
-      if (l.index() < perStage) {
-        perTokenRank +=
-            KvCacheCalculator.bytesPerTokenPerLayer(
-                m, r.kv().dtype(), r.kv().mlaLayout(), par.tp());
-      }
-    }
-    long perBlock = perTokenRank * r.kv().blockSize();
+    long perBlock =
+        KvCacheCalculator.tokenBytesPerGpu(m, r.kv().dtype(), r.kv().mlaLayout(), par)
+            * r.kv().blockSize();
     long blocks = budget > 0 ? budget / perBlock : 0;
     long perSeq = one.perGpuBytes();
     long seqs = budget > 0 ? budget / perSeq : 0;

@@ -82,6 +82,37 @@ public final class KvCacheCalculator {
     return m.numHiddenLayers() * bytesPerTokenPerLayer(m, dtype, layout);
   }
 
+  /**
+   * Bytes one token of context adds on the GPU of the largest pipeline stage, over every layer of
+   * that stage: what a paged block of one token holds there (vLLM sizes blocks this way).
+   */
+  public static long tokenBytesPerGpu(
+      ModelSpec m, KvDtype dtype, MlaLayout layout, Parallelism par) {
+    return par.layersPerStage(m) * bytesPerTokenPerLayer(m, dtype, layout, par.tp());
+  }
+
+  /**
+   * The paged cache of one sequence of {@code tokens} tokens on the GPU of the largest pipeline
+   * stage: each layer holds the tokens it keeps (its window, if any) in whole blocks of {@code
+   * blockSize}. The one definition of KV bytes per GPU that {@code kv}, {@code memory}, {@code
+   * infer} and the serving simulator share.
+   */
+  public static long sequenceBytesPerGpu(
+      ModelSpec m, KvDtype dtype, MlaLayout layout, Parallelism par, long tokens, int blockSize) {
+    long perLayerRank = bytesPerTokenPerLayer(m, dtype, layout, par.tp());
+    long[] stageBytes = new long[par.pp()];
+    int perStage = par.layersPerStage(m);
+    for (LayerSpec l : m.layers()) {
+      long blocks = (l.cachedTokens(tokens) + blockSize - 1) / blockSize;
+      stageBytes[l.index() / perStage] += blocks * blockSize * perLayerRank;
+    }
+    long perGpu = 0;
+    for (long b : stageBytes) {
+      perGpu = Math.max(perGpu, b);
+    }
+    return perGpu;
+  }
+
   /** The full answer for {@code batch} sequences of {@code context} tokens. */
   public static KvCacheReport compute(ModelSpec m, long context, long batch, Options o) {
     if (context <= 0) {
@@ -95,27 +126,21 @@ public final class KvCacheCalculator {
     Parallelism par = o.parallelism();
     par.validateFor(m);
     long perLayer = bytesPerTokenPerLayer(m, o.dtype(), o.mlaLayout());
-    long perLayerRank = bytesPerTokenPerLayer(m, o.dtype(), o.mlaLayout(), par.tp());
     List<LayerKv> layers = new ArrayList<>();
     long perSeq = 0;
     long pagedPerSeq = 0;
     long maxBlocks = 0;
-    long[] stageBytes = new long[par.pp()];
-    int perStage = par.layersPerStage(m);
     for (LayerSpec l : m.layers()) {
       long cached = l.cachedTokens(context);
       long blocks = (cached + o.blockSize() - 1) / o.blockSize();
       maxBlocks = Math.max(maxBlocks, blocks);
       perSeq += cached * perLayer;
       pagedPerSeq += blocks * o.blockSize() * perLayer;
-      stageBytes[l.index() / perStage] += blocks * o.blockSize() * perLayerRank * batch;
       layers.add(
           new LayerKv(l.index(), l.slidingWindow(), perLayer, cached, cached * perLayer * batch));
     }
-    long perGpu = 0;
-    for (long s : stageBytes) {
-      perGpu = Math.max(perGpu, s);
-    }
+    long perGpu =
+        sequenceBytesPerGpu(m, o.dtype(), o.mlaLayout(), par, context, o.blockSize()) * batch;
     List<String> notes = new ArrayList<>();
     if (m.mla() != null) {
       notes.add(

@@ -42,6 +42,21 @@ public final class ParameterCounter {
     return new ParameterCount(embedding, attention, mlp, routed, router, norms, head, activeRouted);
   }
 
+  /**
+   * One layer's attention parameters that tensor parallelism does not split: MLA's down-projections
+   * {@code q_a_proj} and {@code kv_a_proj_with_mqa} with their norms, which every rank holds whole
+   * (vLLM's {@code ReplicatedLinear} in its DeepSeek-V2/V3 model); 0 for other attention.
+   */
+  public static long replicatedAttentionParams(ModelSpec m) {
+    MlaSpec mla = m.mla();
+    if (mla == null) {
+      return 0;
+    }
+    long d = m.hiddenSize();
+    long q = mla.qLoraRank() == null ? 0 : d * mla.qLoraRank() + mla.qLoraRank();
+    return q + d * mla.latentElementsPerToken() + mla.kvLoraRank();
+  }
+
   /** One layer's attention parameters. */
   public static long attentionParams(ModelSpec m) {
     long d = m.hiddenSize();
