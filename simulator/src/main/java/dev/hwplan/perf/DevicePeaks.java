@@ -11,7 +11,7 @@ import java.util.OptionalDouble;
  * What the time models need of a GPU, derived from its profile once: the SM count, the dense peak
  * per dtype (the hierarchy walk of {@link GpuProfile#peakFlops}), the HBM bandwidth and the
  * scale-up link's rate. It also holds the GPU's memo of GEMM tile utilisation ({@link
- * GemmTimeModel#utilisation}, a pure function of the problem and the SM count). An op-time model
+ * TileQuantisation#utilisation}, a pure function of the problem and the SM count). An op-time model
  * derives one per GPU and keeps it; nothing here is static.
  */
 public final class DevicePeaks {
@@ -86,10 +86,10 @@ public final class DevicePeaks {
     return link;
   }
 
-  /** {@link GemmTimeModel#searchUtilisation} on this GPU's SMs, memoised by problem. */
-  double gemmUtilisation(int groups, long m, long n, long k) {
+  /** {@link TileQuantisation#utilisation} on this GPU's SMs, memoised by problem. */
+  public double gemmUtilisation(int groups, long m, long n, long k) {
     return utilisation.get(
         new UtilKey(groups, m, n, k),
-        key -> GemmTimeModel.searchUtilisation(key.groups(), key.m(), key.n(), key.k(), sms));
+        key -> TileQuantisation.utilisation(key.groups(), key.m(), key.n(), key.k(), sms));
   }
 }
