@@ -2,6 +2,14 @@ package dev.hwplan.perf;
 
 import dev.hwplan.hardware.DType;
 import dev.hwplan.hardware.GpuProfile;
+import dev.hwplan.op.AttentionKernel;
+import dev.hwplan.op.Op;
+import dev.hwplan.op.OpShape;
+import dev.hwplan.op.Phase;
+import dev.hwplan.perf.comm.CollectiveTimeModel;
+import dev.hwplan.perf.device.DevicePeaks;
+import dev.hwplan.perf.device.Terms;
+import dev.hwplan.perf.gemm.GemmTimeModel;
 import java.util.List;
 
 /**

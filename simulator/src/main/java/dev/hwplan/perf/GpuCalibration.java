@@ -1,5 +1,11 @@
 package dev.hwplan.perf;
 
+import dev.hwplan.op.Collective;
+import dev.hwplan.perf.attention.SdpaFlashTimeModel;
+import dev.hwplan.perf.attention.SplitKTimeModel;
+import dev.hwplan.perf.comm.CollectiveTimeModel;
+import dev.hwplan.perf.elementwise.ElementwiseTimeModel;
+import dev.hwplan.perf.gemm.GemmTimeModel;
 import java.util.List;
 import java.util.Map;
 

@@ -1,5 +1,6 @@
 package dev.hwplan.perf;
 
+import dev.hwplan.perf.device.Bound;
 import java.util.List;
 
 /**

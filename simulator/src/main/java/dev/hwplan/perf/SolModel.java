@@ -1,6 +1,10 @@
 package dev.hwplan.perf;
 
 import dev.hwplan.hardware.GpuProfile;
+import dev.hwplan.op.Op;
+import dev.hwplan.perf.device.Bound;
+import dev.hwplan.perf.device.DevicePeaks;
+import dev.hwplan.perf.device.Roofline;
 import java.util.List;
 
 /** {@code sol}: the pure roofline, {@code max(flops / peak, bytes / bandwidth)}; a lower bound. */

@@ -1,7 +1,7 @@
 package dev.hwplan.step;
 
 import dev.hwplan.io.InvalidInputException;
-import dev.hwplan.perf.AttentionKernel;
+import dev.hwplan.op.AttentionKernel;
 import java.util.Locale;
 
 /**

@@ -1,9 +1,9 @@
 package dev.hwplan.step;
 
+import dev.hwplan.op.Op;
+import dev.hwplan.op.OpGraph;
+import dev.hwplan.op.OpShape;
 import dev.hwplan.perf.Mode;
-import dev.hwplan.perf.Op;
-import dev.hwplan.perf.OpGraph;
-import dev.hwplan.perf.OpShape;
 import dev.hwplan.perf.OpTimeModel;
 import dev.hwplan.perf.Prediction;
 import dev.hwplan.util.BoundedMemo;

@@ -6,12 +6,12 @@ import dev.hwplan.model.LayerSpec;
 import dev.hwplan.model.MlaSpec;
 import dev.hwplan.model.ModelSpec;
 import dev.hwplan.model.MoeSpec;
+import dev.hwplan.op.AttentionKernel;
+import dev.hwplan.op.Collective;
+import dev.hwplan.op.Op;
+import dev.hwplan.op.OpGraph;
+import dev.hwplan.op.Ops;
 import dev.hwplan.parallel.Parallelism;
-import dev.hwplan.perf.AttentionKernel;
-import dev.hwplan.perf.Collective;
-import dev.hwplan.perf.Op;
-import dev.hwplan.perf.OpGraph;
-import dev.hwplan.perf.Ops;
 import java.util.ArrayList;
 import java.util.List;
 

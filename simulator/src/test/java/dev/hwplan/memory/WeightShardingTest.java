@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.hwplan.model.ModelCatalog;
 import dev.hwplan.model.ModelSpec;
+import dev.hwplan.op.Op;
+import dev.hwplan.op.OpShape;
 import dev.hwplan.parallel.Parallelism;
-import dev.hwplan.perf.Op;
-import dev.hwplan.perf.OpShape;
 import dev.hwplan.step.Execution;
 import dev.hwplan.step.StepComposition;
 import dev.hwplan.step.StepConfig;

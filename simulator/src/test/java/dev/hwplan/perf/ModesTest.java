@@ -5,7 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.hwplan.hardware.DType;
 import dev.hwplan.hardware.GpuProfile;
 import dev.hwplan.hardware.ProfileCatalog;
+import dev.hwplan.op.Collective;
+import dev.hwplan.op.Op;
+import dev.hwplan.op.Ops;
 import dev.hwplan.perf.calibration.Calibrations;
+import dev.hwplan.perf.device.Bound;
+import dev.hwplan.perf.device.DevicePeaks;
 import org.assertj.core.data.Percentage;
 import org.junit.jupiter.api.Test;
 

@@ -9,10 +9,10 @@ import dev.hwplan.memory.KvDtype;
 import dev.hwplan.memory.MlaLayout;
 import dev.hwplan.memory.WeightDtype;
 import dev.hwplan.model.ModelCatalog;
+import dev.hwplan.op.Op;
+import dev.hwplan.op.OpKind;
 import dev.hwplan.parallel.Parallelism;
 import dev.hwplan.perf.Mode;
-import dev.hwplan.perf.Op;
-import dev.hwplan.perf.OpKind;
 import dev.hwplan.perf.OpTimeModel;
 import dev.hwplan.perf.calibration.Calibrations;
 import java.util.List;
@@ -113,13 +113,13 @@ class StepModelTest {
     assertThat(mixed.decodeContext()).isEqualTo(3000);
     List<Op> ops = TransformerStep.build(c, mixed).ops();
     Op qkv = ops.stream().filter(o -> o.name().equals("attn.qkv_proj")).findFirst().orElseThrow();
-    assertThat(((dev.hwplan.perf.OpShape.Gemm) qkv.shape()).m()).isEqualTo(514);
+    assertThat(((dev.hwplan.op.OpShape.Gemm) qkv.shape()).m()).isEqualTo(514);
     assertThat(ops.stream().filter(o -> o.kind() == OpKind.ATTENTION_PREFILL).map(Op::name))
         .containsExactly("prefill_attention");
     assertThat(ops.stream().filter(o -> o.kind() == OpKind.ATTENTION_DECODE).map(Op::name))
         .containsExactly("decode_attention");
     Op logits = ops.stream().filter(o -> o.name().equals("logits")).findFirst().orElseThrow();
-    assertThat(((dev.hwplan.perf.OpShape.Gemm) logits.shape()).m()).isEqualTo(3);
+    assertThat(((dev.hwplan.op.OpShape.Gemm) logits.shape()).m()).isEqualTo(3);
   }
 
   @Test
@@ -150,7 +150,7 @@ class StepModelTest {
                 .sum())
         .isEqualTo(61);
     Op kvB = ops.stream().filter(o -> o.name().equals("attn.kv_b_proj")).findFirst().orElseThrow();
-    assertThat(((dev.hwplan.perf.OpShape.Gemm) kvB.shape()).m()).isEqualTo(256);
+    assertThat(((dev.hwplan.op.OpShape.Gemm) kvB.shape()).m()).isEqualTo(256);
   }
 
   @Test

@@ -2,7 +2,7 @@ package dev.hwplan.perf.calibration;
 
 import dev.hwplan.hardware.GpuProfile;
 import dev.hwplan.hardware.ProfileCatalog;
-import dev.hwplan.perf.AttentionKernel;
+import dev.hwplan.op.AttentionKernel;
 import dev.hwplan.perf.CalibratedModel;
 import dev.hwplan.perf.GpuCalibration;
 import dev.hwplan.step.StepModel;

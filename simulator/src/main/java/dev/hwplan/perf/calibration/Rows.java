@@ -42,8 +42,8 @@ public final class Rows {
 
   /**
    * One split-K candidate the harness timed: {@code variant} as in {@code
-   * dev.hwplan.perf.SplitKTimeModel} (0 plain, 1 pipelined, 2 l2hint, 3 pipelined+l2hint, 4 stage)
-   * at {@code chunk} tokens per split.
+   * dev.hwplan.perf.attention.SplitKTimeModel} (0 plain, 1 pipelined, 2 l2hint, 3 pipelined+l2hint,
+   * 4 stage) at {@code chunk} tokens per split.
    */
   public record Candidate(int variant, long chunk, double seconds) {}
 

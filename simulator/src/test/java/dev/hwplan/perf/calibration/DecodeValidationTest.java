@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.hwplan.hardware.GpuProfile;
 import dev.hwplan.hardware.ProfileCatalog;
-import dev.hwplan.perf.AttentionKernel;
+import dev.hwplan.op.AttentionKernel;
 import dev.hwplan.perf.Mode;
 import dev.hwplan.perf.OpTimeModel;
 import java.nio.file.Files;

@@ -1,4 +1,7 @@
-package dev.hwplan.perf;
+package dev.hwplan.perf.elementwise;
+
+import dev.hwplan.op.OpShape;
+import dev.hwplan.perf.device.Terms;
 
 /**
  * Memory-bound kernels: {@code t = kernels x kernelLatency + bytes / copyBandwidth}. The latency is

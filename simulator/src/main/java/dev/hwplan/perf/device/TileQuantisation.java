@@ -1,4 +1,4 @@
-package dev.hwplan.perf;
+package dev.hwplan.perf.device;
 
 /**
  * Tile and wave quantisation of a GEMM on a GPU's SMs: the best useful fraction of the MMA units

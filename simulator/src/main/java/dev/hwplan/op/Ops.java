@@ -1,4 +1,4 @@
-package dev.hwplan.perf;
+package dev.hwplan.op;
 
 import dev.hwplan.hardware.DType;
 

@@ -1,6 +1,9 @@
-package dev.hwplan.perf;
+package dev.hwplan.perf.attention;
 
 import dev.hwplan.hardware.DType;
+import dev.hwplan.op.OpShape;
+import dev.hwplan.perf.device.DevicePeaks;
+import dev.hwplan.perf.device.Terms;
 
 /**
  * PyTorch SDPA's flash backend on decode: FlashAttention-2 packs the query heads of a KV head into

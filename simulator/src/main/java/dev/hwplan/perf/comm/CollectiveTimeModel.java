@@ -1,4 +1,8 @@
-package dev.hwplan.perf;
+package dev.hwplan.perf.comm;
+
+import dev.hwplan.op.OpShape;
+import dev.hwplan.perf.device.DevicePeaks;
+import dev.hwplan.perf.device.Terms;
 
 /**
  * The alpha-beta model of a ring collective (Hockney 1994; Thakur, Rabenseifner and Gropp 2005):

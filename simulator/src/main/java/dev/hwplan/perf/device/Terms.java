@@ -1,4 +1,4 @@
-package dev.hwplan.perf;
+package dev.hwplan.perf.device;
 
 /**
  * The parts of a calibrated time: a fixed latency, and the memory, compute and link terms the model

@@ -1,4 +1,4 @@
-package dev.hwplan.perf;
+package dev.hwplan.perf.device;
 
 import dev.hwplan.hardware.DType;
 import dev.hwplan.hardware.GpuProfile;

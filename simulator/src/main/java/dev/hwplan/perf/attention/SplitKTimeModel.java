@@ -1,6 +1,9 @@
-package dev.hwplan.perf;
+package dev.hwplan.perf.attention;
 
 import dev.hwplan.hardware.DType;
+import dev.hwplan.op.OpShape;
+import dev.hwplan.perf.device.DevicePeaks;
+import dev.hwplan.perf.device.Terms;
 
 /**
  * Calibrated split-K (flash-decoding) attention time for GQA/MHA/MQA decode and latent MLA decode,

@@ -1,4 +1,4 @@
-package dev.hwplan.perf;
+package dev.hwplan.perf.device;
 
 import java.util.Locale;
 

@@ -1,7 +1,9 @@
-package dev.hwplan.perf;
+package dev.hwplan.perf.device;
 
 import dev.hwplan.hardware.DType;
 import dev.hwplan.hardware.GpuProfile;
+import dev.hwplan.op.Op;
+import dev.hwplan.op.OpShape;
 
 /**
  * The roofline terms of an op from a profile's peaks (Williams, Waterman and Patterson 2009):

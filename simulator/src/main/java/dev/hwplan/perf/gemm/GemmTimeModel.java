@@ -1,6 +1,9 @@
-package dev.hwplan.perf;
+package dev.hwplan.perf.gemm;
 
 import dev.hwplan.hardware.DType;
+import dev.hwplan.op.OpShape;
+import dev.hwplan.perf.device.DevicePeaks;
+import dev.hwplan.perf.device.Terms;
 
 /**
  * Calibrated GEMM time (cuBLASLt-like library kernels):

@@ -1,4 +1,4 @@
-package dev.hwplan.perf;
+package dev.hwplan.op;
 
 /** The shape of an op: what the time models need beyond its FLOPs and bytes. */
 public sealed interface OpShape {
