@@ -1,13 +1,17 @@
 package dev.hwplan.regress;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import dev.hwplan.io.AtomicFiles;
 import dev.hwplan.io.InvalidInputException;
+import dev.hwplan.io.Staging;
 import dev.hwplan.io.StrictMapper;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -17,11 +21,20 @@ import java.util.List;
  * CI machines cannot reorder a history.
  */
 public final class History {
+  /**
+   * Held while this JVM reads or appends a history: a POSIX lock belongs to the process, so two
+   * threads must not hold one on the same file at once, and closing any channel on a file drops the
+   * process's locks on it.
+   */
+  private static final Object LOCK = new Object();
+
   private History() {}
 
   /**
    * Reads every record of {@code file}; a file that does not exist yet is an empty history. Blank
-   * lines are skipped. A bad line is bad input that names the file and the line number.
+   * lines are skipped. A bad line is bad input that names the file and the line number. The read
+   * holds a shared lock on the file (where the file system has locks), so it never sees half of a
+   * line that {@link #append} is writing.
    */
   public static List<RunRecord> read(Path file) {
     if (!Files.exists(file)) {
@@ -30,12 +43,17 @@ public final class History {
     if (Files.isDirectory(file)) {
       throw new InvalidInputException(file.toString(), "", "is a directory, not a history file");
     }
-    List<String> lines;
-    try {
-      lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new InvalidInputException(file.toString(), "", "cannot be read: " + e.getMessage());
+    String text;
+    synchronized (LOCK) {
+      try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ);
+          FileLock lock = sharedLock(ch)) {
+        text = readAll(ch);
+      } catch (IOException e) {
+        throw new InvalidInputException(
+            file.toString(), "", "cannot be read: " + Staging.reason(e));
+      }
     }
+    List<String> lines = text.lines().toList();
     List<RunRecord> out = new ArrayList<>();
     for (int i = 0; i < lines.size(); i++) {
       String line = lines.get(i);
@@ -47,29 +65,75 @@ public final class History {
   }
 
   /**
-   * Appends {@code record} as one line, atomically: the old content and the new line go to a
-   * temporary file in the same folder, which is renamed over the history. A reader (or a crash)
-   * sees the old history or the new one, never half a line. Two writers at once can still lose one
-   * record (the last rename wins), so let one CI job at a time append to a given file.
+   * Appends {@code record} as one line, safely when several processes (CI jobs, threads) append to
+   * the same file at once: under an exclusive lock on the file ({@link FileChannel#lock}, an
+   * advisory POSIX lock that other hwplan processes honour, and a lock within this JVM), the line
+   * goes to the end in one write, after a newline when the file does not end with one. The file is
+   * written in place, so a symbolic link stays a link to the same file, and the file keeps its mode
+   * (a new one gets the user's umask). A file system without locks is bad input rather than a risk
+   * of lost records.
    */
   public static void append(Path file, RunRecord record) {
-    byte[] old;
+    if (Files.isDirectory(file)) {
+      throw new InvalidInputException(file.toString(), "", "is a directory, not a history file");
+    }
+    byte[] line = (record.toJsonLine() + "\n").getBytes(StandardCharsets.UTF_8);
+    synchronized (LOCK) {
+      try (FileChannel ch =
+              FileChannel.open(
+                  file,
+                  StandardOpenOption.READ,
+                  StandardOpenOption.WRITE,
+                  StandardOpenOption.CREATE);
+          FileLock lock = ch.lock()) {
+        long end = ch.size();
+        ByteBuffer buf = ByteBuffer.allocate(line.length + 1);
+        if (end > 0 && !endsWithNewline(ch, end)) {
+          buf.put((byte) '\n');
+        }
+        buf.put(line).flip();
+        while (buf.hasRemaining()) {
+          end += ch.write(buf, end);
+        }
+        ch.force(false);
+      } catch (IOException e) {
+        throw new InvalidInputException(
+            file.toString(), "", "cannot be appended to: " + Staging.reason(e));
+      }
+    }
+  }
+
+  private static boolean endsWithNewline(FileChannel ch, long size) throws IOException {
+    ByteBuffer last = ByteBuffer.allocate(1);
+    while (last.hasRemaining()) {
+      if (ch.read(last, size - 1) < 0) {
+        return false;
+      }
+    }
+    return last.get(0) == '\n';
+  }
+
+  /** A shared lock on the whole file, or null where the file system has no locks. */
+  private static FileLock sharedLock(FileChannel ch) {
     try {
-      old = Files.exists(file) ? Files.readAllBytes(file) : new byte[0];
+      return ch.lock(0, Long.MAX_VALUE, true);
     } catch (IOException e) {
-      throw new InvalidInputException(file.toString(), "", "cannot be read: " + e.getMessage());
+      return null; // reading unlocked risks a torn last line, which parsing then reports
     }
-    StringBuilder sb = new StringBuilder(new String(old, StandardCharsets.UTF_8));
-    if (sb.length() > 0 && sb.charAt(sb.length() - 1) != '\n') {
-      sb.append('\n');
+  }
+
+  private static String readAll(FileChannel ch) throws IOException {
+    ByteBuffer buf = ByteBuffer.allocate(Math.toIntExact(Math.min(ch.size(), Integer.MAX_VALUE)));
+    long pos = 0;
+    while (buf.hasRemaining()) {
+      int n = ch.read(buf, pos);
+      if (n < 0) {
+        break;
+      }
+      pos += n;
     }
-    sb.append(record.toJsonLine()).append('\n');
-    try {
-      AtomicFiles.writeString(file, sb.toString());
-    } catch (java.io.UncheckedIOException e) {
-      throw new InvalidInputException(
-          file.toString(), "", "cannot be written: " + e.getCause().getMessage());
-    }
+    buf.flip();
+    return StandardCharsets.UTF_8.newDecoder().decode(buf).toString();
   }
 
   private static RunRecord parseLine(Path file, int lineNumber, String line) {

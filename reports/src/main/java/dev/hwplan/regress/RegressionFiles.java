@@ -2,10 +2,9 @@ package dev.hwplan.regress;
 
 import dev.hwplan.regress.export.BencherMetricFormat;
 import dev.hwplan.regress.export.GithubActionBenchmark;
+import dev.hwplan.report.ReportFolder;
 import dev.hwplan.report.ReportWriter;
 import dev.hwplan.report.WrittenReport;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -20,7 +19,8 @@ import java.util.List;
  *       written whole or not at all by {@link ReportWriter};
  *   <li>{@code DIR/github-action-benchmark.customSmallerIsBetter.json} (and {@code
  *       ...customBiggerIsBetter.json} when the run has such metrics);
- *   <li>{@code DIR/bencher.bmf.json}.
+ *   <li>{@code DIR/bencher.bmf.json};
+ *   <li>{@code DIR/.hwplan-report}, the marker of a folder hwplan writes ({@link ReportFolder}).
  * </ul>
  */
 public final class RegressionFiles {
@@ -29,14 +29,29 @@ public final class RegressionFiles {
 
   private RegressionFiles() {}
 
-  /** Writes the files and returns them, the report's first. */
+  /**
+   * Checks, before any work, that {@link #write} may write {@code dir}: as {@link
+   * ReportFolder#check} for {@code dir} and for the report folder inside it.
+   *
+   * @throws IllegalArgumentException when it may not, naming the folder and the reason
+   */
+  public static void check(Path dir) {
+    Path target = ReportFolder.check(dir);
+    if (Files.exists(target.resolve(REPORT_DIR))) {
+      ReportFolder.check(target.resolve(REPORT_DIR));
+    }
+  }
+
+  /**
+   * Writes the files and returns them, the report's first. {@code dir} is created when missing and
+   * marked as hwplan's ({@link ReportFolder#claim}).
+   *
+   * @throws IllegalArgumentException when {@code dir} may not be written ({@link #check})
+   */
   public static List<Path> write(
       Path dir, List<RunRecord> history, Comparison c, boolean appended, String historyName) {
-    try {
-      Files.createDirectories(dir);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot create " + dir, e);
-    }
+    check(dir);
+    ReportFolder.claim(dir);
     WrittenReport w =
         ReportWriter.write(
             RegressionReport.of(history, c, appended, historyName), dir.resolve(REPORT_DIR));

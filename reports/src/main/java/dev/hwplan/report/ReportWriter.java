@@ -1,19 +1,17 @@
 package dev.hwplan.report;
 
 import dev.hwplan.io.AtomicFiles;
+import dev.hwplan.io.Staging;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.TreeSet;
-import java.util.stream.Stream;
 
 /**
  * Writes a {@link Report} as a folder:
@@ -25,42 +23,40 @@ import java.util.stream.Stream;
  *   <li>{@code charts/<id>.png} and {@code charts/<id>.svg}: one pair per chart.
  * </ul>
  *
- * <p>The folder appears whole or not at all: everything is written into a hidden sibling folder,
- * which is then renamed to {@code outDir}. An existing report there is first renamed aside, then
- * deleted once the new one is in place; if the swap fails, the old report is put back. A folder
- * that holds anything other than a report's files is never replaced. The same report gives the same
- * bytes every time.
+ * <p>The folder appears whole or not at all: everything is written into a hidden {@link Staging}
+ * sibling folder, which is then renamed to {@code outDir}. An existing report there is first
+ * renamed aside, then deleted once the new one is in place; if the swap fails, the old report is
+ * put back. Only a folder that hwplan wrote (it holds the {@value ReportFolder#MARKER} marker,
+ * which every report folder gets) or an empty one is replaced ({@link ReportFolder}). The new
+ * folder gets the user's umask, or the mode of the report it replaces; a symbolic link at {@code
+ * outDir} stays one. Staging folders that a killed run left in the parent folder are removed first.
+ * The same report gives the same bytes every time.
  */
 public final class ReportWriter {
-  /** The names a report folder holds; only a folder with nothing else in it is replaced. */
-  static final Set<String> REPORT_ENTRIES = Set.of("index.html", "report.md", "tables", "charts");
-
   private ReportWriter() {}
 
   /**
    * Writes {@code report} to {@code outDir}, replacing a report already there.
    *
-   * @throws IllegalArgumentException when {@code outDir} exists and is not a report folder (a file,
-   *     or a folder holding other files)
+   * @throws IllegalArgumentException when {@code outDir} may not be written ({@link
+   *     ReportFolder#check}): a file, a folder that hwplan did not write, an unwritable place
    * @throws UncheckedIOException when a file cannot be written; {@code outDir} is then as it was
    */
   public static WrittenReport write(Report report, Path outDir) {
-    Path target = outDir.toAbsolutePath().normalize();
+    Path target = ReportFolder.check(outDir);
     Path parent = target.getParent();
-    if (parent == null) {
-      throw new IllegalArgumentException("cannot write a report over the root folder " + target);
-    }
     try {
       Files.createDirectories(parent);
-      requireReplaceable(target);
-      String name = target.getFileName().toString();
-      Path staging = Files.createTempDirectory(parent, "." + name + ".new-");
+      Staging.removeLeftovers(parent);
+      Path staging = Staging.newDirectory(parent);
       List<Path> files;
       try {
         files = writeInto(report, staging);
-        swap(staging, target, parent, name);
+        Files.write(staging.resolve(ReportFolder.MARKER), ReportFolder.marker());
+        AtomicFiles.keepMode(target, staging);
+        swap(staging, target, parent);
       } catch (RuntimeException | IOException | Error e) {
-        deleteTree(staging);
+        Staging.deleteTree(staging);
         throw e;
       }
       return new WrittenReport(
@@ -109,12 +105,12 @@ public final class ReportWriter {
   }
 
   /** Moves the staged folder into place, setting an existing report aside until it is there. */
-  private static void swap(Path staging, Path target, Path parent, String name) throws IOException {
-    if (!Files.exists(target, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+  private static void swap(Path staging, Path target, Path parent) throws IOException {
+    if (!Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
       AtomicFiles.move(staging, target);
       return;
     }
-    Path aside = Files.createTempDirectory(parent, "." + name + ".old-");
+    Path aside = Staging.newDirectory(parent);
     Files.delete(aside);
     AtomicFiles.move(target, aside);
     try {
@@ -124,50 +120,11 @@ public final class ReportWriter {
       throw e;
     }
     // The new report is in place; failing to delete the old one loses nothing, so it is not an
-    // error (a hidden .<name>.old-* folder is left behind).
+    // error (its staging folder is removed by a later run, once this process has ended).
     try {
-      deleteTree(aside);
+      Staging.deleteTree(aside);
     } catch (IOException | UncheckedIOException e) {
       // left behind on purpose, see above
-    }
-  }
-
-  private static void requireReplaceable(Path target) throws IOException {
-    if (!Files.exists(target, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-      return;
-    }
-    if (!Files.isDirectory(target, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-      throw new IllegalArgumentException(
-          target + " exists and is not a folder; choose another output folder");
-    }
-    Set<String> foreign = new TreeSet<>();
-    try (DirectoryStream<Path> entries = Files.newDirectoryStream(target)) {
-      for (Path e : entries) {
-        String n = e.getFileName().toString();
-        if (!REPORT_ENTRIES.contains(n)) {
-          foreign.add(n);
-        }
-      }
-    }
-    if (!foreign.isEmpty()) {
-      throw new IllegalArgumentException(
-          target
-              + " is not a report folder (it holds "
-              + String.join(", ", foreign.stream().limit(5).toList())
-              + (foreign.size() > 5 ? ", ..." : "")
-              + "); a report only replaces a folder that holds index.html, report.md, tables/"
-              + " and charts/ or is empty, so choose another output folder");
-    }
-  }
-
-  private static void deleteTree(Path dir) throws IOException {
-    if (!Files.exists(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-      return;
-    }
-    try (Stream<Path> walk = Files.walk(dir)) {
-      for (Path p : walk.sorted((a, b) -> b.getNameCount() - a.getNameCount()).toList()) {
-        Files.delete(p);
-      }
     }
   }
 }

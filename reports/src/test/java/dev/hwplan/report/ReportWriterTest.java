@@ -3,10 +3,12 @@ package dev.hwplan.report;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.hwplan.io.Staging;
 import java.awt.Graphics2D;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -33,8 +35,11 @@ class ReportWriterTest {
             Path.of("charts/kv-line.svg"),
             Path.of("charts/loss.png"),
             Path.of("charts/loss.svg"));
-    assertThat(tree(tmp.resolve("out")).keySet())
-        .containsExactlyInAnyOrderElementsOf(w.files().stream().map(Path::toString).toList());
+    List<String> expected = new ArrayList<>(w.files().stream().map(Path::toString).toList());
+    expected.add(ReportFolder.MARKER);
+    assertThat(tree(tmp.resolve("out")).keySet()).containsExactlyInAnyOrderElementsOf(expected);
+    assertThat(Files.readString(tmp.resolve("out").resolve(ReportFolder.MARKER)))
+        .isEqualTo("{\"tool\":\"hwplan\",\"version\":\"0.1.0-SNAPSHOT\"}\n");
     for (Path f : w.absoluteFiles()) {
       assertThat(f).isNotEmptyFile();
     }
@@ -122,7 +127,7 @@ class ReportWriterTest {
     Report report = ChartGallery.report();
     ReportWriter.write(report, tmp.resolve("a"));
     ReportWriter.write(report, tmp.resolve("b"));
-    assertSameFiles(tmp.resolve("a"), tmp.resolve("b"), 2 + 2 + 7 * 2);
+    assertSameFiles(tmp.resolve("a"), tmp.resolve("b"), 1 + 2 + 2 + 7 * 2);
   }
 
   @Test
@@ -131,7 +136,7 @@ class ReportWriterTest {
     // ChartGallery): the writer and the chart builders must add no variation of their own.
     ReportWriter.write(SampleReports.small(), tmp.resolve("a"));
     ReportWriter.write(SampleReports.small(), tmp.resolve("b"));
-    assertSameFiles(tmp.resolve("a"), tmp.resolve("b"), 7);
+    assertSameFiles(tmp.resolve("a"), tmp.resolve("b"), 1 + 7);
   }
 
   private static void assertSameFiles(Path x, Path y, int files) throws IOException {
@@ -151,7 +156,8 @@ class ReportWriterTest {
         Report.builder("Other").section(Section.builder("only", "Only").text("hi").build()).build();
     WrittenReport w = ReportWriter.write(other, out);
     assertThat(w.files()).containsExactly(Path.of("index.html"), Path.of("report.md"));
-    assertThat(tree(out).keySet()).containsExactlyInAnyOrder("index.html", "report.md");
+    assertThat(tree(out).keySet())
+        .containsExactlyInAnyOrder(ReportFolder.MARKER, "index.html", "report.md");
     assertThat(Files.readString(out.resolve("report.md"))).startsWith("# Other\n");
     try (Stream<Path> s = Files.list(tmp)) {
       assertThat(s.map(p -> p.getFileName().toString())).containsExactly("out");
@@ -192,18 +198,92 @@ class ReportWriterTest {
   }
 
   @Test
-  void refusesToReplaceAFolderThatHoldsOtherFiles() throws Exception {
-    Path out = tmp.resolve("home");
-    Files.createDirectories(out);
-    Files.writeString(out.resolve("notes.txt"), "mine");
+  void refusesAFolderOfTheUsersOwnEvenWhenItsNamesLookLikeAReport() throws Exception {
+    // The case: a web site whose entries are all names a report uses.
+    Path site = tmp.resolve("site");
+    Files.createDirectories(site.resolve("tables"));
+    Files.writeString(site.resolve("index.html"), "<html>home</html>\n");
+    Files.writeString(site.resolve("tables/budget.csv"), "keep\n");
+    Map<String, byte[]> before = tree(site);
+    assertThatThrownBy(() -> ReportWriter.write(SampleReports.small(), site))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("not written by hwplan (no .hwplan-report marker)");
+    assertThatThrownBy(() -> ReportFolder.check(site))
+        .hasMessageContaining("not written by hwplan (no .hwplan-report marker)");
+    Map<String, byte[]> after = tree(site);
+    assertThat(after.keySet()).isEqualTo(before.keySet());
+    assertThat(after.get("tables/budget.csv")).isEqualTo("keep\n".getBytes());
+    assertThat(after.get("index.html")).isEqualTo("<html>home</html>\n".getBytes());
+    try (Stream<Path> s = Files.list(tmp)) {
+      assertThat(s.map(p -> p.getFileName().toString())).containsExactly("site");
+    }
+  }
+
+  @Test
+  void refusesAReportWrittenBeforeTheMarkerExisted() throws Exception {
+    Path out = tmp.resolve("out");
+    ReportWriter.write(SampleReports.small(), out);
+    Files.delete(out.resolve(ReportFolder.MARKER)); // what an older hwplan left
     assertThatThrownBy(() -> ReportWriter.write(SampleReports.small(), out))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("is not a report folder (it holds notes.txt)");
-    assertThat(Files.readString(out.resolve("notes.txt"))).isEqualTo("mine");
+        .hasMessageContaining("no .hwplan-report marker");
+    assertThat(out.resolve("index.html")).isRegularFile();
+  }
+
+  @Test
+  void refusesAFileAndAFolderUnderAFile() throws Exception {
     Path file = tmp.resolve("file");
     Files.writeString(file, "x");
     assertThatThrownBy(() -> ReportWriter.write(SampleReports.small(), file))
-        .hasMessageContaining("is not a folder");
+        .hasMessageContaining("is a file, not a folder");
+    assertThatThrownBy(() -> ReportWriter.write(SampleReports.small(), file.resolve("out")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining(file + " is a file, not a folder");
+    assertThat(file).hasContent("x");
+  }
+
+  @Test
+  void newFoldersAndFilesFollowTheUmaskAndAReplacedFolderKeepsItsMode() throws Exception {
+    // What ordinary creation gives here (the umask applied), rather than a hard-coded 0644.
+    Path controlDir = Files.createDirectory(tmp.resolve("control-dir"));
+    Path controlFile = Files.createFile(tmp.resolve("control-file"));
+    Path out = tmp.resolve("out");
+    ReportWriter.write(SampleReports.small(), out);
+    assertThat(mode(out)).isEqualTo(mode(controlDir));
+    assertThat(mode(out.resolve("charts"))).isEqualTo(mode(controlDir));
+    for (String f : List.of("index.html", "report.md", "tables/gpus.csv", "charts/loss.png")) {
+      assertThat(mode(out.resolve(f))).as(f).isEqualTo(mode(controlFile));
+    }
+    Files.setPosixFilePermissions(out, PosixFilePermissions.fromString("rwxr-x---"));
+    ReportWriter.write(SampleReports.small(), out);
+    assertThat(mode(out)).isEqualTo("rwxr-x---");
+  }
+
+  @Test
+  void aSymbolicLinkToAReportFolderStaysALink() throws Exception {
+    Path real = tmp.resolve("real");
+    ReportWriter.write(SampleReports.small(), real);
+    Path link = Files.createSymbolicLink(tmp.resolve("site"), real);
+    Report other =
+        Report.builder("Other").section(Section.builder("only", "Only").text("hi").build()).build();
+    ReportWriter.write(other, link);
+    assertThat(Files.isSymbolicLink(link)).isTrue();
+    assertThat(Files.readString(real.resolve("report.md"))).startsWith("# Other\n");
+  }
+
+  @Test
+  void removesWhatAKilledRunLeftAndKeepsEverythingElse() throws Exception {
+    // A running process's staging folder (this one's), and one of a process that has ended (pid
+    // 0 is never hwplan's), on this host: <prefix><host>-<pid>-<start>-<random>.
+    Path running = Staging.newDirectory(tmp);
+    String host = running.getFileName().toString().substring(Staging.PREFIX.length()).split("-")[0];
+    Path killed = Files.createDirectories(tmp.resolve(Staging.PREFIX + host + "-0-0-k1/charts"));
+    Files.write(killed.resolve("big.png"), new byte[1 << 16]);
+    Path hidden = Files.createDirectory(tmp.resolve(".cache"));
+    ReportWriter.write(SampleReports.small(), tmp.resolve("out"));
+    assertThat(killed.getParent()).doesNotExist();
+    assertThat(running).isDirectory();
+    assertThat(hidden).isDirectory();
   }
 
   @Test
@@ -211,6 +291,10 @@ class ReportWriterTest {
     Path out = Files.createDirectories(tmp.resolve("empty"));
     ReportWriter.write(SampleReports.small(), out);
     assertThat(out.resolve("index.html")).isRegularFile();
+  }
+
+  private static String mode(Path p) throws IOException {
+    return PosixFilePermissions.toString(Files.getPosixFilePermissions(p));
   }
 
   /** Relative path to bytes, for every file under {@code dir}. */

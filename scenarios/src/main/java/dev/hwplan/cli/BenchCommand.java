@@ -13,7 +13,6 @@ import dev.hwplan.regress.RunRecord;
 import dev.hwplan.regress.ValueText;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -86,8 +85,8 @@ final class BenchCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     List<ProjectBenchmark> which = selected();
-    if (out != null && Files.isDirectory(out)) {
-      throw InvalidInputException.option("--out", out + " is a directory; give a file name");
+    if (out != null) {
+      OutputPaths.file("--out", out);
     }
     String when =
         date != null ? checkedDate(date) : Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
@@ -119,8 +118,7 @@ final class BenchCommand implements Callable<Integer> {
       try {
         AtomicFiles.writeString(out, text);
       } catch (UncheckedIOException e) {
-        throw new InvalidInputException(
-            out.toString(), "", "cannot write the run record: " + e.getCause().getMessage());
+        throw OutputPaths.notWritten("--out", out, e);
       }
     }
     PrintWriter pw = spec.commandLine().getOut();

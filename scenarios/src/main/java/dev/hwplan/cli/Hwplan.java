@@ -47,7 +47,9 @@ public final class Hwplan implements Runnable {
   @CommandLine.Option(
       names = "--out",
       paramLabel = "DIR",
-      description = "Where the main job writes its report (default: hwplan-report).")
+      description =
+          "Where the main job writes its report (default: hwplan-report); replaced only when it"
+              + " is empty or a report hwplan wrote.")
   java.nio.file.Path out;
 
   @CommandLine.Option(

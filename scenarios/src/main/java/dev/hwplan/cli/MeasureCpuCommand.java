@@ -5,7 +5,9 @@ import dev.hwplan.io.InvalidInputException;
 import dev.hwplan.perf.cpu.CpuCalibrations;
 import dev.hwplan.perf.cpu.CpuMeasurement;
 import dev.hwplan.perf.cpu.CpuMeasurementResult;
+import dev.hwplan.report.ReportFolder;
 import dev.hwplan.report.charts.CpuCharts;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -74,8 +76,13 @@ final class MeasureCpuCommand implements Callable<Integer> {
           "--max-error", "must be a positive number, got " + maxError);
     }
     Path file = out != null ? out : CpuCalibrations.defaultPath(CpuMeasurement.host());
-    if (!noSave && Files.isDirectory(file)) {
+    if (!noSave && out != null) {
+      OutputPaths.file("--out", out);
+    } else if (!noSave && Files.isDirectory(file)) {
       throw InvalidInputException.option("--out", file + " is a directory; give a file name");
+    }
+    if (charts != null) {
+      OutputPaths.folder("--charts", charts);
     }
     CpuMeasurementResult r;
     if (!json.enabled() && Terminal.interactive()) {
@@ -97,24 +104,28 @@ final class MeasureCpuCommand implements Callable<Integer> {
       Calibration c =
           CpuMeasurement.toCalibration(r, "hwplan measure cpu " + VersionProvider.version());
       try {
+        if (out == null) {
+          // the default place, ~/.hwplan/calibrations, is hwplan's own: made when missing
+          Files.createDirectories(file.toAbsolutePath().getParent());
+        }
         CpuCalibrations.write(file, c);
+      } catch (IOException e) {
+        throw OutputPaths.notWritten("--out", file, new UncheckedIOException(e));
       } catch (UncheckedIOException e) {
-        throw new InvalidInputException(
-            file.toString(), "", "cannot write the calibration: " + e.getCause().getMessage());
+        throw OutputPaths.notWritten("--out", file, e);
       }
       written = file.toAbsolutePath().toString();
     }
     List<String> chartFiles = List.of();
     if (charts != null) {
-      if (Files.exists(charts) && !Files.isDirectory(charts)) {
-        throw InvalidInputException.option("--charts", charts + " is a file; give a folder");
-      }
       try {
+        ReportFolder.claim(charts);
         chartFiles =
             CpuCharts.write(charts, r).stream().map(p -> p.toAbsolutePath().toString()).toList();
+      } catch (IllegalArgumentException e) {
+        throw InvalidInputException.option("--charts", e.getMessage());
       } catch (UncheckedIOException e) {
-        throw new InvalidInputException(
-            charts.toString(), "", "cannot write the charts: " + e.getCause().getMessage());
+        throw OutputPaths.notWritten("--charts", charts, e);
       }
     }
     PrintWriter pw = spec.commandLine().getOut();

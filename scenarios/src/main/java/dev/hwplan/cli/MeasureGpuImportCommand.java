@@ -7,7 +7,9 @@ import dev.hwplan.hardware.GpuProfile;
 import dev.hwplan.hardware.calibration.HarnessFile;
 import dev.hwplan.io.AtomicFiles;
 import dev.hwplan.io.InvalidInputException;
+import dev.hwplan.io.Staging;
 import dev.hwplan.io.StrictMapper;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -84,9 +86,14 @@ final class MeasureGpuImportCommand implements Runnable {
                     .writeValueAsString(
                         h.withImportRecord(p.id(), file.toAbsolutePath().normalize().toString()))
                 + "\n";
+        // the calibration folder and its per-profile folders are hwplan's own: made when missing
+        Files.createDirectories(dir);
         AtomicFiles.writeString(target, text);
       } catch (JsonProcessingException e) {
         throw new IllegalStateException(e);
+      } catch (IOException e) {
+        throw new InvalidInputException(
+            target.toString(), "", "cannot write the calibration: " + Staging.reason(e));
       } catch (RuntimeException e) {
         if (e instanceof InvalidInputException) {
           throw e;

@@ -68,7 +68,8 @@ final class RegressCommand implements Callable<Integer> {
       paramLabel = "DIR",
       description =
           "Write DIR/report/ (index.html, report.md, a trend chart per metric as PNG and SVG),"
-              + " DIR/github-action-benchmark.*.json and DIR/bencher.bmf.json.")
+              + " DIR/github-action-benchmark.*.json and DIR/bencher.bmf.json. DIR must be new,"
+              + " empty, or written by hwplan before.")
   Path out;
 
   @Option(
@@ -113,8 +114,19 @@ final class RegressCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     RegressionSettings settings = new RegressionSettings(window, threshold, alpha, minHistory);
-    if (out != null && Files.exists(out) && !Files.isDirectory(out)) {
-      throw InvalidInputException.option("--out", out + " is a file; give a folder");
+    if (out != null) {
+      try {
+        RegressionFiles.check(out);
+      } catch (IllegalArgumentException e) {
+        throw InvalidInputException.option("--out", e.getMessage());
+      }
+    }
+    if (!noAppend && !Files.exists(history)) {
+      Path folder = history.toAbsolutePath().getParent();
+      if (!Files.isDirectory(folder)) {
+        throw InvalidInputException.option(
+            "--history", "the folder " + folder + " does not exist; create it first");
+      }
     }
     RunRecord run = RunRecord.read(current);
     List<RunRecord> earlier = History.read(history);
@@ -127,10 +139,9 @@ final class RegressCommand implements Callable<Integer> {
                 .map(p -> p.toAbsolutePath().toString())
                 .toList();
       } catch (UncheckedIOException e) {
-        throw new InvalidInputException(
-            out.toString(), "", "cannot write the report: " + e.getCause().getMessage());
+        throw OutputPaths.notWritten("--out", out, e);
       } catch (IllegalArgumentException e) {
-        throw new InvalidInputException(out.toString(), "", e.getMessage());
+        throw InvalidInputException.option("--out", e.getMessage());
       }
     }
     // Appended after the report is written: a run whose report failed (exit 2) is not recorded,

@@ -7,6 +7,7 @@ import dev.hwplan.scenario.ScenarioRunner;
 import dev.hwplan.scenario.StudyContext;
 import dev.hwplan.scenario.StudyResult;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -42,7 +43,9 @@ final class RunCommand implements Runnable {
   @Option(
       names = "--out",
       paramLabel = "DIR",
-      description = "Report folder (default: hwplan-report); replaced atomically.")
+      description =
+          "Report folder (default: hwplan-report); replaced atomically, and only when it is"
+              + " empty or a report hwplan wrote.")
   Path out;
 
   @Option(
@@ -83,6 +86,9 @@ final class RunCommand implements Runnable {
       ProfilesOption profiles,
       boolean json) {
     Path dir = out == null ? Path.of("hwplan-report") : out;
+    // Before any work: a folder that is not hwplan's, or a place that cannot be written, is bad
+    // input now, not after the scenario has run.
+    OutputPaths.folder("--out", dir);
     StudyContext ctx = new StudyContext(profiles.catalog(), quick);
     String version = VersionProvider.version();
     ScenarioRunner.Outcome outcome;
@@ -106,8 +112,10 @@ final class RunCommand implements Runnable {
     try {
       written = dev.hwplan.report.ReportWriter.write(outcome.report(), dir);
     } catch (IllegalArgumentException e) {
-      // The writer refuses to replace a folder that is not a report (e.g. --out .).
-      throw new InvalidInputException(dir.toString(), "--out", e.getMessage());
+      // The folder changed while the scenario ran (the checks above passed).
+      throw InvalidInputException.option("--out", e.getMessage());
+    } catch (UncheckedIOException e) {
+      throw OutputPaths.notWritten("--out", dir, e);
     }
     PrintWriter w = spec.commandLine().getOut();
     if (json) {

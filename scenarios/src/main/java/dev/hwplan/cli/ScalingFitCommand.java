@@ -95,6 +95,9 @@ final class ScalingFitCommand implements Runnable {
     for (double c : extrapolate) {
       ScalingCommand.positive(c, "--flops");
     }
+    if (save != null) {
+      OutputPaths.file("--save", save);
+    }
     List<ScalingRun> all = RunsCsv.read(data);
     List<ScalingRun> runs = ScalingRuns.dropHighestLoss(all, dropHighest);
     if (runs.size() < 6) {
@@ -171,7 +174,7 @@ final class ScalingFitCommand implements Runnable {
     } catch (JsonProcessingException e) {
       throw new UncheckedIOException(e);
     } catch (UncheckedIOException e) {
-      throw new InvalidInputException(file.toString(), "", "cannot write: " + e.getCause());
+      throw OutputPaths.notWritten("--save", file, e);
     }
   }
 }

@@ -1,23 +1,12 @@
 package dev.hwplan.cli;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.util.Properties;
 import picocli.CommandLine;
 
-/** Reads the version that Maven filtered into {@code hwplan-version.properties}. */
+/** hwplan's version ({@link dev.hwplan.io.HwplanVersion}) and the Java it runs on. */
 final class VersionProvider implements CommandLine.IVersionProvider {
   /** hwplan's version, e.g. 0.1.0-SNAPSHOT. */
   static String version() {
-    Properties p = new Properties();
-    try (InputStream in = VersionProvider.class.getResourceAsStream("/hwplan-version.properties")) {
-      if (in != null) {
-        p.load(in);
-      }
-    } catch (IOException e) {
-      return "unknown";
-    }
-    return p.getProperty("version", "unknown");
+    return dev.hwplan.io.HwplanVersion.get();
   }
 
   @Override

@@ -1,6 +1,7 @@
 package dev.hwplan.scenario;
 
 import dev.hwplan.report.Report;
+import dev.hwplan.report.ReportFolder;
 import dev.hwplan.report.ReportWriter;
 import dev.hwplan.report.Section;
 import dev.hwplan.report.WrittenReport;
@@ -74,8 +75,15 @@ public final class ScenarioRunner {
     return new Outcome(b.build(), List.copyOf(results), total);
   }
 
-  /** Runs the scenario and writes the report into {@code outDir}, replacing it atomically. */
+  /**
+   * Runs the scenario and writes the report into {@code outDir}, replacing it atomically. {@code
+   * outDir} is checked first ({@link ReportFolder#check}), so a folder that may not be written
+   * costs no work.
+   *
+   * @throws IllegalArgumentException when {@code outDir} may not be written
+   */
   public WrittenReport runAndWrite(Scenario scenario, String version, Path outDir) {
+    ReportFolder.check(outDir);
     return ReportWriter.write(run(scenario, version).report(), outDir);
   }
 

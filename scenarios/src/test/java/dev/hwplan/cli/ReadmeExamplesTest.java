@@ -10,14 +10,19 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Every {@code ./hwplan ...} line inside a {@code ```bash} block of README.md runs here,
  * in-process, and must exit 0, so that the README stays true. Examples that need the reader's own
  * files sit in {@code ```sh} blocks and are not run. The bare {@code ./hwplan} (the main job) is
- * run by CI.
+ * run by CI. A {@code mkdir -p DIR} line in those blocks runs too. Paths under {@code /tmp/} go to
+ * a fresh temporary folder instead, so that what an earlier run (or an older hwplan) left in the
+ * machine's {@code /tmp} cannot change the outcome.
  */
 class ReadmeExamplesTest {
+  @TempDir static Path tmp;
+
   static List<String> examples() throws IOException {
     Path readme = Path.of("..", "README.md");
     List<String> out = new ArrayList<>();
@@ -30,6 +35,8 @@ class ReadmeExamplesTest {
       String l = line.replaceFirst("\\s+#.*$", "").strip();
       if (inBlock && l.startsWith("./hwplan ")) {
         out.add(l.substring("./hwplan ".length()));
+      } else if (inBlock && l.startsWith("mkdir -p ")) {
+        out.add(l);
       }
     }
     return out;
@@ -42,7 +49,11 @@ class ReadmeExamplesTest {
   static String[] fromRepoRoot(String[] args) {
     String[] out = args.clone();
     for (int i = 0; i < out.length; i++) {
-      if (!out[i].startsWith("-") && out[i].contains("/") && !Files.exists(Path.of(out[i]))) {
+      if (out[i].startsWith("/tmp/")) {
+        out[i] = tmp.resolve(out[i].substring("/tmp/".length())).toString();
+      } else if (!out[i].startsWith("-")
+          && out[i].contains("/")
+          && !Files.exists(Path.of(out[i]))) {
         Path fromRoot = Path.of("..", out[i]);
         if (Files.exists(fromRoot)) {
           out[i] = fromRoot.toString();
@@ -56,13 +67,19 @@ class ReadmeExamplesTest {
   Stream<DynamicTest> readmeCommandsRun() throws IOException {
     List<String> examples = examples();
     assertThat(examples).hasSizeGreaterThan(5);
+    assertThat(examples).anyMatch(e -> e.contains("/tmp/"));
     return examples.stream()
         .map(
             cmd ->
                 DynamicTest.dynamicTest(
-                    "hwplan " + cmd,
+                    (cmd.startsWith("mkdir ") ? "" : "hwplan ") + cmd,
                     () -> {
-                      CliHarness r = CliHarness.run(fromRepoRoot(cmd.split("\\s+")));
+                      String[] args = fromRepoRoot(cmd.split("\\s+"));
+                      if (cmd.startsWith("mkdir -p ")) {
+                        Files.createDirectories(Path.of(args[2]));
+                        return;
+                      }
+                      CliHarness r = CliHarness.run(args);
                       assertThat(r.exitCode()).as(r.err()).isZero();
                       if (cmd.contains("--json")) {
                         r.json();

@@ -220,9 +220,16 @@ class RegressCommandTest {
   void aFirstRunStartsTheHistory(@TempDir Path dir) throws Exception {
     Path[] f = setUp(dir, 1.0, 48);
     Path fresh = dir.resolve("new/history.jsonl");
+    // A history in a folder that does not exist: bad input; hwplan creates no folder for it.
+    CliHarness missing =
+        CliHarness.run("regress", "--history", fresh.toString(), "--current", f[1].toString());
+    assertThat(missing.exitCode()).isEqualTo(Hwplan.BAD_INPUT);
+    assertThat(missing.err()).contains("--history", "does not exist");
+    assertThat(fresh.getParent()).doesNotExist();
+    Files.createDirectory(fresh.getParent());
     CliHarness r =
         CliHarness.run("regress", "--history", fresh.toString(), "--current", f[1].toString());
-    assertThat(r.exitCode()).isZero();
+    assertThat(r.exitCode()).as(r.err()).isZero();
     assertThat(r.out()).contains("new");
     assertThat(History.read(fresh)).hasSize(1);
   }

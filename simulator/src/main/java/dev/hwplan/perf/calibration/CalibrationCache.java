@@ -6,16 +6,15 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.hwplan.hardware.GpuProfile;
 import dev.hwplan.hardware.ProfileCatalog;
+import dev.hwplan.io.AtomicFiles;
 import dev.hwplan.perf.GpuCalibration;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.CodeSource;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -138,32 +137,15 @@ public final class CalibrationCache {
     if (dir == null) {
       return;
     }
-    Path tmp = null;
     try {
       Files.createDirectories(dir);
       ObjectNode root = MAPPER.createObjectNode();
       root.put("schema", SCHEMA);
       root.put("key", key());
       root.set("calibration", MAPPER.valueToTree(c));
-      tmp = Files.createTempFile(dir, ".calibration-" + safe(id), ".tmp");
-      Files.write(tmp, MAPPER.writeValueAsBytes(root));
-      Path target = file(id);
-      try {
-        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-      }
-      tmp = null;
+      AtomicFiles.write(file(id), MAPPER.writeValueAsBytes(root));
     } catch (IOException | RuntimeException e) {
       // A cache that cannot be written costs a fit next time, nothing else.
-    } finally {
-      if (tmp != null) {
-        try {
-          Files.deleteIfExists(tmp);
-        } catch (IOException ignored) {
-          // left for the next run to overwrite
-        }
-      }
     }
   }
 

@@ -18,7 +18,9 @@ public final class CpuCalibrations {
         System.getProperty("user.home"), ".hwplan", "calibrations", "cpu-" + host + ".json");
   }
 
-  /** Writes the calibration as JSON, atomically. */
+  /**
+   * Writes the calibration as JSON, atomically, into a folder that exists ({@link AtomicFiles}).
+   */
   public static void write(Path file, Calibration c) {
     try {
       String json =

@@ -79,13 +79,14 @@ class CpuRooflineTest {
   }
 
   @Test
-  void measuredModeWritesACalibrationThatReadsBackWithItsRawSamples(@TempDir Path dir) {
+  void measuredModeWritesACalibrationThatReadsBackWithItsRawSamples(@TempDir Path dir)
+      throws Exception {
     CpuMeasurementResult r = new CpuMeasurement(CpuMeasurement.Scale.SMOKE).run((w, d, t) -> {});
     assertThat(r.kernels()).hasSize(8);
     assertThat(r.heldOutShapes()).isEqualTo(2);
     assertThat(r.medianRelativeError()).isFinite();
     Calibration c = CpuMeasurement.toCalibration(r, "hwplan measure cpu test");
-    Path file = dir.resolve("sub/cpu-test.json");
+    Path file = Files.createDirectory(dir.resolve("sub")).resolve("cpu-test.json");
     CpuCalibrations.write(file, c);
     assertThat(Files.exists(file)).isTrue();
     Calibration back = CpuCalibrations.read(file);
