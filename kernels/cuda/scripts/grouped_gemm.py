@@ -6,8 +6,9 @@ For E experts with weights W[e] of shape [N, K] (nn.Linear layout, bf16) and T t
   grouped: torch._grouped_mm(X, W.transpose(-2, -1), offs=cumsum([T]*E) as int32) -> [E*T, N]
            (one launch; W.transpose gives each expert's K x N operand column-major, as engines store it)
   loop:    for e in range(E): F.linear(X[e*T:(e+1)*T], W[e])   (what plain implementations do)
-Both are timed with the helpers in benchutil (CUDA graph for short calls, so the loop's launch gaps are the
-GPU-side gaps only, not Python's). Weight sets rotate when E*N*K*2 bytes < 4x L2. Reported: seconds,
+grouped and loop are both captured in a CUDA graph (R calls per replay, R*t ~ 1 ms), so the loop's launch
+gaps are the GPU-side gaps only; loopNoGraph times the same loop launched from Python each call (one cuBLAS
+launch per expert from the host, as an eager implementation without graphs runs it). Weight sets rotate when E*N*K*2 bytes < 4x L2. Reported: seconds,
 FLOP/s (2*E*T*N*K), and the expert-weight streaming rate E*N*K*2 / seconds. A device-to-device copy of
 2 GiB is timed once as the bandwidth reference (bytes read + written). The grouped output is checked
 against the loop (relative error) at every (shape, E) for T in {1, 16, 256}.
@@ -90,7 +91,7 @@ def main():
     t0 = time.time()
     plan = grid(a.grid, a.max_weight_gb * 1e9)
     n_cfg = sum(len(es) * len(ts) for (_, _, _, es, ts) in plan)
-    print(f"grouped gemm: grid {a.grid}, {n_cfg} configurations x (grouped, loop)", flush=True)
+    print(f"grouped gemm: grid {a.grid}, {n_cfg} configurations x (grouped, loop, loopNoGraph)", flush=True)
     torch.manual_seed(0)
     doc = bu.header("hwplan-grouped-gemm")
     doc["device"] = bu.device_info(0)
@@ -100,8 +101,10 @@ def main():
     doc["groupedMmAvailable"] = has_gmm
     doc["method"] = bu.method_text({
         "grouped": "torch._grouped_mm(X[E*T,K], W[E,N,K].transpose(-2,-1), offs=int32 cumsum of T per expert)",
-        "loop": "for e in range(E): F.linear(X[e*T:(e+1)*T], W[e]) (cuBLAS per expert), captured in one graph "
-                "when short",
+        "loop": "for e in range(E): F.linear(X[e*T:(e+1)*T], W[e]) (cuBLAS per expert), captured in a CUDA graph",
+        "loopNoGraph": "the same loop launched from Python every call, no graph (host launch rate included)",
+        "graphPolicy": "grouped and loop always captured (R calls per replay, R from the eager estimate, "
+                       "R*t ~ 1 ms, R <= 64); loopNoGraph never",
         "routing": "balanced: every expert receives exactly T tokens; X rows are already grouped by expert "
                    "(no permute/unpermute timed)",
         "weightStreaming": "weightBytesPerSecond = E*N*K*2 / seconds (weights read once per call)",
@@ -145,11 +148,11 @@ def main():
                     w = Ws[i]
                     return [F.linear(x[e * T:(e + 1) * T], w[e]) for e in range(E)]
 
-                for name, fn in (("grouped", grouped), ("loop", loop)):
+                for name, fn, graph in (("grouped", grouped, True), ("loop", loop, True), ("loopNoGraph", loop, False)):
                     if name == "grouped" and not has_gmm:
                         continue
                     try:
-                        t = bu.time_op(fn, nrot, a.samples, max_total_s=0.4)
+                        t = bu.time_op(fn, nrot, a.samples, graph=graph, max_total_s=0.4)
                         row[name] = {"seconds": t["median"], "p10": t["p10"], "p90": t["p90"], "samples": t["samples"],
                                      "repsPerSample": t["reps"], "cudaGraph": t["graph"],
                                      "flopsPerSecond": flops / t["median"], "weightBytesPerSecond": wb / t["median"]}
@@ -172,13 +175,17 @@ def main():
                         row["checkError"] = str(ex)[:200]
                 g = row.get("grouped", {})
                 lo = row.get("loop", {})
+                ln = row.get("loopNoGraph", {})
                 if "seconds" in g and "seconds" in lo:
                     row["loopOverGrouped"] = lo["seconds"] / g["seconds"]
+                if "seconds" in g and "seconds" in ln:
+                    row["loopNoGraphOverGrouped"] = ln["seconds"] / g["seconds"]
                 rows.append(row)
                 print(f"[{time.time() - t0:5.0f}s] {label:24s} E={E:3d} T={T:5d}: grouped "
                       f"{g.get('seconds', float('nan')) * 1e6:9.1f} us ({g.get('weightBytesPerSecond', 0) / 1e12:5.2f} TB/s, "
                       f"{g.get('flopsPerSecond', 0) / 1e12:5.0f} TF)  loop {lo.get('seconds', float('nan')) * 1e6:9.1f} us "
-                      f"({lo.get('weightBytesPerSecond', 0) / 1e12:5.2f} TB/s)", flush=True)
+                      f"({lo.get('weightBytesPerSecond', 0) / 1e12:5.2f} TB/s)  no graph {ln.get('seconds', float('nan')) * 1e6:9.1f} us",
+                      flush=True)
         del W, X
         if DEV == "cuda":
             torch.cuda.empty_cache()
