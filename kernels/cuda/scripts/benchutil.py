@@ -80,15 +80,19 @@ def header(tool):
 
 
 def provenance(script_path, argv=None):
-    """Script name, its sha256, the git commit of the tree (git, else $HWPLAN_GIT_COMMIT) and the command line."""
+    """Script name, its sha256, the git commit of the tree and the command line.
+
+    $HWPLAN_GIT_COMMIT wins when set: a copied tree (the device tool's) can carry git metadata of an older
+    base commit, so `git rev-parse HEAD` there is only the fallback."""
     commit = os.environ.get("HWPLAN_GIT_COMMIT", "")
-    try:
-        out = subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True, text=True, timeout=10,
-                             cwd=os.path.dirname(os.path.abspath(script_path)))
-        if out.returncode == 0 and out.stdout.strip():
-            commit = out.stdout.strip()
-    except Exception:
-        pass
+    if not commit:
+        try:
+            out = subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True, text=True, timeout=10,
+                                 cwd=os.path.dirname(os.path.abspath(script_path)))
+            if out.returncode == 0 and out.stdout.strip():
+                commit = out.stdout.strip()
+        except Exception:
+            pass
     try:
         with open(script_path, "rb") as f:
             digest = hashlib.sha256(f.read()).hexdigest()
