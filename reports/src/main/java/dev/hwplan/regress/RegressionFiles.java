@@ -1,7 +1,5 @@
 package dev.hwplan.regress;
 
-import dev.hwplan.regress.export.BencherMetricFormat;
-import dev.hwplan.regress.export.GithubActionBenchmark;
 import dev.hwplan.report.ReportFolder;
 import dev.hwplan.report.ReportWriter;
 import dev.hwplan.report.WrittenReport;

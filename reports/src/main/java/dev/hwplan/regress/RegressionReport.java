@@ -1,6 +1,5 @@
 package dev.hwplan.regress;
 
-import dev.hwplan.regress.export.BencherMetricFormat;
 import dev.hwplan.report.Report;
 import dev.hwplan.report.ReportChart;
 import dev.hwplan.report.Section;

@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.hwplan.io.StrictMapper;
-import dev.hwplan.regress.export.BencherMetricFormat;
-import dev.hwplan.regress.export.GithubActionBenchmark;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

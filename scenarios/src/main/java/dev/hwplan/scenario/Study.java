@@ -11,6 +11,13 @@ import java.util.Set;
  * @param <R> the result of one point
  */
 public interface Study<R> {
+  /**
+   * The {@link StudyKind} key this study implements. Implementations are found through {@link
+   * java.util.ServiceLoader} ({@code META-INF/services/dev.hwplan.scenario.Study}), so that this
+   * package, which defines what a study is, does not depend on the package of the studies.
+   */
+  String kind();
+
   /** Fields with their default values; written fields override them. */
   Map<String, Object> defaults();
 

@@ -1,48 +1,40 @@
 package dev.hwplan.scenario;
 
-import dev.hwplan.scenario.study.AccuracyStudy;
-import dev.hwplan.scenario.study.BenchStudy;
-import dev.hwplan.scenario.study.BudgetStudy;
-import dev.hwplan.scenario.study.CpuStudy;
-import dev.hwplan.scenario.study.FitStudy;
-import dev.hwplan.scenario.study.InferStudy;
-import dev.hwplan.scenario.study.KvStudy;
-import dev.hwplan.scenario.study.MemoryStudy;
-import dev.hwplan.scenario.study.ScalingStudy;
 import java.util.Arrays;
 import java.util.Locale;
-import java.util.function.Supplier;
+import java.util.ServiceLoader;
 import java.util.stream.Collectors;
 
-/** Every kind of study a scenario can hold: one place lists what exists. */
+/**
+ * Every kind of study a scenario can hold: one place lists what exists. Each has one implementation
+ * in {@code dev.hwplan.scenario.study}, registered as a {@link java.util.ServiceLoader} provider.
+ */
 public enum StudyKind {
   /** KV-cache memory against context, by attention design. */
-  KV("kv", "KV cache", KvStudy::new),
+  KV("kv", "KV cache"),
   /** Weights and KV cache per GPU, and the sequences that fit, by parallelism and dtype. */
-  MEMORY("memory", "Memory per GPU", MemoryStudy::new),
+  MEMORY("memory", "Memory per GPU"),
   /** TTFT, TPOT and throughput from the operator-level model. */
-  INFER("infer", "Inference latency and throughput", InferStudy::new),
+  INFER("infer", "Inference latency and throughput"),
   /** The calibrated GPU model against held-out H100/H200 measurements. */
-  ACCURACY("accuracy", "Prediction accuracy on GPUs", AccuracyStudy::new),
+  ACCURACY("accuracy", "Prediction accuracy on GPUs"),
   /** Chinchilla-law loss, isoFLOP curves and the compute-optimal frontier. */
-  SCALING("scaling", "Scaling laws", ScalingStudy::new),
+  SCALING("scaling", "Scaling laws"),
   /** Which model to train for a budget, and its GPU-hours and cost. */
-  BUDGET("budget", "Training budget", BudgetStudy::new),
+  BUDGET("budget", "Training budget"),
   /** A Chinchilla fit to training runs, with bootstrap intervals. */
-  FIT("fit", "Fit to training runs", FitStudy::new),
+  FIT("fit", "Fit to training runs"),
   /** The CPU roofline and the reference kernels measured on this machine. */
-  CPU("cpu", "This CPU: roofline and measured kernels", CpuStudy::new),
+  CPU("cpu", "This CPU: roofline and measured kernels"),
   /** hwplan's own benchmarks against a benchmark history, with trend charts. */
-  BENCH("bench", "Benchmarks and regressions", BenchStudy::new);
+  BENCH("bench", "Benchmarks and regressions");
 
   private final String key;
   private final String defaultTitle;
-  private final Supplier<Study<?>> factory;
 
-  StudyKind(String key, String defaultTitle, Supplier<Study<?>> factory) {
+  StudyKind(String key, String defaultTitle) {
     this.key = key;
     this.defaultTitle = defaultTitle;
-    this.factory = factory;
   }
 
   /** The name used in scenario files. */
@@ -55,9 +47,15 @@ public enum StudyKind {
     return defaultTitle;
   }
 
-  /** A new study of this kind. */
+  /** A new study of this kind: the registered implementation whose {@link Study#kind} is this. */
   public Study<?> create() {
-    return factory.get();
+    for (Study<?> s : ServiceLoader.load(Study.class, StudyKind.class.getClassLoader())) {
+      if (s.kind().equals(key)) {
+        return s;
+      }
+    }
+    throw new IllegalStateException(
+        "no study implements '" + key + "' (META-INF/services/dev.hwplan.scenario.Study)");
   }
 
   /** The kind named {@code key}, or null. */

@@ -24,6 +24,11 @@ import org.knowm.xchart.XYChart;
  */
 public final class AccuracyStudy implements Study<AccuracyReport> {
   @Override
+  public String kind() {
+    return "accuracy";
+  }
+
+  @Override
   public Map<String, Object> defaults() {
     return Map.of();
   }

@@ -39,6 +39,11 @@ import java.util.Map;
  * the scenario.
  */
 public final class BenchStudy implements Study<BenchStudy.Result> {
+  @Override
+  public String kind() {
+    return "bench";
+  }
+
   /** The run, and its comparison when a history exists. */
   public record Result(
       RunRecord run, Path history, List<RunRecord> earlier, Comparison comparison) {}

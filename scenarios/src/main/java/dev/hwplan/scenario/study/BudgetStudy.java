@@ -29,6 +29,11 @@ import org.knowm.xchart.XYChart;
  * {@code tokensPerParam}), its loss, GPU-hours, cost and wall-clock time.
  */
 public final class BudgetStudy implements Study<BudgetStudy.Result> {
+  @Override
+  public String kind() {
+    return "budget";
+  }
+
   /** One budget on one GPU. */
   public record Result(
       String gpu,

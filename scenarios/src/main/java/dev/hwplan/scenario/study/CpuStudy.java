@@ -24,6 +24,11 @@ import java.util.Map;
  */
 public final class CpuStudy implements Study<CpuMeasurementResult> {
   @Override
+  public String kind() {
+    return "cpu";
+  }
+
+  @Override
   public Map<String, Object> defaults() {
     Map<String, Object> d = new LinkedHashMap<>();
     d.put("scale", "quick");

@@ -32,6 +32,11 @@ import java.util.function.ToDoubleFunction;
  * {@code confidence}, {@code flops}.
  */
 public final class FitStudy implements Study<FitStudy.Result> {
+  @Override
+  public String kind() {
+    return "fit";
+  }
+
   /** One fit. */
   public record Result(
       String data,

@@ -39,6 +39,11 @@ import org.knowm.xchart.XYChart;
  */
 public final class InferStudy implements Study<InferenceEstimate> {
   @Override
+  public String kind() {
+    return "infer";
+  }
+
+  @Override
   public Map<String, Object> defaults() {
     Map<String, Object> d = new LinkedHashMap<>();
     d.put("gpu", "h100-sxm");

@@ -26,6 +26,11 @@ import java.util.Set;
  * context}, {@code batch}, {@code kvDtype}, {@code gpu}.
  */
 public final class KvStudy implements Study<KvStudy.Result> {
+  @Override
+  public String kind() {
+    return "kv";
+  }
+
   /** One point: the model at one context, each attention design. */
   public record Result(
       String model,

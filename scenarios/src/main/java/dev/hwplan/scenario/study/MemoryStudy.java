@@ -33,6 +33,11 @@ import java.util.Set;
  * {@code gpuMemUtil}.
  */
 public final class MemoryStudy implements Study<MemoryStudy.Result> {
+  @Override
+  public String kind() {
+    return "memory";
+  }
+
   /** One point. */
   public record Result(InferenceMemory memory) {}
 

@@ -26,6 +26,11 @@ import java.util.Map;
  * named fit or constants, as {@code --fit}), {@code flops}.
  */
 public final class ScalingStudy implements Study<ScalingStudy.Result> {
+  @Override
+  public String kind() {
+    return "scaling";
+  }
+
   /** One budget under one fit. */
   public record Result(String fit, ChinchillaLaw law, Allocation optimal, double kaplanParams) {}
 

@@ -1,4 +1,4 @@
-package dev.hwplan.regress.export;
+package dev.hwplan.regress;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
@@ -6,9 +6,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.hwplan.io.AtomicFiles;
 import dev.hwplan.io.StrictMapper;
-import dev.hwplan.regress.BenchmarkResult;
-import dev.hwplan.regress.Direction;
-import dev.hwplan.regress.RunRecord;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -1,11 +1,9 @@
-package dev.hwplan.regress.export;
+package dev.hwplan.regress;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import dev.hwplan.io.AtomicFiles;
-import dev.hwplan.regress.BenchmarkResult;
-import dev.hwplan.regress.RunRecord;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
