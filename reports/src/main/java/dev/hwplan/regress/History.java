@@ -30,12 +30,7 @@ public final class History {
     if (Files.isDirectory(file)) {
       throw new InvalidInputException(file.toString(), "", "is a directory, not a history file");
     }
-    List<String> lines;
-    try {
-      lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new InvalidInputException(file.toString(), "", "cannot be read: " + e.getMessage());
-    }
+    List<String> lines = dev.hwplan.io.TextFiles.read(file).lines().toList();
     List<RunRecord> out = new ArrayList<>();
     for (int i = 0; i < lines.size(); i++) {
       String line = lines.get(i);

@@ -8,8 +8,8 @@ import dev.hwplan.hardware.calibration.HarnessFile;
 import dev.hwplan.io.AtomicFiles;
 import dev.hwplan.io.InvalidInputException;
 import dev.hwplan.io.StrictMapper;
+import dev.hwplan.io.TextFiles;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -68,9 +68,9 @@ final class MeasureGpuImportCommand implements Runnable {
 
   @Override
   public void run() {
-    if (!Files.isRegularFile(file)) {
-      throw new InvalidInputException(file.toString(), "", "no such file");
-    }
+    // --into with --dry-run is accepted: a dry run is the same command that says what it would
+    // write and writes nothing ("dry run: nothing written" is printed), not a silent drop.
+    TextFiles.requireFile(file);
     HarnessFile h = HarnessFile.read(file);
     GpuProfile p = h.profile(profiles.catalog(), profile);
     Path target = null;

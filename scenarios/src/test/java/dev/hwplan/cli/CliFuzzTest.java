@@ -89,8 +89,14 @@ class CliFuzzTest {
           if (t.get1().input() == Input.PROFILES) {
             names.add(FuzzInputs.PROFILE_ID + ".yaml");
           }
+          // An empty history is a history with no runs yet, as a missing one is: not bad input.
+          boolean mustRefuse = !(t.get2() == Damage.EMPTY && t.get1().input() == Input.HISTORY);
           return new Case(
-              "bad-file:" + t.get2(), FuzzCatalog.resolve(args, files, out), names, true, null);
+              "bad-file:" + t.get2(),
+              FuzzCatalog.resolve(args, files, out),
+              names,
+              mustRefuse,
+              null);
         });
   }
 
@@ -111,7 +117,8 @@ class CliFuzzTest {
               List.of(cfg.toString()),
               List.of(t.get2()),
               true,
-              null);
+              null,
+              t.get1() + ": " + t.get2() + " = " + t.get3());
         });
   }
 

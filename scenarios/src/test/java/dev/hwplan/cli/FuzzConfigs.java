@@ -88,7 +88,7 @@ final class FuzzConfigs {
         l.remove("0"); // 0 is valid: no query compression, no dense layers, no shared expert
       }
       case "hidden_size" -> {
-        if (!base.equals("llama")) {
+        if (base.equals("mixtral")) {
           l.add("500"); // not divisible by the 8 heads, and no head_dim given
         }
       }

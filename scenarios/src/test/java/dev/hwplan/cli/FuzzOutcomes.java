@@ -50,6 +50,7 @@ final class FuzzOutcomes {
    * @param alsoNamed what it must mention as well (all of them), e.g. the field of a file
    * @param mustRefuse whether exit 0 is a silent wrong answer; otherwise a sane answer is fine
    * @param sanity problems with a JSON answer (empty when it is sane)
+   * @param detail what the case changed, for the report of cases that did not pass
    */
   record Case(
       String category,
@@ -57,7 +58,18 @@ final class FuzzOutcomes {
       List<String> names,
       List<String> alsoNamed,
       boolean mustRefuse,
-      Function<JsonNode, List<String>> sanity) {
+      Function<JsonNode, List<String>> sanity,
+      String detail) {
+    Case(
+        String category,
+        List<String> args,
+        List<String> names,
+        List<String> alsoNamed,
+        boolean mustRefuse,
+        Function<JsonNode, List<String>> sanity) {
+      this(category, args, names, alsoNamed, mustRefuse, sanity, "");
+    }
+
     Case(
         String category,
         List<String> args,
@@ -166,6 +178,7 @@ final class FuzzOutcomes {
               + c.category()
               + "] "
               + String.join(" ", c.args())
+              + (c.detail().isEmpty() ? "" : "  {" + c.detail() + "}")
               + "\n    "
               + v.why());
     }

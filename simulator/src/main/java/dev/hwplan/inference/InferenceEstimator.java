@@ -1,5 +1,6 @@
 package dev.hwplan.inference;
 
+import dev.hwplan.io.InvalidInputException;
 import dev.hwplan.memory.InferenceMemoryCalculator;
 import dev.hwplan.memory.KvCacheCalculator;
 import dev.hwplan.model.LayerSpec;
@@ -37,14 +38,26 @@ public final class InferenceEstimator {
     ModelSpec m = c.model();
     Parallelism par = c.parallelism();
     Set<String> notes = new LinkedHashSet<>();
-    OpGraph prefillGraph = TransformerStep.prefill(c, r.batch(), r.prompt());
-    OpGraph decodeGraph = TransformerStep.decode(c, r.batch(), r.decodeContext());
+    long kv = kvBytes(r, r.prompt() + r.output());
+    OpGraph prefillGraph;
+    OpGraph decodeGraph;
+    try {
+      prefillGraph = TransformerStep.prefill(c, r.batch(), r.prompt());
+      decodeGraph = TransformerStep.decode(c, r.batch(), r.decodeContext());
+    } catch (ArithmeticException e) {
+      // The step's token and expert-row counts are exact; past 2^63 the batch is no real batch.
+      throw InvalidInputException.option(
+          "--batch",
+          r.batch()
+              + " sequences of "
+              + r.prompt()
+              + " prompt tokens are more than 2^63 token-expert rows in one step");
+    }
     StepTime prefill = time(prefillGraph, model, notes);
     StepTime decode = time(decodeGraph, model, notes);
     long weights = InferenceMemoryCalculator.weightBytesPerGpu(m, par, c.weights());
-    long kv = kvBytes(r, r.prompt() + r.output());
     long reserve = InferenceMemoryCalculator.DEFAULT_RESERVE_BYTES;
-    boolean fits = weights + kv + reserve <= r.gpu().memoryBytes();
+    boolean fits = kv <= r.gpu().memoryBytes() - reserve - weights;
     if (!fits) {
       notes.add("weights and KV cache do not fit in the GPU's memory");
     }
@@ -173,11 +186,18 @@ public final class InferenceEstimator {
     int perStage = par.layersPerStage(m);
     long perLayer = KvCacheCalculator.bytesPerTokenPerLayer(m, c.kv(), c.mlaLayout(), par.tp());
     long total = 0;
-    for (LayerSpec l : m.layers()) {
-      if (l.index() < perStage) {
-        total += perLayer * l.cachedTokens(tokens);
+    String what = "the KV cache of " + r.batch() + " sequences of " + tokens + " tokens";
+    try {
+      for (LayerSpec l : m.layers()) {
+        if (l.index() < perStage) {
+          total = Math.addExact(total, Math.multiplyExact(perLayer, l.cachedTokens(tokens)));
+        }
       }
+      return Math.multiplyExact(total, r.batch());
+    } catch (ArithmeticException e) {
+      throw InvalidInputException.option(
+          r.batch() > 1 ? "--batch" : "--prompt",
+          what + " is more than 2^63 bytes (8 EiB), beyond what any machine holds");
     }
-    return total * r.batch();
   }
 }

@@ -101,9 +101,10 @@ public final class InferenceMemoryCalculator {
     }
     long mlp = (m.architecture().gatedMlp() ? 3 : 2) * ff / tp;
     long perToken = 2 * d + Math.max(attention, mlp);
-    long hidden = 2L * tokens * perToken;
+    String what = "the activations of a " + tokens + "-token pass";
+    long hidden = Exact.times(2L * tokens, perToken, "--max-batched-tokens", what);
     long logits = 4L * Math.min(tokens, 256) * m.vocabSize() / tp;
-    return hidden + logits;
+    return Exact.plus(hidden, logits, "--max-batched-tokens", what);
   }
 
   public static InferenceMemory compute(Request r) {
@@ -114,7 +115,16 @@ public final class InferenceMemoryCalculator {
     long usable = (long) Math.floor(capacity * r.gpuMemUtil());
     long weights = weightBytesPerGpu(m, par, r.weights());
     long act = activationBytes(m, par, r.maxBatchedTokens());
-    long budget = usable - weights - act - r.reserveBytes();
+    long budget =
+        Exact.plus(
+            usable,
+            -Exact.plus(
+                Exact.plus(weights, act, "--max-batched-tokens", "weights plus activations"),
+                r.reserveBytes(),
+                "--reserve-gib",
+                "weights, activations and reserve"),
+            "--reserve-gib",
+            "weights, activations and reserve");
     KvCacheReport one = KvCacheCalculator.compute(m, r.context(), 1, r.kv().withParallelism(par));
     // A block holds blockSize tokens of every layer on this GPU's stage.
     long perTokenRank = 0;
@@ -126,7 +136,7 @@ public final class InferenceMemoryCalculator {
                 m, r.kv().dtype(), r.kv().mlaLayout(), par.tp());
       }
     }
-    long perBlock = perTokenRank * r.kv().blockSize();
+    long perBlock = Exact.times(perTokenRank, r.kv().blockSize(), "--block-size", "one KV block");
     long blocks = budget > 0 ? budget / perBlock : 0;
     long perSeq = one.perGpuBytes();
     long seqs = budget > 0 ? budget / perSeq : 0;

@@ -102,20 +102,36 @@ public final class KvCacheCalculator {
     long maxBlocks = 0;
     long[] stageBytes = new long[par.pp()];
     int perStage = par.layersPerStage(m);
+    // Exact arithmetic: a sequence too long for a 64-bit count names --context, a batch --batch.
+    String seq = "the KV cache of one " + context + "-token sequence";
+    String all = "the KV cache of " + batch + " sequences of " + context + " tokens";
     for (LayerSpec l : m.layers()) {
       long cached = l.cachedTokens(context);
-      long blocks = (cached + o.blockSize() - 1) / o.blockSize();
+      long blocks = cached / o.blockSize() + (cached % o.blockSize() == 0 ? 0 : 1);
       maxBlocks = Math.max(maxBlocks, blocks);
-      perSeq += cached * perLayer;
-      pagedPerSeq += blocks * o.blockSize() * perLayer;
-      stageBytes[l.index() / perStage] += blocks * o.blockSize() * perLayerRank * batch;
+      long paged = Exact.times(blocks, o.blockSize(), "--context", seq);
+      long layerSeq = Exact.times(cached, perLayer, "--context", seq);
+      perSeq = Exact.plus(perSeq, layerSeq, "--context", seq);
+      pagedPerSeq =
+          Exact.plus(pagedPerSeq, Exact.times(paged, perLayer, "--context", seq), "--context", seq);
+      long rank =
+          Exact.times(Exact.times(paged, perLayerRank, "--context", seq), batch, "--batch", all);
+      stageBytes[l.index() / perStage] =
+          Exact.plus(stageBytes[l.index() / perStage], rank, "--batch", all);
       layers.add(
-          new LayerKv(l.index(), l.slidingWindow(), perLayer, cached, cached * perLayer * batch));
+          new LayerKv(
+              l.index(),
+              l.slidingWindow(),
+              perLayer,
+              cached,
+              Exact.times(layerSeq, batch, "--batch", all)));
     }
     long perGpu = 0;
     for (long s : stageBytes) {
       perGpu = Math.max(perGpu, s);
     }
+    long total = Exact.times(perSeq, batch, "--batch", all);
+    long paged = Exact.times(pagedPerSeq, batch, "--batch", all);
     List<String> notes = new ArrayList<>();
     if (m.mla() != null) {
       notes.add(
@@ -167,9 +183,9 @@ public final class KvCacheCalculator {
         o.blockSize(),
         perLayer * m.numHiddenLayers(),
         perSeq,
-        perSeq * batch,
-        pagedPerSeq * batch,
-        (pagedPerSeq - perSeq) * batch,
+        total,
+        paged,
+        paged - total,
         maxBlocks,
         perGpu,
         o.dtype().scaleOverheadBytesPerElement(cacheVectorDim(m, o.mlaLayout())),

@@ -48,7 +48,7 @@ public final class TransformerStep {
     Parallelism par = c.parallelism();
     Execution ex = c.execution();
     int tp = par.tp();
-    long tokens = batch * newTokens;
+    long tokens = Math.multiplyExact(batch, newTokens);
     long d = m.hiddenSize();
 
     // Layers of one kind (MLP kind and cached tokens) produce identical ops: group them, in order
@@ -157,7 +157,7 @@ public final class TransformerStep {
     ModelSpec m = c.model();
     Execution ex = c.execution();
     int tp = c.parallelism().tp();
-    long tokens = batch * newTokens;
+    long tokens = Math.multiplyExact(batch, newTokens);
     long d = m.hiddenSize();
     int dh = m.headDim();
     int heads = m.numAttentionHeads() / tp;
@@ -212,7 +212,7 @@ public final class TransformerStep {
     ModelSpec m = c.model();
     MlaSpec a = m.mla();
     int tp = c.parallelism().tp();
-    long tokens = batch * newTokens;
+    long tokens = Math.multiplyExact(batch, newTokens);
     long d = m.hiddenSize();
     int heads = m.numAttentionHeads() / tp;
     int qk = a.qkHeadDim();
@@ -316,7 +316,7 @@ public final class TransformerStep {
     boolean gated = m.architecture().gatedMlp();
     ops.add(Ops.gemm("moe.router", DType.BF16, tokens, e.nRoutedExperts(), d, 2, 2));
     ops.add(Ops.elementwise("moe.topk", 0, tokens * e.nRoutedExperts() * 4.0, tokens * 16.0, 1));
-    long rows = tokens * e.numExpertsPerTok();
+    long rows = Math.multiplyExact(tokens, e.numExpertsPerTok());
     double w = c.weightBytes(d);
     double act = c.linearActivationBytes();
     ops.add(
