@@ -80,6 +80,10 @@ public final class ProfileCatalog {
 
   /** Reads and validates every {@code *.yaml} / {@code *.yml} file in {@code dir}. */
   public static Map<String, GpuProfile> loadDir(Path dir) {
+    if (Files.isRegularFile(dir)) {
+      throw new InvalidInputException(
+          dir.toString(), "", "is a file; give the folder that holds the profile YAML files");
+    }
     if (!Files.isDirectory(dir)) {
       throw new InvalidInputException(dir.toString(), "", "profile folder does not exist");
     }

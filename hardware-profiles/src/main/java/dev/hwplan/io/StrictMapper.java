@@ -15,8 +15,6 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.stream.Collectors;
 
@@ -83,18 +81,20 @@ public final class StrictMapper {
 
   private static <T> T read(ObjectMapper mapper, Path file, Class<T> type) {
     String name = file.toString();
-    if (!Files.exists(file)) {
-      throw new InvalidInputException(name, "", "no such file");
+    // UTF-8 only, checked before the parser sees it: Jackson would guess UTF-16 from a byte-order
+    // mark, and its decoding errors carry exception names into the message.
+    String text = TextFiles.read(file);
+    if (text.isBlank()) {
+      throw new InvalidInputException(name, "", "the file is empty");
     }
-    if (Files.isDirectory(file)) {
-      throw new InvalidInputException(name, "", "is a directory, not a file");
-    }
-    try (InputStream in = Files.newInputStream(file)) {
-      return readStream(mapper, in, name, type);
-    } catch (NoSuchFileException e) {
-      throw new InvalidInputException(name, "", "no such file");
-    } catch (IOException e) {
-      throw new InvalidInputException(name, "", "cannot be read: " + e.getMessage());
+    try {
+      T value = mapper.readValue(text, type);
+      if (value == null) {
+        throw new InvalidInputException(name, "", "the file is empty");
+      }
+      return value;
+    } catch (JsonProcessingException e) {
+      throw translate(name, e);
     }
   }
 
@@ -149,6 +149,8 @@ public final class StrictMapper {
     } else {
       reason = "malformed " + kind(source) + ": " + e.getOriginalMessage();
     }
+    // Parser messages can name the exception that a decoder threw; users need only its words.
+    reason = reason.replaceAll("\\b(?:[a-z]\\w*\\.)+[A-Z]\\w*(?:Exception|Error):\\s*", "");
     return new InvalidInputException(source, path, reason + where(e));
   }
 

@@ -48,8 +48,13 @@ final class FitView {
       b.put("rounds", boot.rounds());
       b.put("seed", boot.seed());
       b.put("failures", boot.failures());
+      b.put("unidentified", boot.unidentified());
       b.put("confidence", confidence);
-      quantities().forEach((k, f) -> iv.put(k, ScalingText.json(boot.interval(f, confidence))));
+      if (boot.undetermined() == null) {
+        quantities().forEach((k, f) -> iv.put(k, ScalingText.json(boot.interval(f, confidence))));
+      } else {
+        b.put("intervalsUndetermined", boot.undetermined());
+      }
     } else {
       b.put("rounds", 0);
     }
@@ -150,13 +155,24 @@ final class FitView {
                   (Double) p.get("loss"),
                   (Double) p.get("predictedLoss"));
             });
-    if (boot != null) {
+    if (boot != null && boot.undetermined() != null) {
       out.printf(
           Locale.ROOT,
-          "  bootstrap: %d rounds (seed %d, %d failed), %.2f s; %.0f%% intervals:%n",
+          "  bootstrap: %d rounds (seed %d, %d failed, %d unidentified), %.2f s%n",
           boot.rounds(),
           boot.seed(),
           boot.failures(),
+          boot.unidentified(),
+          (Double) m.get("bootstrapSeconds"));
+      out.printf(Locale.ROOT, "  %s%n", boot.undetermined());
+    } else if (boot != null) {
+      out.printf(
+          Locale.ROOT,
+          "  bootstrap: %d rounds (seed %d, %d failed%s), %.2f s; %.0f%% intervals:%n",
+          boot.rounds(),
+          boot.seed(),
+          boot.failures(),
+          boot.unidentified() == 0 ? "" : ", " + boot.unidentified() + " unidentified",
           (Double) m.get("bootstrapSeconds"),
           confidence * 100);
       quantities()

@@ -91,6 +91,11 @@ public final class Hwplan implements Runnable {
     cl.setOut(out);
     cl.setErr(err);
     cl.setCaseInsensitiveEnumValuesAllowed(true);
+    cl.setExecutionStrategy(
+        parseResult -> {
+          refuseOptionsBeforeSubcommand(parseResult);
+          return new CommandLine.RunLast().execute(parseResult);
+        });
     cl.setExecutionExceptionHandler(
         (ex, commandLine, parseResult) -> {
           PrintWriter e = commandLine.getErr();
@@ -123,6 +128,31 @@ public final class Hwplan implements Runnable {
           return BAD_INPUT;
         });
     return cl;
+  }
+
+  /**
+   * An option of a parent command given before its subcommand ({@code hwplan --json kv ...}, {@code
+   * hwplan predict --mode sol gemm ...}) would be ignored, since only the subcommand runs: bad
+   * input that says where the option goes.
+   */
+  private static void refuseOptionsBeforeSubcommand(CommandLine.ParseResult pr) {
+    for (CommandLine.ParseResult p = pr; p.subcommand() != null; p = p.subcommand()) {
+      for (CommandLine.Model.OptionSpec o : p.matchedOptions()) {
+        if (o.usageHelp() || o.versionHelp()) {
+          continue;
+        }
+        String sub = p.subcommand().commandSpec().name();
+        throw new CommandLine.ParameterException(
+            p.commandSpec().commandLine(),
+            "option '"
+                + o.longestName()
+                + "' given before the subcommand '"
+                + sub
+                + "' has no effect; put it after '"
+                + sub
+                + "'");
+      }
+    }
   }
 
   private static String commandPath(CommandLine cl) {

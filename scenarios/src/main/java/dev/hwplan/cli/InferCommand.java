@@ -79,6 +79,11 @@ final class InferCommand implements Runnable {
   @Override
   public void run() {
     ModelSpec m = ModelCatalog.resolve(model);
+    KvCommand.mlaOnly(spec, "--mla", m);
+    m.checkContext(prompt, "--prompt");
+    if (prompt > 0 && output > 0 && prompt <= Long.MAX_VALUE - output) {
+      m.checkContext(prompt + output, "--output");
+    }
     GpuProfile g = profiles.catalog().get(gpu);
     StepConfig c =
         new StepConfig(

@@ -1,5 +1,6 @@
 package dev.hwplan.cli;
 
+import dev.hwplan.io.InvalidInputException;
 import dev.hwplan.memory.KvCacheCalculator;
 import dev.hwplan.memory.KvCacheReport;
 import dev.hwplan.memory.KvComparison;
@@ -79,6 +80,19 @@ final class KvCommand implements Runnable {
   @Mixin JsonOutput json;
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
+  /** Refuses an MLA-only option given for a model without MLA. */
+  static void mlaOnly(picocli.CommandLine.Model.CommandSpec spec, String option, ModelSpec m) {
+    Given.onlyWhen(
+        spec,
+        option,
+        m.mla() != null,
+        "it sets how MLA's latent cache is stored, and "
+            + m.id()
+            + " uses "
+            + m.attentionKind().key().toUpperCase(Locale.ROOT)
+            + ", not MLA");
+  }
+
   static MlaLayout layout(String s) {
     return MlaLayout.parse(s, "--mla-layout");
   }
@@ -86,6 +100,16 @@ final class KvCommand implements Runnable {
   @Override
   public void run() {
     ModelSpec m = ModelCatalog.resolve(model);
+    Given.onlyWhen(spec, "--groups", compare, "it sets the GQA row of --compare");
+    Given.onlyWhen(spec, "--latent-rank", compare, "it sets the MLA row of --compare");
+    if (Given.given(spec, "--groups") && groups <= 0) {
+      throw InvalidInputException.option("--groups", "must be positive, got " + groups);
+    }
+    if (Given.given(spec, "--latent-rank") && latentRank <= 0) {
+      throw InvalidInputException.option("--latent-rank", "must be positive, got " + latentRank);
+    }
+    mlaOnly(spec, "--mla-layout", m);
+    m.checkContext(context, "--context");
     KvDtype dtype = KvDtype.parse(kvDtype, "--kv-dtype");
     KvCacheCalculator.Options o =
         new KvCacheCalculator.Options(dtype, layout(mlaLayout), blockSize, Parallelism.of(tp, pp));

@@ -71,7 +71,7 @@ final class MeasureCpuCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    if (maxError != null && !(maxError > 0)) {
+    if (maxError != null && !(maxError > 0 && Double.isFinite(maxError))) {
       throw InvalidInputException.option(
           "--max-error", "must be a positive number, got " + maxError);
     }

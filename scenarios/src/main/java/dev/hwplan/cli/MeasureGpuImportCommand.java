@@ -9,6 +9,7 @@ import dev.hwplan.io.AtomicFiles;
 import dev.hwplan.io.InvalidInputException;
 import dev.hwplan.io.Staging;
 import dev.hwplan.io.StrictMapper;
+import dev.hwplan.io.TextFiles;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -70,9 +71,9 @@ final class MeasureGpuImportCommand implements Runnable {
 
   @Override
   public void run() {
-    if (!Files.isRegularFile(file)) {
-      throw new InvalidInputException(file.toString(), "", "no such file");
-    }
+    // --into with --dry-run is accepted: a dry run is the same command that says what it would
+    // write and writes nothing ("dry run: nothing written" is printed), not a silent drop.
+    TextFiles.requireFile(file);
     HarnessFile h = HarnessFile.read(file);
     GpuProfile p = h.profile(profiles.catalog(), profile);
     Path target = null;

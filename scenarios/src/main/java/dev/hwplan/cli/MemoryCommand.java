@@ -80,14 +80,25 @@ final class MemoryCommand implements Runnable {
   @Mixin JsonOutput json;
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
+  /** {@code --reserve-gib} in bytes; more than the GPU's memory is refused by the calculator. */
+  private long reserveBytes() {
+    if (!(reserveGib >= 0) || !Double.isFinite(reserveGib) || reserveGib > 1L << 32) {
+      throw dev.hwplan.io.InvalidInputException.option(
+          "--reserve-gib", "must be a number of GiB from 0 to 2^32, got " + reserveGib);
+    }
+    return Math.round(reserveGib * (1L << 30));
+  }
+
   @Override
   public void run() {
     ModelSpec m = ModelCatalog.resolve(model);
+    KvCommand.mlaOnly(spec, "--mla-layout", m);
     GpuProfile g = profiles.catalog().get(gpu);
     long ctx =
         context != null
             ? context
             : (m.maxPositionEmbeddings() != null ? m.maxPositionEmbeddings() : 4096);
+    m.checkContext(ctx, "--context");
     InferenceMemory r =
         InferenceMemoryCalculator.compute(
             new InferenceMemoryCalculator.Request(
@@ -102,7 +113,7 @@ final class MemoryCommand implements Runnable {
                     Parallelism.single()),
                 ctx,
                 gpuMemUtil,
-                Math.round(reserveGib * (1L << 30)),
+                reserveBytes(),
                 maxBatchedTokens));
     PrintWriter out = spec.commandLine().getOut();
     if (json.enabled()) {

@@ -84,7 +84,8 @@ final class ModelsCommand implements Runnable {
         rows.add(view(m, 4096));
       }
       if (json.enabled()) {
-        JsonOutput.print(out, rows);
+        // One JSON object, as the CLI contract says of --json.
+        JsonOutput.print(out, Map.of("models", rows));
         return;
       }
       String fmt = "%-18s %-12s %-4s %16s %16s %14s%n";
@@ -132,6 +133,7 @@ final class ModelsCommand implements Runnable {
             "--context", "must be positive, got " + context);
       }
       ModelSpec m = ModelCatalog.resolve(model);
+      m.checkContext(context, "--context");
       PrintWriter out = spec.commandLine().getOut();
       if (json.enabled()) {
         JsonOutput.print(out, view(m, context));

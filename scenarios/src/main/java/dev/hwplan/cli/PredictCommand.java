@@ -1,6 +1,8 @@
 package dev.hwplan.cli;
 
+import dev.hwplan.io.HeldOutput;
 import dev.hwplan.io.InvalidInputException;
+import dev.hwplan.io.TextFiles;
 import dev.hwplan.perf.Mode;
 import dev.hwplan.perf.batch.BatchPredictor;
 import java.io.BufferedReader;
@@ -8,9 +10,6 @@ import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -49,6 +48,9 @@ final class PredictCommand implements Runnable {
   @Option(names = "--json", description = "Accepted for symmetry: --input always prints JSON.")
   boolean json;
 
+  /** Output bytes held in memory (16 MiB, about 70,000 results) before a temporary file. */
+  private static final long HELD_IN_MEMORY = 16L << 20;
+
   @Mixin ProfilesOption profiles;
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
@@ -62,13 +64,18 @@ final class PredictCommand implements Runnable {
     BatchPredictor predictor = new BatchPredictor(profiles.catalog(), m);
     PrintWriter out = spec.commandLine().getOut();
     String name = input.toString();
-    try (BufferedReader in = Files.newBufferedReader(input, StandardCharsets.UTF_8)) {
+    // Every line is checked before anything is printed: the results are held (in memory, then in
+    // a temporary file) until the last line has been predicted, so a bad line anywhere leaves
+    // stdout empty and the error alone on stderr.
+    try (BufferedReader in = TextFiles.reader(input, 1 << 16);
+        HeldOutput held = new HeldOutput(HELD_IN_MEMORY)) {
+      long n = predictor.run(in, name, held);
+      if (n == 0) {
+        throw new InvalidInputException(name, "", "has no ops (the file is empty or blank)");
+      }
       // Bytes through a buffer: PrintWriter's per-call flushing would dominate at 100k ops.
       BufferedWriter w = new BufferedWriter(out, 1 << 16);
-      predictor.run(in, name, w);
-      w.flush();
-    } catch (NoSuchFileException e) {
-      throw new InvalidInputException(name, "", "no such file");
+      held.commit(w);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

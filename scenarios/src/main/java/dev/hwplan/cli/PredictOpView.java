@@ -1,5 +1,6 @@
 package dev.hwplan.cli;
 
+import dev.hwplan.io.InvalidInputException;
 import dev.hwplan.perf.Prediction;
 import dev.hwplan.perf.batch.BatchPredictor;
 import dev.hwplan.perf.batch.OpRequest;
@@ -41,6 +42,21 @@ final class PredictOpView {
     }
   }
 
+  /**
+   * The same complaint about the flag that set the field: {@code kvHeads} is {@code --kv-heads}.
+   */
+  static InvalidInputException asFlag(InvalidInputException e) {
+    String field = e.field();
+    if (field.isEmpty() || field.startsWith("--")) {
+      return e;
+    }
+    String flag =
+        field.equals("collective")
+            ? "--op"
+            : "--" + field.replaceAll("([A-Z])", "-$1").toLowerCase(Locale.ROOT);
+    return InvalidInputException.option(flag, e.reason());
+  }
+
   static void run(
       String op,
       Map<String, Object> flags,
@@ -53,8 +69,14 @@ final class PredictOpView {
     Flags f = new Flags(all);
     BatchPredictor predictor =
         new BatchPredictor(profiles.catalog(), dev.hwplan.perf.Mode.CALIBRATED);
-    OpRequest r = OpRequests.build(op, f, dev.hwplan.perf.Mode.CALIBRATED);
-    Prediction p = predictor.predict(r, "command line");
+    OpRequest r;
+    Prediction p;
+    try {
+      r = OpRequests.build(op, f, dev.hwplan.perf.Mode.CALIBRATED);
+      p = predictor.predict(r, "command line");
+    } catch (InvalidInputException e) {
+      throw e.source().equals("command line") ? asFlag(e) : e;
+    }
     if (json) {
       StringWriter s = new StringWriter();
       try (var g =

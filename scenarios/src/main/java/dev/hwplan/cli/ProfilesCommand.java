@@ -39,7 +39,8 @@ final class ProfilesCommand implements Runnable {
       PrintWriter out = spec.commandLine().getOut();
       if (json.enabled()) {
         List<Map<String, Object>> all = catalog.all().stream().map(ProfileView::of).toList();
-        JsonOutput.print(out, all);
+        // One JSON object, as the CLI contract says of --json.
+        JsonOutput.print(out, Map.of("profiles", all));
         return;
       }
       out.println(ProfileView.table(catalog.all()));

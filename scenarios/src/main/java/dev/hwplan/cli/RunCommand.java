@@ -64,7 +64,12 @@ final class RunCommand implements Runnable {
   }
 
   static Scenario load(String nameOrPath) {
-    Path p = Path.of(nameOrPath);
+    Path p;
+    try {
+      p = Path.of(nameOrPath);
+    } catch (java.nio.file.InvalidPathException e) {
+      throw new InvalidInputException(nameOrPath, "", "is not a valid path");
+    }
     if (Files.exists(p)) {
       return Scenario.load(p);
     }

@@ -124,7 +124,7 @@ final class ScalingBudgetCommand implements Runnable {
                 () ->
                     InvalidInputException.option(
                         "--dtype", profile.id() + " has no " + dtype.key() + " peak"));
-    double flops = flops(peak);
+    double flops = ScalingCommand.computable(flops(peak), "flops", spec);
     SelectedFit fit = fitOption.resolve();
     ChinchillaLaw law = fit.law();
     Allocation a;
@@ -136,7 +136,10 @@ final class ScalingBudgetCommand implements Runnable {
       q.put("loss", l -> l.frontierLoss(flops));
     } else {
       double r = ScalingCommand.positive(tokensPerParam, "--tokens-per-param");
-      double n = Math.sqrt(flops / (TrainingFlops.PER_PARAM_PER_TOKEN * r));
+      double n =
+          ScalingCommand.computable(
+              Math.sqrt(flops / (TrainingFlops.PER_PARAM_PER_TOKEN * r)), "params", spec);
+      ScalingCommand.computable(r * n, "tokens", spec);
       a = law.atFlops(flops, n);
       q.put("loss", l -> l.loss(n, r * n));
     }
@@ -160,6 +163,7 @@ final class ScalingBudgetCommand implements Runnable {
     out.put("servingFlopsPerToken", a.servingFlopsPerToken());
     Map<String, Interval> intervals = ScalingCommand.intervals(fit, q);
     out.put("intervals", ScalingCommand.json(intervals));
+    ScalingCommand.requireFinite(out, spec);
     PrintWriter w = spec.commandLine().getOut();
     if (json.enabled()) {
       JsonOutput.print(w, out);

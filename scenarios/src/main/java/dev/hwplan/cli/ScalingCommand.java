@@ -42,7 +42,85 @@ final class ScalingCommand implements Runnable {
       throw InvalidInputException.option(
           option, "must be a positive number, got " + ScalingText.num(value));
     }
+    if (value < Double.MIN_NORMAL) {
+      throw InvalidInputException.option(
+          option, "must be at least 2.2e-308 (a normal double), got " + value);
+    }
     return value;
+  }
+
+  /**
+   * {@code value} (a quantity derived from the inputs, named {@code what}) if it is a positive
+   * finite number; otherwise the inputs are beyond what a double holds (1.8e308, or below
+   * 2.2e-308), and the refusal names every number the user gave.
+   */
+  static double computable(double value, String what, CommandSpec spec) {
+    if (!(value >= Double.MIN_NORMAL) || !Double.isFinite(value)) {
+      throw outOfRange(spec, what + " = " + ScalingText.num(value));
+    }
+    return value;
+  }
+
+  /** Refuses a result that holds a number that is not finite (see {@link #computable}). */
+  static void requireFinite(Object result, CommandSpec spec) {
+    String bad = nonFinite(result, "");
+    if (bad != null) {
+      throw outOfRange(spec, bad);
+    }
+  }
+
+  private static String nonFinite(Object o, String path) {
+    if (o instanceof Double d && !Double.isFinite(d)) {
+      return path + " = " + d;
+    }
+    if (o instanceof Map<?, ?> m) {
+      for (var e : m.entrySet()) {
+        String bad =
+            nonFinite(e.getValue(), path.isEmpty() ? "" + e.getKey() : path + "." + e.getKey());
+        if (bad != null) {
+          return bad;
+        }
+      }
+    }
+    if (o instanceof java.util.List<?> l) {
+      for (int i = 0; i < l.size(); i++) {
+        String bad = nonFinite(l.get(i), path + "[" + i + "]");
+        if (bad != null) {
+          return bad;
+        }
+      }
+    }
+    return null;
+  }
+
+  private static InvalidInputException outOfRange(CommandSpec spec, String what) {
+    return InvalidInputException.option(
+        givenNumbers(spec),
+        "these values give "
+            + what
+            + ", beyond the range of a double (about 2.2e-308 to 1.8e308); give values nearer"
+            + " to real models and budgets");
+  }
+
+  /** The numeric options on the command line, with their values as typed. */
+  private static String givenNumbers(CommandSpec spec) {
+    picocli.CommandLine.ParseResult pr = spec.commandLine().getParseResult();
+    java.util.List<String> given = new java.util.ArrayList<>();
+    if (pr != null) {
+      for (picocli.CommandLine.Model.OptionSpec o : pr.matchedOptions()) {
+        Class<?> t = o.type();
+        boolean numeric =
+            Number.class.isAssignableFrom(t)
+                || t == double.class
+                || t == long.class
+                || t == int.class
+                || java.util.List.class.isAssignableFrom(t);
+        if (numeric) {
+          given.add(o.longestName() + " " + String.join(",", o.originalStringValues()));
+        }
+      }
+    }
+    return given.isEmpty() ? "command line" : String.join(", ", given);
   }
 
   /** Intervals of each named quantity over the fit's bootstrap samples; empty without samples. */

@@ -98,11 +98,29 @@ final class ScalingFitCommand implements Runnable {
     if (save != null) {
       OutputPaths.file("--save", save);
     }
+    Given.onlyWhen(spec, "--seed", rounds > 0, "it seeds the bootstrap, and --rounds is 0");
+    Given.onlyWhen(
+        spec, "--confidence", rounds > 0, "it sets the bootstrap intervals, and --rounds is 0");
     List<ScalingRun> all = RunsCsv.read(data);
     List<ScalingRun> runs = ScalingRuns.dropHighestLoss(all, dropHighest);
     if (runs.size() < 6) {
+      if (dropHighest > 0) {
+        throw InvalidInputException.option(
+            "--drop-highest",
+            "leaving out "
+                + dropHighest
+                + " of the "
+                + all.size()
+                + " runs leaves "
+                + runs.size()
+                + "; 5 constants need at least 6");
+      }
       throw new InvalidInputException(
           data.toString(), "", "need at least 6 runs to fit 5 constants, got " + runs.size());
+    }
+    String unidentified = ScalingRuns.identificationProblem(runs);
+    if (unidentified != null) {
+      throw new InvalidInputException(data.toString(), "", unidentified);
     }
     ChinchillaFitter fitter = ChinchillaFitter.hoffmann2022();
     long t0 = System.nanoTime();
@@ -111,12 +129,14 @@ final class ScalingFitCommand implements Runnable {
     Bootstrap boot = rounds == 0 ? null : bootstrap(fitter, runs, fit.law());
     long t2 = System.nanoTime();
     Map<String, Object> m = FitView.of(fit, runs, all.size() - runs.size(), boot, confidence);
+    // Undetermined intervals are not passed on: not to extrapolations, nor to a saved fit.
+    Bootstrap usable = boot == null || boot.undetermined() != null ? null : boot;
     m.put("data", data.toString());
     m.put("fitSeconds", (t1 - t0) / 1e9);
     m.put("bootstrapSeconds", (t2 - t1) / 1e9);
     List<Object> ex = new ArrayList<>();
     for (double c : extrapolate) {
-      ex.add(extrapolation(fit.law(), boot, c));
+      ex.add(extrapolation(fit.law(), usable, c));
     }
     m.put("extrapolations", ex);
     if (save != null) {
@@ -124,9 +144,9 @@ final class ScalingFitCommand implements Runnable {
       saved.remove("residuals");
       saved.put(
           "bootstrapSamples",
-          boot == null
+          usable == null
               ? List.of()
-              : boot.samples().stream()
+              : usable.samples().stream()
                   .map(l -> new double[] {l.e(), l.a(), l.b(), l.alpha(), l.beta()})
                   .toList());
       write(save, saved);

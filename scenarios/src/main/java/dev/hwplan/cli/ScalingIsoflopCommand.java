@@ -57,47 +57,60 @@ final class ScalingIsoflopCommand implements Runnable {
     if (points < 2 || points > 10_000) {
       throw InvalidInputException.option("--points", "must be from 2 to 10000, got " + points);
     }
-    SelectedFit fit = fitOption.resolve();
-    ChinchillaLaw law = fit.law();
-    List<Object> curves = new ArrayList<>();
-    PrintWriter out = spec.commandLine().getOut();
     for (double c : budgets) {
       ScalingCommand.positive(c, "--flops");
+    }
+    SelectedFit fit = fitOption.resolve();
+    ChinchillaLaw law = fit.law();
+    // Every curve is computed and checked before any is printed.
+    List<Allocation> optima = new ArrayList<>();
+    List<List<Allocation>> tables = new ArrayList<>();
+    List<Object> curves = new ArrayList<>();
+    for (double c : budgets) {
       Allocation opt = law.optimal(c);
+      List<Allocation> curve = new ArrayList<>();
       List<Object> rows = new ArrayList<>();
-      if (!json.enabled()) {
-        out.printf(
-            Locale.ROOT,
-            "IsoFLOP %s FLOP (fit %s): optimum %s params, %s tokens, loss %.4f%n",
-            ScalingText.flops(c),
-            fit.name(),
-            ScalingText.count(opt.params()),
-            ScalingText.count(opt.tokens()),
-            opt.loss());
-        out.printf(
-            Locale.ROOT, "  %10s %10s %12s %9s%n", "params", "tokens", "tokens/param", "loss");
-      }
       for (int i = 0; i < points; i++) {
         double f = -1 + 2.0 * i / (points - 1);
-        Allocation a = law.atFlops(c, opt.params() * Math.pow(span, f));
+        double n = ScalingCommand.computable(opt.params() * Math.pow(span, f), "params", spec);
+        ScalingCommand.computable(c / (6 * n), "tokens", spec);
+        Allocation a = law.atFlops(c, n);
+        curve.add(a);
         rows.add(ScalingOptimalCommand.allocation(a));
-        if (!json.enabled()) {
-          out.printf(
-              Locale.ROOT,
-              "  %10s %10s %12.1f %9.4f%n",
-              ScalingText.count(a.params()),
-              ScalingText.count(a.tokens()),
-              a.tokensPerParam(),
-              a.loss());
-        }
       }
+      optima.add(opt);
+      tables.add(curve);
       curves.add(
           Map.of("flops", c, "optimum", ScalingOptimalCommand.allocation(opt), "points", rows));
     }
+    ScalingCommand.requireFinite(curves, spec);
+    PrintWriter out = spec.commandLine().getOut();
     if (json.enabled()) {
       Map<String, Object> m = ScalingCommand.head(fit);
       m.put("curves", curves);
       JsonOutput.print(out, m);
+      return;
+    }
+    for (int b = 0; b < budgets.size(); b++) {
+      Allocation opt = optima.get(b);
+      out.printf(
+          Locale.ROOT,
+          "IsoFLOP %s FLOP (fit %s): optimum %s params, %s tokens, loss %.4f%n",
+          ScalingText.flops(budgets.get(b)),
+          fit.name(),
+          ScalingText.count(opt.params()),
+          ScalingText.count(opt.tokens()),
+          opt.loss());
+      out.printf(Locale.ROOT, "  %10s %10s %12s %9s%n", "params", "tokens", "tokens/param", "loss");
+      for (Allocation a : tables.get(b)) {
+        out.printf(
+            Locale.ROOT,
+            "  %10s %10s %12.1f %9.4f%n",
+            ScalingText.count(a.params()),
+            ScalingText.count(a.tokens()),
+            a.tokensPerParam(),
+            a.loss());
+      }
     }
     out.flush();
   }

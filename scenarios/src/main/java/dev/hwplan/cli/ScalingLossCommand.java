@@ -67,7 +67,7 @@ final class ScalingLossCommand implements Runnable {
     SelectedFit fit = fitOption.resolve();
     ChinchillaLaw law = fit.law();
     Map<String, Object> m = ScalingCommand.head(fit);
-    double flops = TrainingFlops.of(params, tokens);
+    double flops = ScalingCommand.computable(TrainingFlops.of(params, tokens), "flops (6ND)", spec);
     m.put("params", params);
     m.put("tokens", tokens);
     m.put("tokensPerParam", tokens / params);
@@ -79,6 +79,7 @@ final class ScalingLossCommand implements Runnable {
         throw InvalidInputException.option(
             "--unique-tokens", "more unique tokens than training tokens (use --tokens)");
       }
+      ScalingCommand.computable(tokens / uniqueTokens, "epochs", spec);
       DataConstrainedLaw dc = DataConstrainedLaw.MUENNIGHOFF2023.withBase(law);
       m.put("uniqueTokens", uniqueTokens);
       m.put("epochs", tokens / uniqueTokens);
@@ -99,6 +100,7 @@ final class ScalingLossCommand implements Runnable {
     if (compare) {
       m.put("comparison", comparison());
     }
+    ScalingCommand.requireFinite(m, spec);
     PrintWriter out = spec.commandLine().getOut();
     if (json.enabled()) {
       JsonOutput.print(out, m);

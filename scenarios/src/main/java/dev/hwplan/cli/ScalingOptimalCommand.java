@@ -79,6 +79,9 @@ final class ScalingOptimalCommand implements Runnable {
   @Override
   public void run() {
     ScalingCommand.positive(flops, "--flops");
+    Given.onlyWhen(
+        spec, "--seq-len", model != null, "it is the sequence length of --model's exact count");
+    Given.onlyWhen(spec, "--context", model != null, "it is the serving context of --model");
     SelectedFit fit = fitOption.resolve();
     ChinchillaLaw law = fit.law();
     Map<String, Object> m = ScalingCommand.head(fit);
@@ -131,6 +134,7 @@ final class ScalingOptimalCommand implements Runnable {
     }
     Map<String, Interval> intervals = ScalingCommand.intervals(fit, q);
     m.put("intervals", ScalingCommand.json(intervals));
+    ScalingCommand.requireFinite(m, spec);
     PrintWriter out = spec.commandLine().getOut();
     if (json.enabled()) {
       JsonOutput.print(out, m);
@@ -193,7 +197,12 @@ final class ScalingOptimalCommand implements Runnable {
     if (context != null && context <= 0) {
       throw InvalidInputException.option("--context", "must be positive, got " + context);
     }
-    return ModelFlops.of(ModelCatalog.resolve(model), seqLen);
+    dev.hwplan.model.ModelSpec m = ModelCatalog.resolve(model);
+    m.checkContext(seqLen, "--seq-len");
+    if (context != null) {
+      m.checkContext(context, "--context");
+    }
+    return ModelFlops.of(m, seqLen);
   }
 
   private long servingContext() {

@@ -49,34 +49,19 @@ final class ScalingOvertrainCommand implements Runnable {
   @Override
   public void run() {
     ScalingCommand.positive(params, "--params");
-    SelectedFit fit = fitOption.resolve();
-    ChinchillaLaw law = fit.law();
-    List<Object> rows = new ArrayList<>();
-    PrintWriter out = spec.commandLine().getOut();
-    if (!json.enabled()) {
-      out.printf(
-          Locale.ROOT,
-          "%s params (fit %s); floor with unlimited data %.4f%n",
-          ScalingText.count(params),
-          fit.name(),
-          law.floorAt(params));
-      out.printf(
-          Locale.ROOT,
-          "  %9s %10s %10s %8s %10s %12s %14s%n",
-          "tok/param",
-          "tokens",
-          "FLOP",
-          "loss",
-          "opt. loss",
-          "opt. FLOP x",
-          "opt. params");
-    }
     for (double r : ratios) {
       ScalingCommand.positive(r, "--tokens-per-param");
-      double d = r * params;
-      double c = TrainingFlops.of(params, d);
+    }
+    SelectedFit fit = fitOption.resolve();
+    ChinchillaLaw law = fit.law();
+    // Every row is computed and checked before any is printed.
+    List<Map<String, Object>> rows = new ArrayList<>();
+    for (double r : ratios) {
+      double d = ScalingCommand.computable(r * params, "tokens", spec);
+      double c = ScalingCommand.computable(TrainingFlops.of(params, d), "flops", spec);
       double loss = law.loss(params, d);
-      double cSame = law.flopsToReach(loss);
+      double cSame =
+          ScalingCommand.computable(law.flopsToReach(loss), "the compute-optimal flops", spec);
       Allocation same = law.optimal(cSame);
       Map<String, Object> row = new LinkedHashMap<>();
       row.put("tokensPerParam", r);
@@ -90,30 +75,48 @@ final class ScalingOvertrainCommand implements Runnable {
       row.put("servingFlopsPerToken", TrainingFlops.servingFlopsPerToken(params));
       row.put("servingFlopsSaving", same.params() / params);
       rows.add(row);
-      if (!json.enabled()) {
-        out.printf(
-            Locale.ROOT,
-            "  %9.0f %10s %10s %8.4f %10.4f %12.2f %14s%n",
-            r,
-            ScalingText.count(d),
-            ScalingText.flops(c),
-            loss,
-            law.frontierLoss(c),
-            c / cSame,
-            ScalingText.count(same.params()));
-      }
     }
+    ScalingCommand.requireFinite(rows, spec);
+    PrintWriter out = spec.commandLine().getOut();
     if (json.enabled()) {
       Map<String, Object> m = ScalingCommand.head(fit);
       m.put("params", params);
       m.put("floorLoss", law.floorAt(params));
       m.put("rows", rows);
       JsonOutput.print(out, m);
-    } else {
-      out.println(
-          "  opt. FLOP x: this run's compute over the least compute that reaches its loss;"
-              + " opt. params: that compute-optimal model's size (serving cost scales with it).");
+      return;
     }
+    out.printf(
+        Locale.ROOT,
+        "%s params (fit %s); floor with unlimited data %.4f%n",
+        ScalingText.count(params),
+        fit.name(),
+        law.floorAt(params));
+    out.printf(
+        Locale.ROOT,
+        "  %9s %10s %10s %8s %10s %12s %14s%n",
+        "tok/param",
+        "tokens",
+        "FLOP",
+        "loss",
+        "opt. loss",
+        "opt. FLOP x",
+        "opt. params");
+    for (Map<String, Object> row : rows) {
+      out.printf(
+          Locale.ROOT,
+          "  %9.0f %10s %10s %8.4f %10.4f %12.2f %14s%n",
+          (Double) row.get("tokensPerParam"),
+          ScalingText.count((Double) row.get("tokens")),
+          ScalingText.flops((Double) row.get("flops")),
+          (Double) row.get("loss"),
+          (Double) row.get("computeOptimalLossAtSameFlops"),
+          (Double) row.get("computeOverhead"),
+          ScalingText.count((Double) row.get("computeOptimalParamsForSameLoss")));
+    }
+    out.println(
+        "  opt. FLOP x: this run's compute over the least compute that reaches its loss;"
+            + " opt. params: that compute-optimal model's size (serving cost scales with it).");
     out.flush();
   }
 }

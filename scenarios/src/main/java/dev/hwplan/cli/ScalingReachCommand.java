@@ -49,7 +49,8 @@ final class ScalingReachCommand implements Runnable {
     SelectedFit fit = fitOption.resolve();
     ChinchillaLaw law = fit.law();
     ScalingOptimalCommand.checkTarget(law, target, "--loss");
-    double flopsOpt = law.flopsToReach(target);
+    double flopsOpt =
+        ScalingCommand.computable(law.flopsToReach(target), "the compute to reach it", spec);
     Map<String, Object> m = ScalingCommand.head(fit);
     m.put("targetLoss", target);
     m.put("computeOptimal", ScalingOptimalCommand.allocation(law.optimal(flopsOpt)));
@@ -69,7 +70,8 @@ final class ScalingReachCommand implements Runnable {
                 target,
                 floor));
       }
-      tokens = law.tokensToReach(target, params);
+      tokens = ScalingCommand.computable(law.tokensToReach(target, params), "tokens", spec);
+      ScalingCommand.computable(TrainingFlops.of(params, tokens), "flops", spec);
       double n = params;
       m.put("params", params);
       m.put("tokens", tokens);
@@ -81,6 +83,7 @@ final class ScalingReachCommand implements Runnable {
     }
     Map<String, Interval> intervals = ScalingCommand.intervals(fit, q);
     m.put("intervals", ScalingCommand.json(intervals));
+    ScalingCommand.requireFinite(m, spec);
     PrintWriter out = spec.commandLine().getOut();
     if (json.enabled()) {
       JsonOutput.print(out, m);

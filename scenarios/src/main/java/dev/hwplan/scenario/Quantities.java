@@ -36,8 +36,8 @@ public final class Quantities {
       return null; // NaN, Infinity
     }
     try {
-      double v = Double.parseDouble(lower);
-      return Double.isFinite(v) ? v * scale : null;
+      double v = Double.parseDouble(lower) * scale;
+      return Double.isFinite(v) ? v : null;
     } catch (NumberFormatException e) {
       return null;
     }

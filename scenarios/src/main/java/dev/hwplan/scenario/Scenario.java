@@ -6,8 +6,6 @@ import dev.hwplan.io.InvalidInputException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -52,14 +50,7 @@ public record Scenario(String name, String title, String description, List<Study
 
   /** Reads a scenario file; relative paths inside it are resolved from its folder. */
   public static Scenario load(Path file) {
-    String text;
-    try {
-      text = Files.readString(file, StandardCharsets.UTF_8);
-    } catch (NoSuchFileException e) {
-      throw new InvalidInputException(file.toString(), "", "no such file");
-    } catch (IOException e) {
-      throw new InvalidInputException(file.toString(), "", "cannot be read: " + e.getMessage());
-    }
+    String text = dev.hwplan.io.TextFiles.read(file);
     Path dir = file.toAbsolutePath().getParent();
     return parse(file.toString(), text, dir);
   }

@@ -33,11 +33,20 @@ class ProfilesCommandTest {
   }
 
   @Test
-  void listAsJsonIsAnArrayOfProfiles() {
+  void listAsJsonIsOneObjectHoldingTheProfiles() {
     CliHarness r = CliHarness.run("profiles", "list", "--json");
     assertThat(r.exitCode()).isZero();
-    assertThat(r.json().isArray()).isTrue();
-    assertThat(r.json().get(0).has("peakFlops")).isTrue();
+    assertThat(r.json().isObject()).isTrue();
+    assertThat(r.json().get("profiles").isArray()).isTrue();
+    assertThat(r.json().get("profiles").get(0).has("peakFlops")).isTrue();
+  }
+
+  @Test
+  void modelsListAsJsonIsOneObjectHoldingTheModels() {
+    CliHarness r = CliHarness.run("models", "list", "--json");
+    assertThat(r.exitCode()).isZero();
+    assertThat(r.json().isObject()).isTrue();
+    assertThat(r.json().get("models").get(0).get("id").asText()).isEqualTo("llama-3.1-8b");
   }
 
   @Test

@@ -1,5 +1,6 @@
 package dev.hwplan.inference;
 
+import dev.hwplan.io.InvalidInputException;
 import dev.hwplan.memory.InferenceMemory;
 import dev.hwplan.memory.InferenceMemoryCalculator;
 import dev.hwplan.memory.KvCacheCalculator;
@@ -37,8 +38,20 @@ public final class InferenceEstimator {
     StepConfig c = r.config();
     ModelSpec m = c.model();
     Parallelism par = c.parallelism();
-    StepTime prefill = steps.time(StepComposition.prefill(r.batch(), r.prompt()));
-    StepTime decode = steps.time(StepComposition.decode(r.batch(), r.decodeContext()));
+    StepTime prefill;
+    StepTime decode;
+    try {
+      prefill = steps.time(StepComposition.prefill(r.batch(), r.prompt()));
+      decode = steps.time(StepComposition.decode(r.batch(), r.decodeContext()));
+    } catch (ArithmeticException e) {
+      // The step's token and expert-row counts are exact; past 2^63 the batch is no real batch.
+      throw InvalidInputException.option(
+          "--batch",
+          r.batch()
+              + " sequences of "
+              + r.prompt()
+              + " prompt tokens are more than 2^63 token-expert rows in one step");
+    }
     Set<String> notes = new LinkedHashSet<>(prefill.notes());
     notes.addAll(decode.notes());
     // Memory as `hwplan memory` counts it (one definition of what fits): the batch fits when the
@@ -46,7 +59,18 @@ public final class InferenceEstimator {
     // final length.
     InferenceMemory mem = InferenceMemoryCalculator.compute(memoryRequest(r));
     long weights = mem.weightBytes();
-    long kv = mem.bytesPerSequence() * r.batch();
+    long kv;
+    try {
+      kv = Math.multiplyExact(mem.bytesPerSequence(), r.batch());
+    } catch (ArithmeticException e) {
+      throw InvalidInputException.option(
+          "--batch",
+          "the KV cache of "
+              + r.batch()
+              + " sequences of "
+              + (r.prompt() + r.output())
+              + " tokens is more than 2^63 bytes (8 EiB), beyond what any machine holds");
+    }
     boolean fits = mem.maxSequences() >= r.batch();
     if (!fits) {
       notes.add(

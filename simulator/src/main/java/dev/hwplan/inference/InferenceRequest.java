@@ -15,6 +15,10 @@ public record InferenceRequest(
     positive(batch, "--batch");
     positive(prompt, "--prompt");
     positive(output, "--output");
+    if (prompt > Long.MAX_VALUE - output) {
+      throw InvalidInputException.option(
+          "--output", "prompt " + prompt + " + output " + output + " tokens is more than 2^63");
+    }
   }
 
   private static void positive(long v, String flag) {

@@ -117,9 +117,10 @@ public final class InferenceMemoryCalculator {
     }
     long mlp = (m.architecture().gatedMlp() ? 3 : 2) * ff / tp;
     long perToken = 2 * d + Math.max(attention, mlp);
-    long hidden = 2L * tokens * perToken;
+    String what = "the activations of a " + tokens + "-token pass";
+    long hidden = Exact.times(2L * tokens, perToken, "--max-batched-tokens", what);
     long logits = 4L * Math.min(tokens, 256) * m.vocabSize() / tp;
-    return hidden + logits;
+    return Exact.plus(hidden, logits, "--max-batched-tokens", what);
   }
 
   public static InferenceMemory compute(Request r) {
@@ -130,12 +131,24 @@ public final class InferenceMemoryCalculator {
     long usable = (long) Math.floor(capacity * r.gpuMemUtil());
     long weights = weightBytesPerGpu(m, par, r.weights());
     long act = activationBytes(m, par, r.maxBatchedTokens());
-    long budget = usable - weights - act - r.reserveBytes();
+    long budget =
+        Exact.plus(
+            usable,
+            -Exact.plus(
+                Exact.plus(weights, act, "--max-batched-tokens", "weights plus activations"),
+                r.reserveBytes(),
+                "--reserve-gib",
+                "weights, activations and reserve"),
+            "--reserve-gib",
+            "weights, activations and reserve");
     KvCacheReport one = KvCacheCalculator.compute(m, r.context(), 1, r.kv().withParallelism(par));
     // A block holds blockSize tokens of every layer on this GPU's stage.
     long perBlock =
-        KvCacheCalculator.tokenBytesPerGpu(m, r.kv().dtype(), r.kv().mlaLayout(), par)
-            * r.kv().blockSize();
+        Exact.times(
+            KvCacheCalculator.tokenBytesPerGpu(m, r.kv().dtype(), r.kv().mlaLayout(), par),
+            r.kv().blockSize(),
+            "--block-size",
+            "one KV block");
     long blocks = budget > 0 ? budget / perBlock : 0;
     long perSeq = one.perGpuBytes();
     long seqs = budget > 0 ? budget / perSeq : 0;

@@ -102,9 +102,15 @@ public final class KvCacheCalculator {
     long perLayerRank = bytesPerTokenPerLayer(m, dtype, layout, par.tp());
     long[] stageBytes = new long[par.pp()];
     int perStage = par.layersPerStage(m);
+    String what = "the KV cache of one " + tokens + "-token sequence";
     for (LayerSpec l : m.layers()) {
-      long blocks = (l.cachedTokens(tokens) + blockSize - 1) / blockSize;
-      stageBytes[l.index() / perStage] += blocks * blockSize * perLayerRank;
+      long cached = l.cachedTokens(tokens);
+      long blocks = cached / blockSize + (cached % blockSize == 0 ? 0 : 1);
+      long bytes =
+          Exact.times(
+              Exact.times(blocks, blockSize, "--context", what), perLayerRank, "--context", what);
+      int stage = l.index() / perStage;
+      stageBytes[stage] = Exact.plus(stageBytes[stage], bytes, "--context", what);
     }
     long perGpu = 0;
     for (long b : stageBytes) {
@@ -130,17 +136,34 @@ public final class KvCacheCalculator {
     long perSeq = 0;
     long pagedPerSeq = 0;
     long maxBlocks = 0;
+    // Exact arithmetic: a sequence too long for a 64-bit count names --context, a batch --batch.
+    String seq = "the KV cache of one " + context + "-token sequence";
+    String all = "the KV cache of " + batch + " sequences of " + context + " tokens";
     for (LayerSpec l : m.layers()) {
       long cached = l.cachedTokens(context);
-      long blocks = (cached + o.blockSize() - 1) / o.blockSize();
+      long blocks = cached / o.blockSize() + (cached % o.blockSize() == 0 ? 0 : 1);
       maxBlocks = Math.max(maxBlocks, blocks);
-      perSeq += cached * perLayer;
-      pagedPerSeq += blocks * o.blockSize() * perLayer;
+      long paged = Exact.times(blocks, o.blockSize(), "--context", seq);
+      long layerSeq = Exact.times(cached, perLayer, "--context", seq);
+      perSeq = Exact.plus(perSeq, layerSeq, "--context", seq);
+      pagedPerSeq =
+          Exact.plus(pagedPerSeq, Exact.times(paged, perLayer, "--context", seq), "--context", seq);
       layers.add(
-          new LayerKv(l.index(), l.slidingWindow(), perLayer, cached, cached * perLayer * batch));
+          new LayerKv(
+              l.index(),
+              l.slidingWindow(),
+              perLayer,
+              cached,
+              Exact.times(layerSeq, batch, "--batch", all)));
     }
     long perGpu =
-        sequenceBytesPerGpu(m, o.dtype(), o.mlaLayout(), par, context, o.blockSize()) * batch;
+        Exact.times(
+            sequenceBytesPerGpu(m, o.dtype(), o.mlaLayout(), par, context, o.blockSize()),
+            batch,
+            "--batch",
+            all);
+    long total = Exact.times(perSeq, batch, "--batch", all);
+    long paged = Exact.times(pagedPerSeq, batch, "--batch", all);
     List<String> notes = new ArrayList<>();
     if (m.mla() != null) {
       notes.add(
@@ -192,9 +215,9 @@ public final class KvCacheCalculator {
         o.blockSize(),
         perLayer * m.numHiddenLayers(),
         perSeq,
-        perSeq * batch,
-        pagedPerSeq * batch,
-        (pagedPerSeq - perSeq) * batch,
+        total,
+        paged,
+        paged - total,
         maxBlocks,
         perGpu,
         o.dtype().scaleOverheadBytesPerElement(cacheVectorDim(m, o.mlaLayout())),

@@ -1,5 +1,6 @@
 package dev.hwplan.memory;
 
+import dev.hwplan.io.InvalidInputException;
 import dev.hwplan.model.AttentionKind;
 import dev.hwplan.model.LayerSpec;
 import dev.hwplan.model.ModelSpec;
@@ -32,6 +33,9 @@ public final class KvComparison {
       double ratioToMha,
       @com.fasterxml.jackson.annotation.JsonProperty("native") boolean native_) {}
 
+  /** The largest latent rank of the MLA row (DeepSeek-V3's is 512). */
+  public static final int MAX_LATENT_RANK = 1 << 20;
+
   private KvComparison() {}
 
   /**
@@ -42,9 +46,20 @@ public final class KvComparison {
       ModelSpec m, long context, long batch, KvDtype dtype, int groups, int latentRank) {
     int heads = m.numAttentionHeads();
     int dh = m.headDim();
+    if (groups < 0 || groups > heads || groups > 0 && heads % groups != 0) {
+      throw InvalidInputException.option(
+          "--groups",
+          "KV heads of the GQA row must divide the " + heads + " attention heads, got " + groups);
+    }
+    if (latentRank < 0 || latentRank > MAX_LATENT_RANK) {
+      throw InvalidInputException.option(
+          "--latent-rank",
+          "d_c of the MLA row must be from 1 to " + MAX_LATENT_RANK + ", got " + latentRank);
+    }
     long tokensAllLayers = 0;
     for (LayerSpec l : m.layers()) {
-      tokensAllLayers += l.cachedTokens(context);
+      tokensAllLayers =
+          Exact.plus(tokensAllLayers, l.cachedTokens(context), "--context", "the cached tokens");
     }
     int g = groups > 0 ? groups : defaultGroups(m);
     int dc;
@@ -139,7 +154,12 @@ public final class KvComparison {
         headDim,
         elements,
         perLayer * m.numHiddenLayers(),
-        perLayer * tokensAllLayers * batch,
+        Exact.times(
+            Exact.times(
+                perLayer, tokensAllLayers, "--context", "the " + variant + " row's KV cache"),
+            batch,
+            "--batch",
+            "the " + variant + " row's KV cache"),
         perLayer / (double) mhaPerLayer,
         own);
   }

@@ -1,5 +1,6 @@
 package dev.hwplan.model;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.hwplan.io.InvalidInputException;
 import dev.hwplan.model.HfConfigReader.Config;
 import java.util.ArrayList;
@@ -11,11 +12,12 @@ final class Families {
 
   /** Llama 2/3/3.1, Mistral (sliding window), Mixtral (MoE) and Qwen2 (q/k/v biases). */
   static ModelSpec llamaLike(Config c, String id, String type) {
-    int hidden = c.reqInt("hidden_size");
-    int heads = c.reqInt("num_attention_heads");
-    int layers = c.reqInt("num_hidden_layers");
-    int kv = c.intOr(heads, "num_key_value_heads");
-    int headDim = c.intOr(divide(c, hidden, heads, "num_attention_heads"), "head_dim");
+    int hidden = c.size("hidden_size");
+    int heads = c.size("num_attention_heads");
+    int layers = c.size("num_hidden_layers");
+    int kv = c.sizeOr(heads, "num_key_value_heads");
+    int headDim =
+        c.has("head_dim") ? c.size("head_dim") : divide(c, hidden, heads, "num_attention_heads");
     List<String> notes = new ArrayList<>();
     boolean attnBias = c.bool("attention_bias", false);
     boolean qwen = type.equals("qwen2");
@@ -36,22 +38,26 @@ final class Families {
     MoeSpec moe = null;
     if (type.equals("mixtral")) {
       moe =
-          new MoeSpec(
-              c.reqInt("num_local_experts"),
-              c.reqInt("num_experts_per_tok"),
-              0,
-              c.reqInt("intermediate_size"),
-              0,
-              1,
-              false);
+          experts(
+              c,
+              "num_local_experts",
+              new MoeSpec(
+                  c.size("num_local_experts"),
+                  c.size("num_experts_per_tok"),
+                  0,
+                  c.size("intermediate_size"),
+                  0,
+                  1,
+                  false),
+              layers);
     }
     List<LayerSpec> layerSpecs;
-    Integer window = c.optInt("sliding_window");
+    Integer window = c.optSize("sliding_window");
     if (qwen) {
       // Qwen2 carries sliding_window but applies it only with use_sliding_window, and then only
       // to layers at or above max_window_layers (transformers Qwen2Config.layer_types).
       boolean use = c.bool("use_sliding_window", false);
-      int maxWindowLayers = c.intOr(layers, "max_window_layers");
+      int maxWindowLayers = c.countOr(layers, "max_window_layers");
       layerSpecs = new ArrayList<>();
       for (int i = 0; i < layers; i++) {
         layerSpecs.add(
@@ -70,6 +76,7 @@ final class Families {
             "sliding_window " + window + ": every layer caches at most " + window + " tokens");
       }
     }
+    rotary(c, headDim, "head_dim");
     return new ModelSpec(
         id,
         c.source,
@@ -79,10 +86,11 @@ final class Families {
         heads,
         kv,
         headDim,
-        c.reqInt("intermediate_size"),
-        c.reqInt("vocab_size"),
+        c.size("intermediate_size"),
+        c.size("vocab_size"),
         c.bool("tie_word_embeddings", false),
-        c.optInt("max_position_embeddings"),
+        c.optSize("max_position_embeddings"),
+        maxContext(c, c.optSize("max_position_embeddings")),
         arch,
         moe,
         null,
@@ -97,10 +105,12 @@ final class Families {
    * {@code layer_types}; Gemma 2 paper section 2).
    */
   static ModelSpec gemma2(Config c, String id) {
-    int hidden = c.reqInt("hidden_size");
-    int heads = c.reqInt("num_attention_heads");
-    int n = c.reqInt("num_hidden_layers");
-    Integer window = c.optInt("sliding_window");
+    int hidden = c.size("hidden_size");
+    int heads = c.size("num_attention_heads");
+    int n = c.size("num_hidden_layers");
+    Integer window = c.optSize("sliding_window");
+    int headDim = c.sizeOr(256, "head_dim");
+    rotary(c, headDim, "head_dim");
     List<LayerSpec> layers = new ArrayList<>();
     for (int i = 0; i < n; i++) {
       layers.add(new LayerSpec(i, i % 2 == 0 ? window : null, false));
@@ -113,12 +123,13 @@ final class Families {
         hidden,
         n,
         heads,
-        c.intOr(heads, "num_key_value_heads"),
-        c.intOr(256, "head_dim"),
-        c.reqInt("intermediate_size"),
-        c.reqInt("vocab_size"),
+        c.sizeOr(heads, "num_key_value_heads"),
+        headDim,
+        c.size("intermediate_size"),
+        c.size("vocab_size"),
         c.bool("tie_word_embeddings", true),
-        c.optInt("max_position_embeddings"),
+        c.optSize("max_position_embeddings"),
+        maxContext(c, c.optSize("max_position_embeddings")),
         new Architecture(true, true, 4, bias, bias, false, false, false, false),
         null,
         null,
@@ -136,15 +147,15 @@ final class Families {
    * layer; a plain 4h GELU MLP; the output head tied to the embedding.
    */
   static ModelSpec falcon(Config c, String id, String type) {
-    int hidden = c.reqInt("hidden_size", "n_embd");
-    int heads = c.reqInt("num_attention_heads", "n_head");
-    int n = c.reqInt("num_hidden_layers", "n_layer");
+    int hidden = c.size("hidden_size", "n_embd");
+    int heads = c.size("num_attention_heads", "n_head");
+    int n = c.size("num_hidden_layers", "n_layer");
     boolean newArch = c.bool("new_decoder_architecture", false);
     boolean multiQuery = c.bool("multi_query", true);
     int kv;
     List<String> notes = new ArrayList<>();
     if (newArch) {
-      kv = c.reqInt("num_kv_heads", "n_head_kv");
+      kv = c.size("num_kv_heads", "n_head_kv");
     } else if (multiQuery) {
       kv = 1;
       notes.add("multi_query: one KV head shared by all " + heads + " query heads");
@@ -165,11 +176,12 @@ final class Families {
         n,
         heads,
         kv,
-        c.intOr(divide(c, hidden, heads, "num_attention_heads"), "head_dim"),
-        c.intOr(4 * hidden, "ffn_hidden_size"),
-        c.reqInt("vocab_size"),
+        c.has("head_dim") ? c.size("head_dim") : divide(c, hidden, heads, "num_attention_heads"),
+        c.sizeOr(4 * hidden, "ffn_hidden_size"),
+        c.size("vocab_size"),
         c.bool("tie_word_embeddings", true),
-        c.optInt("max_position_embeddings"),
+        c.optSize("max_position_embeddings"),
+        maxContext(c, c.optSize("max_position_embeddings")),
         new Architecture(false, false, norms, bias, bias, bias, false, false, parallel),
         null,
         null,
@@ -180,10 +192,11 @@ final class Families {
 
   /** GPT-2: learned positions, LayerNorm with bias, 4h GELU MLP, biases, tied output head. */
   static ModelSpec gpt2(Config c, String id) {
-    int hidden = c.reqInt("n_embd");
-    int heads = c.reqInt("n_head");
-    int n = c.reqInt("n_layer");
-    Integer inner = c.optInt("n_inner");
+    int hidden = c.size("n_embd");
+    int heads = c.size("n_head");
+    int n = c.size("n_layer");
+    Integer inner = c.optSize("n_inner");
+    int positions = c.size("n_positions");
     return new ModelSpec(
         id,
         c.source,
@@ -194,15 +207,16 @@ final class Families {
         heads,
         divide(c, hidden, heads, "n_head"),
         inner != null ? inner : 4 * hidden,
-        c.reqInt("vocab_size"),
+        c.size("vocab_size"),
         c.bool("tie_word_embeddings", true),
-        c.reqInt("n_positions"),
+        positions,
+        (long) positions,
         new Architecture(false, false, 2, true, true, true, true, false, false),
         null,
         null,
         HfConfigReader.uniformLayers(n, null, null),
         c.str("torch_dtype"),
-        List.of("gpt2: learned absolute positions, " + c.reqInt("n_positions") + " rows"));
+        List.of("gpt2: learned absolute positions, " + positions + " rows"));
   }
 
   /**
@@ -212,11 +226,12 @@ final class Families {
    */
   static ModelSpec phi(Config c, String id, String type) {
     boolean legacy = type.equals("phi-msft");
-    int hidden = legacy ? c.reqInt("n_embd") : c.reqInt("hidden_size");
-    int heads = legacy ? c.reqInt("n_head") : c.reqInt("num_attention_heads");
-    int n = legacy ? c.reqInt("n_layer") : c.reqInt("num_hidden_layers");
-    int kv = legacy ? c.intOr(heads, "n_head_kv") : c.intOr(heads, "num_key_value_heads");
-    int inner = legacy ? c.intOr(4 * hidden, "n_inner") : c.reqInt("intermediate_size");
+    int hidden = legacy ? c.size("n_embd") : c.size("hidden_size");
+    int heads = legacy ? c.size("n_head") : c.size("num_attention_heads");
+    int n = legacy ? c.size("n_layer") : c.size("num_hidden_layers");
+    int kv = legacy ? c.sizeOr(heads, "n_head_kv") : c.sizeOr(heads, "num_key_value_heads");
+    int inner = legacy ? c.sizeOr(4 * hidden, "n_inner") : c.size("intermediate_size");
+    Integer positions = legacy ? c.optSize("n_positions") : c.optSize("max_position_embeddings");
     return new ModelSpec(
         id,
         c.source,
@@ -227,9 +242,10 @@ final class Families {
         kv,
         divide(c, hidden, heads, legacy ? "n_head" : "num_attention_heads"),
         inner,
-        c.reqInt("vocab_size"),
+        c.size("vocab_size"),
         c.bool("tie_word_embeddings", false),
-        legacy ? c.optInt("n_positions") : c.optInt("max_position_embeddings"),
+        positions,
+        maxContext(c, positions),
         new Architecture(false, false, 1, true, true, true, false, true, true),
         null,
         null,
@@ -244,31 +260,33 @@ final class Families {
    * the head count; MLA's cache ignores it.
    */
   static ModelSpec deepseek(Config c, String id, String type) {
-    int hidden = c.reqInt("hidden_size");
-    int heads = c.reqInt("num_attention_heads");
-    int n = c.reqInt("num_hidden_layers");
-    Integer qLora = c.optInt("q_lora_rank");
-    if (qLora != null && qLora == 0) {
-      qLora = null;
-    }
+    int hidden = c.size("hidden_size");
+    int heads = c.size("num_attention_heads");
+    int n = c.size("num_hidden_layers");
+    Integer qLora = c.countOr(0, "q_lora_rank") == 0 ? null : c.size("q_lora_rank");
     MlaSpec mla =
         new MlaSpec(
             qLora,
-            c.reqInt("kv_lora_rank"),
-            c.reqInt("qk_nope_head_dim"),
-            c.reqInt("qk_rope_head_dim"),
-            c.reqInt("v_head_dim"));
+            c.size("kv_lora_rank"),
+            c.size("qk_nope_head_dim"),
+            c.size("qk_rope_head_dim"),
+            c.size("v_head_dim"));
+    rotary(c, mla.qkRopeHeadDim(), "qk_rope_head_dim");
     MoeSpec moe = null;
     if (c.has("n_routed_experts")) {
       moe =
-          new MoeSpec(
-              c.reqInt("n_routed_experts"),
-              c.reqInt("num_experts_per_tok"),
-              c.intOr(0, "n_shared_experts"),
-              c.reqInt("moe_intermediate_size"),
-              c.intOr(0, "first_k_dense_replace"),
-              c.intOr(1, "moe_layer_freq"),
-              "noaux_tc".equals(c.str("topk_method")));
+          experts(
+              c,
+              "n_routed_experts",
+              new MoeSpec(
+                  c.size("n_routed_experts"),
+                  c.size("num_experts_per_tok"),
+                  c.countOr(0, "n_shared_experts"),
+                  c.size("moe_intermediate_size"),
+                  c.countOr(0, "first_k_dense_replace"),
+                  c.sizeOr(1, "moe_layer_freq"),
+                  "noaux_tc".equals(c.str("topk_method"))),
+              n);
     }
     List<String> notes = new ArrayList<>();
     Integer hfKv = c.optInt("num_key_value_heads");
@@ -296,16 +314,94 @@ final class Families {
         heads,
         heads,
         mla.vHeadDim(),
-        c.reqInt("intermediate_size"),
-        c.reqInt("vocab_size"),
+        c.size("intermediate_size"),
+        c.size("vocab_size"),
         c.bool("tie_word_embeddings", false),
-        c.optInt("max_position_embeddings"),
+        c.optSize("max_position_embeddings"),
+        maxContext(c, c.optSize("max_position_embeddings")),
         Architecture.llamaLike(),
         moe,
         mla,
         HfConfigReader.uniformLayers(n, null, moe),
         c.str("torch_dtype"),
         notes);
+  }
+
+  /**
+   * The experts as read, checked against each other: at least one expert, no more active than
+   * exist, and at least one MoE layer among the {@code layers}.
+   */
+  private static MoeSpec experts(Config c, String countKey, MoeSpec e, int layers) {
+    if (e.numExpertsPerTok() > e.nRoutedExperts()) {
+      throw new InvalidInputException(
+          c.source,
+          "num_experts_per_tok",
+          e.numExpertsPerTok()
+              + " is more than the "
+              + e.nRoutedExperts()
+              + " experts ("
+              + countKey
+              + ")");
+    }
+    if (e.firstKDenseReplace() >= layers) {
+      throw new InvalidInputException(
+          c.source,
+          "first_k_dense_replace",
+          e.firstKDenseReplace()
+              + " dense layers leave none of the "
+              + layers
+              + " layers an MoE layer, yet "
+              + countKey
+              + " is "
+              + e.nRoutedExperts());
+    }
+    return e;
+  }
+
+  /** Rotary embeddings rotate pairs of dimensions: an odd rotary dimension is not a real model. */
+  private static void rotary(Config c, int dim, String key) {
+    if (dim % 2 != 0) {
+      throw new InvalidInputException(
+          c.source, key, dim + " is odd; rotary position embeddings rotate pairs of dimensions");
+    }
+  }
+
+  /**
+   * The longest context the model supports: {@code max_position_embeddings}, or the rope-scaled
+   * length ({@code rope_scaling.factor} times {@code original_max_position_embeddings}, or times
+   * {@code max_position_embeddings} for linear and dynamic scaling, which keep the original there)
+   * where that is longer. Null when the config gives no length.
+   */
+  static Long maxContext(Config c, Integer maxPositions) {
+    JsonNode rope = c.root.get("rope_scaling");
+    if (rope == null || rope.isNull()) {
+      return maxPositions == null ? null : maxPositions.longValue();
+    }
+    if (!rope.isObject()) {
+      throw new InvalidInputException(c.source, "rope_scaling", "must be an object, got " + rope);
+    }
+    Double factor = c.optNumber(rope, "factor", "rope_scaling.factor");
+    if (factor != null && !(factor > 0 && factor <= 1e6)) {
+      throw new InvalidInputException(
+          c.source, "rope_scaling.factor", "must be a positive number up to 1e6, got " + factor);
+    }
+    Double original =
+        c.optNumber(
+            rope,
+            "original_max_position_embeddings",
+            "rope_scaling.original_max_position_embeddings");
+    if (original != null && !(original >= 1 && original <= Integer.MAX_VALUE)) {
+      throw new InvalidInputException(
+          c.source,
+          "rope_scaling.original_max_position_embeddings",
+          "must be a positive integer, got " + original);
+    }
+    Double base = original != null ? original : maxPositions == null ? null : (double) maxPositions;
+    if (factor == null || base == null) {
+      return maxPositions == null ? null : maxPositions.longValue();
+    }
+    long scaled = (long) Math.floor(factor * base);
+    return maxPositions == null ? scaled : Math.max(maxPositions, scaled);
   }
 
   private static int divide(Config c, int hidden, int heads, String headsKey) {
@@ -316,8 +412,29 @@ final class Families {
       throw new InvalidInputException(
           c.source,
           "head_dim",
-          "hidden size " + hidden + " is not divisible by " + heads + " heads; give head_dim");
+          "hidden_size "
+              + hidden
+              + " is not divisible by "
+              + headsKey
+              + " "
+              + heads
+              + "; give head_dim");
     }
-    return hidden / heads;
+    int headDim = hidden / heads;
+    if (headDim > ArchitectureLimits.HEAD_DIM) {
+      throw new InvalidInputException(
+          c.source,
+          "head_dim",
+          "hidden size "
+              + hidden
+              + " / "
+              + heads
+              + " heads = "
+              + headDim
+              + " is larger than any model's head (at most "
+              + ArchitectureLimits.HEAD_DIM
+              + ")");
+    }
+    return headDim;
   }
 }

@@ -54,23 +54,54 @@ public final class HfConfigReader {
     if (type == null) {
       throw new InvalidInputException(source, "model_type", "missing required field");
     }
-    return switch (type) {
-      case "llama", "mistral", "mixtral", "qwen2" -> Families.llamaLike(c, id, type);
-      case "gemma2" -> Families.gemma2(c, id);
-      case "falcon", "RefinedWebModel", "RefinedWeb" -> Families.falcon(c, id, type);
-      case "gpt2" -> Families.gpt2(c, id);
-      case "phi", "phi-msft" -> Families.phi(c, id, type);
-      case "deepseek_v2", "deepseek_v3" -> Families.deepseek(c, id, type);
-      default ->
-          throw new InvalidInputException(
-              source,
-              "model_type",
-              "unsupported model_type '"
-                  + type
-                  + "' (supported: "
-                  + String.join(", ", SUPPORTED)
-                  + ")");
-    };
+    ModelSpec spec =
+        switch (type) {
+          case "llama", "mistral", "mixtral", "qwen2" -> Families.llamaLike(c, id, type);
+          case "gemma2" -> Families.gemma2(c, id);
+          case "falcon", "RefinedWebModel", "RefinedWeb" -> Families.falcon(c, id, type);
+          case "gpt2" -> Families.gpt2(c, id);
+          case "phi", "phi-msft" -> Families.phi(c, id, type);
+          case "deepseek_v2", "deepseek_v3" -> Families.deepseek(c, id, type);
+          default ->
+              throw new InvalidInputException(
+                  source,
+                  "model_type",
+                  "unsupported model_type '"
+                      + type
+                      + "' (supported: "
+                      + String.join(", ", SUPPORTED)
+                      + ")");
+        };
+    checkSize(spec, source);
+    return spec;
+  }
+
+  /**
+   * The bf16 weights must fit in 2^63 bytes: a model beyond that is beyond what any machine holds,
+   * and its counts would not fit the 64-bit integers they are kept in.
+   */
+  private static void checkSize(ModelSpec m, String source) {
+    long total;
+    try {
+      total = ParameterCounter.count(m).total();
+    } catch (ArithmeticException e) {
+      total = Long.MAX_VALUE;
+    }
+    if (total > Long.MAX_VALUE / 2) {
+      throw new InvalidInputException(
+          source,
+          "",
+          "hidden_size "
+              + m.hiddenSize()
+              + ", num_hidden_layers "
+              + m.numHiddenLayers()
+              + ", intermediate_size "
+              + m.intermediateSize()
+              + ", vocab_size "
+              + m.vocabSize()
+              + (m.moe() == null ? "" : ", " + m.moe().nRoutedExperts() + " experts")
+              + " give more than 2^62 parameters (8 EiB in bf16), beyond what any machine holds");
+    }
   }
 
   /** Typed access to config keys, with messages that name the file and key. */
@@ -122,6 +153,62 @@ public final class HfConfigReader {
         }
       }
       throw new InvalidInputException(source, keys[0], "missing required field");
+    }
+
+    /**
+     * A required size: a positive integer no larger than {@link ArchitectureLimits#of} its key; the
+     * first of {@code keys} present is read.
+     */
+    int size(String... keys) {
+      for (String k : keys) {
+        Integer v = optSize(k);
+        if (v != null) {
+          return v;
+        }
+      }
+      throw new InvalidInputException(source, keys[0], "missing required field");
+    }
+
+    /** An optional size, as {@link #size}. */
+    Integer optSize(String key) {
+      Integer v = optInt(key);
+      if (v != null) {
+        ArchitectureLimits.check(source, key, v, 1);
+      }
+      return v;
+    }
+
+    /** A size with a default, as {@link #size}. */
+    int sizeOr(int dflt, String... keys) {
+      for (String k : keys) {
+        Integer v = optSize(k);
+        if (v != null) {
+          return v;
+        }
+      }
+      return dflt;
+    }
+
+    /** An optional count that may be zero (shared experts, leading dense layers). */
+    int countOr(int dflt, String key) {
+      Integer v = optInt(key);
+      if (v == null) {
+        return dflt;
+      }
+      ArchitectureLimits.check(source, key, v, 0);
+      return v;
+    }
+
+    /** A number, or null when absent; bad input when not a finite number. */
+    Double optNumber(JsonNode node, String key, String path) {
+      JsonNode n = node.get(key);
+      if (n == null || n.isNull()) {
+        return null;
+      }
+      if (!n.isNumber() || !Double.isFinite(n.asDouble())) {
+        throw new InvalidInputException(source, path, "must be a number, got " + n);
+      }
+      return n.asDouble();
     }
 
     int intOr(int dflt, String... keys) {

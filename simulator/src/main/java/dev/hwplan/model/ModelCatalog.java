@@ -60,7 +60,12 @@ public final class ModelCatalog {
     if (spec != null) {
       return spec;
     }
-    Path p = Path.of(idOrPath);
+    Path p;
+    try {
+      p = Path.of(idOrPath);
+    } catch (java.nio.file.InvalidPathException e) {
+      throw InvalidInputException.option("--model", "'" + idOrPath + "' is not a valid path");
+    }
     if (Files.isDirectory(p) && Files.exists(p.resolve("config.json"))) {
       return HfConfigReader.read(p.resolve("config.json"));
     }

@@ -18,6 +18,8 @@ import java.util.List;
  * @param intermediateSize the dense MLP width ({@code intermediate_size}, {@code n_inner} or {@code
  *     4 * hidden_size})
  * @param maxPositionEmbeddings {@code max_position_embeddings} / {@code n_positions}, or null
+ * @param maxContext the longest context the model supports: {@code max_position_embeddings}, or the
+ *     longer rope-scaled length of {@code rope_scaling}; null when the config gives none
  * @param moe null for dense models
  * @param mla null unless the model uses multi-head latent attention
  * @param layers one entry a layer, with its attention window and MLP kind
@@ -36,6 +38,7 @@ public record ModelSpec(
     int vocabSize,
     boolean tieWordEmbeddings,
     Integer maxPositionEmbeddings,
+    Long maxContext,
     Architecture architecture,
     MoeSpec moe,
     MlaSpec mla,
@@ -70,6 +73,28 @@ public record ModelSpec(
   private static void positive(String source, String key, int v) {
     if (v <= 0) {
       throw new InvalidInputException(source, key, "must be positive, got " + v);
+    }
+  }
+
+  /**
+   * Refuses a context longer than the model supports, naming {@code flag}: its position embeddings
+   * (or rope scaling) end there, so no KV cache, latency or FLOP count beyond it describes the
+   * model. The CLI and the scenario studies check what users ask for; the calculators themselves
+   * answer any context (a what-if beyond the limit is still arithmetic). Models whose config gives
+   * no length are limited only by the arithmetic.
+   */
+  public void checkContext(long tokens, String flag) {
+    if (maxContext != null && tokens > maxContext) {
+      boolean scaled = maxPositionEmbeddings == null || maxContext > maxPositionEmbeddings;
+      throw InvalidInputException.option(
+          flag,
+          String.format(
+              java.util.Locale.ROOT,
+              "%,d tokens is more than the %,d that %s supports (%s)",
+              tokens,
+              maxContext,
+              id,
+              scaled ? "rope_scaling of its config" : "max_position_embeddings"));
     }
   }
 

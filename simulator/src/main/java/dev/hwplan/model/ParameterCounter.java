@@ -9,13 +9,17 @@ package dev.hwplan.model;
 public final class ParameterCounter {
   private ParameterCounter() {}
 
+  /**
+   * The count by component. Sums and products are exact: a config whose count would not fit in a
+   * long throws {@link ArithmeticException} (the config reader refuses such configs before).
+   */
   public static ParameterCount count(ModelSpec m) {
     Architecture a = m.architecture();
     long d = m.hiddenSize();
     long v = m.vocabSize();
-    long embedding = v * d;
+    long embedding = mul(v, d);
     if (a.learnedPositions() && m.maxPositionEmbeddings() != null) {
-      embedding += (long) m.maxPositionEmbeddings() * d;
+      embedding = add(embedding, mul(m.maxPositionEmbeddings(), d));
     }
     long normSize = a.rmsNorm() ? d : 2 * d;
     long attention = 0;
@@ -24,22 +28,36 @@ public final class ParameterCounter {
     long activeRouted = 0;
     long router = 0;
     long norms = normSize; // final norm
+    long layerAttention = attentionParams(m);
+    long denseMlp = expertParams(a, d, m.intermediateSize());
     for (LayerSpec layer : m.layers()) {
-      attention += attentionParams(m);
-      norms += a.normsPerLayer() * normSize;
+      attention = add(attention, layerAttention);
+      norms = add(norms, a.normsPerLayer() * normSize);
       if (layer.moe()) {
         MoeSpec e = m.moe();
         long expert = expertParams(a, d, e.moeIntermediateSize());
-        routed += e.nRoutedExperts() * expert;
-        activeRouted += e.numExpertsPerTok() * expert;
-        mlp += e.nSharedExperts() * expert;
-        router += e.nRoutedExperts() * d + (e.routerBias() ? e.nRoutedExperts() : 0);
+        routed = add(routed, mul(e.nRoutedExperts(), expert));
+        activeRouted = add(activeRouted, mul(e.numExpertsPerTok(), expert));
+        mlp = add(mlp, mul(e.nSharedExperts(), expert));
+        router =
+            add(router, mul(e.nRoutedExperts(), d) + (e.routerBias() ? e.nRoutedExperts() : 0));
       } else {
-        mlp += expertParams(a, d, m.intermediateSize());
+        mlp = add(mlp, denseMlp);
       }
     }
-    long head = m.tieWordEmbeddings() ? 0 : v * d + (a.lmHeadBias() ? v : 0);
-    return new ParameterCount(embedding, attention, mlp, routed, router, norms, head, activeRouted);
+    long head = m.tieWordEmbeddings() ? 0 : add(mul(v, d), a.lmHeadBias() ? v : 0);
+    ParameterCount p =
+        new ParameterCount(embedding, attention, mlp, routed, router, norms, head, activeRouted);
+    add(add(add(add(add(add(embedding, attention), mlp), routed), router), norms), head);
+    return p;
+  }
+
+  private static long mul(long a, long b) {
+    return Math.multiplyExact(a, b);
+  }
+
+  private static long add(long a, long b) {
+    return Math.addExact(a, b);
   }
 
   /**
@@ -67,20 +85,20 @@ public final class ParameterCounter {
       // W^UK/W^UV, W^O.
       long q =
           mla.qLoraRank() == null
-              ? d * h * mla.qkHeadDim()
-              : d * mla.qLoraRank()
-                  + mla.qLoraRank()
-                  + (long) mla.qLoraRank() * h * mla.qkHeadDim();
+              ? mul(mul(d, h), mla.qkHeadDim())
+              : add(
+                  add(mul(d, mla.qLoraRank()), mla.qLoraRank()),
+                  mul(mul(mla.qLoraRank(), h), mla.qkHeadDim()));
       long kv =
-          d * mla.latentElementsPerToken()
-              + mla.kvLoraRank()
-              + (long) mla.kvLoraRank() * h * (mla.qkNopeHeadDim() + mla.vHeadDim());
-      long o = h * mla.vHeadDim() * d;
-      return q + kv + o;
+          add(
+              add(mul(d, mla.latentElementsPerToken()), mla.kvLoraRank()),
+              mul(mul(mla.kvLoraRank(), h), (long) mla.qkNopeHeadDim() + mla.vHeadDim()));
+      long o = mul(mul(h, mla.vHeadDim()), d);
+      return add(add(q, kv), o);
     }
     long dh = m.headDim();
     long kvh = m.numKeyValueHeads();
-    long p = d * h * dh + 2 * d * kvh * dh + h * dh * d;
+    long p = add(add(mul(mul(d, h), dh), mul(mul(2 * d, kvh), dh)), mul(mul(h, dh), d));
     if (m.architecture().qkvBias()) {
       p += (h + 2 * kvh) * dh;
     }
@@ -91,7 +109,7 @@ public final class ParameterCounter {
   }
 
   private static long expertParams(Architecture a, long d, long ff) {
-    long p = (a.gatedMlp() ? 3 : 2) * d * ff;
+    long p = mul(mul(a.gatedMlp() ? 3 : 2, d), ff);
     if (a.mlpBias()) {
       p += (a.gatedMlp() ? 2 * ff : ff) + d;
     }

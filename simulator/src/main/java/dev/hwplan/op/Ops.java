@@ -134,10 +134,10 @@ public final class Ops {
     checkHeads(heads, kvHeads);
     positive(batch, "batch");
     positive(context, "context");
-    double kv = batch * (double) kvHeads * context * (headDim + valueDim) * kvBytes;
+    double kv = batch * (double) kvHeads * context * ((long) headDim + valueDim) * kvBytes;
     double q = batch * (double) heads * headDim * 2;
     double o = batch * (double) heads * valueDim * 2;
-    double flops = 2.0 * batch * heads * context * (headDim + valueDim);
+    double flops = 2.0 * batch * heads * context * ((long) headDim + valueDim);
     return new Op(
         name,
         OpKind.ATTENTION_DECODE,
@@ -169,11 +169,12 @@ public final class Ops {
     positive(batch, "batch");
     positive(tokens, "tokens");
     double pairs = tokens * (double) prefix + tokens * (tokens + 1.0) / 2;
-    double flops = 2.0 * batch * heads * pairs * (headDim + valueDim);
+    double flops = 2.0 * batch * heads * pairs * ((long) headDim + valueDim);
     double q = batch * (double) tokens * heads * headDim * 2;
-    double kvRead = batch * (double) (prefix + tokens) * kvHeads * (headDim + valueDim) * kvBytes;
+    double kvRead =
+        batch * (double) (prefix + tokens) * kvHeads * ((long) headDim + valueDim) * kvBytes;
     double o = batch * (double) tokens * heads * valueDim * 2;
-    double kvWrite = batch * (double) tokens * kvHeads * (headDim + valueDim) * kvBytes;
+    double kvWrite = batch * (double) tokens * kvHeads * ((long) headDim + valueDim) * kvBytes;
     return new Op(
         name,
         OpKind.ATTENTION_PREFILL,
@@ -210,7 +211,7 @@ public final class Ops {
     positive(batch, "batch");
     positive(heads, "heads");
     positive(context, "context");
-    int latent = kvLoraRank + ropeDim;
+    long latent = (long) kvLoraRank + ropeDim;
     double flops = 2.0 * batch * heads * context * (latent + kvLoraRank);
     double read = batch * (double) context * latent * kvBytes + batch * (double) heads * latent * 2;
     double written = batch * (double) heads * kvLoraRank * 2;

@@ -34,7 +34,16 @@ public final class FitSpecs {
     if (spec.contains("=")) {
       return constants(spec, option);
     }
-    Path file = Path.of(spec);
+    Path file;
+    try {
+      file = Path.of(spec);
+    } catch (java.nio.file.InvalidPathException e) {
+      throw InvalidInputException.option(option, "'" + spec + "' is not a valid path");
+    }
+    if (Files.isDirectory(file)) {
+      throw new InvalidInputException(
+          spec, "", "is a folder; " + option + " takes a fit name, constants or a saved fit file");
+    }
     if (Files.isRegularFile(file)) {
       return file(file);
     }
@@ -110,6 +119,10 @@ public final class FitSpecs {
       }
     }
     double confidence = root.path("bootstrap").path("confidence").asDouble(0.95);
+    if (!(confidence > 0 && confidence < 1)) {
+      throw new InvalidInputException(
+          source, "bootstrap.confidence", "must be between 0 and 1, got " + confidence);
+    }
     return new SelectedFit(
         source, law, "fitted by hwplan scaling fit (" + source + ")", samples, confidence);
   }

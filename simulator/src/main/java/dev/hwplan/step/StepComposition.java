@@ -81,11 +81,14 @@ public record StepComposition(List<Prefill> prefills, long decodes, long decodeC
     return decodes == 0;
   }
 
-  /** New tokens in the step: the rows of every linear layer. */
+  /**
+   * New tokens in the step: the rows of every linear layer (exact: {@link ArithmeticException} past
+   * 2^63).
+   */
   public long tokens() {
     long t = decodes;
     for (Prefill p : prefills) {
-      t += p.sequences() * p.tokens();
+      t = Math.addExact(t, Math.multiplyExact(p.sequences(), p.tokens()));
     }
     return t;
   }
@@ -94,7 +97,7 @@ public record StepComposition(List<Prefill> prefills, long decodes, long decodeC
   public long sequences() {
     long s = decodes;
     for (Prefill p : prefills) {
-      s += p.sequences();
+      s = Math.addExact(s, p.sequences());
     }
     return s;
   }

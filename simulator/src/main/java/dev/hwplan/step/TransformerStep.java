@@ -333,7 +333,7 @@ public final class TransformerStep {
     boolean gated = m.architecture().gatedMlp();
     ops.add(Ops.gemm("moe.router", DType.BF16, tokens, e.nRoutedExperts(), d, 2, 2));
     ops.add(Ops.elementwise("moe.topk", 0, tokens * e.nRoutedExperts() * 4.0, tokens * 16.0, 1));
-    long rows = tokens * e.numExpertsPerTok();
+    long rows = Math.multiplyExact(tokens, e.numExpertsPerTok());
     double w = c.weightBytes(d);
     double act = c.linearActivationBytes();
     ops.add(

@@ -72,6 +72,10 @@ public final class FitStudy implements Study<FitStudy.Result> {
       }
     }
     runs = ScalingRuns.dropHighestLoss(runs, (int) p.whole("dropHighestLoss", 0));
+    String unidentified = ScalingRuns.identificationProblem(runs);
+    if (unidentified != null) {
+      throw p.error("data", unidentified);
+    }
     int rounds = (int) p.whole("rounds", 1);
     long seed = p.whole("seed", 0);
     double confidence = p.positive("confidence");
@@ -87,6 +91,10 @@ public final class FitStudy implements Study<FitStudy.Result> {
       throw p.error("data", e.getMessage());
     }
     Bootstrap b = fitter.bootstrap(runs, fit.law(), rounds, seed, () -> {});
+    if (b.undetermined() != null) {
+      // The study's tables and charts are its intervals: without them there is no study.
+      throw p.error("data", b.undetermined());
+    }
     return new Result(data, runs, fit, b, flops, confidence);
   }
 

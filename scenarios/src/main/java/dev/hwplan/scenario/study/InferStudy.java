@@ -75,6 +75,9 @@ public final class InferStudy implements Study<InferenceEstimate> {
     MlaLayout mla = p.parsed("mla", s -> MlaLayout.parse(s, "mla"));
     Mode mode = p.parsed("mode", s -> Mode.parse(s, "mode"));
     try {
+      long prompt = p.whole("prompt", 1);
+      m.checkContext(prompt, "--prompt");
+      m.checkContext(prompt + p.whole("output", 1), "--output");
       StepConfig c = new StepConfig(m, Parallelism.of(tp, pp), w, kv, mla, Execution.FUSED);
       return InferenceEstimator.estimate(
           new InferenceRequest(

@@ -1,6 +1,7 @@
 package dev.hwplan.scenario.study;
 
 import dev.hwplan.hardware.GpuProfile;
+import dev.hwplan.io.InvalidInputException;
 import dev.hwplan.memory.KvComparison;
 import dev.hwplan.memory.KvDtype;
 import dev.hwplan.model.ModelSpec;
@@ -62,13 +63,18 @@ public final class KvStudy implements Study<KvStudy.Result> {
     long batch = p.whole("batch", 1);
     KvDtype dtype = p.parsed("kvDtype", s -> KvDtype.parse(s, "kvDtype"));
     GpuProfile gpu = p.gpu("gpu", ctx.profiles());
-    return new Result(
-        m.id(),
-        context,
-        batch,
-        dtype.key(),
-        gpu.id(),
-        KvComparison.compare(m, context, batch, dtype, 0, 0));
+    try {
+      m.checkContext(context, "--context");
+      return new Result(
+          m.id(),
+          context,
+          batch,
+          dtype.key(),
+          gpu.id(),
+          KvComparison.compare(m, context, batch, dtype, 0, 0));
+    } catch (InvalidInputException e) {
+      throw p.restate(e);
+    }
   }
 
   @Override

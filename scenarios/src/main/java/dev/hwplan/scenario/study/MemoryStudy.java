@@ -70,6 +70,7 @@ public final class MemoryStudy implements Study<MemoryStudy.Result> {
     long context = p.whole("context", 1);
     double util = p.positive("gpuMemUtil");
     try {
+      m.checkContext(context, "--context");
       return new Result(
           InferenceMemoryCalculator.compute(
               new InferenceMemoryCalculator.Request(

@@ -23,7 +23,7 @@ public record SdpaFlashTimeModel(
   public Terms time(DevicePeaks gpu, double readBandwidth, OpShape.Attention s, double bytes) {
     double rows = SplitKTimeModel.roundUp(s.group(), TILE_ROWS);
     double flops =
-        2.0 * s.batch() * s.kvHeads() * rows * s.context() * (s.headDim() + s.valueDim());
+        2.0 * s.batch() * s.kvHeads() * rows * s.context() * ((long) s.headDim() + s.valueDim());
     double tMem = bytes / (bandwidthFraction * readBandwidth);
     double tMma = flops / (matrixFraction * gpu.peakFlops(DType.BF16));
     return new Terms(latencySeconds, tMem, tMma, 0, latencySeconds + Math.max(tMem, tMma));

@@ -338,7 +338,7 @@ public record SplitKTimeModel(
     long ctx = Math.max(1, s.context());
     long rows = b * s.heads();
     int rowsPadded = Math.max(MMA_ROWS, (perCta + MMA_ROWS - 1) / MMA_ROWS * MMA_ROWS);
-    double tileFlops = 2.0 * rowsPadded * MLA_TILE * (2 * s.kvLoraRank() + s.ropeDim());
+    double tileFlops = 2.0 * rowsPadded * MLA_TILE * (2.0 * s.kvLoraRank() + s.ropeDim());
     double tileSeconds = tileFlops / (ctaMatrixFraction * gpu.peakFlops(DType.BF16) / sms);
     double tMem = bytes / bw;
     long nc = (ctx + c - 1) / c;

@@ -10,6 +10,7 @@ import dev.hwplan.hardware.GpuProfile;
 import dev.hwplan.hardware.ProfileCatalog;
 import dev.hwplan.io.InvalidInputException;
 import dev.hwplan.io.StrictMapper;
+import dev.hwplan.io.TextFiles;
 import dev.hwplan.perf.Mode;
 import dev.hwplan.perf.OpTimeModel;
 import dev.hwplan.perf.Prediction;
@@ -32,7 +33,9 @@ import java.util.stream.IntStream;
  * <p>Lines are read in batches of {@value #BATCH}; the lines of a batch are parsed and predicted in
  * parallel (the models are immutable once built), and the results are written in input order. If
  * several lines of a batch are bad, the first of them in the file is the one reported, as in a
- * sequential run, and nothing after it is written.
+ * sequential run. The output of the lines before it has been written by then: a caller that must
+ * print nothing on bad input holds the output until {@link #run} returns (as {@code hwplan predict
+ * --input} does).
  */
 public final class BatchPredictor {
   /**
@@ -101,7 +104,12 @@ public final class BatchPredictor {
     while (more) {
       lines.clear();
       for (String line; lines.size() < BATCH; ) {
-        line = in.readLine();
+        try {
+          line = in.readLine();
+        } catch (IOException e) {
+          // Lines before this one may be fine; the unreadable one is reported, with its number.
+          throw TextFiles.lineError(file, lineNo + 1, e);
+        }
         if (line == null) {
           more = false;
           break;

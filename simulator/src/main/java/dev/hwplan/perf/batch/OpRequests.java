@@ -37,6 +37,19 @@ public final class OpRequests {
           "prefix");
   private static final Set<String> COLLECTIVE = Set.of("collective", "gpus", "bytes");
 
+  /**
+   * Upper limits of the attention shape fields: heads and head sizes up to 16,384 (128 and 256 in
+   * today's models), MLA latents up to 2^20 (512): the kernel models count in ints within these.
+   */
+  private static final java.util.Map<String, Integer> SHAPE_LIMITS =
+      java.util.Map.of(
+          "heads", 1 << 14,
+          "kvHeads", 1 << 14,
+          "headDim", 1 << 14,
+          "valueDim", 1 << 14,
+          "ropeDim", 1 << 14,
+          "kvLoraRank", 1 << 20);
+
   private OpRequests() {}
 
   /** A source of named values: a JSON object or the parsed flags. */
@@ -110,7 +123,19 @@ public final class OpRequests {
     DType kv = dtype(f, DType.BF16);
     String kind = f.text("kind");
     kind = kind == null ? null : kind.toLowerCase(Locale.ROOT);
-    if ("mla".equals(kind)) {
+    boolean mla = "mla".equals(kind);
+    // A field that the op would ignore is refused, so that a typo in the kind or phase shows.
+    notFor(
+        f,
+        !mla,
+        kind == null ? "attention without kind mla" : "kind " + kind,
+        "kvLoraRank",
+        "ropeDim");
+    notFor(f, mla, "kind mla (one latent is cached for all heads)", "kvHeads");
+    notFor(f, phase == Phase.PREFILL, "phase prefill", "kernel");
+    notFor(f, phase == Phase.DECODE, "phase decode (there is no cached prefix)", "prefix");
+    notFor(f, mla && phase == Phase.DECODE, "MLA decode", "headDim", "valueDim", "kernel");
+    if (mla) {
       int rank = (int) orDefault(f, "kvLoraRank", 512);
       int rope = (int) orDefault(f, "ropeDim", 64);
       if (phase == Phase.DECODE) {
@@ -171,6 +196,12 @@ public final class OpRequests {
     if (!(bytes > 0) || Double.isInfinite(bytes)) {
       throw new InvalidInputException(f.source(), "bytes", "must be positive, got " + bytes);
     }
+    if (bytes > Long.MAX_VALUE) {
+      throw new InvalidInputException(
+          f.source(),
+          "bytes",
+          bytes + " is more than 2^63 bytes (8 EiB), beyond what any machine holds");
+    }
     if (f.text("dtype") != null) {
       dtype(f, DType.BF16);
     }
@@ -197,6 +228,19 @@ public final class OpRequests {
     return t == null ? otherwise : parse(f, "dtype", () -> DType.parse(t));
   }
 
+  /** Refuses any of {@code fields} that is given although it does not apply ({@code when}). */
+  private static void notFor(Fields f, boolean when, String what, String... fields) {
+    if (!when) {
+      return;
+    }
+    for (String field : fields) {
+      if (f.text(field) != null) {
+        throw new InvalidInputException(
+            f.source(), field, "does not apply to " + what + "; leave it out");
+      }
+    }
+  }
+
   private static void check(Fields f, boolean ok, String reason) {
     if (!ok) {
       throw new InvalidInputException(f.source(), "kind", reason);
@@ -220,6 +264,13 @@ public final class OpRequests {
       throw new InvalidInputException(
           f.source(), field, "must be a positive integer below 2^31, got " + v);
     }
+    Integer max = SHAPE_LIMITS.get(field);
+    if (max != null && v > max) {
+      throw new InvalidInputException(
+          f.source(),
+          field,
+          v + " is larger than any model's (at most " + max + " is accepted), got " + v);
+    }
     return v;
   }
 
@@ -232,8 +283,9 @@ public final class OpRequests {
     if (v == null) {
       return 0;
     }
-    if (v < 0) {
-      throw new InvalidInputException(f.source(), field, "must not be negative, got " + v);
+    if (v < 0 || v > Integer.MAX_VALUE) {
+      throw new InvalidInputException(
+          f.source(), field, "must be a non-negative integer below 2^31, got " + v);
     }
     return v;
   }

@@ -96,21 +96,28 @@ public final class ChinchillaFitter {
             .parallel()
             .mapToObj(
                 r -> {
-                  Optimum o = minimize(objective.reweighted(resample(n, roundSeed(seed, r))), x0);
+                  int[] counts = resample(n, roundSeed(seed, r));
+                  Optimum o =
+                      ScalingRuns.identificationProblem(runs, counts) != null
+                          ? null
+                          : minimize(objective.reweighted(counts), x0);
                   onRound.run();
                   return o;
                 })
             .toArray(Optimum[]::new);
     List<ChinchillaLaw> laws = new ArrayList<>(rounds);
     int failures = 0;
+    int unidentified = 0;
     for (Optimum o : all) {
-      if (o.converged && o.valid()) {
+      if (o == null) {
+        unidentified++;
+      } else if (o.converged && o.valid()) {
         laws.add(toLaw(o.x));
       } else {
         failures++;
       }
     }
-    return new Bootstrap(laws, rounds, seed, failures);
+    return new Bootstrap(laws, rounds, seed, failures, unidentified);
   }
 
   /** The objective value of {@code law} on {@code runs}, for comparing fits. */

@@ -1,13 +1,12 @@
 package dev.hwplan.scaling.fit;
 
 import dev.hwplan.io.InvalidInputException;
+import dev.hwplan.io.TextFiles;
 import dev.hwplan.scaling.TrainingFlops;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.Reader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
+import java.io.StringReader;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -50,15 +49,11 @@ public final class RunsCsv {
   /** Reads {@code file}. */
   public static List<ScalingRun> read(Path file) {
     String name = file.toString();
-    if (Files.isDirectory(file)) {
-      throw new InvalidInputException(name, "", "is a directory, not a CSV file");
-    }
-    try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-      return parse(r, name);
-    } catch (NoSuchFileException e) {
-      throw new InvalidInputException(name, "", "no such file");
+    String text = TextFiles.read(file);
+    try {
+      return parse(new StringReader(text), name);
     } catch (IOException e) {
-      throw new InvalidInputException(name, "", "cannot be read: " + e.getMessage());
+      throw new IllegalStateException("reading a string cannot fail", e);
     }
   }
 
