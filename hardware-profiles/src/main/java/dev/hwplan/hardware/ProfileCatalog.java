@@ -24,6 +24,9 @@ import java.util.stream.Stream;
  * profiles/catalog.txt}) plus any user folder given by {@code --profiles DIR} or the {@code
  * HWPLAN_PROFILES} environment variable. User files are validated exactly like bundled ones, and a
  * user profile with a bundled id replaces it.
+ *
+ * <p>A bundled profile is read when first asked for ({@link #get}, {@link #all}): a command about
+ * one GPU reads one file, not the whole catalog. User folders are read, and validated, at once.
  */
 public final class ProfileCatalog {
   /** Environment variable naming a folder of extra profile YAML files. */
@@ -32,10 +35,35 @@ public final class ProfileCatalog {
   private static final String RESOURCE_DIR = "/profiles/";
   private static volatile ProfileCatalog bundled;
 
-  private final Map<String, GpuProfile> byId;
+  private final Map<String, Entry> byId;
 
-  private ProfileCatalog(Map<String, GpuProfile> byId) {
+  private ProfileCatalog(Map<String, Entry> byId) {
     this.byId = Collections.unmodifiableMap(byId);
+  }
+
+  /** One profile of the catalog: given, or read from its bundled file on first use. */
+  private static final class Entry {
+    private final String file;
+    private volatile GpuProfile profile;
+
+    private Entry(String file, GpuProfile profile) {
+      this.file = file;
+      this.profile = profile;
+    }
+
+    GpuProfile get() {
+      GpuProfile p = profile;
+      if (p == null) {
+        synchronized (this) {
+          p = profile;
+          if (p == null) {
+            p = loadBundled(file);
+            profile = p;
+          }
+        }
+      }
+      return p;
+    }
   }
 
   /** The bundled catalog alone. */
@@ -66,8 +94,8 @@ public final class ProfileCatalog {
       }
       dir = Path.of(env);
     }
-    Map<String, GpuProfile> all = new LinkedHashMap<>(bundled().byId);
-    all.putAll(loadDir(dir));
+    Map<String, Entry> all = new LinkedHashMap<>(bundled().byId);
+    loadDir(dir).forEach((id, p) -> all.put(id, new Entry(null, p)));
     return new ProfileCatalog(all);
   }
 
@@ -112,19 +140,24 @@ public final class ProfileCatalog {
     return out;
   }
 
-  private static Map<String, GpuProfile> loadBundled() {
-    Map<String, GpuProfile> out = new LinkedHashMap<>();
+  /** The bundled files by id (a file's stem is its profile's id, which reading checks). */
+  private static Map<String, Entry> loadBundled() {
+    Map<String, Entry> out = new LinkedHashMap<>();
     for (String file : bundledFileNames()) {
-      String name = RESOURCE_DIR + file;
-      InputStream in = ProfileCatalog.class.getResourceAsStream(name);
-      if (in == null) {
-        throw new IllegalStateException("bundled profile missing from the jar: " + name);
-      }
-      GpuProfile p = StrictMapper.readYaml(in, "profiles/" + file, GpuProfile.class);
-      checkFileName(file, "profiles/" + file, p);
-      out.put(p.id(), p);
+      out.put(file.replaceFirst("\\.(yaml|yml)$", ""), new Entry(file, null));
     }
     return out;
+  }
+
+  private static GpuProfile loadBundled(String file) {
+    String name = RESOURCE_DIR + file;
+    InputStream in = ProfileCatalog.class.getResourceAsStream(name);
+    if (in == null) {
+      throw new IllegalStateException("bundled profile missing from the jar: " + name);
+    }
+    GpuProfile p = StrictMapper.readYaml(in, "profiles/" + file, GpuProfile.class);
+    checkFileName(file, "profiles/" + file, p);
+    return p;
   }
 
   /** The file names listed in the bundled {@code profiles/catalog.txt}. */
@@ -162,12 +195,12 @@ public final class ProfileCatalog {
 
   /** The profile with this id, naming {@code option} (the flag or argument) when it is unknown. */
   public GpuProfile get(String id, String option) {
-    GpuProfile p = byId.get(id == null ? "" : id.toLowerCase(Locale.ROOT));
-    if (p == null) {
+    Entry e = byId.get(id == null ? "" : id.toLowerCase(Locale.ROOT));
+    if (e == null) {
       throw InvalidInputException.option(
           option, "unknown GPU '" + id + "' (known: " + String.join(", ", byId.keySet()) + ")");
     }
-    return p;
+    return e.get();
   }
 
   /** Whether a profile with this id exists. */
@@ -177,7 +210,7 @@ public final class ProfileCatalog {
 
   /** All profiles, in catalog order. */
   public Collection<GpuProfile> all() {
-    return byId.values();
+    return byId.values().stream().map(Entry::get).toList();
   }
 
   /** All ids, in catalog order. */

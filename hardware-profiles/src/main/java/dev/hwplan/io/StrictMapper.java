@@ -23,10 +23,21 @@ import java.util.stream.Collectors;
  * become one {@link InvalidInputException} that names the file, the field path and the line.
  */
 public final class StrictMapper {
-  private static final ObjectMapper YAML = configure(YAMLMapper.builder(new YAMLFactory()).build());
-  private static final ObjectMapper JSON = configure(JsonMapper.builder().build());
-
   private StrictMapper() {}
+
+  /** Built on first use: a command that reads only JSON never loads the YAML parser. */
+  private static final class Yaml {
+    static final ObjectMapper MAPPER = configure(YAMLMapper.builder(new YAMLFactory()).build());
+
+    private Yaml() {}
+  }
+
+  /** Built on first use. */
+  private static final class Json {
+    static final ObjectMapper MAPPER = configure(JsonMapper.builder().build());
+
+    private Json() {}
+  }
 
   private static ObjectMapper configure(ObjectMapper m) {
     return m.enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
@@ -38,33 +49,33 @@ public final class StrictMapper {
 
   /** The shared YAML mapper, for writing. */
   public static ObjectMapper yaml() {
-    return YAML;
+    return Yaml.MAPPER;
   }
 
   /** The shared JSON mapper, for writing. */
   public static ObjectMapper json() {
-    return JSON;
+    return Json.MAPPER;
   }
 
   /** Reads a YAML (or JSON, which is YAML) file into {@code type}. */
   public static <T> T readYaml(Path file, Class<T> type) {
-    return read(YAML, file, type);
+    return read(Yaml.MAPPER, file, type);
   }
 
   /** Reads a JSON file into {@code type}. */
   public static <T> T readJson(Path file, Class<T> type) {
-    return read(JSON, file, type);
+    return read(Json.MAPPER, file, type);
   }
 
   /** Reads a JSON file as a tree. */
   public static JsonNode readJsonTree(Path file) {
-    return read(JSON, file, JsonNode.class);
+    return read(Json.MAPPER, file, JsonNode.class);
   }
 
   /** Reads YAML from a stream (a bundled resource) named {@code sourceName} in messages. */
   public static <T> T readYaml(InputStream in, String sourceName, Class<T> type) {
     try (in) {
-      return readStream(YAML, in, sourceName, type);
+      return readStream(Yaml.MAPPER, in, sourceName, type);
     } catch (IOException e) {
       throw new InvalidInputException(sourceName, "", "cannot be read: " + e.getMessage());
     }
@@ -73,7 +84,7 @@ public final class StrictMapper {
   /** Reads JSON from a stream (a bundled resource) named {@code sourceName} in messages. */
   public static <T> T readJson(InputStream in, String sourceName, Class<T> type) {
     try (in) {
-      return readStream(JSON, in, sourceName, type);
+      return readStream(Json.MAPPER, in, sourceName, type);
     } catch (IOException e) {
       throw new InvalidInputException(sourceName, "", "cannot be read: " + e.getMessage());
     }

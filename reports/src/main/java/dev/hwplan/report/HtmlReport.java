@@ -10,8 +10,14 @@ import tech.tablesaw.columns.Column;
 /**
  * The self-contained {@code index.html}: CSS inline, every chart embedded as an SVG data URI (an
  * {@code <img>}, so that the ids inside one chart's SVG cannot clash with another's), no scripts
- * and nothing fetched. Narrow screens get one column with tables scrolling inside their own box;
- * print hides the contents list's link colours and keeps figures and table rows whole on a page.
+ * and nothing fetched. Narrow screens get one column with tables scrolling inside their own box,
+ * the first column kept in view; print hides the contents list's link colours and keeps figures and
+ * table rows whole on a page.
+ *
+ * <p>Tables fit a 1280-pixel screen and an A4 page without clipping their last (answer) columns:
+ * headers break between the words of a camelCase name ({@code <wbr>}), short one-word cells (ids
+ * such as {@code llama-3.1-70b}) do not break at their hyphens, and print uses a smaller type for
+ * tables. The browser test checks that no table is wider than its box at 1280 pixels.
  */
 final class HtmlReport {
   private HtmlReport() {}
@@ -39,13 +45,16 @@ final class HtmlReport {
       nav.toc h2 { font-size: 1rem; margin: 0; border: 0; padding: 0; }
       nav.toc ol { margin: .3rem 0 0; padding-left: 1.4rem; }
       .table-wrap { overflow-x: auto; margin: 1rem 0; }
-      table { border-collapse: collapse; font-size: .9rem; font-variant-numeric: tabular-nums; }
+      table { border-collapse: collapse; font-size: .85rem; font-variant-numeric: tabular-nums; }
       caption { caption-side: top; text-align: left; font-weight: 600; padding: 0 0 .3rem; }
-      th, td { padding: .25rem .6rem; border-bottom: 1px solid var(--rule); text-align: left;
+      th, td { padding: .25rem .45rem; border-bottom: 1px solid var(--rule); text-align: left;
         vertical-align: top; }
-      th { border-bottom: 2px solid var(--fg); white-space: nowrap; }
+      th { border-bottom: 2px solid var(--fg); vertical-align: bottom; }
+      th:first-child, td:first-child { position: sticky; left: 0; background: #fff; }
       tbody tr:nth-child(even) { background: var(--band); }
-      th.num, td.num { text-align: right; white-space: nowrap; }
+      tbody tr:nth-child(even) td:first-child { background: var(--band); }
+      th.num, td.num { text-align: right; }
+      td.num, td.word { white-space: nowrap; }
       .files { font-size: .8rem; color: var(--muted); margin: -.6rem 0 1rem; }
       figure.chart { margin: 1.2rem 0; }
       figure.chart img { display: block; max-width: 100%; height: auto; border: 1px solid
@@ -66,7 +75,10 @@ final class HtmlReport {
         figure.chart, tr { break-inside: avoid; }
         figure.chart img { border: 0; }
         .table-wrap { overflow: visible; }
-        tbody tr:nth-child(even) { background: none; }
+        table { font-size: 8pt; }
+        th, td { padding: .1rem .3rem; }
+        th:first-child, td:first-child { position: static; }
+        tbody tr:nth-child(even), tbody tr:nth-child(even) td:first-child { background: none; }
       }
       """;
 
@@ -123,20 +135,62 @@ final class HtmlReport {
     h.append("<thead><tr>");
     for (Column<?> c : t.columns()) {
       h.append(TableCells.numeric(c) ? "<th class=\"num\" scope=\"col\">" : "<th scope=\"col\">");
-      h.append(Html.escape(c.name())).append("</th>");
+      h.append(header(c.name())).append("</th>");
     }
     h.append("</tr></thead>\n<tbody>\n");
     for (int i = 0; i < t.rowCount(); i++) {
       h.append("<tr>");
       for (Column<?> c : t.columns()) {
-        h.append(TableCells.numeric(c) ? "<td class=\"num\">" : "<td>");
-        h.append(Html.escape(TableCells.formatted(c, i))).append("</td>");
+        String text = TableCells.formatted(c, i);
+        h.append(
+            TableCells.numeric(c)
+                ? "<td class=\"num\">"
+                : word(text) ? "<td class=\"word\">" : "<td>");
+        h.append(Html.escape(text)).append("</td>");
       }
       h.append("</tr>\n");
     }
     h.append("</tbody>\n</table>\n</div>\n");
     h.append("<p class=\"files\"><a href=\"tables/").append(block.id()).append(".csv\">");
     h.append(block.id()).append(".csv</a></p>\n");
+  }
+
+  /**
+   * A column name with a line-break opportunity ({@code <wbr>}) between the words of a camelCase
+   * name: before a capital that follows a small letter or digit ({@code kv|Budget}), or that starts
+   * a word after an acronym ({@code GiB|Per}), but never leaving a piece of a word shorter than
+   * three letters ({@code GiB} stays whole).
+   */
+  static String header(String name) {
+    StringBuilder out = new StringBuilder(name.length() + 16);
+    int last = 0;
+    for (int i = 0; i < name.length(); i++) {
+      char c = name.charAt(i);
+      if (i > 0 && Character.isUpperCase(c) && i - last >= 3) {
+        char prev = name.charAt(i - 1);
+        boolean camel = Character.isLowerCase(prev) || Character.isDigit(prev);
+        boolean afterAcronym =
+            Character.isUpperCase(prev)
+                && i + 1 < name.length()
+                && Character.isLowerCase(name.charAt(i + 1));
+        if (camel || afterAcronym) {
+          out.append("<wbr>");
+          last = i;
+        }
+      }
+      if (!Character.isLetterOrDigit(c)) {
+        last = i + 1; // a new word starts after a space or a sign
+      }
+      out.append(Html.escape(String.valueOf(c)));
+    }
+    return out.toString();
+  }
+
+  /** A short cell of one word (an id such as {@code h100-sxm}), kept on one line. */
+  private static boolean word(String text) {
+    return !text.isEmpty()
+        && text.length() <= 24
+        && text.chars().noneMatch(Character::isWhitespace);
   }
 
   private static void chart(StringBuilder h, ReportChart c, byte[] svg) {

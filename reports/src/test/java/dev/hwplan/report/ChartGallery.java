@@ -2,11 +2,20 @@ package dev.hwplan.report;
 
 import dev.hwplan.hardware.GpuProfile;
 import dev.hwplan.hardware.ProfileCatalog;
+import dev.hwplan.inference.InferenceEstimate;
+import dev.hwplan.inference.InferenceEstimator;
+import dev.hwplan.inference.InferenceRequest;
+import dev.hwplan.memory.InferenceMemory;
+import dev.hwplan.memory.InferenceMemoryCalculator;
+import dev.hwplan.memory.KvCacheCalculator;
 import dev.hwplan.memory.KvComparison;
 import dev.hwplan.memory.KvDtype;
+import dev.hwplan.memory.MlaLayout;
 import dev.hwplan.memory.WeightDtype;
 import dev.hwplan.model.ModelCatalog;
 import dev.hwplan.model.ModelSpec;
+import dev.hwplan.parallel.Parallelism;
+import dev.hwplan.perf.Mode;
 import dev.hwplan.report.charts.KvCharts;
 import dev.hwplan.report.charts.MemoryCharts;
 import dev.hwplan.report.charts.ScalingCharts;
@@ -16,6 +25,8 @@ import dev.hwplan.scaling.fit.Bootstrap;
 import dev.hwplan.scaling.fit.ChinchillaFitter;
 import dev.hwplan.scaling.fit.PointFit;
 import dev.hwplan.scaling.fit.ScalingRun;
+import dev.hwplan.step.Execution;
+import dev.hwplan.step.StepConfig;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -93,6 +104,14 @@ final class ChartGallery {
                         "Llama-3.1-70B FP8 on H100, 32k tokens",
                         MemoryCharts.memoryVsSequences(
                             llama, h100, List.of(1, 2, 4, 8), WeightDtype.FP8, 32_768)))
+                .table(
+                    "memory-llama70b",
+                    "Memory per GPU and the sequences that fit",
+                    memoryTable(llama, List.of(h100, h200)))
+                .table(
+                    "infer-llama70b",
+                    "TTFT, TPOT and throughput (sol mode)",
+                    inferTable(llama, h100))
                 .build())
         .section(
             Section.builder("scaling", "Scaling laws")
@@ -150,6 +169,116 @@ final class ChartGallery {
         IntColumn.create("KV heads", rows.stream().mapToInt(KvComparison.Row::kvHeads).toArray()),
         perToken,
         gib);
+  }
+
+  /**
+   * The widest table of the default report, column for column: the memory study's (twelve columns,
+   * camelCase headers, the answer in the last two), from {@link InferenceMemoryCalculator}.
+   */
+  static Table memoryTable(ModelSpec m, List<GpuProfile> gpus) {
+    StringColumn model = StringColumn.create("model");
+    StringColumn gpu = StringColumn.create("gpu");
+    LongColumn tp = LongColumn.create("tp");
+    LongColumn pp = LongColumn.create("pp");
+    StringColumn weights = StringColumn.create("weights");
+    StringColumn kv = StringColumn.create("kv");
+    LongColumn context = LongColumn.create("context");
+    DoubleColumn w = DoubleColumn.create("weightsGiBPerGpu");
+    DoubleColumn budget = DoubleColumn.create("kvBudgetGiBPerGpu");
+    DoubleColumn perSeq = DoubleColumn.create("kvGiBPerSequence");
+    LongColumn max = LongColumn.create("maxSequences");
+    StringColumn fits = StringColumn.create("fits");
+    for (GpuProfile g : gpus) {
+      for (WeightDtype dtype : List.of(WeightDtype.BF16, WeightDtype.FP8)) {
+        for (int t : List.of(2, 4, 8)) {
+          InferenceMemory r =
+              InferenceMemoryCalculator.compute(
+                  new InferenceMemoryCalculator.Request(
+                      m,
+                      g,
+                      Parallelism.of(t, 1),
+                      dtype,
+                      KvCacheCalculator.Options.defaults(),
+                      32_768,
+                      0.9,
+                      InferenceMemoryCalculator.DEFAULT_RESERVE_BYTES,
+                      InferenceMemoryCalculator.DEFAULT_MAX_BATCHED_TOKENS));
+          model.append(r.model());
+          gpu.append(r.gpu());
+          tp.append(r.tp());
+          pp.append(r.pp());
+          weights.append(r.weightsDtype());
+          kv.append(r.kvDtype());
+          context.append(r.context());
+          w.append(r.weightBytes() / (double) (1L << 30));
+          budget.append(Math.max(0, r.kvBudgetBytes()) / (double) (1L << 30));
+          perSeq.append(r.bytesPerSequence() / (double) (1L << 30));
+          max.append(r.maxSequences());
+          fits.append(r.fits() ? "yes" : "no");
+        }
+      }
+    }
+    for (LongColumn c : List.of(tp, pp, context, max)) {
+      c.setPrintFormatter(TableFormats.grouped());
+    }
+    w.setPrintFormatter(TableFormats.fixed(3));
+    budget.setPrintFormatter(TableFormats.fixed(1));
+    perSeq.setPrintFormatter(TableFormats.fixed(3));
+    return Table.create(
+        "memory", model, gpu, tp, pp, weights, kv, context, w, budget, perSeq, max, fits);
+  }
+
+  /** The default report's inference table, column for column (thirteen), in sol mode. */
+  static Table inferTable(ModelSpec m, GpuProfile g) {
+    StringColumn model = StringColumn.create("model");
+    StringColumn gpu = StringColumn.create("gpu");
+    LongColumn tp = LongColumn.create("tp");
+    LongColumn pp = LongColumn.create("pp");
+    StringColumn weights = StringColumn.create("weights");
+    LongColumn batch = LongColumn.create("batch");
+    LongColumn prompt = LongColumn.create("prompt");
+    LongColumn output = LongColumn.create("output");
+    DoubleColumn ttft = DoubleColumn.create("ttftMs");
+    DoubleColumn tpot = DoubleColumn.create("tpotMs");
+    DoubleColumn rate = DoubleColumn.create("tokensPerSecond");
+    DoubleColumn mem = DoubleColumn.create("memoryGiBPerGpu");
+    StringColumn fits = StringColumn.create("fits");
+    for (long b : List.of(1L, 16L, 64L)) {
+      for (long p : List.of(1_024L, 16_384L)) {
+        StepConfig c =
+            new StepConfig(
+                m,
+                Parallelism.of(4, 1),
+                WeightDtype.FP8,
+                KvDtype.BF16,
+                MlaLayout.LATENT,
+                Execution.FUSED);
+        InferenceEstimate e =
+            InferenceEstimator.estimate(new InferenceRequest(c, g, b, p, 256, Mode.SOL));
+        model.append(e.model());
+        gpu.append(e.gpu());
+        tp.append(e.tp());
+        pp.append(e.pp());
+        weights.append(e.weightsDtype());
+        batch.append(e.batch());
+        prompt.append(e.prompt());
+        output.append(e.output());
+        ttft.append(1e3 * e.ttftSeconds());
+        tpot.append(1e3 * e.tpotSeconds());
+        rate.append(e.tokensPerSecond());
+        mem.append(e.memoryBytesPerGpu() / (double) (1L << 30));
+        fits.append(e.fits() ? "yes" : "no");
+      }
+    }
+    for (LongColumn c : List.of(tp, pp, batch, prompt, output)) {
+      c.setPrintFormatter(TableFormats.grouped());
+    }
+    ttft.setPrintFormatter(TableFormats.fixed(1));
+    tpot.setPrintFormatter(TableFormats.fixed(3));
+    rate.setPrintFormatter(TableFormats.fixed(1));
+    mem.setPrintFormatter(TableFormats.fixed(3));
+    return Table.create(
+        "infer", model, gpu, tp, pp, weights, batch, prompt, output, ttft, tpot, rate, mem, fits);
   }
 
   static Table runsTable(List<ScalingRun> runs) {

@@ -45,6 +45,11 @@ class ReportBrowserTest {
           lines.push('chart ' + f.id + ' ' + img.naturalWidth + ' ' + img.naturalHeight + ' '
               + Math.round(r.width) + ' ' + Math.round(r.height));
         });
+        document.querySelectorAll('.table-wrap').forEach(function (w) {
+          var t = w.querySelector('table');
+          lines.push('table ' + t.id + ' ' + Math.ceil(t.getBoundingClientRect().width) + ' '
+              + w.scrollWidth + ' ' + w.clientWidth + ' ' + t.rows[0].cells.length);
+        });
         lines.push('page ' + document.documentElement.scrollWidth + ' ' + window.innerWidth);
         var pre = document.createElement('pre');
         pre.id = 'hwplan-probe';
@@ -94,6 +99,23 @@ class ReportBrowserTest {
   }
 
   @Test
+  void noTableIsWiderThanItsBoxOnA1280PixelScreen() throws Exception {
+    List<String> tables = probe(1280, 900).stream().filter(l -> l.startsWith("table ")).toList();
+    assertThat(tables).as("tables in the gallery").hasSizeGreaterThanOrEqualTo(3);
+    assertThat(tables)
+        .as("the gallery holds the default report's widest tables (12 and 13 columns)")
+        .anyMatch(l -> l.endsWith(" 13"));
+    for (String line : tables) {
+      String[] f = line.split(" ");
+      int table = Integer.parseInt(f[2]);
+      int scroll = Integer.parseInt(f[3]);
+      int box = Integer.parseInt(f[4]);
+      assertThat(scroll).as("scroll width of %s's box (%s columns)", f[1], f[5]).isEqualTo(box);
+      assertThat(table).as("width of %s", f[1]).isLessThanOrEqualTo(box);
+    }
+  }
+
+  @Test
   void aNarrowWindowDoesNotScrollSideways() throws Exception {
     List<String> probe = probe(390, 844);
     String[] page = probe.get(probe.size() - 1).split(" ");
@@ -103,6 +125,9 @@ class ReportBrowserTest {
         .as("page width at a %d px window", innerWidth)
         .isLessThanOrEqualTo(innerWidth);
     for (String line : probe.subList(0, probe.size() - 1)) {
+      if (!line.startsWith("chart ")) {
+        continue; // tables scroll inside their own box on a phone
+      }
       String[] f = line.split(" ");
       assertThat(Integer.parseInt(f[4])).as("width of %s", f[1]).isBetween(1, innerWidth);
     }

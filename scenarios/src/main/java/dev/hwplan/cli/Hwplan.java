@@ -14,21 +14,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
     description =
-        "Hardware-aware LLM planning: memory, loss, latency and cost before you buy GPUs.",
-    subcommands = {
-      ProfilesCommand.class,
-      ModelsCommand.class,
-      KvCommand.class,
-      MemoryCommand.class,
-      ScalingCommand.class,
-      MeasureCommand.class,
-      PredictCommand.class,
-      InferCommand.class,
-      RunCommand.class,
-      BenchCommand.class,
-      RegressCommand.class,
-      CommandLine.HelpCommand.class
-    })
+        "Hardware-aware LLM planning: memory, loss, latency and cost before you buy GPUs.")
 public final class Hwplan implements Runnable {
   /** Exit code for success. */
   public static final int OK = 0;
@@ -79,15 +65,32 @@ public final class Hwplan implements Runnable {
     System.exit(execute(args));
   }
 
-  /** Runs the CLI with the process's standard streams and returns the exit code. */
+  /**
+   * Runs the CLI with the process's standard streams and returns the exit code. Only the subcommand
+   * that {@code args} name is built ({@link Subcommands#needed}); the output is the same as with
+   * the whole tree.
+   */
   public static int execute(String... args) {
-    return commandLine(new PrintWriter(System.out, true), new PrintWriter(System.err, true))
+    return commandLine(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args)
         .execute(args);
   }
 
-  /** A configured command line writing to the given streams (tests pass their own). */
+  /** A configured command line with every subcommand, writing to the given streams. */
   public static CommandLine commandLine(PrintWriter out, PrintWriter err) {
+    return configure(Subcommands.all(new CommandLine(new Hwplan())), out, err);
+  }
+
+  /**
+   * A configured command line with only the subcommands that {@code args} need: building the
+   * picocli model of every command costs more start-up time than most commands take to run.
+   */
+  static CommandLine commandLine(PrintWriter out, PrintWriter err, String[] args) {
     CommandLine cl = new CommandLine(new Hwplan());
+    return configure(Subcommands.add(cl, Subcommands.needed(cl.getCommandSpec(), args)), out, err);
+  }
+
+  /** Streams and handlers, set after the subcommands are added so that they reach them all. */
+  private static CommandLine configure(CommandLine cl, PrintWriter out, PrintWriter err) {
     cl.setOut(out);
     cl.setErr(err);
     cl.setCaseInsensitiveEnumValuesAllowed(true);

@@ -10,12 +10,17 @@ import picocli.CommandLine.Option;
 
 /** The {@code --json} flag every command takes, and the writer behind it. */
 public final class JsonOutput {
-  private static final ObjectWriter WRITER =
-      StrictMapper.json()
-          .copy()
-          .enable(SerializationFeature.INDENT_OUTPUT)
-          .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
-          .writer();
+  /** Built on first use: every command has this mixin, most never print JSON. */
+  private static final class Writer {
+    static final ObjectWriter WRITER =
+        StrictMapper.json()
+            .copy()
+            .enable(SerializationFeature.INDENT_OUTPUT)
+            .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
+            .writer();
+
+    private Writer() {}
+  }
 
   @Option(
       names = "--json",
@@ -29,7 +34,7 @@ public final class JsonOutput {
   /** Prints {@code value} as JSON on {@code out}. */
   public static void print(PrintWriter out, Object value) {
     try {
-      out.println(WRITER.writeValueAsString(value));
+      out.println(Writer.WRITER.writeValueAsString(value));
       out.flush();
     } catch (JsonProcessingException e) {
       throw new UncheckedIOException(e);

@@ -17,14 +17,18 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Bundled models ({@code models/*.json} resources in HF config format, listed in {@code
- * models/catalog.txt}), and any {@code config.json} a user names by path.
+ * models/catalog.txt}), and any {@code config.json} a user names by path. {@link #resolve} reads
+ * only the model it is asked for; {@link #all} reads them all.
  */
 public final class ModelCatalog {
   private static final String DIR = "/models/";
   private static volatile Map<String, ModelSpec> bundled;
+  private static volatile List<String> fileIds;
+  private static final Map<String, ModelSpec> ONE = new ConcurrentHashMap<>();
 
   private ModelCatalog() {}
 
@@ -56,9 +60,9 @@ public final class ModelCatalog {
     if (idOrPath == null || idOrPath.isBlank()) {
       throw InvalidInputException.option("--model", "a model id or config.json path is required");
     }
-    ModelSpec spec = all().get(idOrPath.toLowerCase(Locale.ROOT));
-    if (spec != null) {
-      return spec;
+    String id = idOrPath.toLowerCase(Locale.ROOT);
+    if (fileIds().contains(id)) {
+      return ONE.computeIfAbsent(id, ModelCatalog::read);
     }
     Path p;
     try {
@@ -99,12 +103,26 @@ public final class ModelCatalog {
   private static Map<String, ModelSpec> load() {
     Map<String, ModelSpec> out = new LinkedHashMap<>();
     for (String id : fileIds()) {
-      out.put(id, HfConfigReader.read(rawConfig(id), id, "models/" + id + ".json"));
+      out.put(id, ONE.computeIfAbsent(id, ModelCatalog::read));
     }
     return out;
   }
 
+  private static ModelSpec read(String id) {
+    return HfConfigReader.read(rawConfig(id), id, "models/" + id + ".json");
+  }
+
+  /** The ids that {@code models/catalog.txt} lists (read once). */
   private static List<String> fileIds() {
+    List<String> ids = fileIds;
+    if (ids == null) {
+      ids = List.copyOf(readFileIds());
+      fileIds = ids;
+    }
+    return ids;
+  }
+
+  private static List<String> readFileIds() {
     InputStream in = ModelCatalog.class.getResourceAsStream(DIR + "catalog.txt");
     if (in == null) {
       throw new IllegalStateException("models/catalog.txt missing from the jar");

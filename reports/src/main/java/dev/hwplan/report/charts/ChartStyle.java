@@ -118,6 +118,14 @@ public final class ChartStyle {
     return s;
   }
 
+  /** Styles {@code s} as a secondary reference line (e.g. a GPU's full capacity): grey dashes. */
+  public static XYSeries reference(XYSeries s) {
+    s.setLineColor(new Color(0x888888));
+    s.setLineStyle(BAND);
+    s.setMarker(SeriesMarkers.NONE);
+    return s;
+  }
+
   /** Styles {@code s} as one edge of a band around a series of colour {@code c}: thin dots. */
   public static XYSeries band(XYSeries s, Color c) {
     s.setLineColor(c);

@@ -75,21 +75,7 @@ public final class AccuracyStudy implements Study<AccuracyReport> {
     s.chart(
         ReportChart.of(
             spec.id() + "-decode-steps", "Decode steps: predicted against measured", stepChart(a)));
-    List<String> summary = new ArrayList<>();
-    for (AccuracyReport.Row r : a.rows()) {
-      if (r.scenario().equals("same-gpu")
-          && (r.family().equals("gemm") || r.family().equals("attention"))) {
-        summary.add(
-            String.format(
-                Locale.ROOT,
-                "%s on %s, held out: median error %.1f%%, p90 %.1f%% (%d shapes)",
-                r.family(),
-                r.predicted(),
-                100 * r.medianError(),
-                100 * r.p90Error(),
-                r.n()));
-      }
-    }
+    List<String> summary = new ArrayList<>(AccuracyProse.sentences(a.rows()));
     double worstStep =
         a.decodeSteps().stream().mapToDouble(x -> Math.abs(x.error())).max().orElse(Double.NaN);
     summary.add(
@@ -98,7 +84,7 @@ public final class AccuracyStudy implements Study<AccuracyReport> {
             "Llama-3.1-8B decode steps against PyTorch: %d steps, largest |error| %.1f%%",
             a.decodeSteps().size(),
             100 * worstStep));
-    s.text(String.join("; ", summary) + ".");
+    s.text(String.join(". ", summary) + ".");
     s.table(spec.id(), "Prediction error on held-out measurements", t.build());
     return new StudyResult(s.build(), summary, numbers);
   }

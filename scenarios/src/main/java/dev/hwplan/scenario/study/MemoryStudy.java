@@ -143,7 +143,8 @@ public final class MemoryStudy implements Study<MemoryStudy.Result> {
                   m.weightsDtype(),
                   m.kvDtype(),
                   Long.toString(m.context()),
-                  Long.toString(m.pp())),
+                  Long.toString(m.pp()),
+                  Double.toString(m.gpuMemUtil())),
               k -> new ArrayList<>())
           .add(i);
     }
@@ -178,7 +179,8 @@ public final class MemoryStudy implements Study<MemoryStudy.Result> {
                         KvCacheCalculator.DEFAULT_BLOCK_SIZE,
                         Parallelism.single()),
                     m0.context(),
-                    MemoryCharts.DEFAULT_SEQUENCES)));
+                    MemoryCharts.DEFAULT_SEQUENCES,
+                    m0.gpuMemUtil())));
       }
       String line = describe(idx.stream().map(i -> results.get(i).memory()).toList());
       s.text(line);
@@ -220,13 +222,17 @@ public final class MemoryStudy implements Study<MemoryStudy.Result> {
     }
     return String.format(
         Locale.ROOT,
-        "**%s on %s**, %s weights, %s KV, %,d-token sequences%s: %s.",
+        "**%s on %s**, %s weights, %s KV, %,d-token sequences%s, %.1f GiB usable (%.0f%% of %.0f"
+            + " GiB): %s.",
         m0.model(),
         m0.gpu(),
         m0.weightsDtype(),
         m0.kvDtype(),
         m0.context(),
         m0.pp() > 1 ? ", PP=" + m0.pp() : "",
+        ChartStyle.gib(m0.usableBytes()),
+        100 * m0.gpuMemUtil(),
+        ChartStyle.gib(m0.capacityBytes()),
         String.join("; ", parts));
   }
 }

@@ -15,6 +15,7 @@ import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.security.CodeSource;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -25,10 +26,12 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 import java.util.stream.Stream;
+import java.util.zip.CRC32;
 
 /**
  * Fitted calibrations kept on disk between processes: fitting them (Nelder-Mead over the committed
@@ -42,6 +45,12 @@ import java.util.stream.Stream;
  * key differs, is ignored and fitted again; files are written to a temporary name and moved into
  * place, so a reader never sees half a file. Loading is exact: Jackson writes doubles in their
  * shortest round-trip form.
+ *
+ * <p>Hashing a jar's thousands of entries and the measurement resources takes longer than the rest
+ * of a quick command, so when everything comes from one jar (the class path is that jar alone, as
+ * under the {@code hwplan} launcher) the key is also kept in the cache folder, under a name made
+ * from the jar's path, size, modification time and file key: a rebuilt or replaced jar gets a new
+ * name, and so its key is computed again.
  *
  * <p>Where: {@code -Dhwplan.cache.dir=DIR}, else {@code $HWPLAN_CACHE_DIR}, else {@code
  * ~/.hwplan/cache}; {@code off} turns the cache off. Files of other keys are left alone (another
@@ -138,7 +147,6 @@ public final class CalibrationCache {
       return;
     }
     try {
-      Files.createDirectories(dir);
       ObjectNode root = MAPPER.createObjectNode();
       root.put("schema", SCHEMA);
       root.put("key", key());
@@ -157,10 +165,76 @@ public final class CalibrationCache {
   String key() {
     String k = key;
     if (k == null) {
-      k = computeKey();
+      k =
+          noted(
+                  dir,
+                  codeSource(),
+                  System.getProperty("java.class.path", ""),
+                  CalibrationCache::computeKey)
+              .orElseGet(CalibrationCache::computeKey);
       key = k;
     }
     return k;
+  }
+
+  /** Where this class was loaded from, or null. */
+  private static Path codeSource() {
+    try {
+      CodeSource cs = CalibrationCache.class.getProtectionDomain().getCodeSource();
+      return cs == null || cs.getLocation() == null ? null : Path.of(cs.getLocation().toURI());
+    } catch (URISyntaxException | RuntimeException e) {
+      return null;
+    }
+  }
+
+  /**
+   * The key noted in {@code dir} for {@code jar} when the class path is that jar alone, else
+   * computed by {@code compute} and noted; empty when the code does not come from one jar alone or
+   * the jar cannot be read.
+   */
+  static Optional<String> noted(Path dir, Path jar, String classPath, Supplier<String> compute) {
+    if (dir == null || jar == null || classPath.isEmpty()) {
+      return Optional.empty();
+    }
+    try {
+      Path j = jar.toAbsolutePath();
+      if (!Files.isRegularFile(j) || !Path.of(classPath).toAbsolutePath().equals(j)) {
+        return Optional.empty();
+      }
+      BasicFileAttributes a = Files.readAttributes(j, BasicFileAttributes.class);
+      String id =
+          String.join(
+              "\n",
+              SCHEMA,
+              j.toString(),
+              Long.toString(a.size()),
+              Long.toString(a.lastModifiedTime().to(TimeUnit.NANOSECONDS)),
+              String.valueOf(a.fileKey()));
+      // Named by a checksum and checked against the identity it holds: no MessageDigest, whose
+      // provider set-up alone costs a quick command noticeable time.
+      CRC32 crc = new CRC32();
+      crc.update(id.getBytes(StandardCharsets.UTF_8));
+      Path note = dir.resolve("key-" + Long.toHexString(crc.getValue()) + ".txt");
+      if (Files.isRegularFile(note)) {
+        List<String> lines = Files.readAllLines(note, StandardCharsets.UTF_8);
+        int n = lines.size();
+        if (n >= 2
+            && String.join("\n", lines.subList(0, n - 1)).equals(id)
+            && lines.get(n - 1).matches("[0-9a-f]{64}")) {
+          return Optional.of(lines.get(n - 1));
+        }
+      }
+      String k = compute.get();
+      try {
+        Files.createDirectories(dir);
+        AtomicFiles.write(note, (id + "\n" + k + "\n").getBytes(StandardCharsets.UTF_8));
+      } catch (IOException e) {
+        // not noted: computed again next time
+      }
+      return Optional.of(k);
+    } catch (IOException | RuntimeException e) {
+      return Optional.empty();
+    }
   }
 
   private static String safe(String id) {

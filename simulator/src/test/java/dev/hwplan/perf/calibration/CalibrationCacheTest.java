@@ -88,6 +88,62 @@ class CalibrationCacheTest {
   }
 
   @Test
+  void theKeyOfAOneJarClassPathIsNotedAndComputedAgainForAChangedJar(@TempDir Path dir)
+      throws Exception {
+    Path jar = dir.resolve("hwplan.jar");
+    Files.writeString(jar, "one");
+    Path cache = dir.resolve("cache");
+    AtomicInteger computed = new AtomicInteger();
+    java.util.function.Supplier<String> compute =
+        () -> String.valueOf(computed.incrementAndGet()).repeat(64);
+
+    assertThat(CalibrationCache.noted(cache, jar, jar.toString(), compute))
+        .contains("1".repeat(64));
+    assertThat(CalibrationCache.noted(cache, jar, jar.toString(), compute))
+        .contains("1".repeat(64)); // read from the note
+    assertThat(computed).hasValue(1);
+
+    Files.writeString(jar, "two!");
+    assertThat(CalibrationCache.noted(cache, jar, jar.toString(), compute))
+        .contains("2".repeat(64));
+    Files.setLastModifiedTime(jar, java.nio.file.attribute.FileTime.fromMillis(1_000_000));
+    assertThat(CalibrationCache.noted(cache, jar, jar.toString(), compute))
+        .contains("3".repeat(64));
+    assertThat(computed).hasValue(3);
+  }
+
+  @Test
+  void noKeyIsNotedUnlessTheClassPathIsTheJarAlone(@TempDir Path dir) throws Exception {
+    Path jar = dir.resolve("hwplan.jar");
+    Files.writeString(jar, "one");
+    Path cache = dir.resolve("cache");
+    java.util.function.Supplier<String> compute = () -> "a".repeat(64);
+    String two = jar + java.io.File.pathSeparator + dir.resolve("other.jar");
+    assertThat(CalibrationCache.noted(cache, jar, two, compute)).isEmpty();
+    assertThat(CalibrationCache.noted(cache, dir, dir.toString(), compute)).isEmpty();
+    assertThat(CalibrationCache.noted(null, jar, jar.toString(), compute)).isEmpty();
+    assertThat(cache).doesNotExist();
+  }
+
+  @Test
+  void aNoteForAnotherJarIsNotTrusted(@TempDir Path dir) throws Exception {
+    Path jar = dir.resolve("hwplan.jar");
+    Files.writeString(jar, "one");
+    Path cache = dir.resolve("cache");
+    CalibrationCache.noted(cache, jar, jar.toString(), () -> "a".repeat(64));
+    Path note;
+    try (var files = Files.list(cache)) {
+      note = files.filter(f -> f.getFileName().toString().startsWith("key-")).findFirst().get();
+    }
+    // Same file name, other identity (as a checksum collision would give): not used.
+    List<String> lines = new ArrayList<>(Files.readAllLines(note));
+    lines.set(1, lines.get(1) + "-elsewhere");
+    Files.write(note, lines);
+    assertThat(CalibrationCache.noted(cache, jar, jar.toString(), () -> "b".repeat(64)))
+        .contains("b".repeat(64));
+  }
+
+  @Test
   void offNeitherReadsNorWrites(@TempDir Path dir) {
     CalibrationCache off = CalibrationCache.off();
     AtomicInteger fits = new AtomicInteger();

@@ -1,0 +1,70 @@
+package dev.hwplan.cli;
+
+import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.util.List;
+
+/**
+ * The workload the {@code hwplan} launcher runs once, under {@code -XX:ArchiveClassesAtExit}, to
+ * build the class-data-sharing archive that later short commands start from: a few quick commands,
+ * each through the same path as a real run ({@link Hwplan#commandLine(PrintWriter, PrintWriter,
+ * String[])}), their output discarded. The archive then holds the classes these commands load,
+ * parsed and verified, so that {@code hwplan --version}, {@code kv} or {@code infer} skip that
+ * work. Not a user command: {@code java -cp hwplan.jar dev.hwplan.cli.StartupTraining}.
+ */
+public final class StartupTraining {
+  /** The commands run, chosen to load what the quick commands load (text and JSON output). */
+  static final List<List<String>> COMMANDS =
+      List.of(
+          List.of("--version"),
+          List.of("kv", "--model", "llama-3.1-70b", "--context", "131072"),
+          List.of("kv", "--model", "deepseek-v3", "--context", "4096", "--compare", "--json"),
+          List.of(
+              "infer",
+              "--model",
+              "llama-3.1-8b",
+              "--gpu",
+              "h100-sxm",
+              "--batch",
+              "8",
+              "--prompt",
+              "1024",
+              "--output",
+              "256"),
+          List.of(
+              "infer",
+              "--model",
+              "llama-3.1-8b",
+              "--gpu",
+              "h100-sxm",
+              "--prompt",
+              "128",
+              "--output",
+              "16",
+              "--json"),
+          List.of("memory", "--model", "llama-3.1-70b", "--gpu", "h100-sxm", "--context", "8192"),
+          List.of("profiles", "list"),
+          List.of("models", "list"),
+          List.of(
+              "predict", "gemm", "--gpu", "h100-sxm", "--m", "64", "--n", "4096", "--k", "4096"),
+          List.of("kv", "--help"));
+
+  private StartupTraining() {}
+
+  /**
+   * Runs {@link #COMMANDS} with their output discarded; exits 0 when every one succeeded, else 1
+   * (the launcher then uses no archive).
+   */
+  public static void main(String[] args) {
+    System.setProperty("slf4j.internal.verbosity", "ERROR");
+    PrintWriter sink = new PrintWriter(OutputStream.nullOutputStream(), true);
+    int failed = 0;
+    for (List<String> c : COMMANDS) {
+      String[] a = c.toArray(String[]::new);
+      if (Hwplan.commandLine(sink, sink, a).execute(a) != Hwplan.OK) {
+        failed++;
+      }
+    }
+    System.exit(failed == 0 ? 0 : 1);
+  }
+}

@@ -1,0 +1,108 @@
+package dev.hwplan.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/**
+ * The CLI builds only the subcommand a command line names (start-up time), and that prints and
+ * exits exactly as the whole tree does.
+ */
+class SubcommandsTest {
+  private static final String[] KV = {"kv", "--model", "llama-3.1-70b", "--context", "131072"};
+
+  @Test
+  void theTableNamesEachCommandAsItsAnnotationDoes() {
+    for (Map.Entry<String, Class<?>> e : Subcommands.ALL.entrySet()) {
+      assertThat(new CommandLine(e.getValue()).getCommandName()).isEqualTo(e.getKey());
+    }
+    assertThat(Hwplan.commandLine(sink(), sink()).getSubcommands().keySet())
+        .containsExactlyElementsOf(Subcommands.ALL.keySet());
+  }
+
+  @Test
+  void onlyTheNamedCommandIsBuiltAndNoneForVersion() {
+    CommandLine.Model.CommandSpec root = new CommandLine(new Hwplan()).getCommandSpec();
+    assertThat(Subcommands.needed(root, KV)).containsExactly("kv");
+    assertThat(Subcommands.needed(root, new String[] {"--json", "infer", "--gpu", "x"}))
+        .containsExactly("infer");
+    assertThat(Subcommands.needed(root, new String[] {"--profiles", "dir", "kv"}))
+        .containsExactly("kv");
+    assertThat(Subcommands.needed(root, new String[] {"--out=kv", "kv"})).containsExactly("kv");
+    assertThat(Subcommands.needed(root, new String[] {"--version"})).isEmpty();
+    assertThat(Subcommands.needed(root, new String[] {"-V"})).isEmpty();
+    List<String> all = List.copyOf(Subcommands.ALL.keySet());
+    for (String[] args :
+        new String[][] {
+          {"--help"},
+          {"-h"},
+          {"help", "kv"},
+          {"bogus"},
+          {"--bogus"},
+          {"-hV"},
+          {"--out", "kv"},
+          {"@args.txt"},
+          {"--", "kv"}
+        }) {
+      assertThat(Subcommands.needed(root, args)).as(String.join(" ", args)).isEqualTo(all);
+    }
+  }
+
+  @Test
+  void aCommandLineBuiltForItsArgumentsPrintsWhatTheWholeTreePrints() {
+    String[][] cases = {
+      {"--version"},
+      {"-V"},
+      {"--help"},
+      {"help"},
+      {"help", "kv"},
+      KV,
+      {"kv", "--model", "llama-3.1-70b", "--context", "131072", "--json"},
+      {"--json", "kv", "--model", "deepseek-v3", "--context", "4096", "--compare"},
+      {"kv", "--help"},
+      {"kv"},
+      {"kv", "--bogus"},
+      {"kv", "--model", "nope", "--context", "1"},
+      {"bogus"},
+      {"--bogus"},
+      {"--out"},
+      {"--out", "kv"},
+      {"--profiles", "/nonexistent-hwplan-dir", "profiles", "list"},
+      {"profiles", "list"},
+      {"profiles", "show", "h100-sxm", "--json"},
+      {"models", "show", "deepseek-v3"},
+      {"memory", "--model", "llama-3.1-70b", "--gpu", "h100-sxm", "--context", "32768"},
+      {"predict", "gemm", "--gpu", "h100-sxm", "--m", "64", "--n", "4096", "--k", "4096"},
+      {"scaling", "loss", "--params", "70e9", "--tokens", "15e12"},
+      {"measure"},
+      {"run", "--help"},
+      {"--", "kv"},
+      {"@/nonexistent-hwplan-args.txt"}
+    };
+    for (String[] args : cases) {
+      StringWriter lazyOut = new StringWriter();
+      StringWriter lazyErr = new StringWriter();
+      int lazy =
+          Hwplan.commandLine(new PrintWriter(lazyOut, true), new PrintWriter(lazyErr, true), args)
+              .execute(args);
+      StringWriter fullOut = new StringWriter();
+      StringWriter fullErr = new StringWriter();
+      int full =
+          Hwplan.commandLine(new PrintWriter(fullOut, true), new PrintWriter(fullErr, true))
+              .execute(args);
+      String what = String.join(" ", args);
+      assertThat(lazy).as("exit code of %s", what).isEqualTo(full);
+      assertThat(lazyOut.toString()).as("stdout of %s", what).isEqualTo(fullOut.toString());
+      assertThat(lazyErr.toString()).as("stderr of %s", what).isEqualTo(fullErr.toString());
+    }
+  }
+
+  private static PrintWriter sink() {
+    return new PrintWriter(new StringWriter());
+  }
+}
