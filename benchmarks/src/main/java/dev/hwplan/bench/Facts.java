@@ -2,7 +2,7 @@ package dev.hwplan.bench;
 
 import dev.hwplan.kernels.CacheInfo;
 import dev.hwplan.kernels.KernelProvider;
-import dev.hwplan.kernels.KernelProviders;
+import dev.hwplan.kernels.provider.KernelProviders;
 import dev.hwplan.kernels.KernelThreads;
 import java.util.Locale;
 

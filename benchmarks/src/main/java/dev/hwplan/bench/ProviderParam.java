@@ -1,7 +1,7 @@
 package dev.hwplan.bench;
 
 import dev.hwplan.kernels.KernelProvider;
-import dev.hwplan.kernels.KernelProviders;
+import dev.hwplan.kernels.provider.KernelProviders;
 
 /** Maps the {@code provider} benchmark parameter to a provider, failing where it is absent. */
 final class ProviderParam {

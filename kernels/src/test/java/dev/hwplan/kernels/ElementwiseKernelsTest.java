@@ -3,6 +3,7 @@ package dev.hwplan.kernels;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.hwplan.kernels.provider.KernelProviders;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -1,5 +1,6 @@
 package dev.hwplan.kernels;
 
+import dev.hwplan.kernels.provider.KernelProviders;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;

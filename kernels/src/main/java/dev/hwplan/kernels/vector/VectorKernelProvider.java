@@ -18,8 +18,8 @@ import jdk.incubator.vector.VectorOperators;
  * registers: 16-bit lanes are sign-extended to 32 bits and shifted left by 16, which leaves the
  * exact fp32 pattern.
  *
- * <p>Loaded by reflection from {@link dev.hwplan.kernels.KernelProviders} only when the incubator
- * module is present.
+ * <p>Loaded by reflection from {@link dev.hwplan.kernels.provider.KernelProviders} only when the
+ * incubator module is present.
  */
 public final class VectorKernelProvider implements KernelProvider {
   private final GemmMicroKernel microKernel = new VectorGemmMicroKernel();

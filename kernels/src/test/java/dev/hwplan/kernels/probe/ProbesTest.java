@@ -2,8 +2,8 @@ package dev.hwplan.kernels.probe;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.hwplan.kernels.KernelProviders;
 import dev.hwplan.kernels.KernelRunner;
+import dev.hwplan.kernels.provider.KernelProviders;
 import org.junit.jupiter.api.Test;
 
 /** The probes count what STREAM counts and produce positive rates; speed is for benchmarks. */

@@ -58,7 +58,7 @@ class CpuRooflineTest {
   @Test
   void measuredModeTimesTheKernelAndSaysSo() {
     dev.hwplan.kernels.KernelCase c =
-        new dev.hwplan.kernels.KernelCases(dev.hwplan.kernels.KernelProviders.get())
+        new dev.hwplan.kernels.KernelCases(dev.hwplan.kernels.provider.KernelProviders.get())
             .gemv(64, 256, "fp32");
     CpuPrediction p =
         new CpuMeasuredMode(MODEL, new dev.hwplan.kernels.KernelRunner.Settings(0, 0, 3, 1e-4))

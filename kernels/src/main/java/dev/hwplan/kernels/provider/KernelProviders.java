@@ -1,5 +1,6 @@
-package dev.hwplan.kernels;
+package dev.hwplan.kernels.provider;
 
+import dev.hwplan.kernels.KernelProvider;
 import dev.hwplan.kernels.scalar.ScalarKernelProvider;
 import java.util.Locale;
 import java.util.Optional;

@@ -1,7 +1,8 @@
-package dev.hwplan.kernels;
+package dev.hwplan.kernels.provider;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.hwplan.kernels.KernelProvider;
 import org.junit.jupiter.api.Test;
 
 /**
