@@ -24,6 +24,7 @@ import picocli.CommandLine.Command;
       MeasureCommand.class,
       PredictCommand.class,
       InferCommand.class,
+      ServeCommand.class,
       RunCommand.class,
       BenchCommand.class,
       RegressCommand.class,
