@@ -144,6 +144,10 @@ final class BenchCommand implements Callable<Integer> {
         continue;
       }
       double[] s = b.samplesOrValue();
+      if (s.length == 1) { // one whole run (the serving benchmarks), not calls in batches
+        pw.printf(Locale.ROOT, "  %-28s %10s%n", b.name(), ValueText.of(b.value(), b.unit()));
+        continue;
+      }
       pw.printf(
           Locale.ROOT,
           "  %-28s %10s per call  (samples %s to %s)%n",
