@@ -23,8 +23,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The serving simulator's speed, wall time of whole runs (not microbenchmarks, so one sample a
- * run):
+ * The serving simulator's speed, wall time of whole runs (not microbenchmarks: one run, no
+ * samples, so {@code hwplan regress} judges them by the spread of the history window, as it does
+ * the accuracy figures):
  *
  * <ul>
  *   <li>{@link #simulate()}: seconds per million simulated requests on one replica (Llama-3.1-8B,
@@ -60,7 +61,8 @@ final class ServingMeasure implements Measure {
   @Override
   public BenchmarkResult run(String name, BenchSettings s) {
     double value = search ? searchSecondsPerCandidate(quick(s)) : secondsPerMillion(quick(s));
-    return new BenchmarkResult(name, "seconds", Direction.SMALLER_IS_BETTER, value, List.of(value));
+    // one whole run, not batches of calls: no samples, so regress judges it by the window's spread
+    return new BenchmarkResult(name, "seconds", Direction.SMALLER_IS_BETTER, value, List.of());
   }
 
   /** The simulation benchmark's deployment. */

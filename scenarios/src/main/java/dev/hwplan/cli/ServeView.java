@@ -88,7 +88,9 @@ final class ServeView {
     if (r.reason() != null) {
       j.put("reason", r.reason());
     }
-    j.set("atMaxQps", r.atMax() == null ? null : M.valueToTree(r.atMax()));
+    j.put("atMaxSeed", r.atMaxSeed());
+    j.put("atMaxQps", r.atMaxQps());
+    j.set("atMaxQpsRun", r.atMax() == null ? null : M.valueToTree(r.atMax()));
     notes(j, plan.notes());
     return j;
   }
@@ -257,7 +259,10 @@ final class ServeView {
     ServingResult a = r.atMax();
     out.printf(
         Locale.ROOT,
-        "  at it     TTFT p99 %s, TPOT p99 %s, %,.0f output tok/s, mean batch %.1f%n",
+        "  one run   seed %d at %.2f req/s: TTFT p99 %s, TPOT p99 %s, %,.0f output tok/s,"
+            + " mean batch %.1f%n",
+        r.atMaxSeed(),
+        r.atMaxQps(),
         Units.seconds(a.ttftSeconds().p99()),
         Units.seconds(a.tpotSeconds().p99()),
         a.outputTokensPerSecond(),

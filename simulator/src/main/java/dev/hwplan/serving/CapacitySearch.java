@@ -51,8 +51,10 @@ public final class CapacitySearch {
    * highest as the run-to-run spread.
    *
    * @param perSeed each seed's highest passing rate (0 where even the lowest rate tried fails)
-   * @param atMax the run at {@code qps} on the seed whose own answer is nearest it (for an odd
-   *     number of seeds, the median seed), or null when {@code qps} is 0
+   * @param atMax the run of the seed whose own answer is nearest {@code qps}, at that answer (for
+   *     an odd number of seeds, the median seed at {@code qps}), or null when {@code qps} is 0
+   * @param atMaxSeed the seed of that run
+   * @param atMaxQps the rate of that run
    * @param reason why the lowest rate failed, when {@code qps} is 0
    */
   public record MaxQps(
@@ -62,6 +64,8 @@ public final class CapacitySearch {
       List<Double> perSeed,
       int runs,
       ServingResult atMax,
+      long atMaxSeed,
+      double atMaxQps,
       String reason) {}
 
   /** Lowest and highest rates a bisection tries, and its relative precision. */
@@ -136,7 +140,7 @@ public final class CapacitySearch {
     Arrays.sort(sorted);
     double median =
         seeds % 2 == 1 ? sorted[seeds / 2] : (sorted[seeds / 2 - 1] + sorted[seeds / 2]) / 2;
-    // the run at the median rate, on the seed whose own answer is closest to it
+    // the passing run of the seed whose own answer is nearest the median, at that answer
     int at = 0;
     for (int s = 1; s < seeds; s++) {
       if (Math.abs(best[s] - median) < Math.abs(best[at] - median)) {
@@ -144,10 +148,10 @@ public final class CapacitySearch {
       }
     }
     ServingResult atMax =
-        median > 0
+        best[at] > 0
             ? ServingSimulator.run(
                 plan.spec(
-                    workload.withSeed(workload.seed() + at).withQps(median),
+                    workload.withSeed(workload.seed() + at).withQps(best[at]),
                     o.ttftP99Seconds(),
                     o.tpotP99Seconds(),
                     false),
@@ -158,7 +162,15 @@ public final class CapacitySearch {
       per.add(b);
     }
     return new MaxQps(
-        median, sorted[0], sorted[seeds - 1], per, runs[0], atMax, median > 0 ? null : reason);
+        median,
+        sorted[0],
+        sorted[seeds - 1],
+        per,
+        runs[0],
+        atMax,
+        workload.seed() + at,
+        best[at],
+        median > 0 ? null : reason);
   }
 
   private static String fails(

@@ -24,11 +24,11 @@ final class Replica {
   private int[] running = new int[64];
   private int runningCount;
 
-  private int[] sched = new int[64];
-  private int[] schedTokens = new int[64];
+  private final int[] sched;
+  private final int[] schedTokens;
   private int schedCount;
-  private long[] chunkTokens = new long[16];
-  private long[] chunkPrefix = new long[16];
+  private final long[] chunkTokens;
+  private final long[] chunkPrefix;
   private double transferSeconds;
   private double clock;
   private long decodes;
@@ -62,6 +62,11 @@ final class Replica {
     this.recorder = recorder;
     this.freeBlocks = cfg.kvBlocks();
     this.swapFree = cfg.preemption() == Preemption.SWAP ? cfg.swapBlocks() : 0;
+    int most = cfg.maxNumSeqs() + 1;
+    this.sched = new int[most];
+    this.schedTokens = new int[most];
+    this.chunkTokens = new long[most];
+    this.chunkPrefix = new long[most];
   }
 
   long freeBlocks() {
@@ -122,26 +127,36 @@ final class Replica {
     int completions = 0;
     recorder.iteration(index, iterationStart, now, schedCount, usedBlocks(), cfg.kvBlocks());
     int sameGap = 0; // tokens whose previous token came at the end of the previous iteration
-    for (int i = 0; i < schedCount; i++) {
+    final int[] computed = req.computed;
+    final int[] prompt = req.prompt;
+    final int[] generated = req.generated;
+    final int[] output = req.output;
+    final double[] lastToken = req.lastToken;
+    final int[] sched = this.sched;
+    final int[] schedTokens = this.schedTokens;
+    final double previous = previousEnd;
+    for (int i = 0, n = schedCount; i < n; i++) {
       int r = sched[i];
-      req.computed[r] += schedTokens[i];
-      if (req.computed[r] != req.prompt[r] + req.generated[r]) {
+      int c = computed[r] + schedTokens[i];
+      computed[r] = c;
+      int g = generated[r];
+      if (c != prompt[r] + g) {
         continue; // a prompt chunk: no token yet
       }
-      int g = ++req.generated[r];
+      generated[r] = ++g;
       if (g == 1) {
         req.firstToken[r] = now;
-        recorder.firstToken(req.firstToken[r] - req.arrival[r]);
-      } else if (req.lastToken[r] == previousEnd) {
+        recorder.firstToken(now - req.arrival[r]);
+      } else if (lastToken[r] == previous) {
         sameGap++;
       } else {
-        recorder.interTokens(now - req.lastToken[r], 1);
+        recorder.interTokens(now - lastToken[r], 1);
       }
-      req.lastToken[r] = now;
-      if (g == req.output[r]) {
+      lastToken[r] = now;
+      if (g == output[r]) {
         freeBlocks += req.blocks[r];
         req.blocks[r] = 0;
-        req.computed[r] = -1; // marks it complete for the compaction below
+        computed[r] = -1; // marks it complete for the compaction below
         completions++;
       }
     }
@@ -175,15 +190,22 @@ final class Replica {
   private void scheduleVllm() {
     long budget = cfg.maxNumBatchedTokens();
     boolean preempted = false;
+    final int[] computed = req.computed;
+    final int[] prompt = req.prompt;
+    final int[] generated = req.generated;
+    final int[] blocks = req.blocks;
     int i = 0;
     while (i < runningCount && budget > 0) {
       int r = running[i];
-      int n = (int) Math.min(req.remaining(r), budget);
-      if (!allocateOrPreempt(r, n)) {
-        preempted = true;
-        break;
+      int c = computed[r];
+      int n = (int) Math.min(prompt[r] + generated[r] - c, budget);
+      if ((long) c + n > (long) blocks[r] * blockSize) { // needs a block
+        if (!allocateOrPreempt(r, n)) {
+          preempted = true;
+          break;
+        }
+        preempted |= lastPreempted;
       }
-      preempted |= lastPreempted;
       schedule(r, n);
       budget -= n;
       i++;
@@ -341,11 +363,8 @@ final class Replica {
     running[runningCount++] = r;
   }
 
+  /** Adds {@code n} tokens of {@code r} to the iteration (at most maxNumSeqs requests a step). */
   private void schedule(int r, int n) {
-    if (schedCount == sched.length) {
-      sched = java.util.Arrays.copyOf(sched, 2 * schedCount);
-      schedTokens = java.util.Arrays.copyOf(schedTokens, 2 * schedCount);
-    }
     sched[schedCount] = r;
     schedTokens[schedCount++] = n;
     int c = req.computed[r];
@@ -353,10 +372,6 @@ final class Replica {
       decodes++;
       decodeContext += c + 1;
     } else {
-      if (chunks == chunkTokens.length) {
-        chunkTokens = java.util.Arrays.copyOf(chunkTokens, 2 * chunks);
-        chunkPrefix = java.util.Arrays.copyOf(chunkPrefix, 2 * chunks);
-      }
       chunkTokens[chunks] = n;
       chunkPrefix[chunks++] = c;
     }

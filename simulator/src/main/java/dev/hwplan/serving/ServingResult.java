@@ -23,8 +23,8 @@ import java.util.List;
 public record ServingResult(
     long requests,
     long completedRequests,
-    long promptTokens,
-    long outputTokens,
+    long totalPromptTokens,
+    long totalOutputTokens,
     double durationSeconds,
     double requestsPerSecond,
     double outputTokensPerSecond,

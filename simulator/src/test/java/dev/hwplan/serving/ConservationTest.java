@@ -73,7 +73,7 @@ class ConservationTest {
     assertThat(seen.cardinality()).isEqualTo(requests);
     assertThat(seen.nextClearBit(0)).isEqualTo(requests);
     assertThat(r.completedRequests()).isEqualTo(requests);
-    assertThat(r.outputTokens()).isEqualTo(outputTokens[0]);
+    assertThat(r.totalOutputTokens()).isEqualTo(outputTokens[0]);
     assertThat(run.requests().inFlight()).isZero();
     for (Replica rep : run.replicas()) {
       assertThat(rep.freeBlocks()).isEqualTo(e.kvBlocks());
