@@ -5,8 +5,6 @@ import dev.hwplan.io.InvalidInputException;
 import dev.hwplan.memory.InferenceMemory;
 import dev.hwplan.memory.InferenceMemoryCalculator;
 import dev.hwplan.memory.KvCacheCalculator;
-import dev.hwplan.perf.Mode;
-import dev.hwplan.perf.calibration.Calibrations;
 import dev.hwplan.step.StepConfig;
 import dev.hwplan.step.StepModel;
 import dev.hwplan.step.StepTimeTable;
@@ -201,7 +199,7 @@ public record ServingPlan(
 
   /** The step model of this plan's replicas under the calibrated GPU model. */
   public StepModel stepModel() {
-    return new StepModel(step, Calibrations.model(gpu, Mode.CALIBRATED));
+    return StepModel.calibrated(step, gpu);
   }
 
   /** The simulation of {@code workload} on this plan, with iteration times from {@code table}. */

@@ -1,11 +1,13 @@
 package dev.hwplan.step;
 
+import dev.hwplan.hardware.GpuProfile;
 import dev.hwplan.perf.Mode;
 import dev.hwplan.perf.Op;
 import dev.hwplan.perf.OpGraph;
 import dev.hwplan.perf.OpShape;
 import dev.hwplan.perf.OpTimeModel;
 import dev.hwplan.perf.Prediction;
+import dev.hwplan.perf.calibration.Calibrations;
 import dev.hwplan.util.BoundedMemo;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -33,6 +35,11 @@ public final class StepModel {
   public StepModel(StepConfig config, OpTimeModel times) {
     this.config = config;
     this.times = times;
+  }
+
+  /** Steps of {@code config} on {@code gpu} timed by the calibrated op-time model (the default). */
+  public static StepModel calibrated(StepConfig config, GpuProfile gpu) {
+    return new StepModel(config, Calibrations.model(gpu, Mode.CALIBRATED));
   }
 
   public StepConfig config() {

@@ -47,6 +47,16 @@ class SimulatorLayeringTest {
           .resideInAnyPackage(
               "dev.hwplan.inference..", "dev.hwplan.serving..", "dev.hwplan.training..");
 
+  /** Serving times iterations through the step model (and its table), never an op-time model. */
+  @ArchTest
+  static final ArchRule servingTimesStepsOnlyThroughTheStepModel =
+      noClasses()
+          .that()
+          .resideInAPackage("dev.hwplan.serving..")
+          .should()
+          .dependOnClassesThat()
+          .resideInAnyPackage("dev.hwplan.perf..", "dev.hwplan.inference..");
+
   @ArchTest
   static final ArchRule parallelKnowsNoMemory =
       noClasses()
