@@ -23,9 +23,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The serving simulator's speed, wall time of whole runs (not microbenchmarks: one run, no
- * samples, so {@code hwplan regress} judges them by the spread of the history window, as it does
- * the accuracy figures):
+ * The serving simulator's speed, wall time of whole runs (not microbenchmarks: one run, no samples,
+ * so {@code hwplan regress} judges them by the spread of the history window, as it does the
+ * accuracy figures):
  *
  * <ul>
  *   <li>{@link #simulate()}: seconds per million simulated requests on one replica (Llama-3.1-8B,

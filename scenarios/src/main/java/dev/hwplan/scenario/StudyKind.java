@@ -9,6 +9,7 @@ import dev.hwplan.scenario.study.InferStudy;
 import dev.hwplan.scenario.study.KvStudy;
 import dev.hwplan.scenario.study.MemoryStudy;
 import dev.hwplan.scenario.study.ScalingStudy;
+import dev.hwplan.scenario.study.ServeStudy;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.function.Supplier;
@@ -22,6 +23,8 @@ public enum StudyKind {
   MEMORY("memory", "Memory per GPU", MemoryStudy::new),
   /** TTFT, TPOT and throughput from the operator-level model. */
   INFER("infer", "Inference latency and throughput", InferStudy::new),
+  /** The serving simulation over a rate sweep: percentiles, goodput, capacity, a timeline. */
+  SERVE("serve", "Serving under load", ServeStudy::new),
   /** The calibrated GPU model against held-out H100/H200 measurements. */
   ACCURACY("accuracy", "Prediction accuracy on GPUs", AccuracyStudy::new),
   /** Chinchilla-law loss, isoFLOP curves and the compute-optimal frontier. */
