@@ -201,7 +201,13 @@ public enum ProjectBenchmark {
       AccuracyMeasure.crossGpu("mla", "h200-sxm", "h100-sxm", MEDIAN)),
   /** Whole Llama-3.1-8B decode steps on the H100 against PyTorch with CUDA graphs. */
   PREDICT_DECODE_STEP_H100_MEDIAN(
-      "predict.decodeStep.h100.medianError", AccuracyMeasure.decodeStep("h100-sxm"));
+      "predict.decodeStep.h100.medianError", AccuracyMeasure.decodeStep("h100-sxm")),
+
+  /** The serving simulator: wall seconds per million requests on one replica (issue 16). */
+  SERVE_SIMULATE("serve.simulate.secondsPerMillionRequests", ServingMeasure.simulate()),
+
+  /** {@code serve --find-min-gpus}: wall seconds per candidate deployment searched. */
+  SERVE_FIND_MIN_GPUS("serve.findMinGpus.secondsPerCandidate", ServingMeasure.findMinGpus());
 
   /**
    * Fixed ceilings (of the order of a 2-core cloud VM): this benchmark times the prediction, not

@@ -137,7 +137,7 @@ final class BenchCommand implements Callable<Integer> {
         quick ? "quick" : "full",
         settings.samples());
     for (BenchmarkResult b : r.benchmarks()) {
-      if (b.samples().isEmpty()) { // computed, not timed: an accuracy figure, say
+      if (b.samples().isEmpty()) { // computed, or one whole run: an accuracy figure, say
         pw.printf(Locale.ROOT, "  %-28s %10s%n", b.name(), ValueText.of(b.value(), b.unit()));
         continue;
       }

@@ -30,6 +30,7 @@ final class Subcommands {
     m.put("measure", MeasureCommand.class);
     m.put("predict", PredictCommand.class);
     m.put("infer", InferCommand.class);
+    m.put("serve", ServeCommand.class);
     m.put("run", RunCommand.class);
     m.put("bench", BenchCommand.class);
     m.put("regress", RegressCommand.class);

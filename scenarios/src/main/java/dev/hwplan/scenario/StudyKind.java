@@ -16,6 +16,8 @@ public enum StudyKind {
   MEMORY("memory", "Memory per GPU"),
   /** TTFT, TPOT and throughput from the operator-level model. */
   INFER("infer", "Inference latency and throughput"),
+  /** The serving simulation over a rate sweep: percentiles, goodput, capacity, a timeline. */
+  SERVE("serve", "Serving under load"),
   /** The calibrated GPU model against held-out H100/H200 measurements. */
   ACCURACY("accuracy", "Prediction accuracy on GPUs"),
   /** Chinchilla-law loss, isoFLOP curves and the compute-optimal frontier. */

@@ -34,6 +34,7 @@ class ArchitectureTest {
     "dev.hwplan.step..",
     "dev.hwplan.perf..",
     "dev.hwplan.inference..",
+    "dev.hwplan.serving..",
     "dev.hwplan.scaling..",
     "dev.hwplan.util.."
   };
@@ -52,7 +53,7 @@ class ArchitectureTest {
   };
 
   /** Users of step times: they ask the step model, never the time models or the op factories. */
-  private static final String[] STEP_USERS = {"dev.hwplan.inference.."};
+  private static final String[] STEP_USERS = {"dev.hwplan.inference..", "dev.hwplan.serving.."};
 
   private static JavaClasses main;
   private static final Set<String> named = new LinkedHashSet<>();
@@ -126,7 +127,7 @@ class ArchitectureTest {
             REPORTS,
             SCENARIOS));
     // The step model knows nothing of its users.
-    layer(named("dev.hwplan.step.."), named("dev.hwplan.inference.."));
+    layer(named("dev.hwplan.step.."), named("dev.hwplan.inference..", "dev.hwplan.serving.."));
   }
 
   @Test

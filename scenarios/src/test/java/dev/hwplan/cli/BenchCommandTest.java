@@ -41,6 +41,10 @@ class BenchCommandTest {
         assertThat(m.get("unit").asText()).isEqualTo("ratio");
         assertThat(m.get("value").asDouble()).isLessThan(1);
         assertThat(m.has("samples")).isFalse();
+      } else if (m.get("name").asText().startsWith("serve.")) {
+        // The serving simulator: the wall time of one whole run, no samples.
+        assertThat(m.get("unit").asText()).isEqualTo("seconds");
+        assertThat(m.has("samples")).isFalse();
       } else {
         assertThat(m.get("unit").asText()).isEqualTo("seconds");
         assertThat(m.get("samples")).hasSize(7);

@@ -44,6 +44,19 @@ public final class StepModel {
     return times.mode();
   }
 
+  /** The op-time model, for {@link StepTimeTable}'s probes (which time parts of a graph). */
+  OpTimeModel timeModel() {
+    return times;
+  }
+
+  /**
+   * A fast table of this model's step times for simulators that ask for millions of steps (see
+   * {@link StepTimeTable}); each call gives a new, empty table.
+   */
+  public StepTimeTable table() {
+    return new StepTimeTable(this);
+  }
+
   /** The ops of a step of composition {@code s}. */
   public OpGraph graph(StepComposition s) {
     return TransformerStep.build(config, s);

@@ -6,6 +6,8 @@ import dev.hwplan.perf.GpuCalibration;
 import dev.hwplan.perf.Mode;
 import dev.hwplan.perf.OpTimeModel;
 import dev.hwplan.perf.SolModel;
+import dev.hwplan.step.StepConfig;
+import dev.hwplan.step.StepModel;
 import dev.hwplan.util.BoundedMemo;
 import java.util.ArrayList;
 import java.util.List;
@@ -107,6 +109,13 @@ public final class Calibrations {
    * that a model's derived peaks and GEMM-utilisation memo live as long as the process.
    */
   private static final BoundedMemo<ModelKey, OpTimeModel> MODELS = new BoundedMemo<>(256);
+
+  /**
+   * The calibrated step model of {@code config} on {@code gpu} (what the serving simulator asks).
+   */
+  public static StepModel stepModel(StepConfig config, GpuProfile gpu) {
+    return new StepModel(config, model(gpu, Mode.CALIBRATED));
+  }
 
   /** The op-time model of {@code mode} for {@code gpu}. */
   public static OpTimeModel model(GpuProfile gpu, Mode mode) {

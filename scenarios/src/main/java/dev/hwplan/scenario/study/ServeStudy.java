@@ -1,0 +1,328 @@
+package dev.hwplan.scenario.study;
+
+import dev.hwplan.hardware.GpuProfile;
+import dev.hwplan.io.InvalidInputException;
+import dev.hwplan.memory.KvDtype;
+import dev.hwplan.memory.MlaLayout;
+import dev.hwplan.memory.WeightDtype;
+import dev.hwplan.model.ModelSpec;
+import dev.hwplan.parallel.Parallelism;
+import dev.hwplan.report.ReportChart;
+import dev.hwplan.report.Section;
+import dev.hwplan.report.charts.ChartStyle;
+import dev.hwplan.scenario.Point;
+import dev.hwplan.scenario.Study;
+import dev.hwplan.scenario.StudyContext;
+import dev.hwplan.scenario.StudyResult;
+import dev.hwplan.scenario.StudySpec;
+import dev.hwplan.serving.LengthDistribution;
+import dev.hwplan.serving.Policy;
+import dev.hwplan.serving.ServingPlan;
+import dev.hwplan.serving.ServingResult;
+import dev.hwplan.serving.Workload;
+import dev.hwplan.step.Execution;
+import dev.hwplan.step.StepConfig;
+import dev.hwplan.step.StepTimeTable;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import org.knowm.xchart.XYChart;
+
+/**
+ * The serving simulation ({@code hwplan serve}) over a sweep: latency percentiles and goodput
+ * against the request rate with the objectives drawn in (where a deployment's knee is), a capacity
+ * table (GPUs, the highest rate of the sweep within the objectives, $/hour and $ per million output
+ * tokens where {@code pricePerGpuHour} is given), and batch size and KV use over time for one run.
+ * Fields: {@code model} (required), {@code qps} (required), {@code gpu}, {@code tp}, {@code pp},
+ * {@code replicas}, {@code weightsDtype}, {@code kvDtype}, {@code policy}, {@code promptTokens},
+ * {@code outputTokens} (DIST as on the command line), {@code burstiness}, {@code requests}, {@code
+ * seed}, {@code sloTtft}, {@code sloTpot} (seconds, p99), {@code pricePerGpuHour}.
+ */
+public final class ServeStudy implements Study<ServeStudy.Run> {
+  @Override
+  public String kind() {
+    return "serve";
+  }
+
+  /** One simulated point. */
+  public record Run(ServingPlan plan, double qps, Double price, ServingResult result) {
+    String deployment() {
+      StepConfig c = plan.step();
+      return String.format(
+          Locale.ROOT,
+          "%s %dx%s TP=%d %s/%s %s",
+          c.model().id(),
+          plan.replicas(),
+          plan.gpu().id(),
+          c.parallelism().tp(),
+          c.weights().key(),
+          c.kv().key(),
+          plan.engine().policy().key());
+    }
+  }
+
+  /** Step-time tables by deployment, one set per evaluating thread (tables are not shared). */
+  private static final ThreadLocal<Map<String, StepTimeTable>> TABLES =
+      ThreadLocal.withInitial(HashMap::new);
+
+  @Override
+  public Map<String, Object> defaults() {
+    Map<String, Object> d = new LinkedHashMap<>();
+    d.put("gpu", "h100-sxm");
+    d.put("tp", 1);
+    d.put("pp", 1);
+    d.put("replicas", 1);
+    d.put("weightsDtype", "bf16");
+    d.put("kvDtype", "bf16");
+    d.put("policy", "vllm");
+    d.put("promptTokens", "1024");
+    d.put("outputTokens", "256");
+    d.put("burstiness", 1);
+    d.put("requests", 1000);
+    d.put("seed", 0);
+    d.put("sloTtft", null);
+    d.put("sloTpot", null);
+    d.put("pricePerGpuHour", null);
+    return d;
+  }
+
+  @Override
+  public Set<String> required() {
+    return Set.of("model", "qps");
+  }
+
+  @Override
+  public Run evaluate(Point p, StudyContext ctx) {
+    ModelSpec m = p.model("model");
+    GpuProfile gpu = p.gpu("gpu", ctx.profiles());
+    try {
+      StepConfig c =
+          new StepConfig(
+              m,
+              Parallelism.of((int) p.whole("tp", 1), (int) p.whole("pp", 1)),
+              p.parsed("weightsDtype", s -> WeightDtype.parse(s, "weightsDtype")),
+              p.parsed("kvDtype", s -> KvDtype.parse(s, "kvDtype")),
+              MlaLayout.LATENT,
+              Execution.FUSED);
+      Policy policy = p.parsed("policy", s -> Policy.parse(s, "policy"));
+      ServingPlan plan =
+          ServingPlan.of(
+              c, gpu, (int) p.whole("replicas", 1), ServingPlan.Settings.defaults(policy));
+      LengthDistribution prompt =
+          p.parsed("promptTokens", s -> LengthDistribution.parse(s, "promptTokens"));
+      LengthDistribution output =
+          p.parsed("outputTokens", s -> LengthDistribution.parse(s, "outputTokens"));
+      plan.checkLengths(prompt, output);
+      double qps = p.positive("qps");
+      Workload w =
+          Workload.open(
+              qps,
+              p.positive("burstiness"),
+              prompt,
+              output,
+              p.whole("requests", 1),
+              p.whole("seed", 0, 0));
+      double ttft = p.has("sloTtft") ? p.positive("sloTtft") : 0;
+      double tpot = p.has("sloTpot") ? p.positive("sloTpot") : 0;
+      Double price = p.has("pricePerGpuHour") ? p.positive("pricePerGpuHour") : null;
+      String key =
+          String.join(
+              "|",
+              m.id(),
+              c.parallelism().toString(),
+              c.weights().key(),
+              c.kv().key(),
+              gpu.id(),
+              policy.key(),
+              Integer.toString(plan.engine().maxNumBatchedTokens()));
+      StepTimeTable table = TABLES.get().computeIfAbsent(key, k -> plan.stepModel().table());
+      return new Run(plan, qps, price, plan.simulate(table, w, ttft, tpot));
+    } catch (InvalidInputException e) {
+      throw p.restate(e);
+    }
+  }
+
+  @Override
+  public StudyResult finish(StudySpec spec, List<Point> points, List<Run> runs, StudyContext ctx) {
+    Point first = points.get(0);
+    double ttft = first.has("sloTtft") ? first.positive("sloTtft") : 0;
+    double tpot = first.has("sloTpot") ? first.positive("sloTpot") : 0;
+    Tables t =
+        new Tables(spec.id())
+            .text("deployment")
+            .whole("gpus")
+            .real("qps")
+            .real("requestsPerSecond")
+            .real("ttftP50Ms")
+            .real("ttftP99Ms")
+            .real("tpotP50Ms")
+            .real("tpotP99Ms")
+            .real("itlP99Ms")
+            .real("e2eP99S")
+            .real("goodputRps")
+            .real("sloAttainment")
+            .whole("preemptions")
+            .real("meanBatch");
+    Map<String, List<Run>> byDeployment = new LinkedHashMap<>();
+    for (Run r : runs) {
+      ServingResult s = r.result();
+      t.row(
+          r.deployment(),
+          r.plan().gpus(),
+          r.qps(),
+          s.requestsPerSecond(),
+          1e3 * s.ttftSeconds().p50(),
+          1e3 * s.ttftSeconds().p99(),
+          1e3 * s.tpotSeconds().p50(),
+          1e3 * s.tpotSeconds().p99(),
+          1e3 * s.itlSeconds().p99(),
+          s.e2eSeconds().p99(),
+          s.goodputRequestsPerSecond() == null ? Double.NaN : s.goodputRequestsPerSecond(),
+          s.sloAttainment() == null ? Double.NaN : s.sloAttainment(),
+          s.preemptions(),
+          s.meanBatchSize());
+      byDeployment.computeIfAbsent(r.deployment(), k -> new ArrayList<>()).add(r);
+    }
+    Section.Builder sec = Section.builder(spec.id(), spec.title());
+    if (!spec.text().isBlank()) {
+      sec.text(spec.text());
+    }
+    sec.chart(
+        ReportChart.of(
+            spec.id() + "-ttft",
+            "p99 TTFT against the request rate",
+            latency(byDeployment, true, ttft)));
+    sec.chart(
+        ReportChart.of(
+            spec.id() + "-tpot",
+            "p99 TPOT against the request rate",
+            latency(byDeployment, false, tpot)));
+    // capacity: the highest swept rate within the objectives, per deployment
+    Tables cap =
+        new Tables(spec.id() + "-capacity")
+            .text("deployment")
+            .whole("gpus")
+            .real("maxQpsInSweep")
+            .real("outputTokensPerSecond")
+            .real("dollarsPerHour")
+            .real("dollarsPerMillionOutputTokens");
+    List<String> summary = new ArrayList<>();
+    Map<String, Object> numbers = new LinkedHashMap<>();
+    Run timelineRun = runs.get(runs.size() - 1);
+    for (Map.Entry<String, List<Run>> e : byDeployment.entrySet()) {
+      Run best = null;
+      for (Run r : e.getValue()) {
+        if (meets(r.result(), ttft, tpot) && (best == null || r.qps() > best.qps())) {
+          best = r;
+        }
+      }
+      Run any = e.getValue().get(0);
+      double perHour = any.price() == null ? Double.NaN : any.price() * any.plan().gpus();
+      double tokS = best == null ? Double.NaN : best.result().outputTokensPerSecond();
+      cap.row(
+          e.getKey(),
+          any.plan().gpus(),
+          best == null ? Double.NaN : best.qps(),
+          tokS,
+          perHour,
+          perHour / (tokS * 3600) * 1e6);
+      String line =
+          best == null
+              ? e.getKey() + ": no swept rate meets the objectives."
+              : String.format(
+                  Locale.ROOT,
+                  "%s (%d GPUs): up to %.2f req/s of the sweep within the objectives"
+                      + " (p99 TTFT %.0f ms, p99 TPOT %.1f ms there).",
+                  e.getKey(),
+                  any.plan().gpus(),
+                  best.qps(),
+                  1e3 * best.result().ttftSeconds().p99(),
+                  1e3 * best.result().tpotSeconds().p99());
+      sec.text(line);
+      summary.add(line);
+      if (best != null) {
+        timelineRun = best;
+        numbers.put(e.getKey() + " maxQps", best.qps());
+      }
+    }
+    sec.table(spec.id(), "Latency percentiles, throughput and goodput by rate", t.build());
+    sec.table(spec.id() + "-capacity", "Capacity within the objectives", cap.build());
+    sec.chart(
+        ReportChart.of(
+            spec.id() + "-timeline",
+            "Batch size and KV-cache use over time",
+            timeline(timelineRun)));
+    return new StudyResult(sec.build(), summary, numbers);
+  }
+
+  private static boolean meets(ServingResult r, double ttft, double tpot) {
+    return !(ttft > 0 && r.ttftSeconds().p99() > ttft)
+        && !(tpot > 0 && r.tpotSeconds().p99() > tpot);
+  }
+
+  private static XYChart latency(Map<String, List<Run>> byDeployment, boolean ttft, double slo) {
+    String what = ttft ? "TTFT" : "TPOT";
+    XYChart c =
+        ChartStyle.xy(
+            "p99 " + what + " against the request rate",
+            "request rate (req/s)",
+            "p99 " + what + " (ms, log scale)");
+    c.getStyler().setYAxisLogarithmic(true);
+    int slot = 0;
+    double lo = Double.POSITIVE_INFINITY;
+    double hi = 0;
+    for (Map.Entry<String, List<Run>> e : byDeployment.entrySet()) {
+      TreeMap<Double, Double> s = new TreeMap<>();
+      for (Run r : e.getValue()) {
+        ServingResult.Percentiles p = ttft ? r.result().ttftSeconds() : r.result().tpotSeconds();
+        s.put(r.qps(), Math.max(1e-3, 1e3 * p.p99()));
+        lo = Math.min(lo, r.qps());
+        hi = Math.max(hi, r.qps());
+      }
+      double[] x = s.keySet().stream().mapToDouble(Double::doubleValue).toArray();
+      double[] y = s.values().stream().mapToDouble(Double::doubleValue).toArray();
+      ChartStyle.slot(c.addSeries(e.getKey(), x, y), slot++);
+    }
+    if (slo > 0 && hi > lo) {
+      ChartStyle.limit(
+          c.addSeries(
+              String.format(Locale.ROOT, "objective (%.0f ms)", 1e3 * slo),
+              new double[] {lo, hi},
+              new double[] {1e3 * slo, 1e3 * slo}));
+    }
+    return c;
+  }
+
+  private static XYChart timeline(Run r) {
+    XYChart c =
+        ChartStyle.xy(
+            String.format(
+                Locale.ROOT,
+                "One run over time: %s at %.2f req/s (replica 0)",
+                r.deployment(),
+                r.qps()),
+            "simulated time (s)",
+            "batch size (sequences) and KV use (% of blocks)");
+    List<ServingResult.TimelinePoint> pts = r.result().timeline();
+    if (pts.isEmpty()) {
+      return c;
+    }
+    double[] x = new double[pts.size()];
+    double[] b = new double[pts.size()];
+    double[] kv = new double[pts.size()];
+    for (int i = 0; i < pts.size(); i++) {
+      ServingResult.TimelinePoint p = pts.get(i);
+      x[i] = p.timeSeconds() + p.widthSeconds() / 2;
+      b[i] = p.batchSize();
+      kv[i] = 100 * p.kvBlocksUsedFraction();
+    }
+    ChartStyle.slot(c.addSeries("batch size", x, b), 0);
+    ChartStyle.slot(c.addSeries("KV blocks in use (%)", x, kv), 1);
+    return c;
+  }
+}

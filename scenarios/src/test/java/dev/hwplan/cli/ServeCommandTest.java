@@ -1,0 +1,252 @@
+package dev.hwplan.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class ServeCommandTest {
+  private static final String[] BASE = {
+    "serve", "--model", "llama-3.1-8b", "--gpu", "h100-sxm", "--requests", "300"
+  };
+
+  private static CliHarness serve(String... more) {
+    List<String> a = new ArrayList<>(List.of(BASE));
+    a.addAll(List.of(more));
+    return CliHarness.run(a.toArray(String[]::new));
+  }
+
+  @Test
+  void jsonHasTheContractsKeysInSiUnits() {
+    CliHarness r =
+        serve(
+            "--qps",
+            "4",
+            "--prompt-tokens",
+            "uniform:200:1500",
+            "--output-tokens",
+            "lognormal:150:80",
+            "--slo-ttft",
+            "0.5",
+            "--slo-tpot",
+            "0.05",
+            "--json");
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    JsonNode j = r.json();
+    for (String k : new String[] {"ttftSeconds", "tpotSeconds", "itlSeconds", "e2eSeconds"}) {
+      for (String p : new String[] {"mean", "p50", "p90", "p99"}) {
+        assertThat(j.get(k).get(p).asDouble()).as(k + "." + p).isPositive();
+      }
+      assertThat(j.get(k).get("p50").asDouble())
+          .isLessThanOrEqualTo(j.get(k).get("p99").asDouble());
+    }
+    assertThat(j.get("requestsPerSecond").asDouble()).isBetween(3.0, 5.0);
+    assertThat(j.get("outputTokensPerSecond").asDouble()).isPositive();
+    assertThat(j.get("goodputRequestsPerSecond").asDouble())
+        .isLessThanOrEqualTo(j.get("requestsPerSecond").asDouble());
+    assertThat(j.get("sloAttainment").asDouble()).isBetween(0.0, 1.0);
+    assertThat(j.get("preemptions").asLong()).isZero();
+    assertThat(j.get("completedRequests").asLong()).isEqualTo(300);
+    assertThat(j.get("engine").get("maxNumBatchedTokens").asInt()).isEqualTo(8192);
+    assertThat(j.get("timeline")).isNotEmpty();
+  }
+
+  @Test
+  void sameSeedSameOutputAndWithoutSloNoGoodput() {
+    String[] args = {
+      "--concurrency",
+      "8",
+      "--prompt-tokens",
+      "512",
+      "--output-tokens",
+      "64",
+      "--policy",
+      "sarathi",
+      "--json"
+    };
+    CliHarness a = serve(args);
+    CliHarness b = serve(args);
+    assertThat(a.exitCode()).as(a.err()).isZero();
+    assertThat(a.out()).isEqualTo(b.out());
+    assertThat(a.json().get("goodputRequestsPerSecond").isNull()).isTrue();
+    assertThat(a.json().get("policy").asText()).isEqualTo("sarathi");
+  }
+
+  @Test
+  void theBundledTraceRuns() {
+    CliHarness r =
+        CliHarness.run(
+            "serve",
+            "--model",
+            "llama-3.1-8b",
+            "--gpu",
+            "h200-sxm",
+            "--trace",
+            "../scenarios/traces/synthetic-chat.csv",
+            "--json");
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    assertThat(r.json().get("completedRequests").asLong()).isEqualTo(240);
+  }
+
+  @Test
+  void findMaxQpsReportsTheRateAndItsSpread() {
+    CliHarness r =
+        serve(
+            "--find-max-qps",
+            "--prompt-tokens",
+            "1000",
+            "--output-tokens",
+            "100",
+            "--slo-ttft",
+            "0.3",
+            "--seeds",
+            "2",
+            "--json");
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    JsonNode j = r.json();
+    double q = j.get("maxQps").asDouble();
+    assertThat(q).isPositive();
+    assertThat(j.get("maxQpsLow").asDouble()).isLessThanOrEqualTo(q);
+    assertThat(j.get("maxQpsHigh").asDouble()).isGreaterThanOrEqualTo(q);
+    assertThat(j.get("maxQpsPerSeed")).hasSize(2);
+  }
+
+  @Test
+  void findMinGpusListsEveryCandidateWithItsReason() {
+    CliHarness r =
+        CliHarness.run(
+            "serve",
+            "--model",
+            "llama-3.1-8b",
+            "--gpu",
+            "h100-sxm",
+            "--tp",
+            "1",
+            "--weights-dtype",
+            "bf16",
+            "--find-min-gpus",
+            "--qps",
+            "30",
+            "--prompt-tokens",
+            "1000",
+            "--output-tokens",
+            "100",
+            "--slo-ttft",
+            "0.3",
+            "--slo-tpot",
+            "0.03",
+            "--requests",
+            "300",
+            "--price-per-gpu-hour",
+            "2.5",
+            "--json");
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    JsonNode j = r.json();
+    JsonNode best = j.get("best");
+    assertThat(best.get("meetsSlo").asBoolean()).isTrue();
+    assertThat(best.get("dollarsPerHour").asDouble()).isEqualTo(2.5 * best.get("gpus").asInt());
+    boolean rejectedWithReason = false;
+    for (JsonNode c : j.get("candidates")) {
+      if (!c.get("meetsSlo").asBoolean()) {
+        rejectedWithReason |= c.get("reason").asText().contains("p99");
+      }
+      assertThat(c.get("gpus").asInt()).isEqualTo(c.get("replicas").asInt());
+    }
+    assertThat(rejectedWithReason).isTrue();
+  }
+
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      quoteCharacter = '"',
+      value = {
+        "--prompt-tokens|-5|--prompt-tokens",
+        "--prompt-tokens|abc|--prompt-tokens",
+        "--output-tokens|uniform:10:5|--output-tokens",
+        "--output-tokens|normal:100:-1|--output-tokens",
+        "--prompt-tokens|200000|context",
+        "--slo-ttft|0|--slo-ttft",
+        "--slo-tpot|-0.05|--slo-tpot",
+        "--max-num-batched-tokens|8|block size",
+        "--policy|fcfs|--policy"
+      })
+  void badInputExitsTwoWithOneLineAndNothingOnStdout(String flag, String value, String named) {
+    List<String> a =
+        new ArrayList<>(List.of("--qps", "2", "--prompt-tokens", "100", "--output-tokens", "10"));
+    int i = a.indexOf(flag);
+    if (i >= 0) {
+      a.set(i + 1, value);
+    } else {
+      a.add(flag);
+      a.add(value);
+    }
+    CliHarness r = serve(a.toArray(String[]::new));
+    assertThat(r.exitCode()).as(r.err()).isEqualTo(2);
+    assertThat(r.out()).isEmpty();
+    assertThat(r.err().strip().lines()).hasSize(1);
+    assertThat(r.err()).contains(named);
+  }
+
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      quoteCharacter = '"',
+      value = {
+        "arrival_s,prompt_tokens,output_tokens/0,10,5/2,10,5/1,10,5|t.csv:4: field 'arrival_s'",
+        "arrival_s,prompt_tokens,output_tokens/-1,10,5|t.csv:2: field 'arrival_s'",
+        "arrival_s,prompt_tokens,output_tokens/0,ten,5|t.csv:2: field 'prompt_tokens'",
+        "arrival_s,prompt_tokens,output_tokens/0,10,-5|t.csv:2: field 'output_tokens'",
+        "arrival_s,prompt_tokens,output_tokens/0,200000,5|t.csv:2: field 'prompt_tokens'",
+        "arrival_s,prompt_tokens/0,10|t.csv:1: field 'output_tokens'"
+      })
+  void badTraceLinesAreNamedByFileLineAndField(String text, String named, @TempDir Path dir)
+      throws IOException {
+    Path f = dir.resolve("t.csv");
+    Files.writeString(f, text.replace('/', '\n')); // lines are separated by '/' above
+    CliHarness r =
+        CliHarness.run(
+            "serve", "--model", "llama-3.1-8b", "--gpu", "h100-sxm", "--trace", f.toString());
+    assertThat(r.exitCode()).as(r.err()).isEqualTo(2);
+    assertThat(r.out()).isEmpty();
+    assertThat(r.err().strip().lines()).hasSize(1);
+    assertThat(r.err()).contains(named);
+  }
+
+  @Test
+  void jsonLinesTracesAreReadToo(@TempDir Path dir) throws IOException {
+    Path f = dir.resolve("t.jsonl");
+    Files.writeString(
+        f,
+        "{\"arrivalSeconds\": 0.0, \"promptTokens\": 800, \"outputTokens\": 50}\n"
+            + "{\"arrivalSeconds\": 0.5, \"promptTokens\": 300, \"outputTokens\": 20,"
+            + " \"prefixId\": \"sys\"}\n"
+            + "{\"arrivalSeconds\": 0.25, \"promptTokens\": 300, \"outputTokens\": 20}\n");
+    CliHarness bad =
+        CliHarness.run(
+            "serve", "--model", "llama-3.1-8b", "--gpu", "h100-sxm", "--trace", f.toString());
+    assertThat(bad.exitCode()).isEqualTo(2);
+    assertThat(bad.err()).contains("t.jsonl:3: field 'arrivalSeconds'");
+    CliHarness ok =
+        CliHarness.run(
+            "serve",
+            "--model",
+            "llama-3.1-8b",
+            "--gpu",
+            "h100-sxm",
+            "--trace",
+            f.toString(),
+            "--requests",
+            "2",
+            "--json");
+    assertThat(ok.exitCode()).as(ok.err()).isZero();
+    assertThat(ok.json().get("completedRequests").asLong()).isEqualTo(2);
+  }
+}

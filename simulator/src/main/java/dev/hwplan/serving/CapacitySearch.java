@@ -1,0 +1,373 @@
+package dev.hwplan.serving;
+
+import dev.hwplan.hardware.GpuProfile;
+import dev.hwplan.io.InvalidInputException;
+import dev.hwplan.step.StepConfig;
+import dev.hwplan.step.StepTimeTable;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Capacity under latency objectives, by simulation: the highest rate one deployment sustains
+ * ({@link #findMaxQps}) and the cheapest deployment that sustains a rate ({@link #findMinGpus}). A
+ * run passes when every request completed and the p99 TTFT and p99 TPOT are within the objectives
+ * given; runs stop early once more than 1% of the requests missed one (the p99 can no longer be
+ * met), which makes failing runs cheap.
+ */
+public final class CapacitySearch {
+  private CapacitySearch() {}
+
+  /** p99 objectives in seconds; NaN or 0 where not given. */
+  public record Objective(double ttftP99Seconds, double tpotP99Seconds) {
+    public Objective {
+      if (!(ttftP99Seconds > 0) && !(tpotP99Seconds > 0)) {
+        throw InvalidInputException.option(
+            "--slo-ttft", "a capacity search needs an objective: --slo-ttft and/or --slo-tpot");
+      }
+    }
+
+    /** Why {@code r} misses the objectives, or null when it meets them. */
+    public String failure(ServingResult r) {
+      if (r.stoppedEarly() != null) {
+        return r.stoppedEarly() + " over the objective (stopped after 1% of requests missed it)";
+      }
+      if (ttftP99Seconds > 0 && r.ttftSeconds().p99() > ttftP99Seconds) {
+        return String.format(
+            Locale.ROOT, "TTFT p99 %.3f s > %.3f s", r.ttftSeconds().p99(), ttftP99Seconds);
+      }
+      if (tpotP99Seconds > 0 && r.tpotSeconds().p99() > tpotP99Seconds) {
+        return String.format(
+            Locale.ROOT, "TPOT p99 %.4f s > %.4f s", r.tpotSeconds().p99(), tpotP99Seconds);
+      }
+      return null;
+    }
+  }
+
+  /**
+   * The highest sustained rate: the median over seeds of each seed's bisection, with the lowest and
+   * highest as the run-to-run spread.
+   *
+   * @param perSeed each seed's highest passing rate (0 where even the lowest rate tried fails)
+   * @param atMax the run of the seed whose own answer is nearest {@code qps}, at that answer (for
+   *     an odd number of seeds, the median seed at {@code qps}), or null when {@code qps} is 0
+   * @param atMaxSeed the seed of that run
+   * @param atMaxQps the rate of that run
+   * @param reason why the lowest rate failed, when {@code qps} is 0
+   */
+  public record MaxQps(
+      double qps,
+      double low,
+      double high,
+      List<Double> perSeed,
+      int runs,
+      ServingResult atMax,
+      long atMaxSeed,
+      double atMaxQps,
+      String reason) {}
+
+  /** Lowest and highest rates a bisection tries, and its relative precision. */
+  static final double MIN_QPS = 1.0 / 64;
+
+  static final double MAX_QPS = 1 << 14;
+  static final double PRECISION = 0.02;
+
+  /**
+   * Bisects the open-loop rate of {@code workload} on {@code plan} for each of {@code seeds} seeds
+   * (the workload's seed, +1, +2, ...): doubling from 1 req/s until a run fails, then halving the
+   * interval to {@link #PRECISION}.
+   */
+  public static MaxQps findMaxQps(
+      ServingPlan plan, StepTimeTable table, Workload workload, Objective o, int seeds) {
+    if (workload.arrival() != Workload.Arrival.OPEN) {
+      throw InvalidInputException.option(
+          "--find-max-qps",
+          "searches the rate of open-loop traffic: give --qps, not a trace or users");
+    }
+    if (seeds <= 0) {
+      throw InvalidInputException.option("--seeds", "must be positive, got " + seeds);
+    }
+    IterationTimer timer = IterationTimer.of(table);
+    double[] best = new double[seeds];
+    int[] runs = {0};
+    String reason = null;
+    for (int s = 0; s < seeds; s++) {
+      Workload w = workload.withSeed(workload.seed() + s);
+      double lo = 0;
+      double hi = Double.NaN;
+      double q = 1;
+      String lowest = null;
+      // bracket: double up while passing, halve down while failing
+      while (true) {
+        String f = fails(plan, timer, w.withQps(q), o, runs);
+        if (f == null) {
+          lo = q;
+          if (!Double.isNaN(hi) || q >= MAX_QPS) {
+            break;
+          }
+          q *= 2;
+        } else {
+          hi = q;
+          lowest = f;
+          if (lo > 0 || q <= MIN_QPS) {
+            break;
+          }
+          q /= 2;
+        }
+      }
+      if (lo == 0) {
+        best[s] = 0;
+        reason = "even at " + fmt(hi) + " req/s: " + lowest;
+        continue;
+      }
+      if (Double.isNaN(hi)) {
+        best[s] = lo;
+        continue;
+      }
+      while (hi - lo > PRECISION * lo) {
+        double mid = (lo + hi) / 2;
+        if (fails(plan, timer, w.withQps(mid), o, runs) == null) {
+          lo = mid;
+        } else {
+          hi = mid;
+        }
+      }
+      best[s] = lo;
+    }
+    double[] sorted = best.clone();
+    Arrays.sort(sorted);
+    double median =
+        seeds % 2 == 1 ? sorted[seeds / 2] : (sorted[seeds / 2 - 1] + sorted[seeds / 2]) / 2;
+    // the passing run of the seed whose own answer is nearest the median, at that answer
+    int at = 0;
+    for (int s = 1; s < seeds; s++) {
+      if (Math.abs(best[s] - median) < Math.abs(best[at] - median)) {
+        at = s;
+      }
+    }
+    ServingResult atMax =
+        best[at] > 0
+            ? ServingSimulator.run(
+                plan.spec(
+                    workload.withSeed(workload.seed() + at).withQps(best[at]),
+                    o.ttftP99Seconds(),
+                    o.tpotP99Seconds(),
+                    false),
+                timer)
+            : null;
+    List<Double> per = new ArrayList<>();
+    for (double b : best) {
+      per.add(b);
+    }
+    return new MaxQps(
+        median,
+        sorted[0],
+        sorted[seeds - 1],
+        per,
+        runs[0],
+        atMax,
+        workload.seed() + at,
+        best[at],
+        median > 0 ? null : reason);
+  }
+
+  private static String fails(
+      ServingPlan plan, IterationTimer timer, Workload w, Objective o, int[] runs) {
+    runs[0]++;
+    ServingResult r =
+        ServingSimulator.run(plan.spec(w, o.ttftP99Seconds(), o.tpotP99Seconds(), true), timer);
+    return o.failure(r);
+  }
+
+  private static String fmt(double q) {
+    return String.format(Locale.ROOT, "%.3g", q);
+  }
+
+  /**
+   * One deployment the search tried.
+   *
+   * @param replicas 0 for a layout that does not fit (no replica count was tried)
+   * @param dollarsPerHour GPUs times the price, or null without prices
+   * @param reason why it was rejected, or null when it meets the objectives
+   */
+  public record Candidate(
+      String gpu,
+      int tp,
+      int pp,
+      String weightsDtype,
+      String kvDtype,
+      int replicas,
+      int gpus,
+      Double dollarsPerHour,
+      boolean meetsSlo,
+      String reason,
+      Double ttftP99Seconds,
+      Double tpotP99Seconds,
+      Double outputTokensPerSecond,
+      Double dollarsPerMillionOutputTokens) {}
+
+  /**
+   * The search's answer.
+   *
+   * @param best the candidate with the fewest GPUs (the lowest cost per hour with prices; ties
+   *     broken by cost, then GPUs, then p99 TTFT), or null when none meets the objectives
+   * @param searched every candidate tried, in the order tried
+   */
+  public record MinGpus(Candidate best, List<Candidate> searched, int runs) {}
+
+  /** A layout to try: the step config on one GPU type, and that GPU's price per hour (or null). */
+  public record Layout(StepConfig step, GpuProfile gpu, Double pricePerGpuHour) {}
+
+  /**
+   * For each layout, the fewest replicas that meet the objectives at the workload's rate: doubling
+   * the replicas from 1 until a run passes (or {@code maxGpus} would be exceeded), then bisecting
+   * between the last failure and the first pass. Layouts that do not fit (no KV blocks, a request
+   * longer than the cache) are listed once, rejected.
+   */
+  public static MinGpus findMinGpus(
+      List<Layout> layouts,
+      ServingPlan.Settings settings,
+      Workload workload,
+      Objective o,
+      int maxGpus,
+      Progress progress) {
+    List<Candidate> out = new ArrayList<>();
+    int[] runs = {0};
+    for (int li = 0; li < layouts.size(); li++) {
+      Layout l = layouts.get(li);
+      progress.at(li, layouts.size());
+      StepConfig c = l.step();
+      int perReplica = c.parallelism().gpus();
+      ServingPlan plan;
+      try {
+        plan = ServingPlan.of(c, l.gpu(), 1, settings);
+        plan.checkLengths(workload.prompt(), workload.output());
+      } catch (InvalidInputException e) {
+        out.add(rejected(l, 0, "does not fit: " + e.reason()));
+        continue;
+      }
+      StepTimeTable table;
+      try {
+        table = plan.stepModel().table();
+        table.seconds(dev.hwplan.step.StepComposition.decode(1, 1));
+      } catch (InvalidInputException e) {
+        out.add(rejected(l, 0, e.reason()));
+        continue;
+      }
+      IterationTimer timer = IterationTimer.of(table);
+      int lastFail = 0;
+      int pass = 0;
+      int r = 1;
+      while (r * perReplica <= maxGpus) {
+        Candidate cand;
+        try {
+          cand = evaluate(l, plan, timer, r, workload, o, runs);
+        } catch (InvalidInputException e) {
+          out.add(rejected(l, 0, e.reason()));
+          break;
+        }
+        out.add(cand);
+        if (cand.meetsSlo()) {
+          pass = r;
+          break;
+        }
+        lastFail = r;
+        r *= 2;
+      }
+      if (pass == 0) {
+        continue;
+      }
+      while (pass - lastFail > 1) {
+        int mid = (pass + lastFail) / 2;
+        Candidate cand = evaluate(l, plan, timer, mid, workload, o, runs);
+        out.add(cand);
+        if (cand.meetsSlo()) {
+          pass = mid;
+        } else {
+          lastFail = mid;
+        }
+      }
+    }
+    progress.at(layouts.size(), layouts.size());
+    Comparator<Candidate> order =
+        Comparator.comparingDouble(
+                (Candidate k) -> k.dollarsPerHour() == null ? k.gpus() : k.dollarsPerHour())
+            .thenComparingInt(Candidate::gpus)
+            .thenComparingDouble(k -> k.ttftP99Seconds() == null ? 0 : k.ttftP99Seconds());
+    Candidate best = out.stream().filter(Candidate::meetsSlo).min(order).orElse(null);
+    return new MinGpus(best, out, runs[0]);
+  }
+
+  /** Called as the search moves from layout to layout. */
+  @FunctionalInterface
+  public interface Progress {
+    void at(int done, int total);
+  }
+
+  private static Candidate evaluate(
+      Layout l,
+      ServingPlan one,
+      IterationTimer timer,
+      int replicas,
+      Workload w,
+      Objective o,
+      int[] runs) {
+    runs[0]++;
+    ServingPlan plan =
+        new ServingPlan(
+            one.step(),
+            one.gpu(),
+            replicas,
+            one.routing(),
+            one.engine(),
+            one.memory(),
+            one.modelContext(),
+            one.notes());
+    ServingResult r =
+        ServingSimulator.run(plan.spec(w, o.ttftP99Seconds(), o.tpotP99Seconds(), true), timer);
+    String f = o.failure(r);
+    int gpus = plan.gpus();
+    Double cost = l.pricePerGpuHour() == null ? null : gpus * l.pricePerGpuHour();
+    boolean stopped = r.stoppedEarly() != null;
+    Double perMillion =
+        cost == null || stopped || r.outputTokensPerSecond() <= 0
+            ? null
+            : cost / (r.outputTokensPerSecond() * 3600) * 1e6;
+    return new Candidate(
+        l.gpu().id(),
+        l.step().parallelism().tp(),
+        l.step().parallelism().pp(),
+        l.step().weights().key(),
+        l.step().kv().key(),
+        replicas,
+        gpus,
+        cost,
+        f == null,
+        f,
+        stopped ? null : r.ttftSeconds().p99(),
+        stopped ? null : r.tpotSeconds().p99(),
+        stopped ? null : r.outputTokensPerSecond(),
+        perMillion);
+  }
+
+  private static Candidate rejected(Layout l, int replicas, String reason) {
+    int gpus = l.step().parallelism().gpus();
+    return new Candidate(
+        l.gpu().id(),
+        l.step().parallelism().tp(),
+        l.step().parallelism().pp(),
+        l.step().weights().key(),
+        l.step().kv().key(),
+        replicas,
+        gpus,
+        l.pricePerGpuHour() == null ? null : gpus * l.pricePerGpuHour(),
+        false,
+        reason,
+        null,
+        null,
+        null,
+        null);
+  }
+}

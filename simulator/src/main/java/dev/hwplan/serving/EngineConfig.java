@@ -1,0 +1,81 @@
+package dev.hwplan.serving;
+
+import dev.hwplan.io.InvalidInputException;
+
+/**
+ * One replica's engine: its scheduling policy and knobs and its paged KV cache.
+ *
+ * @param maxNumBatchedTokens the token budget of an iteration (vLLM's {@code
+ *     max_num_batched_tokens})
+ * @param maxNumSeqs requests running at once at most (vLLM's {@code max_num_seqs})
+ * @param blockSize tokens per KV block
+ * @param kvBlocks KV blocks of the replica (each GPU holds its share of every block)
+ * @param swapBlocks blocks the host swap space holds ({@link Preemption#SWAP})
+ * @param swapSecondsPerBlock the time to copy one block's share between one GPU and the host
+ * @param engineOverheadSeconds CPU time of an iteration that the GPU waits for: scheduling, input
+ *     preparation, sampling, detokenisation ({@link #DEFAULT_ENGINE_OVERHEAD_SECONDS})
+ */
+public record EngineConfig(
+    Policy policy,
+    int maxNumBatchedTokens,
+    int maxNumSeqs,
+    int blockSize,
+    long kvBlocks,
+    Preemption preemption,
+    long swapBlocks,
+    double swapSecondsPerBlock,
+    double engineOverheadSeconds) {
+  /**
+   * The default per-iteration engine overhead: 2 ms. An assumption with a measured range behind it:
+   * Srivatsa, Li, Zhang and Abhyankar (WukLab, "Can Scheduling Overhead Dominate LLM Inference
+   * Performance?", 2024) measured SGLang's per-iteration scheduling at no more than 3 ms and vLLM
+   * 0.5.4's at up to half of each iteration; vLLM V1 overlaps detokenisation and keeps a persistent
+   * batch, so less of it stalls the GPU. Set it from a profile of the engine you run.
+   */
+  public static final double DEFAULT_ENGINE_OVERHEAD_SECONDS = 2e-3;
+
+  /** vLLM V0's default host swap space per GPU ({@code --swap-space}): 4 GiB. */
+  public static final long DEFAULT_SWAP_BYTES_PER_GPU = 4L << 30;
+
+  /** vLLM V0 block manager's admission watermark: 1% of the blocks stay free. */
+  public static final double WATERMARK = 0.01;
+
+  public EngineConfig {
+    if (maxNumSeqs <= 0) {
+      throw InvalidInputException.option("--max-num-seqs", "must be positive, got " + maxNumSeqs);
+    }
+    if (blockSize <= 0) {
+      throw InvalidInputException.option("--block-size", "must be positive, got " + blockSize);
+    }
+    if (maxNumBatchedTokens < blockSize) {
+      throw InvalidInputException.option(
+          "--max-num-batched-tokens",
+          "a token budget of "
+              + maxNumBatchedTokens
+              + " is smaller than the KV block size of "
+              + blockSize
+              + " tokens");
+    }
+    if (kvBlocks <= 0) {
+      throw InvalidInputException.option(
+          "--gpu", "no KV blocks fit next to the weights: the model does not fit this layout");
+    }
+    if (!(engineOverheadSeconds >= 0) || !Double.isFinite(engineOverheadSeconds)) {
+      throw InvalidInputException.option(
+          "--engine-overhead-ms", "must be a non-negative time, got " + engineOverheadSeconds);
+    }
+    if (swapBlocks < 0 || !(swapSecondsPerBlock >= 0)) {
+      throw new IllegalArgumentException("swap space and time must not be negative");
+    }
+  }
+
+  /** Blocks admission keeps free under the whole-prompt policies. */
+  long watermarkBlocks() {
+    return policy.wholePromptAdmission() ? (long) Math.floor(WATERMARK * kvBlocks) : 0;
+  }
+
+  /** The most tokens one request may hold: what fits in the cache above the watermark. */
+  public long maxRequestTokens() {
+    return (kvBlocks - watermarkBlocks()) * blockSize;
+  }
+}

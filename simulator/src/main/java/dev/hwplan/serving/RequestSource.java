@@ -1,0 +1,16 @@
+package dev.hwplan.serving;
+
+/** Where a run's requests come from, one at a time, in arrival order. */
+abstract class RequestSource {
+  /** The next arrival time known now, or +infinity (none left, or none until a completion). */
+  abstract double peek();
+
+  /** Takes the next arrival into a slot of {@code t}. */
+  abstract int take(RequestTable t);
+
+  /** A request of closed-loop user {@code user} completed at {@code now}. */
+  void completed(int user, double now) {}
+
+  /** Requests taken so far. */
+  abstract long issued();
+}

@@ -1,0 +1,226 @@
+package dev.hwplan.serving;
+
+import dev.hwplan.hardware.GpuProfile;
+import dev.hwplan.io.InvalidInputException;
+import dev.hwplan.memory.InferenceMemory;
+import dev.hwplan.memory.InferenceMemoryCalculator;
+import dev.hwplan.memory.KvCacheCalculator;
+import dev.hwplan.perf.calibration.Calibrations;
+import dev.hwplan.step.StepConfig;
+import dev.hwplan.step.StepModel;
+import dev.hwplan.step.StepTimeTable;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * A deployment ready to simulate: the model on its GPUs ({@code replicas} copies of the step
+ * config's TP x PP layout), each replica's engine, and its KV cache from the memory model ({@link
+ * InferenceMemoryCalculator}: what {@code gpuMemUtil} of the GPU leaves after weights, the
+ * activation peak of an iteration of the token budget, and the reserve, in whole blocks).
+ *
+ * @param modelContext the model's context length ({@code max_position_embeddings})
+ * @param notes assumptions and caveats behind the numbers
+ */
+public record ServingPlan(
+    StepConfig step,
+    GpuProfile gpu,
+    int replicas,
+    Routing routing,
+    EngineConfig engine,
+    InferenceMemory memory,
+    long modelContext,
+    List<String> notes) {
+  public ServingPlan {
+    notes = List.copyOf(notes);
+  }
+
+  /**
+   * The engine knobs: {@code null} budget or sequence cap take the policy's defaults for the GPU
+   * ({@link Policy#defaultMaxNumBatchedTokens}, {@link Policy#defaultMaxNumSeqs}).
+   */
+  public record Settings(
+      Policy policy,
+      Integer maxNumBatchedTokens,
+      Integer maxNumSeqs,
+      int blockSize,
+      double gpuMemUtil,
+      Preemption preemption,
+      double engineOverheadSeconds,
+      Routing routing) {
+    /** The policy with vLLM's defaults: 16-token blocks, 0.9 of memory, recompute, 2 ms. */
+    public static Settings defaults(Policy p) {
+      return new Settings(
+          p,
+          null,
+          null,
+          KvCacheCalculator.DEFAULT_BLOCK_SIZE,
+          0.9,
+          Preemption.RECOMPUTE,
+          EngineConfig.DEFAULT_ENGINE_OVERHEAD_SECONDS,
+          Routing.LEAST_OUTSTANDING);
+    }
+  }
+
+  /** GPUs of the deployment. */
+  public int gpus() {
+    return replicas * step.parallelism().gpus();
+  }
+
+  /** The plan for {@code replicas} copies of {@code step} on {@code gpu}. */
+  public static ServingPlan of(StepConfig step, GpuProfile gpu, int replicas, Settings s) {
+    if (replicas <= 0) {
+      throw InvalidInputException.option("--replicas", "must be positive, got " + replicas);
+    }
+    Integer ctx = step.model().maxPositionEmbeddings();
+    long context = ctx == null ? Integer.MAX_VALUE : ctx;
+    int budget =
+        s.maxNumBatchedTokens() != null
+            ? s.maxNumBatchedTokens()
+            : s.policy().defaultMaxNumBatchedTokens(gpu.memoryBytes(), gpu.id(), context);
+    int seqs =
+        s.maxNumSeqs() != null
+            ? s.maxNumSeqs()
+            : s.policy().defaultMaxNumSeqs(gpu.memoryBytes(), gpu.id());
+    if (budget <= 0) {
+      throw InvalidInputException.option(
+          "--max-num-batched-tokens", "must be positive, got " + budget);
+    }
+    InferenceMemory mem =
+        InferenceMemoryCalculator.compute(
+            new InferenceMemoryCalculator.Request(
+                step.model(),
+                gpu,
+                step.parallelism(),
+                step.weights(),
+                new KvCacheCalculator.Options(
+                    step.kv(), step.mlaLayout(), s.blockSize(), step.parallelism()),
+                Math.min(context, 8192),
+                s.gpuMemUtil(),
+                InferenceMemoryCalculator.DEFAULT_RESERVE_BYTES,
+                budget));
+    List<String> notes = new ArrayList<>();
+    double link =
+        gpu.interconnect() == null ? 0 : gpu.interconnect().pcieBytesPerSecondPerDirection();
+    long swapBlocks = 0;
+    double swapSeconds = 0;
+    if (s.preemption() == Preemption.SWAP) {
+      if (link > 0 && mem.kvBytesPerBlock() > 0) {
+        swapBlocks = EngineConfig.DEFAULT_SWAP_BYTES_PER_GPU / mem.kvBytesPerBlock();
+        swapSeconds = mem.kvBytesPerBlock() / link;
+        notes.add(
+            String.format(
+                Locale.ROOT,
+                "swap: 4 GiB of host memory per GPU (vLLM's --swap-space default), %d blocks,"
+                    + " copied at the PCIe rate of %.0f GB/s per direction",
+                swapBlocks,
+                link / 1e9));
+      } else {
+        notes.add("swap: the GPU profile gives no PCIe rate, so preemption recomputes");
+      }
+    }
+    EngineConfig engine =
+        new EngineConfig(
+            s.policy(),
+            budget,
+            seqs,
+            s.blockSize(),
+            Math.max(0, mem.kvBlocks()),
+            s.preemption(),
+            swapBlocks,
+            swapSeconds,
+            s.engineOverheadSeconds());
+    notes.add(
+        String.format(
+            Locale.ROOT,
+            "engine overhead %.2f ms per iteration (an assumption; --engine-overhead-ms)",
+            s.engineOverheadSeconds() * 1e3));
+    if (step.parallelism().pp() > 1) {
+      notes.add("PP: an iteration passes the stages in turn (no micro-batch overlap)");
+    }
+    return new ServingPlan(step, gpu, replicas, s.routing(), engine, mem, context, notes);
+  }
+
+  /**
+   * Checks that requests of these lengths can be served: a prompt within the model's context, a
+   * whole request within the context and one replica's KV cache, and (for the unchunked policies,
+   * which prefill a prompt, or recompute a preempted request, in one iteration) within the token
+   * budget. Distributions without an upper bound are capped at those limits instead.
+   */
+  public void checkLengths(LengthDistribution prompt, LengthDistribution output) {
+    String model = step.model().id();
+    if (prompt.bounded() && prompt.max() > modelContext) {
+      throw InvalidInputException.option(
+          "--prompt-tokens",
+          "a prompt of "
+              + prompt.max()
+              + " tokens is longer than "
+              + model
+              + "'s context of "
+              + modelContext
+              + " tokens");
+    }
+    if (!prompt.bounded() || !output.bounded()) {
+      return;
+    }
+    long longest = (long) prompt.max() + output.max();
+    if (longest > modelContext) {
+      throw InvalidInputException.option(
+          "--output-tokens",
+          "a prompt of "
+              + prompt.max()
+              + " plus "
+              + output.max()
+              + " output tokens is longer than "
+              + model
+              + "'s context of "
+              + modelContext
+              + " tokens");
+    }
+    if (longest > engine.maxRequestTokens()) {
+      throw InvalidInputException.option(
+          "--output-tokens",
+          "a request of up to "
+              + longest
+              + " tokens needs more KV cache than one replica holds ("
+              + engine.maxRequestTokens()
+              + " tokens)");
+    }
+    if (!engine.policy().chunked() && longest > engine.maxNumBatchedTokens()) {
+      throw InvalidInputException.option(
+          "--max-num-batched-tokens",
+          engine.policy().key()
+              + " prefills (and recomputes) a request in one iteration: the budget of "
+              + engine.maxNumBatchedTokens()
+              + " tokens must hold the longest request, "
+              + longest
+              + " tokens");
+    }
+  }
+
+  /** The step model of this plan's replicas under the calibrated GPU model. */
+  public StepModel stepModel() {
+    return Calibrations.stepModel(step, gpu);
+  }
+
+  /** The simulation of {@code workload} on this plan, with iteration times from {@code table}. */
+  public ServingSimulator.Spec spec(
+      Workload workload, double sloTtftSeconds, double sloTpotSeconds, boolean stopWhenSloLost) {
+    return new ServingSimulator.Spec(
+        engine,
+        replicas,
+        routing,
+        workload,
+        modelContext,
+        sloTtftSeconds,
+        sloTpotSeconds,
+        stopWhenSloLost);
+  }
+
+  /** Runs {@code workload} on this plan with times from {@code table}. */
+  public ServingResult simulate(
+      StepTimeTable table, Workload workload, double sloTtftSeconds, double sloTpotSeconds) {
+    return ServingSimulator.run(
+        spec(workload, sloTtftSeconds, sloTpotSeconds, false), IterationTimer.of(table));
+  }
+}

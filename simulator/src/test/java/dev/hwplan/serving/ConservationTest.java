@@ -1,0 +1,87 @@
+package dev.hwplan.serving;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.BitSet;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Conservation under every policy, both preemption modes, one and three replicas, open and closed
+ * loop, with a KV cache small enough that requests are preempted: every request completes exactly
+ * once, with exactly the output tokens it asked for, and at the end every KV block (and every host
+ * swap block) is free and no request is in flight.
+ */
+class ConservationTest {
+  static Stream<Arguments> cases() {
+    Stream.Builder<Arguments> b = Stream.builder();
+    for (Policy p : Policy.values()) {
+      for (Preemption m : Preemption.values()) {
+        for (int replicas : new int[] {1, 3}) {
+          b.add(Arguments.of(p, m, replicas, true));
+        }
+        b.add(Arguments.of(p, m, 2, false));
+      }
+    }
+    return b.build();
+  }
+
+  /** A synthetic iteration time: 5 ms plus 20 us a prefill token and 1 us per decode context. */
+  static final IterationTimer TIMER =
+      (n, ctx, k, tokens, prefix) -> {
+        double t = 5e-3 + 1e-6 * ctx * 1e-3;
+        for (int i = 0; i < k; i++) {
+          t += 20e-6 * tokens[i];
+        }
+        return t;
+      };
+
+  @ParameterizedTest
+  @MethodSource("cases")
+  void everyRequestCompletesOnceWithItsTokensAndEveryBlockIsFreeAtTheEnd(
+      Policy policy, Preemption mode, int replicas, boolean open) {
+    int requests = 1500;
+    int budget = policy.chunked() ? 512 : 4096;
+    EngineConfig e = new EngineConfig(policy, budget, 64, 16, 120, mode, 40, 1e-4, 1e-3);
+    LengthDistribution prompt = LengthDistribution.parse("uniform:1:900", "p");
+    LengthDistribution output = LengthDistribution.parse("uniform:1:400", "o");
+    Workload w =
+        open
+            ? Workload.open(30.0 * replicas, 0.5, prompt, output, requests, 11)
+            : Workload.closed(40, prompt, output, requests, 11);
+    ServingSimulator.Spec spec =
+        new ServingSimulator.Spec(e, replicas, Routing.LEAST_OUTSTANDING, w, 4096, 0, 0, false);
+    BitSet seen = new BitSet();
+    long[] outputTokens = new long[1];
+    ServingSimulator.Run run =
+        ServingSimulator.run(
+            spec,
+            TIMER,
+            (req, s, now) -> {
+              int id = (int) req.id[s];
+              assertThat(seen.get(id)).as("request %d completed twice", id).isFalse();
+              seen.set(id);
+              assertThat(req.generated[s]).isEqualTo(req.output[s]);
+              assertThat(req.firstToken[s]).isGreaterThanOrEqualTo(req.firstScheduled[s]);
+              assertThat(req.firstScheduled[s]).isGreaterThanOrEqualTo(req.arrival[s]);
+              assertThat(now).isGreaterThanOrEqualTo(req.firstToken[s]);
+              outputTokens[0] += req.output[s];
+            });
+    ServingResult r = run.result();
+    assertThat(seen.cardinality()).isEqualTo(requests);
+    assertThat(seen.nextClearBit(0)).isEqualTo(requests);
+    assertThat(r.completedRequests()).isEqualTo(requests);
+    assertThat(r.totalOutputTokens()).isEqualTo(outputTokens[0]);
+    assertThat(run.requests().inFlight()).isZero();
+    for (Replica rep : run.replicas()) {
+      assertThat(rep.freeBlocks()).isEqualTo(e.kvBlocks());
+      assertThat(rep.swapUsedBlocks()).isZero();
+      assertThat(rep.running()).isZero();
+      assertThat(rep.waiting.isEmpty()).isTrue();
+      assertThat(rep.peakUsedBlocks()).isLessThanOrEqualTo(e.kvBlocks());
+    }
+    assertThat(r.preemptions()).as("the cache is small enough to preempt").isPositive();
+  }
+}
