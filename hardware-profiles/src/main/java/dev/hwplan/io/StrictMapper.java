@@ -105,7 +105,7 @@ public final class StrictMapper {
       }
       return value;
     } catch (JsonProcessingException e) {
-      throw translate(name, e);
+      throw translate(name, e, mapper == json() ? "JSON" : "YAML");
     }
   }
 
@@ -124,6 +124,14 @@ public final class StrictMapper {
 
   /** Turns a Jackson error into one line naming the file, the field path and the line. */
   public static InvalidInputException translate(String source, JsonProcessingException e) {
+    return translate(source, e, kind(source));
+  }
+
+  /**
+   * As {@link #translate(String, JsonProcessingException)}, for text in {@code kind} (JSON, YAML).
+   */
+  private static InvalidInputException translate(
+      String source, JsonProcessingException e, String kind) {
     // A validating constructor inside a record threw: keep its words and field.
     Throwable cause = e.getCause();
     while (cause != null) {
@@ -158,7 +166,7 @@ public final class StrictMapper {
     } else if (e instanceof JsonMappingException) {
       reason = e.getOriginalMessage();
     } else {
-      reason = "malformed " + kind(source) + ": " + e.getOriginalMessage();
+      reason = "malformed " + kind + ": " + e.getOriginalMessage();
     }
     // Parser messages can name the exception that a decoder threw; users need only its words.
     reason = reason.replaceAll("\\b(?:[a-z]\\w*\\.)+[A-Z]\\w*(?:Exception|Error):\\s*", "");

@@ -380,6 +380,41 @@ class CliFuzzTest {
   }
 
   @Example
+  void extremeValuesInsideAScenarioAreRefusedNamingTheField() {
+    String[][] studies = {
+      {"kv", "context", "model: llama-3.1-8b\n    context: 9223372036854775807"},
+      {"kv", "batch", "model: falcon-7b\n    context: 2048\n    batch: 9223372036854775807"},
+      {"memory", "context", "model: llama-3.1-8b\n    gpu: h100-sxm\n    context: 1e400"},
+      {
+        "infer", "prompt", "model: llama-3.1-8b\n    gpu: h100-sxm\n    prompt: 9223372036854775807"
+      },
+      {"scaling", "flops", "flops: 1e400"},
+      {"budget", "flops", "gpu: h100-sxm\n    mfu: 0.4\n    flops: -1"}
+    };
+    for (String[] st : studies) {
+      withFiles(
+          (files, out) -> {
+            Path yaml = files.get(Input.SCENARIO);
+            write(
+                yaml,
+                "title: fuzz\nstudies:\n  - kind: "
+                    + st[0]
+                    + "\n    id: s\n    title: s\n    "
+                    + st[2]
+                    + "\n");
+            return new Case(
+                "example",
+                List.of("run", yaml.toString(), "--out", out.toString(), "--json"),
+                List.of(yaml.toString()),
+                List.of(st[1]),
+                true,
+                null,
+                st[0] + " " + st[1]);
+          });
+    }
+  }
+
+  @Example
   void ignoredOpsLineFieldsAreRefused() {
     for (String line :
         List.of(

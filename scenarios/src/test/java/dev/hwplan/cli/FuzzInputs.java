@@ -142,24 +142,38 @@ final class FuzzInputs {
     return c;
   }
 
-  /** Writes one valid file of every kind into {@code dir}; returns the paths. */
+  /**
+   * The valid file of every kind in {@code dir}, each written when it is first asked for (a case
+   * needs one or two of them, and the folder is hashed before and after the run).
+   */
   static Map<Input, Path> writeAll(Path dir) {
-    Map<Input, Path> m = new EnumMap<>(Input.class);
-    try {
-      for (Map.Entry<Input, byte[]> e : contents().entrySet()) {
-        Input in = e.getKey();
-        if (in == Input.PROFILES) {
-          Path profiles = Files.createDirectories(dir.resolve(in.name));
-          Files.write(profiles.resolve(PROFILE_ID + ".yaml"), e.getValue());
-          m.put(in, profiles);
-        } else {
-          m.put(in, Files.write(dir.resolve(in.name), e.getValue()));
-        }
+    Map<Input, Path> written = new EnumMap<>(Input.class);
+    return new java.util.AbstractMap<>() {
+      @Override
+      public Path get(Object key) {
+        Input in = (Input) key;
+        return written.computeIfAbsent(in, k -> write(dir, k));
       }
+
+      @Override
+      public java.util.Set<Map.Entry<Input, Path>> entrySet() {
+        return written.entrySet();
+      }
+    };
+  }
+
+  private static Path write(Path dir, Input in) {
+    try {
+      byte[] content = contents().get(in);
+      if (in == Input.PROFILES) {
+        Path profiles = Files.createDirectories(dir.resolve(in.name));
+        Files.write(profiles.resolve(PROFILE_ID + ".yaml"), content);
+        return profiles;
+      }
+      return Files.write(dir.resolve(in.name), content);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    return m;
   }
 
   private static byte[] resource(String name) throws IOException {

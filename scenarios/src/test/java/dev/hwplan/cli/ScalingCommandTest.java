@@ -241,4 +241,58 @@ class ScalingCommandTest {
       assertThat(r.err()).contains(expect[i]).doesNotContain("Exception");
     }
   }
+
+  /** Nine runs on a 3 x 3 grid: enough to fit, too few for a bootstrap to bound the fit. */
+  @Test
+  void fit_onTooFewRunsForTheBootstrap_reportsIntervalsAsUndetermined(@TempDir Path dir)
+      throws Exception {
+    ChinchillaLaw truth = new ChinchillaLaw(1.8, 480, 2100, 0.35, 0.37);
+    StringBuilder sb = new StringBuilder("params,tokens,loss\n");
+    Random rng = new Random(3);
+    for (double n : new double[] {1e8, 1e9, 1e10}) {
+      for (double d : new double[] {2e9, 2e10, 2e11}) {
+        double loss = truth.loss(n, d) * Math.exp(0.01 * rng.nextGaussian());
+        sb.append(String.format(Locale.ROOT, "%.6e,%.6e,%.6f%n", n, d, loss));
+      }
+    }
+    Path csv = Files.writeString(dir.resolve("nine.csv"), sb);
+    Path saved = dir.resolve("fit.json");
+    Result r =
+        run(
+            "scaling",
+            "fit",
+            "--data",
+            csv.toString(),
+            "--rounds",
+            "100",
+            "--flops",
+            "1e24",
+            "--save",
+            saved.toString(),
+            "--json");
+    assertThat(r.code()).as(r.err()).isZero();
+    JsonNode j = r.json();
+    assertThat(j.get("intervals").size()).isZero();
+    assertThat(j.get("bootstrap").get("unidentified").asInt()).isGreaterThan(5);
+    assertThat(j.get("bootstrap").get("intervalsUndetermined").asText())
+        .contains("do not identify the 5 constants", "intervals undetermined");
+    assertThat(j.get("extrapolations").get(0).get("intervals").size()).isZero();
+    assertThat(JSON.readTree(saved.toFile()).get("bootstrapSamples").size()).isZero();
+    Result text = run("scaling", "fit", "--data", csv.toString(), "--rounds", "100");
+    assertThat(text.out()).contains("unidentified").contains("intervals undetermined");
+    assertThat(text.out()).doesNotContain("95% intervals");
+  }
+
+  @Test
+  void fit_onRunsThatDoNotIdentifyTheConstants_isRefused(@TempDir Path dir) throws Exception {
+    Path csv =
+        Files.writeString(
+            dir.resolve("six.csv"), "params,tokens,loss\n" + "1e8,2e9,3.0\n".repeat(6));
+    Result r = run("scaling", "fit", "--data", csv.toString());
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err().strip())
+        .startsWith("hwplan: error: " + csv + ": 6 runs at 1 distinct model size(s)")
+        .contains("do not identify the 5 constants");
+    assertThat(r.out()).isEmpty();
+  }
 }

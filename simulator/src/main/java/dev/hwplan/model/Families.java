@@ -425,13 +425,15 @@ final class Families {
       throw new InvalidInputException(
           c.source,
           "head_dim",
-          "hidden size "
+          "hidden_size "
               + hidden
               + " / "
+              + headsKey
+              + " "
               + heads
-              + " heads = "
+              + " = "
               + headDim
-              + " is larger than any model's head (at most "
+              + " is larger than any model's head_dim (at most "
               + ArchitectureLimits.HEAD_DIM
               + ")");
     }
