@@ -58,12 +58,15 @@ class ArchitectureTest {
   private static JavaClasses main;
   private static final Set<String> named = new LinkedHashSet<>();
 
+  /**
+   * The main classes of every module under {@code dev.hwplan}: from the modules' class folders or
+   * from their jars, as Maven puts them on the test class path (jars in a reactor {@code verify}).
+   */
   @BeforeAll
   static void importMainClasses() {
     main =
         new ClassFileImporter()
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_JARS)
             .importPackages("dev.hwplan");
   }
 
