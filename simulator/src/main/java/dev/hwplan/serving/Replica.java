@@ -31,6 +31,7 @@ final class Replica {
   private final long[] chunkPrefix;
   private double transferSeconds;
   private double clock;
+  private boolean aligned;
   private long decodes;
   private long decodeContext;
   private int chunks;
@@ -98,6 +99,7 @@ final class Replica {
   /** Picks and times the next iteration at {@code now}; false, and idle, when there is none. */
   boolean start(double now) {
     clock = now;
+    aligned = policy == Policy.VLLM; // its iterations take a prefix of the running list, in order
     schedCount = 0;
     decodes = 0;
     decodeContext = 0;
@@ -125,6 +127,7 @@ final class Replica {
   /** Applies the iteration that ends at {@code now}: tokens computed and sampled, completions. */
   void finish(double now) {
     int completions = 0;
+    doneCount = 0;
     recorder.iteration(index, iterationStart, now, schedCount, usedBlocks(), cfg.kvBlocks());
     int sameGap = 0; // tokens whose previous token came at the end of the previous iteration
     final int[] computed = req.computed;
@@ -135,8 +138,14 @@ final class Replica {
     final int[] sched = this.sched;
     final int[] schedTokens = this.schedTokens;
     final double previous = previousEnd;
+    final boolean inline = aligned;
+    final int[] running = this.running;
+    int kept = 0;
     for (int i = 0, n = schedCount; i < n; i++) {
       int r = sched[i];
+      if (inline) {
+        running[kept++] = r; // taken back below if it completes
+      }
       int c = computed[r] + schedTokens[i];
       computed[r] = c;
       int g = generated[r];
@@ -158,31 +167,46 @@ final class Replica {
         req.blocks[r] = 0;
         computed[r] = -1; // marks it complete for the compaction below
         completions++;
+        if (inline) {
+          kept--;
+          retire(r);
+        }
       }
     }
     if (sameGap > 0) {
       recorder.interTokens(now - previousEnd, sameGap);
     }
     previousEnd = now;
-    doneCount = 0;
     busy = false;
     if (completions == 0) {
+      return;
+    }
+    if (inline) {
+      // the scheduled requests were the running list's prefix: move the unscheduled rest down
+      for (int i = schedCount; i < runningCount; i++) {
+        running[kept++] = running[i];
+      }
+      runningCount = kept;
       return;
     }
     int k = 0;
     for (int i = 0; i < runningCount; i++) {
       int r = running[i];
       if (req.computed[r] == -1) {
-        outstanding--;
-        if (doneCount == done.length) {
-          done = java.util.Arrays.copyOf(done, 2 * doneCount);
-        }
-        done[doneCount++] = r;
+        retire(r);
       } else {
         running[k++] = r;
       }
     }
     runningCount = k;
+  }
+
+  private void retire(int r) {
+    outstanding--;
+    if (doneCount == done.length) {
+      done = java.util.Arrays.copyOf(done, 2 * doneCount);
+    }
+    done[doneCount++] = r;
   }
 
   // ---- policies ----
