@@ -67,6 +67,14 @@ public final class StepModel {
     return sum(graph(s), times);
   }
 
+  /**
+   * The time of any op graph under this model's op-time model: the training planner's per-layer
+   * forward and backward graphs ({@link TrainingStep}) go through here.
+   */
+  public StepTime time(OpGraph g) {
+    return sum(g, times);
+  }
+
   /** The time of a step of composition {@code s} in seconds, memoised by value. */
   public double seconds(StepComposition s) {
     return memo.get(s, k -> sum(graph(k), times).seconds());
