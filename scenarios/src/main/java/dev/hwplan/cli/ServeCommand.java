@@ -101,7 +101,9 @@ final class ServeCommand implements Runnable {
 
   @Option(
       names = "--weights-dtype",
-      description = "bf16, fp16, fp8, int8, int4 (default bf16; --find-min-gpus: bf16 and fp8).")
+      description =
+          "bf16, fp16, fp8, int8, int4, mxfp4 (routed experts only; default bf16;"
+              + " --find-min-gpus: bf16 and fp8).")
   String weightsDtype;
 
   @Option(

@@ -79,6 +79,21 @@ public final class ParameterCounter {
     return q + d * mla.latentElementsPerToken() + mla.kvLoraRank();
   }
 
+  /**
+   * The biases of all routed experts (gpt-oss: gate_up_proj_bias and down_proj_bias), which
+   * quantised checkpoints keep in 16 bits; 0 without MLP biases.
+   */
+  public static long routedExpertBiasParams(ModelSpec m) {
+    MoeSpec e = m.moe();
+    if (e == null || !m.architecture().mlpBias()) {
+      return 0;
+    }
+    long ff = e.moeIntermediateSize();
+    long perExpert = (m.architecture().gatedMlp() ? 2 * ff : ff) + m.hiddenSize();
+    long moeLayers = m.layers().stream().filter(LayerSpec::moe).count();
+    return mul(mul(perExpert, e.nRoutedExperts()), moeLayers);
+  }
+
   /** One layer's attention parameters. */
   public static long attentionParams(ModelSpec m) {
     long d = m.hiddenSize();

@@ -419,7 +419,7 @@ public final class TransformerStep {
     ops.add(Ops.gemm("moe.router", DType.BF16, tokens, e.nRoutedExperts(), d, 2, 2));
     ops.add(Ops.elementwise("moe.topk", 0, tokens * e.nRoutedExperts() * 4.0, tokens * 16.0, 1));
     long rows = Math.multiplyExact(tokens, e.numExpertsPerTok());
-    double w = c.weightBytes(d);
+    double w = c.expertWeightBytes(d);
     double act = c.linearActivationBytes();
     ops.add(
         Ops.groupedGemm(
@@ -457,7 +457,7 @@ public final class TransformerStep {
             ffRank,
             1.0,
             act,
-            c.weightBytes(ffRank)));
+            c.expertWeightBytes(ffRank)));
     if (e.nSharedExperts() > 0) {
       mlp(ops, c, "moe.shared", tokens, (long) e.nSharedExperts() * e.moeIntermediateSize());
     }
