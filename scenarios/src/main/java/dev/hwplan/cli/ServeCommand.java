@@ -14,6 +14,7 @@ import dev.hwplan.serving.Preemption;
 import dev.hwplan.serving.Routing;
 import dev.hwplan.serving.ServingPlan;
 import dev.hwplan.serving.ServingResult;
+import dev.hwplan.serving.Speculation;
 import dev.hwplan.serving.Workload;
 import dev.hwplan.step.Execution;
 import dev.hwplan.step.StepConfig;
@@ -204,6 +205,71 @@ final class ServeCommand implements Runnable {
   String turns;
 
   @Option(
+      names = "--speculative-method",
+      paramLabel = "M",
+      description =
+          "Speculative decoding: ngram, eagle, mtp (one layer of the target) or draft"
+              + " (--speculative-model).")
+  String speculativeMethod;
+
+  @Option(
+      names = "--num-speculative-tokens",
+      paramLabel = "K",
+      description = "Tokens proposed per sequence and step (default 3).")
+  Integer numSpeculativeTokens;
+
+  @Option(
+      names = "--acceptance-rate",
+      paramLabel = "A",
+      description = "Probability that each proposed token is accepted (required with speculation).")
+  Double acceptanceRate;
+
+  @Option(
+      names = "--speculative-model",
+      paramLabel = "M",
+      description = "The draft model (bundled id or config.json) for --speculative-method draft.")
+  String speculativeModel;
+
+  @Option(
+      names = "--prefill-replicas",
+      paramLabel = "P",
+      description =
+          "Prefill/decode disaggregation: P prefill replicas (with --decode-replicas; not with"
+              + " --replicas).")
+  Integer prefillReplicas;
+
+  @Option(
+      names = "--decode-replicas",
+      paramLabel = "D",
+      description = "Disaggregation: D decode replicas (on --gpu with --tp).")
+  Integer decodeReplicas;
+
+  @Option(
+      names = "--prefill-gpu",
+      paramLabel = "G",
+      description = "Disaggregation: the prefill pool's GPU (default --gpu).")
+  String prefillGpu;
+
+  @Option(
+      names = "--prefill-tp",
+      paramLabel = "N",
+      description = "Disaggregation: the prefill pool's TP (default --tp).")
+  Integer prefillTp;
+
+  @Option(
+      names = "--kv-link",
+      paramLabel = "L",
+      description =
+          "Disaggregation: nvlink, nic (50 GB/s a GPU) or GB/s per GPU (default: nvlink within"
+              + " 8 GPUs of one type, else nic).")
+  String kvLink;
+
+  @Option(
+      names = "--disaggregated",
+      description = "--find-min-gpus: search prefill/decode splits of each layout.")
+  boolean disaggregated;
+
+  @Option(
       names = "--think-time",
       defaultValue = "0",
       paramLabel = "S",
@@ -289,14 +355,24 @@ final class ServeCommand implements Runnable {
             Preemption.parse(preemption, "--preemption"),
             engineOverheadMs / 1e3,
             Routing.parse(routing, "--routing"),
-            prefixCaching);
+            prefixCaching,
+            speculative());
     if (!(engineOverheadMs >= 0)) {
       throw InvalidInputException.option(
           "--engine-overhead-ms", "must not be negative, got " + engineOverheadMs);
     }
     Workload w = workload();
     PrintWriter out = spec.commandLine().getOut();
+    if (disaggregated && !findMinGpus) {
+      throw InvalidInputException.option(
+          "--disaggregated",
+          "searches splits with --find-min-gpus; one split: --prefill-replicas P --decode-replicas D");
+    }
     if (findMinGpus) {
+      if (prefillReplicas != null || decodeReplicas != null) {
+        throw InvalidInputException.option(
+            "--prefill-replicas", "--find-min-gpus --disaggregated searches the split itself");
+      }
       minGpus(m, settings, w, out);
       return;
     }
@@ -311,6 +387,7 @@ final class ServeCommand implements Runnable {
             Execution.parse(execution, "--execution"));
     ServingPlan plan = ServingPlan.of(c, g, replicas, settings);
     plan.checkLengths(w);
+    plan = disaggregate(m, c, plan, settings, w);
     StepTimeTable table = plan.stepModel().table();
     double t = sloTtft == null ? 0 : sloTtft;
     double p = sloTpot == null ? 0 : sloTpot;
@@ -387,6 +464,80 @@ final class ServeCommand implements Runnable {
     return Workload.open(qps == null ? 1 : qps, burstiness, pt, ot, requests, seed).withSharing(sh);
   }
 
+  /** The plan with its prefill pool, when --prefill-replicas and --decode-replicas are given. */
+  private ServingPlan disaggregate(
+      ModelSpec m, StepConfig c, ServingPlan plan, ServingPlan.Settings settings, Workload w) {
+    boolean split = prefillReplicas != null || decodeReplicas != null;
+    if (!split) {
+      for (Object[] o :
+          new Object[][] {
+            {"--prefill-gpu", prefillGpu}, {"--prefill-tp", prefillTp}, {"--kv-link", kvLink}
+          }) {
+        if (o[1] != null) {
+          throw InvalidInputException.option(
+              (String) o[0], "only with --prefill-replicas and --decode-replicas");
+        }
+      }
+      return plan;
+    }
+    if (prefillReplicas == null || decodeReplicas == null) {
+      throw InvalidInputException.option(
+          prefillReplicas == null ? "--prefill-replicas" : "--decode-replicas",
+          "disaggregation needs both --prefill-replicas and --decode-replicas");
+    }
+    if (spec.commandLine().getParseResult().hasMatchedOption("--replicas")) {
+      throw InvalidInputException.option(
+          "--replicas", "with disaggregation give --prefill-replicas and --decode-replicas");
+    }
+    if (prefillReplicas <= 0) {
+      throw InvalidInputException.option(
+          "--prefill-replicas", "must be positive, got " + prefillReplicas);
+    }
+    GpuProfile pg = prefillGpu == null ? plan.gpu() : profiles.catalog().get(prefillGpu.trim());
+    StepConfig pc =
+        prefillTp == null
+            ? c
+            : new StepConfig(
+                m,
+                new Parallelism(prefillTp, pp, 1, 1),
+                c.weights(),
+                c.kv(),
+                c.mlaLayout(),
+                c.execution());
+    ServingPlan prefill = ServingPlan.of(pc, pg, prefillReplicas, settings.withSpeculative(null));
+    prefill.checkLengths(w);
+    return plan.disaggregated(decodeReplicas, prefill, kvLink);
+  }
+
+  private ServingPlan.Speculative speculative() {
+    if (speculativeMethod == null) {
+      for (Object[] o :
+          new Object[][] {
+            {"--num-speculative-tokens", numSpeculativeTokens},
+            {"--acceptance-rate", acceptanceRate},
+            {"--speculative-model", speculativeModel}
+          }) {
+        if (o[1] != null) {
+          throw InvalidInputException.option(
+              (String) o[0], "only with --speculative-method (ngram, eagle, mtp, draft)");
+        }
+      }
+      return null;
+    }
+    Speculation.Method m = Speculation.Method.parse(speculativeMethod, "--speculative-method");
+    if (acceptanceRate == null) {
+      throw InvalidInputException.option(
+          "--acceptance-rate",
+          "is required with --speculative-method: the probability that a proposed token is"
+              + " accepted (it depends on the drafter and the traffic)");
+    }
+    return new ServingPlan.Speculative(
+        m,
+        numSpeculativeTokens == null ? 3 : numSpeculativeTokens,
+        acceptanceRate,
+        speculativeModel == null ? null : ModelCatalog.resolve(speculativeModel));
+  }
+
   private Workload.Sharing sharing() {
     LengthDistribution t = turns == null ? null : LengthDistribution.parse(turns, "--turns");
     return new Workload.Sharing(
@@ -441,10 +592,12 @@ final class ServeCommand implements Runnable {
     CapacitySearch.MinGpus r;
     if (!json.enabled() && Terminal.interactive()) {
       try (ProgressBar bar = Terminal.progressBar("find-min-gpus", layouts.size(), true)) {
-        r = CapacitySearch.findMinGpus(layouts, settings, w, o, maxGpus, (d, n) -> bar.stepTo(d));
+        r =
+            CapacitySearch.findMinGpus(
+                layouts, settings, w, o, maxGpus, disaggregated, (d, n) -> bar.stepTo(d));
       }
     } else {
-      r = CapacitySearch.findMinGpus(layouts, settings, w, o, maxGpus, (d, n) -> {});
+      r = CapacitySearch.findMinGpus(layouts, settings, w, o, maxGpus, disaggregated, (d, n) -> {});
     }
     if (json.enabled()) {
       JsonOutput.print(out, ServeView.minGpusJson(m, w, t, p, prices.given(), r, skipped));

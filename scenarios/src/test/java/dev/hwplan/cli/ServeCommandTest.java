@@ -1,6 +1,7 @@
 package dev.hwplan.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
@@ -135,6 +136,140 @@ class ServeCommandTest {
   }
 
   @Test
+  void speculativeDecodingShortensTpotAtLowLoad() {
+    String[] a = {"--qps", "0.5", "--prompt-tokens", "500", "--output-tokens", "200", "--json"};
+    CliHarness plain = serve(a);
+    List<String> b = new ArrayList<>(List.of(a));
+    b.addAll(List.of("--speculative-method", "eagle", "--acceptance-rate", "0.7"));
+    CliHarness spec = serve(b.toArray(String[]::new));
+    assertThat(spec.exitCode()).as(spec.err()).isZero();
+    JsonNode j = spec.json();
+    JsonNode sp = j.get("engine").get("speculation");
+    assertThat(sp.get("method").asText()).isEqualTo("eagle");
+    assertThat(sp.get("numSpeculativeTokens").asInt()).isEqualTo(3);
+    // (1 - 0.7^4) / (1 - 0.7)
+    assertThat(sp.get("expectedTokensPerStep").asDouble()).isCloseTo(2.533, within(1e-3));
+    assertThat(j.get("tokensPerVerifyStep").asDouble()).isBetween(2.3, 2.7);
+    assertThat(j.get("tpotSeconds").get("mean").asDouble())
+        .isLessThan(0.6 * plain.json().get("tpotSeconds").get("mean").asDouble());
+    // the EAGLE layer's weights and KV leave fewer blocks
+    assertThat(j.get("engine").get("kvBlocksPerReplica").asLong())
+        .isLessThan(plain.json().get("engine").get("kvBlocksPerReplica").asLong());
+  }
+
+  @Test
+  void aDraftModelMustShareTheVocabulary() {
+    CliHarness ok =
+        CliHarness.run(
+            "serve",
+            "--model",
+            "llama-3.1-70b",
+            "--gpu",
+            "h100-sxm",
+            "--tp",
+            "4",
+            "--qps",
+            "1",
+            "--prompt-tokens",
+            "500",
+            "--output-tokens",
+            "100",
+            "--requests",
+            "50",
+            "--speculative-method",
+            "draft",
+            "--speculative-model",
+            "llama-3.1-8b",
+            "--acceptance-rate",
+            "0.8",
+            "--num-speculative-tokens",
+            "4");
+    assertThat(ok.exitCode()).as(ok.err()).isZero();
+    assertThat(ok.out()).contains("spec ").contains("llama-3.1-8b");
+    CliHarness bad =
+        serve(
+            "--qps",
+            "1",
+            "--prompt-tokens",
+            "500",
+            "--output-tokens",
+            "100",
+            "--speculative-method",
+            "draft",
+            "--speculative-model",
+            "qwen2.5-7b",
+            "--acceptance-rate",
+            "0.8");
+    assertThat(bad.exitCode()).isEqualTo(2);
+    assertThat(bad.err()).contains("--speculative-model").contains("vocabulary");
+  }
+
+  @Test
+  void disaggregatedPrefillAndDecodeRun() {
+    CliHarness r =
+        serve(
+            "--qps",
+            "8",
+            "--prompt-tokens",
+            "uniform:500:2000",
+            "--output-tokens",
+            "200",
+            "--prefill-replicas",
+            "1",
+            "--decode-replicas",
+            "2",
+            "--kv-link",
+            "nic",
+            "--json");
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    JsonNode j = r.json();
+    assertThat(j.get("gpus").asInt()).isEqualTo(3);
+    assertThat(j.get("disaggregated").get("kvLink").asText()).isEqualTo("nic");
+    assertThat(j.get("completedRequests").asLong()).isEqualTo(300);
+    // llama-3.1-8b: 131,072 B of KV a token; 500-2,000 tokens over 50 GB/s: 1.3-5.2 ms each
+    assertThat(j.get("meanKvTransferSeconds").asDouble()).isBetween(1.3e-3, 6e-3);
+  }
+
+  @Test
+  void findMinGpusSearchesDisaggregatedSplits() {
+    CliHarness r =
+        CliHarness.run(
+            "serve",
+            "--model",
+            "llama-3.1-8b",
+            "--gpu",
+            "h100-sxm",
+            "--tp",
+            "1",
+            "--weights-dtype",
+            "bf16",
+            "--kv-dtype",
+            "bf16",
+            "--find-min-gpus",
+            "--disaggregated",
+            "--qps",
+            "20",
+            "--prompt-tokens",
+            "uniform:500:2000",
+            "--output-tokens",
+            "200",
+            "--slo-ttft",
+            "0.5",
+            "--slo-tpot",
+            "0.03",
+            "--requests",
+            "300",
+            "--json");
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    JsonNode best = r.json().get("best");
+    assertThat(best.isNull()).isFalse();
+    assertThat(best.get("prefillReplicas").asInt()).isPositive();
+    assertThat(best.get("decodeReplicas").asInt()).isPositive();
+    assertThat(best.get("gpus").asInt())
+        .isEqualTo(best.get("prefillReplicas").asInt() + best.get("decodeReplicas").asInt());
+  }
+
+  @Test
   void aTraceTakesNoSyntheticSharing() {
     CliHarness r =
         CliHarness.run(
@@ -256,7 +391,13 @@ class ServeCommandTest {
         "--shared-prefix-tokens|200000|--shared-prefix-tokens",
         "--turns|0|--turns",
         "--think-time|-1|--think-time",
-        "--routing|sticky|--routing"
+        "--routing|sticky|--routing",
+        "--speculative-method|medusa|--speculative-method",
+        "--num-speculative-tokens|3|--num-speculative-tokens",
+        "--acceptance-rate|0.7|--acceptance-rate",
+        "--prefill-replicas|2|--decode-replicas",
+        "--kv-link|nvlink|--kv-link",
+        "--prefill-tp|2|--prefill-tp"
       })
   void badInputExitsTwoWithOneLineAndNothingOnStdout(String flag, String value, String named) {
     List<String> a =

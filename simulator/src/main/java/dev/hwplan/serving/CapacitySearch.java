@@ -206,7 +206,9 @@ public final class CapacitySearch {
       Double ttftP99Seconds,
       Double tpotP99Seconds,
       Double outputTokensPerSecond,
-      Double dollarsPerMillionOutputTokens) {}
+      Double dollarsPerMillionOutputTokens,
+      Integer prefillReplicas,
+      Integer decodeReplicas) {}
 
   /**
    * The search's answer.
@@ -233,6 +235,24 @@ public final class CapacitySearch {
       Objective o,
       int maxGpus,
       Progress progress) {
+    return findMinGpus(layouts, settings, workload, o, maxGpus, false, progress);
+  }
+
+  /**
+   * As {@link #findMinGpus(List, ServingPlan.Settings, Workload, Objective, int, Progress)}; with
+   * {@code disaggregated}, each layout serves as both a prefill and a decode pool and the search is
+   * over the split: for a total of n replicas (doubling from 2, then bisecting, as above) the
+   * prefill replicas P are bisected within 1..n-1, a run that misses TTFT moving P up and one that
+   * misses TPOT moving it down, until a split passes or none is left.
+   */
+  public static MinGpus findMinGpus(
+      List<Layout> layouts,
+      ServingPlan.Settings settings,
+      Workload workload,
+      Objective o,
+      int maxGpus,
+      boolean disaggregated,
+      Progress progress) {
     List<Candidate> out = new ArrayList<>();
     int[] runs = {0};
     for (int li = 0; li < layouts.size(); li++) {
@@ -257,6 +277,17 @@ public final class CapacitySearch {
         continue;
       }
       IterationTimer timer = IterationTimer.of(table);
+      if (disaggregated) {
+        ServingPlan prefill;
+        try {
+          prefill = ServingPlan.of(c, l.gpu(), 1, settings.withSpeculative(null));
+        } catch (InvalidInputException e) {
+          out.add(rejected(l, 0, "does not fit: " + e.reason()));
+          continue;
+        }
+        searchSplit(l, plan, prefill, timer, workload, o, maxGpus, runs, out);
+        continue;
+      }
       int lastFail = 0;
       int pass = 0;
       int r = 1;
@@ -300,6 +331,77 @@ public final class CapacitySearch {
     return new MinGpus(best, out, runs[0]);
   }
 
+  /** The fewest replicas n, split P + D, of one layout that pass; every run tried goes to out. */
+  private static void searchSplit(
+      Layout l,
+      ServingPlan one,
+      ServingPlan prefill,
+      IterationTimer timer,
+      Workload w,
+      Objective o,
+      int maxGpus,
+      int[] runs,
+      List<Candidate> out) {
+    int per = l.step().parallelism().gpus();
+    int lastFail = 1;
+    int pass = 0;
+    for (int n = 2; n * per <= maxGpus; n *= 2) {
+      if (split(l, one, prefill, timer, n, w, o, runs, out)) {
+        pass = n;
+        break;
+      }
+      lastFail = n;
+    }
+    if (pass == 0 && lastFail * per < maxGpus && lastFail >= 2) {
+      int n = maxGpus / per; // the most that fit, when doubling overshot them
+      if (n > lastFail && split(l, one, prefill, timer, n, w, o, runs, out)) {
+        pass = n;
+      } else {
+        return;
+      }
+    }
+    while (pass - lastFail > 1) {
+      int mid = (pass + lastFail) / 2;
+      if (split(l, one, prefill, timer, mid, w, o, runs, out)) {
+        pass = mid;
+      } else {
+        lastFail = mid;
+      }
+    }
+  }
+
+  /** Bisects the prefill replicas of n by which objective fails; true when a split passes. */
+  private static boolean split(
+      Layout l,
+      ServingPlan one,
+      ServingPlan prefill,
+      IterationTimer timer,
+      int n,
+      Workload w,
+      Objective o,
+      int[] runs,
+      List<Candidate> out) {
+    int lo = 1;
+    int hi = n - 1;
+    while (lo <= hi) {
+      int p = (lo + hi) / 2;
+      ServingPlan plan = one.disaggregated(n - p, prefill.withReplicas(p), null);
+      Candidate c = run(l, plan, timer, w, o, runs, p, n - p);
+      out.add(c);
+      if (c.meetsSlo()) {
+        return true;
+      }
+      if (c.reason().contains("TTFT")) {
+        lo = p + 1; // prefill is short
+      } else if (c.reason().contains("TPOT")) {
+        hi = p - 1; // decode is short
+      } else {
+        return false;
+      }
+    }
+    return false;
+  }
+
   /** Called as the search moves from layout to layout. */
   @FunctionalInterface
   public interface Progress {
@@ -314,17 +416,21 @@ public final class CapacitySearch {
       Workload w,
       Objective o,
       int[] runs) {
+    return run(l, one.withReplicas(replicas), timer, w, o, runs, null, null);
+  }
+
+  private static Candidate run(
+      Layout l,
+      ServingPlan plan,
+      IterationTimer timer,
+      Workload w,
+      Objective o,
+      int[] runs,
+      Integer prefillReplicas,
+      Integer decodeReplicas) {
     runs[0]++;
-    ServingPlan plan =
-        new ServingPlan(
-            one.step(),
-            one.gpu(),
-            replicas,
-            one.routing(),
-            one.engine(),
-            one.memory(),
-            one.modelContext(),
-            one.notes());
+    int replicas =
+        plan.replicas() + (plan.prefill() == null ? 0 : plan.prefill().plan().replicas());
     ServingResult r =
         ServingSimulator.run(plan.spec(w, o.ttftP99Seconds(), o.tpotP99Seconds(), true), timer);
     String f = o.failure(r);
@@ -349,7 +455,9 @@ public final class CapacitySearch {
         stopped ? null : r.ttftSeconds().p99(),
         stopped ? null : r.tpotSeconds().p99(),
         stopped ? null : r.outputTokensPerSecond(),
-        perMillion);
+        perMillion,
+        prefillReplicas,
+        decodeReplicas);
   }
 
   private static Candidate rejected(Layout l, int replicas, String reason) {
@@ -365,6 +473,8 @@ public final class CapacitySearch {
         l.pricePerGpuHour() == null ? null : gpus * l.pricePerGpuHour(),
         false,
         reason,
+        null,
+        null,
         null,
         null,
         null,

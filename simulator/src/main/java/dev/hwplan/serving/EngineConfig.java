@@ -17,6 +17,7 @@ import dev.hwplan.io.InvalidInputException;
  * @param prefixCaching automatic prefix caching: full blocks keep their content when freed, in LRU
  *     order, and a request whose prompt starts with cached content skips computing it ({@link
  *     KvBlocks}; vLLM V1 enables it by default)
+ * @param speculation speculative decoding, or null for none
  */
 public record EngineConfig(
     Policy policy,
@@ -28,7 +29,8 @@ public record EngineConfig(
     long swapBlocks,
     double swapSecondsPerBlock,
     double engineOverheadSeconds,
-    boolean prefixCaching) {
+    boolean prefixCaching,
+    Speculation speculation) {
   /**
    * The default per-iteration engine overhead: 2 ms. An assumption with a measured range behind it:
    * Srivatsa, Li, Zhang and Abhyankar (WukLab, "Can Scheduling Overhead Dominate LLM Inference
@@ -72,6 +74,14 @@ public record EngineConfig(
       throw InvalidInputException.option(
           "--prefix-caching", "too many KV blocks to name (" + kvBlocks + ")");
     }
+    if (speculation != null && speculation.tokens() + 1 > maxNumBatchedTokens) {
+      throw InvalidInputException.option(
+          "--num-speculative-tokens",
+          "a decode verifies "
+              + (speculation.tokens() + 1)
+              + " tokens, more than the token budget of "
+              + maxNumBatchedTokens);
+    }
     if (swapBlocks < 0 || !(swapSecondsPerBlock >= 0)) {
       throw new IllegalArgumentException("swap space and time must not be negative");
     }
@@ -98,7 +108,8 @@ public record EngineConfig(
         swapBlocks,
         swapSecondsPerBlock,
         engineOverheadSeconds,
-        false);
+        false,
+        null);
   }
 
   /** The same engine with prefix caching on or off. */
@@ -113,7 +124,24 @@ public record EngineConfig(
         swapBlocks,
         swapSecondsPerBlock,
         engineOverheadSeconds,
-        on);
+        on,
+        speculation);
+  }
+
+  /** The same engine with speculative decoding {@code s} (null: none). */
+  public EngineConfig withSpeculation(Speculation s) {
+    return new EngineConfig(
+        policy,
+        maxNumBatchedTokens,
+        maxNumSeqs,
+        blockSize,
+        kvBlocks,
+        preemption,
+        swapBlocks,
+        swapSecondsPerBlock,
+        engineOverheadSeconds,
+        prefixCaching,
+        s);
   }
 
   /** Blocks admission keeps free under the whole-prompt policies. */

@@ -18,6 +18,18 @@ final class Replica {
   private final Recorder recorder;
 
   private final KvBlocks kv;
+  private final Speculation spec;
+
+  /** A prefill replica of a disaggregated deployment: requests leave it with their first token. */
+  final boolean prefillOnly;
+
+  private final int specK;
+  private final java.util.SplittableRandom accept;
+
+  /** Verify steps of decoding sequences, and the tokens they gave. */
+  long verifySteps;
+
+  long verifyTokens;
   private long peakUsed;
   private long swapFree;
   final IntDeque waiting = new IntDeque();
@@ -52,7 +64,14 @@ final class Replica {
 
   int doneCount;
 
-  Replica(int index, RequestTable req, IterationTimer timer, EngineConfig cfg, Recorder recorder) {
+  Replica(
+      int index,
+      RequestTable req,
+      IterationTimer timer,
+      EngineConfig cfg,
+      Recorder recorder,
+      long seed,
+      boolean prefillOnly) {
     this.index = index;
     this.req = req;
     this.timer = timer;
@@ -62,6 +81,10 @@ final class Replica {
     this.watermark = cfg.watermarkBlocks();
     this.recorder = recorder;
     this.kv = new KvBlocks(cfg.kvBlocks(), cfg.prefixCaching());
+    this.prefillOnly = prefillOnly;
+    this.spec = prefillOnly ? null : cfg.speculation();
+    this.specK = spec == null ? 0 : spec.tokens();
+    this.accept = new java.util.SplittableRandom(seed);
     this.swapFree = cfg.preemption() == Preemption.SWAP ? cfg.swapBlocks() : 0;
     int most = cfg.maxNumSeqs() + 1;
     this.sched = new int[most];
@@ -126,7 +149,17 @@ final class Replica {
       return false;
     }
     peakUsed = Math.max(peakUsed, cfg.kvBlocks() - kv.free());
-    double gpu = timer.seconds(decodes, decodeContext, chunks, chunkTokens, chunkPrefix);
+    double gpu;
+    if (specK > 0) {
+      gpu =
+          (decodes > 0
+                  ? timer.seconds(
+                      decodes, decodeContext, 1 + specK, chunks, chunkTokens, chunkPrefix)
+                  : timer.seconds(decodes, decodeContext, chunks, chunkTokens, chunkPrefix))
+              + spec.draftSeconds(decodes, decodeContext, chunks, chunkTokens, chunkPrefix);
+    } else {
+      gpu = timer.seconds(decodes, decodeContext, chunks, chunkTokens, chunkPrefix);
+    }
     iterationStart = now;
     iterationEnd = now + gpu + cfg.engineOverheadSeconds() + transferSeconds;
     busy = true;
@@ -156,14 +189,27 @@ final class Replica {
       if (inline) {
         running[kept++] = r; // taken back below if it completes
       }
-      int c = computed[r] + schedTokens[i];
-      computed[r] = c;
+      int c0 = computed[r];
+      int t = schedTokens[i];
       int g = generated[r];
-      if (c != prompt[r] + g) {
-        continue; // a prompt chunk: no token yet
+      int emitted;
+      boolean verify = t > 1 && c0 + 1 == prompt[r] + g && g > 0;
+      if (verify) {
+        // a verify step: the last token and the accepted proposals are computed, and 1 + j
+        // tokens come out (no more than the request asks for)
+        emitted = Math.min(spec.sampleTokens(accept), output[r] - g);
+        verifySteps++;
+        verifyTokens += emitted;
+      } else {
+        emitted = c0 + t == prompt[r] + g ? 1 : 0; // a prompt chunk gives no token until its last
       }
-      generated[r] = ++g;
-      if (g == 1) {
+      computed[r] = verify ? c0 + emitted : c0 + t;
+      if (emitted == 0) {
+        continue;
+      }
+      g += emitted;
+      generated[r] = g;
+      if (g == emitted) {
         req.firstToken[r] = now;
         recorder.firstToken(now - req.arrival[r]);
       } else if (lastToken[r] == previous) {
@@ -172,7 +218,7 @@ final class Replica {
         recorder.interTokens(now - lastToken[r], 1);
       }
       lastToken[r] = now;
-      if (g == output[r]) {
+      if (g == output[r] || (prefillOnly && g == emitted)) {
         drop(r);
         computed[r] = -1; // marks it complete for the compaction below
         completions++;
@@ -231,7 +277,16 @@ final class Replica {
     while (i < runningCount && budget > 0) {
       int r = running[i];
       int c = computed[r];
-      int n = (int) Math.min(prompt[r] + generated[r] - c, budget);
+      int n;
+      if (specK > 0 && verifying(r)) {
+        n = 1 + specK; // the proposals count in the budget (vLLM V1's num_scheduled_tokens)
+        if (n > budget) {
+          budget = 0; // the rest wait for the next iteration
+          break;
+        }
+      } else {
+        n = (int) Math.min(prompt[r] + generated[r] - c, budget);
+      }
       if ((long) c + n > (long) blocks[r] * blockSize) { // needs a block
         if (!allocateOrPreempt(r, n)) {
           preempted = true;
@@ -256,13 +311,17 @@ final class Replica {
       if (!decoding(r)) {
         continue;
       }
-      if (!allocateOrPreempt(r, 1)) {
+      int d = specK > 0 && verifying(r) ? 1 + specK : 1;
+      if (d > budget) {
+        break;
+      }
+      if (!allocateOrPreempt(r, d)) {
         preempted = true;
         break;
       }
       preempted |= lastPreempted;
-      schedule(r, 1);
-      budget--;
+      schedule(r, d);
+      budget -= d;
     }
     for (int i = 0; i < runningCount && budget > 0; i++) {
       int r = running[i];
@@ -291,7 +350,7 @@ final class Replica {
     }
     for (int i = 0; i < runningCount; i++) {
       int r = running[i];
-      int n = req.remaining(r);
+      int n = specK > 0 && verifying(r) ? 1 + specK : req.remaining(r);
       if (!allocateOrPreempt(r, n)) {
         break;
       }
@@ -369,6 +428,11 @@ final class Replica {
 
   private boolean decoding(int r) {
     return req.remaining(r) == 1 && req.computed[r] > 0;
+  }
+
+  /** Whether {@code r} decodes past its first token: with speculation, a verify step. */
+  private boolean verifying(int r) {
+    return req.generated[r] > 0 && decoding(r);
   }
 
   private boolean lastPreempted;
@@ -503,9 +567,9 @@ final class Replica {
     schedTokens[schedCount++] = n;
     int c = req.computed[r];
     if (kv.named && (req.flags[r] & RequestTable.SHAREABLE) != 0) {
-      cacheFull(r, c + (long) n);
+      cacheFull(r, c + (long) (n > 1 && specK > 0 && verifying(r) ? 1 : n));
     }
-    if (n == 1 && c > 0) {
+    if ((n == 1 && c > 0) || (n == 1 + specK && specK > 0 && verifying(r))) {
       decodes++;
       decodeContext += c + 1;
     } else {

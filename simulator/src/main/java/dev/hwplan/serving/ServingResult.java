@@ -24,6 +24,9 @@ import java.util.List;
  *     its prompt and output so far again), as vLLM's {@code PrefixCacheStats} count queries and
  *     hits; null with prefix caching off
  * @param prefixCacheHitTokens prompt tokens found cached (not computed), all replicas
+ * @param tokensPerVerifyStep with speculative decoding, the tokens a verify step gave a sequence on
+ *     average (the accepted proposals and the one token of the target's own, capped at the tokens
+ *     the request had left; {@link Speculation#expectedTokensPerStep} uncapped); null without
  */
 public record ServingResult(
     long requests,
@@ -47,7 +50,9 @@ public record ServingResult(
     List<TimelinePoint> timeline,
     String stoppedEarly,
     Double prefixCacheHitRate,
-    long prefixCacheHitTokens) {
+    long prefixCacheHitTokens,
+    Double tokensPerVerifyStep,
+    Double meanKvTransferSeconds) {
   public ServingResult {
     timeline = List.copyOf(timeline);
   }

@@ -47,7 +47,9 @@ class ConservationTest {
       Policy policy, Preemption mode, int replicas, boolean open, boolean shared) {
     int requests = 1500;
     int budget = policy.chunked() ? 512 : 4096;
-    EngineConfig e = new EngineConfig(policy, budget, 64, 16, 120, mode, 40, 1e-4, 1e-3, shared);
+    EngineConfig e =
+        new EngineConfig(policy, budget, 64, 16, 120, mode, 40, 1e-4, 1e-3)
+            .withPrefixCaching(shared);
     LengthDistribution prompt = LengthDistribution.parse("uniform:1:900", "p");
     LengthDistribution output = LengthDistribution.parse("uniform:1:400", "o");
     Workload w =

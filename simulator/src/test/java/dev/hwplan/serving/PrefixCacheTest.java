@@ -28,8 +28,8 @@ class PrefixCacheTest {
       };
 
   static EngineConfig engine(long blocks, boolean caching) {
-    return new EngineConfig(
-        Policy.VLLM, 8192, 64, 16, blocks, Preemption.RECOMPUTE, 0, 0, 0, caching);
+    return new EngineConfig(Policy.VLLM, 8192, 64, 16, blocks, Preemption.RECOMPUTE, 0, 0, 0)
+        .withPrefixCaching(caching);
   }
 
   static ServingSimulator.Run run(EngineConfig e, Workload w, List<double[]> ttft) {
