@@ -109,6 +109,12 @@ final class TrainCommand implements Runnable {
       description = "Layouts to show (default: ${DEFAULT-VALUE}).")
   int top;
 
+  @Option(
+      names = "--up-to-gpus",
+      description =
+          "Search layouts on up to --gpus GPUs (DP any divisor of the batch), not exactly.")
+  boolean upTo;
+
   @Mixin ProfilesOption profiles;
   @Mixin JsonOutput json;
   @Spec picocli.CommandLine.Model.CommandSpec spec;
@@ -166,8 +172,16 @@ final class TrainCommand implements Runnable {
     Recompute r = recompute == null ? null : Recompute.parse(recompute, "--recompute");
     TrainingJob job =
         new TrainingJob(
-            m, seq, globalBatch, p, !noFlash, false, chunkedLoss, dev.hwplan.step.Execution.FUSED);
-    TrainingPlanner planner = TrainingPlanner.calibrated(job, g, c, gpus);
+            m,
+            seq,
+            globalBatch,
+            p,
+            !noFlash,
+            false,
+            chunkedLoss,
+            dev.hwplan.step.Execution.FUSED,
+            true);
+    TrainingPlanner planner = TrainingPlanner.calibrated(job, g, c, gpus).atMost(upTo);
     PrintWriter out = spec.commandLine().getOut();
     if (layout != null) {
       Layout l =
@@ -258,6 +272,7 @@ final class TrainCommand implements Runnable {
     o.put("gpu", pl.gpu().id());
     o.put("cluster", pl.cluster().id());
     o.put("gpus", pl.gpus());
+    o.put("upToGpus", pl.atMost());
     o.put("seq", j.seq());
     o.put("globalBatch", j.globalBatch());
     o.put("precision", j.precision().key());
@@ -283,6 +298,7 @@ final class TrainCommand implements Runnable {
     lay.put("offload", l.offload());
     o.put("layout", lay);
     o.put("label", p.label());
+    o.put("gpus", p.layout().gpus());
     o.put("stepSeconds", p.stepSeconds());
     o.put("peakBytesPerGpu", p.peakBytesPerGpu());
     o.put("fits", p.fits());
@@ -293,7 +309,7 @@ final class TrainCommand implements Runnable {
     o.put("time", p.time());
     o.put("memory", p.memory());
     if (tokens != null) {
-      PlanCost c = PlanCost.of(p, gpus, tokens, price);
+      PlanCost c = PlanCost.of(p, (int) p.layout().gpus(), tokens, price);
       o.put("tokens", c.tokens());
       o.put("trainSeconds", c.trainSeconds());
       o.put("gpuHours", c.gpuHours());
@@ -330,7 +346,7 @@ final class TrainCommand implements Runnable {
         Units.gib(p.peakBytesPerGpu()),
         p.fits() ? "" : " (DOES NOT FIT)");
     if (tokens != null) {
-      PlanCost c = PlanCost.of(p, gpus, tokens, price);
+      PlanCost c = PlanCost.of(p, (int) p.layout().gpus(), tokens, price);
       out.printf(
           Locale.ROOT,
           "    %.3g tokens: %.1f days, %,.0f GPU-hours%s%n",

@@ -1,7 +1,6 @@
 package dev.hwplan.training;
 
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -12,10 +11,14 @@ import java.util.Map;
  * step time (equal GPUs: cost ranks the same). A layout that cannot run or does not fit is counted
  * under its reason.
  *
- * <p>Sizes tried: TP the powers of two up to a node that divide the heads; CP powers of two up to
- * 16 (only when the sequence is at least 8k tokens per CP rank... any that divide it); EP the
- * powers of two dividing the experts (MoE models); PP every divisor of the rest up to the layers;
- * VPP 1, 2, 4 with PP > 1; micro-batches 1, 2, 4, 8; sequence parallelism whenever TP > 1.
+ * <p>Sizes tried: TP the powers of two up to a node; CP powers of two up to 16; EP the powers of
+ * two up to the experts (MoE models); PP every divisor of the rest up to the layers; VPP 1, 2, 4
+ * with PP > 1; micro-batches 1, 2, 4, 8; sequence parallelism whenever TP > 1; selective recompute
+ * only without FlashAttention (with it, selective equals none).
+ *
+ * <p>Speed: the per-layer costs are computed once per (TP, CP, micro-batch, EP) and reused, an
+ * evaluation writes into one reused array, and only the kept top layouts become {@link
+ * TrainingPlan}s.
  */
 public final class LayoutSearch {
   private LayoutSearch() {}
@@ -35,8 +38,8 @@ public final class LayoutSearch {
    * @param valid layouts that can run (the rest are in {@code rejectedByReason})
    * @param fitting valid layouts whose memory fits
    * @param ranked fitting plans, fastest first
-   * @param rejectedByReason rejected layouts counted by reason (the reason's first words)
-   * @param rejectedExamples one example layout per reason
+   * @param rejectedByReason rejected layouts counted by reason
+   * @param rejectedExamples one example per reason: the layout and the full reason
    */
   public record Result(
       long evaluated,
@@ -46,119 +49,221 @@ public final class LayoutSearch {
       Map<String, Long> rejectedByReason,
       Map<String, String> rejectedExamples) {}
 
+  private static final String DOES_NOT_FIT = "does not fit";
+
   /** Searches {@code planner}'s job, keeping the {@code top} fastest fitting plans. */
   public static Result search(TrainingPlanner planner, Constraints c, int top) {
     var job = planner.job();
     var m = job.model();
     int n = planner.gpus();
     int gpn = planner.cluster().gpusPerNode();
-    List<TrainingPlan> best = new ArrayList<>();
-    Map<String, Long> rejected = new LinkedHashMap<>();
-    Map<String, String> examples = new LinkedHashMap<>();
-    long evaluated = 0;
-    long valid = 0;
-    long fitting = 0;
     int maxTp = c.maxTp() != null ? c.maxTp() : gpn;
-    int[] mbs = c.microBatch() != null ? new int[] {c.microBatch()} : new int[] {1, 2, 4, 8};
-    int[] zeros = c.zero() != null ? new int[] {c.zero()} : new int[] {0, 1, 2, 3};
-    Recompute[] recs = c.recompute() != null ? new Recompute[] {c.recompute()} : Recompute.values();
-    boolean offload = c.offload() != null && c.offload();
-    int experts = m.moe() != null ? m.moe().nRoutedExperts() : 1;
-    for (int tp = 1; tp <= maxTp && tp <= n; tp *= 2) {
-      if (n % tp != 0) {
-        continue;
+    State st = new State(planner, c, top);
+    // data-parallel sizes: with exact GPUs, what the rest leaves; up to N GPUs, every divisor of
+    // the global batch (the batch must split evenly over DP)
+    List<Integer> batchDivisors = new ArrayList<>();
+    for (long d = 1; d <= job.globalBatch() && d <= n; d++) {
+      if (job.globalBatch() % d == 0) {
+        batchDivisors.add((int) d);
       }
+    }
+    boolean atMost = planner.atMost();
+    for (int tp = 1; tp <= maxTp && tp <= n; tp *= 2) {
       for (int cp = 1; cp <= 16 && (long) tp * cp <= n; cp *= 2) {
-        if (n % (tp * cp) != 0) {
+        if (!atMost && n % (tp * cp) != 0) {
           continue;
         }
         int rest = n / (tp * cp);
         for (int pp = 1; pp <= rest && pp <= m.numHiddenLayers(); pp++) {
-          if (rest % pp != 0) {
-            continue;
+          if (atMost) {
+            for (int dp : batchDivisors) {
+              if ((long) dp * pp > rest) {
+                break;
+              }
+              st.visit(tp, pp, dp, cp);
+            }
+          } else if (rest % pp == 0) {
+            st.visit(tp, pp, rest / pp, cp);
           }
-          int dp = rest / pp;
-          for (int ep = 1; ep <= experts && ep <= dp * cp; ep *= 2) {
-            for (int vpp = 1; vpp <= (pp > 1 ? 4 : 1); vpp *= 2) {
-              for (int mb : mbs) {
-                for (int zero : zeros) {
-                  for (Recompute r : recs) {
-                    if (r == Recompute.SELECTIVE && job.flashAttention()) {
-                      continue; // equals none with FlashAttention
-                    }
-                    Layout l = new Layout(tp, pp, dp, cp, ep, vpp, tp > 1, mb, zero, r, offload);
-                    evaluated++;
-                    String why = planner.invalid(l);
-                    if (why != null) {
-                      count(rejected, examples, why, l);
-                      continue;
-                    }
-                    valid++;
-                    TrainingPlan p = planner.evaluate(l);
-                    if (!p.fits()) {
-                      count(rejected, examples, "does not fit", l);
-                      continue;
-                    }
-                    fitting++;
-                    keep(best, p, top);
-                  }
+        }
+      }
+    }
+    return st.result();
+  }
+
+  /** The search's running state: counts, examples and the top layouts. */
+  private static final class State {
+    final TrainingPlanner planner;
+    final int[] mbs;
+    final int[] zeros;
+    final Recompute[] recs;
+    final boolean offload;
+    final boolean skipSelective;
+    final int experts;
+    final double usable;
+    final int top;
+    final int recsWithoutSelective;
+    final long[] rejected = new long[TrainingPlanner.KINDS.length + 1];
+    final Layout[] example = new Layout[TrainingPlanner.KINDS.length + 1];
+    final int fitCode = TrainingPlanner.KINDS.length;
+    final double[] o = new double[TrainingPlanner.SLOTS];
+    // the top layouts, fastest first, as parallel arrays (no allocation per layout evaluated)
+    final double[] bestStep;
+    final double[] bestPeak;
+    final long[][] bestLayout;
+    int kept;
+    long evaluated;
+    long valid;
+    long fitting;
+
+    State(TrainingPlanner planner, Constraints c, int top) {
+      this.planner = planner;
+      this.mbs = c.microBatch() != null ? new int[] {c.microBatch()} : new int[] {1, 2, 4, 8};
+      this.zeros = c.zero() != null ? new int[] {c.zero()} : new int[] {0, 1, 2, 3};
+      this.recs = c.recompute() != null ? new Recompute[] {c.recompute()} : Recompute.values();
+      this.offload = c.offload() != null && c.offload();
+      this.skipSelective = planner.job().flashAttention() && c.recompute() == null;
+      var moe = planner.job().model().moe();
+      this.experts = moe != null ? moe.nRoutedExperts() : 1;
+      this.usable = planner.usableBytes();
+      this.top = top;
+      int k = 0;
+      for (Recompute r : recs) {
+        k += r == Recompute.SELECTIVE ? 0 : 1;
+      }
+      this.recsWithoutSelective = k;
+      this.bestStep = new double[top];
+      this.bestPeak = new double[top];
+      this.bestLayout = new long[top][];
+    }
+
+    void visit(int tp, int pp, int dp, int cp) {
+      for (int ep = 1; ep <= experts && ep <= dp * cp; ep *= 2) {
+        for (int vpp = 1; vpp <= (pp > 1 ? 4 : 1); vpp *= 2) {
+          for (int mb : mbs) {
+            int code = planner.invalidCode(tp, pp, dp, cp, ep, vpp, mb);
+            if (code != TrainingPlanner.OK) {
+              // every ZeRO stage and recompute of it is rejected for the same reason
+              long variants =
+                  (long) zeros.length * (skipSelective ? recsWithoutSelective : recs.length);
+              evaluated += variants;
+              rejected[code] += variants - 1;
+              reject(code, tp, pp, dp, cp, ep, vpp, mb, zeros[0], recs[0]);
+              continue;
+            }
+            for (int zero : zeros) {
+              for (Recompute r : recs) {
+                if (r == Recompute.SELECTIVE && skipSelective) {
+                  continue; // equals none with FlashAttention
                 }
+                evaluated++;
+                valid++;
+                planner.evaluate(tp, pp, dp, cp, ep, vpp, tp > 1, mb, zero, r, offload, o);
+                double peak = o[TrainingPlanner.PEAK];
+                if (peak > usable) {
+                  reject(fitCode, tp, pp, dp, cp, ep, vpp, mb, zero, r);
+                  continue;
+                }
+                fitting++;
+                keep(o[TrainingPlanner.STEP], peak, tp, pp, dp, cp, ep, vpp, mb, zero, r);
               }
             }
           }
         }
       }
     }
-    return new Result(evaluated, valid, fitting, best, rejected, examples);
+
+    void reject(
+        int code, int tp, int pp, int dp, int cp, int ep, int vpp, int mb, int zero, Recompute r) {
+      rejected[code]++;
+      if (example[code] == null) {
+        example[code] = new Layout(tp, pp, dp, cp, ep, vpp, tp > 1, mb, zero, r, offload);
+      }
+    }
+
+    void keep(
+        double s,
+        double peak,
+        int tp,
+        int pp,
+        int dp,
+        int cp,
+        int ep,
+        int vpp,
+        int mb,
+        int zero,
+        Recompute r) {
+      if (kept == top && !better(s, peak, bestStep[top - 1], bestPeak[top - 1])) {
+        return;
+      }
+      int at = kept == top ? top - 1 : kept++;
+      long[] slot = bestLayout[at];
+      while (at > 0 && better(s, peak, bestStep[at - 1], bestPeak[at - 1])) {
+        bestStep[at] = bestStep[at - 1];
+        bestPeak[at] = bestPeak[at - 1];
+        bestLayout[at] = bestLayout[at - 1];
+        at--;
+      }
+      if (slot == null) {
+        slot = new long[9];
+      }
+      slot[0] = tp;
+      slot[1] = pp;
+      slot[2] = dp;
+      slot[3] = cp;
+      slot[4] = ep;
+      slot[5] = vpp;
+      slot[6] = mb;
+      slot[7] = zero;
+      slot[8] = r.ordinal();
+      bestStep[at] = s;
+      bestPeak[at] = peak;
+      bestLayout[at] = slot;
+    }
+
+    Result result() {
+      List<TrainingPlan> ranked = new ArrayList<>(kept);
+      for (int i = 0; i < kept; i++) {
+        long[] b = bestLayout[i];
+        Layout l =
+            new Layout(
+                (int) b[0],
+                (int) b[1],
+                (int) b[2],
+                (int) b[3],
+                (int) b[4],
+                (int) b[5],
+                b[0] > 1,
+                (int) b[6],
+                (int) b[7],
+                Recompute.values()[(int) b[8]],
+                offload);
+        ranked.add(planner.evaluate(l));
+      }
+      Map<String, Long> byReason = new LinkedHashMap<>();
+      Map<String, String> examples = new LinkedHashMap<>();
+      for (int code = 1; code < rejected.length; code++) {
+        if (rejected[code] == 0) {
+          continue;
+        }
+        String kind = code == fitCode ? DOES_NOT_FIT : TrainingPlanner.KINDS[code];
+        byReason.put(kind, rejected[code]);
+        Layout l = example[code];
+        String why =
+            code == fitCode
+                ? String.format(
+                    java.util.Locale.ROOT,
+                    "peak memory above the usable %.1f GiB",
+                    usable / (1L << 30))
+                : planner.reason(code, l);
+        examples.put(kind, l.label() + ": " + why);
+      }
+      return new Result(evaluated, valid, fitting, ranked, byReason, examples);
+    }
   }
 
-  private static final Comparator<TrainingPlan> FASTEST =
-      Comparator.comparingDouble(TrainingPlan::stepSeconds)
-          .thenComparingDouble(TrainingPlan::peakBytesPerGpu)
-          .thenComparing(TrainingPlan::label);
-
-  private static void keep(List<TrainingPlan> best, TrainingPlan p, int top) {
-    if (best.size() < top) {
-      best.add(p);
-      best.sort(FASTEST);
-      return;
-    }
-    if (FASTEST.compare(p, best.get(best.size() - 1)) < 0) {
-      best.set(best.size() - 1, p);
-      best.sort(FASTEST);
-    }
-  }
-
-  /** Counts a rejection under its reason's kind (the text before any number). */
-  private static void count(
-      Map<String, Long> rejected, Map<String, String> examples, String why, Layout l) {
-    String kind = reasonKind(why);
-    rejected.merge(kind, 1L, Long::sum);
-    examples.putIfAbsent(kind, l.label() + ": " + why);
-  }
-
-  static String reasonKind(String why) {
-    if (why.startsWith("TP") && why.contains("attention heads")) {
-      return "heads not divisible by TP";
-    }
-    if (why.contains("KV heads")) {
-      return "KV heads not divisible by TP";
-    }
-    if (why.startsWith("layers not divisible")) {
-      return "layers not divisible by PP x VPP";
-    }
-    if (why.startsWith("global batch")) {
-      return "batch not divisible by DP x micro-batch";
-    }
-    if (why.startsWith("interleaved")) {
-      return "micro-batches not a multiple of PP (interleaved)";
-    }
-    if (why.startsWith("sequence")) {
-      return "sequence not divisible by 2 x CP";
-    }
-    if (why.startsWith("EP")) {
-      return "EP does not divide experts or DP x CP";
-    }
-    return why;
+  /** Faster, then smaller; a tie keeps the earlier. */
+  private static boolean better(double s, double peak, double s2, double peak2) {
+    return s < s2 || (s == s2 && peak < peak2);
   }
 }

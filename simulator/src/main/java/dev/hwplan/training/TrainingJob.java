@@ -15,6 +15,9 @@ import dev.hwplan.step.Execution;
  *     so that the fp32 logits of a whole micro-batch never exist at once
  * @param execution {@link Execution#FUSED}: Megatron-LM / Transformer Engine fused kernels; {@link
  *     Execution#EAGER}: plain PyTorch ops (as kernels/cuda/scripts/train_step.py)
+ * @param overlapGradReduce whether the data-parallel gradient reduction overlaps the backward in
+ *     buckets (PyTorch DDP, FSDP, Megatron-LM's {@code --overlap-grad-reduce} since 2023); false
+ *     for the Megatron-LM of 2021-2022, which reduced after the backward
  */
 public record TrainingJob(
     ModelSpec model,
@@ -24,7 +27,8 @@ public record TrainingJob(
     boolean flashAttention,
     boolean dropout,
     boolean chunkedLoss,
-    Execution execution) {
+    Execution execution,
+    boolean overlapGradReduce) {
   public TrainingJob {
     if (seq <= 0) {
       throw InvalidInputException.option(
@@ -38,7 +42,7 @@ public record TrainingJob(
 
   /** A Megatron-LM style job: fused kernels, FlashAttention, no dropout, whole-batch loss. */
   public static TrainingJob of(ModelSpec m, long seq, long globalBatch, Precision p) {
-    return new TrainingJob(m, seq, globalBatch, p, true, false, false, Execution.FUSED);
+    return new TrainingJob(m, seq, globalBatch, p, true, false, false, Execution.FUSED, true);
   }
 
   /** Tokens per step. */

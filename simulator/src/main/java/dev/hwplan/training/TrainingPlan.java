@@ -14,7 +14,6 @@ package dev.hwplan.training;
  */
 public record TrainingPlan(
     Layout layout,
-    String label,
     double stepSeconds,
     double peakBytesPerGpu,
     boolean fits,
@@ -24,6 +23,11 @@ public record TrainingPlan(
     long microBatches,
     TimeBreakdown time,
     MemoryBreakdown memory) {
+
+  /** The layout's short label. */
+  public String label() {
+    return layout.label();
+  }
 
   /**
    * Where a step's time goes, on the critical path of the slowest pipeline stage. The parts add up

@@ -187,7 +187,8 @@ class TrainingMemoryTest {
               false,
               true,
               false,
-              Execution.FUSED);
+              Execution.FUSED,
+              true);
       int gpus = t5.get("gpus").asInt();
       var pl =
           new TrainingPlanner(
