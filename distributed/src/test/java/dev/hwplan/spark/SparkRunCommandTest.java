@@ -76,6 +76,44 @@ class SparkRunCommandTest {
   }
 
   @Test
+  void findMinGpusOnSparkGivesTheLocalAnswer() {
+    String[] search = {
+      "serve",
+      "--model",
+      "llama-3.1-8b",
+      "--gpu",
+      "h100-sxm,a100-sxm-80gb",
+      "--weights-dtype",
+      "bf16",
+      "--find-min-gpus",
+      "--qps",
+      "30",
+      "--prompt-tokens",
+      "uniform:200:1500",
+      "--output-tokens",
+      "uniform:20:200",
+      "--slo-ttft",
+      "0.3",
+      "--slo-tpot",
+      "0.03",
+      "--requests",
+      "300",
+      "--price-per-gpu-hour",
+      "h100-sxm=2.5,a100-sxm-80gb=1.5",
+      "--json"
+    };
+    Result local = cli(search);
+    assertThat(local.code()).as(local.err()).isZero();
+    String[] onSpark = java.util.Arrays.copyOf(search, search.length + 4);
+    System.arraycopy(
+        new String[] {"--engine", "spark", "--master", "local[2]"}, 0, onSpark, search.length, 4);
+    Result spark = cli(onSpark);
+    assertThat(spark.code()).as(spark.err()).isZero();
+    // every candidate of the 2 GPUs x 4 TPs x 2 KV dtypes, in the same order, and the same best
+    assertThat(spark.out()).isEqualTo(local.out()).contains("\"best\"", "\"candidates\"");
+  }
+
+  @Test
   void aMasterSparkCannotUseIsBadInput(@TempDir Path tmp) {
     Result r =
         cli(
