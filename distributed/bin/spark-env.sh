@@ -3,8 +3,9 @@
 # (a standalone Worker starts its executors from SPARK_HOME/jars), and the JVM options that Spark
 # needs on Java 17 (java-options beside this file; the tests' JVM gets the same, from the pom).
 dist="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-cpfile="$dist/target/spark-classpath.txt"
-if [[ ! -s "$cpfile" ]]; then
+cpfile="$dist/target/spark-classpath-provided.txt"
+shared="$dist/target/spark-classpath-shared.txt"
+if [[ ! -s "$cpfile" || ! -f "$shared" ]]; then
   echo "$(basename "$0"): error: Spark's jars are not resolved yet; build the distributed module:" \
     "mvn -B -Pspark -pl distributed -am package -DskipTests" >&2
   exit 2
@@ -14,7 +15,7 @@ export SPARK_SCALA_VERSION=2.13
 if [[ ! -d "$SPARK_HOME/jars" || "$cpfile" -nt "$SPARK_HOME/jars" ]]; then
   rm -rf "$SPARK_HOME"
   mkdir -p "$SPARK_HOME/jars.tmp"
-  tr ':' '\n' <"$cpfile" | while read -r jar; do
+  cat "$cpfile" <(echo) "$shared" <(echo) | tr ':' '\n' | while read -r jar; do
     [[ -n "$jar" ]] && ln -sf "$jar" "$SPARK_HOME/jars.tmp/"
   done
   mv "$SPARK_HOME/jars.tmp" "$SPARK_HOME/jars"

@@ -112,6 +112,14 @@ public final class SparkSweepExecutor implements SweepExecutor {
       s = SparkSession.builder().config(conf).getOrCreate();
     } catch (Exception e) { // Scala's checked SparkException arrives undeclared
       String m = String.valueOf(e.getMessage());
+      if (master.startsWith("k8s://") && m.contains("Master URL")) {
+        throw InvalidInputException.option(
+            "--master",
+            "'"
+                + master
+                + "' needs Spark's Kubernetes support (spark-kubernetes_2.13), which these Spark"
+                + " jars lack: submit hwplan-spark.jar with a Spark installation that has it");
+      }
       if (m.contains("Master URL") || m.contains("master URL")) {
         throw InvalidInputException.option(
             "--master",

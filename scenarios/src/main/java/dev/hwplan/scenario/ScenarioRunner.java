@@ -180,11 +180,21 @@ public final class ScenarioRunner {
         SweepExecutor.Progress progress) {
       StudyTasks<W> tasks = new StudyTasks<>(source, index, new StudyTasks.Rebuilt(this, ctx));
       List<W> computed = executor.execute(tasks, progress);
-      List<R> out = new ArrayList<>(computed.size());
-      for (int i = 0; i < computed.size(); i++) {
-        out.add(d.assemble(points.get(i), computed.get(i), ctx));
-      }
-      return out;
+      // assembling is cheap but per point: on this machine's cores too
+      return LocalSweepExecutor.parallel()
+          .run(
+              new IndexedTasks<R>() {
+                @Override
+                public int size() {
+                  return computed.size();
+                }
+
+                @Override
+                public R run(int i) {
+                  return d.assemble(points.get(i), computed.get(i), ctx);
+                }
+              },
+              SweepExecutor.Progress.NONE);
     }
   }
 }
