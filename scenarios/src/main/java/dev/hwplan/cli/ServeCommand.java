@@ -164,8 +164,50 @@ final class ServeCommand implements Runnable {
   @Option(
       names = "--routing",
       defaultValue = "least-outstanding",
-      description = "round-robin or least-outstanding (default).")
+      description = "round-robin, least-outstanding (default) or prefix-affinity.")
   String routing;
+
+  @Option(
+      names = "--prefix-caching",
+      negatable = true,
+      description =
+          "Automatic prefix caching, LRU eviction of free blocks (default: on for vllm, as vLLM V1;"
+              + " off for the V0-style policies).")
+  Boolean prefixCaching;
+
+  @Option(
+      names = "--shared-prefix-tokens",
+      defaultValue = "0",
+      paramLabel = "N",
+      description = "A system prompt of N tokens in front of the prompts that carry one.")
+  int sharedPrefixTokens;
+
+  @Option(
+      names = "--shared-prefix-fraction",
+      defaultValue = "1",
+      paramLabel = "F",
+      description = "Fraction of requests that carry a shared prefix (default 1).")
+  double sharedPrefixFraction;
+
+  @Option(
+      names = "--shared-prefixes",
+      defaultValue = "1",
+      paramLabel = "K",
+      description = "Distinct shared prefixes, one picked uniformly per request (default 1).")
+  int sharedPrefixes;
+
+  @Option(
+      names = "--turns",
+      paramLabel = "DIST",
+      description = "Turns per conversation (as --prompt-tokens); each turn re-sends the history.")
+  String turns;
+
+  @Option(
+      names = "--think-time",
+      defaultValue = "0",
+      paramLabel = "S",
+      description = "Mean seconds between a turn's end and the next (exponential; default 0).")
+  double thinkTime;
 
   @Option(
       names = "--slo-ttft",
@@ -273,9 +315,7 @@ final class ServeCommand implements Runnable {
             KvCommand.layout(mla),
             Execution.parse(execution, "--execution"));
     ServingPlan plan = ServingPlan.of(c, g, replicas, settings);
-    if (w.arrival() != Workload.Arrival.TRACE) {
-      plan.checkLengths(w.prompt(), w.output());
-    }
+    plan.checkLengths(w);
     StepTimeTable table = plan.stepModel().table();
     double t = sloTtft == null ? 0 : sloTtft;
     double p = sloTpot == null ? 0 : sloTpot;
@@ -307,7 +347,8 @@ final class ServeCommand implements Runnable {
             gpuMemUtil,
             Preemption.parse(preemption, "--preemption"),
             engineOverheadMs / 1e3,
-            Routing.parse(routing, "--routing"));
+            Routing.parse(routing, "--routing"),
+            prefixCaching);
     if (!(engineOverheadMs >= 0)) {
       throw InvalidInputException.option(
           "--engine-overhead-ms", "must not be negative, got " + engineOverheadMs);
@@ -346,6 +387,11 @@ final class ServeCommand implements Runnable {
       throw InvalidInputException.option("--qps", "--find-min-gpus needs the rate to serve");
     }
     if (trace != null) {
+      if (sharing().any()) {
+        throw InvalidInputException.option(
+            sharedPrefixTokens > 0 ? "--shared-prefix-tokens" : "--turns",
+            "a trace names its own prefixes and sessions (prefix_id, prefix_tokens, session_id)");
+      }
       return Workload.trace(
           trace,
           spec.commandLine().getParseResult().hasMatchedOption("--requests") ? requests : -1);
@@ -358,10 +404,17 @@ final class ServeCommand implements Runnable {
     }
     LengthDistribution pt = LengthDistribution.parse(promptTokens, "--prompt-tokens");
     LengthDistribution ot = LengthDistribution.parse(outputTokens, "--output-tokens");
+    Workload.Sharing sh = sharing();
     if (concurrency != null) {
-      return Workload.closed(concurrency, pt, ot, requests, seed);
+      return Workload.closed(concurrency, pt, ot, requests, seed).withSharing(sh);
     }
-    return Workload.open(qps == null ? 1 : qps, burstiness, pt, ot, requests, seed);
+    return Workload.open(qps == null ? 1 : qps, burstiness, pt, ot, requests, seed).withSharing(sh);
+  }
+
+  private Workload.Sharing sharing() {
+    LengthDistribution t = turns == null ? null : LengthDistribution.parse(turns, "--turns");
+    return new Workload.Sharing(
+        sharedPrefixTokens, sharedPrefixFraction, sharedPrefixes, t, thinkTime);
   }
 
   /**

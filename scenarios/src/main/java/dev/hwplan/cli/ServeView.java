@@ -50,6 +50,7 @@ final class ServeView {
     eng.put("preemption", e.preemption().key());
     eng.put("engineOverheadSeconds", e.engineOverheadSeconds());
     eng.put("routing", plan.routing().key());
+    eng.put("prefixCaching", e.prefixCaching());
     putSlo(j, slo1, slo2);
     return j;
   }
@@ -185,6 +186,13 @@ final class ServeView {
           r.goodputRequestsPerSecond(),
           100 * r.sloAttainment(),
           sloText(ttft, tpot, ""));
+    }
+    if (r.prefixCacheHitRate() != null) {
+      out.printf(
+          Locale.ROOT,
+          "  prefix    cache hit rate %.1f%% of prompt tokens looked up (%,d tokens not computed)%n",
+          100 * r.prefixCacheHitRate(),
+          r.prefixCacheHitTokens());
     }
     out.printf(
         Locale.ROOT,

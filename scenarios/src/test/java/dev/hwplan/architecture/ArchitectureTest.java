@@ -35,6 +35,7 @@ class ArchitectureTest {
     "dev.hwplan.perf..",
     "dev.hwplan.inference..",
     "dev.hwplan.serving..",
+    "dev.hwplan.training..",
     "dev.hwplan.scaling..",
     "dev.hwplan.util..",
     "dev.hwplan.sweep.."
@@ -54,7 +55,9 @@ class ArchitectureTest {
   };
 
   /** Users of step times: they ask the step model, never the time models or the op factories. */
-  private static final String[] STEP_USERS = {"dev.hwplan.inference..", "dev.hwplan.serving.."};
+  private static final String[] STEP_USERS = {
+    "dev.hwplan.inference..", "dev.hwplan.serving..", "dev.hwplan.training.."
+  };
 
   private static JavaClasses main;
   private static final Set<String> named = new LinkedHashSet<>();
@@ -132,6 +135,10 @@ class ArchitectureTest {
             SCENARIOS));
     // The step model knows nothing of its users.
     layer(named("dev.hwplan.step.."), named("dev.hwplan.inference..", "dev.hwplan.serving.."));
+    // The step and time models know nothing of the training planner built on them.
+    layer(
+        named("dev.hwplan.step..", "dev.hwplan.perf..", "dev.hwplan.memory.."),
+        named("dev.hwplan.training.."));
   }
 
   @Test

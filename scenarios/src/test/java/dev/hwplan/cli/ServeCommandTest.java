@@ -81,6 +81,77 @@ class ServeCommandTest {
   }
 
   @Test
+  void aSharedSystemPromptIsFoundInTheCacheAndCachingCanBeTurnedOff() {
+    String[] a = {
+      "--qps",
+      "4",
+      "--prompt-tokens",
+      "uniform:100:300",
+      "--output-tokens",
+      "50",
+      "--shared-prefix-tokens",
+      "1024",
+      "--shared-prefix-fraction",
+      "0.5",
+      "--json"
+    };
+    CliHarness on = serve(a);
+    assertThat(on.exitCode()).as(on.err()).isZero();
+    JsonNode j = on.json();
+    assertThat(j.get("engine").get("prefixCaching").asBoolean()).isTrue();
+    // half the requests carry 1,024 cached tokens of 1,124-1,324 (64 blocks of 16, all but the
+    // first request's): about 0.5 * 1024 / (0.5 * 1024 + 200) = 0.72 of the tokens looked up
+    assertThat(j.get("prefixCacheHitRate").asDouble()).isBetween(0.6, 0.8);
+    assertThat(j.get("workload").asText()).contains("1024-token shared prefix on 50% of requests");
+    List<String> b = new ArrayList<>(List.of(a));
+    b.add("--no-prefix-caching");
+    CliHarness off = serve(b.toArray(String[]::new));
+    assertThat(off.exitCode()).as(off.err()).isZero();
+    assertThat(off.json().get("prefixCacheHitRate").isNull()).isTrue();
+    assertThat(off.json().get("ttftSeconds").get("mean").asDouble())
+        .isGreaterThan(j.get("ttftSeconds").get("mean").asDouble());
+  }
+
+  @Test
+  void conversationsWithPrefixAffinityRun() {
+    CliHarness r =
+        serve(
+            "--replicas",
+            "2",
+            "--routing",
+            "prefix-affinity",
+            "--qps",
+            "2",
+            "--prompt-tokens",
+            "200",
+            "--output-tokens",
+            "100",
+            "--turns",
+            "uniform:2:6",
+            "--think-time",
+            "5");
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    assertThat(r.out()).contains("prefix    cache hit rate").contains("conversations of");
+  }
+
+  @Test
+  void aTraceTakesNoSyntheticSharing() {
+    CliHarness r =
+        CliHarness.run(
+            "serve",
+            "--model",
+            "llama-3.1-8b",
+            "--gpu",
+            "h100-sxm",
+            "--trace",
+            "../scenarios/traces/synthetic-chat.csv",
+            "--turns",
+            "3");
+    assertThat(r.exitCode()).isEqualTo(2);
+    assertThat(r.err()).contains("--turns");
+  }
+
+  @Test
   void theBundledTraceRuns() {
     CliHarness r =
         CliHarness.run(
@@ -94,6 +165,8 @@ class ServeCommandTest {
             "--json");
     assertThat(r.exitCode()).as(r.err()).isZero();
     assertThat(r.json().get("completedRequests").asLong()).isEqualTo(240);
+    // 87 of its requests carry one of two system prompts (prefix_id, prefix_tokens)
+    assertThat(r.json().get("prefixCacheHitTokens").asLong()).isPositive();
   }
 
   @Test
@@ -217,7 +290,14 @@ class ServeCommandTest {
         "--slo-ttft|0|--slo-ttft",
         "--slo-tpot|-0.05|--slo-tpot",
         "--max-num-batched-tokens|8|block size",
-        "--policy|fcfs|--policy"
+        "--policy|fcfs|--policy",
+        "--shared-prefix-fraction|1.5|--shared-prefix-fraction",
+        "--shared-prefix-tokens|-3|--shared-prefix-tokens",
+        "--shared-prefixes|0|--shared-prefixes",
+        "--shared-prefix-tokens|200000|--shared-prefix-tokens",
+        "--turns|0|--turns",
+        "--think-time|-1|--think-time",
+        "--routing|sticky|--routing"
       })
   void badInputExitsTwoWithOneLineAndNothingOnStdout(String flag, String value, String named) {
     List<String> a =
@@ -246,7 +326,11 @@ class ServeCommandTest {
         "arrival_s,prompt_tokens,output_tokens/0,ten,5|t.csv:2: field 'prompt_tokens'",
         "arrival_s,prompt_tokens,output_tokens/0,10,-5|t.csv:2: field 'output_tokens'",
         "arrival_s,prompt_tokens,output_tokens/0,200000,5|t.csv:2: field 'prompt_tokens'",
-        "arrival_s,prompt_tokens/0,10|t.csv:1: field 'output_tokens'"
+        "arrival_s,prompt_tokens/0,10|t.csv:1: field 'output_tokens'",
+        "arrival_s,prompt_tokens,output_tokens,prefix_id/0,10,5,sys|t.csv:2: field 'prefix_tokens'",
+        "arrival_s,prompt_tokens,output_tokens,prefix_tokens/0,10,5,4|t.csv:2: field 'prefix_id'",
+        "arrival_s,prompt_tokens,output_tokens,prefix_id,prefix_tokens/0,10,5,a,11|t.csv:2: field"
+            + " 'prefix_tokens'"
       })
   void badTraceLinesAreNamedByFileLineAndField(String text, String named, @TempDir Path dir)
       throws IOException {
@@ -268,7 +352,7 @@ class ServeCommandTest {
         f,
         "{\"arrivalSeconds\": 0.0, \"promptTokens\": 800, \"outputTokens\": 50}\n"
             + "{\"arrivalSeconds\": 0.5, \"promptTokens\": 300, \"outputTokens\": 20,"
-            + " \"prefixId\": \"sys\"}\n"
+            + " \"prefixId\": \"sys\", \"prefixTokens\": 100}\n"
             + "{\"arrivalSeconds\": 0.25, \"promptTokens\": 300, \"outputTokens\": 20}\n");
     CliHarness bad =
         CliHarness.run(

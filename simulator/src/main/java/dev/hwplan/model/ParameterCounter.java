@@ -4,7 +4,8 @@ package dev.hwplan.model;
  * Counts parameters from a {@link ModelSpec}, layer by layer, as the family's modeling code
  * allocates them. Llama-style totals follow the formula in the Llama 3 paper's architecture and
  * Meta's llama-models code; MLA follows DeepSeek-V2 section 2.1; MoE replaces the MLP with routed
- * and shared experts plus a router.
+ * and shared experts plus a router. QK-norm adds two RMSNorms of {@code head_dim} weights a layer
+ * (counted with the norms), attention sinks one logit per query head (counted with attention).
  */
 public final class ParameterCounter {
   private ParameterCounter() {}
@@ -33,6 +34,9 @@ public final class ParameterCounter {
     for (LayerSpec layer : m.layers()) {
       attention = add(attention, layerAttention);
       norms = add(norms, a.normsPerLayer() * normSize);
+      if (a.qkNorm()) {
+        norms = add(norms, 2L * m.headDim()); // q_norm and k_norm: head_dim weights each
+      }
       if (layer.moe()) {
         MoeSpec e = m.moe();
         long expert = expertParams(a, d, e.moeIntermediateSize());
@@ -104,6 +108,9 @@ public final class ParameterCounter {
     }
     if (m.architecture().outputBias()) {
       p += d;
+    }
+    if (m.architecture().attentionSinks()) {
+      p += h; // one sink logit per query head
     }
     return p;
   }

@@ -298,7 +298,7 @@ public final class CapacitySearch {
     ServingPlan plan;
     try {
       plan = ServingPlan.of(c, l.gpu(), 1, settings);
-      plan.checkLengths(workload.prompt(), workload.output());
+      plan.checkLengths(workload);
     } catch (InvalidInputException e) {
       out.add(rejected(l, 0, "does not fit: " + e.reason()));
       return new LayoutSearch(out, runs[0]);

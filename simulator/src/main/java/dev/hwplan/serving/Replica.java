@@ -17,7 +17,7 @@ final class Replica {
   private final long watermark;
   private final Recorder recorder;
 
-  private long freeBlocks;
+  private final KvBlocks kv;
   private long peakUsed;
   private long swapFree;
   final IntDeque waiting = new IntDeque();
@@ -61,7 +61,7 @@ final class Replica {
     this.blockSize = cfg.blockSize();
     this.watermark = cfg.watermarkBlocks();
     this.recorder = recorder;
-    this.freeBlocks = cfg.kvBlocks();
+    this.kv = new KvBlocks(cfg.kvBlocks(), cfg.prefixCaching());
     this.swapFree = cfg.preemption() == Preemption.SWAP ? cfg.swapBlocks() : 0;
     int most = cfg.maxNumSeqs() + 1;
     this.sched = new int[most];
@@ -71,11 +71,21 @@ final class Replica {
   }
 
   long freeBlocks() {
-    return freeBlocks;
+    return kv.free();
   }
 
   long usedBlocks() {
-    return cfg.kvBlocks() - freeBlocks;
+    return cfg.kvBlocks() - kv.free();
+  }
+
+  /** Prompt tokens looked up in the prefix cache at admission, and those found cached. */
+  long cacheQueries;
+
+  long cacheHits;
+
+  /** Blocks whose content the prefix cache holds now. */
+  int cachedBlocks() {
+    return kv.cached();
   }
 
   /** The most blocks in use at once so far. */
@@ -115,7 +125,7 @@ final class Replica {
       busy = false;
       return false;
     }
-    peakUsed = Math.max(peakUsed, cfg.kvBlocks() - freeBlocks);
+    peakUsed = Math.max(peakUsed, cfg.kvBlocks() - kv.free());
     double gpu = timer.seconds(decodes, decodeContext, chunks, chunkTokens, chunkPrefix);
     iterationStart = now;
     iterationEnd = now + gpu + cfg.engineOverheadSeconds() + transferSeconds;
@@ -163,8 +173,7 @@ final class Replica {
       }
       lastToken[r] = now;
       if (g == output[r]) {
-        freeBlocks += req.blocks[r];
-        req.blocks[r] = 0;
+        drop(r);
         computed[r] = -1; // marks it complete for the compaction below
         completions++;
         if (inline) {
@@ -292,23 +301,58 @@ final class Replica {
 
   /** Waiting requests in FCFS order, while the budget, the sequence cap and the blocks allow. */
   private void admit(long budget, boolean chunked) {
+    final RequestTable req = this.req;
     while (!waiting.isEmpty() && budget > 0 && runningCount < cfg.maxNumSeqs()) {
       int r = waiting.peekFirst();
-      int remaining = req.remaining(r);
+      boolean swappedIn = req.hostBlocks[r] > 0;
+      // prefix caching: the longest run of cached full blocks that starts the request (vLLM V1's
+      // get_computed_blocks), at most all but its last token
+      int hits = 0;
+      int evictable = 0;
+      if (kv.named
+          && !swappedIn
+          && req.computed[r] == 0
+          && (req.flags[r] & (RequestTable.SHAREABLE | RequestTable.PREEMPTED)) != 0) {
+        int tokens = req.prompt[r] + req.generated[r];
+        int most = Math.min((tokens - 1) / blockSize, MAX_CACHED_BLOCK);
+        int[] ids = req.blockIds(r, most);
+        while (hits < most) {
+          int b = kv.lookup(contentKey(r, hits));
+          if (b < 0) {
+            break;
+          }
+          ids[hits++] = b;
+          if (kv.holders(b) == 0) {
+            evictable++;
+          }
+        }
+      }
+      int computed = req.computed[r] + hits * blockSize;
+      int remaining = req.prompt[r] + req.generated[r] - computed;
       if (!chunked && remaining > budget) {
         break;
       }
       int n = (int) Math.min(remaining, budget);
-      boolean swappedIn = req.hostBlocks[r] > 0;
-      int target =
-          policy.wholePromptAdmission() ? req.computed[r] + remaining : req.computed[r] + n;
-      long need = blocksFor(target) - req.blocks[r];
-      if (need > freeBlocks - watermark) {
+      long target = policy.wholePromptAdmission() ? computed + (long) remaining : computed + n;
+      long need = blocksFor(target) - req.blocks[r] - hits;
+      if (need + evictable > kv.free() - watermark) {
         break;
       }
       waiting.pollFirst();
-      freeBlocks -= need;
-      req.blocks[r] += (int) need;
+      if (kv.named && req.computed[r] == 0 && !swappedIn) {
+        cacheQueries += req.prompt[r] + req.generated[r];
+        cacheHits += (long) hits * blockSize;
+      }
+      if (hits > 0) {
+        int[] ids = req.blockIds[r];
+        for (int i = 0; i < hits; i++) {
+          kv.touch(ids[i]);
+        }
+        req.blocks[r] = hits;
+        req.hashed[r] = hits;
+        req.computed[r] = computed;
+      }
+      grab(r, (int) need);
       if (swappedIn) {
         transferSeconds += req.hostBlocks[r] * cfg.swapSecondsPerBlock();
         swapFree += req.hostBlocks[r];
@@ -328,6 +372,9 @@ final class Replica {
   }
 
   private boolean lastPreempted;
+
+  /** Blocks of a request that prefix caching names: the index must fit 24 bits of the key. */
+  static final int MAX_CACHED_BLOCK = 1 << 24;
 
   /**
    * Blocks for {@code n} more tokens of running request {@code r}, preempting the last running
@@ -352,21 +399,84 @@ final class Replica {
       return true;
     }
     long need = blocksFor(tokens) - req.blocks[r];
-    if (need > freeBlocks) {
+    if (need > kv.free()) {
       return false;
     }
-    freeBlocks -= need;
-    req.blocks[r] += (int) need;
+    grab(r, (int) need);
     return true;
+  }
+
+  /** Gives {@code r} {@code need} more blocks (free ones: the caller checked). */
+  private void grab(int r, int need) {
+    if (need <= 0) {
+      return;
+    }
+    int have = req.blocks[r];
+    if (kv.named) {
+      int[] ids = req.blockIds(r, have + need);
+      for (int i = have; i < have + need; i++) {
+        ids[i] = kv.allocate();
+      }
+    } else {
+      kv.take(need);
+    }
+    req.blocks[r] = have + need;
+  }
+
+  /** Frees every block of {@code r}, its last first (so those are evicted first). */
+  private void drop(int r) {
+    int n = req.blocks[r];
+    if (kv.named) {
+      int[] ids = req.blockIds[r];
+      for (int i = n - 1; i >= 0; i--) {
+        kv.release(ids[i]);
+      }
+    } else {
+      kv.give(n);
+    }
+    req.blocks[r] = 0;
+    req.hashed[r] = 0;
+  }
+
+  /**
+   * Registers the content of {@code r}'s blocks that {@code tokens} tokens fill (vLLM V1 caches a
+   * block once the tokens scheduled fill it, so requests scheduled later find it).
+   */
+  private void cacheFull(int r, long tokens) {
+    int full = (int) Math.min(Math.min(tokens / blockSize, req.blocks[r]), MAX_CACHED_BLOCK);
+    int h = req.hashed[r];
+    if (h >= full) {
+      return;
+    }
+    int[] ids = req.blockIds[r];
+    for (int i = h; i < full; i++) {
+      kv.register(ids[i], contentKey(r, i));
+    }
+    req.hashed[r] = full;
+  }
+
+  /**
+   * The content of block {@code i} of {@code r}, exactly: a block within the shared prefix is the
+   * prefix stream's, any other is its own stream's (the hash chain makes every later block depend
+   * on the request's own tokens). Only the first {@link #MAX_CACHED_BLOCK} blocks of a request are
+   * cached (2^24 blocks, 268 million tokens at 16 a block).
+   */
+  private long contentKey(int r, int i) {
+    long s = (long) (i + 1) * blockSize <= req.shared[r] ? req.sharedStream[r] : req.stream[r];
+    return s << 24 | i;
   }
 
   private void preempt(int v) {
     preemptions++;
     recorder.preempted(index, clock);
     int held = req.blocks[v];
-    freeBlocks += held;
-    req.blocks[v] = 0;
-    if (cfg.preemption() == Preemption.SWAP && held > 0 && held <= swapFree) {
+    boolean swap = cfg.preemption() == Preemption.SWAP && held > 0 && held <= swapFree;
+    if (kv.named && !swap) {
+      cacheFull(v, req.computed[v]); // its own blocks may be found again when it is readmitted
+      req.flags[v] |= RequestTable.PREEMPTED;
+    }
+    drop(v);
+    if (swap) {
       swapFree -= held;
       req.hostBlocks[v] = held;
       transferSeconds += held * cfg.swapSecondsPerBlock();
@@ -392,6 +502,9 @@ final class Replica {
     sched[schedCount] = r;
     schedTokens[schedCount++] = n;
     int c = req.computed[r];
+    if (kv.named && (req.flags[r] & RequestTable.SHAREABLE) != 0) {
+      cacheFull(r, c + (long) n);
+    }
     if (n == 1 && c > 0) {
       decodes++;
       decodeContext += c + 1;

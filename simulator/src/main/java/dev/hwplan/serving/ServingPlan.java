@@ -47,7 +47,49 @@ public record ServingPlan(
       double gpuMemUtil,
       Preemption preemption,
       double engineOverheadSeconds,
-      Routing routing) {
+      Routing routing,
+      Boolean prefixCaching) {
+    /** With the policy's prefix caching ({@link Policy#defaultPrefixCaching}). */
+    public Settings(
+        Policy policy,
+        Integer maxNumBatchedTokens,
+        Integer maxNumSeqs,
+        int blockSize,
+        double gpuMemUtil,
+        Preemption preemption,
+        double engineOverheadSeconds,
+        Routing routing) {
+      this(
+          policy,
+          maxNumBatchedTokens,
+          maxNumSeqs,
+          blockSize,
+          gpuMemUtil,
+          preemption,
+          engineOverheadSeconds,
+          routing,
+          null);
+    }
+
+    /** Whether prefix caching is on: as given, else the policy's default. */
+    public boolean caching() {
+      return prefixCaching != null ? prefixCaching : policy.defaultPrefixCaching();
+    }
+
+    /** The same settings with prefix caching on or off. */
+    public Settings withPrefixCaching(Boolean on) {
+      return new Settings(
+          policy,
+          maxNumBatchedTokens,
+          maxNumSeqs,
+          blockSize,
+          gpuMemUtil,
+          preemption,
+          engineOverheadSeconds,
+          routing,
+          on);
+    }
+
     /** The policy with vLLM's defaults: 16-token blocks, 0.9 of memory, recompute, 2 ms. */
     public static Settings defaults(Policy p) {
       return new Settings(
@@ -129,7 +171,8 @@ public record ServingPlan(
             s.preemption(),
             swapBlocks,
             swapSeconds,
-            s.engineOverheadSeconds());
+            s.engineOverheadSeconds(),
+            s.caching());
     notes.add(
         String.format(
             Locale.ROOT,
@@ -148,12 +191,27 @@ public record ServingPlan(
    * budget. Distributions without an upper bound are capped at those limits instead.
    */
   public void checkLengths(LengthDistribution prompt, LengthDistribution output) {
+    checkLengths(prompt, output, 0);
+  }
+
+  /**
+   * As {@link #checkLengths(LengthDistribution, LengthDistribution)} for the first turns of {@code
+   * w}: its prompts with the shared prefix in front (later turns of a conversation end it when they
+   * no longer fit).
+   */
+  public void checkLengths(Workload w) {
+    if (w.arrival() != Workload.Arrival.TRACE) {
+      checkLengths(w.prompt(), w.output(), w.sharing().prefix() ? w.sharing().prefixTokens() : 0);
+    }
+  }
+
+  private void checkLengths(LengthDistribution prompt, LengthDistribution output, int prefix) {
     String model = step.model().id();
-    if (prompt.bounded() && prompt.max() > modelContext) {
+    if (prompt.bounded() && (long) prompt.max() + prefix > modelContext) {
       throw InvalidInputException.option(
-          "--prompt-tokens",
+          prefix > 0 ? "--shared-prefix-tokens" : "--prompt-tokens",
           "a prompt of "
-              + prompt.max()
+              + ((long) prompt.max() + prefix)
               + " tokens is longer than "
               + model
               + "'s context of "
@@ -163,12 +221,12 @@ public record ServingPlan(
     if (!prompt.bounded() || !output.bounded()) {
       return;
     }
-    long longest = (long) prompt.max() + output.max();
+    long longest = (long) prompt.max() + prefix + output.max();
     if (longest > modelContext) {
       throw InvalidInputException.option(
           "--output-tokens",
           "a prompt of "
-              + prompt.max()
+              + ((long) prompt.max() + prefix)
               + " plus "
               + output.max()
               + " output tokens is longer than "

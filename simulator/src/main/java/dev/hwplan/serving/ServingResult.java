@@ -20,6 +20,11 @@ import java.util.List;
  * @param timeline batch size, KV-block use and preemptions over time on replica 0
  * @param stoppedEarly why the run stopped before every request completed (a search's shortcut once
  *     an objective's p99 could no longer be met), or null
+ * @param prefixCacheHitRate prompt tokens found in the prefix cache over the prompt tokens looked
+ *     up, counted when a request is admitted (a readmission after preemption by recompute looks up
+ *     its prompt and output so far again), as vLLM's {@code PrefixCacheStats} count queries and
+ *     hits; null with prefix caching off
+ * @param prefixCacheHitTokens prompt tokens found cached (not computed), all replicas
  */
 public record ServingResult(
     long requests,
@@ -41,7 +46,9 @@ public record ServingResult(
     long iterations,
     double meanBatchSize,
     List<TimelinePoint> timeline,
-    String stoppedEarly)
+    String stoppedEarly,
+    Double prefixCacheHitRate,
+    long prefixCacheHitTokens)
     implements Serializable {
   private static final long serialVersionUID = 1L;
 

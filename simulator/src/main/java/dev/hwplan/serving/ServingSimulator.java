@@ -95,6 +95,7 @@ public final class ServingSimulator {
     for (int i = 0; i < reps.length; i++) {
       reps[i] = new Replica(i, req, timer, e, rec);
     }
+    LongIntMap affinity = new LongIntMap();
     boolean[] kick = new boolean[reps.length];
     boolean kicked = false;
     int nextRobin = 0;
@@ -131,7 +132,7 @@ public final class ServingSimulator {
         now = ta;
         int s = src.take(req);
         rec.arrived(now);
-        Replica r = route(reps, spec.routing(), nextRobin);
+        Replica r = route(reps, spec.routing(), nextRobin, req, s, affinity);
         nextRobin = (r.index + 1) % reps.length;
         r.enqueue(s);
         if (!r.busy) {
@@ -145,9 +146,11 @@ public final class ServingSimulator {
           int s = next.done[i];
           rec.complete(req, s, now);
           listener.completed(req, s, now);
-          int user = req.user[s];
+          if ((req.flags[s] & RequestTable.CONVERSATION) != 0 && req.turnsLeft[s] == 0) {
+            affinity.remove(req.stream[s]); // the conversation is over
+          }
+          src.completed(req, s, now);
           req.release(s);
-          src.completed(user, now);
         }
         if (rec.hopeless()) {
           stopped = rec.hopelessReason();
@@ -158,27 +161,61 @@ public final class ServingSimulator {
       }
     }
     long preemptions = 0;
+    long queried = 0;
+    long hits = 0;
     for (Replica r : reps) {
       preemptions += r.preemptions;
+      queried += r.cacheQueries;
+      hits += r.cacheHits;
     }
-    ServingResult result = result(rec, src.issued(), preemptions, stopped);
+    Double hitRate = e.prefixCaching() ? (queried == 0 ? 0.0 : hits / (double) queried) : null;
+    ServingResult result = result(rec, src.issued(), preemptions, stopped, hitRate, hits);
     return new Run(result, List.of(reps), req);
   }
 
-  private static Replica route(Replica[] reps, Routing routing, int nextRobin) {
+  private static Replica route(
+      Replica[] reps,
+      Routing routing,
+      int nextRobin,
+      RequestTable req,
+      int s,
+      LongIntMap affinity) {
     if (routing == Routing.ROUND_ROBIN || reps.length == 1) {
       return reps[nextRobin];
     }
     Replica best = reps[0];
+    Replica busiest = reps[0];
     for (int i = 1; i < reps.length; i++) {
       if (reps[i].outstanding < best.outstanding) {
         best = reps[i];
       }
+      if (reps[i].outstanding > busiest.outstanding) {
+        busiest = reps[i];
+      }
     }
-    return best;
+    if (routing == Routing.LEAST_OUTSTANDING) {
+      return best;
+    }
+    long key =
+        (req.flags[s] & RequestTable.CONVERSATION) != 0
+            ? req.stream[s]
+            : req.sharedStream[s] > 0 ? req.sharedStream[s] : 0;
+    if (key == 0) {
+      return best;
+    }
+    int at = affinity.get(key, -1);
+    boolean imbalanced =
+        busiest.outstanding - best.outstanding > Routing.BALANCE_ABS_THRESHOLD
+            && busiest.outstanding > Routing.BALANCE_REL_THRESHOLD * best.outstanding;
+    Replica r = at < 0 || imbalanced ? best : reps[at];
+    if (r.index != at) {
+      affinity.put(key, r.index);
+    }
+    return r;
   }
 
-  private static ServingResult result(Recorder r, long issued, long preemptions, String stopped) {
+  private static ServingResult result(
+      Recorder r, long issued, long preemptions, String stopped, Double hitRate, long hits) {
     double start = Double.isNaN(r.firstArrival) ? 0 : r.firstArrival;
     double duration = r.lastCompletion - start;
     double per = duration > 0 ? 1 / duration : 0;
@@ -203,7 +240,9 @@ public final class ServingSimulator {
         r.iterations,
         r.iterations == 0 ? 0 : r.batchedSequences / (double) r.iterations,
         r.timelines.length == 0 ? new ArrayList<>() : r.timelines[0].points(),
-        stopped);
+        stopped,
+        hitRate,
+        hits);
   }
 
   private static ServingResult.Percentiles percentiles(
