@@ -19,6 +19,7 @@ import dev.hwplan.serving.Workload;
 import dev.hwplan.step.Execution;
 import dev.hwplan.step.StepConfig;
 import dev.hwplan.step.StepTimeTable;
+import dev.hwplan.sweep.SweepExecutor;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -328,6 +329,21 @@ final class ServeCommand implements Runnable {
       description = "$ per GPU-hour: one price, or gpu=price pairs (h100-sxm=2.5,h200-sxm=3.5).")
   String pricePerGpuHour;
 
+  @Option(
+      names = "--engine",
+      paramLabel = "ENGINE",
+      defaultValue = "local",
+      description =
+          "--find-min-gpus: where the layouts are searched, local (this machine's cores) or spark"
+              + " (README: Running large studies on Spark). The answer is the same.")
+  String engine;
+
+  @Option(
+      names = "--master",
+      paramLabel = "URL",
+      description = "With --engine spark: the Spark master (local[*], spark://HOST:7077, ...).")
+  String master;
+
   @Mixin ProfilesOption profiles;
   @Mixin JsonOutput json;
   @Spec picocli.CommandLine.Model.CommandSpec spec;
@@ -345,22 +361,12 @@ final class ServeCommand implements Runnable {
       throw InvalidInputException.option(
           "--find-min-gpus", "cannot be combined with --find-max-qps");
     }
-    ServingPlan.Settings settings =
-        new ServingPlan.Settings(
-            Policy.parse(policy, "--policy"),
-            maxNumBatchedTokens,
-            maxNumSeqs,
-            blockSize,
-            gpuMemUtil,
-            Preemption.parse(preemption, "--preemption"),
-            engineOverheadMs / 1e3,
-            Routing.parse(routing, "--routing"),
-            prefixCaching,
-            speculative());
-    if (!(engineOverheadMs >= 0)) {
+    if (!findMinGpus && (!"local".equals(engine) || master != null)) {
       throw InvalidInputException.option(
-          "--engine-overhead-ms", "must not be negative, got " + engineOverheadMs);
+          !"local".equals(engine) ? "--engine" : "--master",
+          "has no effect here: only --find-min-gpus runs on an engine");
     }
+    ServingPlan.Settings settings = settings();
     Workload w = workload();
     PrintWriter out = spec.commandLine().getOut();
     if (disaggregated && !findMinGpus) {
@@ -407,6 +413,26 @@ final class ServeCommand implements Runnable {
     } else {
       ServeView.printResult(out, plan, w, t, p, r);
     }
+  }
+
+  private ServingPlan.Settings settings() {
+    ServingPlan.Settings settings =
+        new ServingPlan.Settings(
+            Policy.parse(policy, "--policy"),
+            maxNumBatchedTokens,
+            maxNumSeqs,
+            blockSize,
+            gpuMemUtil,
+            Preemption.parse(preemption, "--preemption"),
+            engineOverheadMs / 1e3,
+            Routing.parse(routing, "--routing"),
+            prefixCaching,
+            speculative());
+    if (!(engineOverheadMs >= 0)) {
+      throw InvalidInputException.option(
+          "--engine-overhead-ms", "must not be negative, got " + engineOverheadMs);
+    }
+    return settings;
   }
 
   private static void positiveSlo(Double v, String flag) {
@@ -544,7 +570,26 @@ final class ServeCommand implements Runnable {
         sharedPrefixTokens, sharedPrefixFraction, sharedPrefixes, t, thinkTime);
   }
 
-  private void minGpus(ModelSpec m, ServingPlan.Settings settings, Workload w, PrintWriter out) {
+  /**
+   * What {@code --find-min-gpus} searches: the layouts (GPU x TP x dtypes), those skipped, the
+   * prices, the objective, the engine settings and the workload.
+   */
+  record Search(
+      List<CapacitySearch.Layout> layouts,
+      List<String> skipped,
+      Prices prices,
+      CapacitySearch.Objective objective,
+      ServingPlan.Settings settings,
+      Workload workload,
+      int maxGpus,
+      boolean disaggregated) {}
+
+  /** The search these options describe, rebuilt from the command line alone (another JVM). */
+  Search search() {
+    return search(ModelCatalog.resolve(model), settings(), workload());
+  }
+
+  private Search search(ModelSpec m, ServingPlan.Settings settings, Workload w) {
     double t = sloTtft == null ? 0 : sloTtft;
     double p = sloTpot == null ? 0 : sloTpot;
     CapacitySearch.Objective o = new CapacitySearch.Objective(t, p);
@@ -589,20 +634,51 @@ final class ServeCommand implements Runnable {
         }
       }
     }
+    return new Search(layouts, skipped, prices, o, settings, w, maxGpus, disaggregated);
+  }
+
+  private void minGpus(ModelSpec m, ServingPlan.Settings settings, Workload w, PrintWriter out) {
+    Search s = search(m, settings, w);
+    double t = s.objective().ttftP99Seconds();
+    double p = s.objective().tpotP99Seconds();
+    List<CapacitySearch.Layout> layouts = s.layouts();
     CapacitySearch.MinGpus r;
-    if (!json.enabled() && Terminal.interactive()) {
+    if (!"local".equals(engine)) {
+      // Each layout's search is a task; the recipe is this command line.
+      List<String> args =
+          new ArrayList<>(spec.root().commandLine().getParseResult().originalArgs());
+      Path dir = profiles.resolvedDir();
+      if (profiles.dir == null && dir != null) {
+        args.addAll(List.of("--profiles", dir.toAbsolutePath().toString()));
+      }
+      try (SweepExecutor ex =
+          SweepExecutor.open(engine, new SweepExecutor.Settings(master, null))) {
+        r =
+            CapacitySearch.combine(
+                ex.execute(
+                    new ServeSearchTasks(args, layouts.size()), SweepExecutor.Progress.NONE));
+      }
+    } else if (!json.enabled() && Terminal.interactive()) {
       try (ProgressBar bar = Terminal.progressBar("find-min-gpus", layouts.size(), true)) {
         r =
             CapacitySearch.findMinGpus(
-                layouts, settings, w, o, maxGpus, disaggregated, (d, n) -> bar.stepTo(d));
+                layouts,
+                settings,
+                w,
+                s.objective(),
+                maxGpus,
+                disaggregated,
+                (d, n) -> bar.stepTo(d));
       }
     } else {
-      r = CapacitySearch.findMinGpus(layouts, settings, w, o, maxGpus, disaggregated, (d, n) -> {});
+      r =
+          CapacitySearch.findMinGpus(
+              layouts, settings, w, s.objective(), maxGpus, disaggregated, (d, n) -> {});
     }
     if (json.enabled()) {
-      JsonOutput.print(out, ServeView.minGpusJson(m, w, t, p, prices.given(), r, skipped));
+      JsonOutput.print(out, ServeView.minGpusJson(m, w, t, p, s.prices().given(), r, s.skipped()));
     } else {
-      ServeView.printMinGpus(out, m, w, t, p, prices.given(), r, skipped);
+      ServeView.printMinGpus(out, m, w, t, p, s.prices().given(), r, s.skipped());
     }
   }
 

@@ -37,7 +37,8 @@ class ArchitectureTest {
     "dev.hwplan.serving..",
     "dev.hwplan.training..",
     "dev.hwplan.scaling..",
-    "dev.hwplan.util.."
+    "dev.hwplan.util..",
+    "dev.hwplan.sweep.."
   };
   private static final String[] REPORTS = {"dev.hwplan.report..", "dev.hwplan.regress.."};
   private static final String[] SCENARIOS = {
@@ -152,6 +153,22 @@ class ArchitectureTest {
         .orShould()
         .dependOnClassesThat()
         .haveFullyQualifiedName("dev.hwplan.step.TransformerStep")
+        .check(main);
+  }
+
+  /**
+   * The modules that the default build makes know nothing of Apache Spark (nor Scala): the Spark
+   * executor lives in the {@code distributed} module, found through {@link java.util.ServiceLoader}
+   * behind the sweep seam ({@code dev.hwplan.sweep}), and built only with {@code -Pspark}.
+   */
+  @Test
+  void theCoreDoesNotDependOnSpark() {
+    noClasses()
+        .that()
+        .resideInAnyPackage("dev.hwplan..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage("org.apache.spark..", "scala..")
         .check(main);
   }
 

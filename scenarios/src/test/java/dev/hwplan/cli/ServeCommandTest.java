@@ -328,6 +328,47 @@ class ServeCommandTest {
   }
 
   @Test
+  void anEngineOnlyServesTheMinGpusSearch() {
+    CliHarness r =
+        CliHarness.run(
+            "serve",
+            "--model",
+            "llama-3.1-8b",
+            "--gpu",
+            "h100-sxm",
+            "--qps",
+            "2",
+            "--prompt-tokens",
+            "100",
+            "--output-tokens",
+            "10",
+            "--engine",
+            "spark");
+    assertThat(r.exitCode()).isEqualTo(2);
+    assertThat(r.err()).contains("'--engine': has no effect here: only --find-min-gpus");
+    CliHarness spark =
+        CliHarness.run(
+            "serve",
+            "--model",
+            "llama-3.1-8b",
+            "--gpu",
+            "h100-sxm",
+            "--qps",
+            "2",
+            "--prompt-tokens",
+            "100",
+            "--output-tokens",
+            "10",
+            "--find-min-gpus",
+            "--slo-ttft",
+            "0.5",
+            "--engine",
+            "spark");
+    assertThat(spark.exitCode()).isEqualTo(2);
+    assertThat(spark.err()).contains("'--engine': spark: the Spark executor is not on the class");
+  }
+
+  @Test
   void findMinGpusListsEveryCandidateWithItsReason() {
     CliHarness r =
         CliHarness.run(

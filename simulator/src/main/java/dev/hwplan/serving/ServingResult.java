@@ -1,5 +1,6 @@
 package dev.hwplan.serving;
 
+import java.io.Serializable;
 import java.util.List;
 
 /**
@@ -52,13 +53,19 @@ public record ServingResult(
     Double prefixCacheHitRate,
     long prefixCacheHitTokens,
     Double tokensPerVerifyStep,
-    Double meanKvTransferSeconds) {
+    Double meanKvTransferSeconds)
+    implements Serializable {
+  private static final long serialVersionUID = 1L;
+
   public ServingResult {
     timeline = List.copyOf(timeline);
   }
 
   /** Mean and percentiles of one latency, in seconds (NaN-free: 0 where nothing was recorded). */
-  public record Percentiles(double mean, double p50, double p90, double p99) {}
+  public record Percentiles(double mean, double p50, double p90, double p99)
+      implements Serializable {
+    private static final long serialVersionUID = 1L;
+  }
 
   /**
    * One bucket of the timeline.
@@ -74,5 +81,8 @@ public record ServingResult(
       double widthSeconds,
       double batchSize,
       double kvBlocksUsedFraction,
-      long preemptions) {}
+      long preemptions)
+      implements Serializable {
+    private static final long serialVersionUID = 1L;
+  }
 }
