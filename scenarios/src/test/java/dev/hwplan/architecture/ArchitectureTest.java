@@ -36,6 +36,7 @@ class ArchitectureTest {
     "dev.hwplan.inference..",
     "dev.hwplan.serving..",
     "dev.hwplan.training..",
+    "dev.hwplan.posttrain..",
     "dev.hwplan.scaling..",
     "dev.hwplan.util..",
     "dev.hwplan.sweep.."
@@ -56,7 +57,10 @@ class ArchitectureTest {
 
   /** Users of step times: they ask the step model, never the time models or the op factories. */
   private static final String[] STEP_USERS = {
-    "dev.hwplan.inference..", "dev.hwplan.serving..", "dev.hwplan.training.."
+    "dev.hwplan.inference..",
+    "dev.hwplan.serving..",
+    "dev.hwplan.training..",
+    "dev.hwplan.posttrain.."
   };
 
   private static JavaClasses main;
