@@ -177,7 +177,15 @@ public final class PostTrainPlanner {
     long global = ((seqs + per - 1) / per) * per; // the batch rounded up to whole micro-batches
     TrainingJob t =
         new TrainingJob(
-            m, job.sequenceTokens(), global, Precision.MIXED, true, false, false, Execution.EAGER);
+            m,
+            job.sequenceTokens(),
+            global,
+            Precision.MIXED,
+            true,
+            false,
+            false,
+            Execution.EAGER,
+            false);
     return new TrainingPlanner(t, gpu, cluster, gpus, step(m, 1));
   }
 
