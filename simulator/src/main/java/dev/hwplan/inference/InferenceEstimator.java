@@ -128,8 +128,7 @@ public final class InferenceEstimator {
         r.gpu(),
         c.parallelism(),
         c.weights(),
-        new KvCacheCalculator.Options(
-            c.kv(), c.mlaLayout(), KvCacheCalculator.DEFAULT_BLOCK_SIZE, c.parallelism()),
+        new KvCacheCalculator.Options(c.kv(), c.mlaLayout(), KvCacheCalculator.DEFAULT_BLOCK_SIZE),
         r.prompt() + r.output(),
         InferenceMemoryCalculator.DEFAULT_GPU_MEM_UTIL,
         InferenceMemoryCalculator.DEFAULT_RESERVE_BYTES,

@@ -154,7 +154,7 @@ public final class InferenceMemoryCalculator {
                 "weights, activations and reserve"),
             "--reserve-gib",
             "weights, activations and reserve");
-    KvCacheReport one = KvCacheCalculator.compute(m, r.context(), 1, r.kv().withParallelism(par));
+    KvCacheReport one = KvCacheCalculator.compute(m, r.context(), 1, r.kv(), par);
     // A block holds blockSize tokens of every layer on this GPU's stage.
     long perBlock =
         Exact.times(

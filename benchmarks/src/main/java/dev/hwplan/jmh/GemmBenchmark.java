@@ -1,4 +1,4 @@
-package dev.hwplan.bench;
+package dev.hwplan.jmh;
 
 import dev.hwplan.kernels.KernelCases;
 import java.util.concurrent.TimeUnit;

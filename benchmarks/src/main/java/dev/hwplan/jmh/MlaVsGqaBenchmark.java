@@ -1,4 +1,4 @@
-package dev.hwplan.bench;
+package dev.hwplan.jmh;
 
 import dev.hwplan.kernels.KernelCase;
 import dev.hwplan.kernels.KernelCases;

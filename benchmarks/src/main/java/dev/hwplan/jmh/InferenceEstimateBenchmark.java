@@ -1,4 +1,4 @@
-package dev.hwplan.bench;
+package dev.hwplan.jmh;
 
 import dev.hwplan.hardware.GpuProfile;
 import dev.hwplan.hardware.ProfileCatalog;
@@ -10,11 +10,11 @@ import dev.hwplan.memory.MlaLayout;
 import dev.hwplan.memory.WeightDtype;
 import dev.hwplan.model.ModelCatalog;
 import dev.hwplan.parallel.Parallelism;
-import dev.hwplan.step.Execution;
 import dev.hwplan.perf.Mode;
 import dev.hwplan.perf.OpTimeModel;
-import dev.hwplan.step.StepConfig;
 import dev.hwplan.perf.calibration.Calibrations;
+import dev.hwplan.step.Execution;
+import dev.hwplan.step.StepConfig;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;

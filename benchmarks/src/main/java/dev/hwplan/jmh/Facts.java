@@ -1,9 +1,9 @@
-package dev.hwplan.bench;
+package dev.hwplan.jmh;
 
 import dev.hwplan.kernels.CacheInfo;
 import dev.hwplan.kernels.KernelProvider;
-import dev.hwplan.kernels.provider.KernelProviders;
 import dev.hwplan.kernels.KernelThreads;
+import dev.hwplan.kernels.provider.KernelProviders;
 import java.util.Locale;
 
 /**

@@ -1,4 +1,4 @@
-package dev.hwplan.bench;
+package dev.hwplan.jmh;
 
 import dev.hwplan.kernels.AttentionShape;
 import dev.hwplan.kernels.KernelCase;
@@ -22,7 +22,7 @@ import java.util.Locale;
  * "Statistically rigorous Java performance evaluation" (OOPSLA 2007), applied to ratios.
  *
  * <p>usage: {@code java --add-modules jdk.incubator.vector -cp benchmarks.jar
- * dev.hwplan.bench.PairedRatios [rounds]}; prints one JSON object.
+ * dev.hwplan.jmh.PairedRatios [rounds]}; prints one JSON object.
  */
 public final class PairedRatios {
   private record Case(String name, KernelCase vector, KernelCase scalar) {}
