@@ -1,0 +1,126 @@
+package dev.hwplan.perf.attention;
+
+import dev.hwplan.hardware.DType;
+import dev.hwplan.op.AttentionKernel;
+import dev.hwplan.op.OpShape;
+import dev.hwplan.perf.device.DevicePeaks;
+import dev.hwplan.perf.device.Terms;
+
+/**
+ * Causal prefill attention (forward or backward) as FlashAttention-style kernels run it: each CTA
+ * owns one {@code rows}-row tile of one (sequence, head) and walks {@code cols}-column tiles of the
+ * other side up to the causal diagonal (Dao 2023, FlashAttention-2, section 3.2; the backward pass
+ * parallelises over key tiles and walks the query tiles below them, the same triangle). With a
+ * cached prefix of {@code p} tokens, the query tile {@code i} visits {@code min(nk, ceil((p + (i+1)
+ * rows) / cols))} key tiles. The CTAs run over the GPU's SMs in waves; the causal triangle makes
+ * them unequal, so the makespan is the longer of the longest CTA and the total tile work spread
+ * over the SMs plus a fitted share {@code tailFraction} of the longest CTA (Graham's list
+ * scheduling bound, {@code T <= sum/P + max}, with a fitted weight on the tail):
+ *
+ * <pre>
+ *   tile   = 2 rows cols (dq + dv) [x (3 dq + 2 dv)/(dq + dv) backward] / (matrixFraction peak(bf16) / SMs)
+ *            + tileSeconds
+ *   t      = latency + max(bytes / readBandwidth,
+ *                          tile max(nMax, nTotal / SMs + tailFraction nMax) + ctaSeconds CTAs / SMs)
+ * </pre>
+ *
+ * Tiles, as the kernels pick them: PyTorch's FlashAttention-2 forward 128 x 64 for head dims above
+ * 64 and 128 x 128 at 64 ({@code run_mha_fwd_hdim*} in flash-attention 2.x), backward 128 key rows
+ * x 64; cuDNN 128 x 128 (its fused flash kernels' default on Hopper). The five parameters are
+ * fitted per backend and direction to {@code kernels/cuda/results/h200-sxm/prefill-attention.json}.
+ *
+ * @param latencySeconds fixed launch cost
+ * @param matrixFraction achieved share of the bf16 tensor-core peak inside a tile
+ * @param tailFraction weight of the longest CTA beyond the even spread (0: perfect balance)
+ * @param ctaSeconds per-CTA cost (Q load, softmax rescale, output write), per SM
+ * @param tileSeconds fixed cost per tile beyond its MMA work (softmax, masking, barriers)
+ */
+public record PrefillAttentionTimeModel(
+    double latencySeconds,
+    double matrixFraction,
+    double tailFraction,
+    double ctaSeconds,
+    double tileSeconds) {
+
+  /** Tile rows (the side a CTA owns) of {@code kernel} at query/key head dim {@code dq}. */
+  public static int tileRows(AttentionKernel kernel, int dq, boolean backward) {
+    return 128;
+  }
+
+  /** Tile columns (the side a CTA walks) of {@code kernel} at head dim {@code dq}. */
+  public static int tileCols(AttentionKernel kernel, int dq, boolean backward) {
+    if (kernel == AttentionKernel.CUDNN) {
+      return 128;
+    }
+    return !backward && dq <= 64 ? 128 : 64;
+  }
+
+  /**
+   * The calibrated terms of attention shape {@code s} ({@code queryTokens} new tokens after {@code
+   * context - queryTokens} cached ones per sequence).
+   *
+   * @param bytes the op's bytes moved
+   * @param readBandwidth achieved read bandwidth
+   */
+  public Terms time(
+      DevicePeaks gpu,
+      double readBandwidth,
+      OpShape.Attention s,
+      double bytes,
+      AttentionKernel kernel,
+      boolean backward) {
+    return time(gpu, readBandwidth, Tiles.of(s, kernel, backward), bytes);
+  }
+
+  /** The terms of a shape whose tiles are already counted (what the fit evaluates many times). */
+  public Terms time(DevicePeaks gpu, double readBandwidth, Tiles t, double bytes) {
+    int sms = gpu.sms();
+    double tile = t.tileFlops() / (matrixFraction * gpu.peakFlops(DType.BF16) / sms) + tileSeconds;
+    double spread = t.tiles() / sms;
+    double compute =
+        tile * Math.max(t.longest(), spread + tailFraction * t.longest())
+            + ctaSeconds * t.ctas() / sms;
+    double mem = bytes / readBandwidth;
+    return new Terms(latencySeconds, mem, compute, 0, latencySeconds + Math.max(mem, compute));
+  }
+
+  /**
+   * The tile work of one shape on one kernel: FLOP of one tile, tiles in all, tiles of the longest
+   * CTA, CTAs.
+   */
+  public record Tiles(double tileFlops, double tiles, long longest, double ctas) {
+    /** Counts the tiles of {@code s} on {@code kernel}. */
+    public static Tiles of(OpShape.Attention s, AttentionKernel kernel, boolean backward) {
+      int dq = s.headDim();
+      int dv = executedValueDim(kernel, dq, s.valueDim());
+      int rows = tileRows(kernel, dq, backward);
+      int cols = tileCols(kernel, dq, backward);
+      long newTokens = s.queryTokens();
+      long prefix = s.context() - newTokens;
+      long nq = ceilDiv(newTokens, rows);
+      long nk = ceilDiv(prefix + newTokens, cols);
+      double perHead = 0;
+      long longest = 0;
+      for (long i = 0; i < nq; i++) {
+        long n = Math.min(nk, ceilDiv(prefix + Math.min(newTokens, (i + 1) * rows), cols));
+        perHead += n;
+        longest = Math.max(longest, n);
+      }
+      double heads = s.batch() * (double) s.heads();
+      double tileFlops = 2.0 * rows * cols * (backward ? 3.0 * dq + 2.0 * dv : (double) dq + dv);
+      return new Tiles(tileFlops, heads * perHead, longest, heads * nq);
+    }
+  }
+
+  /**
+   * The value head dim the kernel runs: FlashAttention-2 takes one head dim for q, k and v, so a
+   * smaller v (MLA: 128 against 192) is padded to the q/k dim; cuDNN runs it as given.
+   */
+  public static int executedValueDim(AttentionKernel kernel, int dq, int dv) {
+    return kernel == AttentionKernel.CUDNN ? dv : Math.max(dq, dv);
+  }
+
+  private static long ceilDiv(long a, long b) {
+    return (a + b - 1) / b;
+  }
+}
