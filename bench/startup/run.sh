@@ -2,7 +2,7 @@
 # Start-up, paired: the launcher and jar of an earlier commit (BEFORE, default b3ecf94, the tree
 # before issue 13) against this working tree's, each through its own ./hwplan, run alternately
 # command by command and round by round (the side that goes first alternates), so that both sides
-# see the same load. Commands: --version, kv, infer (the issue's). Wall and CPU (user + sys) come
+# see the same load. Commands: --version, kv, infer (the issue's), memory and profiles show. Wall and CPU (user + sys) come
 # from bash's `time` keyword, in milliseconds. Prints medians and ranges, the paired after/before
 # ratio, the load (uptime) before and after, whether stderr carried the incubator warning, and
 # whether both sides printed the same stdout.
@@ -29,8 +29,10 @@ commands=(
   "--version"
   "kv --model llama-3.1-70b --context 131072"
   "infer --model llama-3.1-8b --gpu h100-sxm --batch 8 --prompt 1024 --output 256"
+  "memory --model llama-3.1-8b --gpu h100-sxm"
+  "profiles show h100-sxm"
 )
-names=(version kv infer)
+names=(version kv infer memory profiles-show)
 launcher() { [[ "$1" == before ]] && echo "$work/before/hwplan" || echo "$ROOT/hwplan"; }
 
 # Warm-up, one run a side: page cache, calibration cache, start-up archive. Also the checks.
@@ -70,7 +72,7 @@ done
 echo "load after: $(uptime)" | tee -a "$OUT/env.txt"
 
 # Medians and ranges per command and side, and the median of the paired ratios (after / before).
-awk -F'\t' '
+awk -F'\t' -v names="${names[*]}" '
   function median(a, n,   i, j, t) {
     for (i = 2; i <= n; i++) { t = a[i]; for (j = i - 1; j >= 1 && a[j] > t; j--) a[j + 1] = a[j]; a[j + 1] = t }
     return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
@@ -83,8 +85,8 @@ awk -F'\t' '
   END {
     printf "| command | side | wall median (s) | wall min..max (s) | CPU median (s) | CPU min..max (s) | failed runs |\n"
     printf "| --- | --- | --- | --- | --- | --- | --- |\n"
-    split("version kv infer", order, " ")
-    for (o = 1; o <= 3; o++) {
+    nc = split(names, order, " ")
+    for (o = 1; o <= nc; o++) {
       cmd = order[o]
       for (s = 1; s <= 2; s++) {
         side = s == 1 ? "before" : "after"; k = cmd SUBSEP side; m = n[k]
@@ -98,7 +100,7 @@ awk -F'\t' '
       }
     }
     printf "\n| command | paired wall ratio after/before, median (min..max) | paired CPU ratio, median |\n| --- | --- | --- |\n"
-    for (o = 1; o <= 3; o++) {
+    for (o = 1; o <= nc; o++) {
       cmd = order[o]; m = 0
       for (r in rounds) {
         m++; rw[m] = wall[r, cmd, "after"] / wall[r, cmd, "before"]; rc[m] = cpu[r, cmd, "after"] / cpu[r, cmd, "before"]

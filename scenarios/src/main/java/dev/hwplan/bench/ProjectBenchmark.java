@@ -207,7 +207,22 @@ public enum ProjectBenchmark {
   SERVE_SIMULATE("serve.simulate.secondsPerMillionRequests", ServingMeasure.simulate()),
 
   /** {@code serve --find-min-gpus}: wall seconds per candidate deployment searched. */
-  SERVE_FIND_MIN_GPUS("serve.findMinGpus.secondsPerCandidate", ServingMeasure.findMinGpus());
+  SERVE_FIND_MIN_GPUS("serve.findMinGpus.secondsPerCandidate", ServingMeasure.findMinGpus()),
+
+  /** One training-layout evaluation, Llama-3.1-405B on 16,384 H100s (issue 17: <= 20 us). */
+  TRAIN_EVALUATE("train.evaluate", TrainingMeasure.evaluate()),
+
+  /** The layout search for Turing-530B on 5,128 A100s, Calculon's README case (<= 0.25 s). */
+  TRAIN_SEARCH_530B("train.search.turing530b.a100x5128.seconds", TrainingMeasure.search530b()),
+
+  /** The layout search for Llama-3.1-405B on 16,384 H100s at 8k tokens (<= 1 s). */
+  TRAIN_SEARCH_405B("train.search.llama405b.h100x16384.seconds", TrainingMeasure.search405b()),
+
+  /** The planner's mean |error| on Korthikanti et al. 2022 Table 5 (Calculon: 3.65%). */
+  TRAIN_TABLE5_MEAN_ERROR("train.korthikantiTable5.meanError", TrainingMeasure.table5()),
+
+  /** The planner's mean |error| on Narayanan et al. 2021 Table 1. */
+  TRAIN_TABLE1_MEAN_ERROR("train.narayananTable1.meanError", TrainingMeasure.table1());
 
   /**
    * Fixed ceilings (of the order of a 2-core cloud VM): this benchmark times the prediction, not

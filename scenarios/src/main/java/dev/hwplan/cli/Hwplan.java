@@ -71,8 +71,28 @@ public final class Hwplan implements Runnable {
    * the whole tree.
    */
   public static int execute(String... args) {
-    return commandLine(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args)
-        .execute(args);
+    PrintWriter out = new PrintWriter(System.out, true);
+    if (printVersion(out, args)) {
+      return OK;
+    }
+    return commandLine(out, new PrintWriter(System.err, true), args).execute(args);
+  }
+
+  /**
+   * A lone {@code --version} or {@code -V}: prints what picocli's version help prints (the lines of
+   * {@link VersionProvider}, each ended by a line separator) without building any command model,
+   * and returns true; otherwise prints nothing and returns false. Start-up: picocli's set-up costs
+   * more than the rest of {@code hwplan --version} (SubcommandsTest pins the output equal).
+   */
+  static boolean printVersion(PrintWriter out, String[] args) {
+    if (args.length != 1 || !(args[0].equals("--version") || args[0].equals("-V"))) {
+      return false;
+    }
+    for (String line : VersionProvider.lines()) {
+      out.println(line);
+    }
+    out.flush();
+    return true;
   }
 
   /** A configured command line with every subcommand, writing to the given streams. */
@@ -94,43 +114,59 @@ public final class Hwplan implements Runnable {
     cl.setOut(out);
     cl.setErr(err);
     cl.setCaseInsensitiveEnumValuesAllowed(true);
-    cl.setExecutionStrategy(
-        parseResult -> {
-          refuseOptionsBeforeSubcommand(parseResult);
-          return new CommandLine.RunLast().execute(parseResult);
-        });
-    cl.setExecutionExceptionHandler(
-        (ex, commandLine, parseResult) -> {
-          PrintWriter e = commandLine.getErr();
-          Throwable t = ex;
-          while (!(t instanceof InvalidInputException)
-              && t.getCause() != null
-              && t.getCause() != t) {
-            t = t.getCause();
-          }
-          if (t instanceof InvalidInputException bad) {
-            e.println("hwplan: error: " + bad.getMessage());
-            e.flush();
-            return BAD_INPUT;
-          }
-          e.println("hwplan: internal error: " + ex);
-          if (System.getenv("HWPLAN_DEBUG") != null) {
-            ex.printStackTrace(e);
-          } else {
-            e.println("(set HWPLAN_DEBUG=1 for the stack trace, and please report it)");
-          }
-          e.flush();
-          return INTERNAL_ERROR;
-        });
-    cl.setParameterExceptionHandler(
-        (ex, args) -> {
-          PrintWriter e = ex.getCommandLine().getErr();
-          e.println("hwplan: error: " + ex.getMessage());
-          e.println("Try 'hwplan " + commandPath(ex.getCommandLine()) + "--help' for usage.");
-          e.flush();
-          return BAD_INPUT;
-        });
+    Handlers h = new Handlers();
+    cl.setExecutionStrategy(h);
+    cl.setExecutionExceptionHandler(h);
+    cl.setParameterExceptionHandler(h);
     return cl;
+  }
+
+  /**
+   * The execution strategy and the two exception handlers. A class rather than lambdas: a lambda
+   * implementing one of picocli's interfaces (Java 5 class files) keeps that interface out of the
+   * start-up archive, and each lambda costs a bootstrap at start-up.
+   */
+  private static final class Handlers
+      implements CommandLine.IExecutionStrategy,
+          CommandLine.IExecutionExceptionHandler,
+          CommandLine.IParameterExceptionHandler {
+    @Override
+    public int execute(CommandLine.ParseResult parseResult) {
+      refuseOptionsBeforeSubcommand(parseResult);
+      return new CommandLine.RunLast().execute(parseResult);
+    }
+
+    @Override
+    public int handleExecutionException(
+        Exception ex, CommandLine commandLine, CommandLine.ParseResult parseResult) {
+      PrintWriter e = commandLine.getErr();
+      Throwable t = ex;
+      while (!(t instanceof InvalidInputException) && t.getCause() != null && t.getCause() != t) {
+        t = t.getCause();
+      }
+      if (t instanceof InvalidInputException bad) {
+        e.println("hwplan: error: " + bad.getMessage());
+        e.flush();
+        return BAD_INPUT;
+      }
+      e.println("hwplan: internal error: " + ex);
+      if (System.getenv("HWPLAN_DEBUG") != null) {
+        ex.printStackTrace(e);
+      } else {
+        e.println("(set HWPLAN_DEBUG=1 for the stack trace, and please report it)");
+      }
+      e.flush();
+      return INTERNAL_ERROR;
+    }
+
+    @Override
+    public int handleParseException(CommandLine.ParameterException ex, String[] args) {
+      PrintWriter e = ex.getCommandLine().getErr();
+      e.println("hwplan: error: " + ex.getMessage());
+      e.println("Try 'hwplan " + commandPath(ex.getCommandLine()) + "--help' for usage.");
+      e.flush();
+      return BAD_INPUT;
+    }
   }
 
   /**

@@ -62,7 +62,7 @@ final class InferCommand implements Runnable {
   @Option(
       names = "--weights-dtype",
       defaultValue = "bf16",
-      description = "bf16, fp16, fp8, int8, int4.")
+      description = "bf16, fp16, fp8, int8, int4, mxfp4 (routed experts only).")
   String weightsDtype;
 
   @Option(

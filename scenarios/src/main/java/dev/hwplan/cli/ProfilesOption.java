@@ -16,4 +16,13 @@ public final class ProfilesOption {
   public ProfileCatalog catalog() {
     return ProfileCatalog.withUserProfiles(dir);
   }
+
+  /** The folder of user profiles that {@link #catalog} reads: the option's, else the variable's. */
+  public Path resolvedDir() {
+    if (dir != null) {
+      return dir;
+    }
+    String env = System.getenv(ProfileCatalog.ENV);
+    return env == null || env.isBlank() ? null : Path.of(env);
+  }
 }

@@ -6,6 +6,8 @@ import dev.hwplan.scenario.Scenario;
 import dev.hwplan.scenario.ScenarioRunner;
 import dev.hwplan.scenario.StudyContext;
 import dev.hwplan.scenario.StudyResult;
+import dev.hwplan.sweep.LocalSweepExecutor;
+import dev.hwplan.sweep.SweepExecutor;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -22,7 +24,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code hwplan run SCENARIO.yaml [--out DIR]}: a scenario, written as a report. */
+/**
+ * {@code hwplan run SCENARIO.yaml [--out DIR] [--engine local|spark] [--master URL]}: a scenario,
+ * written as a report; with {@code --engine spark} the points are evaluated on Apache Spark.
+ */
 @Command(
     name = "run",
     description = {
@@ -53,6 +58,32 @@ final class RunCommand implements Runnable {
       description = "Measure as little as possible (the CPU study takes its smoke path).")
   boolean quick;
 
+  @Option(
+      names = "--engine",
+      paramLabel = "ENGINE",
+      defaultValue = "local",
+      description =
+          "Where the points are evaluated: local (this machine's cores, the default) or spark"
+              + " (Apache Spark; needs the distributed module, README: Running large studies on"
+              + " Spark). The report is the same.")
+  String engine;
+
+  @Option(
+      names = "--master",
+      paramLabel = "URL",
+      description =
+          "With --engine spark: the Spark master, local[*], local[N], spark://HOST:7077 or"
+              + " k8s://...; default: spark-submit's, else local[*].")
+  String master;
+
+  @Option(
+      names = "--parquet",
+      paramLabel = "DIR",
+      description =
+          "With --engine spark: also write every point's fields and result as Parquet, one"
+              + " folder per study run on Spark (DIR/sweep-1, ...), for SQL over large studies.")
+  Path parquet;
+
   @Mixin ProfilesOption profiles;
   @Mixin JsonOutput json;
   @Spec CommandSpec spec;
@@ -60,7 +91,14 @@ final class RunCommand implements Runnable {
   @Override
   public void run() {
     Scenario s = load(scenario);
-    execute(spec, s, out, quick, profiles, json.enabled());
+    SweepExecutor.Settings settings = new SweepExecutor.Settings(master, parquet);
+    if (!LocalSweepExecutor.NAME.equals(engine)) {
+      // The folder is checked before the engine starts, as it is before any work.
+      OutputPaths.folder("--out", out == null ? Path.of("hwplan-report") : out);
+    }
+    try (SweepExecutor executor = SweepExecutor.open(engine, settings)) {
+      execute(spec, s, out, quick, profiles, json.enabled(), executor);
+    }
   }
 
   static Scenario load(String nameOrPath) {
@@ -90,6 +128,18 @@ final class RunCommand implements Runnable {
       boolean quick,
       ProfilesOption profiles,
       boolean json) {
+    execute(spec, s, out, quick, profiles, json, LocalSweepExecutor.parallel());
+  }
+
+  /** Runs {@code s} with its points on {@code executor}, and writes and prints as above. */
+  static void execute(
+      CommandSpec spec,
+      Scenario s,
+      Path out,
+      boolean quick,
+      ProfilesOption profiles,
+      boolean json,
+      SweepExecutor executor) {
     Path dir = out == null ? Path.of("hwplan-report") : out;
     // Before any work: a folder that is not hwplan's, or a place that cannot be written, is bad
     // input now, not after the scenario has run.
@@ -107,11 +157,15 @@ final class RunCommand implements Runnable {
                         bar.maxHint(total);
                         bar.stepTo(Math.max(bar.getCurrent(), done));
                       }
-                    })
+                    },
+                    executor,
+                    profiles.resolvedDir())
                 .run(s, version);
       }
     } else {
-      outcome = new ScenarioRunner(ctx, ScenarioRunner.Progress.NONE).run(s, version);
+      outcome =
+          new ScenarioRunner(ctx, ScenarioRunner.Progress.NONE, executor, profiles.resolvedDir())
+              .run(s, version);
     }
     WrittenReport written;
     try {

@@ -14,10 +14,12 @@ import dev.hwplan.serving.Preemption;
 import dev.hwplan.serving.Routing;
 import dev.hwplan.serving.ServingPlan;
 import dev.hwplan.serving.ServingResult;
+import dev.hwplan.serving.Speculation;
 import dev.hwplan.serving.Workload;
 import dev.hwplan.step.Execution;
 import dev.hwplan.step.StepConfig;
 import dev.hwplan.step.StepTimeTable;
+import dev.hwplan.sweep.SweepExecutor;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -101,7 +103,9 @@ final class ServeCommand implements Runnable {
 
   @Option(
       names = "--weights-dtype",
-      description = "bf16, fp16, fp8, int8, int4 (default bf16; --find-min-gpus: bf16 and fp8).")
+      description =
+          "bf16, fp16, fp8, int8, int4, mxfp4 (routed experts only; default bf16;"
+              + " --find-min-gpus: bf16 and fp8).")
   String weightsDtype;
 
   @Option(
@@ -163,8 +167,115 @@ final class ServeCommand implements Runnable {
   @Option(
       names = "--routing",
       defaultValue = "least-outstanding",
-      description = "round-robin or least-outstanding (default).")
+      description = "round-robin, least-outstanding (default) or prefix-affinity.")
   String routing;
+
+  @Option(
+      names = "--prefix-caching",
+      negatable = true,
+      description =
+          "Automatic prefix caching, LRU eviction of free blocks (default: on for vllm, as vLLM V1;"
+              + " off for the V0-style policies).")
+  Boolean prefixCaching;
+
+  @Option(
+      names = "--shared-prefix-tokens",
+      defaultValue = "0",
+      paramLabel = "N",
+      description = "A system prompt of N tokens in front of the prompts that carry one.")
+  int sharedPrefixTokens;
+
+  @Option(
+      names = "--shared-prefix-fraction",
+      defaultValue = "1",
+      paramLabel = "F",
+      description = "Fraction of requests that carry a shared prefix (default 1).")
+  double sharedPrefixFraction;
+
+  @Option(
+      names = "--shared-prefixes",
+      defaultValue = "1",
+      paramLabel = "K",
+      description = "Distinct shared prefixes, one picked uniformly per request (default 1).")
+  int sharedPrefixes;
+
+  @Option(
+      names = "--turns",
+      paramLabel = "DIST",
+      description = "Turns per conversation (as --prompt-tokens); each turn re-sends the history.")
+  String turns;
+
+  @Option(
+      names = "--speculative-method",
+      paramLabel = "M",
+      description =
+          "Speculative decoding: ngram, eagle, mtp (one layer of the target) or draft"
+              + " (--speculative-model).")
+  String speculativeMethod;
+
+  @Option(
+      names = "--num-speculative-tokens",
+      paramLabel = "K",
+      description = "Tokens proposed per sequence and step (default 3).")
+  Integer numSpeculativeTokens;
+
+  @Option(
+      names = "--acceptance-rate",
+      paramLabel = "A",
+      description = "Probability that each proposed token is accepted (required with speculation).")
+  Double acceptanceRate;
+
+  @Option(
+      names = "--speculative-model",
+      paramLabel = "M",
+      description = "The draft model (bundled id or config.json) for --speculative-method draft.")
+  String speculativeModel;
+
+  @Option(
+      names = "--prefill-replicas",
+      paramLabel = "P",
+      description =
+          "Prefill/decode disaggregation: P prefill replicas (with --decode-replicas; not with"
+              + " --replicas).")
+  Integer prefillReplicas;
+
+  @Option(
+      names = "--decode-replicas",
+      paramLabel = "D",
+      description = "Disaggregation: D decode replicas (on --gpu with --tp).")
+  Integer decodeReplicas;
+
+  @Option(
+      names = "--prefill-gpu",
+      paramLabel = "G",
+      description = "Disaggregation: the prefill pool's GPU (default --gpu).")
+  String prefillGpu;
+
+  @Option(
+      names = "--prefill-tp",
+      paramLabel = "N",
+      description = "Disaggregation: the prefill pool's TP (default --tp).")
+  Integer prefillTp;
+
+  @Option(
+      names = "--kv-link",
+      paramLabel = "L",
+      description =
+          "Disaggregation: nvlink, nic (50 GB/s a GPU) or GB/s per GPU (default: nvlink within"
+              + " 8 GPUs of one type, else nic).")
+  String kvLink;
+
+  @Option(
+      names = "--disaggregated",
+      description = "--find-min-gpus: search prefill/decode splits of each layout.")
+  boolean disaggregated;
+
+  @Option(
+      names = "--think-time",
+      defaultValue = "0",
+      paramLabel = "S",
+      description = "Mean seconds between a turn's end and the next (exponential; default 0).")
+  double thinkTime;
 
   @Option(
       names = "--slo-ttft",
@@ -218,6 +329,21 @@ final class ServeCommand implements Runnable {
       description = "$ per GPU-hour: one price, or gpu=price pairs (h100-sxm=2.5,h200-sxm=3.5).")
   String pricePerGpuHour;
 
+  @Option(
+      names = "--engine",
+      paramLabel = "ENGINE",
+      defaultValue = "local",
+      description =
+          "--find-min-gpus: where the layouts are searched, local (this machine's cores) or spark"
+              + " (README: Running large studies on Spark). The answer is the same.")
+  String engine;
+
+  @Option(
+      names = "--master",
+      paramLabel = "URL",
+      description = "With --engine spark: the Spark master (local[*], spark://HOST:7077, ...).")
+  String master;
+
   @Mixin ProfilesOption profiles;
   @Mixin JsonOutput json;
   @Spec picocli.CommandLine.Model.CommandSpec spec;
@@ -235,23 +361,24 @@ final class ServeCommand implements Runnable {
       throw InvalidInputException.option(
           "--find-min-gpus", "cannot be combined with --find-max-qps");
     }
-    ServingPlan.Settings settings =
-        new ServingPlan.Settings(
-            Policy.parse(policy, "--policy"),
-            maxNumBatchedTokens,
-            maxNumSeqs,
-            blockSize,
-            gpuMemUtil,
-            Preemption.parse(preemption, "--preemption"),
-            engineOverheadMs / 1e3,
-            Routing.parse(routing, "--routing"));
-    if (!(engineOverheadMs >= 0)) {
+    if (!findMinGpus && (!"local".equals(engine) || master != null)) {
       throw InvalidInputException.option(
-          "--engine-overhead-ms", "must not be negative, got " + engineOverheadMs);
+          !"local".equals(engine) ? "--engine" : "--master",
+          "has no effect here: only --find-min-gpus runs on an engine");
     }
+    ServingPlan.Settings settings = settings();
     Workload w = workload();
     PrintWriter out = spec.commandLine().getOut();
+    if (disaggregated && !findMinGpus) {
+      throw InvalidInputException.option(
+          "--disaggregated",
+          "searches splits with --find-min-gpus; one split: --prefill-replicas P --decode-replicas D");
+    }
     if (findMinGpus) {
+      if (prefillReplicas != null || decodeReplicas != null) {
+        throw InvalidInputException.option(
+            "--prefill-replicas", "--find-min-gpus --disaggregated searches the split itself");
+      }
       minGpus(m, settings, w, out);
       return;
     }
@@ -265,9 +392,8 @@ final class ServeCommand implements Runnable {
             KvCommand.layout(mla),
             Execution.parse(execution, "--execution"));
     ServingPlan plan = ServingPlan.of(c, g, replicas, settings);
-    if (w.arrival() != Workload.Arrival.TRACE) {
-      plan.checkLengths(w.prompt(), w.output());
-    }
+    plan.checkLengths(w);
+    plan = disaggregate(m, c, plan, settings, w);
     StepTimeTable table = plan.stepModel().table();
     double t = sloTtft == null ? 0 : sloTtft;
     double p = sloTpot == null ? 0 : sloTpot;
@@ -287,6 +413,26 @@ final class ServeCommand implements Runnable {
     } else {
       ServeView.printResult(out, plan, w, t, p, r);
     }
+  }
+
+  private ServingPlan.Settings settings() {
+    ServingPlan.Settings settings =
+        new ServingPlan.Settings(
+            Policy.parse(policy, "--policy"),
+            maxNumBatchedTokens,
+            maxNumSeqs,
+            blockSize,
+            gpuMemUtil,
+            Preemption.parse(preemption, "--preemption"),
+            engineOverheadMs / 1e3,
+            Routing.parse(routing, "--routing"),
+            prefixCaching,
+            speculative());
+    if (!(engineOverheadMs >= 0)) {
+      throw InvalidInputException.option(
+          "--engine-overhead-ms", "must not be negative, got " + engineOverheadMs);
+    }
+    return settings;
   }
 
   private static void positiveSlo(Double v, String flag) {
@@ -320,6 +466,11 @@ final class ServeCommand implements Runnable {
       throw InvalidInputException.option("--qps", "--find-min-gpus needs the rate to serve");
     }
     if (trace != null) {
+      if (sharing().any()) {
+        throw InvalidInputException.option(
+            sharedPrefixTokens > 0 ? "--shared-prefix-tokens" : "--turns",
+            "a trace names its own prefixes and sessions (prefix_id, prefix_tokens, session_id)");
+      }
       return Workload.trace(
           trace,
           spec.commandLine().getParseResult().hasMatchedOption("--requests") ? requests : -1);
@@ -332,13 +483,113 @@ final class ServeCommand implements Runnable {
     }
     LengthDistribution pt = LengthDistribution.parse(promptTokens, "--prompt-tokens");
     LengthDistribution ot = LengthDistribution.parse(outputTokens, "--output-tokens");
+    Workload.Sharing sh = sharing();
     if (concurrency != null) {
-      return Workload.closed(concurrency, pt, ot, requests, seed);
+      return Workload.closed(concurrency, pt, ot, requests, seed).withSharing(sh);
     }
-    return Workload.open(qps == null ? 1 : qps, burstiness, pt, ot, requests, seed);
+    return Workload.open(qps == null ? 1 : qps, burstiness, pt, ot, requests, seed).withSharing(sh);
   }
 
-  private void minGpus(ModelSpec m, ServingPlan.Settings settings, Workload w, PrintWriter out) {
+  /** The plan with its prefill pool, when --prefill-replicas and --decode-replicas are given. */
+  private ServingPlan disaggregate(
+      ModelSpec m, StepConfig c, ServingPlan plan, ServingPlan.Settings settings, Workload w) {
+    boolean split = prefillReplicas != null || decodeReplicas != null;
+    if (!split) {
+      for (Object[] o :
+          new Object[][] {
+            {"--prefill-gpu", prefillGpu}, {"--prefill-tp", prefillTp}, {"--kv-link", kvLink}
+          }) {
+        if (o[1] != null) {
+          throw InvalidInputException.option(
+              (String) o[0], "only with --prefill-replicas and --decode-replicas");
+        }
+      }
+      return plan;
+    }
+    if (prefillReplicas == null || decodeReplicas == null) {
+      throw InvalidInputException.option(
+          prefillReplicas == null ? "--prefill-replicas" : "--decode-replicas",
+          "disaggregation needs both --prefill-replicas and --decode-replicas");
+    }
+    if (spec.commandLine().getParseResult().hasMatchedOption("--replicas")) {
+      throw InvalidInputException.option(
+          "--replicas", "with disaggregation give --prefill-replicas and --decode-replicas");
+    }
+    if (prefillReplicas <= 0) {
+      throw InvalidInputException.option(
+          "--prefill-replicas", "must be positive, got " + prefillReplicas);
+    }
+    GpuProfile pg = prefillGpu == null ? plan.gpu() : profiles.catalog().get(prefillGpu.trim());
+    StepConfig pc =
+        prefillTp == null
+            ? c
+            : new StepConfig(
+                m,
+                new Parallelism(prefillTp, pp, 1, 1),
+                c.weights(),
+                c.kv(),
+                c.mlaLayout(),
+                c.execution());
+    ServingPlan prefill = ServingPlan.of(pc, pg, prefillReplicas, settings.withSpeculative(null));
+    prefill.checkLengths(w);
+    return plan.disaggregated(decodeReplicas, prefill, kvLink);
+  }
+
+  private ServingPlan.Speculative speculative() {
+    if (speculativeMethod == null) {
+      for (Object[] o :
+          new Object[][] {
+            {"--num-speculative-tokens", numSpeculativeTokens},
+            {"--acceptance-rate", acceptanceRate},
+            {"--speculative-model", speculativeModel}
+          }) {
+        if (o[1] != null) {
+          throw InvalidInputException.option(
+              (String) o[0], "only with --speculative-method (ngram, eagle, mtp, draft)");
+        }
+      }
+      return null;
+    }
+    Speculation.Method m = Speculation.Method.parse(speculativeMethod, "--speculative-method");
+    if (acceptanceRate == null) {
+      throw InvalidInputException.option(
+          "--acceptance-rate",
+          "is required with --speculative-method: the probability that a proposed token is"
+              + " accepted (it depends on the drafter and the traffic)");
+    }
+    return new ServingPlan.Speculative(
+        m,
+        numSpeculativeTokens == null ? 3 : numSpeculativeTokens,
+        acceptanceRate,
+        speculativeModel == null ? null : ModelCatalog.resolve(speculativeModel));
+  }
+
+  private Workload.Sharing sharing() {
+    LengthDistribution t = turns == null ? null : LengthDistribution.parse(turns, "--turns");
+    return new Workload.Sharing(
+        sharedPrefixTokens, sharedPrefixFraction, sharedPrefixes, t, thinkTime);
+  }
+
+  /**
+   * What {@code --find-min-gpus} searches: the layouts (GPU x TP x dtypes), those skipped, the
+   * prices, the objective, the engine settings and the workload.
+   */
+  record Search(
+      List<CapacitySearch.Layout> layouts,
+      List<String> skipped,
+      Prices prices,
+      CapacitySearch.Objective objective,
+      ServingPlan.Settings settings,
+      Workload workload,
+      int maxGpus,
+      boolean disaggregated) {}
+
+  /** The search these options describe, rebuilt from the command line alone (another JVM). */
+  Search search() {
+    return search(ModelCatalog.resolve(model), settings(), workload());
+  }
+
+  private Search search(ModelSpec m, ServingPlan.Settings settings, Workload w) {
     double t = sloTtft == null ? 0 : sloTtft;
     double p = sloTpot == null ? 0 : sloTpot;
     CapacitySearch.Objective o = new CapacitySearch.Objective(t, p);
@@ -383,18 +634,51 @@ final class ServeCommand implements Runnable {
         }
       }
     }
+    return new Search(layouts, skipped, prices, o, settings, w, maxGpus, disaggregated);
+  }
+
+  private void minGpus(ModelSpec m, ServingPlan.Settings settings, Workload w, PrintWriter out) {
+    Search s = search(m, settings, w);
+    double t = s.objective().ttftP99Seconds();
+    double p = s.objective().tpotP99Seconds();
+    List<CapacitySearch.Layout> layouts = s.layouts();
     CapacitySearch.MinGpus r;
-    if (!json.enabled() && Terminal.interactive()) {
+    if (!"local".equals(engine)) {
+      // Each layout's search is a task; the recipe is this command line.
+      List<String> args =
+          new ArrayList<>(spec.root().commandLine().getParseResult().originalArgs());
+      Path dir = profiles.resolvedDir();
+      if (profiles.dir == null && dir != null) {
+        args.addAll(List.of("--profiles", dir.toAbsolutePath().toString()));
+      }
+      try (SweepExecutor ex =
+          SweepExecutor.open(engine, new SweepExecutor.Settings(master, null))) {
+        r =
+            CapacitySearch.combine(
+                ex.execute(
+                    new ServeSearchTasks(args, layouts.size()), SweepExecutor.Progress.NONE));
+      }
+    } else if (!json.enabled() && Terminal.interactive()) {
       try (ProgressBar bar = Terminal.progressBar("find-min-gpus", layouts.size(), true)) {
-        r = CapacitySearch.findMinGpus(layouts, settings, w, o, maxGpus, (d, n) -> bar.stepTo(d));
+        r =
+            CapacitySearch.findMinGpus(
+                layouts,
+                settings,
+                w,
+                s.objective(),
+                maxGpus,
+                disaggregated,
+                (d, n) -> bar.stepTo(d));
       }
     } else {
-      r = CapacitySearch.findMinGpus(layouts, settings, w, o, maxGpus, (d, n) -> {});
+      r =
+          CapacitySearch.findMinGpus(
+              layouts, settings, w, s.objective(), maxGpus, disaggregated, (d, n) -> {});
     }
     if (json.enabled()) {
-      JsonOutput.print(out, ServeView.minGpusJson(m, w, t, p, prices.given(), r, skipped));
+      JsonOutput.print(out, ServeView.minGpusJson(m, w, t, p, s.prices().given(), r, s.skipped()));
     } else {
-      ServeView.printMinGpus(out, m, w, t, p, prices.given(), r, skipped);
+      ServeView.printMinGpus(out, m, w, t, p, s.prices().given(), r, s.skipped());
     }
   }
 

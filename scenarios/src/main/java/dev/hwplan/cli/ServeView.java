@@ -30,6 +30,19 @@ final class ServeView {
     j.put("pp", plan.step().parallelism().pp());
     j.put("replicas", plan.replicas());
     j.put("gpus", plan.gpus());
+    if (plan.prefill() != null) {
+      ServingPlan p = plan.prefill().plan();
+      ObjectNode d = j.putObject("disaggregated");
+      d.put("prefillReplicas", p.replicas());
+      d.put("prefillGpu", p.gpu().id());
+      d.put("prefillTp", p.step().parallelism().tp());
+      d.put("prefillKvBlocksPerReplica", p.engine().kvBlocks());
+      d.put("decodeReplicas", plan.replicas());
+      d.put("kvLink", plan.prefill().link());
+      d.put("kvLinkBytesPerSecond", plan.prefill().linkBytesPerSecond());
+    } else {
+      j.putNull("disaggregated");
+    }
     j.put("weightsDtype", plan.step().weights().key());
     j.put("kvDtype", plan.step().kv().key());
     j.put("policy", plan.engine().policy().key());
@@ -50,6 +63,17 @@ final class ServeView {
     eng.put("preemption", e.preemption().key());
     eng.put("engineOverheadSeconds", e.engineOverheadSeconds());
     eng.put("routing", plan.routing().key());
+    eng.put("prefixCaching", e.prefixCaching());
+    if (e.speculation() != null) {
+      ObjectNode sp = eng.putObject("speculation");
+      sp.put("method", e.speculation().method().key());
+      sp.put("drafter", e.speculation().drafter());
+      sp.put("numSpeculativeTokens", e.speculation().tokens());
+      sp.put("acceptanceRate", e.speculation().acceptance());
+      sp.put("expectedTokensPerStep", e.speculation().expectedTokensPerStep());
+    } else {
+      eng.putNull("speculation");
+    }
     putSlo(j, slo1, slo2);
     return j;
   }
@@ -140,6 +164,19 @@ final class ServeView {
         plan.step().weights().key(),
         plan.step().kv().key(),
         plan.engine().policy().key());
+    if (plan.prefill() != null) {
+      ServingPlan p = plan.prefill().plan();
+      out.printf(
+          Locale.ROOT,
+          "  split     %d prefill replicas on %s (TP %d) -> %d decode replicas above; KV over %s"
+              + " (%.0f GB/s a GPU)%n",
+          p.replicas(),
+          p.gpu().id(),
+          p.step().parallelism().tp(),
+          plan.replicas(),
+          plan.prefill().link(),
+          plan.prefill().linkBytesPerSecond() / 1e9);
+    }
     EngineConfig e = plan.engine();
     out.printf(
         Locale.ROOT,
@@ -185,6 +222,28 @@ final class ServeView {
           r.goodputRequestsPerSecond(),
           100 * r.sloAttainment(),
           sloText(ttft, tpot, ""));
+    }
+    if (r.prefixCacheHitRate() != null) {
+      out.printf(
+          Locale.ROOT,
+          "  prefix    cache hit rate %.1f%% of prompt tokens looked up (%,d tokens not computed)%n",
+          100 * r.prefixCacheHitRate(),
+          r.prefixCacheHitTokens());
+    }
+    if (r.tokensPerVerifyStep() != null) {
+      out.printf(
+          Locale.ROOT,
+          "  spec      %.3f tokens per verify step (%.3f expected with k = %d, acceptance %.2f)%n",
+          r.tokensPerVerifyStep(),
+          plan.engine().speculation().expectedTokensPerStep(),
+          plan.engine().speculation().tokens(),
+          plan.engine().speculation().acceptance());
+    }
+    if (r.meanKvTransferSeconds() != null) {
+      out.printf(
+          Locale.ROOT,
+          "  transfer  %s a KV cache on average, from prefill end to decode pool%n",
+          Units.seconds(r.meanKvTransferSeconds()));
     }
     out.printf(
         Locale.ROOT,
@@ -314,7 +373,11 @@ final class ServeView {
           c.tp(),
           c.weightsDtype(),
           c.kvDtype(),
-          c.replicas() == 0 ? "-" : Integer.toString(c.replicas()),
+          c.replicas() == 0
+              ? "-"
+              : c.prefillReplicas() == null
+                  ? Integer.toString(c.replicas())
+                  : c.prefillReplicas() + "P+" + c.decodeReplicas() + "D",
           c.gpus(),
           c.dollarsPerHour() == null ? "-" : String.format(Locale.ROOT, "%.2f", c.dollarsPerHour()),
           c.ttftP99Seconds() == null ? "-" : Units.seconds(c.ttftP99Seconds()),
@@ -333,8 +396,10 @@ final class ServeView {
     } else {
       out.printf(
           Locale.ROOT,
-          "  answer: %d x %s (TP %d, weights %s, KV %s) = %d GPUs%s%n",
-          b.replicas(),
+          "  answer: %s x %s (TP %d, weights %s, KV %s) = %d GPUs%s%n",
+          b.prefillReplicas() == null
+              ? Integer.toString(b.replicas())
+              : b.prefillReplicas() + " prefill + " + b.decodeReplicas() + " decode",
           b.gpu(),
           b.tp(),
           b.weightsDtype(),

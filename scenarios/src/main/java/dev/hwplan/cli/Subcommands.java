@@ -31,6 +31,8 @@ final class Subcommands {
     m.put("predict", PredictCommand.class);
     m.put("infer", InferCommand.class);
     m.put("serve", ServeCommand.class);
+    m.put("train", TrainCommand.class);
+    m.put("posttrain", PostTrainCommand.class);
     m.put("run", RunCommand.class);
     m.put("bench", BenchCommand.class);
     m.put("regress", RegressCommand.class);

@@ -11,6 +11,11 @@ final class VersionProvider implements CommandLine.IVersionProvider {
 
   @Override
   public String[] getVersion() {
+    return lines();
+  }
+
+  /** The version lines: hwplan's, then the Java's. */
+  static String[] lines() {
     return new String[] {
       "hwplan " + version(),
       "Java " + System.getProperty("java.version") + " (" + System.getProperty("java.vendor") + ")"

@@ -35,8 +35,10 @@ import java.util.Set;
  * @param title the report title
  * @param description a paragraph under the title, or empty
  * @param studies the studies, in order
+ * @param text the file's text, from which another JVM rebuilds the scenario (a sweep on Spark)
  */
-public record Scenario(String name, String title, String description, List<StudySpec> studies) {
+public record Scenario(
+    String name, String title, String description, List<StudySpec> studies, String text) {
   static final ObjectMapper MAPPER = new ObjectMapper();
 
   /** The scenarios bundled in the jar (also in {@code scenarios/} at the top of the repository). */
@@ -130,7 +132,7 @@ public record Scenario(String name, String title, String description, List<Study
               });
       specs.add(new StudySpec(doc, ptr, kind, id, studyTitle, body, fields, baseDir));
     }
-    return new Scenario(name, title, description, List.copyOf(specs));
+    return new Scenario(name, title, description, List.copyOf(specs), text);
   }
 
   private static String text(YamlDoc doc, JsonNode node, String ptr, String field, String dflt) {

@@ -5,19 +5,22 @@ import dev.hwplan.report.ReportFolder;
 import dev.hwplan.report.ReportWriter;
 import dev.hwplan.report.Section;
 import dev.hwplan.report.WrittenReport;
+import dev.hwplan.sweep.IndexedTasks;
+import dev.hwplan.sweep.LocalSweepExecutor;
+import dev.hwplan.sweep.SweepExecutor;
+import java.io.Serializable;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.stream.IntStream;
 
 /**
  * Runs a scenario: checks every study and expands its sweep first (so a mistake stops the run
- * before any work), evaluates the points of each study in parallel, builds one report section per
- * study, and writes the report atomically.
+ * before any work), evaluates the points of each study in parallel (those of a {@link
+ * DistributedStudy} on the {@link SweepExecutor} given, the local one by default), builds one
+ * report section per study from the results in point order, and writes the report atomically.
  */
 public final class ScenarioRunner {
   /** Told how many points are done, of how many. Called from several threads. */
@@ -40,10 +43,27 @@ public final class ScenarioRunner {
 
   private final StudyContext context;
   private final Progress progress;
+  private final SweepExecutor executor;
+  private final Path profilesDir;
 
+  /** Evaluates the points on this machine's cores ({@link LocalSweepExecutor}). */
   public ScenarioRunner(StudyContext context, Progress progress) {
+    this(context, progress, LocalSweepExecutor.parallel(), null);
+  }
+
+  /**
+   * Evaluates the points of {@link DistributedStudy distributed} studies on {@code executor}, the
+   * others here.
+   *
+   * @param profilesDir the folder of user GPU profiles that {@code context}'s catalog holds, or
+   *     null for the bundled ones alone: another JVM rebuilds the catalog from it
+   */
+  public ScenarioRunner(
+      StudyContext context, Progress progress, SweepExecutor executor, Path profilesDir) {
     this.context = context;
     this.progress = progress;
+    this.executor = executor;
+    this.profilesDir = profilesDir;
   }
 
   /** Runs every study and builds the report; writes nothing. */
@@ -57,9 +77,15 @@ public final class ScenarioRunner {
     }
     AtomicLong done = new AtomicLong();
     progress.update(0, total);
+    StudyTasks.Source source = StudyTasks.Source.of(scenario, profilesDir, context.quick());
     List<StudyResult> results = new ArrayList<>();
-    for (Planned<?> p : plans) {
-      results.add(p.execute(context, done, total, progress));
+    for (int i = 0; i < plans.size(); i++) {
+      Planned<?> p = plans.get(i);
+      long base = done.get();
+      long all = total;
+      SweepExecutor.Progress step = (d, n) -> progress.update(base + d, all);
+      results.add(p.execute(context, executor, source, i, step));
+      done.addAndGet(p.points.size());
     }
     Report.Builder b = Report.builder(scenario.title());
     if (!scenario.description().isBlank()) {
@@ -87,7 +113,7 @@ public final class ScenarioRunner {
     return ReportWriter.write(run(scenario, version).report(), outDir);
   }
 
-  private static <R> Planned<R> plan(StudySpec spec) {
+  static <R> Planned<R> plan(StudySpec spec) {
     @SuppressWarnings("unchecked")
     Study<R> study = (Study<R>) spec.kind().create();
     Map<String, Object> defaults = new LinkedHashMap<>(study.defaults());
@@ -101,7 +127,8 @@ public final class ScenarioRunner {
     return new Planned<>(spec, study, spec.points(defaults, known));
   }
 
-  private static final class Planned<R> {
+  /** A study with its sweep expanded. */
+  static final class Planned<R> {
     final StudySpec spec;
     final Study<R> study;
     final List<Point> points;
@@ -112,23 +139,62 @@ public final class ScenarioRunner {
       this.points = points;
     }
 
-    StudyResult execute(StudyContext ctx, AtomicLong done, long total, Progress progress) {
-      Object[] out = new Object[points.size()];
-      IntStream.range(0, points.size())
-          .parallel()
-          .forEach(
-              i -> {
-                out[i] = study.evaluate(points.get(i), ctx);
-                progress.update(done.incrementAndGet(), total);
-              });
-      @SuppressWarnings("unchecked")
-      List<R> results = (List<R>) (List<?>) Arrays.asList(out);
+    StudyResult execute(
+        StudyContext ctx,
+        SweepExecutor executor,
+        StudyTasks.Source source,
+        int index,
+        SweepExecutor.Progress progress) {
+      List<R> results;
+      if (study instanceof DistributedStudy<R, ?> d) {
+        results = distributed(d, ctx, executor, source, index, progress);
+      } else {
+        IndexedTasks<R> tasks =
+            new IndexedTasks<>() {
+              @Override
+              public int size() {
+                return points.size();
+              }
+
+              @Override
+              public R run(int i) {
+                return study.evaluate(points.get(i), ctx);
+              }
+            };
+        results = LocalSweepExecutor.parallel().run(tasks, progress);
+      }
       StudyResult r = study.finish(spec, points, results, ctx);
       Section s = r.section();
       if (!s.id().equals(spec.id())) {
         throw new IllegalStateException("study " + spec.id() + " built section " + s.id());
       }
       return r;
+    }
+
+    private <W extends Serializable> List<R> distributed(
+        DistributedStudy<R, W> d,
+        StudyContext ctx,
+        SweepExecutor executor,
+        StudyTasks.Source source,
+        int index,
+        SweepExecutor.Progress progress) {
+      StudyTasks<W> tasks = new StudyTasks<>(source, index, new StudyTasks.Rebuilt(this, ctx));
+      List<W> computed = executor.execute(tasks, progress);
+      // assembling is cheap but per point: on this machine's cores too
+      return LocalSweepExecutor.parallel()
+          .run(
+              new IndexedTasks<R>() {
+                @Override
+                public int size() {
+                  return computed.size();
+                }
+
+                @Override
+                public R run(int i) {
+                  return d.assemble(points.get(i), computed.get(i), ctx);
+                }
+              },
+              SweepExecutor.Progress.NONE);
     }
   }
 }

@@ -18,6 +18,8 @@ public enum StudyKind {
   INFER("infer", "Inference latency and throughput"),
   /** The serving simulation over a rate sweep: percentiles, goodput, capacity, a timeline. */
   SERVE("serve", "Serving under load"),
+  /** The training planner over GPU counts: the fastest layout, step time, memory and time. */
+  TRAIN("train", "Training plans"),
   /** The calibrated GPU model against held-out H100/H200 measurements. */
   ACCURACY("accuracy", "Prediction accuracy on GPUs"),
   /** Chinchilla-law loss, isoFLOP curves and the compute-optimal frontier. */

@@ -35,8 +35,11 @@ class ArchitectureTest {
     "dev.hwplan.perf..",
     "dev.hwplan.inference..",
     "dev.hwplan.serving..",
+    "dev.hwplan.training..",
+    "dev.hwplan.posttrain..",
     "dev.hwplan.scaling..",
-    "dev.hwplan.util.."
+    "dev.hwplan.util..",
+    "dev.hwplan.sweep.."
   };
   private static final String[] REPORTS = {"dev.hwplan.report..", "dev.hwplan.regress.."};
   private static final String[] SCENARIOS = {
@@ -53,7 +56,12 @@ class ArchitectureTest {
   };
 
   /** Users of step times: they ask the step model, never the time models or the op factories. */
-  private static final String[] STEP_USERS = {"dev.hwplan.inference..", "dev.hwplan.serving.."};
+  private static final String[] STEP_USERS = {
+    "dev.hwplan.inference..",
+    "dev.hwplan.serving..",
+    "dev.hwplan.training..",
+    "dev.hwplan.posttrain.."
+  };
 
   private static JavaClasses main;
   private static final Set<String> named = new LinkedHashSet<>();
@@ -131,6 +139,10 @@ class ArchitectureTest {
             SCENARIOS));
     // The step model knows nothing of its users.
     layer(named("dev.hwplan.step.."), named("dev.hwplan.inference..", "dev.hwplan.serving.."));
+    // The step and time models know nothing of the training planner built on them.
+    layer(
+        named("dev.hwplan.step..", "dev.hwplan.perf..", "dev.hwplan.memory.."),
+        named("dev.hwplan.training.."));
   }
 
   @Test
@@ -145,6 +157,22 @@ class ArchitectureTest {
         .orShould()
         .dependOnClassesThat()
         .haveFullyQualifiedName("dev.hwplan.step.TransformerStep")
+        .check(main);
+  }
+
+  /**
+   * The modules that the default build makes know nothing of Apache Spark (nor Scala): the Spark
+   * executor lives in the {@code distributed} module, found through {@link java.util.ServiceLoader}
+   * behind the sweep seam ({@code dev.hwplan.sweep}), and built only with {@code -Pspark}.
+   */
+  @Test
+  void theCoreDoesNotDependOnSpark() {
+    noClasses()
+        .that()
+        .resideInAnyPackage("dev.hwplan..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage("org.apache.spark..", "scala..")
         .check(main);
   }
 

@@ -41,6 +41,11 @@ class BenchCommandTest {
         assertThat(m.get("unit").asText()).isEqualTo("ratio");
         assertThat(m.get("value").asDouble()).isLessThan(1);
         assertThat(m.has("samples")).isFalse();
+      } else if (m.get("name").asText().startsWith("train.")
+          && !m.get("name").asText().equals("train.evaluate")) {
+        // The training planner: whole searches (seconds) and published-data errors (ratio).
+        assertThat(m.get("unit").asText()).isIn("seconds", "ratio");
+        assertThat(m.has("samples")).isFalse();
       } else if (m.get("name").asText().startsWith("serve.")) {
         // The serving simulator: the wall time of one whole run, no samples.
         assertThat(m.get("unit").asText()).isEqualTo("seconds");

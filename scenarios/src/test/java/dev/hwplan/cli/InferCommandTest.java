@@ -62,7 +62,7 @@ class InferCommandTest {
     }
     assertThat(dispatch && combine).isTrue();
     // half the routed experts per GPU: Mixtral-8x7B's experts are 45.1 of its 46.7 B parameters
-    assertThat(b.get("weightBytes").asDouble() / a.get("weightBytes").asDouble())
+    assertThat(b.get("weightBytesPerGpu").asDouble() / a.get("weightBytesPerGpu").asDouble())
         .isBetween(0.5, 0.56);
     assertThat(b.get("notes").toString()).contains("EP 2");
   }

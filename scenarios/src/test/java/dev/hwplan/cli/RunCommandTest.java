@@ -107,6 +107,40 @@ class RunCommandTest {
   }
 
   @Test
+  void engineFlags_sparkWithoutItsModuleAndAMasterForTheLocalEngineAreBadInput(@TempDir Path tmp) {
+    Path out = tmp.resolve("r");
+    // The default build has no Spark executor on the class path: the message says how to get it.
+    CliHarness spark =
+        CliHarness.run(
+            "run", "mla-vs-gqa-memory.yaml", "--out", out.toString(), "--engine", "spark");
+    assertThat(spark.exitCode()).isEqualTo(2);
+    assertThat(spark.err().strip())
+        .startsWith("hwplan: error: command line: field '--engine': spark: the Spark executor")
+        .contains("-Pspark", "Running large studies on Spark")
+        .doesNotContain("\n", "\tat ");
+    CliHarness master =
+        CliHarness.run(
+            "run", "mla-vs-gqa-memory.yaml", "--out", out.toString(), "--master", "local[2]");
+    assertThat(master.exitCode()).isEqualTo(2);
+    assertThat(master.err()).contains("'--master': has no effect with the local engine");
+    CliHarness unknown =
+        CliHarness.run("run", "mla-vs-gqa-memory.yaml", "--out", out.toString(), "--engine", "ray");
+    assertThat(unknown.exitCode()).isEqualTo(2);
+    assertThat(unknown.err()).contains("unknown engine 'ray' (known here: local)");
+    assertThat(out).doesNotExist();
+    CliHarness local =
+        CliHarness.run(
+            "run",
+            "mla-vs-gqa-memory.yaml",
+            "--out",
+            out.toString(),
+            "--engine",
+            "local",
+            "--json");
+    assertThat(local.exitCode()).as(local.err()).isZero();
+  }
+
+  @Test
   void refusesToReplaceAFolderThatIsNotAReport(@TempDir Path tmp) throws Exception {
     Files.writeString(tmp.resolve("notes.txt"), "mine");
     CliHarness r =

@@ -1,6 +1,7 @@
 package dev.hwplan.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
@@ -81,6 +82,211 @@ class ServeCommandTest {
   }
 
   @Test
+  void aSharedSystemPromptIsFoundInTheCacheAndCachingCanBeTurnedOff() {
+    String[] a = {
+      "--qps",
+      "4",
+      "--prompt-tokens",
+      "uniform:100:300",
+      "--output-tokens",
+      "50",
+      "--shared-prefix-tokens",
+      "1024",
+      "--shared-prefix-fraction",
+      "0.5",
+      "--json"
+    };
+    CliHarness on = serve(a);
+    assertThat(on.exitCode()).as(on.err()).isZero();
+    JsonNode j = on.json();
+    assertThat(j.get("engine").get("prefixCaching").asBoolean()).isTrue();
+    // half the requests carry 1,024 cached tokens of 1,124-1,324 (64 blocks of 16, all but the
+    // first request's): about 0.5 * 1024 / (0.5 * 1024 + 200) = 0.72 of the tokens looked up
+    assertThat(j.get("prefixCacheHitRate").asDouble()).isBetween(0.6, 0.8);
+    assertThat(j.get("workload").asText()).contains("1024-token shared prefix on 50% of requests");
+    List<String> b = new ArrayList<>(List.of(a));
+    b.add("--no-prefix-caching");
+    CliHarness off = serve(b.toArray(String[]::new));
+    assertThat(off.exitCode()).as(off.err()).isZero();
+    assertThat(off.json().get("prefixCacheHitRate").isNull()).isTrue();
+    assertThat(off.json().get("ttftSeconds").get("mean").asDouble())
+        .isGreaterThan(j.get("ttftSeconds").get("mean").asDouble());
+  }
+
+  @Test
+  void conversationsWithPrefixAffinityRun() {
+    CliHarness r =
+        serve(
+            "--replicas",
+            "2",
+            "--routing",
+            "prefix-affinity",
+            "--qps",
+            "2",
+            "--prompt-tokens",
+            "200",
+            "--output-tokens",
+            "100",
+            "--turns",
+            "uniform:2:6",
+            "--think-time",
+            "5");
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    assertThat(r.out()).contains("prefix    cache hit rate").contains("conversations of");
+  }
+
+  @Test
+  void speculativeDecodingShortensTpotAtLowLoad() {
+    String[] a = {"--qps", "0.5", "--prompt-tokens", "500", "--output-tokens", "200", "--json"};
+    CliHarness plain = serve(a);
+    List<String> b = new ArrayList<>(List.of(a));
+    b.addAll(List.of("--speculative-method", "eagle", "--acceptance-rate", "0.7"));
+    CliHarness spec = serve(b.toArray(String[]::new));
+    assertThat(spec.exitCode()).as(spec.err()).isZero();
+    JsonNode j = spec.json();
+    JsonNode sp = j.get("engine").get("speculation");
+    assertThat(sp.get("method").asText()).isEqualTo("eagle");
+    assertThat(sp.get("numSpeculativeTokens").asInt()).isEqualTo(3);
+    // (1 - 0.7^4) / (1 - 0.7)
+    assertThat(sp.get("expectedTokensPerStep").asDouble()).isCloseTo(2.533, within(1e-3));
+    assertThat(j.get("tokensPerVerifyStep").asDouble()).isBetween(2.3, 2.7);
+    assertThat(j.get("tpotSeconds").get("mean").asDouble())
+        .isLessThan(0.6 * plain.json().get("tpotSeconds").get("mean").asDouble());
+    // the EAGLE layer's weights and KV leave fewer blocks
+    assertThat(j.get("engine").get("kvBlocksPerReplica").asLong())
+        .isLessThan(plain.json().get("engine").get("kvBlocksPerReplica").asLong());
+  }
+
+  @Test
+  void aDraftModelMustShareTheVocabulary() {
+    CliHarness ok =
+        CliHarness.run(
+            "serve",
+            "--model",
+            "llama-3.1-70b",
+            "--gpu",
+            "h100-sxm",
+            "--tp",
+            "4",
+            "--qps",
+            "1",
+            "--prompt-tokens",
+            "500",
+            "--output-tokens",
+            "100",
+            "--requests",
+            "50",
+            "--speculative-method",
+            "draft",
+            "--speculative-model",
+            "llama-3.1-8b",
+            "--acceptance-rate",
+            "0.8",
+            "--num-speculative-tokens",
+            "4");
+    assertThat(ok.exitCode()).as(ok.err()).isZero();
+    assertThat(ok.out()).contains("spec ").contains("llama-3.1-8b");
+    CliHarness bad =
+        serve(
+            "--qps",
+            "1",
+            "--prompt-tokens",
+            "500",
+            "--output-tokens",
+            "100",
+            "--speculative-method",
+            "draft",
+            "--speculative-model",
+            "qwen2.5-7b",
+            "--acceptance-rate",
+            "0.8");
+    assertThat(bad.exitCode()).isEqualTo(2);
+    assertThat(bad.err()).contains("--speculative-model").contains("vocabulary");
+  }
+
+  @Test
+  void disaggregatedPrefillAndDecodeRun() {
+    CliHarness r =
+        serve(
+            "--qps",
+            "8",
+            "--prompt-tokens",
+            "uniform:500:2000",
+            "--output-tokens",
+            "200",
+            "--prefill-replicas",
+            "1",
+            "--decode-replicas",
+            "2",
+            "--kv-link",
+            "nic",
+            "--json");
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    JsonNode j = r.json();
+    assertThat(j.get("gpus").asInt()).isEqualTo(3);
+    assertThat(j.get("disaggregated").get("kvLink").asText()).isEqualTo("nic");
+    assertThat(j.get("completedRequests").asLong()).isEqualTo(300);
+    // llama-3.1-8b: 131,072 B of KV a token; 500-2,000 tokens over 50 GB/s: 1.3-5.2 ms each
+    assertThat(j.get("meanKvTransferSeconds").asDouble()).isBetween(1.3e-3, 6e-3);
+  }
+
+  @Test
+  void findMinGpusSearchesDisaggregatedSplits() {
+    CliHarness r =
+        CliHarness.run(
+            "serve",
+            "--model",
+            "llama-3.1-8b",
+            "--gpu",
+            "h100-sxm",
+            "--tp",
+            "1",
+            "--weights-dtype",
+            "bf16",
+            "--kv-dtype",
+            "bf16",
+            "--find-min-gpus",
+            "--disaggregated",
+            "--qps",
+            "20",
+            "--prompt-tokens",
+            "uniform:500:2000",
+            "--output-tokens",
+            "200",
+            "--slo-ttft",
+            "0.5",
+            "--slo-tpot",
+            "0.03",
+            "--requests",
+            "300",
+            "--json");
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    JsonNode best = r.json().get("best");
+    assertThat(best.isNull()).isFalse();
+    assertThat(best.get("prefillReplicas").asInt()).isPositive();
+    assertThat(best.get("decodeReplicas").asInt()).isPositive();
+    assertThat(best.get("gpus").asInt())
+        .isEqualTo(best.get("prefillReplicas").asInt() + best.get("decodeReplicas").asInt());
+  }
+
+  @Test
+  void aTraceTakesNoSyntheticSharing() {
+    CliHarness r =
+        CliHarness.run(
+            "serve",
+            "--model",
+            "llama-3.1-8b",
+            "--gpu",
+            "h100-sxm",
+            "--trace",
+            "../scenarios/traces/synthetic-chat.csv",
+            "--turns",
+            "3");
+    assertThat(r.exitCode()).isEqualTo(2);
+    assertThat(r.err()).contains("--turns");
+  }
+
+  @Test
   void theBundledTraceRuns() {
     CliHarness r =
         CliHarness.run(
@@ -94,6 +300,8 @@ class ServeCommandTest {
             "--json");
     assertThat(r.exitCode()).as(r.err()).isZero();
     assertThat(r.json().get("completedRequests").asLong()).isEqualTo(240);
+    // 87 of its requests carry one of two system prompts (prefix_id, prefix_tokens)
+    assertThat(r.json().get("prefixCacheHitTokens").asLong()).isPositive();
   }
 
   @Test
@@ -117,6 +325,47 @@ class ServeCommandTest {
     assertThat(j.get("maxQpsLow").asDouble()).isLessThanOrEqualTo(q);
     assertThat(j.get("maxQpsHigh").asDouble()).isGreaterThanOrEqualTo(q);
     assertThat(j.get("maxQpsPerSeed")).hasSize(2);
+  }
+
+  @Test
+  void anEngineOnlyServesTheMinGpusSearch() {
+    CliHarness r =
+        CliHarness.run(
+            "serve",
+            "--model",
+            "llama-3.1-8b",
+            "--gpu",
+            "h100-sxm",
+            "--qps",
+            "2",
+            "--prompt-tokens",
+            "100",
+            "--output-tokens",
+            "10",
+            "--engine",
+            "spark");
+    assertThat(r.exitCode()).isEqualTo(2);
+    assertThat(r.err()).contains("'--engine': has no effect here: only --find-min-gpus");
+    CliHarness spark =
+        CliHarness.run(
+            "serve",
+            "--model",
+            "llama-3.1-8b",
+            "--gpu",
+            "h100-sxm",
+            "--qps",
+            "2",
+            "--prompt-tokens",
+            "100",
+            "--output-tokens",
+            "10",
+            "--find-min-gpus",
+            "--slo-ttft",
+            "0.5",
+            "--engine",
+            "spark");
+    assertThat(spark.exitCode()).isEqualTo(2);
+    assertThat(spark.err()).contains("'--engine': spark: the Spark executor is not on the class");
   }
 
   @Test
@@ -176,7 +425,20 @@ class ServeCommandTest {
         "--slo-ttft|0|--slo-ttft",
         "--slo-tpot|-0.05|--slo-tpot",
         "--max-num-batched-tokens|8|block size",
-        "--policy|fcfs|--policy"
+        "--policy|fcfs|--policy",
+        "--shared-prefix-fraction|1.5|--shared-prefix-fraction",
+        "--shared-prefix-tokens|-3|--shared-prefix-tokens",
+        "--shared-prefixes|0|--shared-prefixes",
+        "--shared-prefix-tokens|200000|--shared-prefix-tokens",
+        "--turns|0|--turns",
+        "--think-time|-1|--think-time",
+        "--routing|sticky|--routing",
+        "--speculative-method|medusa|--speculative-method",
+        "--num-speculative-tokens|3|--num-speculative-tokens",
+        "--acceptance-rate|0.7|--acceptance-rate",
+        "--prefill-replicas|2|--decode-replicas",
+        "--kv-link|nvlink|--kv-link",
+        "--prefill-tp|2|--prefill-tp"
       })
   void badInputExitsTwoWithOneLineAndNothingOnStdout(String flag, String value, String named) {
     List<String> a =
@@ -205,7 +467,11 @@ class ServeCommandTest {
         "arrival_s,prompt_tokens,output_tokens/0,ten,5|t.csv:2: field 'prompt_tokens'",
         "arrival_s,prompt_tokens,output_tokens/0,10,-5|t.csv:2: field 'output_tokens'",
         "arrival_s,prompt_tokens,output_tokens/0,200000,5|t.csv:2: field 'prompt_tokens'",
-        "arrival_s,prompt_tokens/0,10|t.csv:1: field 'output_tokens'"
+        "arrival_s,prompt_tokens/0,10|t.csv:1: field 'output_tokens'",
+        "arrival_s,prompt_tokens,output_tokens,prefix_id/0,10,5,sys|t.csv:2: field 'prefix_tokens'",
+        "arrival_s,prompt_tokens,output_tokens,prefix_tokens/0,10,5,4|t.csv:2: field 'prefix_id'",
+        "arrival_s,prompt_tokens,output_tokens,prefix_id,prefix_tokens/0,10,5,a,11|t.csv:2: field"
+            + " 'prefix_tokens'"
       })
   void badTraceLinesAreNamedByFileLineAndField(String text, String named, @TempDir Path dir)
       throws IOException {
@@ -227,7 +493,7 @@ class ServeCommandTest {
         f,
         "{\"arrivalSeconds\": 0.0, \"promptTokens\": 800, \"outputTokens\": 50}\n"
             + "{\"arrivalSeconds\": 0.5, \"promptTokens\": 300, \"outputTokens\": 20,"
-            + " \"prefixId\": \"sys\"}\n"
+            + " \"prefixId\": \"sys\", \"prefixTokens\": 100}\n"
             + "{\"arrivalSeconds\": 0.25, \"promptTokens\": 300, \"outputTokens\": 20}\n");
     CliHarness bad =
         CliHarness.run(

@@ -102,6 +102,30 @@ class SubcommandsTest {
     }
   }
 
+  @Test
+  void theVersionAnsweredBeforePicocliIsWhatPicocliPrints() {
+    for (String[] args : new String[][] {{"--version"}, {"-V"}}) {
+      StringWriter fast = new StringWriter();
+      assertThat(Hwplan.printVersion(new PrintWriter(fast, true), args)).isTrue();
+      StringWriter fullOut = new StringWriter();
+      StringWriter fullErr = new StringWriter();
+      int full =
+          Hwplan.commandLine(new PrintWriter(fullOut, true), new PrintWriter(fullErr, true))
+              .execute(args);
+      assertThat(full).isEqualTo(Hwplan.OK);
+      assertThat(fullErr.toString()).isEmpty();
+      assertThat(fast.toString()).as(args[0]).isEqualTo(fullOut.toString()).startsWith("hwplan ");
+    }
+    for (String[] args :
+        new String[][] {{}, {"-V", "--help"}, {"--version", "kv"}, {"kv", "--version"}, {"-hV"}}) {
+      StringWriter out = new StringWriter();
+      assertThat(Hwplan.printVersion(new PrintWriter(out, true), args))
+          .as(String.join(" ", args))
+          .isFalse();
+      assertThat(out.toString()).isEmpty();
+    }
+  }
+
   private static PrintWriter sink() {
     return new PrintWriter(new StringWriter());
   }

@@ -74,6 +74,19 @@ public final class InferenceMemoryCalculator {
     long d = m.hiddenSize();
     double linear = linearParamsPerRank(m, tp, par.ep()) * layerFraction;
     double quantised = w.bytes(Math.round(linear), d);
+    if (w.expertsOnly()) {
+      if (p.routedExperts() == 0) {
+        throw InvalidInputException.option(
+            "--weights-dtype",
+            w.key() + " stores the routed experts only, and " + m.id() + " has none");
+      }
+      // The expert matrices in the format, their biases and every other matrix in bf16.
+      double experts =
+          (p.routedExperts() - ParameterCounter.routedExpertBiasParams(m))
+              / (double) tp
+              * layerFraction;
+      quantised = w.bytes(Math.round(experts), d) + 2.0 * (linear - experts);
+    }
     double sixteenBit = 2.0 * (p.router() * layerFraction + p.norms() * layerFraction);
     // The first stage holds the embedding; with tied embeddings it is also the head.
     double vocab = 2.0 * (p.embedding() + p.outputHead()) / tp;

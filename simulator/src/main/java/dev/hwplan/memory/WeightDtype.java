@@ -33,7 +33,26 @@ public record WeightDtype(
       new WeightDtype(
           "int4", 4, 128, 2.5, "int4, groups of 128 with fp16 scale + 4-bit zero (AWQ/GPTQ)");
 
-  public static final List<WeightDtype> ALL = List.of(BF16, FP16, FP8, INT8, INT4);
+  /**
+   * MXFP4 on the routed experts only, everything else in bf16, as gpt-oss's released checkpoints
+   * store them (their quantization_config leaves attention, router, embedding and head
+   * unconverted): OCP Microscaling v1.0 e2m1 elements in blocks of 32 sharing one 8-bit E8M0 scale,
+   * 4.25 bits a weight (gpt-oss model card, section 2). On Hopper the experts run as W4A16.
+   */
+  public static final WeightDtype MXFP4 =
+      new WeightDtype(
+          "mxfp4",
+          4,
+          32,
+          1,
+          "routed experts MXFP4 (e2m1, blocks of 32 with an E8M0 scale), the rest bf16");
+
+  public static final List<WeightDtype> ALL = List.of(BF16, FP16, FP8, INT8, INT4, MXFP4);
+
+  /** Whether only the routed experts are stored so, everything else in bf16 ({@link #MXFP4}). */
+  public boolean expertsOnly() {
+    return key.equals("mxfp4");
+  }
 
   public static WeightDtype parse(String key, String option) {
     String k = key == null ? "" : key.trim().toLowerCase(Locale.ROOT);

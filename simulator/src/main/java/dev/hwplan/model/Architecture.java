@@ -13,6 +13,14 @@ package dev.hwplan.model;
  * @param learnedPositions learned absolute position embeddings of {@code n_positions} rows (GPT-2)
  * @param lmHeadBias bias on the output head (Phi)
  * @param parallelAttention attention and MLP read the same normed input (Falcon, Phi)
+ * @param qkNorm an RMSNorm of {@code head_dim} weights on the queries and one on the keys of every
+ *     layer, before RoPE (Qwen3, Gemma 3: transformers Qwen3Attention/Gemma3Attention q_norm and
+ *     k_norm)
+ * @param attentionSinks a learned logit per query head that joins every softmax denominator and
+ *     takes no value (gpt-oss model card section 2.2; transformers GptOssAttention.sinks)
+ * @param scaledEmbedding the embedding output is multiplied by sqrt(hidden_size) (Gemma)
+ * @param clampedSwiglu SwiGLU whose gate and linear inputs are clamped ({@code swiglu_limit};
+ *     gpt-oss)
  */
 public record Architecture(
     boolean gatedMlp,
@@ -23,10 +31,41 @@ public record Architecture(
     boolean mlpBias,
     boolean learnedPositions,
     boolean lmHeadBias,
-    boolean parallelAttention) {
+    boolean parallelAttention,
+    boolean qkNorm,
+    boolean attentionSinks,
+    boolean scaledEmbedding,
+    boolean clampedSwiglu) {
 
   /** Llama, Mistral, Mixtral and DeepSeek: SwiGLU, RMSNorm, two norms per layer, no biases. */
   static Architecture llamaLike() {
-    return new Architecture(true, true, 2, false, false, false, false, false, false);
+    return of(true, true, 2, false, false, false, false, false, false);
+  }
+
+  /** The families before Qwen3: no QK-norm, sinks, embedding scale or clamp. */
+  static Architecture of(
+      boolean gatedMlp,
+      boolean rmsNorm,
+      int normsPerLayer,
+      boolean qkvBias,
+      boolean outputBias,
+      boolean mlpBias,
+      boolean learnedPositions,
+      boolean lmHeadBias,
+      boolean parallelAttention) {
+    return new Architecture(
+        gatedMlp,
+        rmsNorm,
+        normsPerLayer,
+        qkvBias,
+        outputBias,
+        mlpBias,
+        learnedPositions,
+        lmHeadBias,
+        parallelAttention,
+        false,
+        false,
+        false,
+        false);
   }
 }

@@ -51,6 +51,10 @@ final class ArchitectureLimits {
           Map.entry("num_local_experts", EXPERTS),
           Map.entry("num_experts_per_tok", EXPERTS),
           Map.entry("n_shared_experts", EXPERTS),
+          Map.entry("num_experts", EXPERTS),
+          Map.entry("experts_per_token", EXPERTS),
+          Map.entry("decoder_sparse_step", LAYERS),
+          Map.entry("sliding_window_pattern", LAYERS),
           Map.entry("kv_lora_rank", RANK),
           Map.entry("q_lora_rank", RANK));
 
@@ -61,15 +65,20 @@ final class ArchitectureLimits {
 
   /** Checks {@code min <= v <= of(key)}, naming the file and key otherwise. */
   static void check(String source, String key, int v, int min) {
+    check(source, key, key, v, min);
+  }
+
+  /** As {@link #check(String, String, int, int)}, naming the key {@code field} in messages. */
+  static void check(String source, String key, String field, int v, int min) {
     if (v < min) {
       throw new InvalidInputException(
-          source, key, (min == 1 ? "must be positive" : "must not be negative") + ", got " + v);
+          source, field, (min == 1 ? "must be positive" : "must not be negative") + ", got " + v);
     }
     int max = of(key);
     if (v > max) {
       throw new InvalidInputException(
           source,
-          key,
+          field,
           String.format(
               Locale.ROOT, "%,d is larger than any model's (at most %,d is accepted)", v, max));
     }

@@ -22,7 +22,7 @@ final class Families {
     boolean attnBias = c.bool("attention_bias", false);
     boolean qwen = type.equals("qwen2");
     Architecture arch =
-        new Architecture(
+        Architecture.of(
             true,
             true,
             2,
@@ -130,7 +130,7 @@ final class Families {
         c.bool("tie_word_embeddings", true),
         c.optSize("max_position_embeddings"),
         maxContext(c, c.optSize("max_position_embeddings")),
-        new Architecture(true, true, 4, bias, bias, false, false, false, false),
+        Architecture.of(true, true, 4, bias, bias, false, false, false, false),
         null,
         null,
         layers,
@@ -182,7 +182,7 @@ final class Families {
         c.bool("tie_word_embeddings", true),
         c.optSize("max_position_embeddings"),
         maxContext(c, c.optSize("max_position_embeddings")),
-        new Architecture(false, false, norms, bias, bias, bias, false, false, parallel),
+        Architecture.of(false, false, norms, bias, bias, bias, false, false, parallel),
         null,
         null,
         HfConfigReader.uniformLayers(n, null, null),
@@ -211,7 +211,7 @@ final class Families {
         c.bool("tie_word_embeddings", true),
         positions,
         (long) positions,
-        new Architecture(false, false, 2, true, true, true, true, false, false),
+        Architecture.of(false, false, 2, true, true, true, true, false, false),
         null,
         null,
         HfConfigReader.uniformLayers(n, null, null),
@@ -246,7 +246,7 @@ final class Families {
         c.bool("tie_word_embeddings", false),
         positions,
         maxContext(c, positions),
-        new Architecture(false, false, 1, true, true, true, false, true, true),
+        Architecture.of(false, false, 1, true, true, true, false, true, true),
         null,
         null,
         HfConfigReader.uniformLayers(n, null, null),
@@ -331,11 +331,11 @@ final class Families {
    * The experts as read, checked against each other: at least one expert, no more active than
    * exist, and at least one MoE layer among the {@code layers}.
    */
-  private static MoeSpec experts(Config c, String countKey, MoeSpec e, int layers) {
+  static MoeSpec experts(Config c, String countKey, MoeSpec e, int layers) {
     if (e.numExpertsPerTok() > e.nRoutedExperts()) {
       throw new InvalidInputException(
           c.source,
-          "num_experts_per_tok",
+          c.name("num_experts_per_tok"),
           e.numExpertsPerTok()
               + " is more than the "
               + e.nRoutedExperts()
@@ -359,10 +359,12 @@ final class Families {
   }
 
   /** Rotary embeddings rotate pairs of dimensions: an odd rotary dimension is not a real model. */
-  private static void rotary(Config c, int dim, String key) {
+  static void rotary(Config c, int dim, String key) {
     if (dim % 2 != 0) {
       throw new InvalidInputException(
-          c.source, key, dim + " is odd; rotary position embeddings rotate pairs of dimensions");
+          c.source,
+          c.name(key),
+          dim + " is odd; rotary position embeddings rotate pairs of dimensions");
     }
   }
 
@@ -378,12 +380,15 @@ final class Families {
       return maxPositions == null ? null : maxPositions.longValue();
     }
     if (!rope.isObject()) {
-      throw new InvalidInputException(c.source, "rope_scaling", "must be an object, got " + rope);
+      throw new InvalidInputException(
+          c.source, c.name("rope_scaling"), "must be an object, got " + rope);
     }
     Double factor = c.optNumber(rope, "factor", "rope_scaling.factor");
     if (factor != null && !(factor > 0 && factor <= 1e6)) {
       throw new InvalidInputException(
-          c.source, "rope_scaling.factor", "must be a positive number up to 1e6, got " + factor);
+          c.source,
+          c.name("rope_scaling.factor"),
+          "must be a positive number up to 1e6, got " + factor);
     }
     Double original =
         c.optNumber(
@@ -393,7 +398,7 @@ final class Families {
     if (original != null && !(original >= 1 && original <= Integer.MAX_VALUE)) {
       throw new InvalidInputException(
           c.source,
-          "rope_scaling.original_max_position_embeddings",
+          c.name("rope_scaling.original_max_position_embeddings"),
           "must be a positive integer, got " + original);
     }
     Double base = original != null ? original : maxPositions == null ? null : (double) maxPositions;
@@ -404,7 +409,7 @@ final class Families {
     return maxPositions == null ? scaled : Math.max(maxPositions, scaled);
   }
 
-  private static int divide(Config c, int hidden, int heads, String headsKey) {
+  static int divide(Config c, int hidden, int heads, String headsKey) {
     if (heads <= 0) {
       throw new InvalidInputException(c.source, headsKey, "must be positive, got " + heads);
     }

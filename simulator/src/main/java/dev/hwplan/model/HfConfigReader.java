@@ -29,7 +29,12 @@ public final class HfConfigReader {
           "phi",
           "phi-msft",
           "deepseek_v2",
-          "deepseek_v3");
+          "deepseek_v3",
+          "qwen3",
+          "qwen3_moe",
+          "gemma3",
+          "gemma3_text",
+          "gpt_oss");
 
   private HfConfigReader() {}
 
@@ -62,6 +67,9 @@ public final class HfConfigReader {
           case "gpt2" -> Families.gpt2(c, id);
           case "phi", "phi-msft" -> Families.phi(c, id, type);
           case "deepseek_v2", "deepseek_v3" -> Families.deepseek(c, id, type);
+          case "qwen3", "qwen3_moe" -> RecentFamilies.qwen3(c, id, type);
+          case "gemma3", "gemma3_text" -> RecentFamilies.gemma3(c, id, type);
+          case "gpt_oss" -> RecentFamilies.gptOss(c, id);
           default ->
               throw new InvalidInputException(
                   source,
@@ -109,9 +117,34 @@ public final class HfConfigReader {
     final JsonNode root;
     final String source;
 
+    /** What messages put before a key: "" at the top level, "text_config." inside it. */
+    final String prefix;
+
     Config(JsonNode root, String source) {
+      this(root, source, "");
+    }
+
+    Config(JsonNode root, String source, String prefix) {
       this.root = root;
       this.source = source;
+      this.prefix = prefix;
+    }
+
+    /** The key as messages name it. */
+    String name(String key) {
+      return prefix + key;
+    }
+
+    /** The object under {@code key}, read with its own defaults (a multimodal text_config). */
+    Config nested(String key) {
+      JsonNode n = root.get(key);
+      if (n == null || n.isNull()) {
+        throw new InvalidInputException(source, name(key), "missing required field");
+      }
+      if (!n.isObject()) {
+        throw new InvalidInputException(source, name(key), "must be an object, got " + n);
+      }
+      return new Config(n, source, prefix + key + ".");
     }
 
     boolean has(String key) {
@@ -125,7 +158,7 @@ public final class HfConfigReader {
         return null;
       }
       if (!n.isTextual()) {
-        throw new InvalidInputException(source, key, "must be a string");
+        throw new InvalidInputException(source, name(key), "must be a string");
       }
       return n.asText();
     }
@@ -136,11 +169,11 @@ public final class HfConfigReader {
         return null;
       }
       if (!n.isIntegralNumber() && !(n.isNumber() && n.asDouble() == Math.rint(n.asDouble()))) {
-        throw new InvalidInputException(source, key, "must be an integer, got " + n);
+        throw new InvalidInputException(source, name(key), "must be an integer, got " + n);
       }
       long v = n.asLong();
       if (v > Integer.MAX_VALUE || v < Integer.MIN_VALUE) {
-        throw new InvalidInputException(source, key, "is out of range: " + v);
+        throw new InvalidInputException(source, name(key), "is out of range: " + v);
       }
       return (int) v;
     }
@@ -152,7 +185,7 @@ public final class HfConfigReader {
           return v;
         }
       }
-      throw new InvalidInputException(source, keys[0], "missing required field");
+      throw new InvalidInputException(source, name(keys[0]), "missing required field");
     }
 
     /**
@@ -166,14 +199,14 @@ public final class HfConfigReader {
           return v;
         }
       }
-      throw new InvalidInputException(source, keys[0], "missing required field");
+      throw new InvalidInputException(source, name(keys[0]), "missing required field");
     }
 
     /** An optional size, as {@link #size}. */
     Integer optSize(String key) {
       Integer v = optInt(key);
       if (v != null) {
-        ArchitectureLimits.check(source, key, v, 1);
+        ArchitectureLimits.check(source, key, name(key), v, 1);
       }
       return v;
     }
@@ -195,7 +228,7 @@ public final class HfConfigReader {
       if (v == null) {
         return dflt;
       }
-      ArchitectureLimits.check(source, key, v, 0);
+      ArchitectureLimits.check(source, key, name(key), v, 0);
       return v;
     }
 
@@ -206,7 +239,7 @@ public final class HfConfigReader {
         return null;
       }
       if (!n.isNumber() || !Double.isFinite(n.asDouble())) {
-        throw new InvalidInputException(source, path, "must be a number, got " + n);
+        throw new InvalidInputException(source, prefix + path, "must be a number, got " + n);
       }
       return n.asDouble();
     }
@@ -227,7 +260,7 @@ public final class HfConfigReader {
         return dflt;
       }
       if (!n.isBoolean()) {
-        throw new InvalidInputException(source, key, "must be true or false, got " + n);
+        throw new InvalidInputException(source, name(key), "must be true or false, got " + n);
       }
       return n.asBoolean();
     }

@@ -4,7 +4,8 @@ package dev.hwplan.model;
  * Counts parameters from a {@link ModelSpec}, layer by layer, as the family's modeling code
  * allocates them. Llama-style totals follow the formula in the Llama 3 paper's architecture and
  * Meta's llama-models code; MLA follows DeepSeek-V2 section 2.1; MoE replaces the MLP with routed
- * and shared experts plus a router.
+ * and shared experts plus a router. QK-norm adds two RMSNorms of {@code head_dim} weights a layer
+ * (counted with the norms), attention sinks one logit per query head (counted with attention).
  */
 public final class ParameterCounter {
   private ParameterCounter() {}
@@ -33,6 +34,9 @@ public final class ParameterCounter {
     for (LayerSpec layer : m.layers()) {
       attention = add(attention, layerAttention);
       norms = add(norms, a.normsPerLayer() * normSize);
+      if (a.qkNorm()) {
+        norms = add(norms, 2L * m.headDim()); // q_norm and k_norm: head_dim weights each
+      }
       if (layer.moe()) {
         MoeSpec e = m.moe();
         long expert = expertParams(a, d, e.moeIntermediateSize());
@@ -75,6 +79,21 @@ public final class ParameterCounter {
     return q + d * mla.latentElementsPerToken() + mla.kvLoraRank();
   }
 
+  /**
+   * The biases of all routed experts (gpt-oss: gate_up_proj_bias and down_proj_bias), which
+   * quantised checkpoints keep in 16 bits; 0 without MLP biases.
+   */
+  public static long routedExpertBiasParams(ModelSpec m) {
+    MoeSpec e = m.moe();
+    if (e == null || !m.architecture().mlpBias()) {
+      return 0;
+    }
+    long ff = e.moeIntermediateSize();
+    long perExpert = (m.architecture().gatedMlp() ? 2 * ff : ff) + m.hiddenSize();
+    long moeLayers = m.layers().stream().filter(LayerSpec::moe).count();
+    return mul(mul(perExpert, e.nRoutedExperts()), moeLayers);
+  }
+
   /** One layer's attention parameters. */
   public static long attentionParams(ModelSpec m) {
     long d = m.hiddenSize();
@@ -104,6 +123,9 @@ public final class ParameterCounter {
     }
     if (m.architecture().outputBias()) {
       p += d;
+    }
+    if (m.architecture().attentionSinks()) {
+      p += h; // one sink logit per query head
     }
     return p;
   }

@@ -4,6 +4,9 @@ import dev.hwplan.hardware.GpuProfile;
 import dev.hwplan.io.InvalidInputException;
 import dev.hwplan.step.StepConfig;
 import dev.hwplan.step.StepTimeTable;
+import dev.hwplan.sweep.IndexedTasks;
+import dev.hwplan.sweep.LocalSweepExecutor;
+import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -206,7 +209,12 @@ public final class CapacitySearch {
       Double ttftP99Seconds,
       Double tpotP99Seconds,
       Double outputTokensPerSecond,
-      Double dollarsPerMillionOutputTokens) {}
+      Double dollarsPerMillionOutputTokens,
+      Integer prefillReplicas,
+      Integer decodeReplicas)
+      implements Serializable {
+    private static final long serialVersionUID = 1L;
+  }
 
   /**
    * The search's answer.
@@ -224,7 +232,8 @@ public final class CapacitySearch {
    * For each layout, the fewest replicas that meet the objectives at the workload's rate: doubling
    * the replicas from 1 until a run passes (or {@code maxGpus} would be exceeded), then bisecting
    * between the last failure and the first pass. Layouts that do not fit (no KV blocks, a request
-   * longer than the cache) are listed once, rejected.
+   * longer than the cache) are listed once, rejected. The layouts are independent tasks ({@link
+   * #searchLayout}), run on this machine's cores; the answer is the same in any order.
    */
   public static MinGpus findMinGpus(
       List<Layout> layouts,
@@ -233,74 +242,272 @@ public final class CapacitySearch {
       Objective o,
       int maxGpus,
       Progress progress) {
+    return findMinGpus(layouts, settings, workload, o, maxGpus, false, progress);
+  }
+
+  /**
+   * As {@link #findMinGpus(List, ServingPlan.Settings, Workload, Objective, int, Progress)}; with
+   * {@code disaggregated}, each layout serves as both a prefill and a decode pool and the search is
+   * over the split: for a total of n replicas (doubling from 2, then bisecting, as above) the
+   * prefill replicas P are bisected within 1..n-1, a run that misses TTFT moving P up and one that
+   * misses TPOT moving it down, until a split passes or none is left.
+   */
+  public static MinGpus findMinGpus(
+      List<Layout> layouts,
+      ServingPlan.Settings settings,
+      Workload workload,
+      Objective o,
+      int maxGpus,
+      boolean disaggregated,
+      Progress progress) {
+    return findMinGpus(
+        layouts,
+        settings,
+        workload,
+        o,
+        maxGpus,
+        disaggregated,
+        LocalSweepExecutor.parallel(),
+        progress);
+  }
+
+  /**
+   * As {@link #findMinGpus(List, ServingPlan.Settings, Workload, Objective, int, Progress)}, on
+   * {@code executor}'s threads (a sequential one times a candidate alone).
+   */
+  public static MinGpus findMinGpus(
+      List<Layout> layouts,
+      ServingPlan.Settings settings,
+      Workload workload,
+      Objective o,
+      int maxGpus,
+      LocalSweepExecutor executor,
+      Progress progress) {
+    return findMinGpus(layouts, settings, workload, o, maxGpus, false, executor, progress);
+  }
+
+  /**
+   * As {@link #findMinGpus(List, ServingPlan.Settings, Workload, Objective, int, boolean,
+   * Progress)}, on {@code executor}'s threads.
+   */
+  public static MinGpus findMinGpus(
+      List<Layout> layouts,
+      ServingPlan.Settings settings,
+      Workload workload,
+      Objective o,
+      int maxGpus,
+      boolean disaggregated,
+      LocalSweepExecutor executor,
+      Progress progress) {
+    progress.at(0, layouts.size());
+    IndexedTasks<LayoutSearch> tasks =
+        new IndexedTasks<>() {
+          @Override
+          public int size() {
+            return layouts.size();
+          }
+
+          @Override
+          public LayoutSearch run(int index) {
+            return searchLayout(layouts.get(index), settings, workload, o, maxGpus, disaggregated);
+          }
+        };
+    return combine(executor.run(tasks, progress::at));
+  }
+
+  /**
+   * What the search of one layout tried: its candidates in the order tried, and the simulations
+   * run. One task of a capacity search; it can travel to another JVM.
+   */
+  public record LayoutSearch(List<Candidate> candidates, int runs) implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    public LayoutSearch {
+      candidates = List.copyOf(candidates);
+    }
+  }
+
+  /**
+   * The search of one layout: the fewest replicas (of at most {@code maxGpus} GPUs in all) that
+   * meet the objectives, by doubling and then bisecting; or the layout rejected with its reason.
+   * Deterministic: the workload's seed fixes every run.
+   */
+  public static LayoutSearch searchLayout(
+      Layout l, ServingPlan.Settings settings, Workload workload, Objective o, int maxGpus) {
+    return searchLayout(l, settings, workload, o, maxGpus, false);
+  }
+
+  /**
+   * As {@link #searchLayout(Layout, ServingPlan.Settings, Workload, Objective, int)}; with {@code
+   * disaggregated}, the search is over prefill/decode splits of the layout (see {@link
+   * #findMinGpus(List, ServingPlan.Settings, Workload, Objective, int, boolean, Progress)}).
+   */
+  public static LayoutSearch searchLayout(
+      Layout l,
+      ServingPlan.Settings settings,
+      Workload workload,
+      Objective o,
+      int maxGpus,
+      boolean disaggregated) {
     List<Candidate> out = new ArrayList<>();
     int[] runs = {0};
-    for (int li = 0; li < layouts.size(); li++) {
-      Layout l = layouts.get(li);
-      progress.at(li, layouts.size());
-      StepConfig c = l.step();
-      int perReplica = c.parallelism().gpus();
-      ServingPlan plan;
+    StepConfig c = l.step();
+    int perReplica = c.parallelism().gpus();
+    ServingPlan plan;
+    try {
+      plan = ServingPlan.of(c, l.gpu(), 1, settings);
+      plan.checkLengths(workload);
+    } catch (InvalidInputException e) {
+      out.add(rejected(l, 0, "does not fit: " + e.reason()));
+      return new LayoutSearch(out, runs[0]);
+    }
+    StepTimeTable table;
+    try {
+      table = plan.stepModel().table();
+      table.seconds(dev.hwplan.step.StepComposition.decode(1, 1));
+    } catch (InvalidInputException e) {
+      out.add(rejected(l, 0, e.reason()));
+      return new LayoutSearch(out, runs[0]);
+    }
+    IterationTimer timer = IterationTimer.of(table);
+    if (disaggregated) {
+      ServingPlan prefill;
       try {
-        plan = ServingPlan.of(c, l.gpu(), 1, settings);
-        plan.checkLengths(workload.prompt(), workload.output());
+        prefill = ServingPlan.of(c, l.gpu(), 1, settings.withSpeculative(null));
       } catch (InvalidInputException e) {
         out.add(rejected(l, 0, "does not fit: " + e.reason()));
-        continue;
+        return new LayoutSearch(out, runs[0]);
       }
-      StepTimeTable table;
+      searchSplit(l, plan, prefill, timer, workload, o, maxGpus, runs, out);
+      return new LayoutSearch(out, runs[0]);
+    }
+    int lastFail = 0;
+    int pass = 0;
+    int r = 1;
+    while (r * perReplica <= maxGpus) {
+      Candidate cand;
       try {
-        table = plan.stepModel().table();
-        table.seconds(dev.hwplan.step.StepComposition.decode(1, 1));
+        cand = evaluate(l, plan, timer, r, workload, o, runs);
       } catch (InvalidInputException e) {
         out.add(rejected(l, 0, e.reason()));
-        continue;
+        break;
       }
-      IterationTimer timer = IterationTimer.of(table);
-      int lastFail = 0;
-      int pass = 0;
-      int r = 1;
-      while (r * perReplica <= maxGpus) {
-        Candidate cand;
-        try {
-          cand = evaluate(l, plan, timer, r, workload, o, runs);
-        } catch (InvalidInputException e) {
-          out.add(rejected(l, 0, e.reason()));
-          break;
-        }
-        out.add(cand);
-        if (cand.meetsSlo()) {
-          pass = r;
-          break;
-        }
-        lastFail = r;
-        r *= 2;
+      out.add(cand);
+      if (cand.meetsSlo()) {
+        pass = r;
+        break;
       }
-      if (pass == 0) {
-        continue;
-      }
-      while (pass - lastFail > 1) {
-        int mid = (pass + lastFail) / 2;
-        Candidate cand = evaluate(l, plan, timer, mid, workload, o, runs);
-        out.add(cand);
-        if (cand.meetsSlo()) {
-          pass = mid;
-        } else {
-          lastFail = mid;
-        }
+      lastFail = r;
+      r *= 2;
+    }
+    if (pass == 0) {
+      return new LayoutSearch(out, runs[0]);
+    }
+    while (pass - lastFail > 1) {
+      int mid = (pass + lastFail) / 2;
+      Candidate cand = evaluate(l, plan, timer, mid, workload, o, runs);
+      out.add(cand);
+      if (cand.meetsSlo()) {
+        pass = mid;
+      } else {
+        lastFail = mid;
       }
     }
-    progress.at(layouts.size(), layouts.size());
+    return new LayoutSearch(out, runs[0]);
+  }
+
+  /**
+   * The answer from every layout's search, in layout order: the candidates as tried, layout after
+   * layout, and the best of them.
+   */
+  public static MinGpus combine(List<LayoutSearch> perLayout) {
+    List<Candidate> out = new ArrayList<>();
+    int runs = 0;
+    for (LayoutSearch s : perLayout) {
+      out.addAll(s.candidates());
+      runs += s.runs();
+    }
     Comparator<Candidate> order =
         Comparator.comparingDouble(
                 (Candidate k) -> k.dollarsPerHour() == null ? k.gpus() : k.dollarsPerHour())
             .thenComparingInt(Candidate::gpus)
             .thenComparingDouble(k -> k.ttftP99Seconds() == null ? 0 : k.ttftP99Seconds());
     Candidate best = out.stream().filter(Candidate::meetsSlo).min(order).orElse(null);
-    return new MinGpus(best, out, runs[0]);
+    return new MinGpus(best, out, runs);
   }
 
-  /** Called as the search moves from layout to layout. */
+  /** The fewest replicas n, split P + D, of one layout that pass; every run tried goes to out. */
+  private static void searchSplit(
+      Layout l,
+      ServingPlan one,
+      ServingPlan prefill,
+      IterationTimer timer,
+      Workload w,
+      Objective o,
+      int maxGpus,
+      int[] runs,
+      List<Candidate> out) {
+    int per = l.step().parallelism().gpus();
+    int lastFail = 1;
+    int pass = 0;
+    for (int n = 2; n * per <= maxGpus; n *= 2) {
+      if (split(l, one, prefill, timer, n, w, o, runs, out)) {
+        pass = n;
+        break;
+      }
+      lastFail = n;
+    }
+    if (pass == 0 && lastFail * per < maxGpus && lastFail >= 2) {
+      int n = maxGpus / per; // the most that fit, when doubling overshot them
+      if (n > lastFail && split(l, one, prefill, timer, n, w, o, runs, out)) {
+        pass = n;
+      } else {
+        return;
+      }
+    }
+    while (pass - lastFail > 1) {
+      int mid = (pass + lastFail) / 2;
+      if (split(l, one, prefill, timer, mid, w, o, runs, out)) {
+        pass = mid;
+      } else {
+        lastFail = mid;
+      }
+    }
+  }
+
+  /** Bisects the prefill replicas of n by which objective fails; true when a split passes. */
+  private static boolean split(
+      Layout l,
+      ServingPlan one,
+      ServingPlan prefill,
+      IterationTimer timer,
+      int n,
+      Workload w,
+      Objective o,
+      int[] runs,
+      List<Candidate> out) {
+    int lo = 1;
+    int hi = n - 1;
+    while (lo <= hi) {
+      int p = (lo + hi) / 2;
+      ServingPlan plan = one.disaggregated(n - p, prefill.withReplicas(p), null);
+      Candidate c = run(l, plan, timer, w, o, runs, p, n - p);
+      out.add(c);
+      if (c.meetsSlo()) {
+        return true;
+      }
+      if (c.reason().contains("TTFT")) {
+        lo = p + 1; // prefill is short
+      } else if (c.reason().contains("TPOT")) {
+        hi = p - 1; // decode is short
+      } else {
+        return false;
+      }
+    }
+    return false;
+  }
+
+  /** Told how many layouts are searched, of how many; may be called from several threads. */
   @FunctionalInterface
   public interface Progress {
     void at(int done, int total);
@@ -314,17 +521,21 @@ public final class CapacitySearch {
       Workload w,
       Objective o,
       int[] runs) {
+    return run(l, one.withReplicas(replicas), timer, w, o, runs, null, null);
+  }
+
+  private static Candidate run(
+      Layout l,
+      ServingPlan plan,
+      IterationTimer timer,
+      Workload w,
+      Objective o,
+      int[] runs,
+      Integer prefillReplicas,
+      Integer decodeReplicas) {
     runs[0]++;
-    ServingPlan plan =
-        new ServingPlan(
-            one.step(),
-            one.gpu(),
-            replicas,
-            one.routing(),
-            one.engine(),
-            one.memory(),
-            one.modelContext(),
-            one.notes());
+    int replicas =
+        plan.replicas() + (plan.prefill() == null ? 0 : plan.prefill().plan().replicas());
     ServingResult r =
         ServingSimulator.run(plan.spec(w, o.ttftP99Seconds(), o.tpotP99Seconds(), true), timer);
     String f = o.failure(r);
@@ -349,7 +560,9 @@ public final class CapacitySearch {
         stopped ? null : r.ttftSeconds().p99(),
         stopped ? null : r.tpotSeconds().p99(),
         stopped ? null : r.outputTokensPerSecond(),
-        perMillion);
+        perMillion,
+        prefillReplicas,
+        decodeReplicas);
   }
 
   private static Candidate rejected(Layout l, int replicas, String reason) {
@@ -365,6 +578,8 @@ public final class CapacitySearch {
         l.pricePerGpuHour() == null ? null : gpus * l.pricePerGpuHour(),
         false,
         reason,
+        null,
+        null,
         null,
         null,
         null,

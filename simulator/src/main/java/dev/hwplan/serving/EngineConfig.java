@@ -14,6 +14,10 @@ import dev.hwplan.io.InvalidInputException;
  * @param swapSecondsPerBlock the time to copy one block's share between one GPU and the host
  * @param engineOverheadSeconds CPU time of an iteration that the GPU waits for: scheduling, input
  *     preparation, sampling, detokenisation ({@link #DEFAULT_ENGINE_OVERHEAD_SECONDS})
+ * @param prefixCaching automatic prefix caching: full blocks keep their content when freed, in LRU
+ *     order, and a request whose prompt starts with cached content skips computing it ({@link
+ *     KvBlocks}; vLLM V1 enables it by default)
+ * @param speculation speculative decoding, or null for none
  */
 public record EngineConfig(
     Policy policy,
@@ -24,7 +28,9 @@ public record EngineConfig(
     Preemption preemption,
     long swapBlocks,
     double swapSecondsPerBlock,
-    double engineOverheadSeconds) {
+    double engineOverheadSeconds,
+    boolean prefixCaching,
+    Speculation speculation) {
   /**
    * The default per-iteration engine overhead: 2 ms. An assumption with a measured range behind it:
    * Srivatsa, Li, Zhang and Abhyankar (WukLab, "Can Scheduling Overhead Dominate LLM Inference
@@ -64,9 +70,78 @@ public record EngineConfig(
       throw InvalidInputException.option(
           "--engine-overhead-ms", "must be a non-negative time, got " + engineOverheadSeconds);
     }
+    if (prefixCaching && kvBlocks > Integer.MAX_VALUE - 8) {
+      throw InvalidInputException.option(
+          "--prefix-caching", "too many KV blocks to name (" + kvBlocks + ")");
+    }
+    if (speculation != null && speculation.tokens() + 1 > maxNumBatchedTokens) {
+      throw InvalidInputException.option(
+          "--num-speculative-tokens",
+          "a decode verifies "
+              + (speculation.tokens() + 1)
+              + " tokens, more than the token budget of "
+              + maxNumBatchedTokens);
+    }
     if (swapBlocks < 0 || !(swapSecondsPerBlock >= 0)) {
       throw new IllegalArgumentException("swap space and time must not be negative");
     }
+  }
+
+  /** Without prefix caching. */
+  public EngineConfig(
+      Policy policy,
+      int maxNumBatchedTokens,
+      int maxNumSeqs,
+      int blockSize,
+      long kvBlocks,
+      Preemption preemption,
+      long swapBlocks,
+      double swapSecondsPerBlock,
+      double engineOverheadSeconds) {
+    this(
+        policy,
+        maxNumBatchedTokens,
+        maxNumSeqs,
+        blockSize,
+        kvBlocks,
+        preemption,
+        swapBlocks,
+        swapSecondsPerBlock,
+        engineOverheadSeconds,
+        false,
+        null);
+  }
+
+  /** The same engine with prefix caching on or off. */
+  public EngineConfig withPrefixCaching(boolean on) {
+    return new EngineConfig(
+        policy,
+        maxNumBatchedTokens,
+        maxNumSeqs,
+        blockSize,
+        kvBlocks,
+        preemption,
+        swapBlocks,
+        swapSecondsPerBlock,
+        engineOverheadSeconds,
+        on,
+        speculation);
+  }
+
+  /** The same engine with speculative decoding {@code s} (null: none). */
+  public EngineConfig withSpeculation(Speculation s) {
+    return new EngineConfig(
+        policy,
+        maxNumBatchedTokens,
+        maxNumSeqs,
+        blockSize,
+        kvBlocks,
+        preemption,
+        swapBlocks,
+        swapSecondsPerBlock,
+        engineOverheadSeconds,
+        prefixCaching,
+        s);
   }
 
   /** Blocks admission keeps free under the whole-prompt policies. */

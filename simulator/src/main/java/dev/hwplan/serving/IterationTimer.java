@@ -14,8 +14,38 @@ public interface IterationTimer {
   double seconds(
       long decodes, long decodeContextTokens, int chunks, long[] chunkTokens, long[] chunkPrefix);
 
+  /**
+   * The time of a speculative-decoding verify iteration: as {@link #seconds}, each decode sequence
+   * adding {@code queriesPerDecode} (k + 1) tokens. The default, for synthetic timers, counts each
+   * query as a decode sequence of the same context.
+   */
+  default double seconds(
+      long decodes,
+      long decodeContextTokens,
+      int queriesPerDecode,
+      int chunks,
+      long[] chunkTokens,
+      long[] chunkPrefix) {
+    return seconds(
+        decodes * queriesPerDecode,
+        decodeContextTokens * queriesPerDecode,
+        chunks,
+        chunkTokens,
+        chunkPrefix);
+  }
+
   /** Iteration times from the step model's table (the calibrated GPU time of the composition). */
   static IterationTimer of(StepTimeTable table) {
-    return table::seconds;
+    return new IterationTimer() {
+      @Override
+      public double seconds(long n, long ctx, int chunks, long[] tokens, long[] prefix) {
+        return table.seconds(n, ctx, chunks, tokens, prefix);
+      }
+
+      @Override
+      public double seconds(long n, long ctx, int q, int chunks, long[] tokens, long[] prefix) {
+        return table.seconds(n, ctx, q, chunks, tokens, prefix);
+      }
+    };
   }
 }

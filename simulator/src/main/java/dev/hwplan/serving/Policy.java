@@ -57,6 +57,15 @@ public enum Policy {
     return chunked;
   }
 
+  /**
+   * Whether automatic prefix caching is on unless asked otherwise: vLLM V1 ({@code vllm}) enables
+   * it by default ({@code enable_prefix_caching}); vLLM V0, whose block manager the other policies
+   * model, did not.
+   */
+  public boolean defaultPrefixCaching() {
+    return this == VLLM;
+  }
+
   /** Whether admission holds blocks for the whole prompt above a watermark (vLLM V0's manager). */
   boolean wholePromptAdmission() {
     return this != VLLM;

@@ -17,7 +17,19 @@ final class Replica {
   private final long watermark;
   private final Recorder recorder;
 
-  private long freeBlocks;
+  private final KvBlocks kv;
+  private final Speculation spec;
+
+  /** A prefill replica of a disaggregated deployment: requests leave it with their first token. */
+  final boolean prefillOnly;
+
+  private final int specK;
+  private final java.util.SplittableRandom accept;
+
+  /** Verify steps of decoding sequences, and the tokens they gave. */
+  long verifySteps;
+
+  long verifyTokens;
   private long peakUsed;
   private long swapFree;
   final IntDeque waiting = new IntDeque();
@@ -52,7 +64,14 @@ final class Replica {
 
   int doneCount;
 
-  Replica(int index, RequestTable req, IterationTimer timer, EngineConfig cfg, Recorder recorder) {
+  Replica(
+      int index,
+      RequestTable req,
+      IterationTimer timer,
+      EngineConfig cfg,
+      Recorder recorder,
+      long seed,
+      boolean prefillOnly) {
     this.index = index;
     this.req = req;
     this.timer = timer;
@@ -61,7 +80,11 @@ final class Replica {
     this.blockSize = cfg.blockSize();
     this.watermark = cfg.watermarkBlocks();
     this.recorder = recorder;
-    this.freeBlocks = cfg.kvBlocks();
+    this.kv = new KvBlocks(cfg.kvBlocks(), cfg.prefixCaching());
+    this.prefillOnly = prefillOnly;
+    this.spec = prefillOnly ? null : cfg.speculation();
+    this.specK = spec == null ? 0 : spec.tokens();
+    this.accept = new java.util.SplittableRandom(seed);
     this.swapFree = cfg.preemption() == Preemption.SWAP ? cfg.swapBlocks() : 0;
     int most = cfg.maxNumSeqs() + 1;
     this.sched = new int[most];
@@ -71,11 +94,21 @@ final class Replica {
   }
 
   long freeBlocks() {
-    return freeBlocks;
+    return kv.free();
   }
 
   long usedBlocks() {
-    return cfg.kvBlocks() - freeBlocks;
+    return cfg.kvBlocks() - kv.free();
+  }
+
+  /** Prompt tokens looked up in the prefix cache at admission, and those found cached. */
+  long cacheQueries;
+
+  long cacheHits;
+
+  /** Blocks whose content the prefix cache holds now. */
+  int cachedBlocks() {
+    return kv.cached();
   }
 
   /** The most blocks in use at once so far. */
@@ -115,8 +148,18 @@ final class Replica {
       busy = false;
       return false;
     }
-    peakUsed = Math.max(peakUsed, cfg.kvBlocks() - freeBlocks);
-    double gpu = timer.seconds(decodes, decodeContext, chunks, chunkTokens, chunkPrefix);
+    peakUsed = Math.max(peakUsed, cfg.kvBlocks() - kv.free());
+    double gpu;
+    if (specK > 0) {
+      gpu =
+          (decodes > 0
+                  ? timer.seconds(
+                      decodes, decodeContext, 1 + specK, chunks, chunkTokens, chunkPrefix)
+                  : timer.seconds(decodes, decodeContext, chunks, chunkTokens, chunkPrefix))
+              + spec.draftSeconds(decodes, decodeContext, chunks, chunkTokens, chunkPrefix);
+    } else {
+      gpu = timer.seconds(decodes, decodeContext, chunks, chunkTokens, chunkPrefix);
+    }
     iterationStart = now;
     iterationEnd = now + gpu + cfg.engineOverheadSeconds() + transferSeconds;
     busy = true;
@@ -146,14 +189,27 @@ final class Replica {
       if (inline) {
         running[kept++] = r; // taken back below if it completes
       }
-      int c = computed[r] + schedTokens[i];
-      computed[r] = c;
+      int c0 = computed[r];
+      int t = schedTokens[i];
       int g = generated[r];
-      if (c != prompt[r] + g) {
-        continue; // a prompt chunk: no token yet
+      int emitted;
+      boolean verify = t > 1 && c0 + 1 == prompt[r] + g && g > 0;
+      if (verify) {
+        // a verify step: the last token and the accepted proposals are computed, and 1 + j
+        // tokens come out (no more than the request asks for)
+        emitted = Math.min(spec.sampleTokens(accept), output[r] - g);
+        verifySteps++;
+        verifyTokens += emitted;
+      } else {
+        emitted = c0 + t == prompt[r] + g ? 1 : 0; // a prompt chunk gives no token until its last
       }
-      generated[r] = ++g;
-      if (g == 1) {
+      computed[r] = verify ? c0 + emitted : c0 + t;
+      if (emitted == 0) {
+        continue;
+      }
+      g += emitted;
+      generated[r] = g;
+      if (g == emitted) {
         req.firstToken[r] = now;
         recorder.firstToken(now - req.arrival[r]);
       } else if (lastToken[r] == previous) {
@@ -162,9 +218,8 @@ final class Replica {
         recorder.interTokens(now - lastToken[r], 1);
       }
       lastToken[r] = now;
-      if (g == output[r]) {
-        freeBlocks += req.blocks[r];
-        req.blocks[r] = 0;
+      if (g == output[r] || (prefillOnly && g == emitted)) {
+        drop(r);
         computed[r] = -1; // marks it complete for the compaction below
         completions++;
         if (inline) {
@@ -222,7 +277,16 @@ final class Replica {
     while (i < runningCount && budget > 0) {
       int r = running[i];
       int c = computed[r];
-      int n = (int) Math.min(prompt[r] + generated[r] - c, budget);
+      int n;
+      if (specK > 0 && verifying(r)) {
+        n = 1 + specK; // the proposals count in the budget (vLLM V1's num_scheduled_tokens)
+        if (n > budget) {
+          budget = 0; // the rest wait for the next iteration
+          break;
+        }
+      } else {
+        n = (int) Math.min(prompt[r] + generated[r] - c, budget);
+      }
       if ((long) c + n > (long) blocks[r] * blockSize) { // needs a block
         if (!allocateOrPreempt(r, n)) {
           preempted = true;
@@ -247,13 +311,17 @@ final class Replica {
       if (!decoding(r)) {
         continue;
       }
-      if (!allocateOrPreempt(r, 1)) {
+      int d = specK > 0 && verifying(r) ? 1 + specK : 1;
+      if (d > budget) {
+        break;
+      }
+      if (!allocateOrPreempt(r, d)) {
         preempted = true;
         break;
       }
       preempted |= lastPreempted;
-      schedule(r, 1);
-      budget--;
+      schedule(r, d);
+      budget -= d;
     }
     for (int i = 0; i < runningCount && budget > 0; i++) {
       int r = running[i];
@@ -282,7 +350,7 @@ final class Replica {
     }
     for (int i = 0; i < runningCount; i++) {
       int r = running[i];
-      int n = req.remaining(r);
+      int n = specK > 0 && verifying(r) ? 1 + specK : req.remaining(r);
       if (!allocateOrPreempt(r, n)) {
         break;
       }
@@ -292,23 +360,58 @@ final class Replica {
 
   /** Waiting requests in FCFS order, while the budget, the sequence cap and the blocks allow. */
   private void admit(long budget, boolean chunked) {
+    final RequestTable req = this.req;
     while (!waiting.isEmpty() && budget > 0 && runningCount < cfg.maxNumSeqs()) {
       int r = waiting.peekFirst();
-      int remaining = req.remaining(r);
+      boolean swappedIn = req.hostBlocks[r] > 0;
+      // prefix caching: the longest run of cached full blocks that starts the request (vLLM V1's
+      // get_computed_blocks), at most all but its last token
+      int hits = 0;
+      int evictable = 0;
+      if (kv.named
+          && !swappedIn
+          && req.computed[r] == 0
+          && (req.flags[r] & (RequestTable.SHAREABLE | RequestTable.PREEMPTED)) != 0) {
+        int tokens = req.prompt[r] + req.generated[r];
+        int most = Math.min((tokens - 1) / blockSize, MAX_CACHED_BLOCK);
+        int[] ids = req.blockIds(r, most);
+        while (hits < most) {
+          int b = kv.lookup(contentKey(r, hits));
+          if (b < 0) {
+            break;
+          }
+          ids[hits++] = b;
+          if (kv.holders(b) == 0) {
+            evictable++;
+          }
+        }
+      }
+      int computed = req.computed[r] + hits * blockSize;
+      int remaining = req.prompt[r] + req.generated[r] - computed;
       if (!chunked && remaining > budget) {
         break;
       }
       int n = (int) Math.min(remaining, budget);
-      boolean swappedIn = req.hostBlocks[r] > 0;
-      int target =
-          policy.wholePromptAdmission() ? req.computed[r] + remaining : req.computed[r] + n;
-      long need = blocksFor(target) - req.blocks[r];
-      if (need > freeBlocks - watermark) {
+      long target = policy.wholePromptAdmission() ? computed + (long) remaining : computed + n;
+      long need = blocksFor(target) - req.blocks[r] - hits;
+      if (need + evictable > kv.free() - watermark) {
         break;
       }
       waiting.pollFirst();
-      freeBlocks -= need;
-      req.blocks[r] += (int) need;
+      if (kv.named && req.computed[r] == 0 && !swappedIn) {
+        cacheQueries += req.prompt[r] + req.generated[r];
+        cacheHits += (long) hits * blockSize;
+      }
+      if (hits > 0) {
+        int[] ids = req.blockIds[r];
+        for (int i = 0; i < hits; i++) {
+          kv.touch(ids[i]);
+        }
+        req.blocks[r] = hits;
+        req.hashed[r] = hits;
+        req.computed[r] = computed;
+      }
+      grab(r, (int) need);
       if (swappedIn) {
         transferSeconds += req.hostBlocks[r] * cfg.swapSecondsPerBlock();
         swapFree += req.hostBlocks[r];
@@ -327,7 +430,15 @@ final class Replica {
     return req.remaining(r) == 1 && req.computed[r] > 0;
   }
 
+  /** Whether {@code r} decodes past its first token: with speculation, a verify step. */
+  private boolean verifying(int r) {
+    return req.generated[r] > 0 && decoding(r);
+  }
+
   private boolean lastPreempted;
+
+  /** Blocks of a request that prefix caching names: the index must fit 24 bits of the key. */
+  static final int MAX_CACHED_BLOCK = 1 << 24;
 
   /**
    * Blocks for {@code n} more tokens of running request {@code r}, preempting the last running
@@ -352,21 +463,84 @@ final class Replica {
       return true;
     }
     long need = blocksFor(tokens) - req.blocks[r];
-    if (need > freeBlocks) {
+    if (need > kv.free()) {
       return false;
     }
-    freeBlocks -= need;
-    req.blocks[r] += (int) need;
+    grab(r, (int) need);
     return true;
+  }
+
+  /** Gives {@code r} {@code need} more blocks (free ones: the caller checked). */
+  private void grab(int r, int need) {
+    if (need <= 0) {
+      return;
+    }
+    int have = req.blocks[r];
+    if (kv.named) {
+      int[] ids = req.blockIds(r, have + need);
+      for (int i = have; i < have + need; i++) {
+        ids[i] = kv.allocate();
+      }
+    } else {
+      kv.take(need);
+    }
+    req.blocks[r] = have + need;
+  }
+
+  /** Frees every block of {@code r}, its last first (so those are evicted first). */
+  private void drop(int r) {
+    int n = req.blocks[r];
+    if (kv.named) {
+      int[] ids = req.blockIds[r];
+      for (int i = n - 1; i >= 0; i--) {
+        kv.release(ids[i]);
+      }
+    } else {
+      kv.give(n);
+    }
+    req.blocks[r] = 0;
+    req.hashed[r] = 0;
+  }
+
+  /**
+   * Registers the content of {@code r}'s blocks that {@code tokens} tokens fill (vLLM V1 caches a
+   * block once the tokens scheduled fill it, so requests scheduled later find it).
+   */
+  private void cacheFull(int r, long tokens) {
+    int full = (int) Math.min(Math.min(tokens / blockSize, req.blocks[r]), MAX_CACHED_BLOCK);
+    int h = req.hashed[r];
+    if (h >= full) {
+      return;
+    }
+    int[] ids = req.blockIds[r];
+    for (int i = h; i < full; i++) {
+      kv.register(ids[i], contentKey(r, i));
+    }
+    req.hashed[r] = full;
+  }
+
+  /**
+   * The content of block {@code i} of {@code r}, exactly: a block within the shared prefix is the
+   * prefix stream's, any other is its own stream's (the hash chain makes every later block depend
+   * on the request's own tokens). Only the first {@link #MAX_CACHED_BLOCK} blocks of a request are
+   * cached (2^24 blocks, 268 million tokens at 16 a block).
+   */
+  private long contentKey(int r, int i) {
+    long s = (long) (i + 1) * blockSize <= req.shared[r] ? req.sharedStream[r] : req.stream[r];
+    return s << 24 | i;
   }
 
   private void preempt(int v) {
     preemptions++;
     recorder.preempted(index, clock);
     int held = req.blocks[v];
-    freeBlocks += held;
-    req.blocks[v] = 0;
-    if (cfg.preemption() == Preemption.SWAP && held > 0 && held <= swapFree) {
+    boolean swap = cfg.preemption() == Preemption.SWAP && held > 0 && held <= swapFree;
+    if (kv.named && !swap) {
+      cacheFull(v, req.computed[v]); // its own blocks may be found again when it is readmitted
+      req.flags[v] |= RequestTable.PREEMPTED;
+    }
+    drop(v);
+    if (swap) {
       swapFree -= held;
       req.hostBlocks[v] = held;
       transferSeconds += held * cfg.swapSecondsPerBlock();
@@ -392,7 +566,10 @@ final class Replica {
     sched[schedCount] = r;
     schedTokens[schedCount++] = n;
     int c = req.computed[r];
-    if (n == 1 && c > 0) {
+    if (kv.named && (req.flags[r] & RequestTable.SHAREABLE) != 0) {
+      cacheFull(r, c + (long) (n > 1 && specK > 0 && verifying(r) ? 1 : n));
+    }
+    if ((n == 1 && c > 0) || (n == 1 + specK && specK > 0 && verifying(r))) {
       decodes++;
       decodeContext += c + 1;
     } else {

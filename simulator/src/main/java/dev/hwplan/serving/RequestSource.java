@@ -8,8 +8,11 @@ abstract class RequestSource {
   /** Takes the next arrival into a slot of {@code t}. */
   abstract int take(RequestTable t);
 
-  /** A request of closed-loop user {@code user} completed at {@code now}. */
-  void completed(int user, double now) {}
+  /**
+   * Request {@code slot} of {@code t} completed at {@code now} (its closed-loop user may send the
+   * next, its conversation may go on).
+   */
+  void completed(RequestTable t, int slot, double now) {}
 
   /** Requests taken so far. */
   abstract long issued();

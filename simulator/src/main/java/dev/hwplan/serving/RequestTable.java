@@ -32,6 +32,40 @@ final class RequestTable {
   /** The closed-loop user who sent it (-1 for open loop and traces). */
   int[] user = new int[64];
 
+  /**
+   * The content stream of its tokens past the shared prefix: the conversation's for a turn of a
+   * conversation (every turn continues the same stream), the request's own otherwise. With {@link
+   * #sharedStream} and {@link #shared} it names the content of each KV block for prefix caching.
+   */
+  long[] stream = new long[64];
+
+  /** The stream of its shared prefix (a system prompt), 0 for none. */
+  int[] sharedStream = new int[64];
+
+  /** Leading prompt tokens that are the shared prefix. */
+  int[] shared = new int[64];
+
+  /** Turns of its conversation still to come after this one (0: none). */
+  int[] turnsLeft = new int[64];
+
+  /** {@link #SHAREABLE}, {@link #CONVERSATION}, {@link #PREEMPTED}. */
+  int[] flags = new int[64];
+
+  /** Its first blocks whose content is registered in the prefix cache. */
+  int[] hashed = new int[64];
+
+  /** The ids of its KV blocks in order (named blocks only; grown per slot, reused). */
+  int[][] blockIds = new int[64][];
+
+  /** Another request may share its content (a shared prefix or a conversation). */
+  static final int SHAREABLE = 1;
+
+  /** A turn of a conversation (routing by prefix affinity keys on its stream). */
+  static final int CONVERSATION = 2;
+
+  /** Preempted by recompute at least once (its own cached blocks may be found again). */
+  static final int PREEMPTED = 4;
+
   private int[] free = new int[64];
   private int freeCount;
   private int used;
@@ -61,7 +95,47 @@ final class RequestTable {
     firstToken[s] = Double.NaN;
     lastToken[s] = Double.NaN;
     user[s] = fromUser;
+    stream[s] = ownStream(requestId);
+    sharedStream[s] = 0;
+    shared[s] = 0;
+    turnsLeft[s] = 0;
+    flags[s] = 0;
+    hashed[s] = 0;
     return s;
+  }
+
+  /** Streams past the shared prefixes' (1 .. 2^20 - 1). */
+  private static final long STREAMS = 1L << 20;
+
+  /** The stream of request {@code id}'s own content. */
+  static long ownStream(long id) {
+    return STREAMS + 2 * id;
+  }
+
+  /** The stream of conversation {@code id}'s content (apart from every request's own). */
+  static long conversationStream(long id) {
+    return STREAMS + 2 * id + 1;
+  }
+
+  /** Gives slot {@code s} its content: a shared prefix, its stream and conversation turns left. */
+  void content(int s, int prefixStream, int prefixTokens, long ownStream, int turns, boolean conv) {
+    sharedStream[s] = prefixStream;
+    shared[s] = prefixTokens;
+    stream[s] = ownStream;
+    turnsLeft[s] = turns;
+    flags[s] = (prefixTokens > 0 || conv ? SHAREABLE : 0) | (conv ? CONVERSATION : 0);
+  }
+
+  /** The block-id list of {@code s}, with room for {@code n} blocks. */
+  int[] blockIds(int s, int n) {
+    int[] a = blockIds[s];
+    if (a == null || a.length < n) {
+      a =
+          Arrays.copyOf(
+              a == null ? new int[0] : a, Math.max(n, Math.max(16, a == null ? 0 : 2 * a.length)));
+      blockIds[s] = a;
+    }
+    return a;
   }
 
   void release(int s) {
@@ -94,6 +168,13 @@ final class RequestTable {
     firstToken = Arrays.copyOf(firstToken, m);
     lastToken = Arrays.copyOf(lastToken, m);
     user = Arrays.copyOf(user, m);
+    stream = Arrays.copyOf(stream, m);
+    sharedStream = Arrays.copyOf(sharedStream, m);
+    shared = Arrays.copyOf(shared, m);
+    turnsLeft = Arrays.copyOf(turnsLeft, m);
+    flags = Arrays.copyOf(flags, m);
+    hashed = Arrays.copyOf(hashed, m);
+    blockIds = Arrays.copyOf(blockIds, m);
     free = Arrays.copyOf(free, m);
     for (int i = m - 1; i >= n; i--) {
       free[freeCount++] = i;

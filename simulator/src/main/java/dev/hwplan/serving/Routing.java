@@ -7,7 +7,22 @@ public enum Routing {
   /** Each replica in turn. */
   ROUND_ROBIN("round-robin"),
   /** The replica with the fewest requests in flight (lowest index on a tie). */
-  LEAST_OUTSTANDING("least-outstanding");
+  LEAST_OUTSTANDING("least-outstanding"),
+  /**
+   * The replica that last served the request's conversation, else its shared prefix, so that its
+   * cached blocks are found (least-outstanding for content seen first and for requests that share
+   * nothing); unless the replicas are out of balance, as SGLang's router ({@code sgl-router} {@code
+   * cache_aware} policy) judges it with its defaults: the busiest replica has more than {@link
+   * #BALANCE_ABS_THRESHOLD} requests more than the idlest and more than {@link
+   * #BALANCE_REL_THRESHOLD} times as many, and then the least-outstanding replica takes it.
+   */
+  PREFIX_AFFINITY("prefix-affinity");
+
+  /** SGLang router's {@code --balance-abs-threshold} default. */
+  public static final int BALANCE_ABS_THRESHOLD = 64;
+
+  /** SGLang router's {@code --balance-rel-threshold} default. */
+  public static final double BALANCE_REL_THRESHOLD = 1.5;
 
   private final String key;
 
@@ -26,6 +41,7 @@ public enum Routing {
       }
     }
     throw InvalidInputException.option(
-        flag, "unknown routing '" + s + "' (known: round-robin, least-outstanding)");
+        flag,
+        "unknown routing '" + s + "' (known: round-robin, least-outstanding, prefix-affinity)");
   }
 }

@@ -5,6 +5,7 @@ import dev.hwplan.io.InvalidInputException;
 import dev.hwplan.memory.InferenceMemory;
 import dev.hwplan.memory.InferenceMemoryCalculator;
 import dev.hwplan.memory.KvCacheCalculator;
+import dev.hwplan.model.ModelSpec;
 import dev.hwplan.perf.calibration.Calibrations;
 import dev.hwplan.step.StepConfig;
 import dev.hwplan.step.StepModel;
@@ -21,6 +22,8 @@ import java.util.Locale;
  *
  * @param modelContext the model's context length ({@code max_position_embeddings})
  * @param notes assumptions and caveats behind the numbers
+ * @param prefill with prefill/decode disaggregation, the prefill pool (this plan's replicas then
+ *     decode), else null
  */
 public record ServingPlan(
     StepConfig step,
@@ -30,9 +33,116 @@ public record ServingPlan(
     EngineConfig engine,
     InferenceMemory memory,
     long modelContext,
-    List<String> notes) {
+    List<String> notes,
+    PrefillPool prefill) {
   public ServingPlan {
     notes = List.copyOf(notes);
+  }
+
+  /** Colocated prefill and decode. */
+  public ServingPlan(
+      StepConfig step,
+      GpuProfile gpu,
+      int replicas,
+      Routing routing,
+      EngineConfig engine,
+      InferenceMemory memory,
+      long modelContext,
+      List<String> notes) {
+    this(step, gpu, replicas, routing, engine, memory, modelContext, notes, null);
+  }
+
+  /**
+   * The prefill pool of a disaggregated deployment and the link its KV caches cross.
+   *
+   * @param plan the prefill replicas (their own GPU type, TP and engine)
+   * @param link what the link is ({@code nvlink}, {@code nic}, or a bandwidth given)
+   * @param linkBytesPerSecond each GPU's bandwidth per direction
+   */
+  public record PrefillPool(ServingPlan plan, String link, double linkBytesPerSecond) {}
+
+  /**
+   * Each GPU's NIC for KV transfers between nodes: 400 Gb/s, 50 GB/s per direction (NVIDIA DGX H100
+   * and H200: one ConnectX-7 400 Gb/s InfiniBand NDR or Ethernet port per GPU).
+   */
+  public static final double NIC_BYTES_PER_SECOND = 50e9;
+
+  /** GPUs of one node: a deployment of at most this many keeps its KV transfers on NVLink. */
+  public static final int NODE_GPUS = 8;
+
+  /** This plan as the decode pool of {@code decodeReplicas}, with {@code prefill} before it. */
+  public ServingPlan disaggregated(int decodeReplicas, ServingPlan prefillPlan, String link) {
+    if (decodeReplicas <= 0) {
+      throw InvalidInputException.option(
+          "--decode-replicas", "must be positive, got " + decodeReplicas);
+    }
+    int total = decodeReplicas * step.parallelism().gpus() + prefillPlan.gpus();
+    double bw;
+    String name;
+    String l = link == null ? "" : link.trim().toLowerCase(Locale.ROOT);
+    double nvlink =
+        Math.min(scaleUp(gpu), scaleUp(prefillPlan.gpu()))
+            * (gpu.equals(prefillPlan.gpu()) ? 1 : 0);
+    if (l.isEmpty()) {
+      boolean inNode = total <= NODE_GPUS && nvlink > 0;
+      name = inNode ? "nvlink" : "nic";
+      bw = inNode ? nvlink : NIC_BYTES_PER_SECOND;
+    } else if (l.equals("nvlink")) {
+      if (!(nvlink > 0)) {
+        throw InvalidInputException.option(
+            "--kv-link", "nvlink needs one GPU type with a scale-up link in its profile");
+      }
+      name = "nvlink";
+      bw = nvlink;
+    } else if (l.equals("nic")) {
+      name = "nic";
+      bw = NIC_BYTES_PER_SECOND;
+    } else {
+      double gbs;
+      try {
+        gbs = Double.parseDouble(l);
+      } catch (NumberFormatException e) {
+        throw InvalidInputException.option(
+            "--kv-link", "'" + link + "' is not nvlink, nic or a bandwidth in GB/s");
+      }
+      if (!(gbs > 0) || Double.isInfinite(gbs)) {
+        throw InvalidInputException.option(
+            "--kv-link", "must be a positive bandwidth in GB/s, got " + link);
+      }
+      name = link.trim() + " GB/s";
+      bw = gbs * 1e9;
+    }
+    List<String> n = new ArrayList<>(notes);
+    n.add(
+        String.format(
+            Locale.ROOT,
+            "disaggregated: %d prefill replicas (%s, TP %d) and %d decode replicas; KV crosses %s"
+                + " at %.0f GB/s per GPU, one cache at a time per prefill replica",
+            prefillPlan.replicas(),
+            prefillPlan.gpu().id(),
+            prefillPlan.step().parallelism().tp(),
+            decodeReplicas,
+            name,
+            bw / 1e9));
+    return new ServingPlan(
+        step,
+        gpu,
+        decodeReplicas,
+        routing,
+        engine,
+        memory,
+        modelContext,
+        n,
+        new PrefillPool(prefillPlan, name, bw));
+  }
+
+  private static double scaleUp(GpuProfile g) {
+    return g.interconnect() == null ? 0 : g.interconnect().scaleUpBytesPerSecondPerDirection();
+  }
+
+  /** The same plan with {@code r} replicas (of the decode pool when disaggregated). */
+  public ServingPlan withReplicas(int r) {
+    return new ServingPlan(step, gpu, r, routing, engine, memory, modelContext, notes, prefill);
   }
 
   /**
@@ -47,7 +157,67 @@ public record ServingPlan(
       double gpuMemUtil,
       Preemption preemption,
       double engineOverheadSeconds,
-      Routing routing) {
+      Routing routing,
+      Boolean prefixCaching,
+      Speculative speculative) {
+    /** With the policy's prefix caching ({@link Policy#defaultPrefixCaching}), no speculation. */
+    public Settings(
+        Policy policy,
+        Integer maxNumBatchedTokens,
+        Integer maxNumSeqs,
+        int blockSize,
+        double gpuMemUtil,
+        Preemption preemption,
+        double engineOverheadSeconds,
+        Routing routing) {
+      this(
+          policy,
+          maxNumBatchedTokens,
+          maxNumSeqs,
+          blockSize,
+          gpuMemUtil,
+          preemption,
+          engineOverheadSeconds,
+          routing,
+          null,
+          null);
+    }
+
+    /** Whether prefix caching is on: as given, else the policy's default. */
+    public boolean caching() {
+      return prefixCaching != null ? prefixCaching : policy.defaultPrefixCaching();
+    }
+
+    /** The same settings with prefix caching on or off. */
+    public Settings withPrefixCaching(Boolean on) {
+      return new Settings(
+          policy,
+          maxNumBatchedTokens,
+          maxNumSeqs,
+          blockSize,
+          gpuMemUtil,
+          preemption,
+          engineOverheadSeconds,
+          routing,
+          on,
+          speculative);
+    }
+
+    /** The same settings with speculative decoding {@code s} (null: none). */
+    public Settings withSpeculative(Speculative s) {
+      return new Settings(
+          policy,
+          maxNumBatchedTokens,
+          maxNumSeqs,
+          blockSize,
+          gpuMemUtil,
+          preemption,
+          engineOverheadSeconds,
+          routing,
+          prefixCaching,
+          s);
+    }
+
     /** The policy with vLLM's defaults: 16-token blocks, 0.9 of memory, recompute, 2 ms. */
     public static Settings defaults(Policy p) {
       return new Settings(
@@ -62,9 +232,17 @@ public record ServingPlan(
     }
   }
 
-  /** GPUs of the deployment. */
+  /**
+   * Speculative decoding's knobs ({@link Speculation}, {@link Drafter}).
+   *
+   * @param draftModel the draft model for {@link Speculation.Method#DRAFT}, else null
+   */
+  public record Speculative(
+      Speculation.Method method, int tokens, double acceptance, ModelSpec draftModel) {}
+
+  /** GPUs of the deployment (both pools when disaggregated). */
   public int gpus() {
-    return replicas * step.parallelism().gpus();
+    return replicas * step.parallelism().gpus() + (prefill == null ? 0 : prefill.plan().gpus());
   }
 
   /** The plan for {@code replicas} copies of {@code step} on {@code gpu}. */
@@ -119,17 +297,33 @@ public record ServingPlan(
         notes.add("swap: the GPU profile gives no PCIe rate, so preemption recomputes");
       }
     }
+    long blocks = Math.max(0, mem.kvBlocks());
+    Speculation speculation = null;
+    if (s.speculative() != null) {
+      Speculative sp = s.speculative();
+      Drafter d = Drafter.of(step, gpu, sp.method(), sp.tokens(), sp.acceptance(), sp.draftModel());
+      speculation = d.speculation();
+      long before = blocks;
+      if (d.weightBytesPerGpu() > 0 || d.kvBytesPerTokenPerGpu() > 0) {
+        long perBlock = mem.kvBytesPerBlock() + d.kvBytesPerTokenPerGpu() * s.blockSize();
+        long left = mem.kvBudgetBytes() - d.weightBytesPerGpu();
+        blocks = left > 0 ? left / perBlock : 0;
+      }
+      notes.add(d.note(before, blocks));
+    }
     EngineConfig engine =
         new EngineConfig(
             s.policy(),
             budget,
             seqs,
             s.blockSize(),
-            Math.max(0, mem.kvBlocks()),
+            blocks,
             s.preemption(),
             swapBlocks,
             swapSeconds,
-            s.engineOverheadSeconds());
+            s.engineOverheadSeconds(),
+            s.caching(),
+            speculation);
     notes.add(
         String.format(
             Locale.ROOT,
@@ -148,12 +342,27 @@ public record ServingPlan(
    * budget. Distributions without an upper bound are capped at those limits instead.
    */
   public void checkLengths(LengthDistribution prompt, LengthDistribution output) {
+    checkLengths(prompt, output, 0);
+  }
+
+  /**
+   * As {@link #checkLengths(LengthDistribution, LengthDistribution)} for the first turns of {@code
+   * w}: its prompts with the shared prefix in front (later turns of a conversation end it when they
+   * no longer fit).
+   */
+  public void checkLengths(Workload w) {
+    if (w.arrival() != Workload.Arrival.TRACE) {
+      checkLengths(w.prompt(), w.output(), w.sharing().prefix() ? w.sharing().prefixTokens() : 0);
+    }
+  }
+
+  private void checkLengths(LengthDistribution prompt, LengthDistribution output, int prefix) {
     String model = step.model().id();
-    if (prompt.bounded() && prompt.max() > modelContext) {
+    if (prompt.bounded() && (long) prompt.max() + prefix > modelContext) {
       throw InvalidInputException.option(
-          "--prompt-tokens",
+          prefix > 0 ? "--shared-prefix-tokens" : "--prompt-tokens",
           "a prompt of "
-              + prompt.max()
+              + ((long) prompt.max() + prefix)
               + " tokens is longer than "
               + model
               + "'s context of "
@@ -163,12 +372,12 @@ public record ServingPlan(
     if (!prompt.bounded() || !output.bounded()) {
       return;
     }
-    long longest = (long) prompt.max() + output.max();
+    long longest = (long) prompt.max() + prefix + output.max();
     if (longest > modelContext) {
       throw InvalidInputException.option(
           "--output-tokens",
           "a prompt of "
-              + prompt.max()
+              + ((long) prompt.max() + prefix)
               + " plus "
               + output.max()
               + " output tokens is longer than "
@@ -206,15 +415,28 @@ public record ServingPlan(
   /** The simulation of {@code workload} on this plan, with iteration times from {@code table}. */
   public ServingSimulator.Spec spec(
       Workload workload, double sloTtftSeconds, double sloTpotSeconds, boolean stopWhenSloLost) {
+    ServingSimulator.Disaggregation d = null;
+    if (prefill != null) {
+      ServingPlan p = prefill.plan();
+      boolean same = p.step().equals(step) && p.gpu().equals(gpu);
+      d =
+          new ServingSimulator.Disaggregation(
+              p.replicas(),
+              p.engine(),
+              same ? null : IterationTimer.of(p.stepModel().table()),
+              p.memory().kvBytesPerBlock() / p.engine().blockSize(),
+              prefill.linkBytesPerSecond());
+    }
     return new ServingSimulator.Spec(
         engine,
         replicas,
         routing,
         workload,
-        modelContext,
+        Math.min(modelContext, prefill == null ? modelContext : prefill.plan().modelContext()),
         sloTtftSeconds,
         sloTpotSeconds,
-        stopWhenSloLost);
+        stopWhenSloLost,
+        d);
   }
 
   /** Runs {@code workload} on this plan with times from {@code table}. */

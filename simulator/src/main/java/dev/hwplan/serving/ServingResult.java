@@ -1,5 +1,6 @@
 package dev.hwplan.serving;
 
+import java.io.Serializable;
 import java.util.List;
 
 /**
@@ -19,6 +20,14 @@ import java.util.List;
  * @param timeline batch size, KV-block use and preemptions over time on replica 0
  * @param stoppedEarly why the run stopped before every request completed (a search's shortcut once
  *     an objective's p99 could no longer be met), or null
+ * @param prefixCacheHitRate prompt tokens found in the prefix cache over the prompt tokens looked
+ *     up, counted when a request is admitted (a readmission after preemption by recompute looks up
+ *     its prompt and output so far again), as vLLM's {@code PrefixCacheStats} count queries and
+ *     hits; null with prefix caching off
+ * @param prefixCacheHitTokens prompt tokens found cached (not computed), all replicas
+ * @param tokensPerVerifyStep with speculative decoding, the tokens a verify step gave a sequence on
+ *     average (the accepted proposals and the one token of the target's own, capped at the tokens
+ *     the request had left; {@link Speculation#expectedTokensPerStep} uncapped); null without
  */
 public record ServingResult(
     long requests,
@@ -40,13 +49,23 @@ public record ServingResult(
     long iterations,
     double meanBatchSize,
     List<TimelinePoint> timeline,
-    String stoppedEarly) {
+    String stoppedEarly,
+    Double prefixCacheHitRate,
+    long prefixCacheHitTokens,
+    Double tokensPerVerifyStep,
+    Double meanKvTransferSeconds)
+    implements Serializable {
+  private static final long serialVersionUID = 1L;
+
   public ServingResult {
     timeline = List.copyOf(timeline);
   }
 
   /** Mean and percentiles of one latency, in seconds (NaN-free: 0 where nothing was recorded). */
-  public record Percentiles(double mean, double p50, double p90, double p99) {}
+  public record Percentiles(double mean, double p50, double p90, double p99)
+      implements Serializable {
+    private static final long serialVersionUID = 1L;
+  }
 
   /**
    * One bucket of the timeline.
@@ -62,5 +81,8 @@ public record ServingResult(
       double widthSeconds,
       double batchSize,
       double kvBlocksUsedFraction,
-      long preemptions) {}
+      long preemptions)
+      implements Serializable {
+    private static final long serialVersionUID = 1L;
+  }
 }

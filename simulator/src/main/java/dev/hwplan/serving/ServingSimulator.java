@@ -23,7 +23,30 @@ public final class ServingSimulator {
       long modelContext,
       double sloTtftSeconds,
       double sloTpotSeconds,
-      boolean stopWhenSloLost) {
+      boolean stopWhenSloLost,
+      Disaggregation disaggregation) {
+    /** Colocated prefill and decode. */
+    public Spec(
+        EngineConfig engine,
+        int replicas,
+        Routing routing,
+        Workload workload,
+        long modelContext,
+        double sloTtftSeconds,
+        double sloTpotSeconds,
+        boolean stopWhenSloLost) {
+      this(
+          engine,
+          replicas,
+          routing,
+          workload,
+          modelContext,
+          sloTtftSeconds,
+          sloTpotSeconds,
+          stopWhenSloLost,
+          null);
+    }
+
     public Spec {
       if (replicas <= 0) {
         throw dev.hwplan.io.InvalidInputException.option(
@@ -40,7 +63,8 @@ public final class ServingSimulator {
           modelContext,
           sloTtftSeconds,
           sloTpotSeconds,
-          stopWhenSloLost);
+          stopWhenSloLost,
+          disaggregation);
     }
 
     public Spec withReplicas(int r) {
@@ -52,12 +76,59 @@ public final class ServingSimulator {
           modelContext,
           sloTtftSeconds,
           sloTpotSeconds,
-          stopWhenSloLost);
+          stopWhenSloLost,
+          disaggregation);
     }
 
     public Spec stoppingWhenSloLost(boolean stop) {
       return new Spec(
-          engine, replicas, routing, workload, modelContext, sloTtftSeconds, sloTpotSeconds, stop);
+          engine,
+          replicas,
+          routing,
+          workload,
+          modelContext,
+          sloTtftSeconds,
+          sloTpotSeconds,
+          stop,
+          disaggregation);
+    }
+  }
+
+  /**
+   * Prefill/decode disaggregation (DistServe, Zhong et al., OSDI 2024; Splitwise, Patel et al.,
+   * ISCA 2024): {@code prefillReplicas} replicas run {@code prefillEngine} and only prefill; a
+   * request's first token comes from its prefill replica (TTFT ends there), its KV cache then
+   * crosses the link to a decode replica (the spec's {@code replicas}, least outstanding first),
+   * which admits it with its prompt computed and decodes it. Each prefill replica sends one cache
+   * at a time, at {@code linkBytesPerSecond} per GPU (every GPU of the replica sends its shard over
+   * its own link, so a transfer takes one GPU's bytes over one GPU's bandwidth); the prefill
+   * replica's blocks are freed when the prefill ends (the copy is assumed to leave from a staging
+   * buffer), and the decode replica allocates them when it admits the request.
+   *
+   * @param prefillTimer the prefill replicas' iteration times, or null for the decode replicas'
+   * @param kvBytesPerTokenPerGpu the KV bytes a token that each GPU sends
+   * @param linkBytesPerSecond each GPU's link, per direction (+infinity: free)
+   */
+  public record Disaggregation(
+      int prefillReplicas,
+      EngineConfig prefillEngine,
+      IterationTimer prefillTimer,
+      long kvBytesPerTokenPerGpu,
+      double linkBytesPerSecond) {
+    public Disaggregation {
+      if (prefillReplicas <= 0) {
+        throw dev.hwplan.io.InvalidInputException.option(
+            "--prefill-replicas", "must be positive, got " + prefillReplicas);
+      }
+      if (!(linkBytesPerSecond > 0)) {
+        throw dev.hwplan.io.InvalidInputException.option(
+            "--kv-link", "must be a positive bandwidth, got " + linkBytesPerSecond);
+      }
+    }
+
+    /** Seconds to send {@code tokens} tokens of KV over one GPU's link. */
+    double transferSeconds(long tokens) {
+      return tokens * (double) kvBytesPerTokenPerGpu / linkBytesPerSecond;
     }
   }
 
@@ -80,7 +151,14 @@ public final class ServingSimulator {
   static Run run(Spec spec, IterationTimer timer, Completions listener) {
     EngineConfig e = spec.engine();
     Workload w = spec.workload();
-    Workload.Limits limits = new Workload.Limits(spec.modelContext(), e.maxRequestTokens());
+    Disaggregation d = spec.disaggregation();
+    int pool = d == null ? 0 : d.prefillReplicas();
+    Workload.Limits limits =
+        new Workload.Limits(
+            spec.modelContext(),
+            d == null
+                ? e.maxRequestTokens()
+                : Math.min(e.maxRequestTokens(), d.prefillEngine().maxRequestTokens()));
     RequestSource src = w.open(limits);
     long total = w.arrival() == Workload.Arrival.TRACE ? -1 : w.requests();
     double sloT = spec.sloTtftSeconds() > 0 ? spec.sloTtftSeconds() : Double.NaN;
@@ -89,12 +167,28 @@ public final class ServingSimulator {
         spec.stopWhenSloLost() && total > 0 && (sloT == sloT || sloP == sloP)
             ? (long) Math.floor(0.01 * total)
             : -1;
-    Recorder rec = new Recorder(spec.replicas(), sloT, sloP, allowed);
+    Recorder rec = new Recorder(pool + spec.replicas(), sloT, sloP, allowed);
     RequestTable req = new RequestTable();
-    Replica[] reps = new Replica[spec.replicas()];
+    Replica[] reps = new Replica[pool + spec.replicas()];
     for (int i = 0; i < reps.length; i++) {
-      reps[i] = new Replica(i, req, timer, e, rec);
+      boolean prefill = i < pool;
+      reps[i] =
+          new Replica(
+              i,
+              req,
+              prefill && d.prefillTimer() != null ? d.prefillTimer() : timer,
+              prefill ? d.prefillEngine() : e,
+              rec,
+              w.seed() * 0x9E3779B97F4A7C15L + i,
+              prefill);
     }
+    // arrivals go to the prefill pool (all replicas when colocated), handoffs to the decode pool
+    int arriveTo = pool == 0 ? reps.length : pool;
+    EventHeap handoffs = new EventHeap();
+    double[] linkFree = new double[pool];
+    double transferSum = 0;
+    long transfers = 0;
+    LongIntMap affinity = new LongIntMap();
     boolean[] kick = new boolean[reps.length];
     boolean kicked = false;
     int nextRobin = 0;
@@ -102,6 +196,7 @@ public final class ServingSimulator {
     String stopped = null;
     while (true) {
       double ta = src.peek();
+      double th = handoffs.peekTime();
       Replica next = null;
       double te = Double.POSITIVE_INFINITY;
       for (Replica r : reps) {
@@ -110,7 +205,7 @@ public final class ServingSimulator {
           next = r;
         }
       }
-      if (kicked && !(Math.min(ta, te) <= now)) {
+      if (kicked && !(Math.min(Math.min(ta, th), te) <= now)) {
         for (int i = 0; i < reps.length; i++) {
           if (kick[i] && !reps[i].busy) {
             reps[i].start(now);
@@ -120,19 +215,28 @@ public final class ServingSimulator {
         kicked = false;
         continue;
       }
-      if (ta == Double.POSITIVE_INFINITY && next == null) {
+      if (ta == Double.POSITIVE_INFINITY && th == Double.POSITIVE_INFINITY && next == null) {
         if (req.inFlight() > 0) {
           throw new IllegalStateException(
               req.inFlight() + " requests in flight but no replica can run an iteration");
         }
         break;
       }
-      if (ta <= te) {
+      if (ta <= te && ta <= th) {
         now = ta;
         int s = src.take(req);
         rec.arrived(now);
-        Replica r = route(reps, spec.routing(), nextRobin);
-        nextRobin = (r.index + 1) % reps.length;
+        Replica r = route(reps, 0, arriveTo, spec.routing(), nextRobin, req, s, affinity);
+        nextRobin = (r.index + 1) % arriveTo;
+        r.enqueue(s);
+        if (!r.busy) {
+          kick[r.index] = true;
+          kicked = true;
+        }
+      } else if (th <= te) {
+        now = th;
+        int s = handoffs.pop();
+        Replica r = route(reps, pool, reps.length, Routing.LEAST_OUTSTANDING, 0, req, s, affinity);
         r.enqueue(s);
         if (!r.busy) {
           kick[r.index] = true;
@@ -143,11 +247,24 @@ public final class ServingSimulator {
         next.finish(now);
         for (int i = 0; i < next.doneCount; i++) {
           int s = next.done[i];
+          if (req.generated[s] < req.output[s]) {
+            // prefilled: its KV goes to the decode pool once the link is free
+            req.computed[s] = req.prompt[s] + req.generated[s] - 1;
+            int p = next.index;
+            double end = Math.max(now, linkFree[p]) + d.transferSeconds(req.computed[s]);
+            linkFree[p] = end;
+            transferSum += end - now;
+            transfers++;
+            handoffs.push(end, s);
+            continue;
+          }
           rec.complete(req, s, now);
           listener.completed(req, s, now);
-          int user = req.user[s];
+          if ((req.flags[s] & RequestTable.CONVERSATION) != 0 && req.turnsLeft[s] == 0) {
+            affinity.remove(req.stream[s]); // the conversation is over
+          }
+          src.completed(req, s, now);
           req.release(s);
-          src.completed(user, now);
         }
         if (rec.hopeless()) {
           stopped = rec.hopelessReason();
@@ -158,27 +275,82 @@ public final class ServingSimulator {
       }
     }
     long preemptions = 0;
+    long queried = 0;
+    long hits = 0;
+    long verifySteps = 0;
+    long verifyTokens = 0;
     for (Replica r : reps) {
       preemptions += r.preemptions;
+      queried += r.cacheQueries;
+      hits += r.cacheHits;
+      verifySteps += r.verifySteps;
+      verifyTokens += r.verifyTokens;
     }
-    ServingResult result = result(rec, src.issued(), preemptions, stopped);
+    Double perStep =
+        e.speculation() == null
+            ? null
+            : verifySteps == 0 ? 0.0 : verifyTokens / (double) verifySteps;
+    boolean caching = d == null ? e.prefixCaching() : d.prefillEngine().prefixCaching();
+    Double hitRate = caching ? (queried == 0 ? 0.0 : hits / (double) queried) : null;
+    Double transfer = d == null ? null : transfers == 0 ? 0.0 : transferSum / transfers;
+    ServingResult result =
+        result(rec, src.issued(), preemptions, stopped, hitRate, hits, perStep, transfer);
     return new Run(result, List.of(reps), req);
   }
 
-  private static Replica route(Replica[] reps, Routing routing, int nextRobin) {
-    if (routing == Routing.ROUND_ROBIN || reps.length == 1) {
-      return reps[nextRobin];
+  /** The replica of {@code reps[from, to)} that takes request {@code s}. */
+  private static Replica route(
+      Replica[] reps,
+      int from,
+      int to,
+      Routing routing,
+      int nextRobin,
+      RequestTable req,
+      int s,
+      LongIntMap affinity) {
+    if (routing == Routing.ROUND_ROBIN || to - from == 1) {
+      return reps[from + nextRobin % (to - from)];
     }
-    Replica best = reps[0];
-    for (int i = 1; i < reps.length; i++) {
+    Replica best = reps[from];
+    Replica busiest = reps[from];
+    for (int i = from + 1; i < to; i++) {
       if (reps[i].outstanding < best.outstanding) {
         best = reps[i];
       }
+      if (reps[i].outstanding > busiest.outstanding) {
+        busiest = reps[i];
+      }
     }
-    return best;
+    if (routing == Routing.LEAST_OUTSTANDING) {
+      return best;
+    }
+    long key =
+        (req.flags[s] & RequestTable.CONVERSATION) != 0
+            ? req.stream[s]
+            : req.sharedStream[s] > 0 ? req.sharedStream[s] : 0;
+    if (key == 0) {
+      return best;
+    }
+    int at = affinity.get(key, -1);
+    boolean imbalanced =
+        busiest.outstanding - best.outstanding > Routing.BALANCE_ABS_THRESHOLD
+            && busiest.outstanding > Routing.BALANCE_REL_THRESHOLD * best.outstanding;
+    Replica r = at < 0 || imbalanced ? best : reps[at];
+    if (r.index != at) {
+      affinity.put(key, r.index);
+    }
+    return r;
   }
 
-  private static ServingResult result(Recorder r, long issued, long preemptions, String stopped) {
+  private static ServingResult result(
+      Recorder r,
+      long issued,
+      long preemptions,
+      String stopped,
+      Double hitRate,
+      long hits,
+      Double tokensPerVerifyStep,
+      Double kvTransfer) {
     double start = Double.isNaN(r.firstArrival) ? 0 : r.firstArrival;
     double duration = r.lastCompletion - start;
     double per = duration > 0 ? 1 / duration : 0;
@@ -203,7 +375,11 @@ public final class ServingSimulator {
         r.iterations,
         r.iterations == 0 ? 0 : r.batchedSequences / (double) r.iterations,
         r.timelines.length == 0 ? new ArrayList<>() : r.timelines[0].points(),
-        stopped);
+        stopped,
+        hitRate,
+        hits,
+        tokensPerVerifyStep,
+        kvTransfer);
   }
 
   private static ServingResult.Percentiles percentiles(

@@ -18,20 +18,27 @@ import java.util.Locale;
  * {@code .ndjson} or {@code .json}) or else by the first character:
  *
  * <pre>
- * # CSV: a header naming the columns, in any order; prefix_id is optional
- * arrival_s,prompt_tokens,output_tokens,prefix_id
- * 0.000,812,143,chat-system
- * 0.071,2307,96,
+ * # CSV: a header naming the columns, in any order; prefix_id, prefix_tokens, session_id optional
+ * arrival_s,prompt_tokens,output_tokens,prefix_id,prefix_tokens,session_id
+ * 0.000,812,143,chat-system,400,
+ * 0.071,2307,96,,,
+ * 0.090,950,80,,,user-17
  *
  * # JSON Lines: one object per line
- * {"arrivalSeconds": 0.0, "promptTokens": 812, "outputTokens": 143, "prefixId": "chat-system"}
+ * {"arrivalSeconds": 0.0, "promptTokens": 812, "outputTokens": 143, "prefixId": "chat-system",
+ *  "prefixTokens": 400}
  * </pre>
  *
- * Arrival times are seconds from the start, not negative and not decreasing; lengths are positive
- * whole tokens; a request must fit the model's context and the replica's KV cache. Blank lines and
- * lines starting with {@code #} are skipped. The prefix id is accepted and not used (the simulator
- * has no prefix cache yet). Any bad line stops the run as bad input naming the file, the line and
- * the field.
+ * A prefix id names a shared prefix: its first {@code prefix_tokens} prompt tokens are the same in
+ * every request with that id (a system prompt, a retrieved document), so with prefix caching a
+ * request finds the blocks another one computed. A session id names a conversation: each of its
+ * requests continues the one before (its prompt starts with the previous prompt and output), so a
+ * next turn finds the history cached. Either may be empty.
+ *
+ * <p>Arrival times are seconds from the start, not negative and not decreasing; lengths are
+ * positive whole tokens; a request must fit the model's context and the replica's KV cache. Blank
+ * lines and lines starting with {@code #} are skipped. Any bad line stops the run as bad input
+ * naming the file, the line and the field.
  */
 final class TraceSource extends RequestSource {
   private final Path file;
@@ -43,7 +50,16 @@ final class TraceSource extends RequestSource {
   private int colArrival = -1;
   private int colPrompt = -1;
   private int colOutput = -1;
+  private int colPrefixId = -1;
+  private int colPrefixTokens = -1;
+  private int colSession = -1;
   private int columns;
+  private final java.util.Map<String, Integer> prefixIds = new java.util.HashMap<>();
+  private final java.util.Map<String, Long> sessions = new java.util.HashMap<>();
+  private int nextPrefixStream;
+  private int nextPrefix;
+  private long nextStream;
+  private boolean nextSession;
 
   private boolean hasNext;
   private double nextTime;
@@ -124,12 +140,15 @@ final class TraceSource extends RequestSource {
         case "arrival_s" -> colArrival = i;
         case "prompt_tokens" -> colPrompt = i;
         case "output_tokens" -> colOutput = i;
-        case "prefix_id" -> {}
+        case "prefix_id" -> colPrefixId = i;
+        case "prefix_tokens" -> colPrefixTokens = i;
+        case "session_id" -> colSession = i;
         default ->
             throw new InvalidInputException(
                 file + ":" + lineNo,
                 cols[i].strip(),
-                "unknown column (known: arrival_s, prompt_tokens, output_tokens, prefix_id)");
+                "unknown column (known: arrival_s, prompt_tokens, output_tokens, prefix_id,"
+                    + " prefix_tokens, session_id)");
       }
     }
     for (String[] c :
@@ -156,6 +175,9 @@ final class TraceSource extends RequestSource {
     String at;
     String pt;
     String ot;
+    String pid;
+    String ptk;
+    String sid;
     if (json) {
       JsonNode n;
       try {
@@ -169,6 +191,9 @@ final class TraceSource extends RequestSource {
       at = text(n, "arrivalSeconds");
       pt = text(n, "promptTokens");
       ot = text(n, "outputTokens");
+      pid = optional(n, "prefixId");
+      ptk = optional(n, "prefixTokens");
+      sid = optional(n, "sessionId");
     } else {
       String[] f = l.split(",", -1);
       if (f.length != columns) {
@@ -178,6 +203,9 @@ final class TraceSource extends RequestSource {
       at = f[colArrival].strip();
       pt = f[colPrompt].strip();
       ot = f[colOutput].strip();
+      pid = colPrefixId < 0 ? "" : f[colPrefixId].strip();
+      ptk = colPrefixTokens < 0 ? "" : f[colPrefixTokens].strip();
+      sid = colSession < 0 ? "" : f[colSession].strip();
     }
     String fa = json ? "arrivalSeconds" : "arrival_s";
     String fp = json ? "promptTokens" : "prompt_tokens";
@@ -221,6 +249,44 @@ final class TraceSource extends RequestSource {
               + limits.kvTokens()
               + " tokens)");
     }
+    String fpi = json ? "prefixId" : "prefix_id";
+    String fpt = json ? "prefixTokens" : "prefix_tokens";
+    nextPrefixStream = 0;
+    nextPrefix = 0;
+    if (!pid.isEmpty() || !ptk.isEmpty()) {
+      if (pid.isEmpty()) {
+        throw new InvalidInputException(file + ":" + lineNo, fpi, "missing: " + fpt + " is given");
+      }
+      if (ptk.isEmpty()) {
+        throw new InvalidInputException(
+            file + ":" + lineNo, fpt, "missing: how many prompt tokens prefix " + pid + " is");
+      }
+      int k = tokens(ptk, fpt);
+      if (k > p) {
+        throw new InvalidInputException(
+            file + ":" + lineNo, fpt, "a prefix of " + k + " tokens is longer than the prompt");
+      }
+      Integer id = prefixIds.get(pid);
+      if (id == null) {
+        if (prefixIds.size() >= Workload.Sharing.MAX_PREFIXES) {
+          throw new InvalidInputException(
+              file + ":" + lineNo, fpi, "more than " + Workload.Sharing.MAX_PREFIXES + " ids");
+        }
+        id = prefixIds.size() + 1;
+        prefixIds.put(pid, id);
+      }
+      nextPrefixStream = id;
+      nextPrefix = k;
+    }
+    nextSession = !sid.isEmpty();
+    if (nextSession) {
+      Long st = sessions.get(sid);
+      if (st == null) {
+        st = RequestTable.conversationStream(sessions.size());
+        sessions.put(sid, st);
+      }
+      nextStream = st;
+    }
     hasNext = true;
     nextTime = t;
     nextPrompt = p;
@@ -235,6 +301,11 @@ final class TraceSource extends RequestSource {
       throw new InvalidInputException(file + ":" + lineNo, key, "missing");
     }
     return v.asText();
+  }
+
+  private static String optional(JsonNode n, String key) {
+    JsonNode v = n.get(key);
+    return v == null || v.isNull() ? "" : v.asText().strip();
   }
 
   private int tokens(String v, String field) {
@@ -259,7 +330,18 @@ final class TraceSource extends RequestSource {
 
   @Override
   int take(RequestTable t) {
-    int s = t.take(issued - 1, nextPrompt, nextOutput, nextTime, -1);
+    long id = issued - 1;
+    int s = t.take(id, nextPrompt, nextOutput, nextTime, -1);
+    if (nextPrefix > 0 || nextSession) {
+      // a session's length is unknown: "turns left" stays positive so routing keeps its affinity
+      t.content(
+          s,
+          nextPrefixStream,
+          nextPrefix,
+          nextSession ? nextStream : RequestTable.ownStream(id),
+          nextSession ? Integer.MAX_VALUE : 0,
+          nextSession);
+    }
     advance();
     return s;
   }

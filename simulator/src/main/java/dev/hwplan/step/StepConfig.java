@@ -52,8 +52,16 @@ public record StepConfig(
     return weights.bits() == 8 ? 1.0 : 2.0;
   }
 
-  /** Stored bytes per weight, block scales included, for matrices {@code inputWidth} wide. */
+  /**
+   * Stored bytes per weight, block scales included, for matrices {@code inputWidth} wide (2 when
+   * the format covers the routed experts only).
+   */
   public double weightBytes(long inputWidth) {
+    return weights.expertsOnly() ? 2.0 : expertWeightBytes(inputWidth);
+  }
+
+  /** Stored bytes per routed-expert weight, block scales included. */
+  public double expertWeightBytes(long inputWidth) {
     return weights.bytes(1_000_000L, inputWidth) / 1_000_000.0;
   }
 

@@ -67,6 +67,14 @@ public final class StepModel {
     return sum(graph(s), times);
   }
 
+  /**
+   * The time of any op graph under this model's op-time model: the training planner's per-layer
+   * forward and backward graphs ({@link TrainingStep}) go through here.
+   */
+  public StepTime time(OpGraph g) {
+    return sum(g, times);
+  }
+
   /** The time of a step of composition {@code s} in seconds, memoised by value. */
   public double seconds(StepComposition s) {
     return memo.get(s, k -> sum(graph(k), times).seconds());
@@ -141,16 +149,18 @@ public final class StepModel {
   }
 
   /**
-   * Whether two ops are one op at different counts: equal shapes (the same instance where the
-   * builder shared it, which is the common and cheap case) and the same kind, type, name and work.
+   * Whether two ops are one op at different counts: the same kind, type, work and name, and equal
+   * shapes (the same instance where the builder shared it, which is the common and cheap case). The
+   * shapes come last: most pairs differ in the cheap fields, and a record's first {@code equals}
+   * costs a bootstrap at start-up.
    */
   private static boolean sameWork(Op a, OpShape aShape, Op b, OpShape bShape) {
-    return (aShape == bShape || aShape.equals(bShape))
-        && a.kind() == b.kind()
+    return a.kind() == b.kind()
         && a.dtype() == b.dtype()
         && a.flops() == b.flops()
         && a.bytesRead() == b.bytesRead()
         && a.bytesWritten() == b.bytesWritten()
-        && a.name().equals(b.name());
+        && a.name().equals(b.name())
+        && (aShape == bShape || aShape.equals(bShape));
   }
 }

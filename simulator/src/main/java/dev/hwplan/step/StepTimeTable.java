@@ -112,6 +112,25 @@ public final class StepTimeTable {
    */
   public double seconds(
       long decodes, long decodeContextTokens, int chunks, long[] chunkTokens, long[] chunkPrefix) {
+    return seconds(decodes, decodeContextTokens, 1, chunks, chunkTokens, chunkPrefix);
+  }
+
+  /**
+   * As {@link #seconds(long, long, int, long[], long[])} for a speculative-decoding verify step:
+   * each decode sequence adds {@code queriesPerDecode} tokens (the last sampled token and k
+   * proposals). The linear layers and the logits (and MLA's absorption) run over every query token;
+   * attention reads each sequence's KV once (the decode kernels take a sequence's few queries
+   * together, as they take the query heads of a KV group), so it is timed as the decodes' attention
+   * at their context. An approximation for small k: the attention's compute grows with the queries,
+   * which a memory-bound decode kernel hides.
+   */
+  public double seconds(
+      long decodes,
+      long decodeContextTokens,
+      int queriesPerDecode,
+      int chunks,
+      long[] chunkTokens,
+      long[] chunkPrefix) {
     long prefillTokens = 0;
     double attention = 0;
     if (chunks == 1) {
@@ -137,15 +156,22 @@ public final class StepTimeTable {
       }
     }
     long context = decodes == 0 ? 0 : (decodeContextTokens + decodes - 1) / decodes;
-    return parts(decodes, context, prefillTokens, decodes + chunks) + attention;
+    long queries = decodes * queriesPerDecode;
+    return parts(decodes, queries, context, prefillTokens, queries + chunks) + attention;
   }
 
   private double parts(long decodes, long context, long prefillTokens, long sequences) {
-    double t = linear.get(decodes + prefillTokens, tokenProbe);
+    return parts(decodes, decodes, context, prefillTokens, sequences);
+  }
+
+  /** The parts but prefill attention; {@code queries}: the decodes' query tokens. */
+  private double parts(
+      long decodes, long queries, long context, long prefillTokens, long sequences) {
+    double t = linear.get(queries + prefillTokens, tokenProbe);
     t += logits.get(sequences, sequenceProbe);
     if (latentMla) {
-      if (decodes > 0) {
-        t += absorb.get(decodes, sequenceProbe);
+      if (queries > 0) {
+        t += absorb.get(queries, sequenceProbe);
       }
       if (prefillTokens > 0) {
         t += prefillUpProjection.get(prefillTokens, tokenProbe);

@@ -11,6 +11,7 @@ import dev.hwplan.op.Collective;
 import dev.hwplan.op.ExpertRouting;
 import dev.hwplan.op.Op;
 import dev.hwplan.op.OpGraph;
+import dev.hwplan.op.OpShape;
 import dev.hwplan.op.Ops;
 import dev.hwplan.parallel.Parallelism;
 import java.util.ArrayList;
@@ -30,6 +31,14 @@ import java.util.List;
  *   <li>MLA (DeepSeek-V2 section 2.1): latent decode absorbs W^UK into the query and W^UV into the
  *       output (per-head batched GEMMs) and attends over the latent; expanded decode and prefill
  *       up-project with W^UKV and run multi-head attention.
+ *   <li>Sliding-window layers: decode attends to min(context, window) tokens; a prefill chunk
+ *       attends causally until the window fills and then over a band of exactly {@code window} keys
+ *       a query (FlashAttention's local attention, Beltagy et al. 2020 section 3.1), timed as
+ *       causal prefill blocks whose query-key pairs add up to the band's exactly.
+ *   <li>QK-norm (Qwen3, Gemma 3): an RMSNorm over head_dim on the queries and keys; attention sinks
+ *       (gpt-oss): one logit a head joins each softmax denominator, inside the attention kernel;
+ *       Gemma's sandwich norms (a norm after attention and after the MLP) and its embedding scale;
+ *       gpt-oss's clamped SwiGLU and expert biases.
  *   <li>PP: every stage in turn, with an activation send between stages (one batch in flight).
  *   <li>The logits GEMM covers the new token of each sequence; with TP the vocabulary is split and
  *       the logits gathered.
@@ -90,6 +99,10 @@ public final class TransformerStep {
 
     List<Op> ops = new ArrayList<>(4 + kinds * 24);
     ops.add(Ops.embedding("embedding", tokens, d, 2));
+    if (m.architecture().scaledEmbedding() && ex == Execution.EAGER) {
+      double n = tokens * (double) d;
+      ops.add(Ops.elementwise("embedding_scale", n, 2 * n, 2 * n, 1));
+    }
     // The attention half of a layer depends only on its window and the MLP half only on the MLP
     // kind: kinds that share a half share its Op instances (and so its shapes), which lets the
     // step model time such ops once.
@@ -109,6 +122,9 @@ public final class TransformerStep {
         } else {
           attention(attentionHalf, c, s, window, suffix);
         }
+        if (m.architecture().normsPerLayer() == 4) {
+          attentionHalf.add(postNorm("attn_post_norm", tokens, d, ex));
+        }
         residual(attentionHalf, tokens, d, ex);
         if (tp > 1) {
           attentionHalf.add(
@@ -124,6 +140,9 @@ public final class TransformerStep {
           moe(mlpHalf, c, tokens);
         } else {
           mlp(mlpHalf, c, "mlp", tokens, m.intermediateSize());
+        }
+        if (m.architecture().normsPerLayer() == 4) {
+          mlpHalf.add(postNorm("mlp_post_norm", tokens, d, ex));
         }
         residual(mlpHalf, tokens, d, ex);
         if (tp > 1) {
@@ -219,12 +238,13 @@ public final class TransformerStep {
       int valueDim,
       double kvBytes,
       AttentionKernel decodeKernel,
-      AttentionKernel prefillKernel) {
+      AttentionKernel prefillKernel,
+      boolean sinks) {
     boolean mixed = s.prefills().size() + (s.decodes() > 0 ? 1 : 0) > 1;
     for (StepComposition.Prefill p : s.prefills()) {
-      long newTokens = Math.min(p.tokens(), window);
-      long prefix = Math.min(p.prefix(), window - newTokens);
-      ops.add(
+      // Keys read: the chunk and the part of the prefix still inside the window.
+      long prefix = Math.min(p.prefix(), window - 1);
+      Op op =
           Ops.prefillAttention(
               named(mixed ? "prefill_attention" : "attention", suffix),
               p.sequences(),
@@ -232,24 +252,74 @@ public final class TransformerStep {
               kvHeads,
               headDim,
               valueDim,
-              newTokens,
+              p.tokens(),
               prefix,
               kvBytes,
-              prefillKernel));
+              prefillKernel);
+      double pairs = windowPairs(p.tokens(), p.prefix(), window);
+      double flops = 2.0 * p.sequences() * heads * pairs * ((long) headDim + valueDim);
+      if (flops != op.flops()) {
+        op =
+            new Op(
+                op.name(),
+                op.kind(),
+                op.dtype(),
+                flops,
+                op.bytesRead(),
+                op.bytesWritten(),
+                op.count(),
+                ((OpShape.Attention) op.shape()).withWindow(window));
+      }
+      ops.add(withSinks(op, sinks, p.sequences() * heads * (double) p.tokens()));
     }
     if (s.decodes() > 0) {
       ops.add(
-          Ops.decodeAttention(
-              named(mixed ? "decode_attention" : "attention", suffix),
-              s.decodes(),
-              heads,
-              kvHeads,
-              headDim,
-              valueDim,
-              Math.min(s.decodeContext(), window),
-              kvBytes,
-              decodeKernel));
+          withSinks(
+              Ops.decodeAttention(
+                  named(mixed ? "decode_attention" : "attention", suffix),
+                  s.decodes(),
+                  heads,
+                  kvHeads,
+                  headDim,
+                  valueDim,
+                  Math.min(s.decodeContext(), window),
+                  kvBytes,
+                  decodeKernel),
+              sinks,
+              s.decodes() * (double) heads));
     }
+  }
+
+  /**
+   * Query-key pairs of a chunk of {@code tokens} new tokens after {@code prefix} cached ones in a
+   * layer whose queries see at most {@code window} keys: query j sees min(prefix + j + 1, window),
+   * so the first a = min(tokens, window - prefix) queries (none once the prefix fills the window)
+   * attend causally, a x prefix + a (a + 1) / 2 pairs, and the rest see the window each. Without a
+   * binding window it is the causal count, tokens x prefix + tokens (tokens + 1) / 2.
+   */
+  static double windowPairs(long tokens, long prefix, long window) {
+    long a = Math.max(0, Math.min(tokens, window - prefix));
+    return a * (double) prefix + a * (a + 1.0) / 2 + (tokens - a) * (double) window;
+  }
+
+  /**
+   * Attention with gpt-oss's sinks: each of the {@code rows} (query, head) softmax rows adds one
+   * exponential and one sum term for its head's learned logit, inside the attention kernel (the
+   * logits themselves, a few hundred bytes, stay in cache).
+   */
+  private static Op withSinks(Op op, boolean sinks, double rows) {
+    if (!sinks) {
+      return op;
+    }
+    return new Op(
+        op.name(),
+        op.kind(),
+        op.dtype(),
+        op.flops() + 2 * rows,
+        op.bytesRead(),
+        op.bytesWritten(),
+        op.count(),
+        op.shape());
   }
 
   private static void attention(
@@ -263,6 +333,10 @@ public final class TransformerStep {
     int heads = m.numAttentionHeads() / tp;
     int kvHeads = c.parallelism().kvHeadsPerRank(m);
     ops.add(linear(c, "attn.qkv_proj", tokens, (long) (heads + 2 * kvHeads) * dh, d));
+    if (m.architecture().qkNorm()) {
+      ops.add(headNorm("attn.q_norm", tokens * (long) heads, dh, ex));
+      ops.add(headNorm("attn.k_norm", tokens * (long) kvHeads, dh, ex));
+    }
     double kvB = c.kvBytes(dh);
     double qk = (heads + kvHeads) * (double) dh * tokens;
     double cacheWrite = 2.0 * kvHeads * dh * tokens;
@@ -284,7 +358,8 @@ public final class TransformerStep {
         dh,
         kvB,
         ex.decodeAttention,
-        ex.prefillAttention);
+        ex.prefillAttention,
+        m.architecture().attentionSinks());
     ops.add(linear(c, "attn.o_proj", tokens, d, (long) heads * dh));
   }
 
@@ -335,7 +410,8 @@ public final class TransformerStep {
           a.vHeadDim(),
           c.kvBytes(qk),
           c.execution().decodeAttention,
-          c.execution().prefillAttention);
+          c.execution().prefillAttention,
+          false);
     }
     if (latent) {
       long decodes = s.decodes();
@@ -432,9 +508,23 @@ public final class TransformerStep {
             (gated ? 2 : 1) * ffRank,
             d,
             act,
-            c.weightBytes(d)));
+            c.expertWeightBytes(d)));
     long rows = Math.max(1, (long) Math.ceil(ExpertRouting.expectedBusiestGroup(ep, topK, all)));
     activation(ops, "moe.experts", rows, ffRank, gated, ex);
+    if (m.architecture().clampedSwiglu()) {
+      // gpt-oss: the gate clamped above, the linear input clamped both ways and offset by 1.
+      Op clamp = ops.remove(ops.size() - 1);
+      ops.add(
+          new Op(
+              clamp.name(),
+              clamp.kind(),
+              clamp.dtype(),
+              clamp.flops() + 4.0 * rows * ffRank,
+              clamp.bytesRead(),
+              clamp.bytesWritten(),
+              clamp.count(),
+              clamp.shape()));
+    }
     ops.add(
         Ops.routedExperts(
             "moe.experts.down_proj",
@@ -446,7 +536,7 @@ public final class TransformerStep {
             d,
             ffRank,
             act,
-            c.weightBytes(ffRank)));
+            c.expertWeightBytes(ffRank)));
     if (ep > 1) {
       ops.add(Ops.collective("moe.combine", Collective.ALL_TO_ALL, ep, pairs * rowBytes));
     }
@@ -474,6 +564,32 @@ public final class TransformerStep {
       return Ops.elementwise(name, 4 * n, 4 * n + 2 * width, 4 * n, ex.normKernels);
     }
     return Ops.elementwise(name, 4 * n, 20 * n + 2 * width, 16 * n, ex.normKernels);
+  }
+
+  /**
+   * A norm whose output feeds the residual add rather than a matmul (Gemma's post-attention and
+   * post-MLP norms): fused, one kernel reading and writing 2 bytes an element; eager, as {@link
+   * #norm}.
+   */
+  private static Op postNorm(String name, long tokens, long width, Execution ex) {
+    if (ex == Execution.FUSED) {
+      double n = tokens * (double) width;
+      return Ops.elementwise(name, 4 * n, 2 * n + 2 * width, 2 * n, ex.normKernels);
+    }
+    return norm(name, tokens, width, ex);
+  }
+
+  /**
+   * QK-norm: an RMSNorm over each of {@code rows} head vectors of {@code headDim}, no residual.
+   * Fused (vLLM's RMSNorm kernel on the head view): one kernel reading and writing 2 bytes an
+   * element; eager, as {@link #norm}.
+   */
+  private static Op headNorm(String name, long rows, long headDim, Execution ex) {
+    if (ex == Execution.FUSED) {
+      double n = rows * (double) headDim;
+      return Ops.elementwise(name, 4 * n, 2 * n + 2 * headDim, 2 * n, ex.normKernels);
+    }
+    return norm(name, rows, headDim, ex);
   }
 
   private static void residual(List<Op> ops, long tokens, long d, Execution ex) {

@@ -21,6 +21,15 @@ class IndependentKvCheckTest {
   void perTokenAndPerContextMatchTheConfig(String id) {
     JsonNode c = ModelCatalog.rawConfig(id);
     String type = c.get("model_type").asText();
+    if (c.has("text_config")) {
+      // Gemma 3's multimodal configs: the text model, with Gemma3TextConfig's defaults filled in.
+      com.fasterxml.jackson.databind.node.ObjectNode t =
+          ((com.fasterxml.jackson.databind.node.ObjectNode) c.get("text_config")).deepCopy();
+      t.putIfAbsent("num_attention_heads", t.numberNode(8));
+      t.putIfAbsent("num_key_value_heads", t.numberNode(4));
+      t.putIfAbsent("head_dim", t.numberNode(256));
+      c = t;
+    }
     long layers = first(c, "num_hidden_layers", "n_layer");
     long perLayer;
     if (c.has("kv_lora_rank")) {
@@ -44,11 +53,18 @@ class IndependentKvCheckTest {
     long context = 20_000;
     long window =
         c.hasNonNull("sliding_window") ? c.get("sliding_window").asLong() : Long.MAX_VALUE;
-    boolean qwenNoWindow = type.equals("qwen2") && !c.path("use_sliding_window").asBoolean(false);
+    boolean qwenNoWindow =
+        type.startsWith("qwen") && !c.path("use_sliding_window").asBoolean(false);
     long tokens = 0;
     for (int i = 0; i < layers; i++) {
       boolean local =
           !qwenNoWindow && window != Long.MAX_VALUE && (!type.equals("gemma2") || i % 2 == 0);
+      if (type.equals("gemma3")) {
+        local = (i + 1) % c.path("sliding_window_pattern").asInt(6) != 0;
+      }
+      if (c.has("layer_types")) {
+        local = c.get("layer_types").get(i).asText().equals("sliding_attention");
+      }
       tokens += local ? Math.min(context, window) : context;
     }
     KvCacheReport r =

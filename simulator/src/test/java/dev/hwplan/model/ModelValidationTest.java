@@ -39,7 +39,7 @@ class ModelValidationTest {
     return HfConfigReader.read(n, "cfg", "cfg.json");
   }
 
-  private static JsonNode tree(String json) {
+  static JsonNode tree(String json) {
     try {
       return StrictMapper.json().readTree(json);
     } catch (java.io.IOException e) {

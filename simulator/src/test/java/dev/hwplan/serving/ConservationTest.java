@@ -20,9 +20,12 @@ class ConservationTest {
     for (Policy p : Policy.values()) {
       for (Preemption m : Preemption.values()) {
         for (int replicas : new int[] {1, 3}) {
-          b.add(Arguments.of(p, m, replicas, true));
+          b.add(Arguments.of(p, m, replicas, true, false));
         }
-        b.add(Arguments.of(p, m, 2, false));
+        b.add(Arguments.of(p, m, 2, false, false));
+        // prefix caching with shared prefixes and conversations
+        b.add(Arguments.of(p, m, 3, true, true));
+        b.add(Arguments.of(p, m, 1, false, true));
       }
     }
     return b.build();
@@ -41,18 +44,31 @@ class ConservationTest {
   @ParameterizedTest
   @MethodSource("cases")
   void everyRequestCompletesOnceWithItsTokensAndEveryBlockIsFreeAtTheEnd(
-      Policy policy, Preemption mode, int replicas, boolean open) {
+      Policy policy, Preemption mode, int replicas, boolean open, boolean shared) {
     int requests = 1500;
     int budget = policy.chunked() ? 512 : 4096;
-    EngineConfig e = new EngineConfig(policy, budget, 64, 16, 120, mode, 40, 1e-4, 1e-3);
+    EngineConfig e =
+        new EngineConfig(policy, budget, 64, 16, 120, mode, 40, 1e-4, 1e-3)
+            .withPrefixCaching(shared);
     LengthDistribution prompt = LengthDistribution.parse("uniform:1:900", "p");
     LengthDistribution output = LengthDistribution.parse("uniform:1:400", "o");
     Workload w =
         open
             ? Workload.open(30.0 * replicas, 0.5, prompt, output, requests, 11)
             : Workload.closed(40, prompt, output, requests, 11);
+    if (shared) {
+      w = w.withSharing(new Workload.Sharing(200, 0.6, 3, LengthDistribution.fixed(3), 0.5));
+    }
     ServingSimulator.Spec spec =
-        new ServingSimulator.Spec(e, replicas, Routing.LEAST_OUTSTANDING, w, 4096, 0, 0, false);
+        new ServingSimulator.Spec(
+            e,
+            replicas,
+            shared ? Routing.PREFIX_AFFINITY : Routing.LEAST_OUTSTANDING,
+            w,
+            4096,
+            0,
+            0,
+            false);
     BitSet seen = new BitSet();
     long[] outputTokens = new long[1];
     ServingSimulator.Run run =
@@ -83,5 +99,8 @@ class ConservationTest {
       assertThat(rep.peakUsedBlocks()).isLessThanOrEqualTo(e.kvBlocks());
     }
     assertThat(r.preemptions()).as("the cache is small enough to preempt").isPositive();
+    if (shared) {
+      assertThat(r.prefixCacheHitTokens()).as("shared content is found").isPositive();
+    }
   }
 }

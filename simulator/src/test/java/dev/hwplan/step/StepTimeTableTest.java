@@ -42,7 +42,10 @@ class StepTimeTableTest {
         Arguments.of("mixtral-8x7b", "h100-sxm", 2, WeightDtype.BF16, MlaLayout.LATENT),
         Arguments.of("deepseek-v3", "h200-sxm", 8, WeightDtype.FP8, MlaLayout.LATENT),
         Arguments.of("deepseek-v2-lite", "h100-sxm", 1, WeightDtype.BF16, MlaLayout.EXPANDED),
-        Arguments.of("gemma-2-9b", "h100-sxm", 1, WeightDtype.BF16, MlaLayout.LATENT));
+        Arguments.of("gemma-2-9b", "h100-sxm", 1, WeightDtype.BF16, MlaLayout.LATENT),
+        Arguments.of("gemma-3-27b", "h100-sxm", 1, WeightDtype.BF16, MlaLayout.LATENT),
+        Arguments.of("gpt-oss-20b", "h200-sxm", 1, WeightDtype.BF16, MlaLayout.LATENT),
+        Arguments.of("qwen3-30b-a3b", "h100-sxm", 2, WeightDtype.FP8, MlaLayout.LATENT));
   }
 
   private static StepModel model(String model, String gpu, int tp, WeightDtype w, MlaLayout mla) {

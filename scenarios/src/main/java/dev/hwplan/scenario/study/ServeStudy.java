@@ -10,8 +10,8 @@ import dev.hwplan.parallel.Parallelism;
 import dev.hwplan.report.ReportChart;
 import dev.hwplan.report.Section;
 import dev.hwplan.report.charts.ChartStyle;
+import dev.hwplan.scenario.DistributedStudy;
 import dev.hwplan.scenario.Point;
-import dev.hwplan.scenario.Study;
 import dev.hwplan.scenario.StudyContext;
 import dev.hwplan.scenario.StudyResult;
 import dev.hwplan.scenario.StudySpec;
@@ -43,7 +43,7 @@ import org.knowm.xchart.XYChart;
  * {@code outputTokens} (DIST as on the command line), {@code burstiness}, {@code requests}, {@code
  * seed}, {@code sloTtft}, {@code sloTpot} (seconds, p99), {@code pricePerGpuHour}.
  */
-public final class ServeStudy implements Study<ServeStudy.Run> {
+public final class ServeStudy implements DistributedStudy<ServeStudy.Run, ServingResult> {
   @Override
   public String kind() {
     return "serve";
@@ -96,8 +96,17 @@ public final class ServeStudy implements Study<ServeStudy.Run> {
     return Set.of("model", "qps");
   }
 
-  @Override
-  public Run evaluate(Point p, StudyContext ctx) {
+  /** A point read and checked: everything but the simulation. */
+  private record Prepared(
+      ServingPlan plan,
+      Workload workload,
+      double qps,
+      double ttft,
+      double tpot,
+      Double price,
+      String key) {}
+
+  private static Prepared prepare(Point p, StudyContext ctx) {
     ModelSpec m = p.model("model");
     GpuProfile gpu = p.gpu("gpu", ctx.profiles());
     try {
@@ -140,11 +149,29 @@ public final class ServeStudy implements Study<ServeStudy.Run> {
               gpu.id(),
               policy.key(),
               Integer.toString(plan.engine().maxNumBatchedTokens()));
-      StepTimeTable table = TABLES.get().computeIfAbsent(key, k -> plan.stepModel().table());
-      return new Run(plan, qps, price, plan.simulate(table, w, ttft, tpot));
+      return new Prepared(plan, w, qps, ttft, tpot, price, key);
     } catch (InvalidInputException e) {
       throw p.restate(e);
     }
+  }
+
+  /** The simulation of the point: the costly part, which a Spark executor runs. */
+  @Override
+  public ServingResult compute(Point p, StudyContext ctx) {
+    Prepared r = prepare(p, ctx);
+    try {
+      StepTimeTable table =
+          TABLES.get().computeIfAbsent(r.key(), k -> r.plan().stepModel().table());
+      return r.plan().simulate(table, r.workload(), r.ttft(), r.tpot());
+    } catch (InvalidInputException e) {
+      throw p.restate(e);
+    }
+  }
+
+  @Override
+  public Run assemble(Point p, ServingResult result, StudyContext ctx) {
+    Prepared r = prepare(p, ctx);
+    return new Run(r.plan(), r.qps(), r.price(), result);
   }
 
   @Override

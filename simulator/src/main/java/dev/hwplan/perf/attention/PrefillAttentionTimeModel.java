@@ -12,10 +12,11 @@ import dev.hwplan.perf.device.Terms;
  * other side up to the causal diagonal (Dao 2023, FlashAttention-2, section 3.2; the backward pass
  * parallelises over key tiles and walks the query tiles below them, the same triangle). With a
  * cached prefix of {@code p} tokens, the query tile {@code i} visits {@code min(nk, ceil((p + (i+1)
- * rows) / cols))} key tiles. The CTAs run over the GPU's SMs in waves; the causal triangle makes
- * them unequal, so the makespan is the longer of the longest CTA and the total tile work spread
- * over the SMs plus a fitted share {@code tailFraction} of the longest CTA (Graham's list
- * scheduling bound, {@code T <= sum/P + max}, with a fitted weight on the tail):
+ * rows) / cols))} key tiles, less those wholly left of a sliding window. The CTAs run over the
+ * GPU's SMs in waves; the causal triangle makes them unequal, so the makespan is the longer of the
+ * longest CTA and the total tile work spread over the SMs plus a fitted share {@code tailFraction}
+ * of the longest CTA (Graham's list scheduling bound, {@code T <= sum/P + max}, with a fitted
+ * weight on the tail):
  *
  * <pre>
  *   tile   = 2 rows cols (dq + dv) [x (3 dq + 2 dv)/(dq + dv) backward] / (matrixFraction peak(bf16) / SMs)
@@ -101,8 +102,15 @@ public record PrefillAttentionTimeModel(
       long nk = ceilDiv(prefix + newTokens, cols);
       double perHead = 0;
       long longest = 0;
+      long window = s.window();
       for (long i = 0; i < nq; i++) {
         long n = Math.min(nk, ceilDiv(prefix + Math.min(newTokens, (i + 1) * rows), cols));
+        // a sliding window: the band below the diagonal, from the tile holding the first query's
+        // oldest key (FlashAttention-2's local attention skips the tiles left of it)
+        long first = prefix + i * rows;
+        if (window <= first) {
+          n -= (first - window + 1) / cols;
+        }
         perHead += n;
         longest = Math.max(longest, n);
       }

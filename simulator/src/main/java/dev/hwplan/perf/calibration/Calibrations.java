@@ -104,7 +104,23 @@ public final class Calibrations {
     return CACHE.get(gpu.id());
   }
 
-  private record ModelKey(GpuProfile gpu, Mode mode) {}
+  /**
+   * A GPU profile (by value) and a mode. Equality written out: the record's generated {@code
+   * hashCode} would hash every field of the profile's nested records, each bootstrapping method
+   * handles at its first call (start-up); equal profiles have equal ids, so the id's hash will do,
+   * and the profile's own {@code equals} runs only for two instances of one id.
+   */
+  private record ModelKey(GpuProfile gpu, Mode mode) {
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof ModelKey k && mode == k.mode && (gpu == k.gpu || gpu.equals(k.gpu));
+    }
+
+    @Override
+    public int hashCode() {
+      return gpu.id().hashCode() * 31 + mode.ordinal();
+    }
+  }
 
   /**
    * Op-time models by GPU (by value: a user's profile of a bundled id is another key) and mode, so

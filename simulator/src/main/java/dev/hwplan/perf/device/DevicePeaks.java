@@ -25,7 +25,22 @@ public final class DevicePeaks {
   private final double link;
   private final BoundedMemo<UtilKey, Double> utilisation = new BoundedMemo<>(UTILISATION_CAPACITY);
 
-  private record UtilKey(int groups, long m, long n, long k) {}
+  /**
+   * A GEMM problem. Equality written out: a record's generated {@code equals} and {@code hashCode}
+   * bootstrap method handles at their first call, which every quick command pays at start-up.
+   */
+  private record UtilKey(int groups, long m, long n, long k) {
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof UtilKey u && groups == u.groups && m == u.m && n == u.n && k == u.k;
+    }
+
+    @Override
+    public int hashCode() {
+      return ((Integer.hashCode(groups) * 31 + Long.hashCode(m)) * 31 + Long.hashCode(n)) * 31
+          + Long.hashCode(k);
+    }
+  }
 
   private DevicePeaks(GpuProfile gpu) {
     this.gpu = gpu;

@@ -1,0 +1,338 @@
+package dev.hwplan.cli;
+
+import dev.hwplan.hardware.ClusterCatalog;
+import dev.hwplan.hardware.ClusterProfile;
+import dev.hwplan.hardware.GpuProfile;
+import dev.hwplan.io.InvalidInputException;
+import dev.hwplan.model.ModelCatalog;
+import dev.hwplan.model.ModelSpec;
+import dev.hwplan.posttrain.Lora;
+import dev.hwplan.posttrain.Method;
+import dev.hwplan.posttrain.PostTrainJob;
+import dev.hwplan.posttrain.PostTrainPlan;
+import dev.hwplan.posttrain.PostTrainPlanner;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code hwplan posttrain}: the post-training planner. The copies a method keeps, memory per GPU,
+ * the minimum GPUs that fit (colocated and split into pools), and the time per step and per 1,000
+ * prompts.
+ */
+@Command(
+    name = "posttrain",
+    description = {
+      "Plan post-training (SFT, DPO, PPO, GRPO; LoRA/QLoRA): model copies, memory per GPU,"
+          + " minimum GPUs, placement, time per step and per 1,000 prompts."
+    },
+    mixinStandardHelpOptions = true)
+final class PostTrainCommand implements Runnable {
+  /** The largest pool searched for the minimum GPUs. */
+  static final int MAX_GPUS = 1024;
+
+  @Option(names = "--model", required = true, description = "Policy: bundled id or config.json.")
+  String model;
+
+  @Option(names = "--method", required = true, description = "sft, dpo, ppo or grpo.")
+  String method;
+
+  @Option(names = "--lora-rank", description = "LoRA adapters of this rank on all linear layers.")
+  Integer loraRank;
+
+  @Option(names = "--qlora", description = "QLoRA: NF4 base, LoRA rank 64 unless --lora-rank.")
+  boolean qlora;
+
+  @Option(
+      names = "--reward-model",
+      description = "Reward (and PPO critic) model (default: the policy's for PPO, none for GRPO).")
+  String rewardModel;
+
+  @Option(names = "--group-size", description = "Responses per prompt (GRPO: default 8).")
+  Integer groupSize;
+
+  @Option(names = "--gpu", required = true, description = "GPU profile id.")
+  String gpu;
+
+  @Option(names = "--gpus", description = "GPUs (default: the minimum that fits, colocated).")
+  Integer gpus;
+
+  @Option(
+      names = "--placement",
+      defaultValue = "colocated",
+      description = "colocated or split (default: ${DEFAULT-VALUE}).")
+  String placement;
+
+  @Option(names = "--prompt-tokens", required = true, description = "Tokens per prompt.")
+  long promptTokens;
+
+  @Option(names = "--response-tokens", required = true, description = "Tokens per response.")
+  long responseTokens;
+
+  @Option(names = "--batch-prompts", required = true, description = "Prompts per step.")
+  long batchPrompts;
+
+  @Option(names = "--ppo-epochs", defaultValue = "1", description = "Passes per rollout batch.")
+  int ppoEpochs;
+
+  @Option(names = "--micro-batch", defaultValue = "1", description = "Sequences per micro-batch.")
+  int microBatch;
+
+  @Option(names = "--offload", description = "Optimizer state in host memory.")
+  boolean offload;
+
+  @Option(
+      names = "--param-offload",
+      description = "With --offload: weights and gradients in host memory too (FSDP offload).")
+  boolean paramOffload;
+
+  @Option(names = "--precomputed-reference", description = "DPO: reference log-probs precomputed.")
+  boolean precomputed;
+
+  @Option(names = "--shared-reference", description = "LoRA: the frozen base is the reference.")
+  boolean sharedReference;
+
+  @Mixin ProfilesOption profiles;
+  @Mixin JsonOutput json;
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    ModelSpec m = ModelCatalog.resolve(model);
+    Method meth = Method.parse(method);
+    if (!placement.equals("colocated") && !placement.equals("split")) {
+      throw InvalidInputException.option(
+          "--placement", "must be colocated or split, got '" + placement + "'");
+    }
+    Lora lora = null;
+    if (qlora || loraRank != null) {
+      int r = loraRank != null ? loraRank : Lora.QLORA_DEFAULT_RANK;
+      lora = Lora.of(m, r, qlora, "--lora-rank");
+    }
+    ModelSpec reward = null;
+    if (rewardModel != null) {
+      try {
+        reward = ModelCatalog.resolve(rewardModel);
+      } catch (InvalidInputException e) {
+        throw InvalidInputException.option("--reward-model", e.reason());
+      }
+    }
+    int g = groupSize != null ? groupSize : (meth == Method.GRPO ? 8 : 1);
+    m.checkContext(promptTokens + responseTokens, "--response-tokens");
+    PostTrainJob job =
+        new PostTrainJob(
+            m,
+            meth,
+            lora,
+            reward,
+            g,
+            promptTokens,
+            responseTokens,
+            batchPrompts,
+            ppoEpochs,
+            precomputed,
+            sharedReference,
+            offload,
+            paramOffload,
+            microBatch);
+    GpuProfile gp = profiles.catalog().get(gpu);
+    ClusterProfile c = ClusterCatalog.forGpu(gpu);
+    if (c == null) {
+      throw InvalidInputException.option(
+          "--gpu",
+          "no bundled cluster has "
+              + gpu
+              + " nodes (known: "
+              + String.join(", ", ClusterCatalog.all().keySet())
+              + ")");
+    }
+    if (gpus != null && gpus <= 0) {
+      throw InvalidInputException.option("--gpus", "must be positive, got " + gpus);
+    }
+    if (gpus != null && gpus > c.gpusPerNode() && gpus % c.gpusPerNode() != 0) {
+      throw InvalidInputException.option(
+          "--gpus", gpus + " is not a whole number of " + c.gpusPerNode() + "-GPU nodes");
+    }
+    PostTrainPlanner planner = new PostTrainPlanner(job, gp, c);
+    int minColocated = planner.minGpusColocated(MAX_GPUS);
+    PostTrainPlan minSplit = planner.split(null, MAX_GPUS);
+    PostTrainPlan plan;
+    if (placement.equals("split")) {
+      plan = planner.split(gpus, MAX_GPUS);
+    } else {
+      int n = gpus != null ? gpus : minColocated;
+      plan = n > 0 ? planner.colocated(n) : null;
+    }
+    PrintWriter out = spec.commandLine().getOut();
+    if (json.enabled()) {
+      Map<String, Object> o = new LinkedHashMap<>();
+      o.put("model", m.id());
+      o.put("method", meth.key());
+      o.put("adapter", lora == null ? null : lora.label());
+      o.put("gpu", gp.id());
+      o.put("groupSize", g);
+      o.put("sequencesPerStep", job.sequencesPerStep());
+      o.put("minGpus", minColocated);
+      o.put("minGpusSplit", minSplit == null ? 0 : minSplit.gpus());
+      o.put("plan", plan == null ? null : planJson(plan));
+      JsonOutput.print(out, o);
+      return;
+    }
+    out.printf(
+        Locale.ROOT,
+        "posttrain %s %s%s on %s: %d sequences of %d+%d tokens per step%n",
+        meth.key(),
+        m.id(),
+        lora == null ? "" : " (" + lora.label() + ")",
+        gp.id(),
+        job.sequencesPerStep(),
+        promptTokens,
+        responseTokens);
+    out.printf(
+        Locale.ROOT,
+        "  minimum GPUs: %s colocated, %s split into pools%n",
+        minColocated == 0 ? "none up to " + MAX_GPUS : String.valueOf(minColocated),
+        minSplit == null ? "none up to " + MAX_GPUS : String.valueOf(minSplit.gpus()));
+    if (plan == null) {
+      out.println("  no placement fits");
+      out.flush();
+      return;
+    }
+    out.printf(
+        Locale.ROOT,
+        "  placement %s on %d GPUs: peak %.1f GiB of %.1f GiB usable per GPU, %s%n",
+        plan.placement(),
+        plan.gpus(),
+        gib(plan.peakBytesPerGpu()),
+        gib(plan.usableBytes()),
+        plan.fits() ? "fits" : "does NOT fit");
+    out.printf(
+        Locale.ROOT,
+        "  %-10s %-22s %-9s %-11s %14s %10s %10s %10s %10s%n",
+        "copy",
+        "model",
+        "trains",
+        "dtype",
+        "params",
+        "weights",
+        "grads",
+        "optimizer",
+        "activ.");
+    for (PostTrainPlan.CopyMemory cm : plan.copies()) {
+      out.printf(
+          Locale.ROOT,
+          "  %-10s %-22s %-9s %-11s %14s %7.2f GiB %6.2f GiB %6.2f GiB %6.2f GiB%n",
+          cm.role().key(),
+          cm.model(),
+          cm.trainable() ? "yes" : "frozen",
+          cm.dtype(),
+          String.format(Locale.ROOT, "%,.0f", cm.params()),
+          gib(cm.weightBytes()),
+          gib(cm.gradientBytes()),
+          gib(cm.optimizerBytes()),
+          gib(cm.activationBytes()));
+    }
+    for (PostTrainPlan.Pool p : plan.pools()) {
+      out.printf(
+          Locale.ROOT,
+          "  pool %-10s %4d GPUs, peak %.1f GiB/GPU%n",
+          p.name(),
+          p.gpus(),
+          gib(p.peakBytesPerGpu()));
+    }
+    if (plan.rollout() != null) {
+      PostTrainPlan.Rollout r = plan.rollout();
+      out.printf(
+          Locale.ROOT,
+          "  rollout: %d engines of TP%d, %d sequences each, %d at once (KV %.1f GiB/GPU), %d"
+              + " waves%n",
+          r.engines(),
+          r.tp(),
+          r.sequencesPerEngine(),
+          r.concurrentSequences(),
+          gib(r.kvBytesPerGpu()),
+          r.waves());
+    }
+    if (plan.time() != null) {
+      PostTrainPlan.Time t = plan.time();
+      out.printf(
+          Locale.ROOT,
+          "  step %.1f s = generation %.1f + weight sync %.2f + forward %.1f + train %.1f;"
+              + " %.0f s (%.2f h) per 1,000 prompts%n",
+          t.stepSeconds(),
+          t.generationSeconds(),
+          t.weightSyncSeconds(),
+          t.forwardSeconds(),
+          t.trainSeconds(),
+          t.secondsPer1000Prompts(),
+          t.secondsPer1000Prompts() / 3600);
+    }
+    out.flush();
+  }
+
+  private static double gib(double b) {
+    return b / (1L << 30);
+  }
+
+  static Map<String, Object> planJson(PostTrainPlan p) {
+    Map<String, Object> o = new LinkedHashMap<>();
+    o.put("placement", p.placement());
+    o.put("gpus", p.gpus());
+    o.put("fits", p.fits());
+    o.put("peakBytesPerGpu", p.peakBytesPerGpu());
+    o.put("usableBytes", p.usableBytes());
+    List<Object> copies = new ArrayList<>();
+    for (PostTrainPlan.CopyMemory c : p.copies()) {
+      Map<String, Object> x = new LinkedHashMap<>();
+      x.put("role", c.role().key());
+      x.put("model", c.model());
+      x.put("trainable", c.trainable());
+      x.put("dtype", c.dtype());
+      x.put("params", c.params());
+      x.put("trainableParams", c.trainableParams());
+      x.put("weightBytes", c.weightBytes());
+      x.put("gradientBytes", c.gradientBytes());
+      x.put("optimizerBytes", c.optimizerBytes());
+      x.put("activationBytes", c.activationBytes());
+      x.put("totalBytes", c.totalBytes());
+      copies.add(x);
+    }
+    o.put("copies", copies);
+    List<Object> pools = new ArrayList<>();
+    for (PostTrainPlan.Pool q : p.pools()) {
+      pools.add(Map.of("name", q.name(), "gpus", q.gpus(), "peakBytesPerGpu", q.peakBytesPerGpu()));
+    }
+    o.put("pools", pools);
+    if (p.rollout() != null) {
+      PostTrainPlan.Rollout r = p.rollout();
+      Map<String, Object> x = new LinkedHashMap<>();
+      x.put("tp", r.tp());
+      x.put("engines", r.engines());
+      x.put("sequencesPerEngine", r.sequencesPerEngine());
+      x.put("concurrentSequences", r.concurrentSequences());
+      x.put("waves", r.waves());
+      x.put("engineWeightBytesPerGpu", r.engineWeightBytesPerGpu());
+      x.put("kvBytesPerGpu", r.kvBytesPerGpu());
+      o.put("rollout", x);
+    }
+    if (p.time() != null) {
+      PostTrainPlan.Time t = p.time();
+      Map<String, Object> x = new LinkedHashMap<>();
+      x.put("generationSeconds", t.generationSeconds());
+      x.put("weightSyncSeconds", t.weightSyncSeconds());
+      x.put("forwardSeconds", t.forwardSeconds());
+      x.put("trainSeconds", t.trainSeconds());
+      x.put("stepSeconds", t.stepSeconds());
+      x.put("secondsPer1000Prompts", t.secondsPer1000Prompts());
+      o.put("time", x);
+    }
+    return o;
+  }
+}

@@ -1,0 +1,279 @@
+package dev.hwplan.scenario.study;
+
+import dev.hwplan.hardware.ClusterCatalog;
+import dev.hwplan.hardware.ClusterProfile;
+import dev.hwplan.hardware.GpuProfile;
+import dev.hwplan.io.InvalidInputException;
+import dev.hwplan.model.ModelSpec;
+import dev.hwplan.report.ReportChart;
+import dev.hwplan.report.Section;
+import dev.hwplan.report.charts.ChartStyle;
+import dev.hwplan.scenario.Point;
+import dev.hwplan.scenario.Study;
+import dev.hwplan.scenario.StudyContext;
+import dev.hwplan.scenario.StudyResult;
+import dev.hwplan.scenario.StudySpec;
+import dev.hwplan.step.Execution;
+import dev.hwplan.training.LayoutSearch;
+import dev.hwplan.training.PlanCost;
+import dev.hwplan.training.Precision;
+import dev.hwplan.training.TrainingJob;
+import dev.hwplan.training.TrainingPlan;
+import dev.hwplan.training.TrainingPlanner;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import org.knowm.xchart.XYChart;
+
+/**
+ * The training planner ({@code hwplan train}) over a sweep of GPU counts: the fastest layout that
+ * fits at each point, a Pareto chart of step time against GPUs, and the memory and time breakdowns
+ * of the best layouts. Fields: {@code model}, {@code gpus}, {@code globalBatch} (required), {@code
+ * gpu} (h100-sxm; its bundled cluster), {@code seq} (8192), {@code precision} (bf16-fp32-master),
+ * {@code tokens} and {@code pricePerGpuHour} (optional: days, GPU-hours and cost).
+ */
+public final class TrainStudy implements Study<TrainStudy.Run> {
+  @Override
+  public String kind() {
+    return "train";
+  }
+
+  /** One point: the search's best plan (null when nothing fits) and what was searched. */
+  public record Run(
+      String model,
+      String gpu,
+      int gpus,
+      long seq,
+      long globalBatch,
+      TrainingPlan best,
+      long evaluated,
+      long fitting,
+      Double tokens,
+      Double price) {
+    String series() {
+      return model + " on " + gpu;
+    }
+  }
+
+  @Override
+  public Map<String, Object> defaults() {
+    Map<String, Object> d = new LinkedHashMap<>();
+    d.put("gpu", "h100-sxm");
+    d.put("seq", 8192);
+    d.put("precision", "bf16-fp32-master");
+    d.put("tokens", null);
+    d.put("pricePerGpuHour", null);
+    return d;
+  }
+
+  @Override
+  public Set<String> required() {
+    return Set.of("model", "gpus", "globalBatch");
+  }
+
+  @Override
+  public Run evaluate(Point p, StudyContext ctx) {
+    ModelSpec m = p.model("model");
+    GpuProfile gpu = p.gpu("gpu", ctx.profiles());
+    try {
+      ClusterProfile c = ClusterCatalog.forGpu(gpu.id());
+      if (c == null) {
+        throw InvalidInputException.option("gpu", "no bundled cluster has " + gpu.id() + " nodes");
+      }
+      int gpus = (int) p.whole("gpus", 1);
+      long seq = p.whole("seq", 1);
+      m.checkContext(seq, "seq");
+      long batch = p.whole("globalBatch", 1);
+      Precision prec = p.parsed("precision", s -> Precision.parse(s, "precision"));
+      TrainingJob job =
+          new TrainingJob(m, seq, batch, prec, true, false, false, Execution.FUSED, true);
+      TrainingPlanner planner = TrainingPlanner.calibrated(job, gpu, c, gpus);
+      LayoutSearch.Result r = LayoutSearch.search(planner, LayoutSearch.Constraints.none(), 1);
+      Double tokens = p.has("tokens") ? p.positive("tokens") : null;
+      Double price = p.has("pricePerGpuHour") ? p.positive("pricePerGpuHour") : null;
+      return new Run(
+          m.id(),
+          gpu.id(),
+          gpus,
+          seq,
+          batch,
+          r.ranked().isEmpty() ? null : r.ranked().get(0),
+          r.evaluated(),
+          r.fitting(),
+          tokens,
+          price);
+    } catch (InvalidInputException e) {
+      throw p.restate(e);
+    }
+  }
+
+  private static final double GIB = 1L << 30;
+
+  @Override
+  public StudyResult finish(StudySpec spec, List<Point> points, List<Run> runs, StudyContext ctx) {
+    Tables best =
+        new Tables(spec.id())
+            .text("model")
+            .text("gpu")
+            .whole("gpus")
+            .whole("seq")
+            .whole("globalBatch")
+            .text("layout")
+            .real("stepSeconds")
+            .real("mfu")
+            .real("tokensPerSecond")
+            .real("peakGiB")
+            .real("trainDays")
+            .real("gpuHours")
+            .real("cost");
+    Tables mem =
+        new Tables(spec.id() + "-memory")
+            .text("model")
+            .whole("gpus")
+            .text("layout")
+            .real("weightsGiB")
+            .real("gradientsGiB")
+            .real("optimizerGiB")
+            .real("activationsGiB")
+            .real("logitsGiB")
+            .real("buffersGiB")
+            .real("allocatorGiB")
+            .real("totalGiB");
+    Tables time =
+        new Tables(spec.id() + "-time")
+            .text("model")
+            .whole("gpus")
+            .text("layout")
+            .real("computeS")
+            .real("recomputeS")
+            .real("tpCommS")
+            .real("cpCommS")
+            .real("epCommS")
+            .real("ppCommS")
+            .real("bubbleS")
+            .real("dpExposedS")
+            .real("optimizerS")
+            .real("stepS");
+    List<String> summary = new ArrayList<>();
+    Map<String, Object> numbers = new LinkedHashMap<>();
+    Map<String, TreeMap<Integer, Double>> pareto = new LinkedHashMap<>();
+    for (Run r : runs) {
+      TrainingPlan b = r.best();
+      if (b == null) {
+        best.row(
+            r.model(),
+            r.gpu(),
+            r.gpus(),
+            r.seq(),
+            r.globalBatch(),
+            "no layout fits",
+            Double.NaN,
+            Double.NaN,
+            Double.NaN,
+            Double.NaN,
+            Double.NaN,
+            Double.NaN,
+            Double.NaN);
+        continue;
+      }
+      PlanCost c = r.tokens() == null ? null : PlanCost.of(b, r.gpus(), r.tokens(), r.price());
+      best.row(
+          r.model(),
+          r.gpu(),
+          r.gpus(),
+          r.seq(),
+          r.globalBatch(),
+          b.label(),
+          b.stepSeconds(),
+          b.mfu(),
+          b.tokensPerSecond(),
+          b.peakBytesPerGpu() / GIB,
+          c == null ? Double.NaN : c.trainDays(),
+          c == null ? Double.NaN : c.gpuHours(),
+          c == null || c.cost() == null ? Double.NaN : c.cost());
+      var mm = b.memory();
+      mem.row(
+          r.model(),
+          r.gpus(),
+          b.label(),
+          mm.weightBytes() / GIB,
+          mm.gradientBytes() / GIB,
+          mm.optimizerBytes() / GIB,
+          mm.activationBytes() / GIB,
+          mm.logitsBytes() / GIB,
+          mm.bufferBytes() / GIB,
+          mm.allocatorBytes() / GIB,
+          mm.total() / GIB);
+      var t = b.time();
+      time.row(
+          r.model(),
+          r.gpus(),
+          b.label(),
+          t.computeSeconds(),
+          t.recomputeSeconds(),
+          t.tpCommSeconds(),
+          t.cpCommSeconds(),
+          t.epCommSeconds(),
+          t.ppCommSeconds(),
+          t.bubbleSeconds(),
+          t.dpCommSeconds(),
+          t.optimizerSeconds(),
+          b.stepSeconds());
+      pareto
+          .computeIfAbsent(r.series(), k -> new TreeMap<>())
+          .merge(r.gpus(), b.stepSeconds(), Math::min);
+      String line =
+          String.format(
+              Locale.ROOT,
+              "%s on %,d %s, %,d-token sequences, batch %,d: %s, step %.2f s, MFU %.1f%%%s.",
+              r.model(),
+              r.gpus(),
+              r.gpu(),
+              r.seq(),
+              r.globalBatch(),
+              b.label(),
+              b.stepSeconds(),
+              100 * b.mfu(),
+              c == null
+                  ? ""
+                  : String.format(
+                      Locale.ROOT, ", %.3g tokens in %.1f days", c.tokens(), c.trainDays()));
+      summary.add(line);
+      numbers.put(r.series() + " " + r.gpus() + " stepSeconds", b.stepSeconds());
+      numbers.put(r.series() + " " + r.gpus() + " mfu", b.mfu());
+    }
+    Section.Builder sec = Section.builder(spec.id(), spec.title());
+    if (!spec.text().isBlank()) {
+      sec.text(spec.text());
+    }
+    for (String s : summary) {
+      sec.text(s);
+    }
+    sec.chart(
+        ReportChart.of(
+            spec.id() + "-pareto", "Step time of the fastest layout against GPUs", chart(pareto)));
+    sec.table(spec.id(), "The fastest layout that fits, by GPU count", best.build());
+    sec.table(spec.id() + "-memory", "Memory per GPU of the fastest layouts (GiB)", mem.build());
+    sec.table(
+        spec.id() + "-time", "Where the step time of the fastest layouts goes (s)", time.build());
+    return new StudyResult(sec.build(), summary, numbers);
+  }
+
+  private static XYChart chart(Map<String, TreeMap<Integer, Double>> pareto) {
+    XYChart c =
+        ChartStyle.xy("Step time against GPUs", "GPUs (log scale)", "step time (s, log scale)");
+    c.getStyler().setXAxisLogarithmic(true);
+    c.getStyler().setYAxisLogarithmic(true);
+    int slot = 0;
+    for (Map.Entry<String, TreeMap<Integer, Double>> e : pareto.entrySet()) {
+      double[] x = e.getValue().keySet().stream().mapToDouble(Integer::doubleValue).toArray();
+      double[] y = e.getValue().values().stream().mapToDouble(Double::doubleValue).toArray();
+      ChartStyle.slot(c.addSeries(e.getKey(), x, y), slot++);
+    }
+    return c;
+  }
+}

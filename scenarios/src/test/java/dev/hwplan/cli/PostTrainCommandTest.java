@@ -1,0 +1,86 @@
+package dev.hwplan.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class PostTrainCommandTest {
+  private static final String[] BASE = {
+    "posttrain",
+    "--model",
+    "llama-3.1-8b",
+    "--gpu",
+    "h100-sxm",
+    "--prompt-tokens",
+    "512",
+    "--response-tokens",
+    "512",
+    "--batch-prompts",
+    "64"
+  };
+
+  private static CliHarness run(String... more) {
+    List<String> a = new ArrayList<>(List.of(BASE));
+    a.addAll(List.of(more));
+    return CliHarness.run(a.toArray(String[]::new));
+  }
+
+  @Test
+  void ppoJsonHasTheContractsKeys() {
+    CliHarness r = run("--method", "ppo", "--gpus", "8", "--json");
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    JsonNode j = r.json();
+    assertThat(j.get("minGpus").asInt()).isPositive();
+    JsonNode p = j.get("plan");
+    assertThat(p.get("fits").asBoolean()).isTrue();
+    assertThat(p.get("copies")).hasSize(4);
+    for (JsonNode c : p.get("copies")) {
+      assertThat(c.get("role").asText()).isIn("policy", "reference", "reward", "critic");
+      assertThat(c.get("totalBytes").asDouble()).isPositive();
+    }
+    assertThat(p.get("copies").get(3).get("trainable").asBoolean()).isTrue();
+    assertThat(p.get("time").get("generationSeconds").asDouble()).isPositive();
+    assertThat(p.get("time").get("secondsPer1000Prompts").asDouble())
+        .isCloseTo(
+            p.get("time").get("stepSeconds").asDouble() * 1000 / 64,
+            org.assertj.core.api.Assertions.within(1e-6));
+  }
+
+  @Test
+  void qloraSftWithoutGpusTakesTheMinimum() {
+    CliHarness r = run("--method", "sft", "--qlora", "--json");
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    JsonNode j = r.json();
+    assertThat(j.get("minGpus").asInt()).isEqualTo(1);
+    assertThat(j.get("plan").get("copies").get(0).get("dtype").asText()).isEqualTo("nf4+lora");
+    assertThat(j.get("adapter").asText()).isEqualTo("QLoRA r64");
+  }
+
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "--method|rlhf||field '--method': unknown method 'rlhf'",
+        "--method|grpo|--group-size 1|field '--group-size': GRPO needs a group of at least 2",
+        "--method|sft|--lora-rank 0|field '--lora-rank': LoRA rank must be 1 to the hidden size",
+        "--method|sft|--lora-rank 5000|field '--lora-rank': LoRA rank must be 1 to the hidden size 4096",
+        "--method|ppo|--reward-model nope-7b|field '--reward-model': unknown model 'nope-7b'",
+        "--method|ppo|--placement both|field '--placement': must be colocated or split",
+      })
+  void badInputIsOneLineAndExit2(String flag, String value, String extra, String message) {
+    List<String> a = new ArrayList<>(List.of(flag, value));
+    if (extra != null) {
+      a.addAll(List.of(extra.split(" ")));
+    }
+    CliHarness r = run(a.toArray(String[]::new));
+    assertThat(r.exitCode()).as(r.err()).isEqualTo(2);
+    assertThat(r.err()).contains(message);
+    assertThat(r.err().strip().lines()).hasSize(1);
+    assertThat(r.out()).isEmpty();
+  }
+}

@@ -1,0 +1,269 @@
+package dev.hwplan.training;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Enumerates the layouts of a job on its GPUs (TP x CP x EP x PP x DP x virtual stages x
+ * micro-batch x ZeRO stage x recompute), evaluates those that can run, and ranks those that fit by
+ * step time (equal GPUs: cost ranks the same). A layout that cannot run or does not fit is counted
+ * under its reason.
+ *
+ * <p>Sizes tried: TP the powers of two up to a node; CP powers of two up to 16; EP the powers of
+ * two up to the experts (MoE models); PP every divisor of the rest up to the layers; VPP 1, 2, 4
+ * with PP > 1; micro-batches 1, 2, 4, 8; sequence parallelism whenever TP > 1; selective recompute
+ * only without FlashAttention (with it, selective equals none).
+ *
+ * <p>Speed: the per-layer costs are computed once per (TP, CP, micro-batch, EP) and reused, an
+ * evaluation writes into one reused array, and only the kept top layouts become {@link
+ * TrainingPlan}s.
+ */
+public final class LayoutSearch {
+  private LayoutSearch() {}
+
+  /** What to hold fixed (null: search it). */
+  public record Constraints(
+      Integer microBatch, Integer zero, Recompute recompute, Boolean offload, Integer maxTp) {
+    public static Constraints none() {
+      return new Constraints(null, null, null, null, null);
+    }
+  }
+
+  /**
+   * The search's answer.
+   *
+   * @param evaluated layouts enumerated
+   * @param valid layouts that can run (the rest are in {@code rejectedByReason})
+   * @param fitting valid layouts whose memory fits
+   * @param ranked fitting plans, fastest first
+   * @param rejectedByReason rejected layouts counted by reason
+   * @param rejectedExamples one example per reason: the layout and the full reason
+   */
+  public record Result(
+      long evaluated,
+      long valid,
+      long fitting,
+      List<TrainingPlan> ranked,
+      Map<String, Long> rejectedByReason,
+      Map<String, String> rejectedExamples) {}
+
+  private static final String DOES_NOT_FIT = "does not fit";
+
+  /** Searches {@code planner}'s job, keeping the {@code top} fastest fitting plans. */
+  public static Result search(TrainingPlanner planner, Constraints c, int top) {
+    var job = planner.job();
+    var m = job.model();
+    int n = planner.gpus();
+    int gpn = planner.cluster().gpusPerNode();
+    int maxTp = c.maxTp() != null ? c.maxTp() : gpn;
+    State st = new State(planner, c, top);
+    // data-parallel sizes: with exact GPUs, what the rest leaves; up to N GPUs, every divisor of
+    // the global batch (the batch must split evenly over DP)
+    List<Integer> batchDivisors = new ArrayList<>();
+    for (long d = 1; d <= job.globalBatch() && d <= n; d++) {
+      if (job.globalBatch() % d == 0) {
+        batchDivisors.add((int) d);
+      }
+    }
+    boolean atMost = planner.atMost();
+    for (int tp = 1; tp <= maxTp && tp <= n; tp *= 2) {
+      for (int cp = 1; cp <= 16 && (long) tp * cp <= n; cp *= 2) {
+        if (!atMost && n % (tp * cp) != 0) {
+          continue;
+        }
+        int rest = n / (tp * cp);
+        for (int pp = 1; pp <= rest && pp <= m.numHiddenLayers(); pp++) {
+          if (atMost) {
+            for (int dp : batchDivisors) {
+              if ((long) dp * pp > rest) {
+                break;
+              }
+              st.visit(tp, pp, dp, cp);
+            }
+          } else if (rest % pp == 0) {
+            st.visit(tp, pp, rest / pp, cp);
+          }
+        }
+      }
+    }
+    return st.result();
+  }
+
+  /** The search's running state: counts, examples and the top layouts. */
+  private static final class State {
+    final TrainingPlanner planner;
+    final int[] mbs;
+    final int[] zeros;
+    final Recompute[] recs;
+    final boolean offload;
+    final boolean skipSelective;
+    final int experts;
+    final double usable;
+    final int top;
+    final int recsWithoutSelective;
+    final long[] rejected = new long[TrainingPlanner.KINDS.length + 1];
+    final Layout[] example = new Layout[TrainingPlanner.KINDS.length + 1];
+    final int fitCode = TrainingPlanner.KINDS.length;
+    final double[] o = new double[TrainingPlanner.SLOTS];
+    // the top layouts, fastest first, as parallel arrays (no allocation per layout evaluated)
+    final double[] bestStep;
+    final double[] bestPeak;
+    final long[][] bestLayout;
+    int kept;
+    long evaluated;
+    long valid;
+    long fitting;
+
+    State(TrainingPlanner planner, Constraints c, int top) {
+      this.planner = planner;
+      this.mbs = c.microBatch() != null ? new int[] {c.microBatch()} : new int[] {1, 2, 4, 8};
+      this.zeros = c.zero() != null ? new int[] {c.zero()} : new int[] {0, 1, 2, 3};
+      this.recs = c.recompute() != null ? new Recompute[] {c.recompute()} : Recompute.values();
+      this.offload = c.offload() != null && c.offload();
+      this.skipSelective = planner.job().flashAttention() && c.recompute() == null;
+      var moe = planner.job().model().moe();
+      this.experts = moe != null ? moe.nRoutedExperts() : 1;
+      this.usable = planner.usableBytes();
+      this.top = top;
+      int k = 0;
+      for (Recompute r : recs) {
+        k += r == Recompute.SELECTIVE ? 0 : 1;
+      }
+      this.recsWithoutSelective = k;
+      this.bestStep = new double[top];
+      this.bestPeak = new double[top];
+      this.bestLayout = new long[top][];
+    }
+
+    void visit(int tp, int pp, int dp, int cp) {
+      for (int ep = 1; ep <= experts && ep <= dp * cp; ep *= 2) {
+        for (int vpp = 1; vpp <= (pp > 1 ? 4 : 1); vpp *= 2) {
+          for (int mb : mbs) {
+            int code = planner.invalidCode(tp, pp, dp, cp, ep, vpp, mb);
+            if (code != TrainingPlanner.OK) {
+              // every ZeRO stage and recompute of it is rejected for the same reason
+              long variants =
+                  (long) zeros.length * (skipSelective ? recsWithoutSelective : recs.length);
+              evaluated += variants;
+              rejected[code] += variants - 1;
+              reject(code, tp, pp, dp, cp, ep, vpp, mb, zeros[0], recs[0]);
+              continue;
+            }
+            for (int zero : zeros) {
+              for (Recompute r : recs) {
+                if (r == Recompute.SELECTIVE && skipSelective) {
+                  continue; // equals none with FlashAttention
+                }
+                evaluated++;
+                valid++;
+                planner.evaluate(tp, pp, dp, cp, ep, vpp, tp > 1, mb, zero, r, offload, o);
+                double peak = o[TrainingPlanner.PEAK];
+                if (peak > usable) {
+                  reject(fitCode, tp, pp, dp, cp, ep, vpp, mb, zero, r);
+                  continue;
+                }
+                fitting++;
+                keep(o[TrainingPlanner.STEP], peak, tp, pp, dp, cp, ep, vpp, mb, zero, r);
+              }
+            }
+          }
+        }
+      }
+    }
+
+    void reject(
+        int code, int tp, int pp, int dp, int cp, int ep, int vpp, int mb, int zero, Recompute r) {
+      rejected[code]++;
+      if (example[code] == null) {
+        example[code] = new Layout(tp, pp, dp, cp, ep, vpp, tp > 1, mb, zero, r, offload);
+      }
+    }
+
+    void keep(
+        double s,
+        double peak,
+        int tp,
+        int pp,
+        int dp,
+        int cp,
+        int ep,
+        int vpp,
+        int mb,
+        int zero,
+        Recompute r) {
+      if (kept == top && !better(s, peak, bestStep[top - 1], bestPeak[top - 1])) {
+        return;
+      }
+      int at = kept == top ? top - 1 : kept++;
+      long[] slot = bestLayout[at];
+      while (at > 0 && better(s, peak, bestStep[at - 1], bestPeak[at - 1])) {
+        bestStep[at] = bestStep[at - 1];
+        bestPeak[at] = bestPeak[at - 1];
+        bestLayout[at] = bestLayout[at - 1];
+        at--;
+      }
+      if (slot == null) {
+        slot = new long[9];
+      }
+      slot[0] = tp;
+      slot[1] = pp;
+      slot[2] = dp;
+      slot[3] = cp;
+      slot[4] = ep;
+      slot[5] = vpp;
+      slot[6] = mb;
+      slot[7] = zero;
+      slot[8] = r.ordinal();
+      bestStep[at] = s;
+      bestPeak[at] = peak;
+      bestLayout[at] = slot;
+    }
+
+    Result result() {
+      List<TrainingPlan> ranked = new ArrayList<>(kept);
+      for (int i = 0; i < kept; i++) {
+        long[] b = bestLayout[i];
+        Layout l =
+            new Layout(
+                (int) b[0],
+                (int) b[1],
+                (int) b[2],
+                (int) b[3],
+                (int) b[4],
+                (int) b[5],
+                b[0] > 1,
+                (int) b[6],
+                (int) b[7],
+                Recompute.values()[(int) b[8]],
+                offload);
+        ranked.add(planner.evaluate(l));
+      }
+      Map<String, Long> byReason = new LinkedHashMap<>();
+      Map<String, String> examples = new LinkedHashMap<>();
+      for (int code = 1; code < rejected.length; code++) {
+        if (rejected[code] == 0) {
+          continue;
+        }
+        String kind = code == fitCode ? DOES_NOT_FIT : TrainingPlanner.KINDS[code];
+        byReason.put(kind, rejected[code]);
+        Layout l = example[code];
+        String why =
+            code == fitCode
+                ? String.format(
+                    java.util.Locale.ROOT,
+                    "peak memory above the usable %.1f GiB",
+                    usable / (1L << 30))
+                : planner.reason(code, l);
+        examples.put(kind, l.label() + ": " + why);
+      }
+      return new Result(evaluated, valid, fitting, ranked, byReason, examples);
+    }
+  }
+
+  /** Faster, then smaller; a tie keeps the earlier. */
+  private static boolean better(double s, double peak, double s2, double peak2) {
+    return s < s2 || (s == s2 && peak < peak2);
+  }
+}
