@@ -8,6 +8,7 @@ import dev.hwplan.op.OpKind;
 import dev.hwplan.op.OpShape;
 import dev.hwplan.op.Phase;
 import dev.hwplan.perf.attention.PrefillAttentionModels;
+import dev.hwplan.perf.attention.PrefillAttentionTimeModel;
 import dev.hwplan.perf.comm.CollectiveTimeModel;
 import dev.hwplan.perf.device.DevicePeaks;
 import dev.hwplan.perf.device.Terms;
@@ -128,6 +129,17 @@ public final class CalibratedModel implements OpTimeModel {
         return new Terms(
             gm.latencySeconds(), mem, mma, 0, gm.latencySeconds() + Math.max(mem, mma));
       }
+      if (prefillKernel(a)) {
+        return cal.prefillAttention()
+            .model(AttentionKernel.SDPA_FLASH, false)
+            .time(
+                peaks,
+                readBandwidth,
+                PrefillAttentionTimeModel.flashDecodeAsPrefill(a),
+                op.bytes(),
+                AttentionKernel.SDPA_FLASH,
+                false);
+      }
       return a.kernel() == AttentionKernel.SDPA_FLASH
           ? cal.sdpaFlash().time(peaks, readBandwidth, a, op.bytes())
           : cal.attention().time(peaks, readBandwidth, a, op.bytes());
@@ -202,13 +214,25 @@ public final class CalibratedModel implements OpTimeModel {
               (((OpShape.Attention) op.shape()).kernel() == AttentionKernel.CUDNN ? 2 : 0)
                   + (op.kind() == OpKind.ATTENTION_BACKWARD ? 1 : 0)];
       case ATTENTION_DECODE ->
-          ((OpShape.Attention) op.shape()).kernel() == AttentionKernel.SDPA_FLASH
-              ? sdpaFlashSpread
-              : attentionSpread;
+          prefillKernel((OpShape.Attention) op.shape())
+              ? prefillSpreads[0]
+              : ((OpShape.Attention) op.shape()).kernel() == AttentionKernel.SDPA_FLASH
+                  ? sdpaFlashSpread
+                  : attentionSpread;
       case MLA_DECODE -> mlaSpread;
       case ELEMENTWISE, EMBEDDING -> elementwiseSpread;
       case COLLECTIVE, P2P -> collectiveSpread;
     };
+  }
+
+  /**
+   * Whether decode shape {@code a} runs on SDPA flash's prefill kernel ({@link
+   * PrefillAttentionTimeModel#flashDecodeRunsPrefillKernel}) and is timed by the prefill model.
+   */
+  private boolean prefillKernel(OpShape.Attention a) {
+    return a.phase() == Phase.DECODE
+        && cal.prefillAttention() != null
+        && PrefillAttentionTimeModel.flashDecodeRunsPrefillKernel(a, peaks.sms());
   }
 
   /** The residual family of an op, as {@link GpuCalibration#spreads()} keys it. */

@@ -466,13 +466,40 @@ public final class TransformerStep {
   }
 
   /**
+   * Kernels of the MoE routing per layer as PyTorch runs it ({@code
+   * kernels/cuda/scripts/step_forms.py}: argsort of the top-k expert ids, gather, two {@code
+   * torch._grouped_mm}, weight, {@code index_add_}), counted in the Mixtral kernel profiles of
+   * {@code kernels/cuda/results/h200-sxm/steps-eager-fused.json} (batch 128). Top-k: eager softmax,
+   * {@code gatherTopK}, bitonic sort, sum and divide (5); compiled an Inductor softmax, {@code
+   * gatherTopK}, bitonic sort and an Inductor divide (4).
+   */
+  static final int TOPK_KERNELS_EAGER = 5;
+
+  static final int TOPK_KERNELS_FUSED = 4;
+
+  /**
+   * Permute: eager radix sort, 2 fills, arange, a compare, a 2-kernel scan (counts to offsets), 2
+   * scatter-adds (the histogram), the row gather and {@code prepare_grouped_gemm_data} for each of
+   * the 2 grouped GEMMs (12); compiled the radix sort, Inductor histogram (2), cumsum and
+   * index-select, arange and the 2 {@code prepare_grouped_gemm_data} (8).
+   */
+  static final int PERMUTE_KERNELS_EAGER = 12;
+
+  static final int PERMUTE_KERNELS_FUSED = 8;
+
+  /**
+   * Unpermute: the zeroed output, the weighting multiply and {@code index_add_} (3, both forms).
+   */
+  static final int UNPERMUTE_KERNELS = 3;
+
+  /**
    * An MoE block on one rank: router GEMM and top-k; the permute that groups the token rows by
-   * expert and the unpermute that weights and sums them back (eager: sort, counts and gather, then
-   * scale and index-add; fused: one kernel each); with expert parallelism ({@code ep > 1}, each
-   * rank holding {@code E/ep} whole experts and running its own tokens' attention) an all-to-all
-   * dispatch of the routed rows before the experts and an all-to-all combine after them; the routed
-   * experts as grouped GEMMs over the busiest rank's rows ({@link Ops#routedExperts}); the shared
-   * experts as a dense MLP.
+   * expert and the unpermute that weights and sums them back (kernel counts as PyTorch runs them,
+   * {@link #PERMUTE_KERNELS_EAGER}); with expert parallelism ({@code ep > 1}, each rank holding
+   * {@code E/ep} whole experts and running its own tokens' attention) an all-to-all dispatch of the
+   * routed rows before the experts and an all-to-all combine after them; the routed experts as
+   * grouped GEMMs over the busiest rank's rows ({@link Ops#routedExperts}); the shared experts as a
+   * dense MLP.
    */
   private static void moe(List<Op> ops, StepConfig c, long tokens) {
     ModelSpec m = c.model();
@@ -485,15 +512,25 @@ public final class TransformerStep {
     boolean gated = m.architecture().gatedMlp();
     int topK = e.numExpertsPerTok();
     ops.add(Ops.gemm("moe.router", DType.BF16, tokens, e.nRoutedExperts(), d, 2, 2));
-    ops.add(Ops.elementwise("moe.topk", 0, tokens * e.nRoutedExperts() * 4.0, tokens * 16.0, 1));
+    boolean fused = ex != Execution.EAGER;
+    ops.add(
+        Ops.elementwise(
+            "moe.topk",
+            0,
+            tokens * e.nRoutedExperts() * 4.0,
+            tokens * 16.0,
+            fused ? TOPK_KERNELS_FUSED : TOPK_KERNELS_EAGER));
     long pairs = Math.multiplyExact(tokens, topK);
     long all = Math.multiplyExact(tokens, ep);
     double act = c.linearActivationBytes();
     double rowBytes = d * 2.0;
-    boolean fused = ex != Execution.EAGER;
     ops.add(
         Ops.elementwise(
-            "moe.permute", 0, pairs * (rowBytes + 8.0), pairs * (rowBytes + 8.0), fused ? 1 : 3));
+            "moe.permute",
+            0,
+            pairs * (rowBytes + 8.0),
+            pairs * (rowBytes + 8.0),
+            fused ? PERMUTE_KERNELS_FUSED : PERMUTE_KERNELS_EAGER));
     if (ep > 1) {
       ops.add(Ops.collective("moe.dispatch", Collective.ALL_TO_ALL, ep, pairs * d * act));
     }
@@ -546,7 +583,7 @@ public final class TransformerStep {
             2.0 * pairs * d,
             pairs * (rowBytes + 4.0),
             tokens * rowBytes,
-            fused ? 1 : 2));
+            UNPERMUTE_KERNELS));
     if (e.nSharedExperts() > 0) {
       mlp(ops, c, "moe.shared", tokens, (long) e.nSharedExperts() * e.moeIntermediateSize());
     }

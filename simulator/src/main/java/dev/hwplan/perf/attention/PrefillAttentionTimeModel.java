@@ -3,6 +3,7 @@ package dev.hwplan.perf.attention;
 import dev.hwplan.hardware.DType;
 import dev.hwplan.op.AttentionKernel;
 import dev.hwplan.op.OpShape;
+import dev.hwplan.op.Phase;
 import dev.hwplan.perf.device.DevicePeaks;
 import dev.hwplan.perf.device.Terms;
 
@@ -15,14 +16,16 @@ import dev.hwplan.perf.device.Terms;
  * rows) / cols))} key tiles, less those wholly left of a sliding window. The CTAs run over the
  * GPU's SMs in waves; the causal triangle makes them unequal, so the makespan is the longer of the
  * longest CTA and the total tile work spread over the SMs plus a fitted share {@code tailFraction}
- * of the longest CTA (Graham's list scheduling bound, {@code T <= sum/P + max}, with a fitted
- * weight on the tail):
+ * of the spread between the longest and the shortest CTA (Graham's list scheduling bound, {@code T
+ * <= sum/P + max}, with a fitted weight on the tail; CTAs of equal length, as a decode on this
+ * kernel runs, leave no tail):
  *
  * <pre>
  *   tile   = 2 rows cols (dq + dv) [x (3 dq + 2 dv)/(dq + dv) backward] / (matrixFraction peak(bf16) / SMs)
  *            + tileSeconds
  *   t      = latency + max(bytes / readBandwidth,
- *                          tile max(nMax, nTotal / SMs + tailFraction nMax) + ctaSeconds CTAs / SMs)
+ *                          tile max(nMax, nTotal / SMs + tailFraction (nMax - nMin))
+ *                          + ctaSeconds CTAs / SMs)
  * </pre>
  *
  * Tiles, as the kernels pick them: PyTorch's FlashAttention-2 forward 128 x 64 for head dims above
@@ -32,7 +35,8 @@ import dev.hwplan.perf.device.Terms;
  *
  * @param latencySeconds fixed launch cost
  * @param matrixFraction achieved share of the bf16 tensor-core peak inside a tile
- * @param tailFraction weight of the longest CTA beyond the even spread (0: perfect balance)
+ * @param tailFraction weight of the longest CTA's excess over the shortest beyond the even spread
+ *     (0: perfect balance)
  * @param ctaSeconds per-CTA cost (Q load, softmax rescale, output write), per SM
  * @param tileSeconds fixed cost per tile beyond its MMA work (softmax, masking, barriers)
  */
@@ -79,7 +83,7 @@ public record PrefillAttentionTimeModel(
     double tile = t.tileFlops() / (matrixFraction * gpu.peakFlops(DType.BF16) / sms) + tileSeconds;
     double spread = t.tiles() / sms;
     double compute =
-        tile * Math.max(t.longest(), spread + tailFraction * t.longest())
+        tile * Math.max(t.longest(), spread + tailFraction * (t.longest() - t.shortest()))
             + ctaSeconds * t.ctas() / sms;
     double mem = bytes / readBandwidth;
     return new Terms(latencySeconds, mem, compute, 0, latencySeconds + Math.max(mem, compute));
@@ -87,9 +91,9 @@ public record PrefillAttentionTimeModel(
 
   /**
    * The tile work of one shape on one kernel: FLOP of one tile, tiles in all, tiles of the longest
-   * CTA, CTAs.
+   * CTA, tiles of the shortest CTA, CTAs.
    */
-  public record Tiles(double tileFlops, double tiles, long longest, double ctas) {
+  public record Tiles(double tileFlops, double tiles, long longest, long shortest, double ctas) {
     /** Counts the tiles of {@code s} on {@code kernel}. */
     public static Tiles of(OpShape.Attention s, AttentionKernel kernel, boolean backward) {
       int dq = s.headDim();
@@ -102,6 +106,7 @@ public record PrefillAttentionTimeModel(
       long nk = ceilDiv(prefix + newTokens, cols);
       double perHead = 0;
       long longest = 0;
+      long shortest = Long.MAX_VALUE;
       long window = s.window();
       for (long i = 0; i < nq; i++) {
         long n = Math.min(nk, ceilDiv(prefix + Math.min(newTokens, (i + 1) * rows), cols));
@@ -113,11 +118,45 @@ public record PrefillAttentionTimeModel(
         }
         perHead += n;
         longest = Math.max(longest, n);
+        shortest = Math.min(shortest, n);
       }
       double heads = s.batch() * (double) s.heads();
       double tileFlops = 2.0 * rows * cols * (backward ? 3.0 * dq + 2.0 * dv : (double) dq + dv);
-      return new Tiles(tileFlops, heads * perHead, longest, heads * nq);
+      return new Tiles(tileFlops, heads * perHead, longest, shortest, heads * nq);
     }
+  }
+
+  /**
+   * Whether SDPA's flash backend runs the decode shape {@code s} on its one-split kernel, the
+   * prefill kernel ({@code flash_fwd_kernel}), rather than on the split-KV one. FlashAttention-2
+   * folds a one-token GQA query's {@code group} heads into the query rows of each KV head ({@code
+   * seqlenq_ngroups_swapped} in {@code mha_fwd}) and keeps one split once {@code batch x kvHeads x
+   * ceil(group / 64)} row blocks reach 0.8 of the SMs ({@code num_splits_heuristic},
+   * flash-attention 2.x {@code flash_api.cpp}). The kernel profiles of {@code
+   * kernels/cuda/results/h200-sxm/steps-eager-fused.json} show {@code flash_fwd_kernel<128, 128,
+   * 64>} for every Llama-3.1-8B and Mixtral decode at batch 128 and 256 (eager and fused).
+   */
+  public static boolean flashDecodeRunsPrefillKernel(OpShape.Attention s, int sms) {
+    double blocks = s.batch() * (double) s.kvHeads() * ceilDiv(s.group(), 64);
+    return s.kernel() == AttentionKernel.SDPA_FLASH && blocks >= 0.8 * sms;
+  }
+
+  /**
+   * The decode shape {@code s} as the prefill kernel runs it: per sequence {@code kvHeads} heads of
+   * {@code group} query rows, each attending to all {@code context} keys.
+   */
+  public static OpShape.Attention flashDecodeAsPrefill(OpShape.Attention s) {
+    return new OpShape.Attention(
+        Phase.PREFILL,
+        s.batch(),
+        s.kvHeads(),
+        s.kvHeads(),
+        s.headDim(),
+        s.valueDim(),
+        s.context(),
+        s.group(),
+        s.kvBytes(),
+        AttentionKernel.SDPA_FLASH);
   }
 
   /**

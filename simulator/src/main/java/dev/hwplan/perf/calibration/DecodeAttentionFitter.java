@@ -4,6 +4,7 @@ import dev.hwplan.op.AttentionKernel;
 import dev.hwplan.op.Op;
 import dev.hwplan.op.OpShape;
 import dev.hwplan.perf.Spread;
+import dev.hwplan.perf.attention.PrefillAttentionTimeModel;
 import dev.hwplan.perf.attention.SdpaFlashTimeModel;
 import dev.hwplan.perf.attention.SplitKTimeModel;
 import dev.hwplan.perf.device.DevicePeaks;
@@ -45,9 +46,20 @@ final class DecodeAttentionFitter {
     return NelderMead.spread(data.mlaRows(), r -> mlaSeconds(a, read, r), Rows.Mla::seconds);
   }
 
+  /**
+   * The SDPA flash decode rows its split-KV model is fitted to: those the backend runs on its
+   * split-KV kernel (the others run the prefill kernel, timed by the prefill-attention model; see
+   * {@link PrefillAttentionTimeModel#flashDecodeRunsPrefillKernel}).
+   */
   static List<FitData.Row<Rows.Attention>> sdpaRows(FitData data) {
     return data.attentionRows().stream()
         .filter(r -> !Double.isNaN(r.row().sdpaFlashSeconds()))
+        .filter(
+            r ->
+                !PrefillAttentionTimeModel.flashDecodeRunsPrefillKernel(
+                    (OpShape.Attention)
+                        RowOps.attentionOp(r.row(), AttentionKernel.SDPA_FLASH).shape(),
+                    r.peaks().sms()))
         .toList();
   }
 
