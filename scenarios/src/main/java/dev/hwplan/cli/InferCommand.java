@@ -77,7 +77,9 @@ final class InferCommand implements Runnable {
   @Option(
       names = "--execution",
       defaultValue = "fused",
-      description = "fused (serving engine) or eager (plain PyTorch ops).")
+      description =
+          "fused (serving engine), eager (plain PyTorch ops) or compiled (TorchInductor layers"
+              + " under a CUDA graph, SDPA flash attention).")
   String execution;
 
   @Mixin ProfilesOption profiles;
