@@ -298,7 +298,14 @@ public final class CalibrationCache {
     for (String file : ProfileCatalog.bundledFileNames()) {
       resources.add("profiles/" + file);
       String id = file.endsWith(".yaml") ? file.substring(0, file.length() - 5) : file;
-      for (String m : List.of("cuda-harness.json", "nccl.json", "llama31-8b-decode-step.json")) {
+      for (String m :
+          List.of(
+              "cuda-harness.json",
+              "nccl.json",
+              "llama31-8b-decode-step.json",
+              "prefill-attention.json",
+              "grouped-gemm.json",
+              "steps-eager-fused.json")) {
         resources.add("calibrations/" + id + "/" + m);
       }
     }
