@@ -515,4 +515,40 @@ class ServeCommandTest {
     assertThat(ok.exitCode()).as(ok.err()).isZero();
     assertThat(ok.json().get("completedRequests").asLong()).isEqualTo(2);
   }
+
+  /** Gemma 3 27B's sliding layers keep their window only; prefix caching is not simulated. */
+  @Test
+  void slidingWindowModelsServeWithTheirWindowAndRefusePrefixCaching() {
+    String[] a = {
+      "serve",
+      "--model",
+      "gemma-3-27b",
+      "--gpu",
+      "h100-sxm",
+      "--qps",
+      "1",
+      "--prompt-tokens",
+      "2000",
+      "--output-tokens",
+      "50",
+      "--requests",
+      "20"
+    };
+    CliHarness ok = CliHarness.run(concat(a, "--json"));
+    assertThat(ok.exitCode()).as(ok.err()).isZero();
+    assertThat(ok.json().get("completedRequests").asLong()).isEqualTo(20);
+    assertThat(ok.json().get("notes").toString())
+        .contains("52 of 62 layers keep only their window")
+        .contains("holds 137 of the 512 blocks");
+    CliHarness bad = CliHarness.run(concat(a, "--prefix-caching"));
+    assertThat(bad.exitCode()).isEqualTo(2);
+    assertThat(bad.err()).contains("'--prefix-caching'").contains("sliding-window");
+    assertThat(bad.out()).isEmpty();
+  }
+
+  private static String[] concat(String[] a, String... b) {
+    List<String> l = new ArrayList<>(List.of(a));
+    l.addAll(List.of(b));
+    return l.toArray(String[]::new);
+  }
 }

@@ -18,6 +18,8 @@ import dev.hwplan.io.InvalidInputException;
  *     order, and a request whose prompt starts with cached content skips computing it ({@link
  *     KvBlocks}; vLLM V1 enables it by default)
  * @param speculation speculative decoding, or null for none
+ * @param footprint for models with sliding-window layers, the pool blocks a request holds for the
+ *     logical blocks its tokens fill ({@link KvFootprint}); null: one pool block per logical block
  */
 public record EngineConfig(
     Policy policy,
@@ -30,7 +32,8 @@ public record EngineConfig(
     double swapSecondsPerBlock,
     double engineOverheadSeconds,
     boolean prefixCaching,
-    Speculation speculation) {
+    Speculation speculation,
+    KvFootprint footprint) {
   /**
    * The default per-iteration engine overhead: 2 ms. An assumption with a measured range behind it:
    * Srivatsa, Li, Zhang and Abhyankar (WukLab, "Can Scheduling Overhead Dominate LLM Inference
@@ -85,6 +88,12 @@ public record EngineConfig(
     if (swapBlocks < 0 || !(swapSecondsPerBlock >= 0)) {
       throw new IllegalArgumentException("swap space and time must not be negative");
     }
+    if (prefixCaching && footprint != null) {
+      throw InvalidInputException.option(
+          "--prefix-caching",
+          "is not simulated for models with sliding-window layers yet (their blocks leave the"
+              + " window); use --no-prefix-caching");
+    }
   }
 
   /** Without prefix caching. */
@@ -109,6 +118,7 @@ public record EngineConfig(
         swapSecondsPerBlock,
         engineOverheadSeconds,
         false,
+        null,
         null);
   }
 
@@ -125,7 +135,8 @@ public record EngineConfig(
         swapSecondsPerBlock,
         engineOverheadSeconds,
         on,
-        speculation);
+        speculation,
+        footprint);
   }
 
   /** The same engine with speculative decoding {@code s} (null: none). */
@@ -141,7 +152,8 @@ public record EngineConfig(
         swapSecondsPerBlock,
         engineOverheadSeconds,
         prefixCaching,
-        s);
+        s,
+        footprint);
   }
 
   /** Blocks admission keeps free under the whole-prompt policies. */
@@ -149,8 +161,17 @@ public record EngineConfig(
     return policy.wholePromptAdmission() ? (long) Math.floor(WATERMARK * kvBlocks) : 0;
   }
 
-  /** The most tokens one request may hold: what fits in the cache above the watermark. */
+  /**
+   * The most tokens one request may hold: what fits in the cache above the watermark (with
+   * sliding-window layers, the longest request whose footprint fits, at most the model's context).
+   */
   public long maxRequestTokens() {
-    return (kvBlocks - watermarkBlocks()) * blockSize;
+    long available = kvBlocks - watermarkBlocks();
+    return (footprint == null ? available : footprint.mostLogical(available)) * blockSize;
+  }
+
+  /** Pool blocks a request holds when its tokens fill {@code logical} blocks. */
+  long poolBlocks(long logical) {
+    return footprint == null ? logical : footprint.blocks(logical);
   }
 }

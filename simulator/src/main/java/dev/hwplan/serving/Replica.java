@@ -18,6 +18,10 @@ final class Replica {
   private final Recorder recorder;
 
   private final KvBlocks kv;
+
+  /** Sliding-window layers: a request's pool blocks follow {@link EngineConfig#poolBlocks}. */
+  private final boolean windowed;
+
   private final Speculation spec;
 
   /** A prefill replica of a disaggregated deployment: requests leave it with their first token. */
@@ -81,6 +85,7 @@ final class Replica {
     this.watermark = cfg.watermarkBlocks();
     this.recorder = recorder;
     this.kv = new KvBlocks(cfg.kvBlocks(), cfg.prefixCaching());
+    this.windowed = cfg.footprint() != null;
     this.prefillOnly = prefillOnly;
     this.spec = prefillOnly ? null : cfg.speculation();
     this.specK = spec == null ? 0 : spec.tokens();
@@ -394,7 +399,8 @@ final class Replica {
       int n = (int) Math.min(remaining, budget);
       long target = policy.wholePromptAdmission() ? computed + (long) remaining : computed + n;
       long need = blocksFor(target) - req.blocks[r] - hits;
-      if (need + evictable > kv.free() - watermark) {
+      long memory = windowed ? cfg.poolBlocks(req.blocks[r] + need) - held(r) : need;
+      if (memory + evictable > kv.free() - watermark) {
         break;
       }
       waiting.pollFirst();
@@ -463,7 +469,8 @@ final class Replica {
       return true;
     }
     long need = blocksFor(tokens) - req.blocks[r];
-    if (need > kv.free()) {
+    long memory = windowed ? cfg.poolBlocks(req.blocks[r] + need) - held(r) : need;
+    if (memory > kv.free()) {
       return false;
     }
     grab(r, (int) need);
@@ -482,9 +489,17 @@ final class Replica {
         ids[i] = kv.allocate();
       }
     } else {
-      kv.take(need);
+      kv.take(windowed ? cfg.poolBlocks(have + need) - cfg.poolBlocks(have) : need);
     }
     req.blocks[r] = have + need;
+  }
+
+  /**
+   * Pool blocks that {@code r}'s logical blocks take: as many, unless sliding-window layers keep
+   * only their window ({@link KvFootprint}).
+   */
+  private long held(int r) {
+    return cfg.poolBlocks(req.blocks[r]);
   }
 
   /** Frees every block of {@code r}, its last first (so those are evicted first). */
@@ -496,7 +511,7 @@ final class Replica {
         kv.release(ids[i]);
       }
     } else {
-      kv.give(n);
+      kv.give(windowed ? cfg.poolBlocks(n) : n);
     }
     req.blocks[r] = 0;
     req.hashed[r] = 0;
@@ -533,7 +548,7 @@ final class Replica {
   private void preempt(int v) {
     preemptions++;
     recorder.preempted(index, clock);
-    int held = req.blocks[v];
+    long held = held(v);
     boolean swap = cfg.preemption() == Preemption.SWAP && held > 0 && held <= swapFree;
     if (kv.named && !swap) {
       cacheFull(v, req.computed[v]); // its own blocks may be found again when it is readmitted
@@ -542,7 +557,7 @@ final class Replica {
     drop(v);
     if (swap) {
       swapFree -= held;
-      req.hostBlocks[v] = held;
+      req.hostBlocks[v] = (int) held;
       transferSeconds += held * cfg.swapSecondsPerBlock();
     } else {
       req.computed[v] = 0;

@@ -67,6 +67,9 @@ public record ServingPlan(
    */
   public static final double NIC_BYTES_PER_SECOND = 50e9;
 
+  /** The request length the sliding-window note quotes: 8,192 tokens. */
+  static final long FOOTPRINT_EXAMPLE_TOKENS = 8192;
+
   /** GPUs of one node: a deployment of at most this many keeps its KV transfers on NVLink. */
   public static final int NODE_GPUS = 8;
 
@@ -134,6 +137,10 @@ public record ServingPlan(
         modelContext,
         n,
         new PrefillPool(prefillPlan, name, bw));
+  }
+
+  private static long ceilDiv(long a, long b) {
+    return (a + b - 1) / b;
   }
 
   private static double scaleUp(GpuProfile g) {
@@ -298,6 +305,8 @@ public record ServingPlan(
       }
     }
     long blocks = Math.max(0, mem.kvBlocks());
+    long perBlock = mem.kvBytesPerBlock();
+    long draftKvPerToken = 0;
     Speculation speculation = null;
     if (s.speculative() != null) {
       Speculative sp = s.speculative();
@@ -305,11 +314,35 @@ public record ServingPlan(
       speculation = d.speculation();
       long before = blocks;
       if (d.weightBytesPerGpu() > 0 || d.kvBytesPerTokenPerGpu() > 0) {
-        long perBlock = mem.kvBytesPerBlock() + d.kvBytesPerTokenPerGpu() * s.blockSize();
+        draftKvPerToken = d.kvBytesPerTokenPerGpu();
+        perBlock = mem.kvBytesPerBlock() + draftKvPerToken * s.blockSize();
         long left = mem.kvBudgetBytes() - d.weightBytesPerGpu();
         blocks = left > 0 ? left / perBlock : 0;
       }
       notes.add(d.note(before, blocks));
+    }
+    // Sliding-window layers keep only their window's blocks (vLLM's hybrid KV cache manager).
+    KvFootprint footprint = KvFootprint.of(step, s.blockSize(), perBlock, draftKvPerToken, context);
+    boolean caching = s.caching();
+    if (footprint != null) {
+      long windowed = step.model().layers().stream().filter(l -> l.slidingWindow() != null).count();
+      notes.add(
+          String.format(
+              Locale.ROOT,
+              "sliding window: %d of %d layers keep only their window's KV blocks (vLLM's hybrid"
+                  + " KV cache manager); a request of %,d tokens holds %,d of the %,d blocks it"
+                  + " would hold with full attention",
+              windowed,
+              step.model().numHiddenLayers(),
+              FOOTPRINT_EXAMPLE_TOKENS,
+              footprint.blocks(ceilDiv(FOOTPRINT_EXAMPLE_TOKENS, s.blockSize())),
+              ceilDiv(FOOTPRINT_EXAMPLE_TOKENS, s.blockSize())));
+      if (caching && s.prefixCaching() == null) {
+        caching = false;
+        notes.add(
+            "prefix caching off: not simulated for models with sliding-window layers yet"
+                + " (vLLM V1 caches them through its hybrid manager)");
+      }
     }
     EngineConfig engine =
         new EngineConfig(
@@ -322,8 +355,9 @@ public record ServingPlan(
             swapBlocks,
             swapSeconds,
             s.engineOverheadSeconds(),
-            s.caching(),
-            speculation);
+            caching,
+            speculation,
+            footprint);
     notes.add(
         String.format(
             Locale.ROOT,

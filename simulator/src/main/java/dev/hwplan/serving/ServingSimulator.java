@@ -126,8 +126,16 @@ public final class ServingSimulator {
       }
     }
 
-    /** Seconds to send {@code tokens} tokens of KV over one GPU's link. */
+    /**
+     * Seconds to send {@code tokens} tokens of KV over one GPU's link. With sliding-window layers
+     * only the blocks the prefill replica holds go: {@link KvFootprint#bytes} of the blocks.
+     */
     double transferSeconds(long tokens) {
+      KvFootprint f = prefillEngine.footprint();
+      if (f != null) {
+        int bs = prefillEngine.blockSize();
+        return f.bytes((tokens + bs - 1) / bs) / linkBytesPerSecond;
+      }
       return tokens * (double) kvBytesPerTokenPerGpu / linkBytesPerSecond;
     }
   }
