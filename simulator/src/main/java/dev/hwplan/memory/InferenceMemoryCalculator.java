@@ -72,7 +72,7 @@ public final class InferenceMemoryCalculator {
     int tp = par.tp();
     double layerFraction = par.layersPerStage(m) / (double) m.numHiddenLayers();
     long d = m.hiddenSize();
-    double linear = linearParamsPerRank(m, tp, par.ep()) * layerFraction;
+    double linear = linearParamsPerRank(m, p, tp, par.ep()) * layerFraction;
     double quantised = w.bytes(Math.round(linear), d);
     if (w.expertsOnly()) {
       if (p.routedExperts() == 0) {
@@ -112,7 +112,10 @@ public final class InferenceMemoryCalculator {
    * replicated on every rank).
    */
   public static double linearParamsPerRank(ModelSpec m, int tp, int ep) {
-    ParameterCount p = ParameterCounter.count(m);
+    return linearParamsPerRank(m, ParameterCounter.count(m), tp, ep);
+  }
+
+  private static double linearParamsPerRank(ModelSpec m, ParameterCount p, int tp, int ep) {
     double replicated =
         (double) ParameterCounter.replicatedAttentionParams(m) * m.numHiddenLayers();
     return (p.attention() - replicated + p.mlp()) / tp
@@ -132,7 +135,10 @@ public final class InferenceMemoryCalculator {
     long attention = (qkv + attnOut) / tp;
     long ff = m.intermediateSize();
     MoeSpec moe = m.moe();
-    boolean anyMoe = m.layers().stream().anyMatch(LayerSpec::moe);
+    boolean anyMoe = false;
+    for (LayerSpec l : m.layers()) {
+      anyMoe |= l.moe();
+    }
     if (moe != null && anyMoe) {
       ff =
           Math.max(
