@@ -18,7 +18,10 @@ import java.util.Map;
  *
  * <p>Speed: the per-layer costs are computed once per (TP, CP, micro-batch, EP) and reused, an
  * evaluation writes into one reused array, and only the kept top layouts become {@link
- * TrainingPlan}s.
+ * TrainingPlan}s. Pruning (on by default; the counts and the ranked top are the same as without): a
+ * layout's memory is checked before its time is computed, and a fitting layout whose step-time
+ * lower bound ({@code TrainingPlanner.stepLowerBound}) is above the slowest of the kept top is
+ * counted as fitting but not timed.
  */
 public final class LayoutSearch {
   private LayoutSearch() {}
@@ -29,6 +32,11 @@ public final class LayoutSearch {
     public static Constraints none() {
       return new Constraints(null, null, null, null, null);
     }
+  }
+
+  /** Whether {@link #search} prunes with the fit check and the step-time bound (default on). */
+  public static Result search(TrainingPlanner planner, Constraints c, int top, boolean prune) {
+    return run(planner, c, top, prune);
   }
 
   /**
@@ -53,12 +61,16 @@ public final class LayoutSearch {
 
   /** Searches {@code planner}'s job, keeping the {@code top} fastest fitting plans. */
   public static Result search(TrainingPlanner planner, Constraints c, int top) {
+    return run(planner, c, top, true);
+  }
+
+  private static Result run(TrainingPlanner planner, Constraints c, int top, boolean prune) {
     var job = planner.job();
     var m = job.model();
     int n = planner.gpus();
     int gpn = planner.cluster().gpusPerNode();
     int maxTp = c.maxTp() != null ? c.maxTp() : gpn;
-    State st = new State(planner, c, top);
+    State st = new State(planner, c, top, prune);
     // data-parallel sizes: with exact GPUs, what the rest leaves; up to N GPUs, every divisor of
     // the global batch (the batch must split evenly over DP)
     List<Integer> batchDivisors = new ArrayList<>();
@@ -102,6 +114,7 @@ public final class LayoutSearch {
     final int experts;
     final double usable;
     final int top;
+    final boolean prune;
     final int recsWithoutSelective;
     final long[] rejected = new long[TrainingPlanner.KINDS.length + 1];
     final Layout[] example = new Layout[TrainingPlanner.KINDS.length + 1];
@@ -116,8 +129,9 @@ public final class LayoutSearch {
     long valid;
     long fitting;
 
-    State(TrainingPlanner planner, Constraints c, int top) {
+    State(TrainingPlanner planner, Constraints c, int top, boolean prune) {
       this.planner = planner;
+      this.prune = prune;
       this.mbs = c.microBatch() != null ? new int[] {c.microBatch()} : new int[] {1, 2, 4, 8};
       this.zeros = c.zero() != null ? new int[] {c.zero()} : new int[] {0, 1, 2, 3};
       this.recs = c.recompute() != null ? new Recompute[] {c.recompute()} : Recompute.values();
@@ -151,6 +165,8 @@ public final class LayoutSearch {
               reject(code, tp, pp, dp, cp, ep, vpp, mb, zeros[0], recs[0]);
               continue;
             }
+            // a bound on every ZeRO stage and recompute of this layout's step time
+            double bound = prune ? planner.stepLowerBound(tp, pp, dp, cp, ep, vpp, tp > 1, mb) : 0;
             for (int zero : zeros) {
               for (Recompute r : recs) {
                 if (r == Recompute.SELECTIVE && skipSelective) {
@@ -158,13 +174,23 @@ public final class LayoutSearch {
                 }
                 evaluated++;
                 valid++;
-                planner.evaluate(tp, pp, dp, cp, ep, vpp, tp > 1, mb, zero, r, offload, o);
+                // pruned: the fit first (memory only), then the time only when the layout could
+                // enter the top: its step is at least the bound, and a layout no faster than the
+                // slowest kept one never displaces it (better() needs a shorter step or, at an
+                // equal step, a smaller peak; the bound is strict here)
+                planner.evaluate(tp, pp, dp, cp, ep, vpp, tp > 1, mb, zero, r, offload, !prune, o);
                 double peak = o[TrainingPlanner.PEAK];
                 if (peak > usable) {
                   reject(fitCode, tp, pp, dp, cp, ep, vpp, mb, zero, r);
                   continue;
                 }
                 fitting++;
+                if (prune) {
+                  if (kept == top && bound > bestStep[top - 1]) {
+                    continue;
+                  }
+                  planner.evaluate(tp, pp, dp, cp, ep, vpp, tp > 1, mb, zero, r, offload, true, o);
+                }
                 keep(o[TrainingPlanner.STEP], peak, tp, pp, dp, cp, ep, vpp, mb, zero, r);
               }
             }

@@ -507,7 +507,7 @@ public final class TrainingPlanner {
 
   /**
    * Indices of {@link #evaluate(int, int, int, int, int, int, boolean, int, int, Recompute,
-   * boolean, double[])}'s output.
+   * boolean, boolean, double[])}'s output.
    */
   static final int STEP = 0;
 
@@ -555,6 +555,7 @@ public final class TrainingPlanner {
         l.zero(),
         l.recompute(),
         l.offload(),
+        true,
         o);
     return plan(l, o);
   }
@@ -640,7 +641,8 @@ public final class TrainingPlanner {
   /**
    * The evaluation without allocation (once the layer costs of this TP, CP, micro-batch, SP and EP
    * are known): {@code o} receives the step time, its breakdown, the peak memory and its breakdown
-   * at the indices above. The layout must be valid ({@link #invalidCode} 0).
+   * at the indices above; with {@code timed} false only the memory slots (the same values). The
+   * layout must be valid ({@link #invalidCode} 0).
    */
   void evaluate(
       int tp,
@@ -654,10 +656,16 @@ public final class TrainingPlanner {
       int zero,
       Recompute rec,
       boolean offload,
+      boolean timed,
       double[] o) {
+    long mbs = job.globalBatch() / ((long) dp * mb);
+    if (!timed) {
+      // the memory half alone (the search checks the fit before it times a layout)
+      memory(tp, pp, dp, cp, ep, vpp, sp, mb, zero, rec, offload, mbs, o);
+      return;
+    }
     ModelSpec m = job.model();
     boolean spOn = sp && tp > 1;
-    long mbs = job.globalBatch() / ((long) dp * mb);
     LayerCost dense = cost(tp, cp, mb, spOn, ep, false, 0);
     LayerCost moe = m.moe() != null ? cost(tp, cp, mb, spOn, ep, true, 0) : dense;
     LayerCost headC = cost(tp, cp, mb, spOn, ep, false, 1);
@@ -820,6 +828,27 @@ public final class TrainingPlanner {
             + o[OPTIMIZER];
     o[MICRO_BATCHES] = mbs;
     memory(tp, pp, dp, cp, ep, vpp, sp, mb, zero, rec, offload, mbs, o);
+  }
+
+  /**
+   * A lower bound on the step time of a valid layout, whatever its ZeRO stage and recompute: every
+   * pipeline stage holds at least {@code floor(L/pp)} layers ({@link ModelCopy#firstLayer}), so the
+   * slowest stage's forward and backward compute of one micro-batch is at least {@code floor(L/pp)
+   * x} the cheaper layer's (dense or MoE), and the step is at least that times the micro-batches
+   * plus the bubble's {@code (pp - 1)/vpp} of it; every other term is non-negative.
+   */
+  double stepLowerBound(int tp, int pp, int dp, int cp, int ep, int vpp, boolean sp, int mb) {
+    boolean spOn = sp && tp > 1;
+    long mbs = job.globalBatch() / ((long) dp * mb);
+    LayerCost dense = cost(tp, cp, mb, spOn, ep, false, 0);
+    double perLayer = dense.forward() + dense.backward();
+    if (job.model().moe() != null) {
+      LayerCost moe = cost(tp, cp, mb, spOn, ep, true, 0);
+      perLayer = Math.min(perLayer, moe.forward() + moe.backward());
+    }
+    double stage = (layers / pp) * perLayer;
+    // less a relative 1e-12, so that rounding never lifts the bound above an equal step
+    return (mbs + (pp - 1) / (double) vpp) * stage * (1 - 1e-12);
   }
 
   private static double recomputeOf(LayerCost c, Recompute rec, double cpF, double a2a) {
