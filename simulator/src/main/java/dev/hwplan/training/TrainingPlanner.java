@@ -745,10 +745,21 @@ public final class TrainingPlanner {
     double perMicroBatch = worstF + worstB;
     double bubble = (p - 1) / (double) vpp * perMicroBatch;
 
-    // pipeline sends: one activation forward and one gradient backward per micro-batch and stage
+    // pipeline sends on the critical path: one activation forward and one gradient backward per
+    // schedule step, m v + p - 1 steps of t/v each when interleaved (the same count behind the
+    // bubble's (p - 1)/v; Narayanan et al. 2021 section 2.2.2: "the amount of communication also
+    // increases by v"). Without SP, each TP rank sends 1/t of the activation and the TP group
+    // all-gathers it over NVLink (Narayanan et al. 2021 section 4.1, scatter/gather; Megatron-LM's
+    // p2p_communication, on unless --no-scatter-gather-tensors-in-pipeline); with SP the
+    // activation is already split over the TP group.
     double tokens = mb * (double) job.seq() / cp;
-    double actBytes = tokens * m.hiddenSize() * 2.0 / (spOn ? tp : 1);
-    double ppc = p > 1 ? 2 * links.send(tp * cp * dp, actBytes) * (mbs + p - 1) : 0;
+    double actBytes = tokens * m.hiddenSize() * 2.0;
+    double hop =
+        spOn || tp == 1
+            ? links.send(tp * cp * dp, actBytes / (spOn ? tp : 1))
+            : links.send(tp * cp * dp, actBytes / tp)
+                + links.collective(Collective.ALL_GATHER, tp, 1, actBytes);
+    double ppc = p > 1 ? 2 * hop * ((double) mbs * vpp + p - 1) : 0;
 
     // data-parallel reduction of the first stage's gradients, overlapped with the last
     // micro-batch's backward in buckets

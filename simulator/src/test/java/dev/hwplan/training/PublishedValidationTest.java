@@ -9,11 +9,17 @@ import org.junit.jupiter.api.Test;
 
 /**
  * {@link PublishedValidation}'s rows printed with their errors, and the errors pinned to ceilings a
- * little above today's (so that a change that makes them worse fails). Measured when written:
- * Korthikanti Table 5 mean 4.94%, worst 9.86% (Calculon: 3.65%, 8.87%); Narayanan Table 1 mean
- * 4.86%, worst 16.01% (the 1.7B model at TP 1, DP 32), with the dgx-a100 cluster's inter-node
- * efficiency 0.96 (published, NCCL-EFF; 0.90 assumed before gave 5.01%/10.21% and 4.83%/15.85%).
- * Table 1's figures checked against the paper's transcriptions on 2026-12-05 (see the data file's
+ * little above today's (so that a change that makes them worse fails). Measured 2026-12-05
+ * (i17-train, after main's issue-15 calibration): Korthikanti Table 5 mean 3.54%, worst 6.00%
+ * (Calculon: 3.65%, 8.87%); Narayanan Table 1 mean 4.32%, worst 11.58% (the 1.7B model at TP 1, DP
+ * 32).
+ *
+ * <p>Before the two pipeline-send mechanisms of Narayanan et al. 2021 (sends on the critical path
+ * scale with {@code m v + p - 1} when interleaved; scatter/gather of the activation over the TP
+ * group without SP) the figures were 4.34% / 9.97% and 4.09% / 11.58%. Those mechanisms come from
+ * the paper and Megatron-LM's code, with no constant fitted, but they were looked for after seeing
+ * Table 5's largest error (Megatron-1T, PP 64): Table 5 is no longer a blind check of them. Table
+ * 1's figures checked against the paper's transcriptions on 2026-12-05 (see the data file's
  * NARAYANAN-2021 source): unchanged.
  */
 class PublishedValidationTest {
@@ -39,8 +45,8 @@ class PublishedValidationTest {
     List<PublishedValidation.Row> rows = PublishedValidation.korthikantiTable5();
     assertThat(rows).hasSize(8);
     double[] mw = print("Korthikanti Table 5 (s)", rows);
-    assertThat(mw[0]).isLessThan(0.055);
-    assertThat(mw[1]).isLessThan(0.11);
+    assertThat(mw[0]).isLessThan(0.04);
+    assertThat(mw[1]).isLessThan(0.065);
   }
 
   @Test
@@ -48,8 +54,8 @@ class PublishedValidationTest {
     List<PublishedValidation.Row> rows = PublishedValidation.narayananTable1();
     assertThat(rows).hasSize(10);
     double[] mw = print("Narayanan Table 1 (TFLOP/s)", rows);
-    assertThat(mw[0]).isLessThan(0.053);
-    assertThat(mw[1]).isLessThan(0.17);
+    assertThat(mw[0]).isLessThan(0.047);
+    assertThat(mw[1]).isLessThan(0.12);
   }
 
   /**
