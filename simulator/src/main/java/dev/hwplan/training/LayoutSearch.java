@@ -116,9 +116,9 @@ public final class LayoutSearch {
     final int top;
     final boolean prune;
     final int recsWithoutSelective;
-    final long[] rejected = new long[TrainingPlanner.KINDS.length + 1];
-    final Layout[] example = new Layout[TrainingPlanner.KINDS.length + 1];
-    final int fitCode = TrainingPlanner.KINDS.length;
+    final long[] rejected = new long[LayoutValidity.KINDS.length + 1];
+    final Layout[] example = new Layout[LayoutValidity.KINDS.length + 1];
+    final int fitCode = LayoutValidity.KINDS.length;
     final double[] o = new double[TrainingPlanner.SLOTS];
     // the top layouts, fastest first, as parallel arrays (no allocation per layout evaluated)
     final double[] bestStep;
@@ -156,7 +156,7 @@ public final class LayoutSearch {
         for (int vpp = 1; vpp <= (pp > 1 ? 4 : 1); vpp *= 2) {
           for (int mb : mbs) {
             int code = planner.invalidCode(tp, pp, dp, cp, ep, vpp, mb);
-            if (code != TrainingPlanner.OK) {
+            if (code != LayoutValidity.OK) {
               // every ZeRO stage and recompute of it is rejected for the same reason
               long variants =
                   (long) zeros.length * (skipSelective ? recsWithoutSelective : recs.length);
@@ -272,7 +272,7 @@ public final class LayoutSearch {
         if (rejected[code] == 0) {
           continue;
         }
-        String kind = code == fitCode ? DOES_NOT_FIT : TrainingPlanner.KINDS[code];
+        String kind = code == fitCode ? DOES_NOT_FIT : LayoutValidity.KINDS[code];
         byReason.put(kind, rejected[code]);
         Layout l = example[code];
         String why =

@@ -59,12 +59,12 @@ final class TrainStepComparison {
               Calibrations.stepModel(StepConfig.of(m), g));
       Recompute rc = r.get("recompute").asText().equals("full") ? Recompute.FULL : Recompute.NONE;
       Layout l = new Layout(1, 1, 1, 1, 1, 1, false, mb, 0, rc, false);
-      TrainingPlanner.LayerCost lc = pl.denseLayer(l);
+      LayerCost lc = pl.denseLayer(l);
       int layers = r.get("layers").asInt();
       double f = layers * lc.forward();
       double b = layers * (lc.backward() + (rc == Recompute.FULL ? lc.forward() : 0));
       if (vocab > 0) {
-        TrainingPlanner.LayerCost h = pl.headCost(l);
+        LayerCost h = pl.headCost(l);
         f += h.forward();
         b += h.backward();
       }

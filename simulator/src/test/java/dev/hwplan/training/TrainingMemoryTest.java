@@ -73,37 +73,17 @@ class TrainingMemoryTest {
     ModelSpec m = ModelCatalog.resolve("llama-3.1-8b");
     double perToken = 8 * 4096 + 8192 + 4096 + 8192 + 128 + 4 * 14336 + 2 * 14336;
     assertThat(perToken).isEqualTo(139_392);
-    assertThat(
-            ActivationMemory.layerBytes(
-                m,
-                1,
-                8192,
-                1,
-                1,
-                false,
-                false,
-                Recompute.NONE,
-                true,
-                false,
-                Precision.BF16_FP32_MASTER,
-                Execution.FUSED))
+    assertThat(llama8kLayer(m, Precision.BF16_FP32_MASTER, Execution.FUSED))
         .isEqualTo(8192 * perToken);
     // eager PyTorch adds the norms' fp32 copies (8h each) and SiLU's output (2 ff)
-    assertThat(
-            ActivationMemory.layerBytes(
-                m,
-                1,
-                8192,
-                1,
-                1,
-                false,
-                false,
-                Recompute.NONE,
-                true,
-                false,
-                Precision.BF16,
-                Execution.EAGER))
+    assertThat(llama8kLayer(m, Precision.BF16, Execution.EAGER))
         .isEqualTo(8192 * (perToken + 16 * 4096 + 2 * 14336));
+  }
+
+  /** One layer's activations at 8k tokens, micro-batch 1, one GPU, FlashAttention, no dropout. */
+  private static double llama8kLayer(ModelSpec m, Precision p, Execution ex) {
+    return ActivationMemory.layerBytes(
+        m, 1, 8192, 1, 1, false, false, Recompute.NONE, true, false, p, ex);
   }
 
   @Test

@@ -78,10 +78,10 @@ class TrainingPlannerTest {
   @Test
   void bucketsOverlapTheBackward() {
     // 10 buckets of 1 s behind a 20 s backward: only the last bucket shows
-    assertThat(TrainingPlanner.overlapped(10, 10, 20)).isEqualTo(1);
+    assertThat(DataParallelSync.overlapped(10, 10, 20)).isEqualTo(1);
     // 10 buckets of 3 s behind 20 s: the queue ends at 2 + 30 = 32 s, 12 s after the backward
-    assertThat(TrainingPlanner.overlapped(30, 10, 20)).isCloseTo(12, within(1e-12));
-    assertThat(TrainingPlanner.overlapped(0, 10, 20)).isZero();
+    assertThat(DataParallelSync.overlapped(30, 10, 20)).isCloseTo(12, within(1e-12));
+    assertThat(DataParallelSync.overlapped(0, 10, 20)).isZero();
   }
 
   @Test

@@ -1,0 +1,160 @@
+package dev.hwplan.training;
+
+import dev.hwplan.model.ModelSpec;
+import dev.hwplan.op.OpGraph;
+import dev.hwplan.step.StepModel;
+import dev.hwplan.step.TrainingStep;
+
+/**
+ * Per-layer costs for one micro-batch ({@link LayerCost}), from the step model's op times ({@link
+ * TrainingStep}'s forward and backward graphs) and {@link ActivationMemory}, computed once per (TP,
+ * CP, micro-batch, SP, EP, layer kind) and reused across layouts, so that evaluating a layout is
+ * arithmetic.
+ */
+final class LayerCosts {
+  private final TrainingJob job;
+  private final StepModel step;
+  private final ClusterLinks links;
+  private final StageParams params;
+  private final LongMap<LayerCost> cache = new LongMap<>();
+
+  LayerCosts(TrainingJob job, StepModel step, ClusterLinks links, StageParams params) {
+    this.job = job;
+    this.step = step;
+    this.links = links;
+    this.params = params;
+  }
+
+  /** The costs of one layer kind (0 decoder layer, 1 head, 2 embedding), cached. */
+  LayerCost get(int tp, int cp, int mb, boolean sp, int ep, boolean moe, int kind) {
+    long key =
+        (((((((long) tp * 64 + cp) * 4096 + mb) * 2 + (sp ? 1 : 0)) * 1024 + ep) * 2
+                    + (moe ? 1 : 0))
+                * 4)
+            + kind;
+    LayerCost c = cache.get(key);
+    if (c == null) {
+      c = computeCost(tp, cp, mb, sp, ep, moe, kind);
+      cache.put(key, c);
+    }
+    return c;
+  }
+
+  private LayerCost computeCost(int tp, int cp, int mb, boolean sp, int ep, boolean moe, int kind) {
+    TrainingStep.Shape s =
+        new TrainingStep.Shape(
+            mb,
+            job.seq(),
+            tp,
+            cp,
+            ep,
+            sp,
+            job.flashAttention(),
+            job.dropout(),
+            job.precision().linearDtype);
+    TrainingStep.LayerOps ops =
+        switch (kind) {
+          case 0 -> TrainingStep.layer(step.config(), s, moe, job.execution());
+          case 1 -> TrainingStep.head(step.config(), s, job.execution());
+          default -> TrainingStep.embedding(step.config(), s);
+        };
+    // FlashAttention forward and backward are timed by the step model's calibrated
+    // prefill-attention model (issue 15; SDPA flash in eager, cuDNN when fused)
+    double attF = 0;
+    double attB = 0;
+    for (var op : ops.forward().ops()) {
+      if (op.name().startsWith("attention")) {
+        attF += step.time(new OpGraph(java.util.List.of(op))).seconds();
+      }
+    }
+    for (var op : ops.backward().ops()) {
+      if (op.name().startsWith("attention")) {
+        attB += step.time(new OpGraph(java.util.List.of(op))).seconds();
+      }
+    }
+    double f = step.time(ops.forward()).seconds();
+    double b = step.time(ops.backward()).seconds();
+    if (kind == 0 && job.precision() == Precision.AMP) {
+      // autocast casts each fp32 weight to bf16 in the forward (read 4, write 2 bytes) and the
+      // bf16 weight gradient is cast into the fp32 .grad in the backward (read 2, write 4)
+      double p = params.layerParams(tp, ep, moe);
+      int weights = 4;
+      f += step.time(TrainingStep.elementwise("autocast.weights", 4 * p, 2 * p, weights)).seconds();
+      b += step.time(TrainingStep.elementwise("autocast.grads", 2 * p, 4 * p, weights)).seconds();
+    }
+    ModelSpec m = job.model();
+    double actNone = 0;
+    double actSel = 0;
+    double checkpoint = 0;
+    double logits = 0;
+    if (kind == 0) {
+      actNone = activation(tp, cp, mb, sp, moe, Recompute.NONE);
+      actSel = activation(tp, cp, mb, sp, moe, Recompute.SELECTIVE);
+      checkpoint = ActivationMemory.checkpointBytes(m, mb, job.seq(), tp, cp, sp);
+    } else if (kind == 1) {
+      double tokens = mb * (double) job.seq() / cp;
+      logits =
+          ActivationMemory.logitsBytes(m, mb, job.seq(), tp, cp, job.chunkedLoss(), job.execution())
+              // the final norm's input and the logits GEMM's input
+              + tokens * 4.0 * m.hiddenSize() / (sp && tp > 1 ? tp : 1);
+    }
+    return new LayerCost(
+        f,
+        b,
+        step.time(ops.attentionCore()).seconds(),
+        tp(ops.forwardComm(), tp),
+        tp(ops.backwardComm(), tp),
+        ops.cpExchangeBytes(),
+        attF,
+        attB,
+        ops.epAllToAllBytes(),
+        kernels(ops.forward()),
+        kernels(ops.backward()),
+        actNone,
+        actSel,
+        checkpoint,
+        logits);
+  }
+
+  /**
+   * One layer's activation bytes for one micro-batch under {@code rec} ({@link ActivationMemory}).
+   */
+  private double activation(int tp, int cp, int mb, boolean sp, boolean moe, Recompute rec) {
+    return ActivationMemory.layerBytes(
+        job.model(),
+        mb,
+        job.seq(),
+        tp,
+        cp,
+        sp,
+        moe,
+        rec,
+        job.flashAttention(),
+        job.dropout(),
+        job.precision(),
+        job.execution());
+  }
+
+  /** Kernel launches of a graph: an elementwise op's kernels, one for any other op. */
+  static int kernels(OpGraph g) {
+    int n = 0;
+    for (var op : g.ops()) {
+      int k = op.shape() instanceof dev.hwplan.op.OpShape.Elementwise e ? e.kernels() : 1;
+      n += k * op.count();
+    }
+    return n;
+  }
+
+  /** TP collectives: inside a node through the step model, else through the cluster's links. */
+  private double tp(OpGraph g, int tp) {
+    if (tp <= links.gpusPerNode()) {
+      return step.time(g).seconds();
+    }
+    double t = 0;
+    for (var op : g.ops()) {
+      var shape = (dev.hwplan.op.OpShape.Comm) op.shape();
+      t += op.count() * links.collective(shape.collective(), tp, 1, shape.bytes());
+    }
+    return t;
+  }
+}

@@ -1,0 +1,97 @@
+package dev.hwplan.training;
+
+import dev.hwplan.model.ModelSpec;
+import dev.hwplan.model.ParameterCounter;
+
+/**
+ * A model's parameters by part, per layer before TP ({@link ParameterCounter}'s counts), and what
+ * one GPU of a pipeline stage holds of them ({@link ModelCopy#firstLayer}'s split of the layers).
+ */
+final class StageParams {
+  final int layers;
+  private final ModelSpec model;
+  private final int[] moePrefix;
+  private final double attnSplit;
+  private final double attnReplicated;
+  private final double denseMlp;
+  private final double sharedMlp;
+  private final double routedAll;
+  private final double router;
+  private final double embedding;
+  private final double head;
+  private final double finalNorm;
+
+  StageParams(ModelSpec m) {
+    this.model = m;
+    this.layers = m.numHiddenLayers();
+    this.moePrefix = new int[layers + 1];
+    for (int i = 0; i < layers; i++) {
+      moePrefix[i + 1] = moePrefix[i] + (m.layers().get(i).moe() ? 1 : 0);
+    }
+    long d = m.hiddenSize();
+    double normSize = m.architecture().rmsNorm() ? d : 2.0 * d;
+    long replicated = ParameterCounter.replicatedAttentionParams(m);
+    this.attnSplit = ParameterCounter.attentionParams(m) - replicated;
+    this.attnReplicated = replicated + m.architecture().normsPerLayer() * normSize;
+    boolean gated = m.architecture().gatedMlp();
+    this.denseMlp = (gated ? 3.0 : 2.0) * d * m.intermediateSize();
+    if (m.moe() != null) {
+      double one = (gated ? 3.0 : 2.0) * d * m.moe().moeIntermediateSize();
+      this.sharedMlp = m.moe().nSharedExperts() * one;
+      this.routedAll = m.moe().nRoutedExperts() * one;
+      this.router = m.moe().nRoutedExperts() * (double) d;
+    } else {
+      this.sharedMlp = 0;
+      this.routedAll = 0;
+      this.router = 0;
+    }
+    var count = ParameterCounter.count(m);
+    this.embedding = count.embedding();
+    this.head = count.outputHead();
+    this.finalNorm = normSize;
+  }
+
+  /** MoE layers among layers {@code from} (inclusive) to {@code to} (exclusive). */
+  int moeLayers(int from, int to) {
+    return moePrefix[to] - moePrefix[from];
+  }
+
+  /** One layer's parameters on one GPU (dense and MoE layers differ). */
+  double layerParams(int tp, int ep, boolean moe) {
+    double p = attnSplit / tp + attnReplicated;
+    if (moe) {
+      return p + sharedMlp / tp + router + routedAll / ((double) ep * tp);
+    }
+    return p + denseMlp / tp;
+  }
+
+  /** Dense (data-parallel sharded) parameters on one GPU of stage {@code k}. */
+  double stageDense(int k, int tp, int pp) {
+    int from = ModelCopy.firstLayer(layers, pp, k);
+    int to = ModelCopy.firstLayer(layers, pp, k + 1);
+    int n = to - from;
+    int nMoe = moeLayers(from, to);
+    double d =
+        n * (attnSplit / tp + attnReplicated)
+            + (n - nMoe) * denseMlp / tp
+            + nMoe * (sharedMlp / tp + router);
+    if (k == 0) {
+      d += embedding / tp;
+    }
+    if (k == pp - 1) {
+      double h = head;
+      if (model.tieWordEmbeddings() && pp > 1) {
+        h = (double) model.vocabSize() * model.hiddenSize();
+      }
+      d += h / tp + finalNorm;
+    }
+    return d;
+  }
+
+  /** Routed-expert parameters on one GPU of stage {@code k}. */
+  double stageExpert(int k, int tp, int pp, int ep) {
+    int from = ModelCopy.firstLayer(layers, pp, k);
+    int to = ModelCopy.firstLayer(layers, pp, k + 1);
+    return moeLayers(from, to) * routedAll / ((double) ep * tp);
+  }
+}
