@@ -215,6 +215,11 @@ public enum ProjectBenchmark {
   /** The layout search for Turing-530B on 5,128 A100s, Calculon's README case (<= 0.25 s). */
   TRAIN_SEARCH_530B("train.search.turing530b.a100x5128.seconds", TrainingMeasure.search530b()),
 
+  /** The same search without its exact pruning (the pair of the one above). */
+  TRAIN_SEARCH_530B_EXHAUSTIVE(
+      "train.search.turing530b.a100x5128.exhaustive.seconds",
+      TrainingMeasure.search530bExhaustive()),
+
   /** The layout search for Llama-3.1-405B on 16,384 H100s at 8k tokens (<= 1 s). */
   TRAIN_SEARCH_405B("train.search.llama405b.h100x16384.seconds", TrainingMeasure.search405b()),
 

@@ -77,22 +77,28 @@ final class TrainingMeasure {
   }
 
   static Measure search530b() {
-    return search(TrainingMeasure::turing530b);
+    return search(TrainingMeasure::turing530b, true);
+  }
+
+  /** The same search without pruning: the pair that shows what the pruning gains. */
+  static Measure search530bExhaustive() {
+    return search(TrainingMeasure::turing530b, false);
   }
 
   static Measure search405b() {
-    return search(TrainingMeasure::llama405b);
+    return search(TrainingMeasure::llama405b, true);
   }
 
-  private static Measure search(java.util.function.Supplier<TrainingPlanner> planner) {
+  private static Measure search(
+      java.util.function.Supplier<TrainingPlanner> planner, boolean prune) {
     return (name, s) -> {
       // warm the JIT and the calibration once, untimed
-      LayoutSearch.search(planner.get(), LayoutSearch.Constraints.none(), 5);
+      LayoutSearch.search(planner.get(), LayoutSearch.Constraints.none(), 5, prune);
       int runs = s.warmupNanos() < BenchSettings.FULL.warmupNanos() ? 1 : 3;
       double[] t = new double[runs];
       for (int i = 0; i < runs; i++) {
         long t0 = System.nanoTime();
-        LayoutSearch.search(planner.get(), LayoutSearch.Constraints.none(), 5);
+        LayoutSearch.search(planner.get(), LayoutSearch.Constraints.none(), 5, prune);
         t[i] = (System.nanoTime() - t0) / 1e9;
       }
       java.util.Arrays.sort(t);
