@@ -17,8 +17,10 @@ import dev.hwplan.scenario.StudyResult;
 import dev.hwplan.scenario.StudySpec;
 import dev.hwplan.serving.LengthDistribution;
 import dev.hwplan.serving.Policy;
+import dev.hwplan.serving.Routing;
 import dev.hwplan.serving.ServingPlan;
 import dev.hwplan.serving.ServingResult;
+import dev.hwplan.serving.Speculation;
 import dev.hwplan.serving.Workload;
 import dev.hwplan.step.Execution;
 import dev.hwplan.step.StepConfig;
@@ -41,7 +43,14 @@ import org.knowm.xchart.XYChart;
  * Fields: {@code model} (required), {@code qps} (required), {@code gpu}, {@code tp}, {@code pp},
  * {@code replicas}, {@code weightsDtype}, {@code kvDtype}, {@code policy}, {@code promptTokens},
  * {@code outputTokens} (DIST as on the command line), {@code burstiness}, {@code requests}, {@code
- * seed}, {@code sloTtft}, {@code sloTpot} (seconds, p99), {@code pricePerGpuHour}.
+ * seed}, {@code sloTtft}, {@code sloTpot} (seconds, p99), {@code pricePerGpuHour}; and, as the
+ * {@code serve} flags of the same names in camelCase: {@code routing}, {@code prefixCaching} (true
+ * or false; default the policy's), {@code sharedPrefixTokens}, {@code sharedPrefixFraction}, {@code
+ * sharedPrefixes}, {@code turns}, {@code thinkTime} (the workload's shared prefixes and
+ * conversations), {@code speculativeMethod}, {@code numSpeculativeTokens}, {@code acceptanceRate},
+ * {@code speculativeModel} (speculative decoding), {@code prefillReplicas}, {@code decodeReplicas},
+ * {@code prefillGpu}, {@code prefillTp}, {@code kvLink} (prefill/decode disaggregation, instead of
+ * {@code replicas}). A bad value names its field and line.
  */
 public final class ServeStudy implements DistributedStudy<ServeStudy.Run, ServingResult> {
   @Override
@@ -50,19 +59,21 @@ public final class ServeStudy implements DistributedStudy<ServeStudy.Run, Servin
   }
 
   /** One simulated point. */
-  public record Run(ServingPlan plan, double qps, Double price, ServingResult result) {
+  public record Run(
+      ServingPlan plan, double qps, Double price, ServingResult result, String options) {
     String deployment() {
       StepConfig c = plan.step();
       return String.format(
-          Locale.ROOT,
-          "%s %dx%s TP=%d %s/%s %s",
-          c.model().id(),
-          plan.replicas(),
-          plan.gpu().id(),
-          c.parallelism().tp(),
-          c.weights().key(),
-          c.kv().key(),
-          plan.engine().policy().key());
+              Locale.ROOT,
+              "%s %dx%s TP=%d %s/%s %s",
+              c.model().id(),
+              plan.replicas(),
+              plan.gpu().id(),
+              c.parallelism().tp(),
+              c.weights().key(),
+              c.kv().key(),
+              plan.engine().policy().key())
+          + options;
     }
   }
 
@@ -76,7 +87,7 @@ public final class ServeStudy implements DistributedStudy<ServeStudy.Run, Servin
     d.put("gpu", "h100-sxm");
     d.put("tp", 1);
     d.put("pp", 1);
-    d.put("replicas", 1);
+    d.put("replicas", null); // 1, unless prefillReplicas and decodeReplicas split the deployment
     d.put("weightsDtype", "bf16");
     d.put("kvDtype", "bf16");
     d.put("policy", "vllm");
@@ -88,8 +99,31 @@ public final class ServeStudy implements DistributedStudy<ServeStudy.Run, Servin
     d.put("sloTtft", null);
     d.put("sloTpot", null);
     d.put("pricePerGpuHour", null);
+    for (String f : NEWER) {
+      d.put(f, null);
+    }
     return d;
   }
+
+  /** Fields of the newer serving features; absent, the point is served as before them. */
+  private static final List<String> NEWER =
+      List.of(
+          "routing",
+          "prefixCaching",
+          "sharedPrefixTokens",
+          "sharedPrefixFraction",
+          "sharedPrefixes",
+          "turns",
+          "thinkTime",
+          "speculativeMethod",
+          "numSpeculativeTokens",
+          "acceptanceRate",
+          "speculativeModel",
+          "prefillReplicas",
+          "decodeReplicas",
+          "prefillGpu",
+          "prefillTp",
+          "kvLink");
 
   @Override
   public Set<String> required() {
@@ -104,7 +138,8 @@ public final class ServeStudy implements DistributedStudy<ServeStudy.Run, Servin
       double ttft,
       double tpot,
       Double price,
-      String key) {}
+      String key,
+      String options) {}
 
   private static Prepared prepare(Point p, StudyContext ctx) {
     ModelSpec m = p.model("model");
@@ -119,23 +154,27 @@ public final class ServeStudy implements DistributedStudy<ServeStudy.Run, Servin
               MlaLayout.LATENT,
               Execution.FUSED);
       Policy policy = p.parsed("policy", s -> Policy.parse(s, "policy"));
+      StringBuilder options = new StringBuilder();
+      ServingPlan.Settings settings = settings(p, policy, options);
+      boolean split = p.has("prefillReplicas") || p.has("decodeReplicas");
       ServingPlan plan =
-          ServingPlan.of(
-              c, gpu, (int) p.whole("replicas", 1), ServingPlan.Settings.defaults(policy));
+          ServingPlan.of(c, gpu, split ? 1 : (int) p.whole("replicas", 1, 1), settings);
       LengthDistribution prompt =
           p.parsed("promptTokens", s -> LengthDistribution.parse(s, "promptTokens"));
       LengthDistribution output =
           p.parsed("outputTokens", s -> LengthDistribution.parse(s, "outputTokens"));
-      plan.checkLengths(prompt, output);
       double qps = p.positive("qps");
       Workload w =
           Workload.open(
-              qps,
-              p.positive("burstiness"),
-              prompt,
-              output,
-              p.whole("requests", 1),
-              p.whole("seed", 0, 0));
+                  qps,
+                  p.positive("burstiness"),
+                  prompt,
+                  output,
+                  p.whole("requests", 1),
+                  p.whole("seed", 0, 0))
+              .withSharing(sharing(p, options));
+      plan.checkLengths(w);
+      plan = disaggregate(p, ctx, c, plan, settings, w, options);
       double ttft = p.has("sloTtft") ? p.positive("sloTtft") : 0;
       double tpot = p.has("sloTpot") ? p.positive("sloTpot") : 0;
       Double price = p.has("pricePerGpuHour") ? p.positive("pricePerGpuHour") : null;
@@ -149,10 +188,134 @@ public final class ServeStudy implements DistributedStudy<ServeStudy.Run, Servin
               gpu.id(),
               policy.key(),
               Integer.toString(plan.engine().maxNumBatchedTokens()));
-      return new Prepared(plan, w, qps, ttft, tpot, price, key);
+      return new Prepared(plan, w, qps, ttft, tpot, price, key, options.toString());
     } catch (InvalidInputException e) {
-      throw p.restate(e);
+      throw restate(p, e);
     }
+  }
+
+  /** A calculator's complaint about a flag, restated about the field; the study's own as it is. */
+  private static InvalidInputException restate(Point p, InvalidInputException e) {
+    return e.field().startsWith("--") ? p.restate(e) : e;
+  }
+
+  /** The engine knobs: routing, prefix caching and speculative decoding as the point gives them. */
+  private static ServingPlan.Settings settings(Point p, Policy policy, StringBuilder options) {
+    ServingPlan.Settings d = ServingPlan.Settings.defaults(policy);
+    Routing routing = d.routing();
+    if (p.has("routing")) {
+      routing = p.parsed("routing", s -> Routing.parse(s, "routing"));
+      options.append(" routing=").append(p.text("routing"));
+    }
+    Boolean caching = null;
+    if (p.has("prefixCaching")) {
+      caching = p.flag("prefixCaching", false);
+      options.append(caching ? " prefix-caching" : " no-prefix-caching");
+    }
+    ServingPlan.Speculative spec = null;
+    if (p.has("speculativeMethod")) {
+      Speculation.Method m =
+          p.parsed("speculativeMethod", s -> Speculation.Method.parse(s, "speculativeMethod"));
+      if (!p.has("acceptanceRate")) {
+        throw p.error(
+            "acceptanceRate",
+            "is required with speculativeMethod: the probability that a proposed token is"
+                + " accepted (it depends on the drafter and the traffic)");
+      }
+      double a = p.number("acceptanceRate");
+      int k = (int) p.whole("numSpeculativeTokens", 1, 3);
+      ModelSpec draft = p.has("speculativeModel") ? p.model("speculativeModel") : null;
+      spec = new ServingPlan.Speculative(m, k, a, draft);
+      options.append(String.format(Locale.ROOT, " spec=%s k=%d a=%.2f", m.key(), k, a));
+    } else {
+      for (String f : List.of("numSpeculativeTokens", "acceptanceRate", "speculativeModel")) {
+        if (p.has(f)) {
+          throw p.error(f, "only with speculativeMethod (ngram, eagle, mtp, draft)");
+        }
+      }
+    }
+    return new ServingPlan.Settings(
+        policy,
+        d.maxNumBatchedTokens(),
+        d.maxNumSeqs(),
+        d.blockSize(),
+        d.gpuMemUtil(),
+        d.preemption(),
+        d.engineOverheadSeconds(),
+        routing,
+        caching,
+        spec);
+  }
+
+  /** Shared prefixes and conversations of the workload, as the point gives them. */
+  private static Workload.Sharing sharing(Point p, StringBuilder options) {
+    int tokens = (int) p.whole("sharedPrefixTokens", 0, 0);
+    double fraction = p.has("sharedPrefixFraction") ? p.number("sharedPrefixFraction") : 1;
+    int prefixes = (int) p.whole("sharedPrefixes", 1, 1);
+    LengthDistribution turns =
+        p.has("turns") ? p.parsed("turns", s -> LengthDistribution.parse(s, "turns")) : null;
+    double think = p.has("thinkTime") ? p.number("thinkTime") : 0;
+    if (tokens > 0) {
+      options.append(" shared=").append(tokens);
+    }
+    if (turns != null) {
+      options.append(" turns=").append(p.text("turns"));
+    }
+    return new Workload.Sharing(tokens, fraction, prefixes, turns, think);
+  }
+
+  /** The plan with its prefill pool, when prefillReplicas and decodeReplicas are given. */
+  private static ServingPlan disaggregate(
+      Point p,
+      StudyContext ctx,
+      StepConfig c,
+      ServingPlan plan,
+      ServingPlan.Settings settings,
+      Workload w,
+      StringBuilder options) {
+    if (!p.has("prefillReplicas") && !p.has("decodeReplicas")) {
+      for (String f : List.of("prefillGpu", "prefillTp", "kvLink")) {
+        if (p.has(f)) {
+          throw p.error(f, "only with prefillReplicas and decodeReplicas");
+        }
+      }
+      return plan;
+    }
+    if (!p.has("prefillReplicas") || !p.has("decodeReplicas")) {
+      throw p.error(
+          p.has("prefillReplicas") ? "decodeReplicas" : "prefillReplicas",
+          "disaggregation needs both prefillReplicas and decodeReplicas");
+    }
+    if (p.has("replicas")) {
+      throw p.error(
+          "replicas", "with disaggregation give prefillReplicas and decodeReplicas instead");
+    }
+    int prefill = (int) p.whole("prefillReplicas", 1);
+    int decode = (int) p.whole("decodeReplicas", 1);
+    GpuProfile pg = p.has("prefillGpu") ? p.gpu("prefillGpu", ctx.profiles()) : plan.gpu();
+    StepConfig pc =
+        p.has("prefillTp")
+            ? new StepConfig(
+                c.model(),
+                Parallelism.of((int) p.whole("prefillTp", 1), c.parallelism().pp()),
+                c.weights(),
+                c.kv(),
+                c.mlaLayout(),
+                c.execution())
+            : c;
+    ServingPlan pool = ServingPlan.of(pc, pg, prefill, settings.withSpeculative(null));
+    pool.checkLengths(w);
+    ServingPlan out = plan.disaggregated(decode, pool, p.has("kvLink") ? p.text("kvLink") : null);
+    options.append(
+        String.format(
+            Locale.ROOT,
+            " P/D %dP(%s TP=%d)+%dD over %s",
+            prefill,
+            pg.id(),
+            pc.parallelism().tp(),
+            decode,
+            out.prefill().link()));
+    return out;
   }
 
   /** The simulation of the point: the costly part, which a Spark executor runs. */
@@ -164,14 +327,14 @@ public final class ServeStudy implements DistributedStudy<ServeStudy.Run, Servin
           TABLES.get().computeIfAbsent(r.key(), k -> r.plan().stepModel().table());
       return r.plan().simulate(table, r.workload(), r.ttft(), r.tpot());
     } catch (InvalidInputException e) {
-      throw p.restate(e);
+      throw restate(p, e);
     }
   }
 
   @Override
   public Run assemble(Point p, ServingResult result, StudyContext ctx) {
     Prepared r = prepare(p, ctx);
-    return new Run(r.plan(), r.qps(), r.price(), result);
+    return new Run(r.plan(), r.qps(), r.price(), result, r.options());
   }
 
   @Override
