@@ -41,13 +41,13 @@ wait_for_quiet() {
 
 wait_for_quiet
 echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)" | tee "$OUT/load.txt" >&2
-"$JAVA" --add-modules jdk.incubator.vector -cp "$JAR" dev.hwplan.bench.Facts 2>/dev/null > "$OUT/facts.json"
+"$JAVA" --add-modules jdk.incubator.vector -cp "$JAR" dev.hwplan.jmh.Facts 2>/dev/null > "$OUT/facts.json"
 echo "== JMH (about 7 minutes)" >&2
 "$JAVA" --add-modules jdk.incubator.vector -jar "$JAR" \
-  'dev.hwplan.bench.(CeilingsBenchmark|DecodeAttentionBenchmark|GemmBenchmark|MlaVsGqaBenchmark)' \
+  'dev.hwplan.jmh.(CeilingsBenchmark|DecodeAttentionBenchmark|GemmBenchmark|MlaVsGqaBenchmark)' \
   -rf json -rff "$OUT/jmh.json" "$@" > "$OUT/jmh.txt" 2>&1 || { tail -40 "$OUT/jmh.txt" >&2; exit 1; }
 echo "== paired ratios (STREAM read and both paths interleaved, round by round)" >&2
-"$JAVA" --add-modules jdk.incubator.vector -Xmx10g -cp "$JAR" dev.hwplan.bench.PairedRatios \
+"$JAVA" --add-modules jdk.incubator.vector -Xmx10g -cp "$JAR" dev.hwplan.jmh.PairedRatios \
   "${HWPLAN_PAIRED_ROUNDS:-15}" 2>/dev/null > "$OUT/paired.json"
 echo "== numpy sgemm" >&2
 OPENBLAS_NUM_THREADS="$(nproc)" "$PY" "$ROOT/bench/cpu/numpy_sgemm.py" 1024 > "$OUT/numpy.json"

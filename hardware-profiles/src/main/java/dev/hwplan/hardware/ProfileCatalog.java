@@ -1,6 +1,7 @@
 package dev.hwplan.hardware;
 
 import dev.hwplan.io.InvalidInputException;
+import dev.hwplan.io.QuickReader;
 import dev.hwplan.io.StrictMapper;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -155,10 +156,38 @@ public final class ProfileCatalog {
     if (in == null) {
       throw new IllegalStateException("bundled profile missing from the jar: " + name);
     }
-    GpuProfile p = StrictMapper.readYaml(in, "profiles/" + file, GpuProfile.class);
+    byte[] bytes;
+    try (in) {
+      bytes = in.readAllBytes();
+    } catch (IOException e) {
+      throw new UncheckedIOException("reading bundled profile " + name, e);
+    }
+    GpuProfile p = quick(bytes);
+    if (p == null) {
+      p =
+          StrictMapper.readYaml(
+              new java.io.ByteArrayInputStream(bytes), "profiles/" + file, GpuProfile.class);
+    }
     checkFileName(file, "profiles/" + file, p);
     return p;
   }
+
+  /**
+   * A bundled profile's YAML read without an ObjectMapper ({@link QuickReader}, start-up), or null
+   * where that reader declines it and the validating mapper must read it. BundledCatalogTest checks
+   * that it reads every bundled file equal to the mapper.
+   */
+  static GpuProfile quick(byte[] yaml) {
+    try {
+      return QuickReader.bind(QuickReader.yamlTree(yaml), GpuProfile.class, ENUMS);
+    } catch (QuickReader.Unsupported e) {
+      return null;
+    }
+  }
+
+  /** The enums of a profile, parsed as Jackson does: by their {@code @JsonCreator} factories. */
+  private static final Map<Class<?>, java.util.function.Function<String, ?>> ENUMS =
+      Map.of(DType.class, DType::parse, PeakKey.class, PeakKey::parse);
 
   /** The file names listed in the bundled {@code profiles/catalog.txt}. */
   public static List<String> bundledFileNames() {

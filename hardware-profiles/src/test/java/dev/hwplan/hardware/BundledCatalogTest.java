@@ -168,4 +168,38 @@ class BundledCatalogTest {
     }
     soft.assertAll();
   }
+
+  /**
+   * Start-up: every bundled profile is read by the quick reader (no ObjectMapper), and equal,
+   * record for record, to what the validating YAML mapper reads from the same file.
+   */
+  @Test
+  void theQuickReaderReadsEveryBundledProfileEqualToTheMapper() throws IOException {
+    List<String> files = ProfileCatalog.bundledFileNames();
+    assertThat(files).hasSize(IDS.size());
+    for (String file : files) {
+      byte[] yaml = Files.readAllBytes(PROFILE_DIR.resolve(file));
+      GpuProfile viaMapper =
+          dev.hwplan.io.StrictMapper.readYaml(
+              new java.io.ByteArrayInputStream(yaml), "profiles/" + file, GpuProfile.class);
+      assertThat(ProfileCatalog.quick(yaml)).as(file).isNotNull().isEqualTo(viaMapper);
+    }
+  }
+
+  /** The quick reader declines what it does not read exactly, so the mapper reads it instead. */
+  @Test
+  void theQuickReaderDeclinesAnUnknownFieldAndAStringForANumber() throws IOException {
+    String h100 = Files.readString(PROFILE_DIR.resolve("h100-sxm.yaml"), StandardCharsets.UTF_8);
+    assertThat(ProfileCatalog.quick(h100.getBytes(StandardCharsets.UTF_8))).isNotNull();
+    assertThat(ProfileCatalog.quick((h100 + "colour: green\n").getBytes(StandardCharsets.UTF_8)))
+        .isNull();
+    assertThat(
+            ProfileCatalog.quick(
+                h100.replace("tdpWatts: 700", "tdpWatts: '700'").getBytes(StandardCharsets.UTF_8)))
+        .isNull();
+    assertThat(
+            ProfileCatalog.quick(
+                h100.replace("tdpWatts: 700", "tdpWatts: -700").getBytes(StandardCharsets.UTF_8)))
+        .isNull();
+  }
 }

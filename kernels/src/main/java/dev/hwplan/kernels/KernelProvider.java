@@ -6,9 +6,10 @@ package dev.hwplan.kernels;
  *
  * <p>An implementation supplies the level-1 primitives and the GEMM micro-kernel; the kernels
  * themselves (decode attention, MLA, GEMV, GEMM, RMSNorm, RoPE, softmax) are written once, in
- * {@link DecodeAttention}, {@link MlaDecodeAttention}, {@link BlockedGemm} and the defaults below,
- * on top of those primitives. So the two paths share blocking, threading and numerics, and differ
- * only in how the inner loops use the SIMD units.
+ * {@link DecodeAttention}, {@link MlaDecodeAttention}, {@link Gemv}, {@link BlockedGemm}, {@link
+ * RmsNorm}, {@link Rope} and {@link Softmax}, on top of those primitives; the defaults below only
+ * name them. So the two paths share blocking, threading and numerics, and differ only in how the
+ * inner loops use the SIMD units.
  *
  * <p>Layouts are row-major and dense. Offsets are in elements. bf16 data is stored as the upper 16
  * bits of the IEEE fp32 pattern in a {@code short[]} (see {@link Bf16}) and widened in registers.
@@ -59,7 +60,7 @@ public interface KernelProvider {
    * h·sStride + j] = scale · Σ_i q[qOff + h·qStride + i] · k[kOff + 16·i + j]. No horizontal sums
    * are needed, so this is the fast path of decode attention.
    */
-  default void scoreBlock(
+  void scoreBlock(
       float[] q,
       int qOff,
       int qStride,
@@ -70,20 +71,10 @@ public interface KernelProvider {
       float scale,
       float[] scores,
       int sOff,
-      int sStride) {
-    for (int h = 0; h < heads; h++) {
-      for (int j = 0; j < KeyLayout.BLOCK; j++) {
-        float s = 0;
-        for (int i = 0; i < d; i++) {
-          s = Math.fma(q[qOff + h * qStride + i], k[kOff + KeyLayout.BLOCK * i + j], s);
-        }
-        scores[sOff + h * sStride + j] = s * scale;
-      }
-    }
-  }
+      int sStride);
 
   /** {@link #scoreBlock} with bf16 keys. */
-  default void scoreBlockBf16(
+  void scoreBlockBf16(
       float[] q,
       int qOff,
       int qStride,
@@ -94,26 +85,14 @@ public interface KernelProvider {
       float scale,
       float[] scores,
       int sOff,
-      int sStride) {
-    for (int h = 0; h < heads; h++) {
-      for (int j = 0; j < KeyLayout.BLOCK; j++) {
-        float s = 0;
-        for (int i = 0; i < d; i++) {
-          s =
-              Math.fma(
-                  q[qOff + h * qStride + i], Bf16.toFloat(k[kOff + KeyLayout.BLOCK * i + j]), s);
-        }
-        scores[sOff + h * sStride + j] = s * scale;
-      }
-    }
-  }
+      int sStride);
 
   /**
    * {@link #scoreBlock} over {@code blocks} consecutive key blocks: block b starts at kOff + b·16·d
    * and its scores go to sOff + 16·b (+ h·sStride). Scoring several blocks in one pass lets each
    * query element, once loaded, serve all of them.
    */
-  default void scoreBlocks(
+  void scoreBlocks(
       float[] q,
       int qOff,
       int qStride,
@@ -125,25 +104,10 @@ public interface KernelProvider {
       float scale,
       float[] scores,
       int sOff,
-      int sStride) {
-    for (int b = 0; b < blocks; b++) {
-      scoreBlock(
-          q,
-          qOff,
-          qStride,
-          heads,
-          k,
-          kOff + b * KeyLayout.BLOCK * d,
-          d,
-          scale,
-          scores,
-          sOff + b * KeyLayout.BLOCK,
-          sStride);
-    }
-  }
+      int sStride);
 
   /** {@link #scoreBlocks} with bf16 keys. */
-  default void scoreBlocksBf16(
+  void scoreBlocksBf16(
       float[] q,
       int qOff,
       int qStride,
@@ -155,29 +119,14 @@ public interface KernelProvider {
       float scale,
       float[] scores,
       int sOff,
-      int sStride) {
-    for (int b = 0; b < blocks; b++) {
-      scoreBlockBf16(
-          q,
-          qOff,
-          qStride,
-          heads,
-          k,
-          kOff + b * KeyLayout.BLOCK * d,
-          d,
-          scale,
-          scores,
-          sOff + b * KeyLayout.BLOCK,
-          sStride);
-    }
-  }
+      int sStride);
 
   /**
    * Scores of {@code heads} queries against {@code tokens} token-major rows, added in: for h &lt;
    * heads and t &lt; tokens, scores[sOff + h·sStride + t] += scale · Σ_i q[qOff + h·qStride + i] ·
    * k[kOff + t·kStride + i], i &lt; d. MLA's scores, where every head meets the same rows.
    */
-  default void scoreRows(
+  void scoreRows(
       float[] q,
       int qOff,
       int qStride,
@@ -190,17 +139,10 @@ public interface KernelProvider {
       float scale,
       float[] scores,
       int sOff,
-      int sStride) {
-    for (int t = 0; t < tokens; t++) {
-      for (int h = 0; h < heads; h++) {
-        scores[sOff + h * sStride + t] +=
-            dot(q, qOff + h * qStride, k, kOff + t * kStride, d) * scale;
-      }
-    }
-  }
+      int sStride);
 
   /** {@link #scoreRows} with bf16 rows. */
-  default void scoreRowsBf16(
+  void scoreRowsBf16(
       float[] q,
       int qOff,
       int qStride,
@@ -213,21 +155,14 @@ public interface KernelProvider {
       float scale,
       float[] scores,
       int sOff,
-      int sStride) {
-    for (int t = 0; t < tokens; t++) {
-      for (int h = 0; h < heads; h++) {
-        scores[sOff + h * sStride + t] +=
-            dotBf16(q, qOff + h * qStride, k, kOff + t * kStride, d) * scale;
-      }
-    }
-  }
+      int sStride);
 
   /**
    * {@link #weightedRows} for {@code heads} heads over the same rows: head h's weights start at
    * wOff + h·wStride and its output at outOff + h·outStride. Each row is loaded for several heads
    * at once.
    */
-  default void weightedRowsHeads(
+  void weightedRowsHeads(
       float[] w,
       int wOff,
       int wStride,
@@ -238,28 +173,10 @@ public interface KernelProvider {
       int tokens,
       float[] out,
       int outOff,
-      int outStride) {
-    int h = 0;
-    for (; h + 1 < heads; h += 2) {
-      weightedRows2(
-          w,
-          wOff + h * wStride,
-          wOff + (h + 1) * wStride,
-          v,
-          vOff,
-          d,
-          tokens,
-          out,
-          outOff + h * outStride,
-          outOff + (h + 1) * outStride);
-    }
-    if (h < heads) {
-      weightedRows(w, wOff + h * wStride, v, vOff, d, tokens, out, outOff + h * outStride);
-    }
-  }
+      int outStride);
 
   /** {@link #weightedRowsHeads} with bf16 values. */
-  default void weightedRowsHeadsBf16(
+  void weightedRowsHeadsBf16(
       float[] w,
       int wOff,
       int wStride,
@@ -270,50 +187,24 @@ public interface KernelProvider {
       int tokens,
       float[] out,
       int outOff,
-      int outStride) {
-    int h = 0;
-    for (; h + 1 < heads; h += 2) {
-      weightedRows2Bf16(
-          w,
-          wOff + h * wStride,
-          wOff + (h + 1) * wStride,
-          v,
-          vOff,
-          d,
-          tokens,
-          out,
-          outOff + h * outStride,
-          outOff + (h + 1) * outStride);
-    }
-    if (h < heads) {
-      weightedRowsBf16(w, wOff + h * wStride, v, vOff, d, tokens, out, outOff + h * outStride);
-    }
-  }
+      int outStride);
 
   /**
    * out[outOff + i] += Σ_t w[wOff + t] · v[vOff + t·d + i] for t &lt; tokens and i &lt; d: the
    * weighted sum of value rows, accumulated in registers rather than one axpy per row.
    */
-  default void weightedRows(
-      float[] w, int wOff, float[] v, int vOff, int d, int tokens, float[] out, int outOff) {
-    for (int t = 0; t < tokens; t++) {
-      axpy(w[wOff + t], v, vOff + t * d, out, outOff, d);
-    }
-  }
+  void weightedRows(
+      float[] w, int wOff, float[] v, int vOff, int d, int tokens, float[] out, int outOff);
 
   /** {@link #weightedRows} with bf16 values. */
-  default void weightedRowsBf16(
-      float[] w, int wOff, short[] v, int vOff, int d, int tokens, float[] out, int outOff) {
-    for (int t = 0; t < tokens; t++) {
-      axpyBf16(w[wOff + t], v, vOff + t * d, out, outOff, d);
-    }
-  }
+  void weightedRowsBf16(
+      float[] w, int wOff, short[] v, int vOff, int d, int tokens, float[] out, int outOff);
 
   /**
    * {@link #weightedRows} for two heads over the same rows, into out[outA..] with weights at wOffA
    * and out[outB..] with weights at wOffB: each row is loaded once for both.
    */
-  default void weightedRows2(
+  void weightedRows2(
       float[] w,
       int wOffA,
       int wOffB,
@@ -323,13 +214,10 @@ public interface KernelProvider {
       int tokens,
       float[] out,
       int outA,
-      int outB) {
-    weightedRows(w, wOffA, v, vOff, d, tokens, out, outA);
-    weightedRows(w, wOffB, v, vOff, d, tokens, out, outB);
-  }
+      int outB);
 
   /** {@link #weightedRows2} with bf16 values. */
-  default void weightedRows2Bf16(
+  void weightedRows2Bf16(
       float[] w,
       int wOffA,
       int wOffB,
@@ -339,17 +227,10 @@ public interface KernelProvider {
       int tokens,
       float[] out,
       int outA,
-      int outB) {
-    weightedRowsBf16(w, wOffA, v, vOff, d, tokens, out, outA);
-    weightedRowsBf16(w, wOffB, v, vOff, d, tokens, out, outB);
-  }
+      int outB);
 
   /** dst[dstOff+i] = bf16(src[srcOff+i]) widened to fp32, for i in [0, n). */
-  default void widenBf16(short[] src, int srcOff, float[] dst, int dstOff, int n) {
-    for (int i = 0; i < n; i++) {
-      dst[dstOff + i] = Bf16.toFloat(src[srcOff + i]);
-    }
-  }
+  void widenBf16(short[] src, int srcOff, float[] dst, int dstOff, int n);
 
   /** The GEMM inner kernel of this provider. */
   GemmMicroKernel gemmMicroKernel();
@@ -432,25 +313,7 @@ public interface KernelProvider {
    * + eps) · weight.
    */
   default void rmsNorm(float[] x, float[] weight, float eps, float[] out, int rows, int dim) {
-    Bounds.check(x, (long) rows * dim, "x");
-    Bounds.check(out, (long) rows * dim, "out");
-    Bounds.check(weight, dim, "weight");
-    // Rows are independent: spread them over the threads once there is enough to stream.
-    long bytes = 8L * rows * dim;
-    int tasks = bytes < (256 << 10) ? 1 : Math.min(rows, 4 * KernelThreads.threads());
-    int perTask = (rows + tasks - 1) / tasks;
-    Chunking.forEach(
-        (rows + perTask - 1) / perTask,
-        tasks > 1,
-        task -> {
-          for (int r = task * perTask; r < Math.min(rows, (task + 1) * perTask); r++) {
-            int off = r * dim;
-            // Accumulate the mean square in fp32, as the reference implementations do.
-            float meanSquare = dot(x, off, x, off, dim) / dim;
-            float s = (float) (1.0 / Math.sqrt((double) meanSquare + eps));
-            mulScaled(x, off, weight, 0, s, out, off, dim);
-          }
-        });
+    RmsNorm.run(this, x, weight, eps, out, rows, dim);
   }
 
   /**
@@ -460,19 +323,7 @@ public interface KernelProvider {
    */
   default void rope(
       float[] x, int tokens, int heads, int headDim, int firstPosition, RopeTable table) {
-    Bounds.check(x, (long) tokens * heads * headDim, "x");
-    if (headDim != table.headDim()) {
-      throw new IllegalArgumentException(
-          "headDim " + headDim + " differs from the table's " + table.headDim());
-    }
-    int half = headDim / 2;
-    for (int t = 0; t < tokens; t++) {
-      int csOff = table.offset(firstPosition + t);
-      for (int h = 0; h < heads; h++) {
-        int base = (t * heads + h) * headDim;
-        rotate(x, base, base + half, table.cos(), table.sin(), csOff, half);
-      }
-    }
+    Rope.run(this, x, tokens, heads, headDim, firstPosition, table);
   }
 
   /**

@@ -48,6 +48,14 @@ final class InferCommand implements Runnable {
   @Option(names = "--pp", defaultValue = "1")
   int pp;
 
+  @Option(
+      names = "--ep",
+      defaultValue = "1",
+      description =
+          "Expert parallel ranks: each holds E/ep routed experts and runs its share of the batch"
+              + " (all-to-all dispatch and combine).")
+  int ep;
+
   @Option(names = "--mode", defaultValue = "calibrated", description = "sol, calibrated, measured.")
   String mode;
 
@@ -69,7 +77,9 @@ final class InferCommand implements Runnable {
   @Option(
       names = "--execution",
       defaultValue = "fused",
-      description = "fused (serving engine) or eager (plain PyTorch ops).")
+      description =
+          "fused (serving engine), eager (plain PyTorch ops) or compiled (TorchInductor layers"
+              + " under a CUDA graph, SDPA flash attention).")
   String execution;
 
   @Mixin ProfilesOption profiles;
@@ -88,7 +98,7 @@ final class InferCommand implements Runnable {
     StepConfig c =
         new StepConfig(
             m,
-            Parallelism.of(tp, pp),
+            new Parallelism(tp, pp, 1, ep),
             WeightDtype.parse(weightsDtype, "--weights-dtype"),
             KvDtype.parse(kvDtype, "--kv-dtype"),
             KvCommand.layout(mla),

@@ -112,8 +112,8 @@ final class KvCommand implements Runnable {
     m.checkContext(context, "--context");
     KvDtype dtype = KvDtype.parse(kvDtype, "--kv-dtype");
     KvCacheCalculator.Options o =
-        new KvCacheCalculator.Options(dtype, layout(mlaLayout), blockSize, Parallelism.of(tp, pp));
-    KvCacheReport r = KvCacheCalculator.compute(m, context, batch, o);
+        new KvCacheCalculator.Options(dtype, layout(mlaLayout), blockSize);
+    KvCacheReport r = KvCacheCalculator.compute(m, context, batch, o, Parallelism.of(tp, pp));
     List<KvComparison.Row> rows =
         compare ? KvComparison.compare(m, context, batch, dtype, groups, latentRank) : null;
     PrintWriter out = spec.commandLine().getOut();

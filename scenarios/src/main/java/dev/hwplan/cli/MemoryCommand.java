@@ -107,10 +107,7 @@ final class MemoryCommand implements Runnable {
                 Parallelism.of(tp, pp),
                 WeightDtype.parse(weightsDtype, "--weights-dtype"),
                 new KvCacheCalculator.Options(
-                    KvDtype.parse(kvDtype, "--kv-dtype"),
-                    KvCommand.layout(mlaLayout),
-                    blockSize,
-                    Parallelism.single()),
+                    KvDtype.parse(kvDtype, "--kv-dtype"), KvCommand.layout(mlaLayout), blockSize),
                 ctx,
                 gpuMemUtil,
                 reserveBytes(),

@@ -6,6 +6,7 @@ import dev.hwplan.hardware.GpuProfile;
 import dev.hwplan.io.InvalidInputException;
 import dev.hwplan.model.ModelCatalog;
 import dev.hwplan.model.ModelSpec;
+import dev.hwplan.posttrain.Engine;
 import dev.hwplan.posttrain.Lora;
 import dev.hwplan.posttrain.Method;
 import dev.hwplan.posttrain.PostTrainJob;
@@ -85,6 +86,20 @@ final class PostTrainCommand implements Runnable {
   @Option(names = "--micro-batch", defaultValue = "1", description = "Sequences per micro-batch.")
   int microBatch;
 
+  @Option(
+      names = "--engine",
+      defaultValue = "vllm",
+      description =
+          "Rollout engine: vllm (serving engine or DeepSpeed-Chat's hybrid engine) or hf-zero3"
+              + " (HF generate on the ZeRO-3 shards, the whole model gathered per decode step).")
+  String engine;
+
+  @Option(
+      names = "--generation-batch",
+      defaultValue = "0",
+      description = "Sequences per GPU generated at once (0: as many as the KV cache holds).")
+  int generationBatch;
+
   @Option(names = "--offload", description = "Optimizer state in host memory.")
   boolean offload;
 
@@ -141,7 +156,9 @@ final class PostTrainCommand implements Runnable {
             sharedReference,
             offload,
             paramOffload,
-            microBatch);
+            microBatch,
+            Engine.parse(engine),
+            generationBatch);
     GpuProfile gp = profiles.catalog().get(gpu);
     ClusterProfile c = ClusterCatalog.forGpu(gpu);
     if (c == null) {
@@ -178,6 +195,8 @@ final class PostTrainCommand implements Runnable {
       o.put("adapter", lora == null ? null : lora.label());
       o.put("gpu", gp.id());
       o.put("groupSize", g);
+      o.put("engine", job.engine().key());
+      o.put("generationBatch", job.generationBatch());
       o.put("sequencesPerStep", job.sequencesPerStep());
       o.put("minGpus", minColocated);
       o.put("minGpusSplit", minSplit == null ? 0 : minSplit.gpus());

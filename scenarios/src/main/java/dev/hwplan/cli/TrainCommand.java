@@ -39,8 +39,22 @@ import picocli.CommandLine.Spec;
     },
     mixinStandardHelpOptions = true)
 final class TrainCommand implements Runnable {
-  @Option(names = "--model", required = true, description = "Bundled id or path to a config.json.")
+  @Option(
+      names = "--model",
+      description = "Bundled id or path to a config.json (or --flops for the compute-optimal one).")
   String model;
+
+  @Option(
+      names = "--flops",
+      converter = QuantityConverter.class,
+      description = {
+        "A training budget in FLOP: without --model, plan the compute-optimal model of --fit",
+        "(a Llama-3-shaped architecture of N_opt parameters) on the tokens the budget buys;",
+        "with --model, that model on the tokens the budget buys."
+      })
+  Double flops;
+
+  @Mixin FitOption fitOption;
 
   @Option(names = "--gpu", description = "GPU profile id (default: the cluster's).")
   String gpu;
@@ -121,7 +135,28 @@ final class TrainCommand implements Runnable {
 
   @Override
   public void run() {
-    ModelSpec m = ModelCatalog.resolve(model);
+    Given.onlyWhen(spec, "--fit", flops != null, "it chooses the law that --flops is spent under");
+    if (seq <= 0) {
+      throw InvalidInputException.option("--seq", "must be positive, got " + seq);
+    }
+    Budget budget = null;
+    ModelSpec m;
+    if (flops != null) {
+      if (!(flops > 0) || !Double.isFinite(flops)) {
+        throw InvalidInputException.option("--flops", "must be positive, got " + flops);
+      }
+      if (tokens != null) {
+        throw InvalidInputException.option(
+            "--tokens", "cannot be combined with --flops (the budget sets the tokens)");
+      }
+      budget = Budget.of(flops, model, seq, fitOption.resolve());
+      m = budget.model();
+      tokens = budget.tokens();
+    } else if (model == null) {
+      throw InvalidInputException.option("--model", "is required (or --flops)");
+    } else {
+      m = ModelCatalog.resolve(model);
+    }
     m.checkContext(seq, "--seq");
     ClusterProfile c;
     if (cluster != null) {
@@ -198,11 +233,11 @@ final class TrainCommand implements Runnable {
       }
       TrainingPlan plan = planner.evaluate(l);
       if (json.enabled()) {
-        Map<String, Object> o = header(planner);
+        Map<String, Object> o = header(planner, budget);
         o.put("plan", planJson(plan));
         JsonOutput.print(out, o);
       } else {
-        printHeader(out, planner);
+        printHeader(out, planner, budget);
         printPlan(out, plan, true);
       }
       return;
@@ -213,7 +248,7 @@ final class TrainCommand implements Runnable {
             planner, new LayoutSearch.Constraints(microBatch, zero, r, offload, null), top);
     double secs = (System.nanoTime() - t0) / 1e9;
     if (json.enabled()) {
-      Map<String, Object> o = header(planner);
+      Map<String, Object> o = header(planner, budget);
       o.put("evaluated", res.evaluated());
       o.put("valid", res.valid());
       o.put("fitting", res.fitting());
@@ -235,7 +270,7 @@ final class TrainCommand implements Runnable {
       JsonOutput.print(out, o);
       return;
     }
-    printHeader(out, planner);
+    printHeader(out, planner, budget);
     out.printf(
         Locale.ROOT,
         "  searched %,d layouts in %.2f s: %,d can run, %,d fit%n",
@@ -265,10 +300,13 @@ final class TrainCommand implements Runnable {
     out.flush();
   }
 
-  private Map<String, Object> header(TrainingPlanner pl) {
+  private Map<String, Object> header(TrainingPlanner pl, Budget budget) {
     Map<String, Object> o = new LinkedHashMap<>();
     TrainingJob j = pl.job();
     o.put("model", j.model().id());
+    if (budget != null) {
+      o.put("budget", budget.json());
+    }
     o.put("gpu", pl.gpu().id());
     o.put("cluster", pl.cluster().id());
     o.put("gpus", pl.gpus());
@@ -320,8 +358,11 @@ final class TrainCommand implements Runnable {
     return o;
   }
 
-  private void printHeader(PrintWriter out, TrainingPlanner pl) {
+  private void printHeader(PrintWriter out, TrainingPlanner pl, Budget budget) {
     TrainingJob j = pl.job();
+    if (budget != null) {
+      budget.print(out);
+    }
     out.printf(
         Locale.ROOT,
         "%s on %,d x %s (%s), %,d-token sequences, global batch %,d, %s%n",

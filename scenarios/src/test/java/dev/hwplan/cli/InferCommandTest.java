@@ -47,6 +47,68 @@ class InferCommandTest {
     assertThat(hasAllReduce).isTrue();
   }
 
+  @Test
+  void expertParallelSplitsTheExpertsAndAddsAllToAll() {
+    CliHarness one = mixtral("1");
+    CliHarness two = mixtral("2");
+    assertThat(two.exitCode()).as(two.err()).isZero();
+    JsonNode a = one.json();
+    JsonNode b = two.json();
+    boolean dispatch = false;
+    boolean combine = false;
+    for (JsonNode op : b.get("decode")) {
+      dispatch |= op.get("name").asText().equals("moe.dispatch");
+      combine |= op.get("name").asText().equals("moe.combine");
+    }
+    assertThat(dispatch && combine).isTrue();
+    // half the routed experts per GPU: Mixtral-8x7B's experts are 45.1 of its 46.7 B parameters
+    assertThat(b.get("weightBytesPerGpu").asDouble() / a.get("weightBytesPerGpu").asDouble())
+        .isBetween(0.5, 0.56);
+    assertThat(b.get("notes").toString()).contains("EP 2");
+  }
+
+  @Test
+  void expertParallelNeedsAnMoeModelAndADivisor() {
+    CliHarness dense =
+        CliHarness.run(
+            "infer",
+            "--model",
+            "llama-3.1-8b",
+            "--gpu",
+            "h200-sxm",
+            "--ep",
+            "2",
+            "--batch",
+            "8",
+            "--prompt",
+            "128",
+            "--output",
+            "8");
+    assertThat(dense.exitCode()).isEqualTo(2);
+    assertThat(dense.err()).contains("--ep");
+    CliHarness three = mixtral("3");
+    assertThat(three.exitCode()).isEqualTo(2);
+    assertThat(three.err()).contains("--ep").contains("8 routed experts");
+  }
+
+  private static CliHarness mixtral(String ep) {
+    return CliHarness.run(
+        "infer",
+        "--model",
+        "mixtral-8x7b",
+        "--gpu",
+        "h200-sxm",
+        "--ep",
+        ep,
+        "--batch",
+        "64",
+        "--prompt",
+        "512",
+        "--output",
+        "16",
+        "--json");
+  }
+
   private static CliHarness infer(String tp) {
     return CliHarness.run(
         "infer",

@@ -61,6 +61,26 @@ class PostTrainCommandTest {
     assertThat(j.get("adapter").asText()).isEqualTo("QLoRA r64");
   }
 
+  @Test
+  void hfZero3EngineGeneratesOnTheTrainersShardsWithoutASync() {
+    CliHarness r =
+        run(
+            "--method",
+            "ppo",
+            "--gpus",
+            "8",
+            "--engine",
+            "hf-zero3",
+            "--generation-batch",
+            "4",
+            "--json");
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    JsonNode p = r.json().get("plan");
+    assertThat(p.get("time").get("weightSyncSeconds").asDouble()).isZero();
+    assertThat(p.get("rollout").get("tp").asInt()).isEqualTo(1);
+    assertThat(p.get("rollout").get("concurrentSequences").asInt()).isEqualTo(4);
+  }
+
   @ParameterizedTest
   @CsvSource(
       delimiter = '|',
@@ -71,6 +91,8 @@ class PostTrainCommandTest {
         "--method|sft|--lora-rank 5000|field '--lora-rank': LoRA rank must be 1 to the hidden size 4096",
         "--method|ppo|--reward-model nope-7b|field '--reward-model': unknown model 'nope-7b'",
         "--method|ppo|--placement both|field '--placement': must be colocated or split",
+        "--method|ppo|--engine deepspeed|field '--engine': unknown engine 'deepspeed'",
+        "--method|ppo|--generation-batch -1|field '--generation-batch': must be 0 (as many as fit)",
       })
   void badInputIsOneLineAndExit2(String flag, String value, String extra, String message) {
     List<String> a = new ArrayList<>(List.of(flag, value));

@@ -122,4 +122,81 @@ class TrainCommandTest {
     assertThat(r.err().strip().lines()).hasSize(1);
     assertThat(r.out()).isEmpty();
   }
+
+  /**
+   * Budget to model to layout to days in one command: the compute-optimal N and D of the fit for
+   * 1e23 FLOP, a Llama-3-shaped model of about N, and a plan that spends the budget (tokens x the
+   * model's exact FLOPs per token = C, so train seconds x GPUs x achieved FLOP/s = C too).
+   */
+  @Test
+  void aFlopBudgetPlansTheComputeOptimalModel() {
+    CliHarness r =
+        CliHarness.run(
+            "train",
+            "--flops",
+            "1e23",
+            "--cluster",
+            "dgx-h100",
+            "--gpus",
+            "64",
+            "--seq",
+            "4096",
+            "--global-batch",
+            "256",
+            "--layout",
+            "tp=2,pp=1,dp=32",
+            "--recompute",
+            "selective",
+            "--price-per-gpu-hour",
+            "2",
+            "--json");
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    JsonNode b = r.json().get("budget");
+    assertThat(b.get("shaped").asBoolean()).isTrue();
+    double nOpt = b.get("computeOptimalParams").asDouble();
+    double n = b.get("params").asDouble();
+    assertThat(n / nOpt).isBetween(0.94, 1.06);
+    assertThat(r.json().get("model").asText()).startsWith("llama3-shaped-");
+    JsonNode p = r.json().get("plan");
+    assertThat(p.get("tokens").asDouble()).isEqualTo(b.get("tokens").asDouble());
+    // the plan's achieved model FLOP/s over its train time spends the budget
+    double stepFlops = r.json().get("modelFlopsPerStep").asDouble();
+    double steps = p.get("tokens").asDouble() / r.json().get("tokensPerStep").asDouble();
+    assertThat(stepFlops * steps / 1e23).isBetween(0.9, 1.1);
+    assertThat(p.get("cost").asDouble()).isPositive();
+  }
+
+  @Test
+  void aFlopBudgetWithAModelTrainsThatModel() {
+    CliHarness r = train("--flops", "1e22", "--layout", "tp=2,pp=2,dp=4", "--json");
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    JsonNode b = r.json().get("budget");
+    assertThat(b.get("shaped").asBoolean()).isFalse();
+    assertThat(r.json().get("model").asText()).isEqualTo("llama-3.1-8b");
+    // 8B at ~6N = 4.8e10 FLOP per token: ~2e11 tokens for 1e22
+    assertThat(b.get("tokens").asDouble()).isBetween(1.5e11, 2.5e11);
+  }
+
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "--tokens|1e12|field '--tokens': cannot be combined with --flops",
+        "--flops|-1|field '--flops': must be positive",
+        "--fit|epoch2024|field '--fit': has no effect here",
+      })
+  void budgetBadInput(String flag, String value, String message) {
+    List<String> a = new ArrayList<>(List.of(BASE));
+    if (!flag.equals("--fit") && !flag.equals("--flops")) {
+      a.add("--flops");
+      a.add("1e22");
+    }
+    a.add(flag);
+    a.add(value);
+    CliHarness r = CliHarness.run(a.toArray(String[]::new));
+    assertThat(r.exitCode()).as(r.err()).isEqualTo(2);
+    assertThat(r.err()).contains(message);
+    assertThat(r.err().strip().lines()).hasSize(1);
+    assertThat(r.out()).isEmpty();
+  }
 }

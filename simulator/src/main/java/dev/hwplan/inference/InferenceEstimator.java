@@ -41,8 +41,11 @@ public final class InferenceEstimator {
     StepTime prefill;
     StepTime decode;
     try {
-      prefill = steps.time(StepComposition.prefill(r.batch(), r.prompt()));
-      decode = steps.time(StepComposition.decode(r.batch(), r.decodeContext()));
+      // With expert parallelism each rank runs its share of the sequences (the busiest, rounded
+      // up) and the step is that rank's.
+      long perRank = (r.batch() + par.ep() - 1) / par.ep();
+      prefill = steps.time(StepComposition.prefill(perRank, r.prompt()));
+      decode = steps.time(StepComposition.decode(perRank, r.decodeContext()));
     } catch (ArithmeticException e) {
       // The step's token and expert-row counts are exact; past 2^63 the batch is no real batch.
       throw InvalidInputException.option(
@@ -61,7 +64,7 @@ public final class InferenceEstimator {
     long weights = mem.weightBytes();
     long kv;
     try {
-      kv = Math.multiplyExact(mem.bytesPerSequence(), r.batch());
+      kv = Math.multiplyExact(mem.bytesPerSequence(), (r.batch() + par.ep() - 1) / par.ep());
     } catch (ArithmeticException e) {
       throw InvalidInputException.option(
           "--batch",
@@ -71,7 +74,22 @@ public final class InferenceEstimator {
               + (r.prompt() + r.output())
               + " tokens is more than 2^63 bytes (8 EiB), beyond what any machine holds");
     }
-    boolean fits = mem.maxSequences() >= r.batch();
+    long perRankBatch = (r.batch() + par.ep() - 1) / par.ep();
+    boolean fits = mem.maxSequences() >= perRankBatch;
+    if (par.ep() > 1) {
+      notes.add(
+          "EP "
+              + par.ep()
+              + ": "
+              + par.gpus()
+              + " GPUs, each rank holds 1/"
+              + par.ep()
+              + " of the routed experts and runs "
+              + perRankBatch
+              + " of the "
+              + r.batch()
+              + " sequences; memory and KV are per GPU of one rank");
+    }
     if (!fits) {
       notes.add(
           "does not fit: "
@@ -128,8 +146,7 @@ public final class InferenceEstimator {
         r.gpu(),
         c.parallelism(),
         c.weights(),
-        new KvCacheCalculator.Options(
-            c.kv(), c.mlaLayout(), KvCacheCalculator.DEFAULT_BLOCK_SIZE, c.parallelism()),
+        new KvCacheCalculator.Options(c.kv(), c.mlaLayout(), KvCacheCalculator.DEFAULT_BLOCK_SIZE),
         r.prompt() + r.output(),
         InferenceMemoryCalculator.DEFAULT_GPU_MEM_UTIL,
         InferenceMemoryCalculator.DEFAULT_RESERVE_BYTES,

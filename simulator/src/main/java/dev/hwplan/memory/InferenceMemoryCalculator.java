@@ -72,7 +72,7 @@ public final class InferenceMemoryCalculator {
     int tp = par.tp();
     double layerFraction = par.layersPerStage(m) / (double) m.numHiddenLayers();
     long d = m.hiddenSize();
-    double linear = linearParamsPerRank(m, tp) * layerFraction;
+    double linear = linearParamsPerRank(m, tp, par.ep()) * layerFraction;
     double quantised = w.bytes(Math.round(linear), d);
     if (w.expertsOnly()) {
       if (p.routedExperts() == 0) {
@@ -103,10 +103,21 @@ public final class InferenceMemoryCalculator {
    * ParameterCounter#replicatedAttentionParams}), as the step graph runs them.
    */
   public static double linearParamsPerRank(ModelSpec m, int tp) {
+    return linearParamsPerRank(m, tp, 1);
+  }
+
+  /**
+   * {@link #linearParamsPerRank(ModelSpec, int)} with the routed experts also split over {@code ep}
+   * expert-parallel ranks (each holds {@code E/ep} whole experts; attention and dense layers are
+   * replicated on every rank).
+   */
+  public static double linearParamsPerRank(ModelSpec m, int tp, int ep) {
     ParameterCount p = ParameterCounter.count(m);
     double replicated =
         (double) ParameterCounter.replicatedAttentionParams(m) * m.numHiddenLayers();
-    return (p.attention() - replicated + p.mlp() + p.routedExperts()) / tp + replicated;
+    return (p.attention() - replicated + p.mlp()) / tp
+        + p.routedExperts() / ((double) tp * ep)
+        + replicated;
   }
 
   /** Activation peak estimate for a forward pass of {@code tokens} tokens, on one TP rank. */
@@ -154,7 +165,7 @@ public final class InferenceMemoryCalculator {
                 "weights, activations and reserve"),
             "--reserve-gib",
             "weights, activations and reserve");
-    KvCacheReport one = KvCacheCalculator.compute(m, r.context(), 1, r.kv().withParallelism(par));
+    KvCacheReport one = KvCacheCalculator.compute(m, r.context(), 1, r.kv(), par);
     // A block holds blockSize tokens of every layer on this GPU's stage.
     long perBlock =
         Exact.times(

@@ -20,12 +20,13 @@ public final class KvCacheCalculator {
   public static final int DEFAULT_BLOCK_SIZE = 16;
 
   /**
-   * How to store and split the cache.
+   * How to store the cache. The parallel layout is not here: it is the request's (one {@link
+   * Parallelism} per question), passed to {@link #compute(ModelSpec, long, long, Options,
+   * Parallelism)} beside these options.
    *
    * @param blockSize paged-allocation block in tokens
    */
-  public record Options(
-      KvDtype dtype, MlaLayout mlaLayout, int blockSize, Parallelism parallelism) {
+  public record Options(KvDtype dtype, MlaLayout mlaLayout, int blockSize) {
     public Options {
       if (blockSize <= 0) {
         throw InvalidInputException.option(
@@ -33,20 +34,28 @@ public final class KvCacheCalculator {
       }
     }
 
+    /**
+     * The form that carried a second parallel layout beside the request's; it is not kept. Only the
+     * serving plan still calls it, with the request's own layout.
+     *
+     * @deprecated pass the parallel layout once, to the request or to {@link #compute(ModelSpec,
+     *     long, long, Options, Parallelism)}
+     */
+    @Deprecated(forRemoval = true)
+    public Options(KvDtype dtype, MlaLayout mlaLayout, int blockSize, Parallelism ignored) {
+      this(dtype, mlaLayout, blockSize);
+    }
+
     public static Options defaults() {
-      return new Options(KvDtype.BF16, MlaLayout.LATENT, DEFAULT_BLOCK_SIZE, Parallelism.single());
+      return new Options(KvDtype.BF16, MlaLayout.LATENT, DEFAULT_BLOCK_SIZE);
     }
 
     public Options withDtype(KvDtype d) {
-      return new Options(d, mlaLayout, blockSize, parallelism);
+      return new Options(d, mlaLayout, blockSize);
     }
 
     public Options withLayout(MlaLayout l) {
-      return new Options(dtype, l, blockSize, parallelism);
-    }
-
-    public Options withParallelism(Parallelism p) {
-      return new Options(dtype, mlaLayout, blockSize, p);
+      return new Options(dtype, l, blockSize);
     }
   }
 
@@ -119,8 +128,17 @@ public final class KvCacheCalculator {
     return perGpu;
   }
 
-  /** The full answer for {@code batch} sequences of {@code context} tokens. */
+  /** The full answer for {@code batch} sequences of {@code context} tokens on one GPU. */
   public static KvCacheReport compute(ModelSpec m, long context, long batch, Options o) {
+    return compute(m, context, batch, o, Parallelism.single());
+  }
+
+  /**
+   * The full answer for {@code batch} sequences of {@code context} tokens, split as {@code par}
+   * says.
+   */
+  public static KvCacheReport compute(
+      ModelSpec m, long context, long batch, Options o, Parallelism par) {
     if (context <= 0) {
       throw InvalidInputException.option(
           "--context", "must be a positive token count, got " + context);
@@ -129,7 +147,6 @@ public final class KvCacheCalculator {
       throw InvalidInputException.option(
           "--batch", "must be a positive sequence count, got " + batch);
     }
-    Parallelism par = o.parallelism();
     par.validateFor(m);
     long perLayer = bytesPerTokenPerLayer(m, o.dtype(), o.mlaLayout());
     List<LayerKv> layers = new ArrayList<>();

@@ -2,6 +2,7 @@ package dev.hwplan.model;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.hwplan.io.InvalidInputException;
+import dev.hwplan.io.QuickReader;
 import dev.hwplan.io.StrictMapper;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -97,7 +98,30 @@ public final class ModelCatalog {
     if (in == null) {
       throw InvalidInputException.option("--model", "no bundled model '" + id + "'");
     }
-    return StrictMapper.readJson(in, "models/" + id + ".json", JsonNode.class);
+    byte[] json;
+    try (in) {
+      json = in.readAllBytes();
+    } catch (IOException e) {
+      throw new UncheckedIOException("reading bundled model " + id, e);
+    }
+    JsonNode quick = quickTree(json);
+    return quick != null
+        ? quick
+        : StrictMapper.readJson(
+            new java.io.ByteArrayInputStream(json), "models/" + id + ".json", JsonNode.class);
+  }
+
+  /**
+   * A bundled config's tree read without an ObjectMapper ({@link QuickReader}, start-up), or null
+   * where that reader declines it and the strict mapper must read it. ModelCatalogTest checks that
+   * it reads every bundled file equal to the mapper.
+   */
+  static JsonNode quickTree(byte[] json) {
+    try {
+      return QuickReader.jsonTree(json);
+    } catch (QuickReader.Unsupported e) {
+      return null;
+    }
   }
 
   private static Map<String, ModelSpec> load() {

@@ -12,12 +12,15 @@ import java.util.Locale;
  *       head packed into the MMA's rows; the hwplan CUDA harness kernel, as serving engines run.
  *   <li>{@link #SDPA_FLASH}: PyTorch {@code scaled_dot_product_attention} on its flash backend, as
  *       the committed Llama decode step ran it: the grouped query rows are padded to a 128-row tile
- *       per KV head (FlashAttention-2's {@code kBlockM}), so it does 128/group times the work.
+ *       per KV head (FlashAttention-2's {@code kBlockM}), so it does 128/group times the work. In
+ *       prefill, PyTorch's FlashAttention-2 kernels.
+ *   <li>{@link #CUDNN}: SDPA's cuDNN backend (cuDNN fused flash attention), prefill only.
  * </ul>
  */
 public enum AttentionKernel {
   SPLIT_K,
-  SDPA_FLASH;
+  SDPA_FLASH,
+  CUDNN;
 
   private final String key = name().toLowerCase(Locale.ROOT).replace('_', '-');
 
@@ -35,6 +38,6 @@ public enum AttentionKernel {
       }
     }
     throw InvalidInputException.option(
-        field, "unknown attention kernel '" + s + "' (known: split-k, sdpa-flash)");
+        field, "unknown attention kernel '" + s + "' (known: split-k, sdpa-flash, cudnn)");
   }
 }

@@ -9,6 +9,8 @@ public enum OpKind {
   GROUPED_GEMM,
   ATTENTION_PREFILL,
   ATTENTION_DECODE,
+  /** The backward pass of causal prefill attention (dQ, dK, dV), for training. */
+  ATTENTION_BACKWARD,
   /** MLA decode attention over the latent cache (DeepSeek-V2 section 2.1.3, absorbed form). */
   MLA_DECODE,
   /** Norms, RoPE, residual adds, activations, cache writes: memory-bound elementwise kernels. */

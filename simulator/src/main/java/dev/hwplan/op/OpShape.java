@@ -31,6 +31,8 @@ public sealed interface OpShape {
    * @param headDim query/key head dimension
    * @param valueDim value head dimension (MLA expanded: 128 against 192 for keys)
    * @param kvBytes bytes per cached K/V element
+   * @param window sliding window: query at position {@code i} attends to keys {@code (i - window,
+   *     i]}; {@link Long#MAX_VALUE} for full causal attention
    */
   record Attention(
       Phase phase,
@@ -42,8 +44,51 @@ public sealed interface OpShape {
       long context,
       long queryTokens,
       double kvBytes,
-      AttentionKernel kernel)
+      AttentionKernel kernel,
+      long window)
       implements OpShape {
+    /** Full causal attention (no sliding window). */
+    public Attention(
+        Phase phase,
+        long batch,
+        int heads,
+        int kvHeads,
+        int headDim,
+        int valueDim,
+        long context,
+        long queryTokens,
+        double kvBytes,
+        AttentionKernel kernel) {
+      this(
+          phase,
+          batch,
+          heads,
+          kvHeads,
+          headDim,
+          valueDim,
+          context,
+          queryTokens,
+          kvBytes,
+          kernel,
+          Long.MAX_VALUE);
+    }
+
+    /** This shape with each query attending to at most {@code w} keys. */
+    public Attention withWindow(long w) {
+      return new Attention(
+          phase,
+          batch,
+          heads,
+          kvHeads,
+          headDim,
+          valueDim,
+          context,
+          queryTokens,
+          kvBytes,
+          kernel,
+          w);
+    }
+
     /** Query heads per KV head. */
     public int group() {
       return Math.max(1, heads / kvHeads);

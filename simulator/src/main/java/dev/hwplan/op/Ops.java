@@ -93,6 +93,55 @@ public final class Ops {
   }
 
   /**
+   * The routed experts' GEMM of one expert-parallel rank as one grouped GEMM, with the token rows
+   * that top-k routing sends them ({@link ExpertRouting}): over {@code ep} ranks holding {@code
+   * experts / ep} experts each, the busiest rank's share of the {@code tokens x topK} pairs of all
+   * ranks' {@code tokens} tokens, spread over its experts; one rank ({@code ep = 1}) takes every
+   * pair. The weights of every expert that receives a row are read.
+   *
+   * @param tokens the tokens of all expert-parallel ranks together
+   */
+  public static Op routedExperts(
+      String name,
+      DType dtype,
+      int experts,
+      int topK,
+      int ep,
+      long tokens,
+      long n,
+      long k,
+      double activationBytes,
+      double weightBytes) {
+    positive(experts, "experts");
+    positive(tokens, "tokens");
+    int local = Math.max(1, experts / ep);
+    double pairs = ExpertRouting.expectedBusiestGroup(ep, topK, tokens);
+    long rows = Math.max(1, (long) Math.ceil(pairs));
+    double active =
+        ep == 1
+            ? ExpertRouting.expectedActive(experts, topK, tokens)
+            : local * (1 - Math.pow(1 - 1.0 / local, rows));
+    int activeExperts = (int) Math.max(1, Math.min(local, Math.round(active)));
+    double busiest =
+        ep == 1
+            ? ExpertRouting.expectedBusiestExpert(experts, topK, tokens)
+            : ExpertRouting.expectedBusiestGroup(local, 1, rows);
+    long maxRows = Math.max(1, (long) Math.ceil(busiest));
+    double read =
+        rows * (double) k * activationBytes + activeExperts * (double) n * k * weightBytes;
+    double written = rows * (double) n * activationBytes;
+    return new Op(
+        name,
+        OpKind.GROUPED_GEMM,
+        dtype,
+        2.0 * rows * n * k,
+        read,
+        written,
+        1,
+        new OpShape.GroupedGemm(activeExperts, maxRows, n, k, activationBytes, weightBytes));
+  }
+
+  /**
    * {@code groups} independent GEMMs of one shape in one launch (MLA's per-head absorbed
    * projections): every group streams its own weights.
    */
@@ -165,6 +214,34 @@ public final class Ops {
       long tokens,
       long prefix,
       double kvBytes) {
+    return prefillAttention(
+        name,
+        batch,
+        heads,
+        kvHeads,
+        headDim,
+        valueDim,
+        tokens,
+        prefix,
+        kvBytes,
+        AttentionKernel.SDPA_FLASH);
+  }
+
+  /**
+   * {@link #prefillAttention(String, long, int, int, int, int, long, long, double)} on {@code
+   * kernel}.
+   */
+  public static Op prefillAttention(
+      String name,
+      long batch,
+      int heads,
+      int kvHeads,
+      int headDim,
+      int valueDim,
+      long tokens,
+      long prefix,
+      double kvBytes,
+      AttentionKernel kernel) {
     checkHeads(heads, kvHeads);
     positive(batch, "batch");
     positive(tokens, "tokens");
@@ -193,7 +270,41 @@ public final class Ops {
             prefix + tokens,
             tokens,
             kvBytes,
-            AttentionKernel.SPLIT_K));
+            kernel));
+  }
+
+  /**
+   * The backward pass of causal attention over {@code tokens} tokens per sequence (no cached
+   * prefix): dQ, dK and dV from Q, K, V, O, dO and the softmax statistics; {@code 2 (3 dq + 2 dv)}
+   * FLOP per attended pair (the recomputed scores, dP, dS, dQ, dK, dV), FlashAttention-2's count.
+   */
+  public static Op prefillAttentionBackward(
+      String name,
+      long batch,
+      int heads,
+      int kvHeads,
+      int headDim,
+      int valueDim,
+      long tokens,
+      AttentionKernel kernel) {
+    checkHeads(heads, kvHeads);
+    positive(batch, "batch");
+    positive(tokens, "tokens");
+    double pairs = tokens * (tokens + 1.0) / 2;
+    double flops = 2.0 * batch * heads * pairs * (3L * headDim + 2L * valueDim);
+    double qo = batch * (double) tokens * heads * ((long) headDim + valueDim) * 2;
+    double kv = batch * (double) tokens * kvHeads * ((long) headDim + valueDim) * 2;
+    // read Q, K, V, O, dO; write dQ, dK, dV
+    return new Op(
+        name,
+        OpKind.ATTENTION_BACKWARD,
+        DType.BF16,
+        flops,
+        qo + kv + batch * (double) tokens * heads * valueDim * 2,
+        batch * (double) tokens * heads * headDim * 2 + kv,
+        1,
+        new OpShape.Attention(
+            Phase.PREFILL, batch, heads, kvHeads, headDim, valueDim, tokens, tokens, 2, kernel));
   }
 
   /**

@@ -31,8 +31,9 @@ public record Parallelism(int tp, int pp, int dp, int ep) {
     }
   }
 
+  /** GPUs of the layout: with expert parallelism every EP rank is a TP x PP group of its own. */
   public int gpus() {
-    return tp * pp * dp;
+    return tp * pp * dp * ep;
   }
 
   /**
@@ -61,6 +62,22 @@ public record Parallelism(int tp, int pp, int dp, int ep) {
               + kv
               + " KV heads of "
               + m.id());
+    }
+    if (ep > 1) {
+      if (m.moe() == null || m.layers().stream().noneMatch(l -> l.moe())) {
+        throw InvalidInputException.option(
+            "--ep", "expert parallel size " + ep + " needs an MoE model; " + m.id() + " has none");
+      }
+      if (m.moe().nRoutedExperts() % ep != 0) {
+        throw InvalidInputException.option(
+            "--ep",
+            "expert parallel size "
+                + ep
+                + " does not divide the "
+                + m.moe().nRoutedExperts()
+                + " routed experts of "
+                + m.id());
+      }
     }
     if (pp > m.numHiddenLayers()) {
       throw InvalidInputException.option(

@@ -4,8 +4,11 @@ import dev.hwplan.hardware.DType;
 import dev.hwplan.hardware.GpuProfile;
 import dev.hwplan.op.AttentionKernel;
 import dev.hwplan.op.Op;
+import dev.hwplan.op.OpKind;
 import dev.hwplan.op.OpShape;
 import dev.hwplan.op.Phase;
+import dev.hwplan.perf.attention.PrefillAttentionModels;
+import dev.hwplan.perf.attention.PrefillAttentionTimeModel;
 import dev.hwplan.perf.comm.CollectiveTimeModel;
 import dev.hwplan.perf.device.DevicePeaks;
 import dev.hwplan.perf.device.Terms;
@@ -32,6 +35,8 @@ public final class CalibratedModel implements OpTimeModel {
   private final Spread mlaSpread;
   private final Spread elementwiseSpread;
   private final Spread collectiveSpread;
+  private final Spread groupedSpread;
+  private final Spread[] prefillSpreads = new Spread[4];
 
   private static final String GROUPED_GEMM_NOTE =
       "grouped GEMM: cuBLAS GEMM efficiencies with the tiles of every group sharing waves (no grouped-GEMM measurements)";
@@ -61,6 +66,17 @@ public final class CalibratedModel implements OpTimeModel {
     this.mlaSpread = cal.spread("mla");
     this.elementwiseSpread = cal.spread("elementwise");
     this.collectiveSpread = cal.spread("collective");
+    this.groupedSpread = cal.groupedGemm() == null ? gemmSpread : cal.spread("grouped-gemm");
+    int i = 0;
+    for (AttentionKernel k :
+        new AttentionKernel[] {AttentionKernel.SDPA_FLASH, AttentionKernel.CUDNN}) {
+      for (boolean bwd : new boolean[] {false, true}) {
+        prefillSpreads[i++] =
+            cal.prefillAttention() == null
+                ? gemmSpread
+                : cal.spread(PrefillAttentionModels.family(k, bwd));
+      }
+    }
   }
 
   public GpuProfile gpu() {
@@ -87,11 +103,24 @@ public final class CalibratedModel implements OpTimeModel {
     if (shape instanceof OpShape.Gemm g) {
       return cal.gemm().time(peaks, readBandwidth, op.dtype(), g, op.bytes());
     }
+    if (shape instanceof OpShape.GroupedGemm g
+        && op.kind() == OpKind.GROUPED_GEMM
+        && cal.groupedGemm() != null) {
+      return cal.groupedGemm().time(peaks, readBandwidth, op.dtype(), g, op.flops(), op.bytes());
+    }
     if (shape instanceof OpShape.GroupedGemm g) {
-      note(notes, GROUPED_GEMM_NOTE);
+      if (op.kind() == OpKind.GROUPED_GEMM) {
+        note(notes, GROUPED_GEMM_NOTE);
+      }
       return cal.gemm().time(peaks, readBandwidth, op.dtype(), g, op.bytes());
     }
     if (shape instanceof OpShape.Attention a) {
+      if (a.phase() == Phase.PREFILL && cal.prefillAttention() != null) {
+        boolean backward = op.kind() == OpKind.ATTENTION_BACKWARD;
+        return cal.prefillAttention()
+            .model(a.kernel(), backward)
+            .time(peaks, readBandwidth, a, op.bytes(), a.kernel(), backward);
+      }
       if (a.phase() == Phase.PREFILL) {
         note(notes, PREFILL_ATTENTION_NOTE);
         GemmTimeModel gm = cal.gemm();
@@ -99,6 +128,17 @@ public final class CalibratedModel implements OpTimeModel {
         double mma = op.flops() / (gm.bf16MatrixFraction() * peaks.peakFlops(DType.BF16));
         return new Terms(
             gm.latencySeconds(), mem, mma, 0, gm.latencySeconds() + Math.max(mem, mma));
+      }
+      if (prefillKernel(a)) {
+        return cal.prefillAttention()
+            .model(AttentionKernel.SDPA_FLASH, false)
+            .time(
+                peaks,
+                readBandwidth,
+                PrefillAttentionTimeModel.flashDecodeAsPrefill(a),
+                op.bytes(),
+                AttentionKernel.SDPA_FLASH,
+                false);
       }
       return a.kernel() == AttentionKernel.SDPA_FLASH
           ? cal.sdpaFlash().time(peaks, readBandwidth, a, op.bytes())
@@ -148,10 +188,14 @@ public final class CalibratedModel implements OpTimeModel {
   /** The notes {@link #terms} adds for {@code op}, as one shared immutable list. */
   private List<String> notes(Op op) {
     OpShape shape = op.shape();
-    if (shape instanceof OpShape.GroupedGemm) {
+    if (shape instanceof OpShape.GroupedGemm
+        && op.kind() == OpKind.GROUPED_GEMM
+        && cal.groupedGemm() == null) {
       return GROUPED_GEMM_NOTES;
     }
-    if (shape instanceof OpShape.Attention a && a.phase() == Phase.PREFILL) {
+    if (shape instanceof OpShape.Attention a
+        && a.phase() == Phase.PREFILL
+        && cal.prefillAttention() == null) {
       return PREFILL_ATTENTION_NOTES;
     }
     if (shape instanceof OpShape.Comm c && cal.collective(c.collective()) == null) {
@@ -163,21 +207,42 @@ public final class CalibratedModel implements OpTimeModel {
   /** {@code cal.spread(family(op))} without the string lookup. */
   private Spread spread(Op op) {
     return switch (op.kind()) {
-      case GEMM, GROUPED_GEMM, ATTENTION_PREFILL -> gemmSpread;
+      case GEMM -> gemmSpread;
+      case GROUPED_GEMM -> groupedSpread;
+      case ATTENTION_PREFILL, ATTENTION_BACKWARD ->
+          prefillSpreads[
+              (((OpShape.Attention) op.shape()).kernel() == AttentionKernel.CUDNN ? 2 : 0)
+                  + (op.kind() == OpKind.ATTENTION_BACKWARD ? 1 : 0)];
       case ATTENTION_DECODE ->
-          ((OpShape.Attention) op.shape()).kernel() == AttentionKernel.SDPA_FLASH
-              ? sdpaFlashSpread
-              : attentionSpread;
+          prefillKernel((OpShape.Attention) op.shape())
+              ? prefillSpreads[0]
+              : ((OpShape.Attention) op.shape()).kernel() == AttentionKernel.SDPA_FLASH
+                  ? sdpaFlashSpread
+                  : attentionSpread;
       case MLA_DECODE -> mlaSpread;
       case ELEMENTWISE, EMBEDDING -> elementwiseSpread;
       case COLLECTIVE, P2P -> collectiveSpread;
     };
   }
 
+  /**
+   * Whether decode shape {@code a} runs on SDPA flash's prefill kernel ({@link
+   * PrefillAttentionTimeModel#flashDecodeRunsPrefillKernel}) and is timed by the prefill model.
+   */
+  private boolean prefillKernel(OpShape.Attention a) {
+    return a.phase() == Phase.DECODE
+        && cal.prefillAttention() != null
+        && PrefillAttentionTimeModel.flashDecodeRunsPrefillKernel(a, peaks.sms());
+  }
+
   /** The residual family of an op, as {@link GpuCalibration#spreads()} keys it. */
   public static String family(Op op) {
     return switch (op.kind()) {
-      case GEMM, GROUPED_GEMM, ATTENTION_PREFILL -> "gemm";
+      case GEMM -> "gemm";
+      case GROUPED_GEMM -> "grouped-gemm";
+      case ATTENTION_PREFILL, ATTENTION_BACKWARD ->
+          PrefillAttentionModels.family(
+              ((OpShape.Attention) op.shape()).kernel(), op.kind() == OpKind.ATTENTION_BACKWARD);
       case ATTENTION_DECODE ->
           ((OpShape.Attention) op.shape()).kernel() == AttentionKernel.SDPA_FLASH
               ? "sdpa-flash"

@@ -1,11 +1,13 @@
 package dev.hwplan.perf;
 
 import dev.hwplan.op.Collective;
+import dev.hwplan.perf.attention.PrefillAttentionModels;
 import dev.hwplan.perf.attention.SdpaFlashTimeModel;
 import dev.hwplan.perf.attention.SplitKTimeModel;
 import dev.hwplan.perf.comm.CollectiveTimeModel;
 import dev.hwplan.perf.elementwise.ElementwiseTimeModel;
 import dev.hwplan.perf.gemm.GemmTimeModel;
+import dev.hwplan.perf.gemm.GroupedGemmTimeModel;
 import java.util.List;
 import java.util.Map;
 
@@ -18,6 +20,10 @@ import java.util.Map;
  * @param fittedOn the profiles whose measurements were fitted
  * @param readFraction achieved streaming read bandwidth over the profile's HBM bandwidth
  * @param copyFraction achieved copy bandwidth (read + write bytes) over the profile's bandwidth
+ * @param prefillAttention calibrated prefill attention (forward and backward, flash and cuDNN);
+ *     null where no prefill attention was measured (prefill then takes the GEMM efficiencies)
+ * @param groupedGemm the MoE experts' grouped GEMM and per-expert loop; null where not measured
+ *     (the experts then take the GEMM efficiencies with shared waves)
  * @param collectives per collective; may lack some (see {@link #collective(Collective)})
  * @param spreads residual spreads by family: {@code gemm}, {@code attention}, {@code sdpa-flash},
  *     {@code mla}, {@code collective}, {@code elementwise}
@@ -31,6 +37,8 @@ public record GpuCalibration(
     SplitKTimeModel attention,
     SplitKTimeModel mla,
     SdpaFlashTimeModel sdpaFlash,
+    PrefillAttentionModels prefillAttention,
+    GroupedGemmTimeModel groupedGemm,
     Map<Collective, CollectiveTimeModel> collectives,
     ElementwiseTimeModel elementwise,
     Map<String, Spread> spreads,

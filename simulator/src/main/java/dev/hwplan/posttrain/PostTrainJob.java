@@ -23,6 +23,9 @@ import dev.hwplan.model.ModelSpec;
  *     {@code CPUOffload(offload_params=True)}, verl's {@code param_offload}); the GPU holds only
  *     the layers gathered for the running op
  * @param microBatch sequences per GPU per micro-batch in training
+ * @param engine what generates the rollout ({@link Engine#VLLM} by default)
+ * @param generationBatch sequences per GPU (per engine for vLLM) generated at once; 0: as many as
+ *     the KV cache holds
  */
 public record PostTrainJob(
     ModelSpec policy,
@@ -38,8 +41,52 @@ public record PostTrainJob(
     boolean sharedReference,
     boolean offload,
     boolean paramOffload,
-    int microBatch) {
+    int microBatch,
+    Engine engine,
+    int generationBatch) {
+  /** A job with the vLLM engine at the concurrency its KV cache allows. */
+  public PostTrainJob(
+      ModelSpec policy,
+      Method method,
+      Lora lora,
+      ModelSpec rewardModel,
+      int groupSize,
+      long promptTokens,
+      long responseTokens,
+      long batchPrompts,
+      int ppoEpochs,
+      boolean precomputedReference,
+      boolean sharedReference,
+      boolean offload,
+      boolean paramOffload,
+      int microBatch) {
+    this(
+        policy,
+        method,
+        lora,
+        rewardModel,
+        groupSize,
+        promptTokens,
+        responseTokens,
+        batchPrompts,
+        ppoEpochs,
+        precomputedReference,
+        sharedReference,
+        offload,
+        paramOffload,
+        microBatch,
+        Engine.VLLM,
+        0);
+  }
+
   public PostTrainJob {
+    if (engine == null) {
+      throw InvalidInputException.option("--engine", "missing");
+    }
+    if (generationBatch < 0) {
+      throw InvalidInputException.option(
+          "--generation-batch", "must be 0 (as many as fit) or positive, got " + generationBatch);
+    }
     if (method == Method.GRPO && groupSize < 2) {
       throw InvalidInputException.option(
           "--group-size",

@@ -57,6 +57,10 @@ import java.util.Map;
  * token) and drops the weight gradients of the base: its compute is 2/3 of full training's,
  * recompute unchanged.
  *
+ * <p>The rollout engine is vLLM-like by default; {@link Engine#HF_ZERO3} models DeepSpeed-Chat's
+ * generate() on ZeRO-3 shards (static batches, plain kernels, the whole model all-gathered per
+ * decode step), and a generation batch caps the sequences generated at once.
+ *
  * <p>Not modelled: responses shorter than the maximum (every response decodes to {@code
  * responseTokens}), the engine's own overheads (sampling, detokenisation, scheduling gaps), NF4
  * dequantisation time, and a hybrid engine's re-layout of the weights beyond one all-gather.
@@ -247,6 +251,24 @@ public final class PostTrainPlanner {
     double weights = 2.0 * ParameterCounter.count(p).total();
     double room = usable / (1 + TrainingPlanner.ALLOCATOR_OVERHEAD) - stateBytes;
     long seqs = job.sequencesPerStep();
+    double perSeq1 = job.sequenceTokens() * kvPerToken(1);
+    if (job.engine() == Engine.HF_ZERO3) {
+      // data parallel generate on the ZeRO-3 shards: two layers live (the running one and the
+      // prefetched one), every GPU its own static batch
+      double live = 2 * weights / p.numHiddenLayers();
+      double free = room - live;
+      long fit = free <= 0 ? 0 : (long) Math.floor(free / perSeq1);
+      if (fit < 1) {
+        return null;
+      }
+      long perEngine = (seqs + gpus - 1) / gpus;
+      long conc = Math.min(perEngine, fit);
+      if (job.generationBatch() > 0) {
+        conc = Math.min(conc, job.generationBatch());
+      }
+      long waves = (perEngine + conc - 1) / conc;
+      return new PostTrainPlan.Rollout(1, gpus, perEngine, conc, waves, live, conc * perSeq1);
+    }
     for (int tp : TP_CHOICES) {
       if (tp > gpus || gpus % tp != 0 || tp > cluster.gpusPerNode()) {
         continue;
@@ -258,6 +280,9 @@ public final class PostTrainPlanner {
         int engines = gpus / tp;
         long perEngine = (seqs + engines - 1) / engines;
         long conc = Math.min(perEngine, fit);
+        if (job.generationBatch() > 0) {
+          conc = Math.min(conc, (long) job.generationBatch() * tp);
+        }
         long waves = (perEngine + conc - 1) / conc;
         return new PostTrainPlan.Rollout(
             tp, engines, perEngine, conc, waves, weights / tp, conc * perSeq);
@@ -341,6 +366,9 @@ public final class PostTrainPlanner {
    * GPUs.
    */
   public PostTrainPlan split(Integer gpus, int max) {
+    if (job.method().rollout() && job.engine() == Engine.HF_ZERO3) {
+      return null; // generate() runs on the trainer's own shards: there is no rollout pool
+    }
     List<Copy> copies = copies();
     List<Integer> need = new ArrayList<>();
     List<Copy> pooled = new ArrayList<>();
@@ -411,27 +439,37 @@ public final class PostTrainPlanner {
 
   /** A step model of {@code m} on {@code tp} GPUs of this kind, bf16 weights and cache. */
   private StepModel step(ModelSpec m, int tp) {
+    return step(m, tp, Execution.FUSED);
+  }
+
+  private StepModel step(ModelSpec m, int tp, Execution x) {
     return steps.computeIfAbsent(
-        m.id() + "/" + tp,
+        m.id() + "/" + tp + "/" + x,
         k ->
             Calibrations.stepModel(
                 new StepConfig(
-                    m,
-                    Parallelism.of(tp, 1),
-                    WeightDtype.BF16,
-                    KvDtype.BF16,
-                    MlaLayout.LATENT,
-                    Execution.FUSED),
+                    m, Parallelism.of(tp, 1), WeightDtype.BF16, KvDtype.BF16, MlaLayout.LATENT, x),
                 gpu));
   }
 
-  /** Seconds of the rollout: per wave, the prompts' prefill and the responses' decode. */
-  double generationSeconds(PostTrainPlan.Rollout r) {
-    StepModel s = step(job.policy(), r.tp());
+  /**
+   * Seconds of the rollout: per wave, the prompts' prefill and the responses' decode. With {@link
+   * Engine#HF_ZERO3} every forward call (the prefill and each decode step) takes the longer of its
+   * compute, with plain PyTorch kernels, and the all-gather of the whole bf16 model over the pool
+   * (ZeRO-3's prefetch overlaps the two).
+   */
+  double generationSeconds(PostTrainPlan.Rollout r, int gpus) {
+    boolean hf = job.engine() == Engine.HF_ZERO3;
+    StepModel s = step(job.policy(), r.tp(), hf ? Execution.EAGER : Execution.FUSED);
+    double gather =
+        hf && gpus > 1
+            ? links.collective(
+                Collective.ALL_GATHER, gpus, 1, 2.0 * ParameterCounter.count(job.policy()).total())
+            : 0;
     long c = r.concurrentSequences();
     long p = job.promptTokens();
     long resp = job.responseTokens();
-    double wave = s.seconds(StepComposition.prefill(c, p));
+    double wave = Math.max(gather, s.seconds(StepComposition.prefill(c, p)));
     // decode: the response in 8 segments, each timed at its middle context
     int segments = (int) Math.min(8, resp);
     long done = 0;
@@ -439,7 +477,7 @@ public final class PostTrainPlanner {
       long end = resp * (i + 1) / segments;
       long len = end - done;
       long mid = p + done + len / 2;
-      wave += len * s.seconds(StepComposition.decode(c, mid));
+      wave += len * Math.max(gather, s.seconds(StepComposition.decode(c, mid)));
       done = end;
     }
     return wave * r.waves();
@@ -487,10 +525,10 @@ public final class PostTrainPlanner {
   private PostTrainPlan.Time time(
       List<Copy> copies, int gpus, PostTrainPlan.Rollout r, Map<Role, Integer> pools) {
     boolean split = pools != null;
-    double gen = r == null ? 0 : generationSeconds(r);
+    double gen = r == null ? 0 : generationSeconds(r, gpus);
     double sync = 0;
     Copy policy = copies.get(0);
-    if (r != null) {
+    if (r != null && job.engine() == Engine.VLLM) {
       double bytes =
           job.lora() != null
               ? 2 * policy.trainableParams()

@@ -14,11 +14,18 @@ import java.util.Locale;
  *       kernels/cuda/scripts/llama_decode.py} runs Llama: RMSNorm in 8 kernels (float, pow, mean,
  *       add, rsqrt, mul, cast, weight), RoPE in 5 per tensor (mul, neg, cat, mul, add), 2 cache
  *       writes, SiLU and mul apart, residual adds apart, SDPA's flash backend for attention.
+ *   <li>{@link #COMPILED}: the fused form as PyTorch runs it ({@code
+ *       kernels/cuda/scripts/step_forms.py} "fused"): each layer's norms, RoPE, activations,
+ *       residual adds and MoE routing compiled by TorchInductor into fused Triton kernels, GEMMs in
+ *       cuBLAS, attention through SDPA's flash backend (decode included: no split-KV decode
+ *       kernel), the whole step in one CUDA graph. {@link #FUSED} differs only in its split-K
+ *       decode attention.
  * </ul>
  */
 public enum Execution {
-  FUSED(1, 1, 1, 0, AttentionKernel.SPLIT_K),
-  EAGER(8, 5, 2, 1, AttentionKernel.SDPA_FLASH);
+  FUSED(1, 1, 1, 0, AttentionKernel.SPLIT_K, AttentionKernel.SDPA_FLASH),
+  EAGER(8, 5, 2, 1, AttentionKernel.SDPA_FLASH, AttentionKernel.SDPA_FLASH),
+  COMPILED(1, 1, 1, 0, AttentionKernel.SDPA_FLASH, AttentionKernel.SDPA_FLASH);
 
   /** Kernels of one RMSNorm. */
   public final int normKernels;
@@ -34,7 +41,20 @@ public enum Execution {
 
   public final AttentionKernel decodeAttention;
 
-  Execution(int norm, int rope, int act, int residual, AttentionKernel attention) {
+  /**
+   * The prefill attention kernel: FlashAttention-2 through SDPA in both forms (what the device
+   * measured; {@code kernels/cuda/scripts/step_forms.py} pins SDPA to its flash backend).
+   */
+  public final AttentionKernel prefillAttention;
+
+  Execution(
+      int norm,
+      int rope,
+      int act,
+      int residual,
+      AttentionKernel attention,
+      AttentionKernel prefill) {
+    this.prefillAttention = prefill;
     this.normKernels = norm;
     this.ropeKernels = rope;
     this.activationKernels = act;
@@ -55,6 +75,6 @@ public enum Execution {
       }
     }
     throw InvalidInputException.option(
-        field, "unknown execution '" + s + "' (known: fused, eager)");
+        field, "unknown execution '" + s + "' (known: fused, eager, compiled)");
   }
 }

@@ -81,6 +81,16 @@ public final class StepModel {
   }
 
   /**
+   * The backward pass of the causal attention of every layer, for {@code batch} sequences of {@code
+   * tokens} tokens (what training adds to the forward step; see {@link
+   * TransformerStep#attentionBackward}). The forward attention of the same pass is in {@link #time}
+   * of {@code StepComposition.prefill(batch, tokens)}.
+   */
+  public StepTime attentionBackward(long batch, long tokens) {
+    return sum(TransformerStep.attentionBackward(config, batch, tokens), times);
+  }
+
+  /**
    * Times every op of a graph and sums them. An op whose work and shape are those of an earlier op
    * of the graph (the attention half of dense and MoE layers, say, which {@link TransformerStep}
    * builds once) is predicted once: a prediction depends on the op's work and shape, not on its

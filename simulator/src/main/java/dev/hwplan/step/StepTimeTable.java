@@ -37,10 +37,9 @@ import java.util.Map;
  * only), on first use, and kept; between the points it keeps, it is interpolated linearly: counts
  * exact up to 512 then within 64-wide cells (where GEMM tiles change, {@link TableGrids.Curve});
  * decode contexts exact up to 128 and at multiples of 64, between them within cells of 64 tokens
- * (1/128 octave beyond 8,192, {@link TableGrids.ContextRow}); prefill chunks bilinearly over 16
- * points per octave of tokens and prefix, exact below 64; equal chunks merged into one kernel are
- * timed exactly. {@code StepTimeTableTest} bounds the difference from {@link StepModel#seconds} on
- * random compositions of dense, MoE, MLA and sliding-window models.
+ * (1/128 octave beyond 8,192, {@link TableGrids.ContextRow}); prefill chunks are timed exactly per
+ * (sequences, tokens, prefix) and kept. {@code StepTimeTableTest} bounds the difference from {@link
+ * StepModel#seconds} on random compositions of dense, MoE, MLA and sliding-window models.
  *
  * <p>Not thread-safe: one table per simulating thread. Memory grows with the distinct cells used,
  * not with the iterations timed.
@@ -61,7 +60,6 @@ public final class StepTimeTable {
   private final Curve absorb = new Curve();
   private final ContextRow[] decodeRows = new ContextRow[EXACT_DECODES + 1];
   private final Map<Long, ContextRow> wideRows = new HashMap<>();
-  private double[][] prefillCells = new double[64][];
   private final LongDoubleMap mergedChunks = new LongDoubleMap();
 
   private final TableGrids.Probe tokenProbe = this::probeTokens;
@@ -214,53 +212,20 @@ public final class StepTimeTable {
     return contextProbe;
   }
 
-  /** Prefill attention of {@code sequences} equal chunks. */
+  /**
+   * Prefill attention of {@code sequences} equal chunks, timed exactly and kept: the calibrated
+   * prefill kernel counts whole tiles of the sequence (a step at every tile boundary), which no
+   * interpolation between grid points follows.
+   */
   private double chunkAttention(long sequences, long tokens, long prefix) {
-    if (sequences > 1) {
-      long key = (sequences << 48) | (tokens << 24) | prefix;
-      boolean packable = sequences < 1 << 15 && tokens < 1 << 24 && prefix < 1 << 24;
-      double v = packable ? mergedChunks.get(key) : Double.NaN;
-      if (v != v) {
-        v = prefillAttention(sequences, tokens, prefix);
-        if (packable) {
-          mergedChunks.put(key, v);
-        }
-      }
-      return v;
-    }
-    int it = TableGrids.g16Index(tokens);
-    int ip = TableGrids.g16Index(prefix);
-    long t0 = TableGrids.g16Point(it);
-    long p0 = TableGrids.g16Point(ip);
-    double wt = tokens == t0 ? 0 : (tokens - t0) / (double) (TableGrids.g16Point(it + 1) - t0);
-    double wp = prefix == p0 ? 0 : (prefix - p0) / (double) (TableGrids.g16Point(ip + 1) - p0);
-    double v = cell(it, ip);
-    if (wp > 0) {
-      v += wp * (cell(it, ip + 1) - v);
-    }
-    if (wt > 0) {
-      double u = cell(it + 1, ip);
-      if (wp > 0) {
-        u += wp * (cell(it + 1, ip + 1) - u);
-      }
-      v += wt * (u - v);
-    }
-    return v;
-  }
-
-  private double cell(int it, int ip) {
-    if (it >= prefillCells.length) {
-      prefillCells = Arrays.copyOf(prefillCells, Math.max(it + 1, 2 * prefillCells.length));
-    }
-    double[] row = prefillCells[it];
-    if (row == null || ip >= row.length) {
-      row = row == null ? TableGrids.nans(Math.max(ip + 1, 64)) : TableGrids.grown(row, ip);
-      prefillCells[it] = row;
-    }
-    double v = row[ip];
+    long key = (sequences << 48) | (tokens << 24) | prefix;
+    boolean packable = sequences < 1 << 15 && tokens < 1 << 24 && prefix < 1 << 24;
+    double v = packable ? mergedChunks.get(key) : Double.NaN;
     if (v != v) {
-      v = prefillAttention(1, TableGrids.g16Point(it), TableGrids.g16Point(ip));
-      row[ip] = v;
+      v = prefillAttention(sequences, tokens, prefix);
+      if (packable) {
+        mergedChunks.put(key, v);
+      }
     }
     return v;
   }

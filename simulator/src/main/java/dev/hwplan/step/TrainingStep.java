@@ -4,6 +4,7 @@ import dev.hwplan.hardware.DType;
 import dev.hwplan.model.MlaSpec;
 import dev.hwplan.model.ModelSpec;
 import dev.hwplan.model.MoeSpec;
+import dev.hwplan.op.AttentionKernel;
 import dev.hwplan.op.Collective;
 import dev.hwplan.op.Op;
 import dev.hwplan.op.OpGraph;
@@ -283,7 +284,8 @@ public final class TrainingStep {
     List<Op> fwd = new ArrayList<>(1);
     List<Op> bwd = new ArrayList<>(2);
     List<Op> core = new ArrayList<>(1);
-    flashAttention(fwd, bwd, core, batch, tokens, prefix, heads, kvHeads, dk, dv);
+    flashAttention(
+        fwd, bwd, core, batch, tokens, prefix, heads, kvHeads, dk, dv, AttentionKernel.SDPA_FLASH);
     return new OpGraph(bwd);
   }
 
@@ -323,7 +325,7 @@ public final class TrainingStep {
       elementwise(
           fwd, bwd, "attn.rope", Ops.elementwise("attn.rope", 6 * qk, traffic, traffic, kernels));
     }
-    coreAttention(fwd, bwd, core, s, heads, kvHeads, dh, dh);
+    coreAttention(fwd, bwd, core, s, heads, kvHeads, dh, dh, trainingAttention(ex));
     linear(fwd, bwd, "attn.o_proj", t, d, (long) heads * dh, s.linearDtype(), s.actBytes());
   }
 
@@ -355,7 +357,8 @@ public final class TrainingStep {
         ab);
     double r = (heads + 1.0) * a.qkRopeHeadDim() * t;
     elementwise(fwd, bwd, "attn.rope", Ops.elementwise("attn.rope", 6 * r, 2 * r, 2 * r, 1));
-    coreAttention(fwd, bwd, core, s, heads, heads, a.qkHeadDim(), a.vHeadDim());
+    coreAttention(
+        fwd, bwd, core, s, heads, heads, a.qkHeadDim(), a.vHeadDim(), trainingAttention(ex));
     linear(fwd, bwd, "attn.o_proj", t, d, (long) heads * a.vHeadDim(), dt, ab);
   }
 
@@ -365,12 +368,20 @@ public final class TrainingStep {
    * after an average prefix of {@code (s - s/cp)/2}.
    */
   private static void coreAttention(
-      List<Op> fwd, List<Op> bwd, List<Op> core, Shape s, int heads, int kvHeads, int dk, int dv) {
+      List<Op> fwd,
+      List<Op> bwd,
+      List<Op> core,
+      Shape s,
+      int heads,
+      int kvHeads,
+      int dk,
+      int dv,
+      AttentionKernel kernel) {
     long local = s.seq() / s.cp();
     long prefix = (s.seq() - local) / 2;
     long b = s.microBatch();
     if (s.flashAttention()) {
-      flashAttention(fwd, bwd, core, b, local, prefix, heads, kvHeads, dk, dv);
+      flashAttention(fwd, bwd, core, b, local, prefix, heads, kvHeads, dk, dv, kernel);
       return;
     }
     megatronAttention(fwd, bwd, core, s, b, local, prefix, heads, dk, dv);
@@ -386,9 +397,10 @@ public final class TrainingStep {
       int heads,
       int kvHeads,
       int dk,
-      int dv) {
+      int dv,
+      AttentionKernel kernel) {
     {
-      Op f = Ops.prefillAttention("attention", b, heads, kvHeads, dk, dv, local, prefix, 2);
+      Op f = Ops.prefillAttention("attention", b, heads, kvHeads, dk, dv, local, prefix, 2, kernel);
       fwd.add(f);
       core.add(f);
       OpShape.Attention a = (OpShape.Attention) f.shape();
@@ -401,7 +413,7 @@ public final class TrainingStep {
       bwd.add(
           new Op(
               "attention.backward",
-              OpKind.ATTENTION_PREFILL,
+              OpKind.ATTENTION_BACKWARD,
               DType.BF16,
               f.flops() * 2.5,
               q + kv + 2 * o + lse,
@@ -421,6 +433,16 @@ public final class TrainingStep {
       // the preprocessing kernel D = rowsum(dO * O)
       bwd.add(Ops.elementwise("attention.backward_dot", 2 * o / 2, 2 * o, lse, 1));
     }
+  }
+
+  /**
+   * The fused attention kernel training runs in {@code ex}: plain PyTorch (eager) SDPA's flash
+   * backend (FlashAttention-2); a fused training stack (Transformer Engine on Hopper) cuDNN's fused
+   * flash attention. Both are timed by the calibrated prefill-attention model, forward and
+   * backward.
+   */
+  static AttentionKernel trainingAttention(Execution ex) {
+    return ex == Execution.EAGER ? AttentionKernel.SDPA_FLASH : AttentionKernel.CUDNN;
   }
 
   private static void megatronAttention(

@@ -8,8 +8,10 @@ import dev.hwplan.model.ModelSpec;
 import dev.hwplan.model.MoeSpec;
 import dev.hwplan.op.AttentionKernel;
 import dev.hwplan.op.Collective;
+import dev.hwplan.op.ExpertRouting;
 import dev.hwplan.op.Op;
 import dev.hwplan.op.OpGraph;
+import dev.hwplan.op.OpShape;
 import dev.hwplan.op.Ops;
 import dev.hwplan.parallel.Parallelism;
 import java.util.ArrayList;
@@ -21,8 +23,11 @@ import java.util.List;
  * <ul>
  *   <li>Linear layers split as Megatron-LM does (Shoeybi et al. 2019): QKV and gate/up by output
  *       columns, O and down by input rows, one all-reduce after each (two per layer).
- *   <li>MoE layers (DeepSeekMoE, Mixtral): a router GEMM, routed experts as grouped GEMMs whose
- *       active-expert count follows from the tokens routed, and shared experts as dense GEMMs.
+ *   <li>MoE layers (DeepSeekMoE, Mixtral): a router GEMM and top-k, the permute and unpermute,
+ *       routed experts as grouped GEMMs whose active experts and busiest expert follow from top-k
+ *       routing ({@link ExpertRouting}), shared experts as dense GEMMs; with expert parallelism the
+ *       step is one rank's (its own tokens' attention, {@code E/ep} experts) with all-to-all
+ *       dispatch and combine.
  *   <li>MLA (DeepSeek-V2 section 2.1): latent decode absorbs W^UK into the query and W^UV into the
  *       output (per-head batched GEMMs) and attends over the latent; expanded decode and prefill
  *       up-project with W^UKV and run multi-head attention.
@@ -172,6 +177,53 @@ public final class TransformerStep {
   }
 
   /**
+   * The backward pass of every layer's causal attention over {@code batch} sequences of {@code
+   * tokens} tokens on one TP rank (training; no cached prefix), on the execution's prefill kernel.
+   * A sliding-window layer of window {@code w < tokens} is counted as {@code ceil(tokens / w)}
+   * causal blocks of {@code w} tokens (an approximation: a window attends to up to {@code w} keys,
+   * a causal block to {@code w / 2} on average, so this is a lower bound).
+   */
+  public static OpGraph attentionBackward(StepConfig c, long batch, long tokens) {
+    ModelSpec m = c.model();
+    int tp = c.parallelism().tp();
+    int heads = m.numAttentionHeads() / tp;
+    int kvHeads;
+    int dq;
+    int dv;
+    if (m.mla() != null) {
+      kvHeads = heads;
+      dq = m.mla().qkHeadDim();
+      dv = m.mla().vHeadDim();
+    } else {
+      kvHeads = c.parallelism().kvHeadsPerRank(m);
+      dq = m.headDim();
+      dv = dq;
+    }
+    java.util.Map<Long, Integer> byWindow = new java.util.LinkedHashMap<>();
+    for (LayerSpec l : m.layers()) {
+      byWindow.merge(l.cachedTokens(tokens), 1, Integer::sum);
+    }
+    List<Op> ops = new ArrayList<>();
+    for (java.util.Map.Entry<Long, Integer> e : byWindow.entrySet()) {
+      long w = Math.min(tokens, e.getKey());
+      long blocks = (tokens + w - 1) / w;
+      String name = w < tokens ? "attention_backward (window " + w + ")" : "attention_backward";
+      ops.add(
+          Ops.prefillAttentionBackward(
+                  name,
+                  Math.multiplyExact(batch, blocks),
+                  heads,
+                  kvHeads,
+                  dq,
+                  dv,
+                  w,
+                  c.execution().prefillAttention)
+              .times(e.getValue()));
+    }
+    return new OpGraph(ops);
+  }
+
+  /**
    * The attention kernels of one layer: one per prefill-chunk shape and one over the decode
    * sequences. A layer with a window attends to at most {@code window} tokens.
    */
@@ -186,6 +238,7 @@ public final class TransformerStep {
       int valueDim,
       double kvBytes,
       AttentionKernel decodeKernel,
+      AttentionKernel prefillKernel,
       boolean sinks) {
     boolean mixed = s.prefills().size() + (s.decodes() > 0 ? 1 : 0) > 1;
     for (StepComposition.Prefill p : s.prefills()) {
@@ -201,7 +254,8 @@ public final class TransformerStep {
               valueDim,
               p.tokens(),
               prefix,
-              kvBytes);
+              kvBytes,
+              prefillKernel);
       double pairs = windowPairs(p.tokens(), p.prefix(), window);
       double flops = 2.0 * p.sequences() * heads * pairs * ((long) headDim + valueDim);
       if (flops != op.flops()) {
@@ -214,7 +268,7 @@ public final class TransformerStep {
                 op.bytesRead(),
                 op.bytesWritten(),
                 op.count(),
-                op.shape());
+                ((OpShape.Attention) op.shape()).withWindow(window));
       }
       ops.add(withSinks(op, sinks, p.sequences() * heads * (double) p.tokens()));
     }
@@ -286,7 +340,7 @@ public final class TransformerStep {
     double kvB = c.kvBytes(dh);
     double qk = (heads + kvHeads) * (double) dh * tokens;
     double cacheWrite = 2.0 * kvHeads * dh * tokens;
-    if (ex == Execution.FUSED) {
+    if (ex != Execution.EAGER) {
       ops.add(
           Ops.elementwise("attn.rope_cache_write", 6 * qk, 2 * qk, 2 * qk + cacheWrite * kvB, 1));
     } else {
@@ -304,6 +358,7 @@ public final class TransformerStep {
         dh,
         kvB,
         ex.decodeAttention,
+        ex.prefillAttention,
         m.architecture().attentionSinks());
     ops.add(linear(c, "attn.o_proj", tokens, d, (long) heads * dh));
   }
@@ -355,6 +410,7 @@ public final class TransformerStep {
           a.vHeadDim(),
           c.kvBytes(qk),
           c.execution().decodeAttention,
+          c.execution().prefillAttention,
           false);
     }
     if (latent) {
@@ -409,30 +465,89 @@ public final class TransformerStep {
     ops.add(linear(c, prefix + ".down_proj", tokens, d, ffRank));
   }
 
+  /**
+   * Kernels of the MoE routing per layer as PyTorch runs it ({@code
+   * kernels/cuda/scripts/step_forms.py}: argsort of the top-k expert ids, gather, two {@code
+   * torch._grouped_mm}, weight, {@code index_add_}), counted in the Mixtral kernel profiles of
+   * {@code kernels/cuda/results/h200-sxm/steps-eager-fused.json} (batch 128). Top-k: eager softmax,
+   * {@code gatherTopK}, bitonic sort, sum and divide (5); compiled an Inductor softmax, {@code
+   * gatherTopK}, bitonic sort and an Inductor divide (4).
+   */
+  static final int TOPK_KERNELS_EAGER = 5;
+
+  static final int TOPK_KERNELS_FUSED = 4;
+
+  /**
+   * Permute: eager radix sort, 2 fills, arange, a compare, a 2-kernel scan (counts to offsets), 2
+   * scatter-adds (the histogram), the row gather and {@code prepare_grouped_gemm_data} for each of
+   * the 2 grouped GEMMs (12); compiled the radix sort, Inductor histogram (2), cumsum and
+   * index-select, arange and the 2 {@code prepare_grouped_gemm_data} (8).
+   */
+  static final int PERMUTE_KERNELS_EAGER = 12;
+
+  static final int PERMUTE_KERNELS_FUSED = 8;
+
+  /**
+   * Unpermute: the zeroed output, the weighting multiply and {@code index_add_} (3, both forms).
+   */
+  static final int UNPERMUTE_KERNELS = 3;
+
+  /**
+   * An MoE block on one rank: router GEMM and top-k; the permute that groups the token rows by
+   * expert and the unpermute that weights and sums them back (kernel counts as PyTorch runs them,
+   * {@link #PERMUTE_KERNELS_EAGER}); with expert parallelism ({@code ep > 1}, each rank holding
+   * {@code E/ep} whole experts and running its own tokens' attention) an all-to-all dispatch of the
+   * routed rows before the experts and an all-to-all combine after them; the routed experts as
+   * grouped GEMMs over the busiest rank's rows ({@link Ops#routedExperts}); the shared experts as a
+   * dense MLP.
+   */
   private static void moe(List<Op> ops, StepConfig c, long tokens) {
     ModelSpec m = c.model();
     MoeSpec e = m.moe();
     int tp = c.parallelism().tp();
+    int ep = c.parallelism().ep();
+    Execution ex = c.execution();
     long d = m.hiddenSize();
     long ffRank = ceilDiv(e.moeIntermediateSize(), tp);
     boolean gated = m.architecture().gatedMlp();
+    int topK = e.numExpertsPerTok();
     ops.add(Ops.gemm("moe.router", DType.BF16, tokens, e.nRoutedExperts(), d, 2, 2));
-    ops.add(Ops.elementwise("moe.topk", 0, tokens * e.nRoutedExperts() * 4.0, tokens * 16.0, 1));
-    long rows = Math.multiplyExact(tokens, e.numExpertsPerTok());
-    double w = c.expertWeightBytes(d);
-    double act = c.linearActivationBytes();
+    boolean fused = ex != Execution.EAGER;
     ops.add(
-        Ops.groupedGemm(
+        Ops.elementwise(
+            "moe.topk",
+            0,
+            tokens * e.nRoutedExperts() * 4.0,
+            tokens * 16.0,
+            fused ? TOPK_KERNELS_FUSED : TOPK_KERNELS_EAGER));
+    long pairs = Math.multiplyExact(tokens, topK);
+    long all = Math.multiplyExact(tokens, ep);
+    double act = c.linearActivationBytes();
+    double rowBytes = d * 2.0;
+    ops.add(
+        Ops.elementwise(
+            "moe.permute",
+            0,
+            pairs * (rowBytes + 8.0),
+            pairs * (rowBytes + 8.0),
+            fused ? PERMUTE_KERNELS_FUSED : PERMUTE_KERNELS_EAGER));
+    if (ep > 1) {
+      ops.add(Ops.collective("moe.dispatch", Collective.ALL_TO_ALL, ep, pairs * d * act));
+    }
+    ops.add(
+        Ops.routedExperts(
             "moe.experts.gate_up_proj",
             c.linearDtype(),
             e.nRoutedExperts(),
-            rows,
+            topK,
+            ep,
+            all,
             (gated ? 2 : 1) * ffRank,
             d,
-            1.0,
             act,
-            w));
-    activation(ops, "moe.experts", rows, ffRank, gated, c.execution());
+            c.expertWeightBytes(d)));
+    long rows = Math.max(1, (long) Math.ceil(ExpertRouting.expectedBusiestGroup(ep, topK, all)));
+    activation(ops, "moe.experts", rows, ffRank, gated, ex);
     if (m.architecture().clampedSwiglu()) {
       // gpt-oss: the gate clamped above, the linear input clamped both ways and offset by 1.
       Op clamp = ops.remove(ops.size() - 1);
@@ -448,16 +563,27 @@ public final class TransformerStep {
               clamp.shape()));
     }
     ops.add(
-        Ops.groupedGemm(
+        Ops.routedExperts(
             "moe.experts.down_proj",
             c.linearDtype(),
             e.nRoutedExperts(),
-            rows,
+            topK,
+            ep,
+            all,
             d,
             ffRank,
-            1.0,
             act,
             c.expertWeightBytes(ffRank)));
+    if (ep > 1) {
+      ops.add(Ops.collective("moe.combine", Collective.ALL_TO_ALL, ep, pairs * rowBytes));
+    }
+    ops.add(
+        Ops.elementwise(
+            "moe.unpermute",
+            2.0 * pairs * d,
+            pairs * (rowBytes + 4.0),
+            tokens * rowBytes,
+            UNPERMUTE_KERNELS));
     if (e.nSharedExperts() > 0) {
       mlp(ops, c, "moe.shared", tokens, (long) e.nSharedExperts() * e.moeIntermediateSize());
     }
@@ -471,7 +597,7 @@ public final class TransformerStep {
   /** RMSNorm: fused with the residual add it reads 4 and writes 4 bytes an element; eager, 36. */
   private static Op norm(String name, long tokens, long width, Execution ex) {
     double n = tokens * (double) width;
-    if (ex == Execution.FUSED) {
+    if (ex != Execution.EAGER) {
       return Ops.elementwise(name, 4 * n, 4 * n + 2 * width, 4 * n, ex.normKernels);
     }
     return Ops.elementwise(name, 4 * n, 20 * n + 2 * width, 16 * n, ex.normKernels);
@@ -513,7 +639,7 @@ public final class TransformerStep {
   private static void activation(
       List<Op> ops, String prefix, long rows, long ff, boolean gated, Execution ex) {
     double n = rows * (double) ff;
-    if (ex == Execution.FUSED || !gated) {
+    if (ex != Execution.EAGER || !gated) {
       ops.add(Ops.elementwise(prefix + ".act", 5 * n, (gated ? 4 : 2) * n, 2 * n, 1));
     } else {
       ops.add(Ops.elementwise(prefix + ".act", 5 * n, 6 * n, 4 * n, ex.activationKernels));

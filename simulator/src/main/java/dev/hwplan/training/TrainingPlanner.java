@@ -37,21 +37,6 @@ public final class TrainingPlanner {
   /** Memory the framework holds outside the allocator: CUDA context, NCCL buffers (1 GiB). */
   public static final double RESERVED_BYTES = 1L << 30;
 
-  /**
-   * FlashAttention as the step model times it (GEMM-like matrix efficiency) is faster than the
-   * kernels measured on the H200: measured over predicted, median of 150 causal shapes of 1k to
-   * 128k tokens (MHA, GQA, MQA) in kernels/cuda/results/h200-sxm/prefill-attention.json (issue 15's
-   * fitting grid, not its validation grid), for PyTorch SDPA's flash backend (FlashAttention-2,
-   * what plain PyTorch runs) and its cuDNN backend (what Transformer Engine runs on Hopper),
-   * forward and backward. AttentionScaleTest recomputes them from the file: when the step model's
-   * prefill attention is recalibrated (issue 15) they must be refitted.
-   */
-  static final double SDPA_FLASH_FORWARD = 2.589;
-
-  static final double SDPA_FLASH_BACKWARD = 2.937;
-  static final double CUDNN_FORWARD = 1.467;
-  static final double CUDNN_BACKWARD = 1.710;
-
   /** Megatron-LM's gradient bucket: 40M parameters ({@code --ddp-bucket-size} default). */
   public static final double BUCKET_PARAMS = 40e6;
 
@@ -236,6 +221,8 @@ public final class TrainingPlanner {
           case 1 -> TrainingStep.head(step.config(), s, job.execution());
           default -> TrainingStep.embedding(step.config(), s);
         };
+    // FlashAttention forward and backward are timed by the step model's calibrated
+    // prefill-attention model (issue 15; SDPA flash in eager, cuDNN when fused)
     double attF = 0;
     double attB = 0;
     for (var op : ops.forward().ops()) {
@@ -248,14 +235,8 @@ public final class TrainingPlanner {
         attB += step.time(new OpGraph(java.util.List.of(op))).seconds();
       }
     }
-    double kf = job.execution() == Execution.EAGER ? SDPA_FLASH_FORWARD : CUDNN_FORWARD;
-    double kb = job.execution() == Execution.EAGER ? SDPA_FLASH_BACKWARD : CUDNN_BACKWARD;
-    if (!job.flashAttention()) {
-      kf = 1;
-      kb = 1;
-    }
-    double f = step.time(ops.forward()).seconds() + (kf - 1) * attF;
-    double b = step.time(ops.backward()).seconds() + (kb - 1) * attB;
+    double f = step.time(ops.forward()).seconds();
+    double b = step.time(ops.backward()).seconds();
     if (kind == 0 && job.precision() == Precision.AMP) {
       // autocast casts each fp32 weight to bf16 in the forward (read 4, write 2 bytes) and the
       // bf16 weight gradient is cast into the fp32 .grad in the backward (read 2, write 4)
@@ -309,12 +290,12 @@ public final class TrainingPlanner {
     return new LayerCost(
         f,
         b,
-        step.time(ops.attentionCore()).seconds() * kf,
+        step.time(ops.attentionCore()).seconds(),
         tp(ops.forwardComm(), tp),
         tp(ops.backwardComm(), tp),
         ops.cpExchangeBytes(),
-        attF * kf,
-        attB * kb,
+        attF,
+        attB,
         ops.epAllToAllBytes(),
         kernels(ops.forward()),
         kernels(ops.backward()),

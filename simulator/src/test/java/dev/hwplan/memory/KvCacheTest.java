@@ -116,10 +116,7 @@ class KvCacheTest {
     ModelSpec m = ModelCatalog.resolve("llama-3.1-70b");
     KvCacheReport r =
         KvCacheCalculator.compute(
-            m,
-            4096,
-            1,
-            KvCacheCalculator.Options.defaults().withParallelism(Parallelism.of(16, 1)));
+            m, 4096, 1, KvCacheCalculator.Options.defaults(), Parallelism.of(16, 1));
     assertThat(r.notes()).anyMatch(n -> n.contains("replicated"));
     // Each of 16 ranks holds one of the 8 KV heads: 1/8 of the cache per GPU, not 1/16.
     assertThat(r.perGpuBytes()).isEqualTo(r.pagedBytes() / 8);
@@ -131,10 +128,7 @@ class KvCacheTest {
     assertThatThrownBy(
             () ->
                 KvCacheCalculator.compute(
-                    m,
-                    1,
-                    1,
-                    KvCacheCalculator.Options.defaults().withParallelism(Parallelism.of(3, 1))))
+                    m, 1, 1, KvCacheCalculator.Options.defaults(), Parallelism.of(3, 1)))
         .isInstanceOf(InvalidInputException.class)
         .hasMessageContaining("--tp")
         .hasMessageContaining("does not divide the 32 attention heads");

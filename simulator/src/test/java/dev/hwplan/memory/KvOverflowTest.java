@@ -70,8 +70,7 @@ class KvOverflowTest {
   @Test
   void memoryPerGpuStaysExactAndRefusesTheUnholdable() {
     ModelSpec m = ModelCatalog.resolve("llama-3.1-8b");
-    KvCacheReport r =
-        KvCacheCalculator.compute(m, 131_072, 1L << 20, BF16.withParallelism(Parallelism.of(8, 4)));
+    KvCacheReport r = KvCacheCalculator.compute(m, 131_072, 1L << 20, BF16, Parallelism.of(8, 4));
     // 2^17 B/token over TP 8 (one KV head a rank) and 8 of the 32 layers: 2^17/8/4 a token.
     assertThat(r.perGpuBytes()).isEqualTo((1L << 17) / 32 * 131_072 * (1L << 20));
   }

@@ -83,8 +83,7 @@ public final class MemoryCharts {
       double[] y = new double[x.length];
       for (int j = 0; j < x.length; j++) {
         long kvBytes =
-            KvCacheCalculator.compute(model, context, sequences.get(j), kv.withParallelism(par))
-                .perGpuBytes();
+            KvCacheCalculator.compute(model, context, sequences.get(j), kv, par).perGpuBytes();
         y[j] = ChartStyle.gib(fixed + kvBytes);
       }
       String name =

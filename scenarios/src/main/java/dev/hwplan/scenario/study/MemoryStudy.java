@@ -79,10 +79,7 @@ public final class MemoryStudy implements Study<MemoryStudy.Result> {
                   Parallelism.of(tp, pp),
                   w,
                   new KvCacheCalculator.Options(
-                      kv,
-                      MlaLayout.LATENT,
-                      KvCacheCalculator.DEFAULT_BLOCK_SIZE,
-                      Parallelism.single()),
+                      kv, MlaLayout.LATENT, KvCacheCalculator.DEFAULT_BLOCK_SIZE),
                   context,
                   util,
                   InferenceMemoryCalculator.DEFAULT_RESERVE_BYTES,

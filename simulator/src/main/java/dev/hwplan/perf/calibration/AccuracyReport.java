@@ -128,7 +128,7 @@ public record AccuracyReport(List<Row> rows, List<StepRow> decodeSteps) {
                 target.gemm(),
                 Rows.Gemm::key,
                 take,
-                r -> model.predict(CalibrationFitter.gemmOp(r)).seconds(),
+                r -> model.predict(RowOps.gemmOp(r)).seconds(),
                 Rows.Gemm::seconds));
         addRow(
             rows,
@@ -140,10 +140,7 @@ public record AccuracyReport(List<Row> rows, List<StepRow> decodeSteps) {
                 target.attention(),
                 Rows.Attention::key,
                 take,
-                r ->
-                    model
-                        .predict(CalibrationFitter.attentionOp(r, AttentionKernel.SPLIT_K))
-                        .seconds(),
+                r -> model.predict(RowOps.attentionOp(r, AttentionKernel.SPLIT_K)).seconds(),
                 Rows.Attention::seconds));
         addRow(
             rows,
@@ -157,10 +154,7 @@ public record AccuracyReport(List<Row> rows, List<StepRow> decodeSteps) {
                     .toList(),
                 Rows.Attention::key,
                 take,
-                r ->
-                    model
-                        .predict(CalibrationFitter.attentionOp(r, AttentionKernel.SDPA_FLASH))
-                        .seconds(),
+                r -> model.predict(RowOps.attentionOp(r, AttentionKernel.SDPA_FLASH)).seconds(),
                 Rows.Attention::sdpaFlashSeconds));
         addRow(
             rows,
@@ -172,7 +166,7 @@ public record AccuracyReport(List<Row> rows, List<StepRow> decodeSteps) {
                 target.mla(),
                 Rows.Mla::key,
                 take,
-                r -> model.predict(CalibrationFitter.mlaOp(r)).seconds(),
+                r -> model.predict(RowOps.mlaOp(r)).seconds(),
                 Rows.Mla::seconds));
         if (!fitted.collectives().isEmpty()) {
           addRow(
@@ -185,14 +179,13 @@ public record AccuracyReport(List<Row> rows, List<StepRow> decodeSteps) {
                   target.collectives(),
                   Rows.Collective::key,
                   take,
-                  r -> model.predict(CalibrationFitter.collectiveOp(r)).seconds(),
+                  r -> model.predict(RowOps.collectiveOp(r)).seconds(),
                   Rows.Collective::seconds));
         }
         if (!fitted.decodeSteps().isEmpty()) {
           for (Rows.DecodeStep s : target.decodeSteps()) {
             double pred =
-                new StepModel(CalibrationFitter.decodeStepConfig(s), model)
-                    .seconds(CalibrationFitter.decodeStep(s));
+                new StepModel(RowOps.decodeStepConfig(s), model).seconds(RowOps.decodeStep(s));
             steps.add(
                 new StepRow(
                     target.profileId(),

@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.hwplan.hardware.GpuProfile;
 import dev.hwplan.hardware.ProfileCatalog;
 import dev.hwplan.io.AtomicFiles;
+import dev.hwplan.io.QuickReader;
+import dev.hwplan.op.Collective;
 import dev.hwplan.perf.GpuCalibration;
 import java.io.IOException;
 import java.io.InputStream;
@@ -24,9 +26,11 @@ import java.util.Enumeration;
 import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
@@ -60,8 +64,20 @@ public final class CalibrationCache {
   /** The file layout's version: bump it when the layout changes in a way the key cannot see. */
   static final String SCHEMA = "hwplan-calibration-cache/1";
 
-  private static final ObjectMapper MAPPER =
-      new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+  /**
+   * Made on first use: a cache hit is read without it ({@link #quick}), and building a mapper costs
+   * a quick command more than the rest of its work.
+   */
+  private static final class Mapper {
+    static final ObjectMapper MAPPER =
+        new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+    private Mapper() {}
+  }
+
+  /** The enum of a calibration, parsed as Jackson does (a plain enum: by name). */
+  private static final Map<Class<?>, Function<String, ?>> ENUMS =
+      Map.of(Collective.class, Collective::valueOf);
 
   private final Path dir;
   private volatile String key;
@@ -130,14 +146,47 @@ public final class CalibrationCache {
       if (!Files.isRegularFile(f)) {
         return Optional.empty();
       }
-      JsonNode root = MAPPER.readTree(f.toFile());
+      byte[] bytes = Files.readAllBytes(f);
+      JsonNode root = quickTree(bytes);
+      if (root == null) {
+        root = Mapper.MAPPER.readTree(bytes);
+      }
       if (!SCHEMA.equals(root.path("schema").asText())
           || !key().equals(root.path("key").asText())) {
         return Optional.empty();
       }
-      return Optional.of(MAPPER.treeToValue(root.get("calibration"), GpuCalibration.class));
+      GpuCalibration c = quick(root.get("calibration"));
+      return Optional.of(
+          c != null ? c : Mapper.MAPPER.treeToValue(root.get("calibration"), GpuCalibration.class));
     } catch (IOException | RuntimeException e) {
       return Optional.empty(); // corrupt or foreign: fitted again and overwritten
+    }
+  }
+
+  /**
+   * A cache file's tree read without the mapper ({@link QuickReader}), or null where it declines.
+   */
+  static JsonNode quickTree(byte[] json) {
+    try {
+      return QuickReader.jsonTree(json);
+    } catch (QuickReader.Unsupported e) {
+      return null;
+    }
+  }
+
+  /**
+   * The calibration bound without the mapper, or null where {@link QuickReader} declines the tree
+   * (then the mapper binds it). CalibrationCacheTest checks that it binds a stored calibration
+   * equal to the mapper.
+   */
+  static GpuCalibration quick(JsonNode calibration) {
+    if (calibration == null) {
+      return null;
+    }
+    try {
+      return QuickReader.bind(calibration, GpuCalibration.class, ENUMS);
+    } catch (QuickReader.Unsupported e) {
+      return null;
     }
   }
 
@@ -147,11 +196,11 @@ public final class CalibrationCache {
       return;
     }
     try {
-      ObjectNode root = MAPPER.createObjectNode();
+      ObjectNode root = Mapper.MAPPER.createObjectNode();
       root.put("schema", SCHEMA);
       root.put("key", key());
-      root.set("calibration", MAPPER.valueToTree(c));
-      AtomicFiles.write(file(id), MAPPER.writeValueAsBytes(root));
+      root.set("calibration", Mapper.MAPPER.valueToTree(c));
+      AtomicFiles.write(file(id), Mapper.MAPPER.writeValueAsBytes(root));
     } catch (IOException | RuntimeException e) {
       // A cache that cannot be written costs a fit next time, nothing else.
     }
@@ -249,7 +298,14 @@ public final class CalibrationCache {
     for (String file : ProfileCatalog.bundledFileNames()) {
       resources.add("profiles/" + file);
       String id = file.endsWith(".yaml") ? file.substring(0, file.length() - 5) : file;
-      for (String m : List.of("cuda-harness.json", "nccl.json", "llama31-8b-decode-step.json")) {
+      for (String m :
+          List.of(
+              "cuda-harness.json",
+              "nccl.json",
+              "llama31-8b-decode-step.json",
+              "prefill-attention.json",
+              "grouped-gemm.json",
+              "steps-eager-fused.json")) {
         resources.add("calibrations/" + id + "/" + m);
       }
     }

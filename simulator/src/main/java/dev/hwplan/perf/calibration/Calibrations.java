@@ -90,6 +90,8 @@ public final class Calibrations {
               pooled.attention(),
               pooled.mla(),
               pooled.sdpaFlash(),
+              pooled.prefillAttention(),
+              pooled.groupedGemm(),
               pooled.collectives(),
               pooled.elementwise(),
               pooled.spreads(),

@@ -58,7 +58,7 @@ public final class MeasuredModel implements OpTimeModel {
       hits.putIfAbsent(r.key(), hit(r.seconds(), r.samples(), "cuda-harness.json mlaDecode"));
     }
     for (Rows.Collective r : m.collectives()) {
-      String key = commKey((OpShape.Comm) CalibrationFitter.collectiveOp(r).shape());
+      String key = commKey((OpShape.Comm) RowOps.collectiveOp(r).shape());
       hits.putIfAbsent(key, hit(r.seconds(), r.samples(), "nccl.json"));
     }
   }

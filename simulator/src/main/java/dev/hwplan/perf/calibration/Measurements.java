@@ -12,8 +12,9 @@ import java.util.Optional;
 
 /**
  * The committed GPU measurements of one profile, read from the hardware-profiles resources {@code
- * calibrations/<profile>/cuda-harness.json}, {@code nccl.json} and {@code
- * llama31-8b-decode-step.json}. Whatever rows are present are read; a missing file gives no rows.
+ * calibrations/<profile>/cuda-harness.json}, {@code nccl.json}, {@code llama31-8b-decode-step.json}
+ * and {@code prefill-attention.json}. Whatever rows are present are read; a missing file gives no
+ * rows.
  *
  * @param readBytesPerSecond the harness's read probe (NaN without one)
  * @param copyBytesPerSecond its copy probe, read plus write bytes (NaN without one)
@@ -26,8 +27,12 @@ public record Measurements(
     List<Rows.Attention> attention,
     List<Rows.Mla> mla,
     List<Rows.Collective> collectives,
-    List<Rows.DecodeStep> decodeSteps) {
+    List<Rows.DecodeStep> decodeSteps,
+    List<Rows.PrefillAttention> prefillAttention,
+    List<Rows.GroupedGemm> groupedGemm) {
   public Measurements {
+    groupedGemm = List.copyOf(groupedGemm);
+    prefillAttention = List.copyOf(prefillAttention);
     gemm = List.copyOf(gemm);
     attention = List.copyOf(attention);
     mla = List.copyOf(mla);
@@ -40,7 +45,9 @@ public record Measurements(
         && attention.isEmpty()
         && mla.isEmpty()
         && collectives.isEmpty()
-        && decodeSteps.isEmpty();
+        && decodeSteps.isEmpty()
+        && prefillAttention.isEmpty()
+        && groupedGemm.isEmpty();
   }
 
   /** Every bundled profile that has committed measurements, in catalog order. */
@@ -59,6 +66,8 @@ public record Measurements(
     JsonNode harness = read(dir + "cuda-harness.json");
     JsonNode nccl = read(dir + "nccl.json");
     JsonNode step = read(dir + "llama31-8b-decode-step.json");
+    JsonNode prefill = read(dir + "prefill-attention.json");
+    JsonNode grouped = read(dir + "grouped-gemm.json");
     double read = Double.NaN;
     double copy = Double.NaN;
     List<Rows.Gemm> gemm = new ArrayList<>();
@@ -130,8 +139,46 @@ public record Measurements(
         }
       }
     }
+    List<Rows.PrefillAttention> prefills = new ArrayList<>();
+    if (prefill != null) {
+      for (JsonNode r : prefill.path("rows")) {
+        if (r.path("forwardSeconds").isNumber() && r.path("backwardSeconds").isNumber()) {
+          prefills.add(
+              new Rows.PrefillAttention(
+                  r.path("family").asText(),
+                  r.path("backend").asText(),
+                  r.path("batch").asLong(),
+                  r.path("heads").asInt(),
+                  r.path("kvHeads").asInt(),
+                  r.path("seqLen").asLong(),
+                  r.path("headDimQk").asInt(),
+                  r.path("headDimV").asInt(),
+                  r.path("forwardSeconds").asDouble(),
+                  r.path("backwardSeconds").asDouble()));
+        }
+      }
+    }
+    List<Rows.GroupedGemm> groups = new ArrayList<>();
+    if (grouped != null) {
+      for (JsonNode r : grouped.path("rows")) {
+        if (r.path("grouped").path("seconds").isNumber()) {
+          JsonNode loop = r.path("loop").path("seconds");
+          groups.add(
+              new Rows.GroupedGemm(
+                  r.path("matrix").asText(),
+                  r.path("n").asLong(),
+                  r.path("k").asLong(),
+                  r.path("experts").asInt(),
+                  r.path("tokensPerExpert").asLong(),
+                  r.path("dtype").asText("bf16"),
+                  r.path("grouped").path("seconds").asDouble(),
+                  loop.isNumber() ? loop.asDouble() : Double.NaN));
+        }
+      }
+    }
     Measurements m =
-        new Measurements(profileId, read, copy, gemm, attention, mla, collectives, steps);
+        new Measurements(
+            profileId, read, copy, gemm, attention, mla, collectives, steps, prefills, groups);
     return m.isEmpty() && Double.isNaN(read) ? Optional.empty() : Optional.of(m);
   }
 

@@ -83,4 +83,82 @@ public final class Rows {
       return "decode-step|" + model + "|" + dtype + "|" + batch + "|" + context;
     }
   }
+
+  /**
+   * Causal prefill attention through PyTorch SDPA on one backend ({@code flash} or {@code cudnn}):
+   * median forward seconds and backward seconds (forward+backward minus forward), as {@code
+   * kernels/cuda/scripts/prefill_attention.py} measured them.
+   */
+  public record PrefillAttention(
+      String family,
+      String backend,
+      long batch,
+      int heads,
+      int kvHeads,
+      long seqLen,
+      int headDimQk,
+      int headDimV,
+      double forwardSeconds,
+      double backwardSeconds) {
+    public String key() {
+      return "prefill|"
+          + backend
+          + "|"
+          + batch
+          + "|"
+          + heads
+          + "|"
+          + kvHeads
+          + "|"
+          + seqLen
+          + "|"
+          + headDimQk
+          + "|"
+          + headDimV;
+    }
+  }
+
+  /**
+   * One grouped-GEMM configuration of {@code kernels/cuda/scripts/grouped_gemm.py}: {@code experts}
+   * experts of {@code n x k} bf16 weights, {@code tokensPerExpert} rows each (balanced), timed as
+   * {@code torch._grouped_mm} ({@code groupedSeconds}) and as a per-expert loop of {@code F.linear}
+   * in a CUDA graph ({@code loopSeconds}).
+   */
+  public record GroupedGemm(
+      String matrix,
+      long n,
+      long k,
+      int experts,
+      long tokensPerExpert,
+      String dtype,
+      double groupedSeconds,
+      double loopSeconds) {
+    public String key() {
+      return "grouped|" + dtype + "|" + experts + "|" + tokensPerExpert + "|" + n + "|" + k;
+    }
+  }
+
+  /**
+   * One whole step of {@code kernels/cuda/scripts/step_forms.py} in its three forms: {@code eager}
+   * (one kernel per op, launched from Python), {@code eagerGraph} (the same kernels in a CUDA
+   * graph) and {@code fused} (TorchInductor pieces in one CUDA graph); NaN where a form did not
+   * run.
+   *
+   * @param kind {@code decode} or {@code prefill}
+   * @param tokens new tokens per sequence (1 for decode)
+   * @param context decode: cached tokens each sequence attends to besides its new one
+   */
+  public record StepForm(
+      String model,
+      String kind,
+      long batch,
+      long tokens,
+      long context,
+      double eagerSeconds,
+      double eagerGraphSeconds,
+      double fusedSeconds) {
+    public String key() {
+      return "step-form|" + model + "|" + kind + "|" + batch + "|" + tokens + "|" + context;
+    }
+  }
 }

@@ -56,6 +56,29 @@ class CalibrationCacheTest {
     }
   }
 
+  /**
+   * Start-up: a cache hit is bound without the ObjectMapper, equal to what the mapper binds from
+   * the same file (the fits hold NaN figures, which Jackson writes as strings).
+   */
+  @Test
+  void theQuickReaderBindsAStoredCalibrationEqualToTheMapper(@TempDir Path dir) throws Exception {
+    for (GpuCalibration c : List.of(pooled, h200)) {
+      CalibrationCache cache = CalibrationCache.at(dir, "c".repeat(64));
+      cache.store(c.id(), c);
+      byte[] bytes = Files.readAllBytes(cache.file(c.id()));
+      com.fasterxml.jackson.databind.ObjectMapper mapper =
+          new com.fasterxml.jackson.databind.ObjectMapper();
+      com.fasterxml.jackson.databind.JsonNode viaMapper = mapper.readTree(bytes);
+      assertThat(CalibrationCache.quickTree(bytes)).isEqualTo(viaMapper);
+      GpuCalibration bound = CalibrationCache.quick(viaMapper.get("calibration"));
+      assertThat(bound)
+          .as(c.id())
+          .isNotNull()
+          .isEqualTo(mapper.treeToValue(viaMapper.get("calibration"), GpuCalibration.class))
+          .isEqualTo(c);
+    }
+  }
+
   @Test
   void aCorruptFileIsIgnoredAndFittedAgain(@TempDir Path dir) throws Exception {
     CalibrationCache cache = CalibrationCache.at(dir);

@@ -45,8 +45,7 @@ class DecodeValidationTest {
       assertThat(committed)
           .as("validation shape %s is out of sample", r.key())
           .doesNotContain(r.key());
-      double predicted =
-          model.predict(CalibrationFitter.attentionOp(r, AttentionKernel.SPLIT_K)).seconds();
+      double predicted = model.predict(RowOps.attentionOp(r, AttentionKernel.SPLIT_K)).seconds();
       errors.add(Math.abs(predicted / r.seconds() - 1));
     }
     double[] e = errors.stream().mapToDouble(Double::doubleValue).sorted().toArray();

@@ -1,0 +1,173 @@
+package dev.hwplan.perf.attention;
+
+import dev.hwplan.hardware.DType;
+import dev.hwplan.op.AttentionKernel;
+import dev.hwplan.op.OpShape;
+import dev.hwplan.op.Phase;
+import dev.hwplan.perf.device.DevicePeaks;
+import dev.hwplan.perf.device.Terms;
+
+/**
+ * Causal prefill attention (forward or backward) as FlashAttention-style kernels run it: each CTA
+ * owns one {@code rows}-row tile of one (sequence, head) and walks {@code cols}-column tiles of the
+ * other side up to the causal diagonal (Dao 2023, FlashAttention-2, section 3.2; the backward pass
+ * parallelises over key tiles and walks the query tiles below them, the same triangle). With a
+ * cached prefix of {@code p} tokens, the query tile {@code i} visits {@code min(nk, ceil((p + (i+1)
+ * rows) / cols))} key tiles, less those wholly left of a sliding window. The CTAs run over the
+ * GPU's SMs in waves; the causal triangle makes them unequal, so the makespan is the longer of the
+ * longest CTA and the total tile work spread over the SMs plus a fitted share {@code tailFraction}
+ * of the spread between the longest and the shortest CTA (Graham's list scheduling bound, {@code T
+ * <= sum/P + max}, with a fitted weight on the tail; CTAs of equal length, as a decode on this
+ * kernel runs, leave no tail):
+ *
+ * <pre>
+ *   tile   = 2 rows cols (dq + dv) [x (3 dq + 2 dv)/(dq + dv) backward] / (matrixFraction peak(bf16) / SMs)
+ *            + tileSeconds
+ *   t      = latency + max(bytes / readBandwidth,
+ *                          tile max(nMax, nTotal / SMs + tailFraction (nMax - nMin))
+ *                          + ctaSeconds CTAs / SMs)
+ * </pre>
+ *
+ * Tiles, as the kernels pick them: PyTorch's FlashAttention-2 forward 128 x 64 for head dims above
+ * 64 and 128 x 128 at 64 ({@code run_mha_fwd_hdim*} in flash-attention 2.x), backward 128 key rows
+ * x 64; cuDNN 128 x 128 (its fused flash kernels' default on Hopper). The five parameters are
+ * fitted per backend and direction to {@code kernels/cuda/results/h200-sxm/prefill-attention.json}.
+ *
+ * @param latencySeconds fixed launch cost
+ * @param matrixFraction achieved share of the bf16 tensor-core peak inside a tile
+ * @param tailFraction weight of the longest CTA's excess over the shortest beyond the even spread
+ *     (0: perfect balance)
+ * @param ctaSeconds per-CTA cost (Q load, softmax rescale, output write), per SM
+ * @param tileSeconds fixed cost per tile beyond its MMA work (softmax, masking, barriers)
+ */
+public record PrefillAttentionTimeModel(
+    double latencySeconds,
+    double matrixFraction,
+    double tailFraction,
+    double ctaSeconds,
+    double tileSeconds) {
+
+  /** Tile rows (the side a CTA owns) of {@code kernel} at query/key head dim {@code dq}. */
+  public static int tileRows(AttentionKernel kernel, int dq, boolean backward) {
+    return 128;
+  }
+
+  /** Tile columns (the side a CTA walks) of {@code kernel} at head dim {@code dq}. */
+  public static int tileCols(AttentionKernel kernel, int dq, boolean backward) {
+    if (kernel == AttentionKernel.CUDNN) {
+      return 128;
+    }
+    return !backward && dq <= 64 ? 128 : 64;
+  }
+
+  /**
+   * The calibrated terms of attention shape {@code s} ({@code queryTokens} new tokens after {@code
+   * context - queryTokens} cached ones per sequence).
+   *
+   * @param bytes the op's bytes moved
+   * @param readBandwidth achieved read bandwidth
+   */
+  public Terms time(
+      DevicePeaks gpu,
+      double readBandwidth,
+      OpShape.Attention s,
+      double bytes,
+      AttentionKernel kernel,
+      boolean backward) {
+    return time(gpu, readBandwidth, Tiles.of(s, kernel, backward), bytes);
+  }
+
+  /** The terms of a shape whose tiles are already counted (what the fit evaluates many times). */
+  public Terms time(DevicePeaks gpu, double readBandwidth, Tiles t, double bytes) {
+    int sms = gpu.sms();
+    double tile = t.tileFlops() / (matrixFraction * gpu.peakFlops(DType.BF16) / sms) + tileSeconds;
+    double spread = t.tiles() / sms;
+    double compute =
+        tile * Math.max(t.longest(), spread + tailFraction * (t.longest() - t.shortest()))
+            + ctaSeconds * t.ctas() / sms;
+    double mem = bytes / readBandwidth;
+    return new Terms(latencySeconds, mem, compute, 0, latencySeconds + Math.max(mem, compute));
+  }
+
+  /**
+   * The tile work of one shape on one kernel: FLOP of one tile, tiles in all, tiles of the longest
+   * CTA, tiles of the shortest CTA, CTAs.
+   */
+  public record Tiles(double tileFlops, double tiles, long longest, long shortest, double ctas) {
+    /** Counts the tiles of {@code s} on {@code kernel}. */
+    public static Tiles of(OpShape.Attention s, AttentionKernel kernel, boolean backward) {
+      int dq = s.headDim();
+      int dv = executedValueDim(kernel, dq, s.valueDim());
+      int rows = tileRows(kernel, dq, backward);
+      int cols = tileCols(kernel, dq, backward);
+      long newTokens = s.queryTokens();
+      long prefix = s.context() - newTokens;
+      long nq = ceilDiv(newTokens, rows);
+      long nk = ceilDiv(prefix + newTokens, cols);
+      double perHead = 0;
+      long longest = 0;
+      long shortest = Long.MAX_VALUE;
+      long window = s.window();
+      for (long i = 0; i < nq; i++) {
+        long n = Math.min(nk, ceilDiv(prefix + Math.min(newTokens, (i + 1) * rows), cols));
+        // a sliding window: the band below the diagonal, from the tile holding the first query's
+        // oldest key (FlashAttention-2's local attention skips the tiles left of it)
+        long first = prefix + i * rows;
+        if (window <= first) {
+          n -= (first - window + 1) / cols;
+        }
+        perHead += n;
+        longest = Math.max(longest, n);
+        shortest = Math.min(shortest, n);
+      }
+      double heads = s.batch() * (double) s.heads();
+      double tileFlops = 2.0 * rows * cols * (backward ? 3.0 * dq + 2.0 * dv : (double) dq + dv);
+      return new Tiles(tileFlops, heads * perHead, longest, shortest, heads * nq);
+    }
+  }
+
+  /**
+   * Whether SDPA's flash backend runs the decode shape {@code s} on its one-split kernel, the
+   * prefill kernel ({@code flash_fwd_kernel}), rather than on the split-KV one. FlashAttention-2
+   * folds a one-token GQA query's {@code group} heads into the query rows of each KV head ({@code
+   * seqlenq_ngroups_swapped} in {@code mha_fwd}) and keeps one split once {@code batch x kvHeads x
+   * ceil(group / 64)} row blocks reach 0.8 of the SMs ({@code num_splits_heuristic},
+   * flash-attention 2.x {@code flash_api.cpp}). The kernel profiles of {@code
+   * kernels/cuda/results/h200-sxm/steps-eager-fused.json} show {@code flash_fwd_kernel<128, 128,
+   * 64>} for every Llama-3.1-8B and Mixtral decode at batch 128 and 256 (eager and fused).
+   */
+  public static boolean flashDecodeRunsPrefillKernel(OpShape.Attention s, int sms) {
+    double blocks = s.batch() * (double) s.kvHeads() * ceilDiv(s.group(), 64);
+    return s.kernel() == AttentionKernel.SDPA_FLASH && blocks >= 0.8 * sms;
+  }
+
+  /**
+   * The decode shape {@code s} as the prefill kernel runs it: per sequence {@code kvHeads} heads of
+   * {@code group} query rows, each attending to all {@code context} keys.
+   */
+  public static OpShape.Attention flashDecodeAsPrefill(OpShape.Attention s) {
+    return new OpShape.Attention(
+        Phase.PREFILL,
+        s.batch(),
+        s.kvHeads(),
+        s.kvHeads(),
+        s.headDim(),
+        s.valueDim(),
+        s.context(),
+        s.group(),
+        s.kvBytes(),
+        AttentionKernel.SDPA_FLASH);
+  }
+
+  /**
+   * The value head dim the kernel runs: FlashAttention-2 takes one head dim for q, k and v, so a
+   * smaller v (MLA: 128 against 192) is padded to the q/k dim; cuDNN runs it as given.
+   */
+  public static int executedValueDim(AttentionKernel kernel, int dq, int dv) {
+    return kernel == AttentionKernel.CUDNN ? dv : Math.max(dq, dv);
+  }
+
+  private static long ceilDiv(long a, long b) {
+    return (a + b - 1) / b;
+  }
+}

@@ -1,0 +1,116 @@
+package dev.hwplan.perf.calibration;
+
+import dev.hwplan.hardware.DType;
+import dev.hwplan.perf.Spread;
+import dev.hwplan.perf.gemm.GemmTimeModel;
+import dev.hwplan.perf.gemm.GroupedGemmTimeModel;
+import java.util.List;
+import java.util.Map;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * Fits {@link GroupedGemmTimeModel} to {@code grouped-gemm.json}: latency, streaming fraction,
+ * per-CTA bandwidth and MMA fraction on the {@code torch._grouped_mm} times, then the loop's
+ * per-launch gap on the per-expert loop times with the GPU's calibrated cuBLAS GEMM model. Weights
+ * and activations are bf16 as measured.
+ */
+final class GroupedGemmFitter {
+  private GroupedGemmFitter() {}
+
+  static List<FitData.Row<Rows.GroupedGemm>> rows(FitData data) {
+    return data.rows(Measurements::groupedGemm, Rows.GroupedGemm::key);
+  }
+
+  /** The bytes a balanced grouped GEMM row moves: every expert's weights, rows in and out. */
+  static double bytes(Rows.GroupedGemm r) {
+    double e = r.experts();
+    return e * r.n() * r.k() * 2 + e * r.tokensPerExpert() * (double) (r.k() + r.n()) * 2;
+  }
+
+  static double groupedSeconds(
+      GroupedGemmTimeModel m, double read, FitData.Row<Rows.GroupedGemm> r) {
+    Rows.GroupedGemm g = r.row();
+    return m.time(
+            r.peaks(),
+            r.gpu().memoryBandwidthBytesPerSecond() * read,
+            DType.parse(g.dtype()),
+            g.experts(),
+            g.tokensPerExpert(),
+            g.n(),
+            g.k(),
+            bytes(g))
+        .seconds();
+  }
+
+  static double loopSeconds(
+      GroupedGemmTimeModel m, GemmTimeModel gemm, double read, FitData.Row<Rows.GroupedGemm> r) {
+    Rows.GroupedGemm g = r.row();
+    return m.loopSeconds(
+        gemm,
+        r.peaks(),
+        r.gpu().memoryBandwidthBytesPerSecond() * read,
+        DType.parse(g.dtype()),
+        g.experts(),
+        g.tokensPerExpert(),
+        g.n(),
+        g.k(),
+        2,
+        2);
+  }
+
+  /** The fitted model, or null without rows; adds the {@code grouped-gemm} and loop spreads. */
+  static GroupedGemmTimeModel fit(
+      FitData data, double read, GemmTimeModel gemm, Map<String, Spread> spreads) {
+    List<FitData.Row<Rows.GroupedGemm>> rows = rows(data);
+    if (rows.isEmpty()) {
+      return null;
+    }
+    ToDoubleFunction<double[]> objective =
+        p ->
+            NelderMead.logError(
+                rows,
+                r -> groupedSeconds(new GroupedGemmTimeModel(p[0], p[1], p[2], p[3], 0), read, r),
+                Rows.GroupedGemm::groupedSeconds);
+    double[] best = null;
+    double bestValue = Double.POSITIVE_INFINITY;
+    for (double[] start : new double[][] {{5e-6, 0.8, 50e9, 0.8}, {10e-6, 0.7, 100e9, 0.7}}) {
+      double[] x = NelderMead.minimize(objective, start);
+      double v = objective.applyAsDouble(x);
+      if (v < bestValue) {
+        bestValue = v;
+        best = x;
+      }
+    }
+    double[] p = best;
+    List<FitData.Row<Rows.GroupedGemm>> loops =
+        rows.stream().filter(r -> !Double.isNaN(r.row().loopSeconds())).toList();
+    double gap = 0;
+    if (!loops.isEmpty()) {
+      double[] g =
+          NelderMead.minimize(
+              q ->
+                  NelderMead.logError(
+                      loops,
+                      r ->
+                          loopSeconds(
+                              new GroupedGemmTimeModel(p[0], p[1], p[2], p[3], q[0]),
+                              gemm,
+                              read,
+                              r),
+                      Rows.GroupedGemm::loopSeconds),
+              new double[] {1e-6});
+      gap = g[0];
+    }
+    GroupedGemmTimeModel m = new GroupedGemmTimeModel(p[0], p[1], p[2], p[3], gap);
+    spreads.put(
+        "grouped-gemm",
+        NelderMead.spread(rows, r -> groupedSeconds(m, read, r), Rows.GroupedGemm::groupedSeconds));
+    if (!loops.isEmpty()) {
+      spreads.put(
+          "expert-loop",
+          NelderMead.spread(
+              loops, r -> loopSeconds(m, gemm, read, r), Rows.GroupedGemm::loopSeconds));
+    }
+    return m;
+  }
+}

@@ -1,0 +1,166 @@
+package dev.hwplan.perf.calibration;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.hwplan.hardware.GpuProfile;
+import dev.hwplan.hardware.ProfileCatalog;
+import dev.hwplan.perf.GpuCalibration;
+import dev.hwplan.perf.Mode;
+import dev.hwplan.perf.OpTimeModel;
+import dev.hwplan.perf.Prediction;
+import dev.hwplan.perf.Spread;
+import dev.hwplan.perf.device.DevicePeaks;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Scores the product's H200 calibration on a measured file of issue 15's formats (prefill
+ * attention, grouped GEMM): per family, median / p90 / worst |error| and the share of measurements
+ * inside the prediction interval (nominal 90%: the 5th to 95th percentile of the training
+ * residuals). Rows whose shape is among the training rows are refused (the score must be out of
+ * sample).
+ */
+final class FidelityScores {
+  static final Path RESULTS = Path.of("..", "kernels", "cuda", "results", "h200-sxm");
+
+  record Score(String family, int n, double median, double p90, double worst, double coverage) {
+    @Override
+    public String toString() {
+      return String.format(
+          Locale.ROOT,
+          "%-22s n=%3d median %5.1f%% p90 %5.1f%% worst %5.1f%% coverage %3.0f%%",
+          family,
+          n,
+          100 * median,
+          100 * p90,
+          100 * worst,
+          100 * coverage);
+    }
+  }
+
+  static Score score(String family, List<double[]> predictedMeasured, Spread spread) {
+    double[] e = new double[predictedMeasured.size()];
+    int inside = 0;
+    for (int i = 0; i < e.length; i++) {
+      double p = predictedMeasured.get(i)[0];
+      double m = predictedMeasured.get(i)[1];
+      e[i] = Math.abs(p / m - 1);
+      if (m >= p * spread.lowRatio() && m <= p * spread.highRatio()) {
+        inside++;
+      }
+    }
+    java.util.Arrays.sort(e);
+    return new Score(
+        family,
+        e.length,
+        Stats.percentile(e, 0.5),
+        Stats.percentile(e, 0.9),
+        e[e.length - 1],
+        inside / (double) e.length);
+  }
+
+  static JsonNode read(String file) throws Exception {
+    return new ObjectMapper().readTree(Files.readString(RESULTS.resolve(file)));
+  }
+
+  /** Flash and cuDNN, forward and backward, on a prefill-attention file. */
+  static List<Score> prefill(String file) throws Exception {
+    JsonNode doc = read(file);
+    GpuProfile gpu = ProfileCatalog.bundled().get("h200-sxm");
+    OpTimeModel model = Calibrations.model(gpu, Mode.CALIBRATED);
+    GpuCalibration cal = Calibrations.forGpu(gpu);
+    List<String> training =
+        Calibrations.measurements("h200-sxm").orElseThrow().prefillAttention().stream()
+            .map(Rows.PrefillAttention::key)
+            .toList();
+    Map<String, List<double[]>> byFamily = new LinkedHashMap<>();
+    for (JsonNode r : doc.path("rows")) {
+      if (!r.path("forwardSeconds").isNumber() || !r.path("backwardSeconds").isNumber()) {
+        continue;
+      }
+      Rows.PrefillAttention row =
+          new Rows.PrefillAttention(
+              r.path("family").asText(),
+              r.path("backend").asText(),
+              r.path("batch").asLong(),
+              r.path("heads").asInt(),
+              r.path("kvHeads").asInt(),
+              r.path("seqLen").asLong(),
+              r.path("headDimQk").asInt(),
+              r.path("headDimV").asInt(),
+              r.path("forwardSeconds").asDouble(),
+              r.path("backwardSeconds").asDouble());
+      if (training.contains(row.key())) {
+        throw new AssertionError("not out of sample: " + row.key());
+      }
+      for (boolean bwd : new boolean[] {false, true}) {
+        Prediction p = model.predict(RowOps.prefillOp(row, bwd));
+        byFamily
+            .computeIfAbsent(
+                dev.hwplan.perf.attention.PrefillAttentionModels.family(
+                    RowOps.prefillKernel(row), bwd),
+                k -> new ArrayList<>())
+            .add(new double[] {p.seconds(), PrefillAttentionFitter.measured(row, bwd)});
+      }
+    }
+    List<Score> out = new ArrayList<>();
+    byFamily.forEach((f, v) -> out.add(score(f, v, cal.spread(f))));
+    return out;
+  }
+
+  /** Grouped GEMM and the per-expert loop on a grouped-GEMM file. */
+  static List<Score> grouped(String file) throws Exception {
+    JsonNode doc = read(file);
+    GpuProfile gpu = ProfileCatalog.bundled().get("h200-sxm");
+    GpuCalibration cal = Calibrations.forGpu(gpu);
+    DevicePeaks peaks = DevicePeaks.of(gpu);
+    List<String> training =
+        Calibrations.measurements("h200-sxm").orElseThrow().groupedGemm().stream()
+            .map(Rows.GroupedGemm::key)
+            .toList();
+    List<double[]> g = new ArrayList<>();
+    List<double[]> l = new ArrayList<>();
+    for (JsonNode r : doc.path("rows")) {
+      if (!r.path("grouped").path("seconds").isNumber()) {
+        continue;
+      }
+      JsonNode loop = r.path("loop").path("seconds");
+      Rows.GroupedGemm row =
+          new Rows.GroupedGemm(
+              r.path("matrix").asText(),
+              r.path("n").asLong(),
+              r.path("k").asLong(),
+              r.path("experts").asInt(),
+              r.path("tokensPerExpert").asLong(),
+              r.path("dtype").asText("bf16"),
+              r.path("grouped").path("seconds").asDouble(),
+              loop.isNumber() ? loop.asDouble() : Double.NaN);
+      if (training.contains(row.key())) {
+        throw new AssertionError("not out of sample: " + row.key());
+      }
+      FitData.Row<Rows.GroupedGemm> fr = new FitData.Row<>(peaks, row);
+      g.add(
+          new double[] {
+            GroupedGemmFitter.groupedSeconds(cal.groupedGemm(), cal.readFraction(), fr),
+            row.groupedSeconds()
+          });
+      if (!Double.isNaN(row.loopSeconds())) {
+        l.add(
+            new double[] {
+              GroupedGemmFitter.loopSeconds(cal.groupedGemm(), cal.gemm(), cal.readFraction(), fr),
+              row.loopSeconds()
+            });
+      }
+    }
+    return List.of(
+        score("grouped-gemm", g, cal.spread("grouped-gemm")),
+        score("expert-loop", l, cal.spread("expert-loop")));
+  }
+
+  private FidelityScores() {}
+}
