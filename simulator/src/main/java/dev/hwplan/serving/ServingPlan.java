@@ -278,8 +278,7 @@ public record ServingPlan(
                 gpu,
                 step.parallelism(),
                 step.weights(),
-                new KvCacheCalculator.Options(
-                    step.kv(), step.mlaLayout(), s.blockSize(), step.parallelism()),
+                new KvCacheCalculator.Options(step.kv(), step.mlaLayout(), s.blockSize()),
                 Math.min(context, 8192),
                 s.gpuMemUtil(),
                 InferenceMemoryCalculator.DEFAULT_RESERVE_BYTES,
