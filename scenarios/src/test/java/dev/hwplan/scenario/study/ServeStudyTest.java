@@ -94,6 +94,22 @@ class ServeStudyTest {
     assertThat(r.completedRequests()).isEqualTo(200);
   }
 
+  @Test
+  void expertParallelRanksServeAnMoeModel() {
+    ServingResult r =
+        simulate(
+                """
+                model: qwen3-30b-a3b
+                ep: 2
+                """)
+            .get(0);
+    assertThat(r.completedRequests()).isEqualTo(200);
+    assertThatThrownBy(() -> simulate("ep: 2"))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageStartingWith("serve.yaml: field 'studies[0].ep'")
+        .hasMessageContaining("needs an MoE model");
+  }
+
   @ParameterizedTest
   @CsvSource(
       delimiter = '|',
