@@ -1,7 +1,6 @@
 package dev.hwplan.inference;
 
 import dev.hwplan.io.InvalidInputException;
-import dev.hwplan.memory.InferenceMemory;
 import dev.hwplan.memory.InferenceMemoryCalculator;
 import dev.hwplan.memory.KvCacheCalculator;
 import dev.hwplan.model.ModelSpec;
@@ -60,11 +59,11 @@ public final class InferenceEstimator {
     // Memory as `hwplan memory` counts it (one definition of what fits): the batch fits when the
     // KV budget left after weights, activations and the reserve holds its sequences at their
     // final length.
-    InferenceMemory mem = InferenceMemoryCalculator.compute(memoryRequest(r));
-    long weights = mem.weightBytes();
+    InferenceMemoryCalculator.Budget mem = InferenceMemoryCalculator.budget(memoryRequest(r));
+    long weights = mem.weights();
     long kv;
     try {
-      kv = Math.multiplyExact(mem.bytesPerSequence(), (r.batch() + par.ep() - 1) / par.ep());
+      kv = Math.multiplyExact(mem.perSequence(), (r.batch() + par.ep() - 1) / par.ep());
     } catch (ArithmeticException e) {
       throw InvalidInputException.option(
           "--batch",
@@ -75,7 +74,7 @@ public final class InferenceEstimator {
               + " tokens is more than 2^63 bytes (8 EiB), beyond what any machine holds");
     }
     long perRankBatch = (r.batch() + par.ep() - 1) / par.ep();
-    boolean fits = mem.maxSequences() >= perRankBatch;
+    boolean fits = mem.sequences() >= perRankBatch;
     if (par.ep() > 1) {
       notes.add(
           "EP "
@@ -97,7 +96,7 @@ public final class InferenceEstimator {
               + " sequences of "
               + (r.prompt() + r.output())
               + " tokens need more KV cache than the "
-              + mem.maxSequences()
+              + mem.sequences()
               + " that `hwplan memory` finds room for");
     }
     if (par.pp() > 1) {

@@ -72,7 +72,7 @@ public final class InferenceMemoryCalculator {
     int tp = par.tp();
     double layerFraction = par.layersPerStage(m) / (double) m.numHiddenLayers();
     long d = m.hiddenSize();
-    double linear = linearParamsPerRank(m, tp, par.ep()) * layerFraction;
+    double linear = linearParamsPerRank(m, p, tp, par.ep()) * layerFraction;
     double quantised = w.bytes(Math.round(linear), d);
     if (w.expertsOnly()) {
       if (p.routedExperts() == 0) {
@@ -112,7 +112,10 @@ public final class InferenceMemoryCalculator {
    * replicated on every rank).
    */
   public static double linearParamsPerRank(ModelSpec m, int tp, int ep) {
-    ParameterCount p = ParameterCounter.count(m);
+    return linearParamsPerRank(m, ParameterCounter.count(m), tp, ep);
+  }
+
+  private static double linearParamsPerRank(ModelSpec m, ParameterCount p, int tp, int ep) {
     double replicated =
         (double) ParameterCounter.replicatedAttentionParams(m) * m.numHiddenLayers();
     return (p.attention() - replicated + p.mlp()) / tp
@@ -132,7 +135,10 @@ public final class InferenceMemoryCalculator {
     long attention = (qkv + attnOut) / tp;
     long ff = m.intermediateSize();
     MoeSpec moe = m.moe();
-    boolean anyMoe = m.layers().stream().anyMatch(LayerSpec::moe);
+    boolean anyMoe = false;
+    for (LayerSpec l : m.layers()) {
+      anyMoe |= l.moe();
+    }
     if (moe != null && anyMoe) {
       ff =
           Math.max(
@@ -147,7 +153,33 @@ public final class InferenceMemoryCalculator {
     return Exact.plus(hidden, logits, "--max-batched-tokens", what);
   }
 
-  public static InferenceMemory compute(Request r) {
+  /**
+   * The numbers of {@link #compute} without its notes: what the estimator and simulators need to
+   * decide what fits (one definition, the same arithmetic), at the cost of a few multiplications.
+   *
+   * @param capacity the GPU's memory in bytes
+   * @param usable {@code capacity x gpuMemUtil}, rounded down
+   * @param weights weight bytes on the largest stage's GPU
+   * @param activations the profiling pass's activation peak
+   * @param budget bytes left for KV after weights, activations and the reserve (may be negative)
+   * @param perBlock bytes of one paged block on this GPU
+   * @param blocks whole blocks the budget holds
+   * @param perSequence paged KV bytes of one sequence at the request's context on this GPU
+   * @param sequences whole sequences the budget holds
+   */
+  public record Budget(
+      long capacity,
+      long usable,
+      long weights,
+      long activations,
+      long budget,
+      long perBlock,
+      long blocks,
+      long perSequence,
+      long sequences) {}
+
+  /** {@link #compute}'s numbers alone (no notes, no per-layer report). */
+  public static Budget budget(Request r) {
     ModelSpec m = r.model();
     Parallelism par = r.parallelism();
     par.validateFor(m);
@@ -165,17 +197,36 @@ public final class InferenceMemoryCalculator {
                 "weights, activations and reserve"),
             "--reserve-gib",
             "weights, activations and reserve");
-    KvCacheReport one = KvCacheCalculator.compute(m, r.context(), 1, r.kv(), par);
+    KvCacheCalculator.Options kv = r.kv();
+    long perSeq =
+        KvCacheCalculator.sequenceBytesPerGpu(
+            m, kv.dtype(), kv.mlaLayout(), par, r.context(), kv.blockSize());
     // A block holds blockSize tokens of every layer on this GPU's stage.
     long perBlock =
         Exact.times(
-            KvCacheCalculator.tokenBytesPerGpu(m, r.kv().dtype(), r.kv().mlaLayout(), par),
-            r.kv().blockSize(),
+            KvCacheCalculator.tokenBytesPerGpu(m, kv.dtype(), kv.mlaLayout(), par),
+            kv.blockSize(),
             "--block-size",
             "one KV block");
     long blocks = budget > 0 ? budget / perBlock : 0;
-    long perSeq = one.perGpuBytes();
     long seqs = budget > 0 ? budget / perSeq : 0;
+    return new Budget(capacity, usable, weights, act, budget, perBlock, blocks, perSeq, seqs);
+  }
+
+  public static InferenceMemory compute(Request r) {
+    ModelSpec m = r.model();
+    Parallelism par = r.parallelism();
+    Budget b = budget(r);
+    KvCacheReport one = KvCacheCalculator.compute(m, r.context(), 1, r.kv(), par);
+    long capacity = b.capacity();
+    long usable = b.usable();
+    long weights = b.weights();
+    long act = b.activations();
+    long budget = b.budget();
+    long perBlock = b.perBlock();
+    long blocks = b.blocks();
+    long perSeq = b.perSequence();
+    long seqs = b.sequences();
     List<String> notes = new ArrayList<>(one.notes());
     boolean fits = budget > 0 && seqs >= 1;
     if (!fits) {

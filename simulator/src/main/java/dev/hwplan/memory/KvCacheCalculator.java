@@ -109,23 +109,30 @@ public final class KvCacheCalculator {
   public static long sequenceBytesPerGpu(
       ModelSpec m, KvDtype dtype, MlaLayout layout, Parallelism par, long tokens, int blockSize) {
     long perLayerRank = bytesPerTokenPerLayer(m, dtype, layout, par.tp());
-    long[] stageBytes = new long[par.pp()];
     int perStage = par.layersPerStage(m);
-    String what = "the KV cache of one " + tokens + "-token sequence";
-    for (LayerSpec l : m.layers()) {
-      long cached = l.cachedTokens(tokens);
-      long blocks = cached / blockSize + (cached % blockSize == 0 ? 0 : 1);
-      long bytes =
-          Exact.times(
-              Exact.times(blocks, blockSize, "--context", what), perLayerRank, "--context", what);
-      int stage = l.index() / perStage;
-      stageBytes[stage] = Exact.plus(stageBytes[stage], bytes, "--context", what);
+    // Layers are numbered in order, so each stage's layers are consecutive: one running sum, no
+    // per-call array or message (this runs once per estimate; the message is built on overflow).
+    try {
+      long perGpu = 0;
+      long stageSum = 0;
+      int stage = 0;
+      for (LayerSpec l : m.layers()) {
+        int s = l.index() / perStage;
+        if (s != stage) {
+          perGpu = Math.max(perGpu, stageSum);
+          stageSum = 0;
+          stage = s;
+        }
+        long cached = l.cachedTokens(tokens);
+        long blocks = cached / blockSize + (cached % blockSize == 0 ? 0 : 1);
+        stageSum =
+            Math.addExact(
+                stageSum, Math.multiplyExact(Math.multiplyExact(blocks, blockSize), perLayerRank));
+      }
+      return Math.max(perGpu, stageSum);
+    } catch (ArithmeticException e) {
+      throw Exact.tooLarge("--context", "the KV cache of one " + tokens + "-token sequence");
     }
-    long perGpu = 0;
-    for (long b : stageBytes) {
-      perGpu = Math.max(perGpu, b);
-    }
-    return perGpu;
   }
 
   /** The full answer for {@code batch} sequences of {@code context} tokens on one GPU. */
