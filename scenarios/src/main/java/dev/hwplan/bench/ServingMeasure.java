@@ -221,6 +221,7 @@ final class ServingMeasure implements Measure {
             w,
             new CapacitySearch.Objective(0.5, 0.05),
             64,
+            false,
             // one layout after another, so that the figure stays the time of one candidate
             dev.hwplan.sweep.LocalSweepExecutor.sequential(),
             (d, t) -> {});

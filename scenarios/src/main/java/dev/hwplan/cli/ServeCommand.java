@@ -14,6 +14,7 @@ import dev.hwplan.serving.Workload;
 import dev.hwplan.step.Execution;
 import dev.hwplan.step.StepConfig;
 import dev.hwplan.step.StepTimeTable;
+import dev.hwplan.sweep.LocalSweepExecutor;
 import dev.hwplan.sweep.SweepExecutor;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -269,8 +270,6 @@ final class ServeCommand implements Runnable {
 
   private void minGpus(ModelSpec m, ServingPlan.Settings settings, Workload w, PrintWriter out) {
     ServeSearch s = search(m, settings, w);
-    double t = s.objective().ttftP99Seconds();
-    double p = s.objective().tpotP99Seconds();
     List<CapacitySearch.Layout> layouts = s.layouts();
     CapacitySearch.MinGpus r;
     if (!"local".equals(engine)) {
@@ -298,17 +297,25 @@ final class ServeCommand implements Runnable {
                 s.objective(),
                 maxGpus,
                 s.disaggregated(),
+                LocalSweepExecutor.parallel(),
                 (d, n) -> bar.stepTo(d));
       }
     } else {
       r =
           CapacitySearch.findMinGpus(
-              layouts, settings, w, s.objective(), maxGpus, s.disaggregated(), (d, n) -> {});
+              layouts,
+              settings,
+              w,
+              s.objective(),
+              maxGpus,
+              s.disaggregated(),
+              LocalSweepExecutor.parallel(),
+              (d, n) -> {});
     }
     if (json.enabled()) {
-      JsonOutput.print(out, ServeView.minGpusJson(m, w, t, p, s.prices().given(), r, s.skipped()));
+      JsonOutput.print(out, ServeView.minGpusJson(m, s, r));
     } else {
-      ServeView.printMinGpus(out, m, w, t, p, s.prices().given(), r, s.skipped());
+      ServeView.printMinGpus(out, m, s, r);
     }
   }
 }

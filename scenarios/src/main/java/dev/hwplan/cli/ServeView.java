@@ -120,14 +120,12 @@ final class ServeView {
     return j;
   }
 
-  static ObjectNode minGpusJson(
-      ModelSpec m,
-      Workload w,
-      double ttft,
-      double tpot,
-      boolean priced,
-      CapacitySearch.MinGpus r,
-      List<String> skipped) {
+  static ObjectNode minGpusJson(ModelSpec m, ServeSearch s, CapacitySearch.MinGpus r) {
+    Workload w = s.workload();
+    double ttft = s.objective().ttftP99Seconds();
+    double tpot = s.objective().tpotP99Seconds();
+    boolean priced = s.prices().given();
+    List<String> skipped = s.skipped();
     ObjectNode j = M.createObjectNode();
     j.put("model", m.id());
     j.put("qps", w.qps());
@@ -140,8 +138,8 @@ final class ServeView {
     j.set("best", r.best() == null ? null : M.valueToTree(r.best()));
     j.set("candidates", M.valueToTree(r.searched()));
     j.put("runs", r.runs());
-    ArrayNode s = j.putArray("skippedLayouts");
-    skipped.forEach(s::add);
+    ArrayNode a = j.putArray("skippedLayouts");
+    skipped.forEach(a::add);
     return j;
   }
 
@@ -336,14 +334,12 @@ final class ServeView {
   }
 
   static void printMinGpus(
-      PrintWriter out,
-      ModelSpec m,
-      Workload w,
-      double ttft,
-      double tpot,
-      boolean priced,
-      CapacitySearch.MinGpus r,
-      List<String> skipped) {
+      PrintWriter out, ModelSpec m, ServeSearch search, CapacitySearch.MinGpus r) {
+    Workload w = search.workload();
+    double ttft = search.objective().ttftP99Seconds();
+    double tpot = search.objective().tpotP99Seconds();
+    boolean priced = search.prices().given();
+    List<String> skipped = search.skipped();
     out.printf(
         Locale.ROOT,
         "%s at %.2f req/s (poisson, prompt %s, output %s), %s: %s, %d simulations%n",

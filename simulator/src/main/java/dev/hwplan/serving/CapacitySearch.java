@@ -132,63 +132,11 @@ public final class CapacitySearch {
    * For each layout, the fewest replicas that meet the objectives at the workload's rate: doubling
    * the replicas from 1 until a run passes (or {@code maxGpus} would be exceeded), then bisecting
    * between the last failure and the first pass. Layouts that do not fit (no KV blocks, a request
-   * longer than the cache) are listed once, rejected. The layouts are independent tasks ({@link
-   * #searchLayout}), run on this machine's cores; the answer is the same in any order.
-   */
-  public static MinGpus findMinGpus(
-      List<Layout> layouts,
-      ServingPlan.Settings settings,
-      Workload workload,
-      Objective o,
-      int maxGpus,
-      Progress progress) {
-    return findMinGpus(layouts, settings, workload, o, maxGpus, false, progress);
-  }
-
-  /**
-   * As {@link #findMinGpus(List, ServingPlan.Settings, Workload, Objective, int, Progress)}; with
-   * {@code disaggregated}, each layout serves as both a prefill and a decode pool and the search is
-   * over the split: for a total of n replicas (doubling from 2, then bisecting, as above) the
-   * prefill replicas P are bisected within 1..n-1, a run that misses TTFT moving P up and one that
-   * misses TPOT moving it down, until a split passes or none is left.
-   */
-  public static MinGpus findMinGpus(
-      List<Layout> layouts,
-      ServingPlan.Settings settings,
-      Workload workload,
-      Objective o,
-      int maxGpus,
-      boolean disaggregated,
-      Progress progress) {
-    return findMinGpus(
-        layouts,
-        settings,
-        workload,
-        o,
-        maxGpus,
-        disaggregated,
-        LocalSweepExecutor.parallel(),
-        progress);
-  }
-
-  /**
-   * As {@link #findMinGpus(List, ServingPlan.Settings, Workload, Objective, int, Progress)}, on
-   * {@code executor}'s threads (a sequential one times a candidate alone).
-   */
-  public static MinGpus findMinGpus(
-      List<Layout> layouts,
-      ServingPlan.Settings settings,
-      Workload workload,
-      Objective o,
-      int maxGpus,
-      LocalSweepExecutor executor,
-      Progress progress) {
-    return findMinGpus(layouts, settings, workload, o, maxGpus, false, executor, progress);
-  }
-
-  /**
-   * As {@link #findMinGpus(List, ServingPlan.Settings, Workload, Objective, int, boolean,
-   * Progress)}, on {@code executor}'s threads.
+   * longer than the cache) are listed once, rejected. With {@code disaggregated}, each layout
+   * serves as both a prefill and a decode pool and the search is over the split ({@link
+   * SplitSearch}). The layouts are independent tasks ({@link #searchLayout}), run on {@code
+   * executor}'s threads (a sequential one times a candidate alone); the answer is the same in any
+   * order.
    */
   public static MinGpus findMinGpus(
       List<Layout> layouts,
@@ -229,18 +177,9 @@ public final class CapacitySearch {
 
   /**
    * The search of one layout: the fewest replicas (of at most {@code maxGpus} GPUs in all) that
-   * meet the objectives, by doubling and then bisecting; or the layout rejected with its reason.
-   * Deterministic: the workload's seed fixes every run.
-   */
-  public static LayoutSearch searchLayout(
-      Layout l, ServingPlan.Settings settings, Workload workload, Objective o, int maxGpus) {
-    return searchLayout(l, settings, workload, o, maxGpus, false);
-  }
-
-  /**
-   * As {@link #searchLayout(Layout, ServingPlan.Settings, Workload, Objective, int)}; with {@code
-   * disaggregated}, the search is over prefill/decode splits of the layout (see {@link
-   * #findMinGpus(List, ServingPlan.Settings, Workload, Objective, int, boolean, Progress)}).
+   * meet the objectives, by doubling and then bisecting (with {@code disaggregated}, over the
+   * prefill/decode splits); or the layout rejected with its reason. Deterministic: the workload's
+   * seed fixes every run.
    */
   public static LayoutSearch searchLayout(
       Layout l,

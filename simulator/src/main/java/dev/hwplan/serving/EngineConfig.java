@@ -143,36 +143,7 @@ public record EngineConfig(
         engineOverheadSeconds,
         false,
         null,
-        null);
-  }
-
-  /** One batch in flight, one rank. */
-  public EngineConfig(
-      Policy policy,
-      int maxNumBatchedTokens,
-      int maxNumSeqs,
-      int blockSize,
-      long kvBlocks,
-      Preemption preemption,
-      long swapBlocks,
-      double swapSecondsPerBlock,
-      double engineOverheadSeconds,
-      boolean prefixCaching,
-      Speculation speculation,
-      KvFootprint footprint) {
-    this(
-        policy,
-        maxNumBatchedTokens,
-        maxNumSeqs,
-        blockSize,
-        kvBlocks,
-        preemption,
-        swapBlocks,
-        swapSecondsPerBlock,
-        engineOverheadSeconds,
-        prefixCaching,
-        speculation,
-        footprint,
+        null,
         1,
         1);
   }
