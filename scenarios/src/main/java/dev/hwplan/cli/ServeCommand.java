@@ -287,8 +287,11 @@ final class ServeCommand implements Runnable {
                 ex.execute(
                     new ServeSearchTasks(args, layouts.size()), SweepExecutor.Progress.NONE));
       }
-    } else if (!json.enabled() && Terminal.interactive()) {
-      try (ProgressBar bar = Terminal.progressBar("find-min-gpus", layouts.size(), true)) {
+    } else {
+      boolean shown = !json.enabled() && Terminal.interactive();
+      // a null resource is skipped by try-with-resources: no bar when piped or printing JSON
+      try (ProgressBar bar =
+          shown ? Terminal.progressBar("find-min-gpus", layouts.size(), true) : null) {
         r =
             CapacitySearch.findMinGpus(
                 layouts,
@@ -298,19 +301,12 @@ final class ServeCommand implements Runnable {
                 maxGpus,
                 s.disaggregated(),
                 LocalSweepExecutor.parallel(),
-                (d, n) -> bar.stepTo(d));
+                (d, n) -> {
+                  if (bar != null) {
+                    bar.stepTo(d);
+                  }
+                });
       }
-    } else {
-      r =
-          CapacitySearch.findMinGpus(
-              layouts,
-              settings,
-              w,
-              s.objective(),
-              maxGpus,
-              s.disaggregated(),
-              LocalSweepExecutor.parallel(),
-              (d, n) -> {});
     }
     if (json.enabled()) {
       JsonOutput.print(out, ServeView.minGpusJson(m, s, r));
