@@ -206,6 +206,18 @@ public enum ProjectBenchmark {
   /** The serving simulator: wall seconds per million requests on one replica (issue 16). */
   SERVE_SIMULATE("serve.simulate.secondsPerMillionRequests", ServingMeasure.simulate()),
 
+  /** The same run: wall seconds per simulated iteration (issue 16: well under a microsecond). */
+  SERVE_SECONDS_PER_ITERATION(
+      "serve.simulate.secondsPerIteration", ServingMeasure.secondsPerIteration()),
+
+  /** The same run: one iteration's wall time over one direct step-model evaluation. */
+  SERVE_ITERATION_TO_STEP_MODEL(
+      "serve.simulate.iterationToStepModelRatio", ServingMeasure.iterationToStepModel()),
+
+  /** The same run: seconds per million requests over the issue's 10 s target. */
+  SERVE_MILLION_TO_TARGET(
+      "serve.simulate.millionRequestsToTargetRatio", ServingMeasure.millionRequestsToTarget()),
+
   /** {@code serve --find-min-gpus}: wall seconds per candidate deployment searched. */
   SERVE_FIND_MIN_GPUS("serve.findMinGpus.secondsPerCandidate", ServingMeasure.findMinGpus()),
 

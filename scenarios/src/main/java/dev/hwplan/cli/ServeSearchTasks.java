@@ -18,7 +18,7 @@ final class ServeSearchTasks implements SweepTasks<CapacitySearch.LayoutSearch> 
   private static final long serialVersionUID = 1L;
 
   /** Searches rebuilt in this JVM, by command line. */
-  private static final Map<List<String>, ServeCommand.Search> REBUILT = new ConcurrentHashMap<>();
+  private static final Map<List<String>, ServeSearch> REBUILT = new ConcurrentHashMap<>();
 
   private final List<String> args;
   private final int size;
@@ -40,7 +40,7 @@ final class ServeSearchTasks implements SweepTasks<CapacitySearch.LayoutSearch> 
 
   @Override
   public CapacitySearch.LayoutSearch run(int index) {
-    ServeCommand.Search s = REBUILT.computeIfAbsent(args, ServeSearchTasks::rebuild);
+    ServeSearch s = REBUILT.computeIfAbsent(args, ServeSearchTasks::rebuild);
     return CapacitySearch.searchLayout(
         s.layouts().get(index),
         s.settings(),
@@ -50,11 +50,11 @@ final class ServeSearchTasks implements SweepTasks<CapacitySearch.LayoutSearch> 
         s.disaggregated());
   }
 
-  private static ServeCommand.Search rebuild(List<String> args) {
+  private static ServeSearch rebuild(List<String> args) {
     PrintWriter none = new PrintWriter(Writer.nullWriter());
     var parsed = Hwplan.commandLine(none, none).parseArgs(args.toArray(new String[0]));
     ServeCommand cmd = (ServeCommand) parsed.subcommand().commandSpec().userObject();
-    ServeCommand.Search s = cmd.search();
+    ServeSearch s = cmd.search();
     if (s.layouts().isEmpty()) {
       throw new IllegalStateException("the command line gave no layouts here: " + args);
     }

@@ -28,6 +28,7 @@ final class ServeView {
     j.put("gpu", plan.gpu().id());
     j.put("tp", plan.step().parallelism().tp());
     j.put("pp", plan.step().parallelism().pp());
+    j.put("ep", plan.step().parallelism().ep());
     j.put("replicas", plan.replicas());
     j.put("gpus", plan.gpus());
     if (plan.prefill() != null) {
@@ -119,14 +120,12 @@ final class ServeView {
     return j;
   }
 
-  static ObjectNode minGpusJson(
-      ModelSpec m,
-      Workload w,
-      double ttft,
-      double tpot,
-      boolean priced,
-      CapacitySearch.MinGpus r,
-      List<String> skipped) {
+  static ObjectNode minGpusJson(ModelSpec m, ServeSearch s, CapacitySearch.MinGpus r) {
+    Workload w = s.workload();
+    double ttft = s.objective().ttftP99Seconds();
+    double tpot = s.objective().tpotP99Seconds();
+    boolean priced = s.prices().given();
+    List<String> skipped = s.skipped();
     ObjectNode j = M.createObjectNode();
     j.put("model", m.id());
     j.put("qps", w.qps());
@@ -139,8 +138,8 @@ final class ServeView {
     j.set("best", r.best() == null ? null : M.valueToTree(r.best()));
     j.set("candidates", M.valueToTree(r.searched()));
     j.put("runs", r.runs());
-    ArrayNode s = j.putArray("skippedLayouts");
-    skipped.forEach(s::add);
+    ArrayNode a = j.putArray("skippedLayouts");
+    skipped.forEach(a::add);
     return j;
   }
 
@@ -154,12 +153,13 @@ final class ServeView {
   static void header(PrintWriter out, ServingPlan plan) {
     out.printf(
         Locale.ROOT,
-        "%s on %d x %s (TP %d, PP %d) = %d GPUs, weights %s, KV %s, policy %s%n",
+        "%s on %d x %s (TP %d, PP %d%s) = %d GPUs, weights %s, KV %s, policy %s%n",
         plan.step().model().id(),
         plan.replicas(),
         plan.gpu().id(),
         plan.step().parallelism().tp(),
         plan.step().parallelism().pp(),
+        plan.step().parallelism().ep() > 1 ? ", EP " + plan.step().parallelism().ep() : "",
         plan.gpus(),
         plan.step().weights().key(),
         plan.step().kv().key(),
@@ -181,12 +181,13 @@ final class ServeView {
     out.printf(
         Locale.ROOT,
         "  engine    budget %,d tokens, %,d sequences, %,d KV blocks of %d tokens (%,d tokens)"
-            + " per replica, overhead %s, %s%n",
+            + " per %s, overhead %s, %s%n",
         e.maxNumBatchedTokens(),
         e.maxNumSeqs(),
         e.kvBlocks(),
         e.blockSize(),
         e.kvBlocks() * e.blockSize(),
+        e.ranks() > 1 ? "rank" : "replica",
         Units.seconds(e.engineOverheadSeconds()),
         e.preemption().key());
   }
@@ -333,14 +334,12 @@ final class ServeView {
   }
 
   static void printMinGpus(
-      PrintWriter out,
-      ModelSpec m,
-      Workload w,
-      double ttft,
-      double tpot,
-      boolean priced,
-      CapacitySearch.MinGpus r,
-      List<String> skipped) {
+      PrintWriter out, ModelSpec m, ServeSearch search, CapacitySearch.MinGpus r) {
+    Workload w = search.workload();
+    double ttft = search.objective().ttftP99Seconds();
+    double tpot = search.objective().tpotP99Seconds();
+    boolean priced = search.prices().given();
+    List<String> skipped = search.skipped();
     out.printf(
         Locale.ROOT,
         "%s at %.2f req/s (poisson, prompt %s, output %s), %s: %s, %d simulations%n",
@@ -351,11 +350,13 @@ final class ServeView {
         sloText(ttft, tpot, "p99 "),
         priced ? "lowest $ per hour" : "fewest GPUs",
         r.runs());
+    boolean ep = r.searched().stream().anyMatch(c -> c.ep() > 1);
+    String tpColumn = ep ? "%5s" : "%3s"; // TP/EP only where EP was searched
     out.printf(
         Locale.ROOT,
-        "  %-14s %3s %-5s %-5s %8s %5s %9s %10s %10s %9s  %s%n",
+        "  %-14s " + tpColumn + " %-5s %-5s %8s %5s %9s %10s %10s %9s  %s%n",
         "gpu",
-        "tp",
+        ep ? "tp/ep" : "tp",
         "w",
         "kv",
         "replicas",
@@ -368,9 +369,9 @@ final class ServeView {
     for (CapacitySearch.Candidate c : r.searched()) {
       out.printf(
           Locale.ROOT,
-          "  %-14s %3d %-5s %-5s %8s %5d %9s %10s %10s %9s  %s%n",
+          "  %-14s " + tpColumn + " %-5s %-5s %8s %5d %9s %10s %10s %9s  %s%n",
           c.gpu(),
-          c.tp(),
+          ep ? c.tp() + "/" + c.ep() : Integer.toString(c.tp()),
           c.weightsDtype(),
           c.kvDtype(),
           c.replicas() == 0
@@ -396,12 +397,13 @@ final class ServeView {
     } else {
       out.printf(
           Locale.ROOT,
-          "  answer: %s x %s (TP %d, weights %s, KV %s) = %d GPUs%s%n",
+          "  answer: %s x %s (TP %d%s, weights %s, KV %s) = %d GPUs%s%n",
           b.prefillReplicas() == null
               ? Integer.toString(b.replicas())
               : b.prefillReplicas() + " prefill + " + b.decodeReplicas() + " decode",
           b.gpu(),
           b.tp(),
+          b.ep() > 1 ? ", EP " + b.ep() : "",
           b.weightsDtype(),
           b.kvDtype(),
           b.gpus(),

@@ -47,8 +47,9 @@ class BenchCommandTest {
         assertThat(m.get("unit").asText()).isIn("seconds", "ratio");
         assertThat(m.has("samples")).isFalse();
       } else if (m.get("name").asText().startsWith("serve.")) {
-        // The serving simulator: the wall time of one whole run, no samples.
-        assertThat(m.get("unit").asText()).isEqualTo("seconds");
+        // The serving simulator: the wall time of one whole run and ratios from it, no samples.
+        assertThat(m.get("unit").asText())
+            .isEqualTo(m.get("name").asText().endsWith("Ratio") ? "ratio" : "seconds");
         assertThat(m.has("samples")).isFalse();
       } else {
         assertThat(m.get("unit").asText()).isEqualTo("seconds");

@@ -412,6 +412,74 @@ class ServeCommandTest {
     assertThat(rejectedWithReason).isTrue();
   }
 
+  /**
+   * {@code --ep N} on an MoE model: N ranks per replica (TP x EP GPUs), each with its own KV cache;
+   * {@code --find-min-gpus} searches EP 1, 2, 4, 8 for it; an EP that does not divide the experts,
+   * or EP with micro-batched PP, is refused.
+   */
+  @Test
+  void expertParallelReplicasServeAndAreSearched() {
+    String[] moe = {
+      "serve",
+      "--model",
+      "qwen3-30b-a3b",
+      "--gpu",
+      "h100-sxm",
+      "--requests",
+      "100",
+      "--qps",
+      "4",
+      "--prompt-tokens",
+      "500",
+      "--output-tokens",
+      "50"
+    };
+    List<String> a = new ArrayList<>(List.of(moe));
+    a.addAll(List.of("--ep", "2", "--json"));
+    CliHarness r = CliHarness.run(a.toArray(String[]::new));
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    assertThat(r.json().get("ep").asInt()).isEqualTo(2);
+    assertThat(r.json().get("gpus").asInt()).isEqualTo(2);
+    assertThat(r.json().get("completedRequests").asLong()).isEqualTo(100);
+    for (String[] bad : new String[][] {{"--ep", "3"}, {"--ep", "2", "--pp", "2"}}) {
+      List<String> b = new ArrayList<>(List.of(moe));
+      b.addAll(List.of(bad));
+      CliHarness e = CliHarness.run(b.toArray(String[]::new));
+      assertThat(e.exitCode()).as(e.err()).isEqualTo(2);
+      assertThat(e.out()).isEmpty();
+      assertThat(e.err().strip().lines()).hasSize(1);
+      assertThat(e.err()).contains("--ep");
+    }
+    List<String> f = new ArrayList<>(List.of(moe));
+    f.addAll(
+        List.of(
+            "--find-min-gpus",
+            "--tp",
+            "1",
+            "--weights-dtype",
+            "fp8",
+            "--kv-dtype",
+            "fp8",
+            "--slo-ttft",
+            "0.5",
+            "--slo-tpot",
+            "0.05",
+            "--max-gpus",
+            "8",
+            "--json"));
+    CliHarness s = CliHarness.run(f.toArray(String[]::new));
+    assertThat(s.exitCode()).as(s.err()).isZero();
+    List<Integer> eps = new ArrayList<>();
+    for (JsonNode c : s.json().get("candidates")) {
+      eps.add(c.get("ep").asInt());
+      if (c.get("replicas").asInt() > 0) {
+        assertThat(c.get("gpus").asInt())
+            .isEqualTo(c.get("ep").asInt() * c.get("replicas").asInt());
+      }
+    }
+    assertThat(eps).containsAll(List.of(1, 2, 4, 8));
+  }
+
   @ParameterizedTest
   @CsvSource(
       delimiter = '|',
@@ -438,7 +506,8 @@ class ServeCommandTest {
         "--acceptance-rate|0.7|--acceptance-rate",
         "--prefill-replicas|2|--decode-replicas",
         "--kv-link|nvlink|--kv-link",
-        "--prefill-tp|2|--prefill-tp"
+        "--prefill-tp|2|--prefill-tp",
+        "--ep|2|needs an MoE model"
       })
   void badInputExitsTwoWithOneLineAndNothingOnStdout(String flag, String value, String named) {
     List<String> a =

@@ -36,7 +36,7 @@ public final class KvCacheCalculator {
 
     /**
      * The form that carried a second parallel layout beside the request's; it is not kept. Only the
-     * serving plan still calls it, with the request's own layout.
+     * memory study still calls it, with the request's own layout.
      *
      * @deprecated pass the parallel layout once, to the request or to {@link #compute(ModelSpec,
      *     long, long, Options, Parallelism)}

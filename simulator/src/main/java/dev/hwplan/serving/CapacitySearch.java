@@ -8,7 +8,6 @@ import dev.hwplan.sweep.IndexedTasks;
 import dev.hwplan.sweep.LocalSweepExecutor;
 import java.io.Serializable;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
@@ -84,113 +83,13 @@ public final class CapacitySearch {
    */
   public static MaxQps findMaxQps(
       ServingPlan plan, StepTimeTable table, Workload workload, Objective o, int seeds) {
-    if (workload.arrival() != Workload.Arrival.OPEN) {
-      throw InvalidInputException.option(
-          "--find-max-qps",
-          "searches the rate of open-loop traffic: give --qps, not a trace or users");
-    }
-    if (seeds <= 0) {
-      throw InvalidInputException.option("--seeds", "must be positive, got " + seeds);
-    }
-    IterationTimer timer = IterationTimer.of(table);
-    double[] best = new double[seeds];
-    int[] runs = {0};
-    String reason = null;
-    for (int s = 0; s < seeds; s++) {
-      Workload w = workload.withSeed(workload.seed() + s);
-      double lo = 0;
-      double hi = Double.NaN;
-      double q = 1;
-      String lowest = null;
-      // bracket: double up while passing, halve down while failing
-      while (true) {
-        String f = fails(plan, timer, w.withQps(q), o, runs);
-        if (f == null) {
-          lo = q;
-          if (!Double.isNaN(hi) || q >= MAX_QPS) {
-            break;
-          }
-          q *= 2;
-        } else {
-          hi = q;
-          lowest = f;
-          if (lo > 0 || q <= MIN_QPS) {
-            break;
-          }
-          q /= 2;
-        }
-      }
-      if (lo == 0) {
-        best[s] = 0;
-        reason = "even at " + fmt(hi) + " req/s: " + lowest;
-        continue;
-      }
-      if (Double.isNaN(hi)) {
-        best[s] = lo;
-        continue;
-      }
-      while (hi - lo > PRECISION * lo) {
-        double mid = (lo + hi) / 2;
-        if (fails(plan, timer, w.withQps(mid), o, runs) == null) {
-          lo = mid;
-        } else {
-          hi = mid;
-        }
-      }
-      best[s] = lo;
-    }
-    double[] sorted = best.clone();
-    Arrays.sort(sorted);
-    double median =
-        seeds % 2 == 1 ? sorted[seeds / 2] : (sorted[seeds / 2 - 1] + sorted[seeds / 2]) / 2;
-    // the passing run of the seed whose own answer is nearest the median, at that answer
-    int at = 0;
-    for (int s = 1; s < seeds; s++) {
-      if (Math.abs(best[s] - median) < Math.abs(best[at] - median)) {
-        at = s;
-      }
-    }
-    ServingResult atMax =
-        best[at] > 0
-            ? ServingSimulator.run(
-                plan.spec(
-                    workload.withSeed(workload.seed() + at).withQps(best[at]),
-                    o.ttftP99Seconds(),
-                    o.tpotP99Seconds(),
-                    false),
-                timer)
-            : null;
-    List<Double> per = new ArrayList<>();
-    for (double b : best) {
-      per.add(b);
-    }
-    return new MaxQps(
-        median,
-        sorted[0],
-        sorted[seeds - 1],
-        per,
-        runs[0],
-        atMax,
-        workload.seed() + at,
-        best[at],
-        median > 0 ? null : reason);
-  }
-
-  private static String fails(
-      ServingPlan plan, IterationTimer timer, Workload w, Objective o, int[] runs) {
-    runs[0]++;
-    ServingResult r =
-        ServingSimulator.run(plan.spec(w, o.ttftP99Seconds(), o.tpotP99Seconds(), true), timer);
-    return o.failure(r);
-  }
-
-  private static String fmt(double q) {
-    return String.format(Locale.ROOT, "%.3g", q);
+    return QpsBisection.find(plan, table, workload, o, seeds);
   }
 
   /**
    * One deployment the search tried.
    *
+   * @param ep expert-parallel ranks of a replica (each a TP x PP group; 1 without EP)
    * @param replicas 0 for a layout that does not fit (no replica count was tried)
    * @param dollarsPerHour GPUs times the price, or null without prices
    * @param reason why it was rejected, or null when it meets the objectives
@@ -199,6 +98,7 @@ public final class CapacitySearch {
       String gpu,
       int tp,
       int pp,
+      int ep,
       String weightsDtype,
       String kvDtype,
       int replicas,
@@ -232,63 +132,11 @@ public final class CapacitySearch {
    * For each layout, the fewest replicas that meet the objectives at the workload's rate: doubling
    * the replicas from 1 until a run passes (or {@code maxGpus} would be exceeded), then bisecting
    * between the last failure and the first pass. Layouts that do not fit (no KV blocks, a request
-   * longer than the cache) are listed once, rejected. The layouts are independent tasks ({@link
-   * #searchLayout}), run on this machine's cores; the answer is the same in any order.
-   */
-  public static MinGpus findMinGpus(
-      List<Layout> layouts,
-      ServingPlan.Settings settings,
-      Workload workload,
-      Objective o,
-      int maxGpus,
-      Progress progress) {
-    return findMinGpus(layouts, settings, workload, o, maxGpus, false, progress);
-  }
-
-  /**
-   * As {@link #findMinGpus(List, ServingPlan.Settings, Workload, Objective, int, Progress)}; with
-   * {@code disaggregated}, each layout serves as both a prefill and a decode pool and the search is
-   * over the split: for a total of n replicas (doubling from 2, then bisecting, as above) the
-   * prefill replicas P are bisected within 1..n-1, a run that misses TTFT moving P up and one that
-   * misses TPOT moving it down, until a split passes or none is left.
-   */
-  public static MinGpus findMinGpus(
-      List<Layout> layouts,
-      ServingPlan.Settings settings,
-      Workload workload,
-      Objective o,
-      int maxGpus,
-      boolean disaggregated,
-      Progress progress) {
-    return findMinGpus(
-        layouts,
-        settings,
-        workload,
-        o,
-        maxGpus,
-        disaggregated,
-        LocalSweepExecutor.parallel(),
-        progress);
-  }
-
-  /**
-   * As {@link #findMinGpus(List, ServingPlan.Settings, Workload, Objective, int, Progress)}, on
-   * {@code executor}'s threads (a sequential one times a candidate alone).
-   */
-  public static MinGpus findMinGpus(
-      List<Layout> layouts,
-      ServingPlan.Settings settings,
-      Workload workload,
-      Objective o,
-      int maxGpus,
-      LocalSweepExecutor executor,
-      Progress progress) {
-    return findMinGpus(layouts, settings, workload, o, maxGpus, false, executor, progress);
-  }
-
-  /**
-   * As {@link #findMinGpus(List, ServingPlan.Settings, Workload, Objective, int, boolean,
-   * Progress)}, on {@code executor}'s threads.
+   * longer than the cache) are listed once, rejected. With {@code disaggregated}, each layout
+   * serves as both a prefill and a decode pool and the search is over the split ({@link
+   * SplitSearch}). The layouts are independent tasks ({@link #searchLayout}), run on {@code
+   * executor}'s threads (a sequential one times a candidate alone); the answer is the same in any
+   * order.
    */
   public static MinGpus findMinGpus(
       List<Layout> layouts,
@@ -329,18 +177,9 @@ public final class CapacitySearch {
 
   /**
    * The search of one layout: the fewest replicas (of at most {@code maxGpus} GPUs in all) that
-   * meet the objectives, by doubling and then bisecting; or the layout rejected with its reason.
-   * Deterministic: the workload's seed fixes every run.
-   */
-  public static LayoutSearch searchLayout(
-      Layout l, ServingPlan.Settings settings, Workload workload, Objective o, int maxGpus) {
-    return searchLayout(l, settings, workload, o, maxGpus, false);
-  }
-
-  /**
-   * As {@link #searchLayout(Layout, ServingPlan.Settings, Workload, Objective, int)}; with {@code
-   * disaggregated}, the search is over prefill/decode splits of the layout (see {@link
-   * #findMinGpus(List, ServingPlan.Settings, Workload, Objective, int, boolean, Progress)}).
+   * meet the objectives, by doubling and then bisecting (with {@code disaggregated}, over the
+   * prefill/decode splits); or the layout rejected with its reason. Deterministic: the workload's
+   * seed fixes every run.
    */
   public static LayoutSearch searchLayout(
       Layout l,
@@ -378,7 +217,7 @@ public final class CapacitySearch {
         out.add(rejected(l, 0, "does not fit: " + e.reason()));
         return new LayoutSearch(out, runs[0]);
       }
-      searchSplit(l, plan, prefill, timer, workload, o, maxGpus, runs, out);
+      SplitSearch.search(l, plan, prefill, timer, workload, o, maxGpus, runs, out);
       return new LayoutSearch(out, runs[0]);
     }
     int lastFail = 0;
@@ -436,77 +275,6 @@ public final class CapacitySearch {
     return new MinGpus(best, out, runs);
   }
 
-  /** The fewest replicas n, split P + D, of one layout that pass; every run tried goes to out. */
-  private static void searchSplit(
-      Layout l,
-      ServingPlan one,
-      ServingPlan prefill,
-      IterationTimer timer,
-      Workload w,
-      Objective o,
-      int maxGpus,
-      int[] runs,
-      List<Candidate> out) {
-    int per = l.step().parallelism().gpus();
-    int lastFail = 1;
-    int pass = 0;
-    for (int n = 2; n * per <= maxGpus; n *= 2) {
-      if (split(l, one, prefill, timer, n, w, o, runs, out)) {
-        pass = n;
-        break;
-      }
-      lastFail = n;
-    }
-    if (pass == 0 && lastFail * per < maxGpus && lastFail >= 2) {
-      int n = maxGpus / per; // the most that fit, when doubling overshot them
-      if (n > lastFail && split(l, one, prefill, timer, n, w, o, runs, out)) {
-        pass = n;
-      } else {
-        return;
-      }
-    }
-    while (pass - lastFail > 1) {
-      int mid = (pass + lastFail) / 2;
-      if (split(l, one, prefill, timer, mid, w, o, runs, out)) {
-        pass = mid;
-      } else {
-        lastFail = mid;
-      }
-    }
-  }
-
-  /** Bisects the prefill replicas of n by which objective fails; true when a split passes. */
-  private static boolean split(
-      Layout l,
-      ServingPlan one,
-      ServingPlan prefill,
-      IterationTimer timer,
-      int n,
-      Workload w,
-      Objective o,
-      int[] runs,
-      List<Candidate> out) {
-    int lo = 1;
-    int hi = n - 1;
-    while (lo <= hi) {
-      int p = (lo + hi) / 2;
-      ServingPlan plan = one.disaggregated(n - p, prefill.withReplicas(p), null);
-      Candidate c = run(l, plan, timer, w, o, runs, p, n - p);
-      out.add(c);
-      if (c.meetsSlo()) {
-        return true;
-      }
-      if (c.reason().contains("TTFT")) {
-        lo = p + 1; // prefill is short
-      } else if (c.reason().contains("TPOT")) {
-        hi = p - 1; // decode is short
-      } else {
-        return false;
-      }
-    }
-    return false;
-  }
-
   /** Told how many layouts are searched, of how many; may be called from several threads. */
   @FunctionalInterface
   public interface Progress {
@@ -524,7 +292,7 @@ public final class CapacitySearch {
     return run(l, one.withReplicas(replicas), timer, w, o, runs, null, null);
   }
 
-  private static Candidate run(
+  static Candidate run(
       Layout l,
       ServingPlan plan,
       IterationTimer timer,
@@ -538,51 +306,45 @@ public final class CapacitySearch {
         plan.replicas() + (plan.prefill() == null ? 0 : plan.prefill().plan().replicas());
     ServingResult r =
         ServingSimulator.run(plan.spec(w, o.ttftP99Seconds(), o.tpotP99Seconds(), true), timer);
-    String f = o.failure(r);
-    int gpus = plan.gpus();
+    return candidate(l, replicas, plan.gpus(), o.failure(r), r, prefillReplicas, decodeReplicas);
+  }
+
+  private static Candidate rejected(Layout l, int replicas, String reason) {
+    return candidate(l, replicas, l.step().parallelism().gpus(), reason, null, null, null);
+  }
+
+  /** A candidate of layout {@code l}; {@code r} is its run, null when none ran (rejected). */
+  private static Candidate candidate(
+      Layout l,
+      int replicas,
+      int gpus,
+      String failure,
+      ServingResult r,
+      Integer prefillReplicas,
+      Integer decodeReplicas) {
     Double cost = l.pricePerGpuHour() == null ? null : gpus * l.pricePerGpuHour();
-    boolean stopped = r.stoppedEarly() != null;
+    boolean ran = r != null && r.stoppedEarly() == null;
     Double perMillion =
-        cost == null || stopped || r.outputTokensPerSecond() <= 0
+        cost == null || !ran || r.outputTokensPerSecond() <= 0
             ? null
             : cost / (r.outputTokensPerSecond() * 3600) * 1e6;
     return new Candidate(
         l.gpu().id(),
         l.step().parallelism().tp(),
         l.step().parallelism().pp(),
+        l.step().parallelism().ep(),
         l.step().weights().key(),
         l.step().kv().key(),
         replicas,
         gpus,
         cost,
-        f == null,
-        f,
-        stopped ? null : r.ttftSeconds().p99(),
-        stopped ? null : r.tpotSeconds().p99(),
-        stopped ? null : r.outputTokensPerSecond(),
+        r != null && failure == null,
+        failure,
+        ran ? r.ttftSeconds().p99() : null,
+        ran ? r.tpotSeconds().p99() : null,
+        ran ? r.outputTokensPerSecond() : null,
         perMillion,
         prefillReplicas,
         decodeReplicas);
-  }
-
-  private static Candidate rejected(Layout l, int replicas, String reason) {
-    int gpus = l.step().parallelism().gpus();
-    return new Candidate(
-        l.gpu().id(),
-        l.step().parallelism().tp(),
-        l.step().parallelism().pp(),
-        l.step().weights().key(),
-        l.step().kv().key(),
-        replicas,
-        gpus,
-        l.pricePerGpuHour() == null ? null : gpus * l.pricePerGpuHour(),
-        false,
-        reason,
-        null,
-        null,
-        null,
-        null,
-        null,
-        null);
   }
 }

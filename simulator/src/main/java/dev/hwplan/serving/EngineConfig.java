@@ -20,6 +20,15 @@ import dev.hwplan.io.InvalidInputException;
  * @param speculation speculative decoding, or null for none
  * @param footprint for models with sliding-window layers, the pool blocks a request holds for the
  *     logical blocks its tokens fill ({@link KvFootprint}); null: one pool block per logical block
+ * @param microBatches pipeline parallelism's batches in flight: the replica runs this many engines
+ *     (vLLM V0's virtual engines, one per PP stage), each with its own scheduler and {@code
+ *     kvBlocks / microBatches} blocks, sharing the stages ({@link Pipeline}); 1: one batch passes
+ *     the stages in turn
+ * @param ranks expert parallelism's ranks: the replica runs this many engines (data-parallel
+ *     attention ranks, each a TP x PP group with its own scheduler and {@code kvBlocks} blocks) in
+ *     lockstep, every iteration as long as the slowest rank's, since the MoE layers' all-to-all
+ *     joins them (vLLM's data-parallel deployment with expert parallelism; idle ranks run dummy
+ *     batches)
  */
 public record EngineConfig(
     Policy policy,
@@ -33,7 +42,9 @@ public record EngineConfig(
     double engineOverheadSeconds,
     boolean prefixCaching,
     Speculation speculation,
-    KvFootprint footprint) {
+    KvFootprint footprint,
+    int microBatches,
+    int ranks) {
   /**
    * The default per-iteration engine overhead: 2 ms. An assumption with a measured range behind it:
    * Srivatsa, Li, Zhang and Abhyankar (WukLab, "Can Scheduling Overhead Dominate LLM Inference
@@ -88,6 +99,19 @@ public record EngineConfig(
     if (swapBlocks < 0 || !(swapSecondsPerBlock >= 0)) {
       throw new IllegalArgumentException("swap space and time must not be negative");
     }
+    if (microBatches <= 0 || ranks <= 0 || (microBatches > 1 && ranks > 1)) {
+      throw InvalidInputException.option(
+          "--ep",
+          "micro-batched PP and EP ranks in lockstep are simulated one at a time, got "
+              + microBatches
+              + " micro-batches and "
+              + ranks
+              + " ranks");
+    }
+    if (kvBlocks / microBatches <= 0) {
+      throw InvalidInputException.option(
+          "--pp", "no KV blocks for each of the " + microBatches + " micro-batches' engines");
+    }
     if (prefixCaching && footprint != null) {
       throw InvalidInputException.option(
           "--prefix-caching",
@@ -119,28 +143,22 @@ public record EngineConfig(
         engineOverheadSeconds,
         false,
         null,
-        null);
+        null,
+        1,
+        1);
   }
 
   /** The same engine with prefix caching on or off. */
   public EngineConfig withPrefixCaching(boolean on) {
-    return new EngineConfig(
-        policy,
-        maxNumBatchedTokens,
-        maxNumSeqs,
-        blockSize,
-        kvBlocks,
-        preemption,
-        swapBlocks,
-        swapSecondsPerBlock,
-        engineOverheadSeconds,
-        on,
-        speculation,
-        footprint);
+    return with(on, speculation);
   }
 
   /** The same engine with speculative decoding {@code s} (null: none). */
   public EngineConfig withSpeculation(Speculation s) {
+    return with(prefixCaching, s);
+  }
+
+  private EngineConfig with(boolean caching, Speculation s) {
     return new EngineConfig(
         policy,
         maxNumBatchedTokens,
@@ -151,14 +169,31 @@ public record EngineConfig(
         swapBlocks,
         swapSecondsPerBlock,
         engineOverheadSeconds,
-        prefixCaching,
+        caching,
         s,
-        footprint);
+        footprint,
+        microBatches,
+        ranks);
+  }
+
+  /** KV blocks of one engine: a micro-batch's share of the replica's, or one rank's. */
+  public long engineBlocks() {
+    return kvBlocks / microBatches;
+  }
+
+  /** Host swap blocks of one engine (vLLM V0 divides them over the virtual engines too). */
+  long engineSwapBlocks() {
+    return swapBlocks / microBatches;
+  }
+
+  /** Engines a replica runs: its micro-batches or its ranks. */
+  public int engines() {
+    return microBatches * ranks;
   }
 
   /** Blocks admission keeps free under the whole-prompt policies. */
   long watermarkBlocks() {
-    return policy.wholePromptAdmission() ? (long) Math.floor(WATERMARK * kvBlocks) : 0;
+    return policy.wholePromptAdmission() ? (long) Math.floor(WATERMARK * engineBlocks()) : 0;
   }
 
   /**
@@ -166,7 +201,7 @@ public record EngineConfig(
    * sliding-window layers, the longest request whose footprint fits, at most the model's context).
    */
   public long maxRequestTokens() {
-    long available = kvBlocks - watermarkBlocks();
+    long available = engineBlocks() - watermarkBlocks();
     return (footprint == null ? available : footprint.mostLogical(available)) * blockSize;
   }
 

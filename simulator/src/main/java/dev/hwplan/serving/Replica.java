@@ -17,10 +17,10 @@ final class Replica {
   private final long watermark;
   private final Recorder recorder;
 
-  private final KvBlocks kv;
+  private final RequestBlocks kv;
 
-  /** Sliding-window layers: a request's pool blocks follow {@link EngineConfig#poolBlocks}. */
-  private final boolean windowed;
+  /** The pipeline this engine shares with the replica's other micro-batches, or null. */
+  private final Pipeline pipeline;
 
   private final Speculation spec;
 
@@ -75,7 +75,8 @@ final class Replica {
       EngineConfig cfg,
       Recorder recorder,
       long seed,
-      boolean prefillOnly) {
+      boolean prefillOnly,
+      Pipeline pipeline) {
     this.index = index;
     this.req = req;
     this.timer = timer;
@@ -84,13 +85,13 @@ final class Replica {
     this.blockSize = cfg.blockSize();
     this.watermark = cfg.watermarkBlocks();
     this.recorder = recorder;
-    this.kv = new KvBlocks(cfg.kvBlocks(), cfg.prefixCaching());
-    this.windowed = cfg.footprint() != null;
+    this.kv = new RequestBlocks(req, cfg, cfg.engineBlocks());
+    this.pipeline = pipeline;
     this.prefillOnly = prefillOnly;
     this.spec = prefillOnly ? null : cfg.speculation();
     this.specK = spec == null ? 0 : spec.tokens();
     this.accept = new java.util.SplittableRandom(seed);
-    this.swapFree = cfg.preemption() == Preemption.SWAP ? cfg.swapBlocks() : 0;
+    this.swapFree = cfg.preemption() == Preemption.SWAP ? cfg.engineSwapBlocks() : 0;
     int most = cfg.maxNumSeqs() + 1;
     this.sched = new int[most];
     this.schedTokens = new int[most];
@@ -103,7 +104,7 @@ final class Replica {
   }
 
   long usedBlocks() {
-    return cfg.kvBlocks() - kv.free();
+    return kv.used();
   }
 
   /** Prompt tokens looked up in the prefix cache at admission, and those found cached. */
@@ -122,11 +123,16 @@ final class Replica {
   }
 
   long swapUsedBlocks() {
-    return cfg.preemption() == Preemption.SWAP ? cfg.swapBlocks() - swapFree : 0;
+    return cfg.preemption() == Preemption.SWAP ? cfg.engineSwapBlocks() - swapFree : 0;
   }
 
   int running() {
     return runningCount;
+  }
+
+  /** The ranks of this engine's replica that run in lockstep ({@link Lockstep}). */
+  int ranks() {
+    return cfg.ranks();
   }
 
   void enqueue(int r) {
@@ -153,7 +159,7 @@ final class Replica {
       busy = false;
       return false;
     }
-    peakUsed = Math.max(peakUsed, cfg.kvBlocks() - kv.free());
+    peakUsed = Math.max(peakUsed, kv.used());
     double gpu;
     if (specK > 0) {
       gpu =
@@ -166,7 +172,11 @@ final class Replica {
       gpu = timer.seconds(decodes, decodeContext, chunks, chunkTokens, chunkPrefix);
     }
     iterationStart = now;
-    iterationEnd = now + gpu + cfg.engineOverheadSeconds() + transferSeconds;
+    double overhead = cfg.engineOverheadSeconds();
+    iterationEnd =
+        pipeline == null
+            ? now + gpu + overhead + transferSeconds
+            : pipeline.pass(now + overhead, gpu) + transferSeconds;
     busy = true;
     iterations++;
     return true;
@@ -176,7 +186,7 @@ final class Replica {
   void finish(double now) {
     int completions = 0;
     doneCount = 0;
-    recorder.iteration(index, iterationStart, now, schedCount, usedBlocks(), cfg.kvBlocks());
+    recorder.iteration(index, iterationStart, now, schedCount, usedBlocks(), kv.total());
     int sameGap = 0; // tokens whose previous token came at the end of the previous iteration
     final int[] computed = req.computed;
     final int[] prompt = req.prompt;
@@ -224,7 +234,7 @@ final class Replica {
       }
       lastToken[r] = now;
       if (g == output[r] || (prefillOnly && g == emitted)) {
-        drop(r);
+        kv.drop(r);
         computed[r] = -1; // marks it complete for the compaction below
         completions++;
         if (inline) {
@@ -334,7 +344,7 @@ final class Replica {
         continue;
       }
       int n = (int) Math.min(req.remaining(r), budget);
-      if (!allocate(r, n)) {
+      if (!kv.allocate(r, n)) {
         break;
       }
       schedule(r, n);
@@ -373,23 +383,12 @@ final class Replica {
       // get_computed_blocks), at most all but its last token
       int hits = 0;
       int evictable = 0;
-      if (kv.named
+      if (kv.named()
           && !swappedIn
           && req.computed[r] == 0
           && (req.flags[r] & (RequestTable.SHAREABLE | RequestTable.PREEMPTED)) != 0) {
-        int tokens = req.prompt[r] + req.generated[r];
-        int most = Math.min((tokens - 1) / blockSize, MAX_CACHED_BLOCK);
-        int[] ids = req.blockIds(r, most);
-        while (hits < most) {
-          int b = kv.lookup(contentKey(r, hits));
-          if (b < 0) {
-            break;
-          }
-          ids[hits++] = b;
-          if (kv.holders(b) == 0) {
-            evictable++;
-          }
-        }
+        hits = kv.cachedPrefix(r);
+        evictable = kv.evictable;
       }
       int computed = req.computed[r] + hits * blockSize;
       int remaining = req.prompt[r] + req.generated[r] - computed;
@@ -398,26 +397,20 @@ final class Replica {
       }
       int n = (int) Math.min(remaining, budget);
       long target = policy.wholePromptAdmission() ? computed + (long) remaining : computed + n;
-      long need = blocksFor(target) - req.blocks[r] - hits;
-      long memory = windowed ? cfg.poolBlocks(req.blocks[r] + need) - held(r) : need;
-      if (memory + evictable > kv.free() - watermark) {
+      long need = kv.blocksFor(target) - req.blocks[r] - hits;
+      if (kv.poolNeed(r, need) + evictable > kv.free() - watermark) {
         break;
       }
       waiting.pollFirst();
-      if (kv.named && req.computed[r] == 0 && !swappedIn) {
+      if (kv.named() && req.computed[r] == 0 && !swappedIn) {
         cacheQueries += req.prompt[r] + req.generated[r];
         cacheHits += (long) hits * blockSize;
       }
       if (hits > 0) {
-        int[] ids = req.blockIds[r];
-        for (int i = 0; i < hits; i++) {
-          kv.touch(ids[i]);
-        }
-        req.blocks[r] = hits;
-        req.hashed[r] = hits;
+        kv.reuse(r, hits);
         req.computed[r] = computed;
       }
-      grab(r, (int) need);
+      kv.grab(r, (int) need);
       if (swappedIn) {
         transferSeconds += req.hostBlocks[r] * cfg.swapSecondsPerBlock();
         swapFree += req.hostBlocks[r];
@@ -443,16 +436,13 @@ final class Replica {
 
   private boolean lastPreempted;
 
-  /** Blocks of a request that prefix caching names: the index must fit 24 bits of the key. */
-  static final int MAX_CACHED_BLOCK = 1 << 24;
-
   /**
    * Blocks for {@code n} more tokens of running request {@code r}, preempting the last running
    * request until they are free; false when {@code r} itself had to go.
    */
   private boolean allocateOrPreempt(int r, int n) {
     lastPreempted = false;
-    while (!allocate(r, n)) {
+    while (!kv.allocate(r, n)) {
       int victim = running[--runningCount];
       preempt(victim);
       lastPreempted = true;
@@ -463,98 +453,16 @@ final class Replica {
     return true;
   }
 
-  private boolean allocate(int r, int n) {
-    long tokens = req.computed[r] + (long) n;
-    if (tokens <= (long) req.blocks[r] * blockSize) {
-      return true;
-    }
-    long need = blocksFor(tokens) - req.blocks[r];
-    long memory = windowed ? cfg.poolBlocks(req.blocks[r] + need) - held(r) : need;
-    if (memory > kv.free()) {
-      return false;
-    }
-    grab(r, (int) need);
-    return true;
-  }
-
-  /** Gives {@code r} {@code need} more blocks (free ones: the caller checked). */
-  private void grab(int r, int need) {
-    if (need <= 0) {
-      return;
-    }
-    int have = req.blocks[r];
-    if (kv.named) {
-      int[] ids = req.blockIds(r, have + need);
-      for (int i = have; i < have + need; i++) {
-        ids[i] = kv.allocate();
-      }
-    } else {
-      kv.take(windowed ? cfg.poolBlocks(have + need) - cfg.poolBlocks(have) : need);
-    }
-    req.blocks[r] = have + need;
-  }
-
-  /**
-   * Pool blocks that {@code r}'s logical blocks take: as many, unless sliding-window layers keep
-   * only their window ({@link KvFootprint}).
-   */
-  private long held(int r) {
-    return cfg.poolBlocks(req.blocks[r]);
-  }
-
-  /** Frees every block of {@code r}, its last first (so those are evicted first). */
-  private void drop(int r) {
-    int n = req.blocks[r];
-    if (kv.named) {
-      int[] ids = req.blockIds[r];
-      for (int i = n - 1; i >= 0; i--) {
-        kv.release(ids[i]);
-      }
-    } else {
-      kv.give(windowed ? cfg.poolBlocks(n) : n);
-    }
-    req.blocks[r] = 0;
-    req.hashed[r] = 0;
-  }
-
-  /**
-   * Registers the content of {@code r}'s blocks that {@code tokens} tokens fill (vLLM V1 caches a
-   * block once the tokens scheduled fill it, so requests scheduled later find it).
-   */
-  private void cacheFull(int r, long tokens) {
-    int full = (int) Math.min(Math.min(tokens / blockSize, req.blocks[r]), MAX_CACHED_BLOCK);
-    int h = req.hashed[r];
-    if (h >= full) {
-      return;
-    }
-    int[] ids = req.blockIds[r];
-    for (int i = h; i < full; i++) {
-      kv.register(ids[i], contentKey(r, i));
-    }
-    req.hashed[r] = full;
-  }
-
-  /**
-   * The content of block {@code i} of {@code r}, exactly: a block within the shared prefix is the
-   * prefix stream's, any other is its own stream's (the hash chain makes every later block depend
-   * on the request's own tokens). Only the first {@link #MAX_CACHED_BLOCK} blocks of a request are
-   * cached (2^24 blocks, 268 million tokens at 16 a block).
-   */
-  private long contentKey(int r, int i) {
-    long s = (long) (i + 1) * blockSize <= req.shared[r] ? req.sharedStream[r] : req.stream[r];
-    return s << 24 | i;
-  }
-
   private void preempt(int v) {
     preemptions++;
     recorder.preempted(index, clock);
-    long held = held(v);
+    long held = kv.held(v);
     boolean swap = cfg.preemption() == Preemption.SWAP && held > 0 && held <= swapFree;
-    if (kv.named && !swap) {
-      cacheFull(v, req.computed[v]); // its own blocks may be found again when it is readmitted
+    if (kv.named() && !swap) {
+      kv.cacheFull(v, req.computed[v]); // its own blocks may be found again when it is readmitted
       req.flags[v] |= RequestTable.PREEMPTED;
     }
-    drop(v);
+    kv.drop(v);
     if (swap) {
       swapFree -= held;
       req.hostBlocks[v] = (int) held;
@@ -563,10 +471,6 @@ final class Replica {
       req.computed[v] = 0;
     }
     waiting.addFirst(v);
-  }
-
-  private long blocksFor(long tokens) {
-    return (tokens + blockSize - 1) / blockSize;
   }
 
   private void addRunning(int r) {
@@ -581,8 +485,8 @@ final class Replica {
     sched[schedCount] = r;
     schedTokens[schedCount++] = n;
     int c = req.computed[r];
-    if (kv.named && (req.flags[r] & RequestTable.SHAREABLE) != 0) {
-      cacheFull(r, c + (long) (n > 1 && specK > 0 && verifying(r) ? 1 : n));
+    if (kv.named() && (req.flags[r] & RequestTable.SHAREABLE) != 0) {
+      kv.cacheFull(r, c + (long) (n > 1 && specK > 0 && verifying(r) ? 1 : n));
     }
     if ((n == 1 && c > 0) || (n == 1 + specK && specK > 0 && verifying(r))) {
       decodes++;

@@ -6,6 +6,7 @@ import dev.hwplan.memory.InferenceMemory;
 import dev.hwplan.memory.InferenceMemoryCalculator;
 import dev.hwplan.memory.KvCacheCalculator;
 import dev.hwplan.model.ModelSpec;
+import dev.hwplan.parallel.Parallelism;
 import dev.hwplan.perf.calibration.Calibrations;
 import dev.hwplan.step.StepConfig;
 import dev.hwplan.step.StepModel;
@@ -80,41 +81,9 @@ public record ServingPlan(
           "--decode-replicas", "must be positive, got " + decodeReplicas);
     }
     int total = decodeReplicas * step.parallelism().gpus() + prefillPlan.gpus();
-    double bw;
-    String name;
-    String l = link == null ? "" : link.trim().toLowerCase(Locale.ROOT);
-    double nvlink =
-        Math.min(scaleUp(gpu), scaleUp(prefillPlan.gpu()))
-            * (gpu.equals(prefillPlan.gpu()) ? 1 : 0);
-    if (l.isEmpty()) {
-      boolean inNode = total <= NODE_GPUS && nvlink > 0;
-      name = inNode ? "nvlink" : "nic";
-      bw = inNode ? nvlink : NIC_BYTES_PER_SECOND;
-    } else if (l.equals("nvlink")) {
-      if (!(nvlink > 0)) {
-        throw InvalidInputException.option(
-            "--kv-link", "nvlink needs one GPU type with a scale-up link in its profile");
-      }
-      name = "nvlink";
-      bw = nvlink;
-    } else if (l.equals("nic")) {
-      name = "nic";
-      bw = NIC_BYTES_PER_SECOND;
-    } else {
-      double gbs;
-      try {
-        gbs = Double.parseDouble(l);
-      } catch (NumberFormatException e) {
-        throw InvalidInputException.option(
-            "--kv-link", "'" + link + "' is not nvlink, nic or a bandwidth in GB/s");
-      }
-      if (!(gbs > 0) || Double.isInfinite(gbs)) {
-        throw InvalidInputException.option(
-            "--kv-link", "must be a positive bandwidth in GB/s, got " + link);
-      }
-      name = link.trim() + " GB/s";
-      bw = gbs * 1e9;
-    }
+    KvLink k = KvLink.resolve(link, gpu, prefillPlan.gpu(), total);
+    String name = k.name();
+    double bw = k.bytesPerSecond();
     List<String> n = new ArrayList<>(notes);
     n.add(
         String.format(
@@ -141,10 +110,6 @@ public record ServingPlan(
 
   private static long ceilDiv(long a, long b) {
     return (a + b - 1) / b;
-  }
-
-  private static double scaleUp(GpuProfile g) {
-    return g.interconnect() == null ? 0 : g.interconnect().scaleUpBytesPerSecondPerDirection();
   }
 
   /** The same plan with {@code r} replicas (of the decode pool when disaggregated). */
@@ -197,21 +162,15 @@ public record ServingPlan(
 
     /** The same settings with prefix caching on or off. */
     public Settings withPrefixCaching(Boolean on) {
-      return new Settings(
-          policy,
-          maxNumBatchedTokens,
-          maxNumSeqs,
-          blockSize,
-          gpuMemUtil,
-          preemption,
-          engineOverheadSeconds,
-          routing,
-          on,
-          speculative);
+      return with(on, speculative);
     }
 
     /** The same settings with speculative decoding {@code s} (null: none). */
     public Settings withSpeculative(Speculative s) {
+      return with(prefixCaching, s);
+    }
+
+    private Settings with(Boolean caching, Speculative s) {
       return new Settings(
           policy,
           maxNumBatchedTokens,
@@ -221,7 +180,7 @@ public record ServingPlan(
           preemption,
           engineOverheadSeconds,
           routing,
-          prefixCaching,
+          caching,
           s);
     }
 
@@ -278,8 +237,7 @@ public record ServingPlan(
                 gpu,
                 step.parallelism(),
                 step.weights(),
-                new KvCacheCalculator.Options(
-                    step.kv(), step.mlaLayout(), s.blockSize(), step.parallelism()),
+                new KvCacheCalculator.Options(step.kv(), step.mlaLayout(), s.blockSize()),
                 Math.min(context, 8192),
                 s.gpuMemUtil(),
                 InferenceMemoryCalculator.DEFAULT_RESERVE_BYTES,
@@ -357,16 +315,45 @@ public record ServingPlan(
             s.engineOverheadSeconds(),
             caching,
             speculation,
-            footprint);
+            footprint,
+            step.parallelism().pp(),
+            step.parallelism().ep());
     notes.add(
         String.format(
             Locale.ROOT,
             "engine overhead %.2f ms per iteration (an assumption; --engine-overhead-ms)",
             s.engineOverheadSeconds() * 1e3));
-    if (step.parallelism().pp() > 1) {
-      notes.add("PP: an iteration passes the stages in turn (no micro-batch overlap)");
-    }
+    parallelNotes(step.parallelism(), engine, notes);
     return new ServingPlan(step, gpu, replicas, s.routing(), engine, mem, context, notes);
+  }
+
+  /** What PP's micro-batches and EP's ranks mean for the replica's engines. */
+  private static void parallelNotes(Parallelism par, EngineConfig engine, List<String> notes) {
+    if (par.pp() > 1) {
+      notes.add(
+          String.format(
+              Locale.ROOT,
+              "PP %d: %d micro-batches in flight, one engine each with %,d of the %,d KV blocks"
+                  + " (vLLM V0's virtual engines); a stage takes 1/%d of a step",
+              par.pp(),
+              engine.microBatches(),
+              engine.engineBlocks(),
+              engine.kvBlocks(),
+              par.pp()));
+    }
+    if (par.ep() > 1) {
+      notes.add(
+          String.format(
+              Locale.ROOT,
+              "EP %d: %d ranks of TP %d, each with 1/%d of the routed experts, its own scheduler"
+                  + " and %,d KV blocks, in lockstep (an iteration lasts as long as the slowest"
+                  + " rank's)",
+              par.ep(),
+              par.ep(),
+              par.tp(),
+              par.ep(),
+              engine.engineBlocks()));
+    }
   }
 
   /**

@@ -55,37 +55,23 @@ public final class ServingSimulator {
     }
 
     public Spec withWorkload(Workload w) {
-      return new Spec(
-          engine,
-          replicas,
-          routing,
-          w,
-          modelContext,
-          sloTtftSeconds,
-          sloTpotSeconds,
-          stopWhenSloLost,
-          disaggregation);
+      return with(w, replicas, stopWhenSloLost);
     }
 
     public Spec withReplicas(int r) {
+      return with(workload, r, stopWhenSloLost);
+    }
+
+    public Spec stoppingWhenSloLost(boolean stop) {
+      return with(workload, replicas, stop);
+    }
+
+    private Spec with(Workload w, int r, boolean stop) {
       return new Spec(
           engine,
           r,
           routing,
-          workload,
-          modelContext,
-          sloTtftSeconds,
-          sloTpotSeconds,
-          stopWhenSloLost,
-          disaggregation);
-    }
-
-    public Spec stoppingWhenSloLost(boolean stop) {
-      return new Spec(
-          engine,
-          replicas,
-          routing,
-          workload,
+          w,
           modelContext,
           sloTtftSeconds,
           sloTpotSeconds,
@@ -160,7 +146,6 @@ public final class ServingSimulator {
     EngineConfig e = spec.engine();
     Workload w = spec.workload();
     Disaggregation d = spec.disaggregation();
-    int pool = d == null ? 0 : d.prefillReplicas();
     Workload.Limits limits =
         new Workload.Limits(
             spec.modelContext(),
@@ -175,21 +160,34 @@ public final class ServingSimulator {
         spec.stopWhenSloLost() && total > 0 && (sloT == sloT || sloP == sloP)
             ? (long) Math.floor(0.01 * total)
             : -1;
-    Recorder rec = new Recorder(pool + spec.replicas(), sloT, sloP, allowed);
+    // a replica runs engine.engines() engines: its micro-batches (PP) or its ranks (EP)
+    int pool = d == null ? 0 : d.prefillReplicas() * d.prefillEngine().engines();
+    int engines = pool + spec.replicas() * e.engines();
+    Recorder rec = new Recorder(engines, sloT, sloP, allowed);
     RequestTable req = new RequestTable();
-    Replica[] reps = new Replica[pool + spec.replicas()];
+    Replica[] reps = new Replica[engines];
+    int[] lead = new int[engines]; // the first engine of each engine's replica
+    Pipeline pipeline = null;
     for (int i = 0; i < reps.length; i++) {
       boolean prefill = i < pool;
+      EngineConfig c = prefill ? d.prefillEngine() : e;
+      int k = prefill ? i : i - pool; // engine within its pool
+      lead[i] = i - k % c.engines();
+      if (k % c.engines() == 0) {
+        pipeline = c.microBatches() > 1 ? new Pipeline(c.microBatches()) : null;
+      }
       reps[i] =
           new Replica(
               i,
               req,
               prefill && d.prefillTimer() != null ? d.prefillTimer() : timer,
-              prefill ? d.prefillEngine() : e,
+              c,
               rec,
               w.seed() * 0x9E3779B97F4A7C15L + i,
-              prefill);
+              prefill,
+              pipeline);
     }
+    Lockstep lockstep = Lockstep.of(reps, lead);
     // arrivals go to the prefill pool (all replicas when colocated), handoffs to the decode pool
     int arriveTo = pool == 0 ? reps.length : pool;
     EventHeap handoffs = new EventHeap();
@@ -216,9 +214,15 @@ public final class ServingSimulator {
       if (kicked && !(Math.min(Math.min(ta, th), te) <= now)) {
         for (int i = 0; i < reps.length; i++) {
           if (kick[i] && !reps[i].busy) {
+            if (lockstep != null && lockstep.running(i, now)) {
+              continue; // joins its ranks at their next iteration
+            }
             reps[i].start(now);
           }
           kick[i] = false;
+        }
+        if (lockstep != null) {
+          lockstep.align(now);
         }
         kicked = false;
         continue;

@@ -50,12 +50,13 @@ class CapacitySearchSeamTest {
     ServingPlan.Settings s = ServingPlan.Settings.defaults(Policy.VLLM);
     CapacitySearch.MinGpus sequential =
         CapacitySearch.findMinGpus(
-            layouts, s, w, o, 16, LocalSweepExecutor.sequential(), (d, n) -> {});
+            layouts, s, w, o, 16, false, LocalSweepExecutor.sequential(), (d, n) -> {});
     CapacitySearch.MinGpus parallel =
-        CapacitySearch.findMinGpus(layouts, s, w, o, 16, (d, n) -> {});
+        CapacitySearch.findMinGpus(
+            layouts, s, w, o, 16, false, LocalSweepExecutor.parallel(), (d, n) -> {});
     List<CapacitySearch.LayoutSearch> each = new ArrayList<>();
     for (CapacitySearch.Layout l : layouts) {
-      each.add(CapacitySearch.searchLayout(l, s, w, o, 16));
+      each.add(CapacitySearch.searchLayout(l, s, w, o, 16, false));
     }
     assertThat(parallel).isEqualTo(sequential);
     assertThat(CapacitySearch.combine(each)).isEqualTo(sequential);

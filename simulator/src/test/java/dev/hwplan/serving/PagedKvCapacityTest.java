@@ -75,8 +75,7 @@ class PagedKvCapacityTest {
             g,
             Parallelism.single(),
             WeightDtype.FP16,
-            new KvCacheCalculator.Options(
-                KvDtype.parse("fp16", "kv"), MlaLayout.LATENT, 16, Parallelism.single()),
+            new KvCacheCalculator.Options(KvDtype.parse("fp16", "kv"), MlaLayout.LATENT, 16),
             2048,
             1.0,
             reserve,

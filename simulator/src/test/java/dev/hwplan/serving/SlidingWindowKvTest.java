@@ -86,7 +86,7 @@ class SlidingWindowKvTest {
     KvFootprint f = new KvFootprint(STEP, 16, BLOCK_BYTES, 0, 131_072);
     EngineConfig windowed =
         new EngineConfig(
-            Policy.VLLM, 8192, 256, 16, 950, Preemption.RECOMPUTE, 0, 0, 0, false, null, f);
+            Policy.VLLM, 8192, 256, 16, 950, Preemption.RECOMPUTE, 0, 0, 0, false, null, f, 1, 1);
     EngineConfig full =
         new EngineConfig(Policy.VLLM, 8192, 256, 16, 950, Preemption.RECOMPUTE, 0, 0, 0);
     ServingSimulator.Run w = run(windowed);

@@ -1,12 +1,6 @@
 package dev.hwplan.scenario.study;
 
-import dev.hwplan.hardware.GpuProfile;
 import dev.hwplan.io.InvalidInputException;
-import dev.hwplan.memory.KvDtype;
-import dev.hwplan.memory.MlaLayout;
-import dev.hwplan.memory.WeightDtype;
-import dev.hwplan.model.ModelSpec;
-import dev.hwplan.parallel.Parallelism;
 import dev.hwplan.report.ReportChart;
 import dev.hwplan.report.Section;
 import dev.hwplan.report.charts.ChartStyle;
@@ -15,12 +9,8 @@ import dev.hwplan.scenario.Point;
 import dev.hwplan.scenario.StudyContext;
 import dev.hwplan.scenario.StudyResult;
 import dev.hwplan.scenario.StudySpec;
-import dev.hwplan.serving.LengthDistribution;
-import dev.hwplan.serving.Policy;
 import dev.hwplan.serving.ServingPlan;
 import dev.hwplan.serving.ServingResult;
-import dev.hwplan.serving.Workload;
-import dev.hwplan.step.Execution;
 import dev.hwplan.step.StepConfig;
 import dev.hwplan.step.StepTimeTable;
 import java.util.ArrayList;
@@ -41,7 +31,15 @@ import org.knowm.xchart.XYChart;
  * Fields: {@code model} (required), {@code qps} (required), {@code gpu}, {@code tp}, {@code pp},
  * {@code replicas}, {@code weightsDtype}, {@code kvDtype}, {@code policy}, {@code promptTokens},
  * {@code outputTokens} (DIST as on the command line), {@code burstiness}, {@code requests}, {@code
- * seed}, {@code sloTtft}, {@code sloTpot} (seconds, p99), {@code pricePerGpuHour}.
+ * seed}, {@code sloTtft}, {@code sloTpot} (seconds, p99), {@code pricePerGpuHour}; and, as the
+ * {@code serve} flags of the same names in camelCase: {@code routing}, {@code prefixCaching} (true
+ * or false; default the policy's), {@code sharedPrefixTokens}, {@code sharedPrefixFraction}, {@code
+ * sharedPrefixes}, {@code turns}, {@code thinkTime} (the workload's shared prefixes and
+ * conversations), {@code speculativeMethod}, {@code numSpeculativeTokens}, {@code acceptanceRate},
+ * {@code speculativeModel} (speculative decoding), {@code prefillReplicas}, {@code decodeReplicas},
+ * {@code prefillGpu}, {@code prefillTp}, {@code kvLink} (prefill/decode disaggregation, instead of
+ * {@code replicas}), {@code ep} (expert-parallel ranks of a replica). A bad value names its field
+ * and line ({@link ServePoint} reads a point).
  */
 public final class ServeStudy implements DistributedStudy<ServeStudy.Run, ServingResult> {
   @Override
@@ -50,19 +48,21 @@ public final class ServeStudy implements DistributedStudy<ServeStudy.Run, Servin
   }
 
   /** One simulated point. */
-  public record Run(ServingPlan plan, double qps, Double price, ServingResult result) {
+  public record Run(
+      ServingPlan plan, double qps, Double price, ServingResult result, String options) {
     String deployment() {
       StepConfig c = plan.step();
       return String.format(
-          Locale.ROOT,
-          "%s %dx%s TP=%d %s/%s %s",
-          c.model().id(),
-          plan.replicas(),
-          plan.gpu().id(),
-          c.parallelism().tp(),
-          c.weights().key(),
-          c.kv().key(),
-          plan.engine().policy().key());
+              Locale.ROOT,
+              "%s %dx%s TP=%d %s/%s %s",
+              c.model().id(),
+              plan.replicas(),
+              plan.gpu().id(),
+              c.parallelism().tp(),
+              c.weights().key(),
+              c.kv().key(),
+              plan.engine().policy().key())
+          + options;
     }
   }
 
@@ -76,7 +76,7 @@ public final class ServeStudy implements DistributedStudy<ServeStudy.Run, Servin
     d.put("gpu", "h100-sxm");
     d.put("tp", 1);
     d.put("pp", 1);
-    d.put("replicas", 1);
+    d.put("replicas", null); // 1, unless prefillReplicas and decodeReplicas split the deployment
     d.put("weightsDtype", "bf16");
     d.put("kvDtype", "bf16");
     d.put("policy", "vllm");
@@ -88,90 +88,55 @@ public final class ServeStudy implements DistributedStudy<ServeStudy.Run, Servin
     d.put("sloTtft", null);
     d.put("sloTpot", null);
     d.put("pricePerGpuHour", null);
+    for (String f : NEWER) {
+      d.put(f, null);
+    }
     return d;
   }
+
+  /** Fields of the newer serving features; absent, the point is served as before them. */
+  private static final List<String> NEWER =
+      List.of(
+          "routing",
+          "prefixCaching",
+          "sharedPrefixTokens",
+          "sharedPrefixFraction",
+          "sharedPrefixes",
+          "turns",
+          "thinkTime",
+          "speculativeMethod",
+          "numSpeculativeTokens",
+          "acceptanceRate",
+          "speculativeModel",
+          "prefillReplicas",
+          "decodeReplicas",
+          "prefillGpu",
+          "prefillTp",
+          "kvLink",
+          "ep");
 
   @Override
   public Set<String> required() {
     return Set.of("model", "qps");
   }
 
-  /** A point read and checked: everything but the simulation. */
-  private record Prepared(
-      ServingPlan plan,
-      Workload workload,
-      double qps,
-      double ttft,
-      double tpot,
-      Double price,
-      String key) {}
-
-  private static Prepared prepare(Point p, StudyContext ctx) {
-    ModelSpec m = p.model("model");
-    GpuProfile gpu = p.gpu("gpu", ctx.profiles());
-    try {
-      StepConfig c =
-          new StepConfig(
-              m,
-              Parallelism.of((int) p.whole("tp", 1), (int) p.whole("pp", 1)),
-              p.parsed("weightsDtype", s -> WeightDtype.parse(s, "weightsDtype")),
-              p.parsed("kvDtype", s -> KvDtype.parse(s, "kvDtype")),
-              MlaLayout.LATENT,
-              Execution.FUSED);
-      Policy policy = p.parsed("policy", s -> Policy.parse(s, "policy"));
-      ServingPlan plan =
-          ServingPlan.of(
-              c, gpu, (int) p.whole("replicas", 1), ServingPlan.Settings.defaults(policy));
-      LengthDistribution prompt =
-          p.parsed("promptTokens", s -> LengthDistribution.parse(s, "promptTokens"));
-      LengthDistribution output =
-          p.parsed("outputTokens", s -> LengthDistribution.parse(s, "outputTokens"));
-      plan.checkLengths(prompt, output);
-      double qps = p.positive("qps");
-      Workload w =
-          Workload.open(
-              qps,
-              p.positive("burstiness"),
-              prompt,
-              output,
-              p.whole("requests", 1),
-              p.whole("seed", 0, 0));
-      double ttft = p.has("sloTtft") ? p.positive("sloTtft") : 0;
-      double tpot = p.has("sloTpot") ? p.positive("sloTpot") : 0;
-      Double price = p.has("pricePerGpuHour") ? p.positive("pricePerGpuHour") : null;
-      String key =
-          String.join(
-              "|",
-              m.id(),
-              c.parallelism().toString(),
-              c.weights().key(),
-              c.kv().key(),
-              gpu.id(),
-              policy.key(),
-              Integer.toString(plan.engine().maxNumBatchedTokens()));
-      return new Prepared(plan, w, qps, ttft, tpot, price, key);
-    } catch (InvalidInputException e) {
-      throw p.restate(e);
-    }
-  }
-
   /** The simulation of the point: the costly part, which a Spark executor runs. */
   @Override
   public ServingResult compute(Point p, StudyContext ctx) {
-    Prepared r = prepare(p, ctx);
+    ServePoint r = ServePoint.of(p, ctx);
     try {
       StepTimeTable table =
           TABLES.get().computeIfAbsent(r.key(), k -> r.plan().stepModel().table());
       return r.plan().simulate(table, r.workload(), r.ttft(), r.tpot());
     } catch (InvalidInputException e) {
-      throw p.restate(e);
+      throw ServePoint.restate(p, e);
     }
   }
 
   @Override
   public Run assemble(Point p, ServingResult result, StudyContext ctx) {
-    Prepared r = prepare(p, ctx);
-    return new Run(r.plan(), r.qps(), r.price(), result);
+    ServePoint r = ServePoint.of(p, ctx);
+    return new Run(r.plan(), r.qps(), r.price(), result, r.options());
   }
 
   @Override
