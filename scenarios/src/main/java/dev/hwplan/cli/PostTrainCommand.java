@@ -7,8 +7,10 @@ import dev.hwplan.io.InvalidInputException;
 import dev.hwplan.model.ModelCatalog;
 import dev.hwplan.model.ModelSpec;
 import dev.hwplan.posttrain.Engine;
+import dev.hwplan.posttrain.Generation;
 import dev.hwplan.posttrain.Lora;
 import dev.hwplan.posttrain.Method;
+import dev.hwplan.posttrain.Offload;
 import dev.hwplan.posttrain.PostTrainJob;
 import dev.hwplan.posttrain.PostTrainPlan;
 import dev.hwplan.posttrain.PostTrainPlanner;
@@ -108,6 +110,21 @@ final class PostTrainCommand implements Runnable {
       description = "With --offload: weights and gradients in host memory too (FSDP offload).")
   boolean paramOffload;
 
+  @Option(
+      names = "--phase-offload",
+      description =
+          "Every state to host memory between phases and back for its own (verl's param_offload"
+              + " and optimizer_offload).")
+  boolean phaseOffload;
+
+  @Option(
+      names = "--gpu-mem-util",
+      defaultValue = "0",
+      description =
+          "vllm engine: fraction of each GPU's total memory for its weights and KV cache (vLLM's"
+              + " gpu_memory_utilization; 0: what the copies leave free).")
+  double gpuMemUtil;
+
   @Option(names = "--precomputed-reference", description = "DPO: reference log-probs precomputed.")
   boolean precomputed;
 
@@ -154,11 +171,9 @@ final class PostTrainCommand implements Runnable {
             ppoEpochs,
             precomputed,
             sharedReference,
-            offload,
-            paramOffload,
+            Offload.of(offload, paramOffload, phaseOffload),
             microBatch,
-            Engine.parse(engine),
-            generationBatch);
+            new Generation(Engine.parse(engine), generationBatch, gpuMemUtil));
     GpuProfile gp = profiles.catalog().get(gpu);
     ClusterProfile c = ClusterCatalog.forGpu(gpu);
     if (c == null) {
@@ -196,7 +211,9 @@ final class PostTrainCommand implements Runnable {
       o.put("gpu", gp.id());
       o.put("groupSize", g);
       o.put("engine", job.engine().key());
-      o.put("generationBatch", job.generationBatch());
+      o.put("generationBatch", job.generation().batch());
+      o.put("gpuMemUtil", job.generation().memoryFraction());
+      o.put("offload", job.offload().name().toLowerCase(Locale.ROOT));
       o.put("sequencesPerStep", job.sequencesPerStep());
       o.put("minGpus", minColocated);
       o.put("minGpusSplit", minSplit == null ? 0 : minSplit.gpus());

@@ -26,11 +26,9 @@ class EngineTest {
             1,
             false,
             false,
-            false,
-            false,
+            Offload.NONE,
             8,
-            e,
-            genBatch);
+            new Generation(e, genBatch, 0));
     String gpu = "a100-sxm-80gb";
     return new PostTrainPlanner(job, ProfileCatalog.bundled().get(gpu), ClusterCatalog.forGpu(gpu))
         .colocated(8);
