@@ -125,6 +125,22 @@ final class PostTrainCommand implements Runnable {
               + " gpu_memory_utilization; 0: what the copies leave free).")
   double gpuMemUtil;
 
+  @Option(
+      names = "--response-mean",
+      defaultValue = "0",
+      description =
+          "Mean response length when generation stops at EOS (geometric lengths cut at"
+              + " --response-tokens; 0: every response runs to --response-tokens).")
+  double responseMean;
+
+  @Option(
+      names = "--train-hfu",
+      defaultValue = "0",
+      description =
+          "Ceiling on the training phase's hardware FLOPs utilisation (DeepSpeed-Chat ZeRO-3:"
+              + " 0.193; 0: the planner's own estimate).")
+  double trainHfu;
+
   @Option(names = "--precomputed-reference", description = "DPO: reference log-probs precomputed.")
   boolean precomputed;
 
@@ -173,7 +189,8 @@ final class PostTrainCommand implements Runnable {
             sharedReference,
             Offload.of(offload, paramOffload, phaseOffload),
             microBatch,
-            new Generation(Engine.parse(engine), generationBatch, gpuMemUtil));
+            trainHfu,
+            new Generation(Engine.parse(engine), generationBatch, gpuMemUtil, responseMean));
     GpuProfile gp = profiles.catalog().get(gpu);
     ClusterProfile c = ClusterCatalog.forGpu(gpu);
     if (c == null) {

@@ -13,10 +13,21 @@ import dev.hwplan.io.InvalidInputException;
  *     the <em>total</em> memory, verl docs/perf/perf_tuning.rst; verl's rule "Ensure
  *     (memory_per_gpu * gpu_memory_utilization * TP) > 2 * model_parameters",
  *     docs/perf/best_practices.rst); 0: whatever the copies leave free
+ * @param responseMeanTokens the mean response length when generation stops at the end-of-sequence
+ *     token ({@link ResponseLengths}); 0: every response runs to the maximum
  */
-public record Generation(Engine engine, int batch, double memoryFraction) {
-  /** vLLM at the concurrency its KV cache allows, in the memory the copies leave free. */
-  public static final Generation DEFAULT = new Generation(Engine.VLLM, 0, 0);
+public record Generation(
+    Engine engine, int batch, double memoryFraction, double responseMeanTokens) {
+  /**
+   * vLLM at the concurrency its KV cache allows, in the memory the copies leave free, responses to
+   * the maximum.
+   */
+  public static final Generation DEFAULT = new Generation(Engine.VLLM, 0, 0, 0);
+
+  /** Responses to the maximum length. */
+  public Generation(Engine engine, int batch, double memoryFraction) {
+    this(engine, batch, memoryFraction, 0);
+  }
 
   public Generation {
     if (engine == null) {
@@ -29,6 +40,11 @@ public record Generation(Engine engine, int batch, double memoryFraction) {
     if (!(memoryFraction >= 0 && memoryFraction < 1)) {
       throw InvalidInputException.option(
           "--gpu-mem-util", "must be in [0, 1) (0: what is free), got " + memoryFraction);
+    }
+    if (!(responseMeanTokens >= 0) || Double.isInfinite(responseMeanTokens)) {
+      throw InvalidInputException.option(
+          "--response-mean",
+          "must be 0 (to the maximum) or a positive length, got " + responseMeanTokens);
     }
     if (memoryFraction > 0 && engine != Engine.VLLM) {
       throw InvalidInputException.option(

@@ -20,6 +20,10 @@ import dev.hwplan.model.ModelSpec;
  *     disabled), so it holds no weights of its own
  * @param offload where the model states live between uses
  * @param microBatch sequences per GPU per micro-batch in training
+ * @param trainHfu a ceiling on the training phase's hardware FLOPs utilisation (recompute included,
+ *     over the GPU's dense bf16 peak), what a framework's own kernels and overheads reach; 0: the
+ *     training planner's estimate alone. DeepSpeed-Chat's ZeRO-3 training of Llama-2-7B reached
+ *     60.34 TFLOPs per A800 (OpenRLHF benchmark/README.md), 0.193 of its 312 TFLOPs
  * @param generation how the rollout is generated
  */
 public record PostTrainJob(
@@ -36,6 +40,7 @@ public record PostTrainJob(
     boolean sharedReference,
     Offload offload,
     int microBatch,
+    double trainHfu,
     Generation generation) {
 
   public PostTrainJob {
@@ -62,6 +67,10 @@ public record PostTrainJob(
     positive(batchPrompts, "--batch-prompts");
     positive(ppoEpochs, "--ppo-epochs");
     positive(microBatch, "--micro-batch");
+    if (!(trainHfu >= 0 && trainHfu <= 1)) {
+      throw InvalidInputException.option(
+          "--train-hfu", "must be in [0, 1] (0: the planner's own), got " + trainHfu);
+    }
     if (sharedReference && lora == null) {
       throw InvalidInputException.option(
           "--shared-reference", "needs --lora-rank or --qlora (the frozen base is the reference)");
@@ -104,6 +113,7 @@ public record PostTrainJob(
         false,
         Offload.NONE,
         1,
+        0,
         Generation.DEFAULT);
   }
 

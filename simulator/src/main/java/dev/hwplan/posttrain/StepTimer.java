@@ -39,7 +39,9 @@ import java.util.Map;
  * (ZeRO-3, full recompute) times the PPO epochs. Split pools run the forward passes and the two
  * trainings side by side (OpenRLHF's Ray layout). LoRA training keeps the forward and the
  * backward's input gradients (4 of the 6 FLOPs per parameter and token) and drops the weight
- * gradients of the base: its compute is 2/3 of full training's, recompute unchanged.
+ * gradients of the base: its compute is 2/3 of full training's, recompute unchanged. With {@link
+ * PostTrainJob#trainHfu} the training takes at least its hardware FLOPs over that fraction of the
+ * peak.
  */
 final class StepTimer {
   private final PostTrainJob job;
@@ -102,10 +104,13 @@ final class StepTimer {
   }
 
   /**
-   * Seconds of the rollout: per wave, the prompts' prefill and the responses' decode. With {@link
+   * Seconds of the rollout: the prompts' prefill per wave and the responses' decode. With {@link
    * Engine#HF_ZERO3} every forward call (the prefill and each decode step) takes the longer of its
    * compute, with plain PyTorch kernels, and the all-gather of the whole bf16 model over the pool
-   * (ZeRO-3's prefetch overlaps the two).
+   * (ZeRO-3's prefetch overlaps the two), and a wave decodes until the longest response of all
+   * ranks' batches ends ({@code synced_gpus}). A serving engine batches continuously: it decodes
+   * the engine's expected tokens at its concurrency, or its longest response if that is longer
+   * ({@link ResponseLengths}).
    */
   double generationSeconds(PostTrainPlan.Rollout r, int gpus) {
     boolean hf = job.engine() == Engine.HF_ZERO3;
@@ -117,19 +122,37 @@ final class StepTimer {
             : 0;
     long c = r.concurrentSequences();
     long p = job.promptTokens();
-    long resp = job.responseTokens();
-    double wave = Math.max(gather, s.seconds(StepComposition.prefill(c, p)));
-    // decode: the response in 8 segments, each timed at its middle context
-    int segments = (int) Math.min(8, resp);
+    ResponseLengths lengths =
+        new ResponseLengths(job.generation().responseMeanTokens(), job.responseTokens());
+    double prefill = r.waves() * Math.max(gather, s.seconds(StepComposition.prefill(c, p)));
+    if (hf || lengths.fixed()) {
+      long len = Math.round(lengths.expectedLongestOf(c * (hf ? gpus : 1)));
+      return prefill + r.waves() * decodeSeconds(s, c, p, len, gather);
+    }
+    long len = Math.max(1, Math.round(lengths.expected()));
+    double waves =
+        Math.max(
+            lengths.expectedLongestOf(r.sequencesPerEngine()) / len,
+            r.sequencesPerEngine() / (double) c);
+    return prefill + waves * decodeSeconds(s, c, p, len, gather);
+  }
+
+  /**
+   * Seconds to decode {@code len} tokens for {@code c} sequences after {@code p} prompt tokens: 8
+   * segments, each timed at its middle context, each step at least {@code floor} seconds.
+   */
+  private static double decodeSeconds(StepModel s, long c, long p, long len, double floor) {
+    int segments = (int) Math.min(8, len);
+    double t = 0;
     long done = 0;
     for (int i = 0; i < segments; i++) {
-      long end = resp * (i + 1) / segments;
-      long len = end - done;
-      long mid = p + done + len / 2;
-      wave += len * Math.max(gather, s.seconds(StepComposition.decode(c, mid)));
+      long end = len * (i + 1) / segments;
+      long n = end - done;
+      long mid = p + done + n / 2;
+      t += n * Math.max(floor, s.seconds(StepComposition.decode(c, mid)));
       done = end;
     }
-    return wave * r.waves();
+    return t;
   }
 
   /** Seconds of a forward pass of {@code m} over the step's sequences on a pool of {@code gpus}. */
@@ -157,7 +180,8 @@ final class StepTimer {
     }
     TrainingPlan p = tp.evaluate(l);
     double t = p.stepSeconds();
-    if (job.lora() != null && c.role() == Role.POLICY) {
+    boolean lora = job.lora() != null && c.role() == Role.POLICY;
+    if (lora) {
       TrainingPlan.TimeBreakdown b = p.time();
       double adapterShare = c.trainableParams() / c.params();
       t =
@@ -166,6 +190,12 @@ final class StepTimer {
               + b.bubbleSeconds()
               + b.dpCommSeconds()
               + b.optimizerSeconds() * adapterShare;
+    }
+    if (job.trainHfu() > 0) {
+      // the hardware FLOPs at the framework's utilisation; LoRA keeps 4 of 6 training FLOPs and
+      // the 2 of recompute: 6 of 8
+      double flopsSeconds = p.hfu() * p.stepSeconds() * (lora ? 0.75 : 1);
+      t = Math.max(t, flopsSeconds / job.trainHfu());
     }
     return t * job.ppoEpochs();
   }

@@ -28,6 +28,7 @@ class EngineTest {
             false,
             Offload.NONE,
             8,
+            0,
             new Generation(e, genBatch, 0));
     String gpu = "a100-sxm-80gb";
     return new PostTrainPlanner(job, ProfileCatalog.bundled().get(gpu), ClusterCatalog.forGpu(gpu))

@@ -70,6 +70,7 @@ class PostTrainMemoryTest {
             false,
             Offload.NONE,
             1,
+            0,
             Generation.DEFAULT);
     assertThat(roles(pre)).containsExactly(Role.POLICY);
     List<Copy> ppo = planner(job(Method.PPO, null, null, 1)).copies();
@@ -129,6 +130,7 @@ class PostTrainMemoryTest {
             true,
             Offload.NONE,
             1,
+            0,
             Generation.DEFAULT);
     PostTrainPlan plan = planner(shared).colocated(1);
     PostTrainPlan.CopyMemory policy = plan.copies().get(0);

@@ -31,12 +31,13 @@ class PublishedSetupsTest {
   private static final Map<String, Double> OURS = new LinkedHashMap<>();
 
   static {
-    // 2026-12-05, after the rollout engine (vllm / hf-zero3) and the published micro-batches
-    OURS.put("dschat-opt13b-8xa100", 3.365);
-    OURS.put("dschat-opt13b-64xa100", 0.5412);
-    OURS.put("dschat-opt66b-64xa100", 2.175);
-    OURS.put("orlhf-dschat-llama2-7b-8xa800", 1384.3);
-    OURS.put("orlhf-dschat-llama2-13b-8xa800", 9328.1);
+    // 2026-12-05 session 8: the DeepSpeed-Chat rows with trainHfu 0.1934 (was 3.365, 0.5412, 2.175,
+    // 1384.3, 9328.1 without it)
+    OURS.put("dschat-opt13b-8xa100", 5.603);
+    OURS.put("dschat-opt13b-64xa100", 0.7918);
+    OURS.put("dschat-opt66b-64xa100", 3.427);
+    OURS.put("orlhf-dschat-llama2-7b-8xa800", 1707.1);
+    OURS.put("orlhf-dschat-llama2-13b-8xa800", 9960.9);
     // session 8: verl's offload between phases and vLLM's fraction of total memory (was 1/1/1/1/2)
     OURS.put("verl-grpo-qwen14b-h800", 4.0);
     OURS.put("verl-grpo-lora-qwen7b-h100", 1.0);
@@ -122,10 +123,12 @@ class PublishedSetupsTest {
             r.b("sharedReference"),
             Offload.of(r.b("offload"), r.b("paramOffload"), r.b("phaseOffload")),
             r.i("microBatch"),
+            Double.parseDouble(r.s("trainHfu")),
             new Generation(
                 Engine.parse(r.s("engine")),
                 r.i("generationBatch"),
-                Double.parseDouble(r.s("gpuMemUtil"))));
+                Double.parseDouble(r.s("gpuMemUtil")),
+                Double.parseDouble(r.s("responseMean"))));
     var gpu = ProfileCatalog.bundled().get(r.s("gpu"));
     PostTrainPlanner p = new PostTrainPlanner(job, gpu, ClusterCatalog.forGpu(r.s("gpu")));
     return switch (r.s("metric")) {

@@ -33,6 +33,7 @@ class VerlMemoryTest {
             lora != null,
             Offload.BETWEEN_PHASES,
             1,
+            0,
             new Generation(Engine.VLLM, 0, util));
     return new PostTrainPlanner(
         j, ProfileCatalog.bundled().get("h100-sxm"), ClusterCatalog.get("dgx-h100", "c"));
