@@ -3,9 +3,6 @@ package dev.hwplan.posttrain;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import dev.hwplan.hardware.ClusterCatalog;
-import dev.hwplan.hardware.ProfileCatalog;
-import dev.hwplan.model.ModelCatalog;
 import org.junit.jupiter.api.Test;
 
 /** Response lengths that stop at EOS, and the training phase at a framework's utilisation. */
@@ -27,27 +24,7 @@ class RolloutTimeTest {
   }
 
   private static PostTrainPlan orlhf7b(double trainHfu, double responseMean) {
-    // the OpenRLHF benchmark's DeepSpeed-Chat Llama-2-7B row (published-setups.csv, ORLHF-BENCH)
-    PostTrainJob job =
-        new PostTrainJob(
-            ModelCatalog.resolve("llama-2-7b"),
-            Method.PPO,
-            null,
-            null,
-            1,
-            1024,
-            1024,
-            1024,
-            1,
-            false,
-            false,
-            Offload.NONE,
-            8,
-            trainHfu,
-            new Generation(Engine.HF_ZERO3, 8, 0, responseMean));
-    String gpu = "a100-sxm-80gb";
-    return new PostTrainPlanner(job, ProfileCatalog.bundled().get(gpu), ClusterCatalog.forGpu(gpu))
-        .colocated(8);
+    return OpenRlhfSetup.llama7b(new Generation(Engine.HF_ZERO3, 8, 0, responseMean), trainHfu);
   }
 
   @Test
