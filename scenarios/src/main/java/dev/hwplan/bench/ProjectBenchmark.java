@@ -239,7 +239,10 @@ public enum ProjectBenchmark {
   TRAIN_TABLE5_MEAN_ERROR("train.korthikantiTable5.meanError", TrainingMeasure.table5()),
 
   /** The planner's mean |error| on Narayanan et al. 2021 Table 1. */
-  TRAIN_TABLE1_MEAN_ERROR("train.narayananTable1.meanError", TrainingMeasure.table1());
+  TRAIN_TABLE1_MEAN_ERROR("train.narayananTable1.meanError", TrainingMeasure.table1()),
+
+  /** One whole post-training plan: PPO on Llama-3.1-8B, its minimum H100s and step (issue 18). */
+  POSTTRAIN_PLAN("posttrain.plan.ppoLlama8b.seconds", PostTrainMeasure.ppoLlama8b());
 
   /**
    * Fixed ceilings (of the order of a 2-core cloud VM): this benchmark times the prediction, not

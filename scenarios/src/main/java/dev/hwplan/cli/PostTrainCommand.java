@@ -7,8 +7,10 @@ import dev.hwplan.io.InvalidInputException;
 import dev.hwplan.model.ModelCatalog;
 import dev.hwplan.model.ModelSpec;
 import dev.hwplan.posttrain.Engine;
+import dev.hwplan.posttrain.Generation;
 import dev.hwplan.posttrain.Lora;
 import dev.hwplan.posttrain.Method;
+import dev.hwplan.posttrain.Offload;
 import dev.hwplan.posttrain.PostTrainJob;
 import dev.hwplan.posttrain.PostTrainPlan;
 import dev.hwplan.posttrain.PostTrainPlanner;
@@ -108,6 +110,37 @@ final class PostTrainCommand implements Runnable {
       description = "With --offload: weights and gradients in host memory too (FSDP offload).")
   boolean paramOffload;
 
+  @Option(
+      names = "--phase-offload",
+      description =
+          "Every state to host memory between phases and back for its own (verl's param_offload"
+              + " and optimizer_offload).")
+  boolean phaseOffload;
+
+  @Option(
+      names = "--gpu-mem-util",
+      defaultValue = "0",
+      description =
+          "vllm engine: fraction of each GPU's total memory for its weights and KV cache (vLLM's"
+              + " gpu_memory_utilization; 0: what the copies leave free).")
+  double gpuMemUtil;
+
+  @Option(
+      names = "--response-mean",
+      defaultValue = "0",
+      description =
+          "Mean response length when generation stops at EOS (geometric lengths cut at"
+              + " --response-tokens; 0: every response runs to --response-tokens).")
+  double responseMean;
+
+  @Option(
+      names = "--train-hfu",
+      defaultValue = "0",
+      description =
+          "Ceiling on the training phase's hardware FLOPs utilisation (DeepSpeed-Chat ZeRO-3:"
+              + " 0.193; 0: the planner's own estimate).")
+  double trainHfu;
+
   @Option(names = "--precomputed-reference", description = "DPO: reference log-probs precomputed.")
   boolean precomputed;
 
@@ -154,11 +187,10 @@ final class PostTrainCommand implements Runnable {
             ppoEpochs,
             precomputed,
             sharedReference,
-            offload,
-            paramOffload,
+            Offload.of(offload, paramOffload, phaseOffload),
             microBatch,
-            Engine.parse(engine),
-            generationBatch);
+            trainHfu,
+            new Generation(Engine.parse(engine), generationBatch, gpuMemUtil, responseMean));
     GpuProfile gp = profiles.catalog().get(gpu);
     ClusterProfile c = ClusterCatalog.forGpu(gpu);
     if (c == null) {
@@ -196,7 +228,9 @@ final class PostTrainCommand implements Runnable {
       o.put("gpu", gp.id());
       o.put("groupSize", g);
       o.put("engine", job.engine().key());
-      o.put("generationBatch", job.generationBatch());
+      o.put("generationBatch", job.generation().batch());
+      o.put("gpuMemUtil", job.generation().memoryFraction());
+      o.put("offload", job.offload().name().toLowerCase(Locale.ROOT));
       o.put("sequencesPerStep", job.sequencesPerStep());
       o.put("minGpus", minColocated);
       o.put("minGpusSplit", minSplit == null ? 0 : minSplit.gpus());

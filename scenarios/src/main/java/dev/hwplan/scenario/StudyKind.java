@@ -31,7 +31,9 @@ public enum StudyKind {
   /** The CPU roofline and the reference kernels measured on this machine. */
   CPU("cpu", "This CPU: roofline and measured kernels"),
   /** hwplan's own benchmarks against a benchmark history, with trend charts. */
-  BENCH("bench", "Benchmarks and regressions");
+  BENCH("bench", "Benchmarks and regressions"),
+  /** The post-training planner over methods: copies, minimum GPUs, memory by part, step time. */
+  POSTTRAIN("posttrain", "Post-training plans");
 
   private final String key;
   private final String defaultTitle;

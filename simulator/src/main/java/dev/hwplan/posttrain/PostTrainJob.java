@@ -18,14 +18,13 @@ import dev.hwplan.model.ModelSpec;
  *     reference copy
  * @param sharedReference the reference is the policy's own frozen base (LoRA: the adapter
  *     disabled), so it holds no weights of its own
- * @param offload optimizer state in host memory (ZeRO-Offload)
- * @param paramOffload the sharded weights and gradients of every copy in host memory too (FSDP's
- *     {@code CPUOffload(offload_params=True)}, verl's {@code param_offload}); the GPU holds only
- *     the layers gathered for the running op
+ * @param offload where the model states live between uses
  * @param microBatch sequences per GPU per micro-batch in training
- * @param engine what generates the rollout ({@link Engine#VLLM} by default)
- * @param generationBatch sequences per GPU (per engine for vLLM) generated at once; 0: as many as
- *     the KV cache holds
+ * @param trainHfu a ceiling on the training phase's hardware FLOPs utilisation (recompute included,
+ *     over the GPU's dense bf16 peak), what a framework's own kernels and overheads reach; 0: the
+ *     training planner's estimate alone. DeepSpeed-Chat's ZeRO-3 training of Llama-2-7B reached
+ *     60.34 TFLOPs per A800 (OpenRLHF benchmark/README.md), 0.193 of its 312 TFLOPs
+ * @param generation how the rollout is generated
  */
 public record PostTrainJob(
     ModelSpec policy,
@@ -39,53 +38,17 @@ public record PostTrainJob(
     int ppoEpochs,
     boolean precomputedReference,
     boolean sharedReference,
-    boolean offload,
-    boolean paramOffload,
+    Offload offload,
     int microBatch,
-    Engine engine,
-    int generationBatch) {
-  /** A job with the vLLM engine at the concurrency its KV cache allows. */
-  public PostTrainJob(
-      ModelSpec policy,
-      Method method,
-      Lora lora,
-      ModelSpec rewardModel,
-      int groupSize,
-      long promptTokens,
-      long responseTokens,
-      long batchPrompts,
-      int ppoEpochs,
-      boolean precomputedReference,
-      boolean sharedReference,
-      boolean offload,
-      boolean paramOffload,
-      int microBatch) {
-    this(
-        policy,
-        method,
-        lora,
-        rewardModel,
-        groupSize,
-        promptTokens,
-        responseTokens,
-        batchPrompts,
-        ppoEpochs,
-        precomputedReference,
-        sharedReference,
-        offload,
-        paramOffload,
-        microBatch,
-        Engine.VLLM,
-        0);
-  }
+    double trainHfu,
+    Generation generation) {
 
   public PostTrainJob {
-    if (engine == null) {
-      throw InvalidInputException.option("--engine", "missing");
+    if (offload == null) {
+      throw InvalidInputException.option("--offload", "missing");
     }
-    if (generationBatch < 0) {
-      throw InvalidInputException.option(
-          "--generation-batch", "must be 0 (as many as fit) or positive, got " + generationBatch);
+    if (generation == null) {
+      throw InvalidInputException.option("--engine", "missing");
     }
     if (method == Method.GRPO && groupSize < 2) {
       throw InvalidInputException.option(
@@ -104,12 +67,13 @@ public record PostTrainJob(
     positive(batchPrompts, "--batch-prompts");
     positive(ppoEpochs, "--ppo-epochs");
     positive(microBatch, "--micro-batch");
+    if (!(trainHfu >= 0 && trainHfu <= 1)) {
+      throw InvalidInputException.option(
+          "--train-hfu", "must be in [0, 1] (0: the planner's own), got " + trainHfu);
+    }
     if (sharedReference && lora == null) {
       throw InvalidInputException.option(
           "--shared-reference", "needs --lora-rank or --qlora (the frozen base is the reference)");
-    }
-    if (paramOffload && !offload) {
-      throw InvalidInputException.option("--param-offload", "needs --offload (FSDP offloads both)");
     }
     if (precomputedReference && method != Method.DPO) {
       throw InvalidInputException.option("--precomputed-reference", "applies to dpo only");
@@ -122,7 +86,10 @@ public record PostTrainJob(
     }
   }
 
-  /** A job with the defaults: one PPO epoch, one sequence per micro-batch, nothing shared. */
+  /**
+   * A job with the defaults: one PPO epoch, one sequence per micro-batch, nothing shared or
+   * offloaded, {@link Generation#DEFAULT}.
+   */
   public static PostTrainJob of(
       ModelSpec policy,
       Method method,
@@ -133,8 +100,25 @@ public record PostTrainJob(
       long response,
       long batch) {
     return new PostTrainJob(
-        policy, method, lora, reward, groupSize, prompt, response, batch, 1, false, false, false,
-        false, 1);
+        policy,
+        method,
+        lora,
+        reward,
+        groupSize,
+        prompt,
+        response,
+        batch,
+        1,
+        false,
+        false,
+        Offload.NONE,
+        1,
+        0,
+        Generation.DEFAULT);
+  }
+
+  public Engine engine() {
+    return generation.engine();
   }
 
   /** Tokens of one sequence: prompt and response. */

@@ -4,36 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
-import dev.hwplan.hardware.ClusterCatalog;
-import dev.hwplan.hardware.ProfileCatalog;
 import dev.hwplan.io.InvalidInputException;
-import dev.hwplan.model.ModelCatalog;
 import org.junit.jupiter.api.Test;
 
 /** The rollout engines: HF generate on ZeRO-3 shards against a serving engine. */
 class EngineTest {
   private static PostTrainPlan plan(Engine e, int genBatch) {
-    PostTrainJob job =
-        new PostTrainJob(
-            ModelCatalog.resolve("llama-2-7b"),
-            Method.PPO,
-            null,
-            null,
-            1,
-            1024,
-            1024,
-            1024,
-            1,
-            false,
-            false,
-            false,
-            false,
-            8,
-            e,
-            genBatch);
-    String gpu = "a100-sxm-80gb";
-    return new PostTrainPlanner(job, ProfileCatalog.bundled().get(gpu), ClusterCatalog.forGpu(gpu))
-        .colocated(8);
+    return OpenRlhfSetup.llama7b(new Generation(e, genBatch, 0), 0);
   }
 
   @Test

@@ -57,28 +57,40 @@ class PostTrainMemoryTest {
     assertThat(roles(job(Method.DPO, null, null, 1))).containsExactly(Role.POLICY, Role.REFERENCE);
     PostTrainJob pre =
         new PostTrainJob(
-            L8, Method.DPO, null, null, 1, 512, 512, 64, 1, true, false, false, false, 1);
+            L8,
+            Method.DPO,
+            null,
+            null,
+            1,
+            512,
+            512,
+            64,
+            1,
+            true,
+            false,
+            Offload.NONE,
+            1,
+            0,
+            Generation.DEFAULT);
     assertThat(roles(pre)).containsExactly(Role.POLICY);
-    List<PostTrainPlanner.Copy> ppo = planner(job(Method.PPO, null, null, 1)).copies();
+    List<Copy> ppo = planner(job(Method.PPO, null, null, 1)).copies();
     assertThat(ppo)
-        .extracting(PostTrainPlanner.Copy::role)
+        .extracting(Copy::role)
         .containsExactly(Role.POLICY, Role.REFERENCE, Role.REWARD, Role.CRITIC);
-    assertThat(ppo)
-        .extracting(PostTrainPlanner.Copy::trainable)
-        .containsExactly(true, false, false, true);
+    assertThat(ppo).extracting(Copy::trainable).containsExactly(true, false, false, true);
     assertThat(roles(job(Method.GRPO, null, null, 8))).containsExactly(Role.POLICY, Role.REFERENCE);
     ModelSpec small = ModelCatalog.resolve("qwen2.5-7b");
     assertThat(roles(job(Method.GRPO, null, small, 8)))
         .containsExactly(Role.POLICY, Role.REFERENCE, Role.REWARD);
     // a reward model has a scalar head instead of the LM head
-    PostTrainPlanner.Copy reward = ppo.get(2);
+    Copy reward = ppo.get(2);
     var c = ParameterCounter.count(L8);
     assertThat(reward.params()).isEqualTo(c.total() - c.outputHead() + 4096.0);
     assertThat(reward.weightBytes()).isEqualTo(2 * reward.params());
   }
 
   private static List<Role> roles(PostTrainJob j) {
-    return planner(j).copies().stream().map(PostTrainPlanner.Copy::role).toList();
+    return planner(j).copies().stream().map(Copy::role).toList();
   }
 
   @Test
@@ -105,7 +117,21 @@ class PostTrainMemoryTest {
     Lora lora = new Lora(16, false);
     PostTrainJob shared =
         new PostTrainJob(
-            L8, Method.DPO, lora, null, 1, 512, 512, 64, 1, false, true, false, false, 1);
+            L8,
+            Method.DPO,
+            lora,
+            null,
+            1,
+            512,
+            512,
+            64,
+            1,
+            false,
+            true,
+            Offload.NONE,
+            1,
+            0,
+            Generation.DEFAULT);
     PostTrainPlan plan = planner(shared).colocated(1);
     PostTrainPlan.CopyMemory policy = plan.copies().get(0);
     double a = lora.adapterParams(L8);

@@ -21,27 +21,29 @@ import org.junit.jupiter.api.Test;
 
 /**
  * hwplan posttrain against the setups projects published (src/test/resources/posttrain/
- * published-setups.csv, every row with its source). The model was written before these rows were
- * computed and nothing in it was fitted to them; the test pins what it predicts today, so a change
- * to the model shows up here with the new error, and writes the table to
- * target/posttrain-validation.md.
+ * published-setups.csv, every row with its source). Nothing in the model is a fitted constant; its
+ * mechanisms were chosen reading the tune rows only (the held-out rows' errors were seen before the
+ * split, not used to choose since). The test pins what it predicts today, so a change to the model
+ * shows up here with the new error, and writes the table to target/posttrain-validation.md.
  */
 class PublishedSetupsTest {
   /** Our prediction per row when this test was written (the table in the commit message). */
   private static final Map<String, Double> OURS = new LinkedHashMap<>();
 
   static {
-    // 2026-12-05, after the rollout engine (vllm / hf-zero3) and the published micro-batches
-    OURS.put("dschat-opt13b-8xa100", 3.365);
-    OURS.put("dschat-opt13b-64xa100", 0.5412);
-    OURS.put("dschat-opt66b-64xa100", 2.175);
-    OURS.put("orlhf-dschat-llama2-7b-8xa800", 1384.3);
-    OURS.put("orlhf-dschat-llama2-13b-8xa800", 9328.1);
-    OURS.put("verl-grpo-qwen14b-h800", 1.0);
+    // 2026-12-05 session 8: the DeepSpeed-Chat rows with trainHfu 0.1934 (was 3.365, 0.5412, 2.175,
+    // 1384.3, 9328.1 without it)
+    OURS.put("dschat-opt13b-8xa100", 5.603);
+    OURS.put("dschat-opt13b-64xa100", 0.7918);
+    OURS.put("dschat-opt66b-64xa100", 3.427);
+    OURS.put("orlhf-dschat-llama2-7b-8xa800", 1707.1);
+    OURS.put("orlhf-dschat-llama2-13b-8xa800", 9960.9);
+    // session 8: verl's offload between phases and vLLM's fraction of total memory (was 1/1/1/1/2)
+    OURS.put("verl-grpo-qwen14b-h800", 4.0);
     OURS.put("verl-grpo-lora-qwen7b-h100", 1.0);
-    OURS.put("verl-grpo-lora-qwen14b-h100", 1.0);
-    OURS.put("verl-grpo-lora-qwen32b-h100", 1.0);
-    OURS.put("verl-grpo-lora-qwen72b-h100", 2.0);
+    OURS.put("verl-grpo-lora-qwen14b-h100", 2.0);
+    OURS.put("verl-grpo-lora-qwen32b-h100", 4.0);
+    OURS.put("verl-grpo-lora-qwen72b-h100", 8.0);
     OURS.put("qlora-llama65b-48gb", 42.43);
   }
 
@@ -119,11 +121,14 @@ class PublishedSetupsTest {
             1,
             false,
             r.b("sharedReference"),
-            r.b("offload"),
-            r.b("paramOffload"),
+            Offload.of(r.b("offload"), r.b("paramOffload"), r.b("phaseOffload")),
             r.i("microBatch"),
-            Engine.parse(r.s("engine")),
-            r.i("generationBatch"));
+            Double.parseDouble(r.s("trainHfu")),
+            new Generation(
+                Engine.parse(r.s("engine")),
+                r.i("generationBatch"),
+                Double.parseDouble(r.s("gpuMemUtil")),
+                Double.parseDouble(r.s("responseMean"))));
     var gpu = ProfileCatalog.bundled().get(r.s("gpu"));
     PostTrainPlanner p = new PostTrainPlanner(job, gpu, ClusterCatalog.forGpu(r.s("gpu")));
     return switch (r.s("metric")) {

@@ -1,0 +1,281 @@
+package dev.hwplan.scenario.study;
+
+import dev.hwplan.hardware.ClusterCatalog;
+import dev.hwplan.hardware.ClusterProfile;
+import dev.hwplan.hardware.GpuProfile;
+import dev.hwplan.io.InvalidInputException;
+import dev.hwplan.model.ModelSpec;
+import dev.hwplan.posttrain.Lora;
+import dev.hwplan.posttrain.Method;
+import dev.hwplan.posttrain.PostTrainJob;
+import dev.hwplan.posttrain.PostTrainPlan;
+import dev.hwplan.posttrain.PostTrainPlanner;
+import dev.hwplan.posttrain.Role;
+import dev.hwplan.report.ReportChart;
+import dev.hwplan.report.Section;
+import dev.hwplan.report.charts.ChartStyle;
+import dev.hwplan.scenario.Point;
+import dev.hwplan.scenario.Study;
+import dev.hwplan.scenario.StudyContext;
+import dev.hwplan.scenario.StudyResult;
+import dev.hwplan.scenario.StudySpec;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import org.knowm.xchart.CategoryChart;
+import org.knowm.xchart.CategoryChartBuilder;
+
+/**
+ * The post-training planner ({@code hwplan posttrain}) over methods: for each, the copies it keeps,
+ * the smallest colocated GPU count that fits, the memory per GPU by part and the time of a step. A
+ * stacked bar chart shows what each GPU holds per method: the policy's weights, gradients and
+ * optimizer state, the other copies (reference, reward model, critic), and on top the training
+ * activations and the rollout engine (its bf16 weights and KV cache), two phases that take turns.
+ * Fields: {@code model}, {@code method} (required), {@code gpu} (h100-sxm; its bundled cluster),
+ * {@code promptTokens} and {@code responseTokens} (1,024 each), {@code batchPrompts} (512), {@code
+ * groupSize} (GRPO: 8), {@code loraRank} (0: full fine-tuning), {@code gpus} (0: the minimum).
+ */
+public final class PostTrainStudy implements Study<PostTrainStudy.Run> {
+  @Override
+  public String kind() {
+    return "posttrain";
+  }
+
+  /** One point: the plan on its GPUs (null when none fits up to 1,024) and the minimum. */
+  public record Run(String model, String gpu, Method method, int minGpus, PostTrainPlan plan) {}
+
+  @Override
+  public Map<String, Object> defaults() {
+    Map<String, Object> d = new LinkedHashMap<>();
+    d.put("gpu", "h100-sxm");
+    d.put("promptTokens", 1024);
+    d.put("responseTokens", 1024);
+    d.put("batchPrompts", 512);
+    d.put("groupSize", 8);
+    d.put("loraRank", 0);
+    d.put("gpus", 0);
+    return d;
+  }
+
+  @Override
+  public Set<String> required() {
+    return Set.of("model", "method");
+  }
+
+  /** The largest pool searched for the minimum GPUs. */
+  private static final int MAX_GPUS = 1024;
+
+  @Override
+  public Run evaluate(Point p, StudyContext ctx) {
+    ModelSpec m = p.model("model");
+    GpuProfile gpu = p.gpu("gpu", ctx.profiles());
+    try {
+      ClusterProfile c = ClusterCatalog.forGpu(gpu.id());
+      if (c == null) {
+        throw InvalidInputException.option("gpu", "no bundled cluster has " + gpu.id() + " nodes");
+      }
+      Method method = p.parsed("method", Method::parse);
+      long prompt = p.whole("promptTokens", 1);
+      long response = p.whole("responseTokens", 1);
+      m.checkContext(prompt + response, "responseTokens");
+      int rank = (int) p.whole("loraRank", 0);
+      Lora lora = rank > 0 ? Lora.of(m, rank, false, "loraRank") : null;
+      int group = method.rollout() ? (int) p.whole("groupSize", 1) : 1;
+      PostTrainJob job =
+          PostTrainJob.of(
+              m, method, lora, null, group, prompt, response, p.whole("batchPrompts", 1));
+      PostTrainPlanner planner = new PostTrainPlanner(job, gpu, c);
+      int min = planner.minGpusColocated(MAX_GPUS);
+      int gpus = (int) p.whole("gpus", 0);
+      int n = gpus > 0 ? gpus : min;
+      return new Run(m.id(), gpu.id(), method, min, n > 0 ? planner.colocated(n) : null);
+    } catch (InvalidInputException e) {
+      throw p.restate(e);
+    }
+  }
+
+  private static final double GIB = 1L << 30;
+
+  /** The parts of one GPU's memory, in the chart's stacking order. */
+  private static final List<String> PARTS =
+      List.of(
+          "policy weights",
+          "policy gradients",
+          "policy optimizer",
+          "reference, reward, critic",
+          "training activations",
+          "rollout engine (weights + KV)");
+
+  /** {@code plan}'s bytes per GPU by {@link #PARTS}. */
+  private static double[] parts(PostTrainPlan plan) {
+    double[] b = new double[PARTS.size()];
+    for (PostTrainPlan.CopyMemory c : plan.copies()) {
+      if (c.role() == Role.POLICY) {
+        b[0] += c.weightBytes();
+        b[1] += c.gradientBytes();
+        b[2] += c.optimizerBytes();
+      } else {
+        b[3] += c.stateBytes();
+      }
+      b[4] = Math.max(b[4], c.activationBytes());
+    }
+    if (plan.rollout() != null) {
+      b[5] = plan.rollout().engineWeightBytesPerGpu() + plan.rollout().kvBytesPerGpu();
+    }
+    return b;
+  }
+
+  @Override
+  public StudyResult finish(StudySpec spec, List<Point> points, List<Run> runs, StudyContext ctx) {
+    Tables plans =
+        new Tables(spec.id())
+            .text("model")
+            .text("gpu")
+            .text("method")
+            .text("copies")
+            .whole("minGpus")
+            .whole("gpus")
+            .real("peakGiB")
+            .real("generationS")
+            .real("weightSyncS")
+            .real("forwardS")
+            .real("trainS")
+            .real("stepS")
+            .real("hoursPer1000Prompts");
+    Tables mem =
+        new Tables(spec.id() + "-memory")
+            .text("model")
+            .text("gpu")
+            .text("method")
+            .whole("gpus")
+            .real("policyWeightsGiB")
+            .real("policyGradientsGiB")
+            .real("policyOptimizerGiB")
+            .real("otherCopiesGiB")
+            .real("activationsGiB")
+            .real("rolloutGiB");
+    List<String> summary = new ArrayList<>();
+    Map<String, Object> numbers = new LinkedHashMap<>();
+    Map<String, double[]> bars = new LinkedHashMap<>();
+    for (Run r : runs) {
+      PostTrainPlan plan = r.plan();
+      if (plan == null) {
+        plans.row(
+            r.model(),
+            r.gpu(),
+            r.method().key(),
+            "-",
+            0L,
+            0L,
+            Double.NaN,
+            Double.NaN,
+            Double.NaN,
+            Double.NaN,
+            Double.NaN,
+            Double.NaN,
+            Double.NaN);
+        summary.add(r.method().key() + " on " + r.model() + ": no GPU count up to 1,024 fits.");
+        continue;
+      }
+      List<String> roles = new ArrayList<>();
+      for (PostTrainPlan.CopyMemory c : plan.copies()) {
+        roles.add(c.role().key());
+      }
+      PostTrainPlan.Time t = plan.time();
+      double nan = Double.NaN;
+      plans.row(
+          r.model(),
+          r.gpu(),
+          r.method().key(),
+          String.join("+", roles),
+          (long) r.minGpus(),
+          (long) plan.gpus(),
+          plan.peakBytesPerGpu() / GIB,
+          t == null ? nan : t.generationSeconds(),
+          t == null ? nan : t.weightSyncSeconds(),
+          t == null ? nan : t.forwardSeconds(),
+          t == null ? nan : t.trainSeconds(),
+          t == null ? nan : t.stepSeconds(),
+          t == null ? nan : t.secondsPer1000Prompts() / 3600);
+      double[] b = parts(plan);
+      mem.row(
+          r.model(),
+          r.gpu(),
+          r.method().key(),
+          (long) plan.gpus(),
+          b[0] / GIB,
+          b[1] / GIB,
+          b[2] / GIB,
+          b[3] / GIB,
+          b[4] / GIB,
+          b[5] / GIB);
+      String label = r.method().key() + " (" + plan.gpus() + " GPUs)";
+      bars.put(runs.size() > 4 ? label + " " + r.gpu() : label, b);
+      summary.add(
+          String.format(
+              Locale.ROOT,
+              "%s %s on %s: %s; at least %d GPUs colocated, peak %.1f GiB per GPU%s.",
+              r.method().key().toUpperCase(Locale.ROOT),
+              r.model(),
+              r.gpu(),
+              String.join(", ", roles),
+              r.minGpus(),
+              plan.peakBytesPerGpu() / GIB,
+              t == null
+                  ? ""
+                  : String.format(
+                      Locale.ROOT,
+                      ", a step of %.0f s, %.2f h per 1,000 prompts",
+                      t.stepSeconds(),
+                      t.secondsPer1000Prompts() / 3600)));
+      numbers.put(r.method().key() + " " + r.gpu() + " minGpus", r.minGpus());
+      numbers.put(r.method().key() + " " + r.gpu() + " peakBytesPerGpu", plan.peakBytesPerGpu());
+    }
+    Section.Builder sec = Section.builder(spec.id(), spec.title());
+    if (!spec.text().isBlank()) {
+      sec.text(spec.text());
+    }
+    for (String s : summary) {
+      sec.text(s);
+    }
+    sec.chart(
+        ReportChart.of(
+            spec.id() + "-memory",
+            "Memory per GPU by part and method, at each method's minimum GPUs",
+            chart(bars)));
+    sec.table(spec.id(), "Copies, minimum GPUs and the time of a step", plans.build());
+    sec.table(spec.id() + "-memory", "Memory per GPU by part (GiB)", mem.build());
+    return new StudyResult(sec.build(), summary, numbers);
+  }
+
+  private static CategoryChart chart(Map<String, double[]> bars) {
+    CategoryChart c =
+        new CategoryChartBuilder()
+            .width(ChartStyle.WIDTH)
+            .height(ChartStyle.HEIGHT)
+            .title("Memory per GPU by part (activations and rollout take turns)")
+            .xAxisTitle("method")
+            .yAxisTitle("GiB per GPU")
+            .build();
+    c.getStyler().setStacked(true);
+    c.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
+    c.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.OutsideE);
+    List<String> xs = new ArrayList<>(bars.keySet());
+    if (xs.isEmpty()) {
+      xs.add("none fits");
+    }
+    for (int i = 0; i < PARTS.size(); i++) {
+      List<Double> ys = new ArrayList<>();
+      for (String x : xs) {
+        double[] b = bars.get(x);
+        ys.add(b == null ? 0 : b[i] / GIB);
+      }
+      c.addSeries(PARTS.get(i), xs, ys)
+          .setFillColor(ChartStyle.COLORS[i % ChartStyle.COLORS.length]);
+    }
+    return c;
+  }
+}

@@ -1,0 +1,37 @@
+package dev.hwplan.posttrain;
+
+import dev.hwplan.hardware.ClusterCatalog;
+import dev.hwplan.hardware.ProfileCatalog;
+import dev.hwplan.model.ModelCatalog;
+
+/**
+ * The OpenRLHF benchmark's DeepSpeed-Chat Llama-2-7B setup (published-setups.csv, ORLHF-BENCH):
+ * PPO, 1,024-token prompts and responses, 1,024 prompts a rollout, micro-batch 8, on 8 A800s (the
+ * a100-sxm-80gb profile), colocated.
+ */
+final class OpenRlhfSetup {
+  private OpenRlhfSetup() {}
+
+  static PostTrainPlan llama7b(Generation generation, double trainHfu) {
+    PostTrainJob job =
+        new PostTrainJob(
+            ModelCatalog.resolve("llama-2-7b"),
+            Method.PPO,
+            null,
+            null,
+            1,
+            1024,
+            1024,
+            1024,
+            1,
+            false,
+            false,
+            Offload.NONE,
+            8,
+            trainHfu,
+            generation);
+    String gpu = "a100-sxm-80gb";
+    return new PostTrainPlanner(job, ProfileCatalog.bundled().get(gpu), ClusterCatalog.forGpu(gpu))
+        .colocated(8);
+  }
+}
