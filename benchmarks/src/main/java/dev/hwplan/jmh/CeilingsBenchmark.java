@@ -3,19 +3,10 @@ package dev.hwplan.jmh;
 import dev.hwplan.kernels.KernelProvider;
 import dev.hwplan.kernels.probe.BandwidthProbe;
 import dev.hwplan.kernels.probe.FmaProbe;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
 
 /**
@@ -23,15 +14,7 @@ import org.openjdk.jmh.infra.Blackhole;
  * arrays of 4 × the LLC each, and the FMA loop's peak. bench/cpu/summarize.py turns the times into
  * GB/s and GFLOP/s with the byte and FLOP counts of each probe.
  */
-@State(Scope.Benchmark)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.MILLISECONDS)
-@Fork(
-    value = 1,
-    jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "-Xmx6g"})
-@Warmup(iterations = 4, time = 1)
-@Measurement(iterations = 5, time = 1)
-public class CeilingsBenchmark {
+public class CeilingsBenchmark extends KernelBenchmark {
   /** fp32 elements per STREAM array. */
   public static final int ELEMENTS = BandwidthProbe.memoryElements();
 

@@ -113,8 +113,8 @@ final class DecodeAttention {
         // Chunks start on block boundaries, so the chunk's blocks are contiguous.
         int kOff =
             (pair * KeyLayout.blocks(s.context()) + t0 / KeyLayout.BLOCK) * KeyLayout.BLOCK * d;
-        k.scoreBlocks(
-            p, q, q0, d, group, kOff, padded / KeyLayout.BLOCK, d, scale, scores, 0, padded);
+        p.scoreBlocks(
+            q, q0, d, group, k, kOff, padded / KeyLayout.BLOCK, d, scale, scores, 0, padded);
       } else {
         int rowBase = pair * s.context() * d;
         for (int t = t0; t < t1; t++) {
@@ -136,7 +136,7 @@ final class DecodeAttention {
       // L1 by all heads of the group, while the outputs stay in L1 too.
       for (int t = 0; t < len; t += V_BLOCK) {
         int n = Math.min(V_BLOCK, len - t);
-        v.weightedRowsHeads(p, scores, t, padded, group, vRow + t * d, d, n, part, acc, d);
+        p.weightedRowsHeads(scores, t, padded, group, v, vRow + t * d, d, n, part, acc, d);
       }
     }
   }

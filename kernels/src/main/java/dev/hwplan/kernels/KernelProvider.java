@@ -54,6 +54,9 @@ public interface KernelProvider {
    */
   void rotate(float[] x, int lo, int hi, float[] cos, float[] sin, int csOff, int n);
 
+  // The primitives below read the operand they stream (keys or values) as a Storage, fp32 or bf16:
+  // the provider picks the load once, and one kernel body serves both dtypes.
+
   /**
    * Scores of {@code heads} queries against one block of {@link KeyLayout#BLOCK} keys stored
    * dimension-major ({@link KeyLayout#BLOCKED}): for h &lt; heads and j &lt; 16, scores[sOff +
@@ -65,21 +68,7 @@ public interface KernelProvider {
       int qOff,
       int qStride,
       int heads,
-      float[] k,
-      int kOff,
-      int d,
-      float scale,
-      float[] scores,
-      int sOff,
-      int sStride);
-
-  /** {@link #scoreBlock} with bf16 keys. */
-  void scoreBlockBf16(
-      float[] q,
-      int qOff,
-      int qStride,
-      int heads,
-      short[] k,
+      Storage k,
       int kOff,
       int d,
       float scale,
@@ -97,22 +86,7 @@ public interface KernelProvider {
       int qOff,
       int qStride,
       int heads,
-      float[] k,
-      int kOff,
-      int blocks,
-      int d,
-      float scale,
-      float[] scores,
-      int sOff,
-      int sStride);
-
-  /** {@link #scoreBlocks} with bf16 keys. */
-  void scoreBlocksBf16(
-      float[] q,
-      int qOff,
-      int qStride,
-      int heads,
-      short[] k,
+      Storage k,
       int kOff,
       int blocks,
       int d,
@@ -131,23 +105,7 @@ public interface KernelProvider {
       int qOff,
       int qStride,
       int heads,
-      float[] k,
-      int kOff,
-      int kStride,
-      int tokens,
-      int d,
-      float scale,
-      float[] scores,
-      int sOff,
-      int sStride);
-
-  /** {@link #scoreRows} with bf16 rows. */
-  void scoreRowsBf16(
-      float[] q,
-      int qOff,
-      int qStride,
-      int heads,
-      short[] k,
+      Storage k,
       int kOff,
       int kStride,
       int tokens,
@@ -167,21 +125,7 @@ public interface KernelProvider {
       int wOff,
       int wStride,
       int heads,
-      float[] v,
-      int vOff,
-      int d,
-      int tokens,
-      float[] out,
-      int outOff,
-      int outStride);
-
-  /** {@link #weightedRowsHeads} with bf16 values. */
-  void weightedRowsHeadsBf16(
-      float[] w,
-      int wOff,
-      int wStride,
-      int heads,
-      short[] v,
+      Storage v,
       int vOff,
       int d,
       int tokens,
@@ -194,11 +138,7 @@ public interface KernelProvider {
    * weighted sum of value rows, accumulated in registers rather than one axpy per row.
    */
   void weightedRows(
-      float[] w, int wOff, float[] v, int vOff, int d, int tokens, float[] out, int outOff);
-
-  /** {@link #weightedRows} with bf16 values. */
-  void weightedRowsBf16(
-      float[] w, int wOff, short[] v, int vOff, int d, int tokens, float[] out, int outOff);
+      float[] w, int wOff, Storage v, int vOff, int d, int tokens, float[] out, int outOff);
 
   /**
    * {@link #weightedRows} for two heads over the same rows, into out[outA..] with weights at wOffA
@@ -208,20 +148,7 @@ public interface KernelProvider {
       float[] w,
       int wOffA,
       int wOffB,
-      float[] v,
-      int vOff,
-      int d,
-      int tokens,
-      float[] out,
-      int outA,
-      int outB);
-
-  /** {@link #weightedRows2} with bf16 values. */
-  void weightedRows2Bf16(
-      float[] w,
-      int wOffA,
-      int wOffB,
-      short[] v,
+      Storage v,
       int vOff,
       int d,
       int tokens,

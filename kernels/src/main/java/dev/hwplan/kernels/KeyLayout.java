@@ -32,25 +32,19 @@ public enum KeyLayout {
 
   /** Rearranges token-major keys into {@link #BLOCKED}. */
   public static float[] block(AttentionShape s, float[] tokenMajor) {
-    float[] out = new float[Math.toIntExact(BLOCKED.keyElements(s))];
-    int d = s.headDim();
-    int blocks = blocks(s.context());
-    for (int pair = 0; pair < s.batch() * s.kvHeads(); pair++) {
-      int src = pair * s.context() * d;
-      int dst = pair * blocks * BLOCK * d;
-      for (int t = 0; t < s.context(); t++) {
-        int base = dst + (t / BLOCK) * BLOCK * d + t % BLOCK;
-        for (int i = 0; i < d; i++) {
-          out[base + BLOCK * i] = tokenMajor[src + t * d + i];
-        }
-      }
-    }
-    return out;
+    return block(s, tokenMajor, new float[Math.toIntExact(BLOCKED.keyElements(s))]);
   }
 
   /** Rearranges token-major bf16 keys into {@link #BLOCKED}. */
   public static short[] block(AttentionShape s, short[] tokenMajor) {
-    short[] out = new short[Math.toIntExact(BLOCKED.keyElements(s))];
+    return block(s, tokenMajor, new short[Math.toIntExact(BLOCKED.keyElements(s))]);
+  }
+
+  /**
+   * Copies each element of {@code tokenMajor} (a {@code float[]} or a {@code short[]}) to its place
+   * in {@code out}, the same array type; a copy, so the values are bit for bit the same.
+   */
+  private static <A> A block(AttentionShape s, A tokenMajor, A out) {
     int d = s.headDim();
     int blocks = blocks(s.context());
     for (int pair = 0; pair < s.batch() * s.kvHeads(); pair++) {
@@ -59,7 +53,7 @@ public enum KeyLayout {
       for (int t = 0; t < s.context(); t++) {
         int base = dst + (t / BLOCK) * BLOCK * d + t % BLOCK;
         for (int i = 0; i < d; i++) {
-          out[base + BLOCK * i] = tokenMajor[src + t * d + i];
+          System.arraycopy(tokenMajor, src + t * d + i, out, base + BLOCK * i, 1);
         }
       }
     }

@@ -87,8 +87,8 @@ final class MlaDecodeAttention {
     Arrays.fill(scores, 0, heads * len, 0f);
     int qh = b * heads;
     int row0 = b * s.context() + t0;
-    latent.scoreRows(p, qLatent, qh * r, r, heads, row0 * r, r, len, r, scale, scores, 0, len);
-    rope.scoreRows(p, qRope, qh * pr, pr, heads, row0 * pr, pr, len, pr, scale, scores, 0, len);
+    p.scoreRows(qLatent, qh * r, r, heads, latent, row0 * r, r, len, r, scale, scores, 0, len);
+    p.scoreRows(qRope, qh * pr, pr, heads, rope, row0 * pr, pr, len, pr, scale, scores, 0, len);
     for (int h = 0; h < heads; h++) {
       float m = p.max(scores, h * len, len);
       parts[partOff + h] = m;
@@ -100,7 +100,7 @@ final class MlaDecodeAttention {
     // Block by block, every head: a block of latents (16 × 2 KiB fp32) is reused from L1.
     for (int t = 0; t < len; t += DecodeAttention.V_BLOCK) {
       int n = Math.min(DecodeAttention.V_BLOCK, len - t);
-      latent.weightedRowsHeads(p, scores, t, len, heads, lRow0 + t * r, r, n, parts, acc, r);
+      p.weightedRowsHeads(scores, t, len, heads, latent, lRow0 + t * r, r, n, parts, acc, r);
     }
   }
 }

@@ -66,17 +66,17 @@ class VectorMatchesScalarTest {
     for (int heads : new int[] {1, 3, 4, 6, 9}) {
       float[] q = Inputs.uniform(d + heads, (long) heads * d + 1);
       float[] k = Inputs.uniform(d, 16L * d + 2);
-      short[] kh = Bf16.fromFloats(k);
+      Storage kh = Storage.ofBf16(Bf16.fromFloats(k));
       float[] s1 = new float[heads * 20];
       float[] s2 = new float[heads * 20];
-      v.scoreBlock(q, 1, d, heads, k, 2, d, 0.5f, s1, 1, 20);
-      s.scoreBlock(q, 1, d, heads, k, 2, d, 0.5f, s2, 1, 20);
+      v.scoreBlock(q, 1, d, heads, Storage.of(k), 2, d, 0.5f, s1, 1, 20);
+      s.scoreBlock(q, 1, d, heads, Storage.of(k), 2, d, 0.5f, s2, 1, 20);
       double tol = 2 * ErrorBounds.gamma(d + 1) * d * 0.5;
       for (int i = 0; i < s1.length; i++) {
         assertThat((double) s1[i]).as("fp32 heads=%d i=%d", heads, i).isCloseTo(s2[i], within(tol));
       }
-      v.scoreBlockBf16(q, 1, d, heads, kh, 2, d, 0.5f, s1, 1, 20);
-      s.scoreBlockBf16(q, 1, d, heads, kh, 2, d, 0.5f, s2, 1, 20);
+      v.scoreBlock(q, 1, d, heads, kh, 2, d, 0.5f, s1, 1, 20);
+      s.scoreBlock(q, 1, d, heads, kh, 2, d, 0.5f, s2, 1, 20);
       for (int i = 0; i < s1.length; i++) {
         assertThat((double) s1[i]).as("bf16 heads=%d i=%d", heads, i).isCloseTo(s2[i], within(tol));
       }
@@ -84,13 +84,13 @@ class VectorMatchesScalarTest {
     for (int tokens : new int[] {1, 5, 16, 33}) {
       float[] w = Inputs.uniform(tokens, tokens + 1, 0f, 1f);
       float[] rows = Inputs.uniform(tokens + d, (long) tokens * d + 3);
-      short[] rowsH = Bf16.fromFloats(rows);
+      Storage rowsH = Storage.ofBf16(Bf16.fromFloats(rows));
       float[] o1 = Inputs.uniform(7, d + 2);
       float[] o2 = o1.clone();
-      v.weightedRows(w, 1, rows, 3, d, tokens, o1, 2);
-      s.weightedRows(w, 1, rows, 3, d, tokens, o2, 2);
-      v.weightedRowsBf16(w, 1, rowsH, 3, d, tokens, o1, 1);
-      s.weightedRowsBf16(w, 1, rowsH, 3, d, tokens, o2, 1);
+      v.weightedRows(w, 1, Storage.of(rows), 3, d, tokens, o1, 2);
+      s.weightedRows(w, 1, Storage.of(rows), 3, d, tokens, o2, 2);
+      v.weightedRows(w, 1, rowsH, 3, d, tokens, o1, 1);
+      s.weightedRows(w, 1, rowsH, 3, d, tokens, o2, 1);
       double tol = 4 * ErrorBounds.gamma(tokens + 2) * (tokens + 2);
       for (int i = 0; i < o1.length; i++) {
         assertThat((double) o1[i]).as("tokens=%d i=%d", tokens, i).isCloseTo(o2[i], within(tol));
@@ -109,19 +109,19 @@ class VectorMatchesScalarTest {
         int stride = 16 * blocks + 3;
         float[] q = Inputs.uniform(d + heads + blocks, (long) heads * d + 1);
         float[] k = Inputs.uniform(d + blocks, 16L * d * blocks + 2);
-        short[] kh = Bf16.fromFloats(k);
+        Storage kh = Storage.ofBf16(Bf16.fromFloats(k));
         float[] s1 = new float[heads * stride + 1];
         float[] s2 = new float[heads * stride + 1];
-        v.scoreBlocks(q, 1, d, heads, k, 2, blocks, d, 0.5f, s1, 1, stride);
-        s.scoreBlocks(q, 1, d, heads, k, 2, blocks, d, 0.5f, s2, 1, stride);
+        v.scoreBlocks(q, 1, d, heads, Storage.of(k), 2, blocks, d, 0.5f, s1, 1, stride);
+        s.scoreBlocks(q, 1, d, heads, Storage.of(k), 2, blocks, d, 0.5f, s2, 1, stride);
         double tol = 2 * ErrorBounds.gamma(d + 1) * d * 0.5;
         for (int i = 0; i < s1.length; i++) {
           assertThat((double) s1[i])
               .as("fp32 blocks=%d heads=%d i=%d", blocks, heads, i)
               .isCloseTo(s2[i], within(tol));
         }
-        v.scoreBlocksBf16(q, 1, d, heads, kh, 2, blocks, d, 0.5f, s1, 1, stride);
-        s.scoreBlocksBf16(q, 1, d, heads, kh, 2, blocks, d, 0.5f, s2, 1, stride);
+        v.scoreBlocks(q, 1, d, heads, kh, 2, blocks, d, 0.5f, s1, 1, stride);
+        s.scoreBlocks(q, 1, d, heads, kh, 2, blocks, d, 0.5f, s2, 1, stride);
         for (int i = 0; i < s1.length; i++) {
           assertThat((double) s1[i])
               .as("bf16 blocks=%d heads=%d i=%d", blocks, heads, i)
@@ -135,13 +135,13 @@ class VectorMatchesScalarTest {
         int kStride = d + 2;
         float[] q = Inputs.uniform(d + heads + tokens, (long) heads * d + 1);
         float[] k = Inputs.uniform(d + tokens, (long) tokens * kStride + 2);
-        short[] kh = Bf16.fromFloats(k);
+        Storage kh = Storage.ofBf16(Bf16.fromFloats(k));
         float[] s1 = Inputs.uniform(tokens, (long) heads * (tokens + 1) + 1);
         float[] s2 = s1.clone();
-        v.scoreRows(q, 1, d, heads, k, 2, kStride, tokens, d, 0.5f, s1, 1, tokens + 1);
-        s.scoreRows(q, 1, d, heads, k, 2, kStride, tokens, d, 0.5f, s2, 1, tokens + 1);
-        v.scoreRowsBf16(q, 1, d, heads, kh, 2, kStride, tokens, d, 0.5f, s1, 0, tokens + 1);
-        s.scoreRowsBf16(q, 1, d, heads, kh, 2, kStride, tokens, d, 0.5f, s2, 0, tokens + 1);
+        v.scoreRows(q, 1, d, heads, Storage.of(k), 2, kStride, tokens, d, 0.5f, s1, 1, tokens + 1);
+        s.scoreRows(q, 1, d, heads, Storage.of(k), 2, kStride, tokens, d, 0.5f, s2, 1, tokens + 1);
+        v.scoreRows(q, 1, d, heads, kh, 2, kStride, tokens, d, 0.5f, s1, 0, tokens + 1);
+        s.scoreRows(q, 1, d, heads, kh, 2, kStride, tokens, d, 0.5f, s2, 0, tokens + 1);
         double tol = 4 * ErrorBounds.gamma(d + 2) * (d + 2);
         for (int i = 0; i < s1.length; i++) {
           assertThat((double) s1[i])
@@ -155,14 +155,14 @@ class VectorMatchesScalarTest {
         int wStride = tokens + 2;
         float[] w = Inputs.uniform(tokens + heads, (long) heads * wStride + 1, 0f, 1f);
         float[] rows = Inputs.uniform(tokens + d, (long) tokens * d + 3);
-        short[] rowsH = Bf16.fromFloats(rows);
+        Storage rowsH = Storage.ofBf16(Bf16.fromFloats(rows));
         int outStride = d + 1;
         float[] o1 = Inputs.uniform(7 + heads, (long) heads * outStride + 2);
         float[] o2 = o1.clone();
-        v.weightedRowsHeads(w, 1, wStride, heads, rows, 3, d, tokens, o1, 2, outStride);
-        s.weightedRowsHeads(w, 1, wStride, heads, rows, 3, d, tokens, o2, 2, outStride);
-        v.weightedRowsHeadsBf16(w, 1, wStride, heads, rowsH, 3, d, tokens, o1, 1, outStride);
-        s.weightedRowsHeadsBf16(w, 1, wStride, heads, rowsH, 3, d, tokens, o2, 1, outStride);
+        v.weightedRowsHeads(w, 1, wStride, heads, Storage.of(rows), 3, d, tokens, o1, 2, outStride);
+        s.weightedRowsHeads(w, 1, wStride, heads, Storage.of(rows), 3, d, tokens, o2, 2, outStride);
+        v.weightedRowsHeads(w, 1, wStride, heads, rowsH, 3, d, tokens, o1, 1, outStride);
+        s.weightedRowsHeads(w, 1, wStride, heads, rowsH, 3, d, tokens, o2, 1, outStride);
         double tol = 4 * ErrorBounds.gamma(tokens + 2) * (tokens + 2);
         for (int i = 0; i < o1.length; i++) {
           assertThat((double) o1[i])

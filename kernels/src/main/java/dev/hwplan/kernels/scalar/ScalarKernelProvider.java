@@ -2,6 +2,7 @@ package dev.hwplan.kernels.scalar;
 
 import dev.hwplan.kernels.GemmMicroKernel;
 import dev.hwplan.kernels.KernelProvider;
+import dev.hwplan.kernels.Storage;
 
 /**
  * The kernels in plain Java: the reference path, and the fallback where the Vector API is absent.
@@ -86,32 +87,31 @@ public final class ScalarKernelProvider implements KernelProvider {
       int qOff,
       int qStride,
       int heads,
-      float[] k,
+      Storage k,
       int kOff,
       int d,
       float scale,
       float[] scores,
       int sOff,
       int sStride) {
-    ScalarAttention.scoreBlock(
-        q, qOff, qStride, heads, ScalarLoad.FP32, k, kOff, d, scale, scores, sOff, sStride);
-  }
-
-  @Override
-  public void scoreBlockBf16(
-      float[] q,
-      int qOff,
-      int qStride,
-      int heads,
-      short[] k,
-      int kOff,
-      int d,
-      float scale,
-      float[] scores,
-      int sOff,
-      int sStride) {
-    ScalarAttention.scoreBlock(
-        q, qOff, qStride, heads, ScalarLoad.BF16, k, kOff, d, scale, scores, sOff, sStride);
+    if (k instanceof Storage.Fp32 fp32) {
+      ScalarAttention.scoreBlock(
+          q,
+          qOff,
+          qStride,
+          heads,
+          ScalarLoad.FP32,
+          fp32.data(),
+          kOff,
+          d,
+          scale,
+          scores,
+          sOff,
+          sStride);
+    } else {
+      ScalarAttention.scoreBlock(
+          q, qOff, qStride, heads, ScalarLoad.BF16, bf16(k), kOff, d, scale, scores, sOff, sStride);
+    }
   }
 
   @Override
@@ -120,7 +120,7 @@ public final class ScalarKernelProvider implements KernelProvider {
       int qOff,
       int qStride,
       int heads,
-      float[] k,
+      Storage k,
       int kOff,
       int blocks,
       int d,
@@ -128,26 +128,37 @@ public final class ScalarKernelProvider implements KernelProvider {
       float[] scores,
       int sOff,
       int sStride) {
-    ScalarAttention.scoreBlocks(
-        q, qOff, qStride, heads, ScalarLoad.FP32, k, kOff, blocks, d, scale, scores, sOff, sStride);
-  }
-
-  @Override
-  public void scoreBlocksBf16(
-      float[] q,
-      int qOff,
-      int qStride,
-      int heads,
-      short[] k,
-      int kOff,
-      int blocks,
-      int d,
-      float scale,
-      float[] scores,
-      int sOff,
-      int sStride) {
-    ScalarAttention.scoreBlocks(
-        q, qOff, qStride, heads, ScalarLoad.BF16, k, kOff, blocks, d, scale, scores, sOff, sStride);
+    if (k instanceof Storage.Fp32 fp32) {
+      ScalarAttention.scoreBlocks(
+          q,
+          qOff,
+          qStride,
+          heads,
+          ScalarLoad.FP32,
+          fp32.data(),
+          kOff,
+          blocks,
+          d,
+          scale,
+          scores,
+          sOff,
+          sStride);
+    } else {
+      ScalarAttention.scoreBlocks(
+          q,
+          qOff,
+          qStride,
+          heads,
+          ScalarLoad.BF16,
+          bf16(k),
+          kOff,
+          blocks,
+          d,
+          scale,
+          scores,
+          sOff,
+          sStride);
+    }
   }
 
   @Override
@@ -156,7 +167,7 @@ public final class ScalarKernelProvider implements KernelProvider {
       int qOff,
       int qStride,
       int heads,
-      float[] k,
+      Storage k,
       int kOff,
       int kStride,
       int tokens,
@@ -165,65 +176,50 @@ public final class ScalarKernelProvider implements KernelProvider {
       float[] scores,
       int sOff,
       int sStride) {
-    ScalarAttention.scoreRows(
-        q,
-        qOff,
-        qStride,
-        heads,
-        ScalarLoad.FP32,
-        k,
-        kOff,
-        kStride,
-        tokens,
-        d,
-        scale,
-        scores,
-        sOff,
-        sStride);
-  }
-
-  @Override
-  public void scoreRowsBf16(
-      float[] q,
-      int qOff,
-      int qStride,
-      int heads,
-      short[] k,
-      int kOff,
-      int kStride,
-      int tokens,
-      int d,
-      float scale,
-      float[] scores,
-      int sOff,
-      int sStride) {
-    ScalarAttention.scoreRows(
-        q,
-        qOff,
-        qStride,
-        heads,
-        ScalarLoad.BF16,
-        k,
-        kOff,
-        kStride,
-        tokens,
-        d,
-        scale,
-        scores,
-        sOff,
-        sStride);
+    if (k instanceof Storage.Fp32 fp32) {
+      ScalarAttention.scoreRows(
+          q,
+          qOff,
+          qStride,
+          heads,
+          ScalarLoad.FP32,
+          fp32.data(),
+          kOff,
+          kStride,
+          tokens,
+          d,
+          scale,
+          scores,
+          sOff,
+          sStride);
+    } else {
+      ScalarAttention.scoreRows(
+          q,
+          qOff,
+          qStride,
+          heads,
+          ScalarLoad.BF16,
+          bf16(k),
+          kOff,
+          kStride,
+          tokens,
+          d,
+          scale,
+          scores,
+          sOff,
+          sStride);
+    }
   }
 
   @Override
   public void weightedRows(
-      float[] w, int wOff, float[] v, int vOff, int d, int tokens, float[] out, int outOff) {
-    ScalarAttention.weightedRows(w, wOff, ScalarLoad.FP32, v, vOff, d, tokens, out, outOff);
-  }
-
-  @Override
-  public void weightedRowsBf16(
-      float[] w, int wOff, short[] v, int vOff, int d, int tokens, float[] out, int outOff) {
-    ScalarAttention.weightedRows(w, wOff, ScalarLoad.BF16, v, vOff, d, tokens, out, outOff);
+      float[] w, int wOff, Storage v, int vOff, int d, int tokens, float[] out, int outOff) {
+    if (v instanceof Storage.Fp32 fp32) {
+      ScalarAttention.weightedRows(
+          w, wOff, ScalarLoad.FP32, fp32.data(), vOff, d, tokens, out, outOff);
+    } else {
+      ScalarAttention.weightedRows(w, wOff, ScalarLoad.BF16, bf16(v), vOff, d, tokens, out, outOff);
+    }
   }
 
   @Override
@@ -231,31 +227,20 @@ public final class ScalarKernelProvider implements KernelProvider {
       float[] w,
       int wOffA,
       int wOffB,
-      float[] v,
+      Storage v,
       int vOff,
       int d,
       int tokens,
       float[] out,
       int outA,
       int outB) {
-    ScalarAttention.weightedRows2(
-        w, wOffA, wOffB, ScalarLoad.FP32, v, vOff, d, tokens, out, outA, outB);
-  }
-
-  @Override
-  public void weightedRows2Bf16(
-      float[] w,
-      int wOffA,
-      int wOffB,
-      short[] v,
-      int vOff,
-      int d,
-      int tokens,
-      float[] out,
-      int outA,
-      int outB) {
-    ScalarAttention.weightedRows2(
-        w, wOffA, wOffB, ScalarLoad.BF16, v, vOff, d, tokens, out, outA, outB);
+    if (v instanceof Storage.Fp32 fp32) {
+      ScalarAttention.weightedRows2(
+          w, wOffA, wOffB, ScalarLoad.FP32, fp32.data(), vOff, d, tokens, out, outA, outB);
+    } else {
+      ScalarAttention.weightedRows2(
+          w, wOffA, wOffB, ScalarLoad.BF16, bf16(v), vOff, d, tokens, out, outA, outB);
+    }
   }
 
   @Override
@@ -264,32 +249,42 @@ public final class ScalarKernelProvider implements KernelProvider {
       int wOff,
       int wStride,
       int heads,
-      float[] v,
+      Storage v,
       int vOff,
       int d,
       int tokens,
       float[] out,
       int outOff,
       int outStride) {
-    ScalarAttention.weightedRowsHeads(
-        w, wOff, wStride, heads, ScalarLoad.FP32, v, vOff, d, tokens, out, outOff, outStride);
-  }
-
-  @Override
-  public void weightedRowsHeadsBf16(
-      float[] w,
-      int wOff,
-      int wStride,
-      int heads,
-      short[] v,
-      int vOff,
-      int d,
-      int tokens,
-      float[] out,
-      int outOff,
-      int outStride) {
-    ScalarAttention.weightedRowsHeads(
-        w, wOff, wStride, heads, ScalarLoad.BF16, v, vOff, d, tokens, out, outOff, outStride);
+    if (v instanceof Storage.Fp32 fp32) {
+      ScalarAttention.weightedRowsHeads(
+          w,
+          wOff,
+          wStride,
+          heads,
+          ScalarLoad.FP32,
+          fp32.data(),
+          vOff,
+          d,
+          tokens,
+          out,
+          outOff,
+          outStride);
+    } else {
+      ScalarAttention.weightedRowsHeads(
+          w,
+          wOff,
+          wStride,
+          heads,
+          ScalarLoad.BF16,
+          bf16(v),
+          vOff,
+          d,
+          tokens,
+          out,
+          outOff,
+          outStride);
+    }
   }
 
   @Override
@@ -320,5 +315,10 @@ public final class ScalarKernelProvider implements KernelProvider {
   @Override
   public int fmaFlopsPerIteration() {
     return ScalarProbes.fmaFlopsPerIteration();
+  }
+
+  /** The bf16 elements of {@code s}, which is not fp32 (Storage is sealed: fp32 or bf16). */
+  private static short[] bf16(Storage s) {
+    return ((Storage.Bf16Data) s).data();
   }
 }

@@ -5,7 +5,8 @@ import dev.hwplan.kernels.Bf16;
 /**
  * How a scalar kernel reads the operand it streams (keys, values, a matrix row): fp32 as it is, or
  * bf16 widened exactly ({@link Bf16#toFloat}). The kernels of this package are written once, over a
- * {@code ScalarLoad}; the provider's fp32 and bf16 entry points differ only in the one they pass.
+ * {@code ScalarLoad}; the provider picks the one that matches a {@link
+ * dev.hwplan.kernels.Storage}'s dtype.
  *
  * @param <A> the array type of the operand: {@code float[]} or {@code short[]}
  */

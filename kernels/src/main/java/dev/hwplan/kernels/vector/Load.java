@@ -10,10 +10,10 @@ import jdk.incubator.vector.VectorOperators;
 /**
  * How a kernel reads the operand it streams (keys, values, a matrix row): fp32 as it is, or bf16
  * widened in registers. The tiled kernels of this package are written once, over a {@code Load};
- * the provider's fp32 and bf16 entry points differ only in the one they pass. Both loads are small,
- * so C2 inlines them at each call (one type check where a process streams both dtypes). The short
- * per-row loops (dot, axpy) keep one body per dtype in {@link VectorLevel1}, reached through {@link
- * #dot}.
+ * the provider picks the one that matches a {@link dev.hwplan.kernels.Storage}'s dtype. Both loads
+ * are small, so C2 inlines them at each call (one type check where a process streams both dtypes).
+ * The short per-row loops (dot, axpy) keep one body per dtype in {@link VectorLevel1}, reached
+ * through {@link #dot}.
  *
  * <p>bf16 widening: 16-bit lanes are sign-extended to 32 bits and shifted left by 16, which leaves
  * the exact fp32 pattern (see {@link dev.hwplan.kernels.Bf16}).

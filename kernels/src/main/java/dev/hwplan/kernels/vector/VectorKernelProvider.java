@@ -4,13 +4,14 @@ import static dev.hwplan.kernels.vector.Species.F;
 
 import dev.hwplan.kernels.GemmMicroKernel;
 import dev.hwplan.kernels.KernelProvider;
+import dev.hwplan.kernels.Storage;
 
 /**
  * The kernels on the Java Vector API. This class only routes: each family of primitives is a class
  * of its own ({@link VectorLevel1}, {@link VectorElementwise}, {@link VectorBlockScores}, {@link
  * VectorRowScores}, {@link VectorWeightedRows}, {@link VectorProbes}, {@link
- * VectorGemmMicroKernel}), written once over a {@link Load}, and the fp32 and bf16 entry points
- * differ only in the {@code Load} they pass.
+ * VectorGemmMicroKernel}), written once over a {@link Load}; each primitive that streams a {@link
+ * dev.hwplan.kernels.Storage} picks the {@code Load} from its dtype.
  *
  * <p>Loaded by reflection from {@link dev.hwplan.kernels.provider.KernelProviders} only when the
  * incubator module is present.
@@ -98,32 +99,20 @@ public final class VectorKernelProvider implements KernelProvider {
       int qOff,
       int qStride,
       int heads,
-      float[] k,
+      Storage k,
       int kOff,
       int d,
       float scale,
       float[] scores,
       int sOff,
       int sStride) {
-    VectorBlockScores.scoreBlock(
-        q, qOff, qStride, heads, Load.FP32, k, kOff, d, scale, scores, sOff, sStride);
-  }
-
-  @Override
-  public void scoreBlockBf16(
-      float[] q,
-      int qOff,
-      int qStride,
-      int heads,
-      short[] k,
-      int kOff,
-      int d,
-      float scale,
-      float[] scores,
-      int sOff,
-      int sStride) {
-    VectorBlockScores.scoreBlock(
-        q, qOff, qStride, heads, Load.BF16, k, kOff, d, scale, scores, sOff, sStride);
+    if (k instanceof Storage.Fp32 fp32) {
+      VectorBlockScores.scoreBlock(
+          q, qOff, qStride, heads, Load.FP32, fp32.data(), kOff, d, scale, scores, sOff, sStride);
+    } else {
+      VectorBlockScores.scoreBlock(
+          q, qOff, qStride, heads, Load.BF16, bf16(k), kOff, d, scale, scores, sOff, sStride);
+    }
   }
 
   @Override
@@ -132,7 +121,7 @@ public final class VectorKernelProvider implements KernelProvider {
       int qOff,
       int qStride,
       int heads,
-      float[] k,
+      Storage k,
       int kOff,
       int blocks,
       int d,
@@ -140,26 +129,26 @@ public final class VectorKernelProvider implements KernelProvider {
       float[] scores,
       int sOff,
       int sStride) {
-    VectorBlockScores.scoreBlocks(
-        q, qOff, qStride, heads, Load.FP32, k, kOff, blocks, d, scale, scores, sOff, sStride);
-  }
-
-  @Override
-  public void scoreBlocksBf16(
-      float[] q,
-      int qOff,
-      int qStride,
-      int heads,
-      short[] k,
-      int kOff,
-      int blocks,
-      int d,
-      float scale,
-      float[] scores,
-      int sOff,
-      int sStride) {
-    VectorBlockScores.scoreBlocks(
-        q, qOff, qStride, heads, Load.BF16, k, kOff, blocks, d, scale, scores, sOff, sStride);
+    if (k instanceof Storage.Fp32 fp32) {
+      VectorBlockScores.scoreBlocks(
+          q,
+          qOff,
+          qStride,
+          heads,
+          Load.FP32,
+          fp32.data(),
+          kOff,
+          blocks,
+          d,
+          scale,
+          scores,
+          sOff,
+          sStride);
+    } else {
+      VectorBlockScores.scoreBlocks(
+          q, qOff, qStride, heads, Load.BF16, bf16(k), kOff, blocks, d, scale, scores, sOff,
+          sStride);
+    }
   }
 
   @Override
@@ -168,7 +157,7 @@ public final class VectorKernelProvider implements KernelProvider {
       int qOff,
       int qStride,
       int heads,
-      float[] k,
+      Storage k,
       int kOff,
       int kStride,
       int tokens,
@@ -177,41 +166,38 @@ public final class VectorKernelProvider implements KernelProvider {
       float[] scores,
       int sOff,
       int sStride) {
-    VectorRowScores.scoreRows(
-        q, qOff, qStride, heads, Load.FP32, k, kOff, kStride, tokens, d, scale, scores, sOff,
-        sStride);
-  }
-
-  @Override
-  public void scoreRowsBf16(
-      float[] q,
-      int qOff,
-      int qStride,
-      int heads,
-      short[] k,
-      int kOff,
-      int kStride,
-      int tokens,
-      int d,
-      float scale,
-      float[] scores,
-      int sOff,
-      int sStride) {
-    VectorRowScores.scoreRows(
-        q, qOff, qStride, heads, Load.BF16, k, kOff, kStride, tokens, d, scale, scores, sOff,
-        sStride);
+    if (k instanceof Storage.Fp32 fp32) {
+      VectorRowScores.scoreRows(
+          q,
+          qOff,
+          qStride,
+          heads,
+          Load.FP32,
+          fp32.data(),
+          kOff,
+          kStride,
+          tokens,
+          d,
+          scale,
+          scores,
+          sOff,
+          sStride);
+    } else {
+      VectorRowScores.scoreRows(
+          q, qOff, qStride, heads, Load.BF16, bf16(k), kOff, kStride, tokens, d, scale, scores,
+          sOff, sStride);
+    }
   }
 
   @Override
   public void weightedRows(
-      float[] w, int wOff, float[] v, int vOff, int d, int tokens, float[] out, int outOff) {
-    VectorWeightedRows.weightedRows(w, wOff, Load.FP32, v, vOff, d, tokens, out, outOff);
-  }
-
-  @Override
-  public void weightedRowsBf16(
-      float[] w, int wOff, short[] v, int vOff, int d, int tokens, float[] out, int outOff) {
-    VectorWeightedRows.weightedRows(w, wOff, Load.BF16, v, vOff, d, tokens, out, outOff);
+      float[] w, int wOff, Storage v, int vOff, int d, int tokens, float[] out, int outOff) {
+    if (v instanceof Storage.Fp32 fp32) {
+      VectorWeightedRows.weightedRows(
+          w, wOff, Load.FP32, fp32.data(), vOff, d, tokens, out, outOff);
+    } else {
+      VectorWeightedRows.weightedRows(w, wOff, Load.BF16, bf16(v), vOff, d, tokens, out, outOff);
+    }
   }
 
   @Override
@@ -219,31 +205,20 @@ public final class VectorKernelProvider implements KernelProvider {
       float[] w,
       int wOffA,
       int wOffB,
-      float[] v,
+      Storage v,
       int vOff,
       int d,
       int tokens,
       float[] out,
       int outA,
       int outB) {
-    VectorWeightedRows.weightedRows2(
-        w, wOffA, wOffB, Load.FP32, v, vOff, d, tokens, out, outA, outB);
-  }
-
-  @Override
-  public void weightedRows2Bf16(
-      float[] w,
-      int wOffA,
-      int wOffB,
-      short[] v,
-      int vOff,
-      int d,
-      int tokens,
-      float[] out,
-      int outA,
-      int outB) {
-    VectorWeightedRows.weightedRows2(
-        w, wOffA, wOffB, Load.BF16, v, vOff, d, tokens, out, outA, outB);
+    if (v instanceof Storage.Fp32 fp32) {
+      VectorWeightedRows.weightedRows2(
+          w, wOffA, wOffB, Load.FP32, fp32.data(), vOff, d, tokens, out, outA, outB);
+    } else {
+      VectorWeightedRows.weightedRows2(
+          w, wOffA, wOffB, Load.BF16, bf16(v), vOff, d, tokens, out, outA, outB);
+    }
   }
 
   @Override
@@ -252,32 +227,20 @@ public final class VectorKernelProvider implements KernelProvider {
       int wOff,
       int wStride,
       int heads,
-      float[] v,
+      Storage v,
       int vOff,
       int d,
       int tokens,
       float[] out,
       int outOff,
       int outStride) {
-    VectorWeightedRows.weightedRowsHeads(
-        w, wOff, wStride, heads, Load.FP32, v, vOff, d, tokens, out, outOff, outStride);
-  }
-
-  @Override
-  public void weightedRowsHeadsBf16(
-      float[] w,
-      int wOff,
-      int wStride,
-      int heads,
-      short[] v,
-      int vOff,
-      int d,
-      int tokens,
-      float[] out,
-      int outOff,
-      int outStride) {
-    VectorWeightedRows.weightedRowsHeads(
-        w, wOff, wStride, heads, Load.BF16, v, vOff, d, tokens, out, outOff, outStride);
+    if (v instanceof Storage.Fp32 fp32) {
+      VectorWeightedRows.weightedRowsHeads(
+          w, wOff, wStride, heads, Load.FP32, fp32.data(), vOff, d, tokens, out, outOff, outStride);
+    } else {
+      VectorWeightedRows.weightedRowsHeads(
+          w, wOff, wStride, heads, Load.BF16, bf16(v), vOff, d, tokens, out, outOff, outStride);
+    }
   }
 
   @Override
@@ -308,5 +271,10 @@ public final class VectorKernelProvider implements KernelProvider {
   @Override
   public int fmaFlopsPerIteration() {
     return VectorProbes.fmaFlopsPerIteration();
+  }
+
+  /** The bf16 elements of {@code s}, which is not fp32 (Storage is sealed: fp32 or bf16). */
+  private static short[] bf16(Storage s) {
+    return ((Storage.Bf16Data) s).data();
   }
 }

@@ -17,9 +17,7 @@ public final class Checks {
 
   /** The field, where present, must be a count of at least one. */
   public static Integer positiveOrNull(Integer value, String field) {
-    if (value != null && value <= 0) {
-      throw new InvalidInputException("", field, "must be positive, got " + value);
-    }
+    positiveOrNull(value == null ? null : Long.valueOf(value), field);
     return value;
   }
 
