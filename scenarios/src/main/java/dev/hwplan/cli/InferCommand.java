@@ -4,12 +4,8 @@ import dev.hwplan.hardware.GpuProfile;
 import dev.hwplan.inference.InferenceEstimate;
 import dev.hwplan.inference.InferenceEstimator;
 import dev.hwplan.inference.InferenceRequest;
-import dev.hwplan.memory.KvDtype;
-import dev.hwplan.memory.WeightDtype;
-import dev.hwplan.model.ModelCatalog;
 import dev.hwplan.model.ModelSpec;
 import dev.hwplan.parallel.Parallelism;
-import dev.hwplan.perf.Mode;
 import dev.hwplan.step.Execution;
 import dev.hwplan.step.OpTime;
 import dev.hwplan.step.StepConfig;
@@ -27,11 +23,8 @@ import picocli.CommandLine.Spec;
     description = "Latency and throughput of one serving configuration: TTFT, TPOT, tokens/s.",
     mixinStandardHelpOptions = true)
 final class InferCommand implements Runnable {
-  @Option(names = "--model", required = true, description = "Bundled id or path to a config.json.")
-  String model;
-
-  @Option(names = "--gpu", required = true, description = "GPU profile id.")
-  String gpu;
+  @Mixin ModelOption model;
+  @Mixin GpuOption gpu;
 
   @Option(names = "--batch", defaultValue = "1", description = "Concurrent sequences.")
   long batch;
@@ -42,11 +35,7 @@ final class InferCommand implements Runnable {
   @Option(names = "--output", required = true, description = "Output tokens per sequence.")
   long output;
 
-  @Option(names = "--tp", defaultValue = "1")
-  int tp;
-
-  @Option(names = "--pp", defaultValue = "1")
-  int pp;
+  @Mixin ParallelismOptions parallel;
 
   @Option(
       names = "--ep",
@@ -56,20 +45,9 @@ final class InferCommand implements Runnable {
               + " (all-to-all dispatch and combine).")
   int ep;
 
-  @Option(names = "--mode", defaultValue = "calibrated", description = "sol, calibrated, measured.")
-  String mode;
-
-  @Option(
-      names = "--weights-dtype",
-      defaultValue = "bf16",
-      description = "bf16, fp16, fp8, int8, int4, mxfp4 (routed experts only).")
-  String weightsDtype;
-
-  @Option(
-      names = "--kv-dtype",
-      defaultValue = "bf16",
-      description = "bf16, fp16, fp8, int8, int4, nvfp4.")
-  String kvDtype;
+  @Mixin ModeOption mode;
+  @Mixin WeightsDtypeOption weightsDtype;
+  @Mixin KvDtypeOption kvDtype;
 
   @Option(names = "--mla", defaultValue = "latent", description = "MLA decode: latent or expanded.")
   String mla;
@@ -88,24 +66,24 @@ final class InferCommand implements Runnable {
 
   @Override
   public void run() {
-    ModelSpec m = ModelCatalog.resolve(model);
+    ModelSpec m = model.resolve();
     KvCommand.mlaOnly(spec, "--mla", m);
     m.checkContext(prompt, "--prompt");
     if (prompt > 0 && output > 0 && prompt <= Long.MAX_VALUE - output) {
       m.checkContext(prompt + output, "--output");
     }
-    GpuProfile g = profiles.catalog().get(gpu);
+    GpuProfile g = gpu.in(profiles);
     StepConfig c =
         new StepConfig(
             m,
-            new Parallelism(tp, pp, 1, ep),
-            WeightDtype.parse(weightsDtype, "--weights-dtype"),
-            KvDtype.parse(kvDtype, "--kv-dtype"),
+            new Parallelism(parallel.tp(), parallel.pp(), 1, ep),
+            weightsDtype.parse(),
+            kvDtype.parse(),
             KvCommand.layout(mla),
             Execution.parse(execution, "--execution"));
     InferenceEstimate e =
         InferenceEstimator.estimate(
-            new InferenceRequest(c, g, batch, prompt, output, Mode.parse(mode, "--mode")));
+            new InferenceRequest(c, g, batch, prompt, output, mode.parse()));
     PrintWriter out = spec.commandLine().getOut();
     if (json.enabled()) {
       JsonOutput.print(out, e);

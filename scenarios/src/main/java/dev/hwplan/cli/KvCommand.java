@@ -6,9 +6,7 @@ import dev.hwplan.memory.KvCacheReport;
 import dev.hwplan.memory.KvComparison;
 import dev.hwplan.memory.KvDtype;
 import dev.hwplan.memory.MlaLayout;
-import dev.hwplan.model.ModelCatalog;
 import dev.hwplan.model.ModelSpec;
-import dev.hwplan.parallel.Parallelism;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,8 +24,7 @@ import picocli.CommandLine.Spec;
         "KV-cache bytes per token and in total; --compare re-expresses the model as MHA/GQA/MQA/MLA.",
     mixinStandardHelpOptions = true)
 final class KvCommand implements Runnable {
-  @Option(names = "--model", required = true, description = "Bundled id or path to a config.json.")
-  String model;
+  @Mixin ModelOption model;
 
   @Option(names = "--context", required = true, description = "Tokens per sequence.")
   long context;
@@ -38,29 +35,9 @@ final class KvCommand implements Runnable {
       description = "Sequences (default: ${DEFAULT-VALUE}).")
   long batch;
 
-  @Option(
-      names = "--kv-dtype",
-      defaultValue = "bf16",
-      description = "bf16, fp16, fp8, int8, int4, nvfp4.")
-  String kvDtype;
-
-  @Option(
-      names = "--block-size",
-      defaultValue = "16",
-      description = "Paged block in tokens (vLLM: 16).")
-  int blockSize;
-
-  @Option(
-      names = "--mla-layout",
-      defaultValue = "latent",
-      description = "latent or expanded (MLA models).")
-  String mlaLayout;
-
-  @Option(names = "--tp", defaultValue = "1", description = "Tensor parallel size.")
-  int tp;
-
-  @Option(names = "--pp", defaultValue = "1", description = "Pipeline parallel size.")
-  int pp;
+  @Mixin KvDtypeOption kvDtype;
+  @Mixin PagedKvOptions paged;
+  @Mixin ParallelismOptions parallel;
 
   @Option(names = "--compare", description = "Also show the model as MHA, GQA, MQA and MLA.")
   boolean compare;
@@ -99,7 +76,7 @@ final class KvCommand implements Runnable {
 
   @Override
   public void run() {
-    ModelSpec m = ModelCatalog.resolve(model);
+    ModelSpec m = model.resolve();
     Given.onlyWhen(spec, "--groups", compare, "it sets the GQA row of --compare");
     Given.onlyWhen(spec, "--latent-rank", compare, "it sets the MLA row of --compare");
     if (Given.given(spec, "--groups") && groups <= 0) {
@@ -110,10 +87,11 @@ final class KvCommand implements Runnable {
     }
     mlaOnly(spec, "--mla-layout", m);
     m.checkContext(context, "--context");
-    KvDtype dtype = KvDtype.parse(kvDtype, "--kv-dtype");
-    KvCacheCalculator.Options o =
-        new KvCacheCalculator.Options(dtype, layout(mlaLayout), blockSize);
-    KvCacheReport r = KvCacheCalculator.compute(m, context, batch, o, Parallelism.of(tp, pp));
+    KvDtype dtype = kvDtype.parse();
+    KvCacheCalculator.Options o = paged.options(dtype);
+    int tp = parallel.tp();
+    int pp = parallel.pp();
+    KvCacheReport r = KvCacheCalculator.compute(m, context, batch, o, parallel.parallelism());
     List<KvComparison.Row> rows =
         compare ? KvComparison.compare(m, context, batch, dtype, groups, latentRank) : null;
     PrintWriter out = spec.commandLine().getOut();

@@ -3,12 +3,7 @@ package dev.hwplan.cli;
 import dev.hwplan.hardware.GpuProfile;
 import dev.hwplan.memory.InferenceMemory;
 import dev.hwplan.memory.InferenceMemoryCalculator;
-import dev.hwplan.memory.KvCacheCalculator;
-import dev.hwplan.memory.KvDtype;
-import dev.hwplan.memory.WeightDtype;
-import dev.hwplan.model.ModelCatalog;
 import dev.hwplan.model.ModelSpec;
-import dev.hwplan.parallel.Parallelism;
 import java.io.PrintWriter;
 import java.util.Locale;
 import picocli.CommandLine.Command;
@@ -23,29 +18,11 @@ import picocli.CommandLine.Spec;
         "Inference memory per GPU, and how many concurrent sequences (and KV blocks) fit.",
     mixinStandardHelpOptions = true)
 final class MemoryCommand implements Runnable {
-  @Option(names = "--model", required = true, description = "Bundled id or path to a config.json.")
-  String model;
-
-  @Option(names = "--gpu", required = true, description = "GPU profile id.")
-  String gpu;
-
-  @Option(names = "--tp", defaultValue = "1")
-  int tp;
-
-  @Option(names = "--pp", defaultValue = "1")
-  int pp;
-
-  @Option(
-      names = "--weights-dtype",
-      defaultValue = "bf16",
-      description = "bf16, fp16, fp8, int8, int4, mxfp4 (routed experts only).")
-  String weightsDtype;
-
-  @Option(
-      names = "--kv-dtype",
-      defaultValue = "bf16",
-      description = "bf16, fp16, fp8, int8, int4, nvfp4.")
-  String kvDtype;
+  @Mixin ModelOption model;
+  @Mixin GpuOption gpu;
+  @Mixin ParallelismOptions parallel;
+  @Mixin WeightsDtypeOption weightsDtype;
+  @Mixin KvDtypeOption kvDtype;
 
   @Option(
       names = "--context",
@@ -70,11 +47,7 @@ final class MemoryCommand implements Runnable {
       description = "Tokens in the profiling pass (default: ${DEFAULT-VALUE}).")
   int maxBatchedTokens;
 
-  @Option(names = "--block-size", defaultValue = "16")
-  int blockSize;
-
-  @Option(names = "--mla-layout", defaultValue = "latent")
-  String mlaLayout;
+  @Mixin PagedKvOptions paged;
 
   @Mixin ProfilesOption profiles;
   @Mixin JsonOutput json;
@@ -91,9 +64,9 @@ final class MemoryCommand implements Runnable {
 
   @Override
   public void run() {
-    ModelSpec m = ModelCatalog.resolve(model);
+    ModelSpec m = model.resolve();
     KvCommand.mlaOnly(spec, "--mla-layout", m);
-    GpuProfile g = profiles.catalog().get(gpu);
+    GpuProfile g = gpu.in(profiles);
     long ctx =
         context != null
             ? context
@@ -104,10 +77,9 @@ final class MemoryCommand implements Runnable {
             new InferenceMemoryCalculator.Request(
                 m,
                 g,
-                Parallelism.of(tp, pp),
-                WeightDtype.parse(weightsDtype, "--weights-dtype"),
-                new KvCacheCalculator.Options(
-                    KvDtype.parse(kvDtype, "--kv-dtype"), KvCommand.layout(mlaLayout), blockSize),
+                parallel.parallelism(),
+                weightsDtype.parse(),
+                paged.options(kvDtype.parse()),
                 ctx,
                 gpuMemUtil,
                 reserveBytes(),

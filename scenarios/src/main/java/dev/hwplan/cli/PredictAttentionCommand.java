@@ -13,8 +13,7 @@ import picocli.CommandLine.Spec;
     description = "Time of decode or prefill attention (MHA, GQA, MQA, or MLA latent decode).",
     mixinStandardHelpOptions = true)
 final class PredictAttentionCommand implements Runnable {
-  @Option(names = "--gpu", required = true, description = "GPU profile id.")
-  String gpu;
+  @Mixin GpuOption gpu;
 
   @Option(names = "--phase", defaultValue = "decode", description = "decode or prefill.")
   String phase;
@@ -49,8 +48,7 @@ final class PredictAttentionCommand implements Runnable {
   @Option(names = "--kernel", description = "Decode kernel: split-k (default) or sdpa-flash.")
   String kernel;
 
-  @Option(names = "--mode", defaultValue = "calibrated", description = "sol, calibrated, measured.")
-  String mode;
+  @Mixin ModeOption mode;
 
   @Mixin ProfilesOption profiles;
   @Mixin JsonOutput json;
@@ -59,7 +57,7 @@ final class PredictAttentionCommand implements Runnable {
   @Override
   public void run() {
     Map<String, Object> f = new HashMap<>();
-    f.put("gpu", gpu);
+    f.put("gpu", gpu.id());
     f.put("phase", phase);
     f.put("batch", batch);
     f.put("heads", heads);
@@ -71,7 +69,8 @@ final class PredictAttentionCommand implements Runnable {
     putIf(f, "kvLoraRank", kvLoraRank);
     putIf(f, "ropeDim", ropeDim);
     putIf(f, "kernel", kernel);
-    PredictOpView.run("attention", f, mode, profiles, json.enabled(), spec.commandLine().getOut());
+    PredictOpView.run(
+        "attention", f, mode.name(), profiles, json.enabled(), spec.commandLine().getOut());
   }
 
   private static void putIf(Map<String, Object> f, String k, Object v) {

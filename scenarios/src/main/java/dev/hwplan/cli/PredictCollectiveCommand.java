@@ -13,8 +13,7 @@ import picocli.CommandLine.Spec;
     description = "Time of a collective over the scale-up link (alpha-beta ring model).",
     mixinStandardHelpOptions = true)
 final class PredictCollectiveCommand implements Runnable {
-  @Option(names = "--gpu", required = true, description = "GPU profile id.")
-  String gpu;
+  @Mixin GpuOption gpu;
 
   @Option(
       names = "--op",
@@ -35,8 +34,7 @@ final class PredictCollectiveCommand implements Runnable {
   @Option(names = "--dtype", defaultValue = "bf16", description = "Element type (informational).")
   String dtype;
 
-  @Option(names = "--mode", defaultValue = "calibrated", description = "sol, calibrated, measured.")
-  String mode;
+  @Mixin ModeOption mode;
 
   @Mixin ProfilesOption profiles;
   @Mixin JsonOutput json;
@@ -45,11 +43,12 @@ final class PredictCollectiveCommand implements Runnable {
   @Override
   public void run() {
     Map<String, Object> f = new HashMap<>();
-    f.put("gpu", gpu);
+    f.put("gpu", gpu.id());
     f.put("collective", op);
     f.put("gpus", gpus);
     f.put("bytes", bytes);
     f.put("dtype", dtype);
-    PredictOpView.run("collective", f, mode, profiles, json.enabled(), spec.commandLine().getOut());
+    PredictOpView.run(
+        "collective", f, mode.name(), profiles, json.enabled(), spec.commandLine().getOut());
   }
 }

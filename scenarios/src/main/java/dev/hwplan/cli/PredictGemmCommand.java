@@ -13,8 +13,7 @@ import picocli.CommandLine.Spec;
     description = "Time of C[m,n] = A[m,k] W[n,k]^T: seconds, interval, bound, efficiency.",
     mixinStandardHelpOptions = true)
 final class PredictGemmCommand implements Runnable {
-  @Option(names = "--gpu", required = true, description = "GPU profile id.")
-  String gpu;
+  @Mixin GpuOption gpu;
 
   @Option(names = "--m", required = true, description = "Rows of A (tokens).")
   long m;
@@ -28,8 +27,7 @@ final class PredictGemmCommand implements Runnable {
   @Option(names = "--dtype", defaultValue = "bf16", description = "bf16, fp16, fp8, int8, ...")
   String dtype;
 
-  @Option(names = "--mode", defaultValue = "calibrated", description = "sol, calibrated, measured.")
-  String mode;
+  @Mixin ModeOption mode;
 
   @Mixin ProfilesOption profiles;
   @Mixin JsonOutput json;
@@ -38,11 +36,12 @@ final class PredictGemmCommand implements Runnable {
   @Override
   public void run() {
     Map<String, Object> f = new HashMap<>();
-    f.put("gpu", gpu);
+    f.put("gpu", gpu.id());
     f.put("m", m);
     f.put("n", n);
     f.put("k", k);
     f.put("dtype", dtype);
-    PredictOpView.run("gemm", f, mode, profiles, json.enabled(), spec.commandLine().getOut());
+    PredictOpView.run(
+        "gemm", f, mode.name(), profiles, json.enabled(), spec.commandLine().getOut());
   }
 }
