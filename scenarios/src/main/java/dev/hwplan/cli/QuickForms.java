@@ -7,13 +7,13 @@ import java.util.List;
  * The command lines that {@link QuickPath} runs without building picocli's annotation model: the
  * documented forms of {@code kv}, {@code infer}, {@code memory} and {@code profiles show}
  * (DESIGN.md, "CLI"). Each option is listed with the name, type, default and requiredness of its
- * {@code @Option} and the field it sets, as a path from the command object through its mixins
- * ({@code "json.json"}). {@code QuickPathTest} checks every entry against the command's
+ * {@code @Option} and the name of the field it sets, in the command object or in one of its mixins
+ * ({@link QuickPath.Binding}). {@code QuickPathTest} checks every entry against the command's
  * annotations, so that a changed default or a moved field fails a test instead of changing an
- * answer; at run time a path that does not resolve sends the command line to picocli.
+ * answer; at run time a field that is not found sends the command line to picocli.
  */
 final class QuickForms {
-  /** One option: its name, value type, default ({@code null}: none), whether required, field. */
+  /** One option: name, value type, default ({@code null}: none), whether required, field name. */
   record Opt(String name, Class<?> type, String defaultValue, boolean required, String field) {
     /** Whether the option takes no value (a flag). */
     boolean flag() {
@@ -46,8 +46,8 @@ final class QuickForms {
   private static final Opt BATCH = opt("--batch", long.class, "1", "batch");
   private static final Opt BLOCK_SIZE = opt("--block-size", int.class, "16", "blockSize");
   private static final Opt MLA_LAYOUT = opt("--mla-layout", String.class, "latent", "mlaLayout");
-  private static final Opt JSON = opt("--json", boolean.class, null, "json.json");
-  private static final Opt PROFILES = opt("--profiles", Path.class, null, "profiles.dir");
+  private static final Opt JSON = opt("--json", boolean.class, null, "json");
+  private static final Opt PROFILES = opt("--profiles", Path.class, null, "dir");
 
   static final List<Form> ALL =
       List.of(

@@ -115,7 +115,7 @@ final class QuickPath {
     cl.setErr(err);
     cl.setCaseInsensitiveEnumValuesAllowed(true);
     cl.parseArgs(rest);
-    new Binding(command, "spec").set(spec);
+    new Binding(command, "spec", CommandSpec.class).set(spec);
     return (Runnable) command;
   }
 
@@ -129,12 +129,12 @@ final class QuickPath {
       if (o.defaultValue() != null) {
         b.defaultValue(o.defaultValue());
       }
-      Binding binding = new Binding(command, o.field());
+      Binding binding = new Binding(command, o.field(), o.type());
       spec.addOption(b.getter(binding).setter(binding).build());
     }
     QuickForms.Opt p = form.positional();
     if (p != null) {
-      Binding binding = new Binding(command, p.field());
+      Binding binding = new Binding(command, p.field(), p.type());
       spec.addPositional(
           PositionalParamSpec.builder()
               .index("0")
@@ -149,42 +149,65 @@ final class QuickPath {
   }
 
   /**
-   * A field of the command or of one of its mixins, by path ({@code "json.json"}); a mixin that is
-   * still {@code null} is made with its no-argument constructor, as picocli makes it. A class, not
-   * lambdas: classes implementing picocli's (Java 5) interfaces through a lambda stay out of the
-   * start-up archive.
+   * The field of {@code type} named {@code name} in the command object, or else in one of its
+   * mixins (fields whose class is in the command's package, made with their no-argument constructor
+   * when still {@code null}, as picocli makes them). Looked up by name and type alone, not through
+   * the annotations, so that the lookup costs no annotation parsing; {@code QuickPathTest} checks
+   * that it finds the very field each annotation sits on. A class, not lambdas: classes
+   * implementing picocli's (Java 5) interfaces through a lambda stay out of the start-up archive.
    */
   static final class Binding implements CommandLine.Model.IGetter, CommandLine.Model.ISetter {
     private final Object owner;
     private final Field field;
 
-    Binding(Object root, String path) throws ReflectiveOperationException {
-      String[] names = path.split("\\.");
-      Object o = root;
-      for (int i = 0; i < names.length - 1; i++) {
-        Field f = field(o.getClass(), names[i]);
-        Object next = f.get(o);
-        if (next == null) {
-          Constructor<?> c = f.getType().getDeclaredConstructor();
-          c.setAccessible(true);
-          next = c.newInstance();
-          f.set(o, next);
+    Binding(Object command, String name, Class<?> type) throws ReflectiveOperationException {
+      Class<?> c = command.getClass();
+      Field f = field(c, name, type);
+      Object o = command;
+      if (f == null) {
+        for (Field m : c.getDeclaredFields()) {
+          if (m.getType().getPackage() == c.getPackage() && !m.getType().isPrimitive()) {
+            f = field(m.getType(), name, type);
+            if (f != null) {
+              m.setAccessible(true);
+              o = mixin(command, m);
+              break;
+            }
+          }
         }
-        o = next;
+      }
+      if (f == null) {
+        throw new NoSuchFieldException(c.getName() + ": no field " + name + " of " + type);
       }
       this.owner = o;
-      this.field = field(o.getClass(), names[names.length - 1]);
+      this.field = f;
+    }
+
+    private static Object mixin(Object command, Field m) throws ReflectiveOperationException {
+      Object o = m.get(command);
+      if (o == null) {
+        Constructor<?> k = m.getType().getDeclaredConstructor();
+        k.setAccessible(true);
+        o = k.newInstance();
+        m.set(command, o);
+      }
+      return o;
+    }
+
+    /** The field {@code name} of {@code c} when it has exactly {@code type}, else null. */
+    private static Field field(Class<?> c, String name, Class<?> type) {
+      for (Field f : c.getDeclaredFields()) {
+        if (f.getName().equals(name) && f.getType() == type) {
+          f.setAccessible(true);
+          return f;
+        }
+      }
+      return null;
     }
 
     /** The field set. */
     Field field() {
       return field;
-    }
-
-    private static Field field(Class<?> type, String name) throws NoSuchFieldException {
-      Field f = type.getDeclaredField(name);
-      f.setAccessible(true);
-      return f;
     }
 
     @Override

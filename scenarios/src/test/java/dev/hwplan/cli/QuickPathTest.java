@@ -137,7 +137,7 @@ class QuickPathTest {
     // The field the annotation sits on is the field the quick model sets.
     assertThat(annotated.userObject()).as("field of %s", what).isInstanceOf(Field.class);
     Field f = (Field) annotated.userObject();
-    assertThat(new QuickPath.Binding(command, o.field()).field())
+    assertThat(new QuickPath.Binding(command, o.field(), o.type()).field())
         .as("field of %s", what)
         .isEqualTo(f);
   }
