@@ -4,10 +4,12 @@
 # command by command and round by round (the side that goes first alternates), so that both sides
 # see the same load. Commands: --version, kv, infer (the issue's), memory and profiles show. Wall and CPU (user + sys) come
 # from bash's `time` keyword, in milliseconds. Prints medians and ranges, the paired after/before
-# ratio, the load (uptime) before and after, whether stderr carried the incubator warning, and
-# whether both sides printed the same stdout.
+# ratio, the load (uptime) before and after, whether stderr carried the incubator warning, whether
+# both sides printed the same stdout, and how many classes each side loaded (-Xlog:class+load, and
+# how many of them came from a class-data-sharing archive).
 #
-# usage: bench/startup/run.sh            (ROUNDS=20 BEFORE=b3ecf94 by default)
+# usage: bench/startup/run.sh            (ROUNDS=20 BEFORE=b3ecf94 by default; unattended, offline;
+#                                          see bench/startup/README.md)
 # Raw results: bench/startup/results/<UTC time>/ (or $HWPLAN_BENCH_OUT).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -109,6 +111,19 @@ awk -F'\t' -v names="${names[*]}" '
       printf "| %s | %.2f (%.2f..%.2f) | %.2f |\n", cmd, median(rw, m), lo, hi, median(rc, m)
     }
   }' "$OUT/times.tsv" | tee "$OUT/summary.md"
+
+echo
+# Classes loaded, one run a side (not timed): all, and those from a class-data-sharing archive.
+for i in "${!commands[@]}"; do
+  for side in before after; do
+    log="$OUT/${names[$i]}-$side.classes"
+    # shellcheck disable=SC2086
+    HWPLAN_JAVA_OPTS="-Xlog:class+load:file=$log" "$(launcher $side)" ${commands[$i]} >/dev/null 2>&1 || true
+    printf '%s\t%s\t%d\t%d\n' "${names[$i]}" "$side" "$(wc -l <"$log")" \
+      "$(grep -c 'shared objects file' "$log" || true)"
+    rm -f "$log"
+  done
+done | { printf 'command\tside\tclasses loaded\tfrom the archive\n'; cat; } | tee "$OUT/classes.tsv"
 
 echo
 for n in "${names[@]}"; do

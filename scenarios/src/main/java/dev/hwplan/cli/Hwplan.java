@@ -71,11 +71,23 @@ public final class Hwplan implements Runnable {
    * the whole tree.
    */
   public static int execute(String... args) {
-    PrintWriter out = new PrintWriter(System.out, true);
+    return execute(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args);
+  }
+
+  /**
+   * Runs the CLI writing to {@code out} and {@code err}: a lone {@code --version} and the plain
+   * forms of the quick commands ({@link QuickPath}) without picocli's annotation model, everything
+   * else through the tree of the subcommand named. The output is the same either way.
+   */
+  static int execute(PrintWriter out, PrintWriter err, String... args) {
     if (printVersion(out, args)) {
       return OK;
     }
-    return commandLine(out, new PrintWriter(System.err, true), args).execute(args);
+    Integer quick = QuickPath.run(out, err, args);
+    if (quick != null) {
+      return quick;
+    }
+    return commandLine(out, err, args).execute(args);
   }
 
   /**
@@ -139,34 +151,50 @@ public final class Hwplan implements Runnable {
     @Override
     public int handleExecutionException(
         Exception ex, CommandLine commandLine, CommandLine.ParseResult parseResult) {
-      PrintWriter e = commandLine.getErr();
-      Throwable t = ex;
-      while (!(t instanceof InvalidInputException) && t.getCause() != null && t.getCause() != t) {
-        t = t.getCause();
-      }
-      if (t instanceof InvalidInputException bad) {
-        e.println("hwplan: error: " + bad.getMessage());
-        e.flush();
-        return BAD_INPUT;
-      }
-      e.println("hwplan: internal error: " + ex);
-      if (System.getenv("HWPLAN_DEBUG") != null) {
-        ex.printStackTrace(e);
-      } else {
-        e.println("(set HWPLAN_DEBUG=1 for the stack trace, and please report it)");
-      }
-      e.flush();
-      return INTERNAL_ERROR;
+      return executionFailed(commandLine.getErr(), ex);
     }
 
     @Override
     public int handleParseException(CommandLine.ParameterException ex, String[] args) {
-      PrintWriter e = ex.getCommandLine().getErr();
-      e.println("hwplan: error: " + ex.getMessage());
-      e.println("Try 'hwplan " + commandPath(ex.getCommandLine()) + "--help' for usage.");
+      return badInput(
+          ex.getCommandLine().getErr(), ex.getMessage(), commandPath(ex.getCommandLine()));
+    }
+  }
+
+  /**
+   * What a command that threw {@code ex} prints on {@code err}, and its exit code: bad input (an
+   * {@link InvalidInputException} anywhere in the causes) is one line and exit 2; anything else is
+   * a bug in hwplan, exit 70, with the stack trace only under {@code HWPLAN_DEBUG}.
+   */
+  static int executionFailed(PrintWriter e, Exception ex) {
+    Throwable t = ex;
+    while (!(t instanceof InvalidInputException) && t.getCause() != null && t.getCause() != t) {
+      t = t.getCause();
+    }
+    if (t instanceof InvalidInputException bad) {
+      e.println("hwplan: error: " + bad.getMessage());
       e.flush();
       return BAD_INPUT;
     }
+    e.println("hwplan: internal error: " + ex);
+    if (System.getenv("HWPLAN_DEBUG") != null) {
+      ex.printStackTrace(e);
+    } else {
+      e.println("(set HWPLAN_DEBUG=1 for the stack trace, and please report it)");
+    }
+    e.flush();
+    return INTERNAL_ERROR;
+  }
+
+  /**
+   * A command line picocli refused: the reason and where to find the usage of the command at {@code
+   * path} (its words, each followed by a space: {@code "kv "}; empty for hwplan itself); exit 2.
+   */
+  static int badInput(PrintWriter e, String message, String path) {
+    e.println("hwplan: error: " + message);
+    e.println("Try 'hwplan " + path + "--help' for usage.");
+    e.flush();
+    return BAD_INPUT;
   }
 
   /**

@@ -5,12 +5,14 @@ import java.io.PrintWriter;
 import java.util.List;
 
 /**
- * The workload the {@code hwplan} launcher runs once, under {@code -XX:ArchiveClassesAtExit}, to
+ * The workload the {@code hwplan} launcher runs once, under {@code -XX:DumpLoadedClassList}, to
  * build the class-data-sharing archive that later short commands start from: a few quick commands,
- * each through the same path as a real run ({@link Hwplan#commandLine(PrintWriter, PrintWriter,
- * String[])}), their output discarded. The archive then holds the classes these commands load,
- * parsed and verified, so that {@code hwplan --version}, {@code kv} or {@code infer} skip that
- * work. Not a user command: {@code java -cp hwplan.jar dev.hwplan.cli.StartupTraining}.
+ * each through the same path as a real run ({@link Hwplan#execute(PrintWriter, PrintWriter,
+ * String[])}: the quick path where it applies), and each once more through picocli's annotated tree
+ * (the path of every other command and of bad input), their output discarded. The archive then
+ * holds the classes these commands load, parsed and verified, so that {@code hwplan --version},
+ * {@code kv} or {@code infer} skip that work. Not a user command: {@code java -cp hwplan.jar
+ * dev.hwplan.cli.StartupTraining}.
  */
 public final class StartupTraining {
   /** The commands run, chosen to load what the quick commands load (text and JSON output). */
@@ -61,7 +63,8 @@ public final class StartupTraining {
     int failed = 0;
     for (List<String> c : COMMANDS) {
       String[] a = c.toArray(String[]::new);
-      if (Hwplan.commandLine(sink, sink, a).execute(a) != Hwplan.OK) {
+      if (Hwplan.execute(sink, sink, a) != Hwplan.OK
+          || Hwplan.commandLine(sink, sink, a).execute(a) != Hwplan.OK) {
         failed++;
       }
     }

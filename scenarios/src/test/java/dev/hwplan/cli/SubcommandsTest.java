@@ -85,20 +85,9 @@ class SubcommandsTest {
       {"@/nonexistent-hwplan-args.txt"}
     };
     for (String[] args : cases) {
-      StringWriter lazyOut = new StringWriter();
-      StringWriter lazyErr = new StringWriter();
-      int lazy =
-          Hwplan.commandLine(new PrintWriter(lazyOut, true), new PrintWriter(lazyErr, true), args)
-              .execute(args);
-      StringWriter fullOut = new StringWriter();
-      StringWriter fullErr = new StringWriter();
-      int full =
-          Hwplan.commandLine(new PrintWriter(fullOut, true), new PrintWriter(fullErr, true))
-              .execute(args);
-      String what = String.join(" ", args);
-      assertThat(lazy).as("exit code of %s", what).isEqualTo(full);
-      assertThat(lazyOut.toString()).as("stdout of %s", what).isEqualTo(fullOut.toString());
-      assertThat(lazyErr.toString()).as("stderr of %s", what).isEqualTo(fullErr.toString());
+      assertThat(CliHarness.capture((out, err) -> Hwplan.commandLine(out, err, args).execute(args)))
+          .as("exit code, stdout and stderr of %s", String.join(" ", args))
+          .isEqualTo(CliHarness.run(args));
     }
   }
 
