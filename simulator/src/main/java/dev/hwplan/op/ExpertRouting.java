@@ -41,6 +41,12 @@ public final class ExpertRouting {
    * {@code E[max]} of {@code g} i.i.d. Binomial(n, p): {@code m0 + sum_{m > m0} (1 - F(m-1)^g)},
    * where below {@code m0} (12 standard deviations under the mean) every term is 1 to double
    * precision; the pmf is stepped by its ratio {@code (n-m)/(m+1) p/(1-p)}.
+   *
+   * <p>Two shortcuts leave the sum bit for bit as the plain loop over every term gives it, and take
+   * most of its {@code pow} calls away (this sum was most of a MoE step's estimate): a term whose
+   * {@code F^g} is below {@code 2^-54} rounds to exactly 1, so it is added without {@code pow}; and
+   * the terms fall as {@code F} rises, so once adding one leaves the sum unchanged, adding any
+   * later one does too, and the loop stops.
    */
   static double expectedMax(long n, double p, int g) {
     if (p >= 1 || g == 1) {
@@ -59,11 +65,21 @@ public final class ExpertRouting {
     double cdf = m0 == 0 ? 0 : b.cumulativeProbability((int) (m0 - 1));
     double pmf = b.probability((int) m0);
     double ratio = p / (1 - p);
+    // F below this has F^g < 2^-54 with room for pow's last-place error: its term is exactly 1.
+    double certain = Math.pow(0x1p-54, 1.0 / g) * (1 - 1e-9);
     double sum = m0;
     for (long m = m0; m < hi; m++) {
       // term for m + 1: 1 - F(m)^g
       cdf += pmf;
-      sum += 1 - Math.pow(Math.min(1, cdf), g);
+      if (cdf < certain) {
+        sum += 1;
+      } else {
+        double next = sum + (1 - Math.pow(Math.min(1, cdf), g));
+        if (next == sum) {
+          break;
+        }
+        sum = next;
+      }
       pmf *= (n - m) / (double) (m + 1) * ratio;
     }
     return sum;

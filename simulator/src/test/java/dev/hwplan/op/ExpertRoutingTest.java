@@ -3,6 +3,10 @@ package dev.hwplan.op;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
+import org.apache.commons.math3.distribution.BinomialDistribution;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -27,5 +31,48 @@ class ExpertRoutingTest {
     assertThat(ExpertRouting.expectedBusiestGroup(1, 2, 100)).isEqualTo(200);
     assertThat(ExpertRouting.expectedActive(8, 2, 1)).isCloseTo(2, within(1e-12));
     assertThat(ExpertRouting.expectedActive(8, 2, 1000)).isCloseTo(8, within(1e-9));
+  }
+
+  /**
+   * The shortcuts of {@link ExpertRouting#expectedMax} (terms that round to 1 added without {@code
+   * pow}, the loop left once a term no longer moves the sum) give the plain loop's sum bit for bit.
+   */
+  @Property(tries = 300, seed = "20261206")
+  void shortcutsLeaveTheSumBitForBit(
+      @ForAll @IntRange(min = 1, max = 200_000) int n,
+      @ForAll @IntRange(min = 2, max = 512) int g,
+      @ForAll @IntRange(min = 1, max = 64) int k) {
+    double p = Math.min(0.999, k / (double) g);
+    assertThat(ExpertRouting.expectedMax(n, p, g)).isEqualTo(plainLoop(n, p, g));
+  }
+
+  @Test
+  void shortcutsLeaveTheSumBitForBitAtTheBenchmarkShapes() {
+    // DeepSeek-V3 (top-8 of 256): prefill of 16 x 2048 tokens, decode of 16; Mixtral top-2 of 8
+    for (long tokens : new long[] {16, 128, 2048, 32_768, 262_144}) {
+      assertThat(ExpertRouting.expectedMax(tokens, 8 / 256.0, 256))
+          .isEqualTo(plainLoop(tokens, 8 / 256.0, 256));
+      assertThat(ExpertRouting.expectedMax(tokens * 2, 1 / 8.0, 8))
+          .isEqualTo(plainLoop(tokens * 2, 1 / 8.0, 8));
+    }
+  }
+
+  /** The sum as it was computed before the shortcuts: every term from m0 to hi. */
+  private static double plainLoop(long n, double p, int g) {
+    double mean = n * p;
+    double sd = Math.sqrt(n * p * (1 - p));
+    long m0 = Math.max(0, (long) Math.floor(mean - 12 * sd));
+    long hi = Math.min(n, (long) Math.ceil(mean + 12 * sd + 20));
+    BinomialDistribution b = new BinomialDistribution(null, (int) n, p);
+    double cdf = m0 == 0 ? 0 : b.cumulativeProbability((int) (m0 - 1));
+    double pmf = b.probability((int) m0);
+    double ratio = p / (1 - p);
+    double sum = m0;
+    for (long m = m0; m < hi; m++) {
+      cdf += pmf;
+      sum += 1 - Math.pow(Math.min(1, cdf), g);
+      pmf *= (n - m) / (double) (m + 1) * ratio;
+    }
+    return sum;
   }
 }
