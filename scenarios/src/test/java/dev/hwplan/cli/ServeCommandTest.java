@@ -414,8 +414,9 @@ class ServeCommandTest {
 
   /**
    * {@code --ep N} on an MoE model: N ranks per replica (TP x EP GPUs), each with its own KV cache;
-   * {@code --find-min-gpus} searches EP 1, 2, 4, 8 for it; an EP that does not divide the experts,
-   * or EP with micro-batched PP, is refused.
+   * with {@code --pp P} too, P micro-batches of N ranks (TP x PP x EP GPUs); {@code
+   * --find-min-gpus} searches EP 1, 2, 4, 8 for it; an EP that does not divide the experts is
+   * refused.
    */
   @Test
   void expertParallelReplicasServeAndAreSearched() {
@@ -441,7 +442,13 @@ class ServeCommandTest {
     assertThat(r.json().get("ep").asInt()).isEqualTo(2);
     assertThat(r.json().get("gpus").asInt()).isEqualTo(2);
     assertThat(r.json().get("completedRequests").asLong()).isEqualTo(100);
-    for (String[] bad : new String[][] {{"--ep", "3"}, {"--ep", "2", "--pp", "2"}}) {
+    List<String> pp = new ArrayList<>(List.of(moe));
+    pp.addAll(List.of("--ep", "2", "--pp", "2", "--json"));
+    CliHarness both = CliHarness.run(pp.toArray(String[]::new));
+    assertThat(both.exitCode()).as(both.err()).isZero();
+    assertThat(both.json().get("gpus").asInt()).isEqualTo(4);
+    assertThat(both.json().get("completedRequests").asLong()).isEqualTo(100);
+    for (String[] bad : new String[][] {{"--ep", "3"}}) {
       List<String> b = new ArrayList<>(List.of(moe));
       b.addAll(List.of(bad));
       CliHarness e = CliHarness.run(b.toArray(String[]::new));

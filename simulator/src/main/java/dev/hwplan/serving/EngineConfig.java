@@ -28,7 +28,9 @@ import dev.hwplan.io.InvalidInputException;
  *     attention ranks, each a TP x PP group with its own scheduler and {@code kvBlocks} blocks) in
  *     lockstep, every iteration as long as the slowest rank's, since the MoE layers' all-to-all
  *     joins them (vLLM's data-parallel deployment with expert parallelism; idle ranks run dummy
- *     batches)
+ *     batches). With both, the replica runs {@code microBatches x ranks} engines: each rank feeds
+ *     its share of every micro-batch, and the ranks of one micro-batch pass the shared stages
+ *     together ({@link Lockstep})
  */
 public record EngineConfig(
     Policy policy,
@@ -99,14 +101,9 @@ public record EngineConfig(
     if (swapBlocks < 0 || !(swapSecondsPerBlock >= 0)) {
       throw new IllegalArgumentException("swap space and time must not be negative");
     }
-    if (microBatches <= 0 || ranks <= 0 || (microBatches > 1 && ranks > 1)) {
-      throw InvalidInputException.option(
-          "--ep",
-          "micro-batched PP and EP ranks in lockstep are simulated one at a time, got "
-              + microBatches
-              + " micro-batches and "
-              + ranks
-              + " ranks");
+    if (microBatches <= 0 || ranks <= 0) {
+      throw new IllegalArgumentException(
+          "micro-batches and ranks must be positive: " + microBatches + ", " + ranks);
     }
     if (kvBlocks / microBatches <= 0) {
       throw InvalidInputException.option(
@@ -176,7 +173,7 @@ public record EngineConfig(
         ranks);
   }
 
-  /** KV blocks of one engine: a micro-batch's share of the replica's, or one rank's. */
+  /** KV blocks of one engine: a micro-batch's share of one rank's (kvBlocks is a rank's). */
   public long engineBlocks() {
     return kvBlocks / microBatches;
   }
@@ -186,7 +183,7 @@ public record EngineConfig(
     return swapBlocks / microBatches;
   }
 
-  /** Engines a replica runs: its micro-batches or its ranks. */
+  /** Engines a replica runs: its micro-batches times its ranks. */
   public int engines() {
     return microBatches * ranks;
   }

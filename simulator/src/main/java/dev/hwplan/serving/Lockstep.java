@@ -6,12 +6,13 @@ package dev.hwplan.serving;
  * every forward pass, so a replica's ranks start their iterations together and end them together,
  * at the slowest rank's end (vLLM's data-parallel deployment with expert parallelism: ranks without
  * requests run dummy batches to keep the collectives matched). A rank given work while its replica
- * is in an iteration waits for the next one.
+ * is in an iteration waits for the next one. With micro-batched PP each micro-batch has its ranks,
+ * a lockstep group of their own, and the groups share the replica's stages ({@link Pipeline}).
  */
 final class Lockstep {
   private final Replica[] engines;
 
-  /** The first engine of each engine's replica. */
+  /** The first engine of each engine's lockstep group (its replica's, or its micro-batch's). */
   private final int[] lead;
 
   private final int[] ranks;
@@ -50,27 +51,42 @@ final class Lockstep {
     return false;
   }
 
-  /** Ends the iterations that ranks of one replica began at {@code now} together, at the last. */
+  /**
+   * Ends the iterations that ranks of one group began at {@code now} together, at the last. With
+   * micro-batched PP the group is one micro-batch's ranks: they enter the shared stages together,
+   * for as long as the slowest rank's step ({@link Pipeline#end} only peeked for each).
+   */
   void align(double now) {
     for (int i = 0; i < engines.length; i += ranks[i]) {
       if (ranks[i] == 1) {
         continue;
       }
       double end = Double.NEGATIVE_INFINITY;
+      double step = 0;
+      double transfer = 0;
+      double ready = now;
       int started = 0;
       for (int j = i; j < i + ranks[i]; j++) {
         Replica r = engines[j];
         if (r.busy && r.iterationStart == now) {
           end = Math.max(end, r.iterationEnd);
+          step = Math.max(step, r.stepSeconds);
+          transfer = Math.max(transfer, r.transferSeconds);
+          ready = now + r.cfg.engineOverheadSeconds();
           started++;
         }
       }
-      if (started > 1) {
-        for (int j = i; j < i + ranks[i]; j++) {
-          Replica r = engines[j];
-          if (r.busy && r.iterationStart == now) {
-            r.iterationEnd = end;
-          }
+      Pipeline p = engines[i].pipeline;
+      if (started == 0 || (started == 1 && p == null)) {
+        continue;
+      }
+      if (p != null) {
+        end = p.pass(ready, step) + transfer;
+      }
+      for (int j = i; j < i + ranks[i]; j++) {
+        Replica r = engines[j];
+        if (r.busy && r.iterationStart == now) {
+          r.iterationEnd = end;
         }
       }
     }

@@ -27,11 +27,34 @@ final class Pipeline {
    * returns when it leaves the last one.
    */
   double pass(double ready, double seconds) {
+    return pass(ready, seconds, true);
+  }
+
+  /**
+   * When an iteration of {@code seconds} of GPU time that starts at {@code now}, its engine
+   * overhead first, ends: without a pipeline, both later; an EP rank's ({@code lockstep}) only
+   * peeks, since its micro-batch's ranks pass the stages together ({@link Lockstep#align}).
+   */
+  static double end(Pipeline p, boolean lockstep, double now, double overhead, double seconds) {
+    if (p == null) {
+      return now + seconds + overhead;
+    }
+    return lockstep ? p.peek(now + overhead, seconds) : p.pass(now + overhead, seconds);
+  }
+
+  /** When a batch of {@code seconds}, ready at {@code ready}, would leave; the stages unchanged. */
+  double peek(double ready, double seconds) {
+    return pass(ready, seconds, false);
+  }
+
+  private double pass(double ready, double seconds, boolean take) {
     double perStage = seconds / stageFree.length;
     double t = ready;
     for (int k = 0; k < stageFree.length; k++) {
       t = Math.max(t, stageFree[k]) + perStage;
-      stageFree[k] = t;
+      if (take) {
+        stageFree[k] = t;
+      }
     }
     return t;
   }

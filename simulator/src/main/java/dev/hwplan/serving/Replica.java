@@ -11,7 +11,7 @@ final class Replica {
   final int index;
   private final RequestTable req;
   private final IterationTimer timer;
-  private final EngineConfig cfg;
+  final EngineConfig cfg;
   private final Policy policy;
   private final int blockSize;
   private final long watermark;
@@ -20,7 +20,7 @@ final class Replica {
   private final RequestBlocks kv;
 
   /** The pipeline this engine shares with the replica's other micro-batches, or null. */
-  private final Pipeline pipeline;
+  final Pipeline pipeline;
 
   private final Speculation spec;
 
@@ -45,7 +45,8 @@ final class Replica {
   private int schedCount;
   private final long[] chunkTokens;
   private final long[] chunkPrefix;
-  private double transferSeconds;
+  double stepSeconds; // the last iteration's GPU time, and its swap transfers: Lockstep's
+  double transferSeconds;
   private double clock;
   private boolean aligned;
   private long decodes;
@@ -172,11 +173,9 @@ final class Replica {
       gpu = timer.seconds(decodes, decodeContext, chunks, chunkTokens, chunkPrefix);
     }
     iterationStart = now;
+    stepSeconds = gpu;
     double overhead = cfg.engineOverheadSeconds();
-    iterationEnd =
-        pipeline == null
-            ? now + gpu + overhead + transferSeconds
-            : pipeline.pass(now + overhead, gpu) + transferSeconds;
+    iterationEnd = Pipeline.end(pipeline, cfg.ranks() > 1, now, overhead, gpu) + transferSeconds;
     busy = true;
     iterations++;
     return true;

@@ -345,14 +345,15 @@ public record ServingPlan(
       notes.add(
           String.format(
               Locale.ROOT,
-              "EP %d: %d ranks of TP %d, each with 1/%d of the routed experts, its own scheduler"
-                  + " and %,d KV blocks, in lockstep (an iteration lasts as long as the slowest"
-                  + " rank's)",
+              "EP %d: %d ranks of TP %d%s, each with 1/%d of the routed experts, its own"
+                  + " scheduler and %,d KV blocks, in lockstep (an iteration lasts as long as the"
+                  + " slowest rank's)",
               par.ep(),
               par.ep(),
               par.tp(),
+              par.pp() > 1 ? " x PP " + par.pp() : "",
               par.ep(),
-              engine.engineBlocks()));
+              engine.kvBlocks()));
     }
   }
 

@@ -160,19 +160,20 @@ public final class ServingSimulator {
         spec.stopWhenSloLost() && total > 0 && (sloT == sloT || sloP == sloP)
             ? (long) Math.floor(0.01 * total)
             : -1;
-    // a replica runs engine.engines() engines: its micro-batches (PP) or its ranks (EP)
+    // a replica runs engine.engines() engines: micro-batch m's rank j is engine m * ranks + j, so
+    // the ranks of a micro-batch, in lockstep, are contiguous
     int pool = d == null ? 0 : d.prefillReplicas() * d.prefillEngine().engines();
     int engines = pool + spec.replicas() * e.engines();
     Recorder rec = new Recorder(engines, sloT, sloP, allowed);
     RequestTable req = new RequestTable();
     Replica[] reps = new Replica[engines];
-    int[] lead = new int[engines]; // the first engine of each engine's replica
+    int[] lead = new int[engines]; // the first engine of each engine's lockstep group
     Pipeline pipeline = null;
     for (int i = 0; i < reps.length; i++) {
       boolean prefill = i < pool;
       EngineConfig c = prefill ? d.prefillEngine() : e;
       int k = prefill ? i : i - pool; // engine within its pool
-      lead[i] = i - k % c.engines();
+      lead[i] = i - k % c.ranks();
       if (k % c.engines() == 0) {
         pipeline = c.microBatches() > 1 ? new Pipeline(c.microBatches()) : null;
       }

@@ -29,6 +29,20 @@ import org.junit.jupiter.api.Test;
  * one step at the mean context).
  */
 class LowLoadTest {
+  /** vLLM's defaults with an engine overhead of {@code seconds} an iteration. */
+  static ServingPlan.Settings vllm(double seconds) {
+    ServingPlan.Settings s = ServingPlan.Settings.defaults(Policy.VLLM);
+    return new ServingPlan.Settings(
+        s.policy(),
+        null,
+        null,
+        s.blockSize(),
+        s.gpuMemUtil(),
+        s.preemption(),
+        seconds,
+        s.routing());
+  }
+
   @Test
   void lowLoadTtftAndTpotAreInfersPrefillAndDecodeSteps() {
     GpuProfile g = ProfileCatalog.bundled().get("h100-sxm");
@@ -45,21 +59,7 @@ class LowLoadTest {
     InferenceEstimate infer =
         InferenceEstimator.estimate(new InferenceRequest(c, g, 1, prompt, output, Mode.CALIBRATED));
     for (double overhead : new double[] {0, 2e-3}) {
-      ServingPlan.Settings s = ServingPlan.Settings.defaults(Policy.VLLM);
-      ServingPlan plan =
-          ServingPlan.of(
-              c,
-              g,
-              1,
-              new ServingPlan.Settings(
-                  s.policy(),
-                  null,
-                  null,
-                  s.blockSize(),
-                  s.gpuMemUtil(),
-                  s.preemption(),
-                  overhead,
-                  s.routing()));
+      ServingPlan plan = ServingPlan.of(c, g, 1, vllm(overhead));
       StepModel steps = plan.stepModel();
       StepTimeTable table = steps.table();
       LengthDistribution p = LengthDistribution.fixed(prompt);

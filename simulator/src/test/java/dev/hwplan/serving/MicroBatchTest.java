@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.data.Offset.offset;
 
-import dev.hwplan.io.InvalidInputException;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -122,8 +121,8 @@ class MicroBatchTest {
     assertThat(e.engineBlocks()).isEqualTo(250);
     assertThat(e.maxRequestTokens()).isEqualTo(250 * 16);
     assertThat(engine(1, 4).engineBlocks()).isEqualTo(1000);
-    assertThatThrownBy(() -> engine(2, 2))
-        .isInstanceOf(InvalidInputException.class)
-        .hasMessageContaining("one at a time");
+    assertThat(engine(2, 2).engineBlocks()).isEqualTo(500);
+    assertThat(engine(2, 2).engines()).isEqualTo(4);
+    assertThatThrownBy(() -> engine(2, 0)).isInstanceOf(IllegalArgumentException.class);
   }
 }
