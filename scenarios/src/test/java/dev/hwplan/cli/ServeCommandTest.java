@@ -592,9 +592,12 @@ class ServeCommandTest {
     assertThat(ok.json().get("completedRequests").asLong()).isEqualTo(2);
   }
 
-  /** Gemma 3 27B's sliding layers keep their window only; prefix caching is not simulated. */
+  /**
+   * Gemma 3 27B's sliding layers keep their window only; prefix caching (vllm's default) finds a
+   * shared prefix as vLLM's hybrid manager does; sarathi, admitting whole prompts, refuses it.
+   */
   @Test
-  void slidingWindowModelsServeWithTheirWindowAndRefusePrefixCaching() {
+  void slidingWindowModelsServeWithTheirWindowAndCachePrefixesUnderVllm() {
     String[] a = {
       "serve",
       "--model",
@@ -616,7 +619,12 @@ class ServeCommandTest {
     assertThat(ok.json().get("notes").toString())
         .contains("52 of 62 layers keep only their window")
         .contains("holds 137 of the 512 blocks");
-    CliHarness bad = CliHarness.run(concat(a, "--prefix-caching"));
+    assertThat(ok.json().get("engine").get("prefixCaching").asBoolean()).isTrue();
+    CliHarness shared = CliHarness.run(concat(a, "--shared-prefix-tokens", "1500", "--json"));
+    assertThat(shared.exitCode()).as(shared.err()).isZero();
+    // every request after the first finds the prefix's 93 full blocks (1,488 tokens)
+    assertThat(shared.json().get("prefixCacheHitTokens").asLong()).isEqualTo(19 * 1488);
+    CliHarness bad = CliHarness.run(concat(a, "--policy", "sarathi", "--prefix-caching"));
     assertThat(bad.exitCode()).isEqualTo(2);
     assertThat(bad.err()).contains("'--prefix-caching'").contains("sliding-window");
     assertThat(bad.out()).isEmpty();

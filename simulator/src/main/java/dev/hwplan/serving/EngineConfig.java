@@ -16,7 +16,8 @@ import dev.hwplan.io.InvalidInputException;
  *     preparation, sampling, detokenisation ({@link #DEFAULT_ENGINE_OVERHEAD_SECONDS})
  * @param prefixCaching automatic prefix caching: full blocks keep their content when freed, in LRU
  *     order, and a request whose prompt starts with cached content skips computing it ({@link
- *     KvBlocks}; vLLM V1 enables it by default)
+ *     KvBlocks}; vLLM V1 enables it by default); with sliding-window layers, as vLLM's hybrid KV
+ *     cache manager does it ({@link HybridBlocks})
  * @param speculation speculative decoding, or null for none
  * @param footprint for models with sliding-window layers, the pool blocks a request holds for the
  *     logical blocks its tokens fill ({@link KvFootprint}); null: one pool block per logical block
@@ -109,11 +110,19 @@ public record EngineConfig(
       throw InvalidInputException.option(
           "--pp", "no KV blocks for each of the " + microBatches + " micro-batches' engines");
     }
-    if (prefixCaching && footprint != null) {
+    if (prefixCaching && footprint != null && footprint.window() == null) {
       throw InvalidInputException.option(
           "--prefix-caching",
-          "is not simulated for models with sliding-window layers yet (their blocks leave the"
-              + " window); use --no-prefix-caching");
+          "is simulated for models whose sliding-window layers share one window; use"
+              + " --no-prefix-caching");
+    }
+    if (prefixCaching && footprint != null && policy.wholePromptAdmission()) {
+      throw InvalidInputException.option(
+          "--prefix-caching",
+          "with sliding-window layers is simulated for the vllm policy (vLLM V1's hybrid KV cache"
+              + " manager, which allocates step by step); "
+              + policy.key()
+              + " admits whole prompts: use --no-prefix-caching");
     }
   }
 
@@ -195,11 +204,19 @@ public record EngineConfig(
 
   /**
    * The most tokens one request may hold: what fits in the cache above the watermark (with
-   * sliding-window layers, the longest request whose footprint fits, at most the model's context).
+   * sliding-window layers, the longest request whose footprint fits, at most the model's context;
+   * with prefix caching too, whose peak fits: a step's chunk keeps its sliding blocks until the
+   * next step, as vLLM's {@code SlidingWindowSpec.max_memory_usage_bytes} counts).
    */
   public long maxRequestTokens() {
     long available = engineBlocks() - watermarkBlocks();
-    return (footprint == null ? available : footprint.mostLogical(available)) * blockSize;
+    if (footprint == null) {
+      return available * blockSize;
+    }
+    return (prefixCaching
+            ? footprint.mostLogicalCached(available, maxNumBatchedTokens)
+            : footprint.mostLogical(available))
+        * blockSize;
   }
 
   /** Pool blocks a request holds when its tokens fill {@code logical} blocks. */

@@ -18,10 +18,7 @@ final class KvBlocks {
   // named blocks only
   private final long[] key;
   private final int[] ref;
-  private final int[] prev;
-  private final int[] next;
-  private int head = -1;
-  private int tail = -1;
+  private final LinkedQueue queue;
   private final LongIntMap cache;
 
   KvBlocks(long total, boolean named) {
@@ -35,20 +32,12 @@ final class KvBlocks {
       int n = (int) total;
       key = new long[n];
       ref = new int[n];
-      prev = new int[n];
-      next = new int[n];
-      for (int b = 0; b < n; b++) {
-        prev[b] = b - 1;
-        next[b] = b + 1 < n ? b + 1 : -1;
-      }
-      head = n > 0 ? 0 : -1;
-      tail = n - 1;
+      queue = new LinkedQueue(n, true);
       cache = new LongIntMap();
     } else {
       key = null;
       ref = null;
-      prev = null;
-      next = null;
+      queue = null;
       cache = null;
     }
   }
@@ -70,7 +59,7 @@ final class KvBlocks {
 
   /** Named blocks: the least recently freed block, its cached content evicted. */
   int allocate() {
-    int b = head;
+    int b = queue.head();
     if (b < 0) {
       throw new IllegalStateException("no free KV block");
     }
@@ -93,14 +82,7 @@ final class KvBlocks {
   /** Named blocks: a request lets go of {@code b}; at no holder it joins the queue's tail. */
   void release(int b) {
     if (--ref[b] == 0) {
-      prev[b] = tail;
-      next[b] = -1;
-      if (tail >= 0) {
-        next[tail] = b;
-      } else {
-        head = b;
-      }
-      tail = b;
+      queue.append(b);
       free++;
     }
   }
@@ -132,18 +114,7 @@ final class KvBlocks {
   }
 
   private void unlink(int b) {
-    int p = prev[b];
-    int n = next[b];
-    if (p >= 0) {
-      next[p] = n;
-    } else {
-      head = n;
-    }
-    if (n >= 0) {
-      prev[n] = p;
-    } else {
-      tail = p;
-    }
+    queue.unlink(b);
     free--;
   }
 }

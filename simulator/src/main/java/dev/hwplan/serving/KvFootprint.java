@@ -57,6 +57,84 @@ public final class KvFootprint {
         : null;
   }
 
+  /**
+   * The window of the model's sliding-window layers when they share one (every model with sliding
+   * layers in the catalog), else null: prefix caching ({@link HybridBlocks}) needs it.
+   */
+  Integer window() {
+    Integer w = null;
+    for (var l : step.model().layers()) {
+      if (l.slidingWindow() != null) {
+        if (w != null && !w.equals(l.slidingWindow())) {
+          return null;
+        }
+        w = l.slidingWindow();
+      }
+    }
+    return w;
+  }
+
+  /**
+   * KV bytes on one GPU of one logical block ({@code blockSize} tokens) of the full-attention
+   * layers ({@code sliding} false, with the drafter's KV) or of the sliding-window layers, on the
+   * pipeline stage with the most full-attention layers (then the most sliding ones): the stage
+   * whose cache grows fastest with the context.
+   */
+  long layerBlockBytes(boolean sliding) {
+    var m = step.model();
+    int perStage = step.parallelism().layersPerStage(m);
+    int stages = (m.numHiddenLayers() + perStage - 1) / perStage;
+    int[] full = new int[stages];
+    int[] windowed = new int[stages];
+    for (var l : m.layers()) {
+      int st = l.index() / perStage;
+      if (l.slidingWindow() == null) {
+        full[st]++;
+      } else {
+        windowed[st]++;
+      }
+    }
+    int best = 0;
+    for (int st = 1; st < stages; st++) {
+      if (full[st] > full[best] || (full[st] == full[best] && windowed[st] > windowed[best])) {
+        best = st;
+      }
+    }
+    long perLayer =
+        (long) blockSize
+            * KvCacheCalculator.bytesPerTokenPerLayer(
+                m, step.kv(), step.mlaLayout(), step.parallelism().tp());
+    return sliding
+        ? windowed[best] * perLayer
+        : full[best] * perLayer + blockSize * extraBytesPerToken;
+  }
+
+  /**
+   * The most logical blocks a request may fill, with prefix caching ({@link HybridBlocks}), while
+   * its peak holds at most {@code available} pool blocks: every full-attention entry, and the
+   * sliding entries of its window and of a step's chunk of up to {@code budget} tokens, {@code
+   * ceil((W - 1 + budget) / blockSize) + 1} (vLLM's {@code SlidingWindowSpec}
+   * max_memory_usage_bytes, and a block for the chunk's alignment).
+   */
+  long mostLogicalCached(long available, int budget) {
+    long bytes = available * blockBytes;
+    long f = layerBlockBytes(false);
+    long s = layerBlockBytes(true);
+    long cap = (window() - 1L + budget + blockSize - 1) / blockSize + 1;
+    long most;
+    if (cap * (f + s) >= bytes) {
+      most = bytes / (f + s);
+    } else {
+      most = f == 0 ? maxLogical : (bytes - cap * s) / f;
+    }
+    return Math.min(most, maxLogical);
+  }
+
+  /** Bytes of one pool block on one GPU. */
+  long blockBytes() {
+    return blockBytes;
+  }
+
   /** Logical blocks of the longest request: the model's context in blocks. */
   public long maxLogicalBlocks() {
     return maxLogical;

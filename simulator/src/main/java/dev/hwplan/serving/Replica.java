@@ -86,7 +86,7 @@ final class Replica {
     this.blockSize = cfg.blockSize();
     this.watermark = cfg.watermarkBlocks();
     this.recorder = recorder;
-    this.kv = new RequestBlocks(req, cfg, cfg.engineBlocks());
+    this.kv = RequestBlocks.of(req, cfg, cfg.engineBlocks());
     this.pipeline = pipeline;
     this.prefillOnly = prefillOnly;
     this.spec = prefillOnly ? null : cfg.speculation();
@@ -397,7 +397,7 @@ final class Replica {
       int n = (int) Math.min(remaining, budget);
       long target = policy.wholePromptAdmission() ? computed + (long) remaining : computed + n;
       long need = kv.blocksFor(target) - req.blocks[r] - hits;
-      if (kv.poolNeed(r, need) + evictable > kv.free() - watermark) {
+      if (!kv.fits(r, hits, need, evictable, watermark)) {
         break;
       }
       waiting.pollFirst();

@@ -8,7 +8,7 @@ package dev.hwplan.serving;
  * content is registered so that later requests find it ({@link #cachedPrefix}), as vLLM V1's {@code
  * KVCacheManager} does.
  */
-final class RequestBlocks {
+class RequestBlocks {
   /** Blocks of a request that prefix caching names: the index must fit 24 bits of the key. */
   static final int MAX_CACHED_BLOCK = 1 << 24;
 
@@ -21,12 +21,31 @@ final class RequestBlocks {
   /** Blocks the last {@link #cachedPrefix} found that no request holds (evicted if taken). */
   int evictable;
 
-  RequestBlocks(RequestTable req, EngineConfig cfg, long blocks) {
+  RequestBlocks(RequestTable req, EngineConfig cfg, long blocks, boolean named) {
     this.req = req;
     this.cfg = cfg;
-    this.kv = new KvBlocks(blocks, cfg.prefixCaching());
+    this.kv = new KvBlocks(blocks, named);
     this.blockSize = cfg.blockSize();
     this.windowed = cfg.footprint() != null;
+  }
+
+  /**
+   * The blocks of an engine of {@code blocks} pool blocks: with prefix caching on a model with
+   * sliding-window layers, vLLM's hybrid manager ({@link HybridBlocks}).
+   */
+  static RequestBlocks of(RequestTable req, EngineConfig cfg, long blocks) {
+    return cfg.prefixCaching() && cfg.footprint() != null
+        ? new HybridBlocks(req, cfg, blocks)
+        : new RequestBlocks(req, cfg, blocks, cfg.prefixCaching());
+  }
+
+  /**
+   * Whether waiting request {@code r}, with {@code hits} cached blocks found ({@link
+   * #cachedPrefix}; {@code evictable} of them free) and {@code need} more logical blocks, fits
+   * above {@code watermark} free blocks.
+   */
+  boolean fits(int r, int hits, long need, int evictable, long watermark) {
+    return poolNeed(r, need) + evictable <= free() - watermark;
   }
 
   /** Pool blocks of this engine. */
@@ -159,11 +178,15 @@ final class RequestBlocks {
     if (h >= full) {
       return;
     }
-    int[] ids = req.blockIds[r];
     for (int i = h; i < full; i++) {
-      kv.register(ids[i], contentKey(r, i));
+      register(r, i);
     }
     req.hashed[r] = full;
+  }
+
+  /** Registers the content of {@code r}'s block {@code i}, full now. */
+  void register(int r, int i) {
+    kv.register(req.blockIds[r][i], contentKey(r, i));
   }
 
   /**
@@ -172,7 +195,7 @@ final class RequestBlocks {
    * on the request's own tokens). Only the first {@link #MAX_CACHED_BLOCK} blocks of a request are
    * cached (2^24 blocks, 268 million tokens at 16 a block).
    */
-  private long contentKey(int r, int i) {
+  final long contentKey(int r, int i) {
     long s = (long) (i + 1) * blockSize <= req.shared[r] ? req.sharedStream[r] : req.stream[r];
     return s << 24 | i;
   }

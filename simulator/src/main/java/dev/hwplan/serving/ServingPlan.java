@@ -295,11 +295,16 @@ public record ServingPlan(
               FOOTPRINT_EXAMPLE_TOKENS,
               footprint.blocks(ceilDiv(FOOTPRINT_EXAMPLE_TOKENS, s.blockSize())),
               ceilDiv(FOOTPRINT_EXAMPLE_TOKENS, s.blockSize())));
-      if (caching && s.prefixCaching() == null) {
+      if (caching && footprint.window() == null && s.prefixCaching() == null) {
         caching = false;
+        notes.add("prefix caching off: the sliding-window layers have different windows");
+      } else if (caching) {
         notes.add(
-            "prefix caching off: not simulated for models with sliding-window layers yet"
-                + " (vLLM V1 caches them through its hybrid manager)");
+            String.format(
+                Locale.ROOT,
+                "prefix caching with sliding windows: a cached prefix is a hit only where the"
+                    + " sliding layers still hold the %,d tokens before it (vLLM's hybrid manager)",
+                footprint.window() - 1));
       }
     }
     EngineConfig engine =

@@ -41,6 +41,36 @@ class ConservationTest {
         return t;
       };
 
+  /**
+   * Runs {@code spec}, checking that every one of its {@code requests} completes exactly once with
+   * the output tokens it asked for, after its first token, after it was first scheduled, after it
+   * arrived, and that none is left in flight.
+   */
+  static ServingSimulator.Run runEachOnce(
+      ServingSimulator.Spec spec, IterationTimer timer, int requests) {
+    BitSet seen = new BitSet();
+    long[] tokens = new long[1];
+    ServingSimulator.Run run =
+        ServingSimulator.run(
+            spec,
+            timer,
+            (req, s, now) -> {
+              int id = (int) req.id[s];
+              assertThat(seen.get(id)).as("request %d completed twice", id).isFalse();
+              seen.set(id);
+              assertThat(req.generated[s]).isEqualTo(req.output[s]);
+              assertThat(req.firstToken[s]).isGreaterThanOrEqualTo(req.firstScheduled[s]);
+              assertThat(req.firstScheduled[s]).isGreaterThanOrEqualTo(req.arrival[s]);
+              assertThat(now).isGreaterThanOrEqualTo(req.firstToken[s]);
+              tokens[0] += req.output[s];
+            });
+    assertThat(seen.cardinality()).isEqualTo(requests);
+    assertThat(seen.nextClearBit(0)).isEqualTo(requests);
+    assertThat(run.result().totalOutputTokens()).isEqualTo(tokens[0]);
+    assertThat(run.requests().inFlight()).isZero();
+    return run;
+  }
+
   @ParameterizedTest
   @MethodSource("cases")
   void everyRequestCompletesOnceWithItsTokensAndEveryBlockIsFreeAtTheEnd(
@@ -69,28 +99,9 @@ class ConservationTest {
             0,
             0,
             false);
-    BitSet seen = new BitSet();
-    long[] outputTokens = new long[1];
-    ServingSimulator.Run run =
-        ServingSimulator.run(
-            spec,
-            TIMER,
-            (req, s, now) -> {
-              int id = (int) req.id[s];
-              assertThat(seen.get(id)).as("request %d completed twice", id).isFalse();
-              seen.set(id);
-              assertThat(req.generated[s]).isEqualTo(req.output[s]);
-              assertThat(req.firstToken[s]).isGreaterThanOrEqualTo(req.firstScheduled[s]);
-              assertThat(req.firstScheduled[s]).isGreaterThanOrEqualTo(req.arrival[s]);
-              assertThat(now).isGreaterThanOrEqualTo(req.firstToken[s]);
-              outputTokens[0] += req.output[s];
-            });
+    ServingSimulator.Run run = runEachOnce(spec, TIMER, requests);
     ServingResult r = run.result();
-    assertThat(seen.cardinality()).isEqualTo(requests);
-    assertThat(seen.nextClearBit(0)).isEqualTo(requests);
     assertThat(r.completedRequests()).isEqualTo(requests);
-    assertThat(r.totalOutputTokens()).isEqualTo(outputTokens[0]);
-    assertThat(run.requests().inFlight()).isZero();
     for (Replica rep : run.replicas()) {
       assertThat(rep.freeBlocks()).isEqualTo(e.kvBlocks());
       assertThat(rep.swapUsedBlocks()).isZero();

@@ -1,11 +1,9 @@
 package dev.hwplan.serving;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.hwplan.hardware.GpuProfile;
 import dev.hwplan.hardware.ProfileCatalog;
-import dev.hwplan.io.InvalidInputException;
 import dev.hwplan.memory.KvCacheCalculator;
 import dev.hwplan.model.ModelCatalog;
 import dev.hwplan.model.ModelSpec;
@@ -59,21 +57,20 @@ class SlidingWindowKvTest {
   }
 
   @Test
-  void theServingPlanKeepsOnlyTheWindowAndTurnsPrefixCachingOff() {
+  void theServingPlanKeepsOnlyTheWindowAndCachesPrefixesAsTheHybridManager() {
     GpuProfile h100 = ProfileCatalog.bundled().get("h100-sxm");
     ServingPlan p = ServingPlan.of(STEP, h100, 1, ServingPlan.Settings.defaults(Policy.VLLM));
     EngineConfig e = p.engine();
     assertThat(e.footprint()).isNotNull();
-    assertThat(e.prefixCaching()).isFalse();
+    assertThat(e.prefixCaching()).isTrue();
+    assertThat(p.notes()).anyMatch(n -> n.startsWith("prefix caching with sliding windows"));
     assertThat(p.memory().kvBytesPerBlock()).isEqualTo(BLOCK_BYTES);
     assertThat(e.kvBlocks()).isEqualTo(p.memory().kvBlocks());
     assertThat(e.poolBlocks(512)).isEqualTo(137);
     assertThat(p.notes())
         .anyMatch(n -> n.contains("52 of 62 layers") && n.contains("holds 137 of the 512 blocks"));
-    ServingPlan.Settings on = ServingPlan.Settings.defaults(Policy.VLLM).withPrefixCaching(true);
-    assertThatThrownBy(() -> ServingPlan.of(STEP, h100, 1, on))
-        .isInstanceOf(InvalidInputException.class)
-        .hasMessageContaining("--prefix-caching");
+    ServingPlan.Settings off = ServingPlan.Settings.defaults(Policy.VLLM).withPrefixCaching(false);
+    assertThat(ServingPlan.of(STEP, h100, 1, off).engine().prefixCaching()).isFalse();
   }
 
   /**

@@ -139,13 +139,15 @@ class ServeStudyTest {
         .hasMessageContaining("(line ");
   }
 
+  /** vllm caches their prefixes (the hybrid manager); the whole-prompt policies do not. */
   @Test
-  void slidingWindowModelsRefuseAskedForPrefixCaching() {
+  void slidingWindowModelsRefuseAskedForPrefixCachingWithWholePromptPolicies() {
     assertThatThrownBy(
             () ->
                 simulate(
                     """
                     model: gemma-3-27b
+                    policy: sarathi
                     prefixCaching: true
                     """))
         .isInstanceOf(InvalidInputException.class)
