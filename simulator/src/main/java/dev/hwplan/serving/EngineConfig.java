@@ -82,10 +82,9 @@ public record EngineConfig(
     if (kvBlocks <= 0) {
       throw InvalidInputException.option(
           "--gpu",
-          "no KV blocks fit next to the weights and the activations of an iteration of "
+          "no KV blocks fit next to the weights and the activations of a "
               + maxNumBatchedTokens
-              + " tokens: the model does not fit this layout (a smaller"
-              + " --max-num-batched-tokens, or a larger --gpu-mem-util, may help)");
+              + "-token iteration: the model does not fit this layout");
     }
     if (!(engineOverheadSeconds >= 0) || !Double.isFinite(engineOverheadSeconds)) {
       throw InvalidInputException.option(
