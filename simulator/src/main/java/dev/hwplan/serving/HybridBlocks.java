@@ -113,12 +113,20 @@ final class HybridBlocks extends RequestBlocks {
     return (int) (Math.max(0, computed - window + 1) / blockSize);
   }
 
-  private int[] sliding(int r, int n) {
+  /**
+   * Room for slot {@code r}: the request table grows its slots, and a request may come to this
+   * engine with blocks computed elsewhere (a prefill replica's).
+   */
+  private void ensureSlot(int r) {
     if (r >= slidingIds.length) {
       int m = Math.max(r + 1, 2 * slidingIds.length);
       slidingIds = Arrays.copyOf(slidingIds, m);
       slidingFirst = Arrays.copyOf(slidingFirst, m);
     }
+  }
+
+  private int[] sliding(int r, int n) {
+    ensureSlot(r);
     int[] a = slidingIds[r];
     if (a == null || a.length < n) {
       a = Arrays.copyOf(a == null ? new int[0] : a, Math.max(n, a == null ? 16 : 2 * a.length));
@@ -209,6 +217,7 @@ final class HybridBlocks extends RequestBlocks {
 
   /** Frees {@code r}'s sliding entries that its window has passed, the latest first. */
   private void dropSkipped(int r) {
+    ensureSlot(r);
     int to = Math.min(skipped(req.computed[r]), req.blocks[r]);
     int from = slidingFirst[r];
     if (to <= from || !hasSliding) {
@@ -247,12 +256,14 @@ final class HybridBlocks extends RequestBlocks {
 
   @Override
   long held(int r) {
+    ensureSlot(r);
     long bytes = req.blocks[r] * weight[0] + (req.blocks[r] - slidingFirst[r]) * weight[1];
     return (bytes + blockBytes - 1) / blockBytes;
   }
 
   @Override
   void drop(int r) {
+    ensureSlot(r);
     int n = req.blocks[r];
     int[] full = req.blockIds[r];
     for (int i = n - 1; hasFull && i >= 0; i--) {

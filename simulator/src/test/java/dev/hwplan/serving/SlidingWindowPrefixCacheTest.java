@@ -136,13 +136,17 @@ class SlidingWindowPrefixCacheTest {
 
   /**
    * Conservation with the hybrid cache under pressure: shared prefixes, conversations, preemption
-   * by recompute and by swap, token budgets of 512 and 8,192; every request completes once with its
-   * tokens, prefixes are found, and every byte of every engine is free at the end.
+   * by recompute and by swap, token budgets of 512 and 8,192, colocated and disaggregated (a
+   * request's prefill on one engine, its decode on another: two hybrid caches, one request table);
+   * every request completes once with its tokens, prefixes are found, and every byte of every
+   * engine is free at the end.
    */
   @Test
   void everyRequestCompletesOnceAndEveryBlockIsFree() {
     for (Preemption mode : Preemption.values()) {
-      for (int budget : new int[] {512, 8192}) {
+      for (int budget : new int[] {512, 8192, -512}) {
+        boolean split = budget < 0;
+        budget = Math.abs(budget);
         Policy policy = Policy.VLLM;
         EngineConfig base = engine(400);
         EngineConfig e =
@@ -172,7 +176,16 @@ class SlidingWindowPrefixCacheTest {
                     5)
                 .withSharing(new Workload.Sharing(2000, 0.7, 3, LengthDistribution.fixed(2), 0.5));
         ServingSimulator.Spec spec =
-            new ServingSimulator.Spec(e, 2, Routing.PREFIX_AFFINITY, w, 131_072, 0, 0, false);
+            new ServingSimulator.Spec(
+                e,
+                2,
+                Routing.PREFIX_AFFINITY,
+                w,
+                131_072,
+                0,
+                0,
+                false,
+                split ? new ServingSimulator.Disaggregation(2, e, null, 8192 * 62, 2e9) : null);
         ServingSimulator.Run run =
             ConservationTest.runEachOnce(spec, ConservationTest.TIMER, requests);
         ServingResult r = run.result();
@@ -180,6 +193,7 @@ class SlidingWindowPrefixCacheTest {
           assertThat(rep.freeBlocks()).isEqualTo(400);
           assertThat(rep.swapUsedBlocks()).isZero();
         }
+        assertThat(run.replicas()).hasSize(split ? 4 : 2);
         assertThat(r.preemptions()).as("%s %s preempts", budget, mode).isPositive();
         assertThat(r.prefixCacheHitTokens()).as("%s %s finds prefixes", budget, mode).isPositive();
       }
