@@ -11,6 +11,7 @@ import dev.hwplan.scenario.Point;
 import dev.hwplan.scenario.StudyContext;
 import dev.hwplan.serving.LengthDistribution;
 import dev.hwplan.serving.Policy;
+import dev.hwplan.serving.Preemption;
 import dev.hwplan.serving.Routing;
 import dev.hwplan.serving.ServingPlan;
 import dev.hwplan.serving.Speculation;
@@ -131,17 +132,57 @@ record ServePoint(
         }
       }
     }
+    return engine(p, policy, options, routing, caching, spec);
+  }
+
+  /**
+   * The engine's knobs under the flags' names in camelCase ({@code maxNumBatchedTokens}, {@code
+   * maxNumSeqs}, {@code blockSize}, {@code gpuMemUtil}, {@code preemption}, {@code
+   * engineOverheadMs}), each the policy's default when absent.
+   */
+  private static ServingPlan.Settings engine(
+      Point p,
+      Policy policy,
+      StringBuilder options,
+      Routing routing,
+      Boolean caching,
+      ServingPlan.Speculative spec) {
+    ServingPlan.Settings d = ServingPlan.Settings.defaults(policy);
+    Integer budget = null;
+    if (p.has("maxNumBatchedTokens")) {
+      budget = (int) p.whole("maxNumBatchedTokens", 1);
+      options.append(" budget=").append(budget);
+    }
+    Integer seqs = null;
+    if (p.has("maxNumSeqs")) {
+      seqs = (int) p.whole("maxNumSeqs", 1);
+      options.append(" seqs=").append(seqs);
+    }
+    int block = (int) p.whole("blockSize", 1, d.blockSize());
+    if (p.has("blockSize")) {
+      options.append(" block=").append(block);
+    }
+    double util = d.gpuMemUtil();
+    if (p.has("gpuMemUtil")) {
+      util = p.positive("gpuMemUtil");
+      options.append(" util=").append(p.text("gpuMemUtil"));
+    }
+    Preemption preemption = d.preemption();
+    if (p.has("preemption")) {
+      preemption = p.parsed("preemption", s -> Preemption.parse(s, "preemption"));
+      options.append(" preemption=").append(p.text("preemption"));
+    }
+    double overhead = d.engineOverheadSeconds();
+    if (p.has("engineOverheadMs")) {
+      double ms = p.number("engineOverheadMs");
+      if (!(ms >= 0)) {
+        throw p.error("engineOverheadMs", "must not be negative, got " + ms);
+      }
+      overhead = ms / 1e3;
+      options.append(" overhead=").append(p.text("engineOverheadMs")).append("ms");
+    }
     return new ServingPlan.Settings(
-        policy,
-        d.maxNumBatchedTokens(),
-        d.maxNumSeqs(),
-        d.blockSize(),
-        d.gpuMemUtil(),
-        d.preemption(),
-        d.engineOverheadSeconds(),
-        routing,
-        caching,
-        spec);
+        policy, budget, seqs, block, util, preemption, overhead, routing, caching, spec);
   }
 
   /** Shared prefixes and conversations of the workload, as the point gives them. */

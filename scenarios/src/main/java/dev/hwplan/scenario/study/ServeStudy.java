@@ -113,7 +113,13 @@ public final class ServeStudy implements DistributedStudy<ServeStudy.Run, Servin
           "prefillGpu",
           "prefillTp",
           "kvLink",
-          "ep");
+          "ep",
+          "maxNumBatchedTokens",
+          "maxNumSeqs",
+          "blockSize",
+          "gpuMemUtil",
+          "preemption",
+          "engineOverheadMs");
 
   @Override
   public Set<String> required() {

@@ -9,6 +9,8 @@ import dev.hwplan.scenario.Point;
 import dev.hwplan.scenario.Scenario;
 import dev.hwplan.scenario.StudyContext;
 import dev.hwplan.scenario.StudySpec;
+import dev.hwplan.serving.EngineConfig;
+import dev.hwplan.serving.Preemption;
 import dev.hwplan.serving.ServingResult;
 import java.util.HashSet;
 import java.util.List;
@@ -110,6 +112,29 @@ class ServeStudyTest {
         .hasMessageContaining("needs an MoE model");
   }
 
+  /** The engine's knobs, under the flags' names in camelCase, reach the engine. */
+  @Test
+  void engineKnobsReachTheEngine() {
+    String knobs =
+        """
+        preemption: swap
+        maxNumBatchedTokens: 2048
+        maxNumSeqs: 64
+        blockSize: 32
+        gpuMemUtil: 0.8
+        engineOverheadMs: 1
+        """;
+    EngineConfig e = ServePoint.of(points(knobs).get(0), CTX).plan().engine();
+    assertThat(e.preemption()).isEqualTo(Preemption.SWAP);
+    assertThat(e.maxNumBatchedTokens()).isEqualTo(2048);
+    assertThat(e.maxNumSeqs()).isEqualTo(64);
+    assertThat(e.blockSize()).isEqualTo(32);
+    assertThat(e.engineOverheadSeconds()).isEqualTo(1e-3);
+    EngineConfig d = ServePoint.of(points("").get(0), CTX).plan().engine();
+    assertThat(e.kvBlocks()).isLessThan(d.kvBlocks()); // 0.8 of the memory, in 32-token blocks
+    assertThat(simulate(knobs).get(0).completedRequests()).isEqualTo(200);
+  }
+
   @ParameterizedTest
   @CsvSource(
       delimiter = '|',
@@ -130,6 +155,11 @@ class ServeStudyTest {
         "'prefillReplicas: 1\ndecodeReplicas: 1\nkvLink: warp'|kvLink|not nvlink, nic",
         "'prefillReplicas: 1\ndecodeReplicas: 1\nprefillGpu: tpu'|prefillGpu|unknown GPU",
         "kvLink: nic|kvLink|only with prefillReplicas",
+        "preemption: evict|preemption|",
+        "maxNumBatchedTokens: 8|maxNumBatchedTokens|smaller than the KV block size",
+        "maxNumSeqs: 0|maxNumSeqs|",
+        "gpuMemUtil: 1.5|gpuMemUtil|(0, 1]",
+        "engineOverheadMs: -1|engineOverheadMs|must not be negative",
       })
   void badValuesNameTheirField(String more, String field, String reason) {
     assertThatThrownBy(() -> simulate(more.replace("\\n", "\n")))
