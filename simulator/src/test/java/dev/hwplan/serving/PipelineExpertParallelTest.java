@@ -99,14 +99,10 @@ class PipelineExpertParallelTest {
               2,
               2);
       int requests = 3000;
+      LengthDistribution prompts = LengthDistribution.parse("uniform:1:2000", "p");
       Workload w =
           Workload.open(
-              120,
-              1,
-              LengthDistribution.parse("uniform:1:2000", "p"),
-              LengthDistribution.parse("uniform:1:600", "o"),
-              requests,
-              7);
+              120, 1, prompts, LengthDistribution.parse("uniform:1:600", "o"), requests, 7);
       if (caching) {
         w = w.withSharing(new Workload.Sharing(300, 0.6, 3, LengthDistribution.fixed(3), 0.5));
       }

@@ -16,6 +16,9 @@ import org.junit.jupiter.api.Test;
 class SlidingWindowPrefixCacheTest {
   static final int PREFIX = 2048; // 128 blocks shared
 
+  static final LengthDistribution PROMPTS = LengthDistribution.parse("uniform:1:3000", "p");
+  static final LengthDistribution OUTPUTS = LengthDistribution.parse("uniform:1:800", "o");
+
   static EngineConfig engine(long blocks) {
     KvFootprint f =
         new KvFootprint(SlidingWindowKvTest.STEP, 16, SlidingWindowKvTest.BLOCK_BYTES, 0, 131_072);
@@ -167,13 +170,7 @@ class SlidingWindowPrefixCacheTest {
                 1);
         int requests = 1500;
         Workload w =
-            Workload.open(
-                    60,
-                    0.5,
-                    LengthDistribution.parse("uniform:1:3000", "p"),
-                    LengthDistribution.parse("uniform:1:800", "o"),
-                    requests,
-                    5)
+            Workload.open(60, 0.5, PROMPTS, OUTPUTS, requests, 5)
                 .withSharing(new Workload.Sharing(2000, 0.7, 3, LengthDistribution.fixed(2), 0.5));
         ServingSimulator.Spec spec =
             new ServingSimulator.Spec(
