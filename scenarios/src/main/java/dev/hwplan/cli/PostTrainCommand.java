@@ -20,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -47,8 +48,17 @@ final class PostTrainCommand implements Runnable {
   @Option(names = "--method", required = true, description = "sft, dpo, ppo or grpo.")
   String method;
 
-  @Option(names = "--lora-rank", description = "LoRA adapters of this rank on all linear layers.")
+  @Option(
+      names = "--lora-rank",
+      description = "LoRA adapters of this rank (on all linear layers unless --lora-targets).")
   Integer loraRank;
+
+  @Option(
+      names = "--lora-targets",
+      description =
+          "LoRA target modules: all-linear (default), attention, mlp, or a list of"
+              + " q,k,v,o,gate,up,down (needs --lora-rank or --qlora).")
+  String loraTargets;
 
   @Option(names = "--qlora", description = "QLoRA: NF4 base, LoRA rank 64 unless --lora-rank.")
   boolean qlora;
@@ -162,14 +172,18 @@ final class PostTrainCommand implements Runnable {
     Lora lora = null;
     if (qlora || loraRank != null) {
       int r = loraRank != null ? loraRank : Lora.QLORA_DEFAULT_RANK;
-      lora = Lora.of(m, r, qlora, "--lora-rank");
+      Set<Lora.Target> targets =
+          loraTargets == null ? Lora.ALL_LINEAR : Lora.parseTargets(loraTargets, "--lora-targets");
+      lora = Lora.of(m, r, qlora, targets, "--lora-rank");
+    } else if (loraTargets != null) {
+      throw InvalidInputException.option("--lora-targets", "needs --lora-rank or --qlora");
     }
     ModelSpec reward = null;
     if (rewardModel != null) {
       try {
         reward = ModelCatalog.resolve(rewardModel);
       } catch (InvalidInputException e) {
-        throw InvalidInputException.option("--reward-model", e.reason());
+        throw InvalidInputException.option("--reward-model", where(e) + e.reason());
       }
     }
     int g = groupSize != null ? groupSize : (meth == Method.GRPO ? 8 : 1);
@@ -387,5 +401,13 @@ final class PostTrainCommand implements Runnable {
       o.put("time", x);
     }
     return o;
+  }
+
+  /** The file and field a model error came from ("" for a command-line id), for one line. */
+  private static String where(InvalidInputException e) {
+    if ("command line".equals(e.source())) {
+      return "";
+    }
+    return e.source() + (e.field().isEmpty() ? "" : ", field '" + e.field() + "'") + ": ";
   }
 }
