@@ -382,14 +382,17 @@ final class TrainCommand implements Runnable {
     }
     out.printf(
         Locale.ROOT,
-        "%s on %,d x %s (%s), %,d-token sequences, global batch %,d, %s%n",
+        "%s on %s%,d x %s (%s), %,d-token sequences, global batch %,d, %s%s%n",
         j.model().id(),
+        pl.atMost() ? "up to " : "",
         pl.gpus(),
         pl.gpu().id(),
         pl.cluster().id(),
         j.seq(),
         j.globalBatch(),
-        j.precision().key());
+        j.precision().key(),
+        // MFU and HFU stay over the bf16 dense peak, so that fp8 and bf16 plans compare
+        j.precision() == Precision.FP8 ? " (MFU and HFU over the bf16 dense peak)" : "");
   }
 
   private void printPlan(PrintWriter out, TrainingPlan p, boolean details) {
