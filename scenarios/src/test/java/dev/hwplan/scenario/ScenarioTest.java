@@ -80,6 +80,7 @@ class ScenarioTest {
               assertThat(x.field()).isEqualTo(field);
               assertThat(x.reason()).contains(reason).contains("(line " + line + ")");
               assertThat(x.getMessage()).doesNotContain("\n");
+              assertThat(x.getMessage().split("\\(line ", -1)).as("one line number").hasSize(2);
             });
   }
 
@@ -143,6 +144,34 @@ class ScenarioTest {
         "studies[0].context",
         5,
         "exactly one of 'step'");
+    // a value the study parses itself is named once, with its own line
+    assertBad(
+        """
+        title: t
+        studies:
+          - kind: train
+            model: llama-3.1-8b
+            gpus: 8
+            globalBatch: 64
+            precision: fp4
+        """,
+        "studies[0].precision",
+        7,
+        "unknown precision 'fp4'");
+    assertBad(
+        """
+        title: t
+        studies:
+          - kind: posttrain
+            model: llama-3.1-8b
+            method: [sft, rlhf]
+            promptTokens: 512
+            responseTokens: 512
+            batchPrompts: 8
+        """,
+        "studies[0].method",
+        5,
+        "unknown method 'rlhf'");
     assertBad(
         """
         title: t
