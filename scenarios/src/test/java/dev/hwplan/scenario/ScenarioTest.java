@@ -52,6 +52,44 @@ class ScenarioTest {
   }
 
   @Test
+  void posttrainStudyTakesQloraTargetsAndARewardModel() {
+    List<Point> ps =
+        points(
+            """
+            title: t
+            studies:
+              - kind: posttrain
+                model: llama-3.1-8b
+                method: ppo
+                qlora: true
+                loraTargets: q,v
+                rewardModel: mistral-7b
+                promptTokens: 512
+                responseTokens: 512
+                batchPrompts: 8
+            """);
+    var run = new dev.hwplan.scenario.study.PostTrainStudy().evaluate(ps.get(0), CTX);
+    var copies = run.plan().copies();
+    assertThat(copies.get(0).dtype()).isEqualTo("nf4+lora");
+    // QLoRA's default rank 64 on q and v of Llama-3.1-8B's 32 layers
+    assertThat(copies.get(0).trainableParams()).isEqualTo(32.0 * 64 * (8192 + 5120));
+    assertThat(copies.get(2).model()).isEqualTo("mistral-7b");
+    assertBad(
+        """
+        title: t
+        studies:
+          - kind: posttrain
+            model: llama-3.1-8b
+            method: sft
+            loraRank: 8
+            loraTargets: q,w
+        """,
+        "studies[0].loraTargets",
+        7,
+        "unknown LoRA target 'w'");
+  }
+
+  @Test
   void logSpacedPointsIncludeBothEnds() {
     List<JsonNode> v =
         Sweep.values(
