@@ -274,9 +274,9 @@ final class PostTrainCommand implements Runnable {
     }
     out.printf(
         Locale.ROOT,
-        "  placement %s on %d GPUs: peak %.1f GiB of %.1f GiB usable per GPU, %s%n",
+        "  placement %s on %s: peak %.1f GiB of %.1f GiB usable per GPU, %s%n",
         plan.placement(),
-        plan.gpus(),
+        count(plan.gpus(), "GPU"),
         gib(plan.peakBytesPerGpu()),
         gib(plan.usableBytes()),
         plan.fits() ? "fits" : "does NOT fit");
@@ -309,23 +309,22 @@ final class PostTrainCommand implements Runnable {
     for (PostTrainPlan.Pool p : plan.pools()) {
       out.printf(
           Locale.ROOT,
-          "  pool %-10s %4d GPUs, peak %.1f GiB/GPU%n",
+          "  pool %-10s %9s, peak %.1f GiB/GPU%n",
           p.name(),
-          p.gpus(),
+          count(p.gpus(), "GPU"),
           gib(p.peakBytesPerGpu()));
     }
     if (plan.rollout() != null) {
       PostTrainPlan.Rollout r = plan.rollout();
       out.printf(
           Locale.ROOT,
-          "  rollout: %d engines of TP%d, %d sequences each, %d at once (KV %.1f GiB/GPU), %d"
-              + " waves%n",
-          r.engines(),
+          "  rollout: %s of TP%d, %d sequences each, %d at once (KV %.1f GiB/GPU), %s%n",
+          count(r.engines(), "engine"),
           r.tp(),
           r.sequencesPerEngine(),
           r.concurrentSequences(),
           gib(r.kvBytesPerGpu()),
-          r.waves());
+          count(r.waves(), "wave"));
     }
     if (plan.time() != null) {
       PostTrainPlan.Time t = plan.time();
@@ -409,5 +408,10 @@ final class PostTrainCommand implements Runnable {
       return "";
     }
     return e.source() + (e.field().isEmpty() ? "" : ", field '" + e.field() + "'") + ": ";
+  }
+
+  /** {@code 1 GPU}, {@code 8 GPUs}. */
+  private static String count(long n, String noun) {
+    return String.format(Locale.ROOT, "%,d %s%s", n, noun, n == 1 ? "" : "s");
   }
 }
