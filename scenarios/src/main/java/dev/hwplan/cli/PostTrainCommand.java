@@ -20,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -47,8 +48,17 @@ final class PostTrainCommand implements Runnable {
   @Option(names = "--method", required = true, description = "sft, dpo, ppo or grpo.")
   String method;
 
-  @Option(names = "--lora-rank", description = "LoRA adapters of this rank on all linear layers.")
+  @Option(
+      names = "--lora-rank",
+      description = "LoRA adapters of this rank (on all linear layers unless --lora-targets).")
   Integer loraRank;
+
+  @Option(
+      names = "--lora-targets",
+      description =
+          "LoRA target modules: all-linear (default), attention, mlp, or a list of"
+              + " q,k,v,o,gate,up,down (needs --lora-rank or --qlora).")
+  String loraTargets;
 
   @Option(names = "--qlora", description = "QLoRA: NF4 base, LoRA rank 64 unless --lora-rank.")
   boolean qlora;
@@ -162,14 +172,18 @@ final class PostTrainCommand implements Runnable {
     Lora lora = null;
     if (qlora || loraRank != null) {
       int r = loraRank != null ? loraRank : Lora.QLORA_DEFAULT_RANK;
-      lora = Lora.of(m, r, qlora, "--lora-rank");
+      Set<Lora.Target> targets =
+          loraTargets == null ? Lora.ALL_LINEAR : Lora.parseTargets(loraTargets, "--lora-targets");
+      lora = Lora.of(m, r, qlora, targets, "--lora-rank");
+    } else if (loraTargets != null) {
+      throw InvalidInputException.option("--lora-targets", "needs --lora-rank or --qlora");
     }
     ModelSpec reward = null;
     if (rewardModel != null) {
       try {
         reward = ModelCatalog.resolve(rewardModel);
       } catch (InvalidInputException e) {
-        throw InvalidInputException.option("--reward-model", e.reason());
+        throw InvalidInputException.option("--reward-model", where(e) + e.reason());
       }
     }
     int g = groupSize != null ? groupSize : (meth == Method.GRPO ? 8 : 1);
@@ -260,9 +274,9 @@ final class PostTrainCommand implements Runnable {
     }
     out.printf(
         Locale.ROOT,
-        "  placement %s on %d GPUs: peak %.1f GiB of %.1f GiB usable per GPU, %s%n",
+        "  placement %s on %s: peak %.1f GiB of %.1f GiB usable per GPU, %s%n",
         plan.placement(),
-        plan.gpus(),
+        count(plan.gpus(), "GPU"),
         gib(plan.peakBytesPerGpu()),
         gib(plan.usableBytes()),
         plan.fits() ? "fits" : "does NOT fit");
@@ -295,23 +309,22 @@ final class PostTrainCommand implements Runnable {
     for (PostTrainPlan.Pool p : plan.pools()) {
       out.printf(
           Locale.ROOT,
-          "  pool %-10s %4d GPUs, peak %.1f GiB/GPU%n",
+          "  pool %-10s %9s, peak %.1f GiB/GPU%n",
           p.name(),
-          p.gpus(),
+          count(p.gpus(), "GPU"),
           gib(p.peakBytesPerGpu()));
     }
     if (plan.rollout() != null) {
       PostTrainPlan.Rollout r = plan.rollout();
       out.printf(
           Locale.ROOT,
-          "  rollout: %d engines of TP%d, %d sequences each, %d at once (KV %.1f GiB/GPU), %d"
-              + " waves%n",
-          r.engines(),
+          "  rollout: %s of TP%d, %d sequences each, %d at once (KV %.1f GiB/GPU), %s%n",
+          count(r.engines(), "engine"),
           r.tp(),
           r.sequencesPerEngine(),
           r.concurrentSequences(),
           gib(r.kvBytesPerGpu()),
-          r.waves());
+          count(r.waves(), "wave"));
     }
     if (plan.time() != null) {
       PostTrainPlan.Time t = plan.time();
@@ -387,5 +400,18 @@ final class PostTrainCommand implements Runnable {
       o.put("time", x);
     }
     return o;
+  }
+
+  /** The file and field a model error came from ("" for a command-line id), for one line. */
+  private static String where(InvalidInputException e) {
+    if ("command line".equals(e.source())) {
+      return "";
+    }
+    return e.source() + (e.field().isEmpty() ? "" : ", field '" + e.field() + "'") + ": ";
+  }
+
+  /** {@code 1 GPU}, {@code 8 GPUs}. */
+  private static String count(long n, String noun) {
+    return String.format(Locale.ROOT, "%,d %s%s", n, noun, n == 1 ? "" : "s");
   }
 }

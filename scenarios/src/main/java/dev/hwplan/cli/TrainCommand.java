@@ -27,15 +27,16 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code hwplan train}: the training planner. With {@code --layout}, one layout's step time, memory
- * and rates; without, the layout search ranked by step time, with the rejected layouts counted by
- * reason.
+ * and rates; without, the layout search ranked by step time (or cost), with the rejected layouts
+ * counted by reason.
  */
 @Command(
     name = "train",
     description = {
       "Plan training: step time, memory per GPU, MFU/HFU, tokens/s, and with --tokens the days,"
           + " GPU-hours and cost, for one layout (--layout) or the fastest layouts that fit.",
-      "Layouts: TP x PP (x VPP) x DP x CP x EP, micro-batch, ZeRO 0-3, recompute none|selective|full."
+      "Layouts: TP x PP (x VPP) x DP x CP x EP, micro-batch, ZeRO 0-3, recompute"
+          + " none|selective|full."
     },
     mixinStandardHelpOptions = true)
 final class TrainCommand implements Runnable {
@@ -124,6 +125,14 @@ final class TrainCommand implements Runnable {
   int top;
 
   @Option(
+      names = "--rank",
+      defaultValue = "time",
+      description =
+          "Rank the layouts that fit by time (step time) or cost (GPU-hours: step time x GPUs"
+              + " used; differs from time only with --up-to-gpus). Default: ${DEFAULT-VALUE}.")
+  String rank;
+
+  @Option(
       names = "--up-to-gpus",
       description =
           "Search layouts on up to --gpus GPUs (DP any divisor of the batch), not exactly.")
@@ -136,6 +145,7 @@ final class TrainCommand implements Runnable {
   @Override
   public void run() {
     Given.onlyWhen(spec, "--fit", flops != null, "it chooses the law that --flops is spent under");
+    Given.onlyWhen(spec, "--rank", layout == null, "it orders the searched layouts (no --layout)");
     if (seq <= 0) {
       throw InvalidInputException.option("--seq", "must be positive, got " + seq);
     }
@@ -242,10 +252,15 @@ final class TrainCommand implements Runnable {
       }
       return;
     }
+    LayoutSearch.Rank by = LayoutSearch.Rank.parse(rank, "--rank");
     long t0 = System.nanoTime();
     LayoutSearch.Result res =
         LayoutSearch.search(
-            planner, new LayoutSearch.Constraints(microBatch, zero, r, offload, null), top);
+            planner,
+            new LayoutSearch.Constraints(microBatch, zero, r, offload, null),
+            top,
+            true,
+            by);
     double secs = (System.nanoTime() - t0) / 1e9;
     if (json.enabled()) {
       Map<String, Object> o = header(planner, budget);
@@ -253,6 +268,7 @@ final class TrainCommand implements Runnable {
       o.put("valid", res.valid());
       o.put("fitting", res.fitting());
       o.put("searchSeconds", secs);
+      o.put("rankedBy", by.name().toLowerCase(Locale.ROOT));
       List<Object> plans = new ArrayList<>();
       for (TrainingPlan pl : res.ranked()) {
         plans.add(planJson(pl));
@@ -273,11 +289,12 @@ final class TrainCommand implements Runnable {
     printHeader(out, planner, budget);
     out.printf(
         Locale.ROOT,
-        "  searched %,d layouts in %.2f s: %,d can run, %,d fit%n",
+        "  searched %,d layouts in %.2f s: %,d can run, %,d fit%s%n",
         res.evaluated(),
         secs,
         res.valid(),
-        res.fitting());
+        res.fitting(),
+        by == LayoutSearch.Rank.COST ? "; ranked by cost (GPU-hours a step)" : "");
     if (res.ranked().isEmpty()) {
       out.println("  no layout fits");
     }
@@ -292,7 +309,7 @@ final class TrainCommand implements Runnable {
     for (var e : res.rejectedByReason().entrySet()) {
       out.printf(
           Locale.ROOT,
-          "    %-45s %,10d  (e.g. %s)%n",
+          "    %-48s %,10d  (e.g. %s)%n",
           e.getKey(),
           e.getValue(),
           res.rejectedExamples().get(e.getKey()));
@@ -365,14 +382,17 @@ final class TrainCommand implements Runnable {
     }
     out.printf(
         Locale.ROOT,
-        "%s on %,d x %s (%s), %,d-token sequences, global batch %,d, %s%n",
+        "%s on %s%,d x %s (%s), %,d-token sequences, global batch %,d, %s%s%n",
         j.model().id(),
+        pl.atMost() ? "up to " : "",
         pl.gpus(),
         pl.gpu().id(),
         pl.cluster().id(),
         j.seq(),
         j.globalBatch(),
-        j.precision().key());
+        j.precision().key(),
+        // MFU and HFU stay over the bf16 dense peak, so that fp8 and bf16 plans compare
+        j.precision() == Precision.FP8 ? " (MFU and HFU over the bf16 dense peak)" : "");
   }
 
   private void printPlan(PrintWriter out, TrainingPlan p, boolean details) {

@@ -168,6 +168,10 @@ public final class Point {
    * ({@code tp}) of this point, with its line.
    */
   public InvalidInputException restate(InvalidInputException e) {
+    if (!"command line".equals(e.source())) {
+      // already about a file (this scenario, through parsed(), or a model's config.json): as it is
+      return e;
+    }
     String f = e.field();
     if (f.startsWith("--")) {
       StringBuilder sb = new StringBuilder();

@@ -3,9 +3,13 @@ package dev.hwplan.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -62,6 +66,19 @@ class PostTrainCommandTest {
   }
 
   @Test
+  void loraTargetsShrinkTheAdapter() {
+    CliHarness all = run("--method", "sft", "--lora-rank", "16", "--json");
+    CliHarness qv = run("--method", "sft", "--lora-rank", "16", "--lora-targets", "q,v", "--json");
+    assertThat(qv.exitCode()).as(qv.err()).isZero();
+    assertThat(qv.json().get("adapter").asText()).isEqualTo("LoRA r16 on q,v");
+    double a = all.json().get("plan").get("copies").get(0).get("trainableParams").asDouble();
+    double b = qv.json().get("plan").get("copies").get(0).get("trainableParams").asDouble();
+    // Llama-3.1-8B: 32 layers x 16 x ((4096 + 4096) + (4096 + 1024)) for q and v
+    assertThat(b).isEqualTo(32.0 * 16 * (8192 + 5120));
+    assertThat(a).isGreaterThan(5 * b);
+  }
+
+  @Test
   void hfZero3EngineGeneratesOnTheTrainersShardsWithoutASync() {
     CliHarness r =
         run(
@@ -88,11 +105,15 @@ class PostTrainCommandTest {
         "--method|rlhf||field '--method': unknown method 'rlhf'",
         "--method|grpo|--group-size 1|field '--group-size': GRPO needs a group of at least 2",
         "--method|sft|--lora-rank 0|field '--lora-rank': LoRA rank must be 1 to the hidden size",
-        "--method|sft|--lora-rank 5000|field '--lora-rank': LoRA rank must be 1 to the hidden size 4096",
+        "--method|sft|--lora-rank 5000|field '--lora-rank': LoRA rank must be 1 to the hidden size"
+            + " 4096",
         "--method|ppo|--reward-model nope-7b|field '--reward-model': unknown model 'nope-7b'",
         "--method|ppo|--placement both|field '--placement': must be colocated or split",
         "--method|ppo|--engine deepspeed|field '--engine': unknown engine 'deepspeed'",
         "--method|ppo|--generation-batch -1|field '--generation-batch': must be 0 (as many as fit)",
+        "--method|sft|--lora-rank 8 --lora-targets q,w|field '--lora-targets': unknown LoRA target"
+            + " 'w'",
+        "--method|sft|--lora-targets q,v|field '--lora-targets': needs --lora-rank or --qlora",
       })
   void badInputIsOneLineAndExit2(String flag, String value, String extra, String message) {
     List<String> a = new ArrayList<>(List.of(flag, value));
@@ -102,6 +123,27 @@ class PostTrainCommandTest {
     CliHarness r = run(a.toArray(String[]::new));
     assertThat(r.exitCode()).as(r.err()).isEqualTo(2);
     assertThat(r.err()).contains(message);
+    assertThat(r.err().strip().lines()).hasSize(1);
+    assertThat(r.out()).isEmpty();
+  }
+
+  @Test
+  void rewardModelThatDoesNotParseNamesTheFlagTheFileAndTheField(@TempDir Path dir)
+      throws IOException {
+    Path broken = Files.writeString(dir.resolve("broken.json"), "{\"hidden_size\": 4096,");
+    CliHarness r = run("--method", "ppo", "--reward-model", broken.toString());
+    assertThat(r.exitCode()).as(r.err()).isEqualTo(2);
+    assertThat(r.err())
+        .contains("field '--reward-model': " + broken + ": ")
+        .contains("malformed JSON");
+    assertThat(r.err().strip().lines()).hasSize(1);
+    assertThat(r.out()).isEmpty();
+
+    Path partial = Files.writeString(dir.resolve("rm.json"), "{\"hidden_size\": 4096}");
+    r = run("--method", "ppo", "--reward-model", partial.toString());
+    assertThat(r.exitCode()).as(r.err()).isEqualTo(2);
+    assertThat(r.err())
+        .contains("field '--reward-model': " + partial + ", field 'model_type': missing");
     assertThat(r.err().strip().lines()).hasSize(1);
     assertThat(r.out()).isEmpty();
   }

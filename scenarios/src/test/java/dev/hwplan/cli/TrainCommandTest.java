@@ -31,6 +31,23 @@ class TrainCommandTest {
   }
 
   @Test
+  void rankByCostUpToTheGpusPicksACheaperSmallerLayout() {
+    CliHarness t = train("--up-to-gpus", "--top", "1", "--json");
+    CliHarness c = train("--up-to-gpus", "--top", "1", "--rank", "cost", "--json");
+    assertThat(c.exitCode()).as(c.err()).isZero();
+    assertThat(c.json().get("rankedBy").asText()).isEqualTo("cost");
+    assertThat(t.json().get("rankedBy").asText()).isEqualTo("time");
+    JsonNode ft = t.json().get("layouts").get(0);
+    JsonNode fc = c.json().get("layouts").get(0);
+    double gpuSecondsTime = ft.get("stepSeconds").asDouble() * ft.get("gpus").asDouble();
+    double gpuSecondsCost = fc.get("stepSeconds").asDouble() * fc.get("gpus").asDouble();
+    assertThat(gpuSecondsCost).isLessThanOrEqualTo(gpuSecondsTime);
+    CliHarness bad = train("--layout", "tp=2,dp=8", "--rank", "cost");
+    assertThat(bad.exitCode()).isEqualTo(2);
+    assertThat(bad.err()).contains("field '--rank': has no effect here");
+  }
+
+  @Test
   void oneLayoutHasTheContractsKeys() {
     CliHarness r =
         train(
@@ -92,12 +109,15 @@ class TrainCommandTest {
         "--cluster|dgx-x|field '--cluster': unknown cluster 'dgx-x'",
         "--layout|tp=8,dp=4|field '--layout': layout uses 32 GPUs (tp x pp x dp x cp), not 16",
         "--layout|tp=64,dp=1|field '--layout': TP 64 does not divide the 32 attention heads",
-        "--layout|pp=16,vpp=3|field '--layout': layers not divisible by PP x VPP (32 layers, 16 x 3)",
+        "--layout|pp=16,vpp=3|field '--layout': layers not divisible by PP x VPP (32 layers, 16 x"
+            + " 3)",
         "--layout|tp=2,dp=8|--layout: TP 2",
-        "--seq|200000|field '--seq': 200,000 tokens is more than the 131,072 that llama-3.1-8b supports",
+        "--seq|200000|field '--seq': 200,000 tokens is more than the 131,072 that llama-3.1-8b"
+            + " supports",
         "--micro-batch|3|field '--global-batch': global batch 64 not divisible by DP x micro-batch",
         "--precision|fp4|field '--precision': unknown precision 'fp4'",
         "--recompute|half|field '--recompute': unknown recompute 'half'",
+        "--rank|speed|field '--rank': must be time or cost, got 'speed'",
       })
   void badInputIsOneLineAndExit2(String flag, String value, String message) {
     List<String> a = new ArrayList<>(List.of(BASE));

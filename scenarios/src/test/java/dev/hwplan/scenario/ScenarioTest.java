@@ -52,6 +52,44 @@ class ScenarioTest {
   }
 
   @Test
+  void posttrainStudyTakesQloraTargetsAndARewardModel() {
+    List<Point> ps =
+        points(
+            """
+            title: t
+            studies:
+              - kind: posttrain
+                model: llama-3.1-8b
+                method: ppo
+                qlora: true
+                loraTargets: q,v
+                rewardModel: mistral-7b
+                promptTokens: 512
+                responseTokens: 512
+                batchPrompts: 8
+            """);
+    var run = new dev.hwplan.scenario.study.PostTrainStudy().evaluate(ps.get(0), CTX);
+    var copies = run.plan().copies();
+    assertThat(copies.get(0).dtype()).isEqualTo("nf4+lora");
+    // QLoRA's default rank 64 on q and v of Llama-3.1-8B's 32 layers
+    assertThat(copies.get(0).trainableParams()).isEqualTo(32.0 * 64 * (8192 + 5120));
+    assertThat(copies.get(2).model()).isEqualTo("mistral-7b");
+    assertBad(
+        """
+        title: t
+        studies:
+          - kind: posttrain
+            model: llama-3.1-8b
+            method: sft
+            loraRank: 8
+            loraTargets: q,w
+        """,
+        "studies[0].loraTargets",
+        7,
+        "unknown LoRA target 'w'");
+  }
+
+  @Test
   void logSpacedPointsIncludeBothEnds() {
     List<JsonNode> v =
         Sweep.values(
@@ -80,6 +118,7 @@ class ScenarioTest {
               assertThat(x.field()).isEqualTo(field);
               assertThat(x.reason()).contains(reason).contains("(line " + line + ")");
               assertThat(x.getMessage()).doesNotContain("\n");
+              assertThat(x.getMessage().split("\\(line ", -1)).as("one line number").hasSize(2);
             });
   }
 
@@ -143,6 +182,34 @@ class ScenarioTest {
         "studies[0].context",
         5,
         "exactly one of 'step'");
+    // a value the study parses itself is named once, with its own line
+    assertBad(
+        """
+        title: t
+        studies:
+          - kind: train
+            model: llama-3.1-8b
+            gpus: 8
+            globalBatch: 64
+            precision: fp4
+        """,
+        "studies[0].precision",
+        7,
+        "unknown precision 'fp4'");
+    assertBad(
+        """
+        title: t
+        studies:
+          - kind: posttrain
+            model: llama-3.1-8b
+            method: [sft, rlhf]
+            promptTokens: 512
+            responseTokens: 512
+            batchPrompts: 8
+        """,
+        "studies[0].method",
+        5,
+        "unknown method 'rlhf'");
     assertBad(
         """
         title: t

@@ -5,11 +5,18 @@ import dev.hwplan.model.LayerSpec;
 import dev.hwplan.model.ModelSpec;
 import dev.hwplan.model.ParameterCount;
 import dev.hwplan.model.ParameterCounter;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.Locale;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
- * A LoRA adapter (Hu et al. 2021) of rank {@code rank} on every linear layer of the transformer
- * blocks (q, k, v, o and the MLP's gate, up and down projections, as QLoRA's "all linear layers"),
- * optionally over a 4-bit NF4 base (QLoRA, Dettmers et al. 2023).
+ * A LoRA adapter (Hu et al. 2021) of rank {@code rank} on the targeted linear layers of the
+ * transformer blocks: by default all of them (q, k, v, o and the MLP's gate, up and down
+ * projections, as QLoRA's "all linear layers" and PEFT's {@code target_modules="all-linear"}), or a
+ * subset such as Hu et al.'s q and v; optionally over a 4-bit NF4 base (QLoRA, Dettmers et al.
+ * 2023).
  *
  * <p>A targeted {@code d_in x d_out} matrix gains {@code A (d_in x r)} and {@code B (r x d_out)}:
  * {@code r (d_in + d_out)} trainable parameters. In MoE layers only the attention is targeted.
@@ -22,16 +29,98 @@ import dev.hwplan.model.ParameterCounter;
  *
  * @param rank the adapter rank r
  * @param nf4 whether the frozen base is NF4 (QLoRA) rather than bf16
+ * @param targets the adapted matrices of each block (a target the model lacks, such as the gate of
+ *     an ungated MLP, adds nothing)
  */
-public record Lora(int rank, boolean nf4) {
+public record Lora(int rank, boolean nf4, Set<Target> targets) {
+  /** A block's linear layers, by their Hugging Face names without {@code _proj}. */
+  public enum Target {
+    Q,
+    K,
+    V,
+    O,
+    GATE,
+    UP,
+    DOWN;
+
+    String key() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+
+    boolean attention() {
+      return ordinal() <= O.ordinal();
+    }
+  }
+
+  /** Every linear layer of the blocks. */
+  public static final Set<Target> ALL_LINEAR = Set.copyOf(EnumSet.allOf(Target.class));
+
+  public Lora {
+    targets = Set.copyOf(targets);
+    if (targets.isEmpty()) {
+      throw new IllegalArgumentException("no LoRA targets");
+    }
+  }
+
+  /** An adapter on every linear layer. */
+  public Lora(int rank, boolean nf4) {
+    this(rank, nf4, ALL_LINEAR);
+  }
+
+  /**
+   * Parses a {@code --lora-targets} value: {@code all-linear} (or {@code all}), {@code attention}
+   * (q, k, v, o), {@code mlp} (gate, up, down), or a comma list of q, k, v, o, gate, up, down (an
+   * {@code _proj} suffix is allowed), naming {@code flag} when it is bad.
+   */
+  public static Set<Target> parseTargets(String s, String flag) {
+    String v = s == null ? "" : s.trim().toLowerCase(Locale.ROOT);
+    switch (v) {
+      case "all-linear", "all":
+        return ALL_LINEAR;
+      case "attention":
+        return EnumSet.of(Target.Q, Target.K, Target.V, Target.O);
+      case "mlp":
+        return EnumSet.of(Target.GATE, Target.UP, Target.DOWN);
+      default:
+        break;
+    }
+    EnumSet<Target> out = EnumSet.noneOf(Target.class);
+    for (String part : v.split(",", -1)) {
+      String k = part.trim();
+      k = k.endsWith("_proj") ? k.substring(0, k.length() - 5) : k;
+      Target hit = null;
+      for (Target t : Target.values()) {
+        if (t.key().equals(k)) {
+          hit = t;
+        }
+      }
+      if (hit == null) {
+        throw InvalidInputException.option(
+            flag,
+            "unknown LoRA target '"
+                + part.trim()
+                + "' (known: all-linear, attention, mlp, or a list of "
+                + Arrays.stream(Target.values()).map(Target::key).collect(Collectors.joining(", "))
+                + ")");
+      }
+      out.add(hit);
+    }
+    return out;
+  }
+
   /** QLoRA's bits per NF4 weight with double-quantised constants (section 3). */
   public static final double NF4_BITS_DOUBLE_QUANT = 4 + 8.0 / 64 + 32.0 / (64 * 256);
 
   /** The rank QLoRA's paper uses for its 65B Guanaco runs (Dettmers et al. 2023, appendix B.2). */
   public static final int QLORA_DEFAULT_RANK = 64;
 
-  /** Checks the rank against {@code m}: 1 to the hidden size. */
+  /** Checks the rank against {@code m}: 1 to the hidden size; every linear layer targeted. */
   public static Lora of(ModelSpec m, int rank, boolean nf4, String flag) {
+    return of(m, rank, nf4, ALL_LINEAR, flag);
+  }
+
+  /** Checks the rank against {@code m}: 1 to the hidden size. */
+  public static Lora of(ModelSpec m, int rank, boolean nf4, Set<Target> targets, String flag) {
     if (rank <= 0 || rank > m.hiddenSize()) {
       throw InvalidInputException.option(
           flag, "LoRA rank must be 1 to the hidden size " + m.hiddenSize() + ", got " + rank);
@@ -40,22 +129,43 @@ public record Lora(int rank, boolean nf4) {
       throw InvalidInputException.option(
           flag, "LoRA on MLA attention (" + m.id() + ") is not modelled");
     }
-    return new Lora(rank, nf4);
+    return new Lora(rank, nf4, targets);
   }
 
   /** Trainable adapter parameters on {@code m}: {@code r (d_in + d_out)} per targeted matrix. */
   public long adapterParams(ModelSpec m) {
+    long perRank = 0;
+    for (LayerSpec l : m.layers()) {
+      for (Target t : targets) {
+        perRank += l.moe() && !t.attention() ? 0 : inPlusOut(m, t);
+      }
+    }
+    return perRank * rank;
+  }
+
+  /** Targeted matrices in a dense block of {@code m} (7 for all linear layers of a gated MLP). */
+  public int matricesPerLayer(ModelSpec m) {
+    int n = 0;
+    for (Target t : targets) {
+      n += inPlusOut(m, t) > 0 ? 1 : 0;
+    }
+    return n;
+  }
+
+  /**
+   * {@code d_in + d_out} of target {@code t} in {@code m}; 0 where {@code m} has no such matrix.
+   */
+  private static long inPlusOut(ModelSpec m, Target t) {
     long d = m.hiddenSize();
     long q = (long) m.numAttentionHeads() * m.headDim();
     long kv = (long) m.numKeyValueHeads() * m.headDim();
-    long attention = (d + q) + 2 * (d + kv) + (q + d);
     long ff = m.intermediateSize();
-    long mlp = (m.architecture().gatedMlp() ? 3 : 2) * (d + ff);
-    long perRank = 0;
-    for (LayerSpec l : m.layers()) {
-      perRank += attention + (l.moe() ? 0 : mlp);
-    }
-    return perRank * rank;
+    return switch (t) {
+      case Q, O -> d + q;
+      case K, V -> d + kv;
+      case GATE -> m.architecture().gatedMlp() ? d + ff : 0;
+      case UP, DOWN -> d + ff;
+    };
   }
 
   /** Parameters in the blocks' linear layers (what bitsandbytes quantises). */
@@ -75,6 +185,12 @@ public record Lora(int rank, boolean nf4) {
   }
 
   public String label() {
-    return (nf4 ? "QLoRA" : "LoRA") + " r" + rank;
+    String base = (nf4 ? "QLoRA" : "LoRA") + " r" + rank;
+    if (targets.equals(ALL_LINEAR)) {
+      return base;
+    }
+    return base
+        + " on "
+        + EnumSet.copyOf(targets).stream().map(Target::key).collect(Collectors.joining(","));
   }
 }

@@ -71,9 +71,15 @@ public final class PostTrainPlanner {
       double logits = c.scalarHead() ? 0 : mb.logitsBytes();
       act = mb.activationBytes() + logits + mb.bufferBytes();
       if (job.lora() != null) {
-        // the adapter's r-wide intermediates: x A per targeted matrix (7 per layer), bf16
+        // the adapter's r-wide intermediates: x A per targeted matrix (7 per layer for all linear
+        // layers of a gated MLP), bf16
         act +=
-            job.microBatch() * (double) s * job.lora().rank() * 2 * 7 * c.model().numHiddenLayers();
+            job.microBatch()
+                * (double) s
+                * job.lora().rank()
+                * 2
+                * job.lora().matricesPerLayer(c.model())
+                * c.model().numHiddenLayers();
       }
     } else if (c.weightBytes() == 0) {
       act = 0; // shared with the policy: its forward runs through the policy's buffers

@@ -8,8 +8,9 @@ import java.util.Map;
 /**
  * Enumerates the layouts of a job on its GPUs (TP x CP x EP x PP x DP x virtual stages x
  * micro-batch x ZeRO stage x recompute), evaluates those that can run, and ranks those that fit by
- * step time (equal GPUs: cost ranks the same). A layout that cannot run or does not fit is counted
- * under its reason.
+ * step time or by cost ({@link Rank#COST}: GPU-seconds a step, step time x the GPUs the layout
+ * uses; on exactly N GPUs both rank alike, up to N GPUs a smaller layout can be cheaper). A layout
+ * that cannot run or does not fit is counted under its reason.
  *
  * <p>Sizes tried: TP the powers of two up to a node; CP powers of two up to 16; EP the powers of
  * two up to the experts (MoE models); PP every divisor of the rest up to the layers; VPP 1, 2, 4
@@ -34,9 +35,34 @@ public final class LayoutSearch {
     }
   }
 
+  /** What the top layouts are ranked by. */
+  public enum Rank {
+    /** Step time. */
+    TIME,
+    /** GPU-seconds a step: step time x GPUs used (the cost at any price per GPU-hour). */
+    COST;
+
+    /** Parses a {@code --rank} value, naming {@code flag} when it is unknown. */
+    public static Rank parse(String s, String flag) {
+      for (Rank r : values()) {
+        if (r.name().equalsIgnoreCase(s == null ? "" : s.trim())) {
+          return r;
+        }
+      }
+      throw dev.hwplan.io.InvalidInputException.option(
+          flag, "must be time or cost, got '" + s + "'");
+    }
+  }
+
   /** Whether {@link #search} prunes with the fit check and the step-time bound (default on). */
   public static Result search(TrainingPlanner planner, Constraints c, int top, boolean prune) {
-    return run(planner, c, top, prune);
+    return run(planner, c, top, prune, Rank.TIME);
+  }
+
+  /** {@link #search(TrainingPlanner, Constraints, int, boolean)} ranked by {@code rank}. */
+  public static Result search(
+      TrainingPlanner planner, Constraints c, int top, boolean prune, Rank rank) {
+    return run(planner, c, top, prune, rank);
   }
 
   /**
@@ -45,7 +71,7 @@ public final class LayoutSearch {
    * @param evaluated layouts enumerated
    * @param valid layouts that can run (the rest are in {@code rejectedByReason})
    * @param fitting valid layouts whose memory fits
-   * @param ranked fitting plans, fastest first
+   * @param ranked fitting plans, fastest (or cheapest) first
    * @param rejectedByReason rejected layouts counted by reason
    * @param rejectedExamples one example per reason: the layout and the full reason
    */
@@ -61,16 +87,17 @@ public final class LayoutSearch {
 
   /** Searches {@code planner}'s job, keeping the {@code top} fastest fitting plans. */
   public static Result search(TrainingPlanner planner, Constraints c, int top) {
-    return run(planner, c, top, true);
+    return run(planner, c, top, true, Rank.TIME);
   }
 
-  private static Result run(TrainingPlanner planner, Constraints c, int top, boolean prune) {
+  private static Result run(
+      TrainingPlanner planner, Constraints c, int top, boolean prune, Rank rank) {
     var job = planner.job();
     var m = job.model();
     int n = planner.gpus();
     int gpn = planner.cluster().gpusPerNode();
     int maxTp = c.maxTp() != null ? c.maxTp() : gpn;
-    State st = new State(planner, c, top, prune);
+    State st = new State(planner, c, top, prune, rank == Rank.COST);
     // data-parallel sizes: with exact GPUs, what the rest leaves; up to N GPUs, every divisor of
     // the global batch (the batch must split evenly over DP)
     List<Integer> batchDivisors = new ArrayList<>();
@@ -115,12 +142,14 @@ public final class LayoutSearch {
     final double usable;
     final int top;
     final boolean prune;
+    final boolean byCost;
     final int recsWithoutSelective;
     final long[] rejected = new long[LayoutValidity.KINDS.length + 1];
     final Layout[] example = new Layout[LayoutValidity.KINDS.length + 1];
     final int fitCode = LayoutValidity.KINDS.length;
     final double[] o = new double[TrainingPlanner.SLOTS];
-    // the top layouts, fastest first, as parallel arrays (no allocation per layout evaluated)
+    // the top layouts, fastest (by cost: cheapest) first, as parallel arrays (no allocation per
+    // layout evaluated); bestStep holds the ranking key: step seconds, or GPU-seconds by cost
     final double[] bestStep;
     final double[] bestPeak;
     final long[][] bestLayout;
@@ -129,9 +158,10 @@ public final class LayoutSearch {
     long valid;
     long fitting;
 
-    State(TrainingPlanner planner, Constraints c, int top, boolean prune) {
+    State(TrainingPlanner planner, Constraints c, int top, boolean prune, boolean byCost) {
       this.planner = planner;
       this.prune = prune;
+      this.byCost = byCost;
       this.mbs = c.microBatch() != null ? new int[] {c.microBatch()} : new int[] {1, 2, 4, 8};
       this.zeros = c.zero() != null ? new int[] {c.zero()} : new int[] {0, 1, 2, 3};
       this.recs = c.recompute() != null ? new Recompute[] {c.recompute()} : Recompute.values();
@@ -165,8 +195,11 @@ public final class LayoutSearch {
               reject(code, tp, pp, dp, cp, ep, vpp, mb, zeros[0], recs[0]);
               continue;
             }
-            // a bound on every ZeRO stage and recompute of this layout's step time
-            double bound = prune ? planner.stepLowerBound(tp, pp, dp, cp, ep, vpp, tp > 1, mb) : 0;
+            // a bound on every ZeRO stage and recompute of this layout's step time (by cost: of
+            // its GPU-seconds, the same bound times the GPUs it uses)
+            double weight = byCost ? (double) tp * pp * dp * cp : 1;
+            double bound =
+                prune ? planner.stepLowerBound(tp, pp, dp, cp, ep, vpp, tp > 1, mb) * weight : 0;
             for (int zero : zeros) {
               for (Recompute r : recs) {
                 if (r == Recompute.SELECTIVE && skipSelective) {
@@ -191,7 +224,7 @@ public final class LayoutSearch {
                   }
                   planner.evaluate(tp, pp, dp, cp, ep, vpp, tp > 1, mb, zero, r, offload, true, o);
                 }
-                keep(o[TrainingPlanner.STEP], peak, tp, pp, dp, cp, ep, vpp, mb, zero, r);
+                keep(o[TrainingPlanner.STEP] * weight, peak, tp, pp, dp, cp, ep, vpp, mb, zero, r);
               }
             }
           }

@@ -39,6 +39,42 @@ class PostTrainMemoryTest {
   }
 
   @Test
+  void loraTargetsCountOnlyTheirMatrices() {
+    // Hu et al. 2021's q and v, by hand on Llama-3.1-8B (d 4096, 8 KV heads of 128): r (d + d) +
+    // r (d + 1024) per layer, 32 layers
+    java.util.Set<Lora.Target> qv = Lora.parseTargets("q_proj,v", "--lora-targets");
+    Lora a = new Lora(8, false, qv);
+    assertThat(a.adapterParams(L8)).isEqualTo(32L * 8 * ((4096 + 4096) + (4096 + 1024)));
+    assertThat(a.matricesPerLayer(L8)).isEqualTo(2);
+    assertThat(a.label()).isEqualTo("LoRA r8 on q,v");
+    // attention plus mlp is all-linear
+    long att = new Lora(8, false, Lora.parseTargets("attention", "f")).adapterParams(L8);
+    long mlp = new Lora(8, false, Lora.parseTargets("mlp", "f")).adapterParams(L8);
+    assertThat(att + mlp).isEqualTo(new Lora(8, false).adapterParams(L8));
+    assertThat(new Lora(8, false).matricesPerLayer(L8)).isEqualTo(7);
+    assertThat(new Lora(8, false).label()).isEqualTo("LoRA r8");
+    // an ungated MLP has no gate to adapt
+    ModelSpec gpt2 = ModelCatalog.resolve("gpt2");
+    assertThat(new Lora(8, false).matricesPerLayer(gpt2)).isEqualTo(6);
+    assertThatThrownBy(() -> Lora.parseTargets("q,w", "--lora-targets"))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("--lora-targets")
+        .hasMessageContaining("unknown LoRA target 'w'");
+  }
+
+  @Test
+  void fewerTargetsMeanLessAdapterStateAndActivation() {
+    Lora all = new Lora(16, false);
+    Lora qv = new Lora(16, false, Lora.parseTargets("q,v", "f"));
+    PostTrainPlan pa = planner(job(Method.SFT, all, null, 1)).colocated(1);
+    PostTrainPlan pq = planner(job(Method.SFT, qv, null, 1)).colocated(1);
+    PostTrainPlan.CopyMemory ca = pa.copies().get(0);
+    PostTrainPlan.CopyMemory cq = pq.copies().get(0);
+    assertThat(cq.optimizerBytes()).isLessThan(ca.optimizerBytes() / 5);
+    assertThat(cq.activationBytes()).isLessThan(ca.activationBytes());
+  }
+
+  @Test
   void nf4WithDoubleQuantisationIs4Point127BitsPerWeight() {
     // Dettmers et al. 2023, section 3: constants cost 32/64 = 0.5 bits per parameter, double
     // quantisation 8/64 + 32/(64*256) = 0.127 bits

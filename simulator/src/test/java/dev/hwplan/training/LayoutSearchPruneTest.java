@@ -65,4 +65,34 @@ class LayoutSearchPruneTest {
   void llama8bOnOneNode() {
     same(planner(ModelCatalog.resolve("llama-3.1-8b"), "h100-sxm", "dgx-h100", 8, 8192, 32), 1);
   }
+
+  @Test
+  void rankedByCostPrunesExactlyAndPutsTheCheapestFirst() {
+    TrainingPlanner p =
+        planner(ModelCatalog.resolve("llama-3.1-8b"), "a100-sxm-80gb", "dgx-a100", 64, 4096, 512)
+            .atMost(true);
+    var none = LayoutSearch.Constraints.none();
+    LayoutSearch.Result pruned = LayoutSearch.search(p, none, 5, true, LayoutSearch.Rank.COST);
+    LayoutSearch.Result full = LayoutSearch.search(p, none, 5, false, LayoutSearch.Rank.COST);
+    LayoutSearch.Result byTime = LayoutSearch.search(p, none, 5, true, LayoutSearch.Rank.TIME);
+    assertThat(pruned.fitting()).isEqualTo(full.fitting()).isEqualTo(byTime.fitting());
+    List<TrainingPlan> a = pruned.ranked();
+    List<TrainingPlan> b = full.ranked();
+    assertThat(a).hasSize(5).hasSameSizeAs(b);
+    for (int i = 0; i < a.size(); i++) {
+      assertThat(a.get(i).label()).isEqualTo(b.get(i).label());
+      if (i > 0) {
+        assertThat(gpuSeconds(a.get(i))).isGreaterThanOrEqualTo(gpuSeconds(a.get(i - 1)));
+      }
+    }
+    // up to 64 GPUs the fastest layout is not the cheapest one
+    TrainingPlan fastest = byTime.ranked().get(0);
+    assertThat(gpuSeconds(a.get(0))).isLessThan(gpuSeconds(fastest));
+    assertThat(a.get(0).layout().gpus()).isLessThan(fastest.layout().gpus());
+    assertThat(a.get(0).stepSeconds()).isGreaterThan(fastest.stepSeconds());
+  }
+
+  private static double gpuSeconds(TrainingPlan p) {
+    return p.stepSeconds() * p.layout().gpus();
+  }
 }

@@ -36,7 +36,10 @@ import org.knowm.xchart.CategoryChartBuilder;
  * activations and the rollout engine (its bf16 weights and KV cache), two phases that take turns.
  * Fields: {@code model}, {@code method} (required), {@code gpu} (h100-sxm; its bundled cluster),
  * {@code promptTokens} and {@code responseTokens} (1,024 each), {@code batchPrompts} (512), {@code
- * groupSize} (GRPO: 8), {@code loraRank} (0: full fine-tuning), {@code gpus} (0: the minimum).
+ * groupSize} (GRPO: 8), {@code loraRank} (0: full fine-tuning), {@code qlora} (false: an NF4 base,
+ * rank 64 unless {@code loraRank}), {@code loraTargets} (all-linear; attention, mlp, or a list of
+ * q,k,v,o,gate,up,down), {@code rewardModel} (none: the policy's for PPO), {@code gpus} (0: the
+ * minimum).
  */
 public final class PostTrainStudy implements Study<PostTrainStudy.Run> {
   @Override
@@ -56,6 +59,9 @@ public final class PostTrainStudy implements Study<PostTrainStudy.Run> {
     d.put("batchPrompts", 512);
     d.put("groupSize", 8);
     d.put("loraRank", 0);
+    d.put("qlora", false);
+    d.put("loraTargets", "all-linear");
+    d.put("rewardModel", null);
     d.put("gpus", 0);
     return d;
   }
@@ -82,11 +88,18 @@ public final class PostTrainStudy implements Study<PostTrainStudy.Run> {
       long response = p.whole("responseTokens", 1);
       m.checkContext(prompt + response, "responseTokens");
       int rank = (int) p.whole("loraRank", 0);
-      Lora lora = rank > 0 ? Lora.of(m, rank, false, "loraRank") : null;
+      boolean qlora = p.flag("qlora", false);
+      Lora lora = null;
+      if (rank > 0 || qlora) {
+        Set<Lora.Target> targets =
+            p.parsed("loraTargets", t -> Lora.parseTargets(t, "loraTargets"));
+        lora = Lora.of(m, rank > 0 ? rank : Lora.QLORA_DEFAULT_RANK, qlora, targets, "loraRank");
+      }
+      ModelSpec reward = p.has("rewardModel") ? p.model("rewardModel") : null;
       int group = method.rollout() ? (int) p.whole("groupSize", 1) : 1;
       PostTrainJob job =
           PostTrainJob.of(
-              m, method, lora, null, group, prompt, response, p.whole("batchPrompts", 1));
+              m, method, lora, reward, group, prompt, response, p.whole("batchPrompts", 1));
       PostTrainPlanner planner = new PostTrainPlanner(job, gpu, c);
       int min = planner.minGpusColocated(MAX_GPUS);
       int gpus = (int) p.whole("gpus", 0);
