@@ -186,6 +186,21 @@ class BundledCatalogTest {
     }
   }
 
+  /**
+   * Start-up: every bundled profile lies in the subset of the quick YAML reader (no SnakeYAML on
+   * the quick commands' path), which reads it into exactly the tree Jackson's YAML parser gives.
+   */
+  @Test
+  void theQuickYamlReaderReadsEveryBundledProfileEqualToJackson() throws IOException {
+    com.fasterxml.jackson.databind.ObjectMapper yaml =
+        new com.fasterxml.jackson.databind.ObjectMapper(
+            new com.fasterxml.jackson.dataformat.yaml.YAMLFactory());
+    for (String file : ProfileCatalog.bundledFileNames()) {
+      byte[] bytes = Files.readAllBytes(PROFILE_DIR.resolve(file));
+      assertThat(dev.hwplan.io.QuickYaml.tree(bytes)).as(file).isEqualTo(yaml.readTree(bytes));
+    }
+  }
+
   /** The quick reader declines what it does not read exactly, so the mapper reads it instead. */
   @Test
   void theQuickReaderDeclinesAnUnknownFieldAndAStringForANumber() throws IOException {

@@ -75,8 +75,20 @@ public final class QuickReader {
     }
   }
 
-  /** A YAML document (plain mappings, sequences and scalars) as a tree of its tokens. */
+  /**
+   * A YAML document (plain mappings, sequences and scalars) as a tree of its tokens: read by {@link
+   * QuickYaml} where it lies in that reader's subset, else by Jackson's YAML parser.
+   */
   public static JsonNode yamlTree(byte[] yaml) {
+    try {
+      return QuickYaml.tree(yaml);
+    } catch (Unsupported e) {
+      return jacksonYamlTree(yaml);
+    }
+  }
+
+  /** A YAML document as {@link #yamlTree} reads it, through Jackson's YAML parser alone. */
+  static JsonNode jacksonYamlTree(byte[] yaml) {
     try (JsonParser p = Yaml.FACTORY.createParser(yaml)) {
       return tree(p);
     } catch (IOException e) {

@@ -62,6 +62,7 @@ public final class Hwplan implements Runnable {
   public static void main(String[] args) {
     // Tablesaw's SLF4J finds no binding in the jar; say nothing about it.
     System.setProperty("slf4j.internal.verbosity", "ERROR");
+    QuickPrefetch.start(args);
     System.exit(execute(args));
   }
 

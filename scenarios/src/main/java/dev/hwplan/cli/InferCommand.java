@@ -11,7 +11,6 @@ import dev.hwplan.step.OpTime;
 import dev.hwplan.step.StepConfig;
 import java.io.PrintWriter;
 import java.util.List;
-import java.util.Locale;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -90,7 +89,7 @@ final class InferCommand implements Runnable {
       return;
     }
     out.printf(
-        Locale.ROOT,
+        Units.PLAIN,
         "%s on %s (TP %d, PP %d), weights %s, KV %s, %s, mode %s%n",
         e.model(),
         e.gpu(),
@@ -101,28 +100,28 @@ final class InferCommand implements Runnable {
         e.execution(),
         e.mode());
     out.printf(
-        Locale.ROOT,
+        Units.PLAIN,
         "  batch %d, prompt %d, output %d tokens%n",
         e.batch(),
         e.prompt(),
         e.output());
     out.printf(
-        Locale.ROOT,
+        Units.PLAIN,
         "  TTFT    %s  [%s .. %s]%n",
         Units.seconds(e.ttftSeconds()),
         Units.seconds(e.ttftLowSeconds()),
         Units.seconds(e.ttftHighSeconds()));
     out.printf(
-        Locale.ROOT,
+        Units.PLAIN,
         "  TPOT    %s  [%s .. %s] at context %d%n",
         Units.seconds(e.tpotSeconds()),
         Units.seconds(e.tpotLowSeconds()),
         Units.seconds(e.tpotHighSeconds()),
         e.decodeContext());
-    out.printf(Locale.ROOT, "  output  %.1f tokens/s for the batch%n", e.tokensPerSecond());
-    out.printf(Locale.ROOT, "  e2e     %s per request%n", Units.seconds(e.e2eSeconds()));
+    out.printf(Units.PLAIN, "  output  %.1f tokens/s for the batch%n", e.tokensPerSecond());
+    out.printf(Units.PLAIN, "  e2e     %s per request%n", Units.seconds(e.e2eSeconds()));
     out.printf(
-        Locale.ROOT,
+        Units.PLAIN,
         "  memory  %s weights + %s KV per GPU%s%n",
         Units.gib(e.weightBytesPerGpu()),
         Units.gib(e.kvBytesPerGpu()),
@@ -136,14 +135,14 @@ final class InferCommand implements Runnable {
   }
 
   private static void breakdown(PrintWriter out, String title, List<OpTime> ops, double total) {
-    out.printf(Locale.ROOT, "  %s by op:%n", title);
+    out.printf(Units.PLAIN, "  %s by op:%n", title);
     ops.stream()
         .sorted((a, b) -> Double.compare(b.seconds(), a.seconds()))
         .limit(8)
         .forEach(
             o ->
                 out.printf(
-                    Locale.ROOT,
+                    Units.PLAIN,
                     "    %-28s x%-4d %12s  %5.1f%%  %s%n",
                     o.name(),
                     o.count(),

@@ -21,7 +21,8 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "kv",
     description =
-        "KV-cache bytes per token and in total; --compare re-expresses the model as MHA/GQA/MQA/MLA.",
+        "KV-cache bytes per token and in total; --compare re-expresses the model as"
+            + " MHA/GQA/MQA/MLA.",
     mixinStandardHelpOptions = true)
 final class KvCommand implements Runnable {
   @Mixin ModelOption model;
@@ -123,29 +124,29 @@ final class KvCommand implements Runnable {
       return;
     }
     out.printf(
-        Locale.ROOT,
+        Units.PLAIN,
         "%s: %s attention, KV %s, %d x %d tokens%n",
         r.model(),
         r.attentionKind().toUpperCase(Locale.ROOT),
         r.kvDtype(),
         r.batch(),
         r.context());
-    out.printf(Locale.ROOT, "  per token      %s%n", Units.bytes(r.bytesPerToken()));
-    out.printf(Locale.ROOT, "  per sequence   %s%n", Units.bytes(r.bytesPerSequence()));
-    out.printf(Locale.ROOT, "  total          %s%n", Units.bytes(r.totalBytes()));
+    out.printf(Units.PLAIN, "  per token      %s%n", Units.bytes(r.bytesPerToken()));
+    out.printf(Units.PLAIN, "  per sequence   %s%n", Units.bytes(r.bytesPerSequence()));
+    out.printf(Units.PLAIN, "  total          %s%n", Units.bytes(r.totalBytes()));
     out.printf(
-        Locale.ROOT,
+        Units.PLAIN,
         "  paged (%d-token blocks, %d blocks/seq)  %s, rounding loss %s%n",
         r.blockSize(),
         r.blocksPerSequence(),
         Units.gib(r.pagedBytes()),
         Units.bytes(r.pagingWasteBytes()));
     if (tp * pp > 1) {
-      out.printf(Locale.ROOT, "  per GPU (TP %d, PP %d)  %s%n", tp, pp, Units.gib(r.perGpuBytes()));
+      out.printf(Units.PLAIN, "  per GPU (TP %d, PP %d)  %s%n", tp, pp, Units.gib(r.perGpuBytes()));
     }
     if (rows != null) {
       out.printf(
-          Locale.ROOT,
+          Units.PLAIN,
           "%n  %-22s %10s %16s %14s %8s%n",
           "DESIGN",
           "ELEM/LAYER",
@@ -154,7 +155,7 @@ final class KvCommand implements Runnable {
           "vs MHA");
       for (KvComparison.Row row : rows) {
         out.printf(
-            Locale.ROOT,
+            Units.PLAIN,
             "  %-22s %10d %16s %14s %7.3fx%s%n",
             row.variant(),
             row.elementsPerTokenPerLayer(),

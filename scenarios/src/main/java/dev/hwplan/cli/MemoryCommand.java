@@ -5,7 +5,6 @@ import dev.hwplan.memory.InferenceMemory;
 import dev.hwplan.memory.InferenceMemoryCalculator;
 import dev.hwplan.model.ModelSpec;
 import java.io.PrintWriter;
-import java.util.Locale;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -90,7 +89,7 @@ final class MemoryCommand implements Runnable {
       return;
     }
     out.printf(
-        Locale.ROOT,
+        Units.PLAIN,
         "%s on %s (TP %d, PP %d), weights %s, KV %s, %d-token sequences%n",
         r.model(),
         r.gpu(),
@@ -100,28 +99,28 @@ final class MemoryCommand implements Runnable {
         r.kvDtype(),
         r.context());
     out.printf(
-        Locale.ROOT,
+        Units.PLAIN,
         "  GPU memory      %s x %.2f = %s usable%n",
         Units.gib(r.capacityBytes()),
         r.gpuMemUtil(),
         Units.gib(r.usableBytes()));
-    out.printf(Locale.ROOT, "  weights         %s%n", Units.gib(r.weightBytes()));
+    out.printf(Units.PLAIN, "  weights         %s%n", Units.gib(r.weightBytes()));
     out.printf(
-        Locale.ROOT,
+        Units.PLAIN,
         "  activations     %s (peak of a %d-token pass, estimate)%n",
         Units.gib(r.activationBytes()),
         maxBatchedTokens);
-    out.printf(Locale.ROOT, "  reserve         %s%n", Units.gib(r.reserveBytes()));
-    out.printf(Locale.ROOT, "  KV budget       %s%n", Units.gib(r.kvBudgetBytes()));
+    out.printf(Units.PLAIN, "  reserve         %s%n", Units.gib(r.reserveBytes()));
+    out.printf(Units.PLAIN, "  KV budget       %s%n", Units.gib(r.kvBudgetBytes()));
     out.printf(
-        Locale.ROOT,
+        Units.PLAIN,
         "  KV blocks       %s of %d tokens (%s each)%n",
         Units.count(r.kvBlocks()),
         r.blockSize(),
         Units.bytes(r.kvBytesPerBlock()));
-    out.printf(Locale.ROOT, "  one sequence    %s%n", Units.gib(r.bytesPerSequence()));
+    out.printf(Units.PLAIN, "  one sequence    %s%n", Units.gib(r.bytesPerSequence()));
     out.printf(
-        Locale.ROOT,
+        Units.PLAIN,
         "  %s%n",
         r.fits()
             ? "fits: "

@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalDouble;
 import java.util.TreeMap;
@@ -143,7 +142,7 @@ final class ProfileView {
     String fmt = "%-18s %-44s %5s %5s %9s %9s %9s %9s%n";
     sb.append(
         String.format(
-            Locale.ROOT,
+            Units.PLAIN,
             fmt,
             "ID",
             "NAME",
@@ -156,7 +155,7 @@ final class ProfileView {
     for (GpuProfile p : all) {
       sb.append(
           String.format(
-              Locale.ROOT,
+              Units.PLAIN,
               fmt,
               p.id(),
               truncate(p.name(), 44),
@@ -164,8 +163,8 @@ final class ProfileView {
               p.tensorCores(),
               tflops(p.peakFlops(DType.BF16)),
               tflops(p.peakFlops(DType.FP8)),
-              String.format(Locale.ROOT, "%.1f", p.memoryBytes() / (double) (1L << 30)),
-              String.format(Locale.ROOT, "%.2f", p.memoryBandwidthBytesPerSecond() / 1e12)));
+              String.format(Units.PLAIN, "%.1f", p.memoryBytes() / (double) (1L << 30)),
+              String.format(Units.PLAIN, "%.2f", p.memoryBandwidthBytesPerSecond() / 1e12)));
     }
     sb.append("Dense peaks derived from the hierarchy. `hwplan profiles show ID` for details.");
     return sb.toString();
@@ -177,14 +176,14 @@ final class ProfileView {
     sb.append(p.name()).append(" (").append(p.id()).append(")\n");
     sb.append(
         String.format(
-            Locale.ROOT,
+            Units.PLAIN,
             "  %s %s, %s%n",
             p.vendor(),
             p.architecture() == null ? "" : p.architecture(),
             p.die() == null ? "" : p.die()));
     sb.append(
         String.format(
-            Locale.ROOT,
+            Units.PLAIN,
             "  Hierarchy   %s GPCs, %s TPCs, %d SMs%s%n",
             en.gpcs() == null ? "?" : en.gpcs(),
             en.tpcs() == null ? "?" : en.tpcs(),
@@ -194,7 +193,7 @@ final class ProfileView {
                 : " (full die: " + p.units().fullDie().sms() + " SMs)"));
     sb.append(
         String.format(
-            Locale.ROOT,
+            Units.PLAIN,
             "  Per SM      %d sub-partitions, %d FP32 cores, %d tensor cores (gen %s)%n",
             p.sm().subPartitions(),
             p.sm().fp32Cores(),
@@ -202,13 +201,13 @@ final class ProfileView {
             p.sm().tensorCoreGeneration() == null ? "?" : p.sm().tensorCoreGeneration()));
     sb.append(
         String.format(
-            Locale.ROOT,
+            Units.PLAIN,
             "  Clocks      boost %.0f MHz, tensor %.0f MHz%n",
             p.clocks().boostMHz(),
             p.clocks().tensorHz() / 1e6));
     sb.append(
         String.format(
-            Locale.ROOT,
+            Units.PLAIN,
             "  Memory      %.1f GiB %s, %.2f TB/s, L2 %.1f MiB%n",
             p.memoryBytes() / (double) (1L << 30),
             p.memory().type() == null ? "" : p.memory().type(),
@@ -217,7 +216,7 @@ final class ProfileView {
     if (p.interconnect() != null && p.interconnect().scaleUpBidirectionalGBps() != null) {
       sb.append(
           String.format(
-              Locale.ROOT,
+              Units.PLAIN,
               "  Scale-up    %s%s, %.0f GB/s bidirectional%n",
               p.interconnect().scaleUpName(),
               p.interconnect().nvlinkGeneration() == null
@@ -231,11 +230,11 @@ final class ProfileView {
       Object s = r.get("datasheetFlopsPerSecond");
       sb.append(
           String.format(
-              Locale.ROOT,
+              Units.PLAIN,
               "    %-20s %10s TFLOP/s   datasheet %10s%n",
               r.get("peak"),
-              d == null ? "-" : String.format(Locale.ROOT, "%.1f", (Double) d / 1e12),
-              s == null ? "-" : String.format(Locale.ROOT, "%.1f", (Double) s / 1e12)));
+              d == null ? "-" : String.format(Units.PLAIN, "%.1f", (Double) d / 1e12),
+              s == null ? "-" : String.format(Units.PLAIN, "%.1f", (Double) s / 1e12)));
     }
     for (FigureNote n : p.conflicts()) {
       sb.append("  Conflict    ").append(n.field()).append(": ").append(n.note()).append('\n');
@@ -248,7 +247,7 @@ final class ProfileView {
   }
 
   private static String tflops(OptionalDouble v) {
-    return v.isPresent() ? String.format(Locale.ROOT, "%.1f", v.getAsDouble() / 1e12) : "-";
+    return v.isPresent() ? String.format(Units.PLAIN, "%.1f", v.getAsDouble() / 1e12) : "-";
   }
 
   private static String truncate(String s, int n) {

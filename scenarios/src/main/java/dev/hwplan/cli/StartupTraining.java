@@ -9,10 +9,10 @@ import java.util.List;
  * build the class-data-sharing archive that later short commands start from: a few quick commands,
  * each through the same path as a real run ({@link Hwplan#execute(PrintWriter, PrintWriter,
  * String[])}: the quick path where it applies), and each once more through picocli's annotated tree
- * (the path of every other command and of bad input), their output discarded. The archive then
- * holds the classes these commands load, parsed and verified, so that {@code hwplan --version},
- * {@code kv} or {@code infer} skip that work. Not a user command: {@code java -cp hwplan.jar
- * dev.hwplan.cli.StartupTraining}.
+ * (the path of every other command and of bad input), their output discarded, each after the {@link
+ * QuickPrefetch} that {@link Hwplan#main} starts for it. The archive then holds the classes these
+ * commands load, parsed and verified, so that {@code hwplan --version}, {@code kv} or {@code infer}
+ * skip that work. Not a user command: {@code java -cp hwplan.jar dev.hwplan.cli.StartupTraining}.
  */
 public final class StartupTraining {
   /** The commands run, chosen to load what the quick commands load (text and JSON output). */
@@ -63,6 +63,14 @@ public final class StartupTraining {
     int failed = 0;
     for (List<String> c : COMMANDS) {
       String[] a = c.toArray(String[]::new);
+      Thread prefetch = QuickPrefetch.start(a);
+      if (prefetch != null) {
+        try {
+          prefetch.join();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
       if (Hwplan.execute(sink, sink, a) != Hwplan.OK
           || Hwplan.commandLine(sink, sink, a).execute(a) != Hwplan.OK) {
         failed++;

@@ -28,6 +28,14 @@ public final class InferenceMemoryCalculator {
   /** vLLM's default {@code gpu_memory_utilization}: the share of GPU memory it may use. */
   public static final double DEFAULT_GPU_MEM_UTIL = 0.9;
 
+  /**
+   * The notes' number format: no locale ({@code null}), which prints {@code %.2f} and {@code %d}
+   * exactly as {@code Locale.ROOT} does without loading the JDK's locale data at the first format
+   * of a {@code hwplan memory} (start-up; as the CLI's {@code Units.PLAIN}, whose test compares the
+   * two).
+   */
+  private static final Locale PLAIN = null;
+
   /** vLLM's default {@code max_num_batched_tokens} for the profiling pass. */
   public static final int DEFAULT_MAX_BATCHED_TOKENS = 8192;
 
@@ -232,9 +240,9 @@ public final class InferenceMemoryCalculator {
     if (!fits) {
       notes.add(
           String.format(
-              Locale.ROOT,
-              "does not fit: %.2f GiB usable, but weights %.2f + activations %.2f + reserve %.2f GiB"
-                  + " leave %.2f GiB for KV, and one %d-token sequence needs %.2f GiB",
+              PLAIN,
+              "does not fit: %.2f GiB usable, but weights %.2f + activations %.2f + reserve %.2f"
+                  + " GiB leave %.2f GiB for KV, and one %d-token sequence needs %.2f GiB",
               gib(usable),
               gib(weights),
               gib(act),
@@ -245,8 +253,9 @@ public final class InferenceMemoryCalculator {
     }
     notes.add(
         String.format(
-            Locale.ROOT,
-            "reserve %.2f GiB for CUDA context, workspaces and CUDA graphs is an assumption (--reserve-gib)",
+            PLAIN,
+            "reserve %.2f GiB for CUDA context, workspaces and CUDA graphs is an assumption"
+                + " (--reserve-gib)",
             gib(r.reserveBytes())));
     return new InferenceMemory(
         m.id(),

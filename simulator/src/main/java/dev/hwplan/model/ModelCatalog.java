@@ -53,6 +53,11 @@ public final class ModelCatalog {
     return b;
   }
 
+  /** Whether {@code idOrPath} names a bundled model (as {@link #resolve} reads it: any case). */
+  public static boolean isBundled(String idOrPath) {
+    return idOrPath != null && fileIds().contains(idOrPath.toLowerCase(Locale.ROOT));
+  }
+
   /**
    * A bundled model by id, or a config file by path (anything with a '/' or ending in .json that
    * exists). Unknown names are bad input that list the bundled ids.

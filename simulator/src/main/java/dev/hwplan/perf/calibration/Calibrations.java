@@ -58,6 +58,16 @@ public final class Calibrations {
                 () -> new CalibrationFitter(measurements(), key -> true).fit("pooled", null)));
   }
 
+  /**
+   * Start-up: loads {@code gpu}'s stored calibration into this process's cache when the disk cache
+   * holds it, as {@link #forGpu} does on a hit; nothing else (no fit, no store). The CLI calls it
+   * on a second thread while it parses the command line ({@code QuickPrefetch}); a {@link #forGpu}
+   * that comes meanwhile waits for this load instead of reading the file again.
+   */
+  public static void preload(GpuProfile gpu) {
+    stored(gpu.id());
+  }
+
   /** The calibration for {@code gpu}: its own measurements where committed, else the pooled fit. */
   public static GpuCalibration forGpu(GpuProfile gpu) {
     GpuCalibration c = CACHE.get(gpu.id());
@@ -65,10 +75,9 @@ public final class Calibrations {
       return c;
     }
     // Only GPUs with measurements of their own are stored: a hit skips reading every measurement.
-    Optional<GpuCalibration> stored = DISK.load(gpu.id());
+    Optional<GpuCalibration> stored = stored(gpu.id());
     if (stored.isPresent()) {
-      CACHE.putIfAbsent(gpu.id(), stored.get());
-      return CACHE.get(gpu.id());
+      return stored.get();
     }
     Optional<Measurements> own = measurements(gpu.id());
     GpuCalibration pooled = pooled();
@@ -102,6 +111,22 @@ public final class Calibrations {
     }
     CACHE.putIfAbsent(gpu.id(), c);
     return CACHE.get(gpu.id());
+  }
+
+  /** Guards {@link #stored}: one read of a stored calibration per process. */
+  private static final Object STORED = new Object();
+
+  /** The stored calibration {@code id}, from this process's cache or else the disk cache. */
+  private static Optional<GpuCalibration> stored(String id) {
+    synchronized (STORED) {
+      GpuCalibration c = CACHE.get(id);
+      if (c != null) {
+        return Optional.of(c);
+      }
+      Optional<GpuCalibration> stored = DISK.load(id);
+      stored.ifPresent(s -> CACHE.putIfAbsent(id, s));
+      return stored.map(s -> CACHE.get(id));
+    }
   }
 
   /**
