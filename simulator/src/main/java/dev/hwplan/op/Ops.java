@@ -93,25 +93,16 @@ public final class Ops {
   }
 
   /**
-   * The routed experts' GEMM of one expert-parallel rank as one grouped GEMM, with the token rows
-   * that top-k routing sends them ({@link ExpertRouting}): over {@code ep} ranks holding {@code
-   * experts / ep} experts each, the busiest rank's share of the {@code tokens x topK} pairs of all
-   * ranks' {@code tokens} tokens, spread over its experts; one rank ({@code ep = 1}) takes every
-   * pair. The weights of every expert that receives a row are read.
+   * Where top-k routing sends {@code tokens} tokens ({@link ExpertRouting}): over {@code ep} ranks
+   * holding {@code experts / ep} experts each, the busiest rank's share of the {@code tokens x
+   * topK} pairs of all ranks' tokens ({@code rows}), the experts of that rank that receive a row,
+   * and the rows of its busiest expert; one rank ({@code ep = 1}) takes every pair. The gate/up and
+   * down projections of one MoE block share it: it is computed once a block (its busiest-expert sum
+   * is most of a MoE step's graph).
    *
    * @param tokens the tokens of all expert-parallel ranks together
    */
-  public static Op routedExperts(
-      String name,
-      DType dtype,
-      int experts,
-      int topK,
-      int ep,
-      long tokens,
-      long n,
-      long k,
-      double activationBytes,
-      double weightBytes) {
+  public static ExpertLoad expertLoad(int experts, int topK, int ep, long tokens) {
     positive(experts, "experts");
     positive(tokens, "tokens");
     int local = Math.max(1, experts / ep);
@@ -127,9 +118,31 @@ public final class Ops {
             ? ExpertRouting.expectedBusiestExpert(experts, topK, tokens)
             : ExpertRouting.expectedBusiestGroup(local, 1, rows);
     long maxRows = Math.max(1, (long) Math.ceil(busiest));
-    double read =
-        rows * (double) k * activationBytes + activeExperts * (double) n * k * weightBytes;
-    double written = rows * (double) n * activationBytes;
+    return new ExpertLoad(rows, activeExperts, maxRows);
+  }
+
+  /**
+   * The token rows one expert-parallel rank's routed experts receive ({@link #expertLoad}).
+   *
+   * @param rows the rank's token-expert rows
+   * @param activeExperts its experts that receive at least one row
+   * @param maxRows the rows of its busiest expert
+   */
+  public record ExpertLoad(long rows, int activeExperts, long maxRows) {}
+
+  /**
+   * The routed experts' GEMM of one expert-parallel rank as one grouped GEMM over the rows of
+   * {@code load}; the weights of every expert that receives a row are read.
+   *
+   * @param activation bytes per activation element
+   * @param weight stored bytes per weight
+   */
+  public static Op routedExperts(
+      String name, DType dtype, ExpertLoad load, long n, long k, double activation, double weight) {
+    long rows = load.rows();
+    int activeExperts = load.activeExperts();
+    double read = rows * (double) k * activation + activeExperts * (double) n * k * weight;
+    double written = rows * (double) n * activation;
     return new Op(
         name,
         OpKind.GROUPED_GEMM,
@@ -138,7 +151,7 @@ public final class Ops {
         read,
         written,
         1,
-        new OpShape.GroupedGemm(activeExperts, maxRows, n, k, activationBytes, weightBytes));
+        new OpShape.GroupedGemm(activeExperts, load.maxRows(), n, k, activation, weight));
   }
 
   /**

@@ -2,12 +2,10 @@ package dev.hwplan.step;
 
 import dev.hwplan.op.Op;
 import dev.hwplan.op.OpGraph;
-import dev.hwplan.op.OpShape;
 import dev.hwplan.perf.Mode;
 import dev.hwplan.perf.OpTimeModel;
 import dev.hwplan.perf.Prediction;
 import dev.hwplan.util.BoundedMemo;
-import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -57,14 +55,14 @@ public final class StepModel {
     return new StepTimeTable(this);
   }
 
-  /** The ops of a step of composition {@code s}. */
+  /** The ops of a step of composition {@code s} (memoised by value, see {@link StepGraphs}). */
   public OpGraph graph(StepComposition s) {
-    return TransformerStep.build(config, s);
+    return StepGraphs.of(config, s).graph();
   }
 
   /** The time of a step of composition {@code s}, with its interval, per-op breakdown and notes. */
   public StepTime time(StepComposition s) {
-    return sum(graph(s), times);
+    return sum(StepGraphs.of(config, s), times);
   }
 
   /**
@@ -77,7 +75,7 @@ public final class StepModel {
 
   /** The time of a step of composition {@code s} in seconds, memoised by value. */
   public double seconds(StepComposition s) {
-    return memo.get(s, k -> sum(graph(k), times).seconds());
+    return memo.get(s, k -> sum(TransformerStep.build(config, k), times).seconds());
   }
 
   /**
@@ -97,41 +95,36 @@ public final class StepModel {
    * count.
    */
   public static StepTime sum(OpGraph g, OpTimeModel model) {
-    List<Op> graphOps = g.ops();
-    int size = graphOps.size();
-    List<OpTime> ops = new ArrayList<>(size);
+    return sum(StepGraphs.prepare(g), model);
+  }
+
+  private static StepTime sum(StepGraphs.Prepared g, OpTimeModel model) {
+    List<Op> distinct = g.distinct();
+    int distinctCount = distinct.size();
+    Prediction[] predictions = new Prediction[distinctCount];
     Set<String> notes = new LinkedHashSet<>();
-    Op[] seen = new Op[size];
-    OpShape[] seenShapes = new OpShape[size];
-    Prediction[] seenPredictions = new Prediction[size];
-    int seenCount = 0;
+    for (int j = 0; j < distinctCount; j++) {
+      Prediction p = model.predict(distinct.get(j));
+      predictions[j] = p;
+      if (p.mode() != Mode.MEASURED) {
+        notes.addAll(p.notes());
+      }
+    }
+    List<Op> graphOps = g.graph().ops();
+    int[] index = g.index();
+    int size = graphOps.size();
+    OpTime[] ops = new OpTime[size];
     double t = 0;
     double lo = 0;
     double hi = 0;
     for (int i = 0; i < size; i++) {
       Op op = graphOps.get(i);
-      Prediction p = null;
-      OpShape shape = op.shape();
-      for (int j = 0; j < seenCount; j++) {
-        if (sameWork(seen[j], seenShapes[j], op, shape)) {
-          p = seenPredictions[j];
-          break;
-        }
-      }
-      if (p == null) {
-        p = model.predict(op);
-        seen[seenCount] = op;
-        seenShapes[seenCount] = shape;
-        seenPredictions[seenCount++] = p;
-        if (p.mode() != Mode.MEASURED) {
-          notes.addAll(p.notes());
-        }
-      }
+      Prediction p = predictions[index[i]];
       int n = op.count();
       t += p.seconds() * n;
       lo += p.lowSeconds() * n;
       hi += p.highSeconds() * n;
-      ops.add(
+      ops[i] =
           new OpTime(
               op.name(),
               op.kind().key(),
@@ -143,24 +136,8 @@ public final class StepModel {
               p.bound().key(),
               p.mode().key(),
               op.flops() * n,
-              op.bytes() * n));
+              op.bytes() * n);
     }
-    return new StepTime(t, lo, hi, ops, new ArrayList<>(notes));
-  }
-
-  /**
-   * Whether two ops are one op at different counts: the same kind, type, work and name, and equal
-   * shapes (the same instance where the builder shared it, which is the common and cheap case). The
-   * shapes come last: most pairs differ in the cheap fields, and a record's first {@code equals}
-   * costs a bootstrap at start-up.
-   */
-  private static boolean sameWork(Op a, OpShape aShape, Op b, OpShape bShape) {
-    return a.kind() == b.kind()
-        && a.dtype() == b.dtype()
-        && a.flops() == b.flops()
-        && a.bytesRead() == b.bytesRead()
-        && a.bytesWritten() == b.bytesWritten()
-        && a.name().equals(b.name())
-        && (aShape == bShape || aShape.equals(bShape));
+    return new StepTime(t, lo, hi, List.of(ops), List.copyOf(notes));
   }
 }

@@ -534,19 +534,17 @@ public final class TransformerStep {
     if (ep > 1) {
       ops.add(Ops.collective("moe.dispatch", Collective.ALL_TO_ALL, ep, pairs * d * act));
     }
+    Ops.ExpertLoad load = Ops.expertLoad(e.nRoutedExperts(), topK, ep, all);
     ops.add(
         Ops.routedExperts(
             "moe.experts.gate_up_proj",
             c.linearDtype(),
-            e.nRoutedExperts(),
-            topK,
-            ep,
-            all,
+            load,
             (gated ? 2 : 1) * ffRank,
             d,
             act,
             c.expertWeightBytes(d)));
-    long rows = Math.max(1, (long) Math.ceil(ExpertRouting.expectedBusiestGroup(ep, topK, all)));
+    long rows = load.rows();
     activation(ops, "moe.experts", rows, ffRank, gated, ex);
     if (m.architecture().clampedSwiglu()) {
       // gpt-oss: the gate clamped above, the linear input clamped both ways and offset by 1.
@@ -566,10 +564,7 @@ public final class TransformerStep {
         Ops.routedExperts(
             "moe.experts.down_proj",
             c.linearDtype(),
-            e.nRoutedExperts(),
-            topK,
-            ep,
-            all,
+            load,
             d,
             ffRank,
             act,

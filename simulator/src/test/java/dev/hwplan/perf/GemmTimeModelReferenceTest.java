@@ -58,7 +58,7 @@ class GemmTimeModelReferenceTest {
             KvDtype.BF16,
             mla,
             Execution.parse(ex, "execution"));
-    CalibratedModel cm = (CalibratedModel) Calibrations.model(gpu, Mode.CALIBRATED);
+    CalibratedModel cm = new CalibratedModel(gpu, Calibrations.forGpu(gpu));
     for (long[] bpo : new long[][] {{1, 1024, 128}, {16, 2048, 512}, {64, 8192, 1}}) {
       for (StepComposition s :
           new StepComposition[] {

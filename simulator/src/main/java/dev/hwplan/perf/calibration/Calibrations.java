@@ -3,6 +3,7 @@ package dev.hwplan.perf.calibration;
 import dev.hwplan.hardware.GpuProfile;
 import dev.hwplan.perf.CalibratedModel;
 import dev.hwplan.perf.GpuCalibration;
+import dev.hwplan.perf.MemoisedOpTimeModel;
 import dev.hwplan.perf.Mode;
 import dev.hwplan.perf.OpTimeModel;
 import dev.hwplan.perf.SolModel;
@@ -162,7 +163,8 @@ public final class Calibrations {
 
   /** The op-time model of {@code mode} for {@code gpu}. */
   public static OpTimeModel model(GpuProfile gpu, Mode mode) {
-    return MODELS.get(new ModelKey(gpu, mode), k -> newModel(k.gpu(), k.mode()));
+    return MODELS.get(
+        new ModelKey(gpu, mode), k -> new MemoisedOpTimeModel(newModel(k.gpu(), k.mode())));
   }
 
   private static OpTimeModel newModel(GpuProfile gpu, Mode mode) {
