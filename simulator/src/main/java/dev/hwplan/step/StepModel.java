@@ -17,7 +17,10 @@ import java.util.Set;
  *
  * <p>{@link #time} gives the breakdown; {@link #seconds} gives the time alone and is memoised by
  * the composition's value (bounded and thread-safe), which is what simulators that ask for millions
- * of steps need. Both return the same number for the same composition.
+ * of steps need. Both return the same number for the same composition. Behind both, graphs are
+ * memoised by the value of their configuration and composition, and {@link #time}'s results by that
+ * and the op-time model's value where it has one ({@link StepTimes}): estimates build a step model
+ * per call, and these memos outlive it.
  */
 public final class StepModel {
   /** Compositions remembered by {@link #seconds} before the memo is emptied. */
@@ -55,14 +58,14 @@ public final class StepModel {
     return new StepTimeTable(this);
   }
 
-  /** The ops of a step of composition {@code s} (memoised by value, see {@link StepGraphs}). */
+  /** The ops of a step of composition {@code s}. */
   public OpGraph graph(StepComposition s) {
-    return StepGraphs.of(config, s).graph();
+    return TransformerStep.build(config, s);
   }
 
   /** The time of a step of composition {@code s}, with its interval, per-op breakdown and notes. */
   public StepTime time(StepComposition s) {
-    return sum(StepGraphs.of(config, s), times);
+    return StepTimes.time(config, s, times, StepModel::sum);
   }
 
   /**
@@ -95,16 +98,16 @@ public final class StepModel {
    * count.
    */
   public static StepTime sum(OpGraph g, OpTimeModel model) {
-    return sum(StepGraphs.prepare(g), model);
+    return sum(StepTimes.prepare(g), model);
   }
 
-  private static StepTime sum(StepGraphs.Prepared g, OpTimeModel model) {
-    List<Op> distinct = g.distinct();
-    int distinctCount = distinct.size();
+  private static StepTime sum(StepTimes.Prepared g, OpTimeModel model) {
+    Op[] distinct = g.distinct();
+    int distinctCount = distinct.length;
     Prediction[] predictions = new Prediction[distinctCount];
     Set<String> notes = new LinkedHashSet<>();
     for (int j = 0; j < distinctCount; j++) {
-      Prediction p = model.predict(distinct.get(j));
+      Prediction p = model.predict(distinct[j]);
       predictions[j] = p;
       if (p.mode() != Mode.MEASURED) {
         notes.addAll(p.notes());

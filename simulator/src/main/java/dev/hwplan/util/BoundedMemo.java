@@ -33,11 +33,21 @@ public final class BoundedMemo<K, V> {
       return v;
     }
     v = f.apply(key);
+    put(key, v);
+    return v;
+  }
+
+  /** The value held for {@code key}, or null. */
+  public V peek(K key) {
+    return map.get(key);
+  }
+
+  /** Holds {@code value} for {@code key}, emptying the memo first when it is full. */
+  public void put(K key, V value) {
     if (map.size() >= capacity) {
       map.clear();
     }
-    map.put(key, v);
-    return v;
+    map.put(key, value);
   }
 
   /** Entries held now. */

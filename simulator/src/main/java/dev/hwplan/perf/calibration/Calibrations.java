@@ -3,7 +3,7 @@ package dev.hwplan.perf.calibration;
 import dev.hwplan.hardware.GpuProfile;
 import dev.hwplan.perf.CalibratedModel;
 import dev.hwplan.perf.GpuCalibration;
-import dev.hwplan.perf.MemoisedOpTimeModel;
+import dev.hwplan.perf.KeyedOpTimeModel;
 import dev.hwplan.perf.Mode;
 import dev.hwplan.perf.OpTimeModel;
 import dev.hwplan.perf.SolModel;
@@ -164,7 +164,7 @@ public final class Calibrations {
   /** The op-time model of {@code mode} for {@code gpu}. */
   public static OpTimeModel model(GpuProfile gpu, Mode mode) {
     return MODELS.get(
-        new ModelKey(gpu, mode), k -> new MemoisedOpTimeModel(newModel(k.gpu(), k.mode())));
+        new ModelKey(gpu, mode), k -> new KeyedOpTimeModel(newModel(k.gpu(), k.mode()), k));
   }
 
   private static OpTimeModel newModel(GpuProfile gpu, Mode mode) {

@@ -4,62 +4,89 @@ import dev.hwplan.op.Op;
 import dev.hwplan.op.OpGraph;
 import dev.hwplan.op.OpShape;
 import dev.hwplan.parallel.Parallelism;
-import dev.hwplan.util.BoundedMemo;
+import dev.hwplan.perf.KeyedOpTimeModel;
+import dev.hwplan.perf.OpTimeModel;
+import dev.hwplan.util.SecondSightMemo;
+import java.util.Arrays;
 import java.util.List;
+import java.util.function.BiFunction;
 
 /**
- * The step graphs behind {@link StepModel}, memoised by the value of their configuration and
- * composition, each with its distinct ops found once. A graph depends on nothing else (not on the
- * op-time model), so step models of equal configurations share it: an estimate builds a step model
- * per call, and a sweep meets the same steps across its configurations (the prefill of a batch and
- * prompt at every output length). A hit is the graph the builder gave for equal inputs; graphs are
- * immutable. Bounded and thread-safe ({@link BoundedMemo}).
+ * The step times behind {@link StepModel}, memoised by the value of the step (configuration and
+ * composition) and of the op-time model, for op-time models with value equality ({@link
+ * KeyedOpTimeModel}, what {@code Calibrations} hands out): an estimate builds a step model per
+ * call, and a sweep meets the same steps across its configurations (the prefill of a batch and
+ * prompt at every output length). A step time is stored at its second visit ({@link
+ * SecondSightMemo}), so steps met once keep nothing alive. A hit is the step time the sum gave for
+ * an equal step under an equal model; step times are immutable. Bounded and thread-safe.
  */
-final class StepGraphs {
-  /** Graphs remembered before the memo is emptied. */
+final class StepTimes {
+  /** Step times remembered before the memo is emptied. */
   static final int CAPACITY = 1 << 13;
 
-  private static final BoundedMemo<Key, Prepared> GRAPHS = new BoundedMemo<>(CAPACITY);
+  private static final SecondSightMemo<Key, StepTime> TIMES = new SecondSightMemo<>(CAPACITY);
 
-  private StepGraphs() {}
+  private StepTimes() {}
 
   /** The graph of a step of composition {@code s} under {@code c}, with its distinct ops. */
   static Prepared of(StepConfig c, StepComposition s) {
-    return GRAPHS.get(new Key(c, s), k -> prepare(TransformerStep.build(k.config, k.composition)));
+    return prepare(TransformerStep.build(c, s));
   }
 
   /**
-   * A step by value. The hash leaves out the model's layers and notes (equal configurations have
-   * equal model ids, so it agrees with {@code equals}) and costs a few field reads, as does the
-   * comparison of compositions; configurations compare as whole values, at once where they are the
-   * same instance.
+   * The time of a step of composition {@code s} under {@code c} and {@code times}, as {@code sum}
+   * gives it for the step's graph; remembered where {@code times} has value equality.
    */
-  private record Key(StepConfig config, StepComposition composition) {
+  static StepTime time(
+      StepConfig c,
+      StepComposition s,
+      OpTimeModel times,
+      BiFunction<Prepared, OpTimeModel, StepTime> sum) {
+    if (!(times instanceof KeyedOpTimeModel)) {
+      return sum.apply(of(c, s), times);
+    }
+    return TIMES.get(new Key(c, s, times), k -> sum.apply(of(c, s), times));
+  }
+
+  /**
+   * A step and an op-time model by value. The hash leaves out the model's layers and notes (equal
+   * configurations have equal model ids, so it agrees with {@code equals}) and costs a few field
+   * reads, as does the comparison of compositions; configurations compare as whole values, at once
+   * where they are the same instance.
+   */
+  private record Key(StepConfig config, StepComposition composition, OpTimeModel times) {
     @Override
     public int hashCode() {
       Parallelism par = config.parallelism();
       int h = config.model().id().hashCode();
-      h = 31 * h + par.tp();
-      h = 31 * h + par.pp();
-      h = 31 * h + par.dp();
-      h = 31 * h + par.ep();
-      h = 31 * h + config.weights().key().hashCode();
-      h = 31 * h + config.kv().key().hashCode();
-      h = 31 * h + config.mlaLayout().ordinal();
-      h = 31 * h + config.execution().ordinal();
+      h = mix(h, par.tp());
+      h = mix(h, par.pp());
+      h = mix(h, par.dp());
+      h = mix(h, par.ep());
+      h = mix(h, config.weights().key().hashCode());
+      h = mix(h, config.kv().key().hashCode());
+      h = mix(h, config.mlaLayout().ordinal());
+      h = mix(h, config.execution().ordinal());
       for (StepComposition.Prefill p : composition.prefills()) {
-        h = 31 * h + Long.hashCode(p.sequences());
-        h = 31 * h + Long.hashCode(p.tokens());
-        h = 31 * h + Long.hashCode(p.prefix());
+        h = mix(h, Long.hashCode(p.sequences()));
+        h = mix(h, Long.hashCode(p.tokens()));
+        h = mix(h, Long.hashCode(p.prefix()));
       }
-      h = 31 * h + Long.hashCode(composition.decodes());
-      return 31 * h + Long.hashCode(composition.decodeContext());
+      h = mix(h, Long.hashCode(composition.decodes()));
+      h = mix(h, Long.hashCode(composition.decodeContext()));
+      return mix(h, times.hashCode());
+    }
+
+    /** A multiplier that spreads small numbers (31 would make batch x prompt grids collide). */
+    private static int mix(int h, int x) {
+      return h * 0x9E3779B1 + x;
     }
 
     @Override
     public boolean equals(Object o) {
       return o instanceof Key k
           && sameComposition(composition, k.composition)
+          && times.equals(k.times)
           && (config == k.config || config.equals(k.config));
     }
 
@@ -94,12 +121,10 @@ final class StepGraphs {
    * count.
    *
    * @param graph the graph
-   * @param distinct each kind of work once, in the graph's order, as an op run once (what the
-   *     op-time models predict; the same instances at every hit, so a memo of predictions finds
-   *     them at once)
+   * @param distinct the first op of each kind of work, in the graph's order
    * @param index for each op of the graph, its entry in {@code distinct}
    */
-  record Prepared(OpGraph graph, List<Op> distinct, int[] index) {}
+  record Prepared(OpGraph graph, Op[] distinct, int[] index) {}
 
   /** {@code g} with its distinct ops. */
   static Prepared prepare(OpGraph g) {
@@ -126,11 +151,7 @@ final class StepGraphs {
       }
       index[i] = found;
     }
-    Op[] distinct = new Op[seenCount];
-    for (int j = 0; j < seenCount; j++) {
-      distinct[j] = seen[j].count() == 1 ? seen[j] : seen[j].times(1);
-    }
-    return new Prepared(g, List.of(distinct), index);
+    return new Prepared(g, Arrays.copyOf(seen, seenCount), index);
   }
 
   /**

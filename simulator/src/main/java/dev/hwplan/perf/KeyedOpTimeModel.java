@@ -1,0 +1,45 @@
+package dev.hwplan.perf;
+
+import dev.hwplan.op.Op;
+
+/**
+ * An op-time model with value identity: it predicts as the model it wraps, and two such models are
+ * equal when they were made for equal keys ({@code Calibrations} passes the GPU profile and the
+ * mode, from which the wrapped model follows), so they predict alike. Memos above the op-time
+ * models (the step model's step times) key on it by value, never by the instance.
+ */
+public final class KeyedOpTimeModel implements OpTimeModel {
+  private final OpTimeModel model;
+  private final Object key;
+
+  /**
+   * {@code model}, known by {@code key}.
+   *
+   * @param key a value that determines {@code model} (every model made for an equal key predicts
+   *     alike)
+   */
+  public KeyedOpTimeModel(OpTimeModel model, Object key) {
+    this.model = model;
+    this.key = key;
+  }
+
+  @Override
+  public Prediction predict(Op op) {
+    return model.predict(op);
+  }
+
+  @Override
+  public Mode mode() {
+    return model.mode();
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof KeyedOpTimeModel m && (key == m.key || key.equals(m.key));
+  }
+
+  @Override
+  public int hashCode() {
+    return key.hashCode();
+  }
+}
