@@ -17,7 +17,7 @@ Grids: --grid training (experts 8/32/128/256, tokens per expert 1..1024, Mixtral
 Qwen3-30B-A3B expert matrices, at most --max-weight-gb of weights) and --grid validation (other expert
 counts, token counts and matrix sizes; measure only after the model is frozen).
 
-usage: grouped_gemm.py --out grouped-gemm.json [--grid training|validation] [--deadline-s 80]
+usage: grouped_gemm.py --out grouped-gemm.json [--grid training|validation|fresh|post2] [--deadline-s 80]
 """
 import argparse
 import sys
@@ -42,12 +42,30 @@ VALID_MATS = [("gpt-oss-120b-like 2880x2880", 2880, 2880), ("qwen3-235b-a22b gat
 VALID_EXPERTS = [16, 64, 160]
 VALID_TOKENS = [3, 6, 12, 24, 48, 96, 192, 512]
 
+# --grid fresh (issue 15, second validation, after the freeze): matrices, expert counts and tokens per
+# expert off both earlier grids
+FRESH_MATS = [("glm-4.5-air-like gate/up", 2816, 4096), ("glm-4.5-air-like down", 4096, 1408),
+              ("phi-3.5-moe w1/w3", 6400, 4096), ("mixtral-8x22b w2", 6144, 16384)]
+FRESH_EXPERTS = [12, 40, 96]
+FRESH_TOKENS = [5, 10, 20, 40, 80, 160, 320, 768]
+
+# --grid post2 (issue 15, validation after freeze II at 7c6c441, measured 2026-12-06): matrices, expert
+# counts and tokens per expert in none of the training, validation and fresh grids
+POST2_MATS = [("gpt-oss-20b-like gate/up", 5760, 2880), ("qwen2-57b-a14b gate/up", 5120, 3584),
+              ("qwen2-57b-a14b down", 3584, 2560), ("dbrx w2", 6144, 10752)]
+POST2_EXPERTS = [20, 48, 72]
+POST2_TOKENS = [7, 14, 28, 56, 112, 224, 448]
+
 
 def grid(name, max_weight_bytes):
     if name == "training":
         mats, exps, toks = TRAIN_MATS, TRAIN_EXPERTS, TRAIN_TOKENS
     elif name == "validation":
         mats, exps, toks = VALID_MATS, VALID_EXPERTS, VALID_TOKENS
+    elif name == "fresh":
+        mats, exps, toks = FRESH_MATS, FRESH_EXPERTS, FRESH_TOKENS
+    elif name == "post2":
+        mats, exps, toks = POST2_MATS, POST2_EXPERTS, POST2_TOKENS
     elif name == "smoke":
         mats, exps, toks = [("smoke", 256, 128)], [2, 4], [1, 16]
     else:
@@ -83,7 +101,7 @@ def copy_bandwidth():
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--out", required=True)
-    ap.add_argument("--grid", default="training", choices=["training", "validation", "smoke"])
+    ap.add_argument("--grid", default="training", choices=["training", "validation", "fresh", "post2", "smoke"])
     ap.add_argument("--samples", type=int, default=10)
     ap.add_argument("--max-weight-gb", type=float, default=16.0)
     ap.add_argument("--deadline-s", type=float, default=80.0)

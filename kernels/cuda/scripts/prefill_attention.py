@@ -23,7 +23,7 @@ Grids: --grid training (the committed training set) and --grid validation (disjo
 head configurations and batches, to be measured only after the model is frozen). --dry-run prints the
 grid and a time estimate without a GPU; --smoke runs three tiny shapes (logic check, any device).
 
-usage: prefill_attention.py --out prefill-attention.json [--grid training|validation] [--backends flash,cudnn]
+usage: prefill_attention.py --out prefill-attention.json [--grid training|validation|fresh|post2] [--backends flash,cudnn]
                             [--deadline-s 170] [--samples 10]
 """
 import argparse
@@ -65,6 +65,25 @@ VALID_CONFIGS = [
 VALID_SEQS = [768, 1536, 2560, 6144, 10240, 24576, 98304]
 VALID_MLA_SEQS = [1536, 6144, 24576]
 
+# --grid fresh (issue 15, second validation, measured after the model frozen at the commit in the
+# file's provenance): head configurations, sequence lengths and batches off both earlier grids
+FRESH_CONFIGS = [
+    (28, 4, 128, 128), (12, 12, 128, 128), (56, 8, 128, 128), (20, 4, 64, 64),
+    (36, 6, 64, 64), (80, 8, 128, 128),
+]
+FRESH_SEQS = [640, 1280, 1792, 3584, 7168, 14336, 20480, 81920]
+FRESH_MLA_SEQS = [1280, 3584, 14336]
+
+# --grid post2 (issue 15, validation after freeze II at 7c6c441, measured 2026-12-06): head configurations,
+# sequence lengths and batches in none of the training, validation and fresh grids (Qwen3-235B 64/4,
+# Qwen3-30B-A3B 32/4, Gemma-3-27B 32/16, StarCoder 48/1 MQA, and head dim 64 at 16/8 and 20/20)
+POST2_CONFIGS = [
+    (64, 4, 128, 128), (32, 4, 128, 128), (32, 16, 128, 128), (48, 1, 128, 128),
+    (16, 8, 64, 64), (20, 20, 64, 64),
+]
+POST2_SEQS = [896, 2304, 4608, 9216, 18432, 40960, 73728]
+POST2_MLA_SEQS = [2304, 9216]
+
 FWD_FLOP_CAP = 1.2e13       # ~30 ms of flash forward: keeps forward+backward under ~100 ms
 LONG_FLOP_CAP = 4.0e13      # S >= 65536 at 8 heads only (a few long-context points)
 
@@ -102,6 +121,24 @@ def batches_for(S, choices):
     return sorted(b for b in {1, big} if b in choices)
 
 
+def held_out(shapes, configs, seqs, batches, skip, long_seq, long_heads, mla_seqs, mla_batches, mla_tokens):
+    """Appends a held-out grid: every (config, S, B) not skipped that is admissible, or B = 1 at the
+    long sequence for at most long_heads heads within LONG_FLOP_CAP; then MLA at mla_seqs x mla_batches
+    (forward FLOPs <= 4.5e13 and B*S <= mla_tokens when given)."""
+    for (H, Hkv, dqk, dv) in configs:
+        for S in seqs:
+            for B in batches:
+                if skip(B, S):
+                    continue
+                if admissible(B, H, S, dqk, dv) or (S == long_seq and H <= long_heads and B == 1 and
+                                                    fwd_flops(B, H, S, dqk, dv) <= LONG_FLOP_CAP):
+                    shapes.append((B, H, Hkv, S, dqk, dv))
+    for S in mla_seqs:
+        for B in mla_batches:
+            if fwd_flops(B, 128, S, 192, 128) <= 4.5e13 and (mla_tokens is None or B * S <= mla_tokens):
+                shapes.append((B, 128, 128, S, 192, 128))
+
+
 def grid(name):
     shapes = []
     if name == "training":
@@ -115,18 +152,17 @@ def grid(name):
                 if fwd_flops(B, 128, S, 192, 128) <= (4.5e13 if S == 32768 else FWD_FLOP_CAP):
                     shapes.append((B, 128, 128, S, 192, 128))
     elif name == "validation":
-        for (H, Hkv, dqk, dv) in VALID_CONFIGS:
-            for S in VALID_SEQS:
-                for B in (1, 3, 6, 12):
-                    if B * S > 3 * 12288 or (B > 1 and S > 12288):
-                        continue
-                    if admissible(B, H, S, dqk, dv) or (S == 98304 and H <= 16 and B == 1 and
-                                                        fwd_flops(B, H, S, dqk, dv) <= LONG_FLOP_CAP):
-                        shapes.append((B, H, Hkv, S, dqk, dv))
-        for S in VALID_MLA_SEQS:
-            for B in (1, 3):
-                if fwd_flops(B, 128, S, 192, 128) <= 4.5e13 and B * S <= 24576:
-                    shapes.append((B, 128, 128, S, 192, 128))
+        held_out(shapes, VALID_CONFIGS, VALID_SEQS, (1, 3, 6, 12),
+                 lambda B, S: B * S > 3 * 12288 or (B > 1 and S > 12288), 98304, 16,
+                 VALID_MLA_SEQS, (1, 3), 24576)
+    elif name == "fresh":
+        held_out(shapes, FRESH_CONFIGS, FRESH_SEQS, (1, 5, 10),
+                 lambda B, S: B > 1 and (B * S > 5 * 7168 or S > 14336), 81920, 20,
+                 FRESH_MLA_SEQS, (1, 5), 20480)
+    elif name == "post2":
+        held_out(shapes, POST2_CONFIGS, POST2_SEQS, (1, 4, 7),
+                 lambda B, S: B > 1 and (B * S > 7 * 4608 or S > 18432), 73728, 20,
+                 POST2_MLA_SEQS, (1, 2), None)
     elif name == "smoke":
         shapes = [(2, 4, 2, 128, 64, 64), (1, 4, 4, 256, 128, 128), (1, 4, 4, 128, 192, 128)]
     else:
@@ -324,7 +360,7 @@ def _t(t):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--out", required=True)
-    ap.add_argument("--grid", default="training", choices=["training", "validation", "smoke"])
+    ap.add_argument("--grid", default="training", choices=["training", "validation", "fresh", "post2", "smoke"])
     ap.add_argument("--backends", default="flash,cudnn")
     ap.add_argument("--samples", type=int, default=10)
     ap.add_argument("--max-total-s", type=float, default=0.8, help="timed part of one measurement, at most")

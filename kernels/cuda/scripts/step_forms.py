@@ -33,7 +33,7 @@ category gemm / attention / elementwise+norm / fused-triton / copy+other) is rec
 (fused profiled without the graph; kernel times are the same, launch gaps are not). fused vs eager logits
 are compared (relative difference) for every configuration.
 
-usage: step_forms.py --out steps-eager-fused.json [--grid training|validation|smoke] [--parts dense,moe]
+usage: step_forms.py --out steps-eager-fused.json [--grid training|validation|fresh|smoke] [--parts dense,moe]
 """
 import argparse
 import math
@@ -76,6 +76,13 @@ GRIDS = {
         "dense": {"decode": [(b, c) for b in (4, 16, 48, 96, 192) for c in (2048, 6144)],
                   "prefill": [(1, 1024), (1, 4096), (2, 4096), (8, 1024)], "profile": []},
         "moe": {"decode": [(b, c) for b in (4, 16, 64, 192) for c in (1024, 4096)], "prefill": [(1, 4096), (2, 1024)],
+                "profile": []},
+    },
+    # issue 15's second validation grid, measured after the freeze: batches and contexts off both earlier grids
+    "fresh": {
+        "dense": {"decode": [(b, c) for b in (2, 12, 40, 80, 160) for c in (3072, 7168)],
+                  "prefill": [(1, 1536), (1, 6144), (3, 2048), (6, 768)], "profile": []},
+        "moe": {"decode": [(b, c) for b in (2, 12, 48, 160) for c in (1536, 6144)], "prefill": [(1, 3072), (3, 1024)],
                 "profile": []},
     },
     "smoke": {
@@ -455,17 +462,8 @@ class _null:
         return False
 
 
-def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--out", required=True)
-    ap.add_argument("--grid", default="training", choices=["training", "validation", "smoke"])
-    ap.add_argument("--parts", default="dense,moe")
-    ap.add_argument("--samples", type=int, default=10)
-    ap.add_argument("--compile-mode", default="default")
-    ap.add_argument("--margin-gb", type=float, default=6.0)
-    ap.add_argument("--deadline-s", type=float, default=200.0)
-    a = ap.parse_args()
-    t0 = time.time()
+def raise_dynamo_limits():
+    """Lets TorchInductor keep a compiled graph per shape of a grid (the default limit is 8)."""
     try:
         import torch._dynamo
 
@@ -474,6 +472,20 @@ def main():
                 setattr(torch._dynamo.config, k, 64)
     except Exception:
         pass
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--out", required=True)
+    ap.add_argument("--grid", default="training", choices=["training", "validation", "fresh", "smoke"])
+    ap.add_argument("--parts", default="dense,moe")
+    ap.add_argument("--samples", type=int, default=10)
+    ap.add_argument("--compile-mode", default="default")
+    ap.add_argument("--margin-gb", type=float, default=6.0)
+    ap.add_argument("--deadline-s", type=float, default=200.0)
+    a = ap.parse_args()
+    t0 = time.time()
+    raise_dynamo_limits()
     doc = bu.header("hwplan-step-forms")
     doc["device"] = bu.device_info(0)
     doc["provenance"] = bu.provenance(__file__)

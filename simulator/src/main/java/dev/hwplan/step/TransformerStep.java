@@ -488,9 +488,22 @@ public final class TransformerStep {
   static final int PERMUTE_KERNELS_FUSED = 8;
 
   /**
-   * Unpermute: the zeroed output, the weighting multiply and {@code index_add_} (3, both forms).
+   * Unpermute: the zeroed output and the weighting multiply (2, both forms), then the sum back into
+   * token order ({@link #SCATTER_ADD_SECTOR_BYTES}).
    */
-  static final int UNPERMUTE_KERNELS = 3;
+  static final int UNPERMUTE_KERNELS = 2;
+
+  /**
+   * The sum of the weighted expert rows back into token order. PyTorch's {@code index_add_} (eager
+   * and compiled: Inductor leaves it to ATen's {@code indexFuncLargeIndex}) adds every bf16 element
+   * with its own atomic, and each atomic moves a 32-byte L2 sector: timed as a copy of 32 bytes an
+   * element. The training profiles of {@code
+   * kernels/cuda/results/h200-sxm/step-profiles-train.json} (H200, Mixtral-8x7B, 4 layers) measure
+   * it at 135 / 300 / 608 us a layer for 4096 / 8192 / 16384 rows of 4096 (a plain copy of those
+   * bytes: 17 / 34 / 67 us). A serving engine ({@link Execution#FUSED}) reduces the top-k rows of a
+   * token in one pass without atomics.
+   */
+  static final double SCATTER_ADD_SECTOR_BYTES = 32;
 
   /**
    * An MoE block on one rank: router GEMM and top-k; the permute that groups the token rows by
@@ -575,10 +588,17 @@ public final class TransformerStep {
     ops.add(
         Ops.elementwise(
             "moe.unpermute",
-            2.0 * pairs * d,
+            pairs * (double) d,
             pairs * (rowBytes + 4.0),
-            tokens * rowBytes,
+            pairs * rowBytes + tokens * rowBytes,
             UNPERMUTE_KERNELS));
+    ops.add(
+        Ops.elementwise(
+            "moe.scatter_add",
+            pairs * (double) d,
+            pairs * (rowBytes + 8.0),
+            pairs * d * (ex == Execution.FUSED ? 2.0 : SCATTER_ADD_SECTOR_BYTES),
+            1));
     if (e.nSharedExperts() > 0) {
       mlp(ops, c, "moe.shared", tokens, (long) e.nSharedExperts() * e.moeIntermediateSize());
     }

@@ -130,15 +130,51 @@ public record PrefillAttentionTimeModel(
    * Whether SDPA's flash backend runs the decode shape {@code s} on its one-split kernel, the
    * prefill kernel ({@code flash_fwd_kernel}), rather than on the split-KV one. FlashAttention-2
    * folds a one-token GQA query's {@code group} heads into the query rows of each KV head ({@code
-   * seqlenq_ngroups_swapped} in {@code mha_fwd}) and keeps one split once {@code batch x kvHeads x
-   * ceil(group / 64)} row blocks reach 0.8 of the SMs ({@code num_splits_heuristic},
-   * flash-attention 2.x {@code flash_api.cpp}). The kernel profiles of {@code
-   * kernels/cuda/results/h200-sxm/steps-eager-fused.json} show {@code flash_fwd_kernel<128, 128,
-   * 64>} for every Llama-3.1-8B and Mixtral decode at batch 128 and 256 (eager and fused).
+   * seqlenq_ngroups_swapped} in {@code mha_fwd}), and {@code run_mha_fwd} takes the one-split
+   * kernel when {@link #flashDecodeSplits} is 1. PyTorch's copy of flash-attention 2.x ({@code
+   * aten/src/ATen/native/transformers/cuda/flash_attn/flash_api.cpp}, {@code set_params_splitkv})
+   * passes {@code 2 x SMs} as the heuristic's SM count ("128 threads per block"), so one split is
+   * kept once {@code batch x kvHeads x ceil(group / 64)} row blocks reach 0.8 x 2 x SMs (211 on 132
+   * SMs). The kernel profiles of {@code kernels/cuda/results/h200-sxm/steps-eager-fused.json} show
+   * {@code flash_fwd_kernel<128, 128, 64>} for every Llama-3.1-8B and Mixtral decode at batch 128
+   * and 256 (eager and fused).
    */
   public static boolean flashDecodeRunsPrefillKernel(OpShape.Attention s, int sms) {
-    double blocks = s.batch() * (double) s.kvHeads() * ceilDiv(s.group(), 64);
-    return s.kernel() == AttentionKernel.SDPA_FLASH && blocks >= 0.8 * sms;
+    return s.kernel() == AttentionKernel.SDPA_FLASH && flashDecodeSplits(s, sms) == 1;
+  }
+
+  /**
+   * The split count FlashAttention-2's {@code num_splits_heuristic} picks for decode shape {@code
+   * s}: {@code blocks = batch x kvHeads x ceil(group / 64)} row blocks over {@code 2 x sms} slots
+   * and {@code ceil(context / blockN)} key blocks ({@code blockN} 256 at head dim <= 64, 128 at <=
+   * 128, else 64); one split once the blocks fill 0.8 of the slots, else the fewest splits whose
+   * wave efficiency ({@code n / ceil(n)} waves) reaches 0.85 of the best over at most {@code
+   * min(128, slots, key blocks)} splits, counting only splits that change the blocks per split.
+   */
+  public static int flashDecodeSplits(OpShape.Attention s, int sms) {
+    long blocks = s.batch() * (long) s.kvHeads() * ceilDiv(s.group(), 64);
+    int slots = 2 * sms;
+    if (blocks >= 0.8f * slots) {
+      return 1;
+    }
+    int blockN = s.headDim() <= 64 ? 256 : s.headDim() <= 128 ? 128 : 64;
+    long nBlocks = ceilDiv(s.context(), blockN);
+    int max = (int) Math.min(Math.min(128, slots), nBlocks);
+    float[] eff = new float[max + 1];
+    float best = 0;
+    for (int n = 1; n <= max; n++) {
+      if (n == 1 || ceilDiv(nBlocks, n) != ceilDiv(nBlocks, n - 1)) {
+        float waves = (float) (blocks * n) / slots;
+        eff[n] = waves / (float) Math.ceil(waves);
+        best = Math.max(best, eff[n]);
+      }
+    }
+    for (int n = 1; n <= max; n++) {
+      if ((n == 1 || ceilDiv(nBlocks, n) != ceilDiv(nBlocks, n - 1)) && eff[n] >= 0.85 * best) {
+        return n;
+      }
+    }
+    return 1;
   }
 
   /**

@@ -93,4 +93,16 @@ class StepFormsFitTest {
     groups.forEach(System.out::println);
     assertThat(groups).hasSize(8);
   }
+
+  /**
+   * The steps of the training profiles ({@code step-profiles-train.json}, H200, 2026-12-06: Mixtral
+   * decode at batch 1 to 16 and prefills, Llama-3.1-8B decode at batch 8 to 24 around the flash
+   * split threshold and prefills), also training rows.
+   */
+  @Test
+  void trainingProfileSteps() throws Exception {
+    List<String> groups = score(FILE.resolveSibling("step-profiles-train.json"), true);
+    groups.forEach(g -> System.out.println("profiles " + g));
+    assertThat(groups).hasSize(8);
+  }
 }
