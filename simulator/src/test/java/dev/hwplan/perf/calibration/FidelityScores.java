@@ -64,6 +64,15 @@ final class FidelityScores {
         inside / (double) e.length);
   }
 
+  /**
+   * The bundled profile of the GPU a measured file names ({@code device.name}): the H100 SXM for an
+   * H100, else the H200.
+   */
+  static GpuProfile gpuOf(JsonNode doc) {
+    String name = doc.path("device").path("name").asText("");
+    return ProfileCatalog.bundled().get(name.contains("H100") ? "h100-sxm" : "h200-sxm");
+  }
+
   static JsonNode read(String file) throws Exception {
     return new ObjectMapper().readTree(Files.readString(RESULTS.resolve(file)));
   }
@@ -71,7 +80,7 @@ final class FidelityScores {
   /** Flash and cuDNN, forward and backward, on a prefill-attention file. */
   static List<Score> prefill(String file) throws Exception {
     JsonNode doc = read(file);
-    GpuProfile gpu = ProfileCatalog.bundled().get("h200-sxm");
+    GpuProfile gpu = gpuOf(doc);
     OpTimeModel model = Calibrations.model(gpu, Mode.CALIBRATED);
     GpuCalibration cal = Calibrations.forGpu(gpu);
     List<String> training =
@@ -116,7 +125,7 @@ final class FidelityScores {
   /** Grouped GEMM and the per-expert loop on a grouped-GEMM file. */
   static List<Score> grouped(String file) throws Exception {
     JsonNode doc = read(file);
-    GpuProfile gpu = ProfileCatalog.bundled().get("h200-sxm");
+    GpuProfile gpu = gpuOf(doc);
     GpuCalibration cal = Calibrations.forGpu(gpu);
     DevicePeaks peaks = DevicePeaks.of(gpu);
     List<String> training =

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.hwplan.hardware.GpuProfile;
-import dev.hwplan.hardware.ProfileCatalog;
 import dev.hwplan.perf.Mode;
 import dev.hwplan.perf.OpTimeModel;
 import dev.hwplan.step.Execution;
@@ -31,9 +30,10 @@ class StepFormsFitTest {
   record Group(String name, List<Double> errors, int[] inside) {}
 
   static List<String> score(Path file, boolean print) throws Exception {
-    List<Rows.StepForm> rows =
-        RowOps.stepForms(new ObjectMapper().readTree(Files.readString(file)));
-    GpuProfile gpu = ProfileCatalog.bundled().get("h200-sxm");
+    com.fasterxml.jackson.databind.JsonNode doc =
+        new ObjectMapper().readTree(Files.readString(file));
+    List<Rows.StepForm> rows = RowOps.stepForms(doc);
+    GpuProfile gpu = FidelityScores.gpuOf(doc);
     OpTimeModel model = Calibrations.model(gpu, Mode.CALIBRATED);
     java.util.Map<String, List<double[]>> groups = new java.util.TreeMap<>();
     for (Rows.StepForm r : rows) {
