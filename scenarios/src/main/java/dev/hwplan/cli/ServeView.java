@@ -153,7 +153,7 @@ final class ServeView {
   static void header(PrintWriter out, ServingPlan plan) {
     out.printf(
         Locale.ROOT,
-        "%s on %d x %s (TP %d, PP %d%s) = %d GPUs, weights %s, KV %s, policy %s%n",
+        "%s on %d x %s (TP %d, PP %d%s) = %d GPU%s, weights %s, KV %s, policy %s%n",
         plan.step().model().id(),
         plan.replicas(),
         plan.gpu().id(),
@@ -161,6 +161,7 @@ final class ServeView {
         plan.step().parallelism().pp(),
         plan.step().parallelism().ep() > 1 ? ", EP " + plan.step().parallelism().ep() : "",
         plan.gpus(),
+        plan.gpus() == 1 ? "" : "s",
         plan.step().weights().key(),
         plan.step().kv().key(),
         plan.engine().policy().key());
