@@ -79,12 +79,17 @@ record StageMemory(TrainingJob job, LayerCosts costs, StageParams params) {
       if (rec == Recompute.FULL) {
         perMb = n * dense.checkpoint();
       }
-      // micro-batches in flight on stage k under 1F1B: p - k (at most m); interleaved: the first
-      // stage holds (1 + (p-1)/(p v)) times the 1F1B amount (Narayanan et al. 2021; Korthikanti et
-      // al. 2022, section 4.2.3)
+      // micro-batches in flight on stage k under 1F1B: p - k (at most m). Interleaved, in model
+      // chunks of n/v layers: the warm-up of Megatron-LM's schedule (get_pp_rank_microbatches in
+      // megatron/core/pipeline_parallel/schedules.py) runs 2(p-k-1) + (v-1)p chunks before the
+      // first backward, so 2(p-k-1) + (v-1)p + 1 are held at the peak, and all m v when the
+      // warm-up takes every chunk of the step (m = p). On the first stage with m >= 2p this is
+      // (1 + (p-1)/(p v)) times the 1F1B amount (Narayanan et al. 2021; Korthikanti et al. 2022,
+      // section 4.2.3).
       double inFlight = Math.min(mbs, pp - k);
       if (vpp > 1) {
-        inFlight *= 1 + (pp - 1) / ((double) pp * vpp);
+        double chunks = Math.min((double) mbs * vpp, 2.0 * (pp - k - 1) + (vpp - 1.0) * pp + 1);
+        inFlight = chunks / vpp;
       }
       double act = perMb * inFlight;
       if (rec == Recompute.FULL) {

@@ -138,6 +138,45 @@ class TrainingMemoryTest {
   }
 
   /**
+   * Interleaved 1F1B holds, on the first stage, 2(p-1) + (v-1)p + 1 model chunks of n/v layers at
+   * its peak (Megatron-LM's warm-up, {@code get_pp_rank_microbatches}): (1 + (p-1)/(p v)) times the
+   * 1F1B amount when the step has at least 2p micro-batches (Korthikanti et al. 2022, section
+   * 4.2.3), and never more than the step's own micro-batches: with m = p the warm-up takes every
+   * chunk, p micro-batches, as many as 1F1B holds. (The cap was applied before the factor, so m = p
+   * counted 1 + (p-1)/(p v) times too many: Meta's Llama 3 layout, p = 16 and m = 16, came out 23%
+   * heavier than its schedule.)
+   */
+  @Test
+  void interleavedInFlightNeverExceedsTheStepsMicroBatches() {
+    ModelSpec m = ModelCatalog.resolve("llama-3.1-8b");
+    var h100 = ProfileCatalog.bundled().get("h100-sxm");
+    int pp = 4;
+    double[] act = new double[4];
+    int i = 0;
+    for (long mbs : new long[] {pp, 2L * pp}) {
+      TrainingJob job =
+          new TrainingJob(
+              m, 2048, mbs, Precision.BF16_FP32_MASTER, false, true, false, Execution.FUSED, true);
+      var pl =
+          new TrainingPlanner(
+              job,
+              h100,
+              ClusterCatalog.get("dgx-h100", "c"),
+              pp,
+              Calibrations.stepModel(StepConfig.of(m), h100));
+      for (int vpp : new int[] {1, 2}) {
+        Layout l = new Layout(1, pp, 1, 1, 1, vpp, false, 1, 0, Recompute.NONE, false);
+        act[i++] = pl.memory(l, mbs).activationBytes();
+      }
+    }
+    // m = p: interleaving holds what 1F1B holds, p micro-batches
+    assertThat(act[1]).isCloseTo(act[0], within(act[0] * 1e-12));
+    // m = 2p: (1 + (p-1)/(p v)) = 1 + 3/8 times 1F1B's p
+    assertThat(act[3] / act[2]).isCloseTo(1 + 3.0 / 8, within(1e-12));
+    assertThat(act[2]).isCloseTo(act[0], within(act[0] * 1e-12));
+  }
+
+  /**
    * Korthikanti et al. 2022 Figure 1: activation memory per GPU without recompute (TP only) and
    * with sequence parallelism + selective recompute, for the four models of their Table 3 in their
    * layouts (first pipeline stage, 1F1B or interleaved in-flight micro-batches). The figure is
