@@ -17,10 +17,9 @@ import java.util.Set;
  *
  * <p>{@link #time} gives the breakdown; {@link #seconds} gives the time alone and is memoised by
  * the composition's value (bounded and thread-safe), which is what simulators that ask for millions
- * of steps need. Both return the same number for the same composition. Behind both, graphs are
- * memoised by the value of their configuration and composition, and {@link #time}'s results by that
- * and the op-time model's value where it has one ({@link StepTimes}): estimates build a step model
- * per call, and these memos outlive it.
+ * of steps need. Both return the same number for the same composition. Behind {@link #time}, step
+ * times are memoised by the value of the configuration, the composition and the op-time model where
+ * it has one ({@link StepTimes}): estimates build a step model per call, and that memo outlives it.
  */
 public final class StepModel {
   /** Compositions remembered by {@link #seconds} before the memo is emptied. */

@@ -86,11 +86,10 @@ record StageMemory(TrainingJob job, LayerCosts costs, StageParams params) {
       // warm-up takes every chunk of the step (m = p). On the first stage with m >= 2p this is
       // (1 + (p-1)/(p v)) times the 1F1B amount (Narayanan et al. 2021; Korthikanti et al. 2022,
       // section 4.2.3).
-      double inFlight = Math.min(mbs, pp - k);
-      if (vpp > 1) {
-        double chunks = Math.min((double) mbs * vpp, 2.0 * (pp - k - 1) + (vpp - 1.0) * pp + 1);
-        inFlight = chunks / vpp;
-      }
+      double inFlight =
+          vpp > 1
+              ? Math.min((double) mbs * vpp, 2.0 * (pp - k - 1) + (vpp - 1.0) * pp + 1) / vpp
+              : Math.min(mbs, pp - k);
       double act = perMb * inFlight;
       if (rec == Recompute.FULL) {
         act += oneLayer; // the recomputed layer during its backward

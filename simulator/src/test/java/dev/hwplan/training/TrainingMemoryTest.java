@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.hwplan.hardware.ClusterCatalog;
+import dev.hwplan.hardware.GpuProfile;
 import dev.hwplan.hardware.ProfileCatalog;
 import dev.hwplan.model.ModelCatalog;
 import dev.hwplan.model.ModelSpec;
@@ -154,16 +155,7 @@ class TrainingMemoryTest {
     double[] act = new double[4];
     int i = 0;
     for (long mbs : new long[] {pp, 2L * pp}) {
-      TrainingJob job =
-          new TrainingJob(
-              m, 2048, mbs, Precision.BF16_FP32_MASTER, false, true, false, Execution.FUSED, true);
-      var pl =
-          new TrainingPlanner(
-              job,
-              h100,
-              ClusterCatalog.get("dgx-h100", "c"),
-              pp,
-              Calibrations.stepModel(StepConfig.of(m), h100));
+      var pl = planner(m, mbs, h100, "dgx-h100", pp);
       for (int vpp : new int[] {1, 2}) {
         Layout l = new Layout(1, pp, 1, 1, 1, vpp, false, 1, 0, Recompute.NONE, false);
         act[i++] = pl.memory(l, mbs).activationBytes();
@@ -197,25 +189,7 @@ class TrainingMemoryTest {
         }
       }
       ModelSpec m = PublishedRuns.model(id);
-      TrainingJob job =
-          new TrainingJob(
-              m,
-              2048,
-              t5.get("globalBatch").asLong(),
-              Precision.BF16_FP32_MASTER,
-              false,
-              true,
-              false,
-              Execution.FUSED,
-              true);
-      int gpus = t5.get("gpus").asInt();
-      var pl =
-          new TrainingPlanner(
-              job,
-              a100,
-              ClusterCatalog.get("dgx-a100", "c"),
-              gpus,
-              Calibrations.stepModel(StepConfig.of(m), a100));
+      var pl = planner(m, t5.get("globalBatch").asLong(), a100, "dgx-a100", t5.get("gpus").asInt());
       int tp = t5.get("tp").asInt();
       int pp = t5.get("pp").asInt();
       int mb = t5.get("microBatch").asInt();
@@ -267,5 +241,30 @@ class TrainingMemoryTest {
           .as(id + " parameters + optimizer")
           .isLessThan(0.002);
     }
+  }
+
+  /**
+   * A planner of {@code m} at 2,048-token sequences and {@code globalBatch} sequences, Megatron's
+   * bf16 with fp32 master weights, on {@code gpus} GPUs of {@code cluster}.
+   */
+  private static TrainingPlanner planner(
+      ModelSpec m, long globalBatch, GpuProfile gpu, String cluster, int gpus) {
+    TrainingJob job =
+        new TrainingJob(
+            m,
+            2048,
+            globalBatch,
+            Precision.BF16_FP32_MASTER,
+            false,
+            true,
+            false,
+            Execution.FUSED,
+            true);
+    return new TrainingPlanner(
+        job,
+        gpu,
+        ClusterCatalog.get(cluster, "c"),
+        gpus,
+        Calibrations.stepModel(StepConfig.of(m), gpu));
   }
 }
