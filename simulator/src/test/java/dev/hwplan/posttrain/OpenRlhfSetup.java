@@ -29,7 +29,8 @@ final class OpenRlhfSetup {
             Offload.NONE,
             8,
             trainHfu,
-            generation);
+            generation,
+            3);
     String gpu = "a100-sxm-80gb";
     return new PostTrainPlanner(job, ProfileCatalog.bundled().get(gpu), ClusterCatalog.forGpu(gpu))
         .colocated(8);
