@@ -1,9 +1,8 @@
 package dev.hwplan.serving;
 
-import dev.hwplan.io.InvalidInputException;
-import java.util.Arrays;
+import dev.hwplan.io.Keyed;
+import java.util.List;
 import java.util.Locale;
-import java.util.stream.Collectors;
 
 /**
  * How an engine picks the work of each iteration.
@@ -28,7 +27,7 @@ import java.util.stream.Collectors;
  *       so decodes never stall and prefills wait for the batch to drain.
  * </ul>
  */
-public enum Policy {
+public enum Policy implements Keyed {
   VLLM("vllm", true),
   SARATHI("sarathi", true),
   PREFILL_FIRST("prefill-first", false),
@@ -100,17 +99,6 @@ public enum Policy {
   }
 
   public static Policy parse(String s, String flag) {
-    for (Policy p : values()) {
-      if (p.key.equalsIgnoreCase(s == null ? "" : s.trim())) {
-        return p;
-      }
-    }
-    throw InvalidInputException.option(
-        flag,
-        "unknown policy '"
-            + s
-            + "' (known: "
-            + Arrays.stream(values()).map(Policy::key).collect(Collectors.joining(", "))
-            + ")");
+    return Keyed.parse(List.of(values()), s, flag, "policy");
   }
 }

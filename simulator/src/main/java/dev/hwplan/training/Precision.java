@@ -1,10 +1,8 @@
 package dev.hwplan.training;
 
 import dev.hwplan.hardware.DType;
-import dev.hwplan.io.InvalidInputException;
-import java.util.Arrays;
-import java.util.Locale;
-import java.util.stream.Collectors;
+import dev.hwplan.io.Keyed;
+import java.util.List;
 
 /**
  * How a trainable model copy stores its weights, gradients and Adam state, in bytes per parameter
@@ -34,7 +32,7 @@ import java.util.stream.Collectors;
  * @param optimizerTrafficBytes bytes Adam reads and writes per parameter in the update (fused Adam:
  *     read weights, gradient, moments and master; write them back), for the optimizer's time
  */
-public enum Precision {
+public enum Precision implements Keyed {
   AMP("amp", 4, 4, 8, 28, DType.BF16),
   MIXED("mixed", 2, 2, 12, 30, DType.BF16),
   BF16_FP32_MASTER("bf16-fp32-master", 2, 4, 12, 32, DType.BF16),
@@ -73,20 +71,6 @@ public enum Precision {
 
   /** Parses a {@code --precision} value, naming {@code flag} when it is unknown. */
   public static Precision parse(String s, String flag) {
-    if (s != null) {
-      String k = s.trim().toLowerCase(Locale.ROOT);
-      for (Precision p : values()) {
-        if (p.key.equals(k)) {
-          return p;
-        }
-      }
-    }
-    throw InvalidInputException.option(
-        flag,
-        "unknown precision '"
-            + s
-            + "' (known: "
-            + Arrays.stream(values()).map(Precision::key).collect(Collectors.joining(", "))
-            + ")");
+    return Keyed.parse(List.of(values()), s, flag, "precision");
   }
 }
