@@ -25,13 +25,13 @@ public record StepConfig(
 
   /** One GPU, bf16 weights and cache, latent MLA, a fused serving stack. */
   public static StepConfig of(ModelSpec model) {
+    return of(model, Parallelism.single());
+  }
+
+  /** The split {@code p}, bf16 weights and cache, latent MLA, a fused serving stack. */
+  public static StepConfig of(ModelSpec model, Parallelism p) {
     return new StepConfig(
-        model,
-        Parallelism.single(),
-        WeightDtype.BF16,
-        KvDtype.BF16,
-        MlaLayout.LATENT,
-        Execution.FUSED);
+        model, p, WeightDtype.BF16, KvDtype.BF16, MlaLayout.LATENT, Execution.FUSED);
   }
 
   /**

@@ -64,14 +64,7 @@ class OpGraphTest {
 
   @Test
   void tensorParallelAddsTwoAllReducesPerLayer() {
-    StepConfig c =
-        new StepConfig(
-            LLAMA8,
-            Parallelism.of(4, 1),
-            WeightDtype.BF16,
-            KvDtype.BF16,
-            MlaLayout.LATENT,
-            Execution.FUSED);
+    StepConfig c = StepConfig.of(LLAMA8, Parallelism.of(4, 1));
     OpGraph g = TransformerStep.decode(c, 8, 2048);
     long allReduces =
         g.ops().stream()
@@ -87,14 +80,7 @@ class OpGraphTest {
 
   @Test
   void pipelineParallelSendsBetweenStages() {
-    StepConfig c =
-        new StepConfig(
-            LLAMA8,
-            Parallelism.of(1, 4),
-            WeightDtype.BF16,
-            KvDtype.BF16,
-            MlaLayout.LATENT,
-            Execution.FUSED);
+    StepConfig c = StepConfig.of(LLAMA8, Parallelism.of(1, 4));
     OpGraph g = TransformerStep.decode(c, 1, 1024);
     assertThat(g.ops().stream().filter(o -> o.kind() == OpKind.P2P).mapToLong(Op::count).sum())
         .isEqualTo(3);

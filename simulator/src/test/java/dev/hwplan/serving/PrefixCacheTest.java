@@ -126,14 +126,7 @@ class PrefixCacheTest {
 
   @Test
   void withNothingSharedCachingChangesNothing() {
-    Workload w =
-        Workload.open(
-            20,
-            1,
-            LengthDistribution.parse("uniform:10:900", "p"),
-            LengthDistribution.parse("uniform:1:300", "o"),
-            2000,
-            9);
+    Workload w = Workloads.poisson(20, "uniform:10:900", "uniform:1:300", 2000, 9);
     ServingResult on = run(engine(4000, true), w, new ArrayList<>()).result();
     ServingResult off = run(engine(4000, false), w, new ArrayList<>()).result();
     assertThat(on.preemptions()).isZero();
@@ -147,14 +140,7 @@ class PrefixCacheTest {
   void aPreemptedRequestFindsItsOwnBlocksAgain() {
     // a cache small enough to preempt: with caching the readmitted requests find some of what
     // they had computed
-    Workload w =
-        Workload.open(
-            40,
-            1,
-            LengthDistribution.parse("uniform:100:900", "p"),
-            LengthDistribution.parse("uniform:100:400", "o"),
-            1500,
-            4);
+    Workload w = Workloads.poisson(40, "uniform:100:900", "uniform:100:400", 1500, 4);
     ServingResult on = run(engine(300, true), w, new ArrayList<>()).result();
     assertThat(on.preemptions()).isPositive();
     assertThat(on.prefixCacheHitTokens()).isPositive();
@@ -163,13 +149,7 @@ class PrefixCacheTest {
   @Test
   void prefixAffinityKeepsConversationsWhereTheirHistoryIs() {
     Workload w =
-        Workload.open(
-                8,
-                1,
-                LengthDistribution.parse("uniform:50:400", "p"),
-                LengthDistribution.parse("uniform:20:200", "o"),
-                3000,
-                2)
+        Workloads.poisson(8, "uniform:50:400", "uniform:20:200", 3000, 2)
             .withSharing(
                 new Workload.Sharing(512, 0.5, 4, LengthDistribution.parse("uniform:1:8", "t"), 1));
     double[] hit = new double[2];
