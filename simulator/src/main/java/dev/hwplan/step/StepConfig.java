@@ -30,8 +30,12 @@ public record StepConfig(
 
   /** The split {@code p}, bf16 weights and cache, latent MLA, a fused serving stack. */
   public static StepConfig of(ModelSpec model, Parallelism p) {
-    return new StepConfig(
-        model, p, WeightDtype.BF16, KvDtype.BF16, MlaLayout.LATENT, Execution.FUSED);
+    return of(model, p, WeightDtype.BF16, MlaLayout.LATENT);
+  }
+
+  /** The split {@code p}, weights {@code w}, a bf16 cache, MLA as {@code mla}, a fused stack. */
+  public static StepConfig of(ModelSpec model, Parallelism p, WeightDtype w, MlaLayout mla) {
+    return new StepConfig(model, p, w, KvDtype.BF16, mla, Execution.FUSED);
   }
 
   /**

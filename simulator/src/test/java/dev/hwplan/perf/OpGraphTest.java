@@ -2,7 +2,6 @@ package dev.hwplan.perf;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.hwplan.memory.KvDtype;
 import dev.hwplan.memory.MlaLayout;
 import dev.hwplan.memory.WeightDtype;
 import dev.hwplan.model.ModelCatalog;
@@ -15,7 +14,6 @@ import dev.hwplan.op.OpGraph;
 import dev.hwplan.op.OpKind;
 import dev.hwplan.op.OpShape;
 import dev.hwplan.parallel.Parallelism;
-import dev.hwplan.step.Execution;
 import dev.hwplan.step.StepConfig;
 import dev.hwplan.step.TransformerStep;
 import org.junit.jupiter.api.Test;
@@ -98,15 +96,7 @@ class OpGraphTest {
     assertThat(kvRead).isEqualTo(61.0 * 4096 * 576 * 2);
     OpGraph expanded =
         TransformerStep.decode(
-            new StepConfig(
-                v3,
-                Parallelism.single(),
-                WeightDtype.BF16,
-                KvDtype.BF16,
-                MlaLayout.EXPANDED,
-                Execution.FUSED),
-            1,
-            4096);
+            StepConfig.of(v3, Parallelism.single(), WeightDtype.BF16, MlaLayout.EXPANDED), 1, 4096);
     assertThat(expanded.ops().stream().anyMatch(o -> o.kind() == OpKind.MLA_DECODE)).isFalse();
     assertThat(sum(expanded, OpKind.ATTENTION_DECODE, Op::bytes)).isGreaterThan(50 * kvRead);
   }
