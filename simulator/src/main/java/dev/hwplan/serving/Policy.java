@@ -27,11 +27,11 @@ import java.util.Locale;
  *       so decodes never stall and prefills wait for the batch to drain.
  * </ul>
  */
-public enum Policy implements Keyed {
-  VLLM("vllm", true),
-  SARATHI("sarathi", true),
-  PREFILL_FIRST("prefill-first", false),
-  DECODE_FIRST("decode-first", false);
+public enum Policy implements Keyed.ByName {
+  VLLM(true),
+  SARATHI(true),
+  PREFILL_FIRST(false),
+  DECODE_FIRST(false);
 
   /**
    * Sarathi-Serve's token budget for strict latency targets; the paper chooses the budget from the
@@ -39,16 +39,10 @@ public enum Policy implements Keyed {
    */
   public static final int SARATHI_TOKEN_BUDGET = 512;
 
-  private final String key;
   private final boolean chunked;
 
-  Policy(String key, boolean chunked) {
-    this.key = key;
+  Policy(boolean chunked) {
     this.chunked = chunked;
-  }
-
-  public String key() {
-    return key;
   }
 
   /** Whether prompts are split into chunks across iterations. */

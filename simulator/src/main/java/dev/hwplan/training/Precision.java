@@ -32,31 +32,25 @@ import java.util.List;
  * @param optimizerTrafficBytes bytes Adam reads and writes per parameter in the update (fused Adam:
  *     read weights, gradient, moments and master; write them back), for the optimizer's time
  */
-public enum Precision implements Keyed {
-  AMP("amp", 4, 4, 8, 28, DType.BF16),
-  MIXED("mixed", 2, 2, 12, 30, DType.BF16),
-  BF16_FP32_MASTER("bf16-fp32-master", 2, 4, 12, 32, DType.BF16),
-  BF16("bf16", 2, 2, 4, 14, DType.BF16),
-  FP8("fp8", 4, 4, 12, 34, DType.FP8);
+public enum Precision implements Keyed.ByName {
+  AMP(4, 4, 8, 28, DType.BF16),
+  MIXED(2, 2, 12, 30, DType.BF16),
+  BF16_FP32_MASTER(2, 4, 12, 32, DType.BF16),
+  BF16(2, 2, 4, 14, DType.BF16),
+  FP8(4, 4, 12, 34, DType.FP8);
 
-  private final String key;
   public final double weightBytes;
   public final double gradBytes;
   public final double optimizerBytes;
   public final double optimizerTrafficBytes;
   public final DType linearDtype;
 
-  Precision(String key, double w, double g, double o, double traffic, DType linear) {
-    this.key = key;
+  Precision(double w, double g, double o, double traffic, DType linear) {
     this.weightBytes = w;
     this.gradBytes = g;
     this.optimizerBytes = o;
     this.optimizerTrafficBytes = traffic;
     this.linearDtype = linear;
-  }
-
-  public String key() {
-    return key;
   }
 
   /** Weights + gradients + optimizer state per parameter, unsharded. */
