@@ -101,25 +101,22 @@ class OpGraphTest {
     assertThat(sum(expanded, OpKind.ATTENTION_DECODE, Op::bytes)).isGreaterThan(50 * kvRead);
   }
 
+  private static OpShape.GroupedGemm firstGroupedGemm(OpGraph g) {
+    return (OpShape.GroupedGemm)
+        g.ops().stream()
+            .filter(o -> o.kind() == OpKind.GROUPED_GEMM)
+            .findFirst()
+            .orElseThrow()
+            .shape();
+  }
+
   @Test
   void moeActivatesOnlyTheExpertsItsTokensReach() {
     ModelSpec mixtral = ModelCatalog.resolve("mixtral-8x7b");
     OpGraph one = TransformerStep.decode(StepConfig.of(mixtral), 1, 1024);
     OpGraph many = TransformerStep.decode(StepConfig.of(mixtral), 64, 1024);
-    OpShape.GroupedGemm a =
-        (OpShape.GroupedGemm)
-            one.ops().stream()
-                .filter(o -> o.kind() == OpKind.GROUPED_GEMM)
-                .findFirst()
-                .orElseThrow()
-                .shape();
-    OpShape.GroupedGemm b =
-        (OpShape.GroupedGemm)
-            many.ops().stream()
-                .filter(o -> o.kind() == OpKind.GROUPED_GEMM)
-                .findFirst()
-                .orElseThrow()
-                .shape();
+    OpShape.GroupedGemm a = firstGroupedGemm(one);
+    OpShape.GroupedGemm b = firstGroupedGemm(many);
     assertThat(a.activeExperts()).isEqualTo(2);
     assertThat(b.activeExperts()).isEqualTo(8);
   }

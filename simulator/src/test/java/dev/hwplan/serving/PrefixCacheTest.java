@@ -102,23 +102,19 @@ class PrefixCacheTest {
     assertThat(r.prefixCacheHitRate()).isCloseTo(144 / 270.0, within(1e-12));
   }
 
+  /** {@code base} as two-turn conversations whose users think {@code seconds} on average. */
+  private static ServingResult withThinkTime(Workload base, double seconds) {
+    Workload w =
+        base.withSharing(new Workload.Sharing(0, 0, 1, LengthDistribution.fixed(2), seconds));
+    return run(engine(1000, true), w, new ArrayList<>()).result();
+  }
+
   @Test
   void thinkTimeDelaysTheNextTurn() {
     Workload base =
         Workload.closed(1, LengthDistribution.fixed(40), LengthDistribution.fixed(10), 40, 5);
-    LengthDistribution two = LengthDistribution.fixed(2);
-    ServingResult none =
-        run(
-                engine(1000, true),
-                base.withSharing(new Workload.Sharing(0, 0, 1, two, 0)),
-                new ArrayList<>())
-            .result();
-    ServingResult slow =
-        run(
-                engine(1000, true),
-                base.withSharing(new Workload.Sharing(0, 0, 1, two, 3)),
-                new ArrayList<>())
-            .result();
+    ServingResult none = withThinkTime(base, 0);
+    ServingResult slow = withThinkTime(base, 3);
     // 20 conversations, each waiting an exponential think time of mean 3 s once
     assertThat(slow.durationSeconds() - none.durationSeconds())
         .isBetween(20 * 3 * 0.5, 20 * 3 * 1.5);
