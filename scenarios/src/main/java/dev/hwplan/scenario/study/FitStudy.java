@@ -91,6 +91,21 @@ public final class FitStudy extends StudyBase<FitStudy.Result> {
     return new Result(data, runs, fit, b, flops, confidence);
   }
 
+  /**
+   * The law's five parameters (E, A, B, alpha, beta), in that order, each as a function of a law: a
+   * fit's bootstrap gives each its interval. A new map, for the caller to add its own quantities
+   * to.
+   */
+  public static Map<String, ToDoubleFunction<ChinchillaLaw>> parameters() {
+    Map<String, ToDoubleFunction<ChinchillaLaw>> q = new LinkedHashMap<>();
+    q.put("E", ChinchillaLaw::e);
+    q.put("A", ChinchillaLaw::a);
+    q.put("B", ChinchillaLaw::b);
+    q.put("alpha", ChinchillaLaw::alpha);
+    q.put("beta", ChinchillaLaw::beta);
+    return q;
+  }
+
   @Override
   public StudyResult finish(
       StudySpec spec, List<Point> points, List<Result> results, StudyContext ctx) {
@@ -108,12 +123,7 @@ public final class FitStudy extends StudyBase<FitStudy.Result> {
     int n = 0;
     for (Result r : results) {
       ChinchillaLaw law = r.fit().law();
-      Map<String, ToDoubleFunction<ChinchillaLaw>> q = new LinkedHashMap<>();
-      q.put("E", ChinchillaLaw::e);
-      q.put("A", ChinchillaLaw::a);
-      q.put("B", ChinchillaLaw::b);
-      q.put("alpha", ChinchillaLaw::alpha);
-      q.put("beta", ChinchillaLaw::beta);
+      Map<String, ToDoubleFunction<ChinchillaLaw>> q = parameters();
       q.put("optimalParams", l -> l.optimalParams(r.flops()));
       q.put("optimalTokens", l -> l.optimalTokens(r.flops()));
       q.put("loss", l -> l.frontierLoss(r.flops()));

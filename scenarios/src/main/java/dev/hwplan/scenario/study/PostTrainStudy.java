@@ -1,9 +1,7 @@
 package dev.hwplan.scenario.study;
 
-import dev.hwplan.hardware.ClusterCatalog;
 import dev.hwplan.hardware.ClusterProfile;
 import dev.hwplan.hardware.GpuProfile;
-import dev.hwplan.io.InvalidInputException;
 import dev.hwplan.model.ModelSpec;
 import dev.hwplan.posttrain.Lora;
 import dev.hwplan.posttrain.Method;
@@ -66,13 +64,9 @@ public final class PostTrainStudy extends StudyBase<PostTrainStudy.Run> {
   public Run evaluate(Point p, StudyContext ctx) {
     ModelSpec m = p.model("model");
     GpuProfile gpu = p.gpu("gpu", ctx.profiles());
+    ClusterProfile c = TrainStudy.cluster(p, gpu);
     return p.restating(
         () -> {
-          ClusterProfile c = ClusterCatalog.forGpu(gpu.id());
-          if (c == null) {
-            throw InvalidInputException.option(
-                "gpu", "no bundled cluster has " + gpu.id() + " nodes");
-          }
           Method method = p.parsed("method", Method::parse);
           long prompt = p.whole("promptTokens", 1);
           long response = p.whole("responseTokens", 1);

@@ -3,7 +3,6 @@ package dev.hwplan.scenario.study;
 import dev.hwplan.hardware.ClusterCatalog;
 import dev.hwplan.hardware.ClusterProfile;
 import dev.hwplan.hardware.GpuProfile;
-import dev.hwplan.io.InvalidInputException;
 import dev.hwplan.model.ModelSpec;
 import dev.hwplan.report.ReportChart;
 import dev.hwplan.report.Section;
@@ -62,17 +61,22 @@ public final class TrainStudy extends StudyBase<TrainStudy.Run> {
     }
   }
 
+  /** The bundled cluster of {@code gpu}'s nodes; none is bad input about the field {@code gpu}. */
+  static ClusterProfile cluster(Point p, GpuProfile gpu) {
+    ClusterProfile c = ClusterCatalog.forGpu(gpu.id());
+    if (c == null) {
+      throw p.error("gpu", "no bundled cluster has " + gpu.id() + " nodes");
+    }
+    return c;
+  }
+
   @Override
   public Run evaluate(Point p, StudyContext ctx) {
     ModelSpec m = p.model("model");
     GpuProfile gpu = p.gpu("gpu", ctx.profiles());
+    ClusterProfile c = cluster(p, gpu);
     return p.restating(
         () -> {
-          ClusterProfile c = ClusterCatalog.forGpu(gpu.id());
-          if (c == null) {
-            throw InvalidInputException.option(
-                "gpu", "no bundled cluster has " + gpu.id() + " nodes");
-          }
           int gpus = (int) p.whole("gpus", 1);
           long seq = p.whole("seq", 1);
           m.checkContext(seq, "seq");
@@ -100,6 +104,11 @@ public final class TrainStudy extends StudyBase<TrainStudy.Run> {
 
   private static final double GIB = 1L << 30;
 
+  /** A table of one layout a row: the model, the GPUs and the layout, then the caller's columns. */
+  private static Tables layoutTable(String id) {
+    return new Tables(id).text("model").whole("gpus").text("layout");
+  }
+
   @Override
   public StudyResult finish(StudySpec spec, List<Point> points, List<Run> runs, StudyContext ctx) {
     Tables best =
@@ -118,10 +127,7 @@ public final class TrainStudy extends StudyBase<TrainStudy.Run> {
             .real("gpuHours")
             .real("cost");
     Tables mem =
-        new Tables(spec.id() + "-memory")
-            .text("model")
-            .whole("gpus")
-            .text("layout")
+        layoutTable(spec.id() + "-memory")
             .real("weightsGiB")
             .real("gradientsGiB")
             .real("optimizerGiB")
@@ -131,10 +137,7 @@ public final class TrainStudy extends StudyBase<TrainStudy.Run> {
             .real("allocatorGiB")
             .real("totalGiB");
     Tables time =
-        new Tables(spec.id() + "-time")
-            .text("model")
-            .whole("gpus")
-            .text("layout")
+        layoutTable(spec.id() + "-time")
             .real("computeS")
             .real("recomputeS")
             .real("tpCommS")
