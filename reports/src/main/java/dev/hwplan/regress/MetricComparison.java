@@ -37,4 +37,25 @@ public record MetricComparison(
     Double robustZ,
     int baselineRuns,
     boolean sameMachine,
-    List<Integer> baselineIndices) {}
+    List<Integer> baselineIndices) {
+
+  /** A metric with no baseline yet: its current value alone, verdict {@link Verdict#NEW}. */
+  public static MetricComparison withoutBaseline(
+      String name, String unit, Direction direction, double current) {
+    return new MetricComparison(
+        name,
+        unit,
+        direction,
+        Verdict.NEW,
+        current,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        0,
+        true,
+        List.of());
+  }
+}
