@@ -40,14 +40,13 @@ public record MetricComparison(
     List<Integer> baselineIndices) {
 
   /** A metric with no baseline yet: its current value alone, verdict {@link Verdict#NEW}. */
-  public static MetricComparison withoutBaseline(
-      String name, String unit, Direction direction, double current) {
+  public static MetricComparison withoutBaseline(BenchmarkResult current) {
     return new MetricComparison(
-        name,
-        unit,
-        direction,
+        current.name(),
+        current.unit(),
+        current.direction(),
         Verdict.NEW,
-        current,
+        current.value(),
         null,
         null,
         null,

@@ -57,7 +57,7 @@ public final class RegressionDetector {
   MetricComparison compare(List<RunRecord> earlier, String machine, BenchmarkResult cur) {
     Baseline base = baseline(earlier, machine, cur);
     if (base.indices.isEmpty()) {
-      return MetricComparison.withoutBaseline(cur.name(), cur.unit(), cur.direction(), cur.value());
+      return MetricComparison.withoutBaseline(cur);
     }
     double[] values = base.values();
     double median = RobustStats.median(values);

@@ -90,6 +90,7 @@ class RegressionFilesTest {
   }
 
   private static MetricComparison metric(String name) {
-    return MetricComparison.withoutBaseline(name, "seconds", Direction.SMALLER_IS_BETTER, 1);
+    return MetricComparison.withoutBaseline(
+        new BenchmarkResult(name, "seconds", Direction.SMALLER_IS_BETTER, 1));
   }
 }
