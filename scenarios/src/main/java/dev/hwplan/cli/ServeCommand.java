@@ -84,8 +84,7 @@ final class ServeCommand implements Runnable {
       description = "bf16, fp16, fp8, ... (default bf16; --find-min-gpus: bf16 and fp8).")
   String kvDtype;
 
-  @Option(names = "--mla", defaultValue = "latent", description = "MLA decode: latent or expanded.")
-  String mla;
+  @Mixin MlaOption mla;
 
   @Option(
       names = "--execution",
@@ -192,7 +191,7 @@ final class ServeCommand implements Runnable {
             new Parallelism(tp == null ? 1 : tp, pp, 1, ep == null ? 1 : ep),
             WeightDtype.parse(weightsDtype == null ? "bf16" : weightsDtype, "--weights-dtype"),
             KvDtype.parse(kvDtype == null ? "bf16" : kvDtype, "--kv-dtype"),
-            KvCommand.layout(mla),
+            mla.parse(),
             Execution.parse(execution, "--execution"));
     ServingPlan plan = ServingPlan.of(c, g, replicas, settings);
     plan.checkLengths(w);
@@ -257,7 +256,7 @@ final class ServeCommand implements Runnable {
             ep,
             weightsDtype,
             kvDtype,
-            KvCommand.layout(mla),
+            mla.parse(),
             Execution.parse(execution, "--execution")),
         profiles.catalog(),
         pricePerGpuHour,

@@ -167,15 +167,8 @@ class OutputSafetyTest {
     Path data = Files.writeString(tmp.resolve("runs.csv"), csv);
     Path missing = tmp.resolve("no-such-folder");
     CliHarness fit =
-        CliHarness.run(
-            "scaling",
-            "fit",
-            "--data",
-            data.toString(),
-            "--rounds",
-            "0",
-            "--save",
-            missing.resolve("fit.json").toString());
+        ScalingCommandTest.fit(
+            data, "--rounds", "0", "--save", missing.resolve("fit.json").toString());
     assertOneLineNaming(fit, "--save", "does not exist");
     assertThat(missing).doesNotExist();
 
@@ -194,15 +187,7 @@ class OutputSafetyTest {
     // --save into a folder that exists works, and gets the umask like any new file.
     Path control = Files.createFile(tmp.resolve("control"));
     CliHarness ok =
-        CliHarness.run(
-            "scaling",
-            "fit",
-            "--data",
-            data.toString(),
-            "--rounds",
-            "0",
-            "--save",
-            tmp.resolve("fit.json").toString());
+        ScalingCommandTest.fit(data, "--rounds", "0", "--save", tmp.resolve("fit.json").toString());
     assertThat(ok.exitCode()).as(ok.err()).isZero();
     assertThat(Files.getPosixFilePermissions(tmp.resolve("fit.json")))
         .isEqualTo(Files.getPosixFilePermissions(control));

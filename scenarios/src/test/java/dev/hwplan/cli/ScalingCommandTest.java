@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.hwplan.scaling.ChinchillaLaw;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -16,6 +17,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 class ScalingCommandTest {
   private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** {@code hwplan scaling fit --data data}, then {@code more}. */
+  static CliHarness fit(Path data, String... more) {
+    return CliHarness.run(List.of("scaling", "fit", "--data", data.toString()), more);
+  }
 
   @Test
   void loss_chinchilla70bOn1p4TokensUnderHoffmannsRoundedFit() throws Exception {
@@ -91,11 +97,8 @@ class ScalingCommandTest {
     Files.writeString(csv, sb);
     Path saved = dir.resolve("fit.json");
     CliHarness r =
-        CliHarness.run(
-            "scaling",
-            "fit",
-            "--data",
-            csv.toString(),
+        fit(
+            csv,
             "--rounds",
             "30",
             "--seed",
@@ -212,18 +215,7 @@ class ScalingCommandTest {
     Path csv = Files.writeString(dir.resolve("nine.csv"), sb);
     Path saved = dir.resolve("fit.json");
     CliHarness r =
-        CliHarness.run(
-            "scaling",
-            "fit",
-            "--data",
-            csv.toString(),
-            "--rounds",
-            "100",
-            "--flops",
-            "1e24",
-            "--save",
-            saved.toString(),
-            "--json");
+        fit(csv, "--rounds", "100", "--flops", "1e24", "--save", saved.toString(), "--json");
     assertThat(r.exitCode()).as(r.err()).isZero();
     JsonNode j = r.json();
     assertThat(j.get("intervals").size()).isZero();
@@ -232,7 +224,7 @@ class ScalingCommandTest {
         .contains("do not identify the 5 constants", "intervals undetermined");
     assertThat(j.get("extrapolations").get(0).get("intervals").size()).isZero();
     assertThat(JSON.readTree(saved.toFile()).get("bootstrapSamples").size()).isZero();
-    CliHarness text = CliHarness.run("scaling", "fit", "--data", csv.toString(), "--rounds", "100");
+    CliHarness text = fit(csv, "--rounds", "100");
     assertThat(text.out()).contains("unidentified").contains("intervals undetermined");
     assertThat(text.out()).doesNotContain("95% intervals");
   }
@@ -242,7 +234,7 @@ class ScalingCommandTest {
     Path csv =
         Files.writeString(
             dir.resolve("six.csv"), "params,tokens,loss\n" + "1e8,2e9,3.0\n".repeat(6));
-    CliHarness r = CliHarness.run("scaling", "fit", "--data", csv.toString());
+    CliHarness r = fit(csv);
     assertThat(r.exitCode()).isEqualTo(2);
     assertThat(r.err().strip())
         .startsWith("hwplan: error: " + csv + ": 6 runs at 1 distinct model size(s)")

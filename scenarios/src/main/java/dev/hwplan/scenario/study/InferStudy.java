@@ -77,12 +77,7 @@ public final class InferStudy extends StudyBase<InferenceEstimate> {
   public StudyResult finish(
       StudySpec spec, List<Point> points, List<InferenceEstimate> results, StudyContext ctx) {
     Tables t =
-        new Tables(spec.id())
-            .text("model")
-            .text("gpu")
-            .whole("tp")
-            .whole("pp")
-            .text("weights")
+        Tables.deployment(spec.id())
             .whole("batch")
             .whole("prompt")
             .whole("output")

@@ -78,12 +78,7 @@ public final class MemoryStudy extends StudyBase<MemoryStudy.Result> {
   public StudyResult finish(
       StudySpec spec, List<Point> points, List<Result> results, StudyContext ctx) {
     Tables t =
-        new Tables(spec.id())
-            .text("model")
-            .text("gpu")
-            .whole("tp")
-            .whole("pp")
-            .text("weights")
+        Tables.deployment(spec.id())
             .text("kv")
             .whole("context")
             .real("weightsGiBPerGpu")
