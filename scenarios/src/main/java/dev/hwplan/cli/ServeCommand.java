@@ -4,7 +4,6 @@ import dev.hwplan.hardware.GpuProfile;
 import dev.hwplan.io.InvalidInputException;
 import dev.hwplan.memory.KvDtype;
 import dev.hwplan.memory.WeightDtype;
-import dev.hwplan.model.ModelCatalog;
 import dev.hwplan.model.ModelSpec;
 import dev.hwplan.parallel.Parallelism;
 import dev.hwplan.serving.CapacitySearch;
@@ -43,8 +42,7 @@ import picocli.CommandLine.Spec;
     },
     mixinStandardHelpOptions = true)
 final class ServeCommand implements Runnable {
-  @Option(names = "--model", required = true, description = "Bundled id or path to a config.json.")
-  String model;
+  @Mixin ModelOption model;
 
   @Option(
       names = "--gpu",
@@ -156,7 +154,7 @@ final class ServeCommand implements Runnable {
 
   @Override
   public void run() {
-    ModelSpec m = ModelCatalog.resolve(model);
+    ModelSpec m = model.resolve();
     positiveSlo(sloTtft, "--slo-ttft");
     positiveSlo(sloTpot, "--slo-tpot");
     if (findMaxQps && findMinGpus) {
@@ -241,7 +239,7 @@ final class ServeCommand implements Runnable {
 
   /** The search these options describe, rebuilt from the command line alone (another JVM). */
   ServeSearch search() {
-    return search(ModelCatalog.resolve(model), engineOptions.settings(), workload());
+    return search(model.resolve(), engineOptions.settings(), workload());
   }
 
   private ServeSearch search(ModelSpec m, ServingPlan.Settings settings, Workload w) {
