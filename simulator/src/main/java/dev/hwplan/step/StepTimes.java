@@ -45,18 +45,27 @@ final class StepTimes {
     if (!(times instanceof KeyedOpTimeModel)) {
       return sum.apply(of(c, s), times);
     }
-    return TIMES.get(new Key(c, s, times), k -> sum.apply(of(c, s), times));
+    return TIMES.get(Key.of(c, s, times), k -> sum.apply(of(c, s), times));
   }
 
   /**
    * A step and an op-time model by value. The hash leaves out the model's layers and notes (equal
    * configurations have equal model ids, so it agrees with {@code equals}) and costs a few field
    * reads, as does the comparison of compositions; configurations compare as whole values, at once
-   * where they are the same instance.
+   * where they are the same instance. It is taken once, when the key is made: the memo asks for it
+   * twice (its table of bits, then the map).
    */
-  private record Key(StepConfig config, StepComposition composition, OpTimeModel times) {
+  private record Key(StepConfig config, StepComposition composition, OpTimeModel times, int hash) {
+    static Key of(StepConfig config, StepComposition composition, OpTimeModel times) {
+      return new Key(config, composition, times, hash(config, composition, times));
+    }
+
     @Override
     public int hashCode() {
+      return hash;
+    }
+
+    private static int hash(StepConfig config, StepComposition composition, OpTimeModel times) {
       Parallelism par = config.parallelism();
       int h = config.model().id().hashCode();
       h = mix(h, par.tp());
@@ -85,6 +94,7 @@ final class StepTimes {
     @Override
     public boolean equals(Object o) {
       return o instanceof Key k
+          && hash == k.hash
           && sameComposition(composition, k.composition)
           && times.equals(k.times)
           && (config == k.config || config.equals(k.config));

@@ -9,15 +9,19 @@ import java.util.function.Function;
  * is stored. Work that never repeats (a sweep that meets each step once) then keeps nothing alive
  * and pays a hash and a bit, not the growth, clearing and garbage collection of entries that are
  * never asked again; work that repeats is stored at its second visit. A bit set by another key (a
- * collision) only stores an entry early. Results are exactly the function's, hit or miss;
- * thread-safe.
+ * collision) only stores an entry early. A second table of bits marks the hashes of stored keys, so
+ * a key whose bit there is clear is known to be absent without a probe of the memo (most keys of a
+ * sweep of new work). Results are exactly the function's, hit or miss; thread-safe (a race at worst
+ * misses a stored entry, and the function gives the same result again).
  *
  * @param <K> the key: a value with {@code equals} and {@code hashCode} over its content
  * @param <V> the function's result
  */
 public final class SecondSightMemo<K, V> {
   private final BoundedMemo<K, V> memo;
+  private final int capacity;
   private final AtomicLongArray seen;
+  private final AtomicLongArray stored;
   private final int mask;
   private final int forgetAfter;
   private int marked;
@@ -28,32 +32,53 @@ public final class SecondSightMemo<K, V> {
       throw new IllegalArgumentException("capacity must be a power of two, got " + capacity);
     }
     this.memo = new BoundedMemo<>(capacity);
+    this.capacity = capacity;
     int bits = capacity * 4;
-    this.seen = new AtomicLongArray(bits / 64);
+    this.seen = new AtomicLongArray(Math.max(1, bits / 64));
+    this.stored = new AtomicLongArray(Math.max(1, bits / 64));
     this.mask = bits - 1;
     this.forgetAfter = bits / 4;
   }
 
   /** {@code f(key)}, computed at most twice per key while the memo holds it. */
   public V get(K key, Function<? super K, ? extends V> f) {
-    V v = memo.peek(key);
-    if (v != null) {
-      return v;
-    }
-    v = f.apply(key);
     int h = key.hashCode();
     int bit = (h ^ (h >>> 16)) & mask;
+    int word = bit >>> 6;
     long m = 1L << (bit & 63);
-    long old = seen.getAndUpdate(bit >>> 6, w -> w | m);
-    if ((old & m) != 0) {
+    if ((stored.get(word) & m) != 0) {
+      V v = memo.peek(key);
+      if (v != null) {
+        return v;
+      }
+    }
+    V v = f.apply(key);
+    if ((set(seen, word, m) & m) != 0) {
+      if (memo.size() >= capacity) {
+        clear(stored); // the memo empties itself at this put
+      }
       memo.put(key, v);
+      set(stored, word, m);
     } else if (++marked >= forgetAfter) {
       // The table is a quarter full: forget the first visits, so collisions stay rare.
       marked = 0;
-      for (int i = 0; i < seen.length(); i++) {
-        seen.set(i, 0);
-      }
+      clear(seen);
     }
     return v;
+  }
+
+  /** Sets bits {@code m} of word {@code i}; the word as it was. */
+  private static long set(AtomicLongArray bits, int i, long m) {
+    long old = bits.get(i);
+    while ((old & m) == 0 && !bits.compareAndSet(i, old, old | m)) {
+      old = bits.get(i);
+    }
+    return old;
+  }
+
+  private static void clear(AtomicLongArray bits) {
+    for (int i = 0; i < bits.length(); i++) {
+      bits.set(i, 0);
+    }
   }
 }
