@@ -321,6 +321,54 @@ public final class LayoutSearch {
     }
   }
 
+  /**
+   * One layout at every ZeRO stage, 0 to 3, as the search tries them.
+   *
+   * @param stages the plans in stage order (index = ZeRO stage)
+   * @param best the fastest that fits (at an equal step, the smaller peak), as the search ranks;
+   *     when none fits, the one with the smallest peak (it does not fit)
+   */
+  public record ZeroStages(List<TrainingPlan> stages, TrainingPlan best) {
+    /** The ZeRO stages whose plan fits, in order. */
+    public List<Integer> fitting() {
+      List<Integer> f = new ArrayList<>();
+      for (TrainingPlan p : stages) {
+        if (p.fits()) {
+          f.add(p.layout().zero());
+        }
+      }
+      return f;
+    }
+  }
+
+  /**
+   * Evaluates {@code l} at ZeRO stages 0 to 3 (its own stage ignored) and picks as {@link
+   * ZeroStages#best} the search would: the fastest that fits. Throws as {@link
+   * TrainingPlanner#evaluate(Layout)} when the layout cannot run.
+   */
+  public static ZeroStages everyZeroStage(TrainingPlanner planner, Layout l) {
+    List<TrainingPlan> plans = new ArrayList<>(4);
+    TrainingPlan best = null;
+    TrainingPlan smallest = null;
+    for (int z = 0; z <= 3; z++) {
+      TrainingPlan p = planner.evaluate(l.withZero(z));
+      plans.add(p);
+      if (p.fits()
+          && (best == null
+              || better(
+                  p.stepSeconds(),
+                  p.peakBytesPerGpu(),
+                  best.stepSeconds(),
+                  best.peakBytesPerGpu()))) {
+        best = p;
+      }
+      if (smallest == null || p.peakBytesPerGpu() < smallest.peakBytesPerGpu()) {
+        smallest = p;
+      }
+    }
+    return new ZeroStages(List.copyOf(plans), best != null ? best : smallest);
+  }
+
   /** Faster, then smaller; a tie keeps the earlier. */
   private static boolean better(double s, double peak, double s2, double peak2) {
     return s < s2 || (s == s2 && peak < peak2);

@@ -100,6 +100,12 @@ record StageMemory(TrainingJob job, LayerCosts costs, StageParams params) {
         // two layers' weights gathered (the one running and the one prefetched)
         buffers += 2 * (pd + pe) / Math.max(1, n) * pr.gatherBytes();
       }
+      if (zero == 2 && denseShard > 1) {
+        // sharded gradients are reduce-scattered every micro-batch (DataParallelSync): two
+        // buckets of unsharded gradients, the one filling and the one being reduced (DeepSpeed's
+        // double ipg buffer with overlap_comm), before each keeps only its shard
+        buffers += 2 * Math.min(pd + pe, TrainingPlanner.BUCKET_PARAMS) * pr.gradBytes;
+      }
       if (pr == Precision.AMP) {
         // autocast's bf16 copies of the stage's weights, saved for the backward
         buffers += (pd + pe) * 2;
