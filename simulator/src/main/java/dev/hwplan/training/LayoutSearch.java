@@ -14,8 +14,10 @@ import java.util.Map;
  *
  * <p>Sizes tried: TP the powers of two up to a node; CP powers of two up to 16; EP the powers of
  * two up to the experts (MoE models); PP every divisor of the rest up to the layers; VPP 1, 2, 4
- * with PP > 1; micro-batches 1, 2, 4, 8; sequence parallelism whenever TP > 1; selective recompute
- * only without FlashAttention (with it, selective equals none).
+ * with PP > 1 (interleaved where the layers, or the layers with the embedding and the loss counted
+ * as layers, divide into PP x VPP chunks: {@link PipelineSplit}); micro-batches 1, 2, 4, 8;
+ * sequence parallelism whenever TP > 1; selective recompute only without FlashAttention (with it,
+ * selective equals none).
  *
  * <p>Speed: the per-layer costs are computed once per (TP, CP, micro-batch, EP) and reused, an
  * evaluation writes into one reused array, and only the kept top layouts become {@link

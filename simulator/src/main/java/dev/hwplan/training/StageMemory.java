@@ -91,6 +91,15 @@ record StageMemory(TrainingJob job, LayerCosts costs, StageParams params) {
               ? Math.min((double) mbs * vpp, 2.0 * (pp - k - 1) + (vpp - 1.0) * pp + 1) / vpp
               : Math.min(mbs, pp - k);
       double act = perMb * inFlight;
+      int shortChunk = vpp > 1 ? PipelineSplit.shortChunk(params.layers, pp, vpp, k) : -1;
+      if (shortChunk >= 0) {
+        // an uneven interleaved split: one of this stage's chunks holds a layer fewer (the
+        // embedding's or the loss's place); count the layers the held chunks really hold
+        double chunks = Math.min((double) mbs * vpp, 2.0 * (pp - k - 1) + (vpp - 1.0) * pp + 1);
+        double c = (n + 1) / (double) vpp;
+        double held = chunks * c - PipelineSplit.heldOf(shortChunk, (long) chunks, pp, vpp);
+        act = perMb * held / n;
+      }
       if (rec == Recompute.FULL) {
         act += oneLayer; // the recomputed layer during its backward
       }
