@@ -65,8 +65,7 @@ final class ScalingOptimalCommand implements Runnable {
       names = "--seq-len",
       defaultValue = "4096",
       paramLabel = "T",
-      description =
-          "Training sequence length for the exact count and --plan (default ${DEFAULT-VALUE}).")
+      description = "Training sequence length for the exact count (default ${DEFAULT-VALUE}).")
   long seqLen;
 
   @Option(
@@ -77,17 +76,22 @@ final class ScalingOptimalCommand implements Runnable {
 
   @Mixin FitOption fitOption;
   @Mixin PlanHandOff handOff;
+
+  /** With --plan, the train options (PlanHandOff). */
+  @picocli.CommandLine.Unmatched java.util.List<String> trainOptions = new java.util.ArrayList<>();
+
   @Mixin JsonOutput json;
   @Spec CommandSpec spec;
 
   @Override
   public void run() {
     ScalingCommand.positive(flops, "--flops");
-    handOff.refuseWithoutPlan(spec);
+    handOff.refuseWithoutPlan(trainOptions);
     if (handOff.plan) {
       Given.onlyWhen(spec, "--unique-tokens", false, "the plan trains on fresh tokens (--plan)");
       Given.onlyWhen(spec, "--context", false, "it is the serving context, not planned (--plan)");
-      handOff.run(spec, flops, fitOption.spec, model, seqLen, json.enabled());
+      Given.onlyWhen(spec, "--seq-len", false, "with --plan the sequence is train's --seq");
+      handOff.run(spec, flops, fitOption.spec, model, trainOptions, json.enabled());
       return;
     }
     Given.onlyWhen(

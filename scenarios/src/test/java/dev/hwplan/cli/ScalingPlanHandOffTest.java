@@ -19,7 +19,7 @@ class ScalingPlanHandOffTest {
   @Test
   void optimalPlanIsTrainsPlanOfTheComputeOptimalModel() {
     CliHarness s =
-        CliHarness.run(("scaling optimal --flops 1e23 --plan --seq-len 4096" + CLUSTER).split(" "));
+        CliHarness.run(("scaling optimal --flops 1e23 --plan --seq 4096" + CLUSTER).split(" "));
     CliHarness t = CliHarness.run(("train --flops 1e23 --seq 4096" + CLUSTER).split(" "));
     assertThat(s.exitCode()).as(s.err()).isZero();
     assertThat(t.exitCode()).as(t.err()).isZero();
@@ -41,7 +41,7 @@ class ScalingPlanHandOffTest {
   void aModelIsPlannedOnTheTokensTheBudgetBuys() {
     CliHarness s =
         CliHarness.run(
-            ("scaling optimal --flops 1e22 --plan --model llama-3.1-8b --seq-len 4096" + CLUSTER)
+            ("scaling optimal --flops 1e22 --plan --model llama-3.1-8b --seq 4096" + CLUSTER)
                 .split(" "));
     assertThat(s.exitCode()).as(s.err()).isZero();
     assertThat(s.json().get("model").asText()).isEqualTo("llama-3.1-8b");
@@ -52,13 +52,17 @@ class ScalingPlanHandOffTest {
   @CsvSource(
       delimiter = '|',
       value = {
-        "scaling optimal --flops 1e23 --gpus 64|field '--gpus': has no effect here",
-        "scaling optimal --flops 1e23 --plan --cluster dgx-h100 --gpus 64|field '--global-batch':"
-            + " is required with --plan",
-        "scaling optimal --flops 1e23 --plan --global-batch 256 --cluster dgx-x --gpus 64|field"
-            + " '--cluster': unknown cluster 'dgx-x'",
-        "scaling optimal --flops 1e23 --plan --global-batch 256 --cluster dgx-h100 --gpus 64"
-            + " --unique-tokens 1e12|field '--unique-tokens': has no effect here",
+        "scaling optimal --flops 1e23 --gpus 64|field '--gpus': unknown option (the training"
+            + " planner's options need --plan)",
+        "scaling optimal --flops 1e23 --plan --cluster dgx-h100 --gpus 64 --seq 4096|field"
+            + " '--plan': train: Missing required option: '--global-batch=<globalBatch>'",
+        "scaling optimal --flops 1e23 --plan --global-batch 256 --cluster dgx-x --gpus 64 --seq"
+            + " 4096|field '--cluster': unknown cluster 'dgx-x'",
+        "scaling optimal --flops 1e23 --plan --global-batch 256 --cluster dgx-h100 --gpus 64 --seq"
+            + " 4096 --unique-tokens 1e12|field '--unique-tokens': has no effect here",
+        "scaling optimal --flops 1e23 --plan --seq-len 4096 --global-batch 256 --cluster dgx-h100"
+            + " --gpus 64|field '--seq-len': has no effect here: with --plan the sequence is"
+            + " train's --seq",
       })
   void badInputIsOneLineAndExit2(String cmd, String message) {
     CliHarness r = CliHarness.run(cmd.split(" "));
