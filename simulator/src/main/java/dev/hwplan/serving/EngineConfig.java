@@ -129,34 +129,6 @@ public record EngineConfig(
     }
   }
 
-  /** Without prefix caching. */
-  public EngineConfig(
-      Policy policy,
-      int maxNumBatchedTokens,
-      int maxNumSeqs,
-      int blockSize,
-      long kvBlocks,
-      Preemption preemption,
-      long swapBlocks,
-      double swapSecondsPerBlock,
-      double engineOverheadSeconds) {
-    this(
-        policy,
-        maxNumBatchedTokens,
-        maxNumSeqs,
-        blockSize,
-        kvBlocks,
-        preemption,
-        swapBlocks,
-        swapSecondsPerBlock,
-        engineOverheadSeconds,
-        false,
-        null,
-        null,
-        1,
-        1);
-  }
-
   /** The same engine with prefix caching on or off. */
   public EngineConfig withPrefixCaching(boolean on) {
     return with(on, speculation);

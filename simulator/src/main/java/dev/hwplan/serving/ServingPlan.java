@@ -40,19 +40,6 @@ public record ServingPlan(
     notes = List.copyOf(notes);
   }
 
-  /** Colocated prefill and decode. */
-  public ServingPlan(
-      StepConfig step,
-      GpuProfile gpu,
-      int replicas,
-      Routing routing,
-      EngineConfig engine,
-      InferenceMemory memory,
-      long modelContext,
-      List<String> notes) {
-    this(step, gpu, replicas, routing, engine, memory, modelContext, notes, null);
-  }
-
   /**
    * The prefill pool of a disaggregated deployment and the link its KV caches cross.
    *
@@ -132,29 +119,6 @@ public record ServingPlan(
       Routing routing,
       Boolean prefixCaching,
       Speculative speculative) {
-    /** With the policy's prefix caching ({@link Policy#defaultPrefixCaching}), no speculation. */
-    public Settings(
-        Policy policy,
-        Integer maxNumBatchedTokens,
-        Integer maxNumSeqs,
-        int blockSize,
-        double gpuMemUtil,
-        Preemption preemption,
-        double engineOverheadSeconds,
-        Routing routing) {
-      this(
-          policy,
-          maxNumBatchedTokens,
-          maxNumSeqs,
-          blockSize,
-          gpuMemUtil,
-          preemption,
-          engineOverheadSeconds,
-          routing,
-          null,
-          null);
-    }
-
     /** Whether prefix caching is on: as given, else the policy's default. */
     public boolean caching() {
       return prefixCaching != null ? prefixCaching : policy.defaultPrefixCaching();
@@ -184,7 +148,10 @@ public record ServingPlan(
           s);
     }
 
-    /** The policy with vLLM's defaults: 16-token blocks, 0.9 of memory, recompute, 2 ms. */
+    /**
+     * The policy with vLLM's defaults: 16-token blocks, 0.9 of memory, recompute, 2 ms, the
+     * policy's prefix caching ({@link Policy#defaultPrefixCaching}), no speculation.
+     */
     public static Settings defaults(Policy p) {
       return new Settings(
           p,
@@ -194,7 +161,9 @@ public record ServingPlan(
           0.9,
           Preemption.RECOMPUTE,
           EngineConfig.DEFAULT_ENGINE_OVERHEAD_SECONDS,
-          Routing.LEAST_OUTSTANDING);
+          Routing.LEAST_OUTSTANDING,
+          null,
+          null);
     }
   }
 
@@ -329,7 +298,7 @@ public record ServingPlan(
             "engine overhead %.2f ms per iteration (an assumption; --engine-overhead-ms)",
             s.engineOverheadSeconds() * 1e3));
     parallelNotes(step.parallelism(), engine, notes);
-    return new ServingPlan(step, gpu, replicas, s.routing(), engine, mem, context, notes);
+    return new ServingPlan(step, gpu, replicas, s.routing(), engine, mem, context, notes, null);
   }
 
   /** What PP's micro-batches and EP's ranks mean for the replica's engines. */

@@ -14,7 +14,7 @@ import java.util.List;
  * requests in flight.
  */
 public final class ServingSimulator {
-  /** What to run. */
+  /** What to run; {@code disaggregation} null: prefill and decode colocated. */
   public record Spec(
       EngineConfig engine,
       int replicas,
@@ -25,33 +25,8 @@ public final class ServingSimulator {
       double sloTpotSeconds,
       boolean stopWhenSloLost,
       Disaggregation disaggregation) {
-    /** Colocated prefill and decode. */
-    public Spec(
-        EngineConfig engine,
-        int replicas,
-        Routing routing,
-        Workload workload,
-        long modelContext,
-        double sloTtftSeconds,
-        double sloTpotSeconds,
-        boolean stopWhenSloLost) {
-      this(
-          engine,
-          replicas,
-          routing,
-          workload,
-          modelContext,
-          sloTtftSeconds,
-          sloTpotSeconds,
-          stopWhenSloLost,
-          null);
-    }
-
     public Spec {
-      if (replicas <= 0) {
-        throw dev.hwplan.io.InvalidInputException.option(
-            "--replicas", "must be positive, got " + replicas);
-      }
+      positive(replicas, "--replicas");
     }
 
     public Spec withWorkload(Workload w) {
@@ -102,10 +77,7 @@ public final class ServingSimulator {
       long kvBytesPerTokenPerGpu,
       double linkBytesPerSecond) {
     public Disaggregation {
-      if (prefillReplicas <= 0) {
-        throw dev.hwplan.io.InvalidInputException.option(
-            "--prefill-replicas", "must be positive, got " + prefillReplicas);
-      }
+      positive(prefillReplicas, "--prefill-replicas");
       if (!(linkBytesPerSecond > 0)) {
         throw dev.hwplan.io.InvalidInputException.option(
             "--kv-link", "must be a positive bandwidth, got " + linkBytesPerSecond);
@@ -405,5 +377,12 @@ public final class ServingSimulator {
         h.getValueAtPercentile(50) / 1e9,
         h.getValueAtPercentile(90) / 1e9,
         h.getValueAtPercentile(99) / 1e9);
+  }
+
+  /** A replica count must be positive: else the option's one-line error. */
+  private static void positive(int replicas, String option) {
+    if (replicas <= 0) {
+      throw dev.hwplan.io.InvalidInputException.option(option, "must be positive, got " + replicas);
+    }
   }
 }

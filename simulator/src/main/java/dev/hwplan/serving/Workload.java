@@ -132,21 +132,6 @@ public record Workload(
     TRACE
   }
 
-  /** Nothing shared. */
-  public Workload(
-      Arrival arrival,
-      double qps,
-      double burstiness,
-      int concurrency,
-      Path trace,
-      LengthDistribution prompt,
-      LengthDistribution output,
-      long requests,
-      long seed) {
-    this(
-        arrival, qps, burstiness, concurrency, trace, prompt, output, requests, seed, Sharing.NONE);
-  }
-
   public Workload {
     if (sharing == null) {
       sharing = Sharing.NONE;
@@ -182,42 +167,45 @@ public record Workload(
       LengthDistribution output,
       long requests,
       long seed) {
-    return new Workload(Arrival.OPEN, qps, burstiness, 0, null, prompt, output, requests, seed);
+    return new Workload(
+        Arrival.OPEN, qps, burstiness, 0, null, prompt, output, requests, seed, Sharing.NONE);
   }
 
   /** Closed loop with {@code users} concurrent users. */
   public static Workload closed(
       int users, LengthDistribution prompt, LengthDistribution output, long requests, long seed) {
-    return new Workload(Arrival.CLOSED, 0, 1, users, null, prompt, output, requests, seed);
+    return new Workload(
+        Arrival.CLOSED, 0, 1, users, null, prompt, output, requests, seed, Sharing.NONE);
   }
 
   /** The requests of a trace file (all of them with {@code requests == -1}). */
   public static Workload trace(Path file, long requests) {
-    return new Workload(Arrival.TRACE, 0, 1, 0, file, null, null, requests, 0);
+    return new Workload(Arrival.TRACE, 0, 1, 0, file, null, null, requests, 0, Sharing.NONE);
   }
 
   /** The same traffic at another rate (open loop). */
   public Workload withQps(double q) {
-    return new Workload(
-        arrival, q, burstiness, concurrency, trace, prompt, output, requests, seed, sharing);
+    return with(q, requests, seed, sharing);
   }
 
   /** The same traffic from another seed. */
   public Workload withSeed(long s) {
-    return new Workload(
-        arrival, qps, burstiness, concurrency, trace, prompt, output, requests, s, sharing);
+    return with(qps, requests, s, sharing);
   }
 
   /** The same traffic with another request count. */
   public Workload withRequests(long n) {
-    return new Workload(
-        arrival, qps, burstiness, concurrency, trace, prompt, output, n, seed, sharing);
+    return with(qps, n, seed, sharing);
   }
 
   /** The same traffic with shared content. */
   public Workload withSharing(Sharing s) {
-    return new Workload(
-        arrival, qps, burstiness, concurrency, trace, prompt, output, requests, seed, s);
+    return with(qps, requests, seed, s);
+  }
+
+  /** The one copy the withers make: this traffic with the four fields they change. */
+  private Workload with(double q, long n, long s, Sharing sh) {
+    return new Workload(arrival, q, burstiness, concurrency, trace, prompt, output, n, s, sh);
   }
 
   /** A short description, e.g. {@code poisson 20 req/s}. */

@@ -78,8 +78,8 @@ class ConservationTest {
     int requests = 1500;
     int budget = policy.chunked() ? 512 : 4096;
     EngineConfig e =
-        new EngineConfig(policy, budget, 64, 16, 120, mode, 40, 1e-4, 1e-3)
-            .withPrefixCaching(shared);
+        new EngineConfig(
+            policy, budget, 64, 16, 120, mode, 40, 1e-4, 1e-3, shared, null, null, 1, 1);
     LengthDistribution prompt = LengthDistribution.parse("uniform:1:900", "p");
     LengthDistribution output = LengthDistribution.parse("uniform:1:400", "o");
     Workload w =
@@ -98,7 +98,8 @@ class ConservationTest {
             4096,
             0,
             0,
-            false);
+            false,
+            null);
     ServingSimulator.Run run = runEachOnce(spec, TIMER, requests);
     ServingResult r = run.result();
     assertThat(r.completedRequests()).isEqualTo(requests);

@@ -18,7 +18,20 @@ import org.junit.jupiter.params.provider.EnumSource;
 class DisaggregationTest {
   static EngineConfig engine(Policy p, long blocks) {
     return new EngineConfig(
-        p, p.chunked() ? 512 : 4096, 32, 16, blocks, Preemption.RECOMPUTE, 0, 0, 1e-3);
+        p,
+        p.chunked() ? 512 : 4096,
+        32,
+        16,
+        blocks,
+        Preemption.RECOMPUTE,
+        0,
+        0,
+        1e-3,
+        false,
+        null,
+        null,
+        1,
+        1);
   }
 
   static List<double[]> perRequest(ServingSimulator.Spec spec) {
@@ -45,7 +58,7 @@ class DisaggregationTest {
             4);
     EngineConfig e = engine(Policy.VLLM, 1000);
     ServingSimulator.Spec colocated =
-        new ServingSimulator.Spec(e, 1, Routing.LEAST_OUTSTANDING, w, 4096, 0, 0, false);
+        new ServingSimulator.Spec(e, 1, Routing.LEAST_OUTSTANDING, w, 4096, 0, 0, false, null);
     ServingSimulator.Spec split =
         new ServingSimulator.Spec(
             e,
@@ -78,7 +91,7 @@ class DisaggregationTest {
     EngineConfig e = engine(Policy.VLLM, 1000);
     List<double[]> a =
         perRequest(
-            new ServingSimulator.Spec(e, 1, Routing.LEAST_OUTSTANDING, w, 4096, 0, 0, false));
+            new ServingSimulator.Spec(e, 1, Routing.LEAST_OUTSTANDING, w, 4096, 0, 0, false, null));
     List<double[]> b =
         perRequest(
             new ServingSimulator.Spec(

@@ -40,7 +40,9 @@ class LowLoadTest {
         s.gpuMemUtil(),
         s.preemption(),
         seconds,
-        s.routing());
+        s.routing(),
+        null,
+        null);
   }
 
   @Test

@@ -50,7 +50,8 @@ class MicroBatchTest {
             1 << 20,
             0,
             0,
-            false);
+            false,
+            null);
     List<double[]> done = new ArrayList<>();
     ServingSimulator.Run r =
         ServingSimulator.run(

@@ -45,9 +45,7 @@ class PagedKvCapacityTest {
     assertThat(15_729L * 819_200).isGreaterThan(12 * GIB);
 
     // Saturate that cache: 300 users of 600 + 600 tokens want 360k token slots at once.
-    EngineConfig e =
-        new EngineConfig(
-            Policy.VLLM, 2048, 256, m.blockSize(), m.kvBlocks(), Preemption.RECOMPUTE, 0, 0, 0);
+    EngineConfig e = TestEngines.recompute(Policy.VLLM, 2048, 256, m.blockSize(), m.kvBlocks());
     LengthDistribution len = LengthDistribution.fixed(600);
     ServingSimulator.Run run =
         ServingSimulator.run(
@@ -59,7 +57,8 @@ class PagedKvCapacityTest {
                 2048,
                 0,
                 0,
-                false),
+                false,
+                null),
             ConservationTest.TIMER,
             (req, s, now) -> {});
     Replica r = run.replicas().get(0);

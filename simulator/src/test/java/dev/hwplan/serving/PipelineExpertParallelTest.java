@@ -107,7 +107,8 @@ class PipelineExpertParallelTest {
         w = w.withSharing(new Workload.Sharing(300, 0.6, 3, LengthDistribution.fixed(3), 0.5));
       }
       ServingSimulator.Spec spec =
-          new ServingSimulator.Spec(small, 2, Routing.LEAST_OUTSTANDING, w, 40960, 0, 0, false);
+          new ServingSimulator.Spec(
+              small, 2, Routing.LEAST_OUTSTANDING, w, 40960, 0, 0, false, null);
       ServingSimulator.Run run =
           ConservationTest.runEachOnce(spec, IterationTimer.of(plan.stepModel().table()), requests);
       ServingResult r = run.result();

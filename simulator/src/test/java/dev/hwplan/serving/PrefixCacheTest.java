@@ -28,13 +28,12 @@ class PrefixCacheTest {
       };
 
   static EngineConfig engine(long blocks, boolean caching) {
-    return new EngineConfig(Policy.VLLM, 8192, 64, 16, blocks, Preemption.RECOMPUTE, 0, 0, 0)
-        .withPrefixCaching(caching);
+    return TestEngines.recompute(Policy.VLLM, 8192, 64, 16, blocks).withPrefixCaching(caching);
   }
 
   static ServingSimulator.Run run(EngineConfig e, Workload w, List<double[]> ttft) {
     ServingSimulator.Spec spec =
-        new ServingSimulator.Spec(e, 1, Routing.LEAST_OUTSTANDING, w, 1 << 20, 0, 0, false);
+        new ServingSimulator.Spec(e, 1, Routing.LEAST_OUTSTANDING, w, 1 << 20, 0, 0, false, null);
     return ServingSimulator.run(
         spec,
         TIMER,
@@ -152,7 +151,8 @@ class PrefixCacheTest {
     Routing[] routings = {Routing.LEAST_OUTSTANDING, Routing.PREFIX_AFFINITY};
     for (int i = 0; i < 2; i++) {
       ServingSimulator.Spec spec =
-          new ServingSimulator.Spec(engine(4000, true), 4, routings[i], w, 1 << 20, 0, 0, false);
+          new ServingSimulator.Spec(
+              engine(4000, true), 4, routings[i], w, 1 << 20, 0, 0, false, null);
       ServingResult r = ServingSimulator.run(spec, TIMER);
       assertThat(r.completedRequests()).isEqualTo(3000);
       hit[i] = r.prefixCacheHitRate();
@@ -176,7 +176,7 @@ class PrefixCacheTest {
                 new Workload.Sharing(256, 0.7, 3, LengthDistribution.parse("uniform:1:5", "t"), 2));
     ServingSimulator.Spec spec =
         new ServingSimulator.Spec(
-            engine(500, true), 3, Routing.PREFIX_AFFINITY, w, 8192, 0, 0, false);
+            engine(500, true), 3, Routing.PREFIX_AFFINITY, w, 8192, 0, 0, false, null);
     assertThat(ServingSimulator.run(spec, TIMER)).isEqualTo(ServingSimulator.run(spec, TIMER));
   }
 }

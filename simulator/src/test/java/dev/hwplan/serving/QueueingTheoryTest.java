@@ -19,7 +19,7 @@ class QueueingTheoryTest {
   static final int BATCHES = 40;
 
   static EngineConfig singleServer() {
-    return new EngineConfig(Policy.VLLM, 16, 1, 16, 1000, Preemption.RECOMPUTE, 0, 0, 0);
+    return TestEngines.recompute(Policy.VLLM, 16, 1, 16, 1000);
   }
 
   /** Waits from the run, batch means, their standard error. */
@@ -36,7 +36,8 @@ class QueueingTheoryTest {
             1 << 20,
             0,
             0,
-            false);
+            false,
+            null);
     double[] batchSum = new double[BATCHES];
     long[] batchCount = new long[BATCHES];
     ServingSimulator.Run run =

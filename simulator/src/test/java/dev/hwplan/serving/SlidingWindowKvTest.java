@@ -84,8 +84,7 @@ class SlidingWindowKvTest {
     EngineConfig windowed =
         new EngineConfig(
             Policy.VLLM, 8192, 256, 16, 950, Preemption.RECOMPUTE, 0, 0, 0, false, null, f, 1, 1);
-    EngineConfig full =
-        new EngineConfig(Policy.VLLM, 8192, 256, 16, 950, Preemption.RECOMPUTE, 0, 0, 0);
+    EngineConfig full = TestEngines.recompute(Policy.VLLM, 8192, 256, 16, 950);
     ServingSimulator.Run w = run(windowed);
     ServingSimulator.Run u = run(full);
     assertThat(w.result().completedRequests()).isEqualTo(100);
@@ -115,7 +114,8 @@ class SlidingWindowKvTest {
             131_072,
             0,
             0,
-            false),
+            false,
+            null),
         ConservationTest.TIMER,
         (req, s, now) -> {});
   }

@@ -31,8 +31,7 @@ class SpeculationTest {
 
   static EngineConfig engine(Policy p, Speculation s) {
     int budget = p.chunked() ? 2048 : 16384;
-    return new EngineConfig(p, budget, 32, 16, 20_000, Preemption.RECOMPUTE, 0, 0, 0)
-        .withSpeculation(s);
+    return TestEngines.recompute(p, budget, 32, 16, 20_000).withSpeculation(s);
   }
 
   static Speculation ngram(int k, double alpha) {
@@ -68,7 +67,7 @@ class SpeculationTest {
     ServingResult r =
         ServingSimulator.run(
             new ServingSimulator.Spec(
-                engine(Policy.VLLM, s), 1, Routing.ROUND_ROBIN, w, 1 << 20, 0, 0, false),
+                engine(Policy.VLLM, s), 1, Routing.ROUND_ROBIN, w, 1 << 20, 0, 0, false, null),
             TIMER);
     // about 59,000 steps; the tokens of one have a standard deviation of 1.38, so the mean's
     // standard error is 0.006; the last step of each request is capped (a bias below 0.001)
@@ -84,7 +83,15 @@ class SpeculationTest {
     ServingResult r =
         ServingSimulator.run(
             new ServingSimulator.Spec(
-                engine(Policy.VLLM, ngram(3, 1)), 1, Routing.ROUND_ROBIN, w, 1 << 20, 0, 0, false),
+                engine(Policy.VLLM, ngram(3, 1)),
+                1,
+                Routing.ROUND_ROBIN,
+                w,
+                1 << 20,
+                0,
+                0,
+                false,
+                null),
             TIMER);
     assertThat(r.iterations()).isEqualTo(11);
     assertThat(r.tokensPerVerifyStep()).isEqualTo(4);
@@ -98,14 +105,14 @@ class SpeculationTest {
     int requests = 800;
     Workload w = Workloads.poisson(20, "uniform:1:600", "uniform:1:300", requests, 5);
     EngineConfig e =
-        new EngineConfig(p, p.chunked() ? 512 : 4096, 32, 16, 150, Preemption.RECOMPUTE, 0, 0, 0)
+        TestEngines.recompute(p, p.chunked() ? 512 : 4096, 32, 16, 150)
             .withSpeculation(ngram(3, 0.7))
             .withPrefixCaching(p == Policy.VLLM);
     BitSet seen = new BitSet();
     long[] tokens = new long[1];
     ServingSimulator.Run run =
         ServingSimulator.run(
-            new ServingSimulator.Spec(e, 2, Routing.LEAST_OUTSTANDING, w, 4096, 0, 0, false),
+            new ServingSimulator.Spec(e, 2, Routing.LEAST_OUTSTANDING, w, 4096, 0, 0, false, null),
             TIMER,
             (req, s, now) -> {
               int id = (int) req.id[s];
