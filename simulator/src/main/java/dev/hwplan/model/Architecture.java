@@ -39,33 +39,7 @@ public record Architecture(
 
   /** Llama, Mistral, Mixtral and DeepSeek: SwiGLU, RMSNorm, two norms per layer, no biases. */
   static Architecture llamaLike() {
-    return of(true, true, 2, false, false, false, false, false, false);
-  }
-
-  /** The families before Qwen3: no QK-norm, sinks, embedding scale or clamp. */
-  static Architecture of(
-      boolean gatedMlp,
-      boolean rmsNorm,
-      int normsPerLayer,
-      boolean qkvBias,
-      boolean outputBias,
-      boolean mlpBias,
-      boolean learnedPositions,
-      boolean lmHeadBias,
-      boolean parallelAttention) {
     return new Architecture(
-        gatedMlp,
-        rmsNorm,
-        normsPerLayer,
-        qkvBias,
-        outputBias,
-        mlpBias,
-        learnedPositions,
-        lmHeadBias,
-        parallelAttention,
-        false,
-        false,
-        false,
-        false);
+        true, true, 2, false, false, false, false, false, false, false, false, false, false);
   }
 }

@@ -16,13 +16,12 @@ final class Families {
     int heads = c.size("num_attention_heads");
     int layers = c.size("num_hidden_layers");
     int kv = c.sizeOr(heads, "num_key_value_heads");
-    int headDim =
-        c.has("head_dim") ? c.size("head_dim") : divide(c, hidden, heads, "num_attention_heads");
+    int headDim = headDim(c, hidden, heads);
     List<String> notes = new ArrayList<>();
     boolean attnBias = c.bool("attention_bias", false);
     boolean qwen = type.equals("qwen2");
     Architecture arch =
-        Architecture.of(
+        new Architecture(
             true,
             true,
             2,
@@ -31,26 +30,26 @@ final class Families {
             c.bool("mlp_bias", false),
             false,
             false,
+            false,
+            false,
+            false,
+            false,
             false);
     if (qwen) {
       notes.add("qwen2: q, k and v projections carry biases (no config key; Qwen2Attention)");
     }
-    MoeSpec moe = null;
-    if (type.equals("mixtral")) {
-      moe =
-          experts(
-              c,
-              "num_local_experts",
-              new MoeSpec(
-                  c.size("num_local_experts"),
-                  c.size("num_experts_per_tok"),
-                  0,
-                  c.size("intermediate_size"),
-                  0,
-                  1,
-                  false),
-              layers);
-    }
+    MoeSpec moe =
+        type.equals("mixtral")
+            ? experts(
+                c,
+                "num_local_experts",
+                MoeSpec.routed(
+                    c.size("num_local_experts"),
+                    c.size("num_experts_per_tok"),
+                    c.size("intermediate_size"),
+                    false),
+                layers)
+            : null;
     List<LayerSpec> layerSpecs;
     Integer window = c.optSize("sliding_window");
     if (qwen) {
@@ -77,26 +76,9 @@ final class Families {
       }
     }
     rotary(c, headDim, "head_dim");
-    return new ModelSpec(
-        id,
-        c.source,
-        type,
-        hidden,
-        layers,
-        heads,
-        kv,
-        headDim,
-        c.size("intermediate_size"),
-        c.size("vocab_size"),
-        c.bool("tie_word_embeddings", false),
-        c.optSize("max_position_embeddings"),
-        maxContext(c, c.optSize("max_position_embeddings")),
-        arch,
-        moe,
-        null,
-        layerSpecs,
-        c.str("torch_dtype"),
-        notes);
+    return new SpecBuilder(c, id, type)
+        .sizes(hidden, layers, heads, kv, headDim, c.size("intermediate_size"))
+        .build(arch, moe, null, layerSpecs, notes);
   }
 
   /**
@@ -116,29 +98,25 @@ final class Families {
       layers.add(new LayerSpec(i, i % 2 == 0 ? window : null, false));
     }
     boolean bias = c.bool("attention_bias", false);
-    return new ModelSpec(
-        id,
-        c.source,
-        "gemma2",
-        hidden,
-        n,
-        heads,
-        c.sizeOr(heads, "num_key_value_heads"),
-        headDim,
-        c.size("intermediate_size"),
-        c.size("vocab_size"),
-        c.bool("tie_word_embeddings", true),
-        c.optSize("max_position_embeddings"),
-        maxContext(c, c.optSize("max_position_embeddings")),
-        Architecture.of(true, true, 4, bias, bias, false, false, false, false),
-        null,
-        null,
-        layers,
-        c.str("torch_dtype"),
-        List.of(
-            "gemma2: even-indexed layers use local attention over "
-                + window
-                + " tokens, odd-indexed layers are global"));
+    return new SpecBuilder(c, id, "gemma2")
+        .sizes(
+            hidden,
+            n,
+            heads,
+            c.sizeOr(heads, "num_key_value_heads"),
+            headDim,
+            c.size("intermediate_size"))
+        .tiedByDefault()
+        .build(
+            new Architecture(
+                true, true, 4, bias, bias, false, false, false, false, false, false, false, false),
+            null,
+            null,
+            layers,
+            List.of(
+                "gemma2: even-indexed layers use local attention over "
+                    + window
+                    + " tokens, odd-indexed layers are global"));
   }
 
   /**
@@ -168,26 +146,18 @@ final class Families {
     boolean bias = c.bool("bias", false);
     boolean parallel = c.bool("parallel_attn", true);
     int norms = parallel && !newArch ? 1 : 2;
-    return new ModelSpec(
-        id,
-        c.source,
-        type,
-        hidden,
-        n,
-        heads,
-        kv,
-        c.has("head_dim") ? c.size("head_dim") : divide(c, hidden, heads, "num_attention_heads"),
-        c.sizeOr(4 * hidden, "ffn_hidden_size"),
-        c.size("vocab_size"),
-        c.bool("tie_word_embeddings", true),
-        c.optSize("max_position_embeddings"),
-        maxContext(c, c.optSize("max_position_embeddings")),
-        Architecture.of(false, false, norms, bias, bias, bias, false, false, parallel),
-        null,
-        null,
-        HfConfigReader.uniformLayers(n, null, null),
-        c.str("torch_dtype"),
-        notes);
+    int headDim = headDim(c, hidden, heads);
+    return new SpecBuilder(c, id, type)
+        .sizes(hidden, n, heads, kv, headDim, c.sizeOr(4 * hidden, "ffn_hidden_size"))
+        .tiedByDefault()
+        .build(
+            new Architecture(
+                false, false, norms, bias, bias, bias, false, false, parallel, false, false, false,
+                false),
+            null,
+            null,
+            null,
+            notes);
   }
 
   /** GPT-2: learned positions, LayerNorm with bias, 4h GELU MLP, biases, tied output head. */
@@ -197,26 +167,18 @@ final class Families {
     int n = c.size("n_layer");
     Integer inner = c.optSize("n_inner");
     int positions = c.size("n_positions");
-    return new ModelSpec(
-        id,
-        c.source,
-        "gpt2",
-        hidden,
-        n,
-        heads,
-        heads,
-        divide(c, hidden, heads, "n_head"),
-        inner != null ? inner : 4 * hidden,
-        c.size("vocab_size"),
-        c.bool("tie_word_embeddings", true),
-        positions,
-        (long) positions,
-        Architecture.of(false, false, 2, true, true, true, true, false, false),
-        null,
-        null,
-        HfConfigReader.uniformLayers(n, null, null),
-        c.str("torch_dtype"),
-        List.of("gpt2: learned absolute positions, " + positions + " rows"));
+    int headDim = divide(c, hidden, heads, "n_head");
+    return new SpecBuilder(c, id, "gpt2")
+        .sizes(hidden, n, heads, heads, headDim, inner != null ? inner : 4 * hidden)
+        .tiedByDefault()
+        .positions(positions, positions)
+        .build(
+            new Architecture(
+                false, false, 2, true, true, true, true, false, false, false, false, false, false),
+            null,
+            null,
+            null,
+            List.of("gpt2: learned absolute positions, " + positions + " rows"));
   }
 
   /**
@@ -232,26 +194,17 @@ final class Families {
     int kv = legacy ? c.sizeOr(heads, "n_head_kv") : c.sizeOr(heads, "num_key_value_heads");
     int inner = legacy ? c.sizeOr(4 * hidden, "n_inner") : c.size("intermediate_size");
     Integer positions = legacy ? c.optSize("n_positions") : c.optSize("max_position_embeddings");
-    return new ModelSpec(
-        id,
-        c.source,
-        type,
-        hidden,
-        n,
-        heads,
-        kv,
-        divide(c, hidden, heads, legacy ? "n_head" : "num_attention_heads"),
-        inner,
-        c.size("vocab_size"),
-        c.bool("tie_word_embeddings", false),
-        positions,
-        maxContext(c, positions),
-        Architecture.of(false, false, 1, true, true, true, false, true, true),
-        null,
-        null,
-        HfConfigReader.uniformLayers(n, null, null),
-        c.str("torch_dtype"),
-        List.of());
+    int headDim = divide(c, hidden, heads, legacy ? "n_head" : "num_attention_heads");
+    return new SpecBuilder(c, id, type)
+        .sizes(hidden, n, heads, kv, headDim, inner)
+        .positions(positions)
+        .build(
+            new Architecture(
+                false, false, 1, true, true, true, false, true, true, false, false, false, false),
+            null,
+            null,
+            null,
+            List.of());
   }
 
   /**
@@ -305,26 +258,9 @@ final class Families {
               + mtp
               + ": the multi-token-prediction module is not counted (it is not part of the main model)");
     }
-    return new ModelSpec(
-        id,
-        c.source,
-        type,
-        hidden,
-        n,
-        heads,
-        heads,
-        mla.vHeadDim(),
-        c.size("intermediate_size"),
-        c.size("vocab_size"),
-        c.bool("tie_word_embeddings", false),
-        c.optSize("max_position_embeddings"),
-        maxContext(c, c.optSize("max_position_embeddings")),
-        Architecture.llamaLike(),
-        moe,
-        mla,
-        HfConfigReader.uniformLayers(n, null, moe),
-        c.str("torch_dtype"),
-        notes);
+    return new SpecBuilder(c, id, type)
+        .sizes(hidden, n, heads, heads, mla.vHeadDim(), c.size("intermediate_size"))
+        .build(Architecture.llamaLike(), moe, mla, null, notes);
   }
 
   /**
@@ -407,6 +343,11 @@ final class Families {
     }
     long scaled = (long) Math.floor(factor * base);
     return maxPositions == null ? scaled : Math.max(maxPositions, scaled);
+  }
+
+  /** {@code head_dim}, or without it the hidden size over the {@code num_attention_heads}. */
+  static int headDim(Config c, int hidden, int heads) {
+    return c.has("head_dim") ? c.size("head_dim") : divide(c, hidden, heads, "num_attention_heads");
   }
 
   static int divide(Config c, int hidden, int heads, String headsKey) {

@@ -16,6 +16,11 @@ public record MoeSpec(
     int moeLayerFreq,
     boolean routerBias) {
 
+  /** Routed experts on every layer, no shared expert (Mixtral, Qwen3-MoE, gpt-oss). */
+  public static MoeSpec routed(int experts, int perToken, int intermediate, boolean routerBias) {
+    return new MoeSpec(experts, perToken, 0, intermediate, 0, 1, routerBias);
+  }
+
   /** Whether layer {@code i} (0-based) is an MoE layer, per DeepSeek's modeling code. */
   public boolean isMoeLayer(int i) {
     return i >= firstKDenseReplace && i % moeLayerFreq == 0;

@@ -6,6 +6,7 @@ import dev.hwplan.model.HfConfigReader.Config;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.IntPredicate;
 
 /**
  * Readers for the 2025 families: Qwen3 and Qwen3-MoE, Gemma 3 and gpt-oss. Each applies the keys
@@ -31,10 +32,7 @@ final class RecentFamilies {
     int heads = c.size("num_attention_heads");
     int n = c.size("num_hidden_layers");
     int kv = c.sizeOr(heads, "num_key_value_heads");
-    int headDim =
-        c.has("head_dim")
-            ? c.size("head_dim")
-            : Families.divide(c, hidden, heads, "num_attention_heads");
+    int headDim = Families.headDim(c, hidden, heads);
     Families.rotary(c, headDim, "head_dim");
     boolean bias = c.bool("attention_bias", false);
     List<String> notes = new ArrayList<>();
@@ -54,13 +52,10 @@ final class RecentFamilies {
             Families.experts(
                 c,
                 "num_experts",
-                new MoeSpec(
+                MoeSpec.routed(
                     experts,
                     c.sizeOr(8, "num_experts_per_tok"),
-                    0,
                     c.size("moe_intermediate_size"),
-                    0,
-                    1,
                     false),
                 n);
         int step = c.sizeOr(1, "decoder_sparse_step");
@@ -99,40 +94,22 @@ final class RecentFamilies {
     Integer window = c.optSize("sliding_window");
     boolean use = c.bool("use_sliding_window", false);
     int maxWindowLayers = c.countOr(n, "max_window_layers");
-    boolean[] slidingDefault = new boolean[n];
-    for (int i = 0; i < n; i++) {
-      slidingDefault[i] = use && window != null && i >= maxWindowLayers;
-    }
-    boolean[] sliding = layerTypes(c, n, window, slidingDefault);
+    List<LayerSpec> layers =
+        layers(c, n, window, i -> use && window != null && i >= maxWindowLayers, i -> sparse[i]);
     if (!use && window != null && !c.has("layer_types")) {
       notes.add("sliding_window " + window + " ignored: use_sliding_window is false");
     }
-    List<LayerSpec> layers = new ArrayList<>(n);
-    for (int i = 0; i < n; i++) {
-      layers.add(new LayerSpec(i, sliding[i] ? window : null, sparse[i]));
-    }
     Integer maxPositions = c.optSize("max_position_embeddings");
-    return new ModelSpec(
-        id,
-        c.source,
-        type,
-        hidden,
-        n,
-        heads,
-        kv,
-        headDim,
-        c.size("intermediate_size"),
-        c.size("vocab_size"),
-        c.bool("tie_word_embeddings", false),
-        maxPositions,
-        Families.maxContext(c, maxPositions),
-        new Architecture(
-            true, true, 2, bias, bias, false, false, false, false, true, false, false, false),
-        moe,
-        null,
-        layers,
-        c.str("torch_dtype"),
-        notes);
+    return new SpecBuilder(c, id, type)
+        .sizes(hidden, n, heads, kv, headDim, c.size("intermediate_size"))
+        .positions(maxPositions)
+        .build(
+            new Architecture(
+                true, true, 2, bias, bias, false, false, false, false, true, false, false, false),
+            moe,
+            null,
+            layers,
+            notes);
   }
 
   /**
@@ -160,17 +137,7 @@ final class RecentFamilies {
     }
     int window = c.sizeOr(4096, "sliding_window");
     int pattern = c.sizeOr(6, "sliding_window_pattern");
-    boolean[] slidingDefault = new boolean[n];
-    for (int i = 0; i < n; i++) {
-      slidingDefault[i] = (i + 1) % pattern != 0;
-    }
-    boolean[] sliding = layerTypes(c, n, window, slidingDefault);
-    List<LayerSpec> layers = new ArrayList<>(n);
-    int local = 0;
-    for (int i = 0; i < n; i++) {
-      layers.add(new LayerSpec(i, sliding[i] ? window : null, false));
-      local += sliding[i] ? 1 : 0;
-    }
+    List<LayerSpec> layers = layers(c, n, window, i -> (i + 1) % pattern != 0, i -> false);
     int maxPositions = c.sizeOr(131_072, "max_position_embeddings");
     // Gemma 3's linear rope_scaling (factor 8 on the global layers) is how it reached 128K from
     // 32K: max_position_embeddings already is the scaled length. The scaling is checked, not used.
@@ -178,39 +145,28 @@ final class RecentFamilies {
     boolean bias = c.bool("attention_bias", false);
     List<String> notes = new ArrayList<>();
     notes.add(
-        String.format(
-            Locale.ROOT,
-            "gemma3: %d of %d layers attend over a sliding window of %d tokens, %d are global; "
-                + "QK-norm, four RMSNorms a layer, embedding scaled by sqrt(%d)",
-            local,
-            n,
-            window,
-            n - local,
-            hidden));
+        slidingNote("gemma3", layers, window)
+            + String.format(
+                Locale.ROOT,
+                ", %d are global; QK-norm, four RMSNorms a layer, embedding scaled by sqrt(%d)",
+                n - sliding(layers),
+                hidden));
     if (type.equals("gemma3")) {
       notes.add("gemma3: the text model of a multimodal config (text_config); vision not counted");
     }
-    return new ModelSpec(
-        id,
-        c.source,
-        type,
-        hidden,
-        n,
-        heads,
-        kv,
-        headDim,
-        c.size("intermediate_size"),
-        c.sizeOr(262_208, "vocab_size"),
-        top.bool("tie_word_embeddings", c.bool("tie_word_embeddings", true)),
-        maxPositions,
-        (long) maxPositions,
-        new Architecture(
-            true, true, 4, bias, bias, false, false, false, false, true, false, true, false),
-        null,
-        null,
-        layers,
-        top.str("torch_dtype"),
-        notes);
+    return new SpecBuilder(c, id, type)
+        .sizes(hidden, n, heads, kv, headDim, c.size("intermediate_size"))
+        .vocabDefault(262_208)
+        .tiedByDefault()
+        .nestedIn(top)
+        .positions(maxPositions, maxPositions)
+        .build(
+            new Architecture(
+                true, true, 4, bias, bias, false, false, false, false, true, false, true, false),
+            null,
+            null,
+            layers,
+            notes);
   }
 
   /**
@@ -231,7 +187,7 @@ final class RecentFamilies {
     int topK = c.sizeOr(4, "num_experts_per_tok");
     int ff = c.sizeOr(2880, "intermediate_size");
     MoeSpec moe =
-        Families.experts(c, "num_local_experts", new MoeSpec(experts, topK, 0, ff, 0, 1, true), n);
+        Families.experts(c, "num_local_experts", MoeSpec.routed(experts, topK, ff, true), n);
     Integer legacyTopK = c.optSize("experts_per_token");
     if (legacyTopK != null && legacyTopK != topK) {
       throw new InvalidInputException(
@@ -247,30 +203,18 @@ final class RecentFamilies {
           c.source, c.name("swiglu_limit"), "must be a positive number, got " + limit);
     }
     int window = c.sizeOr(128, "sliding_window");
-    boolean[] slidingDefault = new boolean[n];
-    for (int i = 0; i < n; i++) {
-      slidingDefault[i] = (i + 1) % 2 != 0;
-    }
-    boolean[] sliding = layerTypes(c, n, window, slidingDefault);
-    List<LayerSpec> layers = new ArrayList<>(n);
-    int local = 0;
-    for (int i = 0; i < n; i++) {
-      layers.add(new LayerSpec(i, sliding[i] ? window : null, true));
-      local += sliding[i] ? 1 : 0;
-    }
+    List<LayerSpec> layers = layers(c, n, window, i -> (i + 1) % 2 != 0, i -> true);
     boolean bias = c.bool("attention_bias", true);
     List<String> notes = new ArrayList<>();
     notes.add(
-        String.format(
-            Locale.ROOT,
-            "gpt_oss: %d of %d layers attend over a sliding window of %d tokens; a learned sink"
-                + " logit per head; %d experts, top-%d, with biases; SwiGLU clamped at %s",
-            local,
-            n,
-            window,
-            experts,
-            topK,
-            limit == null || limit.isNull() ? "7.0" : limit.asText()));
+        slidingNote("gpt_oss", layers, window)
+            + String.format(
+                Locale.ROOT,
+                "; a learned sink logit per head; %d experts, top-%d, with biases; SwiGLU clamped"
+                    + " at %s",
+                experts,
+                topK,
+                limit == null || limit.isNull() ? "7.0" : limit.asText()));
     JsonNode q = c.root.get("quantization_config");
     if (q != null && q.isObject() && q.has("quant_method")) {
       notes.add(
@@ -280,27 +224,17 @@ final class RecentFamilies {
               + " counts are parameters, --weights-dtype sets the bytes");
     }
     Integer maxPositions = c.sizeOr(131_072, "max_position_embeddings");
-    return new ModelSpec(
-        id,
-        c.source,
-        "gpt_oss",
-        hidden,
-        n,
-        heads,
-        kv,
-        headDim,
-        ff,
-        c.sizeOr(201_088, "vocab_size"),
-        c.bool("tie_word_embeddings", false),
-        maxPositions,
-        Families.maxContext(c, maxPositions),
-        new Architecture(
-            true, true, 2, bias, bias, true, false, false, false, false, true, false, true),
-        moe,
-        null,
-        layers,
-        c.str("torch_dtype"),
-        notes);
+    return new SpecBuilder(c, id, "gpt_oss")
+        .sizes(hidden, n, heads, kv, headDim, ff)
+        .vocabDefault(201_088)
+        .positions(maxPositions)
+        .build(
+            new Architecture(
+                true, true, 2, bias, bias, true, false, false, false, false, true, false, true),
+            moe,
+            null,
+            layers,
+            notes);
   }
 
   /**
@@ -347,6 +281,45 @@ final class RecentFamilies {
       }
     }
     return sliding;
+  }
+
+  /**
+   * The {@code n} layers: sliding over {@code window} where {@code layer_types} says so ({@link
+   * #layerTypes}), or without it where {@code slidingByDefault} does; routing to experts where
+   * {@code moe} does.
+   */
+  static List<LayerSpec> layers(
+      Config c, int n, Integer window, IntPredicate slidingByDefault, IntPredicate moe) {
+    boolean[] slidingDefault = new boolean[n];
+    for (int i = 0; i < n; i++) {
+      slidingDefault[i] = slidingByDefault.test(i);
+    }
+    boolean[] sliding = layerTypes(c, n, window, slidingDefault);
+    List<LayerSpec> layers = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      layers.add(new LayerSpec(i, sliding[i] ? window : null, moe.test(i)));
+    }
+    return layers;
+  }
+
+  /** How many of the layers slide. */
+  private static int sliding(List<LayerSpec> layers) {
+    int local = 0;
+    for (LayerSpec l : layers) {
+      local += l.slidingWindow() != null ? 1 : 0;
+    }
+    return local;
+  }
+
+  /** {@code type: k of n layers attend over a sliding window of w tokens}. */
+  private static String slidingNote(String type, List<LayerSpec> layers, int window) {
+    return String.format(
+        Locale.ROOT,
+        "%s: %d of %d layers attend over a sliding window of %d tokens",
+        type,
+        sliding(layers),
+        layers.size(),
+        window);
   }
 
   /** A list of distinct layer indices in [0, n), as a membership array; absent means none. */
