@@ -150,11 +150,10 @@ final class ScalingOptimalCommand implements Runnable {
     Map<String, Interval> intervals = ScalingCommand.intervals(fit, q);
     m.put("intervals", ScalingCommand.json(intervals));
     ScalingCommand.requireFinite(m, spec);
-    PrintWriter out = spec.commandLine().getOut();
-    if (json.enabled()) {
-      JsonOutput.print(out, m);
+    if (json.printed(spec, m)) {
       return;
     }
+    PrintWriter out = spec.commandLine().getOut();
     out.printf(Locale.ROOT, "Budget %s FLOP, fit %s%n", ScalingText.flops(flops), fit.name());
     out.printf(
         Locale.ROOT,

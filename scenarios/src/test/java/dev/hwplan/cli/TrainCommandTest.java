@@ -10,24 +10,11 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 class TrainCommandTest {
-  private static final String[] BASE = {
-    "train",
-    "--model",
-    "llama-3.1-8b",
-    "--gpu",
-    "h100-sxm",
-    "--gpus",
-    "16",
-    "--seq",
-    "8192",
-    "--global-batch",
-    "64"
-  };
+  private static final String BASE =
+      "train --model llama-3.1-8b --gpu h100-sxm --gpus 16 --seq 8192 --global-batch 64";
 
   private static CliHarness train(String... more) {
-    List<String> a = new ArrayList<>(List.of(BASE));
-    a.addAll(List.of(more));
-    return CliHarness.run(a.toArray(String[]::new));
+    return CliHarness.line(BASE, more);
   }
 
   @Test
@@ -162,7 +149,7 @@ class TrainCommandTest {
         "--rank|speed|field '--rank': must be time or cost, got 'speed'",
       })
   void badInputIsOneLineAndExit2(String flag, String value, String message) {
-    List<String> a = new ArrayList<>(List.of(BASE));
+    List<String> a = new ArrayList<>(CliHarness.words(BASE));
     if (flag.equals("--seq")) {
       a.set(a.indexOf("--seq") + 1, value);
     } else {
@@ -193,25 +180,10 @@ class TrainCommandTest {
   @Test
   void aFlopBudgetPlansTheComputeOptimalModel() {
     CliHarness r =
-        CliHarness.run(
-            "train",
-            "--flops",
-            "1e23",
-            "--cluster",
-            "dgx-h100",
-            "--gpus",
-            "64",
-            "--seq",
-            "4096",
-            "--global-batch",
-            "256",
-            "--layout",
-            "tp=2,pp=1,dp=32",
-            "--recompute",
-            "selective",
-            "--price-per-gpu-hour",
-            "2",
-            "--json");
+        CliHarness.line(
+            "train --flops 1e23 --cluster dgx-h100 --gpus 64 --seq 4096 "
+                + "--global-batch 256 --layout tp=2,pp=1,dp=32 "
+                + "--recompute selective --price-per-gpu-hour 2 --json");
     assertThat(r.exitCode()).as(r.err()).isZero();
     JsonNode b = r.json().get("budget");
     assertThat(b.get("shaped").asBoolean()).isTrue();
@@ -248,7 +220,7 @@ class TrainCommandTest {
         "--fit|epoch2024|field '--fit': has no effect here",
       })
   void budgetBadInput(String flag, String value, String message) {
-    List<String> a = new ArrayList<>(List.of(BASE));
+    List<String> a = new ArrayList<>(CliHarness.words(BASE));
     if (!flag.equals("--fit") && !flag.equals("--flops")) {
       a.add("--flops");
       a.add("1e22");
