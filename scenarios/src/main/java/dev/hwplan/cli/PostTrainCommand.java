@@ -71,8 +71,7 @@ final class PostTrainCommand implements Runnable {
   @Option(names = "--group-size", description = "Responses per prompt (GRPO: default 8).")
   Integer groupSize;
 
-  @Option(names = "--gpu", required = true, description = "GPU profile id.")
-  String gpu;
+  @Mixin GpuOption gpu;
 
   @Option(names = "--gpus", description = "GPUs (default: the minimum that fits, colocated).")
   Integer gpus;
@@ -245,13 +244,13 @@ final class PostTrainCommand implements Runnable {
                 inferenceTp,
                 gatherLayers),
             policyZeroStage);
-    GpuProfile gp = profiles.catalog().get(gpu);
-    ClusterProfile c = ClusterCatalog.forGpu(gpu);
+    GpuProfile gp = gpu.in(profiles);
+    ClusterProfile c = ClusterCatalog.forGpu(gpu.id());
     if (c == null) {
       throw InvalidInputException.option(
           "--gpu",
           "no bundled cluster has "
-              + gpu
+              + gpu.id()
               + " nodes (known: "
               + String.join(", ", ClusterCatalog.all().keySet())
               + ")");

@@ -15,24 +15,12 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 class PostTrainCommandTest {
-  private static final String[] BASE = {
-    "posttrain",
-    "--model",
-    "llama-3.1-8b",
-    "--gpu",
-    "h100-sxm",
-    "--prompt-tokens",
-    "512",
-    "--response-tokens",
-    "512",
-    "--batch-prompts",
-    "64"
-  };
+  private static final String BASE =
+      "posttrain --model llama-3.1-8b --gpu h100-sxm "
+          + "--prompt-tokens 512 --response-tokens 512 --batch-prompts 64";
 
   private static CliHarness run(String... more) {
-    List<String> a = new ArrayList<>(List.of(BASE));
-    a.addAll(List.of(more));
-    return CliHarness.run(a.toArray(String[]::new));
+    return CliHarness.line(BASE, more);
   }
 
   @Test
@@ -82,16 +70,7 @@ class PostTrainCommandTest {
   @Test
   void hfZero3EngineGeneratesOnTheTrainersShardsWithoutASync() {
     CliHarness r =
-        run(
-            "--method",
-            "ppo",
-            "--gpus",
-            "8",
-            "--engine",
-            "hf-zero3",
-            "--generation-batch",
-            "4",
-            "--json");
+        run(CliHarness.args("--method ppo --gpus 8 --engine hf-zero3 --generation-batch 4 --json"));
     assertThat(r.exitCode()).as(r.err()).isZero();
     JsonNode p = r.json().get("plan");
     assertThat(p.get("time").get("weightSyncSeconds").asDouble()).isZero();

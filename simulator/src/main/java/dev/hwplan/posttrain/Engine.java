@@ -1,7 +1,7 @@
 package dev.hwplan.posttrain;
 
-import dev.hwplan.io.InvalidInputException;
-import java.util.Locale;
+import dev.hwplan.io.Keyed;
+import java.util.List;
 
 /**
  * What generates the rollout of PPO and GRPO.
@@ -34,20 +34,10 @@ import java.util.Locale;
  *       already whole: nothing is gathered and the engine takes no memory of its own for them.
  * </ul>
  */
-public enum Engine {
-  VLLM("vllm"),
-  HF_ZERO3("hf-zero3"),
-  DS_HYBRID("ds-hybrid");
-
-  private final String key;
-
-  Engine(String key) {
-    this.key = key;
-  }
-
-  public String key() {
-    return key;
-  }
+public enum Engine implements Keyed.ByName {
+  VLLM,
+  HF_ZERO3,
+  DS_HYBRID;
 
   /** Whether the engine generates on the trainer's own GPUs and weights (no pool of its own). */
   public boolean onTrainer() {
@@ -56,15 +46,6 @@ public enum Engine {
 
   /** Parses {@code --engine}. */
   public static Engine parse(String s) {
-    if (s != null) {
-      String k = s.trim().toLowerCase(Locale.ROOT);
-      for (Engine e : values()) {
-        if (e.key.equals(k)) {
-          return e;
-        }
-      }
-    }
-    throw InvalidInputException.option(
-        "--engine", "unknown engine '" + s + "' (known: vllm, hf-zero3, ds-hybrid)");
+    return Keyed.parse(List.of(values()), s, "--engine", "engine");
   }
 }
