@@ -27,7 +27,9 @@ import picocli.CommandLine.Spec;
     description = {
       "Which model should we train for this budget? Turns a budget (FLOPs, GPU-hours, money, or",
       "days on N GPUs) into compute on a GPU at an assumed MFU, then gives the compute-optimal",
-      "model, its predicted loss, GPU-hours, cost, wall-clock time and serving FLOPs per token."
+      "model, its predicted loss, GPU-hours, cost, wall-clock time and serving FLOPs per token.",
+      "With --plan, that budget's FLOPs go on to the training planner (as 'train --flops C'),",
+      "whose layout and MFU give the days and the cost."
     },
     mixinStandardHelpOptions = true)
 final class ScalingBudgetCommand implements Runnable {
@@ -100,6 +102,11 @@ final class ScalingBudgetCommand implements Runnable {
   Double tokensPerParam;
 
   @Mixin FitOption fitOption;
+  @Mixin PlanHandOff handOff;
+
+  /** With --plan, the train options (PlanHandOff). */
+  @picocli.CommandLine.Unmatched java.util.List<String> trainOptions = new java.util.ArrayList<>();
+
   @Mixin ProfilesOption profiles;
   @Mixin JsonOutput json;
   @Spec CommandSpec spec;
@@ -125,6 +132,11 @@ final class ScalingBudgetCommand implements Runnable {
                     InvalidInputException.option(
                         "--dtype", profile.id() + " has no " + dtype.key() + " peak"));
     double flops = ScalingCommand.computable(flops(peak), "flops", spec);
+    handOff.refuseWithoutPlan(trainOptions);
+    if (handOff.plan) {
+      planBudget(flops);
+      return;
+    }
     SelectedFit fit = fitOption.resolve();
     ChinchillaLaw law = fit.law();
     Allocation a;
@@ -169,6 +181,27 @@ final class ScalingBudgetCommand implements Runnable {
     }
     PrintWriter w = spec.commandLine().getOut();
     text(w, fit, profile, peak, a, cost, intervals);
+  }
+
+  /**
+   * {@code --plan}: the budget's FLOPs (at the assumed MFU) handed to the training planner on this
+   * GPU, as {@code train --flops C --gpu G [--gpus N] [--price-per-gpu-hour P]}; the plan's own MFU
+   * then gives the days and the cost.
+   */
+  private void planBudget(double flops) {
+    Given.onlyWhen(
+        spec, "--tokens-per-param", false, "the plan trains the compute-optimal model (--plan)");
+    java.util.List<String> t = new java.util.ArrayList<>(java.util.List.of("--gpu", gpu));
+    if (gpus != null) {
+      t.add("--gpus");
+      t.add(gpus.toString());
+    }
+    if (price != null) {
+      t.add("--price-per-gpu-hour");
+      t.add(price.toString());
+    }
+    t.addAll(trainOptions);
+    handOff.run(spec, flops, fitOption.spec, null, t, json.enabled());
   }
 
   private double flops(double peak) {

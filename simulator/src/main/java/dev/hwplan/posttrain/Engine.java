@@ -26,10 +26,12 @@ import java.util.List;
  *       shards are gathered, {@code tp_gather_partition_size} layers at a time ({@link
  *       Generation#gatherLayers}), the LoRA adapters fused into the base, and each layer's slice
  *       kept for an inference tensor parallel group of {@code inference_tp_size} GPUs ({@link
- *       Generation#tp}; 1: every GPU gathers the whole model); every GPU's prompts are all-gathered
- *       within its group, which generates them as one static batch with DeepSpeed-Inference's fused
- *       kernels. At ZeRO stage 2 (stage 0 on one GPU) the weights are already whole: nothing is
- *       gathered and the engine takes no memory of its own for them.
+ *       Generation#tp}; 1: every GPU gathers the whole model at once, the adapters too, as {@code
+ *       pin_parameters} does by default); every GPU's prompts are all-gathered within its group,
+ *       which generates them as one static batch with DeepSpeed-Inference's fused kernels, whose
+ *       workspace holds the KV cache and stays allocated through training ({@link
+ *       RolloutSizing#workspaceBytes}). At ZeRO stage 2 (stage 0 on one GPU) the weights are
+ *       already whole: nothing is gathered and the engine takes no memory of its own for them.
  * </ul>
  */
 public enum Engine implements Keyed.ByName {

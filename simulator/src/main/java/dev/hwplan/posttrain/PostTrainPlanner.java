@@ -30,8 +30,10 @@ import java.util.Map;
  * <p>Not modelled: responses shorter than the maximum (every response decodes to {@code
  * responseTokens}), the engine's own overheads (sampling, detokenisation, scheduling gaps, its
  * activations and CUDA graphs), NF4 dequantisation time, the host transfers of offloaded states, a
- * hybrid engine's re-layout of the weights beyond one all-gather and the inference workspace
- * DeepSpeed keeps allocated through training (unless {@code release_inference_cache}).
+ * hybrid engine's re-layout of the weights beyond one all-gather, and the reduce bucket ZeRO-3's
+ * optimizer keeps ({@code reduce_bucket_size}). The hybrid engine's inference workspace, which
+ * holds its KV cache, is kept through training, as DeepSpeed does unless {@code
+ * release_inference_cache} ({@link RolloutSizing#workspaceBytes}).
  */
 public final class PostTrainPlanner {
   private final PostTrainJob job;
@@ -114,6 +116,11 @@ public final class PostTrainPlanner {
    * exactly its fraction of the GPU when it pre-allocates one (vLLM's own pool).
    */
   private double enginePeak(PostTrainPlan.Rollout ro) {
+    if (job.engine() == Engine.DS_HYBRID) {
+      // the cache lives in the workspace, outside the caching allocator
+      return withOverhead(ro.engineWeightBytesPerGpu() + sizing.gatherBytes(ro.tp()))
+          + sizing.workspaceBytes(ro);
+    }
     double b =
         ro.engineWeightBytesPerGpu() + Math.max(ro.kvBytesPerGpu(), sizing.gatherBytes(ro.tp()));
     return job.generation().memoryFraction() > 0 ? b : withOverhead(b);
@@ -134,11 +141,11 @@ public final class PostTrainPlanner {
       phasePeak = Math.max(phasePeak, own + m.activationBytes());
     }
     double resident = phases ? 0 : state; // the states every phase holds
-    double peak = withOverhead(resident + phasePeak);
-    PostTrainPlan.Rollout ro = null;
+    PostTrainPlan.Rollout ro = job.method().rollout() ? sizing.fit(gpus, resident) : null;
+    // the hybrid engine's workspace stays allocated through the training phases too
+    double peak = withOverhead(resident + phasePeak) + sizing.workspaceBytes(ro);
     boolean fits = true;
     if (job.method().rollout()) {
-      ro = sizing.fit(gpus, resident);
       fits = ro != null;
       double engine =
           ro == null

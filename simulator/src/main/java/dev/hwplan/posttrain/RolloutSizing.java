@@ -65,8 +65,9 @@ final class RolloutSizing {
       if (tp > gpus || gpus % tp != 0 || tp > gpusPerNode || (g.tp() > 0 && tp != g.tp())) {
         continue;
       }
-      // the hybrid engine generates with the trainer's weights where they are already whole
-      double w = hybrid && !gathers ? 0 : weights / tp;
+      // the hybrid engine generates with the trainer's weights where they are already whole; at a
+      // group of one it gathers every parameter of the module, the LoRA adapters' too
+      double w = hybrid && !gathers ? 0 : (hybrid && tp == 1 ? gatheredBytes() : weights / tp);
       if (hybrid && gatherBytes(tp) > budget - w) {
         continue;
       }
@@ -92,6 +93,46 @@ final class RolloutSizing {
     ModelSpec p = job.policy();
     int layers = Math.min(g.gatherLayers(), p.numHiddenLayers());
     return 2.0 * ParameterCounter.count(p).total() * layers / p.numHiddenLayers();
+  }
+
+  /**
+   * Bytes per GPU of the hybrid engine's whole-model gather at an inference group of one: {@code
+   * generate()} gathers {@code list(self.module.parameters())}, the adapters included (DeepSpeed
+   * v0.9.0 {@code runtime/hybrid_engine.py}, {@code create_inference_module}, {@code generate}), in
+   * 2-byte weights.
+   */
+  private double gatheredBytes() {
+    ModelSpec p = job.policy();
+    double adapter = job.lora() == null ? 0 : job.lora().adapterParams(p);
+    return 2.0 * (ParameterCounter.count(p).total() + adapter);
+  }
+
+  /**
+   * Bytes per GPU of the hybrid engine's inference workspace, 0 for the other engines: DeepSpeed
+   * v0.9.0's {@code InferenceContext::GenWorkSpace} (csrc/transformer/inference/includes/
+   * inference_context.h) allocates, at the first generation, {@code (activation + temp + cache) *
+   * max_out_tokens * 2} bytes with {@code activation = 10 * H * b}, {@code temp = b * heads / tp *
+   * max_out_tokens}, {@code cache = layers * b * H / tp * 2} ({@code H} the heads times their size
+   * padded to 32, 64 or 128), {@code b} the group's batch (every GPU's prompts all-gathered within
+   * it), and {@code max_out_tokens} the hybrid engine's 512 ({@code runtime/config.py}) or the
+   * sequence where longer. It takes it with {@code cudaMalloc}, outside PyTorch's caching allocator
+   * (no allocator overhead), and keeps it through training unless {@code release_inference_cache},
+   * which DeepSpeed-Chat leaves off.
+   */
+  double workspaceBytes(PostTrainPlan.Rollout r) {
+    if (job.generation().engine() != Engine.DS_HYBRID || r == null) {
+      return 0;
+    }
+    ModelSpec p = job.policy();
+    int hd = p.headDim();
+    double h =
+        (double) p.numAttentionHeads() * (hd > 128 ? hd : hd <= 32 ? 32 : hd <= 64 ? 64 : 128);
+    double b = r.concurrentSequences();
+    double tokens = Math.max(512, job.sequenceTokens());
+    double activation = 10 * h * b;
+    double temp = b * p.numAttentionHeads() / r.tp() * tokens;
+    double cache = p.numHiddenLayers() * b * h / r.tp() * 2;
+    return (activation + temp + cache) * tokens * 2;
   }
 
   /**
