@@ -8,6 +8,8 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.DoubleRange;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** Published constants and predictions, from shared/data/scaling-laws.md (sections A1, A2). */
 class ChinchillaLawTest {
@@ -38,12 +40,18 @@ class ChinchillaLawTest {
     assertThat(EPOCH.beta()).isCloseTo(0.3658, within(1e-4));
   }
 
-  @Test
-  void roundedConstants_giveFrontierExponents0452And0548() {
+  @ParameterizedTest(name = "{0}")
+  @CsvSource({
     // scaling-laws.md A1.3 [R]: G = 1.3447, a = 0.4516, b = 0.5484 (Table 2 prints 0.46 / 0.54).
-    assertThat(ROUNDED.g()).isCloseTo(1.3447, within(1e-4));
-    assertThat(ROUNDED.paramsExponent()).isCloseTo(0.4516, within(1e-4));
-    assertThat(ROUNDED.tokensExponent()).isCloseTo(0.5484, within(1e-4));
+    "HOFFMANN2022, 1.3447, 0.4516, 0.5484, 1e-4",
+    // A2 [R]: G = 0.1196, a = 0.5126, b = 0.4874.
+    "EPOCH2024, 0.1196, 0.5126, 0.4874, 1e-3"
+  })
+  void frontierConstants(NamedFit fit, double g, double a, double b, double exponentTolerance) {
+    ChinchillaLaw law = fit.law();
+    assertThat(law.g()).isCloseTo(g, within(1e-4));
+    assertThat(law.paramsExponent()).isCloseTo(a, within(exponentTolerance));
+    assertThat(law.tokensExponent()).isCloseTo(b, within(exponentTolerance));
   }
 
   @Test
@@ -72,14 +80,6 @@ class ChinchillaLawTest {
     assertThat(tokensPerParamAt(UNROUNDED, 67e9)).isCloseTo(65, within(1.0));
     assertThat(tokensPerParamAt(EPOCH, 67e9)).isCloseTo(18.5, within(0.3));
     assertThat(flopsWhereOptimalParamsAre(EPOCH, 67e9)).isCloseTo(4.97e23, withPercentage(1));
-  }
-
-  @Test
-  void epochFit_frontierConstants() {
-    // A2 [R]: G = 0.1196, a = 0.5126, b = 0.4874.
-    assertThat(EPOCH.g()).isCloseTo(0.1196, within(1e-4));
-    assertThat(EPOCH.paramsExponent()).isCloseTo(0.5126, within(1e-3));
-    assertThat(EPOCH.tokensExponent()).isCloseTo(0.4874, within(1e-3));
   }
 
   @Test
