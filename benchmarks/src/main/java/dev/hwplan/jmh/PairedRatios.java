@@ -117,7 +117,7 @@ public final class PairedRatios {
         s[n - 1] * scale);
   }
 
-  private static String load() {
+  static String load() {
     try {
       return java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).trim();
     } catch (java.io.IOException | RuntimeException e) {

@@ -73,6 +73,48 @@ class TrainCommandTest {
         .isCloseTo(2 * p.get("gpuHours").asDouble(), org.assertj.core.api.Assertions.within(1e-6));
   }
 
+  /**
+   * {@code --layout} without {@code --zero} tries ZeRO 0-3 as the search does and shows the fastest
+   * that fits (Llama-3.1-70B on 32 GPUs at TP8 DP4: ZeRO 0 and 1 do not fit); {@code --zero} keeps
+   * one stage.
+   */
+  @Test
+  void aLayoutWithoutZeroTriesEveryStage() {
+    String[] a =
+        ("train --model llama-3.1-70b --gpu h100-sxm --gpus 32 --seq 4096 --global-batch 64"
+                + " --layout tp=8,dp=4 --recompute full")
+            .split(" ");
+    CliHarness r = CliHarness.run(concat(a, "--json"));
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    JsonNode stages = r.json().get("zeroStages");
+    assertThat(stages).hasSize(4);
+    int best = -1;
+    double bestStep = Double.MAX_VALUE;
+    for (JsonNode z : stages) {
+      if (z.get("fits").asBoolean() && z.get("stepSeconds").asDouble() < bestStep) {
+        bestStep = z.get("stepSeconds").asDouble();
+        best = z.get("zero").asInt();
+      }
+    }
+    assertThat(stages.get(0).get("fits").asBoolean()).isFalse();
+    assertThat(stages.get(1).get("fits").asBoolean()).isFalse();
+    assertThat(best).isPositive();
+    assertThat(r.json().get("plan").get("layout").get("zero").asInt()).isEqualTo(best);
+    assertThat(r.json().get("plan").get("stepSeconds").asDouble()).isEqualTo(bestStep);
+    CliHarness text = CliHarness.run(a);
+    assertThat(text.out()).contains("ZeRO 0-3 tried (no --zero): 0 does not fit (");
+    assertThat(text.out()).contains("shown: ZeRO" + best + " (the fastest that fits)");
+    CliHarness one = CliHarness.run(concat(a, "--zero", "3", "--json"));
+    assertThat(one.json().has("zeroStages")).isFalse();
+    assertThat(one.json().get("plan").get("layout").get("zero").asInt()).isEqualTo(3);
+  }
+
+  private static String[] concat(String[] a, String... more) {
+    List<String> l = new ArrayList<>(List.of(a));
+    l.addAll(List.of(more));
+    return l.toArray(String[]::new);
+  }
+
   @Test
   void theSearchRanksAndCountsRejections() {
     CliHarness r = train("--top", "3", "--json");

@@ -38,6 +38,26 @@ public final class ExpertRouting {
   }
 
   /**
+   * {@code max(1, ceil(expectedBusiestExpert(experts, topK, tokens)))}: the rows a grouped GEMM
+   * gives its busiest expert, found without the sum's {@code pow} calls wherever that is exact
+   * ({@link #ceilExpectedMax}).
+   */
+  public static long busiestExpertRows(int experts, int topK, long tokens) {
+    return ceilExpectedMax(tokens, Math.min(1, topK / (double) experts), experts);
+  }
+
+  /**
+   * {@code max(1, ceil(expectedBusiestGroup(groups, topK, tokens)))}, as {@link
+   * #busiestExpertRows}.
+   */
+  public static long busiestGroupRows(int groups, int topK, long tokens) {
+    if (groups == 1) {
+      return atLeastOne(tokens * (double) topK);
+    }
+    return ceilExpectedMax(Math.multiplyExact(tokens, (long) topK), 1.0 / groups, groups);
+  }
+
+  /**
    * {@code E[max]} of {@code g} i.i.d. Binomial(n, p): {@code m0 + sum_{m > m0} (1 - F(m-1)^g)},
    * where below {@code m0} (12 standard deviations under the mean) every term is 1 to double
    * precision; the pmf is stepped by its ratio {@code (n-m)/(m+1) p/(1-p)}.
@@ -49,13 +69,66 @@ public final class ExpertRouting {
    * later one does too, and the loop stops.
    */
   static double expectedMax(long n, double p, int g) {
+    return sum(n, p, g, true);
+  }
+
+  /**
+   * {@code max(1, ceil(expectedMax(n, p, g)))}, exactly, at a fraction of the cost: the sum is
+   * taken once with {@code F^g} by repeated multiplication instead of {@code Math.pow} (about ten
+   * multiplications, against a {@code pow} that costs several times that), every other operation as
+   * {@link #expectedMax} does it, and the exact sum is taken only when the ceiling is in doubt.
+   *
+   * <p>Why that is exact: both sums walk the same pmf and cdf, bit for bit, and add the same terms
+   * but for the power. {@code Math.pow} is within 1 ulp and semi-monotonic (its specification);
+   * binary powering of {@code c <= 1} to {@code c^g}, no intermediate below the result (so no
+   * underflow: {@code c^g >= 2^-54} past the terms added as 1), has relative error at most {@code
+   * (1 + u)^(g-1) - 1} ({@code u = 2^-53}). So a term differs by at most {@code d = (g + 5) u}, and
+   * both sequences of terms are non-increasing. Each sum rounds once a term (at most {@code ulp/2}
+   * of the larger sum); where one loop stops (a term that no longer moves its sum, so at most an
+   * ulp) the other may add terms of at most an ulp plus {@code d} each, up to the walk's end. So
+   * the two sums differ by at most {@code 4 (terms + 2) (ulp + d)}, with {@code terms} the walk's
+   * length; where that interval holds one ceiling, it is the exact sum's.
+   */
+  static long ceilExpectedMax(long n, double p, int g) {
+    if (p >= 1 || g == 1 || n > Integer.MAX_VALUE) {
+      return atLeastOne(expectedMax(n, p, g));
+    }
+    double fast = sum(n, p, g, false);
+    double mean = n * p;
+    double sd = Math.sqrt(n * p * (1 - p));
+    double terms = hi(n, mean, sd) - m0(mean, sd) + 2;
+    double ulp = Math.ulp(2 * Math.abs(fast) + 2);
+    double bound = 4 * terms * (ulp + (g + 5) * 0x1p-53);
+    double below = Math.ceil(fast - bound);
+    if (below == Math.ceil(fast + bound)) {
+      return atLeastOne(below);
+    }
+    return atLeastOne(expectedMax(n, p, g));
+  }
+
+  private static long atLeastOne(double rows) {
+    return Math.max(1, (long) Math.ceil(rows));
+  }
+
+  /** The first term of the walk: 12 standard deviations under the mean. */
+  private static long m0(double mean, double sd) {
+    return Math.max(0, (long) Math.floor(mean - 12 * sd));
+  }
+
+  /** The last term the walk may reach. */
+  private static long hi(long n, double mean, double sd) {
+    return Math.min(n, (long) Math.ceil(mean + 12 * sd + 20));
+  }
+
+  /** The sum of {@link #expectedMax}, with {@code F^g} from {@code Math.pow} or {@link #power}. */
+  private static double sum(long n, double p, int g, boolean exact) {
     if (p >= 1 || g == 1) {
       return n * p;
     }
     double mean = n * p;
     double sd = Math.sqrt(n * p * (1 - p));
-    long m0 = Math.max(0, (long) Math.floor(mean - 12 * sd));
-    long hi = Math.min(n, (long) Math.ceil(mean + 12 * sd + 20));
+    long m0 = m0(mean, sd);
+    long hi = hi(n, mean, sd);
     BinomialDistribution b =
         new BinomialDistribution(null, (int) Math.min(n, Integer.MAX_VALUE), p);
     if (n > Integer.MAX_VALUE) {
@@ -67,21 +140,56 @@ public final class ExpertRouting {
     double ratio = p / (1 - p);
     // F below this has F^g < 2^-54 with room for pow's last-place error: its term is exactly 1.
     double certain = Math.pow(0x1p-54, 1.0 / g) * (1 - 1e-9);
-    double sum = m0;
-    for (long m = m0; m < hi; m++) {
-      // term for m + 1: 1 - F(m)^g
+    // The terms that round to exactly 1 come first (the cdf only rises): counted, then summed.
+    // The pmf's step (n - m) / (m + 1) in doubles: both are integers below 2^31, so exact.
+    long m = m0;
+    double left = n - m0;
+    double right = m0 + 1;
+    while (m < hi) {
       cdf += pmf;
-      if (cdf < certain) {
-        sum += 1;
-      } else {
-        double next = sum + (1 - Math.pow(Math.min(1, cdf), g));
-        if (next == sum) {
-          break;
-        }
-        sum = next;
+      if (cdf >= certain) {
+        break;
       }
-      pmf *= (n - m) / (double) (m + 1) * ratio;
+      pmf *= left / right * ratio;
+      left -= 1;
+      right += 1;
+      m++;
+    }
+    double sum = m;
+    if (m >= hi) {
+      return sum;
+    }
+    while (true) {
+      // term for m + 1: 1 - F(m)^g
+      double c = Math.min(1, cdf);
+      double next = sum + (1 - (exact ? Math.pow(c, g) : power(c, g)));
+      if (next == sum) {
+        break;
+      }
+      sum = next;
+      pmf *= left / right * ratio;
+      left -= 1;
+      right += 1;
+      if (++m == hi) {
+        break;
+      }
+      cdf += pmf;
     }
     return sum;
+  }
+
+  /** {@code x^e} for {@code e >= 1} by binary powering (square and multiply). */
+  static double power(double x, int e) {
+    double r = 1;
+    double b = x;
+    for (int k = e; ; k >>>= 1) {
+      if ((k & 1) != 0) {
+        r *= b;
+      }
+      if (k == 1) {
+        return r;
+      }
+      b *= b;
+    }
   }
 }

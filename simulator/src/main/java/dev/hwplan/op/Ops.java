@@ -106,18 +106,16 @@ public final class Ops {
     positive(experts, "experts");
     positive(tokens, "tokens");
     int local = Math.max(1, experts / ep);
-    double pairs = ExpertRouting.expectedBusiestGroup(ep, topK, tokens);
-    long rows = Math.max(1, (long) Math.ceil(pairs));
+    long rows = ExpertRouting.busiestGroupRows(ep, topK, tokens);
     double active =
         ep == 1
             ? ExpertRouting.expectedActive(experts, topK, tokens)
             : local * (1 - Math.pow(1 - 1.0 / local, rows));
     int activeExperts = (int) Math.max(1, Math.min(local, Math.round(active)));
-    double busiest =
+    long maxRows =
         ep == 1
-            ? ExpertRouting.expectedBusiestExpert(experts, topK, tokens)
-            : ExpertRouting.expectedBusiestGroup(local, 1, rows);
-    long maxRows = Math.max(1, (long) Math.ceil(busiest));
+            ? ExpertRouting.busiestExpertRows(experts, topK, tokens)
+            : ExpertRouting.busiestGroupRows(local, 1, rows);
     return new ExpertLoad(rows, activeExperts, maxRows);
   }
 

@@ -101,7 +101,7 @@ final class MoeBlock {
     if (ep > 1) {
       ops.add(Ops.collective("moe.dispatch", Collective.ALL_TO_ALL, ep, pairs * d * act));
     }
-    Ops.ExpertLoad load = Ops.expertLoad(e.nRoutedExperts(), topK, ep, all);
+    Ops.ExpertLoad load = StepTimes.expertLoad(e.nRoutedExperts(), topK, ep, all);
     ops.add(
         Ops.routedExperts(
             "moe.experts.gate_up_proj",

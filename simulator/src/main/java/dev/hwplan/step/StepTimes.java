@@ -3,6 +3,7 @@ package dev.hwplan.step;
 import dev.hwplan.op.Op;
 import dev.hwplan.op.OpGraph;
 import dev.hwplan.op.OpShape;
+import dev.hwplan.op.Ops;
 import dev.hwplan.parallel.Parallelism;
 import dev.hwplan.perf.KeyedOpTimeModel;
 import dev.hwplan.perf.OpTimeModel;
@@ -26,7 +27,33 @@ final class StepTimes {
 
   private static final SecondSightMemo<Key, StepTime> TIMES = new SecondSightMemo<>(CAPACITY);
 
+  /** Slots of the expert-load memo (a power of two). */
+  static final int LOAD_SLOTS = 1 << 12;
+
+  /**
+   * Where top-k routing sends a block's tokens ({@link Ops#expertLoad}, a pure function of four
+   * integers), by value, direct-mapped: a slot holds the last load that hashed there. Decode steps
+   * meet the same token counts again and again (one per batch size), under every configuration of a
+   * model, where the step times differ. Entries are immutable: a racing read sees one whole entry.
+   */
+  private static final Load[] LOADS = new Load[LOAD_SLOTS];
+
+  private record Load(int experts, int topK, int ep, long tokens, Ops.ExpertLoad load) {}
+
   private StepTimes() {}
+
+  /** {@link Ops#expertLoad}, remembered by value. */
+  static Ops.ExpertLoad expertLoad(int experts, int topK, int ep, long tokens) {
+    long h = (((long) experts << 40) ^ ((long) topK << 20) ^ ep) * 0x9E3779B97F4A7C15L + tokens;
+    int slot = (int) ((h * 0x9E3779B97F4A7C15L) >>> 52) & (LOAD_SLOTS - 1);
+    Load l = LOADS[slot];
+    if (l != null && l.tokens == tokens && l.experts == experts && l.topK == topK && l.ep == ep) {
+      return l.load;
+    }
+    Ops.ExpertLoad load = Ops.expertLoad(experts, topK, ep, tokens);
+    LOADS[slot] = new Load(experts, topK, ep, tokens, load);
+    return load;
+  }
 
   /** The graph of a step of composition {@code s} under {@code c}, with its distinct ops. */
   static Prepared of(StepConfig c, StepComposition s) {
@@ -45,18 +72,27 @@ final class StepTimes {
     if (!(times instanceof KeyedOpTimeModel)) {
       return sum.apply(of(c, s), times);
     }
-    return TIMES.get(new Key(c, s, times), k -> sum.apply(of(c, s), times));
+    return TIMES.get(Key.of(c, s, times), k -> sum.apply(of(c, s), times));
   }
 
   /**
    * A step and an op-time model by value. The hash leaves out the model's layers and notes (equal
    * configurations have equal model ids, so it agrees with {@code equals}) and costs a few field
    * reads, as does the comparison of compositions; configurations compare as whole values, at once
-   * where they are the same instance.
+   * where they are the same instance. It is taken once, when the key is made: the memo asks for it
+   * twice (its table of bits, then the map).
    */
-  private record Key(StepConfig config, StepComposition composition, OpTimeModel times) {
+  private record Key(StepConfig config, StepComposition composition, OpTimeModel times, int hash) {
+    static Key of(StepConfig config, StepComposition composition, OpTimeModel times) {
+      return new Key(config, composition, times, hash(config, composition, times));
+    }
+
     @Override
     public int hashCode() {
+      return hash;
+    }
+
+    private static int hash(StepConfig config, StepComposition composition, OpTimeModel times) {
       Parallelism par = config.parallelism();
       int h = config.model().id().hashCode();
       h = mix(h, par.tp());
@@ -85,6 +121,7 @@ final class StepTimes {
     @Override
     public boolean equals(Object o) {
       return o instanceof Key k
+          && hash == k.hash
           && sameComposition(composition, k.composition)
           && times.equals(k.times)
           && (config == k.config || config.equals(k.config));
@@ -132,14 +169,18 @@ final class StepTimes {
     int size = ops.size();
     Op[] seen = new Op[size];
     OpShape[] seenShapes = new OpShape[size];
+    // The flops of the ops seen, side by side: the scan compares them first (few pairs share them)
+    // without reading an op.
+    double[] seenFlops = new double[size];
     int[] index = new int[size];
     int seenCount = 0;
     for (int i = 0; i < size; i++) {
       Op op = ops.get(i);
       OpShape shape = op.shape();
+      double flops = op.flops();
       int found = -1;
       for (int j = 0; j < seenCount; j++) {
-        if (sameWork(seen[j], seenShapes[j], op, shape)) {
+        if (seenFlops[j] == flops && sameWork(seen[j], seenShapes[j], op, shape)) {
           found = j;
           break;
         }
@@ -147,6 +188,7 @@ final class StepTimes {
       if (found < 0) {
         found = seenCount;
         seen[seenCount] = op;
+        seenFlops[seenCount] = flops;
         seenShapes[seenCount++] = shape;
       }
       index[i] = found;

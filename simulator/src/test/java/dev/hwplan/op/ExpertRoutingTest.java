@@ -35,15 +35,19 @@ class ExpertRoutingTest {
 
   /**
    * The shortcuts of {@link ExpertRouting#expectedMax} (terms that round to 1 added without {@code
-   * pow}, the loop left once a term no longer moves the sum) give the plain loop's sum bit for bit.
+   * pow}, the loop left once a term no longer moves the sum) give the plain loop's sum bit for bit;
+   * the rows of the busiest expert, found with the sum's powers by repeated multiplication, are its
+   * ceiling.
    */
-  @Property(tries = 300, seed = "20261206")
+  @Property(tries = 1000, seed = "20261206")
   void shortcutsLeaveTheSumBitForBit(
-      @ForAll @IntRange(min = 1, max = 200_000) int n,
+      @ForAll @IntRange(min = 1, max = 4_000_000) int n,
       @ForAll @IntRange(min = 2, max = 512) int g,
       @ForAll @IntRange(min = 1, max = 64) int k) {
     double p = Math.min(0.999, k / (double) g);
-    assertThat(ExpertRouting.expectedMax(n, p, g)).isEqualTo(plainLoop(n, p, g));
+    double plain = plainLoop(n, p, g);
+    assertThat(ExpertRouting.expectedMax(n, p, g)).isEqualTo(plain);
+    assertThat(ExpertRouting.ceilExpectedMax(n, p, g)).isEqualTo(ceil(plain));
   }
 
   @Test
@@ -55,6 +59,36 @@ class ExpertRoutingTest {
       assertThat(ExpertRouting.expectedMax(tokens * 2, 1 / 8.0, 8))
           .isEqualTo(plainLoop(tokens * 2, 1 / 8.0, 8));
     }
+  }
+
+  @Test
+  void busiestRowsAtModelShapes() {
+    // top-8 of 256, top-2 of 8, top-4 of 128 (ep 1); groups of ranks: top-8 over 8 and 32 ranks
+    for (long tokens = 1; tokens < 3_000_000; tokens = tokens * 5 / 4 + 1) {
+      assertThat(ExpertRouting.busiestExpertRows(256, 8, tokens))
+          .isEqualTo(ceil(ExpertRouting.expectedBusiestExpert(256, 8, tokens)));
+      assertThat(ExpertRouting.busiestExpertRows(8, 2, tokens))
+          .isEqualTo(ceil(ExpertRouting.expectedBusiestExpert(8, 2, tokens)));
+      assertThat(ExpertRouting.busiestExpertRows(128, 4, tokens))
+          .isEqualTo(ceil(ExpertRouting.expectedBusiestExpert(128, 4, tokens)));
+      for (int groups : new int[] {1, 8, 32}) {
+        assertThat(ExpertRouting.busiestGroupRows(groups, 8, tokens))
+            .isEqualTo(ceil(ExpertRouting.expectedBusiestGroup(groups, 8, tokens)));
+      }
+    }
+  }
+
+  @Property(tries = 500, seed = "20261206")
+  void powerIsWithinItsErrorBoundOfPow(
+      @ForAll @IntRange(min = 1, max = 1_000_000) int x,
+      @ForAll @IntRange(min = 1, max = 512) int g) {
+    double c = 1 - x * 1e-7;
+    double exact = Math.pow(c, g);
+    assertThat(ExpertRouting.power(c, g)).isCloseTo(exact, within((g + 2) * 0x1p-53 * exact));
+  }
+
+  private static long ceil(double rows) {
+    return Math.max(1, (long) Math.ceil(rows));
   }
 
   /** The sum as it was computed before the shortcuts: every term from m0 to hi. */

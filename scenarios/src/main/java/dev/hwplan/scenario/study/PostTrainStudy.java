@@ -3,8 +3,11 @@ package dev.hwplan.scenario.study;
 import dev.hwplan.hardware.ClusterProfile;
 import dev.hwplan.hardware.GpuProfile;
 import dev.hwplan.model.ModelSpec;
+import dev.hwplan.posttrain.Engine;
+import dev.hwplan.posttrain.Generation;
 import dev.hwplan.posttrain.Lora;
 import dev.hwplan.posttrain.Method;
+import dev.hwplan.posttrain.Offload;
 import dev.hwplan.posttrain.PostTrainJob;
 import dev.hwplan.posttrain.PostTrainPlan;
 import dev.hwplan.posttrain.PostTrainPlanner;
@@ -36,7 +39,9 @@ import org.knowm.xchart.CategoryChartBuilder;
  * groupSize} (GRPO: 8), {@code loraRank} (0: full fine-tuning), {@code qlora} (false: an NF4 base,
  * rank 64 unless {@code loraRank}), {@code loraTargets} (all-linear; attention, mlp, or a list of
  * q,k,v,o,gate,up,down), {@code rewardModel} (none: the policy's for PPO), {@code gpus} (0: the
- * minimum).
+ * minimum), and the rollout and sharding as {@code hwplan posttrain}'s flags: {@code engine} (vllm,
+ * hf-zero3, ds-hybrid), {@code generationBatch}, {@code inferenceTp}, {@code gatherLayers}, {@code
+ * policyZeroStage} (3; or 2) and {@code loraTrainRest} (false).
  */
 public final class PostTrainStudy extends StudyBase<PostTrainStudy.Run> {
   /** The study, with the fields it reads and their defaults. */
@@ -52,6 +57,12 @@ public final class PostTrainStudy extends StudyBase<PostTrainStudy.Run> {
     field("loraTargets", "all-linear");
     field("rewardModel", null);
     field("gpus", 0);
+    field("engine", "vllm");
+    field("generationBatch", 0);
+    field("inferenceTp", 0);
+    field("gatherLayers", 0);
+    field("policyZeroStage", 3);
+    field("loraTrainRest", false);
   }
 
   /** One point: the plan on its GPUs (null when none fits up to 1,024) and the minimum. */
@@ -78,13 +89,39 @@ public final class PostTrainStudy extends StudyBase<PostTrainStudy.Run> {
             Set<Lora.Target> targets =
                 p.parsed("loraTargets", t -> Lora.parseTargets(t, "loraTargets"));
             lora =
-                Lora.of(m, rank > 0 ? rank : Lora.QLORA_DEFAULT_RANK, qlora, targets, "loraRank");
+                Lora.of(m, rank > 0 ? rank : Lora.QLORA_DEFAULT_RANK, qlora, targets, "loraRank")
+                    .trainingRest(p.flag("loraTrainRest", false));
+          } else if (p.flag("loraTrainRest", false)) {
+            throw p.error("loraTrainRest", "needs loraRank or qlora");
           }
           ModelSpec reward = p.has("rewardModel") ? p.model("rewardModel") : null;
           int group = method.rollout() ? (int) p.whole("groupSize", 1) : 1;
+          Generation generation =
+              new Generation(
+                  p.parsed("engine", Engine::parse),
+                  (int) p.whole("generationBatch", 0),
+                  0,
+                  0,
+                  (int) p.whole("inferenceTp", 0),
+                  (int) p.whole("gatherLayers", 0));
           PostTrainJob job =
-              PostTrainJob.of(
-                  m, method, lora, reward, group, prompt, response, p.whole("batchPrompts", 1));
+              new PostTrainJob(
+                  m,
+                  method,
+                  lora,
+                  reward,
+                  group,
+                  prompt,
+                  response,
+                  p.whole("batchPrompts", 1),
+                  1,
+                  false,
+                  false,
+                  Offload.NONE,
+                  1,
+                  0,
+                  generation,
+                  (int) p.whole("policyZeroStage", 2));
           PostTrainPlanner planner = new PostTrainPlanner(job, gpu, c);
           int min = planner.minGpusColocated(MAX_GPUS);
           int gpus = (int) p.whole("gpus", 0);

@@ -4,7 +4,6 @@ import dev.hwplan.hardware.DType;
 import dev.hwplan.hardware.GpuProfile;
 import dev.hwplan.hardware.Link;
 import dev.hwplan.io.InvalidInputException;
-import dev.hwplan.util.BoundedMemo;
 import java.util.OptionalDouble;
 
 /**
@@ -15,32 +14,26 @@ import java.util.OptionalDouble;
  * derives one per GPU and keeps it; nothing here is static.
  */
 public final class DevicePeaks {
-  /** GEMM problems whose utilisation is remembered before the memo is emptied. */
-  private static final int UTILISATION_CAPACITY = 1 << 16;
+  /** Slots of the utilisation memo (a power of two). */
+  private static final int UTILISATION_SLOTS = 1 << 10;
 
   private final GpuProfile gpu;
   private final int sms;
   private final double[] flops;
   private final double memoryBandwidth;
   private final double link;
-  private final BoundedMemo<UtilKey, Double> utilisation = new BoundedMemo<>(UTILISATION_CAPACITY);
 
   /**
-   * A GEMM problem. Equality written out: a record's generated {@code equals} and {@code hashCode}
-   * bootstrap method handles at their first call, which every quick command pays at start-up.
+   * The utilisation memo, direct-mapped: a problem's slot holds the last problem that hashed there
+   * and its utilisation. A lookup is one array read and four compares, a miss one allocation and no
+   * more (a hash map's lookup, boxing and clearing cost several times the search they saved on a
+   * sweep of new shapes). Entries are immutable, so a slot read while another thread writes it
+   * gives the old entry or the new one, whole; either is a correct answer for its own problem.
    */
-  private record UtilKey(int groups, long m, long n, long k) {
-    @Override
-    public boolean equals(Object o) {
-      return o instanceof UtilKey u && groups == u.groups && m == u.m && n == u.n && k == u.k;
-    }
+  private final Utilisation[] utilisation = new Utilisation[UTILISATION_SLOTS];
 
-    @Override
-    public int hashCode() {
-      return ((Integer.hashCode(groups) * 31 + Long.hashCode(m)) * 31 + Long.hashCode(n)) * 31
-          + Long.hashCode(k);
-    }
-  }
+  /** A GEMM problem and its utilisation. */
+  private record Utilisation(int groups, long m, long n, long k, double value) {}
 
   private DevicePeaks(GpuProfile gpu) {
     this.gpu = gpu;
@@ -103,8 +96,15 @@ public final class DevicePeaks {
 
   /** {@link TileQuantisation#utilisation} on this GPU's SMs, memoised by problem. */
   public double gemmUtilisation(int groups, long m, long n, long k) {
-    return utilisation.get(
-        new UtilKey(groups, m, n, k),
-        key -> TileQuantisation.utilisation(key.groups(), key.m(), key.n(), key.k(), sms));
+    long h =
+        ((groups * 0x9E3779B97F4A7C15L + m) * 0x9E3779B97F4A7C15L + n) * 0x9E3779B97F4A7C15L + k;
+    int slot = (int) (h ^ (h >>> 29) ^ (h >>> 47)) & (UTILISATION_SLOTS - 1);
+    Utilisation u = utilisation[slot];
+    if (u != null && u.m == m && u.n == n && u.k == k && u.groups == groups) {
+      return u.value;
+    }
+    double value = TileQuantisation.utilisation(groups, m, n, k, sms);
+    utilisation[slot] = new Utilisation(groups, m, n, k, value);
+    return value;
   }
 }
