@@ -53,39 +53,10 @@ if [ ${#PARTS[@]} -gt 0 ]; then
   stamp "sdpa baseline + merge"
   if has sdpa; then
     CUDA_VISIBLE_DEVICES=0 timeout "$(budget 300)" python3 "$HERE/scripts/sdpa_baseline.py" --parts "${PARTS[@]}" --out "$OUT/cuda-harness.json" \
-      || { echo "!!! sdpa stage failed; merging without SDPA"; python3 - "$OUT/cuda-harness.json" "${PARTS[@]}" <<'EOF'
-import json, sys
-out, parts = sys.argv[1], sys.argv[2:]
-doc = None
-for p in parts:
-    try:
-        o = json.loads(open(p).read())
-    except Exception:
-        continue
-    if doc is None:
-        doc = o
-    else:
-        for k in ("bandwidth", "gemm", "decodeAttention", "mlaDecode", "skipped"):
-            if k in o:
-                doc[k] = doc.get(k, []) + o[k]
-json.dump(doc, open(out, "w"), separators=(",", ":"))
-EOF
-      }
+      || { echo "!!! sdpa stage failed; merging without SDPA"
+           python3 "$HERE/scripts/merge_parts.py" --skip-unreadable "$OUT/cuda-harness.json" "${PARTS[@]}"; }
   else
-    CUDA_VISIBLE_DEVICES=0 python3 - "$OUT/cuda-harness.json" "${PARTS[@]}" <<'EOF'
-import json, sys
-out, parts = sys.argv[1], sys.argv[2:]
-doc = None
-for p in parts:
-    o = json.loads(open(p).read())
-    if doc is None:
-        doc = o
-    else:
-        for k in ("bandwidth", "gemm", "decodeAttention", "mlaDecode", "skipped"):
-            if k in o:
-                doc[k] = doc.get(k, []) + o[k]
-json.dump(doc, open(out, "w"), separators=(",", ":"))
-EOF
+    CUDA_VISIBLE_DEVICES=0 python3 "$HERE/scripts/merge_parts.py" "$OUT/cuda-harness.json" "${PARTS[@]}"
   fi
 fi
 

@@ -47,28 +47,23 @@ if has env; then
   } 2>&1 | tee "$OUT/env$SUF.txt"
 fi
 
-if has prefill; then
-  stamp "prefill attention (flash, cudnn; forward and backward)"
-  T=$(budget 190); timeout "$T" python3 "$S/prefill_attention.py" --grid "$GRID" --deadline-s "$(inner 190 30)" \
-      --out "$OUT/prefill-attention$SUF.json" ${PREFILL_ARGS:-} || echo "!!! prefill stage exited with $?"
-fi
+# one measuring stage: stage NAME SECONDS MARGIN SCRIPT FILE TITLE [ARGS]: runs scripts/SCRIPT on the
+# grid with a timeout of at most SECONDS and an internal deadline MARGIN seconds before it, into
+# $OUT/FILE$SUF.json; ARGS (unquoted, one word each) are the stage's extra arguments
+stage() {
+  has "$1" || return 0
+  stamp "$6"
+  T=$(budget "$2"); timeout "$T" python3 "$S/$4" --grid "$GRID" --deadline-s "$(inner "$2" "$3")" \
+      --out "$OUT/$5$SUF.json" ${7:-} || echo "!!! $1 stage exited with $?"
+}
 
-if has grouped; then
-  stamp "grouped GEMM (torch._grouped_mm vs per-expert loop)"
-  T=$(budget 85); timeout "$T" python3 "$S/grouped_gemm.py" --grid "$GRID" --deadline-s "$(inner 85 20)" \
-      --out "$OUT/grouped-gemm$SUF.json" ${GROUPED_ARGS:-} || echo "!!! grouped stage exited with $?"
-fi
-
-if has steps; then
-  stamp "whole steps, eager vs fused (Llama-3.1-8B, Mixtral-8x7B 4 layers)"
-  T=$(budget 220); timeout "$T" python3 "$S/step_forms.py" --grid "$GRID" --deadline-s "$(inner 220 45)" \
-      --out "$OUT/steps-eager-fused$SUF.json" ${STEPS_ARGS:-} || echo "!!! steps stage exited with $?"
-fi
-
-if has train; then
-  stamp "training steps (fwd / bwd / AdamW, recompute, peak memory)"
-  T=$(budget 130); timeout "$T" python3 "$S/train_step.py" --grid "$GRID" --deadline-s "$(inner 130 25)" \
-      --out "$OUT/train-steps$SUF.json" ${TRAIN_ARGS:-} || echo "!!! train stage exited with $?"
-fi
+stage prefill 190 30 prefill_attention.py prefill-attention \
+  "prefill attention (flash, cudnn; forward and backward)" "${PREFILL_ARGS:-}"
+stage grouped 85 20 grouped_gemm.py grouped-gemm \
+  "grouped GEMM (torch._grouped_mm vs per-expert loop)" "${GROUPED_ARGS:-}"
+stage steps 220 45 step_forms.py steps-eager-fused \
+  "whole steps, eager vs fused (Llama-3.1-8B, Mixtral-8x7B 4 layers)" "${STEPS_ARGS:-}"
+stage train 130 25 train_step.py train-steps \
+  "training steps (fwd / bwd / AdamW, recompute, peak memory)" "${TRAIN_ARGS:-}"
 stamp "done"
 ls -la "$OUT"

@@ -139,9 +139,9 @@ def rotation_count(bytes_per_set, l2_bytes, max_rot=16):
     return max(1, min(max_rot, math.ceil(4.0 * l2_bytes / bytes_per_set)))
 
 
-def time_graph(fn, nrot=1, samples=30, target_s=1e-3, max_r=256, warmup=3, use_graph=True):
-    """fn(i) enqueues one operation on input set i. Returns dict(median, samples, reps, graph)."""
-    nrot = max(1, nrot)
+def warm_up(fn, nrot, warmup):
+    """Runs fn(i % nrot) warmup times on a side stream (lazy compilation and autotuning stay out of the
+    timed stream), then waits for it."""
     side = torch.cuda.Stream()
     side.wait_stream(torch.cuda.current_stream())
     with torch.cuda.stream(side):
@@ -149,6 +149,12 @@ def time_graph(fn, nrot=1, samples=30, target_s=1e-3, max_r=256, warmup=3, use_g
             fn(i % nrot)
     torch.cuda.current_stream().wait_stream(side)
     torch.cuda.synchronize()
+
+
+def time_graph(fn, nrot=1, samples=30, target_s=1e-3, max_r=256, warmup=3, use_graph=True):
+    """fn(i) enqueues one operation on input set i. Returns dict(median, samples, reps, graph)."""
+    nrot = max(1, nrot)
+    warm_up(fn, nrot, warmup)
     e0 = torch.cuda.Event(enable_timing=True)
     e1 = torch.cuda.Event(enable_timing=True)
     nest = 4
@@ -215,13 +221,7 @@ def time_op(fn, nrot=1, samples=10, warmup=2, graph="auto", graph_below_s=2e-3, 
         out = stats(xs)
         out.update({"samples": xs, "reps": 1, "graph": False, "estimate": xs[0]})
         return out
-    side = torch.cuda.Stream()
-    side.wait_stream(torch.cuda.current_stream())
-    with torch.cuda.stream(side):
-        for i in range(warmup):
-            fn(i % nrot)
-    torch.cuda.current_stream().wait_stream(side)
-    torch.cuda.synchronize()
+    warm_up(fn, nrot, warmup)
     e0 = torch.cuda.Event(enable_timing=True)
     e1 = torch.cuda.Event(enable_timing=True)
     e0.record()
@@ -279,6 +279,30 @@ def method_text(extra=None):
     if extra:
         m.update(extra)
     return m
+
+
+def rel(a, b):
+    """Relative error |a - b| / |b| (Frobenius norms), in fp32; NaN when b is zero."""
+    a = a.float()
+    b = b.float()
+    den = b.norm().item()
+    return (a - b).norm().item() / den if den > 0 else float("nan")
+
+
+def first_line(ex, width=200):
+    """An exception as one line: its type and the first line of its message, cut at width characters."""
+    msg = str(ex).strip().splitlines()
+    return f"{type(ex).__name__}: {msg[0][:width] if msg else ''}"
+
+
+def save(path, doc, wall_since=None, **parts):
+    """Writes doc with parts (rows, failures, ...) set: partial until the last write, which passes
+    wall_since (the start time) and records the wall time since then."""
+    doc.update(parts)
+    doc["partial"] = wall_since is None
+    if wall_since is not None:
+        doc["wallSeconds"] = time.time() - wall_since
+    write_json(path, doc)
 
 
 def write_json(path, doc):

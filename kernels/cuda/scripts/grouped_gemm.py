@@ -77,13 +77,6 @@ def grid(name, max_weight_bytes):
     return out
 
 
-def rel(a, b):
-    a = a.float()
-    b = b.float()
-    den = b.norm().item()
-    return (a - b).norm().item() / den if den > 0 else float("nan")
-
-
 def copy_bandwidth():
     if DEV != "cuda":
         return None
@@ -185,7 +178,7 @@ def main():
                     try:
                         yg = grouped(0)
                         yl = torch.cat(loop(0))
-                        row["groupedVsLoopRelErr"] = rel(yg, yl)
+                        row["groupedVsLoopRelErr"] = bu.rel(yg, yl)
                         row["outputsFinite"] = bool(torch.isfinite(yg).all().item())
                         del yg, yl
                     except Exception as ex:
@@ -207,10 +200,8 @@ def main():
         del W, X
         if DEV == "cuda":
             torch.cuda.empty_cache()
-        doc.update({"rows": rows, "failures": fails, "dropped": dropped, "partial": True})
-        bu.write_json(a.out, doc)
-    doc.update({"rows": rows, "failures": fails, "dropped": dropped, "partial": False, "wallSeconds": time.time() - t0})
-    bu.write_json(a.out, doc)
+        bu.save(a.out, doc, rows=rows, failures=fails, dropped=dropped)
+    bu.save(a.out, doc, wall_since=t0, rows=rows, failures=fails, dropped=dropped)
     print(f"wrote {a.out}: {len(rows)} rows, {len(fails)} failures, {len(dropped)} dropped by the deadline")
     return 0
 

@@ -202,18 +202,6 @@ def backend_list(names):
     return out
 
 
-def rel(a, b):
-    a = a.float()
-    b = b.float()
-    den = b.norm().item()
-    return (a - b).norm().item() / den if den > 0 else float("nan")
-
-
-def first_line(ex):
-    msg = str(ex).strip().splitlines()
-    return f"{type(ex).__name__}: {msg[0][:200] if msg else ''}"
-
-
 def run_shape(shape, backends, l2, samples, max_total_s):
     B, H, Hkv, S, dqk, dv = shape
     G = H // Hkv
@@ -292,7 +280,7 @@ def run_shape(shape, backends, l2, samples, max_total_s):
                 except Exception as ex:
                     if DEV == "cuda":
                         torch.cuda.synchronize()
-                    errors.append(f"{gm}{'/vpad' + str(vpad) if vpad else ''}: {first_line(ex)}")
+                    errors.append(f"{gm}{'/vpad' + str(vpad) if vpad else ''}: {bu.first_line(ex)}")
                     continue
                 ff, fb = fwd_flops(B, H, S, dqk, dv), bwd_flops(B, H, S, dqk, dv)
                 tb = tfb["median"] - tf["median"]
@@ -319,7 +307,7 @@ def run_shape(shape, backends, l2, samples, max_total_s):
     names = [n for n in outs]
     if len(names) >= 2:
         a, b = outs[names[0]], outs[names[1]]
-        d = {"pair": f"{names[0]}-{names[1]}", "output": rel(a[0], b[0]), "dq": rel(a[1], b[1])}
+        d = {"pair": f"{names[0]}-{names[1]}", "output": bu.rel(a[0], b[0]), "dq": bu.rel(a[1], b[1])}
         for r in rows:
             r["crossBackendRelDiff"] = d
     if B * H * S * S <= (1 << 28) and outs:
@@ -334,12 +322,12 @@ def run_shape(shape, backends, l2, samples, max_total_s):
             with ctx:
                 ref = F.scaled_dot_product_attention(q32, k32, v32, is_causal=True)
             for r in rows:
-                r["relErrVsMathFp32"] = rel(outs[r["backend"]][0], ref)
+                r["relErrVsMathFp32"] = bu.rel(outs[r["backend"]][0], ref)
             del ref, q32, k32, v32
         except Exception as ex:
             for r in rows:
                 r["relErrVsMathFp32"] = None
-                r["referenceError"] = first_line(ex)
+                r["referenceError"] = bu.first_line(ex)
     del qs, ks, vs, dos, cache, outs
     return rows, fails
 
@@ -411,7 +399,7 @@ def main():
             if DEV == "cuda":
                 torch.cuda.synchronize()
             r, f = [], [{"batch": shape[0], "heads": shape[1], "kvHeads": shape[2], "seqLen": shape[3],
-                         "headDimQk": shape[4], "headDimV": shape[5], "backend": "all", "errors": [first_line(ex)]}]
+                         "headDimQk": shape[4], "headDimV": shape[5], "backend": "all", "errors": [bu.first_line(ex)]}]
         if DEV == "cuda":
             torch.cuda.empty_cache()
         rows += r
@@ -424,8 +412,7 @@ def main():
         print(f"[{idx + 1:3d}/{len(shapes)} {time.time() - t0:5.0f}s] B={shape[0]:2d} H={shape[1]:3d} Hkv={shape[2]:3d} "
               f"S={shape[3]:6d} D={shape[4]}/{shape[5]}: {desc} {err} ({time.time() - ts:.1f}s)", flush=True)
         if (idx + 1) % 10 == 0:  # partial results survive a kill
-            doc.update({"rows": rows, "failures": fails, "dropped": dropped, "partial": True})
-            bu.write_json(a.out, doc)
+            bu.save(a.out, doc, rows=rows, failures=fails, dropped=dropped)
     doc.update({"rows": rows, "failures": fails, "dropped": dropped, "partial": False,
                 "shapesPlanned": len(shapes), "shapesMeasured": len({(r["batch"], r["heads"], r["kvHeads"], r["seqLen"],
                                                                       r["headDimQk"]) for r in rows}),

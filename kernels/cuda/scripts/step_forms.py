@@ -307,18 +307,6 @@ def profile_kernels(fn, steps=3):
             "kernels": kernels[:60], "kernelsListed": min(60, len(kernels)), "distinctKernels": len(kernels)}
 
 
-def rel(a, b):
-    a = a.float()
-    b = b.float()
-    den = b.norm().item()
-    return (a - b).norm().item() / den if den > 0 else float("nan")
-
-
-def first_line(ex):
-    msg = str(ex).strip().splitlines()
-    return f"{type(ex).__name__}: {msg[0][:240] if msg else ''}"
-
-
 def run_model(c, grid, a, t0, deadline, doc, rows, skipped, profiles, save):
     torch.manual_seed(0)
     if c is LLAMA:
@@ -417,10 +405,10 @@ def run_model(c, grid, a, t0, deadline, doc, rows, skipped, profiles, save):
                     if DEV == "cuda":
                         torch.cuda.synchronize()
                     traceback.print_exc(limit=3)
-                    row["forms"][fname] = {"error": first_line(ex)}
+                    row["forms"][fname] = {"error": bu.first_line(ex, 240)}
             base = logits.get("eager")
             if base is not None:
-                row["logitsRelDiffVsEager"] = {k: rel(v, base) for k, v in logits.items() if k != "eager"}
+                row["logitsRelDiffVsEager"] = {k: bu.rel(v, base) for k, v in logits.items() if k != "eager"}
             fm = row["forms"]
             if "seconds" in fm.get("eager", {}) and "seconds" in fm.get("fused", {}):
                 row["eagerOverFused"] = fm["eager"]["seconds"] / fm["fused"]["seconds"]
@@ -446,7 +434,7 @@ def run_model(c, grid, a, t0, deadline, doc, rows, skipped, profiles, save):
                     except Exception as ex:
                         traceback.print_exc(limit=3)
                         profiles.append({"model": c["name"], "batch": B, "context": n, "form": fname,
-                                         "error": first_line(ex)})
+                                         "error": bu.first_line(ex, 240)})
             del logits
         del kv
         if DEV == "cuda":
@@ -507,8 +495,7 @@ def main():
     rows, skipped, profiles = [], [], []
     models = {"dense": LLAMA if a.grid != "smoke" else SMOKE_DENSE, "moe": MIXTRAL if a.grid != "smoke" else SMOKE_MOE}
     def save():
-        doc.update({"rows": rows, "skipped": skipped, "profiles": profiles, "partial": True})
-        bu.write_json(a.out, doc)
+        bu.save(a.out, doc, rows=rows, skipped=skipped, profiles=profiles)
 
     parts = a.parts.split(",")
     for pi, part in enumerate(parts):
@@ -519,13 +506,11 @@ def main():
             run_model(models[part], grids[part], a, t0, deadline, doc, rows, skipped, profiles, save)
         except Exception as ex:
             traceback.print_exc()
-            skipped.append({"model": models[part]["name"], "reason": f"model failed: {first_line(ex)}"})
-        doc.update({"rows": rows, "skipped": skipped, "profiles": profiles, "partial": True})
-        bu.write_json(a.out, doc)
+            skipped.append({"model": models[part]["name"], "reason": f"model failed: {bu.first_line(ex, 240)}"})
+        bu.save(a.out, doc, rows=rows, skipped=skipped, profiles=profiles)
         if DEV == "cuda":
             torch.cuda.empty_cache()
-    doc.update({"rows": rows, "skipped": skipped, "profiles": profiles, "partial": False, "wallSeconds": time.time() - t0})
-    bu.write_json(a.out, doc)
+    bu.save(a.out, doc, wall_since=t0, rows=rows, skipped=skipped, profiles=profiles)
     print(f"wrote {a.out}: {len(rows)} rows, {len(profiles)} profiles, {len(skipped)} skipped")
     return 0
 

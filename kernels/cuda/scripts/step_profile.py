@@ -222,8 +222,7 @@ def main():
     rows = []
 
     def save():
-        doc.update({"rows": rows, "partial": True})
-        bu.write_json(a.out, doc)
+        bu.save(a.out, doc, rows=rows)
 
     models = {"moe": sf.MIXTRAL, "dense": sf.LLAMA} if a.set != "smoke" else {"moe": sf.SMOKE_MOE,
                                                                               "dense": sf.SMOKE_DENSE}
@@ -235,8 +234,7 @@ def main():
         except Exception as ex:
             traceback.print_exc()
             rows.append({"model": models[part]["name"], "error": f"model failed: {sf.first_line(ex)}"})
-    doc.update({"rows": rows, "partial": False, "wallSeconds": time.time() - t0})
-    bu.write_json(a.out, doc)
+    bu.save(a.out, doc, wall_since=t0, rows=rows)
     print(f"wrote {a.out}: {len(rows)} rows in {time.time() - t0:.0f} s")
     return 0
 

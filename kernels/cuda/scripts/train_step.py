@@ -351,17 +351,14 @@ def main():
                   f"({time.time() - ts:.1f}s)", flush=True)
         except Exception as ex:
             traceback.print_exc(limit=3)
-            msg = str(ex).strip().splitlines()
-            key["error"] = f"{type(ex).__name__}: {msg[0][:200] if msg else ''}"
+            key["error"] = bu.first_line(ex)
             fails.append(key)
             gc.collect()
             if DEV == "cuda":
                 torch.cuda.synchronize()
                 torch.cuda.empty_cache()
-        doc.update({"rows": rows, "failures": fails, "dropped": dropped, "partial": True})
-        bu.write_json(a.out, doc)
-    doc.update({"rows": rows, "failures": fails, "dropped": dropped, "partial": False, "wallSeconds": time.time() - t0})
-    bu.write_json(a.out, doc)
+        bu.save(a.out, doc, rows=rows, failures=fails, dropped=dropped)
+    bu.save(a.out, doc, wall_since=t0, rows=rows, failures=fails, dropped=dropped)
     print(f"wrote {a.out}: {len(rows)} rows, {len(fails)} failures, {len(dropped)} dropped by the deadline")
     return 0
 

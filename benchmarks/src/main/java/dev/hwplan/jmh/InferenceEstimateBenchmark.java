@@ -18,29 +18,18 @@ import dev.hwplan.step.StepConfig;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * One full inference configuration estimated analytically: the op graphs of the prefill and of a
  * decode step, every op timed in calibrated mode, and the memory (TTFT, TPOT, tokens/s). The
  * calibration is fitted once in setup, as a process does once. Target: at most 20 us.
  */
-@State(Scope.Benchmark)
 @BenchmarkMode(org.openjdk.jmh.annotations.Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
-@Fork(
-    value = 1,
-    jvmArgsAppend = {"-Xmx1g"})
-@Warmup(iterations = 5, time = 1)
-@Measurement(iterations = 5, time = 1)
-public class InferenceEstimateBenchmark {
+public class InferenceEstimateBenchmark extends EstimatorBenchmark {
   /** model/gpu/tp: a dense model on one GPU, a large one with TP and FP8, MoE with MLA. */
   @Param({"llama-3.1-8b/h100-sxm/1", "llama-3.1-70b/h100-sxm/4", "deepseek-v3/h200-sxm/8"})
   public String config;

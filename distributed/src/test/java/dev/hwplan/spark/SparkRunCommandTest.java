@@ -26,22 +26,26 @@ class SparkRunCommandTest {
     return new Result(code, out.toString(), err.toString());
   }
 
+  /** {@code hwplan run YAML --out OUT} on a local Spark master of two threads. */
+  private static Result runOnSpark(Path yaml, Path out) {
+    return cli(
+        "run",
+        yaml.toString(),
+        "--out",
+        out.toString(),
+        "--engine",
+        "spark",
+        "--master",
+        "local[2]");
+  }
+
   @Test
   void runWithTheSparkEngineWritesTheLocalReport(@TempDir Path tmp) throws Exception {
     Path yaml = tmp.resolve("study.yaml");
     Files.writeString(yaml, SparkSweepExecutorTest.STUDY);
     Result local = cli("run", yaml.toString(), "--out", tmp.resolve("local").toString());
     assertThat(local.code()).as(local.err()).isZero();
-    Result spark =
-        cli(
-            "run",
-            yaml.toString(),
-            "--out",
-            tmp.resolve("spark").toString(),
-            "--engine",
-            "spark",
-            "--master",
-            "local[2]");
+    Result spark = runOnSpark(yaml, tmp.resolve("spark"));
     assertThat(spark.code()).as(spark.err()).isZero();
     SparkSweepExecutorTest.assertSameFiles(
         tmp.resolve("local"), tmp.resolve("spark"), ".csv", ".md");
@@ -55,16 +59,7 @@ class SparkRunCommandTest {
     Path yaml = tmp.resolve("bad.yaml");
     Files.writeString(yaml, SparkSweepExecutorTest.BAD);
     Result local = cli("run", yaml.toString(), "--out", tmp.resolve("local").toString());
-    Result spark =
-        cli(
-            "run",
-            yaml.toString(),
-            "--out",
-            tmp.resolve("spark").toString(),
-            "--engine",
-            "spark",
-            "--master",
-            "local[2]");
+    Result spark = runOnSpark(yaml, tmp.resolve("spark"));
     assertThat(local.code()).isEqualTo(2);
     assertThat(spark.code()).isEqualTo(2);
     assertThat(local.err())

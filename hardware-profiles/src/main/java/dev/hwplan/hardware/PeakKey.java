@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
 import dev.hwplan.io.InvalidInputException;
 import java.util.Arrays;
+import java.util.Locale;
 import java.util.stream.Collectors;
 
 /**
@@ -11,20 +12,20 @@ import java.util.stream.Collectors;
  * match the {@code datasheetPeakTflops} section of a profile.
  */
 public enum PeakKey {
-  FP64("fp64", DType.FP64, Engine.VECTOR),
-  FP64_TENSOR("fp64Tensor", DType.FP64, Engine.TENSOR),
-  FP32("fp32", DType.FP32, Engine.VECTOR),
-  TF32("tf32", DType.TF32, Engine.TENSOR),
-  FP16("fp16", DType.FP16, Engine.TENSOR),
-  BF16("bf16", DType.BF16, Engine.TENSOR),
-  FP8("fp8", DType.FP8, Engine.TENSOR),
-  FP6("fp6", DType.FP6, Engine.TENSOR),
-  FP4("fp4", DType.FP4, Engine.TENSOR),
-  INT8("int8", DType.INT8, Engine.TENSOR),
-  INT4("int4", DType.INT4, Engine.TENSOR),
+  FP64(Engine.VECTOR),
+  FP64_TENSOR,
+  FP32(Engine.VECTOR),
+  TF32,
+  FP16,
+  BF16,
+  FP8,
+  FP6,
+  FP4,
+  INT8,
+  INT4,
   /** GeForce parts run FP16 with FP16 accumulate at twice the FP32-accumulate rate. */
-  FP16_FP16_ACCUMULATE("fp16Fp16Accumulate", DType.FP16, Engine.TENSOR_FP16_ACCUMULATE),
-  FP8_FP16_ACCUMULATE("fp8Fp16Accumulate", DType.FP8, Engine.TENSOR_FP16_ACCUMULATE);
+  FP16_FP16_ACCUMULATE(Engine.TENSOR_FP16_ACCUMULATE),
+  FP8_FP16_ACCUMULATE(Engine.TENSOR_FP16_ACCUMULATE);
 
   /** Which part of the hierarchy computes a peak. */
   public enum Engine {
@@ -40,9 +41,23 @@ public enum PeakKey {
   private final DType dtype;
   private final Engine engine;
 
-  PeakKey(String key, DType dtype, Engine engine) {
-    this.key = key;
-    this.dtype = dtype;
+  /** A tensor-core peak (FP32 accumulate). */
+  PeakKey() {
+    this(Engine.TENSOR);
+  }
+
+  /**
+   * The dtype is the first part of the name ({@code FP8_FP16_ACCUMULATE}: FP8), the key the name in
+   * lower camel case ({@code fp8Fp16Accumulate}).
+   */
+  PeakKey(Engine engine) {
+    String[] parts = name().split("_");
+    StringBuilder k = new StringBuilder(parts[0].toLowerCase(Locale.ROOT));
+    for (int i = 1; i < parts.length; i++) {
+      k.append(parts[i].charAt(0)).append(parts[i].substring(1).toLowerCase(Locale.ROOT));
+    }
+    this.key = k.toString();
+    this.dtype = DType.valueOf(parts[0]);
     this.engine = engine;
   }
 

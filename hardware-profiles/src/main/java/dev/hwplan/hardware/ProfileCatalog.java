@@ -3,15 +3,12 @@ package dev.hwplan.hardware;
 import dev.hwplan.io.InvalidInputException;
 import dev.hwplan.io.QuickReader;
 import dev.hwplan.io.StrictMapper;
-import java.io.BufferedReader;
+import dev.hwplan.io.TextFiles;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -195,18 +192,11 @@ public final class ProfileCatalog {
     if (in == null) {
       throw new IllegalStateException("profiles/catalog.txt missing from the jar");
     }
-    List<String> names = new ArrayList<>();
-    try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
-      for (String line; (line = r.readLine()) != null; ) {
-        line = line.strip();
-        if (!line.isEmpty() && !line.startsWith("#")) {
-          names.add(line);
-        }
-      }
+    try {
+      return TextFiles.listed(in);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    return names;
   }
 
   private static void checkFileName(String fileName, String source, GpuProfile p) {

@@ -46,6 +46,26 @@ class BundledCatalogTest {
     assertThat(catalog.ids()).containsExactlyElementsOf(IDS);
   }
 
+  /** The keys of the profiles' datasheetPeakTflops sections, with the dtype and engine of each. */
+  @Test
+  void peakKeysNameTheirDtypeAndEngine() {
+    assertThat(Stream.of(PeakKey.values()).map(k -> k.key() + " " + k.dtype() + " " + k.engine()))
+        .containsExactly(
+            "fp64 FP64 VECTOR",
+            "fp64Tensor FP64 TENSOR",
+            "fp32 FP32 VECTOR",
+            "tf32 TF32 TENSOR",
+            "fp16 FP16 TENSOR",
+            "bf16 BF16 TENSOR",
+            "fp8 FP8 TENSOR",
+            "fp6 FP6 TENSOR",
+            "fp4 FP4 TENSOR",
+            "int8 INT8 TENSOR",
+            "int4 INT4 TENSOR",
+            "fp16Fp16Accumulate FP16 TENSOR_FP16_ACCUMULATE",
+            "fp8Fp16Accumulate FP8 TENSOR_FP16_ACCUMULATE");
+  }
+
   @Test
   void everyDatasheetFigureAgreesWithTheDerivedPeakWithinOnePercent() {
     SoftAssertions soft = new SoftAssertions();

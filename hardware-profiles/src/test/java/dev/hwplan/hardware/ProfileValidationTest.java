@@ -9,8 +9,11 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** A user's profile file gets one message naming the file, the field and the reason. */
 class ProfileValidationTest {
@@ -48,42 +51,63 @@ class ProfileValidationTest {
         .hasValueCloseTo(9.8942976e14, org.assertj.core.data.Offset.offset(1.0));
   }
 
-  @Test
-  void unknownFieldIsNamedWithItsPath() throws IOException {
-    InvalidInputException e =
-        rejected(h100Yaml().replace("  fp32Cores: 128", "  fp32Cores: 128\n  warpSize: 32"));
-    assertThat(e.field()).isEqualTo("sm.warpSize");
-    assertThat(e.reason()).contains("unknown field 'warpSize'").contains("line");
+  /** One edit of the bundled profile, the field the error names and the words its reason holds. */
+  record Broken(String name, String from, String to, String field, String... reason) {
+    @Override
+    public String toString() {
+      return name;
+    }
   }
 
-  @Test
-  void missingRequiredFieldIsNamed() throws IOException {
-    InvalidInputException e =
-        rejected(h100Yaml().replace("  bandwidthGBps: 3352 ", "  # bandwidth removed "));
-    assertThat(e.field()).isEqualTo("memory.bandwidthGBps");
-    assertThat(e.reason()).contains("missing required field");
+  static Stream<Broken> brokenProfiles() {
+    return Stream.of(
+        new Broken(
+            "an unknown field, with its path and line",
+            "  fp32Cores: 128",
+            "  fp32Cores: 128\n  warpSize: 32",
+            "sm.warpSize",
+            "unknown field 'warpSize'",
+            "line"),
+        new Broken(
+            "a missing required field",
+            "  bandwidthGBps: 3352 ",
+            "  # bandwidth removed ",
+            "memory.bandwidthGBps",
+            "missing required field"),
+        new Broken(
+            "a zero count",
+            "  tensorCores: 4",
+            "  tensorCores: 0",
+            "sm.tensorCores",
+            "must be positive"),
+        new Broken(
+            "a negative bandwidth",
+            "bandwidthGBps: 3352",
+            "bandwidthGBps: -1",
+            "memory.bandwidthGBps"),
+        new Broken(
+            "an SM total that is not GPCs x SMs per GPC",
+            "sms: 144, smsPerGpc: 18",
+            "sms: 144, smsPerGpc: 16",
+            "units.fullDie.sms",
+            "8 x 16 = 128"),
+        new Broken(
+            "a value of the wrong type",
+            "  subPartitions: 4",
+            "  subPartitions: four",
+            "sm.subPartitions"));
   }
 
-  @Test
-  void zeroCountIsRejected() throws IOException {
-    InvalidInputException e = rejected(h100Yaml().replace("  tensorCores: 4", "  tensorCores: 0"));
-    assertThat(e.field()).isEqualTo("sm.tensorCores");
-    assertThat(e.reason()).contains("must be positive");
-  }
-
-  @Test
-  void negativeBandwidthIsRejected() throws IOException {
-    InvalidInputException e =
-        rejected(h100Yaml().replace("bandwidthGBps: 3352", "bandwidthGBps: -1"));
-    assertThat(e.field()).isEqualTo("memory.bandwidthGBps");
-  }
-
-  @Test
-  void smTotalMustAgreeWithGpcsTimesSmsPerGpc() throws IOException {
-    InvalidInputException e =
-        rejected(h100Yaml().replace("sms: 144, smsPerGpc: 18", "sms: 144, smsPerGpc: 16"));
-    assertThat(e.field()).isEqualTo("units.fullDie.sms");
-    assertThat(e.reason()).contains("8 x 16 = 128");
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("brokenProfiles")
+  void aBrokenFieldIsNamedWithItsReason(Broken b) throws IOException {
+    String yaml = h100Yaml();
+    assertThat(yaml).contains(b.from());
+    InvalidInputException e = rejected(yaml.replace(b.from(), b.to()));
+    assertThat(e.field()).isEqualTo(b.field());
+    for (String words : b.reason()) {
+      assertThat(e.reason()).contains(words);
+    }
   }
 
   @Test
@@ -97,13 +121,6 @@ class ProfileValidationTest {
     InvalidInputException e = rejected("id: my-gpu\nsm: [1, 2]\n");
     assertThat(e.field()).isEqualTo("sm");
     assertThat(e.reason()).contains("expected a mapping of fields");
-  }
-
-  @Test
-  void wrongTypeIsNamed() throws IOException {
-    InvalidInputException e =
-        rejected(h100Yaml().replace("  subPartitions: 4", "  subPartitions: four"));
-    assertThat(e.field()).isEqualTo("sm.subPartitions");
   }
 
   @Test

@@ -44,15 +44,7 @@ public final class HeldOutput extends Writer {
   public void write(char[] buf, int off, int len) throws IOException {
     int end = off + len;
     for (int i = off; i < end; i++) {
-      char c = buf[i];
-      if (c < 0x80 && pendingHigh == 0) {
-        if (used == CHUNK) {
-          nextChunk();
-        }
-        chunk[used++] = (byte) c;
-      } else {
-        encode(c);
-      }
+      put(buf[i]);
     }
   }
 
@@ -60,15 +52,19 @@ public final class HeldOutput extends Writer {
   public void write(String s, int off, int len) throws IOException {
     int end = off + len;
     for (int i = off; i < end; i++) {
-      char c = s.charAt(i);
-      if (c < 0x80 && pendingHigh == 0) {
-        if (used == CHUNK) {
-          nextChunk();
-        }
-        chunk[used++] = (byte) c;
-      } else {
-        encode(c);
+      put(s.charAt(i));
+    }
+  }
+
+  /** One character: ASCII straight into the chunk, anything else through {@link #encode}. */
+  private void put(char c) throws IOException {
+    if (c < 0x80 && pendingHigh == 0) {
+      if (used == CHUNK) {
+        nextChunk();
       }
+      chunk[used++] = (byte) c;
+    } else {
+      encode(c);
     }
   }
 

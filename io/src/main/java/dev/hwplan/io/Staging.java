@@ -13,6 +13,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileAttribute;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -47,22 +48,24 @@ public final class Staging {
 
   /** Creates an empty staging file in {@code dir} (mode: 0666 less the umask). */
   public static Path newFile(Path dir) throws IOException {
-    for (int attempt = 0; ; attempt++) {
-      try {
-        return Files.createFile(dir.resolve(newName()));
-      } catch (FileAlreadyExistsException e) {
-        if (attempt > 100) {
-          throw e;
-        }
-      }
-    }
+    return create(dir, Files::createFile);
   }
 
   /** Creates an empty staging folder in {@code dir} (mode: 0777 less the umask). */
   public static Path newDirectory(Path dir) throws IOException {
+    return create(dir, Files::createDirectory);
+  }
+
+  /** How an entry is created: {@link Files#createFile} or {@link Files#createDirectory}. */
+  private interface Creator {
+    Path create(Path p, FileAttribute<?>... attributes) throws IOException;
+  }
+
+  /** Creates an entry of a fresh name in {@code dir}, trying other names while one exists. */
+  private static Path create(Path dir, Creator creator) throws IOException {
     for (int attempt = 0; ; attempt++) {
       try {
-        return Files.createDirectory(dir.resolve(newName()));
+        return creator.create(dir.resolve(newName()));
       } catch (FileAlreadyExistsException e) {
         if (attempt > 100) {
           throw e;

@@ -99,11 +99,7 @@ public final class StrictMapper {
       throw new InvalidInputException(name, "", "the file is empty");
     }
     try {
-      T value = mapper.readValue(text, type);
-      if (value == null) {
-        throw new InvalidInputException(name, "", "the file is empty");
-      }
-      return value;
+      return nonEmpty(mapper.readValue(text, type), name);
     } catch (JsonProcessingException e) {
       throw translate(name, e, mapper == json() ? "JSON" : "YAML");
     }
@@ -112,14 +108,18 @@ public final class StrictMapper {
   private static <T> T readStream(ObjectMapper mapper, InputStream in, String name, Class<T> type)
       throws IOException {
     try {
-      T value = mapper.readValue(in, type);
-      if (value == null) {
-        throw new InvalidInputException(name, "", "the file is empty");
-      }
-      return value;
+      return nonEmpty(mapper.readValue(in, type), name);
     } catch (JsonProcessingException e) {
       throw translate(name, e);
     }
+  }
+
+  /** The value a document held; null (a document of nothing, or {@code null}) is an empty file. */
+  private static <T> T nonEmpty(T value, String name) {
+    if (value == null) {
+      throw new InvalidInputException(name, "", "the file is empty");
+    }
+    return value;
   }
 
   /** Turns a Jackson error into one line naming the file, the field path and the line. */

@@ -14,6 +14,8 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -77,6 +79,23 @@ public final class TextFiles {
       throw binary(source, lineOf(text, nul));
     }
     return text;
+  }
+
+  /**
+   * The entries of a bundled list such as {@code catalog.txt}, read as UTF-8 and closed: each line
+   * stripped, blank lines and {@code #} comments left out.
+   */
+  public static List<String> listed(InputStream in) throws IOException {
+    try (in) {
+      List<String> out = new ArrayList<>();
+      for (String l : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
+        l = l.strip();
+        if (!l.isEmpty() && !l.startsWith("#")) {
+          out.add(l);
+        }
+      }
+      return out;
+    }
   }
 
   /**

@@ -1,5 +1,6 @@
 package dev.hwplan.io;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -127,5 +128,12 @@ class TextFilesTest {
       }
       assertThat(target.toString()).isEqualTo(piece.repeat(20_000));
     }
+  }
+
+  @Test
+  void aBundledListIsItsStrippedLinesWithoutBlanksAndComments() throws IOException {
+    byte[] text = "# models\r\nllama-3.1-8b\r\n\n  gemma-2-9b  \n#x\nqwen3-8b".getBytes(UTF_8);
+    assertThat(TextFiles.listed(new java.io.ByteArrayInputStream(text)))
+        .containsExactly("llama-3.1-8b", "gemma-2-9b", "qwen3-8b");
   }
 }

@@ -33,6 +33,26 @@ final class Chunking {
     }
   }
 
+  /** The work on one chunk: {@code item} is {@code outer * chunks + chunk}; tokens [t0, t1). */
+  interface ChunkBody {
+    void run(int item, int outer, int t0, int t1);
+  }
+
+  /**
+   * Runs {@code body} on each of {@code chunks} chunks of {@code chunkLen} tokens (the last one
+   * ends at {@code context}, and may be empty) of each of {@code outers} sequences or KV heads.
+   */
+  static void forEachChunk(
+      int outers, int chunks, int chunkLen, int context, boolean parallel, ChunkBody body) {
+    forEach(
+        outers * chunks,
+        parallel,
+        item -> {
+          int t0 = item % chunks * chunkLen;
+          body.run(item, item / chunks, t0, Math.min(context, t0 + chunkLen));
+        });
+  }
+
   /**
    * Merges head h's partials from {@code chunks} consecutive items starting at {@code firstItem}
    * into out[outOff..outOff+d). Each item's partial is [max][sum][output] per head.

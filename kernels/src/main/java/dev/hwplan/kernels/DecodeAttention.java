@@ -68,14 +68,13 @@ final class DecodeAttention {
     int stride = group * (d + 2);
     float[] parts = new float[pairs * chunks * stride];
     Body body = new Body(p, s, q, k, layout, v);
-    Chunking.forEach(
-        pairs * chunks,
+    Chunking.forEachChunk(
+        pairs,
+        chunks,
+        chunkLen,
+        s.context(),
         parallel,
-        item -> {
-          int pair = item / chunks;
-          int c = item % chunks;
-          int t0 = c * chunkLen;
-          int t1 = Math.min(s.context(), t0 + chunkLen);
+        (item, pair, t0, t1) -> {
           float[] part = Scratch.get(2, stride);
           body.item(pair, t0, t1, part);
           System.arraycopy(part, 0, parts, item * stride, stride);

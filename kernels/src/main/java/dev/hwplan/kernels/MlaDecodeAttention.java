@@ -41,14 +41,14 @@ final class MlaDecodeAttention {
     int r = s.kvLoraRank();
     int stride = group * (r + 2);
     float[] parts = new float[s.batch() * chunks * stride];
-    Chunking.forEach(
-        s.batch() * chunks,
+    Body body = new Body(p, s, qLatent, qRope, latent, rope);
+    Chunking.forEachChunk(
+        s.batch(),
+        chunks,
+        chunkLen,
+        s.context(),
         parallel,
-        item -> {
-          int b = item / chunks;
-          int c = item % chunks;
-          int t0 = c * chunkLen;
-          int t1 = Math.min(s.context(), t0 + chunkLen);
+        (item, b, t0, t1) -> {
           if (t0 >= t1) {
             // An empty trailing chunk: weight 0 in the merge.
             int base = item * stride;
@@ -56,7 +56,7 @@ final class MlaDecodeAttention {
             Arrays.fill(parts, base + group, base + stride, 0f);
             return;
           }
-          item(p, s, qLatent, qRope, latent, rope, b, t0, t1, parts, item * stride);
+          body.item(b, t0, t1, parts, item * stride);
         });
     for (int b = 0; b < s.batch(); b++) {
       for (int h = 0; h < group; h++) {
@@ -66,41 +66,34 @@ final class MlaDecodeAttention {
     }
   }
 
-  private static void item(
-      KernelProvider p,
-      MlaShape s,
-      float[] qLatent,
-      float[] qRope,
-      Storage latent,
-      Storage rope,
-      int b,
-      int t0,
-      int t1,
-      float[] parts,
-      int partOff) {
-    int heads = s.heads();
-    int r = s.kvLoraRank();
-    int pr = s.ropeDim();
-    int len = t1 - t0;
-    float scale = s.softmaxScale();
-    float[] scores = Scratch.get(0, heads * len);
-    Arrays.fill(scores, 0, heads * len, 0f);
-    int qh = b * heads;
-    int row0 = b * s.context() + t0;
-    p.scoreRows(qLatent, qh * r, r, heads, latent, row0 * r, r, len, r, scale, scores, 0, len);
-    p.scoreRows(qRope, qh * pr, pr, heads, rope, row0 * pr, pr, len, pr, scale, scores, 0, len);
-    for (int h = 0; h < heads; h++) {
-      float m = p.max(scores, h * len, len);
-      parts[partOff + h] = m;
-      parts[partOff + heads + h] = p.expShiftSum(scores, h * len, len, m);
-    }
-    int acc = partOff + 2 * heads;
-    Arrays.fill(parts, acc, acc + heads * r, 0f);
-    int lRow0 = (b * s.context() + t0) * r;
-    // Block by block, every head: a block of latents (16 × 2 KiB fp32) is reused from L1.
-    for (int t = 0; t < len; t += DecodeAttention.V_BLOCK) {
-      int n = Math.min(DecodeAttention.V_BLOCK, len - t);
-      p.weightedRowsHeads(scores, t, len, heads, latent, lRow0 + t * r, r, n, parts, acc, r);
+  /** One item's work: the partial result is [max per head][sum per head][output per head]. */
+  private record Body(
+      KernelProvider p, MlaShape s, float[] qLatent, float[] qRope, Storage latent, Storage rope) {
+    void item(int b, int t0, int t1, float[] parts, int partOff) {
+      int heads = s.heads();
+      int r = s.kvLoraRank();
+      int pr = s.ropeDim();
+      int len = t1 - t0;
+      float scale = s.softmaxScale();
+      float[] scores = Scratch.get(0, heads * len);
+      Arrays.fill(scores, 0, heads * len, 0f);
+      int qh = b * heads;
+      int row0 = b * s.context() + t0;
+      p.scoreRows(qLatent, qh * r, r, heads, latent, row0 * r, r, len, r, scale, scores, 0, len);
+      p.scoreRows(qRope, qh * pr, pr, heads, rope, row0 * pr, pr, len, pr, scale, scores, 0, len);
+      for (int h = 0; h < heads; h++) {
+        float m = p.max(scores, h * len, len);
+        parts[partOff + h] = m;
+        parts[partOff + heads + h] = p.expShiftSum(scores, h * len, len, m);
+      }
+      int acc = partOff + 2 * heads;
+      Arrays.fill(parts, acc, acc + heads * r, 0f);
+      int lRow0 = (b * s.context() + t0) * r;
+      // Block by block, every head: a block of latents (16 × 2 KiB fp32) is reused from L1.
+      for (int t = 0; t < len; t += DecodeAttention.V_BLOCK) {
+        int n = Math.min(DecodeAttention.V_BLOCK, len - t);
+        p.weightedRowsHeads(scores, t, len, heads, latent, lRow0 + t * r, r, n, parts, acc, r);
+      }
     }
   }
 }

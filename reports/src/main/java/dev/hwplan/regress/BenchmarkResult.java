@@ -23,12 +23,8 @@ public record BenchmarkResult(
     double value,
     @JsonInclude(JsonInclude.Include.NON_EMPTY) List<Double> samples) {
   public BenchmarkResult {
-    if (name == null || name.isBlank()) {
-      throw new InvalidInputException("", "name", "is missing or empty");
-    }
-    if (unit == null || unit.isBlank()) {
-      throw new InvalidInputException("", "unit", "is missing or empty");
-    }
+    RunRecord.requireText(name, "name");
+    RunRecord.requireText(unit, "unit");
     if (direction == null) {
       throw new InvalidInputException(
           "", "direction", "is missing (smaller_is_better or bigger_is_better)");

@@ -37,4 +37,24 @@ public record MetricComparison(
     Double robustZ,
     int baselineRuns,
     boolean sameMachine,
-    List<Integer> baselineIndices) {}
+    List<Integer> baselineIndices) {
+
+  /** A metric with no baseline yet: its current value alone, verdict {@link Verdict#NEW}. */
+  public static MetricComparison withoutBaseline(BenchmarkResult current) {
+    return new MetricComparison(
+        current.name(),
+        current.unit(),
+        current.direction(),
+        Verdict.NEW,
+        current.value(),
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        0,
+        true,
+        List.of());
+  }
+}

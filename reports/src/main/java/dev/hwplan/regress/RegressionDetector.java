@@ -57,21 +57,7 @@ public final class RegressionDetector {
   MetricComparison compare(List<RunRecord> earlier, String machine, BenchmarkResult cur) {
     Baseline base = baseline(earlier, machine, cur);
     if (base.indices.isEmpty()) {
-      return new MetricComparison(
-          cur.name(),
-          cur.unit(),
-          cur.direction(),
-          Verdict.NEW,
-          cur.value(),
-          null,
-          null,
-          null,
-          null,
-          null,
-          null,
-          0,
-          true,
-          List.of());
+      return MetricComparison.withoutBaseline(cur);
     }
     double[] values = base.values();
     double median = RobustStats.median(values);

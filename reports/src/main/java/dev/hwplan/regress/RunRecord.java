@@ -25,12 +25,8 @@ import java.util.Set;
 public record RunRecord(
     String commit, String machine, String date, List<BenchmarkResult> benchmarks) {
   public RunRecord {
-    if (commit == null || commit.isBlank()) {
-      throw new InvalidInputException("", "commit", "is missing or empty");
-    }
-    if (machine == null || machine.isBlank()) {
-      throw new InvalidInputException("", "machine", "is missing or empty");
-    }
+    requireText(commit, "commit");
+    requireText(machine, "machine");
     if (date == null) {
       throw new InvalidInputException(
           "", "date", "is missing (ISO-8601, e.g. 2026-11-22T06:00:00Z)");
@@ -85,6 +81,13 @@ public record RunRecord(
           "",
           field,
           "'" + text + "' is not an ISO-8601 date-time with a zone, e.g. 2026-11-22T06:00:00Z");
+    }
+  }
+
+  /** Refuses a text field of a record that is missing or blank, naming the field. */
+  static void requireText(String value, String field) {
+    if (value == null || value.isBlank()) {
+      throw new InvalidInputException("", field, "is missing or empty");
     }
   }
 }

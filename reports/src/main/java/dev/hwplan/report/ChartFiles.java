@@ -49,14 +49,8 @@ public final class ChartFiles {
    * a size other than the chart's own changes the chart's size too, as XChart's {@code paint} does.
    */
   public static byte[] pngBytes(Chart<?, ?> chart, int width, int height) {
-    LogAxes.makeReadable(chart, width, height);
     BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_ARGB);
-    Graphics2D g = image.createGraphics();
-    try {
-      chart.paint(g, width, height);
-    } finally {
-      g.dispose();
-    }
+    paint(chart, image.createGraphics(), width, height);
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     try {
       if (!ImageIO.write(image, "png", out)) {
@@ -70,13 +64,8 @@ public final class ChartFiles {
 
   /** The chart drawn at {@code width} x {@code height} pixels, as SVG bytes (UTF-8). */
   public static byte[] svgBytes(Chart<?, ?> chart, int width, int height) {
-    LogAxes.makeReadable(chart, width, height);
     VectorGraphics2D g = new VectorGraphics2D();
-    try {
-      chart.paint(g, width, height);
-    } finally {
-      g.dispose();
-    }
+    paint(chart, g, width, height);
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     try {
       new SVGProcessor()
@@ -87,6 +76,16 @@ public final class ChartFiles {
     }
     String svg = out.toString(StandardCharsets.UTF_8).replaceAll("(?s)<!--.*?-->\\s*", "");
     return SvgMinifier.minify(renumberClips(svg)).getBytes(StandardCharsets.UTF_8);
+  }
+
+  /** Draws {@code chart} on {@code g} at {@code width} x {@code height}, readable axes first. */
+  private static void paint(Chart<?, ?> chart, Graphics2D g, int width, int height) {
+    LogAxes.makeReadable(chart, width, height);
+    try {
+      chart.paint(g, width, height);
+    } finally {
+      g.dispose();
+    }
   }
 
   /**

@@ -12,10 +12,8 @@ class RegressionDetectorTest {
 
   @Test
   void aPlanted30PercentSlowdownRegresses() {
-    List<RunRecord> h = SyntheticRuns.history("kv.calculator", 1e-6, 12, 42);
-    RunRecord slow =
-        SyntheticRuns.run(
-            99, "ci-2core", SyntheticRuns.timed("kv.calculator", 1.3e-6, 0.02, 10, new Random(7)));
+    List<RunRecord> h = SyntheticRuns.kvHistory();
+    RunRecord slow = SyntheticRuns.kvRun(1.3e-6, 7);
     MetricComparison m = DEFAULTS.compare(h, slow).metrics().get(0);
     assertThat(m.verdict()).isEqualTo(Verdict.REGRESSED);
     assertThat(m.test()).isEqualTo("mann-whitney-u");
@@ -32,9 +30,7 @@ class RegressionDetectorTest {
     for (long seed = 1; seed <= 20; seed++) {
       List<RunRecord> h = SyntheticRuns.history("kv.calculator", 1e-6, 12, seed);
       RunRecord same =
-          SyntheticRuns.run(
-              99,
-              "ci-2core",
+          SyntheticRuns.current(
               SyntheticRuns.timed("kv.calculator", 1e-6, 0.02, 10, new Random(seed + 1000)));
       assertThat(DEFAULTS.compare(h, same).metrics().get(0).verdict())
           .as("seed %d", seed)
@@ -46,9 +42,7 @@ class RegressionDetectorTest {
   void aSignificantChangeBelowTheThresholdIsUnchanged() {
     List<RunRecord> h = SyntheticRuns.history("kv.calculator", 1e-6, 12, 3);
     RunRecord bitSlower =
-        SyntheticRuns.run(
-            99,
-            "ci-2core",
+        SyntheticRuns.current(
             SyntheticRuns.timed("kv.calculator", 1.06e-6, 0.005, 10, new Random(3)));
     MetricComparison m = DEFAULTS.compare(h, bitSlower).metrics().get(0);
     assertThat(m.pValue()).isLessThan(0.05);
@@ -58,9 +52,7 @@ class RegressionDetectorTest {
   @Test
   void aFasterRunImproves() {
     List<RunRecord> h = SyntheticRuns.history("kv.calculator", 1e-6, 12, 4);
-    RunRecord fast =
-        SyntheticRuns.run(
-            99, "ci-2core", SyntheticRuns.timed("kv.calculator", 0.7e-6, 0.02, 10, new Random(4)));
+    RunRecord fast = SyntheticRuns.kvRun(0.7e-6, 4);
     assertThat(DEFAULTS.compare(h, fast).metrics().get(0).verdict()).isEqualTo(Verdict.IMPROVED);
   }
 
@@ -90,38 +82,37 @@ class RegressionDetectorTest {
 
   @Test
   void withoutSamplesTheWindowsOwnSpreadDecides() {
-    List<RunRecord> h = new ArrayList<>();
-    Random rnd = new Random(6);
-    for (int i = 0; i < 10; i++) {
-      h.add(SyntheticRuns.run(i, "m", error(0.04 * (1 + 0.01 * rnd.nextGaussian()))));
-    }
-    MetricComparison worse =
-        DEFAULTS.compare(h, SyntheticRuns.run(10, "m", error(0.052))).metrics().get(0);
+    List<RunRecord> h = errorHistory(6, 0.01);
+    MetricComparison worse = againstError(h, 0.052);
     assertThat(worse.verdict()).isEqualTo(Verdict.REGRESSED);
     assertThat(worse.test()).isEqualTo("robust-z");
     assertThat(worse.pValue()).isNull();
     assertThat(worse.robustZ()).isGreaterThan(RegressionSettings.ROBUST_Z);
     // 5% worse: beyond 3 robust sigmas of a 1%-noise window, but inside the 10% threshold.
-    assertThat(
-            DEFAULTS
-                .compare(h, SyntheticRuns.run(10, "m", error(0.042)))
-                .metrics()
-                .get(0)
-                .verdict())
-        .isEqualTo(Verdict.UNCHANGED);
+    assertThat(againstError(h, 0.042).verdict()).isEqualTo(Verdict.UNCHANGED);
   }
 
   @Test
   void withoutSamplesANoisyWindowNeedsMoreThanTheThreshold() {
-    List<RunRecord> h = new ArrayList<>();
-    Random rnd = new Random(8);
-    for (int i = 0; i < 10; i++) {
-      h.add(SyntheticRuns.run(i, "m", error(0.04 * (1 + 0.25 * rnd.nextGaussian()))));
-    }
-    MetricComparison m =
-        DEFAULTS.compare(h, SyntheticRuns.run(10, "m", error(0.05))).metrics().get(0);
+    List<RunRecord> h = errorHistory(8, 0.25);
+    MetricComparison m = againstError(h, 0.05);
     assertThat(m.worseBy()).isGreaterThan(0.1);
     assertThat(m.verdict()).isEqualTo(Verdict.UNCHANGED);
+  }
+
+  /** Ten runs of a GEMM prediction error of 0.04 with relative noise {@code noise}, no samples. */
+  private static List<RunRecord> errorHistory(long seed, double noise) {
+    List<RunRecord> h = new ArrayList<>();
+    Random rnd = new Random(seed);
+    for (int i = 0; i < 10; i++) {
+      h.add(SyntheticRuns.run(i, "m", error(0.04 * (1 + noise * rnd.nextGaussian()))));
+    }
+    return h;
+  }
+
+  /** A run of error {@code v} against {@code h}. */
+  private static MetricComparison againstError(List<RunRecord> h, double v) {
+    return DEFAULTS.compare(h, SyntheticRuns.run(10, "m", error(v))).metrics().get(0);
   }
 
   private static BenchmarkResult error(double v) {
@@ -162,8 +153,7 @@ class RegressionDetectorTest {
               SyntheticRuns.timed("kv.calculator", 0.5e-6, 0.02, 10, rnd)));
     }
     RunRecord cur =
-        SyntheticRuns.run(
-            99, "ci-2core", SyntheticRuns.timed("kv.calculator", 1e-6, 0.02, 10, rnd));
+        SyntheticRuns.current(SyntheticRuns.timed("kv.calculator", 1e-6, 0.02, 10, rnd));
     MetricComparison m = DEFAULTS.compare(h, cur).metrics().get(0);
     assertThat(m.verdict()).isEqualTo(Verdict.UNCHANGED);
     assertThat(m.sameMachine()).isTrue();
@@ -185,9 +175,7 @@ class RegressionDetectorTest {
   void aChangedUnitStartsANewSeries() {
     List<RunRecord> h = SyntheticRuns.history("kv.calculator", 1e-6, 5, 12);
     RunRecord cur =
-        SyntheticRuns.run(
-            99,
-            "ci-2core",
+        SyntheticRuns.current(
             new BenchmarkResult("kv.calculator", "ratio", Direction.SMALLER_IS_BETTER, 3));
     assertThat(DEFAULTS.compare(h, cur).metrics().get(0).verdict()).isEqualTo(Verdict.NEW);
   }

@@ -6,7 +6,6 @@ import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Random;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -15,10 +14,8 @@ import org.knowm.xchart.XYChart;
 class RegressionFilesTest {
   @Test
   void theRegressedPointHasItsOwnSeriesAndMarker() {
-    List<RunRecord> h = SyntheticRuns.history("kv.calculator", 1e-6, 12, 42);
-    RunRecord slow =
-        SyntheticRuns.run(
-            99, "ci-2core", SyntheticRuns.timed("kv.calculator", 1.3e-6, 0.02, 10, new Random(7)));
+    List<RunRecord> h = SyntheticRuns.kvHistory();
+    RunRecord slow = SyntheticRuns.kvRun(1.3e-6, 7);
     Comparison c = RegressionDetectorTest.DEFAULTS.compare(h, slow);
     XYChart chart = TrendChart.of(h, slow, c.metrics().get(0), c.settings());
     assertThat(chart.getSeries(TrendChart.VALUES)).isNotNull();
@@ -31,10 +28,8 @@ class RegressionFilesTest {
 
   @Test
   void writesTheReportChartsAndExports(@TempDir Path dir) throws Exception {
-    List<RunRecord> h = SyntheticRuns.history("kv.calculator", 1e-6, 12, 42);
-    RunRecord slow =
-        SyntheticRuns.run(
-            99, "ci-2core", SyntheticRuns.timed("kv.calculator", 1.3e-6, 0.02, 10, new Random(7)));
+    List<RunRecord> h = SyntheticRuns.kvHistory();
+    RunRecord slow = SyntheticRuns.kvRun(1.3e-6, 7);
     Comparison c = RegressionDetectorTest.DEFAULTS.compare(h, slow);
     List<Path> files = RegressionFiles.write(dir, h, c, true, "h.jsonl");
     Path svg = dir.resolve("report/charts/trend-kv.calculator.svg");
@@ -54,10 +49,8 @@ class RegressionFilesTest {
 
   @Test
   void anUnchangedRunHasNoRedOnItsChart(@TempDir Path dir) throws Exception {
-    List<RunRecord> h = SyntheticRuns.history("kv.calculator", 1e-6, 12, 42);
-    RunRecord same =
-        SyntheticRuns.run(
-            99, "ci-2core", SyntheticRuns.timed("kv.calculator", 1e-6, 0.02, 10, new Random(7)));
+    List<RunRecord> h = SyntheticRuns.kvHistory();
+    RunRecord same = SyntheticRuns.kvRun(1e-6, 7);
     Comparison c = RegressionDetectorTest.DEFAULTS.compare(h, same);
     RegressionFiles.write(dir, h, c, true, "h.jsonl");
     assertThat(redPixels(dir.resolve("report/charts/trend-kv.calculator.png"))).isZero();
@@ -97,20 +90,7 @@ class RegressionFilesTest {
   }
 
   private static MetricComparison metric(String name) {
-    return new MetricComparison(
-        name,
-        "seconds",
-        Direction.SMALLER_IS_BETTER,
-        Verdict.NEW,
-        1,
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
-        0,
-        true,
-        List.of());
+    return MetricComparison.withoutBaseline(
+        new BenchmarkResult(name, "seconds", Direction.SMALLER_IS_BETTER, 1));
   }
 }

@@ -34,4 +34,25 @@ final class SyntheticRuns {
     }
     return out;
   }
+
+  /** The kv.calculator history the regression tests share: 12 runs of 1 µs (seed 42). */
+  static List<RunRecord> kvHistory() {
+    return history("kv.calculator", 1e-6, 12, 42);
+  }
+
+  /** Run 99 of kv.calculator on ci-2core at {@code mean} seconds, 10 samples, 2% noise. */
+  static RunRecord kvRun(double mean, long seed) {
+    return current(timed("kv.calculator", mean, 0.02, 10, new Random(seed)));
+  }
+
+  /** A kv.calculator timing: {@code seconds}, its {@code samples}. */
+  static BenchmarkResult kvCalculator(double seconds, List<Double> samples) {
+    return new BenchmarkResult(
+        "kv.calculator", "seconds", Direction.SMALLER_IS_BETTER, seconds, samples);
+  }
+
+  /** The run under test: run 99, on ci-2core, the machine of the histories. */
+  static RunRecord current(BenchmarkResult... b) {
+    return run(99, "ci-2core", b);
+  }
 }

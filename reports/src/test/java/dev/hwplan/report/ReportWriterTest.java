@@ -173,9 +173,7 @@ class ReportWriterTest {
     assertThat(tree(out).keySet())
         .containsExactlyInAnyOrder(ReportFolder.MARKER, "index.html", "report.md");
     assertThat(Files.readString(out.resolve("report.md"))).startsWith("# Other\n");
-    try (Stream<Path> s = Files.list(tmp)) {
-      assertThat(s.map(p -> p.getFileName().toString())).containsExactly("out");
-    }
+    assertTmpHoldsOnly("out");
   }
 
   @Test
@@ -206,9 +204,7 @@ class ReportWriterTest {
     for (String f : before.keySet()) {
       assertThat(after.get(f)).as(f).isEqualTo(before.get(f));
     }
-    try (Stream<Path> s = Files.list(tmp)) {
-      assertThat(s.map(p -> p.getFileName().toString())).containsExactly("out");
-    }
+    assertTmpHoldsOnly("out");
   }
 
   @Test
@@ -228,9 +224,7 @@ class ReportWriterTest {
     assertThat(after.keySet()).isEqualTo(before.keySet());
     assertThat(after.get("tables/budget.csv")).isEqualTo("keep\n".getBytes());
     assertThat(after.get("index.html")).isEqualTo("<html>home</html>\n".getBytes());
-    try (Stream<Path> s = Files.list(tmp)) {
-      assertThat(s.map(p -> p.getFileName().toString())).containsExactly("site");
-    }
+    assertTmpHoldsOnly("site");
   }
 
   @Test
@@ -328,5 +322,12 @@ class ReportWriterTest {
       n++;
     }
     return n;
+  }
+
+  /** The temporary folder holds {@code name} and nothing else (no staging or backup left over). */
+  private void assertTmpHoldsOnly(String name) throws Exception {
+    try (Stream<Path> s = Files.list(tmp)) {
+      assertThat(s.map(p -> p.getFileName().toString())).containsExactly(name);
+    }
   }
 }

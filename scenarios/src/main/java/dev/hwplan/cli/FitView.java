@@ -7,6 +7,7 @@ import dev.hwplan.scaling.fit.HuberLogLoss;
 import dev.hwplan.scaling.fit.Interval;
 import dev.hwplan.scaling.fit.PointFit;
 import dev.hwplan.scaling.fit.ScalingRun;
+import dev.hwplan.scenario.study.FitStudy;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -64,12 +65,7 @@ final class FitView {
   }
 
   static Map<String, ToDoubleFunction<ChinchillaLaw>> quantities() {
-    Map<String, ToDoubleFunction<ChinchillaLaw>> q = new LinkedHashMap<>();
-    q.put("E", ChinchillaLaw::e);
-    q.put("A", ChinchillaLaw::a);
-    q.put("B", ChinchillaLaw::b);
-    q.put("alpha", ChinchillaLaw::alpha);
-    q.put("beta", ChinchillaLaw::beta);
+    Map<String, ToDoubleFunction<ChinchillaLaw>> q = FitStudy.parameters();
     q.put("paramsExponent", ChinchillaLaw::paramsExponent);
     q.put("tokensExponent", ChinchillaLaw::tokensExponent);
     return q;

@@ -56,7 +56,8 @@ public final class Hwplan implements Runnable {
         out,
         quick,
         profiles,
-        json.enabled());
+        json.enabled(),
+        dev.hwplan.sweep.LocalSweepExecutor.parallel());
   }
 
   public static void main(String[] args) {

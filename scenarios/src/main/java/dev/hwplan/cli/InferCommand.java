@@ -48,8 +48,7 @@ final class InferCommand implements Runnable {
   @Mixin WeightsDtypeOption weightsDtype;
   @Mixin KvDtypeOption kvDtype;
 
-  @Option(names = "--mla", defaultValue = "latent", description = "MLA decode: latent or expanded.")
-  String mla;
+  @Mixin MlaOption mla;
 
   @Option(
       names = "--execution",
@@ -78,16 +77,15 @@ final class InferCommand implements Runnable {
             new Parallelism(parallel.tp(), parallel.pp(), 1, ep),
             weightsDtype.parse(),
             kvDtype.parse(),
-            KvCommand.layout(mla),
+            mla.parse(),
             Execution.parse(execution, "--execution"));
     InferenceEstimate e =
         InferenceEstimator.estimate(
             new InferenceRequest(c, g, batch, prompt, output, mode.parse()));
-    PrintWriter out = spec.commandLine().getOut();
-    if (json.enabled()) {
-      JsonOutput.print(out, e);
+    if (json.printed(spec, e)) {
       return;
     }
+    PrintWriter out = spec.commandLine().getOut();
     out.printf(
         Units.PLAIN,
         "%s on %s (TP %d, PP %d), weights %s, KV %s, %s, mode %s%n",

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.hwplan.io.StrictMapper;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 
 /** The {@code --json} flag every command takes, and the writer behind it. */
@@ -28,6 +29,18 @@ public final class JsonOutput {
   boolean json;
 
   public boolean enabled() {
+    return json;
+  }
+
+  /**
+   * With {@code --json}, prints {@code value} as JSON on {@code spec}'s stdout and returns true:
+   * the command's answer is given. Without, prints nothing and returns false (the command prints
+   * text).
+   */
+  public boolean printed(CommandSpec spec, Object value) {
+    if (json) {
+      print(spec.commandLine().getOut(), value);
+    }
     return json;
   }
 

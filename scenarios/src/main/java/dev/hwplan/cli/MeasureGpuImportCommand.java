@@ -113,11 +113,10 @@ final class MeasureGpuImportCommand implements Runnable {
     m.put("rows", h.rows());
     m.put("measured", summary(h, p));
     m.put("importedTo", target == null ? null : target.toAbsolutePath().toString());
-    PrintWriter out = spec.commandLine().getOut();
-    if (json.enabled()) {
-      JsonOutput.print(out, m);
+    if (json.printed(spec, m)) {
       return;
     }
+    PrintWriter out = spec.commandLine().getOut();
     out.printf(
         Locale.ROOT,
         "%s: %s from %s (driver %s), %s -> profile %s%n",

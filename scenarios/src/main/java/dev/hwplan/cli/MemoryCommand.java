@@ -83,11 +83,10 @@ final class MemoryCommand implements Runnable {
                 gpuMemUtil,
                 reserveBytes(),
                 maxBatchedTokens));
-    PrintWriter out = spec.commandLine().getOut();
-    if (json.enabled()) {
-      JsonOutput.print(out, r);
+    if (json.printed(spec, r)) {
       return;
     }
+    PrintWriter out = spec.commandLine().getOut();
     out.printf(
         Units.PLAIN,
         "%s on %s (TP %d, PP %d), weights %s, KV %s, %d-token sequences%n",

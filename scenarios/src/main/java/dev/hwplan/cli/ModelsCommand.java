@@ -134,11 +134,10 @@ final class ModelsCommand implements Runnable {
       }
       ModelSpec m = ModelCatalog.resolve(model);
       m.checkContext(context, "--context");
-      PrintWriter out = spec.commandLine().getOut();
-      if (json.enabled()) {
-        JsonOutput.print(out, view(m, context));
+      if (json.printed(spec, view(m, context))) {
         return;
       }
+      PrintWriter out = spec.commandLine().getOut();
       ParameterCount p = ParameterCounter.count(m);
       out.printf(
           Locale.ROOT,

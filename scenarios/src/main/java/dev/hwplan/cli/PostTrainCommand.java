@@ -71,8 +71,7 @@ final class PostTrainCommand implements Runnable {
   @Option(names = "--group-size", description = "Responses per prompt (GRPO: default 8).")
   Integer groupSize;
 
-  @Option(names = "--gpu", required = true, description = "GPU profile id.")
-  String gpu;
+  @Mixin GpuOption gpu;
 
   @Option(names = "--gpus", description = "GPUs (default: the minimum that fits, colocated).")
   Integer gpus;
@@ -111,6 +110,37 @@ final class PostTrainCommand implements Runnable {
       defaultValue = "0",
       description = "Sequences per GPU generated at once (0: as many as the KV cache holds).")
   int generationBatch;
+
+  @Option(
+      names = "--inference-tp",
+      defaultValue = "0",
+      description =
+          "Rollout engine's tensor parallel size (vLLM tensor_parallel_size, DeepSpeed-Chat"
+              + " inference_tp_size; 0: the smallest that fits).")
+  int inferenceTp;
+
+  @Option(
+      names = "--gather-layers",
+      defaultValue = "0",
+      description =
+          "ds-hybrid with --inference-tp above 1: layers gathered whole at once while re-laid"
+              + " (tp_gather_partition_size; DeepSpeed-Chat's default 8).")
+  int gatherLayers;
+
+  @Option(
+      names = "--policy-zero-stage",
+      defaultValue = "3",
+      description =
+          "The policy's ZeRO stage: 3 shards its weights; 2 keeps them (and the reference's) whole"
+              + " on every GPU (default: ${DEFAULT-VALUE}).")
+  int policyZeroStage;
+
+  @Option(
+      names = "--lora-train-rest",
+      description =
+          "LoRA: embeddings, head, norms and biases train too (DeepSpeed-Chat without"
+              + " --only_optimize_lora).")
+  boolean loraTrainRest;
 
   @Option(names = "--offload", description = "Optimizer state in host memory.")
   boolean offload;
@@ -174,9 +204,11 @@ final class PostTrainCommand implements Runnable {
       int r = loraRank != null ? loraRank : Lora.QLORA_DEFAULT_RANK;
       Set<Lora.Target> targets =
           loraTargets == null ? Lora.ALL_LINEAR : Lora.parseTargets(loraTargets, "--lora-targets");
-      lora = Lora.of(m, r, qlora, targets, "--lora-rank");
-    } else if (loraTargets != null) {
-      throw InvalidInputException.option("--lora-targets", "needs --lora-rank or --qlora");
+      lora = Lora.of(m, r, qlora, targets, "--lora-rank").trainingRest(loraTrainRest);
+    } else if (loraTargets != null || loraTrainRest) {
+      throw InvalidInputException.option(
+          loraTargets != null ? "--lora-targets" : "--lora-train-rest",
+          "needs --lora-rank or --qlora");
     }
     ModelSpec reward = null;
     if (rewardModel != null) {
@@ -204,17 +236,29 @@ final class PostTrainCommand implements Runnable {
             Offload.of(offload, paramOffload, phaseOffload),
             microBatch,
             trainHfu,
-            new Generation(Engine.parse(engine), generationBatch, gpuMemUtil, responseMean));
-    GpuProfile gp = profiles.catalog().get(gpu);
-    ClusterProfile c = ClusterCatalog.forGpu(gpu);
+            new Generation(
+                Engine.parse(engine),
+                generationBatch,
+                gpuMemUtil,
+                responseMean,
+                inferenceTp,
+                gatherLayers),
+            policyZeroStage);
+    GpuProfile gp = gpu.in(profiles);
+    ClusterProfile c = ClusterCatalog.forGpu(gpu.id());
     if (c == null) {
       throw InvalidInputException.option(
           "--gpu",
           "no bundled cluster has "
-              + gpu
+              + gpu.id()
               + " nodes (known: "
               + String.join(", ", ClusterCatalog.all().keySet())
               + ")");
+    }
+    if (inferenceTp > c.gpusPerNode()) {
+      throw InvalidInputException.option(
+          "--inference-tp",
+          inferenceTp + " is more than the " + c.gpusPerNode() + " GPUs of a node");
     }
     if (gpus != null && gpus <= 0) {
       throw InvalidInputException.option("--gpus", "must be positive, got " + gpus);

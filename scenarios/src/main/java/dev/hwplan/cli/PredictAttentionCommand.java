@@ -13,7 +13,7 @@ import picocli.CommandLine.Spec;
     description = "Time of decode or prefill attention (MHA, GQA, MQA, or MLA latent decode).",
     mixinStandardHelpOptions = true)
 final class PredictAttentionCommand implements Runnable {
-  @Mixin GpuOption gpu;
+  @Mixin PredictOptions predict;
 
   @Option(names = "--phase", defaultValue = "decode", description = "decode or prefill.")
   String phase;
@@ -48,34 +48,22 @@ final class PredictAttentionCommand implements Runnable {
   @Option(names = "--kernel", description = "Decode kernel: split-k (default) or sdpa-flash.")
   String kernel;
 
-  @Mixin ModeOption mode;
-
-  @Mixin ProfilesOption profiles;
-  @Mixin JsonOutput json;
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Override
   public void run() {
     Map<String, Object> f = new HashMap<>();
-    f.put("gpu", gpu.id());
     f.put("phase", phase);
     f.put("batch", batch);
     f.put("heads", heads);
     f.put("context", context);
     f.put("dtype", dtype);
-    putIf(f, "kvHeads", kvHeads);
-    putIf(f, "headDim", headDim);
-    putIf(f, "kind", kind);
-    putIf(f, "kvLoraRank", kvLoraRank);
-    putIf(f, "ropeDim", ropeDim);
-    putIf(f, "kernel", kernel);
-    PredictOpView.run(
-        "attention", f, mode.name(), profiles, json.enabled(), spec.commandLine().getOut());
-  }
-
-  private static void putIf(Map<String, Object> f, String k, Object v) {
-    if (v != null) {
-      f.put(k, v);
-    }
+    PredictOptions.putIf(f, "kvHeads", kvHeads);
+    PredictOptions.putIf(f, "headDim", headDim);
+    PredictOptions.putIf(f, "kind", kind);
+    PredictOptions.putIf(f, "kvLoraRank", kvLoraRank);
+    PredictOptions.putIf(f, "ropeDim", ropeDim);
+    PredictOptions.putIf(f, "kernel", kernel);
+    predict.run("attention", f, spec);
   }
 }

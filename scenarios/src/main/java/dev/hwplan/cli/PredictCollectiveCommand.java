@@ -1,6 +1,5 @@
 package dev.hwplan.cli;
 
-import java.util.HashMap;
 import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -13,7 +12,7 @@ import picocli.CommandLine.Spec;
     description = "Time of a collective over the scale-up link (alpha-beta ring model).",
     mixinStandardHelpOptions = true)
 final class PredictCollectiveCommand implements Runnable {
-  @Mixin GpuOption gpu;
+  @Mixin PredictOptions predict;
 
   @Option(
       names = "--op",
@@ -34,21 +33,11 @@ final class PredictCollectiveCommand implements Runnable {
   @Option(names = "--dtype", defaultValue = "bf16", description = "Element type (informational).")
   String dtype;
 
-  @Mixin ModeOption mode;
-
-  @Mixin ProfilesOption profiles;
-  @Mixin JsonOutput json;
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Override
   public void run() {
-    Map<String, Object> f = new HashMap<>();
-    f.put("gpu", gpu.id());
-    f.put("collective", op);
-    f.put("gpus", gpus);
-    f.put("bytes", bytes);
-    f.put("dtype", dtype);
-    PredictOpView.run(
-        "collective", f, mode.name(), profiles, json.enabled(), spec.commandLine().getOut());
+    predict.run(
+        "collective", Map.of("collective", op, "gpus", gpus, "bytes", bytes, "dtype", dtype), spec);
   }
 }

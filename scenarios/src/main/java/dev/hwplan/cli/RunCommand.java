@@ -120,18 +120,10 @@ final class RunCommand implements Runnable {
         "no such file, and not a bundled scenario (bundled: " + Scenario.BUNDLED + ")");
   }
 
-  /** Runs {@code s}, writes the report, and prints a summary (or one JSON object). */
-  static void execute(
-      CommandSpec spec,
-      Scenario s,
-      Path out,
-      boolean quick,
-      ProfilesOption profiles,
-      boolean json) {
-    execute(spec, s, out, quick, profiles, json, LocalSweepExecutor.parallel());
-  }
-
-  /** Runs {@code s} with its points on {@code executor}, and writes and prints as above. */
+  /**
+   * Runs {@code s} with its points on {@code executor}, writes the report, and prints a summary (or
+   * one JSON object).
+   */
   static void execute(
       CommandSpec spec,
       Scenario s,

@@ -164,11 +164,10 @@ final class ScalingBudgetCommand implements Runnable {
     Map<String, Interval> intervals = ScalingCommand.intervals(fit, q);
     out.put("intervals", ScalingCommand.json(intervals));
     ScalingCommand.requireFinite(out, spec);
-    PrintWriter w = spec.commandLine().getOut();
-    if (json.enabled()) {
-      JsonOutput.print(w, out);
+    if (json.printed(spec, out)) {
       return;
     }
+    PrintWriter w = spec.commandLine().getOut();
     text(w, fit, profile, peak, a, cost, intervals);
   }
 

@@ -151,11 +151,10 @@ final class ScalingFitCommand implements Runnable {
                   .toList());
       write(save, saved);
     }
-    PrintWriter out = spec.commandLine().getOut();
-    if (json.enabled()) {
-      JsonOutput.print(out, m);
+    if (json.printed(spec, m)) {
       return;
     }
+    PrintWriter out = spec.commandLine().getOut();
     FitView.text(out, m, fit, boot, confidence, ex);
   }
 

@@ -101,11 +101,10 @@ final class ScalingLossCommand implements Runnable {
       m.put("comparison", comparison());
     }
     ScalingCommand.requireFinite(m, spec);
-    PrintWriter out = spec.commandLine().getOut();
-    if (json.enabled()) {
-      JsonOutput.print(out, m);
+    if (json.printed(spec, m)) {
       return;
     }
+    PrintWriter out = spec.commandLine().getOut();
     out.printf(
         Locale.ROOT,
         "%s params on %s tokens (%.1f tokens/param, %s FLOP), fit %s%n",

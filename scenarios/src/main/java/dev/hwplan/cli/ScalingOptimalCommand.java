@@ -28,7 +28,9 @@ import picocli.CommandLine.Spec;
       "N_opt = G (C/6)^(beta/(alpha+beta)), D_opt = (C/6)^(alpha/(alpha+beta)) / G",
       "(Hoffmann et al. 2022, Eq. 4), and the loss they reach. With --model, the exact FLOP",
       "count of that architecture replaces 6ND, and the model itself is placed in the budget.",
-      "Kaplan et al. 2020's compute-efficient allocation is given for comparison."
+      "Kaplan et al. 2020's compute-efficient allocation is given for comparison.",
+      "With --plan, the model goes on to the training planner (as 'train --flops C'): layout,",
+      "MFU, days, GPU-hours and cost on a cluster, in one command."
     },
     mixinStandardHelpOptions = true)
 final class ScalingOptimalCommand implements Runnable {
@@ -73,12 +75,25 @@ final class ScalingOptimalCommand implements Runnable {
   Long context;
 
   @Mixin FitOption fitOption;
+  @Mixin PlanHandOff handOff;
+
+  /** With --plan, the train options (PlanHandOff). */
+  @picocli.CommandLine.Unmatched java.util.List<String> trainOptions = new java.util.ArrayList<>();
+
   @Mixin JsonOutput json;
   @Spec CommandSpec spec;
 
   @Override
   public void run() {
     ScalingCommand.positive(flops, "--flops");
+    handOff.refuseWithoutPlan(trainOptions);
+    if (handOff.plan) {
+      Given.onlyWhen(spec, "--unique-tokens", false, "the plan trains on fresh tokens (--plan)");
+      Given.onlyWhen(spec, "--context", false, "it is the serving context, not planned (--plan)");
+      Given.onlyWhen(spec, "--seq-len", false, "with --plan the sequence is train's --seq");
+      handOff.run(spec, flops, fitOption.spec, model, trainOptions, json.enabled());
+      return;
+    }
     Given.onlyWhen(
         spec, "--seq-len", model != null, "it is the sequence length of --model's exact count");
     Given.onlyWhen(spec, "--context", model != null, "it is the serving context of --model");
@@ -135,11 +150,10 @@ final class ScalingOptimalCommand implements Runnable {
     Map<String, Interval> intervals = ScalingCommand.intervals(fit, q);
     m.put("intervals", ScalingCommand.json(intervals));
     ScalingCommand.requireFinite(m, spec);
-    PrintWriter out = spec.commandLine().getOut();
-    if (json.enabled()) {
-      JsonOutput.print(out, m);
+    if (json.printed(spec, m)) {
       return;
     }
+    PrintWriter out = spec.commandLine().getOut();
     out.printf(Locale.ROOT, "Budget %s FLOP, fit %s%n", ScalingText.flops(flops), fit.name());
     out.printf(
         Locale.ROOT,

@@ -84,11 +84,10 @@ final class ScalingReachCommand implements Runnable {
     Map<String, Interval> intervals = ScalingCommand.intervals(fit, q);
     m.put("intervals", ScalingCommand.json(intervals));
     ScalingCommand.requireFinite(m, spec);
-    PrintWriter out = spec.commandLine().getOut();
-    if (json.enabled()) {
-      JsonOutput.print(out, m);
+    if (json.printed(spec, m)) {
       return;
     }
+    PrintWriter out = spec.commandLine().getOut();
     var opt = law.optimal(flopsOpt);
     out.printf(Locale.ROOT, "Target loss %.4f (fit %s)%n", target, fit.name());
     out.printf(

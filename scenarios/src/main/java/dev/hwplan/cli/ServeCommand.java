@@ -4,7 +4,6 @@ import dev.hwplan.hardware.GpuProfile;
 import dev.hwplan.io.InvalidInputException;
 import dev.hwplan.memory.KvDtype;
 import dev.hwplan.memory.WeightDtype;
-import dev.hwplan.model.ModelCatalog;
 import dev.hwplan.model.ModelSpec;
 import dev.hwplan.parallel.Parallelism;
 import dev.hwplan.serving.CapacitySearch;
@@ -43,8 +42,7 @@ import picocli.CommandLine.Spec;
     },
     mixinStandardHelpOptions = true)
 final class ServeCommand implements Runnable {
-  @Option(names = "--model", required = true, description = "Bundled id or path to a config.json.")
-  String model;
+  @Mixin ModelOption model;
 
   @Option(
       names = "--gpu",
@@ -84,8 +82,7 @@ final class ServeCommand implements Runnable {
       description = "bf16, fp16, fp8, ... (default bf16; --find-min-gpus: bf16 and fp8).")
   String kvDtype;
 
-  @Option(names = "--mla", defaultValue = "latent", description = "MLA decode: latent or expanded.")
-  String mla;
+  @Mixin MlaOption mla;
 
   @Option(
       names = "--execution",
@@ -157,7 +154,7 @@ final class ServeCommand implements Runnable {
 
   @Override
   public void run() {
-    ModelSpec m = ModelCatalog.resolve(model);
+    ModelSpec m = model.resolve();
     positiveSlo(sloTtft, "--slo-ttft");
     positiveSlo(sloTpot, "--slo-tpot");
     if (findMaxQps && findMinGpus) {
@@ -192,7 +189,7 @@ final class ServeCommand implements Runnable {
             new Parallelism(tp == null ? 1 : tp, pp, 1, ep == null ? 1 : ep),
             WeightDtype.parse(weightsDtype == null ? "bf16" : weightsDtype, "--weights-dtype"),
             KvDtype.parse(kvDtype == null ? "bf16" : kvDtype, "--kv-dtype"),
-            KvCommand.layout(mla),
+            mla.parse(),
             Execution.parse(execution, "--execution"));
     ServingPlan plan = ServingPlan.of(c, g, replicas, settings);
     plan.checkLengths(w);
@@ -242,7 +239,7 @@ final class ServeCommand implements Runnable {
 
   /** The search these options describe, rebuilt from the command line alone (another JVM). */
   ServeSearch search() {
-    return search(ModelCatalog.resolve(model), engineOptions.settings(), workload());
+    return search(model.resolve(), engineOptions.settings(), workload());
   }
 
   private ServeSearch search(ModelSpec m, ServingPlan.Settings settings, Workload w) {
@@ -257,7 +254,7 @@ final class ServeCommand implements Runnable {
             ep,
             weightsDtype,
             kvDtype,
-            KvCommand.layout(mla),
+            mla.parse(),
             Execution.parse(execution, "--execution")),
         profiles.catalog(),
         pricePerGpuHour,

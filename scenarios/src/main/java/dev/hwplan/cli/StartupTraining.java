@@ -15,41 +15,22 @@ import java.util.List;
  * skip that work. Not a user command: {@code java -cp hwplan.jar dev.hwplan.cli.StartupTraining}.
  */
 public final class StartupTraining {
-  /** The commands run, chosen to load what the quick commands load (text and JSON output). */
-  static final List<List<String>> COMMANDS =
+  /**
+   * The commands run, chosen to load what the quick commands load (text and JSON output), each
+   * written as typed (its words split at single spaces).
+   */
+  static final List<String> COMMANDS =
       List.of(
-          List.of("--version"),
-          List.of("kv", "--model", "llama-3.1-70b", "--context", "131072"),
-          List.of("kv", "--model", "deepseek-v3", "--context", "4096", "--compare", "--json"),
-          List.of(
-              "infer",
-              "--model",
-              "llama-3.1-8b",
-              "--gpu",
-              "h100-sxm",
-              "--batch",
-              "8",
-              "--prompt",
-              "1024",
-              "--output",
-              "256"),
-          List.of(
-              "infer",
-              "--model",
-              "llama-3.1-8b",
-              "--gpu",
-              "h100-sxm",
-              "--prompt",
-              "128",
-              "--output",
-              "16",
-              "--json"),
-          List.of("memory", "--model", "llama-3.1-70b", "--gpu", "h100-sxm", "--context", "8192"),
-          List.of("profiles", "list"),
-          List.of("models", "list"),
-          List.of(
-              "predict", "gemm", "--gpu", "h100-sxm", "--m", "64", "--n", "4096", "--k", "4096"),
-          List.of("kv", "--help"));
+          "--version",
+          "kv --model llama-3.1-70b --context 131072",
+          "kv --model deepseek-v3 --context 4096 --compare --json",
+          "infer --model llama-3.1-8b --gpu h100-sxm --batch 8 --prompt 1024 --output 256",
+          "infer --model llama-3.1-8b --gpu h100-sxm --prompt 128 --output 16 --json",
+          "memory --model llama-3.1-70b --gpu h100-sxm --context 8192",
+          "profiles list",
+          "models list",
+          "predict gemm --gpu h100-sxm --m 64 --n 4096 --k 4096",
+          "kv --help");
 
   private StartupTraining() {}
 
@@ -61,8 +42,8 @@ public final class StartupTraining {
     System.setProperty("slf4j.internal.verbosity", "ERROR");
     PrintWriter sink = new PrintWriter(OutputStream.nullOutputStream(), true);
     int failed = 0;
-    for (List<String> c : COMMANDS) {
-      String[] a = c.toArray(String[]::new);
+    for (String c : COMMANDS) {
+      String[] a = c.split(" ");
       Thread prefetch = QuickPrefetch.start(a);
       if (prefetch != null) {
         try {

@@ -84,7 +84,9 @@ final class TrainCommand implements Runnable {
       description = "One layout: tp=..,pp=..,dp=..,cp=..,ep=..,vpp=..,sp=true|false (omitted: 1).")
   String layout;
 
-  @Option(names = "--zero", description = "ZeRO stage 0-3 (default: searched; 1 with --layout).")
+  @Option(
+      names = "--zero",
+      description = "ZeRO stage 0-3 (default: searched; with --layout, the fastest that fits).")
   Integer zero;
 
   @Option(
@@ -241,13 +243,21 @@ final class TrainCommand implements Runnable {
         throw InvalidInputException.option(
             why.startsWith("global batch") ? "--global-batch" : "--layout", why);
       }
-      TrainingPlan plan = planner.evaluate(l);
+      // without --zero, every ZeRO stage as the search tries them; the fastest that fits is shown
+      var stages = zero == null ? LayoutSearch.everyZeroStage(planner, l) : null;
+      TrainingPlan plan = stages != null ? stages.best() : planner.evaluate(l);
       if (json.enabled()) {
         Map<String, Object> o = header(planner, budget);
         o.put("plan", planJson(plan));
+        if (stages != null) {
+          o.put("zeroStages", TrainZeroStages.json(stages));
+        }
         JsonOutput.print(out, o);
       } else {
         printHeader(out, planner, budget);
+        if (stages != null) {
+          out.println(TrainZeroStages.line(stages));
+        }
         printPlan(out, plan, true);
       }
       return;

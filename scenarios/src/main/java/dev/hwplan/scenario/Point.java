@@ -8,6 +8,7 @@ import dev.hwplan.model.ModelCatalog;
 import dev.hwplan.model.ModelSpec;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * One point of a study's sweep: a value for every field, and where each field was written, so a bad
@@ -160,6 +161,15 @@ public final class Point {
       throw error(field, e.reason());
     } catch (IllegalArgumentException e) {
       throw error(field, e.getMessage());
+    }
+  }
+
+  /** What {@code calculation} returns, with a complaint about an option {@link #restate}d. */
+  public <T> T restating(Supplier<T> calculation) {
+    try {
+      return calculation.get();
+    } catch (InvalidInputException e) {
+      throw restate(e);
     }
   }
 

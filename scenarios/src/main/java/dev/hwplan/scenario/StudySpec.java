@@ -2,6 +2,7 @@ package dev.hwplan.scenario;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.hwplan.io.InvalidInputException;
+import dev.hwplan.report.Section;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -30,6 +31,15 @@ public record StudySpec(
     String text,
     Map<String, JsonNode> fields,
     Path baseDir) {
+
+  /** The start of this study's report section: its id and title, then its text where written. */
+  public Section.Builder section() {
+    Section.Builder s = Section.builder(id, title);
+    if (!text.isBlank()) {
+      s.text(text);
+    }
+    return s;
+  }
 
   /** An error about {@code field} of this study, with file, path and line. */
   public InvalidInputException error(String field, String reason) {

@@ -16,16 +16,9 @@ class BenchCommandTest {
   @Test
   void quickJsonIsARunRecordThatRegressReads(@TempDir Path dir) throws Exception {
     CliHarness b =
-        CliHarness.run(
-            "bench",
-            "--quick",
-            "--json",
-            "--machine",
-            "test-box",
-            "--commit",
-            "abc1234",
-            "--date",
-            "2026-11-22T06:00:00Z");
+        CliHarness.line(
+            "bench --quick --json --machine test-box --commit abc1234 "
+                + "--date 2026-11-22T06:00:00Z");
     assertThat(b.exitCode()).as(b.err()).isZero();
     assertThat(b.err()).isEmpty(); // no progress bar without a terminal
     JsonNode j = b.json();

@@ -4,12 +4,44 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.hwplan.io.StrictMapper;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.util.ArrayList;
+import java.util.List;
 
 /** Runs the CLI in-process and captures what it printed. */
 record CliHarness(int exitCode, String out, String err) {
   /** {@code args} through the whole annotated command tree. */
   static CliHarness run(String... args) {
     return capture((out, err) -> Hwplan.commandLine(out, err).execute(args));
+  }
+
+  /** {@code line}'s words (split at single spaces), then {@code more}, through the whole tree. */
+  static CliHarness line(String line, String... more) {
+    return run(args(line, more));
+  }
+
+  /** {@code head}, then {@code more}, through the whole tree. */
+  static CliHarness run(List<String> head, String... more) {
+    return run(args(head, more));
+  }
+
+  /**
+   * A command line as an argument array: the words of {@code line}, written as one would type it
+   * (words split at single spaces, so none may hold a space), then {@code more} as they are (paths,
+   * arguments with spaces).
+   */
+  static String[] args(String line, String... more) {
+    return args(words(line), more);
+  }
+
+  private static String[] args(List<String> head, String... more) {
+    List<String> a = new ArrayList<>(head);
+    a.addAll(List.of(more));
+    return a.toArray(String[]::new);
+  }
+
+  /** The words of {@code line}, split at single spaces. */
+  static List<String> words(String line) {
+    return List.of(line.split(" "));
   }
 
   /** What {@code cli} printed on the two writers it was given, and the exit code it returned. */

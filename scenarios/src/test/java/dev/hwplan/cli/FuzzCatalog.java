@@ -67,78 +67,23 @@ final class FuzzCatalog {
   static final List<String> MEMORY =
       List.of("memory", "--model", "llama-3.1-8b", "--gpu", "h100-sxm", "--context", "8192");
   static final List<String> INFER =
-      List.of(
-          "infer",
-          "--model",
-          "llama-3.1-8b",
-          "--gpu",
-          "h100-sxm",
-          "--prompt",
-          "128",
-          "--output",
-          "16");
+      CliHarness.words("infer --model llama-3.1-8b --gpu h100-sxm --prompt 128 --output 16");
   static final List<String> GEMM =
       List.of("predict", "gemm", "--gpu", "h100-sxm", "--m", "64", "--n", "4096", "--k", "4096");
   static final List<String> ATTENTION =
-      List.of(
-          "predict",
-          "attention",
-          "--gpu",
-          "h100-sxm",
-          "--batch",
-          "8",
-          "--heads",
-          "32",
-          "--kv-heads",
-          "8",
-          "--head-dim",
-          "128",
-          "--context",
-          "4096");
+      CliHarness.words(
+          "predict attention --gpu h100-sxm --batch 8 --heads 32 "
+              + "--kv-heads 8 --head-dim 128 --context 4096");
   static final List<String> PREFILL =
-      List.of(
-          "predict",
-          "attention",
-          "--gpu",
-          "h100-sxm",
-          "--phase",
-          "prefill",
-          "--batch",
-          "1",
-          "--heads",
-          "32",
-          "--kv-heads",
-          "8",
-          "--head-dim",
-          "128",
-          "--context",
-          "4096");
+      CliHarness.words(
+          "predict attention --gpu h100-sxm --phase prefill --batch 1 "
+              + "--heads 32 --kv-heads 8 --head-dim 128 --context 4096");
   static final List<String> MLA =
-      List.of(
-          "predict",
-          "attention",
-          "--gpu",
-          "h100-sxm",
-          "--batch",
-          "8",
-          "--heads",
-          "128",
-          "--context",
-          "4096",
-          "--kind",
-          "mla");
+      CliHarness.words(
+          "predict attention --gpu h100-sxm --batch 8 --heads 128 --context 4096 --kind mla");
   static final List<String> COLLECTIVE =
-      List.of(
-          "predict",
-          "collective",
-          "--gpu",
-          "h200-sxm",
-          "--op",
-          "all-reduce",
-          "--gpus",
-          "8",
-          "--bytes",
-          "1048576");
+      CliHarness.words(
+          "predict collective --gpu h200-sxm --op all-reduce --gpus 8 --bytes 1048576");
   static final List<String> BUDGET =
       List.of("scaling", "budget", "--flops", "1e23", "--gpu", "h100-sxm", "--mfu", "0.4");
 
@@ -215,30 +160,11 @@ final class FuzzCatalog {
         List.of("scaling", "budget", "--gpu-hours", "1e6", "--gpu", "h100-sxm", "--mfu", "0.4");
     add(l, hours, null, "--gpu-hours", Kind.QUANTITY);
     List<String> cost =
-        List.of(
-            "scaling",
-            "budget",
-            "--cost",
-            "1e6",
-            "--price-per-gpu-hour",
-            "2",
-            "--gpu",
-            "h100-sxm",
-            "--mfu",
-            "0.4");
+        CliHarness.words(
+            "scaling budget --cost 1e6 --price-per-gpu-hour 2 --gpu h100-sxm --mfu 0.4");
     add(l, cost, null, "--cost", Kind.QUANTITY);
     List<String> days =
-        List.of(
-            "scaling",
-            "budget",
-            "--days",
-            "30",
-            "--gpus",
-            "1024",
-            "--gpu",
-            "h100-sxm",
-            "--mfu",
-            "0.4");
+        CliHarness.words("scaling budget --days 30 --gpus 1024 --gpu h100-sxm --mfu 0.4");
     add(l, days, null, "--days", Kind.QUANTITY);
     add(l, days, null, "--gpus", Kind.INT_POS);
     List<String> fit = List.of("scaling", "fit", "--data", "@runs", "--rounds", "0");
@@ -293,8 +219,7 @@ final class FuzzCatalog {
         new FileArg(
             "--model",
             Input.MODEL,
-            List.of(
-                "infer", "--model", "@", "--gpu", "h100-sxm", "--prompt", "64", "--output", "8")));
+            CliHarness.words("infer --model @ --gpu h100-sxm --prompt 64 --output 8")));
     l.add(new FileArg(null, Input.MODEL, List.of("models", "show", "@")));
     l.add(
         new FileArg(
@@ -401,8 +326,7 @@ final class FuzzCatalog {
     return switch (kind) {
       case INT_POS, INT_NONNEG -> List.of("2147483647", "2147483646", "1073741824", "65536");
       case LONG_POS ->
-          List.of(
-              "9223372036854775807", "9007199254740993", "4294967296", "2147483648", "2147483647");
+          CliHarness.words("9223372036854775807 9007199254740993 4294967296 2147483648 2147483647");
       case LONG_ANY -> List.of("9223372036854775807", "-9223372036854775808");
       case DOUBLE_POS ->
           List.of("1.7976931348623157e308", "1e300", "9007199254740993", "4.9e-324", "1e-300");
@@ -411,13 +335,7 @@ final class FuzzCatalog {
       case DOUBLE_NONNEG -> List.of("0", "1.7976931348623157e308", "1e300");
       case ABOVE_ONE -> List.of("1.0000000000000002", "1.7976931348623157e308");
       case QUANTITY, POSITIVE_LIST ->
-          List.of(
-              "1.7976931348623157e308",
-              "1e300",
-              "9223372036854775807",
-              "4.9e-324",
-              "1e-300",
-              "180P");
+          CliHarness.words("1.7976931348623157e308 1e300 9223372036854775807 4.9e-324 1e-300 180P");
     };
   }
 }

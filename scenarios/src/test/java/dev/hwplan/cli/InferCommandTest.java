@@ -9,19 +9,9 @@ class InferCommandTest {
   @Test
   void llama8bJsonHasTtftTpotThroughputModeAndBreakdown() {
     CliHarness r =
-        CliHarness.run(
-            "infer",
-            "--model",
-            "llama-3.1-8b",
-            "--gpu",
-            "h100-sxm",
-            "--batch",
-            "8",
-            "--prompt",
-            "1024",
-            "--output",
-            "256",
-            "--json");
+        CliHarness.line(
+            "infer --model llama-3.1-8b --gpu h100-sxm --batch 8 "
+                + "--prompt 1024 --output 256 --json");
     assertThat(r.exitCode()).as(r.err()).isZero();
     JsonNode j = r.json();
     assertThat(j.get("mode").asText()).isEqualTo("calibrated");
@@ -70,20 +60,8 @@ class InferCommandTest {
   @Test
   void expertParallelNeedsAnMoeModelAndADivisor() {
     CliHarness dense =
-        CliHarness.run(
-            "infer",
-            "--model",
-            "llama-3.1-8b",
-            "--gpu",
-            "h200-sxm",
-            "--ep",
-            "2",
-            "--batch",
-            "8",
-            "--prompt",
-            "128",
-            "--output",
-            "8");
+        CliHarness.line(
+            "infer --model llama-3.1-8b --gpu h200-sxm --ep 2 --batch 8 --prompt 128 --output 8");
     assertThat(dense.exitCode()).isEqualTo(2);
     assertThat(dense.err()).contains("--ep");
     CliHarness three = mixtral("3");
@@ -92,13 +70,8 @@ class InferCommandTest {
   }
 
   private static CliHarness mixtral(String ep) {
-    return CliHarness.run(
-        "infer",
-        "--model",
-        "mixtral-8x7b",
-        "--gpu",
-        "h200-sxm",
-        "--ep",
+    return CliHarness.line(
+        "infer --model mixtral-8x7b --gpu h200-sxm --ep",
         ep,
         "--batch",
         "64",
@@ -110,13 +83,8 @@ class InferCommandTest {
   }
 
   private static CliHarness infer(String tp) {
-    return CliHarness.run(
-        "infer",
-        "--model",
-        "llama-3.1-70b",
-        "--gpu",
-        "h100-sxm",
-        "--tp",
+    return CliHarness.line(
+        "infer --model llama-3.1-70b --gpu h100-sxm --tp",
         tp,
         "--batch",
         "4",
@@ -140,19 +108,9 @@ class InferCommandTest {
   }
 
   private static CliHarness mla(String layout) {
-    return CliHarness.run(
-        "infer",
-        "--model",
-        "deepseek-v2-lite",
-        "--gpu",
-        "h200-sxm",
-        "--batch",
-        "16",
-        "--prompt",
-        "8192",
-        "--output",
-        "256",
-        "--mla",
+    return CliHarness.line(
+        "infer --model deepseek-v2-lite --gpu h200-sxm --batch 16 "
+            + "--prompt 8192 --output 256 --mla",
         layout,
         "--json");
   }
@@ -160,18 +118,7 @@ class InferCommandTest {
   @Test
   void badTpIsBadInput() {
     CliHarness r =
-        CliHarness.run(
-            "infer",
-            "--model",
-            "llama-3.1-8b",
-            "--gpu",
-            "h100-sxm",
-            "--tp",
-            "3",
-            "--prompt",
-            "1",
-            "--output",
-            "1");
+        CliHarness.line("infer --model llama-3.1-8b --gpu h100-sxm --tp 3 --prompt 1 --output 1");
     assertThat(r.exitCode()).isEqualTo(2);
     assertThat(r.err()).contains("--tp");
   }

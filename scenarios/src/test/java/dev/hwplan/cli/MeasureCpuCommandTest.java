@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.hwplan.io.StrictMapper;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -13,20 +11,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The command's contract; --smoke runs tiny shapes, so these check plumbing, not speed. */
 class MeasureCpuCommandTest {
-  record Run(int code, String out, String err) {}
-
-  static Run run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int code = Hwplan.commandLine(new PrintWriter(out), new PrintWriter(err)).execute(args);
-    return new Run(code, out.toString(), err.toString());
-  }
-
   @Test
   void jsonIsOneObjectInSiUnitsAndTheCalibrationIsWritten(@TempDir Path dir) throws Exception {
     Path file = dir.resolve("cal.json");
-    Run r = run("measure", "cpu", "--smoke", "--json", "--out", file.toString());
-    assertThat(r.code()).isZero();
+    CliHarness r = CliHarness.run("measure", "cpu", "--smoke", "--json", "--out", file.toString());
+    assertThat(r.exitCode()).isZero();
     JsonNode j = StrictMapper.json().readTree(r.out());
     assertThat(j.isObject()).isTrue();
     assertThat(j.get("readBytesPerSecond").asDouble()).isPositive();
@@ -49,8 +38,9 @@ class MeasureCpuCommandTest {
 
   @Test
   void textNamesTheUnitsAndTheMedianError(@TempDir Path dir) {
-    Run r = run("measure", "cpu", "--smoke", "--out", dir.resolve("c.json").toString());
-    assertThat(r.code()).isZero();
+    CliHarness r =
+        CliHarness.run("measure", "cpu", "--smoke", "--out", dir.resolve("c.json").toString());
+    assertThat(r.exitCode()).isZero();
     assertThat(r.out())
         .contains("STREAM read", "GB/s", "GFLOP/s", "medianRelativeError", "MLA vs GQA");
     assertThat(r.err()).doesNotContain("measure cpu"); // no progress bar without a terminal
@@ -59,8 +49,10 @@ class MeasureCpuCommandTest {
   @Test
   void chartsAreWrittenAsPngAndSvg(@TempDir Path dir) throws Exception {
     Path charts = dir.resolve("charts");
-    Run r = run("measure", "cpu", "--smoke", "--no-save", "--json", "--charts", charts.toString());
-    assertThat(r.code()).isZero();
+    CliHarness r =
+        CliHarness.run(
+            "measure", "cpu", "--smoke", "--no-save", "--json", "--charts", charts.toString());
+    assertThat(r.exitCode()).isZero();
     JsonNode j = StrictMapper.json().readTree(r.out());
     assertThat(j.get("chartFiles")).hasSize(4);
     assertThat(Files.size(charts.resolve("cpu-roofline.png"))).isPositive();
@@ -69,30 +61,30 @@ class MeasureCpuCommandTest {
 
   @Test
   void aDirectoryAsOutIsBadInputOnOneLine(@TempDir Path dir) {
-    Run r = run("measure", "cpu", "--smoke", "--out", dir.toString());
-    assertThat(r.code()).isEqualTo(Hwplan.BAD_INPUT);
+    CliHarness r = CliHarness.run("measure", "cpu", "--smoke", "--out", dir.toString());
+    assertThat(r.exitCode()).isEqualTo(Hwplan.BAD_INPUT);
     assertThat(r.err().strip().lines().count()).isEqualTo(1);
     assertThat(r.err()).contains("--out", "is a directory");
   }
 
   @Test
   void aNegativeMaxErrorIsBadInput() {
-    Run r = run("measure", "cpu", "--smoke", "--no-save", "--max-error", "-1");
-    assertThat(r.code()).isEqualTo(Hwplan.BAD_INPUT);
+    CliHarness r = CliHarness.run("measure", "cpu", "--smoke", "--no-save", "--max-error", "-1");
+    assertThat(r.exitCode()).isEqualTo(Hwplan.BAD_INPUT);
     assertThat(r.err()).contains("--max-error");
   }
 
   @Test
   void aMedianErrorAboveMaxErrorFailsTheCheck() {
-    Run r = run("measure", "cpu", "--smoke", "--no-save", "--max-error", "1e-9");
-    assertThat(r.code()).isEqualTo(Hwplan.CHECK_FAILED);
+    CliHarness r = CliHarness.run("measure", "cpu", "--smoke", "--no-save", "--max-error", "1e-9");
+    assertThat(r.exitCode()).isEqualTo(Hwplan.CHECK_FAILED);
     assertThat(r.err()).contains("check failed");
   }
 
   @Test
   void measureAloneListsItsSubcommands() {
-    Run r = run("measure");
-    assertThat(r.code()).isZero();
+    CliHarness r = CliHarness.run("measure");
+    assertThat(r.exitCode()).isZero();
     assertThat(r.out()).contains("cpu");
   }
 }

@@ -33,9 +33,7 @@ class ModelCommandsTest {
 
   @Test
   void compareShowsFourDesigns() {
-    CliHarness r =
-        CliHarness.run(
-            "kv", "--model", "llama-3.1-70b", "--context", "131072", "--compare", "--json");
+    CliHarness r = CliHarness.line("kv --model llama-3.1-70b --context 131072 --compare --json");
     JsonNode rows = r.json().get("comparison");
     assertThat(rows).hasSize(4);
     assertThat(rows.get(0).get("totalBytes").asLong()).isEqualTo(320L << 30);
@@ -45,15 +43,7 @@ class ModelCommandsTest {
   @Test
   void memoryReportsSequencesThatFit() {
     CliHarness r =
-        CliHarness.run(
-            "memory",
-            "--model",
-            "llama-3.1-8b",
-            "--gpu",
-            "h100-sxm",
-            "--context",
-            "8192",
-            "--json");
+        CliHarness.line("memory --model llama-3.1-8b --gpu h100-sxm --context 8192 --json");
     assertThat(r.exitCode()).isZero();
     JsonNode j = r.json();
     assertThat(j.get("fits").asBoolean()).isTrue();
@@ -64,9 +54,7 @@ class ModelCommandsTest {
 
   @Test
   void modelThatDoesNotFitSaysSo() {
-    CliHarness r =
-        CliHarness.run(
-            "memory", "--model", "llama-3.1-405b", "--gpu", "h100-sxm", "--context", "4096");
+    CliHarness r = CliHarness.line("memory --model llama-3.1-405b --gpu h100-sxm --context 4096");
     assertThat(r.exitCode()).isZero();
     assertThat(r.out()).contains("DOES NOT FIT").contains("weights");
   }

@@ -134,15 +134,7 @@ class OutputSafetyTest {
     Path[] f = RegressCommandTest.setUp(tmp, 1.0, 5);
     int before = History.read(f[0]).size();
     Path site = usersSite();
-    CliHarness r =
-        CliHarness.run(
-            "regress",
-            "--history",
-            f[0].toString(),
-            "--current",
-            f[1].toString(),
-            "--out",
-            site.toString());
+    CliHarness r = RegressCommandTest.regress(f, "--out", site.toString());
     assertOneLineNaming(r, "--out", "no .hwplan-report marker");
     assertThat(History.read(f[0])).hasSize(before); // not recorded
     assertThat(site.resolve("tables/budget.csv")).hasContent("keep");
@@ -150,16 +142,7 @@ class OutputSafetyTest {
     // Its own output folder is marked, and a second run may write it again.
     Path out = tmp.resolve("regress-out");
     for (int i = 0; i < 2; i++) {
-      CliHarness ok =
-          CliHarness.run(
-              "regress",
-              "--history",
-              f[0].toString(),
-              "--current",
-              f[1].toString(),
-              "--out",
-              out.toString(),
-              "--no-append");
+      CliHarness ok = RegressCommandTest.regress(f, "--out", out.toString(), "--no-append");
       assertThat(ok.exitCode()).as(ok.err()).isZero();
     }
     assertThat(out.resolve(ReportFolder.MARKER)).isRegularFile();
@@ -184,47 +167,27 @@ class OutputSafetyTest {
     Path data = Files.writeString(tmp.resolve("runs.csv"), csv);
     Path missing = tmp.resolve("no-such-folder");
     CliHarness fit =
-        CliHarness.run(
-            "scaling",
-            "fit",
-            "--data",
-            data.toString(),
-            "--rounds",
-            "0",
-            "--save",
-            missing.resolve("fit.json").toString());
+        ScalingCommandTest.fit(
+            data, "--rounds", "0", "--save", missing.resolve("fit.json").toString());
     assertOneLineNaming(fit, "--save", "does not exist");
     assertThat(missing).doesNotExist();
 
     CliHarness bench =
-        CliHarness.run(
-            "bench",
-            "--quick",
-            "--only",
-            "kv.calculator",
-            "--out",
+        CliHarness.line(
+            "bench --quick --only kv.calculator --out",
             missing.resolve("deeper/run.json").toString());
     assertOneLineNaming(bench, "--out", "does not exist");
     assertThat(missing).doesNotExist();
 
     CliHarness cpu =
-        CliHarness.run(
-            "measure", "cpu", "--smoke", "--out", missing.resolve("cal.json").toString());
+        CliHarness.line("measure cpu --smoke --out", missing.resolve("cal.json").toString());
     assertOneLineNaming(cpu, "--out", "does not exist");
     assertThat(missing).doesNotExist();
 
     // --save into a folder that exists works, and gets the umask like any new file.
     Path control = Files.createFile(tmp.resolve("control"));
     CliHarness ok =
-        CliHarness.run(
-            "scaling",
-            "fit",
-            "--data",
-            data.toString(),
-            "--rounds",
-            "0",
-            "--save",
-            tmp.resolve("fit.json").toString());
+        ScalingCommandTest.fit(data, "--rounds", "0", "--save", tmp.resolve("fit.json").toString());
     assertThat(ok.exitCode()).as(ok.err()).isZero();
     assertThat(Files.getPosixFilePermissions(tmp.resolve("fit.json")))
         .isEqualTo(Files.getPosixFilePermissions(control));

@@ -14,19 +14,7 @@ class PredictCommandTest {
 
   @Test
   void gemmJsonHasSecondsIntervalBoundAndEfficiency() {
-    CliHarness r =
-        CliHarness.run(
-            "predict",
-            "gemm",
-            "--gpu",
-            "h100-sxm",
-            "--m",
-            "8192",
-            "--n",
-            "8192",
-            "--k",
-            "8192",
-            "--json");
+    CliHarness r = CliHarness.line("predict gemm --gpu h100-sxm --m 8192 --n 8192 --k 8192 --json");
     assertThat(r.exitCode()).as(r.err()).isZero();
     JsonNode j = r.json();
     assertThat(j.get("mode").asText()).isEqualTo("calibrated");
@@ -42,20 +30,7 @@ class PredictCommandTest {
   @Test
   void solModeIsTheRoofline() {
     CliHarness r =
-        CliHarness.run(
-            "predict",
-            "gemm",
-            "--gpu",
-            "h100-sxm",
-            "--m",
-            "1",
-            "--n",
-            "4096",
-            "--k",
-            "4096",
-            "--mode",
-            "sol",
-            "--json");
+        CliHarness.line("predict gemm --gpu h100-sxm --m 1 --n 4096 --k 4096 --mode sol --json");
     assertThat(r.json().get("seconds").asDouble())
         .isCloseTo(
             (4096.0 * 4096 + 4096 + 4096) * 2 / 3352e9,
@@ -65,38 +40,15 @@ class PredictCommandTest {
   @Test
   void attentionAndCollectiveHumanOutput() {
     CliHarness a =
-        CliHarness.run(
-            "predict",
-            "attention",
-            "--gpu",
-            "h200-sxm",
-            "--batch",
-            "8",
-            "--heads",
-            "32",
-            "--kv-heads",
-            "8",
-            "--head-dim",
-            "128",
-            "--context",
-            "4096");
+        CliHarness.line(
+            "predict attention --gpu h200-sxm --batch 8 --heads 32 "
+                + "--kv-heads 8 --head-dim 128 --context 4096");
     assertThat(a.exitCode()).as(a.err()).isZero();
     assertThat(a.out()).contains("attention on h200-sxm (calibrated)").contains("bound");
     CliHarness c =
-        CliHarness.run(
-            "predict",
-            "collective",
-            "--gpu",
-            "h200-sxm",
-            "--op",
-            "all-reduce",
-            "--gpus",
-            "2",
-            "--bytes",
-            "1048576",
-            "--mode",
-            "measured",
-            "--json");
+        CliHarness.line(
+            "predict collective --gpu h200-sxm --op all-reduce --gpus 2 "
+                + "--bytes 1048576 --mode measured --json");
     assertThat(c.json().get("mode").asText()).isEqualTo("measured");
   }
 

@@ -48,20 +48,20 @@ class RegressCommandTest {
     return new Path[] {h, c};
   }
 
+  /**
+   * {@code hwplan regress} of the history {@code f[0]} and the run {@code f[1]}, then {@code more}.
+   */
+  static CliHarness regress(Path[] f, String... more) {
+    return CliHarness.run(
+        List.of("regress", "--history", f[0].toString(), "--current", f[1].toString()), more);
+  }
+
   @Test
   void aPlanted30PercentSlowdownExitsOneWithAChartOfIt(@TempDir Path dir) throws Exception {
     Path[] f = setUp(dir, 1.3, 42);
     long linesBefore = Files.readAllLines(f[0]).size();
     Path out = dir.resolve("out");
-    CliHarness r =
-        CliHarness.run(
-            "regress",
-            "--history",
-            f[0].toString(),
-            "--current",
-            f[1].toString(),
-            "--out",
-            out.toString());
+    CliHarness r = regress(f, "--out", out.toString());
     assertThat(r.exitCode()).as(r.err()).isEqualTo(Hwplan.CHECK_FAILED);
     assertThat(r.out()).contains("REGRESSED", "REGRESSION: kv.calculator");
     assertThat(r.out()).containsPattern("memory.inference +unchanged");
@@ -81,15 +81,7 @@ class RegressCommandTest {
   @Test
   void anUnchangedRunExitsZero(@TempDir Path dir) throws Exception {
     Path[] f = setUp(dir, 1.0, 43);
-    CliHarness r =
-        CliHarness.run(
-            "regress",
-            "--history",
-            f[0].toString(),
-            "--current",
-            f[1].toString(),
-            "--out",
-            dir.resolve("out").toString());
+    CliHarness r = regress(f, "--out", dir.resolve("out").toString());
     assertThat(r.exitCode()).as(r.out() + r.err()).isZero();
     assertThat(r.out()).contains("No regression.");
   }
@@ -126,9 +118,7 @@ class RegressCommandTest {
   @Test
   void aWorseGemmPredictionErrorIsARegression(@TempDir Path dir) throws Exception {
     Path[] f = accuracyHistory(dir, 0.045); // 3.7 % -> 4.5 %: 22 % worse, over the 10 % threshold
-    CliHarness r =
-        CliHarness.run(
-            "regress", "--history", f[0].toString(), "--current", f[1].toString(), "--json");
+    CliHarness r = regress(f, "--json");
     assertThat(r.exitCode()).as(r.err()).isEqualTo(Hwplan.CHECK_FAILED);
     JsonNode j = r.json();
     assertThat(j.get("regressedMetrics").get(0).asText())
@@ -144,9 +134,7 @@ class RegressCommandTest {
     for (double v : new double[] {0.037, 0.038, 0.030}) {
       Path d = Files.createDirectories(dir.resolve("v" + v));
       Path[] f = accuracyHistory(d, v);
-      CliHarness r =
-          CliHarness.run(
-              "regress", "--history", f[0].toString(), "--current", f[1].toString(), "--json");
+      CliHarness r = regress(f, "--json");
       assertThat(r.exitCode()).as("%s: %s", v, r.out() + r.err()).isZero();
       String verdict = r.json().get("metrics").get(1).get("verdict").asText();
       assertThat(verdict).isEqualTo(v == 0.030 ? "improved" : "unchanged");
@@ -156,15 +144,7 @@ class RegressCommandTest {
   @Test
   void jsonIsOneObjectWithEveryMetric(@TempDir Path dir) throws Exception {
     Path[] f = setUp(dir, 1.3, 44);
-    CliHarness r =
-        CliHarness.run(
-            "regress",
-            "--history",
-            f[0].toString(),
-            "--current",
-            f[1].toString(),
-            "--json",
-            "--no-append");
+    CliHarness r = regress(f, "--json", "--no-append");
     assertThat(r.exitCode()).isEqualTo(Hwplan.CHECK_FAILED);
     JsonNode j = r.json();
     assertThat(j.get("regressed").asBoolean()).isTrue();
@@ -188,8 +168,7 @@ class RegressCommandTest {
         6, lines.get(6).replace("\"direction\":\"smaller_is_better\"", "\"direction\":\"down\""));
     Files.write(f[0], lines);
     String before = Files.readString(f[0]);
-    CliHarness r =
-        CliHarness.run("regress", "--history", f[0].toString(), "--current", f[1].toString());
+    CliHarness r = regress(f);
     assertThat(r.exitCode()).isEqualTo(Hwplan.BAD_INPUT);
     assertThat(r.err().strip().lines().count()).isEqualTo(1);
     assertThat(r.err()).contains(f[0] + " line 7", "benchmarks[0].direction", "smaller_is_better");
@@ -200,8 +179,7 @@ class RegressCommandTest {
   void aBadCurrentRecordIsBadInputNamingTheField(@TempDir Path dir) throws Exception {
     Path[] f = setUp(dir, 1.0, 46);
     Files.writeString(f[1], Files.readString(f[1]).replaceFirst("\"commit\" : \"[0-9a-f]+\",", ""));
-    CliHarness r =
-        CliHarness.run("regress", "--history", f[0].toString(), "--current", f[1].toString());
+    CliHarness r = regress(f);
     assertThat(r.exitCode()).isEqualTo(Hwplan.BAD_INPUT);
     assertThat(r.err()).contains("current.json", "commit", "missing");
   }
@@ -209,9 +187,7 @@ class RegressCommandTest {
   @Test
   void badSettingsAreBadInput(@TempDir Path dir) throws Exception {
     Path[] f = setUp(dir, 1.0, 47);
-    CliHarness r =
-        CliHarness.run(
-            "regress", "--history", f[0].toString(), "--current", f[1].toString(), "--alpha", "2");
+    CliHarness r = regress(f, "--alpha", "2");
     assertThat(r.exitCode()).isEqualTo(Hwplan.BAD_INPUT);
     assertThat(r.err()).contains("--alpha");
   }

@@ -7,10 +7,9 @@ import static org.assertj.core.data.Percentage.withPercentage;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.hwplan.scaling.ChinchillaLaw;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -19,33 +18,16 @@ import org.junit.jupiter.api.io.TempDir;
 class ScalingCommandTest {
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  record Result(int code, String out, String err) {
-    JsonNode json() throws Exception {
-      return JSON.readTree(out);
-    }
-  }
-
-  static Result run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int code = Hwplan.commandLine(new PrintWriter(out), new PrintWriter(err)).execute(args);
-    return new Result(code, out.toString(), err.toString());
+  /** {@code hwplan scaling fit --data data}, then {@code more}. */
+  static CliHarness fit(Path data, String... more) {
+    return CliHarness.run(List.of("scaling", "fit", "--data", data.toString()), more);
   }
 
   @Test
   void loss_chinchilla70bOn1p4TokensUnderHoffmannsRoundedFit() throws Exception {
-    Result r =
-        run(
-            "scaling",
-            "loss",
-            "--params",
-            "70e9",
-            "--tokens",
-            "1.4e12",
-            "--fit",
-            "hoffmann2022",
-            "--json");
-    assertThat(r.code()).isZero();
+    CliHarness r =
+        CliHarness.line("scaling loss --params 70e9 --tokens 1.4e12 --fit hoffmann2022 --json");
+    assertThat(r.exitCode()).isZero();
     assertThat(r.err()).isEmpty();
     JsonNode j = r.json();
     assertThat(j.get("loss").asDouble())
@@ -56,8 +38,9 @@ class ScalingCommandTest {
 
   @Test
   void optimal_for1e24Flops_givesParamsTokensAndLoss() throws Exception {
-    Result r = run("scaling", "optimal", "--flops", "1e24", "--fit", "epoch2024", "--json");
-    assertThat(r.code()).isZero();
+    CliHarness r =
+        CliHarness.run("scaling", "optimal", "--flops", "1e24", "--fit", "epoch2024", "--json");
+    assertThat(r.exitCode()).isZero();
     JsonNode j = r.json();
     double n = j.get("params").asDouble();
     double d = j.get("tokens").asDouble();
@@ -69,18 +52,9 @@ class ScalingCommandTest {
 
   @Test
   void optimal_withAModel_countsItsFlopsExactlyAndPlacesItInTheBudget() throws Exception {
-    Result r =
-        run(
-            "scaling",
-            "optimal",
-            "--flops",
-            "1e24",
-            "--model",
-            "llama-3.1-8b",
-            "--seq-len",
-            "8192",
-            "--json");
-    assertThat(r.code()).isZero();
+    CliHarness r =
+        CliHarness.line("scaling optimal --flops 1e24 --model llama-3.1-8b --seq-len 8192 --json");
+    assertThat(r.exitCode()).isZero();
     JsonNode j = r.json();
     assertThat(j.get("flopsCount").asText()).isEqualTo("exact");
     JsonNode m = j.get("model");
@@ -99,17 +73,9 @@ class ScalingCommandTest {
 
   @Test
   void optimal_withAModelAndUniqueTokens_isBadInput() throws Exception {
-    Result r =
-        run(
-            "scaling",
-            "optimal",
-            "--flops",
-            "1e24",
-            "--model",
-            "llama-3.1-8b",
-            "--unique-tokens",
-            "1e12");
-    assertThat(r.code()).isEqualTo(2);
+    CliHarness r =
+        CliHarness.line("scaling optimal --flops 1e24 --model llama-3.1-8b --unique-tokens 1e12");
+    assertThat(r.exitCode()).isEqualTo(2);
     assertThat(r.err()).contains("--model");
   }
 
@@ -130,12 +96,9 @@ class ScalingCommandTest {
     }
     Files.writeString(csv, sb);
     Path saved = dir.resolve("fit.json");
-    Result r =
-        run(
-            "scaling",
-            "fit",
-            "--data",
-            csv.toString(),
+    CliHarness r =
+        fit(
+            csv,
             "--rounds",
             "30",
             "--seed",
@@ -145,7 +108,7 @@ class ScalingCommandTest {
             "--save",
             saved.toString(),
             "--json");
-    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.exitCode()).as(r.err()).isZero();
     JsonNode j = r.json();
     assertThat(j.get("E").asDouble()).isCloseTo(1.8, withPercentage(2));
     assertThat(j.get("alpha").asDouble()).isCloseTo(0.35, within(0.03));
@@ -158,30 +121,21 @@ class ScalingCommandTest {
         .isLessThan(j.get("alpha").asDouble());
     assertThat(j.get("extrapolations").get(0).get("intervals").has("params")).isTrue();
 
-    Result o = run("scaling", "optimal", "--flops", "1e24", "--fit", saved.toString(), "--json");
-    assertThat(o.code()).as(o.err()).isZero();
+    CliHarness o =
+        CliHarness.run(
+            "scaling", "optimal", "--flops", "1e24", "--fit", saved.toString(), "--json");
+    assertThat(o.exitCode()).as(o.err()).isZero();
     assertThat(o.json().get("intervals").get("params").get("high").asDouble())
         .isGreaterThan(o.json().get("params").asDouble());
   }
 
   @Test
   void budget_answersWhichModelToTrainAndWhatItCosts() throws Exception {
-    Result r =
-        run(
-            "scaling",
-            "budget",
-            "--cost",
-            "2e6",
-            "--price-per-gpu-hour",
-            "2",
-            "--gpu",
-            "h100-sxm",
-            "--mfu",
-            "0.4",
-            "--gpus",
-            "1000",
-            "--json");
-    assertThat(r.code()).as(r.err()).isZero();
+    CliHarness r =
+        CliHarness.line(
+            "scaling budget --cost 2e6 --price-per-gpu-hour 2 "
+                + "--gpu h100-sxm --mfu 0.4 --gpus 1000 --json");
+    assertThat(r.exitCode()).as(r.err()).isZero();
     JsonNode j = r.json();
     assertThat(j.get("gpuHours").asDouble()).isCloseTo(1e6, withPercentage(1e-9));
     assertThat(j.get("cost").asDouble()).isCloseTo(2e6, withPercentage(1e-9));
@@ -191,23 +145,26 @@ class ScalingCommandTest {
 
   @Test
   void suffixedCountsParse() throws Exception {
-    Result a = run("scaling", "loss", "--params", "70B", "--tokens", "1.4T", "--json");
-    Result b = run("scaling", "loss", "--params", "7e10", "--tokens", "1.4e12", "--json");
+    CliHarness a =
+        CliHarness.run("scaling", "loss", "--params", "70B", "--tokens", "1.4T", "--json");
+    CliHarness b =
+        CliHarness.run("scaling", "loss", "--params", "7e10", "--tokens", "1.4e12", "--json");
     assertThat(a.json().get("loss").asDouble()).isEqualTo(b.json().get("loss").asDouble());
   }
 
   @Test
   void reachAndOvertrainAndIsoflop_run() throws Exception {
     assertThat(
-            run("scaling", "reach", "--loss", "2.0", "--params", "8B", "--json")
+            CliHarness.run("scaling", "reach", "--loss", "2.0", "--params", "8B", "--json")
                 .json()
                 .get("tokens")
                 .asDouble())
         .isGreaterThan(1e12);
-    assertThat(run("scaling", "overtrain", "--params", "8B", "--json").json().get("rows"))
+    assertThat(
+            CliHarness.run("scaling", "overtrain", "--params", "8B", "--json").json().get("rows"))
         .hasSize(8);
     assertThat(
-            run("scaling", "isoflop", "--flops", "1e21,1e22", "--points", "5", "--json")
+            CliHarness.run("scaling", "isoflop", "--flops", "1e21,1e22", "--points", "5", "--json")
                 .json()
                 .get("curves"))
         .hasSize(2);
@@ -234,8 +191,8 @@ class ScalingCommandTest {
       "irreducible loss",
     };
     for (int i = 0; i < cases.length; i++) {
-      Result r = run(cases[i]);
-      assertThat(r.code()).as(String.join(" ", cases[i])).isEqualTo(Hwplan.BAD_INPUT);
+      CliHarness r = CliHarness.run(cases[i]);
+      assertThat(r.exitCode()).as(String.join(" ", cases[i])).isEqualTo(Hwplan.BAD_INPUT);
       assertThat(r.out()).isEmpty();
       assertThat(r.err().strip().lines()).hasSize(1);
       assertThat(r.err()).contains(expect[i]).doesNotContain("Exception");
@@ -257,20 +214,9 @@ class ScalingCommandTest {
     }
     Path csv = Files.writeString(dir.resolve("nine.csv"), sb);
     Path saved = dir.resolve("fit.json");
-    Result r =
-        run(
-            "scaling",
-            "fit",
-            "--data",
-            csv.toString(),
-            "--rounds",
-            "100",
-            "--flops",
-            "1e24",
-            "--save",
-            saved.toString(),
-            "--json");
-    assertThat(r.code()).as(r.err()).isZero();
+    CliHarness r =
+        fit(csv, "--rounds", "100", "--flops", "1e24", "--save", saved.toString(), "--json");
+    assertThat(r.exitCode()).as(r.err()).isZero();
     JsonNode j = r.json();
     assertThat(j.get("intervals").size()).isZero();
     assertThat(j.get("bootstrap").get("unidentified").asInt()).isGreaterThan(5);
@@ -278,7 +224,7 @@ class ScalingCommandTest {
         .contains("do not identify the 5 constants", "intervals undetermined");
     assertThat(j.get("extrapolations").get(0).get("intervals").size()).isZero();
     assertThat(JSON.readTree(saved.toFile()).get("bootstrapSamples").size()).isZero();
-    Result text = run("scaling", "fit", "--data", csv.toString(), "--rounds", "100");
+    CliHarness text = fit(csv, "--rounds", "100");
     assertThat(text.out()).contains("unidentified").contains("intervals undetermined");
     assertThat(text.out()).doesNotContain("95% intervals");
   }
@@ -288,8 +234,8 @@ class ScalingCommandTest {
     Path csv =
         Files.writeString(
             dir.resolve("six.csv"), "params,tokens,loss\n" + "1e8,2e9,3.0\n".repeat(6));
-    Result r = run("scaling", "fit", "--data", csv.toString());
-    assertThat(r.code()).isEqualTo(2);
+    CliHarness r = fit(csv);
+    assertThat(r.exitCode()).isEqualTo(2);
     assertThat(r.err().strip())
         .startsWith("hwplan: error: " + csv + ": 6 runs at 1 distinct model size(s)")
         .contains("do not identify the 5 constants");

@@ -15,14 +15,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 class ServeCommandTest {
-  private static final String[] BASE = {
-    "serve", "--model", "llama-3.1-8b", "--gpu", "h100-sxm", "--requests", "300"
-  };
+  private static final String BASE = "serve --model llama-3.1-8b --gpu h100-sxm --requests 300";
 
   private static CliHarness serve(String... more) {
-    List<String> a = new ArrayList<>(List.of(BASE));
-    a.addAll(List.of(more));
-    return CliHarness.run(a.toArray(String[]::new));
+    return CliHarness.line(BASE, more);
   }
 
   @Test
@@ -160,30 +156,11 @@ class ServeCommandTest {
   @Test
   void aDraftModelMustShareTheVocabulary() {
     CliHarness ok =
-        CliHarness.run(
-            "serve",
-            "--model",
-            "llama-3.1-70b",
-            "--gpu",
-            "h100-sxm",
-            "--tp",
-            "4",
-            "--qps",
-            "1",
-            "--prompt-tokens",
-            "500",
-            "--output-tokens",
-            "100",
-            "--requests",
-            "50",
-            "--speculative-method",
-            "draft",
-            "--speculative-model",
-            "llama-3.1-8b",
-            "--acceptance-rate",
-            "0.8",
-            "--num-speculative-tokens",
-            "4");
+        CliHarness.line(
+            "serve --model llama-3.1-70b --gpu h100-sxm --tp 4 --qps 1 "
+                + "--prompt-tokens 500 --output-tokens 100 --requests 50 "
+                + "--speculative-method draft --speculative-model llama-3.1-8b "
+                + "--acceptance-rate 0.8 --num-speculative-tokens 4");
     assertThat(ok.exitCode()).as(ok.err()).isZero();
     assertThat(ok.out()).contains("spec ").contains("llama-3.1-8b");
     CliHarness bad =
@@ -233,33 +210,12 @@ class ServeCommandTest {
   @Test
   void findMinGpusSearchesDisaggregatedSplits() {
     CliHarness r =
-        CliHarness.run(
-            "serve",
-            "--model",
-            "llama-3.1-8b",
-            "--gpu",
-            "h100-sxm",
-            "--tp",
-            "1",
-            "--weights-dtype",
-            "bf16",
-            "--kv-dtype",
-            "bf16",
-            "--find-min-gpus",
-            "--disaggregated",
-            "--qps",
-            "20",
-            "--prompt-tokens",
-            "uniform:500:2000",
-            "--output-tokens",
-            "200",
-            "--slo-ttft",
-            "0.5",
-            "--slo-tpot",
-            "0.03",
-            "--requests",
-            "300",
-            "--json");
+        CliHarness.line(
+            "serve --model llama-3.1-8b --gpu h100-sxm --tp 1 "
+                + "--weights-dtype bf16 --kv-dtype bf16 --find-min-gpus "
+                + "--disaggregated --qps 20 --prompt-tokens uniform:500:2000 "
+                + "--output-tokens 200 --slo-ttft 0.5 --slo-tpot 0.03 "
+                + "--requests 300 --json");
     assertThat(r.exitCode()).as(r.err()).isZero();
     JsonNode best = r.json().get("best");
     assertThat(best.isNull()).isFalse();
@@ -272,16 +228,9 @@ class ServeCommandTest {
   @Test
   void aTraceTakesNoSyntheticSharing() {
     CliHarness r =
-        CliHarness.run(
-            "serve",
-            "--model",
-            "llama-3.1-8b",
-            "--gpu",
-            "h100-sxm",
-            "--trace",
-            "../scenarios/traces/synthetic-chat.csv",
-            "--turns",
-            "3");
+        CliHarness.line(
+            "serve --model llama-3.1-8b --gpu h100-sxm "
+                + "--trace ../scenarios/traces/synthetic-chat.csv --turns 3");
     assertThat(r.exitCode()).isEqualTo(2);
     assertThat(r.err()).contains("--turns");
   }
@@ -289,15 +238,9 @@ class ServeCommandTest {
   @Test
   void theBundledTraceRuns() {
     CliHarness r =
-        CliHarness.run(
-            "serve",
-            "--model",
-            "llama-3.1-8b",
-            "--gpu",
-            "h200-sxm",
-            "--trace",
-            "../scenarios/traces/synthetic-chat.csv",
-            "--json");
+        CliHarness.line(
+            "serve --model llama-3.1-8b --gpu h200-sxm "
+                + "--trace ../scenarios/traces/synthetic-chat.csv --json");
     assertThat(r.exitCode()).as(r.err()).isZero();
     assertThat(r.json().get("completedRequests").asLong()).isEqualTo(240);
     // 87 of its requests carry one of two system prompts (prefix_id, prefix_tokens)
@@ -330,40 +273,16 @@ class ServeCommandTest {
   @Test
   void anEngineOnlyServesTheMinGpusSearch() {
     CliHarness r =
-        CliHarness.run(
-            "serve",
-            "--model",
-            "llama-3.1-8b",
-            "--gpu",
-            "h100-sxm",
-            "--qps",
-            "2",
-            "--prompt-tokens",
-            "100",
-            "--output-tokens",
-            "10",
-            "--engine",
-            "spark");
+        CliHarness.line(
+            "serve --model llama-3.1-8b --gpu h100-sxm --qps 2 "
+                + "--prompt-tokens 100 --output-tokens 10 --engine spark");
     assertThat(r.exitCode()).isEqualTo(2);
     assertThat(r.err()).contains("'--engine': has no effect here: only --find-min-gpus");
     CliHarness spark =
-        CliHarness.run(
-            "serve",
-            "--model",
-            "llama-3.1-8b",
-            "--gpu",
-            "h100-sxm",
-            "--qps",
-            "2",
-            "--prompt-tokens",
-            "100",
-            "--output-tokens",
-            "10",
-            "--find-min-gpus",
-            "--slo-ttft",
-            "0.5",
-            "--engine",
-            "spark");
+        CliHarness.line(
+            "serve --model llama-3.1-8b --gpu h100-sxm --qps 2 "
+                + "--prompt-tokens 100 --output-tokens 10 --find-min-gpus "
+                + "--slo-ttft 0.5 --engine spark");
     assertThat(spark.exitCode()).isEqualTo(2);
     assertThat(spark.err()).contains("'--engine': spark: the Spark executor is not on the class");
   }
@@ -371,32 +290,11 @@ class ServeCommandTest {
   @Test
   void findMinGpusListsEveryCandidateWithItsReason() {
     CliHarness r =
-        CliHarness.run(
-            "serve",
-            "--model",
-            "llama-3.1-8b",
-            "--gpu",
-            "h100-sxm",
-            "--tp",
-            "1",
-            "--weights-dtype",
-            "bf16",
-            "--find-min-gpus",
-            "--qps",
-            "30",
-            "--prompt-tokens",
-            "1000",
-            "--output-tokens",
-            "100",
-            "--slo-ttft",
-            "0.3",
-            "--slo-tpot",
-            "0.03",
-            "--requests",
-            "300",
-            "--price-per-gpu-hour",
-            "2.5",
-            "--json");
+        CliHarness.line(
+            "serve --model llama-3.1-8b --gpu h100-sxm --tp 1 "
+                + "--weights-dtype bf16 --find-min-gpus --qps 30 "
+                + "--prompt-tokens 1000 --output-tokens 100 --slo-ttft 0.3 "
+                + "--slo-tpot 0.03 --requests 300 --price-per-gpu-hour 2.5 --json");
     assertThat(r.exitCode()).as(r.err()).isZero();
     JsonNode j = r.json();
     JsonNode best = j.get("best");
@@ -554,8 +452,7 @@ class ServeCommandTest {
     Path f = dir.resolve("t.csv");
     Files.writeString(f, text.replace('/', '\n')); // lines are separated by '/' above
     CliHarness r =
-        CliHarness.run(
-            "serve", "--model", "llama-3.1-8b", "--gpu", "h100-sxm", "--trace", f.toString());
+        CliHarness.line("serve --model llama-3.1-8b --gpu h100-sxm --trace", f.toString());
     assertThat(r.exitCode()).as(r.err()).isEqualTo(2);
     assertThat(r.out()).isEmpty();
     assertThat(r.err().strip().lines()).hasSize(1);
@@ -572,18 +469,12 @@ class ServeCommandTest {
             + " \"prefixId\": \"sys\", \"prefixTokens\": 100}\n"
             + "{\"arrivalSeconds\": 0.25, \"promptTokens\": 300, \"outputTokens\": 20}\n");
     CliHarness bad =
-        CliHarness.run(
-            "serve", "--model", "llama-3.1-8b", "--gpu", "h100-sxm", "--trace", f.toString());
+        CliHarness.line("serve --model llama-3.1-8b --gpu h100-sxm --trace", f.toString());
     assertThat(bad.exitCode()).isEqualTo(2);
     assertThat(bad.err()).contains("t.jsonl:3: field 'arrivalSeconds'");
     CliHarness ok =
-        CliHarness.run(
-            "serve",
-            "--model",
-            "llama-3.1-8b",
-            "--gpu",
-            "h100-sxm",
-            "--trace",
+        CliHarness.line(
+            "serve --model llama-3.1-8b --gpu h100-sxm --trace",
             f.toString(),
             "--requests",
             "2",

@@ -10,24 +10,11 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 class TrainCommandTest {
-  private static final String[] BASE = {
-    "train",
-    "--model",
-    "llama-3.1-8b",
-    "--gpu",
-    "h100-sxm",
-    "--gpus",
-    "16",
-    "--seq",
-    "8192",
-    "--global-batch",
-    "64"
-  };
+  private static final String BASE =
+      "train --model llama-3.1-8b --gpu h100-sxm --gpus 16 --seq 8192 --global-batch 64";
 
   private static CliHarness train(String... more) {
-    List<String> a = new ArrayList<>(List.of(BASE));
-    a.addAll(List.of(more));
-    return CliHarness.run(a.toArray(String[]::new));
+    return CliHarness.line(BASE, more);
   }
 
   @Test
@@ -86,6 +73,48 @@ class TrainCommandTest {
         .isCloseTo(2 * p.get("gpuHours").asDouble(), org.assertj.core.api.Assertions.within(1e-6));
   }
 
+  /**
+   * {@code --layout} without {@code --zero} tries ZeRO 0-3 as the search does and shows the fastest
+   * that fits (Llama-3.1-70B on 32 GPUs at TP8 DP4: ZeRO 0 and 1 do not fit); {@code --zero} keeps
+   * one stage.
+   */
+  @Test
+  void aLayoutWithoutZeroTriesEveryStage() {
+    String[] a =
+        ("train --model llama-3.1-70b --gpu h100-sxm --gpus 32 --seq 4096 --global-batch 64"
+                + " --layout tp=8,dp=4 --recompute full")
+            .split(" ");
+    CliHarness r = CliHarness.run(concat(a, "--json"));
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    JsonNode stages = r.json().get("zeroStages");
+    assertThat(stages).hasSize(4);
+    int best = -1;
+    double bestStep = Double.MAX_VALUE;
+    for (JsonNode z : stages) {
+      if (z.get("fits").asBoolean() && z.get("stepSeconds").asDouble() < bestStep) {
+        bestStep = z.get("stepSeconds").asDouble();
+        best = z.get("zero").asInt();
+      }
+    }
+    assertThat(stages.get(0).get("fits").asBoolean()).isFalse();
+    assertThat(stages.get(1).get("fits").asBoolean()).isFalse();
+    assertThat(best).isPositive();
+    assertThat(r.json().get("plan").get("layout").get("zero").asInt()).isEqualTo(best);
+    assertThat(r.json().get("plan").get("stepSeconds").asDouble()).isEqualTo(bestStep);
+    CliHarness text = CliHarness.run(a);
+    assertThat(text.out()).contains("ZeRO 0-3 tried (no --zero): 0 does not fit (");
+    assertThat(text.out()).contains("shown: ZeRO" + best + " (the fastest that fits)");
+    CliHarness one = CliHarness.run(concat(a, "--zero", "3", "--json"));
+    assertThat(one.json().has("zeroStages")).isFalse();
+    assertThat(one.json().get("plan").get("layout").get("zero").asInt()).isEqualTo(3);
+  }
+
+  private static String[] concat(String[] a, String... more) {
+    List<String> l = new ArrayList<>(List.of(a));
+    l.addAll(List.of(more));
+    return l.toArray(String[]::new);
+  }
+
   @Test
   void theSearchRanksAndCountsRejections() {
     CliHarness r = train("--top", "3", "--json");
@@ -120,7 +149,7 @@ class TrainCommandTest {
         "--rank|speed|field '--rank': must be time or cost, got 'speed'",
       })
   void badInputIsOneLineAndExit2(String flag, String value, String message) {
-    List<String> a = new ArrayList<>(List.of(BASE));
+    List<String> a = new ArrayList<>(CliHarness.words(BASE));
     if (flag.equals("--seq")) {
       a.set(a.indexOf("--seq") + 1, value);
     } else {
@@ -151,25 +180,10 @@ class TrainCommandTest {
   @Test
   void aFlopBudgetPlansTheComputeOptimalModel() {
     CliHarness r =
-        CliHarness.run(
-            "train",
-            "--flops",
-            "1e23",
-            "--cluster",
-            "dgx-h100",
-            "--gpus",
-            "64",
-            "--seq",
-            "4096",
-            "--global-batch",
-            "256",
-            "--layout",
-            "tp=2,pp=1,dp=32",
-            "--recompute",
-            "selective",
-            "--price-per-gpu-hour",
-            "2",
-            "--json");
+        CliHarness.line(
+            "train --flops 1e23 --cluster dgx-h100 --gpus 64 --seq 4096 "
+                + "--global-batch 256 --layout tp=2,pp=1,dp=32 "
+                + "--recompute selective --price-per-gpu-hour 2 --json");
     assertThat(r.exitCode()).as(r.err()).isZero();
     JsonNode b = r.json().get("budget");
     assertThat(b.get("shaped").asBoolean()).isTrue();
@@ -206,7 +220,7 @@ class TrainCommandTest {
         "--fit|epoch2024|field '--fit': has no effect here",
       })
   void budgetBadInput(String flag, String value, String message) {
-    List<String> a = new ArrayList<>(List.of(BASE));
+    List<String> a = new ArrayList<>(CliHarness.words(BASE));
     if (!flag.equals("--fit") && !flag.equals("--flops")) {
       a.add("--flops");
       a.add("1e22");

@@ -90,6 +90,48 @@ class ScenarioTest {
   }
 
   @Test
+  void posttrainStudyTakesTheHybridEngineAndTheZeroStage() {
+    List<Point> ps =
+        points(
+            """
+            title: hybrid engine
+            studies:
+              - kind: posttrain
+                gpus: 8
+                method: ppo
+                model: llama-3.1-8b
+                engine: ds-hybrid
+                inferenceTp: 2
+                gatherLayers: 8
+                generationBatch: 4
+                loraRank: 16
+                loraTrainRest: true
+                promptTokens: 256
+                responseTokens: 256
+                batchPrompts: 64
+            """);
+    var run = new dev.hwplan.scenario.study.PostTrainStudy().evaluate(ps.get(0), CTX);
+    assertThat(run.plan().rollout().tp()).isEqualTo(2);
+    assertThat(run.plan().rollout().concurrentSequences()).isEqualTo(8);
+    // the embeddings and head train with the adapter
+    assertThat(run.plan().copies().get(0).trainableParams()).isGreaterThan(2.0 * 128_256 * 4096);
+    assertBad(
+        """
+        title: stage 2
+        studies:
+          - kind: posttrain
+            engine: ds-hybrid
+            inferenceTp: 2
+            policyZeroStage: 2
+            method: ppo
+            model: llama-3.1-8b
+        """,
+        "studies[0].inferenceTp",
+        5,
+        "needs the policy at ZeRO stage 3");
+  }
+
+  @Test
   void logSpacedPointsIncludeBothEnds() {
     List<JsonNode> v =
         Sweep.values(

@@ -1,9 +1,8 @@
 package dev.hwplan.memory;
 
-import dev.hwplan.io.InvalidInputException;
+import dev.hwplan.io.Keyed;
 import java.util.List;
 import java.util.Locale;
-import java.util.stream.Collectors;
 
 /**
  * How KV elements are stored. Block-scaled formats keep one scale (and zero point) per group of
@@ -14,7 +13,8 @@ import java.util.stream.Collectors;
  * @param groupSize elements per scale group, 0 for one group per vector, -1 for per-tensor
  * @param scaleBytes bytes of scale and zero point per group
  */
-public record KvDtype(String key, int bits, int groupSize, int scaleBytes, String description) {
+public record KvDtype(String key, int bits, int groupSize, int scaleBytes, String description)
+    implements Keyed {
   public static final KvDtype BF16 = new KvDtype("bf16", 16, -1, 0, "bfloat16, no scales");
   public static final KvDtype FP16 = new KvDtype("fp16", 16, -1, 0, "float16, no scales");
 
@@ -48,18 +48,7 @@ public record KvDtype(String key, int bits, int groupSize, int scaleBytes, Strin
     if (k.startsWith("fp8")) {
       return FP8;
     }
-    for (KvDtype d : ALL) {
-      if (d.key.equals(k)) {
-        return d;
-      }
-    }
-    throw InvalidInputException.option(
-        option,
-        "unknown KV dtype '"
-            + key
-            + "' (known: "
-            + ALL.stream().map(KvDtype::key).collect(Collectors.joining(", "))
-            + ")");
+    return Keyed.parse(ALL, key, option, "KV dtype");
   }
 
   /** Bytes to store {@code vectors} vectors of {@code dim} elements, with their scales. */

@@ -1,9 +1,8 @@
 package dev.hwplan.memory;
 
-import dev.hwplan.io.InvalidInputException;
+import dev.hwplan.io.Keyed;
 import java.util.List;
 import java.util.Locale;
-import java.util.stream.Collectors;
 
 /**
  * How linear-layer weights are stored. Quantised formats apply to the attention, MLP and expert
@@ -16,7 +15,7 @@ import java.util.stream.Collectors;
  * @param scaleBytes bytes of scale (and zero point) per group
  */
 public record WeightDtype(
-    String key, int bits, int groupSize, double scaleBytes, String description) {
+    String key, int bits, int groupSize, double scaleBytes, String description) implements Keyed {
   public static final WeightDtype BF16 = new WeightDtype("bf16", 16, -1, 0, "bfloat16");
   public static final WeightDtype FP16 = new WeightDtype("fp16", 16, -1, 0, "float16");
 
@@ -62,18 +61,7 @@ public record WeightDtype(
     if (k.equals("float16") || k.equals("half")) {
       return FP16;
     }
-    for (WeightDtype d : ALL) {
-      if (d.key.equals(k)) {
-        return d;
-      }
-    }
-    throw InvalidInputException.option(
-        option,
-        "unknown weights dtype '"
-            + key
-            + "' (known: "
-            + ALL.stream().map(WeightDtype::key).collect(Collectors.joining(", "))
-            + ")");
+    return Keyed.parse(ALL, key, option, "weights dtype");
   }
 
   /** Bytes for {@code params} weights of matrices whose input width is {@code inputWidth}. */

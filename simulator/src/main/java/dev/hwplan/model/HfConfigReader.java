@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Function;
 
 /**
  * Reads a Hugging Face {@code config.json} into a {@link ModelSpec}. Each family is read with the
@@ -179,13 +180,7 @@ public final class HfConfigReader {
     }
 
     int reqInt(String... keys) {
-      for (String k : keys) {
-        Integer v = optInt(k);
-        if (v != null) {
-          return v;
-        }
-      }
-      throw new InvalidInputException(source, name(keys[0]), "missing required field");
+      return required(first(this::optInt, keys), keys);
     }
 
     /**
@@ -193,13 +188,14 @@ public final class HfConfigReader {
      * first of {@code keys} present is read.
      */
     int size(String... keys) {
-      for (String k : keys) {
-        Integer v = optSize(k);
-        if (v != null) {
-          return v;
-        }
+      return required(first(this::optSize, keys), keys);
+    }
+
+    private int required(Integer v, String[] keys) {
+      if (v == null) {
+        throw new InvalidInputException(source, name(keys[0]), "missing required field");
       }
-      throw new InvalidInputException(source, name(keys[0]), "missing required field");
+      return v;
     }
 
     /** An optional size, as {@link #size}. */
@@ -213,13 +209,8 @@ public final class HfConfigReader {
 
     /** A size with a default, as {@link #size}. */
     int sizeOr(int dflt, String... keys) {
-      for (String k : keys) {
-        Integer v = optSize(k);
-        if (v != null) {
-          return v;
-        }
-      }
-      return dflt;
+      Integer v = first(this::optSize, keys);
+      return v == null ? dflt : v;
     }
 
     /** An optional count that may be zero (shared experts, leading dense layers). */
@@ -245,13 +236,19 @@ public final class HfConfigReader {
     }
 
     int intOr(int dflt, String... keys) {
+      Integer v = first(this::optInt, keys);
+      return v == null ? dflt : v;
+    }
+
+    /** The value of the first of {@code keys} that {@code read} finds, or null. */
+    private static Integer first(Function<String, Integer> read, String[] keys) {
       for (String k : keys) {
-        Integer v = optInt(k);
+        Integer v = read.apply(k);
         if (v != null) {
           return v;
         }
       }
-      return dflt;
+      return null;
     }
 
     boolean bool(String key, boolean dflt) {

@@ -4,15 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.hwplan.io.InvalidInputException;
 import dev.hwplan.io.QuickReader;
 import dev.hwplan.io.StrictMapper;
-import java.io.BufferedReader;
+import dev.hwplan.io.TextFiles;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -156,17 +153,10 @@ public final class ModelCatalog {
     if (in == null) {
       throw new IllegalStateException("models/catalog.txt missing from the jar");
     }
-    List<String> ids = new ArrayList<>();
-    try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
-      for (String line; (line = r.readLine()) != null; ) {
-        line = line.strip();
-        if (!line.isEmpty() && !line.startsWith("#")) {
-          ids.add(line);
-        }
-      }
+    try {
+      return TextFiles.listed(in);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    return ids;
   }
 }

@@ -1,9 +1,9 @@
 package dev.hwplan.op;
 
-import dev.hwplan.io.InvalidInputException;
-import java.util.Arrays;
+import dev.hwplan.io.Keyed;
+import java.util.List;
 import java.util.Locale;
-import java.util.stream.Collectors;
+import java.util.Set;
 
 /**
  * Collective operations with the ring algorithm's traffic and step counts. {@code bytes} is the
@@ -12,12 +12,14 @@ import java.util.stream.Collectors;
  * (NVIDIA nccl-tests doc/PERFORMANCE.md): all-reduce 2(n-1)/n, all-gather and reduce-scatter
  * (n-1)/n, all-to-all (n-1)/n, send 1.
  */
-public enum Collective {
+public enum Collective implements Keyed {
   ALL_REDUCE("all-reduce"),
   ALL_GATHER("all-gather"),
   REDUCE_SCATTER("reduce-scatter"),
   ALL_TO_ALL("all-to-all"),
   SEND("send");
+
+  private static final Set<String> SEND_ALIASES = Set.of("send-recv", "p2p", "sendrecv");
 
   private final String key;
 
@@ -41,23 +43,14 @@ public enum Collective {
 
   /** Parses {@code all-reduce}, {@code send-recv} (as {@code send}), {@code p2p} and so on. */
   public static Collective parse(String s, String field) {
-    if (s != null) {
-      String k = s.trim().toLowerCase(Locale.ROOT).replace('_', '-');
-      if (k.equals("send-recv") || k.equals("p2p") || k.equals("sendrecv")) {
-        return SEND;
-      }
-      for (Collective c : values()) {
-        if (c.key.equals(k)) {
-          return c;
-        }
-      }
+    String k = s == null ? null : s.trim().toLowerCase(Locale.ROOT).replace('_', '-');
+    if (SEND_ALIASES.contains(k)) {
+      return SEND;
     }
-    throw InvalidInputException.option(
-        field,
-        "unknown collective '"
-            + s
-            + "' (known: "
-            + Arrays.stream(values()).map(Collective::key).collect(Collectors.joining(", "))
-            + ")");
+    Collective c = Keyed.find(List.of(values()), k);
+    if (c == null) {
+      throw Keyed.unknown(List.of(values()), s, field, "collective");
+    }
+    return c;
   }
 }

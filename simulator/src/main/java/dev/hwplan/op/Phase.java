@@ -1,10 +1,11 @@
 package dev.hwplan.op;
 
-import dev.hwplan.io.InvalidInputException;
+import dev.hwplan.io.Keyed;
+import java.util.List;
 import java.util.Locale;
 
 /** Prefill processes the prompt; decode produces one token per sequence against the cache. */
-public enum Phase {
+public enum Phase implements Keyed {
   PREFILL,
   DECODE;
 
@@ -16,13 +17,6 @@ public enum Phase {
   }
 
   public static Phase parse(String s, String field) {
-    if (s != null) {
-      for (Phase p : values()) {
-        if (p.key().equalsIgnoreCase(s.trim())) {
-          return p;
-        }
-      }
-    }
-    throw InvalidInputException.option(field, "unknown phase '" + s + "' (known: prefill, decode)");
+    return Keyed.parse(List.of(values()), s, field, "phase");
   }
 }

@@ -1,10 +1,11 @@
 package dev.hwplan.perf;
 
-import dev.hwplan.io.InvalidInputException;
+import dev.hwplan.io.Keyed;
+import java.util.List;
 import java.util.Locale;
 
 /** The three prediction modes of DESIGN.md: a roofline bound, a calibrated roofline, a lookup. */
-public enum Mode {
+public enum Mode implements Keyed {
   /** {@code max(flops / peak, bytes / bandwidth)} from the profile's peaks: a lower bound. */
   SOL,
   /** The roofline with efficiencies fitted to committed measurements (the default). */
@@ -20,14 +21,6 @@ public enum Mode {
   }
 
   public static Mode parse(String s, String field) {
-    if (s != null) {
-      for (Mode m : values()) {
-        if (m.key().equalsIgnoreCase(s.trim())) {
-          return m;
-        }
-      }
-    }
-    throw InvalidInputException.option(
-        field, "unknown mode '" + s + "' (known: sol, calibrated, measured)");
+    return Keyed.parse(List.of(values()), s, field, "mode");
   }
 }

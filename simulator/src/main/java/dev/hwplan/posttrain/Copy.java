@@ -10,8 +10,8 @@ import java.util.List;
  * A model copy before sharding: its role, model, and whole bytes. A trainable copy in full
  * fine-tuning holds bf16 weights and gradients and fp32 master weights and Adam moments (16
  * B/param, the ZeRO paper's accounting, {@link Precision#MIXED}); with LoRA it holds the frozen
- * base (bf16 or NF4, {@link Lora#baseBytes}) and 16 B per adapter parameter. Frozen copies hold
- * bf16 weights.
+ * base (bf16 or NF4, {@link Lora#baseBytes}) and 16 B per adapter parameter (the rest's gradients
+ * and optimizer state too with {@link Lora#trainRest}). Frozen copies hold bf16 weights.
  */
 record Copy(
     Role role,
@@ -42,6 +42,7 @@ record Copy(
     } else {
       Precision mixed = Precision.MIXED;
       double a = lora.adapterParams(p);
+      double t = lora.trainableParams(p); // the adapter's, and the rest's when it trains
       out.add(
           new Copy(
               Role.POLICY,
@@ -49,10 +50,10 @@ record Copy(
               true,
               (lora.nf4() ? "nf4" : "bf16") + "+lora",
               n + a,
-              a,
+              t,
               lora.baseBytes(p) + a * mixed.weightBytes,
-              a * mixed.gradBytes,
-              a * mixed.optimizerBytes));
+              t * mixed.gradBytes,
+              t * mixed.optimizerBytes));
     }
     Method m = job.method();
     if (m != Method.SFT && !(m == Method.DPO && job.precomputedReference())) {

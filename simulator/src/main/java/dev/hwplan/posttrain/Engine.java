@@ -1,7 +1,7 @@
 package dev.hwplan.posttrain;
 
-import dev.hwplan.io.InvalidInputException;
-import java.util.Locale;
+import dev.hwplan.io.Keyed;
+import java.util.List;
 
 /**
  * What generates the rollout of PPO and GRPO.
@@ -18,34 +18,32 @@ import java.util.Locale;
  *       parallel size 1), with plain PyTorch kernels; and ZeRO-3 gathers every layer's weights for
  *       every forward call and releases them after it (Rajbhandari et al. 2020, section 5.2;
  *       DeepSpeed-Chat's ZeRO-3 config keeps at most 3e7 parameters live), so each decode step
- *       all-gathers the whole model, overlapped with that step's compute by ZeRO-3's prefetch.
+ *       all-gathers the whole model, overlapped with that step's compute by ZeRO-3's prefetch. With
+ *       the policy at ZeRO stage 2 ({@link PostTrainJob#policyZeroStage}) its weights are whole on
+ *       every GPU and nothing is gathered.
+ *   <li>{@link #DS_HYBRID}: DeepSpeed-Chat's hybrid engine (DeepSpeed 0.9, {@code
+ *       runtime/hybrid_engine.py}, {@code generate()}): before each rollout the actor's ZeRO-3
+ *       shards are gathered, {@code tp_gather_partition_size} layers at a time ({@link
+ *       Generation#gatherLayers}), the LoRA adapters fused into the base, and each layer's slice
+ *       kept for an inference tensor parallel group of {@code inference_tp_size} GPUs ({@link
+ *       Generation#tp}; 1: every GPU gathers the whole model); every GPU's prompts are all-gathered
+ *       within its group, which generates them as one static batch with DeepSpeed-Inference's fused
+ *       kernels. At ZeRO stage 2 (stage 0 on one GPU) the weights are already whole: nothing is
+ *       gathered and the engine takes no memory of its own for them.
  * </ul>
  */
-public enum Engine {
-  VLLM("vllm"),
-  HF_ZERO3("hf-zero3");
+public enum Engine implements Keyed.ByName {
+  VLLM,
+  HF_ZERO3,
+  DS_HYBRID;
 
-  private final String key;
-
-  Engine(String key) {
-    this.key = key;
-  }
-
-  public String key() {
-    return key;
+  /** Whether the engine generates on the trainer's own GPUs and weights (no pool of its own). */
+  public boolean onTrainer() {
+    return this != VLLM;
   }
 
   /** Parses {@code --engine}. */
   public static Engine parse(String s) {
-    if (s != null) {
-      String k = s.trim().toLowerCase(Locale.ROOT);
-      for (Engine e : values()) {
-        if (e.key.equals(k)) {
-          return e;
-        }
-      }
-    }
-    throw InvalidInputException.option(
-        "--engine", "unknown engine '" + s + "' (known: vllm, hf-zero3)");
+    return Keyed.parse(List.of(values()), s, "--engine", "engine");
   }
 }

@@ -31,8 +31,12 @@ import java.util.stream.Collectors;
  * @param nf4 whether the frozen base is NF4 (QLoRA) rather than bf16
  * @param targets the adapted matrices of each block (a target the model lacks, such as the gate of
  *     an ungated MLP, adds nothing)
+ * @param trainRest whether every parameter outside the adapted matrices trains too (embeddings, the
+ *     head, norms, biases, untargeted matrices), as DeepSpeed-Chat trains without {@code
+ *     --only_optimize_lora}: its {@code LinearLayer_LoRA} sets {@code requires_grad = False} on the
+ *     replaced matrix alone ({@code training/utils/module/lora.py}, DeepSpeedExamples e468799f)
  */
-public record Lora(int rank, boolean nf4, Set<Target> targets) {
+public record Lora(int rank, boolean nf4, Set<Target> targets, boolean trainRest) {
   /** A block's linear layers, by their Hugging Face names without {@code _proj}. */
   public enum Target {
     Q,
@@ -60,11 +64,25 @@ public record Lora(int rank, boolean nf4, Set<Target> targets) {
     if (targets.isEmpty()) {
       throw new IllegalArgumentException("no LoRA targets");
     }
+    if (trainRest && nf4) {
+      throw InvalidInputException.option(
+          "--lora-train-rest", "an NF4 base does not train; drop --qlora or --lora-train-rest");
+    }
   }
 
   /** An adapter on every linear layer. */
   public Lora(int rank, boolean nf4) {
     this(rank, nf4, ALL_LINEAR);
+  }
+
+  /** An adapter on {@code targets}, everything else frozen. */
+  public Lora(int rank, boolean nf4, Set<Target> targets) {
+    this(rank, nf4, targets, false);
+  }
+
+  /** This adapter with the parameters outside the adapted matrices training or frozen. */
+  public Lora trainingRest(boolean rest) {
+    return new Lora(rank, nf4, targets, rest);
   }
 
   /**
@@ -143,6 +161,38 @@ public record Lora(int rank, boolean nf4, Set<Target> targets) {
     return perRank * rank;
   }
 
+  /** Parameters in the adapted matrices of {@code m}: {@code d_in x d_out} per targeted matrix. */
+  public long targetedParams(ModelSpec m) {
+    long n = 0;
+    for (LayerSpec l : m.layers()) {
+      for (Target t : targets) {
+        n += l.moe() && !t.attention() ? 0 : inTimesOut(m, t);
+      }
+    }
+    return n;
+  }
+
+  /**
+   * Parameters that train: the adapter's, and with {@link #trainRest} every parameter of {@code m}
+   * outside the adapted matrices.
+   */
+  public double trainableParams(ModelSpec m) {
+    long a = adapterParams(m);
+    return trainRest ? a + ParameterCounter.count(m).total() - targetedParams(m) : a;
+  }
+
+  /**
+   * Matrix parameters outside the adapter whose weight gradients the backward pass computes: none,
+   * or with {@link #trainRest} the untargeted linear layers and the LM head (the embedding, when
+   * tied).
+   */
+  public double trainedMatrixParams(ModelSpec m) {
+    if (!trainRest) {
+      return 0;
+    }
+    return linearParams(m) - targetedParams(m) + (double) m.vocabSize() * m.hiddenSize();
+  }
+
   /** Targeted matrices in a dense block of {@code m} (7 for all linear layers of a gated MLP). */
   public int matricesPerLayer(ModelSpec m) {
     int n = 0;
@@ -156,16 +206,31 @@ public record Lora(int rank, boolean nf4, Set<Target> targets) {
    * {@code d_in + d_out} of target {@code t} in {@code m}; 0 where {@code m} has no such matrix.
    */
   private static long inPlusOut(ModelSpec m, Target t) {
+    long[] s = shape(m, t);
+    return s[0] + s[1];
+  }
+
+  /**
+   * {@code d_in x d_out} of target {@code t} in {@code m}; 0 where {@code m} has no such matrix.
+   */
+  private static long inTimesOut(ModelSpec m, Target t) {
+    long[] s = shape(m, t);
+    return s[0] * s[1];
+  }
+
+  /**
+   * The hidden size and the other side of target {@code t}'s matrix in {@code m}; 0 when absent.
+   */
+  private static long[] shape(ModelSpec m, Target t) {
     long d = m.hiddenSize();
-    long q = (long) m.numAttentionHeads() * m.headDim();
-    long kv = (long) m.numKeyValueHeads() * m.headDim();
-    long ff = m.intermediateSize();
-    return switch (t) {
-      case Q, O -> d + q;
-      case K, V -> d + kv;
-      case GATE -> m.architecture().gatedMlp() ? d + ff : 0;
-      case UP, DOWN -> d + ff;
-    };
+    long other =
+        switch (t) {
+          case Q, O -> (long) m.numAttentionHeads() * m.headDim();
+          case K, V -> (long) m.numKeyValueHeads() * m.headDim();
+          case GATE -> m.architecture().gatedMlp() ? m.intermediateSize() : 0;
+          case UP, DOWN -> m.intermediateSize();
+        };
+    return other == 0 ? new long[] {0, 0} : new long[] {d, other};
   }
 
   /** Parameters in the blocks' linear layers (what bitsandbytes quantises). */
@@ -186,11 +251,13 @@ public record Lora(int rank, boolean nf4, Set<Target> targets) {
 
   public String label() {
     String base = (nf4 ? "QLoRA" : "LoRA") + " r" + rank;
+    String rest = trainRest ? " + rest" : "";
     if (targets.equals(ALL_LINEAR)) {
-      return base;
+      return base + rest;
     }
     return base
         + " on "
-        + EnumSet.copyOf(targets).stream().map(Target::key).collect(Collectors.joining(","));
+        + EnumSet.copyOf(targets).stream().map(Target::key).collect(Collectors.joining(","))
+        + rest;
   }
 }

@@ -1,7 +1,7 @@
 package dev.hwplan.posttrain;
 
-import dev.hwplan.io.InvalidInputException;
-import java.util.Locale;
+import dev.hwplan.io.Keyed;
+import java.util.List;
 
 /**
  * A post-training method and the model copies it keeps.
@@ -18,21 +18,11 @@ import java.util.Locale;
  *       critic; the reward is a rule or, when given, a reward model.
  * </ul>
  */
-public enum Method {
-  SFT("sft"),
-  DPO("dpo"),
-  PPO("ppo"),
-  GRPO("grpo");
-
-  private final String key;
-
-  Method(String key) {
-    this.key = key;
-  }
-
-  public String key() {
-    return key;
-  }
+public enum Method implements Keyed.ByName {
+  SFT,
+  DPO,
+  PPO,
+  GRPO;
 
   /** Whether every step generates responses (a rollout). */
   public boolean rollout() {
@@ -41,15 +31,6 @@ public enum Method {
 
   /** Parses {@code --method}. */
   public static Method parse(String s) {
-    if (s != null) {
-      String k = s.trim().toLowerCase(Locale.ROOT);
-      for (Method m : values()) {
-        if (m.key.equals(k)) {
-          return m;
-        }
-      }
-    }
-    throw InvalidInputException.option(
-        "--method", "unknown method '" + s + "' (known: sft, dpo, ppo, grpo)");
+    return Keyed.parse(List.of(values()), s, "--method", "method");
   }
 }

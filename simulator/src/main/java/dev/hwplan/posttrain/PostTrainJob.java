@@ -25,6 +25,11 @@ import dev.hwplan.model.ModelSpec;
  *     training planner's estimate alone. DeepSpeed-Chat's ZeRO-3 training of Llama-2-7B reached
  *     60.34 TFLOPs per A800 (OpenRLHF benchmark/README.md), 0.193 of its 312 TFLOPs
  * @param generation how the rollout is generated
+ * @param policyZeroStage the ZeRO stage of the policy: 3 (the default) shards its weights over the
+ *     pool like every other copy; 2 keeps its bf16 weights whole on every GPU (gradients and
+ *     optimizer state still sharded), and with them the reference's, which DeepSpeed-Chat runs
+ *     unsharded unless the actor is at stage 3 ({@code rlhf_engine.py}, {@code _init_ref}). A
+ *     whole-weight policy generates and runs its forward passes without gathering them
  */
 public record PostTrainJob(
     ModelSpec policy,
@@ -41,7 +46,8 @@ public record PostTrainJob(
     Offload offload,
     int microBatch,
     double trainHfu,
-    Generation generation) {
+    Generation generation,
+    int policyZeroStage) {
 
   public PostTrainJob {
     if (offload == null) {
@@ -78,6 +84,38 @@ public record PostTrainJob(
     if (precomputedReference && method != Method.DPO) {
       throw InvalidInputException.option("--precomputed-reference", "applies to dpo only");
     }
+    if (policyZeroStage != 2 && policyZeroStage != 3) {
+      throw InvalidInputException.option(
+          "--policy-zero-stage", "must be 2 or 3, got " + policyZeroStage);
+    }
+    if (policyZeroStage == 2 && offload.paramsOnHost()) {
+      throw InvalidInputException.option(
+          "--policy-zero-stage", "2 keeps the weights on the GPU; drop --param-offload");
+    }
+    if (policyZeroStage == 2 && generation.engine() == Engine.DS_HYBRID && generation.tp() > 1) {
+      throw InvalidInputException.option(
+          "--inference-tp",
+          "the hybrid engine's tensor parallelism needs the policy at ZeRO stage 3 (DeepSpeed-Chat"
+              + " asserts it)");
+    }
+  }
+
+  /**
+   * Whether a copy in {@code role} holds its weights whole on every GPU: the policy at ZeRO stage 2
+   * and its reference (DeepSpeed-Chat runs the reference unsharded unless the actor is at stage 3).
+   */
+  public boolean wholeWeights(Role role) {
+    return !policySharded() && (role == Role.POLICY || role == Role.REFERENCE);
+  }
+
+  /** The ZeRO stage a trainable copy in {@code role} trains at: the policy's own, 3 otherwise. */
+  public int zeroStage(Role role) {
+    return role == Role.POLICY ? policyZeroStage : 3;
+  }
+
+  /** Whether the policy's weights are sharded over the pool (ZeRO-3) rather than whole. */
+  public boolean policySharded() {
+    return policyZeroStage == 3;
   }
 
   private static void positive(long v, String flag) {
@@ -114,7 +152,8 @@ public record PostTrainJob(
         Offload.NONE,
         1,
         0,
-        Generation.DEFAULT);
+        Generation.DEFAULT,
+        3);
   }
 
   public Engine engine() {

@@ -15,21 +15,23 @@ import java.util.Map;
  * that fit, and the time of one step ({@link StepTimer}).
  *
  * <p><b>Memory.</b> Every copy ({@link Copy}) is fully sharded (ZeRO-3 / FSDP, Rajbhandari et al.
- * 2020) over its pool, as DeepSpeed-Chat, OpenRLHF and verl shard theirs. Activations are the
- * training planner's (gradient checkpointing, plain PyTorch kernels, fp32 logits); the forward-only
- * copies keep one micro-batch's fp32 logits over the vocabulary. Colocated, the phases take turns
- * on every GPU: the training of each trainable copy (its activations), the forward passes (their
- * buffers) and the rollout engine ({@link RolloutSizing}: its bf16 weights split by its tensor
- * parallelism and its KV cache). The copies' model states stay on the GPU through all phases,
- * except with {@link Offload#BETWEEN_PHASES}, where a phase holds only the states of the copy it
- * runs and the rollout none. The peak is the largest phase plus the caching allocator's overhead
- * ({@link TrainingPlanner#ALLOCATOR_OVERHEAD}); usable memory is the GPU's less {@link
- * TrainingPlanner#RESERVED_BYTES}.
+ * 2020) over its pool, as DeepSpeed-Chat, OpenRLHF and verl shard theirs, except a policy at ZeRO
+ * stage 2 ({@link PostTrainJob#policyZeroStage}), whose weights and reference are whole on every
+ * GPU. Activations are the training planner's (gradient checkpointing, plain PyTorch kernels, fp32
+ * logits); the forward-only copies keep one micro-batch's fp32 logits over the vocabulary.
+ * Colocated, the phases take turns on every GPU: the training of each trainable copy (its
+ * activations), the forward passes (their buffers) and the rollout engine ({@link RolloutSizing}:
+ * its bf16 weights split by its tensor parallelism and its KV cache). The copies' model states stay
+ * on the GPU through all phases, except with {@link Offload#BETWEEN_PHASES}, where a phase holds
+ * only the states of the copy it runs and the rollout none. The peak is the largest phase plus the
+ * caching allocator's overhead ({@link TrainingPlanner#ALLOCATOR_OVERHEAD}); usable memory is the
+ * GPU's less {@link TrainingPlanner#RESERVED_BYTES}.
  *
  * <p>Not modelled: responses shorter than the maximum (every response decodes to {@code
  * responseTokens}), the engine's own overheads (sampling, detokenisation, scheduling gaps, its
- * activations and CUDA graphs), NF4 dequantisation time, the host transfers of offloaded states,
- * and a hybrid engine's re-layout of the weights beyond one all-gather.
+ * activations and CUDA graphs), NF4 dequantisation time, the host transfers of offloaded states, a
+ * hybrid engine's re-layout of the weights beyond one all-gather and the inference workspace
+ * DeepSpeed keeps allocated through training (unless {@code release_inference_cache}).
  */
 public final class PostTrainPlanner {
   private final PostTrainJob job;
@@ -59,14 +61,15 @@ public final class PostTrainPlanner {
   /** Bytes per GPU of {@code c} on a pool of {@code gpus}, at its own peak. */
   PostTrainPlan.CopyMemory memory(Copy c, int gpus) {
     Offload off = job.offload();
-    double w = off.paramsOnHost() ? 0 : c.weightBytes() / gpus;
+    boolean whole = job.wholeWeights(c.role());
+    double w = off.paramsOnHost() ? 0 : c.weightBytes() / (whole ? 1 : gpus);
     double g = off.paramsOnHost() ? 0 : c.gradientBytes() / gpus;
     double o = off.optimizerOnHost() ? 0 : c.optimizerBytes() / gpus;
     double act;
     long s = job.sequenceTokens();
     if (c.trainable()) {
       TrainingPlan.MemoryBreakdown mb =
-          timer.trainer(c.model(), gpus).memory(timer.layout(gpus), 1);
+          timer.trainer(c.model(), gpus).memory(timer.layout(gpus, job.zeroStage(c.role())), 1);
       // a scalar-head critic has no vocabulary logits
       double logits = c.scalarHead() ? 0 : mb.logitsBytes();
       act = mb.activationBytes() + logits + mb.bufferBytes();
@@ -87,7 +90,7 @@ public final class PostTrainPlanner {
       // one micro-batch's fp32 logits, and one layer's weights gathered (ZeRO-3)
       act =
           (c.scalarHead() ? 0 : job.microBatch() * (double) s * c.model().vocabSize() * 4)
-              + (gpus > 1 ? 2 * c.params() / c.model().numHiddenLayers() : 0);
+              + (gpus > 1 && !whole ? 2 * c.params() / c.model().numHiddenLayers() : 0);
     }
     return new PostTrainPlan.CopyMemory(
         c.role(),
@@ -111,7 +114,8 @@ public final class PostTrainPlanner {
    * exactly its fraction of the GPU when it pre-allocates one (vLLM's own pool).
    */
   private double enginePeak(PostTrainPlan.Rollout ro) {
-    double b = ro.engineWeightBytesPerGpu() + ro.kvBytesPerGpu();
+    double b =
+        ro.engineWeightBytesPerGpu() + Math.max(ro.kvBytesPerGpu(), sizing.gatherBytes(ro.tp()));
     return job.generation().memoryFraction() > 0 ? b : withOverhead(b);
   }
 
@@ -187,8 +191,8 @@ public final class PostTrainPlanner {
    * GPUs.
    */
   public PostTrainPlan split(Integer gpus, int max) {
-    if (job.method().rollout() && job.engine() == Engine.HF_ZERO3) {
-      return null; // generate() runs on the trainer's own shards: there is no rollout pool
+    if (job.method().rollout() && job.engine().onTrainer()) {
+      return null; // generate() runs on the trainer's own weights: there is no rollout pool
     }
     List<Copy> copies = copies();
     List<Integer> need = new ArrayList<>();

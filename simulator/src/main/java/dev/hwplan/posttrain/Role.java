@@ -1,19 +1,11 @@
 package dev.hwplan.posttrain;
 
+import dev.hwplan.io.Keyed;
+
 /** The part a model copy plays in a post-training method. */
-public enum Role {
-  POLICY("policy"),
-  REFERENCE("reference"),
-  REWARD("reward"),
-  CRITIC("critic");
-
-  private final String key;
-
-  Role(String key) {
-    this.key = key;
-  }
-
-  public String key() {
-    return key;
-  }
+public enum Role implements Keyed.ByName {
+  POLICY,
+  REFERENCE,
+  REWARD,
+  CRITIC;
 }

@@ -14,8 +14,12 @@ import dev.hwplan.training.TrainingPlanner;
  * copies leave free, or, with {@link Generation#memoryFraction} {@code u}, {@code u} of the GPU's
  * total memory, which vLLM fills with its weights and a pre-allocated KV cache (verl's rule {@code
  * memory_per_gpu * gpu_memory_utilization * TP > 2 * model_parameters},
- * docs/perf/best_practices.rst). DeepSpeed-Chat's generate() on ZeRO-3 shards ({@link
- * Engine#HF_ZERO3}) runs data parallel at tensor parallel size 1 with two layers gathered.
+ * docs/perf/best_practices.rst); a tensor parallel size the user fixes ({@link Generation#tp}) is
+ * the only one tried. DeepSpeed-Chat's generate() on ZeRO-3 shards ({@link Engine#HF_ZERO3}) runs
+ * data parallel at tensor parallel size 1 with two layers gathered (none when the policy's weights
+ * are whole, ZeRO-2). Its hybrid engine ({@link Engine#DS_HYBRID}) holds the bf16 weights split
+ * over its group, none of its own where the trainer's are already whole (ZeRO-2, or one GPU), and
+ * needs room for {@link #gatherBytes} while it re-lays them.
  */
 final class RolloutSizing {
   private static final int[] TP_CHOICES = {1, 2, 4, 8};
@@ -49,23 +53,45 @@ final class RolloutSizing {
     double free = usableBytes / (1 + TrainingPlanner.ALLOCATOR_OVERHEAD) - residentBytes;
     double budget = g.memoryFraction() > 0 ? g.memoryFraction() * capacityBytes : free;
     long seqs = job.sequencesPerStep();
+    boolean gathers = job.policySharded() && gpus > 1;
     if (g.engine() == Engine.HF_ZERO3) {
       // data parallel generate on the ZeRO-3 shards: two layers live (the running one and the
-      // prefetched one), every GPU its own static batch
-      double live = 2 * weights / p.numHiddenLayers();
+      // prefetched one), every GPU its own static batch; whole weights (ZeRO-2) gather nothing
+      double live = gathers ? 2 * weights / p.numHiddenLayers() : 0;
       return sized(1, gpus, seqs, free - live, live, false);
     }
+    boolean hybrid = g.engine() == Engine.DS_HYBRID;
     for (int tp : TP_CHOICES) {
-      if (tp > gpus || gpus % tp != 0 || tp > gpusPerNode) {
+      if (tp > gpus || gpus % tp != 0 || tp > gpusPerNode || (g.tp() > 0 && tp != g.tp())) {
         continue;
       }
-      PostTrainPlan.Rollout r =
-          sized(tp, gpus / tp, seqs, budget - weights / tp, weights / tp, g.memoryFraction() > 0);
+      // the hybrid engine generates with the trainer's weights where they are already whole
+      double w = hybrid && !gathers ? 0 : weights / tp;
+      if (hybrid && gatherBytes(tp) > budget - w) {
+        continue;
+      }
+      PostTrainPlan.Rollout r = sized(tp, gpus / tp, seqs, budget - w, w, g.memoryFraction() > 0);
       if (r != null) {
         return r;
       }
     }
     return null;
+  }
+
+  /**
+   * Bytes per GPU of the layers the hybrid engine holds whole while it re-lays them into a tensor
+   * parallel group of {@code tp} ({@link Generation#gatherLayers} of them), before its cache is
+   * filled; 0 for the other engines and for a group of one (its gather is the whole model, {@code
+   * weights / 1}).
+   */
+  double gatherBytes(int tp) {
+    Generation g = job.generation();
+    if (g.engine() != Engine.DS_HYBRID || tp == 1 || !job.policySharded()) {
+      return 0;
+    }
+    ModelSpec p = job.policy();
+    int layers = Math.min(g.gatherLayers(), p.numHiddenLayers());
+    return 2.0 * ParameterCounter.count(p).total() * layers / p.numHiddenLayers();
   }
 
   /**

@@ -87,8 +87,8 @@ final class StepTimer {
     return new TrainingPlanner(t, gpu, cluster, gpus, step(m, 1, Execution.FUSED));
   }
 
-  /** ZeRO-3 data parallel over {@code gpus}, full recompute. */
-  Layout layout(int gpus) {
+  /** ZeRO stage {@code zero} data parallel over {@code gpus}, full recompute. */
+  Layout layout(int gpus, int zero) {
     return new Layout(
         1,
         1,
@@ -98,7 +98,7 @@ final class StepTimer {
         1,
         false,
         job.microBatch(),
-        3,
+        zero,
         Recompute.FULL,
         job.offload().optimizerOnHost());
   }
@@ -116,7 +116,7 @@ final class StepTimer {
     boolean hf = job.engine() == Engine.HF_ZERO3;
     StepModel s = step(job.policy(), r.tp(), hf ? Execution.EAGER : Execution.FUSED);
     double gather =
-        hf && gpus > 1
+        hf && gpus > 1 && job.policySharded()
             ? links.collective(
                 Collective.ALL_GATHER, gpus, 1, 2.0 * ParameterCounter.count(job.policy()).total())
             : 0;
@@ -125,7 +125,8 @@ final class StepTimer {
     ResponseLengths lengths =
         new ResponseLengths(job.generation().responseMeanTokens(), job.responseTokens());
     double prefill = r.waves() * Math.max(gather, s.seconds(StepComposition.prefill(c, p)));
-    if (hf || lengths.fixed()) {
+    if (job.engine().onTrainer() || lengths.fixed()) {
+      // static batches: each runs to its longest response (HF's synced_gpus: of all ranks')
       long len = Math.round(lengths.expectedLongestOf(c * (hf ? gpus : 1)));
       return prefill + r.waves() * decodeSeconds(s, c, p, len, gather);
     }
@@ -173,7 +174,7 @@ final class StepTimer {
   /** Seconds of the training of trainable copy {@code c} on {@code gpus}, all epochs. */
   double trainSeconds(Copy c, int gpus) {
     TrainingPlanner tp = trainer(c.model(), gpus);
-    Layout l = layout(gpus);
+    Layout l = layout(gpus, job.zeroStage(c.role()));
     String why = tp.invalid(l);
     if (why != null) {
       throw InvalidInputException.option("--gpus", why);
@@ -181,21 +182,28 @@ final class StepTimer {
     TrainingPlan p = tp.evaluate(l);
     double t = p.stepSeconds();
     boolean lora = job.lora() != null && c.role() == Role.POLICY;
+    double flopsShare = 1; // of full training's 8 N T hardware FLOPs (6 N T and 2 N T of recompute)
     if (lora) {
+      // forward and input gradients through base and adapter, 4 (N + a) T; weight gradients of the
+      // adapter and of the matrices that still train (the rest: the head, untargeted layers),
+      // 2 (a + h) T; recompute 2 (N + a) T
+      double a = job.lora().adapterParams(c.model());
+      double n = c.params() - a;
+      double h = job.lora().trainedMatrixParams(c.model());
+      double compute = 2.0 / 3 + a / n + h / (3 * n);
+      double recompute = 1 + a / n;
+      flopsShare = (6 * compute + 2 * recompute) / 8;
       TrainingPlan.TimeBreakdown b = p.time();
-      double adapterShare = c.trainableParams() / c.params();
       t =
-          b.computeSeconds() * 2 / 3
-              + b.recomputeSeconds()
+          b.computeSeconds() * compute
+              + b.recomputeSeconds() * recompute
               + b.bubbleSeconds()
               + b.dpCommSeconds()
-              + b.optimizerSeconds() * adapterShare;
+              + b.optimizerSeconds() * c.trainableParams() / c.params();
     }
     if (job.trainHfu() > 0) {
-      // the hardware FLOPs at the framework's utilisation; LoRA keeps 4 of 6 training FLOPs and
-      // the 2 of recompute: 6 of 8
-      double flopsSeconds = p.hfu() * p.stepSeconds() * (lora ? 0.75 : 1);
-      t = Math.max(t, flopsSeconds / job.trainHfu());
+      // the hardware FLOPs at the framework's utilisation
+      t = Math.max(t, p.hfu() * p.stepSeconds() * flopsShare / job.trainHfu());
     }
     return t * job.ppoEpochs();
   }
@@ -210,6 +218,12 @@ final class StepTimer {
     double gen = r == null ? 0 : generationSeconds(r, gpus);
     double sync = 0;
     Copy policy = copies.get(0);
+    if (r != null && job.engine() == Engine.DS_HYBRID && job.policySharded()) {
+      // the hybrid engine gathers the ZeRO-3 shards, LoRA fused into the base: the whole model
+      sync =
+          links.collective(
+              Collective.ALL_GATHER, gpus, 1, 2.0 * ParameterCounter.count(job.policy()).total());
+    }
     if (r != null && job.engine() == Engine.VLLM) {
       double bytes =
           job.lora() != null
@@ -226,12 +240,13 @@ final class StepTimer {
     for (Copy c : copies) {
       int n = split ? pools.getOrDefault(c.role(), pools.get(Role.POLICY)) : gpus;
       double f = 0;
+      // a shared-weight reference, and a whole-weight copy (ZeRO-2), gather nothing
+      boolean whole = job.wholeWeights(c.role());
       if (!c.trainable()) {
-        // a shared-weight reference gathers nothing of its own
-        f = forwardSeconds(c.model(), c.weightBytes(), n);
+        f = forwardSeconds(c.model(), whole ? 0 : c.weightBytes(), n);
       } else if (job.method().rollout()) {
         // the old policy's log-probs and the critic's values before the update
-        f = forwardSeconds(c.model(), 2 * c.params(), n);
+        f = forwardSeconds(c.model(), whole ? 0 : 2 * c.params(), n);
       }
       fwd = split ? Math.max(fwd, f) : fwd + f;
       if (c.trainable()) {

@@ -1,15 +1,15 @@
 package dev.hwplan.scaling;
 
+import dev.hwplan.io.Keyed;
 import java.util.Arrays;
-import java.util.Locale;
+import java.util.List;
 import java.util.Optional;
 import java.util.stream.Collectors;
 
 /** The published fits of the Chinchilla law, by the name the CLI's {@code --fit} takes. */
-public enum NamedFit {
+public enum NamedFit implements Keyed.ByName {
   /** Hoffmann et al. 2022, App. D.2, Eq. 10, as printed (rounded). */
   HOFFMANN2022(
-      "hoffmann2022",
       new ChinchillaLaw(1.69, 406.4, 410.7, 0.34, 0.28),
       "Hoffmann et al. 2022 (arXiv:2203.15556), Eq. 10, rounded as printed"),
   /**
@@ -17,7 +17,6 @@ public enum NamedFit {
    * et al. 2024's notebook (log A = 6.0073404, log B = 6.0179186, log E = 0.5267228).
    */
   HOFFMANN2022_UNROUNDED(
-      "hoffmann2022-unrounded",
       ChinchillaLaw.fromLogParams(6.0073404, 6.0179186, 0.5267228, 0.33917084, 0.2849083),
       "Hoffmann et al. 2022, unrounded constants from the TeX source (via Epoch AI's notebook)"),
   /**
@@ -25,7 +24,6 @@ public enum NamedFit {
    * Hoffmann's Fig. 4: A 482.01, B 2085.43, E 1.8172, α 0.3478, β 0.3658.
    */
   EPOCH2024(
-      "epoch2024",
       new ChinchillaLaw(1.81686, 482.00572, 2085.43420, 0.34781303, 0.36585412),
       "Besiroglu et al. 2024 (arXiv:2404.10102), Epoch AI's replication of Hoffmann's Approach 3"),
   /**
@@ -34,23 +32,20 @@ public enum NamedFit {
    * 0.3526596).
    */
   MUENNIGHOFF2023(
-      "muennighoff2023",
       ChinchillaLaw.fromLogParams(6.255414, 7.3049974, 0.6254804, 0.3526596, 0.3526596),
       "Muennighoff et al. 2023 (arXiv:2305.16264), C4 fit, unique data (datablations README)");
 
-  private final String id;
   private final ChinchillaLaw law;
   private final String reference;
 
-  NamedFit(String id, ChinchillaLaw law, String reference) {
-    this.id = id;
+  NamedFit(ChinchillaLaw law, String reference) {
     this.law = law;
     this.reference = reference;
   }
 
-  /** The name {@code --fit} takes. */
+  /** The name {@code --fit} takes: the constant's name in lower case, '_' as '-'. */
   public String id() {
-    return id;
+    return key();
   }
 
   public ChinchillaLaw law() {
@@ -64,11 +59,7 @@ public enum NamedFit {
 
   /** The fit with this name (case-insensitive), if there is one. */
   public static Optional<NamedFit> byId(String id) {
-    if (id == null) {
-      return Optional.empty();
-    }
-    String key = id.strip().toLowerCase(Locale.ROOT);
-    return Arrays.stream(values()).filter(f -> f.id.equals(key)).findFirst();
+    return Optional.ofNullable(Keyed.find(List.of(values()), id));
   }
 
   /** The names, comma-separated, for messages. */

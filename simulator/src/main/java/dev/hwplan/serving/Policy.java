@@ -1,9 +1,8 @@
 package dev.hwplan.serving;
 
-import dev.hwplan.io.InvalidInputException;
-import java.util.Arrays;
+import dev.hwplan.io.Keyed;
+import java.util.List;
 import java.util.Locale;
-import java.util.stream.Collectors;
 
 /**
  * How an engine picks the work of each iteration.
@@ -28,11 +27,11 @@ import java.util.stream.Collectors;
  *       so decodes never stall and prefills wait for the batch to drain.
  * </ul>
  */
-public enum Policy {
-  VLLM("vllm", true),
-  SARATHI("sarathi", true),
-  PREFILL_FIRST("prefill-first", false),
-  DECODE_FIRST("decode-first", false);
+public enum Policy implements Keyed.ByName {
+  VLLM(true),
+  SARATHI(true),
+  PREFILL_FIRST(false),
+  DECODE_FIRST(false);
 
   /**
    * Sarathi-Serve's token budget for strict latency targets; the paper chooses the budget from the
@@ -40,16 +39,10 @@ public enum Policy {
    */
   public static final int SARATHI_TOKEN_BUDGET = 512;
 
-  private final String key;
   private final boolean chunked;
 
-  Policy(String key, boolean chunked) {
-    this.key = key;
+  Policy(boolean chunked) {
     this.chunked = chunked;
-  }
-
-  public String key() {
-    return key;
   }
 
   /** Whether prompts are split into chunks across iterations. */
@@ -100,17 +93,6 @@ public enum Policy {
   }
 
   public static Policy parse(String s, String flag) {
-    for (Policy p : values()) {
-      if (p.key.equalsIgnoreCase(s == null ? "" : s.trim())) {
-        return p;
-      }
-    }
-    throw InvalidInputException.option(
-        flag,
-        "unknown policy '"
-            + s
-            + "' (known: "
-            + Arrays.stream(values()).map(Policy::key).collect(Collectors.joining(", "))
-            + ")");
+    return Keyed.parse(List.of(values()), s, flag, "policy");
   }
 }

@@ -1,7 +1,7 @@
 package dev.hwplan.serving;
 
-import dev.hwplan.io.InvalidInputException;
-import java.util.Locale;
+import dev.hwplan.io.Keyed;
+import java.util.List;
 
 /**
  * What happens to a running request whose KV blocks are taken back when the cache runs out.
@@ -14,21 +14,11 @@ import java.util.Locale;
  *       {@code preemption_mode="swap"}); when the host swap space is full, it is recomputed.
  * </ul>
  */
-public enum Preemption {
+public enum Preemption implements Keyed.ByName {
   RECOMPUTE,
   SWAP;
 
-  public String key() {
-    return name().toLowerCase(Locale.ROOT);
-  }
-
   public static Preemption parse(String s, String flag) {
-    for (Preemption p : values()) {
-      if (p.key().equalsIgnoreCase(s == null ? "" : s.trim())) {
-        return p;
-      }
-    }
-    throw InvalidInputException.option(
-        flag, "unknown preemption mode '" + s + "' (known: recompute, swap)");
+    return Keyed.parse(List.of(values()), s, flag, "preemption mode");
   }
 }

@@ -1,13 +1,14 @@
 package dev.hwplan.serving;
 
-import dev.hwplan.io.InvalidInputException;
+import dev.hwplan.io.Keyed;
+import java.util.List;
 
 /** How a request is sent to one of the replicas. */
-public enum Routing {
+public enum Routing implements Keyed.ByName {
   /** Each replica in turn. */
-  ROUND_ROBIN("round-robin"),
+  ROUND_ROBIN,
   /** The replica with the fewest requests in flight (lowest index on a tie). */
-  LEAST_OUTSTANDING("least-outstanding"),
+  LEAST_OUTSTANDING,
   /**
    * The replica that last served the request's conversation, else its shared prefix, so that its
    * cached blocks are found (least-outstanding for content seen first and for requests that share
@@ -16,7 +17,7 @@ public enum Routing {
    * #BALANCE_ABS_THRESHOLD} requests more than the idlest and more than {@link
    * #BALANCE_REL_THRESHOLD} times as many, and then the least-outstanding replica takes it.
    */
-  PREFIX_AFFINITY("prefix-affinity");
+  PREFIX_AFFINITY;
 
   /** SGLang router's {@code --balance-abs-threshold} default. */
   public static final int BALANCE_ABS_THRESHOLD = 64;
@@ -24,24 +25,7 @@ public enum Routing {
   /** SGLang router's {@code --balance-rel-threshold} default. */
   public static final double BALANCE_REL_THRESHOLD = 1.5;
 
-  private final String key;
-
-  Routing(String key) {
-    this.key = key;
-  }
-
-  public String key() {
-    return key;
-  }
-
   public static Routing parse(String s, String flag) {
-    for (Routing r : values()) {
-      if (r.key.equalsIgnoreCase(s == null ? "" : s.trim())) {
-        return r;
-      }
-    }
-    throw InvalidInputException.option(
-        flag,
-        "unknown routing '" + s + "' (known: round-robin, least-outstanding, prefix-affinity)");
+    return Keyed.parse(List.of(values()), s, flag, "routing");
   }
 }

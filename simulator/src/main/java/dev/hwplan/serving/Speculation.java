@@ -1,7 +1,8 @@
 package dev.hwplan.serving;
 
 import dev.hwplan.io.InvalidInputException;
-import java.util.Locale;
+import dev.hwplan.io.Keyed;
+import java.util.List;
 import java.util.SplittableRandom;
 
 /**
@@ -32,7 +33,7 @@ import java.util.SplittableRandom;
 public record Speculation(
     Method method, int tokens, double acceptance, IterationTimer draft, String drafter) {
   /** How tokens are proposed. */
-  public enum Method {
+  public enum Method implements Keyed.ByName {
     /** Prompt lookup (n-gram matching on the CPU): no GPU cost. */
     NGRAM,
     /** An EAGLE head: one decoder layer of the target's shape on its hidden states. */
@@ -42,18 +43,8 @@ public record Speculation(
     /** A smaller model of the same vocabulary. */
     DRAFT;
 
-    public String key() {
-      return name().toLowerCase(Locale.ROOT);
-    }
-
     public static Method parse(String s, String flag) {
-      for (Method m : values()) {
-        if (m.key().equalsIgnoreCase(s == null ? "" : s.trim())) {
-          return m;
-        }
-      }
-      throw InvalidInputException.option(
-          flag, "unknown method '" + s + "' (known: ngram, eagle, mtp, draft)");
+      return Keyed.parse(List.of(values()), s, flag, "method");
     }
   }
 

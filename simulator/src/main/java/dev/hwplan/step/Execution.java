@@ -1,8 +1,8 @@
 package dev.hwplan.step;
 
-import dev.hwplan.io.InvalidInputException;
+import dev.hwplan.io.Keyed;
 import dev.hwplan.op.AttentionKernel;
-import java.util.Locale;
+import java.util.List;
 
 /**
  * How the software stack launches the small ops of a layer, which sets their kernel count.
@@ -22,7 +22,7 @@ import java.util.Locale;
  *       decode attention.
  * </ul>
  */
-public enum Execution {
+public enum Execution implements Keyed.ByName {
   FUSED(1, 1, 1, 0, AttentionKernel.SPLIT_K, AttentionKernel.SDPA_FLASH),
   EAGER(8, 5, 2, 1, AttentionKernel.SDPA_FLASH, AttentionKernel.SDPA_FLASH),
   COMPILED(1, 1, 1, 0, AttentionKernel.SDPA_FLASH, AttentionKernel.SDPA_FLASH);
@@ -62,19 +62,7 @@ public enum Execution {
     this.decodeAttention = attention;
   }
 
-  public String key() {
-    return name().toLowerCase(Locale.ROOT);
-  }
-
   public static Execution parse(String s, String field) {
-    if (s != null) {
-      for (Execution e : values()) {
-        if (e.key().equalsIgnoreCase(s.trim())) {
-          return e;
-        }
-      }
-    }
-    throw InvalidInputException.option(
-        field, "unknown execution '" + s + "' (known: fused, eager, compiled)");
+    return Keyed.parse(List.of(values()), s, field, "execution");
   }
 }

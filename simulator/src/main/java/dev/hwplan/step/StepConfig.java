@@ -25,13 +25,17 @@ public record StepConfig(
 
   /** One GPU, bf16 weights and cache, latent MLA, a fused serving stack. */
   public static StepConfig of(ModelSpec model) {
-    return new StepConfig(
-        model,
-        Parallelism.single(),
-        WeightDtype.BF16,
-        KvDtype.BF16,
-        MlaLayout.LATENT,
-        Execution.FUSED);
+    return of(model, Parallelism.single());
+  }
+
+  /** The split {@code p}, bf16 weights and cache, latent MLA, a fused serving stack. */
+  public static StepConfig of(ModelSpec model, Parallelism p) {
+    return of(model, p, WeightDtype.BF16, MlaLayout.LATENT);
+  }
+
+  /** The split {@code p}, weights {@code w}, a bf16 cache, MLA as {@code mla}, a fused stack. */
+  public static StepConfig of(ModelSpec model, Parallelism p, WeightDtype w, MlaLayout mla) {
+    return new StepConfig(model, p, w, KvDtype.BF16, mla, Execution.FUSED);
   }
 
   /**

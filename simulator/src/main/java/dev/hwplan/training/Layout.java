@@ -48,6 +48,11 @@ public record Layout(
     }
   }
 
+  /** This layout at ZeRO stage {@code z}. */
+  public Layout withZero(int z) {
+    return new Layout(tp, pp, dp, cp, ep, vpp, sp, microBatch, z, recompute, offload);
+  }
+
   /** GPUs the layout uses. */
   public long gpus() {
     return (long) tp * pp * dp * cp;

@@ -14,8 +14,10 @@ import java.util.Map;
  *
  * <p>Sizes tried: TP the powers of two up to a node; CP powers of two up to 16; EP the powers of
  * two up to the experts (MoE models); PP every divisor of the rest up to the layers; VPP 1, 2, 4
- * with PP > 1; micro-batches 1, 2, 4, 8; sequence parallelism whenever TP > 1; selective recompute
- * only without FlashAttention (with it, selective equals none).
+ * with PP > 1 (interleaved where the layers, or the layers with the embedding and the loss counted
+ * as layers, divide into PP x VPP chunks: {@link PipelineSplit}); micro-batches 1, 2, 4, 8;
+ * sequence parallelism whenever TP > 1; selective recompute only without FlashAttention (with it,
+ * selective equals none).
  *
  * <p>Speed: the per-layer costs are computed once per (TP, CP, micro-batch, EP) and reused, an
  * evaluation writes into one reused array, and only the kept top layouts become {@link
@@ -319,6 +321,54 @@ public final class LayoutSearch {
       }
       return new Result(evaluated, valid, fitting, ranked, byReason, examples);
     }
+  }
+
+  /**
+   * One layout at every ZeRO stage, 0 to 3, as the search tries them.
+   *
+   * @param stages the plans in stage order (index = ZeRO stage)
+   * @param best the fastest that fits (at an equal step, the smaller peak), as the search ranks;
+   *     when none fits, the one with the smallest peak (it does not fit)
+   */
+  public record ZeroStages(List<TrainingPlan> stages, TrainingPlan best) {
+    /** The ZeRO stages whose plan fits, in order. */
+    public List<Integer> fitting() {
+      List<Integer> f = new ArrayList<>();
+      for (TrainingPlan p : stages) {
+        if (p.fits()) {
+          f.add(p.layout().zero());
+        }
+      }
+      return f;
+    }
+  }
+
+  /**
+   * Evaluates {@code l} at ZeRO stages 0 to 3 (its own stage ignored) and picks as {@link
+   * ZeroStages#best} the search would: the fastest that fits. Throws as {@link
+   * TrainingPlanner#evaluate(Layout)} when the layout cannot run.
+   */
+  public static ZeroStages everyZeroStage(TrainingPlanner planner, Layout l) {
+    List<TrainingPlan> plans = new ArrayList<>(4);
+    TrainingPlan best = null;
+    TrainingPlan smallest = null;
+    for (int z = 0; z <= 3; z++) {
+      TrainingPlan p = planner.evaluate(l.withZero(z));
+      plans.add(p);
+      if (p.fits()
+          && (best == null
+              || better(
+                  p.stepSeconds(),
+                  p.peakBytesPerGpu(),
+                  best.stepSeconds(),
+                  best.peakBytesPerGpu()))) {
+        best = p;
+      }
+      if (smallest == null || p.peakBytesPerGpu() < smallest.peakBytesPerGpu()) {
+        smallest = p;
+      }
+    }
+    return new ZeroStages(List.copyOf(plans), best != null ? best : smallest);
   }
 
   /** Faster, then smaller; a tie keeps the earlier. */

@@ -61,7 +61,7 @@ record LayoutValidity(TrainingJob job, int gpus, boolean atMost) {
     if (vpp > 1 && pp == 1) {
       return VPP_PP;
     }
-    if (vpp > 1 && layers % (pp * vpp) != 0) {
+    if (vpp > 1 && PipelineSplit.accounted(layers, pp, vpp) < 0) {
       return VPP_LAYERS;
     }
     if (cp > 1 && job.seq() % (2L * cp) != 0) {
@@ -114,6 +114,8 @@ record LayoutValidity(TrainingJob job, int gpus, boolean atMost) {
               + l.pp()
               + " x "
               + l.vpp()
+              + "), nor with the embedding and the loss counted as layers ("
+              + (layers + 2)
               + ")";
       case SEQ_CP ->
           "sequence " + job.seq() + " not divisible by 2 x CP " + l.cp() + " (load-balanced split)";

@@ -62,7 +62,9 @@ public record ModelCopy(
    * split as evenly as possible: every stage holds {@code floor(L/pp)}, and the {@code L mod pp}
    * extra layers go to the stages after the first (the first holds the embedding and the most
    * micro-batches in flight), as Megatron-LM's uneven split ({@code
-   * --decoder-first-pipeline-num-layers}) allows.
+   * --decoder-first-pipeline-num-layers}) allows. When {@code L + 1} or {@code L + 2} divides by
+   * {@code pp} this is the split that counts the embedding (and the loss) as a layer: the first
+   * (and the last) stage a layer short ({@link PipelineSplit}).
    */
   public static int firstLayer(int layers, int pp, int k) {
     int base = layers / pp;

@@ -1,10 +1,8 @@
 package dev.hwplan.training;
 
 import dev.hwplan.hardware.DType;
-import dev.hwplan.io.InvalidInputException;
-import java.util.Arrays;
-import java.util.Locale;
-import java.util.stream.Collectors;
+import dev.hwplan.io.Keyed;
+import java.util.List;
 
 /**
  * How a trainable model copy stores its weights, gradients and Adam state, in bytes per parameter
@@ -34,31 +32,25 @@ import java.util.stream.Collectors;
  * @param optimizerTrafficBytes bytes Adam reads and writes per parameter in the update (fused Adam:
  *     read weights, gradient, moments and master; write them back), for the optimizer's time
  */
-public enum Precision {
-  AMP("amp", 4, 4, 8, 28, DType.BF16),
-  MIXED("mixed", 2, 2, 12, 30, DType.BF16),
-  BF16_FP32_MASTER("bf16-fp32-master", 2, 4, 12, 32, DType.BF16),
-  BF16("bf16", 2, 2, 4, 14, DType.BF16),
-  FP8("fp8", 4, 4, 12, 34, DType.FP8);
+public enum Precision implements Keyed.ByName {
+  AMP(4, 4, 8, 28, DType.BF16),
+  MIXED(2, 2, 12, 30, DType.BF16),
+  BF16_FP32_MASTER(2, 4, 12, 32, DType.BF16),
+  BF16(2, 2, 4, 14, DType.BF16),
+  FP8(4, 4, 12, 34, DType.FP8);
 
-  private final String key;
   public final double weightBytes;
   public final double gradBytes;
   public final double optimizerBytes;
   public final double optimizerTrafficBytes;
   public final DType linearDtype;
 
-  Precision(String key, double w, double g, double o, double traffic, DType linear) {
-    this.key = key;
+  Precision(double w, double g, double o, double traffic, DType linear) {
     this.weightBytes = w;
     this.gradBytes = g;
     this.optimizerBytes = o;
     this.optimizerTrafficBytes = traffic;
     this.linearDtype = linear;
-  }
-
-  public String key() {
-    return key;
   }
 
   /** Weights + gradients + optimizer state per parameter, unsharded. */
@@ -73,20 +65,6 @@ public enum Precision {
 
   /** Parses a {@code --precision} value, naming {@code flag} when it is unknown. */
   public static Precision parse(String s, String flag) {
-    if (s != null) {
-      String k = s.trim().toLowerCase(Locale.ROOT);
-      for (Precision p : values()) {
-        if (p.key.equals(k)) {
-          return p;
-        }
-      }
-    }
-    throw InvalidInputException.option(
-        flag,
-        "unknown precision '"
-            + s
-            + "' (known: "
-            + Arrays.stream(values()).map(Precision::key).collect(Collectors.joining(", "))
-            + ")");
+    return Keyed.parse(List.of(values()), s, flag, "precision");
   }
 }

@@ -125,4 +125,60 @@ public final class PublishedValidation {
     }
     return out;
   }
+
+  /**
+   * Llama 3 405B on H100s (Llama 3 paper, Table 4): Meta's layouts as section 3.3.2 describes them,
+   * interleaved in chunks of one layer (v = 8; the first and last stages a layer short, the
+   * embedding and the loss each in a chunk of their own), ZeRO 2, no recompute, micro-batch 1, on
+   * the bundled DGX H100 cluster (400 Gb/s InfiniBand; Meta's was RoCE at the same rate). Modern
+   * Megatron-style software: FlashAttention, overlapped gradient reduce.
+   */
+  static TrainingPlan llama3Plan(JsonNode r) {
+    ModelSpec m = dev.hwplan.model.ModelCatalog.resolve("llama-3.1-405b");
+    int dp = r.get("dp").asInt();
+    long batch = (long) dp * r.get("batchPerDp").asLong();
+    TrainingPlanner pl =
+        TrainingPlanner.calibrated(
+            TrainingJob.of(m, r.get("seq").asLong(), batch, Precision.BF16_FP32_MASTER),
+            ProfileCatalog.bundled().get("h100-sxm"),
+            ClusterCatalog.get("dgx-h100", "cluster"),
+            r.get("gpus").asInt());
+    int pp = r.get("pp").asInt();
+    int vpp = (m.numHiddenLayers() + 2) / pp;
+    return pl.evaluate(
+        new Layout(
+            r.get("tp").asInt(),
+            pp,
+            dp,
+            r.get("cp").asInt(),
+            1,
+            vpp,
+            true,
+            1,
+            2,
+            Recompute.NONE,
+            false));
+  }
+
+  /**
+   * {@link #llama3Plan}'s model teraFLOP/s per GPU (MFU times the H100's dense bf16 peak) against
+   * Table 4's.
+   */
+  public static List<Row> llama3Table4() {
+    double peak =
+        ProfileCatalog.bundled()
+            .get("h100-sxm")
+            .peakFlops(dev.hwplan.hardware.DType.BF16)
+            .orElseThrow();
+    List<Row> out = new ArrayList<>();
+    for (JsonNode r : PublishedRuns.data().path("llama3Table4").path("rows")) {
+      TrainingPlan p = llama3Plan(r);
+      out.add(
+          new Row(
+              p.label() + " seq " + r.get("seq").asLong(),
+              p.mfu() * peak / 1e12,
+              r.get("teraflopsPerGpu").asDouble()));
+    }
+    return out;
+  }
 }

@@ -1,7 +1,7 @@
 package dev.hwplan.training;
 
-import dev.hwplan.io.InvalidInputException;
-import java.util.Locale;
+import dev.hwplan.io.Keyed;
+import java.util.List;
 
 /**
  * Activation recomputation (Korthikanti et al. 2022, sections 4.3 and 5): none; selective (the core
@@ -9,24 +9,12 @@ import java.util.Locale;
  * there is nothing left to drop, so it equals none); full (only each layer's input is kept, and the
  * layer's forward runs again in the backward).
  */
-public enum Recompute {
+public enum Recompute implements Keyed.ByName {
   NONE,
   SELECTIVE,
   FULL;
 
-  public String key() {
-    return name().toLowerCase(Locale.ROOT);
-  }
-
   public static Recompute parse(String s, String flag) {
-    if (s != null) {
-      for (Recompute r : values()) {
-        if (r.key().equalsIgnoreCase(s.trim())) {
-          return r;
-        }
-      }
-    }
-    throw InvalidInputException.option(
-        flag, "unknown recompute '" + s + "' (known: none, selective, full)");
+    return Keyed.parse(List.of(values()), s, flag, "recompute");
   }
 }

@@ -91,6 +91,15 @@ record StageMemory(TrainingJob job, LayerCosts costs, StageParams params) {
               ? Math.min((double) mbs * vpp, 2.0 * (pp - k - 1) + (vpp - 1.0) * pp + 1) / vpp
               : Math.min(mbs, pp - k);
       double act = perMb * inFlight;
+      int shortChunk = vpp > 1 ? PipelineSplit.shortChunk(params.layers, pp, vpp, k) : -1;
+      if (shortChunk >= 0) {
+        // an uneven interleaved split: one of this stage's chunks holds a layer fewer (the
+        // embedding's or the loss's place); count the layers the held chunks really hold
+        double chunks = Math.min((double) mbs * vpp, 2.0 * (pp - k - 1) + (vpp - 1.0) * pp + 1);
+        double c = (n + 1) / (double) vpp;
+        double held = chunks * c - PipelineSplit.heldOf(shortChunk, (long) chunks, pp, vpp);
+        act = perMb * held / n;
+      }
       if (rec == Recompute.FULL) {
         act += oneLayer; // the recomputed layer during its backward
       }
@@ -99,6 +108,12 @@ record StageMemory(TrainingJob job, LayerCosts costs, StageParams params) {
       if (zero == 3) {
         // two layers' weights gathered (the one running and the one prefetched)
         buffers += 2 * (pd + pe) / Math.max(1, n) * pr.gatherBytes();
+      }
+      if (zero == 2 && denseShard > 1) {
+        // sharded gradients are reduce-scattered every micro-batch (DataParallelSync): two
+        // buckets of unsharded gradients, the one filling and the one being reduced (DeepSpeed's
+        // double ipg buffer with overlap_comm), before each keeps only its shard
+        buffers += 2 * Math.min(pd + pe, TrainingPlanner.BUCKET_PARAMS) * pr.gradBytes;
       }
       if (pr == Precision.AMP) {
         // autocast's bf16 copies of the stage's weights, saved for the backward

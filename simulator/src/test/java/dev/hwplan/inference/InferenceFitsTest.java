@@ -6,13 +6,11 @@ import dev.hwplan.hardware.GpuProfile;
 import dev.hwplan.hardware.ProfileCatalog;
 import dev.hwplan.memory.InferenceMemory;
 import dev.hwplan.memory.InferenceMemoryCalculator;
-import dev.hwplan.memory.KvDtype;
 import dev.hwplan.memory.MlaLayout;
 import dev.hwplan.memory.WeightDtype;
 import dev.hwplan.model.ModelCatalog;
 import dev.hwplan.parallel.Parallelism;
 import dev.hwplan.perf.Mode;
-import dev.hwplan.step.Execution;
 import dev.hwplan.step.StepConfig;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -34,13 +32,7 @@ class InferenceFitsTest {
     WeightDtype w = WeightDtype.parse(weights, "weights");
     GpuProfile gpu = ProfileCatalog.bundled().get(gpuId);
     StepConfig c =
-        new StepConfig(
-            ModelCatalog.resolve(model),
-            Parallelism.of(tp, 1),
-            w,
-            KvDtype.BF16,
-            MlaLayout.LATENT,
-            Execution.FUSED);
+        StepConfig.of(ModelCatalog.resolve(model), Parallelism.of(tp, 1), w, MlaLayout.LATENT);
     InferenceRequest r = new InferenceRequest(c, gpu, batch, prompt, output, Mode.SOL);
     InferenceEstimate e = InferenceEstimator.estimate(r);
     InferenceMemory mem = InferenceMemoryCalculator.compute(InferenceEstimator.memoryRequest(r));

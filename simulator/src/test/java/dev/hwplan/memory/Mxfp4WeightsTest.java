@@ -10,7 +10,6 @@ import dev.hwplan.model.ParameterCounter;
 import dev.hwplan.op.Op;
 import dev.hwplan.op.OpGraph;
 import dev.hwplan.parallel.Parallelism;
-import dev.hwplan.step.Execution;
 import dev.hwplan.step.StepConfig;
 import dev.hwplan.step.TransformerStep;
 import org.junit.jupiter.api.Test;
@@ -51,13 +50,11 @@ class Mxfp4WeightsTest {
   @Test
   void theStepReadsExpertsInMxfp4AndTheRestInBf16() {
     StepConfig c =
-        new StepConfig(
+        StepConfig.of(
             ModelCatalog.resolve("gpt-oss-120b"),
             Parallelism.single(),
             WeightDtype.MXFP4,
-            KvDtype.BF16,
-            MlaLayout.LATENT,
-            Execution.FUSED);
+            MlaLayout.LATENT);
     assertThat(c.weightBytes(2880)).isEqualTo(2.0);
     assertThat(c.expertWeightBytes(2880)).isEqualTo(0.5 + 1.0 / 32);
     OpGraph g = TransformerStep.decode(c, 1, 4096);

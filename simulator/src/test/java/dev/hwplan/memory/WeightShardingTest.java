@@ -7,7 +7,6 @@ import dev.hwplan.model.ModelSpec;
 import dev.hwplan.op.Op;
 import dev.hwplan.op.OpShape;
 import dev.hwplan.parallel.Parallelism;
-import dev.hwplan.step.Execution;
 import dev.hwplan.step.StepComposition;
 import dev.hwplan.step.StepConfig;
 import dev.hwplan.step.TransformerStep;
@@ -34,14 +33,7 @@ class WeightShardingTest {
   })
   void memoryCountsTheWeightsTheStepGraphMultiplies(String id, int tp) {
     ModelSpec m = ModelCatalog.resolve(id);
-    StepConfig c =
-        new StepConfig(
-            m,
-            Parallelism.of(tp, 1),
-            WeightDtype.BF16,
-            KvDtype.BF16,
-            MlaLayout.LATENT,
-            Execution.FUSED);
+    StepConfig c = StepConfig.of(m, Parallelism.of(tp, 1));
     double graph = 0;
     for (Op op : TransformerStep.build(c, StepComposition.prefill(1, 16)).ops()) {
       boolean layerLinear =

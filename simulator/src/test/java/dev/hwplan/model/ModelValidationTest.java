@@ -29,12 +29,22 @@ class ModelValidationTest {
           + "\"num_experts_per_tok\":8,\"n_shared_experts\":1,\"moe_intermediate_size\":256,"
           + "\"first_k_dense_replace\":1,\"moe_layer_freq\":1}";
 
-  private static ModelSpec read(String base, String field, Object value) {
+  /**
+   * The config {@code base} with {@code path} set to {@code value} (removed where null), read; a
+   * path {@code text_config.x} names field x of the nested text config.
+   */
+  static ModelSpec read(String base, String path, Object value) {
     ObjectNode n = (ObjectNode) tree(base);
+    ObjectNode target = n;
+    String field = path;
+    if (path.startsWith("text_config.")) {
+      target = (ObjectNode) n.get("text_config");
+      field = path.substring("text_config.".length());
+    }
     if (value == null) {
-      n.remove(field);
+      target.remove(field);
     } else {
-      n.set(field, StrictMapper.json().valueToTree(value));
+      target.set(field, StrictMapper.json().valueToTree(value));
     }
     return HfConfigReader.read(n, "cfg", "cfg.json");
   }
@@ -47,7 +57,7 @@ class ModelValidationTest {
     }
   }
 
-  private static void refused(String base, String field, Object value, String message) {
+  static void refused(String base, String field, Object value, String message) {
     assertThatThrownBy(() -> read(base, field, value))
         .isInstanceOf(InvalidInputException.class)
         .hasMessage(message);

@@ -1,11 +1,10 @@
 package dev.hwplan.model;
 
+import static dev.hwplan.model.ModelValidationTest.read;
+import static dev.hwplan.model.ModelValidationTest.refused;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.hwplan.io.InvalidInputException;
-import dev.hwplan.io.StrictMapper;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -28,28 +27,6 @@ class RecentFamiliesValidationTest {
           + "\"num_experts_per_tok\":2,\"experts_per_token\":2,\"sliding_window\":128,"
           + "\"layer_types\":[\"sliding_attention\",\"full_attention\",\"sliding_attention\","
           + "\"full_attention\"]}";
-
-  private static ModelSpec read(String base, String path, Object value) {
-    ObjectNode n = (ObjectNode) ModelValidationTest.tree(base);
-    ObjectNode target = n;
-    String field = path;
-    if (path.startsWith("text_config.")) {
-      target = (ObjectNode) n.get("text_config");
-      field = path.substring("text_config.".length());
-    }
-    if (value == null) {
-      target.remove(field);
-    } else {
-      target.set(field, StrictMapper.json().valueToTree(value));
-    }
-    return HfConfigReader.read(n, "cfg", "cfg.json");
-  }
-
-  private static void refused(String base, String field, Object value, String message) {
-    assertThatThrownBy(() -> read(base, field, value))
-        .isInstanceOf(InvalidInputException.class)
-        .hasMessage(message);
-  }
 
   @Test
   void theBasesAreValid() {

@@ -20,9 +20,7 @@ import dev.hwplan.step.Execution;
 import dev.hwplan.step.StepComposition;
 import dev.hwplan.step.StepConfig;
 import dev.hwplan.step.TransformerStep;
-import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
@@ -31,22 +29,11 @@ import org.junit.jupiter.params.provider.MethodSource;
  * {@code Math.pow} fewer, the memo) must give the same bits.
  */
 class GemmTimeModelReferenceTest {
-
-  static Stream<Arguments> configs() {
-    return Stream.of(
-        Arguments.of("llama-3.1-8b", "h100-sxm", 1, 1, WeightDtype.BF16, MlaLayout.LATENT, "fused"),
-        Arguments.of("llama-3.1-70b", "h100-sxm", 4, 1, WeightDtype.FP8, MlaLayout.LATENT, "fused"),
-        Arguments.of("deepseek-v3", "h200-sxm", 8, 1, WeightDtype.FP8, MlaLayout.LATENT, "fused"),
-        Arguments.of("deepseek-v3", "h200-sxm", 8, 2, WeightDtype.FP8, MlaLayout.EXPANDED, "fused"),
-        Arguments.of(
-            "deepseek-v2-lite", "h100-sxm", 1, 1, WeightDtype.BF16, MlaLayout.LATENT, "eager"),
-        Arguments.of("gemma-2-9b", "h100-sxm", 1, 1, WeightDtype.BF16, MlaLayout.LATENT, "eager"),
-        Arguments.of("mixtral-8x7b", "h200-sxm", 2, 1, WeightDtype.FP8, MlaLayout.LATENT, "fused"),
-        Arguments.of("llama-3.1-405b", "b200", 8, 2, WeightDtype.FP8, MlaLayout.LATENT, "fused"));
-  }
+  /** The step configurations of {@link dev.hwplan.step.StepModelTest}: eight models, four GPUs. */
+  private static final String CONFIGS = "dev.hwplan.step.StepModelTest#configs";
 
   @ParameterizedTest
-  @MethodSource("configs")
+  @MethodSource(CONFIGS)
   void everyGemmOfAStepMatchesTheFormula(
       String model, String gpuId, int tp, int pp, WeightDtype w, MlaLayout mla, String ex) {
     GpuProfile gpu = gpu(gpuId);
@@ -79,7 +66,7 @@ class GemmTimeModelReferenceTest {
   }
 
   @ParameterizedTest
-  @MethodSource("configs")
+  @MethodSource(CONFIGS)
   void tileSearchMatchesTheDividingOne(
       String model, String gpuId, int tp, int pp, WeightDtype w, MlaLayout mla, String ex) {
     DevicePeaks peaks = DevicePeaks.of(gpu(gpuId));

@@ -2,7 +2,6 @@ package dev.hwplan.perf;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.hwplan.memory.KvDtype;
 import dev.hwplan.memory.MlaLayout;
 import dev.hwplan.memory.WeightDtype;
 import dev.hwplan.model.ModelCatalog;
@@ -15,7 +14,6 @@ import dev.hwplan.op.OpGraph;
 import dev.hwplan.op.OpKind;
 import dev.hwplan.op.OpShape;
 import dev.hwplan.parallel.Parallelism;
-import dev.hwplan.step.Execution;
 import dev.hwplan.step.StepConfig;
 import dev.hwplan.step.TransformerStep;
 import org.junit.jupiter.api.Test;
@@ -64,14 +62,7 @@ class OpGraphTest {
 
   @Test
   void tensorParallelAddsTwoAllReducesPerLayer() {
-    StepConfig c =
-        new StepConfig(
-            LLAMA8,
-            Parallelism.of(4, 1),
-            WeightDtype.BF16,
-            KvDtype.BF16,
-            MlaLayout.LATENT,
-            Execution.FUSED);
+    StepConfig c = StepConfig.of(LLAMA8, Parallelism.of(4, 1));
     OpGraph g = TransformerStep.decode(c, 8, 2048);
     long allReduces =
         g.ops().stream()
@@ -87,14 +78,7 @@ class OpGraphTest {
 
   @Test
   void pipelineParallelSendsBetweenStages() {
-    StepConfig c =
-        new StepConfig(
-            LLAMA8,
-            Parallelism.of(1, 4),
-            WeightDtype.BF16,
-            KvDtype.BF16,
-            MlaLayout.LATENT,
-            Execution.FUSED);
+    StepConfig c = StepConfig.of(LLAMA8, Parallelism.of(1, 4));
     OpGraph g = TransformerStep.decode(c, 1, 1024);
     assertThat(g.ops().stream().filter(o -> o.kind() == OpKind.P2P).mapToLong(Op::count).sum())
         .isEqualTo(3);
@@ -112,17 +96,18 @@ class OpGraphTest {
     assertThat(kvRead).isEqualTo(61.0 * 4096 * 576 * 2);
     OpGraph expanded =
         TransformerStep.decode(
-            new StepConfig(
-                v3,
-                Parallelism.single(),
-                WeightDtype.BF16,
-                KvDtype.BF16,
-                MlaLayout.EXPANDED,
-                Execution.FUSED),
-            1,
-            4096);
+            StepConfig.of(v3, Parallelism.single(), WeightDtype.BF16, MlaLayout.EXPANDED), 1, 4096);
     assertThat(expanded.ops().stream().anyMatch(o -> o.kind() == OpKind.MLA_DECODE)).isFalse();
     assertThat(sum(expanded, OpKind.ATTENTION_DECODE, Op::bytes)).isGreaterThan(50 * kvRead);
+  }
+
+  private static OpShape.GroupedGemm firstGroupedGemm(OpGraph g) {
+    return (OpShape.GroupedGemm)
+        g.ops().stream()
+            .filter(o -> o.kind() == OpKind.GROUPED_GEMM)
+            .findFirst()
+            .orElseThrow()
+            .shape();
   }
 
   @Test
@@ -130,20 +115,8 @@ class OpGraphTest {
     ModelSpec mixtral = ModelCatalog.resolve("mixtral-8x7b");
     OpGraph one = TransformerStep.decode(StepConfig.of(mixtral), 1, 1024);
     OpGraph many = TransformerStep.decode(StepConfig.of(mixtral), 64, 1024);
-    OpShape.GroupedGemm a =
-        (OpShape.GroupedGemm)
-            one.ops().stream()
-                .filter(o -> o.kind() == OpKind.GROUPED_GEMM)
-                .findFirst()
-                .orElseThrow()
-                .shape();
-    OpShape.GroupedGemm b =
-        (OpShape.GroupedGemm)
-            many.ops().stream()
-                .filter(o -> o.kind() == OpKind.GROUPED_GEMM)
-                .findFirst()
-                .orElseThrow()
-                .shape();
+    OpShape.GroupedGemm a = firstGroupedGemm(one);
+    OpShape.GroupedGemm b = firstGroupedGemm(many);
     assertThat(a.activeExperts()).isEqualTo(2);
     assertThat(b.activeExperts()).isEqualTo(8);
   }

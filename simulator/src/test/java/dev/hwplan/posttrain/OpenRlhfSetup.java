@@ -5,9 +5,11 @@ import dev.hwplan.hardware.ProfileCatalog;
 import dev.hwplan.model.ModelCatalog;
 
 /**
- * The OpenRLHF benchmark's DeepSpeed-Chat Llama-2-7B setup (published-setups.csv, ORLHF-BENCH):
- * PPO, 1,024-token prompts and responses, 1,024 prompts a rollout, micro-batch 8, on 8 A800s (the
- * a100-sxm-80gb profile), colocated.
+ * The shapes of the OpenRLHF benchmark's DeepSpeed-Chat Llama-2-7B setup (published-setups.csv,
+ * ORLHF-BENCH): PPO, 1,024-token prompts and responses, 1,024 prompts a rollout, micro-batch 8, on
+ * 8 A800s (the a100-sxm-80gb profile), colocated; with the policy at ZeRO-3 and nothing offloaded,
+ * to exercise generate() on ZeRO-3 shards. The row itself runs its script's ZeRO-2 actor with
+ * optimizer offload.
  */
 final class OpenRlhfSetup {
   private OpenRlhfSetup() {}
@@ -29,7 +31,8 @@ final class OpenRlhfSetup {
             Offload.NONE,
             8,
             trainHfu,
-            generation);
+            generation,
+            3);
     String gpu = "a100-sxm-80gb";
     return new PostTrainPlanner(job, ProfileCatalog.bundled().get(gpu), ClusterCatalog.forGpu(gpu))
         .colocated(8);

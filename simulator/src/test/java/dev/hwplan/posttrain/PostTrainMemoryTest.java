@@ -107,7 +107,8 @@ class PostTrainMemoryTest {
             Offload.NONE,
             1,
             0,
-            Generation.DEFAULT);
+            Generation.DEFAULT,
+            3);
     assertThat(roles(pre)).containsExactly(Role.POLICY);
     List<Copy> ppo = planner(job(Method.PPO, null, null, 1)).copies();
     assertThat(ppo)
@@ -167,7 +168,8 @@ class PostTrainMemoryTest {
             Offload.NONE,
             1,
             0,
-            Generation.DEFAULT);
+            Generation.DEFAULT,
+            3);
     PostTrainPlan plan = planner(shared).colocated(1);
     PostTrainPlan.CopyMemory policy = plan.copies().get(0);
     double a = lora.adapterParams(L8);

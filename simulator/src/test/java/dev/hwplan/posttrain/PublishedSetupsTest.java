@@ -22,22 +22,25 @@ import org.junit.jupiter.api.Test;
 /**
  * hwplan posttrain against the setups projects published (src/test/resources/posttrain/
  * published-setups.csv, every row with its source). Nothing in the model is a fitted constant; its
- * mechanisms were chosen reading the tune rows only (the held-out rows' errors were seen before the
- * split, not used to choose since). The test pins what it predicts today, so a change to the model
- * shows up here with the new error, and writes the table to target/posttrain-validation.md.
+ * mechanisms were chosen reading the tune rows only. The "seen" rows were held out in session 8 but
+ * their errors have been seen since, so they are re-scored here, not a clean validation. The test
+ * pins what it predicts today, so a change to the model shows up here with the new error, and
+ * writes the table to target/posttrain-validation.md.
  */
 class PublishedSetupsTest {
   /** Our prediction per row when this test was written (the table in the commit message). */
   private static final Map<String, Double> OURS = new LinkedHashMap<>();
 
   static {
-    // 2026-12-05 session 8: the DeepSpeed-Chat rows with trainHfu 0.1934 (was 3.365, 0.5412, 2.175,
-    // 1384.3, 9328.1 without it)
-    OURS.put("dschat-opt13b-8xa100", 5.603);
-    OURS.put("dschat-opt13b-64xa100", 0.7918);
-    OURS.put("dschat-opt66b-64xa100", 3.427);
-    OURS.put("orlhf-dschat-llama2-7b-8xa800", 1707.1);
-    OURS.put("orlhf-dschat-llama2-13b-8xa800", 9960.9);
+    // 2026-12-06 session 11: the DeepSpeed-Chat rows with their scripts' settings (hybrid engine at
+    // inference_tp_size 2 and 8, LoRA 128 with the rest training, 16 or 4 prompts per GPU; were
+    // 5.603, 0.7918, 3.427 with vllm, full fine-tuning and 1,024 prompts a step), and OpenRLHF's
+    // DeepSpeed-Chat actor at ZeRO-2 with optimizer offload (were 1707.1, 9960.9 at ZeRO-3)
+    OURS.put("dschat-opt13b-8xa100", 5.170);
+    OURS.put("dschat-opt13b-64xa100", 0.6482);
+    OURS.put("dschat-opt66b-64xa100", 3.463);
+    OURS.put("orlhf-dschat-llama2-7b-8xa800", 860.4);
+    OURS.put("orlhf-dschat-llama2-13b-8xa800", 2467.3);
     // session 8: verl's offload between phases and vLLM's fraction of total memory (was 1/1/1/1/2)
     OURS.put("verl-grpo-qwen14b-h800", 4.0);
     OURS.put("verl-grpo-lora-qwen7b-h100", 1.0);
@@ -45,6 +48,19 @@ class PublishedSetupsTest {
     OURS.put("verl-grpo-lora-qwen32b-h100", 4.0);
     OURS.put("verl-grpo-lora-qwen72b-h100", 8.0);
     OURS.put("qlora-llama65b-48gb", 42.43);
+    // session 11: the fresh held-out rows, scored once with the model of 5e4423f (NaN: does not
+    // fit)
+    OURS.put("fresh-dschat-opt1.3b-1xa100-80g", 6.223);
+    OURS.put("fresh-dschat-opt6.7b-1xa100-80g", 28.32);
+    OURS.put("fresh-dschat-opt1.3b-8xa100-80g", 1.330);
+    OURS.put("fresh-dschat-opt6.7b-8xa100-80g", 5.431);
+    OURS.put("fresh-dschat-opt30b-8xa100-80g", Double.NaN);
+    OURS.put("fresh-dschat-opt1.3b-1xa100-40g", 6.631);
+    OURS.put("fresh-dschat-opt6.7b-1xa100-40g", Double.NaN);
+    OURS.put("fresh-dschat-opt1.3b-8xa100-40g", 1.480);
+    OURS.put("fresh-dschat-opt6.7b-8xa100-40g", 6.152);
+    OURS.put("fresh-dschat-opt13b-8xa100-40g", 5.408);
+    OURS.put("fresh-dschat-opt30b-8xa100-40g", Double.NaN);
   }
 
   record Row(Map<String, String> f) {
@@ -61,10 +77,16 @@ class PublishedSetupsTest {
     }
   }
 
+  /** The rows of published-setups.csv, then of fresh-setups.csv. */
   static List<Row> rows() throws IOException {
+    List<Row> out = rows("/posttrain/published-setups.csv");
+    out.addAll(rows("/posttrain/fresh-setups.csv"));
+    return out;
+  }
+
+  static List<Row> rows(String resource) throws IOException {
     List<Row> out = new ArrayList<>();
-    try (InputStream in =
-        PublishedSetupsTest.class.getResourceAsStream("/posttrain/published-setups.csv")) {
+    try (InputStream in = PublishedSetupsTest.class.getResourceAsStream(resource)) {
       String[] header = null;
       for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
         if (line.isBlank() || line.startsWith("#")) {
@@ -102,12 +124,15 @@ class PublishedSetupsTest {
     }
   }
 
-  /** Our value for the row's metric. */
+  /**
+   * Our value for the row's metric; NaN for a fresh row whose setup we say does not fit (a miss, by
+   * fresh-setups.csv's scoring rule).
+   */
   static double ours(Row r) {
     ModelSpec m = model(r.s("model"));
     Method method = Method.parse(r.s("method"));
     int rank = r.i("loraRank");
-    Lora lora = rank > 0 ? new Lora(rank, r.b("qlora")) : null;
+    Lora lora = rank > 0 ? new Lora(rank, r.b("qlora")).trainingRest(r.b("loraTrainRest")) : null;
     PostTrainJob job =
         new PostTrainJob(
             m,
@@ -128,13 +153,23 @@ class PublishedSetupsTest {
                 Engine.parse(r.s("engine")),
                 r.i("generationBatch"),
                 Double.parseDouble(r.s("gpuMemUtil")),
-                Double.parseDouble(r.s("responseMean"))));
+                Double.parseDouble(r.s("responseMean")),
+                r.i("inferenceTp"),
+                r.i("gatherLayers")),
+            r.i("policyZeroStage"));
     var gpu = ProfileCatalog.bundled().get(r.s("gpu"));
-    PostTrainPlanner p = new PostTrainPlanner(job, gpu, ClusterCatalog.forGpu(r.s("gpu")));
+    // the A100 40G rows: a DGX A100 with 40 GB cards (the bundled cluster names the 80 GB card)
+    var cluster = ClusterCatalog.forGpu(r.s("gpu").replace("a100-sxm-40gb", "a100-sxm-80gb"));
+    PostTrainPlanner p = new PostTrainPlanner(job, gpu, cluster);
     return switch (r.s("metric")) {
       case "hours" -> {
         PostTrainPlan plan = p.colocated(r.i("gpus"));
+        if (!plan.fits() && r.s("set").equals("fresh")) {
+          System.out.println(r.s("id") + " does not fit: peak " + plan.peakBytesPerGpu());
+          yield Double.NaN;
+        }
         assertThat(plan.fits()).as(r.s("id") + " fits").isTrue();
+        System.out.println(r.s("id") + " " + plan.time() + " " + plan.rollout());
         yield plan.time().stepSeconds()
             * Double.parseDouble(r.s("prompts"))
             / r.i("batchPrompts")
@@ -166,28 +201,36 @@ class PublishedSetupsTest {
       md.append(
           String.format(
               Locale.ROOT,
-              "| %s | %s | %s | %.4g | %.4g | %+.0f%% | %s |%n",
+              "| %s | %s | %s | %.4g | %s | %s | %s |%n",
               r.s("id"),
               r.s("set"),
               r.s("metric"),
               pub,
-              ours,
-              100 * (ours - pub) / pub,
+              Double.isNaN(ours) ? "does not fit" : String.format(Locale.ROOT, "%.4g", ours),
+              Double.isNaN(ours)
+                  ? "miss"
+                  : String.format(Locale.ROOT, "%+.0f%%", 100 * (ours - pub) / pub),
               r.s("source")));
     }
+    Map<String, Integer> misses = new LinkedHashMap<>();
     for (Row r : rows()) {
       double pub = Double.parseDouble(r.s("published"));
-      errors
-          .computeIfAbsent(r.s("set"), k -> new ArrayList<>())
-          .add(Math.abs(got.get(r.s("id")) - pub) / pub);
+      double ours = got.get(r.s("id"));
+      misses.merge(r.s("set"), Double.isNaN(ours) ? 1 : 0, Integer::sum);
+      List<Double> set = errors.computeIfAbsent(r.s("set"), k -> new ArrayList<>());
+      if (!Double.isNaN(ours)) {
+        set.add(Math.abs(ours - pub) / pub);
+      }
     }
     for (var e : errors.entrySet()) {
       md.append(
           String.format(
               Locale.ROOT,
-              "%n%s: %d rows, mean |error| %.0f%%, max |error| %.0f%%%n",
+              "%n%s: %d rows scored (%d that do not fit apart), mean |error| %.0f%%, max |error|"
+                  + " %.0f%%%n",
               e.getKey(),
               e.getValue().size(),
+              misses.get(e.getKey()),
               100 * e.getValue().stream().mapToDouble(Double::doubleValue).average().orElse(0),
               100 * e.getValue().stream().mapToDouble(Double::doubleValue).max().orElse(0)));
     }
@@ -196,10 +239,14 @@ class PublishedSetupsTest {
     Files.writeString(out, md.toString());
     System.out.println(md);
     for (var e : OURS.entrySet()) {
+      if (Double.isNaN(e.getValue())) {
+        assertThat(got.get(e.getKey())).as(e.getKey() + " does not fit").isNaN();
+        continue;
+      }
       assertThat(got.get(e.getKey()))
           .as(e.getKey())
           .isCloseTo(e.getValue(), org.assertj.core.api.Assertions.withinPercentage(2));
     }
-    assertThat(got).hasSize(11);
+    assertThat(got).hasSize(22);
   }
 }

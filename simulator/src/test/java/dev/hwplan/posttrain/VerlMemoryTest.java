@@ -34,7 +34,8 @@ class VerlMemoryTest {
             Offload.BETWEEN_PHASES,
             1,
             0,
-            new Generation(Engine.VLLM, 0, util));
+            new Generation(Engine.VLLM, 0, util),
+            3);
     return new PostTrainPlanner(
         j, ProfileCatalog.bundled().get("h100-sxm"), ClusterCatalog.get("dgx-h100", "c"));
   }

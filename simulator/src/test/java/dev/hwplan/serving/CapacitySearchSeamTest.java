@@ -38,14 +38,7 @@ class CapacitySearchSeamTest {
         layouts.add(new CapacitySearch.Layout(c, ProfileCatalog.bundled().get(gpu), 2.0 * tp));
       }
     }
-    Workload w =
-        Workload.open(
-            30,
-            1,
-            LengthDistribution.parse("uniform:200:1500", "p"),
-            LengthDistribution.parse("uniform:20:200", "o"),
-            300,
-            7);
+    Workload w = Workloads.poisson(30, "uniform:200:1500", "uniform:20:200", 300, 7);
     CapacitySearch.Objective o = new CapacitySearch.Objective(0.3, 0.03);
     ServingPlan.Settings s = ServingPlan.Settings.defaults(Policy.VLLM);
     CapacitySearch.MinGpus sequential =

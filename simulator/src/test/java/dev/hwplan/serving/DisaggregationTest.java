@@ -102,13 +102,7 @@ class DisaggregationTest {
   void underLoadEveryRequestCompletesOnceWithItsTokens(Policy p) {
     int requests = 1200;
     Workload w =
-        Workload.open(
-                40,
-                1,
-                LengthDistribution.parse("uniform:1:900", "p"),
-                LengthDistribution.parse("uniform:1:400", "o"),
-                requests,
-                12)
+        Workloads.poisson(40, "uniform:1:900", "uniform:1:400", requests, 12)
             .withSharing(new Workload.Sharing(128, 0.5, 2, null, 0));
     EngineConfig e = engine(p, 120).withPrefixCaching(true);
     EngineConfig pe = engine(p, 200).withPrefixCaching(true);

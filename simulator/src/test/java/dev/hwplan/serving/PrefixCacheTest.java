@@ -102,23 +102,19 @@ class PrefixCacheTest {
     assertThat(r.prefixCacheHitRate()).isCloseTo(144 / 270.0, within(1e-12));
   }
 
+  /** {@code base} as two-turn conversations whose users think {@code seconds} on average. */
+  private static ServingResult withThinkTime(Workload base, double seconds) {
+    Workload w =
+        base.withSharing(new Workload.Sharing(0, 0, 1, LengthDistribution.fixed(2), seconds));
+    return run(engine(1000, true), w, new ArrayList<>()).result();
+  }
+
   @Test
   void thinkTimeDelaysTheNextTurn() {
     Workload base =
         Workload.closed(1, LengthDistribution.fixed(40), LengthDistribution.fixed(10), 40, 5);
-    LengthDistribution two = LengthDistribution.fixed(2);
-    ServingResult none =
-        run(
-                engine(1000, true),
-                base.withSharing(new Workload.Sharing(0, 0, 1, two, 0)),
-                new ArrayList<>())
-            .result();
-    ServingResult slow =
-        run(
-                engine(1000, true),
-                base.withSharing(new Workload.Sharing(0, 0, 1, two, 3)),
-                new ArrayList<>())
-            .result();
+    ServingResult none = withThinkTime(base, 0);
+    ServingResult slow = withThinkTime(base, 3);
     // 20 conversations, each waiting an exponential think time of mean 3 s once
     assertThat(slow.durationSeconds() - none.durationSeconds())
         .isBetween(20 * 3 * 0.5, 20 * 3 * 1.5);
@@ -126,14 +122,7 @@ class PrefixCacheTest {
 
   @Test
   void withNothingSharedCachingChangesNothing() {
-    Workload w =
-        Workload.open(
-            20,
-            1,
-            LengthDistribution.parse("uniform:10:900", "p"),
-            LengthDistribution.parse("uniform:1:300", "o"),
-            2000,
-            9);
+    Workload w = Workloads.poisson(20, "uniform:10:900", "uniform:1:300", 2000, 9);
     ServingResult on = run(engine(4000, true), w, new ArrayList<>()).result();
     ServingResult off = run(engine(4000, false), w, new ArrayList<>()).result();
     assertThat(on.preemptions()).isZero();
@@ -147,14 +136,7 @@ class PrefixCacheTest {
   void aPreemptedRequestFindsItsOwnBlocksAgain() {
     // a cache small enough to preempt: with caching the readmitted requests find some of what
     // they had computed
-    Workload w =
-        Workload.open(
-            40,
-            1,
-            LengthDistribution.parse("uniform:100:900", "p"),
-            LengthDistribution.parse("uniform:100:400", "o"),
-            1500,
-            4);
+    Workload w = Workloads.poisson(40, "uniform:100:900", "uniform:100:400", 1500, 4);
     ServingResult on = run(engine(300, true), w, new ArrayList<>()).result();
     assertThat(on.preemptions()).isPositive();
     assertThat(on.prefixCacheHitTokens()).isPositive();
@@ -163,13 +145,7 @@ class PrefixCacheTest {
   @Test
   void prefixAffinityKeepsConversationsWhereTheirHistoryIs() {
     Workload w =
-        Workload.open(
-                8,
-                1,
-                LengthDistribution.parse("uniform:50:400", "p"),
-                LengthDistribution.parse("uniform:20:200", "o"),
-                3000,
-                2)
+        Workloads.poisson(8, "uniform:50:400", "uniform:20:200", 3000, 2)
             .withSharing(
                 new Workload.Sharing(512, 0.5, 4, LengthDistribution.parse("uniform:1:8", "t"), 1));
     double[] hit = new double[2];

@@ -96,14 +96,7 @@ class SpeculationTest {
   @EnumSource(Policy.class)
   void everyRequestCompletesOnceWithItsTokens(Policy p) {
     int requests = 800;
-    Workload w =
-        Workload.open(
-            20,
-            1,
-            LengthDistribution.parse("uniform:1:600", "p"),
-            LengthDistribution.parse("uniform:1:300", "o"),
-            requests,
-            5);
+    Workload w = Workloads.poisson(20, "uniform:1:600", "uniform:1:300", requests, 5);
     EngineConfig e =
         new EngineConfig(p, p.chunked() ? 512 : 4096, 32, 16, 150, Preemption.RECOMPUTE, 0, 0, 0)
             .withSpeculation(ngram(3, 0.7))

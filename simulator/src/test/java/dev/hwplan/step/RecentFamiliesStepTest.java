@@ -163,14 +163,7 @@ class RecentFamiliesStepTest {
             "gpt-oss-120b")) {
       ModelSpec m = ModelCatalog.resolve(id);
       int tp = id.equals("qwen3-235b-a22b") ? 8 : id.equals("gpt-oss-120b") ? 2 : 1;
-      StepConfig c =
-          new StepConfig(
-              m,
-              Parallelism.of(tp, 1),
-              WeightDtype.BF16,
-              KvDtype.BF16,
-              MlaLayout.LATENT,
-              Execution.FUSED);
+      StepConfig c = StepConfig.of(m, Parallelism.of(tp, 1));
       StepModel s = new StepModel(c, Calibrations.model(h100, Mode.CALIBRATED));
       double decode = s.seconds(StepComposition.decode(16, 8192));
       double prefill = s.seconds(StepComposition.prefill(1, 8192));

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.hwplan.hardware.GpuProfile;
 import dev.hwplan.hardware.ProfileCatalog;
-import dev.hwplan.memory.KvDtype;
 import dev.hwplan.memory.MlaLayout;
 import dev.hwplan.memory.WeightDtype;
 import dev.hwplan.model.ModelCatalog;
@@ -50,14 +49,7 @@ class StepTimeTableTest {
 
   private static StepModel model(String model, String gpu, int tp, WeightDtype w, MlaLayout mla) {
     GpuProfile g = ProfileCatalog.bundled().get(gpu);
-    StepConfig c =
-        new StepConfig(
-            ModelCatalog.resolve(model),
-            Parallelism.of(tp, 1),
-            w,
-            KvDtype.BF16,
-            mla,
-            Execution.FUSED);
+    StepConfig c = StepConfig.of(ModelCatalog.resolve(model), Parallelism.of(tp, 1), w, mla);
     return new StepModel(c, Calibrations.model(g, Mode.CALIBRATED));
   }
 

@@ -24,18 +24,26 @@ import org.junit.jupiter.api.Test;
  *
  * <p>Nothing was changed after these were read; the ceilings sit a little above the errors measured
  * at the freeze, so a later change that makes them worse fails.
+ *
+ * <p>Seen since (2026-12-06, i17-18): after these errors had been reported, the for-each AdamW's
+ * bf16 bandwidth ({@code OptimizerStep.FOREACH_TWO_BYTE_BANDWIDTH}) was fitted on the H200 training
+ * rows; these rows then moved to step 9.1% mean, 16.1% worst (grid) and 8.2%, 12.9% (new shapes),
+ * AdamW 9.7% to 4.1%. They are no longer a clean held-out check of that change: every prediction is
+ * still fast (the forward and backward, 8-11% mean), and that bias is open.
  */
 class HeldOutTrainStepsTest {
   @Test
   void validationGridOnH100() {
-    // measured at the freeze: step 10.1% mean, 16.2% worst; peak memory 10.0%, 21.5%
-    check("train-steps-validation.json", "H100 held-out grid", 0.11, 0.17, 0.11, 0.22);
+    // measured at the freeze: step 10.1% mean, 16.2% worst; peak memory 10.0%, 21.5%; seen since
+    // the bf16 AdamW fit: step 9.1%, 16.1%
+    check("train-steps-validation.json", "H100 held-out grid", 0.10, 0.17, 0.11, 0.22);
   }
 
   @Test
   void newShapesOnH100() {
-    // measured at the freeze: step 9.7% mean, 13.7% worst; peak memory 11.1%, 22.3%
-    check("train-steps-new-shapes.json", "H100 new shapes", 0.105, 0.145, 0.12, 0.23);
+    // measured at the freeze: step 9.7% mean, 13.7% worst; peak memory 11.1%, 22.3%; seen since
+    // the bf16 AdamW fit: step 8.2%, 12.9%
+    check("train-steps-new-shapes.json", "H100 new shapes", 0.09, 0.14, 0.12, 0.23);
   }
 
   private static void check(

@@ -84,6 +84,33 @@ class TrainingPlannerTest {
     assertThat(DataParallelSync.overlapped(0, 10, 20)).isZero();
   }
 
+  /**
+   * ZeRO 2 keeps only its shard of the gradients, so it reduce-scatters after every micro-batch's
+   * backward (DeepSpeed issue #2252: "gradient reduction is required after every backward because
+   * of gradient partitioning"); ZeRO 1 (Megatron's distributed optimizer) accumulates into a full
+   * buffer and reduces once. Their data-parallel traffic differs by (m - 1) reduce-scatters. The
+   * old model moved one reduce-scatter a step for both, while counting ZeRO 2's gradients sharded.
+   */
+  @Test
+  void zero2ReduceScattersEveryMicroBatch() {
+    double[] diff = new double[3];
+    long[] batches = {4, 32, 64};
+    for (int i = 0; i < 3; i++) {
+      TrainingPlanner p = planner("llama-3.1-8b", 16, 8192, batches[i]);
+      TrainingPlan z1 = p.evaluate(Layout.parse("tp=2,pp=2,dp=4", 1, 1, Recompute.NONE, false));
+      TrainingPlan z2 = p.evaluate(Layout.parse("tp=2,pp=2,dp=4", 1, 2, Recompute.NONE, false));
+      diff[i] = z2.time().dpCommTotalSeconds() - z1.time().dpCommTotalSeconds();
+      // the memory: ZeRO 2's gradients sharded over DP 4, ZeRO 1's whole
+      assertThat(z2.memory().gradientBytes() * 4)
+          .isCloseTo(z1.memory().gradientBytes(), within(1e-6 * z1.memory().gradientBytes()));
+    }
+    // m = 1: one reduce-scatter each
+    assertThat(diff[0]).isCloseTo(0, within(1e-12));
+    // m = 8 and m = 16: 7 and 15 more reduce-scatters of the same bytes
+    assertThat(diff[1]).isPositive();
+    assertThat(diff[2] / diff[1]).isCloseTo(15.0 / 7, within(1e-9));
+  }
+
   @Test
   void collectivesCrossNodesAtTheNicsRate() {
     TrainingPlanner p = planner("llama-3.1-8b", 16, 4096, 16);

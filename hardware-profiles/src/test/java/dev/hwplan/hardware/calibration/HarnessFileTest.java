@@ -71,6 +71,14 @@ class HarnessFileTest {
     return (ObjectNode) root.get(section).get(i);
   }
 
+  /** Multiplies {@code field} of row {@code i} of {@code section} by {@code factor}. */
+  private static Consumer<ObjectNode> scaled(String section, int i, String field, double factor) {
+    return r -> {
+      ObjectNode n = row(r, section, i);
+      n.put(field, n.get(field).asDouble() * factor);
+    };
+  }
+
   @Test
   void theNoGpuAnswerIsNotData() throws Exception {
     assertRejected(
@@ -118,18 +126,9 @@ class HarnessFileTest {
 
   @Test
   void secondsMustBeTheMedianOfTheSamples_andRatesSizeOverTime() throws Exception {
+    assertRejected(scaled("gemm", 2, "seconds", 1.5), "gemm[2].seconds", "median");
     assertRejected(
-        r -> {
-          ObjectNode g = row(r, "gemm", 2);
-          g.put("seconds", g.get("seconds").asDouble() * 1.5);
-        },
-        "gemm[2].seconds",
-        "median");
-    assertRejected(
-        r -> {
-          ObjectNode b = row(r, "bandwidth", 0);
-          b.put("bytesPerSecond", b.get("bytesPerSecond").asDouble() * 1.1);
-        },
+        scaled("bandwidth", 0, "bytesPerSecond", 1.1),
         "bandwidth[0].bytesPerSecond",
         "size over the time");
     assertRejected(

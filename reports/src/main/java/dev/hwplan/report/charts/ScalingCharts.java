@@ -40,11 +40,7 @@ public final class ScalingCharts {
   public static XYChart lossContours(
       ChinchillaLaw law, List<Double> lossLevels, double minParams, double maxParams) {
     XYChart chart =
-        ChartStyle.xy(
-            "Iso-loss contours of " + lawLabel(law),
-            "parameters N (log scale)",
-            "training tokens D (log scale)");
-    chart.getStyler().setXAxisLogarithmic(true);
+        againstParams("Iso-loss contours of " + lawLabel(law), "training tokens D (log scale)");
     chart.getStyler().setYAxisLogarithmic(true);
     double[] grid = ChartStyle.logSpace(minParams, maxParams, POINTS);
     double minTokens = Double.POSITIVE_INFINITY;
@@ -102,6 +98,13 @@ public final class ScalingCharts {
     return budgetsFlops.stream().map(law::frontierLoss).toList();
   }
 
+  /** A chart of {@code yTitle} against the parameter count N, on a log axis. */
+  private static XYChart againstParams(String title, String yTitle) {
+    XYChart chart = ChartStyle.xy(title, "parameters N (log scale)", yTitle);
+    chart.getStyler().setXAxisLogarithmic(true);
+    return chart;
+  }
+
   /**
    * IsoFLOP profiles (Hoffmann 2022, Approach 2): loss against N at fixed compute C, with D =
    * C/(6N), over N_opt(C)/30 to 30·N_opt(C), plus each profile's minimum, N_opt(C).
@@ -110,11 +113,7 @@ public final class ScalingCharts {
    */
   public static XYChart isoFlop(ChinchillaLaw law, List<Double> budgetsFlops) {
     XYChart chart =
-        ChartStyle.xy(
-            "IsoFLOP profiles of " + lawLabel(law),
-            "parameters N (log scale)",
-            "predicted loss (nats/token)");
-    chart.getStyler().setXAxisLogarithmic(true);
+        againstParams("IsoFLOP profiles of " + lawLabel(law), "predicted loss (nats/token)");
     double[] minX = new double[budgetsFlops.size()];
     double[] minY = new double[budgetsFlops.size()];
     for (int i = 0; i < budgetsFlops.size(); i++) {

@@ -5,7 +5,6 @@ import dev.hwplan.report.ReportChart;
 import dev.hwplan.report.Section;
 import dev.hwplan.report.charts.ChartStyle;
 import dev.hwplan.scenario.Point;
-import dev.hwplan.scenario.Study;
 import dev.hwplan.scenario.StudyContext;
 import dev.hwplan.scenario.StudyResult;
 import dev.hwplan.scenario.StudySpec;
@@ -22,15 +21,10 @@ import org.knowm.xchart.XYChart;
  * GPU, across GPUs, and whole Llama-3.1-8B decode steps predicted against PyTorch, log-log. No
  * fields.
  */
-public final class AccuracyStudy implements Study<AccuracyReport> {
-  @Override
-  public String kind() {
-    return "accuracy";
-  }
-
-  @Override
-  public Map<String, Object> defaults() {
-    return Map.of();
+public final class AccuracyStudy extends StudyBase<AccuracyReport> {
+  /** The study, with the fields it reads and their defaults. */
+  public AccuracyStudy() {
+    super("accuracy");
   }
 
   @Override
@@ -68,10 +62,7 @@ public final class AccuracyStudy implements Study<AccuracyReport> {
               Locale.ROOT, "%s.%s.%s.medianError", r.family(), r.scenario(), r.predicted()),
           r.medianError());
     }
-    Section.Builder s = Section.builder(spec.id(), spec.title());
-    if (!spec.text().isBlank()) {
-      s.text(spec.text());
-    }
+    Section.Builder s = spec.section();
     s.chart(
         ReportChart.of(
             spec.id() + "-decode-steps", "Decode steps: predicted against measured", stepChart(a)));

@@ -15,7 +15,6 @@ import dev.hwplan.regress.TrendChart;
 import dev.hwplan.report.ReportChart;
 import dev.hwplan.report.Section;
 import dev.hwplan.scenario.Point;
-import dev.hwplan.scenario.Study;
 import dev.hwplan.scenario.StudyContext;
 import dev.hwplan.scenario.StudyResult;
 import dev.hwplan.scenario.StudySpec;
@@ -38,27 +37,21 @@ import java.util.Map;
  * threshold}, {@code alpha}, {@code minHistory}. The values are measured on the machine that runs
  * the scenario.
  */
-public final class BenchStudy implements Study<BenchStudy.Result> {
-  @Override
-  public String kind() {
-    return "bench";
+public final class BenchStudy extends StudyBase<BenchStudy.Result> {
+  /** The study, with the fields it reads and their defaults. */
+  public BenchStudy() {
+    super("bench");
+    field("history", null);
+    field("full", false);
+    field("window", RegressionSettings.DEFAULT_WINDOW);
+    field("threshold", RegressionSettings.DEFAULT_THRESHOLD);
+    field("alpha", RegressionSettings.DEFAULT_ALPHA);
+    field("minHistory", RegressionSettings.DEFAULT_MIN_HISTORY);
   }
 
   /** The run, and its comparison when a history exists. */
   public record Result(
       RunRecord run, Path history, List<RunRecord> earlier, Comparison comparison) {}
-
-  @Override
-  public Map<String, Object> defaults() {
-    Map<String, Object> d = new LinkedHashMap<>();
-    d.put("history", null);
-    d.put("full", false);
-    d.put("window", RegressionSettings.DEFAULT_WINDOW);
-    d.put("threshold", RegressionSettings.DEFAULT_THRESHOLD);
-    d.put("alpha", RegressionSettings.DEFAULT_ALPHA);
-    d.put("minHistory", RegressionSettings.DEFAULT_MIN_HISTORY);
-    return d;
-  }
 
   @Override
   public Result evaluate(Point p, StudyContext ctx) {
@@ -107,10 +100,7 @@ public final class BenchStudy implements Study<BenchStudy.Result> {
   public StudyResult finish(
       StudySpec spec, List<Point> points, List<Result> results, StudyContext ctx) {
     Result r = results.get(results.size() - 1);
-    Section.Builder s = Section.builder(spec.id(), spec.title());
-    if (!spec.text().isBlank()) {
-      s.text(spec.text());
-    }
+    Section.Builder s = spec.section();
     List<String> summary = new ArrayList<>();
     Map<String, Object> numbers = new LinkedHashMap<>();
     if (r.comparison() == null) {

@@ -11,7 +11,6 @@ import dev.hwplan.scaling.SelectedFit;
 import dev.hwplan.scaling.TrainingCost;
 import dev.hwplan.scaling.TrainingFlops;
 import dev.hwplan.scenario.Point;
-import dev.hwplan.scenario.Study;
 import dev.hwplan.scenario.StudyContext;
 import dev.hwplan.scenario.StudyResult;
 import dev.hwplan.scenario.StudySpec;
@@ -28,10 +27,21 @@ import org.knowm.xchart.XYChart;
  * on {@code gpu} at an assumed {@code mfu}; the answer is the compute-optimal model (or one at
  * {@code tokensPerParam}), its loss, GPU-hours, cost and wall-clock time.
  */
-public final class BudgetStudy implements Study<BudgetStudy.Result> {
-  @Override
-  public String kind() {
-    return "budget";
+public final class BudgetStudy extends StudyBase<BudgetStudy.Result> {
+  /** The study, with the fields it reads and their defaults. */
+  public BudgetStudy() {
+    super("budget");
+    field("gpu", "h100-sxm");
+    field("mfu", 0.4);
+    field("dtype", "bf16");
+    field("fit", "epoch2024");
+    field("flops", null);
+    field("gpuHours", null);
+    field("cost", null);
+    field("days", null);
+    field("gpus", null);
+    field("pricePerGpuHour", null);
+    field("tokensPerParam", null);
   }
 
   /** One budget on one GPU. */
@@ -44,23 +54,6 @@ public final class BudgetStudy implements Study<BudgetStudy.Result> {
       double cost,
       double wallDays,
       String budget) {}
-
-  @Override
-  public Map<String, Object> defaults() {
-    Map<String, Object> d = new LinkedHashMap<>();
-    d.put("gpu", "h100-sxm");
-    d.put("mfu", 0.4);
-    d.put("dtype", "bf16");
-    d.put("fit", "epoch2024");
-    d.put("flops", null);
-    d.put("gpuHours", null);
-    d.put("cost", null);
-    d.put("days", null);
-    d.put("gpus", null);
-    d.put("pricePerGpuHour", null);
-    d.put("tokensPerParam", null);
-    return d;
-  }
 
   @Override
   public Result evaluate(Point p, StudyContext ctx) {
@@ -160,10 +153,7 @@ public final class BudgetStudy implements Study<BudgetStudy.Result> {
           r.cost(),
           r.wallDays());
     }
-    Section.Builder s = Section.builder(spec.id(), spec.title());
-    if (!spec.text().isBlank()) {
-      s.text(spec.text());
-    }
+    Section.Builder s = spec.section();
     List<String> summary = new ArrayList<>();
     Map<String, Object> numbers = new LinkedHashMap<>();
     for (Result r : results) {

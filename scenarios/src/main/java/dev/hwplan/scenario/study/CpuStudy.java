@@ -6,7 +6,6 @@ import dev.hwplan.report.ReportChart;
 import dev.hwplan.report.Section;
 import dev.hwplan.report.charts.CpuCharts;
 import dev.hwplan.scenario.Point;
-import dev.hwplan.scenario.Study;
 import dev.hwplan.scenario.StudyContext;
 import dev.hwplan.scenario.StudyResult;
 import dev.hwplan.scenario.StudySpec;
@@ -22,17 +21,11 @@ import java.util.Map;
  * scenario run in quick mode (tests) always uses {@code smoke}. The numbers are measurements of the
  * machine that ran the report, so this section differs from machine to machine and run to run.
  */
-public final class CpuStudy implements Study<CpuMeasurementResult> {
-  @Override
-  public String kind() {
-    return "cpu";
-  }
-
-  @Override
-  public Map<String, Object> defaults() {
-    Map<String, Object> d = new LinkedHashMap<>();
-    d.put("scale", "quick");
-    return d;
+public final class CpuStudy extends StudyBase<CpuMeasurementResult> {
+  /** The study, with the fields it reads and their defaults. */
+  public CpuStudy() {
+    super("cpu");
+    field("scale", "quick");
   }
 
   @Override
@@ -77,10 +70,7 @@ public final class CpuStudy implements Study<CpuMeasurementResult> {
           k.achievedBytesPerSecond() / 1e9,
           k.achievedFlopsPerSecond() / 1e9);
     }
-    Section.Builder s = Section.builder(spec.id(), spec.title());
-    if (!spec.text().isBlank()) {
-      s.text(spec.text());
-    }
+    Section.Builder s = spec.section();
     String line =
         ctx.quick()
             ? String.format(

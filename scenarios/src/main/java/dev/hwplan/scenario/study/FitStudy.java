@@ -13,7 +13,6 @@ import dev.hwplan.scaling.fit.RunsCsv;
 import dev.hwplan.scaling.fit.ScalingRun;
 import dev.hwplan.scaling.fit.ScalingRuns;
 import dev.hwplan.scenario.Point;
-import dev.hwplan.scenario.Study;
 import dev.hwplan.scenario.StudyContext;
 import dev.hwplan.scenario.StudyResult;
 import dev.hwplan.scenario.StudySpec;
@@ -31,10 +30,16 @@ import java.util.function.ToDoubleFunction;
  * scenario, or {@code bundled:epoch2024}), {@code dropHighestLoss}, {@code rounds}, {@code seed},
  * {@code confidence}, {@code flops}.
  */
-public final class FitStudy implements Study<FitStudy.Result> {
-  @Override
-  public String kind() {
-    return "fit";
+public final class FitStudy extends StudyBase<FitStudy.Result> {
+  /** The study, with the fields it reads and their defaults. */
+  public FitStudy() {
+    super("fit");
+    field("data", "bundled:epoch2024");
+    field("dropHighestLoss", 0);
+    field("rounds", 200);
+    field("seed", 42);
+    field("confidence", 0.95);
+    field("flops", 1e24);
   }
 
   /** One fit. */
@@ -45,18 +50,6 @@ public final class FitStudy implements Study<FitStudy.Result> {
       Bootstrap bootstrap,
       double flops,
       double confidence) {}
-
-  @Override
-  public Map<String, Object> defaults() {
-    Map<String, Object> d = new LinkedHashMap<>();
-    d.put("data", "bundled:epoch2024");
-    d.put("dropHighestLoss", 0);
-    d.put("rounds", 200);
-    d.put("seed", 42);
-    d.put("confidence", 0.95);
-    d.put("flops", 1e24);
-    return d;
-  }
 
   @Override
   public Result evaluate(Point p, StudyContext ctx) {
@@ -98,6 +91,21 @@ public final class FitStudy implements Study<FitStudy.Result> {
     return new Result(data, runs, fit, b, flops, confidence);
   }
 
+  /**
+   * The law's five parameters (E, A, B, alpha, beta), in that order, each as a function of a law: a
+   * fit's bootstrap gives each its interval. A new map, for the caller to add its own quantities
+   * to.
+   */
+  public static Map<String, ToDoubleFunction<ChinchillaLaw>> parameters() {
+    Map<String, ToDoubleFunction<ChinchillaLaw>> q = new LinkedHashMap<>();
+    q.put("E", ChinchillaLaw::e);
+    q.put("A", ChinchillaLaw::a);
+    q.put("B", ChinchillaLaw::b);
+    q.put("alpha", ChinchillaLaw::alpha);
+    q.put("beta", ChinchillaLaw::beta);
+    return q;
+  }
+
   @Override
   public StudyResult finish(
       StudySpec spec, List<Point> points, List<Result> results, StudyContext ctx) {
@@ -109,21 +117,13 @@ public final class FitStudy implements Study<FitStudy.Result> {
             .real("value")
             .real("low")
             .real("high");
-    Section.Builder s = Section.builder(spec.id(), spec.title());
-    if (!spec.text().isBlank()) {
-      s.text(spec.text());
-    }
+    Section.Builder s = spec.section();
     List<String> summary = new ArrayList<>();
     Map<String, Object> numbers = new LinkedHashMap<>();
     int n = 0;
     for (Result r : results) {
       ChinchillaLaw law = r.fit().law();
-      Map<String, ToDoubleFunction<ChinchillaLaw>> q = new LinkedHashMap<>();
-      q.put("E", ChinchillaLaw::e);
-      q.put("A", ChinchillaLaw::a);
-      q.put("B", ChinchillaLaw::b);
-      q.put("alpha", ChinchillaLaw::alpha);
-      q.put("beta", ChinchillaLaw::beta);
+      Map<String, ToDoubleFunction<ChinchillaLaw>> q = parameters();
       q.put("optimalParams", l -> l.optimalParams(r.flops()));
       q.put("optimalTokens", l -> l.optimalTokens(r.flops()));
       q.put("loss", l -> l.frontierLoss(r.flops()));

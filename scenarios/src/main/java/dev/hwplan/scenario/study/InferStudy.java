@@ -4,7 +4,6 @@ import dev.hwplan.hardware.GpuProfile;
 import dev.hwplan.inference.InferenceEstimate;
 import dev.hwplan.inference.InferenceEstimator;
 import dev.hwplan.inference.InferenceRequest;
-import dev.hwplan.io.InvalidInputException;
 import dev.hwplan.memory.KvDtype;
 import dev.hwplan.memory.MlaLayout;
 import dev.hwplan.memory.WeightDtype;
@@ -15,7 +14,6 @@ import dev.hwplan.report.ReportChart;
 import dev.hwplan.report.Section;
 import dev.hwplan.report.charts.ChartStyle;
 import dev.hwplan.scenario.Point;
-import dev.hwplan.scenario.Study;
 import dev.hwplan.scenario.StudyContext;
 import dev.hwplan.scenario.StudyResult;
 import dev.hwplan.scenario.StudySpec;
@@ -37,31 +35,20 @@ import org.knowm.xchart.XYChart;
  * {@code batch}, {@code prompt}, {@code output}, {@code weightsDtype}, {@code kvDtype}, {@code
  * mla}, {@code mode}.
  */
-public final class InferStudy implements Study<InferenceEstimate> {
-  @Override
-  public String kind() {
-    return "infer";
-  }
-
-  @Override
-  public Map<String, Object> defaults() {
-    Map<String, Object> d = new LinkedHashMap<>();
-    d.put("gpu", "h100-sxm");
-    d.put("tp", 1);
-    d.put("pp", 1);
-    d.put("batch", 1);
-    d.put("prompt", 1024);
-    d.put("output", 256);
-    d.put("weightsDtype", "bf16");
-    d.put("kvDtype", "bf16");
-    d.put("mla", "latent");
-    d.put("mode", "calibrated");
-    return d;
-  }
-
-  @Override
-  public java.util.Set<String> required() {
-    return java.util.Set.of("model");
+public final class InferStudy extends StudyBase<InferenceEstimate> {
+  /** The study, with the fields it reads and their defaults. */
+  public InferStudy() {
+    super("infer", "model");
+    field("gpu", "h100-sxm");
+    field("tp", 1);
+    field("pp", 1);
+    field("batch", 1);
+    field("prompt", 1024);
+    field("output", 256);
+    field("weightsDtype", "bf16");
+    field("kvDtype", "bf16");
+    field("mla", "latent");
+    field("mode", "calibrated");
   }
 
   @Override
@@ -74,29 +61,23 @@ public final class InferStudy implements Study<InferenceEstimate> {
     KvDtype kv = p.parsed("kvDtype", s -> KvDtype.parse(s, "kvDtype"));
     MlaLayout mla = p.parsed("mla", s -> MlaLayout.parse(s, "mla"));
     Mode mode = p.parsed("mode", s -> Mode.parse(s, "mode"));
-    try {
-      long prompt = p.whole("prompt", 1);
-      m.checkContext(prompt, "--prompt");
-      m.checkContext(prompt + p.whole("output", 1), "--output");
-      StepConfig c = new StepConfig(m, Parallelism.of(tp, pp), w, kv, mla, Execution.FUSED);
-      return InferenceEstimator.estimate(
-          new InferenceRequest(
-              c, gpu, p.whole("batch", 1), p.whole("prompt", 1), p.whole("output", 1), mode));
-    } catch (InvalidInputException e) {
-      throw p.restate(e);
-    }
+    return p.restating(
+        () -> {
+          long prompt = p.whole("prompt", 1);
+          m.checkContext(prompt, "--prompt");
+          m.checkContext(prompt + p.whole("output", 1), "--output");
+          StepConfig c = new StepConfig(m, Parallelism.of(tp, pp), w, kv, mla, Execution.FUSED);
+          return InferenceEstimator.estimate(
+              new InferenceRequest(
+                  c, gpu, p.whole("batch", 1), p.whole("prompt", 1), p.whole("output", 1), mode));
+        });
   }
 
   @Override
   public StudyResult finish(
       StudySpec spec, List<Point> points, List<InferenceEstimate> results, StudyContext ctx) {
     Tables t =
-        new Tables(spec.id())
-            .text("model")
-            .text("gpu")
-            .whole("tp")
-            .whole("pp")
-            .text("weights")
+        Tables.deployment(spec.id())
             .whole("batch")
             .whole("prompt")
             .whole("output")
@@ -121,10 +102,7 @@ public final class InferStudy implements Study<InferenceEstimate> {
           ChartStyle.gib(e.memoryBytesPerGpu()),
           e.fits() ? "yes" : "no");
     }
-    Section.Builder s = Section.builder(spec.id(), spec.title());
-    if (!spec.text().isBlank()) {
-      s.text(spec.text());
-    }
+    Section.Builder s = spec.section();
     List<String> summary = new ArrayList<>();
     Map<String, Object> numbers = new LinkedHashMap<>();
     // Charts against batch (at the first prompt) and against prompt (at the first batch).

@@ -1,7 +1,6 @@
 package dev.hwplan.scenario.study;
 
 import dev.hwplan.hardware.GpuProfile;
-import dev.hwplan.io.InvalidInputException;
 import dev.hwplan.memory.KvComparison;
 import dev.hwplan.memory.KvDtype;
 import dev.hwplan.model.ModelSpec;
@@ -10,7 +9,6 @@ import dev.hwplan.report.Section;
 import dev.hwplan.report.charts.ChartStyle;
 import dev.hwplan.report.charts.KvCharts;
 import dev.hwplan.scenario.Point;
-import dev.hwplan.scenario.Study;
 import dev.hwplan.scenario.StudyContext;
 import dev.hwplan.scenario.StudyResult;
 import dev.hwplan.scenario.StudySpec;
@@ -19,17 +17,20 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * KV-cache memory against context for a model as it is and re-expressed as MHA, GQA, MQA and MLA
  * ({@link KvComparison}), with the GPU's memory for scale. Fields: {@code model} (required), {@code
  * context}, {@code batch}, {@code kvDtype}, {@code gpu}.
  */
-public final class KvStudy implements Study<KvStudy.Result> {
-  @Override
-  public String kind() {
-    return "kv";
+public final class KvStudy extends StudyBase<KvStudy.Result> {
+  /** The study, with the fields it reads and their defaults. */
+  public KvStudy() {
+    super("kv", "model");
+    field("context", Map.of("from", 1024, "to", 131072, "times", 2));
+    field("batch", 1);
+    field("kvDtype", "bf16");
+    field("gpu", "h100-sxm");
   }
 
   /** One point: the model at one context, each attention design. */
@@ -42,39 +43,23 @@ public final class KvStudy implements Study<KvStudy.Result> {
       List<KvComparison.Row> rows) {}
 
   @Override
-  public Map<String, Object> defaults() {
-    Map<String, Object> d = new LinkedHashMap<>();
-    d.put("context", Map.of("from", 1024, "to", 131072, "times", 2));
-    d.put("batch", 1);
-    d.put("kvDtype", "bf16");
-    d.put("gpu", "h100-sxm");
-    return d;
-  }
-
-  @Override
-  public Set<String> required() {
-    return Set.of("model");
-  }
-
-  @Override
   public Result evaluate(Point p, StudyContext ctx) {
     ModelSpec m = p.model("model");
     long context = p.whole("context", 1);
     long batch = p.whole("batch", 1);
     KvDtype dtype = p.parsed("kvDtype", s -> KvDtype.parse(s, "kvDtype"));
     GpuProfile gpu = p.gpu("gpu", ctx.profiles());
-    try {
-      m.checkContext(context, "--context");
-      return new Result(
-          m.id(),
-          context,
-          batch,
-          dtype.key(),
-          gpu.id(),
-          KvComparison.compare(m, context, batch, dtype, 0, 0));
-    } catch (InvalidInputException e) {
-      throw p.restate(e);
-    }
+    return p.restating(
+        () -> {
+          m.checkContext(context, "--context");
+          return new Result(
+              m.id(),
+              context,
+              batch,
+              dtype.key(),
+              gpu.id(),
+              KvComparison.compare(m, context, batch, dtype, 0, 0));
+        });
   }
 
   @Override
@@ -105,10 +90,7 @@ public final class KvStudy implements Study<KvStudy.Result> {
             row.ratioToMha());
       }
     }
-    Section.Builder s = Section.builder(spec.id(), spec.title());
-    if (!spec.text().isBlank()) {
-      s.text(spec.text());
-    }
+    Section.Builder s = spec.section();
     List<String> summary = new ArrayList<>();
     Map<String, Object> numbers = new LinkedHashMap<>();
     // One chart per (model, batch, dtype, gpu), over the swept contexts.

@@ -1,7 +1,6 @@
 package dev.hwplan.scenario.study;
 
 import dev.hwplan.hardware.GpuProfile;
-import dev.hwplan.io.InvalidInputException;
 import dev.hwplan.memory.InferenceMemory;
 import dev.hwplan.memory.InferenceMemoryCalculator;
 import dev.hwplan.memory.KvCacheCalculator;
@@ -15,7 +14,6 @@ import dev.hwplan.report.Section;
 import dev.hwplan.report.charts.ChartStyle;
 import dev.hwplan.report.charts.MemoryCharts;
 import dev.hwplan.scenario.Point;
-import dev.hwplan.scenario.Study;
 import dev.hwplan.scenario.StudyContext;
 import dev.hwplan.scenario.StudyResult;
 import dev.hwplan.scenario.StudySpec;
@@ -24,7 +22,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Inference memory per GPU: weights, activations, reserve and the KV budget, and how many
@@ -32,32 +29,21 @@ import java.util.Set;
  * {@code gpu}, {@code tp}, {@code pp}, {@code weightsDtype}, {@code kvDtype}, {@code context},
  * {@code gpuMemUtil}.
  */
-public final class MemoryStudy implements Study<MemoryStudy.Result> {
-  @Override
-  public String kind() {
-    return "memory";
+public final class MemoryStudy extends StudyBase<MemoryStudy.Result> {
+  /** The study, with the fields it reads and their defaults. */
+  public MemoryStudy() {
+    super("memory", "model");
+    field("gpu", "h100-sxm");
+    field("tp", 1);
+    field("pp", 1);
+    field("weightsDtype", "bf16");
+    field("kvDtype", "bf16");
+    field("context", 8192);
+    field("gpuMemUtil", 0.9);
   }
 
   /** One point. */
   public record Result(InferenceMemory memory) {}
-
-  @Override
-  public Map<String, Object> defaults() {
-    Map<String, Object> d = new LinkedHashMap<>();
-    d.put("gpu", "h100-sxm");
-    d.put("tp", 1);
-    d.put("pp", 1);
-    d.put("weightsDtype", "bf16");
-    d.put("kvDtype", "bf16");
-    d.put("context", 8192);
-    d.put("gpuMemUtil", 0.9);
-    return d;
-  }
-
-  @Override
-  public Set<String> required() {
-    return Set.of("model");
-  }
 
   @Override
   public Result evaluate(Point p, StudyContext ctx) {
@@ -69,36 +55,30 @@ public final class MemoryStudy implements Study<MemoryStudy.Result> {
     KvDtype kv = p.parsed("kvDtype", s -> KvDtype.parse(s, "kvDtype"));
     long context = p.whole("context", 1);
     double util = p.positive("gpuMemUtil");
-    try {
-      m.checkContext(context, "--context");
-      return new Result(
-          InferenceMemoryCalculator.compute(
-              new InferenceMemoryCalculator.Request(
-                  m,
-                  gpu,
-                  Parallelism.of(tp, pp),
-                  w,
-                  new KvCacheCalculator.Options(
-                      kv, MlaLayout.LATENT, KvCacheCalculator.DEFAULT_BLOCK_SIZE),
-                  context,
-                  util,
-                  InferenceMemoryCalculator.DEFAULT_RESERVE_BYTES,
-                  InferenceMemoryCalculator.DEFAULT_MAX_BATCHED_TOKENS)));
-    } catch (InvalidInputException e) {
-      throw p.restate(e);
-    }
+    return p.restating(
+        () -> {
+          m.checkContext(context, "--context");
+          return new Result(
+              InferenceMemoryCalculator.compute(
+                  new InferenceMemoryCalculator.Request(
+                      m,
+                      gpu,
+                      Parallelism.of(tp, pp),
+                      w,
+                      new KvCacheCalculator.Options(
+                          kv, MlaLayout.LATENT, KvCacheCalculator.DEFAULT_BLOCK_SIZE),
+                      context,
+                      util,
+                      InferenceMemoryCalculator.DEFAULT_RESERVE_BYTES,
+                      InferenceMemoryCalculator.DEFAULT_MAX_BATCHED_TOKENS)));
+        });
   }
 
   @Override
   public StudyResult finish(
       StudySpec spec, List<Point> points, List<Result> results, StudyContext ctx) {
     Tables t =
-        new Tables(spec.id())
-            .text("model")
-            .text("gpu")
-            .whole("tp")
-            .whole("pp")
-            .text("weights")
+        Tables.deployment(spec.id())
             .text("kv")
             .whole("context")
             .real("weightsGiBPerGpu")
@@ -122,10 +102,7 @@ public final class MemoryStudy implements Study<MemoryStudy.Result> {
           m.maxSequences(),
           m.fits() ? "yes" : "no");
     }
-    Section.Builder s = Section.builder(spec.id(), spec.title());
-    if (!spec.text().isBlank()) {
-      s.text(spec.text());
-    }
+    Section.Builder s = spec.section();
     List<String> summary = new ArrayList<>();
     Map<String, Object> numbers = new LinkedHashMap<>();
     Map<String, List<Integer>> groups = new LinkedHashMap<>();

@@ -1,12 +1,13 @@
 package dev.hwplan.scenario.study;
 
-import dev.hwplan.hardware.ClusterCatalog;
 import dev.hwplan.hardware.ClusterProfile;
 import dev.hwplan.hardware.GpuProfile;
-import dev.hwplan.io.InvalidInputException;
 import dev.hwplan.model.ModelSpec;
+import dev.hwplan.posttrain.Engine;
+import dev.hwplan.posttrain.Generation;
 import dev.hwplan.posttrain.Lora;
 import dev.hwplan.posttrain.Method;
+import dev.hwplan.posttrain.Offload;
 import dev.hwplan.posttrain.PostTrainJob;
 import dev.hwplan.posttrain.PostTrainPlan;
 import dev.hwplan.posttrain.PostTrainPlanner;
@@ -15,7 +16,6 @@ import dev.hwplan.report.ReportChart;
 import dev.hwplan.report.Section;
 import dev.hwplan.report.charts.ChartStyle;
 import dev.hwplan.scenario.Point;
-import dev.hwplan.scenario.Study;
 import dev.hwplan.scenario.StudyContext;
 import dev.hwplan.scenario.StudyResult;
 import dev.hwplan.scenario.StudySpec;
@@ -39,37 +39,34 @@ import org.knowm.xchart.CategoryChartBuilder;
  * groupSize} (GRPO: 8), {@code loraRank} (0: full fine-tuning), {@code qlora} (false: an NF4 base,
  * rank 64 unless {@code loraRank}), {@code loraTargets} (all-linear; attention, mlp, or a list of
  * q,k,v,o,gate,up,down), {@code rewardModel} (none: the policy's for PPO), {@code gpus} (0: the
- * minimum).
+ * minimum), and the rollout and sharding as {@code hwplan posttrain}'s flags: {@code engine} (vllm,
+ * hf-zero3, ds-hybrid), {@code generationBatch}, {@code inferenceTp}, {@code gatherLayers}, {@code
+ * policyZeroStage} (3; or 2) and {@code loraTrainRest} (false).
  */
-public final class PostTrainStudy implements Study<PostTrainStudy.Run> {
-  @Override
-  public String kind() {
-    return "posttrain";
+public final class PostTrainStudy extends StudyBase<PostTrainStudy.Run> {
+  /** The study, with the fields it reads and their defaults. */
+  public PostTrainStudy() {
+    super("posttrain", "model", "method");
+    field("gpu", "h100-sxm");
+    field("promptTokens", 1024);
+    field("responseTokens", 1024);
+    field("batchPrompts", 512);
+    field("groupSize", 8);
+    field("loraRank", 0);
+    field("qlora", false);
+    field("loraTargets", "all-linear");
+    field("rewardModel", null);
+    field("gpus", 0);
+    field("engine", "vllm");
+    field("generationBatch", 0);
+    field("inferenceTp", 0);
+    field("gatherLayers", 0);
+    field("policyZeroStage", 3);
+    field("loraTrainRest", false);
   }
 
   /** One point: the plan on its GPUs (null when none fits up to 1,024) and the minimum. */
   public record Run(String model, String gpu, Method method, int minGpus, PostTrainPlan plan) {}
-
-  @Override
-  public Map<String, Object> defaults() {
-    Map<String, Object> d = new LinkedHashMap<>();
-    d.put("gpu", "h100-sxm");
-    d.put("promptTokens", 1024);
-    d.put("responseTokens", 1024);
-    d.put("batchPrompts", 512);
-    d.put("groupSize", 8);
-    d.put("loraRank", 0);
-    d.put("qlora", false);
-    d.put("loraTargets", "all-linear");
-    d.put("rewardModel", null);
-    d.put("gpus", 0);
-    return d;
-  }
-
-  @Override
-  public Set<String> required() {
-    return Set.of("model", "method");
-  }
 
   /** The largest pool searched for the minimum GPUs. */
   private static final int MAX_GPUS = 1024;
@@ -78,36 +75,59 @@ public final class PostTrainStudy implements Study<PostTrainStudy.Run> {
   public Run evaluate(Point p, StudyContext ctx) {
     ModelSpec m = p.model("model");
     GpuProfile gpu = p.gpu("gpu", ctx.profiles());
-    try {
-      ClusterProfile c = ClusterCatalog.forGpu(gpu.id());
-      if (c == null) {
-        throw InvalidInputException.option("gpu", "no bundled cluster has " + gpu.id() + " nodes");
-      }
-      Method method = p.parsed("method", Method::parse);
-      long prompt = p.whole("promptTokens", 1);
-      long response = p.whole("responseTokens", 1);
-      m.checkContext(prompt + response, "responseTokens");
-      int rank = (int) p.whole("loraRank", 0);
-      boolean qlora = p.flag("qlora", false);
-      Lora lora = null;
-      if (rank > 0 || qlora) {
-        Set<Lora.Target> targets =
-            p.parsed("loraTargets", t -> Lora.parseTargets(t, "loraTargets"));
-        lora = Lora.of(m, rank > 0 ? rank : Lora.QLORA_DEFAULT_RANK, qlora, targets, "loraRank");
-      }
-      ModelSpec reward = p.has("rewardModel") ? p.model("rewardModel") : null;
-      int group = method.rollout() ? (int) p.whole("groupSize", 1) : 1;
-      PostTrainJob job =
-          PostTrainJob.of(
-              m, method, lora, reward, group, prompt, response, p.whole("batchPrompts", 1));
-      PostTrainPlanner planner = new PostTrainPlanner(job, gpu, c);
-      int min = planner.minGpusColocated(MAX_GPUS);
-      int gpus = (int) p.whole("gpus", 0);
-      int n = gpus > 0 ? gpus : min;
-      return new Run(m.id(), gpu.id(), method, min, n > 0 ? planner.colocated(n) : null);
-    } catch (InvalidInputException e) {
-      throw p.restate(e);
-    }
+    ClusterProfile c = TrainStudy.cluster(p, gpu);
+    return p.restating(
+        () -> {
+          Method method = p.parsed("method", Method::parse);
+          long prompt = p.whole("promptTokens", 1);
+          long response = p.whole("responseTokens", 1);
+          m.checkContext(prompt + response, "responseTokens");
+          int rank = (int) p.whole("loraRank", 0);
+          boolean qlora = p.flag("qlora", false);
+          Lora lora = null;
+          if (rank > 0 || qlora) {
+            Set<Lora.Target> targets =
+                p.parsed("loraTargets", t -> Lora.parseTargets(t, "loraTargets"));
+            lora =
+                Lora.of(m, rank > 0 ? rank : Lora.QLORA_DEFAULT_RANK, qlora, targets, "loraRank")
+                    .trainingRest(p.flag("loraTrainRest", false));
+          } else if (p.flag("loraTrainRest", false)) {
+            throw p.error("loraTrainRest", "needs loraRank or qlora");
+          }
+          ModelSpec reward = p.has("rewardModel") ? p.model("rewardModel") : null;
+          int group = method.rollout() ? (int) p.whole("groupSize", 1) : 1;
+          Generation generation =
+              new Generation(
+                  p.parsed("engine", Engine::parse),
+                  (int) p.whole("generationBatch", 0),
+                  0,
+                  0,
+                  (int) p.whole("inferenceTp", 0),
+                  (int) p.whole("gatherLayers", 0));
+          PostTrainJob job =
+              new PostTrainJob(
+                  m,
+                  method,
+                  lora,
+                  reward,
+                  group,
+                  prompt,
+                  response,
+                  p.whole("batchPrompts", 1),
+                  1,
+                  false,
+                  false,
+                  Offload.NONE,
+                  1,
+                  0,
+                  generation,
+                  (int) p.whole("policyZeroStage", 2));
+          PostTrainPlanner planner = new PostTrainPlanner(job, gpu, c);
+          int min = planner.minGpusColocated(MAX_GPUS);
+          int gpus = (int) p.whole("gpus", 0);
+          int n = gpus > 0 ? gpus : min;
+          return new Run(m.id(), gpu.id(), method, min, n > 0 ? planner.colocated(n) : null);
+        });
   }
 
   private static final double GIB = 1L << 30;
@@ -247,10 +267,7 @@ public final class PostTrainStudy implements Study<PostTrainStudy.Run> {
       numbers.put(r.method().key() + " " + r.gpu() + " minGpus", r.minGpus());
       numbers.put(r.method().key() + " " + r.gpu() + " peakBytesPerGpu", plan.peakBytesPerGpu());
     }
-    Section.Builder sec = Section.builder(spec.id(), spec.title());
-    if (!spec.text().isBlank()) {
-      sec.text(spec.text());
-    }
+    Section.Builder sec = spec.section();
     for (String s : summary) {
       sec.text(s);
     }

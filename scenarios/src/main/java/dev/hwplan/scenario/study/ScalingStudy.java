@@ -10,7 +10,6 @@ import dev.hwplan.scaling.FitSpecs;
 import dev.hwplan.scaling.KaplanLaw;
 import dev.hwplan.scaling.SelectedFit;
 import dev.hwplan.scenario.Point;
-import dev.hwplan.scenario.Study;
 import dev.hwplan.scenario.StudyContext;
 import dev.hwplan.scenario.StudyResult;
 import dev.hwplan.scenario.StudySpec;
@@ -25,22 +24,16 @@ import java.util.Map;
  * budgets, with the law's iso-loss contours, isoFLOP curves and frontier. Fields: {@code fit} (a
  * named fit or constants, as {@code --fit}), {@code flops}.
  */
-public final class ScalingStudy implements Study<ScalingStudy.Result> {
-  @Override
-  public String kind() {
-    return "scaling";
+public final class ScalingStudy extends StudyBase<ScalingStudy.Result> {
+  /** The study, with the fields it reads and their defaults. */
+  public ScalingStudy() {
+    super("scaling");
+    field("fit", "epoch2024");
+    field("flops", Map.of("from", 1e20, "to", 1e26, "points", 7));
   }
 
   /** One budget under one fit. */
   public record Result(String fit, ChinchillaLaw law, Allocation optimal, double kaplanParams) {}
-
-  @Override
-  public Map<String, Object> defaults() {
-    Map<String, Object> d = new LinkedHashMap<>();
-    d.put("fit", "epoch2024");
-    d.put("flops", Map.of("from", 1e20, "to", 1e26, "points", 7));
-    return d;
-  }
 
   @Override
   public Result evaluate(Point p, StudyContext ctx) {
@@ -82,10 +75,7 @@ public final class ScalingStudy implements Study<ScalingStudy.Result> {
           a.loss(),
           r.kaplanParams());
     }
-    Section.Builder s = Section.builder(spec.id(), spec.title());
-    if (!spec.text().isBlank()) {
-      s.text(spec.text());
-    }
+    Section.Builder s = spec.section();
     Map<String, List<Result>> byFit = new LinkedHashMap<>();
     results.forEach(r -> byFit.computeIfAbsent(r.fit(), k -> new ArrayList<>()).add(r));
     List<String> summary = new ArrayList<>();

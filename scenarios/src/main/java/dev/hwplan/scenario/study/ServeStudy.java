@@ -19,7 +19,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 import org.knowm.xchart.XYChart;
 
@@ -41,10 +40,29 @@ import org.knowm.xchart.XYChart;
  * {@code replicas}), {@code ep} (expert-parallel ranks of a replica). A bad value names its field
  * and line ({@link ServePoint} reads a point).
  */
-public final class ServeStudy implements DistributedStudy<ServeStudy.Run, ServingResult> {
-  @Override
-  public String kind() {
-    return "serve";
+public final class ServeStudy extends StudyBase<ServeStudy.Run>
+    implements DistributedStudy<ServeStudy.Run, ServingResult> {
+  /** The study, with the fields it reads and their defaults. */
+  public ServeStudy() {
+    super("serve", "model", "qps");
+    field("gpu", "h100-sxm");
+    field("tp", 1);
+    field("pp", 1);
+    field("replicas", null); // 1, unless prefillReplicas and decodeReplicas split the deployment
+    field("weightsDtype", "bf16");
+    field("kvDtype", "bf16");
+    field("policy", "vllm");
+    field("promptTokens", "1024");
+    field("outputTokens", "256");
+    field("burstiness", 1);
+    field("requests", 1000);
+    field("seed", 0);
+    field("sloTtft", null);
+    field("sloTpot", null);
+    field("pricePerGpuHour", null);
+    for (String f : NEWER) {
+      field(f, null);
+    }
   }
 
   /** One simulated point. */
@@ -69,30 +87,6 @@ public final class ServeStudy implements DistributedStudy<ServeStudy.Run, Servin
   /** Step-time tables by deployment, one set per evaluating thread (tables are not shared). */
   private static final ThreadLocal<Map<String, StepTimeTable>> TABLES =
       ThreadLocal.withInitial(HashMap::new);
-
-  @Override
-  public Map<String, Object> defaults() {
-    Map<String, Object> d = new LinkedHashMap<>();
-    d.put("gpu", "h100-sxm");
-    d.put("tp", 1);
-    d.put("pp", 1);
-    d.put("replicas", null); // 1, unless prefillReplicas and decodeReplicas split the deployment
-    d.put("weightsDtype", "bf16");
-    d.put("kvDtype", "bf16");
-    d.put("policy", "vllm");
-    d.put("promptTokens", "1024");
-    d.put("outputTokens", "256");
-    d.put("burstiness", 1);
-    d.put("requests", 1000);
-    d.put("seed", 0);
-    d.put("sloTtft", null);
-    d.put("sloTpot", null);
-    d.put("pricePerGpuHour", null);
-    for (String f : NEWER) {
-      d.put(f, null);
-    }
-    return d;
-  }
 
   /** Fields of the newer serving features; absent, the point is served as before them. */
   private static final List<String> NEWER =
@@ -120,11 +114,6 @@ public final class ServeStudy implements DistributedStudy<ServeStudy.Run, Servin
           "gpuMemUtil",
           "preemption",
           "engineOverheadMs");
-
-  @Override
-  public Set<String> required() {
-    return Set.of("model", "qps");
-  }
 
   /** The simulation of the point: the costly part, which a Spark executor runs. */
   @Override
@@ -186,10 +175,7 @@ public final class ServeStudy implements DistributedStudy<ServeStudy.Run, Servin
           s.meanBatchSize());
       byDeployment.computeIfAbsent(r.deployment(), k -> new ArrayList<>()).add(r);
     }
-    Section.Builder sec = Section.builder(spec.id(), spec.title());
-    if (!spec.text().isBlank()) {
-      sec.text(spec.text());
-    }
+    Section.Builder sec = spec.section();
     sec.chart(
         ReportChart.of(
             spec.id() + "-ttft",

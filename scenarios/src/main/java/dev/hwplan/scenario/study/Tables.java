@@ -18,6 +18,14 @@ final class Tables {
     this.name = name;
   }
 
+  /**
+   * A table whose rows are deployments: the model, the GPU, TP, PP and the weights' dtype, then the
+   * caller's columns.
+   */
+  static Tables deployment(String name) {
+    return new Tables(name).text("model").text("gpu").whole("tp").whole("pp").text("weights");
+  }
+
   Tables text(String column) {
     columns.add(StringColumn.create(column));
     return this;

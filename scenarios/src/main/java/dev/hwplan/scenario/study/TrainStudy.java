@@ -3,13 +3,11 @@ package dev.hwplan.scenario.study;
 import dev.hwplan.hardware.ClusterCatalog;
 import dev.hwplan.hardware.ClusterProfile;
 import dev.hwplan.hardware.GpuProfile;
-import dev.hwplan.io.InvalidInputException;
 import dev.hwplan.model.ModelSpec;
 import dev.hwplan.report.ReportChart;
 import dev.hwplan.report.Section;
 import dev.hwplan.report.charts.ChartStyle;
 import dev.hwplan.scenario.Point;
-import dev.hwplan.scenario.Study;
 import dev.hwplan.scenario.StudyContext;
 import dev.hwplan.scenario.StudyResult;
 import dev.hwplan.scenario.StudySpec;
@@ -25,7 +23,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 import org.knowm.xchart.XYChart;
 
@@ -36,10 +33,15 @@ import org.knowm.xchart.XYChart;
  * gpu} (h100-sxm; its bundled cluster), {@code seq} (8192), {@code precision} (bf16-fp32-master),
  * {@code tokens} and {@code pricePerGpuHour} (optional: days, GPU-hours and cost).
  */
-public final class TrainStudy implements Study<TrainStudy.Run> {
-  @Override
-  public String kind() {
-    return "train";
+public final class TrainStudy extends StudyBase<TrainStudy.Run> {
+  /** The study, with the fields it reads and their defaults. */
+  public TrainStudy() {
+    super("train", "model", "gpus", "globalBatch");
+    field("gpu", "h100-sxm");
+    field("seq", 8192);
+    field("precision", "bf16-fp32-master");
+    field("tokens", null);
+    field("pricePerGpuHour", null);
   }
 
   /** One point: the search's best plan (null when nothing fits) and what was searched. */
@@ -59,59 +61,53 @@ public final class TrainStudy implements Study<TrainStudy.Run> {
     }
   }
 
-  @Override
-  public Map<String, Object> defaults() {
-    Map<String, Object> d = new LinkedHashMap<>();
-    d.put("gpu", "h100-sxm");
-    d.put("seq", 8192);
-    d.put("precision", "bf16-fp32-master");
-    d.put("tokens", null);
-    d.put("pricePerGpuHour", null);
-    return d;
-  }
-
-  @Override
-  public Set<String> required() {
-    return Set.of("model", "gpus", "globalBatch");
+  /** The bundled cluster of {@code gpu}'s nodes; none is bad input about the field {@code gpu}. */
+  static ClusterProfile cluster(Point p, GpuProfile gpu) {
+    ClusterProfile c = ClusterCatalog.forGpu(gpu.id());
+    if (c == null) {
+      throw p.error("gpu", "no bundled cluster has " + gpu.id() + " nodes");
+    }
+    return c;
   }
 
   @Override
   public Run evaluate(Point p, StudyContext ctx) {
     ModelSpec m = p.model("model");
     GpuProfile gpu = p.gpu("gpu", ctx.profiles());
-    try {
-      ClusterProfile c = ClusterCatalog.forGpu(gpu.id());
-      if (c == null) {
-        throw InvalidInputException.option("gpu", "no bundled cluster has " + gpu.id() + " nodes");
-      }
-      int gpus = (int) p.whole("gpus", 1);
-      long seq = p.whole("seq", 1);
-      m.checkContext(seq, "seq");
-      long batch = p.whole("globalBatch", 1);
-      Precision prec = p.parsed("precision", s -> Precision.parse(s, "precision"));
-      TrainingJob job =
-          new TrainingJob(m, seq, batch, prec, true, false, false, Execution.FUSED, true);
-      TrainingPlanner planner = TrainingPlanner.calibrated(job, gpu, c, gpus);
-      LayoutSearch.Result r = LayoutSearch.search(planner, LayoutSearch.Constraints.none(), 1);
-      Double tokens = p.has("tokens") ? p.positive("tokens") : null;
-      Double price = p.has("pricePerGpuHour") ? p.positive("pricePerGpuHour") : null;
-      return new Run(
-          m.id(),
-          gpu.id(),
-          gpus,
-          seq,
-          batch,
-          r.ranked().isEmpty() ? null : r.ranked().get(0),
-          r.evaluated(),
-          r.fitting(),
-          tokens,
-          price);
-    } catch (InvalidInputException e) {
-      throw p.restate(e);
-    }
+    ClusterProfile c = cluster(p, gpu);
+    return p.restating(
+        () -> {
+          int gpus = (int) p.whole("gpus", 1);
+          long seq = p.whole("seq", 1);
+          m.checkContext(seq, "seq");
+          long batch = p.whole("globalBatch", 1);
+          Precision prec = p.parsed("precision", s -> Precision.parse(s, "precision"));
+          TrainingJob job =
+              new TrainingJob(m, seq, batch, prec, true, false, false, Execution.FUSED, true);
+          TrainingPlanner planner = TrainingPlanner.calibrated(job, gpu, c, gpus);
+          LayoutSearch.Result r = LayoutSearch.search(planner, LayoutSearch.Constraints.none(), 1);
+          Double tokens = p.has("tokens") ? p.positive("tokens") : null;
+          Double price = p.has("pricePerGpuHour") ? p.positive("pricePerGpuHour") : null;
+          return new Run(
+              m.id(),
+              gpu.id(),
+              gpus,
+              seq,
+              batch,
+              r.ranked().isEmpty() ? null : r.ranked().get(0),
+              r.evaluated(),
+              r.fitting(),
+              tokens,
+              price);
+        });
   }
 
   private static final double GIB = 1L << 30;
+
+  /** A table of one layout a row: the model, the GPUs and the layout, then the caller's columns. */
+  private static Tables layoutTable(String id) {
+    return new Tables(id).text("model").whole("gpus").text("layout");
+  }
 
   @Override
   public StudyResult finish(StudySpec spec, List<Point> points, List<Run> runs, StudyContext ctx) {
@@ -131,10 +127,7 @@ public final class TrainStudy implements Study<TrainStudy.Run> {
             .real("gpuHours")
             .real("cost");
     Tables mem =
-        new Tables(spec.id() + "-memory")
-            .text("model")
-            .whole("gpus")
-            .text("layout")
+        layoutTable(spec.id() + "-memory")
             .real("weightsGiB")
             .real("gradientsGiB")
             .real("optimizerGiB")
@@ -144,10 +137,7 @@ public final class TrainStudy implements Study<TrainStudy.Run> {
             .real("allocatorGiB")
             .real("totalGiB");
     Tables time =
-        new Tables(spec.id() + "-time")
-            .text("model")
-            .whole("gpus")
-            .text("layout")
+        layoutTable(spec.id() + "-time")
             .real("computeS")
             .real("recomputeS")
             .real("tpCommS")
@@ -246,10 +236,7 @@ public final class TrainStudy implements Study<TrainStudy.Run> {
       numbers.put(r.series() + " " + r.gpus() + " stepSeconds", b.stepSeconds());
       numbers.put(r.series() + " " + r.gpus() + " mfu", b.mfu());
     }
-    Section.Builder sec = Section.builder(spec.id(), spec.title());
-    if (!spec.text().isBlank()) {
-      sec.text(spec.text());
-    }
+    Section.Builder sec = spec.section();
     for (String s : summary) {
       sec.text(s);
     }

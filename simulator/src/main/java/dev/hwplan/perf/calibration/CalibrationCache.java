@@ -8,6 +8,7 @@ import dev.hwplan.hardware.GpuProfile;
 import dev.hwplan.hardware.ProfileCatalog;
 import dev.hwplan.io.AtomicFiles;
 import dev.hwplan.io.QuickReader;
+import dev.hwplan.io.TextFiles;
 import dev.hwplan.op.Collective;
 import dev.hwplan.perf.GpuCalibration;
 import java.io.IOException;
@@ -371,18 +372,9 @@ public final class CalibrationCache {
   }
 
   private static List<String> lines(ClassLoader cl, String resource) {
-    try (InputStream in = cl.getResourceAsStream(resource)) {
-      if (in == null) {
-        return List.of();
-      }
-      List<String> out = new ArrayList<>();
-      for (String l : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
-        l = l.strip();
-        if (!l.isEmpty() && !l.startsWith("#")) {
-          out.add(l);
-        }
-      }
-      return out;
+    try {
+      InputStream in = cl.getResourceAsStream(resource);
+      return in == null ? List.of() : TextFiles.listed(in);
     } catch (IOException e) {
       throw new UncheckedIOException("reading " + resource, e);
     }

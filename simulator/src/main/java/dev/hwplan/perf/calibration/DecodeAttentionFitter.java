@@ -10,6 +10,7 @@ import dev.hwplan.perf.attention.SplitKTimeModel;
 import dev.hwplan.perf.device.DevicePeaks;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 import java.util.function.ToDoubleFunction;
 
 /**
@@ -73,18 +74,14 @@ final class DecodeAttentionFitter {
     if (rows.isEmpty()) {
       return null;
     }
-    List<Prepared<OpShape.Attention>> prepared = new ArrayList<>();
-    for (FitData.Row<Rows.Attention> r : rows) {
-      Op op = RowOps.attentionOp(r.row(), AttentionKernel.SPLIT_K);
-      prepared.add(
-          Prepared.of(
-              r.peaks(),
-              (OpShape.Attention) op.shape(),
-              op.bytes(),
-              r.gpu().memoryBandwidthBytesPerSecond() * read,
-              r.row().seconds(),
-              r.row().candidates()));
-    }
+    List<Prepared<OpShape.Attention>> prepared =
+        Prepared.all(
+            rows,
+            r -> RowOps.attentionOp(r, AttentionKernel.SPLIT_K),
+            OpShape.Attention.class,
+            Rows.Attention::seconds,
+            Rows.Attention::candidates,
+            read);
     return fitSplitK(
         p -> {
           SplitKTimeModel m = splitK(p);
@@ -112,6 +109,32 @@ final class DecodeAttentionFitter {
       int[] variants,
       long[] chunks,
       double[] logCandidates) {
+    /**
+     * The rows with the op each timed (of shape type {@code shape}), its measured seconds and
+     * split-K candidates, at {@code read} of each GPU's memory bandwidth.
+     */
+    static <R, S> List<Prepared<S>> all(
+        List<FitData.Row<R>> rows,
+        Function<R, Op> op,
+        Class<S> shape,
+        ToDoubleFunction<R> seconds,
+        Function<R, List<Rows.Candidate>> candidates,
+        double read) {
+      List<Prepared<S>> out = new ArrayList<>();
+      for (FitData.Row<R> r : rows) {
+        Op o = op.apply(r.row());
+        out.add(
+            of(
+                r.peaks(),
+                shape.cast(o.shape()),
+                o.bytes(),
+                r.gpu().memoryBandwidthBytesPerSecond() * read,
+                seconds.applyAsDouble(r.row()),
+                candidates.apply(r.row())));
+      }
+      return out;
+    }
+
     static <S> Prepared<S> of(
         DevicePeaks gpu,
         S shape,
@@ -187,18 +210,9 @@ final class DecodeAttentionFitter {
     if (rows.isEmpty()) {
       return null;
     }
-    List<Prepared<OpShape.Mla>> prepared = new ArrayList<>();
-    for (FitData.Row<Rows.Mla> r : rows) {
-      Op op = RowOps.mlaOp(r.row());
-      prepared.add(
-          Prepared.of(
-              r.peaks(),
-              (OpShape.Mla) op.shape(),
-              op.bytes(),
-              r.gpu().memoryBandwidthBytesPerSecond() * read,
-              r.row().seconds(),
-              r.row().candidates()));
-    }
+    List<Prepared<OpShape.Mla>> prepared =
+        Prepared.all(
+            rows, RowOps::mlaOp, OpShape.Mla.class, Rows.Mla::seconds, Rows.Mla::candidates, read);
     ToDoubleFunction<double[]> objective =
         p -> {
           SplitKTimeModel m = mlaModel(p, attention);

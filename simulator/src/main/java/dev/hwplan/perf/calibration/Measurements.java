@@ -139,47 +139,57 @@ public record Measurements(
         }
       }
     }
-    List<Rows.PrefillAttention> prefills = new ArrayList<>();
-    if (prefill != null) {
-      for (JsonNode r : prefill.path("rows")) {
-        if (r.path("forwardSeconds").isNumber() && r.path("backwardSeconds").isNumber()) {
-          prefills.add(
-              new Rows.PrefillAttention(
-                  r.path("family").asText(),
-                  r.path("backend").asText(),
-                  r.path("batch").asLong(),
-                  r.path("heads").asInt(),
-                  r.path("kvHeads").asInt(),
-                  r.path("seqLen").asLong(),
-                  r.path("headDimQk").asInt(),
-                  r.path("headDimV").asInt(),
-                  r.path("forwardSeconds").asDouble(),
-                  r.path("backwardSeconds").asDouble()));
-        }
-      }
-    }
-    List<Rows.GroupedGemm> groups = new ArrayList<>();
-    if (grouped != null) {
-      for (JsonNode r : grouped.path("rows")) {
-        if (r.path("grouped").path("seconds").isNumber()) {
-          JsonNode loop = r.path("loop").path("seconds");
-          groups.add(
-              new Rows.GroupedGemm(
-                  r.path("matrix").asText(),
-                  r.path("n").asLong(),
-                  r.path("k").asLong(),
-                  r.path("experts").asInt(),
-                  r.path("tokensPerExpert").asLong(),
-                  r.path("dtype").asText("bf16"),
-                  r.path("grouped").path("seconds").asDouble(),
-                  loop.isNumber() ? loop.asDouble() : Double.NaN));
-        }
-      }
-    }
+    List<Rows.PrefillAttention> prefills = prefill == null ? List.of() : prefillRows(prefill);
+    List<Rows.GroupedGemm> groups = grouped == null ? List.of() : groupedRows(grouped);
     Measurements m =
         new Measurements(
             profileId, read, copy, gemm, attention, mla, collectives, steps, prefills, groups);
     return m.isEmpty() && Double.isNaN(read) ? Optional.empty() : Optional.of(m);
+  }
+
+  /** The measured rows of a prefill-attention file: those with both forward and backward times. */
+  static List<Rows.PrefillAttention> prefillRows(JsonNode doc) {
+    List<Rows.PrefillAttention> out = new ArrayList<>();
+    for (JsonNode r : doc.path("rows")) {
+      if (r.path("forwardSeconds").isNumber() && r.path("backwardSeconds").isNumber()) {
+        out.add(
+            new Rows.PrefillAttention(
+                r.path("family").asText(),
+                r.path("backend").asText(),
+                r.path("batch").asLong(),
+                r.path("heads").asInt(),
+                r.path("kvHeads").asInt(),
+                r.path("seqLen").asLong(),
+                r.path("headDimQk").asInt(),
+                r.path("headDimV").asInt(),
+                r.path("forwardSeconds").asDouble(),
+                r.path("backwardSeconds").asDouble()));
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The measured rows of a grouped-GEMM file: those with a grouped time (the loop's may be NaN).
+   */
+  static List<Rows.GroupedGemm> groupedRows(JsonNode doc) {
+    List<Rows.GroupedGemm> out = new ArrayList<>();
+    for (JsonNode r : doc.path("rows")) {
+      if (r.path("grouped").path("seconds").isNumber()) {
+        JsonNode loop = r.path("loop").path("seconds");
+        out.add(
+            new Rows.GroupedGemm(
+                r.path("matrix").asText(),
+                r.path("n").asLong(),
+                r.path("k").asLong(),
+                r.path("experts").asInt(),
+                r.path("tokensPerExpert").asLong(),
+                r.path("dtype").asText("bf16"),
+                r.path("grouped").path("seconds").asDouble(),
+                loop.isNumber() ? loop.asDouble() : Double.NaN));
+      }
+    }
+    return out;
   }
 
   /** The measured decode-attention rows of a harness file ({@code decodeAttention}). */

@@ -88,22 +88,7 @@ final class FidelityScores {
             .map(Rows.PrefillAttention::key)
             .toList();
     Map<String, List<double[]>> byFamily = new LinkedHashMap<>();
-    for (JsonNode r : doc.path("rows")) {
-      if (!r.path("forwardSeconds").isNumber() || !r.path("backwardSeconds").isNumber()) {
-        continue;
-      }
-      Rows.PrefillAttention row =
-          new Rows.PrefillAttention(
-              r.path("family").asText(),
-              r.path("backend").asText(),
-              r.path("batch").asLong(),
-              r.path("heads").asInt(),
-              r.path("kvHeads").asInt(),
-              r.path("seqLen").asLong(),
-              r.path("headDimQk").asInt(),
-              r.path("headDimV").asInt(),
-              r.path("forwardSeconds").asDouble(),
-              r.path("backwardSeconds").asDouble());
+    for (Rows.PrefillAttention row : Measurements.prefillRows(doc)) {
       if (training.contains(row.key())) {
         throw new AssertionError("not out of sample: " + row.key());
       }
@@ -134,21 +119,7 @@ final class FidelityScores {
             .toList();
     List<double[]> g = new ArrayList<>();
     List<double[]> l = new ArrayList<>();
-    for (JsonNode r : doc.path("rows")) {
-      if (!r.path("grouped").path("seconds").isNumber()) {
-        continue;
-      }
-      JsonNode loop = r.path("loop").path("seconds");
-      Rows.GroupedGemm row =
-          new Rows.GroupedGemm(
-              r.path("matrix").asText(),
-              r.path("n").asLong(),
-              r.path("k").asLong(),
-              r.path("experts").asInt(),
-              r.path("tokensPerExpert").asLong(),
-              r.path("dtype").asText("bf16"),
-              r.path("grouped").path("seconds").asDouble(),
-              loop.isNumber() ? loop.asDouble() : Double.NaN);
+    for (Rows.GroupedGemm row : Measurements.groupedRows(doc)) {
       if (training.contains(row.key())) {
         throw new AssertionError("not out of sample: " + row.key());
       }

@@ -9,6 +9,7 @@ import org.apache.commons.math3.optim.MaxEval;
 import org.apache.commons.math3.optim.PointValuePair;
 import org.apache.commons.math3.optim.SimpleValueChecker;
 import org.apache.commons.math3.optim.nonlinear.scalar.GoalType;
+import org.apache.commons.math3.optim.nonlinear.scalar.GradientMultivariateOptimizer;
 import org.apache.commons.math3.optim.nonlinear.scalar.ObjectiveFunction;
 import org.apache.commons.math3.optim.nonlinear.scalar.ObjectiveFunctionGradient;
 import org.apache.commons.math3.optim.nonlinear.scalar.gradient.NonLinearConjugateGradientOptimizer;
@@ -46,28 +47,29 @@ class LbfgsOptimizerTest {
 
     CachedObjective f1 = new CachedObjective(objective);
     LbfgsOptimizer lbfgs = new LbfgsOptimizer(new SimpleValueChecker(1e-12, 0), 10, 1e-14);
-    PointValuePair a =
-        lbfgs.optimize(
-            new MaxEval(100_000),
-            new ObjectiveFunction(f1::value),
-            new ObjectiveFunctionGradient(f1::gradient),
-            GoalType.MINIMIZE,
-            new InitialGuess(start));
+    PointValuePair a = minimize(lbfgs, 100_000, f1, start);
 
     CachedObjective f2 = new CachedObjective(objective);
     NonLinearConjugateGradientOptimizer cg =
         new NonLinearConjugateGradientOptimizer(
             NonLinearConjugateGradientOptimizer.Formula.POLAK_RIBIERE,
             new SimpleValueChecker(1e-12, 0));
-    PointValuePair b =
-        cg.optimize(
-            new MaxEval(1_000_000),
-            new ObjectiveFunction(f2::value),
-            new ObjectiveFunctionGradient(f2::gradient),
-            GoalType.MINIMIZE,
-            new InitialGuess(start));
+    PointValuePair b = minimize(cg, 1_000_000, f2, start);
 
     assertThat(a.getValue()).isLessThanOrEqualTo(b.getValue() * (1 + 1e-6));
     assertThat(lbfgs.getEvaluations()).isLessThan(cg.getEvaluations());
+  }
+
+  /**
+   * {@code o} minimising {@code f} from {@code start} in at most {@code evaluations} evaluations.
+   */
+  private static PointValuePair minimize(
+      GradientMultivariateOptimizer o, int evaluations, CachedObjective f, double[] start) {
+    return o.optimize(
+        new MaxEval(evaluations),
+        new ObjectiveFunction(f::value),
+        new ObjectiveFunctionGradient(f::gradient),
+        GoalType.MINIMIZE,
+        new InitialGuess(start));
   }
 }

@@ -1,0 +1,34 @@
+package dev.hwplan.cli;
+
+import java.util.HashMap;
+import java.util.Map;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * What every {@code hwplan predict} op command shares: {@code --gpu}, {@code --mode}, {@code
+ * --profiles} and {@code --json}, and the run that predicts the op and prints it.
+ */
+final class PredictOptions {
+  @Mixin GpuOption gpu;
+  @Mixin ModeOption mode;
+  @Mixin ProfilesOption profiles;
+  @Mixin JsonOutput json;
+
+  /**
+   * Predicts {@code op} from its {@code flags} (keys as in {@code --input}, without {@code gpu} and
+   * {@code mode}, which these options give) and prints the prediction on {@code spec}'s stdout.
+   */
+  void run(String op, Map<String, Object> flags, CommandSpec spec) {
+    Map<String, Object> f = new HashMap<>(flags);
+    f.put("gpu", gpu.id());
+    PredictOpView.run(op, f, mode.name(), profiles, json.enabled(), spec.commandLine().getOut());
+  }
+
+  /** Puts {@code value} under {@code key} when it was given (not {@code null}). */
+  static void putIf(Map<String, Object> flags, String key, Object value) {
+    if (value != null) {
+      flags.put(key, value);
+    }
+  }
+}
