@@ -134,10 +134,11 @@ final class ModelsCommand implements Runnable {
       }
       ModelSpec m = ModelCatalog.resolve(model);
       m.checkContext(context, "--context");
-      if (json.printed(spec, view(m, context))) {
+      PrintWriter out = spec.commandLine().getOut();
+      if (json.enabled()) {
+        JsonOutput.print(out, view(m, context));
         return;
       }
-      PrintWriter out = spec.commandLine().getOut();
       ParameterCount p = ParameterCounter.count(m);
       out.printf(
           Locale.ROOT,

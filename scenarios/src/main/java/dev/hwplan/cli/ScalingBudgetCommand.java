@@ -173,10 +173,8 @@ final class ScalingBudgetCommand implements Runnable {
     out.put("gpus", gpus);
     out.put("wallSeconds", gpus == null ? null : cost.wallSeconds(gpus));
     out.put("servingFlopsPerToken", a.servingFlopsPerToken());
-    Map<String, Interval> intervals = ScalingCommand.intervals(fit, q);
-    out.put("intervals", ScalingCommand.json(intervals));
-    ScalingCommand.requireFinite(out, spec);
-    if (json.printed(spec, out)) {
+    Map<String, Interval> intervals = ScalingCommand.putIntervals(out, fit, q);
+    if (ScalingCommand.printedJson(json, spec, out)) {
       return;
     }
     PrintWriter w = spec.commandLine().getOut();

@@ -137,6 +137,25 @@ final class ScalingCommand implements Runnable {
     return out;
   }
 
+  /** {@link #intervals}, also put in {@code result} under {@code intervals}, as JSON objects. */
+  static Map<String, Interval> putIntervals(
+      Map<String, Object> result,
+      SelectedFit fit,
+      Map<String, ToDoubleFunction<ChinchillaLaw>> quantities) {
+    Map<String, Interval> intervals = intervals(fit, quantities);
+    result.put("intervals", json(intervals));
+    return intervals;
+  }
+
+  /**
+   * The end of a scaling command's answer: every number of {@code result} finite (else bad input,
+   * {@link #requireFinite}), then, with {@code --json}, {@code result} printed (returns true).
+   */
+  static boolean printedJson(JsonOutput json, CommandSpec spec, Object result) {
+    requireFinite(result, spec);
+    return json.printed(spec, result);
+  }
+
   /** Intervals as JSON objects. */
   static Map<String, Object> json(Map<String, Interval> intervals) {
     Map<String, Object> out = new LinkedHashMap<>();

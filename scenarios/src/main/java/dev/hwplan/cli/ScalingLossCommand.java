@@ -95,13 +95,11 @@ final class ScalingLossCommand implements Runnable {
     m.put("dataTerm", law.dataTerm(tokens));
     m.put("computeOptimalLossAtSameFlops", law.frontierLoss(flops));
     m.put("servingFlopsPerToken", TrainingFlops.servingFlopsPerToken(params));
-    Map<String, Interval> intervals = ScalingCommand.intervals(fit, Map.of("loss", lossOf));
-    m.put("intervals", ScalingCommand.json(intervals));
+    Map<String, Interval> intervals = ScalingCommand.putIntervals(m, fit, Map.of("loss", lossOf));
     if (compare) {
       m.put("comparison", comparison());
     }
-    ScalingCommand.requireFinite(m, spec);
-    if (json.printed(spec, m)) {
+    if (ScalingCommand.printedJson(json, spec, m)) {
       return;
     }
     PrintWriter out = spec.commandLine().getOut();

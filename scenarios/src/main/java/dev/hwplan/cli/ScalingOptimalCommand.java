@@ -147,10 +147,8 @@ final class ScalingOptimalCommand implements Runnable {
     } else {
       m.put("flopsCount", "6ND");
     }
-    Map<String, Interval> intervals = ScalingCommand.intervals(fit, q);
-    m.put("intervals", ScalingCommand.json(intervals));
-    ScalingCommand.requireFinite(m, spec);
-    if (json.printed(spec, m)) {
+    Map<String, Interval> intervals = ScalingCommand.putIntervals(m, fit, q);
+    if (ScalingCommand.printedJson(json, spec, m)) {
       return;
     }
     PrintWriter out = spec.commandLine().getOut();

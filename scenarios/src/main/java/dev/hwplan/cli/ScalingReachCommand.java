@@ -81,10 +81,8 @@ final class ScalingReachCommand implements Runnable {
       m.put("floorLoss", floor);
       q.put("tokens", l -> l.tokensToReach(target, n));
     }
-    Map<String, Interval> intervals = ScalingCommand.intervals(fit, q);
-    m.put("intervals", ScalingCommand.json(intervals));
-    ScalingCommand.requireFinite(m, spec);
-    if (json.printed(spec, m)) {
+    Map<String, Interval> intervals = ScalingCommand.putIntervals(m, fit, q);
+    if (ScalingCommand.printedJson(json, spec, m)) {
       return;
     }
     PrintWriter out = spec.commandLine().getOut();

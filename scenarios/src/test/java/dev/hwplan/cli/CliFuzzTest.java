@@ -53,24 +53,24 @@ class CliFuzzTest {
   @Property(tries = 200, seed = "1301", shrinking = ShrinkingMode.OFF)
   void badNumbersAreRefusedNamingTheFlag(
       @ForAll("badNumbers") Tuple.Tuple2<NumericFlag, String> t) {
-    NumericFlag f = t.get1();
-    check(
-        "bad-number",
-        FuzzCatalog.set(f.base(), f.flag(), t.get2()),
-        List.of(f.flag()),
-        true,
-        f.sanity());
+    checkNumber("bad-number", t, true);
   }
 
   @Property(tries = 200, seed = "1302", shrinking = ShrinkingMode.OFF)
   void extremeNumbersGiveSaneAnswersOrRefusals(
       @ForAll("extremes") Tuple.Tuple2<NumericFlag, String> t) {
+    checkNumber("extreme-number", t, false);
+  }
+
+  /** {@code t}'s flag set to {@code t}'s value in its command line, checked as {@link #check}. */
+  private static void checkNumber(
+      String kind, Tuple.Tuple2<NumericFlag, String> t, boolean mustRefuse) {
     NumericFlag f = t.get1();
     check(
-        "extreme-number",
+        kind,
         FuzzCatalog.set(f.base(), f.flag(), t.get2()),
         List.of(f.flag()),
-        false,
+        mustRefuse,
         f.sanity());
   }
 

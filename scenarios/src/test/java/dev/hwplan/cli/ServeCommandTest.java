@@ -25,17 +25,10 @@ class ServeCommandTest {
   void jsonHasTheContractsKeysInSiUnits() {
     CliHarness r =
         serve(
-            "--qps",
-            "4",
-            "--prompt-tokens",
-            "uniform:200:1500",
-            "--output-tokens",
-            "lognormal:150:80",
-            "--slo-ttft",
-            "0.5",
-            "--slo-tpot",
-            "0.05",
-            "--json");
+            CliHarness.args(
+                "--qps 4 --prompt-tokens uniform:200:1500 "
+                    + "--output-tokens lognormal:150:80 --slo-ttft 0.5 "
+                    + "--slo-tpot 0.05 --json"));
     assertThat(r.exitCode()).as(r.err()).isZero();
     JsonNode j = r.json();
     for (String k : new String[] {"ttftSeconds", "tpotSeconds", "itlSeconds", "e2eSeconds"}) {
@@ -79,20 +72,11 @@ class ServeCommandTest {
 
   @Test
   void aSharedSystemPromptIsFoundInTheCacheAndCachingCanBeTurnedOff() {
-    String[] a = {
-      "--qps",
-      "4",
-      "--prompt-tokens",
-      "uniform:100:300",
-      "--output-tokens",
-      "50",
-      "--shared-prefix-tokens",
-      "1024",
-      "--shared-prefix-fraction",
-      "0.5",
-      "--json"
-    };
-    CliHarness on = serve(a);
+    String a =
+        "--qps 4 --prompt-tokens uniform:100:300 --output-tokens 50 "
+            + "--shared-prefix-tokens 1024 --shared-prefix-fraction 0.5 "
+            + "--json";
+    CliHarness on = serve(CliHarness.args(a));
     assertThat(on.exitCode()).as(on.err()).isZero();
     JsonNode j = on.json();
     assertThat(j.get("engine").get("prefixCaching").asBoolean()).isTrue();
@@ -100,9 +84,7 @@ class ServeCommandTest {
     // first request's): about 0.5 * 1024 / (0.5 * 1024 + 200) = 0.72 of the tokens looked up
     assertThat(j.get("prefixCacheHitRate").asDouble()).isBetween(0.6, 0.8);
     assertThat(j.get("workload").asText()).contains("1024-token shared prefix on 50% of requests");
-    List<String> b = new ArrayList<>(List.of(a));
-    b.add("--no-prefix-caching");
-    CliHarness off = serve(b.toArray(String[]::new));
+    CliHarness off = serve(CliHarness.args(a, "--no-prefix-caching"));
     assertThat(off.exitCode()).as(off.err()).isZero();
     assertThat(off.json().get("prefixCacheHitRate").isNull()).isTrue();
     assertThat(off.json().get("ttftSeconds").get("mean").asDouble())
@@ -113,20 +95,10 @@ class ServeCommandTest {
   void conversationsWithPrefixAffinityRun() {
     CliHarness r =
         serve(
-            "--replicas",
-            "2",
-            "--routing",
-            "prefix-affinity",
-            "--qps",
-            "2",
-            "--prompt-tokens",
-            "200",
-            "--output-tokens",
-            "100",
-            "--turns",
-            "uniform:2:6",
-            "--think-time",
-            "5");
+            CliHarness.args(
+                "--replicas 2 --routing prefix-affinity --qps 2 "
+                    + "--prompt-tokens 200 --output-tokens 100 --turns uniform:2:6 "
+                    + "--think-time 5"));
     assertThat(r.exitCode()).as(r.err()).isZero();
     assertThat(r.out()).contains("prefix    cache hit rate").contains("conversations of");
   }
@@ -165,18 +137,10 @@ class ServeCommandTest {
     assertThat(ok.out()).contains("spec ").contains("llama-3.1-8b");
     CliHarness bad =
         serve(
-            "--qps",
-            "1",
-            "--prompt-tokens",
-            "500",
-            "--output-tokens",
-            "100",
-            "--speculative-method",
-            "draft",
-            "--speculative-model",
-            "qwen2.5-7b",
-            "--acceptance-rate",
-            "0.8");
+            CliHarness.args(
+                "--qps 1 --prompt-tokens 500 --output-tokens 100 "
+                    + "--speculative-method draft --speculative-model qwen2.5-7b "
+                    + "--acceptance-rate 0.8"));
     assertThat(bad.exitCode()).isEqualTo(2);
     assertThat(bad.err()).contains("--speculative-model").contains("vocabulary");
   }
@@ -185,19 +149,9 @@ class ServeCommandTest {
   void disaggregatedPrefillAndDecodeRun() {
     CliHarness r =
         serve(
-            "--qps",
-            "8",
-            "--prompt-tokens",
-            "uniform:500:2000",
-            "--output-tokens",
-            "200",
-            "--prefill-replicas",
-            "1",
-            "--decode-replicas",
-            "2",
-            "--kv-link",
-            "nic",
-            "--json");
+            CliHarness.args(
+                "--qps 8 --prompt-tokens uniform:500:2000 --output-tokens 200 "
+                    + "--prefill-replicas 1 --decode-replicas 2 --kv-link nic --json"));
     assertThat(r.exitCode()).as(r.err()).isZero();
     JsonNode j = r.json();
     assertThat(j.get("gpus").asInt()).isEqualTo(3);
@@ -251,16 +205,9 @@ class ServeCommandTest {
   void findMaxQpsReportsTheRateAndItsSpread() {
     CliHarness r =
         serve(
-            "--find-max-qps",
-            "--prompt-tokens",
-            "1000",
-            "--output-tokens",
-            "100",
-            "--slo-ttft",
-            "0.3",
-            "--seeds",
-            "2",
-            "--json");
+            CliHarness.args(
+                "--find-max-qps --prompt-tokens 1000 --output-tokens 100 "
+                    + "--slo-ttft 0.3 --seeds 2 --json"));
     assertThat(r.exitCode()).as(r.err()).isZero();
     JsonNode j = r.json();
     double q = j.get("maxQps").asDouble();
@@ -318,61 +265,30 @@ class ServeCommandTest {
    */
   @Test
   void expertParallelReplicasServeAndAreSearched() {
-    String[] moe = {
-      "serve",
-      "--model",
-      "qwen3-30b-a3b",
-      "--gpu",
-      "h100-sxm",
-      "--requests",
-      "100",
-      "--qps",
-      "4",
-      "--prompt-tokens",
-      "500",
-      "--output-tokens",
-      "50"
-    };
-    List<String> a = new ArrayList<>(List.of(moe));
-    a.addAll(List.of("--ep", "2", "--json"));
-    CliHarness r = CliHarness.run(a.toArray(String[]::new));
+    String moe =
+        "serve --model qwen3-30b-a3b --gpu h100-sxm --requests 100 "
+            + "--qps 4 --prompt-tokens 500 --output-tokens 50";
+    CliHarness r = CliHarness.line(moe, "--ep", "2", "--json");
     assertThat(r.exitCode()).as(r.err()).isZero();
     assertThat(r.json().get("ep").asInt()).isEqualTo(2);
     assertThat(r.json().get("gpus").asInt()).isEqualTo(2);
     assertThat(r.json().get("completedRequests").asLong()).isEqualTo(100);
-    List<String> pp = new ArrayList<>(List.of(moe));
-    pp.addAll(List.of("--ep", "2", "--pp", "2", "--json"));
-    CliHarness both = CliHarness.run(pp.toArray(String[]::new));
+    CliHarness both = CliHarness.line(moe, "--ep", "2", "--pp", "2", "--json");
     assertThat(both.exitCode()).as(both.err()).isZero();
     assertThat(both.json().get("gpus").asInt()).isEqualTo(4);
     assertThat(both.json().get("completedRequests").asLong()).isEqualTo(100);
     for (String[] bad : new String[][] {{"--ep", "3"}}) {
-      List<String> b = new ArrayList<>(List.of(moe));
-      b.addAll(List.of(bad));
-      CliHarness e = CliHarness.run(b.toArray(String[]::new));
+      CliHarness e = CliHarness.line(moe, bad);
       assertThat(e.exitCode()).as(e.err()).isEqualTo(2);
       assertThat(e.out()).isEmpty();
       assertThat(e.err().strip().lines()).hasSize(1);
       assertThat(e.err()).contains("--ep");
     }
-    List<String> f = new ArrayList<>(List.of(moe));
-    f.addAll(
-        List.of(
-            "--find-min-gpus",
-            "--tp",
-            "1",
-            "--weights-dtype",
-            "fp8",
-            "--kv-dtype",
-            "fp8",
-            "--slo-ttft",
-            "0.5",
-            "--slo-tpot",
-            "0.05",
-            "--max-gpus",
-            "8",
-            "--json"));
-    CliHarness s = CliHarness.run(f.toArray(String[]::new));
+    CliHarness s =
+        CliHarness.line(
+            moe
+                + " --find-min-gpus --tp 1 --weights-dtype fp8 --kv-dtype fp8 "
+                + "--slo-ttft 0.5 --slo-tpot 0.05 --max-gpus 8 --json");
     assertThat(s.exitCode()).as(s.err()).isZero();
     List<Integer> eps = new ArrayList<>();
     for (JsonNode c : s.json().get("candidates")) {
@@ -489,41 +405,23 @@ class ServeCommandTest {
    */
   @Test
   void slidingWindowModelsServeWithTheirWindowAndCachePrefixesUnderVllm() {
-    String[] a = {
-      "serve",
-      "--model",
-      "gemma-3-27b",
-      "--gpu",
-      "h100-sxm",
-      "--qps",
-      "1",
-      "--prompt-tokens",
-      "2000",
-      "--output-tokens",
-      "50",
-      "--requests",
-      "20"
-    };
-    CliHarness ok = CliHarness.run(concat(a, "--json"));
+    String a =
+        "serve --model gemma-3-27b --gpu h100-sxm --qps 1 "
+            + "--prompt-tokens 2000 --output-tokens 50 --requests 20";
+    CliHarness ok = CliHarness.line(a, "--json");
     assertThat(ok.exitCode()).as(ok.err()).isZero();
     assertThat(ok.json().get("completedRequests").asLong()).isEqualTo(20);
     assertThat(ok.json().get("notes").toString())
         .contains("52 of 62 layers keep only their window")
         .contains("holds 137 of the 512 blocks");
     assertThat(ok.json().get("engine").get("prefixCaching").asBoolean()).isTrue();
-    CliHarness shared = CliHarness.run(concat(a, "--shared-prefix-tokens", "1500", "--json"));
+    CliHarness shared = CliHarness.line(a, "--shared-prefix-tokens", "1500", "--json");
     assertThat(shared.exitCode()).as(shared.err()).isZero();
     // every request after the first finds the prefix's 93 full blocks (1,488 tokens)
     assertThat(shared.json().get("prefixCacheHitTokens").asLong()).isEqualTo(19 * 1488);
-    CliHarness bad = CliHarness.run(concat(a, "--policy", "sarathi", "--prefix-caching"));
+    CliHarness bad = CliHarness.line(a, "--policy", "sarathi", "--prefix-caching");
     assertThat(bad.exitCode()).isEqualTo(2);
     assertThat(bad.err()).contains("'--prefix-caching'").contains("sliding-window");
     assertThat(bad.out()).isEmpty();
-  }
-
-  private static String[] concat(String[] a, String... b) {
-    List<String> l = new ArrayList<>(List.of(a));
-    l.addAll(List.of(b));
-    return l.toArray(String[]::new);
   }
 }

@@ -4,6 +4,7 @@ import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
 import java.util.Locale;
+import java.util.Map;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
@@ -132,6 +133,17 @@ public final class ChartStyle {
     s.setLineStyle(BAND);
     s.setMarker(SeriesMarkers.NONE);
     return s;
+  }
+
+  /**
+   * Adds {@code points} (x to y, in the map's order) to {@code chart} as the series {@code name},
+   * styled as {@link #slot} {@code slot}.
+   */
+  public static XYSeries series(
+      XYChart chart, String name, Map<? extends Number, Double> points, int slot) {
+    double[] x = points.keySet().stream().mapToDouble(Number::doubleValue).toArray();
+    double[] y = points.values().stream().mapToDouble(Double::doubleValue).toArray();
+    return slot(chart.addSeries(name, x, y), slot);
   }
 
   /** Styles {@code s} as the {@code slot}-th series explicitly (colour, marker, dashes). */

@@ -201,9 +201,7 @@ public final class InferStudy extends StudyBase<InferenceEstimate> {
     }
     int slot = 0;
     for (Map.Entry<String, TreeMap<Long, Double>> e : series.entrySet()) {
-      double[] x = e.getValue().keySet().stream().mapToDouble(Long::doubleValue).toArray();
-      double[] yv = e.getValue().values().stream().mapToDouble(Double::doubleValue).toArray();
-      ChartStyle.slot(c.addSeries(e.getKey(), x, yv), slot++);
+      ChartStyle.series(c, e.getKey(), e.getValue(), slot++);
     }
     return c;
   }

@@ -268,9 +268,7 @@ public final class ServeStudy extends StudyBase<ServeStudy.Run>
         lo = Math.min(lo, r.qps());
         hi = Math.max(hi, r.qps());
       }
-      double[] x = s.keySet().stream().mapToDouble(Double::doubleValue).toArray();
-      double[] y = s.values().stream().mapToDouble(Double::doubleValue).toArray();
-      ChartStyle.slot(c.addSeries(e.getKey(), x, y), slot++);
+      ChartStyle.series(c, e.getKey(), s, slot++);
     }
     if (slo > 0 && hi > lo) {
       ChartStyle.limit(

@@ -257,9 +257,7 @@ public final class TrainStudy extends StudyBase<TrainStudy.Run> {
     c.getStyler().setYAxisLogarithmic(true);
     int slot = 0;
     for (Map.Entry<String, TreeMap<Integer, Double>> e : pareto.entrySet()) {
-      double[] x = e.getValue().keySet().stream().mapToDouble(Integer::doubleValue).toArray();
-      double[] y = e.getValue().values().stream().mapToDouble(Double::doubleValue).toArray();
-      ChartStyle.slot(c.addSeries(e.getKey(), x, y), slot++);
+      ChartStyle.series(c, e.getKey(), e.getValue(), slot++);
     }
     return c;
   }
