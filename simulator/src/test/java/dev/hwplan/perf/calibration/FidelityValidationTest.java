@@ -36,7 +36,7 @@ class FidelityValidationTest {
 
   @Test
   void groupedGemm() throws Exception {
-    List<FidelityScores.Score> s = FidelityScores.grouped("grouped-gemm-post2.json");
+    List<FidelityScores.Score> s = FidelityScores.grouped("grouped-gemm-post2.json", false);
     s.forEach(x -> System.out.println("validation grouped " + x));
     assertThat(s.get(0).n()).isEqualTo(84);
     assertThat(s.get(0).median()).isLessThan(0.065);
@@ -57,7 +57,7 @@ class FidelityValidationTest {
   void freezeOneFilesSeen() throws Exception {
     FidelityScores.prefill("prefill-attention-validation.json")
         .forEach(x -> System.out.println("seen prefill " + x));
-    FidelityScores.grouped("grouped-gemm-validation.json")
+    FidelityScores.grouped("grouped-gemm-validation.json", false)
         .forEach(x -> System.out.println("seen grouped " + x));
     StepFormsFitTest.score(
             FidelityScores.RESULTS.resolve("steps-eager-fused-validation.json"), false)
