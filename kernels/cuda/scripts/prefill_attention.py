@@ -371,7 +371,7 @@ def _t(t):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--out", required=True)
-    ap.add_argument("--grid", default="training", choices=["training", "validation", "fresh", "post2", "smoke"])
+    ap.add_argument("--grid", default="training", choices=["training", "validation", "fresh", "post2", "post3", "smoke"])
     ap.add_argument("--backends", default="flash,cudnn")
     ap.add_argument("--samples", type=int, default=10)
     ap.add_argument("--max-total-s", type=float, default=0.8, help="timed part of one measurement, at most")
