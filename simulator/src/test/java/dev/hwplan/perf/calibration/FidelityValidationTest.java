@@ -100,23 +100,23 @@ class FidelityValidationTest {
   /** Freeze II's validation files (2026-12-06), seen while freeze III was built: printed only. */
   @Test
   void freezeTwoFilesSeen() throws Exception {
-    FidelityScores.prefill("prefill-attention-post2.json")
-        .forEach(x -> System.out.println("seen prefill " + x));
-    FidelityScores.grouped("grouped-gemm-post2.json", false)
-        .forEach(x -> System.out.println("seen grouped " + x));
-    StepFormsFitTest.score(FidelityScores.RESULTS.resolve("step-profiles-validation.json"), false)
-        .forEach(g -> System.out.println("seen step " + g));
+    printSeen(
+        "prefill-attention-post2.json", "grouped-gemm-post2.json", "step-profiles-validation.json");
   }
 
   /** Freeze I's validation files (2026-12-04), seen while freeze II was built: printed only. */
   @Test
   void freezeOneFilesSeen() throws Exception {
-    FidelityScores.prefill("prefill-attention-validation.json")
-        .forEach(x -> System.out.println("seen prefill " + x));
-    FidelityScores.grouped("grouped-gemm-validation.json", false)
-        .forEach(x -> System.out.println("seen grouped " + x));
-    StepFormsFitTest.score(
-            FidelityScores.RESULTS.resolve("steps-eager-fused-validation.json"), false)
+    printSeen(
+        "prefill-attention-validation.json",
+        "grouped-gemm-validation.json",
+        "steps-eager-fused-validation.json");
+  }
+
+  private static void printSeen(String prefill, String grouped, String steps) throws Exception {
+    FidelityScores.prefill(prefill).forEach(x -> System.out.println("seen prefill " + x));
+    FidelityScores.grouped(grouped, false).forEach(x -> System.out.println("seen grouped " + x));
+    StepFormsFitTest.score(FidelityScores.RESULTS.resolve(steps), false)
         .forEach(g -> System.out.println("seen step " + g));
   }
 }
