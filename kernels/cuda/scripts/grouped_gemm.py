@@ -17,7 +17,7 @@ Grids: --grid training (experts 8/32/128/256, tokens per expert 1..1024, Mixtral
 Qwen3-30B-A3B expert matrices, at most --max-weight-gb of weights) and --grid validation (other expert
 counts, token counts and matrix sizes; measure only after the model is frozen).
 
-usage: grouped_gemm.py --out grouped-gemm.json [--grid training|validation|fresh|post2] [--deadline-s 80]
+usage: grouped_gemm.py --out grouped-gemm.json [--grid training|validation|fresh|post2|post3] [--deadline-s 80]
 """
 import argparse
 import sys
@@ -56,6 +56,13 @@ POST2_MATS = [("gpt-oss-20b-like gate/up", 5760, 2880), ("qwen2-57b-a14b gate/up
 POST2_EXPERTS = [20, 48, 72]
 POST2_TOKENS = [7, 14, 28, 56, 112, 224, 448]
 
+# --grid post3 (issue 15, validation after freeze III, measured 2026-12-06): matrices, expert counts and
+# tokens per expert in none of the earlier grids (Phi-3.5-MoE, OLMoE-1B-7B, DeepSeek-V2-Lite)
+POST3_MATS = [("phi-3.5-moe w1/w3", 6400, 4096), ("phi-3.5-moe w2", 4096, 6400),
+              ("olmoe-1b-7b gate/up", 1024, 2048), ("deepseek-v2-lite down", 2048, 1408)]
+POST3_EXPERTS = [12, 40, 96]
+POST3_TOKENS = [1, 5, 10, 20, 40, 80, 160, 320]
+
 
 def grid(name, max_weight_bytes):
     if name == "training":
@@ -66,6 +73,8 @@ def grid(name, max_weight_bytes):
         mats, exps, toks = FRESH_MATS, FRESH_EXPERTS, FRESH_TOKENS
     elif name == "post2":
         mats, exps, toks = POST2_MATS, POST2_EXPERTS, POST2_TOKENS
+    elif name == "post3":
+        mats, exps, toks = POST3_MATS, POST3_EXPERTS, POST3_TOKENS
     elif name == "smoke":
         mats, exps, toks = [("smoke", 256, 128)], [2, 4], [1, 16]
     else:
@@ -94,7 +103,7 @@ def copy_bandwidth():
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--out", required=True)
-    ap.add_argument("--grid", default="training", choices=["training", "validation", "fresh", "post2", "smoke"])
+    ap.add_argument("--grid", default="training", choices=["training", "validation", "fresh", "post2", "post3", "smoke"])
     ap.add_argument("--samples", type=int, default=10)
     ap.add_argument("--max-weight-gb", type=float, default=16.0)
     ap.add_argument("--deadline-s", type=float, default=80.0)

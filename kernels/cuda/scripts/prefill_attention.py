@@ -23,7 +23,7 @@ Grids: --grid training (the committed training set) and --grid validation (disjo
 head configurations and batches, to be measured only after the model is frozen). --dry-run prints the
 grid and a time estimate without a GPU; --smoke runs three tiny shapes (logic check, any device).
 
-usage: prefill_attention.py --out prefill-attention.json [--grid training|validation|fresh|post2] [--backends flash,cudnn]
+usage: prefill_attention.py --out prefill-attention.json [--grid training|validation|fresh|post2|post3] [--backends flash,cudnn]
                             [--deadline-s 170] [--samples 10]
 """
 import argparse
@@ -83,6 +83,13 @@ POST2_CONFIGS = [
 ]
 POST2_SEQS = [896, 2304, 4608, 9216, 18432, 40960, 73728]
 POST2_MLA_SEQS = [2304, 9216]
+
+# --grid post3 (issue 15, validation after freeze III, measured 2026-12-06): head configurations,
+# sequence lengths and batches in none of the earlier grids (24/8 and 56/8 GQA, 40/40 MHA, head dim 64
+# at 12/4)
+POST3_CONFIGS = [(24, 8, 128, 128), (56, 8, 128, 128), (40, 40, 128, 128), (12, 4, 64, 64)]
+POST3_SEQS = [1152, 2688, 3840, 5632, 11264, 22528]
+POST3_MLA_SEQS = [1920, 4864]
 
 FWD_FLOP_CAP = 1.2e13       # ~30 ms of flash forward: keeps forward+backward under ~100 ms
 LONG_FLOP_CAP = 4.0e13      # S >= 65536 at 8 heads only (a few long-context points)
@@ -163,6 +170,10 @@ def grid(name):
         held_out(shapes, POST2_CONFIGS, POST2_SEQS, (1, 4, 7),
                  lambda B, S: B > 1 and (B * S > 7 * 4608 or S > 18432), 73728, 20,
                  POST2_MLA_SEQS, (1, 2), None)
+    elif name == "post3":
+        held_out(shapes, POST3_CONFIGS, POST3_SEQS, (1, 3, 6),
+                 lambda B, S: B > 1 and (B * S > 6 * 3840 or S > 11264), 22528, 20,
+                 POST3_MLA_SEQS, (1, 3), None)
     elif name == "smoke":
         shapes = [(2, 4, 2, 128, 64, 64), (1, 4, 4, 256, 128, 128), (1, 4, 4, 128, 192, 128)]
     else:
@@ -348,7 +359,7 @@ def _t(t):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--out", required=True)
-    ap.add_argument("--grid", default="training", choices=["training", "validation", "fresh", "post2", "smoke"])
+    ap.add_argument("--grid", default="training", choices=["training", "validation", "fresh", "post2", "post3", "smoke"])
     ap.add_argument("--backends", default="flash,cudnn")
     ap.add_argument("--samples", type=int, default=10)
     ap.add_argument("--max-total-s", type=float, default=0.8, help="timed part of one measurement, at most")

@@ -16,7 +16,7 @@ of its first call. Per trace: kernel seconds, span, gaps, kernels per step. The 
 router's per-expert token counts of each layer (eager step). Models and step code are step_forms.py's
 (random bf16 weights, seed 0; Mixtral-8x7B shapes with 4 layers; Llama-3.1-8B with 32 layers).
 
-usage: step_profile.py --out step-profiles.json [--set train|validation|smoke] [--deadline-s 400]
+usage: step_profile.py --out step-profiles.json [--set train|validation|validation3|smoke] [--deadline-s 400]
 """
 import argparse
 import json
@@ -46,6 +46,13 @@ SETS = {
                 "prefill": [(1, 1536), (1, 5120), (2, 2560)]},
         "dense": {"decode": [(5, 2560), (14, 5120), (18, 3584), (28, 7168), (56, 2560), (112, 1536)],
                   "prefill": [(1, 2560), (1, 5120), (2, 3072), (5, 1024)]},
+    },
+    # after freeze III (2026-12-06): batches, contexts and prompt lengths in no earlier set or grid
+    "validation3": {
+        "moe": {"decode": [(2, 3072), (7, 1536), (12, 4096), (36, 2304), (48, 1024), (160, 768)],
+                "prefill": [(1, 1024), (1, 3584), (3, 1536)]},
+        "dense": {"decode": [(3, 4096), (10, 1536), (26, 3072), (40, 4096), (72, 2048), (144, 1024)],
+                  "prefill": [(1, 1536), (1, 3584), (3, 2048), (6, 768)]},
     },
     "smoke": {
         "moe": {"decode": [(1, 16), (4, 16)], "prefill": [(1, 32)]},

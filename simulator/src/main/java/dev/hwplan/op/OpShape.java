@@ -99,8 +99,16 @@ public sealed interface OpShape {
   record Mla(long batch, int heads, int kvLoraRank, int ropeDim, long context, double kvBytes)
       implements OpShape {}
 
-  /** Memory-bound work done by {@code kernels} separate kernel launches. */
-  record Elementwise(int kernels) implements OpShape {}
+  /**
+   * Memory-bound work done by {@code kernels} separate kernel launches, {@code stridedBytes} of its
+   * bytes moved by PyTorch's non-vectorised elementwise path (strided, broadcast or casting
+   * operands, concatenation, row reductions), which runs well below the copy rate.
+   */
+  record Elementwise(int kernels, double stridedBytes) implements OpShape {
+    public Elementwise(int kernels) {
+      this(kernels, 0);
+    }
+  }
 
   /** A collective or point-to-point transfer of {@code bytes} among {@code gpus} GPUs. */
   record Comm(Collective collective, int gpus, double bytes) implements OpShape {}

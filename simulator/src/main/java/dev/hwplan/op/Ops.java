@@ -351,6 +351,20 @@ public final class Ops {
   /** Memory-bound work in {@code kernels} launches that together move these bytes. */
   public static Op elementwise(
       String name, double flops, double bytesRead, double bytesWritten, int kernels) {
+    return elementwise(name, flops, bytesRead, bytesWritten, kernels, 0);
+  }
+
+  /**
+   * {@link #elementwise} with {@code stridedBytes} of its bytes moved by PyTorch's non-vectorised
+   * elementwise path (eager steps; see {@link OpShape.Elementwise}).
+   */
+  public static Op elementwise(
+      String name,
+      double flops,
+      double bytesRead,
+      double bytesWritten,
+      int kernels,
+      double stridedBytes) {
     return new Op(
         name,
         OpKind.ELEMENTWISE,
@@ -359,7 +373,7 @@ public final class Ops {
         bytesRead,
         bytesWritten,
         1,
-        new OpShape.Elementwise(kernels));
+        new OpShape.Elementwise(kernels, stridedBytes));
   }
 
   /** Embedding lookup: one row of {@code hidden} elements per token. */

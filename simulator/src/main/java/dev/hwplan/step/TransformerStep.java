@@ -352,8 +352,10 @@ public final class TransformerStep {
       ops.add(
           Ops.elementwise("attn.rope_cache_write", 6 * qk, 2 * qk, 2 * qk + cacheWrite * kvB, 1));
     } else {
-      ops.add(Ops.elementwise("attn.rope", 6 * qk, 10 * qk, 10 * qk, 2 * ex.ropeKernels));
-      ops.add(Ops.elementwise("attn.cache_write", 0, cacheWrite * 2, cacheWrite * kvB, 2));
+      // eager RoPE: the multiplies, negation and concatenation are strided (14 of 20 bytes)
+      ops.add(Ops.elementwise("attn.rope", 6 * qk, 10 * qk, 10 * qk, 2 * ex.ropeKernels, 14 * qk));
+      double cw = cacheWrite * (2 + kvB);
+      ops.add(Ops.elementwise("attn.cache_write", 0, cacheWrite * 2, cacheWrite * kvB, 2, cw));
     }
     attentionKernels(
         ops,

@@ -305,8 +305,10 @@ public final class CalibrationCache {
               "nccl.json",
               "llama31-8b-decode-step.json",
               "prefill-attention.json",
-              "grouped-gemm.json",
               "steps-eager-fused.json")) {
+        resources.add("calibrations/" + id + "/" + m);
+      }
+      for (String m : Measurements.GROUPED_FILES) {
         resources.add("calibrations/" + id + "/" + m);
       }
     }

@@ -9,10 +9,11 @@ import java.util.Map;
 import java.util.function.ToDoubleFunction;
 
 /**
- * Fits {@link GroupedGemmTimeModel} to {@code grouped-gemm.json}: latency, streaming fraction,
- * per-CTA bandwidth and MMA fraction on the {@code torch._grouped_mm} times, then the loop's
- * per-launch gap on the per-expert loop times with the GPU's calibrated cuBLAS GEMM model. Weights
- * and activations are bf16 as measured.
+ * Fits {@link GroupedGemmTimeModel} to the grouped-GEMM files ({@link Measurements#GROUPED_FILES}):
+ * latency, streaming fraction, tile rate factors, few-rows penalty, per-tile seconds and MMA
+ * fraction on the {@code torch._grouped_mm} times, then the loop's per-launch gap on the per-expert
+ * loop times with the GPU's calibrated cuBLAS GEMM model. Weights and activations are bf16 as
+ * measured.
  */
 final class GroupedGemmFitter {
   private GroupedGemmFitter() {}
@@ -58,6 +59,15 @@ final class GroupedGemmFitter {
         2);
   }
 
+  /**
+   * The model of the fit's parameters: latency, streaming fraction, shared-tile and large-tile rate
+   * factors, few-rows penalty, per-tile seconds, few-experts slope, MMA fraction; and the loop's
+   * gap.
+   */
+  private static GroupedGemmTimeModel model(double[] p, double gap) {
+    return new GroupedGemmTimeModel(p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7], gap);
+  }
+
   /** The fitted model, or null without rows; adds the {@code grouped-gemm} and loop spreads. */
   static GroupedGemmTimeModel fit(
       FitData data, double read, GemmTimeModel gemm, Map<String, Spread> spreads) {
@@ -68,12 +78,14 @@ final class GroupedGemmFitter {
     ToDoubleFunction<double[]> objective =
         p ->
             NelderMead.logError(
-                rows,
-                r -> groupedSeconds(new GroupedGemmTimeModel(p[0], p[1], p[2], p[3], 0), read, r),
-                Rows.GroupedGemm::groupedSeconds);
+                rows, r -> groupedSeconds(model(p, 0), read, r), Rows.GroupedGemm::groupedSeconds);
     double[] best = null;
     double bestValue = Double.POSITIVE_INFINITY;
-    for (double[] start : new double[][] {{5e-6, 0.8, 50e9, 0.8}, {10e-6, 0.7, 100e9, 0.7}}) {
+    for (double[] start :
+        new double[][] {
+          {8e-6, 0.8, 1.1, 1.0, 0.1, 0.5e-6, 0.05, 0.75},
+          {10e-6, 0.7, 1.0, 1.0, 0.05, 1e-6, 0.02, 0.7}
+        }) {
       double[] x = NelderMead.minimize(objective, start);
       double v = objective.applyAsDouble(x);
       if (v < bestValue) {
@@ -91,17 +103,12 @@ final class GroupedGemmFitter {
               q ->
                   NelderMead.logError(
                       loops,
-                      r ->
-                          loopSeconds(
-                              new GroupedGemmTimeModel(p[0], p[1], p[2], p[3], q[0]),
-                              gemm,
-                              read,
-                              r),
+                      r -> loopSeconds(model(p, q[0]), gemm, read, r),
                       Rows.GroupedGemm::loopSeconds),
               new double[] {1e-6});
       gap = g[0];
     }
-    GroupedGemmTimeModel m = new GroupedGemmTimeModel(p[0], p[1], p[2], p[3], gap);
+    GroupedGemmTimeModel m = model(p, gap);
     spreads.put(
         "grouped-gemm",
         NelderMead.spread(rows, r -> groupedSeconds(m, read, r), Rows.GroupedGemm::groupedSeconds));

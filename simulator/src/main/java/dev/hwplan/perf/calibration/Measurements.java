@@ -13,8 +13,8 @@ import java.util.Optional;
 /**
  * The committed GPU measurements of one profile, read from the hardware-profiles resources {@code
  * calibrations/<profile>/cuda-harness.json}, {@code nccl.json}, {@code llama31-8b-decode-step.json}
- * and {@code prefill-attention.json}. Whatever rows are present are read; a missing file gives no
- * rows.
+ * {@code prefill-attention.json} and {@link #GROUPED_FILES}. Whatever rows are present are read; a
+ * missing file gives no rows.
  *
  * @param readBytesPerSecond the harness's read probe (NaN without one)
  * @param copyBytesPerSecond its copy probe, read plus write bytes (NaN without one)
@@ -50,6 +50,14 @@ public record Measurements(
         && groupedGemm.isEmpty();
   }
 
+  /**
+   * The grouped-GEMM files of a profile: the training grid, and freeze I's and freeze II's
+   * validation grids (2026-12-04 and 2026-12-06), seen and reported before freeze III and training
+   * rows since (issue 15).
+   */
+  public static final List<String> GROUPED_FILES =
+      List.of("grouped-gemm.json", "grouped-gemm-validation.json", "grouped-gemm-post2.json");
+
   /** Every bundled profile that has committed measurements, in catalog order. */
   public static List<Measurements> bundled() {
     List<Measurements> out = new ArrayList<>();
@@ -67,7 +75,13 @@ public record Measurements(
     JsonNode nccl = read(dir + "nccl.json");
     JsonNode step = read(dir + "llama31-8b-decode-step.json");
     JsonNode prefill = read(dir + "prefill-attention.json");
-    JsonNode grouped = read(dir + "grouped-gemm.json");
+    List<JsonNode> grouped = new ArrayList<>();
+    for (String f : GROUPED_FILES) {
+      JsonNode g = read(dir + f);
+      if (g != null) {
+        grouped.add(g);
+      }
+    }
     double read = Double.NaN;
     double copy = Double.NaN;
     List<Rows.Gemm> gemm = new ArrayList<>();
@@ -140,7 +154,10 @@ public record Measurements(
       }
     }
     List<Rows.PrefillAttention> prefills = prefill == null ? List.of() : prefillRows(prefill);
-    List<Rows.GroupedGemm> groups = grouped == null ? List.of() : groupedRows(grouped);
+    List<Rows.GroupedGemm> groups = new ArrayList<>();
+    for (JsonNode file : grouped) {
+      groups.addAll(groupedRows(file));
+    }
     Measurements m =
         new Measurements(
             profileId, read, copy, gemm, attention, mla, collectives, steps, prefills, groups);

@@ -9,39 +9,67 @@ import dev.hwplan.perf.device.Terms;
  * The routed experts' GEMMs of an MoE layer, as {@code torch._grouped_mm} (CUTLASS grouped GEMM)
  * and as a per-expert loop of cuBLAS GEMMs run them.
  *
- * <p>Grouped: every expert's output is cut into {@code 64 x 128} tiles (rows x columns), all
- * experts' tiles share the waves. At few tokens per expert the kernel streams the experts' weights,
- * and a CTA keeps only so many bytes in flight, so the achieved bandwidth is the harmonic blend of
- * the GPU's streaming rate and {@code CTAs x ctaBytesPerSecond} (Little's law per CTA): few CTAs
- * (small experts, few experts) stream well below the copy bandwidth. With many tokens per expert
- * the tiles' MMA work binds, quantised over waves of SMs:
+ * <p>Grouped: PyTorch's dispatch ({@code aten/src/ATen/native/cuda/GroupMM.cu}, {@code
+ * dispatch_bf16_grouped_kernel_on_tile_size}) takes, on Hopper, the ping-pong kernel of {@code 64 x
+ * 128} tiles (rows x columns) when the rows per expert ({@code M / groups}) or {@code n} are at
+ * most 128, else the cooperative kernel of {@code 128 x 256} tiles. All experts' tiles share the
+ * waves of SMs. At few tokens per expert the kernel streams the experts' weights at a fitted share
+ * of the read bandwidth, which depends on the tiles (issue 15, freeze III, fitted on the balanced
+ * rows of {@code grouped-gemm*.json}): an expert of several 64-row tiles reads each weight tile
+ * from two or more CTAs, the second from L2, and streams faster ({@code sharedTileFactor}); the
+ * large tile has its own rate ({@code largeTileFactor}); a single 64-row tile with few valid rows
+ * is slower by up to {@code fewRowsPenalty}; each tile costs {@code tileSeconds} on its SM
+ * (prologue, epilogue, the switch of the group's tensor map); and fewer experts stream slower, by
+ * {@code fewExpertsSlope x ln(256 / E)} (the measured rate of one matrix at the same tokens rises
+ * from about 2.4 to 3.2 TB/s between 8 and 256 experts; fitted, no mechanism identified). With many
+ * tokens per expert the tiles' MMA work binds, quantised over waves of SMs:
  *
  * <pre>
- *   CTAs = E ceil(n / 128) ceil(rows per expert / 64)
- *   t_mem = bytes / 1/(1/(bandwidthFraction readBandwidth) + 1/(CTAs ctaBytesPerSecond))
- *   t_mma = 2 E ceil(rows/64) 64 n k / (matrixFraction peak(dtype)) x ceil(CTAs/SMs) / (CTAs/SMs)
+ *   CTAs  = E ceil(n / tileCols) mTiles,  mTiles = ceil(rows per expert / tileRows)
+ *   t_mem = bytes / (bandwidthFraction readBandwidth factor(tiles)) (1 + fewRows) (1 + fewExperts)
+ *           + tileSeconds CTAs/SMs
+ *   t_mma = 2 E mTiles tileRows n k / (matrixFraction peak(dtype)) x ceil(CTAs/SMs) / (CTAs/SMs)
  *   t     = latency + max(t_mem, t_mma)
  * </pre>
  *
  * Loop: {@code E x (cuBLAS GEMM of the expert's rows + loopGapSeconds)}, the GEMM from the GPU's
  * calibrated {@link GemmTimeModel} and the gap (the launch-to-launch cost inside a CUDA graph)
- * fitted. Fitted on {@code kernels/cuda/results/h200-sxm/grouped-gemm.json} (bf16; other types use
- * the same fractions of their own peak).
+ * fitted. Other types than bf16 use the same fractions of their own peak.
  */
 public record GroupedGemmTimeModel(
     double latencySeconds,
     double bandwidthFraction,
-    double ctaBytesPerSecond,
+    double sharedTileFactor,
+    double largeTileFactor,
+    double fewRowsPenalty,
+    double tileSeconds,
+    double fewExpertsSlope,
     double matrixFraction,
     double loopGapSeconds) {
-  /** Tile rows (tokens) and columns (outputs) of the grouped kernel. */
+  /**
+   * The most experts measured (DeepSeek-V3's 256): fewer stream slower, by {@code fewExpertsSlope x
+   * ln(256 / experts)}; more are taken as 256.
+   */
+  public static final double MANY_EXPERTS = 256;
+
+  /** Tile rows (tokens) and columns (outputs) of the ping-pong kernel. */
   public static final int TILE_ROWS = 64;
 
   public static final int TILE_COLS = 128;
 
+  /** Tile rows and columns of the cooperative kernel (more than 128 rows an expert). */
+  public static final int LARGE_TILE_ROWS = 128;
+
+  public static final int LARGE_TILE_COLS = 256;
+
+  /** Whether PyTorch takes the large-tile kernel: more than 128 rows an expert and n above 128. */
+  public static boolean largeTile(double rowsPerExpert, long n) {
+    return rowsPerExpert > 128 && n > 128;
+  }
+
   /**
-   * A grouped GEMM of {@code experts} experts, {@code rowsPerExpert} token rows each (the mean over
-   * the active experts), moving {@code bytes}.
+   * A grouped GEMM of {@code experts} experts, {@code rowsPerExpert} token rows each (balanced),
+   * moving {@code bytes}.
    */
   public Terms time(
       DevicePeaks gpu,
@@ -52,12 +80,14 @@ public record GroupedGemmTimeModel(
       long n,
       long k,
       double bytes) {
+    int rows = largeTile(rowsPerExpert, n) ? LARGE_TILE_ROWS : TILE_ROWS;
     return timeTiles(
         gpu,
         readBandwidth,
         dtype,
         experts,
-        Math.ceil(rowsPerExpert / TILE_ROWS),
+        rowsPerExpert,
+        Math.ceil(rowsPerExpert / rows),
         false,
         n,
         k,
@@ -74,25 +104,32 @@ public record GroupedGemmTimeModel(
       double readBandwidth,
       DType dtype,
       int experts,
+      double rowsPerExpert,
       double mTiles,
       boolean routed,
       long n,
       long k,
       double bytes) {
-    double ctas = experts * Math.ceil(n / (double) TILE_COLS) * mTiles;
-    double bw = 1 / (1 / (bandwidthFraction * readBandwidth) + 1 / (ctas * ctaBytesPerSecond));
-    double mem = bytes / bw;
+    boolean large = largeTile(rowsPerExpert, n);
+    int tileRows = large ? LARGE_TILE_ROWS : TILE_ROWS;
+    int tileCols = large ? LARGE_TILE_COLS : TILE_COLS;
+    double ctas = experts * Math.ceil(n / (double) tileCols) * mTiles;
+    // routed experts hold a fractional mean of tiles: between one and two, the shared rate blends
+    // in
+    double factor =
+        large ? largeTileFactor : 1 + (sharedTileFactor - 1) * Math.min(1, Math.max(0, mTiles - 1));
+    double fewRows =
+        !large && mTiles < 2
+            ? fewRowsPenalty * (1 - Math.min(rowsPerExpert, tileRows) / tileRows)
+            : 0;
+    double fewExperts = fewExpertsSlope * Math.log(MANY_EXPERTS / Math.min(MANY_EXPERTS, experts));
     double perWave = ctas / gpu.sms();
+    double mem =
+        bytes / (bandwidthFraction * readBandwidth * factor) * (1 + fewRows) * (1 + fewExperts)
+            + tileSeconds * perWave;
     double waves = (routed ? Math.max(1, perWave + 0.5) : Math.ceil(perWave)) / perWave;
     double mma =
-        2.0
-            * experts
-            * mTiles
-            * TILE_ROWS
-            * n
-            * k
-            / (matrixFraction * gpu.peakFlops(dtype))
-            * waves;
+        2.0 * experts * mTiles * tileRows * n * k / (matrixFraction * gpu.peakFlops(dtype)) * waves;
     return new Terms(latencySeconds, mem, mma, 0, latencySeconds + Math.max(mem, mma));
   }
 
@@ -100,11 +137,10 @@ public record GroupedGemmTimeModel(
    * {@link #time} of the routed experts of an MoE layer. Balanced groups (every group {@code
    * maxRowsPerExpert} rows, as MLA's per-head GEMMs) are timed as they are; routed experts are not
    * balanced, and each expert's last row tile is partly empty: with the rows of the experts spread
-   * by routing over more than a tile, an expert holds {@code mean / 64 + 1/2} row tiles on average
-   * (at least one), not {@code ceil(mean / 64)}. The Mixtral prefill profiles of {@code
-   * kernels/cuda/results/h200-sxm/step-profiles-train.json} (2048 tokens, top-2 of 8: per-expert
-   * rows 347 to 745 around a mean of 512) hold 68 to 69 tiles where the mean gives 64, and the
-   * grouped GEMM takes 7 % longer than at the mean.
+   * by routing over more than a tile, an expert holds {@code mean / tileRows + 1/2} row tiles on
+   * average (at least one), not {@code ceil(mean / tileRows)}. The kernel is chosen on the mean
+   * rows of the active experts (PyTorch divides by all the experts of the weight tensor; the two
+   * differ only when some experts get no token, at few rows, far from the 128-row switch).
    */
   public Terms time(
       DevicePeaks gpu,
@@ -116,9 +152,10 @@ public record GroupedGemmTimeModel(
     double rows = flops / (2.0 * s.n() * s.k());
     double mean = rows / s.activeExperts();
     boolean routed = s.maxRowsPerExpert() > Math.ceil(mean);
-    double tiles = routed ? Math.max(1, mean / TILE_ROWS + 0.5) : Math.ceil(mean / TILE_ROWS);
+    int tileRows = largeTile(mean, s.n()) ? LARGE_TILE_ROWS : TILE_ROWS;
+    double tiles = routed ? Math.max(1, mean / tileRows + 0.5) : Math.ceil(mean / tileRows);
     return timeTiles(
-        gpu, readBandwidth, dtype, s.activeExperts(), tiles, routed, s.n(), s.k(), bytes);
+        gpu, readBandwidth, dtype, s.activeExperts(), mean, tiles, routed, s.n(), s.k(), bytes);
   }
 
   /** The per-expert loop: one cuBLAS GEMM per expert, launched back to back in a CUDA graph. */
