@@ -13,11 +13,11 @@ import java.util.Map;
  * that cannot run or does not fit is counted under its reason.
  *
  * <p>Sizes tried: TP the powers of two up to a node; CP powers of two up to 16; EP the powers of
- * two up to the experts (MoE models); PP every divisor of the rest up to the layers; VPP 1, 2, 4
+ * two up to the experts (MoE models); PP every divisor of the rest up to the layers; VPP 1, 2, 4, 8
  * with PP > 1 (interleaved where the layers, or the layers with the embedding and the loss counted
- * as layers, divide into PP x VPP chunks: {@link PipelineSplit}); micro-batches 1, 2, 4, 8;
- * sequence parallelism whenever TP > 1; selective recompute only without FlashAttention (with it,
- * selective equals none).
+ * as layers, divide into PP x VPP chunks: {@link PipelineSplit}; 8 reaches Llama 3 405B's one-layer
+ * chunks, 128 = PP16 x 8); micro-batches 1, 2, 4, 8; sequence parallelism whenever TP > 1;
+ * selective recompute only without FlashAttention (with it, selective equals none).
  *
  * <p>Speed: the per-layer costs are computed once per (TP, CP, micro-batch, EP) and reused, an
  * evaluation writes into one reused array, and only the kept top layouts become {@link
@@ -185,7 +185,7 @@ public final class LayoutSearch {
 
     void visit(int tp, int pp, int dp, int cp) {
       for (int ep = 1; ep <= experts && ep <= dp * cp; ep *= 2) {
-        for (int vpp = 1; vpp <= (pp > 1 ? 4 : 1); vpp *= 2) {
+        for (int vpp = 1; vpp <= (pp > 1 ? 8 : 1); vpp *= 2) {
           for (int mb : mbs) {
             int code = planner.invalidCode(tp, pp, dp, cp, ep, vpp, mb);
             if (code != LayoutValidity.OK) {

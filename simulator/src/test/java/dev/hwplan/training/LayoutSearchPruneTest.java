@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
  * the same counts, rejections and ranked top, for dense and MoE models, exact and up-to GPU counts.
  */
 class LayoutSearchPruneTest {
-  private static void same(TrainingPlanner p, int top) {
+  private static LayoutSearch.Result same(TrainingPlanner p, int top) {
     LayoutSearch.Result pruned = LayoutSearch.search(p, LayoutSearch.Constraints.none(), top, true);
     LayoutSearch.Result full = LayoutSearch.search(p, LayoutSearch.Constraints.none(), top, false);
     assertThat(pruned.evaluated()).isEqualTo(full.evaluated());
@@ -29,6 +29,7 @@ class LayoutSearchPruneTest {
       assertThat(a.get(i).label()).isEqualTo(b.get(i).label());
       assertThat(a.get(i).stepSeconds()).isEqualTo(b.get(i).stepSeconds());
     }
+    return pruned;
   }
 
   private static TrainingPlanner planner(
@@ -49,11 +50,20 @@ class LayoutSearchPruneTest {
         5);
   }
 
+  /**
+   * The search reaches VPP 8, Meta's one-layer chunks on PP 16 (126 layers + embedding + loss = 16
+   * x 8), and on 16,384 H100s at 8k ranks such a layout first (the search stopped at VPP 4 before).
+   */
   @Test
   void llama405bOn16384H100s() {
-    same(
-        planner(ModelCatalog.resolve("llama-3.1-405b"), "h100-sxm", "dgx-h100", 16384, 8192, 2048),
-        10);
+    LayoutSearch.Result r =
+        same(
+            planner(
+                ModelCatalog.resolve("llama-3.1-405b"), "h100-sxm", "dgx-h100", 16384, 8192, 2048),
+            10);
+    Layout best = r.ranked().get(0).layout();
+    assertThat(best.pp()).isEqualTo(16);
+    assertThat(best.vpp()).isEqualTo(8);
   }
 
   @Test
