@@ -10,7 +10,9 @@ import dev.hwplan.scaling.TrainingCost;
 import dev.hwplan.scaling.TrainingFlops;
 import dev.hwplan.scaling.fit.Interval;
 import java.io.PrintWriter;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.ToDoubleFunction;
@@ -20,6 +22,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine.Unmatched;
 
 /** {@code hwplan scaling budget}: which model to train for a budget, and what it costs. */
 @Command(
@@ -105,7 +108,7 @@ final class ScalingBudgetCommand implements Runnable {
   @Mixin PlanHandOff handOff;
 
   /** With --plan, the train options (PlanHandOff). */
-  @picocli.CommandLine.Unmatched java.util.List<String> trainOptions = new java.util.ArrayList<>();
+  @Unmatched List<String> trainOptions = new ArrayList<>();
 
   @Mixin ProfilesOption profiles;
   @Mixin JsonOutput json;
@@ -189,7 +192,7 @@ final class ScalingBudgetCommand implements Runnable {
   private void planBudget(double flops) {
     Given.onlyWhen(
         spec, "--tokens-per-param", false, "the plan trains the compute-optimal model (--plan)");
-    java.util.List<String> t = new java.util.ArrayList<>(java.util.List.of("--gpu", gpu));
+    List<String> t = new ArrayList<>(List.of("--gpu", gpu));
     if (gpus != null) {
       t.add("--gpus");
       t.add(gpus.toString());

@@ -10,7 +10,9 @@ import dev.hwplan.scaling.ModelFlops;
 import dev.hwplan.scaling.SelectedFit;
 import dev.hwplan.scaling.fit.Interval;
 import java.io.PrintWriter;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.ToDoubleFunction;
@@ -19,6 +21,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine.Unmatched;
 
 /** {@code hwplan scaling optimal}: the compute-optimal N and D for a FLOP budget. */
 @Command(
@@ -78,7 +81,7 @@ final class ScalingOptimalCommand implements Runnable {
   @Mixin PlanHandOff handOff;
 
   /** With --plan, the train options (PlanHandOff). */
-  @picocli.CommandLine.Unmatched java.util.List<String> trainOptions = new java.util.ArrayList<>();
+  @Unmatched List<String> trainOptions = new ArrayList<>();
 
   @Mixin JsonOutput json;
   @Spec CommandSpec spec;
