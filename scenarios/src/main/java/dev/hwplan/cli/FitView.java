@@ -26,11 +26,7 @@ final class FitView {
       PointFit fit, List<ScalingRun> runs, int dropped, Bootstrap boot, double confidence) {
     ChinchillaLaw l = fit.law();
     Map<String, Object> m = new LinkedHashMap<>();
-    m.put("E", l.e());
-    m.put("A", l.a());
-    m.put("B", l.b());
-    m.put("alpha", l.alpha());
-    m.put("beta", l.beta());
+    ScalingText.putConstants(m, l);
     m.put("paramsExponent", l.paramsExponent());
     m.put("tokensExponent", l.tokensExponent());
     m.put("objective", fit.objective());

@@ -19,7 +19,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.ToDoubleFunction;
 import me.tongfei.progressbar.ProgressBar;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -168,15 +167,11 @@ final class ScalingFitCommand implements Runnable {
   }
 
   private Map<String, Object> extrapolation(ChinchillaLaw law, Bootstrap boot, double c) {
-    Map<String, Object> e = ScalingOptimalCommand.allocation(law.optimal(c));
+    Map<String, Object> e = ScalingText.json(law.optimal(c));
     Map<String, Object> iv = new LinkedHashMap<>();
     if (boot != null) {
-      Map<String, ToDoubleFunction<ChinchillaLaw>> q = new LinkedHashMap<>();
-      q.put("params", l -> l.optimalParams(c));
-      q.put("tokens", l -> l.optimalTokens(c));
-      q.put("tokensPerParam", l -> l.optimalTokens(c) / l.optimalParams(c));
-      q.put("loss", l -> l.frontierLoss(c));
-      q.forEach((k, f) -> iv.put(k, ScalingText.json(boot.interval(f, confidence))));
+      ScalingCommand.optimum(c, true)
+          .forEach((k, f) -> iv.put(k, ScalingText.json(boot.interval(f, confidence))));
     }
     e.put("intervals", iv);
     return e;

@@ -1,5 +1,7 @@
 package dev.hwplan.cli;
 
+import dev.hwplan.scaling.Allocation;
+import dev.hwplan.scaling.ChinchillaLaw;
 import dev.hwplan.scaling.fit.Interval;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -34,6 +36,26 @@ final class ScalingText {
 
   static String num(double v) {
     return String.format(Locale.ROOT, "%.4g", v);
+  }
+
+  /** An allocation as a JSON object: flops, params, tokens, tokensPerParam, loss. */
+  static Map<String, Object> json(Allocation a) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("flops", a.flops());
+    m.put("params", a.params());
+    m.put("tokens", a.tokens());
+    m.put("tokensPerParam", a.tokensPerParam());
+    m.put("loss", a.loss());
+    return m;
+  }
+
+  /** Puts the law's five constants in {@code m}: E, A, B, alpha, beta. */
+  static void putConstants(Map<String, Object> m, ChinchillaLaw l) {
+    m.put("E", l.e());
+    m.put("A", l.a());
+    m.put("B", l.b());
+    m.put("alpha", l.alpha());
+    m.put("beta", l.beta());
   }
 
   /** An interval as a JSON object. */
