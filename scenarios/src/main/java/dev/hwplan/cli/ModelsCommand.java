@@ -171,10 +171,7 @@ final class ModelsCommand extends CommandGroup {
           Locale.ROOT,
           "  KV cache per token (bf16)  %s%n",
           Units.bytes(KvCacheCalculator.bytesPerToken(m)));
-      for (String n : m.notes()) {
-        out.println("  note: " + n);
-      }
-      out.flush();
+      Units.printNotes(out, m.notes());
     }
   }
 }

@@ -179,11 +179,7 @@ final class ScalingCommand extends CommandGroup {
                 java.util.Locale.ROOT,
                 "  %-16s %s%n",
                 k,
-                ScalingText.range(
-                    v,
-                    k.equals("loss") || k.equals("tokensPerParam")
-                        ? ScalingText::num
-                        : ScalingText::count)));
+                ScalingText.range(v, ScalingText.format(k))));
   }
 
   /** The head of every scaling answer: which fit, and where it comes from. */

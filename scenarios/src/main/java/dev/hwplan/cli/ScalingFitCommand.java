@@ -1,10 +1,6 @@
 package dev.hwplan.cli;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import dev.hwplan.io.AtomicFiles;
 import dev.hwplan.io.InvalidInputException;
-import dev.hwplan.io.StrictMapper;
 import dev.hwplan.scaling.ChinchillaLaw;
 import dev.hwplan.scaling.fit.Bootstrap;
 import dev.hwplan.scaling.fit.ChinchillaFitter;
@@ -13,7 +9,6 @@ import dev.hwplan.scaling.fit.RunsCsv;
 import dev.hwplan.scaling.fit.ScalingRun;
 import dev.hwplan.scaling.fit.ScalingRuns;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -148,7 +143,7 @@ final class ScalingFitCommand implements Runnable {
               : usable.samples().stream()
                   .map(l -> new double[] {l.e(), l.a(), l.b(), l.alpha(), l.beta()})
                   .toList());
-      write(save, saved);
+      IndentedJson.write("--save", save, IndentedJson.text(saved));
     }
     if (json.printed(spec, m)) {
       return;
@@ -175,20 +170,5 @@ final class ScalingFitCommand implements Runnable {
     }
     e.put("intervals", iv);
     return e;
-  }
-
-  private static void write(Path file, Map<String, Object> value) {
-    try {
-      String text =
-          StrictMapper.json()
-              .copy()
-              .enable(SerializationFeature.INDENT_OUTPUT)
-              .writeValueAsString(value);
-      AtomicFiles.writeString(file, text + "\n");
-    } catch (JsonProcessingException e) {
-      throw new UncheckedIOException(e);
-    } catch (UncheckedIOException e) {
-      throw OutputPaths.notWritten("--save", file, e);
-    }
   }
 }

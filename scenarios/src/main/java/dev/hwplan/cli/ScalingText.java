@@ -6,6 +6,7 @@ import dev.hwplan.scaling.fit.Interval;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.DoubleFunction;
 
 /** Formatting shared by the scaling commands: counts for people, intervals for JSON. */
 final class ScalingText {
@@ -68,8 +69,17 @@ final class ScalingText {
     return m;
   }
 
+  /**
+   * How a scaling quantity reads for people: loss and tokens/param as numbers, others as counts.
+   */
+  static DoubleFunction<String> format(String quantity) {
+    return quantity.equals("loss") || quantity.equals("tokensPerParam")
+        ? ScalingText::num
+        : ScalingText::count;
+  }
+
   /** An interval for people: [low, high] at 95%. */
-  static String range(Interval i, java.util.function.DoubleFunction<String> f) {
+  static String range(Interval i, DoubleFunction<String> f) {
     return "["
         + f.apply(i.low())
         + ", "
