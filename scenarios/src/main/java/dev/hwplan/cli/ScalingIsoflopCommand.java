@@ -6,6 +6,7 @@ import dev.hwplan.scaling.ChinchillaLaw;
 import dev.hwplan.scaling.SelectedFit;
 import java.io.PrintWriter;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -76,7 +77,12 @@ final class ScalingIsoflopCommand implements Runnable {
       }
       optima.add(opt);
       tables.add(curve);
-      curves.add(Map.of("flops", c, "optimum", ScalingText.json(opt), "points", rows));
+      // insertion order: Map.of's iteration order changes from one JVM to the next
+      Map<String, Object> curveJson = new LinkedHashMap<>();
+      curveJson.put("flops", c);
+      curveJson.put("optimum", ScalingText.json(opt));
+      curveJson.put("points", rows);
+      curves.add(curveJson);
     }
     ScalingCommand.requireFinite(curves, answer.spec);
     PrintWriter out = answer.out();
