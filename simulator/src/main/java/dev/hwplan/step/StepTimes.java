@@ -40,6 +40,12 @@ final class StepTimes {
 
   private record Load(int experts, int topK, int ep, long tokens, Ops.ExpertLoad load) {}
 
+  /**
+   * The busiest rows' ceilings of the loads that miss {@link #LOADS}, by value: a prefill's token
+   * count is seldom met twice, but its routing parameters are ({@link ExpertRowsTable}).
+   */
+  private static final ExpertRowsTable ROWS = new ExpertRowsTable();
+
   private StepTimes() {}
 
   /** {@link Ops#expertLoad}, remembered by value. */
@@ -50,7 +56,7 @@ final class StepTimes {
     if (l != null && l.tokens == tokens && l.experts == experts && l.topK == topK && l.ep == ep) {
       return l.load;
     }
-    Ops.ExpertLoad load = Ops.expertLoad(experts, topK, ep, tokens);
+    Ops.ExpertLoad load = Ops.expertLoad(experts, topK, ep, tokens, ROWS);
     LOADS[slot] = new Load(experts, topK, ep, tokens, load);
     return load;
   }
