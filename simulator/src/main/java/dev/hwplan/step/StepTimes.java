@@ -175,18 +175,22 @@ final class StepTimes {
     int size = ops.size();
     Op[] seen = new Op[size];
     OpShape[] seenShapes = new OpShape[size];
-    // The flops of the ops seen, side by side: the scan compares them first (few pairs share them)
-    // without reading an op.
-    double[] seenFlops = new double[size];
+    // The ops seen, chained by their flops' hash (few pairs share flops): an op is compared only
+    // with the ops of its chain. Ops of the same work have the same flops, and the work is an
+    // equivalence, so at most one op seen matches: the chain's order does not matter.
+    int buckets = Integer.highestOneBit(Math.max(1, size) * 2 - 1) * 2;
+    int[] head = new int[buckets];
+    int[] next = new int[size];
     int[] index = new int[size];
     int seenCount = 0;
     for (int i = 0; i < size; i++) {
       Op op = ops.get(i);
       OpShape shape = op.shape();
-      double flops = op.flops();
+      long bits = Double.doubleToLongBits(op.flops() + 0.0); // -0.0 == 0.0: one bucket
+      int bucket = (int) ((bits * 0x9E3779B97F4A7C15L) >>> 40) & (buckets - 1);
       int found = -1;
-      for (int j = 0; j < seenCount; j++) {
-        if (seenFlops[j] == flops && sameWork(seen[j], seenShapes[j], op, shape)) {
+      for (int j = head[bucket] - 1; j >= 0; j = next[j] - 1) {
+        if (sameWork(seen[j], seenShapes[j], op, shape)) {
           found = j;
           break;
         }
@@ -194,8 +198,9 @@ final class StepTimes {
       if (found < 0) {
         found = seenCount;
         seen[seenCount] = op;
-        seenFlops[seenCount] = flops;
-        seenShapes[seenCount++] = shape;
+        seenShapes[seenCount] = shape;
+        next[seenCount] = head[bucket];
+        head[bucket] = ++seenCount;
       }
       index[i] = found;
     }
