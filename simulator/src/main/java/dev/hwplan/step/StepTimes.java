@@ -109,7 +109,9 @@ final class StepTimes {
       h = mix(h, config.kv().key().hashCode());
       h = mix(h, config.mlaLayout().ordinal());
       h = mix(h, config.execution().ordinal());
-      for (StepComposition.Prefill p : composition.prefills()) {
+      List<StepComposition.Prefill> prefills = composition.prefills();
+      for (int i = 0, size = prefills.size(); i < size; i++) {
+        StepComposition.Prefill p = prefills.get(i);
         h = mix(h, Long.hashCode(p.sequences()));
         h = mix(h, Long.hashCode(p.tokens()));
         h = mix(h, Long.hashCode(p.prefix()));
