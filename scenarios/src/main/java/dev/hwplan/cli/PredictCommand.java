@@ -17,8 +17,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code hwplan predict}: the time of one op ({@code gemm}, {@code attention}, {@code collective}),
- * or of every op in an OPS.jsonl file ({@code --input}), as a JSON array in input order.
+ * {@code hwplan predict}: the time of one op ({@code gemm}, {@code attention}, {@code
+ * grouped-gemm}, {@code collective}), or of every op in an OPS.jsonl file ({@code --input}), as a
+ * JSON array in input order.
  */
 @Command(
     name = "predict",
@@ -28,6 +29,7 @@ import picocli.CommandLine.Spec;
     subcommands = {
       PredictGemmCommand.class,
       PredictAttentionCommand.class,
+      PredictGroupedGemmCommand.class,
       PredictCollectiveCommand.class
     })
 final class PredictCommand implements Runnable {
@@ -58,7 +60,8 @@ final class PredictCommand implements Runnable {
   public void run() {
     if (input == null) {
       throw InvalidInputException.option(
-          "--input", "give --input OPS.jsonl, or one of: gemm, attention, collective");
+          "--input",
+          "give --input OPS.jsonl, or one of: gemm, attention, grouped-gemm, collective");
     }
     Mode m = Mode.parse(mode, "--mode");
     BatchPredictor predictor = new BatchPredictor(profiles.catalog(), m);

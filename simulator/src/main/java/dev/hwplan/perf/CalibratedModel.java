@@ -3,6 +3,7 @@ package dev.hwplan.perf;
 import dev.hwplan.hardware.DType;
 import dev.hwplan.hardware.GpuProfile;
 import dev.hwplan.op.AttentionKernel;
+import dev.hwplan.op.Collective;
 import dev.hwplan.op.Op;
 import dev.hwplan.op.OpKind;
 import dev.hwplan.op.OpShape;
@@ -13,7 +14,12 @@ import dev.hwplan.perf.comm.CollectiveTimeModel;
 import dev.hwplan.perf.device.DevicePeaks;
 import dev.hwplan.perf.device.Terms;
 import dev.hwplan.perf.gemm.GemmTimeModel;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 
 /**
  * {@code calibrated}: the roofline with fitted efficiencies (see the time models for each family's
@@ -45,9 +51,34 @@ public final class CalibratedModel implements OpTimeModel {
   private static final String NO_COLLECTIVE_NOTE =
       "no collective calibration: link at its peak, no latency";
 
-  private static final List<String> GROUPED_GEMM_NOTES = List.of(GROUPED_GEMM_NOTE);
-  private static final List<String> PREFILL_ATTENTION_NOTES = List.of(PREFILL_ATTENTION_NOTE);
   private static final List<String> NO_COLLECTIVE_NOTES = List.of(NO_COLLECTIVE_NOTE);
+
+  /**
+   * The beginnings of the calibration's notes that say a family came from another device ({@code
+   * CalibrationFitter}, {@code ElementwiseFitter}), by the family ({@link #family}) they concern.
+   */
+  private static final Map<String, List<String>> FAMILY_NOTES =
+      Map.ofEntries(
+          Map.entry("gemm", List.of("GEMM efficiencies from")),
+          Map.entry("attention", List.of("decode-attention efficiencies from")),
+          Map.entry("mla", List.of("MLA decode efficiencies from")),
+          Map.entry("sdpa-flash", List.of("SDPA flash efficiencies from")),
+          Map.entry("grouped-gemm", List.of("grouped GEMM calibrated on")),
+          Map.entry("collective", List.of("collectives from the NCCL measurements of")),
+          Map.entry(
+              "elementwise", List.of("small-kernel latency from", "no decode-step measurements")));
+
+  /** The note of a GPU with no measurements of its own ({@code Calibrations.forGpu}). */
+  private static final String NO_MEASUREMENTS = "no measurements of ";
+
+  /**
+   * What each family's predictions rest on, by {@link #family}: the GPU's own lack of measurements,
+   * a family calibrated on another device, an uncalibrated family; one shared list a family.
+   */
+  private final Map<String, List<String>> notesByFamily = new HashMap<>();
+
+  /** The same, with the collective's extrapolation note, by collective. */
+  private final Map<Collective, List<String>> extrapolatedNotes = new EnumMap<>(Collective.class);
 
   public CalibratedModel(GpuProfile gpu, GpuCalibration cal) {
     this(DevicePeaks.of(gpu), cal);
@@ -67,6 +98,61 @@ public final class CalibratedModel implements OpTimeModel {
     this.elementwiseSpread = cal.spread("elementwise");
     this.collectiveSpread = cal.spread("collective");
     this.groupedSpread = cal.groupedGemm() == null ? gemmSpread : cal.spread("grouped-gemm");
+    List<String> device = new ArrayList<>();
+    for (String n : cal.notes()) {
+      if (n.startsWith(NO_MEASUREMENTS)) {
+        device.add(n);
+      }
+    }
+    for (String f :
+        List.of(
+            "gemm",
+            "attention",
+            "mla",
+            "sdpa-flash",
+            "grouped-gemm",
+            "collective",
+            "elementwise",
+            PrefillAttentionModels.family(AttentionKernel.SDPA_FLASH, false),
+            PrefillAttentionModels.family(AttentionKernel.SDPA_FLASH, true),
+            PrefillAttentionModels.family(AttentionKernel.CUDNN, false),
+            PrefillAttentionModels.family(AttentionKernel.CUDNN, true))) {
+      List<String> out = new ArrayList<>(device);
+      List<String> starts =
+          f.startsWith("prefill")
+              ? List.of("prefill attention calibrated on")
+              : FAMILY_NOTES.getOrDefault(f, List.of());
+      for (String n : cal.notes()) {
+        for (String start : starts) {
+          if (n.startsWith(start)) {
+            out.add(n);
+          }
+        }
+      }
+      if (f.startsWith("prefill") && cal.prefillAttention() == null) {
+        out.add(PREFILL_ATTENTION_NOTE);
+      }
+      if (f.equals("grouped-gemm") && cal.groupedGemm() == null) {
+        out.add(GROUPED_GEMM_NOTE);
+      }
+      notesByFamily.put(f, List.copyOf(out));
+    }
+    for (Collective c : Collective.values()) {
+      CollectiveTimeModel m = cal.collective(c);
+      if (m != null && m.measuredGpus() > 0) {
+        List<String> out = new ArrayList<>(notesByFamily.get("collective"));
+        out.add(
+            String.format(
+                Locale.ROOT,
+                "%s outside the measured range (up to %d GPUs, %s to %s): the alpha-beta ring model"
+                    + " extrapolated",
+                c.key(),
+                m.measuredGpus(),
+                bytes(m.minBytes()),
+                bytes(m.maxBytes())));
+        extrapolatedNotes.put(c, List.copyOf(out));
+      }
+    }
     int i = 0;
     for (AttentionKernel k :
         new AttentionKernel[] {AttentionKernel.SDPA_FLASH, AttentionKernel.CUDNN}) {
@@ -185,23 +271,38 @@ public final class CalibratedModel implements OpTimeModel {
     return SolModel.seconds(op, peaks);
   }
 
-  /** The notes {@link #terms} adds for {@code op}, as one shared immutable list. */
+  /**
+   * What the prediction of {@code op} rests on, as one shared immutable list: the GPU's lack of
+   * measurements, a family calibrated on another device, an uncalibrated family, a collective
+   * outside its measured range.
+   */
   private List<String> notes(Op op) {
-    OpShape shape = op.shape();
-    if (shape instanceof OpShape.GroupedGemm
-        && op.kind() == OpKind.GROUPED_GEMM
-        && cal.groupedGemm() == null) {
-      return GROUPED_GEMM_NOTES;
+    if (op.shape() instanceof OpShape.Comm c) {
+      CollectiveTimeModel m = cal.collective(c.collective());
+      if (m == null) {
+        return NO_COLLECTIVE_NOTES;
+      }
+      if (m.extrapolates(c)) {
+        return extrapolatedNotes.get(c.collective());
+      }
     }
-    if (shape instanceof OpShape.Attention a
-        && a.phase() == Phase.PREFILL
-        && cal.prefillAttention() == null) {
-      return PREFILL_ATTENTION_NOTES;
+    String f =
+        op.kind() == OpKind.ATTENTION_DECODE && prefillKernel((OpShape.Attention) op.shape())
+            ? PrefillAttentionModels.family(AttentionKernel.SDPA_FLASH, false)
+            : family(op);
+    List<String> n = notesByFamily.get(f);
+    return n == null ? List.of() : n;
+  }
+
+  /** Bytes as the notes print them: KiB, MiB or GiB with one decimal. */
+  private static String bytes(double b) {
+    if (b >= 1 << 30) {
+      return String.format(Locale.ROOT, "%.1f GiB", b / (1 << 30));
     }
-    if (shape instanceof OpShape.Comm c && cal.collective(c.collective()) == null) {
-      return NO_COLLECTIVE_NOTES;
+    if (b >= 1 << 20) {
+      return String.format(Locale.ROOT, "%.1f MiB", b / (1 << 20));
     }
-    return List.of();
+    return String.format(Locale.ROOT, "%.1f KiB", b / 1024);
   }
 
   /** {@code cal.spread(family(op))} without the string lookup. */

@@ -36,6 +36,10 @@ public final class OpRequests {
           "kernel",
           "prefix");
   private static final Set<String> COLLECTIVE = Set.of("collective", "gpus", "bytes");
+  private static final Set<String> GROUPED_GEMM = Set.of("experts", "tokensPerExpert", "n", "k");
+
+  /** The most experts of a grouped GEMM (DeepSeek-V3 has 256; the kernel counts groups in ints). */
+  private static final long MAX_EXPERTS = 1 << 16;
 
   /**
    * Upper limits of the attention shape fields: heads and head sizes up to 16,384 (128 and 256 in
@@ -78,9 +82,12 @@ public final class OpRequests {
           case "gemm" -> GEMM;
           case "attention" -> ATTENTION;
           case "collective" -> COLLECTIVE;
+          case "grouped-gemm" -> GROUPED_GEMM;
           default ->
               throw new InvalidInputException(
-                  source, "op", "unknown op '" + op + "' (known: gemm, attention, collective)");
+                  source,
+                  "op",
+                  "unknown op '" + op + "' (known: gemm, attention, grouped-gemm, collective)");
         };
     for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
       String k = it.next();
@@ -91,7 +98,10 @@ public final class OpRequests {
     return build(op, f, defaultMode);
   }
 
-  /** Builds the request of op {@code gemm}, {@code attention} or {@code collective}. */
+  /**
+   * Builds the request of op {@code gemm}, {@code attention}, {@code grouped-gemm} or {@code
+   * collective}.
+   */
   public static OpRequest build(String op, Fields f, Mode defaultMode) {
     String gpu = require(f, "gpu");
     String modeText = f.text("mode");
@@ -104,6 +114,7 @@ public final class OpRequests {
           case "gemm" -> gemm(f);
           case "attention" -> attention(f);
           case "collective" -> collective(f);
+          case "grouped-gemm" -> groupedGemm(f);
           default -> throw new InvalidInputException(f.source(), "op", "unknown op '" + op + "'");
         });
   }
@@ -111,6 +122,25 @@ public final class OpRequests {
   private static Op gemm(Fields f) {
     DType dtype = dtype(f, DType.BF16);
     return Ops.gemm("gemm", dtype, positive(f, "m"), positive(f, "n"), positive(f, "k"));
+  }
+
+  /**
+   * The MoE experts' grouped GEMM ({@code torch._grouped_mm}): {@code experts} GEMMs of {@code
+   * tokensPerExpert x n x k} in one launch, every expert streaming its own {@code n x k} weights,
+   * the token rows balanced over the experts (as the grouped-GEMM measurements are).
+   */
+  private static Op groupedGemm(Fields f) {
+    DType dtype = dtype(f, DType.BF16);
+    long experts = positive(f, "experts");
+    if (experts > MAX_EXPERTS) {
+      throw new InvalidInputException(
+          f.source(), "experts", experts + " is more than " + MAX_EXPERTS + " experts");
+    }
+    long tokens = positive(f, "tokensPerExpert");
+    long n = positive(f, "n");
+    long k = positive(f, "k");
+    double b = dtype.bytes();
+    return Ops.batchedGemm("grouped-gemm", dtype, (int) experts, tokens, n, k, b, b);
   }
 
   private static Op attention(Fields f) {

@@ -39,7 +39,16 @@ final class CollectiveFitter {
                 r -> r.seconds());
           };
       double[] x = NelderMead.minimize(objective, new double[] {15e-6, 0.7});
-      CollectiveTimeModel m = new CollectiveTimeModel(x[0], x[1]);
+      int gpus = 0;
+      double lo = Double.POSITIVE_INFINITY;
+      double hi = 0;
+      for (FitData.Row<Rows.Collective> r : rows) {
+        OpShape.Comm shape = (OpShape.Comm) RowOps.collectiveOp(r.row()).shape();
+        gpus = Math.max(gpus, shape.gpus());
+        lo = Math.min(lo, shape.bytes());
+        hi = Math.max(hi, shape.bytes());
+      }
+      CollectiveTimeModel m = new CollectiveTimeModel(x[0], x[1], gpus, lo, hi);
       out.put(c, m);
       for (FitData.Row<Rows.Collective> r : rows) {
         double pred =

@@ -16,8 +16,27 @@ import dev.hwplan.perf.device.Terms;
  * measurements are committed, so the extra ring steps of larger groups add no latency here: for
  * {@code n > 2} the latency is a lower bound (NCCL's LL protocol keeps each hop to about a
  * microsecond, well below the per-call cost).
+ *
+ * @param measuredGpus the most GPUs among the fitted measurements (0: no measured range)
+ * @param minBytes the smallest message measured
+ * @param maxBytes the largest message measured
  */
-public record CollectiveTimeModel(double alphaSeconds, double linkFraction) {
+public record CollectiveTimeModel(
+    double alphaSeconds, double linkFraction, int measuredGpus, double minBytes, double maxBytes) {
+  /** A model with no measured range (an uncalibrated link, or a fit's trial point). */
+  public CollectiveTimeModel(double alphaSeconds, double linkFraction) {
+    this(alphaSeconds, linkFraction, 0, 0, 0);
+  }
+
+  /**
+   * Whether {@code s} lies outside the measurements this model was fitted on: more GPUs than the
+   * most measured, or fewer or more bytes than the measured sizes. False without a measured range.
+   */
+  public boolean extrapolates(OpShape.Comm s) {
+    return measuredGpus > 0
+        && (s.gpus() > measuredGpus || s.bytes() < minBytes || s.bytes() > maxBytes);
+  }
+
   public Terms time(DevicePeaks gpu, OpShape.Comm s) {
     if (s.gpus() < 2) {
       return new Terms(0, 0, 0, 0, 0);

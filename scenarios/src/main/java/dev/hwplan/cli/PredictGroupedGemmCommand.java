@@ -1,0 +1,50 @@
+package dev.hwplan.cli;
+
+import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code hwplan predict grouped-gemm}: the MoE experts' grouped GEMM, {@code E} GEMMs of {@code T x
+ * n x k} in one launch ({@code torch._grouped_mm}), the tokens balanced over the experts.
+ */
+@Command(
+    name = "grouped-gemm",
+    description =
+        "Time of the MoE experts' grouped GEMM (E experts, T tokens each, n x k weights each):"
+            + " seconds, interval, bound, efficiency.",
+    mixinStandardHelpOptions = true)
+final class PredictGroupedGemmCommand implements Runnable {
+  @Mixin PredictOptions predict;
+
+  @Option(names = "--experts", required = true, description = "Experts (groups) in the launch.")
+  long experts;
+
+  @Option(
+      names = "--tokens-per-expert",
+      required = true,
+      description = "Token rows each expert receives.")
+  long tokensPerExpert;
+
+  @Option(names = "--n", required = true, description = "Outputs of each expert.")
+  long n;
+
+  @Option(names = "--k", required = true, description = "Inputs (reduction) of each expert.")
+  long k;
+
+  @Option(names = "--dtype", defaultValue = "bf16", description = "bf16, fp16, fp8, int8, ...")
+  String dtype;
+
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    predict.run(
+        "grouped-gemm",
+        Map.of(
+            "experts", experts, "tokensPerExpert", tokensPerExpert, "n", n, "k", k, "dtype", dtype),
+        spec);
+  }
+}
