@@ -2,7 +2,9 @@ package dev.hwplan.kernels.scalar;
 
 import dev.hwplan.kernels.GemmMicroKernel;
 import dev.hwplan.kernels.KernelProvider;
+import dev.hwplan.kernels.ScoreShape;
 import dev.hwplan.kernels.Storage;
+import dev.hwplan.kernels.WeightShape;
 
 /**
  * The kernels in plain Java: the reference path, and the fallback where the Vector API is absent.
@@ -82,209 +84,42 @@ public final class ScalarKernelProvider implements KernelProvider {
   }
 
   @Override
-  public void scoreBlock(
-      float[] q,
-      int qOff,
-      int qStride,
-      int heads,
-      Storage k,
-      int kOff,
-      int d,
-      float scale,
-      float[] scores,
-      int sOff,
-      int sStride) {
-    if (k instanceof Storage.Fp32 fp32) {
-      ScalarAttention.scoreBlock(
-          q,
-          qOff,
-          qStride,
-          heads,
-          ScalarLoad.FP32,
-          fp32.data(),
-          kOff,
-          d,
-          scale,
-          scores,
-          sOff,
-          sStride);
-    } else {
-      ScalarAttention.scoreBlock(
-          q, qOff, qStride, heads, ScalarLoad.BF16, bf16(k), kOff, d, scale, scores, sOff, sStride);
-    }
-  }
-
-  @Override
   public void scoreBlocks(
+      ScoreShape s,
       float[] q,
       int qOff,
-      int qStride,
-      int heads,
       Storage k,
       int kOff,
       int blocks,
-      int d,
-      float scale,
       float[] scores,
-      int sOff,
-      int sStride) {
-    if (k instanceof Storage.Fp32 fp32) {
-      ScalarAttention.scoreBlocks(
-          q,
-          qOff,
-          qStride,
-          heads,
-          ScalarLoad.FP32,
-          fp32.data(),
-          kOff,
-          blocks,
-          d,
-          scale,
-          scores,
-          sOff,
-          sStride);
-    } else {
-      ScalarAttention.scoreBlocks(
-          q,
-          qOff,
-          qStride,
-          heads,
-          ScalarLoad.BF16,
-          bf16(k),
-          kOff,
-          blocks,
-          d,
-          scale,
-          scores,
-          sOff,
-          sStride);
-    }
+      int sOff) {
+    ScalarAttention.scoreBlocks(s, q, qOff, ScalarLoad.of(k), k, kOff, blocks, scores, sOff);
   }
 
   @Override
   public void scoreRows(
+      ScoreShape s,
       float[] q,
       int qOff,
-      int qStride,
-      int heads,
       Storage k,
       int kOff,
-      int kStride,
       int tokens,
-      int d,
-      float scale,
       float[] scores,
-      int sOff,
-      int sStride) {
-    if (k instanceof Storage.Fp32 fp32) {
-      ScalarAttention.scoreRows(
-          q,
-          qOff,
-          qStride,
-          heads,
-          ScalarLoad.FP32,
-          fp32.data(),
-          kOff,
-          kStride,
-          tokens,
-          d,
-          scale,
-          scores,
-          sOff,
-          sStride);
-    } else {
-      ScalarAttention.scoreRows(
-          q,
-          qOff,
-          qStride,
-          heads,
-          ScalarLoad.BF16,
-          bf16(k),
-          kOff,
-          kStride,
-          tokens,
-          d,
-          scale,
-          scores,
-          sOff,
-          sStride);
-    }
-  }
-
-  @Override
-  public void weightedRows(
-      float[] w, int wOff, Storage v, int vOff, int d, int tokens, float[] out, int outOff) {
-    if (v instanceof Storage.Fp32 fp32) {
-      ScalarAttention.weightedRows(
-          w, wOff, ScalarLoad.FP32, fp32.data(), vOff, d, tokens, out, outOff);
-    } else {
-      ScalarAttention.weightedRows(w, wOff, ScalarLoad.BF16, bf16(v), vOff, d, tokens, out, outOff);
-    }
-  }
-
-  @Override
-  public void weightedRows2(
-      float[] w,
-      int wOffA,
-      int wOffB,
-      Storage v,
-      int vOff,
-      int d,
-      int tokens,
-      float[] out,
-      int outA,
-      int outB) {
-    if (v instanceof Storage.Fp32 fp32) {
-      ScalarAttention.weightedRows2(
-          w, wOffA, wOffB, ScalarLoad.FP32, fp32.data(), vOff, d, tokens, out, outA, outB);
-    } else {
-      ScalarAttention.weightedRows2(
-          w, wOffA, wOffB, ScalarLoad.BF16, bf16(v), vOff, d, tokens, out, outA, outB);
-    }
+      int sOff) {
+    ScalarAttention.scoreRows(s, q, qOff, ScalarLoad.of(k), k, kOff, tokens, scores, sOff);
   }
 
   @Override
   public void weightedRowsHeads(
+      WeightShape s,
       float[] w,
       int wOff,
-      int wStride,
-      int heads,
       Storage v,
       int vOff,
-      int d,
       int tokens,
       float[] out,
-      int outOff,
-      int outStride) {
-    if (v instanceof Storage.Fp32 fp32) {
-      ScalarAttention.weightedRowsHeads(
-          w,
-          wOff,
-          wStride,
-          heads,
-          ScalarLoad.FP32,
-          fp32.data(),
-          vOff,
-          d,
-          tokens,
-          out,
-          outOff,
-          outStride);
-    } else {
-      ScalarAttention.weightedRowsHeads(
-          w,
-          wOff,
-          wStride,
-          heads,
-          ScalarLoad.BF16,
-          bf16(v),
-          vOff,
-          d,
-          tokens,
-          out,
-          outOff,
-          outStride);
-    }
+      int outOff) {
+    ScalarAttention.weightedRowsHeads(s, w, wOff, ScalarLoad.of(v), v, vOff, tokens, out, outOff);
   }
 
   @Override
@@ -315,10 +150,5 @@ public final class ScalarKernelProvider implements KernelProvider {
   @Override
   public int fmaFlopsPerIteration() {
     return ScalarProbes.fmaFlopsPerIteration();
-  }
-
-  /** The bf16 elements of {@code s}, which is not fp32 (Storage is sealed: fp32 or bf16). */
-  private static short[] bf16(Storage s) {
-    return ((Storage.Bf16Data) s).data();
   }
 }

@@ -1,6 +1,7 @@
 package dev.hwplan.kernels.scalar;
 
 import dev.hwplan.kernels.Bf16;
+import dev.hwplan.kernels.Storage;
 
 /**
  * How a scalar kernel reads the operand it streams (keys, values, a matrix row): fp32 as it is, or
@@ -19,6 +20,14 @@ abstract class ScalarLoad<A> {
 
   private ScalarLoad() {}
 
+  /** The load for {@code s}'s dtype. */
+  static ScalarLoad<?> of(Storage s) {
+    return s instanceof Storage.Fp32 ? FP32 : BF16;
+  }
+
+  /** The elements of {@code s}, which is of this load's dtype: the array itself, not a copy. */
+  abstract A array(Storage s);
+
   /** Element {@code i} of {@code a}, as fp32. */
   abstract float get(A a, int i);
 
@@ -29,6 +38,11 @@ abstract class ScalarLoad<A> {
   abstract void axpy(float alpha, A a, int off, float[] y, int yOff, int n);
 
   private static final class Fp32 extends ScalarLoad<float[]> {
+    @Override
+    float[] array(Storage s) {
+      return ((Storage.Fp32) s).data();
+    }
+
     @Override
     float get(float[] a, int i) {
       return a[i];
@@ -46,6 +60,11 @@ abstract class ScalarLoad<A> {
   }
 
   private static final class Bf16Load extends ScalarLoad<short[]> {
+    @Override
+    short[] array(Storage s) {
+      return ((Storage.Bf16Data) s).data();
+    }
+
     @Override
     float get(short[] a, int i) {
       return Bf16.toFloat(a[i]);

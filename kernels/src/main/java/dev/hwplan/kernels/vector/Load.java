@@ -3,6 +3,7 @@ package dev.hwplan.kernels.vector;
 import static dev.hwplan.kernels.vector.Species.F;
 import static dev.hwplan.kernels.vector.Species.I;
 
+import dev.hwplan.kernels.Storage;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
@@ -29,6 +30,14 @@ abstract class Load<A> {
 
   private Load() {}
 
+  /** The load for {@code s}'s dtype. */
+  static Load<?> of(Storage s) {
+    return s instanceof Storage.Fp32 ? FP32 : BF16;
+  }
+
+  /** The elements of {@code s}, which is of this load's dtype: the array itself, not a copy. */
+  abstract A array(Storage s);
+
   /** {@link Species#LANES} elements of {@code a} from {@code off}, as fp32. */
   abstract FloatVector vector(A a, int off);
 
@@ -39,6 +48,11 @@ abstract class Load<A> {
   abstract float dot(float[] x, int xOff, A a, int off, int n);
 
   private static final class Fp32 extends Load<float[]> {
+    @Override
+    float[] array(Storage s) {
+      return ((Storage.Fp32) s).data();
+    }
+
     @Override
     FloatVector vector(float[] a, int off) {
       return FloatVector.fromArray(F, a, off);
@@ -56,6 +70,11 @@ abstract class Load<A> {
   }
 
   private static final class Bf16 extends Load<short[]> {
+    @Override
+    short[] array(Storage s) {
+      return ((Storage.Bf16Data) s).data();
+    }
+
     @Override
     FloatVector vector(short[] a, int off) {
       return (FloatVector)

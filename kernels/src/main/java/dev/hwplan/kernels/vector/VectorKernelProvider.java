@@ -4,7 +4,9 @@ import static dev.hwplan.kernels.vector.Species.F;
 
 import dev.hwplan.kernels.GemmMicroKernel;
 import dev.hwplan.kernels.KernelProvider;
+import dev.hwplan.kernels.ScoreShape;
 import dev.hwplan.kernels.Storage;
+import dev.hwplan.kernels.WeightShape;
 
 /**
  * The kernels on the Java Vector API. This class only routes: each family of primitives is a class
@@ -94,153 +96,42 @@ public final class VectorKernelProvider implements KernelProvider {
   }
 
   @Override
-  public void scoreBlock(
-      float[] q,
-      int qOff,
-      int qStride,
-      int heads,
-      Storage k,
-      int kOff,
-      int d,
-      float scale,
-      float[] scores,
-      int sOff,
-      int sStride) {
-    if (k instanceof Storage.Fp32 fp32) {
-      VectorBlockScores.scoreBlock(
-          q, qOff, qStride, heads, Load.FP32, fp32.data(), kOff, d, scale, scores, sOff, sStride);
-    } else {
-      VectorBlockScores.scoreBlock(
-          q, qOff, qStride, heads, Load.BF16, bf16(k), kOff, d, scale, scores, sOff, sStride);
-    }
-  }
-
-  @Override
   public void scoreBlocks(
+      ScoreShape s,
       float[] q,
       int qOff,
-      int qStride,
-      int heads,
       Storage k,
       int kOff,
       int blocks,
-      int d,
-      float scale,
       float[] scores,
-      int sOff,
-      int sStride) {
-    if (k instanceof Storage.Fp32 fp32) {
-      VectorBlockScores.scoreBlocks(
-          q,
-          qOff,
-          qStride,
-          heads,
-          Load.FP32,
-          fp32.data(),
-          kOff,
-          blocks,
-          d,
-          scale,
-          scores,
-          sOff,
-          sStride);
-    } else {
-      VectorBlockScores.scoreBlocks(
-          q, qOff, qStride, heads, Load.BF16, bf16(k), kOff, blocks, d, scale, scores, sOff,
-          sStride);
-    }
+      int sOff) {
+    VectorBlockScores.scoreBlocks(s, q, qOff, Load.of(k), k, kOff, blocks, scores, sOff);
   }
 
   @Override
   public void scoreRows(
+      ScoreShape s,
       float[] q,
       int qOff,
-      int qStride,
-      int heads,
       Storage k,
       int kOff,
-      int kStride,
       int tokens,
-      int d,
-      float scale,
       float[] scores,
-      int sOff,
-      int sStride) {
-    if (k instanceof Storage.Fp32 fp32) {
-      VectorRowScores.scoreRows(
-          q,
-          qOff,
-          qStride,
-          heads,
-          Load.FP32,
-          fp32.data(),
-          kOff,
-          kStride,
-          tokens,
-          d,
-          scale,
-          scores,
-          sOff,
-          sStride);
-    } else {
-      VectorRowScores.scoreRows(
-          q, qOff, qStride, heads, Load.BF16, bf16(k), kOff, kStride, tokens, d, scale, scores,
-          sOff, sStride);
-    }
-  }
-
-  @Override
-  public void weightedRows(
-      float[] w, int wOff, Storage v, int vOff, int d, int tokens, float[] out, int outOff) {
-    if (v instanceof Storage.Fp32 fp32) {
-      VectorWeightedRows.weightedRows(
-          w, wOff, Load.FP32, fp32.data(), vOff, d, tokens, out, outOff);
-    } else {
-      VectorWeightedRows.weightedRows(w, wOff, Load.BF16, bf16(v), vOff, d, tokens, out, outOff);
-    }
-  }
-
-  @Override
-  public void weightedRows2(
-      float[] w,
-      int wOffA,
-      int wOffB,
-      Storage v,
-      int vOff,
-      int d,
-      int tokens,
-      float[] out,
-      int outA,
-      int outB) {
-    if (v instanceof Storage.Fp32 fp32) {
-      VectorWeightedRows.weightedRows2(
-          w, wOffA, wOffB, Load.FP32, fp32.data(), vOff, d, tokens, out, outA, outB);
-    } else {
-      VectorWeightedRows.weightedRows2(
-          w, wOffA, wOffB, Load.BF16, bf16(v), vOff, d, tokens, out, outA, outB);
-    }
+      int sOff) {
+    VectorRowScores.scoreRows(s, q, qOff, Load.of(k), k, kOff, tokens, scores, sOff);
   }
 
   @Override
   public void weightedRowsHeads(
+      WeightShape s,
       float[] w,
       int wOff,
-      int wStride,
-      int heads,
       Storage v,
       int vOff,
-      int d,
       int tokens,
       float[] out,
-      int outOff,
-      int outStride) {
-    if (v instanceof Storage.Fp32 fp32) {
-      VectorWeightedRows.weightedRowsHeads(
-          w, wOff, wStride, heads, Load.FP32, fp32.data(), vOff, d, tokens, out, outOff, outStride);
-    } else {
-      VectorWeightedRows.weightedRowsHeads(
-          w, wOff, wStride, heads, Load.BF16, bf16(v), vOff, d, tokens, out, outOff, outStride);
-    }
+      int outOff) {
+    VectorWeightedRows.weightedRowsHeads(s, w, wOff, Load.of(v), v, vOff, tokens, out, outOff);
   }
 
   @Override
@@ -271,10 +162,5 @@ public final class VectorKernelProvider implements KernelProvider {
   @Override
   public int fmaFlopsPerIteration() {
     return VectorProbes.fmaFlopsPerIteration();
-  }
-
-  /** The bf16 elements of {@code s}, which is not fp32 (Storage is sealed: fp32 or bf16). */
-  private static short[] bf16(Storage s) {
-    return ((Storage.Bf16Data) s).data();
   }
 }

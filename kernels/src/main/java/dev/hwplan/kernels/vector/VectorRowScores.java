@@ -3,6 +3,8 @@ package dev.hwplan.kernels.vector;
 import static dev.hwplan.kernels.vector.Species.F;
 import static dev.hwplan.kernels.vector.Species.LANES;
 
+import dev.hwplan.kernels.ScoreShape;
+import dev.hwplan.kernels.Storage;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 
@@ -14,92 +16,48 @@ import jdk.incubator.vector.VectorOperators;
 final class VectorRowScores {
   private VectorRowScores() {}
 
-  /** Scores of {@code heads} queries against {@code tokens} rows. */
+  /** {@link dev.hwplan.kernels.KernelProvider#scoreRows}. */
   static <A> void scoreRows(
+      ScoreShape s,
       float[] q,
       int qOff,
-      int qStride,
-      int heads,
       Load<A> ld,
-      A k,
+      Storage keys,
       int kOff,
-      int kStride,
       int tokens,
-      int d,
-      float scale,
       float[] scores,
-      int sOff,
-      int sStride) {
+      int sOff) {
     // Tiles of 4 heads x 4 rows: each loaded vector of q serves 4 rows and each of k 4 heads, so
-    // 8 loads feed 16 FMAs; one horizontal sum per score, after the whole row.
-    int h = 0;
-    for (; h + 3 < heads; h += 4) {
+    // 8 loads feed 16 FMAs; one horizontal sum per score, after the whole row. The edges of the
+    // tiles take one dot product per score.
+    A k = ld.array(keys);
+    int heads = s.heads();
+    int qStride = s.qStride();
+    int kStride = s.kStride();
+    int sStride = s.sStride();
+    for (int h = 0; h < heads; h += 4) {
+      int tileHeads = Math.min(4, heads - h);
       int t = 0;
-      for (; t + 3 < tokens; t += 4) {
+      for (; tileHeads == 4 && t + 3 < tokens; t += 4) {
         scoreRows44(
-            q,
-            qOff + h * qStride,
-            qStride,
-            ld,
-            k,
-            kOff + t * kStride,
-            kStride,
-            d,
-            scale,
-            scores,
-            sOff + h * sStride + t,
-            sStride);
+            s, q, qOff + h * qStride, ld, k, kOff + t * kStride, scores, sOff + h * sStride + t);
       }
-      if (t < tokens) {
-        scoreRowsByDot(
-            q,
-            qOff + h * qStride,
-            qStride,
-            4,
-            ld,
-            k,
-            kOff + t * kStride,
-            kStride,
-            tokens - t,
-            d,
-            scale,
-            scores,
-            sOff + h * sStride + t,
-            sStride);
+      for (; t < tokens; t++) {
+        for (int hh = h; hh < h + tileHeads; hh++) {
+          float dot = ld.dot(q, qOff + hh * qStride, k, kOff + t * kStride, s.d());
+          scores[sOff + hh * sStride + t] += dot * s.scale();
+        }
       }
-    }
-    if (h < heads) {
-      scoreRowsByDot(
-          q,
-          qOff + h * qStride,
-          qStride,
-          heads - h,
-          ld,
-          k,
-          kOff,
-          kStride,
-          tokens,
-          d,
-          scale,
-          scores,
-          sOff + h * sStride,
-          sStride);
     }
   }
 
   private static <A> void scoreRows44(
-      float[] q,
-      int q0,
-      int qStride,
-      Load<A> ld,
-      A k,
-      int k0,
-      int kStride,
-      int d,
-      float scale,
-      float[] scores,
-      int s0,
-      int sStride) {
+      ScoreShape s, float[] q, int q0, Load<A> ld, A k, int k0, float[] scores, int s0) {
+    int d = s.d();
+    int qStride = s.qStride();
+    int kStride = s.kStride();
+    int sStride = s.sStride();
+    float scale = s.scale();
     FloatVector a00 = FloatVector.zero(F);
     FloatVector a01 = a00;
     FloatVector a02 = a00;
@@ -178,30 +136,6 @@ final class VectorRowScores {
     for (int hh = 0; hh < 4; hh++) {
       for (int tt = 0; tt < 4; tt++) {
         scores[s0 + hh * sStride + tt] += sums[hh * 4 + tt] * scale;
-      }
-    }
-  }
-
-  /** scoreRows one dot product per score: the edges of the tiles. */
-  private static <A> void scoreRowsByDot(
-      float[] q,
-      int qOff,
-      int qStride,
-      int heads,
-      Load<A> ld,
-      A k,
-      int kOff,
-      int kStride,
-      int tokens,
-      int d,
-      float scale,
-      float[] scores,
-      int sOff,
-      int sStride) {
-    for (int t = 0; t < tokens; t++) {
-      for (int h = 0; h < heads; h++) {
-        scores[sOff + h * sStride + t] +=
-            ld.dot(q, qOff + h * qStride, k, kOff + t * kStride, d) * scale;
       }
     }
   }

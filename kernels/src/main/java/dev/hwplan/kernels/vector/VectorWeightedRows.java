@@ -3,6 +3,8 @@ package dev.hwplan.kernels.vector;
 import static dev.hwplan.kernels.vector.Species.F;
 import static dev.hwplan.kernels.vector.Species.LANES;
 
+import dev.hwplan.kernels.Storage;
+import dev.hwplan.kernels.WeightShape;
 import jdk.incubator.vector.FloatVector;
 
 /**
@@ -13,8 +15,17 @@ final class VectorWeightedRows {
   private VectorWeightedRows() {}
 
   /** out[outOff + i] += Σ_t w[wOff + t] · v[vOff + t·d + i], for one head. */
-  static <A> void weightedRows(
-      float[] w, int wOff, Load<A> ld, A v, int vOff, int d, int tokens, float[] out, int outOff) {
+  private static <A> void weightedRows(
+      WeightShape s,
+      float[] w,
+      int wOff,
+      Load<A> ld,
+      A v,
+      int vOff,
+      int tokens,
+      float[] out,
+      int outOff) {
+    int d = s.d();
     // Up to eight vectors of the output stay in registers while the rows stream past: eight
     // independent FMA chains, so the FMA latency is hidden.
     int c = 0;
@@ -77,27 +88,29 @@ final class VectorWeightedRows {
       a0.intoArray(out, outOff + c);
     }
     for (; c < d; c++) {
-      float s = out[outOff + c];
+      float sum = out[outOff + c];
       int row = vOff + c;
       for (int t = 0; t < tokens; t++, row += d) {
-        s = Math.fma(w[wOff + t], ld.scalar(v, row), s);
+        sum = Math.fma(w[wOff + t], ld.scalar(v, row), sum);
       }
-      out[outOff + c] = s;
+      out[outOff + c] = sum;
     }
   }
 
-  static <A> void weightedRows2(
+  /** {@link #weightedRows} for two heads, head A's at wOffA and outA and head B's one stride on. */
+  private static <A> void weightedRows2(
+      WeightShape s,
       float[] w,
       int wOffA,
-      int wOffB,
       Load<A> ld,
       A v,
       int vOff,
-      int d,
       int tokens,
       float[] out,
-      int outA,
-      int outB) {
+      int outA) {
+    int d = s.d();
+    int wOffB = wOffA + s.wStride();
+    int outB = outA + s.outStride();
     // Two heads share every load of a value row: 16 accumulators, two FMAs per load.
     int c = 0;
     for (; c + 8 * LANES <= d; c += 8 * LANES) {
@@ -191,68 +204,49 @@ final class VectorWeightedRows {
     }
   }
 
+  /** {@link dev.hwplan.kernels.KernelProvider#weightedRowsHeads}. */
   static <A> void weightedRowsHeads(
+      WeightShape s,
       float[] w,
       int wOff,
-      int wStride,
-      int heads,
       Load<A> ld,
-      A v,
+      Storage values,
       int vOff,
-      int d,
       int tokens,
       float[] out,
-      int outOff,
-      int outStride) {
+      int outOff) {
     // Tiles of 4 heads x 4 output vectors: each row vector, loaded (and widened) once, feeds 4
     // heads; each broadcast weight feeds 4 vectors; 16 independent FMA chains.
+    A v = ld.array(values);
+    int heads = s.heads();
+    int wStride = s.wStride();
+    int outStride = s.outStride();
     int h = 0;
     for (; h + 3 < heads; h += 4) {
-      weighted4(
-          w,
-          wOff + h * wStride,
-          wStride,
-          ld,
-          v,
-          vOff,
-          d,
-          tokens,
-          out,
-          outOff + h * outStride,
-          outStride);
+      weighted4(s, w, wOff + h * wStride, ld, v, vOff, tokens, out, outOff + h * outStride);
     }
     for (; h + 1 < heads; h += 2) {
-      weightedRows2(
-          w,
-          wOff + h * wStride,
-          wOff + (h + 1) * wStride,
-          ld,
-          v,
-          vOff,
-          d,
-          tokens,
-          out,
-          outOff + h * outStride,
-          outOff + (h + 1) * outStride);
+      weightedRows2(s, w, wOff + h * wStride, ld, v, vOff, tokens, out, outOff + h * outStride);
     }
     if (h < heads) {
-      weightedRows(w, wOff + h * wStride, ld, v, vOff, d, tokens, out, outOff + h * outStride);
+      weightedRows(s, w, wOff + h * wStride, ld, v, vOff, tokens, out, outOff + h * outStride);
     }
   }
 
   /** {@link #weightedRowsHeads} for four heads. */
   private static <A> void weighted4(
+      WeightShape s,
       float[] w,
       int wOff,
-      int wStride,
       Load<A> ld,
       A v,
       int vOff,
-      int d,
       int tokens,
       float[] out,
-      int outOff,
-      int outStride) {
+      int outOff) {
+    int d = s.d();
+    int wStride = s.wStride();
+    int outStride = s.outStride();
     int w0 = wOff;
     int o0 = outOff;
     int c = 0;
