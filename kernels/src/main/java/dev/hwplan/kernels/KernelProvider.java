@@ -58,7 +58,7 @@ public interface KernelProvider {
   // the provider picks the load once, and one kernel body serves both dtypes.
 
   /**
-   * Scores of {@code s.heads()} queries against {@code blocks} consecutive blocks of {@link
+   * Scores of {@code s.heads()} queries against {@code n} consecutive blocks of {@link
    * KeyLayout#BLOCK} keys stored dimension-major ({@link KeyLayout#BLOCKED}), block b starting at
    * kOff + b·s.kStride(): for h &lt; heads and j &lt; 16, scores[sOff + h·sStride + 16·b + j] =
    * scale · Σ_i q[qOff + h·qStride + i] · k[kOff + b·kStride + 16·i + j], i &lt; d. No horizontal
@@ -66,24 +66,24 @@ public interface KernelProvider {
    * pass lets each query element, once loaded, serve all of them.
    */
   void scoreBlocks(
-      ScoreShape s, float[] q, int qOff, Storage k, int kOff, int blocks, float[] scores, int sOff);
+      ScoreShape s, float[] q, int qOff, Storage k, int kOff, int n, float[] scores, int sOff);
 
   /**
-   * Scores of {@code s.heads()} queries against {@code tokens} token-major rows, added in: for h
-   * &lt; heads and t &lt; tokens, scores[sOff + h·sStride + t] += scale · Σ_i q[qOff + h·qStride +
-   * i] · k[kOff + t·kStride + i], i &lt; d. MLA's scores, where every head meets the same rows.
+   * Scores of {@code s.heads()} queries against {@code n} token-major rows, added in: for h &lt;
+   * heads and t &lt; n, scores[sOff + h·sStride + t] += scale · Σ_i q[qOff + h·qStride + i] ·
+   * k[kOff + t·kStride + i], i &lt; d. MLA's scores, where every head meets the same rows.
    */
   void scoreRows(
-      ScoreShape s, float[] q, int qOff, Storage k, int kOff, int tokens, float[] scores, int sOff);
+      ScoreShape s, float[] q, int qOff, Storage k, int kOff, int n, float[] scores, int sOff);
 
   /**
    * The weighted sums of value rows for {@code s.heads()} heads over the same rows: for h &lt;
    * heads and i &lt; d, out[outOff + h·outStride + i] += Σ_t w[wOff + h·wStride + t] · v[vOff + t·d
-   * + i], t &lt; tokens, accumulated in registers rather than one axpy per row, each row loaded for
+   * + i], t &lt; n, accumulated in registers rather than one axpy per row, each row loaded for
    * several heads at once.
    */
   void weightedRowsHeads(
-      WeightShape s, float[] w, int wOff, Storage v, int vOff, int tokens, float[] out, int outOff);
+      WeightShape s, float[] w, int wOff, Storage v, int vOff, int n, float[] out, int outOff);
 
   /** dst[dstOff+i] = bf16(src[srcOff+i]) widened to fp32, for i in [0, n). */
   void widenBf16(short[] src, int srcOff, float[] dst, int dstOff, int n);

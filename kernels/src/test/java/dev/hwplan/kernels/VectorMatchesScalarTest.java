@@ -73,14 +73,10 @@ class VectorMatchesScalarTest {
       v.scoreBlocks(block, q, 1, Storage.of(k), 2, 1, s1, 1);
       s.scoreBlocks(block, q, 1, Storage.of(k), 2, 1, s2, 1);
       double tol = 2 * ErrorBounds.gamma(d + 1) * d * 0.5;
-      for (int i = 0; i < s1.length; i++) {
-        assertThat((double) s1[i]).as("fp32 heads=%d i=%d", heads, i).isCloseTo(s2[i], within(tol));
-      }
+      assertAgree(s1, s2, tol, String.format("fp32 heads=%d", heads));
       v.scoreBlocks(block, q, 1, kh, 2, 1, s1, 1);
       s.scoreBlocks(block, q, 1, kh, 2, 1, s2, 1);
-      for (int i = 0; i < s1.length; i++) {
-        assertThat((double) s1[i]).as("bf16 heads=%d i=%d", heads, i).isCloseTo(s2[i], within(tol));
-      }
+      assertAgree(s1, s2, tol, String.format("bf16 heads=%d", heads));
     }
     for (int tokens : new int[] {1, 5, 16, 33}) {
       float[] w = Inputs.uniform(tokens, tokens + 1, 0f, 1f);
@@ -94,9 +90,7 @@ class VectorMatchesScalarTest {
       v.weightedRowsHeads(one, w, 1, rowsH, 3, tokens, o1, 1);
       s.weightedRowsHeads(one, w, 1, rowsH, 3, tokens, o2, 1);
       double tol = 4 * ErrorBounds.gamma(tokens + 2) * (tokens + 2);
-      for (int i = 0; i < o1.length; i++) {
-        assertThat((double) o1[i]).as("tokens=%d i=%d", tokens, i).isCloseTo(o2[i], within(tol));
-      }
+      assertAgree(o1, o2, tol, String.format("tokens=%d", tokens));
     }
   }
 
@@ -118,18 +112,10 @@ class VectorMatchesScalarTest {
         v.scoreBlocks(shape, q, 1, Storage.of(k), 2, blocks, s1, 1);
         s.scoreBlocks(shape, q, 1, Storage.of(k), 2, blocks, s2, 1);
         double tol = 2 * ErrorBounds.gamma(d + 1) * d * 0.5;
-        for (int i = 0; i < s1.length; i++) {
-          assertThat((double) s1[i])
-              .as("fp32 blocks=%d heads=%d i=%d", blocks, heads, i)
-              .isCloseTo(s2[i], within(tol));
-        }
+        assertAgree(s1, s2, tol, String.format("fp32 blocks=%d heads=%d", blocks, heads));
         v.scoreBlocks(shape, q, 1, kh, 2, blocks, s1, 1);
         s.scoreBlocks(shape, q, 1, kh, 2, blocks, s2, 1);
-        for (int i = 0; i < s1.length; i++) {
-          assertThat((double) s1[i])
-              .as("bf16 blocks=%d heads=%d i=%d", blocks, heads, i)
-              .isCloseTo(s2[i], within(tol));
-        }
+        assertAgree(s1, s2, tol, String.format("bf16 blocks=%d heads=%d", blocks, heads));
       }
     }
     for (int tokens : new int[] {1, 3, 4, 7, 9}) {
@@ -147,11 +133,7 @@ class VectorMatchesScalarTest {
         v.scoreRows(shape, q, 1, kh, 2, tokens, s1, 0);
         s.scoreRows(shape, q, 1, kh, 2, tokens, s2, 0);
         double tol = 4 * ErrorBounds.gamma(d + 2) * (d + 2);
-        for (int i = 0; i < s1.length; i++) {
-          assertThat((double) s1[i])
-              .as("rows tokens=%d heads=%d i=%d", tokens, heads, i)
-              .isCloseTo(s2[i], within(tol));
-        }
+        assertAgree(s1, s2, tol, String.format("rows tokens=%d heads=%d", tokens, heads));
       }
     }
     for (int tokens : new int[] {1, 5, 16, 33}) {
@@ -169,11 +151,7 @@ class VectorMatchesScalarTest {
         v.weightedRowsHeads(shape, w, 1, rowsH, 3, tokens, o1, 1);
         s.weightedRowsHeads(shape, w, 1, rowsH, 3, tokens, o2, 1);
         double tol = 4 * ErrorBounds.gamma(tokens + 2) * (tokens + 2);
-        for (int i = 0; i < o1.length; i++) {
-          assertThat((double) o1[i])
-              .as("tokens=%d heads=%d i=%d", tokens, heads, i)
-              .isCloseTo(o2[i], within(tol));
-        }
+        assertAgree(o1, o2, tol, String.format("tokens=%d heads=%d", tokens, heads));
       }
     }
   }
@@ -189,8 +167,15 @@ class VectorMatchesScalarTest {
     v.gemm(size, size, size, a, Storage.of(b), c1);
     KernelProviders.scalar().gemm(size, size, size, a, Storage.of(b), c2);
     double tol = 2 * ErrorBounds.gamma(size + 1) * size; // Σ|a·b| <= size for |a|,|b| <= 1
-    for (int i = 0; i < c1.length; i++) {
-      assertThat((double) c1[i]).isCloseTo(c2[i], within(tol));
+    assertAgree(c1, c2, tol, "gemm");
+  }
+
+  /**
+   * Every element of {@code actual} is within {@code tol} of the same element of {@code expected}.
+   */
+  private static void assertAgree(float[] actual, float[] expected, double tol, String what) {
+    for (int i = 0; i < actual.length; i++) {
+      assertThat((double) actual[i]).as("%s i=%d", what, i).isCloseTo(expected[i], within(tol));
     }
   }
 }

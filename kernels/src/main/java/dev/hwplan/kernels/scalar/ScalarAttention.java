@@ -9,24 +9,16 @@ import dev.hwplan.kernels.WeightShape;
  * The scoring and weighting primitives of attention in plain Java, written over {@link
  * ScalarLevel1} for fp32 or bf16 keys and values (see {@link
  * dev.hwplan.kernels.KernelProvider#scoreBlocks} and its neighbours for what each computes).
+ *
+ * @param ld the load of the dtype this instance reads
  */
-final class ScalarAttention {
-  private ScalarAttention() {}
-
+record ScalarAttention<A>(ScalarLoad<A> ld) {
   /** {@link dev.hwplan.kernels.KernelProvider#scoreBlocks}. */
-  static <A> void scoreBlocks(
-      ScoreShape s,
-      float[] q,
-      int qOff,
-      ScalarLoad<A> ld,
-      Storage keys,
-      int kOff,
-      int blocks,
-      float[] scores,
-      int sOff) {
-    A k = ld.array(keys);
+  void scoreBlocks(
+      ScoreShape s, float[] q, int qOff, Storage k, int kOff, int n, float[] scores, int sOff) {
+    A keys = ld.array(k);
     int d = s.d();
-    for (int b = 0; b < blocks; b++) {
+    for (int b = 0; b < n; b++) {
       int kb = kOff + b * s.kStride();
       int sb = sOff + b * KeyLayout.BLOCK;
       for (int h = 0; h < s.heads(); h++) {
@@ -34,7 +26,7 @@ final class ScalarAttention {
         for (int j = 0; j < KeyLayout.BLOCK; j++) {
           float sum = 0;
           for (int i = 0; i < d; i++) {
-            sum = Math.fma(q[qh + i], ld.get(k, kb + KeyLayout.BLOCK * i + j), sum);
+            sum = Math.fma(q[qh + i], ld.get(keys, kb + KeyLayout.BLOCK * i + j), sum);
           }
           scores[sb + h * s.sStride() + j] = sum * s.scale();
         }
@@ -43,43 +35,27 @@ final class ScalarAttention {
   }
 
   /** {@link dev.hwplan.kernels.KernelProvider#scoreRows}. */
-  static <A> void scoreRows(
-      ScoreShape s,
-      float[] q,
-      int qOff,
-      ScalarLoad<A> ld,
-      Storage keys,
-      int kOff,
-      int tokens,
-      float[] scores,
-      int sOff) {
-    A k = ld.array(keys);
-    for (int t = 0; t < tokens; t++) {
+  void scoreRows(
+      ScoreShape s, float[] q, int qOff, Storage k, int kOff, int n, float[] scores, int sOff) {
+    A keys = ld.array(k);
+    for (int t = 0; t < n; t++) {
       for (int h = 0; h < s.heads(); h++) {
-        float dot = ld.dot(q, qOff + h * s.qStride(), k, kOff + t * s.kStride(), s.d());
+        float dot = ld.dot(q, qOff + h * s.qStride(), keys, kOff + t * s.kStride(), s.d());
         scores[sOff + h * s.sStride() + t] += dot * s.scale();
       }
     }
   }
 
   /** {@link dev.hwplan.kernels.KernelProvider#weightedRowsHeads}, one head after the other. */
-  static <A> void weightedRowsHeads(
-      WeightShape s,
-      float[] w,
-      int wOff,
-      ScalarLoad<A> ld,
-      Storage values,
-      int vOff,
-      int tokens,
-      float[] out,
-      int outOff) {
-    A v = ld.array(values);
+  void weightedRowsHeads(
+      WeightShape s, float[] w, int wOff, Storage v, int vOff, int n, float[] out, int outOff) {
+    A rows = ld.array(v);
     int d = s.d();
     for (int h = 0; h < s.heads(); h++) {
       int wh = wOff + h * s.wStride();
       int oh = outOff + h * s.outStride();
-      for (int t = 0; t < tokens; t++) {
-        ld.axpy(w[wh + t], v, vOff + t * d, out, oh, d);
+      for (int t = 0; t < n; t++) {
+        ld.axpy(w[wh + t], rows, vOff + t * d, out, oh, d);
       }
     }
   }

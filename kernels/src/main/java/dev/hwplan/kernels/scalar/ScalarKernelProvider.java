@@ -12,10 +12,13 @@ import dev.hwplan.kernels.WeightShape;
  * 4 × 4 register-blocked GEMM), so that the vector path is compared with a fair baseline. This
  * class only routes: each family of primitives is a class of its own ({@link ScalarLevel1}, {@link
  * ScalarElementwise}, {@link ScalarAttention}, {@link ScalarProbes}, {@link
- * ScalarGemmMicroKernel}), written once over a {@link ScalarLoad}.
+ * ScalarGemmMicroKernel}), written once over a {@link ScalarLoad}; {@link ScalarAttention} is held
+ * once per dtype, and a primitive that streams a {@link Storage} picks the one for its dtype.
  */
 public final class ScalarKernelProvider implements KernelProvider {
   private static final GemmMicroKernel MICRO_KERNEL = new ScalarGemmMicroKernel();
+  private static final ScalarAttention<float[]> FP32 = new ScalarAttention<>(ScalarLoad.FP32);
+  private static final ScalarAttention<short[]> BF16 = new ScalarAttention<>(ScalarLoad.BF16);
 
   @Override
   public String toString() {
@@ -85,41 +88,21 @@ public final class ScalarKernelProvider implements KernelProvider {
 
   @Override
   public void scoreBlocks(
-      ScoreShape s,
-      float[] q,
-      int qOff,
-      Storage k,
-      int kOff,
-      int blocks,
-      float[] scores,
-      int sOff) {
-    ScalarAttention.scoreBlocks(s, q, qOff, ScalarLoad.of(k), k, kOff, blocks, scores, sOff);
+      ScoreShape s, float[] q, int qOff, Storage k, int kOff, int n, float[] scores, int sOff) {
+    (k instanceof Storage.Fp32 ? FP32 : BF16).scoreBlocks(s, q, qOff, k, kOff, n, scores, sOff);
   }
 
   @Override
   public void scoreRows(
-      ScoreShape s,
-      float[] q,
-      int qOff,
-      Storage k,
-      int kOff,
-      int tokens,
-      float[] scores,
-      int sOff) {
-    ScalarAttention.scoreRows(s, q, qOff, ScalarLoad.of(k), k, kOff, tokens, scores, sOff);
+      ScoreShape s, float[] q, int qOff, Storage k, int kOff, int n, float[] scores, int sOff) {
+    (k instanceof Storage.Fp32 ? FP32 : BF16).scoreRows(s, q, qOff, k, kOff, n, scores, sOff);
   }
 
   @Override
   public void weightedRowsHeads(
-      WeightShape s,
-      float[] w,
-      int wOff,
-      Storage v,
-      int vOff,
-      int tokens,
-      float[] out,
-      int outOff) {
-    ScalarAttention.weightedRowsHeads(s, w, wOff, ScalarLoad.of(v), v, vOff, tokens, out, outOff);
+      WeightShape s, float[] w, int wOff, Storage v, int vOff, int n, float[] out, int outOff) {
+    (v instanceof Storage.Fp32 ? FP32 : BF16)
+        .weightedRowsHeads(s, w, wOff, v, vOff, n, out, outOff);
   }
 
   @Override

@@ -20,11 +20,6 @@ abstract class ScalarLoad<A> {
 
   private ScalarLoad() {}
 
-  /** The load for {@code s}'s dtype. */
-  static ScalarLoad<?> of(Storage s) {
-    return s instanceof Storage.Fp32 ? FP32 : BF16;
-  }
-
   /** The elements of {@code s}, which is of this load's dtype: the array itself, not a copy. */
   abstract A array(Storage s);
 

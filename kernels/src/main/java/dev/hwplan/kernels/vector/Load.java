@@ -30,11 +30,6 @@ abstract class Load<A> {
 
   private Load() {}
 
-  /** The load for {@code s}'s dtype. */
-  static Load<?> of(Storage s) {
-    return s instanceof Storage.Fp32 ? FP32 : BF16;
-  }
-
   /** The elements of {@code s}, which is of this load's dtype: the array itself, not a copy. */
   abstract A array(Storage s);
 

@@ -12,14 +12,25 @@ import dev.hwplan.kernels.WeightShape;
  * The kernels on the Java Vector API. This class only routes: each family of primitives is a class
  * of its own ({@link VectorLevel1}, {@link VectorElementwise}, {@link VectorBlockScores}, {@link
  * VectorRowScores}, {@link VectorWeightedRows}, {@link VectorProbes}, {@link
- * VectorGemmMicroKernel}), written once over a {@link Load}; each primitive that streams a {@link
- * dev.hwplan.kernels.Storage} picks the {@code Load} from its dtype.
+ * VectorGemmMicroKernel}), written once over a {@link Load}. The attention families are held once
+ * per dtype, each instance with its {@code Load}: a primitive that streams a {@link
+ * dev.hwplan.kernels.Storage} picks the instance for the Storage's dtype.
  *
  * <p>Loaded by reflection from {@link dev.hwplan.kernels.provider.KernelProviders} only when the
  * incubator module is present.
  */
 public final class VectorKernelProvider implements KernelProvider {
   private final GemmMicroKernel microKernel = new VectorGemmMicroKernel();
+
+  // Each attention family once per dtype, each instance holding its Load.
+  private static final VectorBlockScores<float[]> FP32_BLOCKS = new VectorBlockScores<>(Load.FP32);
+  private static final VectorBlockScores<short[]> BF16_BLOCKS = new VectorBlockScores<>(Load.BF16);
+  private static final VectorRowScores<float[]> FP32_ROWS = new VectorRowScores<>(Load.FP32);
+  private static final VectorRowScores<short[]> BF16_ROWS = new VectorRowScores<>(Load.BF16);
+  private static final VectorWeightedRows<float[]> FP32_WEIGHTED =
+      new VectorWeightedRows<>(Load.FP32);
+  private static final VectorWeightedRows<short[]> BF16_WEIGHTED =
+      new VectorWeightedRows<>(Load.BF16);
 
   /** Fails (with a LinkageError or similar) where the Vector API cannot be used. */
   public VectorKernelProvider() {
@@ -97,41 +108,23 @@ public final class VectorKernelProvider implements KernelProvider {
 
   @Override
   public void scoreBlocks(
-      ScoreShape s,
-      float[] q,
-      int qOff,
-      Storage k,
-      int kOff,
-      int blocks,
-      float[] scores,
-      int sOff) {
-    VectorBlockScores.scoreBlocks(s, q, qOff, Load.of(k), k, kOff, blocks, scores, sOff);
+      ScoreShape s, float[] q, int qOff, Storage k, int kOff, int n, float[] scores, int sOff) {
+    (k instanceof Storage.Fp32 ? FP32_BLOCKS : BF16_BLOCKS)
+        .scoreBlocks(s, q, qOff, k, kOff, n, scores, sOff);
   }
 
   @Override
   public void scoreRows(
-      ScoreShape s,
-      float[] q,
-      int qOff,
-      Storage k,
-      int kOff,
-      int tokens,
-      float[] scores,
-      int sOff) {
-    VectorRowScores.scoreRows(s, q, qOff, Load.of(k), k, kOff, tokens, scores, sOff);
+      ScoreShape s, float[] q, int qOff, Storage k, int kOff, int n, float[] scores, int sOff) {
+    (k instanceof Storage.Fp32 ? FP32_ROWS : BF16_ROWS)
+        .scoreRows(s, q, qOff, k, kOff, n, scores, sOff);
   }
 
   @Override
   public void weightedRowsHeads(
-      WeightShape s,
-      float[] w,
-      int wOff,
-      Storage v,
-      int vOff,
-      int tokens,
-      float[] out,
-      int outOff) {
-    VectorWeightedRows.weightedRowsHeads(s, w, wOff, Load.of(v), v, vOff, tokens, out, outOff);
+      WeightShape s, float[] w, int wOff, Storage v, int vOff, int n, float[] out, int outOff) {
+    (v instanceof Storage.Fp32 ? FP32_WEIGHTED : BF16_WEIGHTED)
+        .weightedRowsHeads(s, w, wOff, v, vOff, n, out, outOff);
   }
 
   @Override

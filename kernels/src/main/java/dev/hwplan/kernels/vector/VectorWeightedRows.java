@@ -9,11 +9,17 @@ import jdk.incubator.vector.FloatVector;
 
 /**
  * The weighted sums of value rows (the P·V of attention) on the Vector API, for fp32 or bf16 rows
- * (see {@link dev.hwplan.kernels.KernelProvider#weightedRows}).
+ * (see {@link dev.hwplan.kernels.KernelProvider#weightedRowsHeads}).
+ *
+ * <p>The tiles (8 and 4 vectors of one head, 8 of two heads, 4 × 4 of four heads) are unrolled by
+ * hand on purpose, each a small method of its own: C2 keeps named FloatVector locals in registers
+ * (an array of vectors would box them), and boxed them when the tiles were inlined into one large
+ * method (10× slower, bench/cpu/RESULTS.md, run 6, where the 4-head tile, which loads and widens
+ * each V vector once for four heads, came in).
+ *
+ * @param ld the load of the dtype this instance reads
  */
-final class VectorWeightedRows {
-  private VectorWeightedRows() {}
-
+record VectorWeightedRows<A>(Load<A> ld) {
   /** out[outOff + i] += Σ_t w[wOff + t] · v[vOff + t·d + i], for one head. */
   private static <A> void weightedRows(
       WeightShape s,
@@ -22,7 +28,7 @@ final class VectorWeightedRows {
       Load<A> ld,
       A v,
       int vOff,
-      int tokens,
+      int n,
       float[] out,
       int outOff) {
     int d = s.d();
@@ -40,7 +46,7 @@ final class VectorWeightedRows {
       FloatVector a6 = FloatVector.fromArray(F, out, o + 6 * LANES);
       FloatVector a7 = FloatVector.fromArray(F, out, o + 7 * LANES);
       int row = vOff + c;
-      for (int t = 0; t < tokens; t++, row += d) {
+      for (int t = 0; t < n; t++, row += d) {
         FloatVector wt = FloatVector.broadcast(F, w[wOff + t]);
         a0 = ld.vector(v, row + 0 * LANES).fma(wt, a0);
         a1 = ld.vector(v, row + 1 * LANES).fma(wt, a1);
@@ -67,7 +73,7 @@ final class VectorWeightedRows {
       FloatVector a2 = FloatVector.fromArray(F, out, o + 2 * LANES);
       FloatVector a3 = FloatVector.fromArray(F, out, o + 3 * LANES);
       int row = vOff + c;
-      for (int t = 0; t < tokens; t++, row += d) {
+      for (int t = 0; t < n; t++, row += d) {
         FloatVector wt = FloatVector.broadcast(F, w[wOff + t]);
         a0 = ld.vector(v, row).fma(wt, a0);
         a1 = ld.vector(v, row + LANES).fma(wt, a1);
@@ -82,7 +88,7 @@ final class VectorWeightedRows {
     for (; c + LANES <= d; c += LANES) {
       FloatVector a0 = FloatVector.fromArray(F, out, outOff + c);
       int row = vOff + c;
-      for (int t = 0; t < tokens; t++, row += d) {
+      for (int t = 0; t < n; t++, row += d) {
         a0 = ld.vector(v, row).fma(FloatVector.broadcast(F, w[wOff + t]), a0);
       }
       a0.intoArray(out, outOff + c);
@@ -90,7 +96,7 @@ final class VectorWeightedRows {
     for (; c < d; c++) {
       float sum = out[outOff + c];
       int row = vOff + c;
-      for (int t = 0; t < tokens; t++, row += d) {
+      for (int t = 0; t < n; t++, row += d) {
         sum = Math.fma(w[wOff + t], ld.scalar(v, row), sum);
       }
       out[outOff + c] = sum;
@@ -105,7 +111,7 @@ final class VectorWeightedRows {
       Load<A> ld,
       A v,
       int vOff,
-      int tokens,
+      int n,
       float[] out,
       int outA) {
     int d = s.d();
@@ -133,7 +139,7 @@ final class VectorWeightedRows {
       FloatVector b6 = FloatVector.fromArray(F, out, ob + 6 * LANES);
       FloatVector b7 = FloatVector.fromArray(F, out, ob + 7 * LANES);
       int row = vOff + c;
-      for (int t = 0; t < tokens; t++, row += d) {
+      for (int t = 0; t < n; t++, row += d) {
         FloatVector wa = FloatVector.broadcast(F, w[wOffA + t]);
         FloatVector wb = FloatVector.broadcast(F, w[wOffB + t]);
         FloatVector x0 = ld.vector(v, row + 0 * LANES);
@@ -182,7 +188,7 @@ final class VectorWeightedRows {
       FloatVector a0 = FloatVector.fromArray(F, out, outA + c);
       FloatVector b0 = FloatVector.fromArray(F, out, outB + c);
       int row = vOff + c;
-      for (int t = 0; t < tokens; t++, row += d) {
+      for (int t = 0; t < n; t++, row += d) {
         FloatVector x0 = ld.vector(v, row);
         a0 = x0.fma(FloatVector.broadcast(F, w[wOffA + t]), a0);
         b0 = x0.fma(FloatVector.broadcast(F, w[wOffB + t]), b0);
@@ -194,7 +200,7 @@ final class VectorWeightedRows {
       float sa = out[outA + c];
       float sb = out[outB + c];
       int row = vOff + c;
-      for (int t = 0; t < tokens; t++, row += d) {
+      for (int t = 0; t < n; t++, row += d) {
         float x = ld.scalar(v, row);
         sa = Math.fma(w[wOffA + t], x, sa);
         sb = Math.fma(w[wOffB + t], x, sb);
@@ -205,31 +211,23 @@ final class VectorWeightedRows {
   }
 
   /** {@link dev.hwplan.kernels.KernelProvider#weightedRowsHeads}. */
-  static <A> void weightedRowsHeads(
-      WeightShape s,
-      float[] w,
-      int wOff,
-      Load<A> ld,
-      Storage values,
-      int vOff,
-      int tokens,
-      float[] out,
-      int outOff) {
+  void weightedRowsHeads(
+      WeightShape s, float[] w, int wOff, Storage v, int vOff, int n, float[] out, int outOff) {
     // Tiles of 4 heads x 4 output vectors: each row vector, loaded (and widened) once, feeds 4
     // heads; each broadcast weight feeds 4 vectors; 16 independent FMA chains.
-    A v = ld.array(values);
+    A rows = ld.array(v);
     int heads = s.heads();
     int wStride = s.wStride();
     int outStride = s.outStride();
     int h = 0;
     for (; h + 3 < heads; h += 4) {
-      weighted4(s, w, wOff + h * wStride, ld, v, vOff, tokens, out, outOff + h * outStride);
+      weighted4(s, w, wOff + h * wStride, ld, rows, vOff, n, out, outOff + h * outStride);
     }
     for (; h + 1 < heads; h += 2) {
-      weightedRows2(s, w, wOff + h * wStride, ld, v, vOff, tokens, out, outOff + h * outStride);
+      weightedRows2(s, w, wOff + h * wStride, ld, rows, vOff, n, out, outOff + h * outStride);
     }
     if (h < heads) {
-      weightedRows(s, w, wOff + h * wStride, ld, v, vOff, tokens, out, outOff + h * outStride);
+      weightedRows(s, w, wOff + h * wStride, ld, rows, vOff, n, out, outOff + h * outStride);
     }
   }
 
@@ -241,7 +239,7 @@ final class VectorWeightedRows {
       Load<A> ld,
       A v,
       int vOff,
-      int tokens,
+      int n,
       float[] out,
       int outOff) {
     int d = s.d();
@@ -272,7 +270,7 @@ final class VectorWeightedRows {
       FloatVector a32 = FloatVector.fromArray(F, out, o3 + 2 * LANES);
       FloatVector a33 = FloatVector.fromArray(F, out, o3 + 3 * LANES);
       int row = vOff + c;
-      for (int t = 0; t < tokens; t++, row += d) {
+      for (int t = 0; t < n; t++, row += d) {
         FloatVector x0 = ld.vector(v, row);
         FloatVector x1 = ld.vector(v, row + LANES);
         FloatVector x2 = ld.vector(v, row + 2 * LANES);
@@ -322,7 +320,7 @@ final class VectorWeightedRows {
       FloatVector a2 = FloatVector.fromArray(F, out, o + 2 * outStride);
       FloatVector a3 = FloatVector.fromArray(F, out, o + 3 * outStride);
       int row = vOff + c;
-      for (int t = 0; t < tokens; t++, row += d) {
+      for (int t = 0; t < n; t++, row += d) {
         FloatVector x = ld.vector(v, row);
         a0 = x.fma(FloatVector.broadcast(F, w[w0 + t]), a0);
         a1 = x.fma(FloatVector.broadcast(F, w[w0 + wStride + t]), a1);
@@ -341,7 +339,7 @@ final class VectorWeightedRows {
       float s2 = out[o + 2 * outStride];
       float s3 = out[o + 3 * outStride];
       int row = vOff + c;
-      for (int t = 0; t < tokens; t++, row += d) {
+      for (int t = 0; t < n; t++, row += d) {
         float x = ld.scalar(v, row);
         s0 = Math.fma(w[w0 + t], x, s0);
         s1 = Math.fma(w[w0 + wStride + t], x, s1);
