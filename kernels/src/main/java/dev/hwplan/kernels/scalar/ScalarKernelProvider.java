@@ -89,20 +89,19 @@ public final class ScalarKernelProvider implements KernelProvider {
   @Override
   public void scoreBlocks(
       ScoreShape s, float[] q, int qOff, Storage k, int kOff, int n, float[] scores, int sOff) {
-    (k instanceof Storage.Fp32 ? FP32 : BF16).scoreBlocks(s, q, qOff, k, kOff, n, scores, sOff);
+    attention(k).scoreBlocks(s, q, qOff, k, kOff, n, scores, sOff);
   }
 
   @Override
   public void scoreRows(
       ScoreShape s, float[] q, int qOff, Storage k, int kOff, int n, float[] scores, int sOff) {
-    (k instanceof Storage.Fp32 ? FP32 : BF16).scoreRows(s, q, qOff, k, kOff, n, scores, sOff);
+    attention(k).scoreRows(s, q, qOff, k, kOff, n, scores, sOff);
   }
 
   @Override
   public void weightedRowsHeads(
       WeightShape s, float[] w, int wOff, Storage v, int vOff, int n, float[] out, int outOff) {
-    (v instanceof Storage.Fp32 ? FP32 : BF16)
-        .weightedRowsHeads(s, w, wOff, v, vOff, n, out, outOff);
+    attention(v).weightedRowsHeads(s, w, wOff, v, vOff, n, out, outOff);
   }
 
   @Override
@@ -133,5 +132,10 @@ public final class ScalarKernelProvider implements KernelProvider {
   @Override
   public int fmaFlopsPerIteration() {
     return ScalarProbes.fmaFlopsPerIteration();
+  }
+
+  /** The attention primitives for {@code s}'s dtype. */
+  private static ScalarAttention<?> attention(Storage s) {
+    return s instanceof Storage.Fp32 ? FP32 : BF16;
   }
 }

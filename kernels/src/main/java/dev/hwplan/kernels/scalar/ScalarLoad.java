@@ -20,8 +20,15 @@ abstract class ScalarLoad<A> {
 
   private ScalarLoad() {}
 
-  /** The elements of {@code s}, which is of this load's dtype: the array itself, not a copy. */
-  abstract A array(Storage s);
+  /**
+   * The elements of {@code s}, which is of this load's dtype: the array itself, not a copy. The
+   * cast is safe because each kernel family instance, holding one load, is picked by the same
+   * dtype.
+   */
+  @SuppressWarnings("unchecked")
+  final A array(Storage s) {
+    return (A) (s instanceof Storage.Fp32 fp32 ? fp32.data() : ((Storage.Bf16Data) s).data());
+  }
 
   /** Element {@code i} of {@code a}, as fp32. */
   abstract float get(A a, int i);
@@ -33,11 +40,6 @@ abstract class ScalarLoad<A> {
   abstract void axpy(float alpha, A a, int off, float[] y, int yOff, int n);
 
   private static final class Fp32 extends ScalarLoad<float[]> {
-    @Override
-    float[] array(Storage s) {
-      return ((Storage.Fp32) s).data();
-    }
-
     @Override
     float get(float[] a, int i) {
       return a[i];
@@ -55,11 +57,6 @@ abstract class ScalarLoad<A> {
   }
 
   private static final class Bf16Load extends ScalarLoad<short[]> {
-    @Override
-    short[] array(Storage s) {
-      return ((Storage.Bf16Data) s).data();
-    }
-
     @Override
     float get(short[] a, int i) {
       return Bf16.toFloat(a[i]);

@@ -30,8 +30,15 @@ abstract class Load<A> {
 
   private Load() {}
 
-  /** The elements of {@code s}, which is of this load's dtype: the array itself, not a copy. */
-  abstract A array(Storage s);
+  /**
+   * The elements of {@code s}, which is of this load's dtype: the array itself, not a copy. The
+   * cast is safe because each kernel family instance, holding one load, is picked by the same
+   * dtype.
+   */
+  @SuppressWarnings("unchecked")
+  final A array(Storage s) {
+    return (A) (s instanceof Storage.Fp32 fp32 ? fp32.data() : ((Storage.Bf16Data) s).data());
+  }
 
   /** {@link Species#LANES} elements of {@code a} from {@code off}, as fp32. */
   abstract FloatVector vector(A a, int off);
@@ -43,11 +50,6 @@ abstract class Load<A> {
   abstract float dot(float[] x, int xOff, A a, int off, int n);
 
   private static final class Fp32 extends Load<float[]> {
-    @Override
-    float[] array(Storage s) {
-      return ((Storage.Fp32) s).data();
-    }
-
     @Override
     FloatVector vector(float[] a, int off) {
       return FloatVector.fromArray(F, a, off);
@@ -65,11 +67,6 @@ abstract class Load<A> {
   }
 
   private static final class Bf16 extends Load<short[]> {
-    @Override
-    short[] array(Storage s) {
-      return ((Storage.Bf16Data) s).data();
-    }
-
     @Override
     FloatVector vector(short[] a, int off) {
       return (FloatVector)

@@ -22,15 +22,8 @@ import dev.hwplan.kernels.WeightShape;
 public final class VectorKernelProvider implements KernelProvider {
   private final GemmMicroKernel microKernel = new VectorGemmMicroKernel();
 
-  // Each attention family once per dtype, each instance holding its Load.
-  private static final VectorBlockScores<float[]> FP32_BLOCKS = new VectorBlockScores<>(Load.FP32);
-  private static final VectorBlockScores<short[]> BF16_BLOCKS = new VectorBlockScores<>(Load.BF16);
-  private static final VectorRowScores<float[]> FP32_ROWS = new VectorRowScores<>(Load.FP32);
-  private static final VectorRowScores<short[]> BF16_ROWS = new VectorRowScores<>(Load.BF16);
-  private static final VectorWeightedRows<float[]> FP32_WEIGHTED =
-      new VectorWeightedRows<>(Load.FP32);
-  private static final VectorWeightedRows<short[]> BF16_WEIGHTED =
-      new VectorWeightedRows<>(Load.BF16);
+  private static final Attention<float[]> FP32 = new Attention<>(Load.FP32);
+  private static final Attention<short[]> BF16 = new Attention<>(Load.BF16);
 
   /** Fails (with a LinkageError or similar) where the Vector API cannot be used. */
   public VectorKernelProvider() {
@@ -109,22 +102,19 @@ public final class VectorKernelProvider implements KernelProvider {
   @Override
   public void scoreBlocks(
       ScoreShape s, float[] q, int qOff, Storage k, int kOff, int n, float[] scores, int sOff) {
-    (k instanceof Storage.Fp32 ? FP32_BLOCKS : BF16_BLOCKS)
-        .scoreBlocks(s, q, qOff, k, kOff, n, scores, sOff);
+    attention(k).blocks().scoreBlocks(s, q, qOff, k, kOff, n, scores, sOff);
   }
 
   @Override
   public void scoreRows(
       ScoreShape s, float[] q, int qOff, Storage k, int kOff, int n, float[] scores, int sOff) {
-    (k instanceof Storage.Fp32 ? FP32_ROWS : BF16_ROWS)
-        .scoreRows(s, q, qOff, k, kOff, n, scores, sOff);
+    attention(k).rows().scoreRows(s, q, qOff, k, kOff, n, scores, sOff);
   }
 
   @Override
   public void weightedRowsHeads(
       WeightShape s, float[] w, int wOff, Storage v, int vOff, int n, float[] out, int outOff) {
-    (v instanceof Storage.Fp32 ? FP32_WEIGHTED : BF16_WEIGHTED)
-        .weightedRowsHeads(s, w, wOff, v, vOff, n, out, outOff);
+    attention(v).weighted().weightedRowsHeads(s, w, wOff, v, vOff, n, out, outOff);
   }
 
   @Override
@@ -155,5 +145,18 @@ public final class VectorKernelProvider implements KernelProvider {
   @Override
   public int fmaFlopsPerIteration() {
     return VectorProbes.fmaFlopsPerIteration();
+  }
+
+  /** The attention families for {@code s}'s dtype. */
+  private static Attention<?> attention(Storage s) {
+    return s instanceof Storage.Fp32 ? FP32 : BF16;
+  }
+
+  /** The attention families for one dtype, each instance holding that dtype's Load. */
+  private record Attention<A>(
+      VectorBlockScores<A> blocks, VectorRowScores<A> rows, VectorWeightedRows<A> weighted) {
+    Attention(Load<A> ld) {
+      this(new VectorBlockScores<>(ld), new VectorRowScores<>(ld), new VectorWeightedRows<>(ld));
+    }
   }
 }

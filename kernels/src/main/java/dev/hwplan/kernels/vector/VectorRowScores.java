@@ -28,21 +28,18 @@ record VectorRowScores<A>(Load<A> ld) {
     // 8 loads feed 16 FMAs; one horizontal sum per score, after the whole row. The edges of the
     // tiles take one dot product per score.
     A keys = ld.array(k);
-    int heads = s.heads();
-    int qStride = s.qStride();
-    int kStride = s.kStride();
-    int sStride = s.sStride();
-    for (int h = 0; h < heads; h += 4) {
-      int tileHeads = Math.min(4, heads - h);
+    for (int h = 0; h < s.heads(); h += 4) {
+      int tileHeads = Math.min(4, s.heads() - h);
+      int q0 = qOff + h * s.qStride();
+      int s0 = sOff + h * s.sStride();
       int t = 0;
       for (; tileHeads == 4 && t + 3 < n; t += 4) {
-        scoreRows44(
-            s, q, qOff + h * qStride, ld, keys, kOff + t * kStride, scores, sOff + h * sStride + t);
+        scoreRows44(s, q, q0, ld, keys, kOff + t * s.kStride(), scores, s0 + t);
       }
       for (; t < n; t++) {
-        for (int hh = h; hh < h + tileHeads; hh++) {
-          float dot = ld.dot(q, qOff + hh * qStride, keys, kOff + t * kStride, s.d());
-          scores[sOff + hh * sStride + t] += dot * s.scale();
+        for (int hh = 0; hh < tileHeads; hh++) {
+          float dot = ld.dot(q, q0 + hh * s.qStride(), keys, kOff + t * s.kStride(), s.d());
+          scores[s0 + hh * s.sStride() + t] += dot * s.scale();
         }
       }
     }
