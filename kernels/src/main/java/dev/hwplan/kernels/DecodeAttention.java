@@ -112,8 +112,8 @@ final class DecodeAttention {
         // Chunks start on block boundaries, so the chunk's blocks are contiguous.
         int kOff =
             (pair * KeyLayout.blocks(s.context()) + t0 / KeyLayout.BLOCK) * KeyLayout.BLOCK * d;
-        p.scoreBlocks(
-            q, q0, d, group, k, kOff, padded / KeyLayout.BLOCK, d, scale, scores, 0, padded);
+        ScoreShape blocks = new ScoreShape(group, d, d, KeyLayout.BLOCK * d, padded, scale);
+        p.scoreBlocks(blocks, q, q0, k, kOff, padded / KeyLayout.BLOCK, scores, 0);
       } else {
         int rowBase = pair * s.context() * d;
         for (int t = t0; t < t1; t++) {
@@ -131,11 +131,12 @@ final class DecodeAttention {
       int acc = 2 * group;
       Arrays.fill(part, acc, acc + group * d, 0f);
       int vRow = (pair * s.context() + t0) * d;
+      WeightShape weights = new WeightShape(group, d, padded, d);
       // Block by block, every head: each block of V rows is read from memory once and reused from
       // L1 by all heads of the group, while the outputs stay in L1 too.
       for (int t = 0; t < len; t += V_BLOCK) {
         int n = Math.min(V_BLOCK, len - t);
-        p.weightedRowsHeads(scores, t, padded, group, v, vRow + t * d, d, n, part, acc, d);
+        p.weightedRowsHeads(weights, scores, t, v, vRow + t * d, n, part, acc);
       }
     }
   }

@@ -58,103 +58,32 @@ public interface KernelProvider {
   // the provider picks the load once, and one kernel body serves both dtypes.
 
   /**
-   * Scores of {@code heads} queries against one block of {@link KeyLayout#BLOCK} keys stored
-   * dimension-major ({@link KeyLayout#BLOCKED}): for h &lt; heads and j &lt; 16, scores[sOff +
-   * h·sStride + j] = scale · Σ_i q[qOff + h·qStride + i] · k[kOff + 16·i + j]. No horizontal sums
-   * are needed, so this is the fast path of decode attention.
-   */
-  void scoreBlock(
-      float[] q,
-      int qOff,
-      int qStride,
-      int heads,
-      Storage k,
-      int kOff,
-      int d,
-      float scale,
-      float[] scores,
-      int sOff,
-      int sStride);
-
-  /**
-   * {@link #scoreBlock} over {@code blocks} consecutive key blocks: block b starts at kOff + b·16·d
-   * and its scores go to sOff + 16·b (+ h·sStride). Scoring several blocks in one pass lets each
-   * query element, once loaded, serve all of them.
+   * Scores of {@code s.heads()} queries against {@code n} consecutive blocks of {@link
+   * KeyLayout#BLOCK} keys stored dimension-major ({@link KeyLayout#BLOCKED}), block b starting at
+   * kOff + b·s.kStride(): for h &lt; heads and j &lt; 16, scores[sOff + h·sStride + 16·b + j] =
+   * scale · Σ_i q[qOff + h·qStride + i] · k[kOff + b·kStride + 16·i + j], i &lt; d. No horizontal
+   * sums are needed, so this is the fast path of decode attention; scoring several blocks in one
+   * pass lets each query element, once loaded, serve all of them.
    */
   void scoreBlocks(
-      float[] q,
-      int qOff,
-      int qStride,
-      int heads,
-      Storage k,
-      int kOff,
-      int blocks,
-      int d,
-      float scale,
-      float[] scores,
-      int sOff,
-      int sStride);
+      ScoreShape s, float[] q, int qOff, Storage k, int kOff, int n, float[] scores, int sOff);
 
   /**
-   * Scores of {@code heads} queries against {@code tokens} token-major rows, added in: for h &lt;
-   * heads and t &lt; tokens, scores[sOff + h·sStride + t] += scale · Σ_i q[qOff + h·qStride + i] ·
+   * Scores of {@code s.heads()} queries against {@code n} token-major rows, added in: for h &lt;
+   * heads and t &lt; n, scores[sOff + h·sStride + t] += scale · Σ_i q[qOff + h·qStride + i] ·
    * k[kOff + t·kStride + i], i &lt; d. MLA's scores, where every head meets the same rows.
    */
   void scoreRows(
-      float[] q,
-      int qOff,
-      int qStride,
-      int heads,
-      Storage k,
-      int kOff,
-      int kStride,
-      int tokens,
-      int d,
-      float scale,
-      float[] scores,
-      int sOff,
-      int sStride);
+      ScoreShape s, float[] q, int qOff, Storage k, int kOff, int n, float[] scores, int sOff);
 
   /**
-   * {@link #weightedRows} for {@code heads} heads over the same rows: head h's weights start at
-   * wOff + h·wStride and its output at outOff + h·outStride. Each row is loaded for several heads
-   * at once.
+   * The weighted sums of value rows for {@code s.heads()} heads over the same rows: for h &lt;
+   * heads and i &lt; d, out[outOff + h·outStride + i] += Σ_t w[wOff + h·wStride + t] · v[vOff + t·d
+   * + i], t &lt; n, accumulated in registers rather than one axpy per row, each row loaded for
+   * several heads at once.
    */
   void weightedRowsHeads(
-      float[] w,
-      int wOff,
-      int wStride,
-      int heads,
-      Storage v,
-      int vOff,
-      int d,
-      int tokens,
-      float[] out,
-      int outOff,
-      int outStride);
-
-  /**
-   * out[outOff + i] += Σ_t w[wOff + t] · v[vOff + t·d + i] for t &lt; tokens and i &lt; d: the
-   * weighted sum of value rows, accumulated in registers rather than one axpy per row.
-   */
-  void weightedRows(
-      float[] w, int wOff, Storage v, int vOff, int d, int tokens, float[] out, int outOff);
-
-  /**
-   * {@link #weightedRows} for two heads over the same rows, into out[outA..] with weights at wOffA
-   * and out[outB..] with weights at wOffB: each row is loaded once for both.
-   */
-  void weightedRows2(
-      float[] w,
-      int wOffA,
-      int wOffB,
-      Storage v,
-      int vOff,
-      int d,
-      int tokens,
-      float[] out,
-      int outA,
-      int outB);
+      WeightShape s, float[] w, int wOff, Storage v, int vOff, int n, float[] out, int outOff);
 
   /** dst[dstOff+i] = bf16(src[srcOff+i]) widened to fp32, for i in [0, n). */
   void widenBf16(short[] src, int srcOff, float[] dst, int dstOff, int n);

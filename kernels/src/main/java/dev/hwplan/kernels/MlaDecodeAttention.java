@@ -79,8 +79,10 @@ final class MlaDecodeAttention {
       Arrays.fill(scores, 0, heads * len, 0f);
       int qh = b * heads;
       int row0 = b * s.context() + t0;
-      p.scoreRows(qLatent, qh * r, r, heads, latent, row0 * r, r, len, r, scale, scores, 0, len);
-      p.scoreRows(qRope, qh * pr, pr, heads, rope, row0 * pr, pr, len, pr, scale, scores, 0, len);
+      ScoreShape latentScores = new ScoreShape(heads, r, r, r, len, scale);
+      ScoreShape ropeScores = new ScoreShape(heads, pr, pr, pr, len, scale);
+      p.scoreRows(latentScores, qLatent, qh * r, latent, row0 * r, len, scores, 0);
+      p.scoreRows(ropeScores, qRope, qh * pr, rope, row0 * pr, len, scores, 0);
       for (int h = 0; h < heads; h++) {
         float m = p.max(scores, h * len, len);
         parts[partOff + h] = m;
@@ -89,10 +91,11 @@ final class MlaDecodeAttention {
       int acc = partOff + 2 * heads;
       Arrays.fill(parts, acc, acc + heads * r, 0f);
       int lRow0 = (b * s.context() + t0) * r;
+      WeightShape weights = new WeightShape(heads, r, len, r);
       // Block by block, every head: a block of latents (16 × 2 KiB fp32) is reused from L1.
       for (int t = 0; t < len; t += DecodeAttention.V_BLOCK) {
         int n = Math.min(DecodeAttention.V_BLOCK, len - t);
-        p.weightedRowsHeads(scores, t, len, heads, latent, lRow0 + t * r, r, n, parts, acc, r);
+        p.weightedRowsHeads(weights, scores, t, latent, lRow0 + t * r, n, parts, acc);
       }
     }
   }

@@ -69,17 +69,14 @@ class VectorMatchesScalarTest {
       Storage kh = Storage.ofBf16(Bf16.fromFloats(k));
       float[] s1 = new float[heads * 20];
       float[] s2 = new float[heads * 20];
-      v.scoreBlock(q, 1, d, heads, Storage.of(k), 2, d, 0.5f, s1, 1, 20);
-      s.scoreBlock(q, 1, d, heads, Storage.of(k), 2, d, 0.5f, s2, 1, 20);
+      ScoreShape block = new ScoreShape(heads, d, d, 16 * d, 20, 0.5f);
+      v.scoreBlocks(block, q, 1, Storage.of(k), 2, 1, s1, 1);
+      s.scoreBlocks(block, q, 1, Storage.of(k), 2, 1, s2, 1);
       double tol = 2 * ErrorBounds.gamma(d + 1) * d * 0.5;
-      for (int i = 0; i < s1.length; i++) {
-        assertThat((double) s1[i]).as("fp32 heads=%d i=%d", heads, i).isCloseTo(s2[i], within(tol));
-      }
-      v.scoreBlock(q, 1, d, heads, kh, 2, d, 0.5f, s1, 1, 20);
-      s.scoreBlock(q, 1, d, heads, kh, 2, d, 0.5f, s2, 1, 20);
-      for (int i = 0; i < s1.length; i++) {
-        assertThat((double) s1[i]).as("bf16 heads=%d i=%d", heads, i).isCloseTo(s2[i], within(tol));
-      }
+      assertAgree(s1, s2, tol, String.format("fp32 heads=%d", heads));
+      v.scoreBlocks(block, q, 1, kh, 2, 1, s1, 1);
+      s.scoreBlocks(block, q, 1, kh, 2, 1, s2, 1);
+      assertAgree(s1, s2, tol, String.format("bf16 heads=%d", heads));
     }
     for (int tokens : new int[] {1, 5, 16, 33}) {
       float[] w = Inputs.uniform(tokens, tokens + 1, 0f, 1f);
@@ -87,14 +84,13 @@ class VectorMatchesScalarTest {
       Storage rowsH = Storage.ofBf16(Bf16.fromFloats(rows));
       float[] o1 = Inputs.uniform(7, d + 2);
       float[] o2 = o1.clone();
-      v.weightedRows(w, 1, Storage.of(rows), 3, d, tokens, o1, 2);
-      s.weightedRows(w, 1, Storage.of(rows), 3, d, tokens, o2, 2);
-      v.weightedRows(w, 1, rowsH, 3, d, tokens, o1, 1);
-      s.weightedRows(w, 1, rowsH, 3, d, tokens, o2, 1);
+      WeightShape one = new WeightShape(1, d, 0, 0);
+      v.weightedRowsHeads(one, w, 1, Storage.of(rows), 3, tokens, o1, 2);
+      s.weightedRowsHeads(one, w, 1, Storage.of(rows), 3, tokens, o2, 2);
+      v.weightedRowsHeads(one, w, 1, rowsH, 3, tokens, o1, 1);
+      s.weightedRowsHeads(one, w, 1, rowsH, 3, tokens, o2, 1);
       double tol = 4 * ErrorBounds.gamma(tokens + 2) * (tokens + 2);
-      for (int i = 0; i < o1.length; i++) {
-        assertThat((double) o1[i]).as("tokens=%d i=%d", tokens, i).isCloseTo(o2[i], within(tol));
-      }
+      assertAgree(o1, o2, tol, String.format("tokens=%d", tokens));
     }
   }
 
@@ -112,21 +108,14 @@ class VectorMatchesScalarTest {
         Storage kh = Storage.ofBf16(Bf16.fromFloats(k));
         float[] s1 = new float[heads * stride + 1];
         float[] s2 = new float[heads * stride + 1];
-        v.scoreBlocks(q, 1, d, heads, Storage.of(k), 2, blocks, d, 0.5f, s1, 1, stride);
-        s.scoreBlocks(q, 1, d, heads, Storage.of(k), 2, blocks, d, 0.5f, s2, 1, stride);
+        ScoreShape shape = new ScoreShape(heads, d, d, 16 * d, stride, 0.5f);
+        v.scoreBlocks(shape, q, 1, Storage.of(k), 2, blocks, s1, 1);
+        s.scoreBlocks(shape, q, 1, Storage.of(k), 2, blocks, s2, 1);
         double tol = 2 * ErrorBounds.gamma(d + 1) * d * 0.5;
-        for (int i = 0; i < s1.length; i++) {
-          assertThat((double) s1[i])
-              .as("fp32 blocks=%d heads=%d i=%d", blocks, heads, i)
-              .isCloseTo(s2[i], within(tol));
-        }
-        v.scoreBlocks(q, 1, d, heads, kh, 2, blocks, d, 0.5f, s1, 1, stride);
-        s.scoreBlocks(q, 1, d, heads, kh, 2, blocks, d, 0.5f, s2, 1, stride);
-        for (int i = 0; i < s1.length; i++) {
-          assertThat((double) s1[i])
-              .as("bf16 blocks=%d heads=%d i=%d", blocks, heads, i)
-              .isCloseTo(s2[i], within(tol));
-        }
+        assertAgree(s1, s2, tol, String.format("fp32 blocks=%d heads=%d", blocks, heads));
+        v.scoreBlocks(shape, q, 1, kh, 2, blocks, s1, 1);
+        s.scoreBlocks(shape, q, 1, kh, 2, blocks, s2, 1);
+        assertAgree(s1, s2, tol, String.format("bf16 blocks=%d heads=%d", blocks, heads));
       }
     }
     for (int tokens : new int[] {1, 3, 4, 7, 9}) {
@@ -138,16 +127,13 @@ class VectorMatchesScalarTest {
         Storage kh = Storage.ofBf16(Bf16.fromFloats(k));
         float[] s1 = Inputs.uniform(tokens, (long) heads * (tokens + 1) + 1);
         float[] s2 = s1.clone();
-        v.scoreRows(q, 1, d, heads, Storage.of(k), 2, kStride, tokens, d, 0.5f, s1, 1, tokens + 1);
-        s.scoreRows(q, 1, d, heads, Storage.of(k), 2, kStride, tokens, d, 0.5f, s2, 1, tokens + 1);
-        v.scoreRows(q, 1, d, heads, kh, 2, kStride, tokens, d, 0.5f, s1, 0, tokens + 1);
-        s.scoreRows(q, 1, d, heads, kh, 2, kStride, tokens, d, 0.5f, s2, 0, tokens + 1);
+        ScoreShape shape = new ScoreShape(heads, d, d, kStride, tokens + 1, 0.5f);
+        v.scoreRows(shape, q, 1, Storage.of(k), 2, tokens, s1, 1);
+        s.scoreRows(shape, q, 1, Storage.of(k), 2, tokens, s2, 1);
+        v.scoreRows(shape, q, 1, kh, 2, tokens, s1, 0);
+        s.scoreRows(shape, q, 1, kh, 2, tokens, s2, 0);
         double tol = 4 * ErrorBounds.gamma(d + 2) * (d + 2);
-        for (int i = 0; i < s1.length; i++) {
-          assertThat((double) s1[i])
-              .as("rows tokens=%d heads=%d i=%d", tokens, heads, i)
-              .isCloseTo(s2[i], within(tol));
-        }
+        assertAgree(s1, s2, tol, String.format("rows tokens=%d heads=%d", tokens, heads));
       }
     }
     for (int tokens : new int[] {1, 5, 16, 33}) {
@@ -159,16 +145,13 @@ class VectorMatchesScalarTest {
         int outStride = d + 1;
         float[] o1 = Inputs.uniform(7 + heads, (long) heads * outStride + 2);
         float[] o2 = o1.clone();
-        v.weightedRowsHeads(w, 1, wStride, heads, Storage.of(rows), 3, d, tokens, o1, 2, outStride);
-        s.weightedRowsHeads(w, 1, wStride, heads, Storage.of(rows), 3, d, tokens, o2, 2, outStride);
-        v.weightedRowsHeads(w, 1, wStride, heads, rowsH, 3, d, tokens, o1, 1, outStride);
-        s.weightedRowsHeads(w, 1, wStride, heads, rowsH, 3, d, tokens, o2, 1, outStride);
+        WeightShape shape = new WeightShape(heads, d, wStride, outStride);
+        v.weightedRowsHeads(shape, w, 1, Storage.of(rows), 3, tokens, o1, 2);
+        s.weightedRowsHeads(shape, w, 1, Storage.of(rows), 3, tokens, o2, 2);
+        v.weightedRowsHeads(shape, w, 1, rowsH, 3, tokens, o1, 1);
+        s.weightedRowsHeads(shape, w, 1, rowsH, 3, tokens, o2, 1);
         double tol = 4 * ErrorBounds.gamma(tokens + 2) * (tokens + 2);
-        for (int i = 0; i < o1.length; i++) {
-          assertThat((double) o1[i])
-              .as("tokens=%d heads=%d i=%d", tokens, heads, i)
-              .isCloseTo(o2[i], within(tol));
-        }
+        assertAgree(o1, o2, tol, String.format("tokens=%d heads=%d", tokens, heads));
       }
     }
   }
@@ -184,8 +167,15 @@ class VectorMatchesScalarTest {
     v.gemm(size, size, size, a, Storage.of(b), c1);
     KernelProviders.scalar().gemm(size, size, size, a, Storage.of(b), c2);
     double tol = 2 * ErrorBounds.gamma(size + 1) * size; // Σ|a·b| <= size for |a|,|b| <= 1
-    for (int i = 0; i < c1.length; i++) {
-      assertThat((double) c1[i]).isCloseTo(c2[i], within(tol));
+    assertAgree(c1, c2, tol, "gemm");
+  }
+
+  /**
+   * Every element of {@code actual} is within {@code tol} of the same element of {@code expected}.
+   */
+  private static void assertAgree(float[] actual, float[] expected, double tol, String what) {
+    for (int i = 0; i < actual.length; i++) {
+      assertThat((double) actual[i]).as("%s i=%d", what, i).isCloseTo(expected[i], within(tol));
     }
   }
 }

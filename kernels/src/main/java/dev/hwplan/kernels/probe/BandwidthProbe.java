@@ -78,46 +78,38 @@ public final class BandwidthProbe {
    * compiled on-stack (OSR), and OSR code for the Vector API can be several times slower.
    */
   public void runOnce(String kernel) {
-    int per = (elements + tasks - 1) / tasks;
     switch (kernel) {
       case "read" -> {
         double[] partial = new double[tasks];
-        KernelThreads.parallelFor(
-            tasks,
-            t -> {
-              double s = 0;
-              int end = Math.min(elements, (t + 1) * per);
-              for (int from = t * per; from < end; from += SLICE) {
-                s += p.sum(a, from, Math.min(end, from + SLICE));
-              }
-              partial[t] = s;
-            });
+        slices((t, from, to) -> partial[t] += p.sum(a, from, to));
         double s = 0;
         for (double v : partial) {
           s += v;
         }
         sink = s;
       }
-      case "copy" ->
-          KernelThreads.parallelFor(
-              tasks,
-              t -> {
-                int end = Math.min(elements, (t + 1) * per);
-                for (int from = t * per; from < end; from += SLICE) {
-                  p.copy(a, c, from, Math.min(end, from + SLICE));
-                }
-              });
-      case "triad" ->
-          KernelThreads.parallelFor(
-              tasks,
-              t -> {
-                int end = Math.min(elements, (t + 1) * per);
-                for (int from = t * per; from < end; from += SLICE) {
-                  p.triad(a, b, c, 0.5f, from, Math.min(end, from + SLICE));
-                }
-              });
+      case "copy" -> slices((t, from, to) -> p.copy(a, c, from, to));
+      case "triad" -> slices((t, from, to) -> p.triad(a, b, c, 0.5f, from, to));
       default -> throw new IllegalArgumentException("unknown kernel " + kernel);
     }
+  }
+
+  /** One slice of thread {@code task}'s range: elements [from, to). */
+  private interface Slice {
+    void run(int task, int from, int to);
+  }
+
+  /** Splits the elements into one range per task, and each range into slices of {@link #SLICE}. */
+  private void slices(Slice slice) {
+    int per = (elements + tasks - 1) / tasks;
+    KernelThreads.parallelFor(
+        tasks,
+        t -> {
+          int end = Math.min(elements, (t + 1) * per);
+          for (int from = t * per; from < end; from += SLICE) {
+            slice.run(t, from, Math.min(end, from + SLICE));
+          }
+        });
   }
 
   /** Times one kernel and returns its result. */

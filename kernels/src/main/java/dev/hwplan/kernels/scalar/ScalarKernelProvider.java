@@ -2,7 +2,9 @@ package dev.hwplan.kernels.scalar;
 
 import dev.hwplan.kernels.GemmMicroKernel;
 import dev.hwplan.kernels.KernelProvider;
+import dev.hwplan.kernels.ScoreShape;
 import dev.hwplan.kernels.Storage;
+import dev.hwplan.kernels.WeightShape;
 
 /**
  * The kernels in plain Java: the reference path, and the fallback where the Vector API is absent.
@@ -10,10 +12,13 @@ import dev.hwplan.kernels.Storage;
  * 4 × 4 register-blocked GEMM), so that the vector path is compared with a fair baseline. This
  * class only routes: each family of primitives is a class of its own ({@link ScalarLevel1}, {@link
  * ScalarElementwise}, {@link ScalarAttention}, {@link ScalarProbes}, {@link
- * ScalarGemmMicroKernel}), written once over a {@link ScalarLoad}.
+ * ScalarGemmMicroKernel}), written once over a {@link ScalarLoad}; {@link ScalarAttention} is held
+ * once per dtype, and a primitive that streams a {@link Storage} picks the one for its dtype.
  */
 public final class ScalarKernelProvider implements KernelProvider {
   private static final GemmMicroKernel MICRO_KERNEL = new ScalarGemmMicroKernel();
+  private static final ScalarAttention<float[]> FP32 = new ScalarAttention<>(ScalarLoad.FP32);
+  private static final ScalarAttention<short[]> BF16 = new ScalarAttention<>(ScalarLoad.BF16);
 
   @Override
   public String toString() {
@@ -82,209 +87,21 @@ public final class ScalarKernelProvider implements KernelProvider {
   }
 
   @Override
-  public void scoreBlock(
-      float[] q,
-      int qOff,
-      int qStride,
-      int heads,
-      Storage k,
-      int kOff,
-      int d,
-      float scale,
-      float[] scores,
-      int sOff,
-      int sStride) {
-    if (k instanceof Storage.Fp32 fp32) {
-      ScalarAttention.scoreBlock(
-          q,
-          qOff,
-          qStride,
-          heads,
-          ScalarLoad.FP32,
-          fp32.data(),
-          kOff,
-          d,
-          scale,
-          scores,
-          sOff,
-          sStride);
-    } else {
-      ScalarAttention.scoreBlock(
-          q, qOff, qStride, heads, ScalarLoad.BF16, bf16(k), kOff, d, scale, scores, sOff, sStride);
-    }
-  }
-
-  @Override
   public void scoreBlocks(
-      float[] q,
-      int qOff,
-      int qStride,
-      int heads,
-      Storage k,
-      int kOff,
-      int blocks,
-      int d,
-      float scale,
-      float[] scores,
-      int sOff,
-      int sStride) {
-    if (k instanceof Storage.Fp32 fp32) {
-      ScalarAttention.scoreBlocks(
-          q,
-          qOff,
-          qStride,
-          heads,
-          ScalarLoad.FP32,
-          fp32.data(),
-          kOff,
-          blocks,
-          d,
-          scale,
-          scores,
-          sOff,
-          sStride);
-    } else {
-      ScalarAttention.scoreBlocks(
-          q,
-          qOff,
-          qStride,
-          heads,
-          ScalarLoad.BF16,
-          bf16(k),
-          kOff,
-          blocks,
-          d,
-          scale,
-          scores,
-          sOff,
-          sStride);
-    }
+      ScoreShape s, float[] q, int qOff, Storage k, int kOff, int n, float[] scores, int sOff) {
+    attention(k).scoreBlocks(s, q, qOff, k, kOff, n, scores, sOff);
   }
 
   @Override
   public void scoreRows(
-      float[] q,
-      int qOff,
-      int qStride,
-      int heads,
-      Storage k,
-      int kOff,
-      int kStride,
-      int tokens,
-      int d,
-      float scale,
-      float[] scores,
-      int sOff,
-      int sStride) {
-    if (k instanceof Storage.Fp32 fp32) {
-      ScalarAttention.scoreRows(
-          q,
-          qOff,
-          qStride,
-          heads,
-          ScalarLoad.FP32,
-          fp32.data(),
-          kOff,
-          kStride,
-          tokens,
-          d,
-          scale,
-          scores,
-          sOff,
-          sStride);
-    } else {
-      ScalarAttention.scoreRows(
-          q,
-          qOff,
-          qStride,
-          heads,
-          ScalarLoad.BF16,
-          bf16(k),
-          kOff,
-          kStride,
-          tokens,
-          d,
-          scale,
-          scores,
-          sOff,
-          sStride);
-    }
-  }
-
-  @Override
-  public void weightedRows(
-      float[] w, int wOff, Storage v, int vOff, int d, int tokens, float[] out, int outOff) {
-    if (v instanceof Storage.Fp32 fp32) {
-      ScalarAttention.weightedRows(
-          w, wOff, ScalarLoad.FP32, fp32.data(), vOff, d, tokens, out, outOff);
-    } else {
-      ScalarAttention.weightedRows(w, wOff, ScalarLoad.BF16, bf16(v), vOff, d, tokens, out, outOff);
-    }
-  }
-
-  @Override
-  public void weightedRows2(
-      float[] w,
-      int wOffA,
-      int wOffB,
-      Storage v,
-      int vOff,
-      int d,
-      int tokens,
-      float[] out,
-      int outA,
-      int outB) {
-    if (v instanceof Storage.Fp32 fp32) {
-      ScalarAttention.weightedRows2(
-          w, wOffA, wOffB, ScalarLoad.FP32, fp32.data(), vOff, d, tokens, out, outA, outB);
-    } else {
-      ScalarAttention.weightedRows2(
-          w, wOffA, wOffB, ScalarLoad.BF16, bf16(v), vOff, d, tokens, out, outA, outB);
-    }
+      ScoreShape s, float[] q, int qOff, Storage k, int kOff, int n, float[] scores, int sOff) {
+    attention(k).scoreRows(s, q, qOff, k, kOff, n, scores, sOff);
   }
 
   @Override
   public void weightedRowsHeads(
-      float[] w,
-      int wOff,
-      int wStride,
-      int heads,
-      Storage v,
-      int vOff,
-      int d,
-      int tokens,
-      float[] out,
-      int outOff,
-      int outStride) {
-    if (v instanceof Storage.Fp32 fp32) {
-      ScalarAttention.weightedRowsHeads(
-          w,
-          wOff,
-          wStride,
-          heads,
-          ScalarLoad.FP32,
-          fp32.data(),
-          vOff,
-          d,
-          tokens,
-          out,
-          outOff,
-          outStride);
-    } else {
-      ScalarAttention.weightedRowsHeads(
-          w,
-          wOff,
-          wStride,
-          heads,
-          ScalarLoad.BF16,
-          bf16(v),
-          vOff,
-          d,
-          tokens,
-          out,
-          outOff,
-          outStride);
-    }
+      WeightShape s, float[] w, int wOff, Storage v, int vOff, int n, float[] out, int outOff) {
+    attention(v).weightedRowsHeads(s, w, wOff, v, vOff, n, out, outOff);
   }
 
   @Override
@@ -317,8 +134,8 @@ public final class ScalarKernelProvider implements KernelProvider {
     return ScalarProbes.fmaFlopsPerIteration();
   }
 
-  /** The bf16 elements of {@code s}, which is not fp32 (Storage is sealed: fp32 or bf16). */
-  private static short[] bf16(Storage s) {
-    return ((Storage.Bf16Data) s).data();
+  /** The attention primitives for {@code s}'s dtype. */
+  private static ScalarAttention<?> attention(Storage s) {
+    return s instanceof Storage.Fp32 ? FP32 : BF16;
   }
 }

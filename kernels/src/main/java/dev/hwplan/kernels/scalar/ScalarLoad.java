@@ -1,6 +1,7 @@
 package dev.hwplan.kernels.scalar;
 
 import dev.hwplan.kernels.Bf16;
+import dev.hwplan.kernels.Storage;
 
 /**
  * How a scalar kernel reads the operand it streams (keys, values, a matrix row): fp32 as it is, or
@@ -18,6 +19,16 @@ abstract class ScalarLoad<A> {
   static final ScalarLoad<short[]> BF16 = new Bf16Load();
 
   private ScalarLoad() {}
+
+  /**
+   * The elements of {@code s}, which is of this load's dtype: the array itself, not a copy. The
+   * cast is safe because each kernel family instance, holding one load, is picked by the same
+   * dtype.
+   */
+  @SuppressWarnings("unchecked")
+  final A array(Storage s) {
+    return (A) (s instanceof Storage.Fp32 fp32 ? fp32.data() : ((Storage.Bf16Data) s).data());
+  }
 
   /** Element {@code i} of {@code a}, as fp32. */
   abstract float get(A a, int i);

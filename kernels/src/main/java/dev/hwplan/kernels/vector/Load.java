@@ -3,6 +3,7 @@ package dev.hwplan.kernels.vector;
 import static dev.hwplan.kernels.vector.Species.F;
 import static dev.hwplan.kernels.vector.Species.I;
 
+import dev.hwplan.kernels.Storage;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
@@ -28,6 +29,16 @@ abstract class Load<A> {
   static final Load<short[]> BF16 = new Bf16();
 
   private Load() {}
+
+  /**
+   * The elements of {@code s}, which is of this load's dtype: the array itself, not a copy. The
+   * cast is safe because each kernel family instance, holding one load, is picked by the same
+   * dtype.
+   */
+  @SuppressWarnings("unchecked")
+  final A array(Storage s) {
+    return (A) (s instanceof Storage.Fp32 fp32 ? fp32.data() : ((Storage.Bf16Data) s).data());
+  }
 
   /** {@link Species#LANES} elements of {@code a} from {@code off}, as fp32. */
   abstract FloatVector vector(A a, int off);

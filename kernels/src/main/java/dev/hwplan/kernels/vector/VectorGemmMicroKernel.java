@@ -12,7 +12,9 @@ import jdk.incubator.vector.FloatVector;
  * one broadcast of A per row, for two FMAs per row.
  *
  * <p>C is updated inline rather than through a helper taking vectors: a vector passed to a method
- * C2 does not inline gets boxed, and on JDK 17 that boxing spread into the loop and cost 8×.
+ * C2 does not inline gets boxed, and on JDK 17 that boxing spread into the loop and cost 8×. For
+ * the same reason the 8-row and the 6-row kernels are two unrolled copies, with named accumulators,
+ * rather than one loop over an array of vectors.
  */
 final class VectorGemmMicroKernel implements GemmMicroKernel {
   private final int mr = LANES >= 16 ? 8 : 6;

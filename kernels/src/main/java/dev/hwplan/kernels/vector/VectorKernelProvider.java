@@ -4,20 +4,26 @@ import static dev.hwplan.kernels.vector.Species.F;
 
 import dev.hwplan.kernels.GemmMicroKernel;
 import dev.hwplan.kernels.KernelProvider;
+import dev.hwplan.kernels.ScoreShape;
 import dev.hwplan.kernels.Storage;
+import dev.hwplan.kernels.WeightShape;
 
 /**
  * The kernels on the Java Vector API. This class only routes: each family of primitives is a class
  * of its own ({@link VectorLevel1}, {@link VectorElementwise}, {@link VectorBlockScores}, {@link
  * VectorRowScores}, {@link VectorWeightedRows}, {@link VectorProbes}, {@link
- * VectorGemmMicroKernel}), written once over a {@link Load}; each primitive that streams a {@link
- * dev.hwplan.kernels.Storage} picks the {@code Load} from its dtype.
+ * VectorGemmMicroKernel}), written once over a {@link Load}. The attention families are held once
+ * per dtype, each instance with its {@code Load}: a primitive that streams a {@link
+ * dev.hwplan.kernels.Storage} picks the instance for the Storage's dtype.
  *
  * <p>Loaded by reflection from {@link dev.hwplan.kernels.provider.KernelProviders} only when the
  * incubator module is present.
  */
 public final class VectorKernelProvider implements KernelProvider {
   private final GemmMicroKernel microKernel = new VectorGemmMicroKernel();
+
+  private static final Attention<float[]> FP32 = new Attention<>(Load.FP32);
+  private static final Attention<short[]> BF16 = new Attention<>(Load.BF16);
 
   /** Fails (with a LinkageError or similar) where the Vector API cannot be used. */
   public VectorKernelProvider() {
@@ -94,153 +100,21 @@ public final class VectorKernelProvider implements KernelProvider {
   }
 
   @Override
-  public void scoreBlock(
-      float[] q,
-      int qOff,
-      int qStride,
-      int heads,
-      Storage k,
-      int kOff,
-      int d,
-      float scale,
-      float[] scores,
-      int sOff,
-      int sStride) {
-    if (k instanceof Storage.Fp32 fp32) {
-      VectorBlockScores.scoreBlock(
-          q, qOff, qStride, heads, Load.FP32, fp32.data(), kOff, d, scale, scores, sOff, sStride);
-    } else {
-      VectorBlockScores.scoreBlock(
-          q, qOff, qStride, heads, Load.BF16, bf16(k), kOff, d, scale, scores, sOff, sStride);
-    }
-  }
-
-  @Override
   public void scoreBlocks(
-      float[] q,
-      int qOff,
-      int qStride,
-      int heads,
-      Storage k,
-      int kOff,
-      int blocks,
-      int d,
-      float scale,
-      float[] scores,
-      int sOff,
-      int sStride) {
-    if (k instanceof Storage.Fp32 fp32) {
-      VectorBlockScores.scoreBlocks(
-          q,
-          qOff,
-          qStride,
-          heads,
-          Load.FP32,
-          fp32.data(),
-          kOff,
-          blocks,
-          d,
-          scale,
-          scores,
-          sOff,
-          sStride);
-    } else {
-      VectorBlockScores.scoreBlocks(
-          q, qOff, qStride, heads, Load.BF16, bf16(k), kOff, blocks, d, scale, scores, sOff,
-          sStride);
-    }
+      ScoreShape s, float[] q, int qOff, Storage k, int kOff, int n, float[] scores, int sOff) {
+    attention(k).blocks().scoreBlocks(s, q, qOff, k, kOff, n, scores, sOff);
   }
 
   @Override
   public void scoreRows(
-      float[] q,
-      int qOff,
-      int qStride,
-      int heads,
-      Storage k,
-      int kOff,
-      int kStride,
-      int tokens,
-      int d,
-      float scale,
-      float[] scores,
-      int sOff,
-      int sStride) {
-    if (k instanceof Storage.Fp32 fp32) {
-      VectorRowScores.scoreRows(
-          q,
-          qOff,
-          qStride,
-          heads,
-          Load.FP32,
-          fp32.data(),
-          kOff,
-          kStride,
-          tokens,
-          d,
-          scale,
-          scores,
-          sOff,
-          sStride);
-    } else {
-      VectorRowScores.scoreRows(
-          q, qOff, qStride, heads, Load.BF16, bf16(k), kOff, kStride, tokens, d, scale, scores,
-          sOff, sStride);
-    }
-  }
-
-  @Override
-  public void weightedRows(
-      float[] w, int wOff, Storage v, int vOff, int d, int tokens, float[] out, int outOff) {
-    if (v instanceof Storage.Fp32 fp32) {
-      VectorWeightedRows.weightedRows(
-          w, wOff, Load.FP32, fp32.data(), vOff, d, tokens, out, outOff);
-    } else {
-      VectorWeightedRows.weightedRows(w, wOff, Load.BF16, bf16(v), vOff, d, tokens, out, outOff);
-    }
-  }
-
-  @Override
-  public void weightedRows2(
-      float[] w,
-      int wOffA,
-      int wOffB,
-      Storage v,
-      int vOff,
-      int d,
-      int tokens,
-      float[] out,
-      int outA,
-      int outB) {
-    if (v instanceof Storage.Fp32 fp32) {
-      VectorWeightedRows.weightedRows2(
-          w, wOffA, wOffB, Load.FP32, fp32.data(), vOff, d, tokens, out, outA, outB);
-    } else {
-      VectorWeightedRows.weightedRows2(
-          w, wOffA, wOffB, Load.BF16, bf16(v), vOff, d, tokens, out, outA, outB);
-    }
+      ScoreShape s, float[] q, int qOff, Storage k, int kOff, int n, float[] scores, int sOff) {
+    attention(k).rows().scoreRows(s, q, qOff, k, kOff, n, scores, sOff);
   }
 
   @Override
   public void weightedRowsHeads(
-      float[] w,
-      int wOff,
-      int wStride,
-      int heads,
-      Storage v,
-      int vOff,
-      int d,
-      int tokens,
-      float[] out,
-      int outOff,
-      int outStride) {
-    if (v instanceof Storage.Fp32 fp32) {
-      VectorWeightedRows.weightedRowsHeads(
-          w, wOff, wStride, heads, Load.FP32, fp32.data(), vOff, d, tokens, out, outOff, outStride);
-    } else {
-      VectorWeightedRows.weightedRowsHeads(
-          w, wOff, wStride, heads, Load.BF16, bf16(v), vOff, d, tokens, out, outOff, outStride);
-    }
+      WeightShape s, float[] w, int wOff, Storage v, int vOff, int n, float[] out, int outOff) {
+    attention(v).weighted().weightedRowsHeads(s, w, wOff, v, vOff, n, out, outOff);
   }
 
   @Override
@@ -273,8 +147,16 @@ public final class VectorKernelProvider implements KernelProvider {
     return VectorProbes.fmaFlopsPerIteration();
   }
 
-  /** The bf16 elements of {@code s}, which is not fp32 (Storage is sealed: fp32 or bf16). */
-  private static short[] bf16(Storage s) {
-    return ((Storage.Bf16Data) s).data();
+  /** The attention families for {@code s}'s dtype. */
+  private static Attention<?> attention(Storage s) {
+    return s instanceof Storage.Fp32 ? FP32 : BF16;
+  }
+
+  /** The attention families for one dtype, each instance holding that dtype's Load. */
+  private record Attention<A>(
+      VectorBlockScores<A> blocks, VectorRowScores<A> rows, VectorWeightedRows<A> weighted) {
+    Attention(Load<A> ld) {
+      this(new VectorBlockScores<>(ld), new VectorRowScores<>(ld), new VectorWeightedRows<>(ld));
+    }
   }
 }

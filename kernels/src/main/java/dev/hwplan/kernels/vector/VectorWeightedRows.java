@@ -3,18 +3,35 @@ package dev.hwplan.kernels.vector;
 import static dev.hwplan.kernels.vector.Species.F;
 import static dev.hwplan.kernels.vector.Species.LANES;
 
+import dev.hwplan.kernels.Storage;
+import dev.hwplan.kernels.WeightShape;
 import jdk.incubator.vector.FloatVector;
 
 /**
  * The weighted sums of value rows (the P·V of attention) on the Vector API, for fp32 or bf16 rows
- * (see {@link dev.hwplan.kernels.KernelProvider#weightedRows}).
+ * (see {@link dev.hwplan.kernels.KernelProvider#weightedRowsHeads}).
+ *
+ * <p>The tiles (8 and 4 vectors of one head, 8 of two heads, 4 × 4 of four heads) are unrolled by
+ * hand on purpose, each a small method of its own: C2 keeps named FloatVector locals in registers
+ * (an array of vectors would box them), and boxed them when the tiles were inlined into one large
+ * method (10× slower, bench/cpu/RESULTS.md, run 6, where the 4-head tile, which loads and widens
+ * each V vector once for four heads, came in).
+ *
+ * @param ld the load of the dtype this instance reads
  */
-final class VectorWeightedRows {
-  private VectorWeightedRows() {}
-
+record VectorWeightedRows<A>(Load<A> ld) {
   /** out[outOff + i] += Σ_t w[wOff + t] · v[vOff + t·d + i], for one head. */
-  static <A> void weightedRows(
-      float[] w, int wOff, Load<A> ld, A v, int vOff, int d, int tokens, float[] out, int outOff) {
+  private static <A> void weightedRows(
+      WeightShape s,
+      float[] w,
+      int wOff,
+      Load<A> ld,
+      A v,
+      int vOff,
+      int n,
+      float[] out,
+      int outOff) {
+    int d = s.d();
     // Up to eight vectors of the output stay in registers while the rows stream past: eight
     // independent FMA chains, so the FMA latency is hidden.
     int c = 0;
@@ -29,7 +46,7 @@ final class VectorWeightedRows {
       FloatVector a6 = FloatVector.fromArray(F, out, o + 6 * LANES);
       FloatVector a7 = FloatVector.fromArray(F, out, o + 7 * LANES);
       int row = vOff + c;
-      for (int t = 0; t < tokens; t++, row += d) {
+      for (int t = 0; t < n; t++, row += d) {
         FloatVector wt = FloatVector.broadcast(F, w[wOff + t]);
         a0 = ld.vector(v, row + 0 * LANES).fma(wt, a0);
         a1 = ld.vector(v, row + 1 * LANES).fma(wt, a1);
@@ -56,7 +73,7 @@ final class VectorWeightedRows {
       FloatVector a2 = FloatVector.fromArray(F, out, o + 2 * LANES);
       FloatVector a3 = FloatVector.fromArray(F, out, o + 3 * LANES);
       int row = vOff + c;
-      for (int t = 0; t < tokens; t++, row += d) {
+      for (int t = 0; t < n; t++, row += d) {
         FloatVector wt = FloatVector.broadcast(F, w[wOff + t]);
         a0 = ld.vector(v, row).fma(wt, a0);
         a1 = ld.vector(v, row + LANES).fma(wt, a1);
@@ -71,33 +88,35 @@ final class VectorWeightedRows {
     for (; c + LANES <= d; c += LANES) {
       FloatVector a0 = FloatVector.fromArray(F, out, outOff + c);
       int row = vOff + c;
-      for (int t = 0; t < tokens; t++, row += d) {
+      for (int t = 0; t < n; t++, row += d) {
         a0 = ld.vector(v, row).fma(FloatVector.broadcast(F, w[wOff + t]), a0);
       }
       a0.intoArray(out, outOff + c);
     }
     for (; c < d; c++) {
-      float s = out[outOff + c];
+      float sum = out[outOff + c];
       int row = vOff + c;
-      for (int t = 0; t < tokens; t++, row += d) {
-        s = Math.fma(w[wOff + t], ld.scalar(v, row), s);
+      for (int t = 0; t < n; t++, row += d) {
+        sum = Math.fma(w[wOff + t], ld.scalar(v, row), sum);
       }
-      out[outOff + c] = s;
+      out[outOff + c] = sum;
     }
   }
 
-  static <A> void weightedRows2(
+  /** {@link #weightedRows} for two heads, head A's at wOffA and outA and head B's one stride on. */
+  private static <A> void weightedRows2(
+      WeightShape s,
       float[] w,
       int wOffA,
-      int wOffB,
       Load<A> ld,
       A v,
       int vOff,
-      int d,
-      int tokens,
+      int n,
       float[] out,
-      int outA,
-      int outB) {
+      int outA) {
+    int d = s.d();
+    int wOffB = wOffA + s.wStride();
+    int outB = outA + s.outStride();
     // Two heads share every load of a value row: 16 accumulators, two FMAs per load.
     int c = 0;
     for (; c + 8 * LANES <= d; c += 8 * LANES) {
@@ -120,7 +139,7 @@ final class VectorWeightedRows {
       FloatVector b6 = FloatVector.fromArray(F, out, ob + 6 * LANES);
       FloatVector b7 = FloatVector.fromArray(F, out, ob + 7 * LANES);
       int row = vOff + c;
-      for (int t = 0; t < tokens; t++, row += d) {
+      for (int t = 0; t < n; t++, row += d) {
         FloatVector wa = FloatVector.broadcast(F, w[wOffA + t]);
         FloatVector wb = FloatVector.broadcast(F, w[wOffB + t]);
         FloatVector x0 = ld.vector(v, row + 0 * LANES);
@@ -169,7 +188,7 @@ final class VectorWeightedRows {
       FloatVector a0 = FloatVector.fromArray(F, out, outA + c);
       FloatVector b0 = FloatVector.fromArray(F, out, outB + c);
       int row = vOff + c;
-      for (int t = 0; t < tokens; t++, row += d) {
+      for (int t = 0; t < n; t++, row += d) {
         FloatVector x0 = ld.vector(v, row);
         a0 = x0.fma(FloatVector.broadcast(F, w[wOffA + t]), a0);
         b0 = x0.fma(FloatVector.broadcast(F, w[wOffB + t]), b0);
@@ -181,7 +200,7 @@ final class VectorWeightedRows {
       float sa = out[outA + c];
       float sb = out[outB + c];
       int row = vOff + c;
-      for (int t = 0; t < tokens; t++, row += d) {
+      for (int t = 0; t < n; t++, row += d) {
         float x = ld.scalar(v, row);
         sa = Math.fma(w[wOffA + t], x, sa);
         sb = Math.fma(w[wOffB + t], x, sb);
@@ -191,68 +210,41 @@ final class VectorWeightedRows {
     }
   }
 
-  static <A> void weightedRowsHeads(
-      float[] w,
-      int wOff,
-      int wStride,
-      int heads,
-      Load<A> ld,
-      A v,
-      int vOff,
-      int d,
-      int tokens,
-      float[] out,
-      int outOff,
-      int outStride) {
+  /** {@link dev.hwplan.kernels.KernelProvider#weightedRowsHeads}. */
+  void weightedRowsHeads(
+      WeightShape s, float[] w, int wOff, Storage v, int vOff, int n, float[] out, int outOff) {
     // Tiles of 4 heads x 4 output vectors: each row vector, loaded (and widened) once, feeds 4
     // heads; each broadcast weight feeds 4 vectors; 16 independent FMA chains.
+    A rows = ld.array(v);
+    int heads = s.heads();
+    int wStride = s.wStride();
+    int outStride = s.outStride();
     int h = 0;
     for (; h + 3 < heads; h += 4) {
-      weighted4(
-          w,
-          wOff + h * wStride,
-          wStride,
-          ld,
-          v,
-          vOff,
-          d,
-          tokens,
-          out,
-          outOff + h * outStride,
-          outStride);
+      weighted4(s, w, wOff + h * wStride, ld, rows, vOff, n, out, outOff + h * outStride);
     }
     for (; h + 1 < heads; h += 2) {
-      weightedRows2(
-          w,
-          wOff + h * wStride,
-          wOff + (h + 1) * wStride,
-          ld,
-          v,
-          vOff,
-          d,
-          tokens,
-          out,
-          outOff + h * outStride,
-          outOff + (h + 1) * outStride);
+      weightedRows2(s, w, wOff + h * wStride, ld, rows, vOff, n, out, outOff + h * outStride);
     }
     if (h < heads) {
-      weightedRows(w, wOff + h * wStride, ld, v, vOff, d, tokens, out, outOff + h * outStride);
+      weightedRows(s, w, wOff + h * wStride, ld, rows, vOff, n, out, outOff + h * outStride);
     }
   }
 
   /** {@link #weightedRowsHeads} for four heads. */
   private static <A> void weighted4(
+      WeightShape s,
       float[] w,
       int wOff,
-      int wStride,
       Load<A> ld,
       A v,
       int vOff,
-      int d,
-      int tokens,
+      int n,
       float[] out,
-      int outOff,
-      int outStride) {
+      int outOff) {
+    int d = s.d();
+    int wStride = s.wStride();
+    int outStride = s.outStride();
     int w0 = wOff;
     int o0 = outOff;
     int c = 0;
@@ -278,7 +270,7 @@ final class VectorWeightedRows {
       FloatVector a32 = FloatVector.fromArray(F, out, o3 + 2 * LANES);
       FloatVector a33 = FloatVector.fromArray(F, out, o3 + 3 * LANES);
       int row = vOff + c;
-      for (int t = 0; t < tokens; t++, row += d) {
+      for (int t = 0; t < n; t++, row += d) {
         FloatVector x0 = ld.vector(v, row);
         FloatVector x1 = ld.vector(v, row + LANES);
         FloatVector x2 = ld.vector(v, row + 2 * LANES);
@@ -328,7 +320,7 @@ final class VectorWeightedRows {
       FloatVector a2 = FloatVector.fromArray(F, out, o + 2 * outStride);
       FloatVector a3 = FloatVector.fromArray(F, out, o + 3 * outStride);
       int row = vOff + c;
-      for (int t = 0; t < tokens; t++, row += d) {
+      for (int t = 0; t < n; t++, row += d) {
         FloatVector x = ld.vector(v, row);
         a0 = x.fma(FloatVector.broadcast(F, w[w0 + t]), a0);
         a1 = x.fma(FloatVector.broadcast(F, w[w0 + wStride + t]), a1);
@@ -347,7 +339,7 @@ final class VectorWeightedRows {
       float s2 = out[o + 2 * outStride];
       float s3 = out[o + 3 * outStride];
       int row = vOff + c;
-      for (int t = 0; t < tokens; t++, row += d) {
+      for (int t = 0; t < n; t++, row += d) {
         float x = ld.scalar(v, row);
         s0 = Math.fma(w[w0 + t], x, s0);
         s1 = Math.fma(w[w0 + wStride + t], x, s1);
