@@ -93,13 +93,11 @@ final class PredictOpView {
     }
     out.printf(
         Locale.ROOT,
-        "%s on %s (%s): %s  [%s .. %s]%n",
+        "%s on %s (%s): %s%n",
         op,
         r.gpu(),
         p.mode().key(),
-        Units.seconds(p.seconds()),
-        Units.seconds(p.lowSeconds()),
-        Units.seconds(p.highSeconds()));
+        seconds(p.seconds(), p.lowSeconds(), p.highSeconds()));
     out.printf(
         Locale.ROOT,
         "  bound %s, %.0f%% of the roofline (sol %s), %.3g FLOP, %s moved%n",
@@ -112,5 +110,13 @@ final class PredictOpView {
       out.println("  note: " + n);
     }
     out.flush();
+  }
+
+  /**
+   * A predicted time and its interval as the commands print them: {@code 1.2 ms [1.1 ms .. 1.4
+   * ms]}.
+   */
+  static String seconds(double seconds, double low, double high) {
+    return Units.seconds(seconds) + "  [" + Units.seconds(low) + " .. " + Units.seconds(high) + "]";
   }
 }
