@@ -194,20 +194,7 @@ public final class PostTrainStudy extends StudyBase<PostTrainStudy.Run> {
     for (Run r : runs) {
       PostTrainPlan plan = r.plan();
       if (plan == null) {
-        plans.row(
-            r.model(),
-            r.gpu(),
-            r.method().key(),
-            "-",
-            0L,
-            0L,
-            Double.NaN,
-            Double.NaN,
-            Double.NaN,
-            Double.NaN,
-            Double.NaN,
-            Double.NaN,
-            Double.NaN);
+        plans.partialRow(r.model(), r.gpu(), r.method().key(), "-", 0L, 0L);
         f.summary(r.method().key() + " on " + r.model() + ": no GPU count up to 1,024 fits.");
         continue;
       }

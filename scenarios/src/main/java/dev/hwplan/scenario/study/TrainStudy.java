@@ -151,20 +151,7 @@ public final class TrainStudy extends StudyBase<TrainStudy.Run> {
     for (Run r : runs) {
       TrainingPlan b = r.best();
       if (b == null) {
-        best.row(
-            r.model(),
-            r.gpu(),
-            r.gpus(),
-            r.seq(),
-            r.globalBatch(),
-            "no layout fits",
-            Double.NaN,
-            Double.NaN,
-            Double.NaN,
-            Double.NaN,
-            Double.NaN,
-            Double.NaN,
-            Double.NaN);
+        best.partialRow(r.model(), r.gpu(), r.gpus(), r.seq(), r.globalBatch(), "no layout fits");
         continue;
       }
       PlanCost c = r.tokens() == null ? null : PlanCost.of(b, r.gpus(), r.tokens(), r.price());
