@@ -117,10 +117,7 @@ final class InferCommand extends PlannerCommand {
         e.fits() ? "" : "  DOES NOT FIT");
     breakdown(out, "decode step", e.decode(), e.tpotSeconds());
     breakdown(out, "prefill", e.prefill(), e.ttftSeconds());
-    for (String n : e.notes()) {
-      out.println("  note: " + n);
-    }
-    out.flush();
+    Units.printNotes(out, e.notes());
   }
 
   private static void breakdown(PrintWriter out, String title, List<OpTime> ops, double total) {

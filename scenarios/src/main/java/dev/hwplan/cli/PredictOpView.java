@@ -106,10 +106,7 @@ final class PredictOpView {
         Units.seconds(p.solSeconds()),
         p.flops(),
         Units.bytes((long) p.bytes()));
-    for (String n : p.notes()) {
-      out.println("  note: " + n);
-    }
-    out.flush();
+    Units.printNotes(out, p.notes());
   }
 
   /**
