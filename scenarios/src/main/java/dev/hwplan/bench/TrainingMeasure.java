@@ -17,6 +17,7 @@ import dev.hwplan.training.Recompute;
 import dev.hwplan.training.TrainingJob;
 import dev.hwplan.training.TrainingPlanner;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * The training planner's speed and accuracy (issue 17):
@@ -108,22 +109,21 @@ final class TrainingMeasure {
   }
 
   static Measure table5() {
-    return (name, s) ->
-        new BenchmarkResult(
-            name,
-            "ratio",
-            Direction.SMALLER_IS_BETTER,
-            PublishedValidation.meanAndWorst(PublishedValidation.korthikantiTable5())[0],
-            List.of());
+    return meanError(PublishedValidation::korthikantiTable5);
   }
 
   static Measure table1() {
+    return meanError(PublishedValidation::narayananTable1);
+  }
+
+  /** The mean |error| against a published table, its rows built when the benchmark runs. */
+  private static Measure meanError(Supplier<List<PublishedValidation.Row>> table) {
     return (name, s) ->
         new BenchmarkResult(
             name,
             "ratio",
             Direction.SMALLER_IS_BETTER,
-            PublishedValidation.meanAndWorst(PublishedValidation.narayananTable1())[0],
+            PublishedValidation.meanAndWorst(table.get())[0],
             List.of());
   }
 }

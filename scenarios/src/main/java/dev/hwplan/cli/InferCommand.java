@@ -14,14 +14,13 @@ import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** {@code hwplan infer}: TTFT, TPOT, tokens/s, memory and the per-op breakdown. */
 @Command(
     name = "infer",
     description = "Latency and throughput of one serving configuration: TTFT, TPOT, tokens/s.",
     mixinStandardHelpOptions = true)
-final class InferCommand implements Runnable {
+final class InferCommand extends PlannerCommand {
   @Mixin ModelOption model;
   @Mixin GpuOption gpu;
 
@@ -58,10 +57,6 @@ final class InferCommand implements Runnable {
               + " under a CUDA graph, SDPA flash attention).")
   String execution;
 
-  @Mixin ProfilesOption profiles;
-  @Mixin JsonOutput json;
-  @Spec picocli.CommandLine.Model.CommandSpec spec;
-
   @Override
   public void run() {
     ModelSpec m = model.resolve();
@@ -82,10 +77,10 @@ final class InferCommand implements Runnable {
     InferenceEstimate e =
         InferenceEstimator.estimate(
             new InferenceRequest(c, g, batch, prompt, output, mode.parse()));
-    if (json.printed(spec, e)) {
-      return;
-    }
-    PrintWriter out = spec.commandLine().getOut();
+    answer(() -> e, out -> print(out, e));
+  }
+
+  private static void print(PrintWriter out, InferenceEstimate e) {
     out.printf(
         Units.PLAIN,
         "%s on %s (TP %d, PP %d), weights %s, KV %s, %s, mode %s%n",
@@ -105,16 +100,12 @@ final class InferCommand implements Runnable {
         e.output());
     out.printf(
         Units.PLAIN,
-        "  TTFT    %s  [%s .. %s]%n",
-        Units.seconds(e.ttftSeconds()),
-        Units.seconds(e.ttftLowSeconds()),
-        Units.seconds(e.ttftHighSeconds()));
+        "  TTFT    %s%n",
+        PredictOpView.seconds(e.ttftSeconds(), e.ttftLowSeconds(), e.ttftHighSeconds()));
     out.printf(
         Units.PLAIN,
-        "  TPOT    %s  [%s .. %s] at context %d%n",
-        Units.seconds(e.tpotSeconds()),
-        Units.seconds(e.tpotLowSeconds()),
-        Units.seconds(e.tpotHighSeconds()),
+        "  TPOT    %s at context %d%n",
+        PredictOpView.seconds(e.tpotSeconds(), e.tpotLowSeconds(), e.tpotHighSeconds()),
         e.decodeContext());
     out.printf(Units.PLAIN, "  output  %.1f tokens/s for the batch%n", e.tokensPerSecond());
     out.printf(Units.PLAIN, "  e2e     %s per request%n", Units.seconds(e.e2eSeconds()));
@@ -126,10 +117,7 @@ final class InferCommand implements Runnable {
         e.fits() ? "" : "  DOES NOT FIT");
     breakdown(out, "decode step", e.decode(), e.tpotSeconds());
     breakdown(out, "prefill", e.prefill(), e.ttftSeconds());
-    for (String n : e.notes()) {
-      out.println("  note: " + n);
-    }
-    out.flush();
+    Units.printNotes(out, e.notes());
   }
 
   private static void breakdown(PrintWriter out, String title, List<OpTime> ops, double total) {

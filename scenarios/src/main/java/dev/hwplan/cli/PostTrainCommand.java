@@ -1,6 +1,5 @@
 package dev.hwplan.cli;
 
-import dev.hwplan.hardware.ClusterCatalog;
 import dev.hwplan.hardware.ClusterProfile;
 import dev.hwplan.hardware.GpuProfile;
 import dev.hwplan.io.InvalidInputException;
@@ -24,7 +23,6 @@ import java.util.Set;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code hwplan posttrain}: the post-training planner. The copies a method keeps, memory per GPU,
@@ -38,7 +36,7 @@ import picocli.CommandLine.Spec;
           + " minimum GPUs, placement, time per step and per 1,000 prompts."
     },
     mixinStandardHelpOptions = true)
-final class PostTrainCommand implements Runnable {
+final class PostTrainCommand extends PlannerCommand {
   /** The largest pool searched for the minimum GPUs. */
   static final int MAX_GPUS = 1024;
 
@@ -187,10 +185,6 @@ final class PostTrainCommand implements Runnable {
   @Option(names = "--shared-reference", description = "LoRA: the frozen base is the reference.")
   boolean sharedReference;
 
-  @Mixin ProfilesOption profiles;
-  @Mixin JsonOutput json;
-  @Spec picocli.CommandLine.Model.CommandSpec spec;
-
   @Override
   public void run() {
     ModelSpec m = ModelCatalog.resolve(model);
@@ -245,27 +239,14 @@ final class PostTrainCommand implements Runnable {
                 gatherLayers),
             policyZeroStage);
     GpuProfile gp = gpu.in(profiles);
-    ClusterProfile c = ClusterCatalog.forGpu(gpu.id());
-    if (c == null) {
-      throw InvalidInputException.option(
-          "--gpu",
-          "no bundled cluster has "
-              + gpu.id()
-              + " nodes (known: "
-              + String.join(", ", ClusterCatalog.all().keySet())
-              + ")");
-    }
+    ClusterProfile c = Clusters.forGpu(gpu.id(), "");
     if (inferenceTp > c.gpusPerNode()) {
       throw InvalidInputException.option(
           "--inference-tp",
           inferenceTp + " is more than the " + c.gpusPerNode() + " GPUs of a node");
     }
-    if (gpus != null && gpus <= 0) {
-      throw InvalidInputException.option("--gpus", "must be positive, got " + gpus);
-    }
-    if (gpus != null && gpus > c.gpusPerNode() && gpus % c.gpusPerNode() != 0) {
-      throw InvalidInputException.option(
-          "--gpus", gpus + " is not a whole number of " + c.gpusPerNode() + "-GPU nodes");
+    if (gpus != null) {
+      Clusters.checkGpus(gpus, c);
     }
     PostTrainPlanner planner = new PostTrainPlanner(job, gp, c);
     int minColocated = planner.minGpusColocated(MAX_GPUS);
@@ -277,7 +258,7 @@ final class PostTrainCommand implements Runnable {
       int n = gpus != null ? gpus : minColocated;
       plan = n > 0 ? planner.colocated(n) : null;
     }
-    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter out = out();
     if (json.enabled()) {
       Map<String, Object> o = new LinkedHashMap<>();
       o.put("model", m.id());
@@ -420,28 +401,12 @@ final class PostTrainCommand implements Runnable {
       pools.add(Map.of("name", q.name(), "gpus", q.gpus(), "peakBytesPerGpu", q.peakBytesPerGpu()));
     }
     o.put("pools", pools);
+    // the records as they are: JSON keys are their components, in order
     if (p.rollout() != null) {
-      PostTrainPlan.Rollout r = p.rollout();
-      Map<String, Object> x = new LinkedHashMap<>();
-      x.put("tp", r.tp());
-      x.put("engines", r.engines());
-      x.put("sequencesPerEngine", r.sequencesPerEngine());
-      x.put("concurrentSequences", r.concurrentSequences());
-      x.put("waves", r.waves());
-      x.put("engineWeightBytesPerGpu", r.engineWeightBytesPerGpu());
-      x.put("kvBytesPerGpu", r.kvBytesPerGpu());
-      o.put("rollout", x);
+      o.put("rollout", p.rollout());
     }
     if (p.time() != null) {
-      PostTrainPlan.Time t = p.time();
-      Map<String, Object> x = new LinkedHashMap<>();
-      x.put("generationSeconds", t.generationSeconds());
-      x.put("weightSyncSeconds", t.weightSyncSeconds());
-      x.put("forwardSeconds", t.forwardSeconds());
-      x.put("trainSeconds", t.trainSeconds());
-      x.put("stepSeconds", t.stepSeconds());
-      x.put("secondsPer1000Prompts", t.secondsPer1000Prompts());
-      o.put("time", x);
+      o.put("time", p.time());
     }
     return o;
   }

@@ -3,18 +3,14 @@ package dev.hwplan.cli;
 import java.util.HashMap;
 import java.util.Map;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** {@code hwplan predict attention}: decode or causal prefill attention, MHA/GQA/MQA/MLA. */
 @Command(
     name = "attention",
     description = "Time of decode or prefill attention (MHA, GQA, MQA, or MLA latent decode).",
     mixinStandardHelpOptions = true)
-final class PredictAttentionCommand implements Runnable {
-  @Mixin PredictOptions predict;
-
+final class PredictAttentionCommand extends PredictOpCommand {
   @Option(names = "--phase", defaultValue = "decode", description = "decode or prefill.")
   String phase;
 
@@ -48,10 +44,12 @@ final class PredictAttentionCommand implements Runnable {
   @Option(names = "--kernel", description = "Decode kernel: split-k (default) or sdpa-flash.")
   String kernel;
 
-  @Spec picocli.CommandLine.Model.CommandSpec spec;
+  PredictAttentionCommand() {
+    super("attention");
+  }
 
   @Override
-  public void run() {
+  Map<String, Object> flags() {
     Map<String, Object> f = new HashMap<>();
     f.put("phase", phase);
     f.put("batch", batch);
@@ -64,6 +62,6 @@ final class PredictAttentionCommand implements Runnable {
     PredictOptions.putIf(f, "kvLoraRank", kvLoraRank);
     PredictOptions.putIf(f, "ropeDim", ropeDim);
     PredictOptions.putIf(f, "kernel", kernel);
-    predict.run("attention", f, spec);
+    return f;
   }
 }

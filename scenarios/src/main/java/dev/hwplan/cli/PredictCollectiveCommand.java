@@ -2,18 +2,14 @@ package dev.hwplan.cli;
 
 import java.util.Map;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** {@code hwplan predict collective}: a collective or send over the GPU's scale-up link. */
 @Command(
     name = "collective",
     description = "Time of a collective over the scale-up link (alpha-beta ring model).",
     mixinStandardHelpOptions = true)
-final class PredictCollectiveCommand implements Runnable {
-  @Mixin PredictOptions predict;
-
+final class PredictCollectiveCommand extends PredictOpCommand {
   @Option(
       names = "--op",
       required = true,
@@ -33,11 +29,12 @@ final class PredictCollectiveCommand implements Runnable {
   @Option(names = "--dtype", defaultValue = "bf16", description = "Element type (informational).")
   String dtype;
 
-  @Spec picocli.CommandLine.Model.CommandSpec spec;
+  PredictCollectiveCommand() {
+    super("collective");
+  }
 
   @Override
-  public void run() {
-    predict.run(
-        "collective", Map.of("collective", op, "gpus", gpus, "bytes", bytes, "dtype", dtype), spec);
+  Map<String, Object> flags() {
+    return Map.of("collective", op, "gpus", gpus, "bytes", bytes, "dtype", dtype);
   }
 }

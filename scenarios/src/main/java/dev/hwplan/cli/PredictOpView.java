@@ -93,13 +93,11 @@ final class PredictOpView {
     }
     out.printf(
         Locale.ROOT,
-        "%s on %s (%s): %s  [%s .. %s]%n",
+        "%s on %s (%s): %s%n",
         op,
         r.gpu(),
         p.mode().key(),
-        Units.seconds(p.seconds()),
-        Units.seconds(p.lowSeconds()),
-        Units.seconds(p.highSeconds()));
+        seconds(p.seconds(), p.lowSeconds(), p.highSeconds()));
     out.printf(
         Locale.ROOT,
         "  bound %s, %.0f%% of the roofline (sol %s), %.3g FLOP, %s moved%n",
@@ -108,9 +106,14 @@ final class PredictOpView {
         Units.seconds(p.solSeconds()),
         p.flops(),
         Units.bytes((long) p.bytes()));
-    for (String n : p.notes()) {
-      out.println("  note: " + n);
-    }
-    out.flush();
+    Units.printNotes(out, p.notes());
+  }
+
+  /**
+   * A predicted time and its interval as the commands print them: {@code 1.2 ms [1.1 ms .. 1.4
+   * ms]}.
+   */
+  static String seconds(double seconds, double low, double high) {
+    return Units.seconds(seconds) + "  [" + Units.seconds(low) + " .. " + Units.seconds(high) + "]";
   }
 }

@@ -4,6 +4,7 @@ import java.util.HashMap;
 import java.util.Map;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
 /**
  * What every {@code hwplan predict} op command shares: {@code --gpu}, {@code --mode}, {@code
@@ -15,14 +16,18 @@ final class PredictOptions {
   @Mixin ProfilesOption profiles;
   @Mixin JsonOutput json;
 
+  /** The op command these options are mixed into. */
+  @Spec(Spec.Target.MIXEE)
+  CommandSpec command;
+
   /**
    * Predicts {@code op} from its {@code flags} (keys as in {@code --input}, without {@code gpu} and
-   * {@code mode}, which these options give) and prints the prediction on {@code spec}'s stdout.
+   * {@code mode}, which these options give) and prints the prediction on the command's stdout.
    */
-  void run(String op, Map<String, Object> flags, CommandSpec spec) {
+  void run(String op, Map<String, Object> flags) {
     Map<String, Object> f = new HashMap<>(flags);
     f.put("gpu", gpu.id());
-    PredictOpView.run(op, f, mode.name(), profiles, json.enabled(), spec.commandLine().getOut());
+    PredictOpView.run(op, f, mode.name(), profiles, json.enabled(), command.commandLine().getOut());
   }
 
   /** Puts {@code value} under {@code key} when it was given (not {@code null}). */

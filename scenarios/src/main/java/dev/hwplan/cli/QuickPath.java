@@ -3,7 +3,9 @@ package dev.hwplan.cli;
 import java.io.PrintWriter;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.Field;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
@@ -165,7 +167,7 @@ final class QuickPath {
       Field f = field(c, name, type);
       Object o = command;
       if (f == null) {
-        for (Field m : c.getDeclaredFields()) {
+        for (Field m : fields(c)) {
           if (m.getType().getPackage() == c.getPackage() && !m.getType().isPrimitive()) {
             f = field(m.getType(), name, type);
             if (f != null) {
@@ -194,9 +196,24 @@ final class QuickPath {
       return o;
     }
 
-    /** The field {@code name} of {@code c} when it has exactly {@code type}, else null. */
+    /**
+     * The fields {@code c} declares, then those of its superclasses in the same package (a base
+     * class that several commands share, such as {@link PlannerCommand}).
+     */
+    private static List<Field> fields(Class<?> c) {
+      List<Field> all = new ArrayList<>();
+      for (Class<?> k = c; k != null && k.getPackage() == c.getPackage(); k = k.getSuperclass()) {
+        all.addAll(List.of(k.getDeclaredFields()));
+      }
+      return all;
+    }
+
+    /**
+     * The field {@code name} of {@code c} (or of its superclasses in its package) when it has
+     * exactly {@code type}, else null.
+     */
     private static Field field(Class<?> c, String name, Class<?> type) {
-      for (Field f : c.getDeclaredFields()) {
+      for (Field f : fields(c)) {
         if (f.getName().equals(name) && f.getType() == type) {
           f.setAccessible(true);
           return f;

@@ -15,7 +15,6 @@ import dev.hwplan.step.StepConfig;
 import dev.hwplan.step.StepTimeTable;
 import dev.hwplan.sweep.LocalSweepExecutor;
 import dev.hwplan.sweep.SweepExecutor;
-import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,7 +22,6 @@ import me.tongfei.progressbar.ProgressBar;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code hwplan serve}: the discrete-event serving simulation of one deployment, and the capacity
@@ -41,7 +39,7 @@ import picocli.CommandLine.Spec;
           + " GPUs (or the lowest cost with --price-per-gpu-hour)."
     },
     mixinStandardHelpOptions = true)
-final class ServeCommand implements Runnable {
+final class ServeCommand extends PlannerCommand {
   @Mixin ModelOption model;
 
   @Option(
@@ -90,17 +88,7 @@ final class ServeCommand implements Runnable {
       description = "fused (serving engine) or eager.")
   String execution;
 
-  @Option(
-      names = "--slo-ttft",
-      paramLabel = "S",
-      description = "TTFT objective in seconds (p99 for the searches).")
-  Double sloTtft;
-
-  @Option(
-      names = "--slo-tpot",
-      paramLabel = "S",
-      description = "TPOT objective in seconds (p99 for the searches).")
-  Double sloTpot;
+  @Mixin SloOptions slo;
 
   @Option(
       names = "--find-max-qps",
@@ -148,15 +136,11 @@ final class ServeCommand implements Runnable {
   @Mixin ServeWorkloadOptions traffic;
   @Mixin ServeEngineOptions engineOptions;
   @Mixin ServeSplitOptions split;
-  @Mixin ProfilesOption profiles;
-  @Mixin JsonOutput json;
-  @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Override
   public void run() {
     ModelSpec m = model.resolve();
-    positiveSlo(sloTtft, "--slo-ttft");
-    positiveSlo(sloTpot, "--slo-tpot");
+    slo.check();
     if (findMaxQps && findMinGpus) {
       throw InvalidInputException.option(
           "--find-min-gpus", "cannot be combined with --find-max-qps");
@@ -168,7 +152,6 @@ final class ServeCommand implements Runnable {
     }
     ServingPlan.Settings settings = engineOptions.settings();
     Workload w = workload();
-    PrintWriter out = spec.commandLine().getOut();
     if (split.disaggregated && !findMinGpus) {
       throw InvalidInputException.option(
           "--disaggregated",
@@ -179,7 +162,7 @@ final class ServeCommand implements Runnable {
         throw InvalidInputException.option(
             "--prefill-replicas", "--find-min-gpus --disaggregated searches the split itself");
       }
-      minGpus(m, settings, w, out);
+      minGpus(m, settings, w);
       return;
     }
     GpuProfile g = profiles.catalog().get(oneGpu());
@@ -191,36 +174,25 @@ final class ServeCommand implements Runnable {
             KvDtype.parse(kvDtype == null ? "bf16" : kvDtype, "--kv-dtype"),
             mla.parse(),
             Execution.parse(execution, "--execution"));
-    ServingPlan plan = ServingPlan.of(c, g, replicas, settings);
-    plan.checkLengths(w);
-    plan =
+    ServingPlan one = ServingPlan.of(c, g, replicas, settings);
+    one.checkLengths(w);
+    ServingPlan plan =
         split.disaggregate(
-            c, plan, settings, w, profiles.catalog(), spec.commandLine().getParseResult());
+            c, one, settings, w, profiles.catalog(), spec.commandLine().getParseResult());
     StepTimeTable table = plan.stepModel().table();
-    double t = sloTtft == null ? 0 : sloTtft;
-    double p = sloTpot == null ? 0 : sloTpot;
+    double t = slo.ttftSeconds();
+    double p = slo.tpotSeconds();
     if (findMaxQps) {
-      CapacitySearch.MaxQps r =
-          CapacitySearch.findMaxQps(plan, table, w, new CapacitySearch.Objective(t, p), seeds);
-      if (json.enabled()) {
-        JsonOutput.print(out, ServeView.maxQpsJson(plan, w, t, p, r));
-      } else {
-        ServeView.printMaxQps(out, plan, w, t, p, r);
-      }
+      CapacitySearch.MaxQps r = CapacitySearch.findMaxQps(plan, table, w, slo.objective(), seeds);
+      answer(
+          () -> ServeView.maxQpsJson(plan, w, t, p, r),
+          out -> ServeView.printMaxQps(out, plan, w, t, p, r));
       return;
     }
     ServingResult r = plan.simulate(table, w, t, p);
-    if (json.enabled()) {
-      JsonOutput.print(out, ServeView.resultJson(plan, w, t, p, r));
-    } else {
-      ServeView.printResult(out, plan, w, t, p, r);
-    }
-  }
-
-  private static void positiveSlo(Double v, String flag) {
-    if (v != null && !(v > 0 && Double.isFinite(v))) {
-      throw InvalidInputException.option(flag, "must be a positive time in seconds, got " + v);
-    }
+    answer(
+        () -> ServeView.resultJson(plan, w, t, p, r),
+        out -> ServeView.printResult(out, plan, w, t, p, r));
   }
 
   private String oneGpu() {
@@ -243,8 +215,6 @@ final class ServeCommand implements Runnable {
   }
 
   private ServeSearch search(ModelSpec m, ServingPlan.Settings settings, Workload w) {
-    double t = sloTtft == null ? 0 : sloTtft;
-    double p = sloTpot == null ? 0 : sloTpot;
     return ServeSearch.of(
         m,
         new ServeSearch.Axes(
@@ -258,14 +228,14 @@ final class ServeCommand implements Runnable {
             Execution.parse(execution, "--execution")),
         profiles.catalog(),
         pricePerGpuHour,
-        new CapacitySearch.Objective(t, p),
+        slo.objective(),
         settings,
         w,
         maxGpus,
         split.disaggregated);
   }
 
-  private void minGpus(ModelSpec m, ServingPlan.Settings settings, Workload w, PrintWriter out) {
+  private void minGpus(ModelSpec m, ServingPlan.Settings settings, Workload w) {
     ServeSearch s = search(m, settings, w);
     List<CapacitySearch.Layout> layouts = s.layouts();
     CapacitySearch.MinGpus r;
@@ -305,10 +275,8 @@ final class ServeCommand implements Runnable {
                 });
       }
     }
-    if (json.enabled()) {
-      JsonOutput.print(out, ServeView.minGpusJson(m, s, r));
-    } else {
-      ServeView.printMinGpus(out, m, s, r);
-    }
+    CapacitySearch.MinGpus found = r;
+    answer(
+        () -> ServeView.minGpusJson(m, s, found), out -> ServeView.printMinGpus(out, m, s, found));
   }
 }

@@ -11,6 +11,7 @@ import dev.hwplan.serving.ServingPlan;
 import dev.hwplan.serving.ServingResult;
 import dev.hwplan.serving.Workload;
 import java.io.PrintWriter;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
@@ -253,13 +254,11 @@ final class ServeView {
         r.meanBatchSize(),
         r.iterations(),
         r.preemptions());
-    for (String n : plan.notes()) {
-      out.println("  note: " + n);
-    }
-    out.println(
-        "  note: metrics as vLLM's benchmark_serving defines them; percentiles from HdrHistogram"
+    List<String> notes = new ArrayList<>(plan.notes());
+    notes.add(
+        "metrics as vLLM's benchmark_serving defines them; percentiles from HdrHistogram"
             + " (3 significant digits)");
-    out.flush();
+    Units.printNotes(out, notes);
   }
 
   private static void row(PrintWriter out, String name, ServingResult.Percentiles p) {
@@ -328,10 +327,7 @@ final class ServeView {
         Units.seconds(a.tpotSeconds().p99()),
         a.outputTokensPerSecond(),
         a.meanBatchSize());
-    for (String n : plan.notes()) {
-      out.println("  note: " + n);
-    }
-    out.flush();
+    Units.printNotes(out, plan.notes());
   }
 
   static void printMinGpus(

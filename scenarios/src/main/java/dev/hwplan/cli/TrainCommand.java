@@ -23,7 +23,6 @@ import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code hwplan train}: the training planner. With {@code --layout}, one layout's step time, memory
@@ -39,7 +38,7 @@ import picocli.CommandLine.Spec;
           + " none|selective|full."
     },
     mixinStandardHelpOptions = true)
-final class TrainCommand implements Runnable {
+final class TrainCommand extends PlannerCommand {
   @Option(
       names = "--model",
       description = "Bundled id or path to a config.json (or --flops for the compute-optimal one).")
@@ -140,10 +139,6 @@ final class TrainCommand implements Runnable {
           "Search layouts on up to --gpus GPUs (DP any divisor of the batch), not exactly.")
   boolean upTo;
 
-  @Mixin ProfilesOption profiles;
-  @Mixin JsonOutput json;
-  @Spec picocli.CommandLine.Model.CommandSpec spec;
-
   @Override
   public void run() {
     Given.onlyWhen(spec, "--fit", flops != null, "it chooses the law that --flops is spent under");
@@ -177,16 +172,7 @@ final class TrainCommand implements Runnable {
       if (gpu == null) {
         throw InvalidInputException.option("--gpu", "is required (or --cluster)");
       }
-      c = ClusterCatalog.forGpu(gpu);
-      if (c == null) {
-        throw InvalidInputException.option(
-            "--gpu",
-            "no bundled cluster has "
-                + gpu
-                + " nodes; give --cluster (known: "
-                + String.join(", ", ClusterCatalog.all().keySet())
-                + ")");
-      }
+      c = Clusters.forGpu(gpu, "; give --cluster");
     }
     if (gpu != null && !gpu.equals(c.gpu())) {
       throw InvalidInputException.option(
@@ -196,13 +182,7 @@ final class TrainCommand implements Runnable {
     if (gpus == null) {
       throw InvalidInputException.option("--gpus", "is required (the GPUs in the job)");
     }
-    if (gpus <= 0) {
-      throw InvalidInputException.option("--gpus", "must be positive, got " + gpus);
-    }
-    if (gpus > c.gpusPerNode() && gpus % c.gpusPerNode() != 0) {
-      throw InvalidInputException.option(
-          "--gpus", gpus + " is not a whole number of " + c.gpusPerNode() + "-GPU nodes");
-    }
+    Clusters.checkGpus(gpus, c);
     if (top <= 0) {
       throw InvalidInputException.option("--top", "must be positive, got " + top);
     }
@@ -229,7 +209,7 @@ final class TrainCommand implements Runnable {
             dev.hwplan.step.Execution.FUSED,
             true);
     TrainingPlanner planner = TrainingPlanner.calibrated(job, g, c, gpus).atMost(upTo);
-    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter out = out();
     if (layout != null) {
       Layout l =
           Layout.parse(

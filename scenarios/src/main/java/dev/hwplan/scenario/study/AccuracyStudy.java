@@ -2,7 +2,6 @@ package dev.hwplan.scenario.study;
 
 import dev.hwplan.perf.calibration.AccuracyReport;
 import dev.hwplan.report.ReportChart;
-import dev.hwplan.report.Section;
 import dev.hwplan.report.charts.ChartStyle;
 import dev.hwplan.scenario.Point;
 import dev.hwplan.scenario.StudyContext;
@@ -46,7 +45,7 @@ public final class AccuracyStudy extends StudyBase<AccuracyReport> {
             .real("medianErrorPct")
             .real("p90ErrorPct")
             .real("maxErrorPct");
-    Map<String, Object> numbers = new LinkedHashMap<>();
+    Findings f = new Findings(spec);
     for (AccuracyReport.Row r : a.rows()) {
       t.row(
           r.family(),
@@ -57,27 +56,25 @@ public final class AccuracyStudy extends StudyBase<AccuracyReport> {
           100 * r.medianError(),
           100 * r.p90Error(),
           100 * r.maxError());
-      numbers.put(
+      f.number(
           String.format(
               Locale.ROOT, "%s.%s.%s.medianError", r.family(), r.scenario(), r.predicted()),
           r.medianError());
     }
-    Section.Builder s = spec.section();
-    s.chart(
+    f.chart(
         ReportChart.of(
             spec.id() + "-decode-steps", "Decode steps: predicted against measured", stepChart(a)));
-    List<String> summary = new ArrayList<>(AccuracyProse.sentences(a.rows()));
+    AccuracyProse.sentences(a.rows()).forEach(f::summary);
     double worstStep =
         a.decodeSteps().stream().mapToDouble(x -> Math.abs(x.error())).max().orElse(Double.NaN);
-    summary.add(
+    f.summary(
         String.format(
             Locale.ROOT,
             "Llama-3.1-8B decode steps against PyTorch: %d steps, largest |error| %.1f%%",
             a.decodeSteps().size(),
             100 * worstStep));
-    s.text(String.join(". ", summary) + ".");
-    s.table(spec.id(), "Prediction error on held-out measurements", t.build());
-    return new StudyResult(s.build(), summary, numbers);
+    f.text(String.join(". ", f.summaryLines()) + ".");
+    return f.result("Prediction error on held-out measurements", t.build());
   }
 
   private static XYChart stepChart(AccuracyReport a) {

@@ -13,7 +13,6 @@ import dev.hwplan.regress.RegressionSettings;
 import dev.hwplan.regress.RunRecord;
 import dev.hwplan.regress.TrendChart;
 import dev.hwplan.report.ReportChart;
-import dev.hwplan.report.Section;
 import dev.hwplan.scenario.Point;
 import dev.hwplan.scenario.StudyContext;
 import dev.hwplan.scenario.StudyResult;
@@ -22,12 +21,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 
 /**
  * hwplan's own benchmarks ({@code hwplan bench}), compared with a benchmark history when there is
@@ -100,9 +96,7 @@ public final class BenchStudy extends StudyBase<BenchStudy.Result> {
   public StudyResult finish(
       StudySpec spec, List<Point> points, List<Result> results, StudyContext ctx) {
     Result r = results.get(results.size() - 1);
-    Section.Builder s = spec.section();
-    List<String> summary = new ArrayList<>();
-    Map<String, Object> numbers = new LinkedHashMap<>();
+    Findings f = new Findings(spec);
     if (r.comparison() == null) {
       Tables t =
           new Tables(spec.id())
@@ -118,7 +112,7 @@ public final class BenchStudy extends StudyBase<BenchStudy.Result> {
             b.direction().key(),
             b.value(),
             b.samples() == null ? 0 : b.samples().size());
-        numbers.put(b.name(), b.value());
+        f.number(b.name(), b.value());
       }
       String line =
           r.history() == null
@@ -134,13 +128,10 @@ public final class BenchStudy extends StudyBase<BenchStudy.Result> {
                   r.run().machine(),
                   r.history(),
                   r.history());
-      s.text(line);
-      summary.add(line.replace("`", ""));
-      s.table(
-          spec.id(),
-          "This run's benchmarks (timings: median seconds per call; accuracy: ratio)",
-          t.build());
-      return new StudyResult(s.build(), summary, numbers);
+      f.text(line);
+      f.summary(line.replace("`", ""));
+      return f.result(
+          "This run's benchmarks (timings: median seconds per call; accuracy: ratio)", t.build());
     }
     Comparison c = r.comparison();
     Tables t =
@@ -161,14 +152,14 @@ public final class BenchStudy extends StudyBase<BenchStudy.Result> {
           m.ratio() == null ? Double.NaN : m.ratio(),
           m.pValue() == null ? Double.NaN : m.pValue(),
           m.baselineRuns());
-      s.chart(
+      f.chart(
           ReportChart.of(
               spec.id() + "-" + TrendChart.chartId(m.name()),
               "Trend of " + m.name(),
               TrendChart.of(r.earlier(), r.run(), m, c.settings())));
-      numbers.put(m.name(), m.current());
+      f.number(m.name(), m.current());
     }
-    String line =
+    f.sentence(
         c.anyRegressed()
             ? String.format(
                 Locale.ROOT,
@@ -183,10 +174,7 @@ public final class BenchStudy extends StudyBase<BenchStudy.Result> {
                 "No metric regressed against the last %d runs of %s (%d metrics).",
                 c.settings().window(),
                 r.history(),
-                c.metrics().size());
-    s.text(line);
-    summary.add(line.replace("**", ""));
-    s.table(spec.id(), "Each metric against its baseline window", t.build());
-    return new StudyResult(s.build(), summary, numbers);
+                c.metrics().size()));
+    return f.result("Each metric against its baseline window", t.build());
   }
 }

@@ -3,7 +3,6 @@ package dev.hwplan.scenario.study;
 import dev.hwplan.hardware.DType;
 import dev.hwplan.hardware.GpuProfile;
 import dev.hwplan.report.ReportChart;
-import dev.hwplan.report.Section;
 import dev.hwplan.report.charts.ChartStyle;
 import dev.hwplan.scaling.Allocation;
 import dev.hwplan.scaling.ChinchillaLaw;
@@ -153,9 +152,7 @@ public final class BudgetStudy extends StudyBase<BudgetStudy.Result> {
           r.cost(),
           r.wallDays());
     }
-    Section.Builder s = spec.section();
-    List<String> summary = new ArrayList<>();
-    Map<String, Object> numbers = new LinkedHashMap<>();
+    Findings f = new Findings(spec);
     for (Result r : results) {
       Allocation a = r.allocation();
       String line =
@@ -175,26 +172,25 @@ public final class BudgetStudy extends StudyBase<BudgetStudy.Result> {
               Double.isNaN(r.wallDays())
                   ? ""
                   : String.format(Locale.ROOT, ", %.1f days", r.wallDays()));
-      summary.add(line.replace("**", ""));
+      f.summary(line.replace("**", ""));
     }
+    List<String> summary = f.summaryLines();
     if (results.size() <= 6) {
-      summary.forEach(s::text);
+      f.summaryAsText();
     } else {
-      s.text(summary.get(summary.size() - 1));
+      f.text(summary.get(summary.size() - 1));
     }
     Result last = results.get(results.size() - 1);
-    numbers.put("params", last.allocation().params());
-    numbers.put("tokens", last.allocation().tokens());
-    numbers.put("gpuHours", last.gpuHours());
+    f.number("params", last.allocation().params());
+    f.number("tokens", last.allocation().tokens());
+    f.number("gpuHours", last.gpuHours());
     if (results.size() > 1) {
-      s.chart(
+      f.chart(
           ReportChart.of(spec.id() + "-loss", "Predicted loss against budget", lossChart(results)));
     }
-    s.table(spec.id(), "Budget, model and cost", t.build());
-    return new StudyResult(
-        s.build(),
-        summary.size() > 4 ? summary.subList(summary.size() - 4, summary.size()) : summary,
-        numbers);
+    f.table(spec.id(), "Budget, model and cost", t.build());
+    return f.result(
+        summary.size() > 4 ? summary.subList(summary.size() - 4, summary.size()) : summary);
   }
 
   private static XYChart lossChart(List<Result> results) {

@@ -3,16 +3,13 @@ package dev.hwplan.scenario.study;
 import dev.hwplan.perf.cpu.CpuMeasurement;
 import dev.hwplan.perf.cpu.CpuMeasurementResult;
 import dev.hwplan.report.ReportChart;
-import dev.hwplan.report.Section;
 import dev.hwplan.report.charts.CpuCharts;
 import dev.hwplan.scenario.Point;
 import dev.hwplan.scenario.StudyContext;
 import dev.hwplan.scenario.StudyResult;
 import dev.hwplan.scenario.StudySpec;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 
 /**
  * Measures this CPU (STREAM and FMA probes, then the reference kernels, as {@code hwplan measure
@@ -70,8 +67,8 @@ public final class CpuStudy extends StudyBase<CpuMeasurementResult> {
           k.achievedBytesPerSecond() / 1e9,
           k.achievedFlopsPerSecond() / 1e9);
     }
-    Section.Builder s = spec.section();
-    String line =
+    Findings f = new Findings(spec);
+    f.sentence(
         ctx.quick()
             ? String.format(
                 Locale.ROOT,
@@ -89,18 +86,15 @@ public final class CpuStudy extends StudyBase<CpuMeasurementResult> {
                 r.heldOutShapes(),
                 100 * r.medianRelativeError(),
                 r.quick() ? "quick" : "full",
-                r.seconds());
-    s.text(line);
-    s.chart(ReportChart.of(spec.id() + "-roofline", "Roofline of this CPU", CpuCharts.roofline(r)));
-    s.chart(
+                r.seconds()));
+    f.chart(ReportChart.of(spec.id() + "-roofline", "Roofline of this CPU", CpuCharts.roofline(r)));
+    f.chart(
         ReportChart.of(
             spec.id() + "-predicted",
             "Predicted against measured kernel time",
             CpuCharts.predictedVsMeasured(r)));
-    s.table(spec.id(), "Reference kernels measured on this CPU", t.build());
-    Map<String, Object> numbers = new LinkedHashMap<>();
-    numbers.put("readBytesPerSecond", r.ceilings().readBytesPerSecond());
-    numbers.put("medianRelativeError", r.medianRelativeError());
-    return new StudyResult(s.build(), List.of(line.replace("**", "")), numbers);
+    f.number("readBytesPerSecond", r.ceilings().readBytesPerSecond());
+    f.number("medianRelativeError", r.medianRelativeError());
+    return f.result("Reference kernels measured on this CPU", t.build());
   }
 }

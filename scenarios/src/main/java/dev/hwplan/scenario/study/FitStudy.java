@@ -2,7 +2,6 @@ package dev.hwplan.scenario.study;
 
 import dev.hwplan.io.InvalidInputException;
 import dev.hwplan.report.ReportChart;
-import dev.hwplan.report.Section;
 import dev.hwplan.report.charts.ScalingCharts;
 import dev.hwplan.scaling.ChinchillaLaw;
 import dev.hwplan.scaling.fit.Bootstrap;
@@ -16,7 +15,6 @@ import dev.hwplan.scenario.Point;
 import dev.hwplan.scenario.StudyContext;
 import dev.hwplan.scenario.StudyResult;
 import dev.hwplan.scenario.StudySpec;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -117,9 +115,7 @@ public final class FitStudy extends StudyBase<FitStudy.Result> {
             .real("value")
             .real("low")
             .real("high");
-    Section.Builder s = spec.section();
-    List<String> summary = new ArrayList<>();
-    Map<String, Object> numbers = new LinkedHashMap<>();
+    Findings f = new Findings(spec);
     int n = 0;
     for (Result r : results) {
       ChinchillaLaw law = r.fit().law();
@@ -129,13 +125,13 @@ public final class FitStudy extends StudyBase<FitStudy.Result> {
       q.put("loss", l -> l.frontierLoss(r.flops()));
       Map<String, Interval> iv = new LinkedHashMap<>();
       q.forEach(
-          (k, f) -> {
-            Interval i = r.bootstrap().interval(f, r.confidence());
+          (k, quantity) -> {
+            Interval i = r.bootstrap().interval(quantity, r.confidence());
             iv.put(k, i);
-            t.row(r.data(), r.runs().size(), k, f.applyAsDouble(law), i.low(), i.high());
+            t.row(r.data(), r.runs().size(), k, quantity.applyAsDouble(law), i.low(), i.high());
           });
       String chartId = spec.id() + (results.size() > 1 ? "-" + (++n) : "");
-      s.chart(
+      f.chart(
           ReportChart.of(
               chartId,
               "Fit to "
@@ -144,13 +140,13 @@ public final class FitStudy extends StudyBase<FitStudy.Result> {
                   + Math.round(100 * r.confidence())
                   + "% band",
               ScalingCharts.fit(r.runs(), law, r.bootstrap(), r.confidence())));
-      s.chart(
+      f.chart(
           ReportChart.of(
               chartId + "-frontier",
               "Frontier of the fit with its band",
               ScalingCharts.frontier(
                   law, r.bootstrap(), r.confidence(), r.flops() / 1e6, r.flops())));
-      String line =
+      f.sentence(
           String.format(
               Locale.ROOT,
               "Fit to %d runs (%s): E %.3f, A %.1f, B %.1f, α %.3f [%.3f, %.3f], β %.3f [%.3f, %.3f]; at %.1e FLOP it puts N_opt at **%.1fB** [%.1fB, %.1fB] on %.2fT tokens (%d bootstrap rounds, %.0f%% intervals).",
@@ -171,14 +167,11 @@ public final class FitStudy extends StudyBase<FitStudy.Result> {
               iv.get("optimalParams").high() / 1e9,
               law.optimalTokens(r.flops()) / 1e12,
               r.bootstrap().rounds(),
-              100 * r.confidence());
-      s.text(line);
-      summary.add(line.replace("**", ""));
-      numbers.put("E", law.e());
-      numbers.put("alpha", law.alpha());
-      numbers.put("beta", law.beta());
+              100 * r.confidence()));
+      f.number("E", law.e());
+      f.number("alpha", law.alpha());
+      f.number("beta", law.beta());
     }
-    s.table(spec.id(), "Fitted constants and extrapolation with bootstrap intervals", t.build());
-    return new StudyResult(s.build(), summary, numbers);
+    return f.result("Fitted constants and extrapolation with bootstrap intervals", t.build());
   }
 }

@@ -4,14 +4,10 @@ import dev.hwplan.hardware.GpuProfile;
 import dev.hwplan.inference.InferenceEstimate;
 import dev.hwplan.inference.InferenceEstimator;
 import dev.hwplan.inference.InferenceRequest;
-import dev.hwplan.memory.KvDtype;
 import dev.hwplan.memory.MlaLayout;
-import dev.hwplan.memory.WeightDtype;
 import dev.hwplan.model.ModelSpec;
-import dev.hwplan.parallel.Parallelism;
 import dev.hwplan.perf.Mode;
 import dev.hwplan.report.ReportChart;
-import dev.hwplan.report.Section;
 import dev.hwplan.report.charts.ChartStyle;
 import dev.hwplan.scenario.Point;
 import dev.hwplan.scenario.StudyContext;
@@ -53,23 +49,25 @@ public final class InferStudy extends StudyBase<InferenceEstimate> {
 
   @Override
   public InferenceEstimate evaluate(Point p, StudyContext ctx) {
-    ModelSpec m = p.model("model");
-    GpuProfile gpu = p.gpu("gpu", ctx.profiles());
-    int tp = (int) p.whole("tp", 1);
-    int pp = (int) p.whole("pp", 1);
-    WeightDtype w = p.parsed("weightsDtype", s -> WeightDtype.parse(s, "weightsDtype"));
-    KvDtype kv = p.parsed("kvDtype", s -> KvDtype.parse(s, "kvDtype"));
+    Deployment d = Deployment.of(p, ctx);
     MlaLayout mla = p.parsed("mla", s -> MlaLayout.parse(s, "mla"));
     Mode mode = p.parsed("mode", s -> Mode.parse(s, "mode"));
     return p.restating(
         () -> {
           long prompt = p.whole("prompt", 1);
+          ModelSpec m = d.model();
           m.checkContext(prompt, "--prompt");
           m.checkContext(prompt + p.whole("output", 1), "--output");
-          StepConfig c = new StepConfig(m, Parallelism.of(tp, pp), w, kv, mla, Execution.FUSED);
+          StepConfig c =
+              new StepConfig(m, d.parallelism(), d.weights(), d.kv(), mla, Execution.FUSED);
           return InferenceEstimator.estimate(
               new InferenceRequest(
-                  c, gpu, p.whole("batch", 1), p.whole("prompt", 1), p.whole("output", 1), mode));
+                  c,
+                  d.gpu(),
+                  p.whole("batch", 1),
+                  p.whole("prompt", 1),
+                  p.whole("output", 1),
+                  mode));
         });
   }
 
@@ -102,9 +100,7 @@ public final class InferStudy extends StudyBase<InferenceEstimate> {
           ChartStyle.gib(e.memoryBytesPerGpu()),
           e.fits() ? "yes" : "no");
     }
-    Section.Builder s = spec.section();
-    List<String> summary = new ArrayList<>();
-    Map<String, Object> numbers = new LinkedHashMap<>();
+    Findings f = new Findings(spec);
     // Charts against batch (at the first prompt) and against prompt (at the first batch).
     long firstPrompt = results.get(0).prompt();
     long firstBatch = results.get(0).batch();
@@ -113,31 +109,31 @@ public final class InferStudy extends StudyBase<InferenceEstimate> {
     List<InferenceEstimate> byPrompt =
         results.stream().filter(e -> e.batch() == firstBatch).toList();
     if (byBatch.stream().map(InferenceEstimate::batch).distinct().count() > 1) {
-      s.chart(
+      f.chart(
           ReportChart.of(
               spec.id() + "-tpot-batch", "TPOT against batch", chart(byBatch, true, "tpot")));
-      s.chart(
+      f.chart(
           ReportChart.of(
               spec.id() + "-throughput-batch",
               "Throughput against batch",
               chart(byBatch, true, "tput")));
     }
     if (byPrompt.stream().map(InferenceEstimate::prompt).distinct().count() > 1) {
-      s.chart(
+      f.chart(
           ReportChart.of(
               spec.id() + "-ttft-prompt",
               "TTFT against prompt length",
               chart(byPrompt, false, "ttft")));
     }
     InferenceEstimate last = results.get(results.size() - 1);
-    s.chart(
+    f.chart(
         ReportChart.of(
             spec.id() + "-roofline",
             "Decode-step ops on the roofline",
             roofline(last, points.get(points.size() - 1), ctx)));
     for (InferenceEstimate e : results) {
       if (e == last || results.size() <= 4) {
-        String line =
+        f.sentence(
             String.format(
                 Locale.ROOT,
                 "%s on %s, TP=%d, %s weights, batch %d, %d-token prompts, %d output tokens (%s): TTFT **%.1f ms** [%.1f, %.1f], TPOT **%.2f ms** [%.2f, %.2f], **%,.0f tokens/s**%s.",
@@ -156,16 +152,13 @@ public final class InferStudy extends StudyBase<InferenceEstimate> {
                 1e3 * e.tpotLowSeconds(),
                 1e3 * e.tpotHighSeconds(),
                 e.tokensPerSecond(),
-                e.fits() ? "" : " (does not fit in memory)");
-        s.text(line);
-        summary.add(line.replace("**", ""));
+                e.fits() ? "" : " (does not fit in memory)"));
       }
     }
-    numbers.put("ttftSeconds", last.ttftSeconds());
-    numbers.put("tpotSeconds", last.tpotSeconds());
-    numbers.put("tokensPerSecond", last.tokensPerSecond());
-    s.table(spec.id(), "TTFT, TPOT and throughput", t.build());
-    return new StudyResult(s.build(), summary, numbers);
+    f.number("ttftSeconds", last.ttftSeconds());
+    f.number("tpotSeconds", last.tpotSeconds());
+    f.number("tokensPerSecond", last.tokensPerSecond());
+    return f.result("TTFT, TPOT and throughput", t.build());
   }
 
   private static XYChart chart(List<InferenceEstimate> rows, boolean againstBatch, String what) {

@@ -5,7 +5,6 @@ import dev.hwplan.memory.KvComparison;
 import dev.hwplan.memory.KvDtype;
 import dev.hwplan.model.ModelSpec;
 import dev.hwplan.report.ReportChart;
-import dev.hwplan.report.Section;
 import dev.hwplan.report.charts.ChartStyle;
 import dev.hwplan.report.charts.KvCharts;
 import dev.hwplan.scenario.Point;
@@ -90,9 +89,7 @@ public final class KvStudy extends StudyBase<KvStudy.Result> {
             row.ratioToMha());
       }
     }
-    Section.Builder s = spec.section();
-    List<String> summary = new ArrayList<>();
-    Map<String, Object> numbers = new LinkedHashMap<>();
+    Findings f = new Findings(spec);
     // One chart per (model, batch, dtype, gpu), over the swept contexts.
     Map<String, List<Integer>> groups = new LinkedHashMap<>();
     for (int i = 0; i < results.size(); i++) {
@@ -114,20 +111,17 @@ public final class KvStudy extends StudyBase<KvStudy.Result> {
       KvDtype dtype = KvDtype.parse(r0.kvDtype(), "kvDtype");
       List<Long> axis = contexts.size() > 1 ? contexts : KvCharts.DEFAULT_CONTEXTS;
       String chartId = spec.id() + (groups.size() > 1 ? "-" + (++n) : "");
-      s.chart(
+      f.chart(
           ReportChart.of(
               chartId,
               "KV cache of " + r0.model() + " by attention design",
               KvCharts.kvVsContext(m, gpu, axis, r0.batch(), dtype)));
       Result longest = results.get(idx.get(idx.size() - 1));
-      String line = describe(longest);
-      s.text(line);
-      summary.add(line.replace("**", ""));
-      numbers.put(longest.model() + ".bytesPerToken", nativeRow(longest).bytesPerToken());
-      numbers.put(longest.model() + ".totalBytes", nativeRow(longest).totalBytes());
+      f.sentence(describe(longest));
+      f.number(longest.model() + ".bytesPerToken", nativeRow(longest).bytesPerToken());
+      f.number(longest.model() + ".totalBytes", nativeRow(longest).totalBytes());
     }
-    s.table(spec.id(), "KV cache by model, attention design and context", t.build());
-    return new StudyResult(s.build(), summary, numbers);
+    return f.result("KV cache by model, attention design and context", t.build());
   }
 
   private static KvComparison.Row nativeRow(Result r) {

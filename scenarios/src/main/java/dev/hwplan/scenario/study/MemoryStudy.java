@@ -1,16 +1,13 @@
 package dev.hwplan.scenario.study;
 
-import dev.hwplan.hardware.GpuProfile;
 import dev.hwplan.memory.InferenceMemory;
 import dev.hwplan.memory.InferenceMemoryCalculator;
 import dev.hwplan.memory.KvCacheCalculator;
 import dev.hwplan.memory.KvDtype;
 import dev.hwplan.memory.MlaLayout;
 import dev.hwplan.memory.WeightDtype;
-import dev.hwplan.model.ModelSpec;
 import dev.hwplan.parallel.Parallelism;
 import dev.hwplan.report.ReportChart;
-import dev.hwplan.report.Section;
 import dev.hwplan.report.charts.ChartStyle;
 import dev.hwplan.report.charts.MemoryCharts;
 import dev.hwplan.scenario.Point;
@@ -47,26 +44,21 @@ public final class MemoryStudy extends StudyBase<MemoryStudy.Result> {
 
   @Override
   public Result evaluate(Point p, StudyContext ctx) {
-    ModelSpec m = p.model("model");
-    GpuProfile gpu = p.gpu("gpu", ctx.profiles());
-    int tp = (int) p.whole("tp", 1);
-    int pp = (int) p.whole("pp", 1);
-    WeightDtype w = p.parsed("weightsDtype", s -> WeightDtype.parse(s, "weightsDtype"));
-    KvDtype kv = p.parsed("kvDtype", s -> KvDtype.parse(s, "kvDtype"));
+    Deployment d = Deployment.of(p, ctx);
     long context = p.whole("context", 1);
     double util = p.positive("gpuMemUtil");
     return p.restating(
         () -> {
-          m.checkContext(context, "--context");
+          d.model().checkContext(context, "--context");
           return new Result(
               InferenceMemoryCalculator.compute(
                   new InferenceMemoryCalculator.Request(
-                      m,
-                      gpu,
-                      Parallelism.of(tp, pp),
-                      w,
+                      d.model(),
+                      d.gpu(),
+                      d.parallelism(),
+                      d.weights(),
                       new KvCacheCalculator.Options(
-                          kv, MlaLayout.LATENT, KvCacheCalculator.DEFAULT_BLOCK_SIZE),
+                          d.kv(), MlaLayout.LATENT, KvCacheCalculator.DEFAULT_BLOCK_SIZE),
                       context,
                       util,
                       InferenceMemoryCalculator.DEFAULT_RESERVE_BYTES,
@@ -102,9 +94,7 @@ public final class MemoryStudy extends StudyBase<MemoryStudy.Result> {
           m.maxSequences(),
           m.fits() ? "yes" : "no");
     }
-    Section.Builder s = spec.section();
-    List<String> summary = new ArrayList<>();
-    Map<String, Object> numbers = new LinkedHashMap<>();
+    Findings f = new Findings(spec);
     Map<String, List<Integer>> groups = new LinkedHashMap<>();
     for (int i = 0; i < results.size(); i++) {
       InferenceMemory m = results.get(i).memory();
@@ -138,7 +128,7 @@ public final class MemoryStudy extends StudyBase<MemoryStudy.Result> {
       if (draw) {
         drawn = true;
         String chartId = spec.id() + (groups.size() > 1 ? "-" + (++n) : "");
-        s.chart(
+        f.chart(
             ReportChart.of(
                 chartId,
                 m0.model() + " on " + m0.gpu() + ": memory per GPU against sequences",
@@ -156,12 +146,10 @@ public final class MemoryStudy extends StudyBase<MemoryStudy.Result> {
                     MemoryCharts.DEFAULT_SEQUENCES,
                     m0.gpuMemUtil())));
       }
-      String line = describe(idx.stream().map(i -> results.get(i).memory()).toList());
-      s.text(line);
-      summary.add(line.replace("**", ""));
+      f.sentence(describe(idx.stream().map(i -> results.get(i).memory()).toList()));
       for (int i : idx) {
         InferenceMemory m = results.get(i).memory();
-        numbers.put(
+        f.number(
             String.format(
                 Locale.ROOT,
                 "%s.%s.tp%d.%s.maxSequences",
@@ -172,8 +160,7 @@ public final class MemoryStudy extends StudyBase<MemoryStudy.Result> {
             m.maxSequences());
       }
     }
-    s.table(spec.id(), "Memory per GPU and the sequences that fit", t.build());
-    return new StudyResult(s.build(), summary, numbers);
+    return f.result("Memory per GPU and the sequences that fit", t.build());
   }
 
   private static String describe(List<InferenceMemory> group) {

@@ -13,7 +13,6 @@ import dev.hwplan.posttrain.PostTrainPlan;
 import dev.hwplan.posttrain.PostTrainPlanner;
 import dev.hwplan.posttrain.Role;
 import dev.hwplan.report.ReportChart;
-import dev.hwplan.report.Section;
 import dev.hwplan.report.charts.ChartStyle;
 import dev.hwplan.scenario.Point;
 import dev.hwplan.scenario.StudyContext;
@@ -190,27 +189,13 @@ public final class PostTrainStudy extends StudyBase<PostTrainStudy.Run> {
             .real("otherCopiesGiB")
             .real("activationsGiB")
             .real("rolloutGiB");
-    List<String> summary = new ArrayList<>();
-    Map<String, Object> numbers = new LinkedHashMap<>();
+    Findings f = new Findings(spec);
     Map<String, double[]> bars = new LinkedHashMap<>();
     for (Run r : runs) {
       PostTrainPlan plan = r.plan();
       if (plan == null) {
-        plans.row(
-            r.model(),
-            r.gpu(),
-            r.method().key(),
-            "-",
-            0L,
-            0L,
-            Double.NaN,
-            Double.NaN,
-            Double.NaN,
-            Double.NaN,
-            Double.NaN,
-            Double.NaN,
-            Double.NaN);
-        summary.add(r.method().key() + " on " + r.model() + ": no GPU count up to 1,024 fits.");
+        plans.partialRow(r.model(), r.gpu(), r.method().key(), "-", 0L, 0L);
+        f.summary(r.method().key() + " on " + r.model() + ": no GPU count up to 1,024 fits.");
         continue;
       }
       List<String> roles = new ArrayList<>();
@@ -247,7 +232,7 @@ public final class PostTrainStudy extends StudyBase<PostTrainStudy.Run> {
           b[5] / GIB);
       String label = r.method().key() + " (" + plan.gpus() + " GPUs)";
       bars.put(runs.size() > 4 ? label + " " + r.gpu() : label, b);
-      summary.add(
+      f.summary(
           String.format(
               Locale.ROOT,
               "%s %s on %s: %s; at least %d GPUs colocated, peak %.1f GiB per GPU%s.",
@@ -264,21 +249,18 @@ public final class PostTrainStudy extends StudyBase<PostTrainStudy.Run> {
                       ", a step of %.0f s, %.2f h per 1,000 prompts",
                       t.stepSeconds(),
                       t.secondsPer1000Prompts() / 3600)));
-      numbers.put(r.method().key() + " " + r.gpu() + " minGpus", r.minGpus());
-      numbers.put(r.method().key() + " " + r.gpu() + " peakBytesPerGpu", plan.peakBytesPerGpu());
+      f.number(r.method().key() + " " + r.gpu() + " minGpus", r.minGpus());
+      f.number(r.method().key() + " " + r.gpu() + " peakBytesPerGpu", plan.peakBytesPerGpu());
     }
-    Section.Builder sec = spec.section();
-    for (String s : summary) {
-      sec.text(s);
-    }
-    sec.chart(
+    f.summaryAsText();
+    f.chart(
         ReportChart.of(
             spec.id() + "-memory",
             "Memory per GPU by part and method, at each method's minimum GPUs",
             chart(bars)));
-    sec.table(spec.id(), "Copies, minimum GPUs and the time of a step", plans.build());
-    sec.table(spec.id() + "-memory", "Memory per GPU by part (GiB)", mem.build());
-    return new StudyResult(sec.build(), summary, numbers);
+    f.table(spec.id(), "Copies, minimum GPUs and the time of a step", plans.build());
+    f.table(spec.id() + "-memory", "Memory per GPU by part (GiB)", mem.build());
+    return f.result();
   }
 
   private static CategoryChart chart(Map<String, double[]> bars) {

@@ -2,7 +2,6 @@ package dev.hwplan.scenario.study;
 
 import dev.hwplan.io.InvalidInputException;
 import dev.hwplan.report.ReportChart;
-import dev.hwplan.report.Section;
 import dev.hwplan.report.charts.ScalingCharts;
 import dev.hwplan.scaling.Allocation;
 import dev.hwplan.scaling.ChinchillaLaw;
@@ -75,11 +74,9 @@ public final class ScalingStudy extends StudyBase<ScalingStudy.Result> {
           a.loss(),
           r.kaplanParams());
     }
-    Section.Builder s = spec.section();
+    Findings f = new Findings(spec);
     Map<String, List<Result>> byFit = new LinkedHashMap<>();
     results.forEach(r -> byFit.computeIfAbsent(r.fit(), k -> new ArrayList<>()).add(r));
-    List<String> summary = new ArrayList<>();
-    Map<String, Object> numbers = new LinkedHashMap<>();
     for (Map.Entry<String, List<Result>> e : byFit.entrySet()) {
       List<Result> rs = e.getValue();
       ChinchillaLaw law = rs.get(0).law();
@@ -95,24 +92,24 @@ public final class ScalingStudy extends StudyBase<ScalingStudy.Result> {
       String suffix = byFit.size() > 1 ? "-" + e.getKey().replaceAll("[^A-Za-z0-9._-]", "_") : "";
       double nLo = law.optimalParams(lo) / 30;
       double nHi = law.optimalParams(hi) * 30;
-      s.chart(
+      f.chart(
           ReportChart.of(
               spec.id() + "-contours" + suffix,
               "Iso-loss contours (" + e.getKey() + ")",
               ScalingCharts.lossContours(
                   law, ScalingCharts.frontierLevels(law, chartBudgets), nLo, nHi)));
-      s.chart(
+      f.chart(
           ReportChart.of(
               spec.id() + "-isoflop" + suffix,
               "IsoFLOP curves (" + e.getKey() + ")",
               ScalingCharts.isoFlop(law, chartBudgets)));
-      s.chart(
+      f.chart(
           ReportChart.of(
               spec.id() + "-frontier" + suffix,
               "Compute-optimal frontier (" + e.getKey() + ")",
               ScalingCharts.frontier(law, lo, hi)));
       Result top = rs.get(rs.size() - 1);
-      String line =
+      f.sentence(
           String.format(
               Locale.ROOT,
               "Under **%s** (N_opt ∝ C^%.3f), %.1e FLOP buys **%.1fB parameters on %.2fT tokens** (%.1f tokens/param) at a loss of %.3f; Kaplan et al. 2020 would put %.0fB parameters there.",
@@ -123,14 +120,11 @@ public final class ScalingStudy extends StudyBase<ScalingStudy.Result> {
               top.optimal().tokens() / 1e12,
               top.optimal().tokensPerParam(),
               top.optimal().loss(),
-              top.kaplanParams() / 1e9);
-      s.text(line);
-      summary.add(line.replace("**", ""));
-      numbers.put(e.getKey() + ".params", top.optimal().params());
-      numbers.put(e.getKey() + ".tokens", top.optimal().tokens());
-      numbers.put(e.getKey() + ".loss", top.optimal().loss());
+              top.kaplanParams() / 1e9));
+      f.number(e.getKey() + ".params", top.optimal().params());
+      f.number(e.getKey() + ".tokens", top.optimal().tokens());
+      f.number(e.getKey() + ".loss", top.optimal().loss());
     }
-    s.table(spec.id(), "Compute-optimal allocation by budget", t.build());
-    return new StudyResult(s.build(), summary, numbers);
+    return f.result("Compute-optimal allocation by budget", t.build());
   }
 }

@@ -2,7 +2,6 @@ package dev.hwplan.scenario.study;
 
 import dev.hwplan.io.InvalidInputException;
 import dev.hwplan.report.ReportChart;
-import dev.hwplan.report.Section;
 import dev.hwplan.report.charts.ChartStyle;
 import dev.hwplan.scenario.DistributedStudy;
 import dev.hwplan.scenario.Point;
@@ -175,13 +174,13 @@ public final class ServeStudy extends StudyBase<ServeStudy.Run>
           s.meanBatchSize());
       byDeployment.computeIfAbsent(r.deployment(), k -> new ArrayList<>()).add(r);
     }
-    Section.Builder sec = spec.section();
-    sec.chart(
+    Findings f = new Findings(spec);
+    f.chart(
         ReportChart.of(
             spec.id() + "-ttft",
             "p99 TTFT against the request rate",
             latency(byDeployment, true, ttft)));
-    sec.chart(
+    f.chart(
         ReportChart.of(
             spec.id() + "-tpot",
             "p99 TPOT against the request rate",
@@ -195,8 +194,6 @@ public final class ServeStudy extends StudyBase<ServeStudy.Run>
             .real("outputTokensPerSecond")
             .real("dollarsPerHour")
             .real("dollarsPerMillionOutputTokens");
-    List<String> summary = new ArrayList<>();
-    Map<String, Object> numbers = new LinkedHashMap<>();
     Run timelineRun = runs.get(runs.size() - 1);
     for (Map.Entry<String, List<Run>> e : byDeployment.entrySet()) {
       Run best = null;
@@ -227,21 +224,21 @@ public final class ServeStudy extends StudyBase<ServeStudy.Run>
                   best.qps(),
                   1e3 * best.result().ttftSeconds().p99(),
                   1e3 * best.result().tpotSeconds().p99());
-      sec.text(line);
-      summary.add(line);
+      f.text(line);
+      f.summary(line);
       if (best != null) {
         timelineRun = best;
-        numbers.put(e.getKey() + " maxQps", best.qps());
+        f.number(e.getKey() + " maxQps", best.qps());
       }
     }
-    sec.table(spec.id(), "Latency percentiles, throughput and goodput by rate", t.build());
-    sec.table(spec.id() + "-capacity", "Capacity within the objectives", cap.build());
-    sec.chart(
+    f.table(spec.id(), "Latency percentiles, throughput and goodput by rate", t.build());
+    f.table(spec.id() + "-capacity", "Capacity within the objectives", cap.build());
+    f.chart(
         ReportChart.of(
             spec.id() + "-timeline",
             "Batch size and KV-cache use over time",
             timeline(timelineRun)));
-    return new StudyResult(sec.build(), summary, numbers);
+    return f.result();
   }
 
   private static boolean meets(ServingResult r, double ttft, double tpot) {

@@ -62,6 +62,25 @@ final class Tables {
   }
 
   /**
+   * Appends a row of which only the first columns are known: {@code leading} in column order, then
+   * NaN in every column after them (which must all be real).
+   */
+  Tables partialRow(Object... leading) {
+    Object[] values = new Object[columns.size()];
+    for (int i = 0; i < values.length; i++) {
+      if (i < leading.length) {
+        values[i] = leading[i];
+      } else if (columns.get(i) instanceof DoubleColumn) {
+        values[i] = Double.NaN;
+      } else {
+        throw new IllegalArgumentException(
+            "column " + columns.get(i).name() + " is not real; give its value");
+      }
+    }
+    return row(values);
+  }
+
+  /**
    * The table, with number formats chosen from the values: whole numbers grouped (327,680), values
    * spanning more than a thousand-fold or above a million in scientific notation (1.23e22), the
    * rest to three decimals. CSV files keep full precision; the formats are for reading.

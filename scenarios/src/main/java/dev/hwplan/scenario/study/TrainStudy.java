@@ -5,7 +5,6 @@ import dev.hwplan.hardware.ClusterProfile;
 import dev.hwplan.hardware.GpuProfile;
 import dev.hwplan.model.ModelSpec;
 import dev.hwplan.report.ReportChart;
-import dev.hwplan.report.Section;
 import dev.hwplan.report.charts.ChartStyle;
 import dev.hwplan.scenario.Point;
 import dev.hwplan.scenario.StudyContext;
@@ -18,7 +17,6 @@ import dev.hwplan.training.Precision;
 import dev.hwplan.training.TrainingJob;
 import dev.hwplan.training.TrainingPlan;
 import dev.hwplan.training.TrainingPlanner;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -148,26 +146,12 @@ public final class TrainStudy extends StudyBase<TrainStudy.Run> {
             .real("dpExposedS")
             .real("optimizerS")
             .real("stepS");
-    List<String> summary = new ArrayList<>();
-    Map<String, Object> numbers = new LinkedHashMap<>();
+    Findings f = new Findings(spec);
     Map<String, TreeMap<Integer, Double>> pareto = new LinkedHashMap<>();
     for (Run r : runs) {
       TrainingPlan b = r.best();
       if (b == null) {
-        best.row(
-            r.model(),
-            r.gpu(),
-            r.gpus(),
-            r.seq(),
-            r.globalBatch(),
-            "no layout fits",
-            Double.NaN,
-            Double.NaN,
-            Double.NaN,
-            Double.NaN,
-            Double.NaN,
-            Double.NaN,
-            Double.NaN);
+        best.partialRow(r.model(), r.gpu(), r.gpus(), r.seq(), r.globalBatch(), "no layout fits");
         continue;
       }
       PlanCost c = r.tokens() == null ? null : PlanCost.of(b, r.gpus(), r.tokens(), r.price());
@@ -232,22 +216,19 @@ public final class TrainStudy extends StudyBase<TrainStudy.Run> {
                   ? ""
                   : String.format(
                       Locale.ROOT, ", %.3g tokens in %.1f days", c.tokens(), c.trainDays()));
-      summary.add(line);
-      numbers.put(r.series() + " " + r.gpus() + " stepSeconds", b.stepSeconds());
-      numbers.put(r.series() + " " + r.gpus() + " mfu", b.mfu());
+      f.summary(line);
+      f.number(r.series() + " " + r.gpus() + " stepSeconds", b.stepSeconds());
+      f.number(r.series() + " " + r.gpus() + " mfu", b.mfu());
     }
-    Section.Builder sec = spec.section();
-    for (String s : summary) {
-      sec.text(s);
-    }
-    sec.chart(
+    f.summaryAsText();
+    f.chart(
         ReportChart.of(
             spec.id() + "-pareto", "Step time of the fastest layout against GPUs", chart(pareto)));
-    sec.table(spec.id(), "The fastest layout that fits, by GPU count", best.build());
-    sec.table(spec.id() + "-memory", "Memory per GPU of the fastest layouts (GiB)", mem.build());
-    sec.table(
+    f.table(spec.id(), "The fastest layout that fits, by GPU count", best.build());
+    f.table(spec.id() + "-memory", "Memory per GPU of the fastest layouts (GiB)", mem.build());
+    f.table(
         spec.id() + "-time", "Where the step time of the fastest layouts goes (s)", time.build());
-    return new StudyResult(sec.build(), summary, numbers);
+    return f.result();
   }
 
   private static XYChart chart(Map<String, TreeMap<Integer, Double>> pareto) {
