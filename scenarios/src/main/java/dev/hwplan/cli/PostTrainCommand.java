@@ -398,7 +398,12 @@ final class PostTrainCommand extends PlannerCommand {
     o.put("copies", copies);
     List<Object> pools = new ArrayList<>();
     for (PostTrainPlan.Pool q : p.pools()) {
-      pools.add(Map.of("name", q.name(), "gpus", q.gpus(), "peakBytesPerGpu", q.peakBytesPerGpu()));
+      // insertion order: Map.of's iteration order changes from one JVM to the next
+      Map<String, Object> pool = new LinkedHashMap<>();
+      pool.put("name", q.name());
+      pool.put("gpus", q.gpus());
+      pool.put("peakBytesPerGpu", q.peakBytesPerGpu());
+      pools.add(pool);
     }
     o.put("pools", pools);
     // the records as they are: JSON keys are their components, in order

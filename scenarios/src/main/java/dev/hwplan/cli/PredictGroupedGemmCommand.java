@@ -2,9 +2,7 @@ package dev.hwplan.cli;
 
 import java.util.Map;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code hwplan predict grouped-gemm}: the MoE experts' grouped GEMM, {@code E} GEMMs of {@code T x
@@ -16,9 +14,7 @@ import picocli.CommandLine.Spec;
         "Time of the MoE experts' grouped GEMM (E experts, T tokens each, n x k weights each):"
             + " seconds, interval, bound, efficiency.",
     mixinStandardHelpOptions = true)
-final class PredictGroupedGemmCommand implements Runnable {
-  @Mixin PredictOptions predict;
-
+final class PredictGroupedGemmCommand extends PredictOpCommand {
   @Option(names = "--experts", required = true, description = "Experts (groups) in the launch.")
   long experts;
 
@@ -37,14 +33,13 @@ final class PredictGroupedGemmCommand implements Runnable {
   @Option(names = "--dtype", defaultValue = "bf16", description = "bf16, fp16, fp8, int8, ...")
   String dtype;
 
-  @Spec picocli.CommandLine.Model.CommandSpec spec;
+  PredictGroupedGemmCommand() {
+    super("grouped-gemm");
+  }
 
   @Override
-  public void run() {
-    predict.run(
-        "grouped-gemm",
-        Map.of(
-            "experts", experts, "tokensPerExpert", tokensPerExpert, "n", n, "k", k, "dtype", dtype),
-        spec);
+  Map<String, Object> flags() {
+    return Map.of(
+        "experts", experts, "tokensPerExpert", tokensPerExpert, "n", n, "k", k, "dtype", dtype);
   }
 }

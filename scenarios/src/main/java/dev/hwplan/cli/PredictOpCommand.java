@@ -4,8 +4,9 @@ import java.util.Map;
 import picocli.CommandLine.Mixin;
 
 /**
- * One op command of {@code hwplan predict} ({@code gemm}, {@code attention}, {@code collective}):
- * its own flags, predicted and printed under the options every op shares ({@link PredictOptions}).
+ * One op command of {@code hwplan predict} ({@code gemm}, {@code attention}, {@code grouped-gemm},
+ * {@code collective}): its own flags, predicted and printed under the options every op shares
+ * ({@link PredictOptions}).
  */
 abstract class PredictOpCommand implements Runnable {
   private final String op;
