@@ -39,7 +39,6 @@ public final class TrainingPlanner {
   private final TrainingJob job;
   private final GpuProfile gpu;
   private final ClusterProfile cluster;
-  private final int gpus;
   private final StepModel step;
   private final ClusterLinks links;
   private final double peakFlops;
@@ -52,7 +51,6 @@ public final class TrainingPlanner {
   private final LayerCosts costs;
   private final StageMemory stageMemory;
   private final DataParallelSync dpSync;
-  private boolean atMost;
   private LayoutValidity validity;
   private final OptimizerStep optimizer;
 
@@ -65,7 +63,6 @@ public final class TrainingPlanner {
     this.job = job;
     this.gpu = gpu;
     this.cluster = cluster;
-    this.gpus = gpus;
     this.step = step;
     this.links = new ClusterLinks(cluster, step);
     this.peakFlops = gpu.peakFlops(DType.BF16).orElseThrow();
@@ -104,27 +101,31 @@ public final class TrainingPlanner {
    * optimal-execution search): the limit becomes a ceiling.
    */
   public TrainingPlanner atMost(boolean on) {
-    this.atMost = on;
-    this.validity = new LayoutValidity(job, gpus, on);
+    this.validity = new LayoutValidity(job, validity.gpus(), on);
     return this;
   }
 
+  /** Whether layouts may use fewer GPUs than {@link #gpus()} ({@link #atMost(boolean)}). */
   public boolean atMost() {
-    return atMost;
+    return validity.atMost();
   }
 
+  /** The job planned. */
   public TrainingJob job() {
     return job;
   }
 
+  /** The GPUs a layout uses (with {@link #atMost()}: at most). */
   public int gpus() {
-    return gpus;
+    return validity.gpus();
   }
 
+  /** The GPU. */
   public GpuProfile gpu() {
     return gpu;
   }
 
+  /** The cluster whose nodes hold the GPUs. */
   public ClusterProfile cluster() {
     return cluster;
   }
