@@ -197,12 +197,13 @@ public final class TrainingPlanner {
    * when the layout cannot run.
    */
   public TrainingPlan evaluate(Layout l) {
-    String why = invalid(l);
-    if (why != null) {
-      throw new IllegalArgumentException(why);
+    LayoutCursor c = new LayoutCursor().set(l);
+    int code = invalidCode(c);
+    if (code != LayoutValidity.OK) {
+      throw new IllegalArgumentException(reason(code, l));
     }
     double[] o = new double[SLOTS];
-    evaluate(new LayoutCursor().set(l), true, o);
+    evaluate(c, true, o);
     return plan(l, o);
   }
 
