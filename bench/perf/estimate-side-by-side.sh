@@ -8,7 +8,8 @@
 #   REVS="b3ecf94 7fe6971" ROUNDS=2 bench/perf/estimate-side-by-side.sh
 #   WT_b3ecf94=/work/wt-b3 ...   reuse an existing worktree for a revision
 #   MODE=paired ...              PairedEstimates instead of JMH: all jars in one JVM, thread CPU
-#                                time, PAIRED_ROUNDS rounds of PAIRED_MS a jar (MODE=both: both)
+#                                time, PAIRED_ROUNDS rounds of PAIRED_MS a jar (MODE=both: both),
+#                                after PAIRED_WARMUP_MS of thread CPU time a jar (default 2000)
 #
 # Never `mvn install`: each tree is packaged in place. JMH: prints a markdown table (median us/op
 # over the rounds' iterations, B/op, ratio to the first revision) and keeps the JSON in $OUT.
@@ -24,6 +25,7 @@ JMH_ARGS=${JMH_ARGS:--wi 4 -i 5 -w 1 -r 1 -f 1 -prof gc}
 MODE=${MODE:-jmh}
 PAIRED_ROUNDS=${PAIRED_ROUNDS:-11}
 PAIRED_MS=${PAIRED_MS:-300}
+PAIRED_WARMUP_MS=${PAIRED_WARMUP_MS:-2000}
 BENCH=benchmarks/src/main/java/dev/hwplan/jmh/InferenceEstimateBenchmark.java
 mkdir -p "$OUT" "$SCRATCH"
 
@@ -64,7 +66,7 @@ echo "start $(date -u +%FT%TZ) load $(cut -d' ' -f1-3 /proc/loadavg)" | tee "$OU
 if [ "$MODE" != jmh ]; then
   for config in $CONFIGS; do
     for workload in $WORKLOADS; do
-      java -Xmx2g -cp "$OUT/this.jar" dev.hwplan.jmh.PairedEstimates "$config" "$workload" \
+      java -Xmx2g -Dpaired.warmupMs="$PAIRED_WARMUP_MS" -cp "$OUT/this.jar" dev.hwplan.jmh.PairedEstimates "$config" "$workload" \
         "$PAIRED_ROUNDS" "$PAIRED_MS" "${jars[@]}" | tee -a "$OUT/paired.txt"
     done
   done

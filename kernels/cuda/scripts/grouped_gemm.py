@@ -17,7 +17,7 @@ Grids: --grid training (experts 8/32/128/256, tokens per expert 1..1024, Mixtral
 Qwen3-30B-A3B expert matrices, at most --max-weight-gb of weights) and --grid validation (other expert
 counts, token counts and matrix sizes; measure only after the model is frozen).
 
-usage: grouped_gemm.py --out grouped-gemm.json [--grid training|validation|fresh|post2|post3] [--deadline-s 80]
+usage: grouped_gemm.py --out grouped-gemm.json [--grid training|validation|fresh|post2|post3|post4] [--deadline-s 80]
 """
 import argparse
 import sys
@@ -63,6 +63,13 @@ POST3_MATS = [("phi-3.5-moe w1/w3", 6400, 4096), ("phi-3.5-moe w2", 4096, 6400),
 POST3_EXPERTS = [12, 40, 96]
 POST3_TOKENS = [1, 5, 10, 20, 40, 80, 160, 320]
 
+# --grid post4 (issue 15, validation after freeze IV, the per-SM streaming rate): matrices, expert counts
+# and tokens per expert in none of the earlier grids (DeepSeek-V2, Granite-3.0-3B-A800M, Qwen1.5-MoE-A2.7B)
+POST4_MATS = [("deepseek-v2 gate/up", 3072, 5120), ("deepseek-v2 down", 5120, 1536),
+              ("granite-3.0-3b-a800m gate/up", 1024, 1536), ("qwen1.5-moe-a2.7b gate/up", 2816, 2048)]
+POST4_EXPERTS = [24, 60, 144]
+POST4_TOKENS = [9, 18, 36, 72, 144, 288, 576]
+
 
 def grid(name, max_weight_bytes):
     if name == "training":
@@ -75,6 +82,8 @@ def grid(name, max_weight_bytes):
         mats, exps, toks = POST2_MATS, POST2_EXPERTS, POST2_TOKENS
     elif name == "post3":
         mats, exps, toks = POST3_MATS, POST3_EXPERTS, POST3_TOKENS
+    elif name == "post4":
+        mats, exps, toks = POST4_MATS, POST4_EXPERTS, POST4_TOKENS
     elif name == "smoke":
         mats, exps, toks = [("smoke", 256, 128)], [2, 4], [1, 16]
     else:
@@ -103,7 +112,7 @@ def copy_bandwidth():
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--out", required=True)
-    ap.add_argument("--grid", default="training", choices=["training", "validation", "fresh", "post2", "post3", "smoke"])
+    ap.add_argument("--grid", default="training", choices=["training", "validation", "fresh", "post2", "post3", "post4", "smoke"])
     ap.add_argument("--samples", type=int, default=10)
     ap.add_argument("--max-weight-gb", type=float, default=16.0)
     ap.add_argument("--deadline-s", type=float, default=80.0)

@@ -16,7 +16,7 @@ of its first call. Per trace: kernel seconds, span, gaps, kernels per step. The 
 router's per-expert token counts of each layer (eager step). Models and step code are step_forms.py's
 (random bf16 weights, seed 0; Mixtral-8x7B shapes with 4 layers; Llama-3.1-8B with 32 layers).
 
-usage: step_profile.py --out step-profiles.json [--set train|validation|validation3|smoke] [--deadline-s 400]
+usage: step_profile.py --out step-profiles.json [--set train|validation|validation3|validation4|smoke] [--deadline-s 400]
 """
 import argparse
 import json
@@ -53,6 +53,14 @@ SETS = {
                 "prefill": [(1, 1024), (1, 3584), (3, 1536)]},
         "dense": {"decode": [(3, 4096), (10, 1536), (26, 3072), (40, 4096), (72, 2048), (144, 1024)],
                   "prefill": [(1, 1536), (1, 3584), (3, 2048), (6, 768)]},
+    },
+    # after freeze IV (2026-12-06, the grouped GEMM's per-SM streaming rate): batches, contexts and
+    # prompt lengths in no earlier set or grid
+    "validation4": {
+        "moe": {"decode": [(9, 2816), (20, 1792), (30, 3328), (64, 640), (100, 1152), (200, 896)],
+                "prefill": [(1, 640), (1, 2816), (2, 1792)]},
+        "dense": {"decode": [(6, 3328), (22, 2816), (32, 1792), (48, 4608), (96, 1152), (128, 896)],
+                  "prefill": [(1, 1280), (1, 4608), (2, 1792), (4, 896)]},
     },
     "smoke": {
         "moe": {"decode": [(1, 16), (4, 16)], "prefill": [(1, 32)]},

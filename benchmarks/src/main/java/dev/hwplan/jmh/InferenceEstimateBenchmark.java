@@ -49,8 +49,8 @@ public class InferenceEstimateBenchmark extends EstimatorBenchmark {
 
   /**
    * Distinct cold requests before the sequence wraps: 2^21 (about 10 s of estimates at 5 us). A
-   * second lap is as cold as the first: the memos keep at most 65,536 entries, so every entry of the
-   * first lap is long gone when it starts.
+   * second lap is as cold as the first: the memos keep at most 65,536 entries, so every entry of
+   * the first lap is long gone when it starts.
    */
   static final int COLD_BITS = 21;
 

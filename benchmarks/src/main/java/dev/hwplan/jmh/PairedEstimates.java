@@ -18,7 +18,8 @@ import java.util.Locale;
  * are its own), and each round times every jar for the same slice, back to back; each ratio is
  * formed within its round and the median over the rounds is reported with its range. On a machine
  * whose load is several times its cores, JMH's wall-clock times measure the scheduler as much as
- * the code; thread CPU time and in-round pairing do not (the paired design of {@link PairedRatios}).
+ * the code; thread CPU time and in-round pairing do not (the paired design of {@link
+ * PairedRatios}).
  *
  * <p>usage: {@code java -cp benchmarks.jar dev.hwplan.jmh.PairedEstimates CONFIG WORKLOAD ROUNDS
  * SLICE_MS JAR...}, the first jar the reference; prints one line per jar: median CPU us per
@@ -26,6 +27,12 @@ import java.util.Locale;
  */
 public final class PairedEstimates {
   private PairedEstimates() {}
+
+  /**
+   * The thread CPU time each build runs before the rounds, at least ({@code -Dpaired.warmupMs},
+   * 2,000 unless set).
+   */
+  private static final long WARMUP_CPU_MS = Long.getLong("paired.warmupMs", 2_000);
 
   /** One jar's estimate, bound to its benchmark instance. */
   private record Build(String name, MethodHandle estimate) {}
@@ -60,10 +67,15 @@ public final class PairedEstimates {
     com.sun.management.ThreadMXBean threads =
         (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
     long id = Thread.currentThread().getId();
-    // Warm-up: every build for ten slices, so each is compiled before the first round.
-    for (int i = 0; i < 10; i++) {
-      for (Build b : builds) {
-        slice(b, sliceNanos, threads, id);
+    // Warm-up: every build for ten slices, and on until each has run WARMUP_CPU_MS of this
+    // thread's CPU time (under load a slice of wall time is a fraction of that, and the compiler
+    // threads wait too), so each is compiled before the first round.
+    double[] warmCpu = new double[builds.size()];
+    for (int i = 0; i < 10 || Arrays.stream(warmCpu).min().orElse(0) < WARMUP_CPU_MS * 1e3; i++) {
+      for (int j = 0; j < builds.size(); j++) {
+        long cpu0 = threads.getCurrentThreadCpuTime();
+        slice(builds.get(j), sliceNanos, threads, id);
+        warmCpu[j] += (threads.getCurrentThreadCpuTime() - cpu0) / 1e3;
       }
     }
     int n = builds.size();

@@ -1,18 +1,13 @@
 package dev.hwplan.cli;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.hwplan.bench.BenchSettings;
 import dev.hwplan.bench.ProjectBench;
 import dev.hwplan.bench.ProjectBenchmark;
-import dev.hwplan.io.AtomicFiles;
 import dev.hwplan.io.InvalidInputException;
-import dev.hwplan.io.StrictMapper;
 import dev.hwplan.regress.BenchmarkResult;
 import dev.hwplan.regress.RunRecord;
 import dev.hwplan.regress.ValueText;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -113,13 +108,9 @@ final class BenchCommand implements Callable<Integer> {
           ProjectBench.run(
               which, settings, sha == null ? "unknown" : sha, host, when, (w, d, t) -> {});
     }
-    String text = pretty(r);
+    String text = IndentedJson.text(r);
     if (out != null) {
-      try {
-        AtomicFiles.writeString(out, text);
-      } catch (UncheckedIOException e) {
-        throw OutputPaths.notWritten("--out", out, e);
-      }
+      IndentedJson.write("--out", out, text);
     }
     PrintWriter pw = spec.commandLine().getOut();
     if (json.enabled()) {
@@ -192,18 +183,6 @@ final class BenchCommand implements Callable<Integer> {
     } catch (DateTimeParseException e) {
       throw InvalidInputException.option(
           "--date", "'" + d + "' is not ISO-8601 with a zone, e.g. 2026-11-22T06:00:00Z");
-    }
-  }
-
-  static String pretty(RunRecord r) {
-    try {
-      return StrictMapper.json()
-              .writer()
-              .with(SerializationFeature.INDENT_OUTPUT)
-              .writeValueAsString(r)
-          + "\n";
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException(e);
     }
   }
 }

@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.DoubleFunction;
 import java.util.function.ToDoubleFunction;
 import java.util.stream.IntStream;
 
@@ -26,11 +27,7 @@ final class FitView {
       PointFit fit, List<ScalingRun> runs, int dropped, Bootstrap boot, double confidence) {
     ChinchillaLaw l = fit.law();
     Map<String, Object> m = new LinkedHashMap<>();
-    m.put("E", l.e());
-    m.put("A", l.a());
-    m.put("B", l.b());
-    m.put("alpha", l.alpha());
-    m.put("beta", l.beta());
+    ScalingText.putConstants(m, l);
     m.put("paramsExponent", l.paramsExponent());
     m.put("tokensExponent", l.tokensExponent());
     m.put("objective", fit.objective());
@@ -198,15 +195,13 @@ final class FitView {
       iv.forEach(
           (k, v) -> {
             Map<String, Object> r = (Map<String, Object>) v;
-            boolean plain = k.equals("loss") || k.equals("tokensPerParam");
-            double lo = (Double) r.get("low");
-            double hi = (Double) r.get("high");
+            DoubleFunction<String> f = ScalingText.format(k);
             out.printf(
                 Locale.ROOT,
                 "    %-15s [%s, %s]%n",
                 k,
-                plain ? ScalingText.num(lo) : ScalingText.count(lo),
-                plain ? ScalingText.num(hi) : ScalingText.count(hi));
+                f.apply((Double) r.get("low")),
+                f.apply((Double) r.get("high")));
           });
     }
     out.flush();

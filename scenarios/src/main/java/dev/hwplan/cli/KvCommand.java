@@ -165,9 +165,6 @@ final class KvCommand implements Runnable {
             row.native_() ? "  <- this model" : "");
       }
     }
-    for (String n : r.notes()) {
-      out.println("  note: " + n);
-    }
-    out.flush();
+    Units.printNotes(out, r.notes());
   }
 }

@@ -1,7 +1,6 @@
 package dev.hwplan.cli;
 
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Spec;
 
 /** {@code hwplan measure cpu}: run the reference kernels here and compare with predictions. */
 @Command(
@@ -12,11 +11,4 @@ import picocli.CommandLine.Spec;
             + " JSON that kernels/cuda wrote on a GPU machine).",
     mixinStandardHelpOptions = true,
     subcommands = {MeasureCpuCommand.class, MeasureGpuImportCommand.class})
-final class MeasureCommand implements Runnable {
-  @Spec picocli.CommandLine.Model.CommandSpec spec;
-
-  @Override
-  public void run() {
-    spec.commandLine().usage(spec.commandLine().getOut());
-  }
-}
+final class MeasureCommand extends CommandGroup {}

@@ -1,6 +1,5 @@
 package dev.hwplan.cli;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.hwplan.hardware.DType;
 import dev.hwplan.hardware.GpuProfile;
@@ -8,7 +7,6 @@ import dev.hwplan.hardware.calibration.HarnessFile;
 import dev.hwplan.io.AtomicFiles;
 import dev.hwplan.io.InvalidInputException;
 import dev.hwplan.io.Staging;
-import dev.hwplan.io.StrictMapper;
 import dev.hwplan.io.TextFiles;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -82,16 +80,11 @@ final class MeasureGpuImportCommand implements Runnable {
       target = dir.resolve(h.kind().fileName());
       try {
         String text =
-            StrictMapper.json()
-                    .writerWithDefaultPrettyPrinter()
-                    .writeValueAsString(
-                        h.withImportRecord(p.id(), file.toAbsolutePath().normalize().toString()))
-                + "\n";
+            IndentedJson.text(
+                h.withImportRecord(p.id(), file.toAbsolutePath().normalize().toString()));
         // the calibration folder and its per-profile folders are hwplan's own: made when missing
         Files.createDirectories(dir);
         AtomicFiles.writeString(target, text);
-      } catch (JsonProcessingException e) {
-        throw new IllegalStateException(e);
       } catch (IOException e) {
         throw new InvalidInputException(
             target.toString(), "", "cannot write the calibration: " + Staging.reason(e));

@@ -128,9 +128,6 @@ final class MemoryCommand implements Runnable {
                 + r.context()
                 + " tokens"
             : "DOES NOT FIT");
-    for (String n : r.notes()) {
-      out.println("  note: " + n);
-    }
-    out.flush();
+    Units.printNotes(out, r.notes());
   }
 }

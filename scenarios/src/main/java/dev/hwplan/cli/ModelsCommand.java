@@ -24,14 +24,7 @@ import picocli.CommandLine.Spec;
     description = "Bundled models, or any Hugging Face config.json.",
     mixinStandardHelpOptions = true,
     subcommands = {ModelsCommand.ListCommand.class, ModelsCommand.ShowCommand.class})
-final class ModelsCommand implements Runnable {
-  @Spec picocli.CommandLine.Model.CommandSpec spec;
-
-  @Override
-  public void run() {
-    spec.commandLine().usage(spec.commandLine().getOut());
-  }
-
+final class ModelsCommand extends CommandGroup {
   static Map<String, Object> view(ModelSpec m, long context) {
     ParameterCount p = ParameterCounter.count(m);
     Map<String, Object> j = new LinkedHashMap<>();
@@ -78,16 +71,15 @@ final class ModelsCommand implements Runnable {
 
     @Override
     public void run() {
-      PrintWriter out = spec.commandLine().getOut();
       List<Map<String, Object>> rows = new ArrayList<>();
       for (ModelSpec m : ModelCatalog.all().values()) {
         rows.add(view(m, 4096));
       }
-      if (json.enabled()) {
-        // One JSON object, as the CLI contract says of --json.
-        JsonOutput.print(out, Map.of("models", rows));
+      // One JSON object, as the CLI contract says of --json.
+      if (json.printed(spec, Map.of("models", rows))) {
         return;
       }
+      PrintWriter out = spec.commandLine().getOut();
       String fmt = "%-18s %-12s %-4s %16s %16s %14s%n";
       out.printf(
           Locale.ROOT, fmt, "ID", "TYPE", "ATTN", "TOTAL PARAMS", "ACTIVE PARAMS", "KV B/TOKEN");
@@ -134,11 +126,10 @@ final class ModelsCommand implements Runnable {
       }
       ModelSpec m = ModelCatalog.resolve(model);
       m.checkContext(context, "--context");
-      PrintWriter out = spec.commandLine().getOut();
-      if (json.enabled()) {
-        JsonOutput.print(out, view(m, context));
+      if (json.printed(spec, view(m, context))) {
         return;
       }
+      PrintWriter out = spec.commandLine().getOut();
       ParameterCount p = ParameterCounter.count(m);
       out.printf(
           Locale.ROOT,
@@ -180,10 +171,7 @@ final class ModelsCommand implements Runnable {
           Locale.ROOT,
           "  KV cache per token (bf16)  %s%n",
           Units.bytes(KvCacheCalculator.bytesPerToken(m)));
-      for (String n : m.notes()) {
-        out.println("  note: " + n);
-      }
-      out.flush();
+      Units.printNotes(out, m.notes());
     }
   }
 }

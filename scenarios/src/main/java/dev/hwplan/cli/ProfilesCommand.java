@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -16,12 +17,12 @@ import picocli.CommandLine.Spec;
     description = "The GPU hardware-profile catalog.",
     mixinStandardHelpOptions = true,
     subcommands = {ProfilesCommand.ListCommand.class, ProfilesCommand.ShowCommand.class})
-final class ProfilesCommand implements Runnable {
-  @Spec picocli.CommandLine.Model.CommandSpec spec;
-
-  @Override
-  public void run() {
-    spec.commandLine().usage(spec.commandLine().getOut());
+final class ProfilesCommand extends CommandGroup {
+  /** Prints {@code text} and a line break on {@code spec}'s stdout. */
+  private static void println(CommandSpec spec, String text) {
+    PrintWriter out = spec.commandLine().getOut();
+    out.println(text);
+    out.flush();
   }
 
   @Command(
@@ -31,20 +32,18 @@ final class ProfilesCommand implements Runnable {
   static final class ListCommand implements Runnable {
     @Mixin JsonOutput json;
     @Mixin ProfilesOption profiles;
-    @Spec picocli.CommandLine.Model.CommandSpec spec;
+    @Spec CommandSpec spec;
 
     @Override
     public void run() {
       ProfileCatalog catalog = profiles.catalog();
-      PrintWriter out = spec.commandLine().getOut();
       if (json.enabled()) {
         List<Map<String, Object>> all = catalog.all().stream().map(ProfileView::of).toList();
         // One JSON object, as the CLI contract says of --json.
-        JsonOutput.print(out, Map.of("profiles", all));
-        return;
+        json.printed(spec, Map.of("profiles", all));
+      } else {
+        println(spec, ProfileView.table(catalog.all()));
       }
-      out.println(ProfileView.table(catalog.all()));
-      out.flush();
     }
   }
 
@@ -58,17 +57,15 @@ final class ProfilesCommand implements Runnable {
 
     @Mixin JsonOutput json;
     @Mixin ProfilesOption profiles;
-    @Spec picocli.CommandLine.Model.CommandSpec spec;
+    @Spec CommandSpec spec;
 
     @Override
     public void run() {
       GpuProfile p = profiles.catalog().get(id, "ID");
-      PrintWriter out = spec.commandLine().getOut();
       if (json.enabled()) {
-        JsonOutput.print(out, ProfileView.of(p));
+        json.printed(spec, ProfileView.of(p));
       } else {
-        out.println(ProfileView.text(p));
-        out.flush();
+        println(spec, ProfileView.text(p));
       }
     }
   }

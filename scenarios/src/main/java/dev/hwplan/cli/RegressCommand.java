@@ -187,19 +187,12 @@ final class RegressCommand implements Callable<Integer> {
         c.settings().window(),
         100 * c.settings().threshold(),
         c.settings().alpha());
-    pw.printf(
-        Locale.ROOT,
-        "  %-28s %-20s %12s %12s %14s %12s%n",
-        "metric",
-        "verdict",
-        "this run",
-        "baseline",
-        "change",
-        "evidence");
+    String row = "  %-28s %-20s %12s %12s %14s %12s%n";
+    pw.printf(Locale.ROOT, row, "metric", "verdict", "this run", "baseline", "change", "evidence");
     for (MetricComparison m : c.metrics()) {
       pw.printf(
           Locale.ROOT,
-          "  %-28s %-20s %12s %12s %14s %12s%n",
+          row,
           m.name(),
           m.verdict() == Verdict.REGRESSED ? "REGRESSED" : m.verdict().key(),
           ValueText.of(m.current(), m.unit()),

@@ -19,9 +19,7 @@ import java.util.function.ToDoubleFunction;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 import picocli.CommandLine.Unmatched;
 
 /** {@code hwplan scaling budget}: which model to train for a budget, and what it costs. */
@@ -104,15 +102,13 @@ final class ScalingBudgetCommand implements Runnable {
           "Train at R tokens/param instead of compute-optimally (e.g. 200 to over-train).")
   Double tokensPerParam;
 
-  @Mixin FitOption fitOption;
+  @Mixin ScalingAnswer answer;
   @Mixin PlanHandOff handOff;
 
   /** With --plan, the train options (PlanHandOff). */
   @Unmatched List<String> trainOptions = new ArrayList<>();
 
   @Mixin ProfilesOption profiles;
-  @Mixin JsonOutput json;
-  @Spec CommandSpec spec;
 
   @Override
   public void run() {
@@ -134,27 +130,24 @@ final class ScalingBudgetCommand implements Runnable {
                 () ->
                     InvalidInputException.option(
                         "--dtype", profile.id() + " has no " + dtype.key() + " peak"));
-    double flops = ScalingCommand.computable(flops(peak), "flops", spec);
+    double flops = answer.computable(flops(peak), "flops");
     handOff.refuseWithoutPlan(trainOptions);
     if (handOff.plan) {
       planBudget(flops);
       return;
     }
-    SelectedFit fit = fitOption.resolve();
+    SelectedFit fit = answer.fit();
     ChinchillaLaw law = fit.law();
     Allocation a;
     Map<String, ToDoubleFunction<ChinchillaLaw>> q = new LinkedHashMap<>();
     if (tokensPerParam == null) {
       a = law.optimal(flops);
-      q.put("params", l -> l.optimalParams(flops));
-      q.put("tokens", l -> l.optimalTokens(flops));
-      q.put("loss", l -> l.frontierLoss(flops));
+      q.putAll(ScalingCommand.optimum(flops, false));
     } else {
       double r = ScalingCommand.positive(tokensPerParam, "--tokens-per-param");
       double n =
-          ScalingCommand.computable(
-              Math.sqrt(flops / (TrainingFlops.PER_PARAM_PER_TOKEN * r)), "params", spec);
-      ScalingCommand.computable(r * n, "tokens", spec);
+          answer.computable(Math.sqrt(flops / (TrainingFlops.PER_PARAM_PER_TOKEN * r)), "params");
+      answer.computable(r * n, "tokens");
       a = law.atFlops(flops, n);
       q.put("loss", l -> l.loss(n, r * n));
     }
@@ -164,11 +157,7 @@ final class ScalingBudgetCommand implements Runnable {
     out.put("dtype", dtype.key());
     out.put("peakFlopsPerSecond", peak);
     out.put("mfu", m);
-    out.put("flops", flops);
-    out.put("params", a.params());
-    out.put("tokens", a.tokens());
-    out.put("tokensPerParam", a.tokensPerParam());
-    out.put("loss", a.loss());
+    out.putAll(ScalingText.json(a));
     out.put("computeOptimalLoss", law.frontierLoss(flops));
     out.put("gpuHours", cost.gpuHours());
     out.put("pricePerGpuHour", price);
@@ -176,11 +165,11 @@ final class ScalingBudgetCommand implements Runnable {
     out.put("gpus", gpus);
     out.put("wallSeconds", gpus == null ? null : cost.wallSeconds(gpus));
     out.put("servingFlopsPerToken", a.servingFlopsPerToken());
-    Map<String, Interval> intervals = ScalingCommand.putIntervals(out, fit, q);
-    if (ScalingCommand.printedJson(json, spec, out)) {
+    Map<String, Interval> intervals = answer.intervals(out, fit, q);
+    if (answer.printedJson(out)) {
       return;
     }
-    PrintWriter w = spec.commandLine().getOut();
+    PrintWriter w = answer.out();
     text(w, fit, profile, peak, a, cost, intervals);
   }
 
@@ -191,7 +180,10 @@ final class ScalingBudgetCommand implements Runnable {
    */
   private void planBudget(double flops) {
     Given.onlyWhen(
-        spec, "--tokens-per-param", false, "the plan trains the compute-optimal model (--plan)");
+        answer.spec,
+        "--tokens-per-param",
+        false,
+        "the plan trains the compute-optimal model (--plan)");
     List<String> t = new ArrayList<>(List.of("--gpu", gpu));
     if (gpus != null) {
       t.add("--gpus");
@@ -202,7 +194,7 @@ final class ScalingBudgetCommand implements Runnable {
       t.add(price.toString());
     }
     t.addAll(trainOptions);
-    handOff.run(spec, flops, fitOption.spec, null, t, json.enabled());
+    handOff.run(answer.spec, flops, answer.fitOption.spec, null, t, answer.json.enabled());
   }
 
   private double flops(double peak) {
@@ -272,7 +264,6 @@ final class ScalingBudgetCommand implements Runnable {
         Locale.ROOT,
         "  serving         %s FLOP per generated token (2N)%n",
         ScalingText.flops(a.servingFlopsPerToken()));
-    ScalingCommand.print(w, intervals);
-    w.flush();
+    answer.end(w, intervals);
   }
 }

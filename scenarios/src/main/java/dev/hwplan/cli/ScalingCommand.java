@@ -9,7 +9,6 @@ import java.util.Map;
 import java.util.function.ToDoubleFunction;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
 
 /** {@code hwplan scaling ...}: Chinchilla-law loss, compute-optimal allocation, fits and cost. */
 @Command(
@@ -28,14 +27,7 @@ import picocli.CommandLine.Spec;
       ScalingBudgetCommand.class,
       ScalingFitCommand.class
     })
-final class ScalingCommand implements Runnable {
-  @Spec CommandSpec spec;
-
-  @Override
-  public void run() {
-    spec.commandLine().usage(spec.commandLine().getOut());
-  }
-
+final class ScalingCommand extends CommandGroup {
   /** {@code value} if it is a positive finite number; bad input naming {@code option} otherwise. */
   static double positive(double value, String option) {
     if (!(value > 0) || !Double.isFinite(value)) {
@@ -137,6 +129,22 @@ final class ScalingCommand implements Runnable {
     return out;
   }
 
+  /**
+   * The compute-optimal allocation at {@code flops} as quantities of a law (params, tokens, with
+   * {@code tokensPerParam} the ratio, and loss), for intervals over a fit's samples.
+   */
+  static Map<String, ToDoubleFunction<ChinchillaLaw>> optimum(
+      double flops, boolean tokensPerParam) {
+    Map<String, ToDoubleFunction<ChinchillaLaw>> q = new LinkedHashMap<>();
+    q.put("params", l -> l.optimalParams(flops));
+    q.put("tokens", l -> l.optimalTokens(flops));
+    if (tokensPerParam) {
+      q.put("tokensPerParam", l -> l.optimalTokens(flops) / l.optimalParams(flops));
+    }
+    q.put("loss", l -> l.frontierLoss(flops));
+    return q;
+  }
+
   /** {@link #intervals}, also put in {@code result} under {@code intervals}, as JSON objects. */
   static Map<String, Interval> putIntervals(
       Map<String, Object> result,
@@ -171,11 +179,7 @@ final class ScalingCommand implements Runnable {
                 java.util.Locale.ROOT,
                 "  %-16s %s%n",
                 k,
-                ScalingText.range(
-                    v,
-                    k.equals("loss") || k.equals("tokensPerParam")
-                        ? ScalingText::num
-                        : ScalingText::count)));
+                ScalingText.range(v, ScalingText.format(k))));
   }
 
   /** The head of every scaling answer: which fit, and where it comes from. */
@@ -183,12 +187,7 @@ final class ScalingCommand implements Runnable {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("fit", fit.name());
     m.put("fitReference", fit.reference());
-    ChinchillaLaw l = fit.law();
-    m.put("E", l.e());
-    m.put("A", l.a());
-    m.put("B", l.b());
-    m.put("alpha", l.alpha());
-    m.put("beta", l.beta());
+    ScalingText.putConstants(m, fit.law());
     return m;
   }
 }

@@ -1,10 +1,6 @@
 package dev.hwplan.cli;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import dev.hwplan.io.AtomicFiles;
 import dev.hwplan.io.InvalidInputException;
-import dev.hwplan.io.StrictMapper;
 import dev.hwplan.scaling.ChinchillaLaw;
 import dev.hwplan.scaling.fit.Bootstrap;
 import dev.hwplan.scaling.fit.ChinchillaFitter;
@@ -13,13 +9,11 @@ import dev.hwplan.scaling.fit.RunsCsv;
 import dev.hwplan.scaling.fit.ScalingRun;
 import dev.hwplan.scaling.fit.ScalingRuns;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.ToDoubleFunction;
 import me.tongfei.progressbar.ProgressBar;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -149,7 +143,7 @@ final class ScalingFitCommand implements Runnable {
               : usable.samples().stream()
                   .map(l -> new double[] {l.e(), l.a(), l.b(), l.alpha(), l.beta()})
                   .toList());
-      write(save, saved);
+      IndentedJson.write("--save", save, IndentedJson.text(saved));
     }
     if (json.printed(spec, m)) {
       return;
@@ -168,32 +162,13 @@ final class ScalingFitCommand implements Runnable {
   }
 
   private Map<String, Object> extrapolation(ChinchillaLaw law, Bootstrap boot, double c) {
-    Map<String, Object> e = ScalingOptimalCommand.allocation(law.optimal(c));
+    Map<String, Object> e = ScalingText.json(law.optimal(c));
     Map<String, Object> iv = new LinkedHashMap<>();
     if (boot != null) {
-      Map<String, ToDoubleFunction<ChinchillaLaw>> q = new LinkedHashMap<>();
-      q.put("params", l -> l.optimalParams(c));
-      q.put("tokens", l -> l.optimalTokens(c));
-      q.put("tokensPerParam", l -> l.optimalTokens(c) / l.optimalParams(c));
-      q.put("loss", l -> l.frontierLoss(c));
-      q.forEach((k, f) -> iv.put(k, ScalingText.json(boot.interval(f, confidence))));
+      ScalingCommand.optimum(c, true)
+          .forEach((k, f) -> iv.put(k, ScalingText.json(boot.interval(f, confidence))));
     }
     e.put("intervals", iv);
     return e;
-  }
-
-  private static void write(Path file, Map<String, Object> value) {
-    try {
-      String text =
-          StrictMapper.json()
-              .copy()
-              .enable(SerializationFeature.INDENT_OUTPUT)
-              .writeValueAsString(value);
-      AtomicFiles.writeString(file, text + "\n");
-    } catch (JsonProcessingException e) {
-      throw new UncheckedIOException(e);
-    } catch (UncheckedIOException e) {
-      throw OutputPaths.notWritten("--save", file, e);
-    }
   }
 }

@@ -6,14 +6,13 @@ import dev.hwplan.scaling.ChinchillaLaw;
 import dev.hwplan.scaling.SelectedFit;
 import java.io.PrintWriter;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** {@code hwplan scaling isoflop}: loss against model size at fixed compute. */
 @Command(
@@ -45,9 +44,7 @@ final class ScalingIsoflopCommand implements Runnable {
       description = "Points per curve, log-spaced (default ${DEFAULT-VALUE}).")
   int points;
 
-  @Mixin FitOption fitOption;
-  @Mixin JsonOutput json;
-  @Spec CommandSpec spec;
+  @Mixin ScalingAnswer answer;
 
   @Override
   public void run() {
@@ -60,7 +57,7 @@ final class ScalingIsoflopCommand implements Runnable {
     for (double c : budgets) {
       ScalingCommand.positive(c, "--flops");
     }
-    SelectedFit fit = fitOption.resolve();
+    SelectedFit fit = answer.fit();
     ChinchillaLaw law = fit.law();
     // Every curve is computed and checked before any is printed.
     List<Allocation> optima = new ArrayList<>();
@@ -72,20 +69,24 @@ final class ScalingIsoflopCommand implements Runnable {
       List<Object> rows = new ArrayList<>();
       for (int i = 0; i < points; i++) {
         double f = -1 + 2.0 * i / (points - 1);
-        double n = ScalingCommand.computable(opt.params() * Math.pow(span, f), "params", spec);
-        ScalingCommand.computable(c / (6 * n), "tokens", spec);
+        double n = answer.computable(opt.params() * Math.pow(span, f), "params");
+        answer.computable(c / (6 * n), "tokens");
         Allocation a = law.atFlops(c, n);
         curve.add(a);
-        rows.add(ScalingOptimalCommand.allocation(a));
+        rows.add(ScalingText.json(a));
       }
       optima.add(opt);
       tables.add(curve);
-      curves.add(
-          Map.of("flops", c, "optimum", ScalingOptimalCommand.allocation(opt), "points", rows));
+      // insertion order: Map.of's iteration order changes from one JVM to the next
+      Map<String, Object> curveJson = new LinkedHashMap<>();
+      curveJson.put("flops", c);
+      curveJson.put("optimum", ScalingText.json(opt));
+      curveJson.put("points", rows);
+      curves.add(curveJson);
     }
-    ScalingCommand.requireFinite(curves, spec);
-    PrintWriter out = spec.commandLine().getOut();
-    if (json.enabled()) {
+    ScalingCommand.requireFinite(curves, answer.spec);
+    PrintWriter out = answer.out();
+    if (answer.json.enabled()) {
       Map<String, Object> m = ScalingCommand.head(fit);
       m.put("curves", curves);
       JsonOutput.print(out, m);

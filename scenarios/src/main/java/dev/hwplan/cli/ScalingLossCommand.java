@@ -15,9 +15,7 @@ import java.util.Map;
 import java.util.function.ToDoubleFunction;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** {@code hwplan scaling loss}: the predicted loss of N parameters trained on D tokens. */
 @Command(
@@ -56,18 +54,16 @@ final class ScalingLossCommand implements Runnable {
       description = "Also give the loss under every published fit and Kaplan et al. 2020's laws.")
   boolean compare;
 
-  @Mixin FitOption fitOption;
-  @Mixin JsonOutput json;
-  @Spec CommandSpec spec;
+  @Mixin ScalingAnswer answer;
 
   @Override
   public void run() {
     ScalingCommand.positive(params, "--params");
     ScalingCommand.positive(tokens, "--tokens");
-    SelectedFit fit = fitOption.resolve();
+    SelectedFit fit = answer.fit();
     ChinchillaLaw law = fit.law();
     Map<String, Object> m = ScalingCommand.head(fit);
-    double flops = ScalingCommand.computable(TrainingFlops.of(params, tokens), "flops (6ND)", spec);
+    double flops = answer.computable(TrainingFlops.of(params, tokens), "flops (6ND)");
     m.put("params", params);
     m.put("tokens", tokens);
     m.put("tokensPerParam", tokens / params);
@@ -79,7 +75,7 @@ final class ScalingLossCommand implements Runnable {
         throw InvalidInputException.option(
             "--unique-tokens", "more unique tokens than training tokens (use --tokens)");
       }
-      ScalingCommand.computable(tokens / uniqueTokens, "epochs", spec);
+      answer.computable(tokens / uniqueTokens, "epochs");
       DataConstrainedLaw dc = DataConstrainedLaw.MUENNIGHOFF2023.withBase(law);
       m.put("uniqueTokens", uniqueTokens);
       m.put("epochs", tokens / uniqueTokens);
@@ -95,14 +91,14 @@ final class ScalingLossCommand implements Runnable {
     m.put("dataTerm", law.dataTerm(tokens));
     m.put("computeOptimalLossAtSameFlops", law.frontierLoss(flops));
     m.put("servingFlopsPerToken", TrainingFlops.servingFlopsPerToken(params));
-    Map<String, Interval> intervals = ScalingCommand.putIntervals(m, fit, Map.of("loss", lossOf));
+    Map<String, Interval> intervals = answer.intervals(m, fit, Map.of("loss", lossOf));
     if (compare) {
       m.put("comparison", comparison());
     }
-    if (ScalingCommand.printedJson(json, spec, m)) {
+    if (answer.printedJson(m)) {
       return;
     }
-    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter out = answer.out();
     out.printf(
         Locale.ROOT,
         "%s params on %s tokens (%.1f tokens/param, %s FLOP), fit %s%n",

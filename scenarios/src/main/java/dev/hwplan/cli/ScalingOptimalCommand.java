@@ -18,9 +18,7 @@ import java.util.Map;
 import java.util.function.ToDoubleFunction;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 import picocli.CommandLine.Unmatched;
 
 /** {@code hwplan scaling optimal}: the compute-optimal N and D for a FLOP budget. */
@@ -77,30 +75,33 @@ final class ScalingOptimalCommand implements Runnable {
       description = "Context for the serving FLOPs per token with --model (default: --seq-len).")
   Long context;
 
-  @Mixin FitOption fitOption;
+  @Mixin ScalingAnswer answer;
   @Mixin PlanHandOff handOff;
 
   /** With --plan, the train options (PlanHandOff). */
   @Unmatched List<String> trainOptions = new ArrayList<>();
-
-  @Mixin JsonOutput json;
-  @Spec CommandSpec spec;
 
   @Override
   public void run() {
     ScalingCommand.positive(flops, "--flops");
     handOff.refuseWithoutPlan(trainOptions);
     if (handOff.plan) {
-      Given.onlyWhen(spec, "--unique-tokens", false, "the plan trains on fresh tokens (--plan)");
-      Given.onlyWhen(spec, "--context", false, "it is the serving context, not planned (--plan)");
-      Given.onlyWhen(spec, "--seq-len", false, "with --plan the sequence is train's --seq");
-      handOff.run(spec, flops, fitOption.spec, model, trainOptions, json.enabled());
+      Given.onlyWhen(
+          answer.spec, "--unique-tokens", false, "the plan trains on fresh tokens (--plan)");
+      Given.onlyWhen(
+          answer.spec, "--context", false, "it is the serving context, not planned (--plan)");
+      Given.onlyWhen(answer.spec, "--seq-len", false, "with --plan the sequence is train's --seq");
+      handOff.run(
+          answer.spec, flops, answer.fitOption.spec, model, trainOptions, answer.json.enabled());
       return;
     }
     Given.onlyWhen(
-        spec, "--seq-len", model != null, "it is the sequence length of --model's exact count");
-    Given.onlyWhen(spec, "--context", model != null, "it is the serving context of --model");
-    SelectedFit fit = fitOption.resolve();
+        answer.spec,
+        "--seq-len",
+        model != null,
+        "it is the sequence length of --model's exact count");
+    Given.onlyWhen(answer.spec, "--context", model != null, "it is the serving context of --model");
+    SelectedFit fit = answer.fit();
     ChinchillaLaw law = fit.law();
     Map<String, Object> m = ScalingCommand.head(fit);
     Allocation a;
@@ -118,10 +119,7 @@ final class ScalingOptimalCommand implements Runnable {
       q.put("modelLoss", l -> exact.forModel(l, flops).loss());
     } else if (uniqueTokens == null) {
       a = law.optimal(flops);
-      q.put("params", l -> l.optimalParams(flops));
-      q.put("tokens", l -> l.optimalTokens(flops));
-      q.put("tokensPerParam", l -> l.optimalTokens(flops) / l.optimalParams(flops));
-      q.put("loss", l -> l.frontierLoss(flops));
+      q.putAll(ScalingCommand.optimum(flops, true));
     } else {
       ScalingCommand.positive(uniqueTokens, "--unique-tokens");
       DataConstrainedLaw dc = DataConstrainedLaw.MUENNIGHOFF2023.withBase(law);
@@ -129,15 +127,11 @@ final class ScalingOptimalCommand implements Runnable {
       q.put("params", l -> dc.withBase(l).optimal(flops, uniqueTokens).params());
       q.put("loss", l -> dc.withBase(l).optimal(flops, uniqueTokens).loss());
     }
-    m.put("flops", flops);
-    m.put("params", a.params());
-    m.put("tokens", a.tokens());
-    m.put("tokensPerParam", a.tokensPerParam());
-    m.put("loss", a.loss());
+    m.putAll(ScalingText.json(a));
     if (uniqueTokens != null) {
       m.put("uniqueTokens", uniqueTokens);
       m.put("epochs", a.tokens() / uniqueTokens);
-      m.put("unconstrained", allocation(law.optimal(flops)));
+      m.put("unconstrained", ScalingText.json(law.optimal(flops)));
     }
     m.put("paramsExponent", law.paramsExponent());
     m.put("tokensExponent", law.tokensExponent());
@@ -150,11 +144,11 @@ final class ScalingOptimalCommand implements Runnable {
     } else {
       m.put("flopsCount", "6ND");
     }
-    Map<String, Interval> intervals = ScalingCommand.putIntervals(m, fit, q);
-    if (ScalingCommand.printedJson(json, spec, m)) {
+    Map<String, Interval> intervals = answer.intervals(m, fit, q);
+    if (answer.printedJson(m)) {
       return;
     }
-    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter out = answer.out();
     out.printf(Locale.ROOT, "Budget %s FLOP, fit %s%n", ScalingText.flops(flops), fit.name());
     out.printf(
         Locale.ROOT,
@@ -201,8 +195,7 @@ final class ScalingOptimalCommand implements Runnable {
         "  Kaplan 2020:     %s params on %s tokens (N ~ C^0.73)%n",
         ScalingText.count(KaplanLaw.computeEfficientParams(flops)),
         ScalingText.count(KaplanLaw.computeEfficientTokens(flops)));
-    ScalingCommand.print(out, intervals);
-    out.flush();
+    answer.end(out, intervals);
   }
 
   private ModelFlops modelFlops() {
@@ -246,16 +239,6 @@ final class ScalingOptimalCommand implements Runnable {
     k.put("params", KaplanLaw.computeEfficientParams(flops));
     k.put("tokens", KaplanLaw.computeEfficientTokens(flops));
     return k;
-  }
-
-  static Map<String, Object> allocation(Allocation a) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("flops", a.flops());
-    m.put("params", a.params());
-    m.put("tokens", a.tokens());
-    m.put("tokensPerParam", a.tokensPerParam());
-    m.put("loss", a.loss());
-    return m;
   }
 
   static void checkTarget(ChinchillaLaw law, double loss, String option) {

@@ -12,9 +12,7 @@ import java.util.Locale;
 import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** {@code hwplan scaling overtrain}: the loss at a fixed N as D grows past compute-optimal. */
 @Command(
@@ -42,9 +40,7 @@ final class ScalingOvertrainCommand implements Runnable {
       description = "Tokens per parameter to tabulate (default ${DEFAULT-VALUE}).")
   List<Double> ratios;
 
-  @Mixin FitOption fitOption;
-  @Mixin JsonOutput json;
-  @Spec CommandSpec spec;
+  @Mixin ScalingAnswer answer;
 
   @Override
   public void run() {
@@ -52,16 +48,15 @@ final class ScalingOvertrainCommand implements Runnable {
     for (double r : ratios) {
       ScalingCommand.positive(r, "--tokens-per-param");
     }
-    SelectedFit fit = fitOption.resolve();
+    SelectedFit fit = answer.fit();
     ChinchillaLaw law = fit.law();
     // Every row is computed and checked before any is printed.
     List<Map<String, Object>> rows = new ArrayList<>();
     for (double r : ratios) {
-      double d = ScalingCommand.computable(r * params, "tokens", spec);
-      double c = ScalingCommand.computable(TrainingFlops.of(params, d), "flops", spec);
+      double d = answer.computable(r * params, "tokens");
+      double c = answer.computable(TrainingFlops.of(params, d), "flops");
       double loss = law.loss(params, d);
-      double cSame =
-          ScalingCommand.computable(law.flopsToReach(loss), "the compute-optimal flops", spec);
+      double cSame = answer.computable(law.flopsToReach(loss), "the compute-optimal flops");
       Allocation same = law.optimal(cSame);
       Map<String, Object> row = new LinkedHashMap<>();
       row.put("tokensPerParam", r);
@@ -76,9 +71,9 @@ final class ScalingOvertrainCommand implements Runnable {
       row.put("servingFlopsSaving", same.params() / params);
       rows.add(row);
     }
-    ScalingCommand.requireFinite(rows, spec);
-    PrintWriter out = spec.commandLine().getOut();
-    if (json.enabled()) {
+    ScalingCommand.requireFinite(rows, answer.spec);
+    PrintWriter out = answer.out();
+    if (answer.json.enabled()) {
       Map<String, Object> m = ScalingCommand.head(fit);
       m.put("params", params);
       m.put("floorLoss", law.floorAt(params));

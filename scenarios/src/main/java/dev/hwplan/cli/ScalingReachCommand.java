@@ -12,9 +12,7 @@ import java.util.Map;
 import java.util.function.ToDoubleFunction;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** {@code hwplan scaling reach}: the compute (or tokens at fixed N) that reach a target loss. */
 @Command(
@@ -39,21 +37,18 @@ final class ScalingReachCommand implements Runnable {
       description = "Fix the model size: the tokens (and FLOPs) this N needs for the target.")
   Double params;
 
-  @Mixin FitOption fitOption;
-  @Mixin JsonOutput json;
-  @Spec CommandSpec spec;
+  @Mixin ScalingAnswer answer;
 
   @Override
   public void run() {
     ScalingCommand.positive(target, "--loss");
-    SelectedFit fit = fitOption.resolve();
+    SelectedFit fit = answer.fit();
     ChinchillaLaw law = fit.law();
     ScalingOptimalCommand.checkTarget(law, target, "--loss");
-    double flopsOpt =
-        ScalingCommand.computable(law.flopsToReach(target), "the compute to reach it", spec);
+    double flopsOpt = answer.computable(law.flopsToReach(target), "the compute to reach it");
     Map<String, Object> m = ScalingCommand.head(fit);
     m.put("targetLoss", target);
-    m.put("computeOptimal", ScalingOptimalCommand.allocation(law.optimal(flopsOpt)));
+    m.put("computeOptimal", ScalingText.json(law.optimal(flopsOpt)));
     Map<String, ToDoubleFunction<ChinchillaLaw>> q = new LinkedHashMap<>();
     q.put("computeOptimalFlops", l -> l.flopsToReach(target));
     double tokens = Double.NaN;
@@ -70,8 +65,8 @@ final class ScalingReachCommand implements Runnable {
                 target,
                 floor));
       }
-      tokens = ScalingCommand.computable(law.tokensToReach(target, params), "tokens", spec);
-      ScalingCommand.computable(TrainingFlops.of(params, tokens), "flops", spec);
+      tokens = answer.computable(law.tokensToReach(target, params), "tokens");
+      answer.computable(TrainingFlops.of(params, tokens), "flops");
       double n = params;
       m.put("params", params);
       m.put("tokens", tokens);
@@ -81,11 +76,11 @@ final class ScalingReachCommand implements Runnable {
       m.put("floorLoss", floor);
       q.put("tokens", l -> l.tokensToReach(target, n));
     }
-    Map<String, Interval> intervals = ScalingCommand.putIntervals(m, fit, q);
-    if (ScalingCommand.printedJson(json, spec, m)) {
+    Map<String, Interval> intervals = answer.intervals(m, fit, q);
+    if (answer.printedJson(m)) {
       return;
     }
-    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter out = answer.out();
     var opt = law.optimal(flopsOpt);
     out.printf(Locale.ROOT, "Target loss %.4f (fit %s)%n", target, fit.name());
     out.printf(
@@ -104,7 +99,6 @@ final class ScalingReachCommand implements Runnable {
           ScalingText.flops(TrainingFlops.of(params, tokens)),
           TrainingFlops.of(params, tokens) / flopsOpt);
     }
-    ScalingCommand.print(out, intervals);
-    out.flush();
+    answer.end(out, intervals);
   }
 }

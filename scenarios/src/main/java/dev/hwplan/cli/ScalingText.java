@@ -1,9 +1,12 @@
 package dev.hwplan.cli;
 
+import dev.hwplan.scaling.Allocation;
+import dev.hwplan.scaling.ChinchillaLaw;
 import dev.hwplan.scaling.fit.Interval;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.DoubleFunction;
 
 /** Formatting shared by the scaling commands: counts for people, intervals for JSON. */
 final class ScalingText {
@@ -36,6 +39,26 @@ final class ScalingText {
     return String.format(Locale.ROOT, "%.4g", v);
   }
 
+  /** An allocation as a JSON object: flops, params, tokens, tokensPerParam, loss. */
+  static Map<String, Object> json(Allocation a) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("flops", a.flops());
+    m.put("params", a.params());
+    m.put("tokens", a.tokens());
+    m.put("tokensPerParam", a.tokensPerParam());
+    m.put("loss", a.loss());
+    return m;
+  }
+
+  /** Puts the law's five constants in {@code m}: E, A, B, alpha, beta. */
+  static void putConstants(Map<String, Object> m, ChinchillaLaw l) {
+    m.put("E", l.e());
+    m.put("A", l.a());
+    m.put("B", l.b());
+    m.put("alpha", l.alpha());
+    m.put("beta", l.beta());
+  }
+
   /** An interval as a JSON object. */
   static Map<String, Object> json(Interval i) {
     Map<String, Object> m = new LinkedHashMap<>();
@@ -46,8 +69,17 @@ final class ScalingText {
     return m;
   }
 
+  /**
+   * How a scaling quantity reads for people: loss and tokens/param as numbers, others as counts.
+   */
+  static DoubleFunction<String> format(String quantity) {
+    return quantity.equals("loss") || quantity.equals("tokensPerParam")
+        ? ScalingText::num
+        : ScalingText::count;
+  }
+
   /** An interval for people: [low, high] at 95%. */
-  static String range(Interval i, java.util.function.DoubleFunction<String> f) {
+  static String range(Interval i, DoubleFunction<String> f) {
     return "["
         + f.apply(i.low())
         + ", "

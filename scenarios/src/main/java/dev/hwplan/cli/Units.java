@@ -1,5 +1,7 @@
 package dev.hwplan.cli;
 
+import java.io.PrintWriter;
+import java.util.List;
 import java.util.Locale;
 
 /** Human formatting: GiB for memory, with the unit labelled. */
@@ -17,6 +19,14 @@ final class Units {
    * for {@code %S} or {@code %t}, which would fall back to the default locale.
    */
   static final Locale PLAIN = null;
+
+  /** An answer's notes, one a line ({@code " note: ..."}), and the flush that ends the answer. */
+  static void printNotes(PrintWriter out, List<String> notes) {
+    for (String n : notes) {
+      out.println("  note: " + n);
+    }
+    out.flush();
+  }
 
   static String gib(double bytes) {
     return String.format(PLAIN, "%.2f GiB", bytes / (1L << 30));

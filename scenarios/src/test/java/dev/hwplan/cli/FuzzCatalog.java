@@ -90,83 +90,74 @@ final class FuzzCatalog {
   static List<NumericFlag> numericFlags() {
     List<NumericFlag> l = new ArrayList<>();
     Function<JsonNode, List<String>> kv = FuzzSanity::kv;
-    add(l, KV, kv, "--context", Kind.LONG_POS);
-    add(l, KV, kv, "--batch", Kind.LONG_POS);
-    add(l, KV, kv, "--block-size", Kind.INT_POS);
-    add(l, KV, kv, "--tp", Kind.INT_POS);
-    add(l, KV, kv, "--pp", Kind.INT_POS);
-    add(l, with(KV, "--compare"), kv, "--groups", Kind.INT_POS);
-    add(l, with(KV, "--compare"), kv, "--latent-rank", Kind.INT_POS);
+    add(l, KV, kv, Kind.LONG_POS, "--context", "--batch");
+    add(l, KV, kv, Kind.INT_POS, "--block-size", "--tp", "--pp");
+    add(l, with(KV, "--compare"), kv, Kind.INT_POS, "--groups", "--latent-rank");
     Function<JsonNode, List<String>> mem = FuzzSanity::memory;
-    add(l, MEMORY, mem, "--tp", Kind.INT_POS);
-    add(l, MEMORY, mem, "--pp", Kind.INT_POS);
-    add(l, MEMORY, mem, "--context", Kind.LONG_POS);
-    add(l, MEMORY, mem, "--gpu-mem-util", Kind.FRACTION);
-    add(l, MEMORY, mem, "--reserve-gib", Kind.DOUBLE_NONNEG);
-    add(l, MEMORY, mem, "--max-batched-tokens", Kind.INT_POS);
-    add(l, MEMORY, mem, "--block-size", Kind.INT_POS);
+    add(l, MEMORY, mem, Kind.INT_POS, "--tp", "--pp");
+    add(l, MEMORY, mem, Kind.LONG_POS, "--context");
+    add(l, MEMORY, mem, Kind.FRACTION, "--gpu-mem-util");
+    add(l, MEMORY, mem, Kind.DOUBLE_NONNEG, "--reserve-gib");
+    add(l, MEMORY, mem, Kind.INT_POS, "--max-batched-tokens", "--block-size");
     Function<JsonNode, List<String>> inf = FuzzSanity::infer;
-    add(l, INFER, inf, "--batch", Kind.LONG_POS);
-    add(l, INFER, inf, "--prompt", Kind.LONG_POS);
-    add(l, INFER, inf, "--output", Kind.LONG_POS);
-    add(l, INFER, inf, "--tp", Kind.INT_POS);
-    add(l, INFER, inf, "--pp", Kind.INT_POS);
+    add(l, INFER, inf, Kind.LONG_POS, "--batch", "--prompt", "--output");
+    add(l, INFER, inf, Kind.INT_POS, "--tp", "--pp");
     add(
         l,
         List.of("models", "show", "llama-3.1-8b"),
         FuzzSanity::model,
-        "--context",
-        Kind.LONG_POS);
+        Kind.LONG_POS,
+        "--context");
     Function<JsonNode, List<String>> pred = FuzzSanity::predict;
-    for (String f : List.of("--m", "--n", "--k")) {
-      add(l, GEMM, pred, f, Kind.LONG_POS);
-    }
-    for (String f : List.of("--batch", "--heads", "--kv-heads", "--head-dim", "--context")) {
-      add(l, ATTENTION, pred, f, Kind.LONG_POS);
-    }
-    add(l, PREFILL, pred, "--context", Kind.LONG_POS);
-    add(l, PREFILL, pred, "--batch", Kind.LONG_POS);
-    add(l, MLA, pred, "--kv-lora-rank", Kind.LONG_POS);
-    add(l, MLA, pred, "--rope-dim", Kind.LONG_POS);
-    add(l, MLA, pred, "--batch", Kind.LONG_POS);
-    add(l, COLLECTIVE, pred, "--gpus", Kind.LONG_POS);
-    add(l, COLLECTIVE, pred, "--bytes", Kind.QUANTITY);
+    add(l, GEMM, pred, Kind.LONG_POS, "--m", "--n", "--k");
+    add(
+        l,
+        ATTENTION,
+        pred,
+        Kind.LONG_POS,
+        "--batch",
+        "--heads",
+        "--kv-heads",
+        "--head-dim",
+        "--context");
+    add(l, PREFILL, pred, Kind.LONG_POS, "--context", "--batch");
+    add(l, MLA, pred, Kind.LONG_POS, "--kv-lora-rank", "--rope-dim", "--batch");
+    add(l, COLLECTIVE, pred, Kind.LONG_POS, "--gpus");
+    add(l, COLLECTIVE, pred, Kind.QUANTITY, "--bytes");
     List<String> loss = List.of("scaling", "loss", "--params", "70B", "--tokens", "1.4T");
-    add(l, loss, null, "--params", Kind.QUANTITY);
-    add(l, loss, null, "--tokens", Kind.QUANTITY);
-    add(l, with(loss, "--unique-tokens", "1T"), null, "--unique-tokens", Kind.QUANTITY);
+    add(l, loss, null, Kind.QUANTITY, "--params", "--tokens");
+    add(l, with(loss, "--unique-tokens", "1T"), null, Kind.QUANTITY, "--unique-tokens");
     List<String> optimal = List.of("scaling", "optimal", "--flops", "1e24");
-    add(l, optimal, null, "--flops", Kind.QUANTITY);
-    add(l, with(optimal, "--unique-tokens", "1T"), null, "--unique-tokens", Kind.QUANTITY);
+    add(l, optimal, null, Kind.QUANTITY, "--flops");
+    add(l, with(optimal, "--unique-tokens", "1T"), null, Kind.QUANTITY, "--unique-tokens");
     List<String> exact = with(optimal, "--model", "llama-3.1-8b");
-    add(l, exact, null, "--seq-len", Kind.LONG_POS);
-    add(l, exact, null, "--context", Kind.LONG_POS);
+    add(l, exact, null, Kind.LONG_POS, "--seq-len", "--context");
     List<String> iso = List.of("scaling", "isoflop", "--flops", "1e21");
-    add(l, iso, null, "--flops", Kind.POSITIVE_LIST);
-    add(l, iso, null, "--span", Kind.ABOVE_ONE);
+    add(l, iso, null, Kind.POSITIVE_LIST, "--flops");
+    add(l, iso, null, Kind.ABOVE_ONE, "--span");
     l.add(new NumericFlag("--points", Kind.INT_POS, iso, List.of("1", "10001"), null, false));
     List<String> reach = List.of("scaling", "reach", "--loss", "2.2");
-    add(l, reach, null, "--loss", Kind.DOUBLE_POS);
-    add(l, with(reach, "--params", "70B"), null, "--params", Kind.QUANTITY);
+    add(l, reach, null, Kind.DOUBLE_POS, "--loss");
+    add(l, with(reach, "--params", "70B"), null, Kind.QUANTITY, "--params");
     List<String> over = List.of("scaling", "overtrain", "--params", "8B");
-    add(l, over, null, "--params", Kind.QUANTITY);
-    add(l, over, null, "--tokens-per-param", Kind.POSITIVE_LIST);
-    add(l, BUDGET, null, "--flops", Kind.QUANTITY);
+    add(l, over, null, Kind.QUANTITY, "--params");
+    add(l, over, null, Kind.POSITIVE_LIST, "--tokens-per-param");
+    add(l, BUDGET, null, Kind.QUANTITY, "--flops");
     l.add(new NumericFlag("--mfu", Kind.FRACTION, BUDGET, List.of("1.5"), null, false));
-    add(l, with(BUDGET, "--price-per-gpu-hour", "2"), null, "--price-per-gpu-hour", Kind.QUANTITY);
-    add(l, with(BUDGET, "--gpus", "1024"), null, "--gpus", Kind.INT_POS);
-    add(l, with(BUDGET, "--tokens-per-param", "20"), null, "--tokens-per-param", Kind.QUANTITY);
+    add(l, with(BUDGET, "--price-per-gpu-hour", "2"), null, Kind.QUANTITY, "--price-per-gpu-hour");
+    add(l, with(BUDGET, "--gpus", "1024"), null, Kind.INT_POS, "--gpus");
+    add(l, with(BUDGET, "--tokens-per-param", "20"), null, Kind.QUANTITY, "--tokens-per-param");
     List<String> hours =
         List.of("scaling", "budget", "--gpu-hours", "1e6", "--gpu", "h100-sxm", "--mfu", "0.4");
-    add(l, hours, null, "--gpu-hours", Kind.QUANTITY);
+    add(l, hours, null, Kind.QUANTITY, "--gpu-hours");
     List<String> cost =
         CliHarness.words(
             "scaling budget --cost 1e6 --price-per-gpu-hour 2 --gpu h100-sxm --mfu 0.4");
-    add(l, cost, null, "--cost", Kind.QUANTITY);
+    add(l, cost, null, Kind.QUANTITY, "--cost");
     List<String> days =
         CliHarness.words("scaling budget --days 30 --gpus 1024 --gpu h100-sxm --mfu 0.4");
-    add(l, days, null, "--days", Kind.QUANTITY);
-    add(l, days, null, "--gpus", Kind.INT_POS);
+    add(l, days, null, Kind.QUANTITY, "--days");
+    add(l, days, null, Kind.INT_POS, "--gpus");
     List<String> fit = List.of("scaling", "fit", "--data", "@runs", "--rounds", "0");
     l.add(new NumericFlag("--rounds", Kind.INT_NONNEG, fit, List.of("1000001"), null, true));
     l.add(new NumericFlag("--drop-highest", Kind.INT_NONNEG, fit, List.of(), null, true));
@@ -176,10 +167,10 @@ final class FuzzCatalog {
     l.add(new NumericFlag("--confidence", Kind.OPEN_UNIT, boot, List.of(), null, true));
     List<String> regress =
         List.of("regress", "--history", "@history", "--current", "@current", "--no-append");
-    add(l, regress, null, "--window", Kind.INT_POS);
-    add(l, regress, null, "--threshold", Kind.DOUBLE_POS);
-    add(l, regress, null, "--alpha", Kind.OPEN_UNIT);
-    add(l, regress, null, "--min-history", Kind.INT_POS);
+    add(l, regress, null, Kind.INT_POS, "--window");
+    add(l, regress, null, Kind.DOUBLE_POS, "--threshold");
+    add(l, regress, null, Kind.OPEN_UNIT, "--alpha");
+    add(l, regress, null, Kind.INT_POS, "--min-history");
     l.add(
         new NumericFlag(
             "--max-error",
@@ -191,13 +182,16 @@ final class FuzzCatalog {
     return l;
   }
 
+  /** Adds each of {@code flags}, of one kind, in the valid command line {@code base}. */
   private static void add(
       List<NumericFlag> l,
       List<String> base,
       Function<JsonNode, List<String>> sanity,
-      String flag,
-      Kind kind) {
-    l.add(new NumericFlag(flag, kind, base, List.of(), sanity, false));
+      Kind kind,
+      String... flags) {
+    for (String flag : flags) {
+      l.add(new NumericFlag(flag, kind, base, List.of(), sanity, false));
+    }
   }
 
   static List<String> with(List<String> base, String... more) {

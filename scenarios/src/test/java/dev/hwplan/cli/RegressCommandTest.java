@@ -44,7 +44,7 @@ class RegressCommandTest {
       History.append(h, run(i, 1.2e-6, rnd));
     }
     Path c = dir.resolve("current.json");
-    Files.writeString(c, BenchCommand.pretty(run(12, 1.2e-6 * factor, rnd)));
+    Files.writeString(c, IndentedJson.text(run(12, 1.2e-6 * factor, rnd)));
     return new Path[] {h, c};
   }
 
@@ -97,7 +97,7 @@ class RegressCommandTest {
       History.append(h, accuracyRun(i, 0.037, rnd));
     }
     Path c = dir.resolve("current.json");
-    Files.writeString(c, BenchCommand.pretty(accuracyRun(12, accuracy, rnd)));
+    Files.writeString(c, IndentedJson.text(accuracyRun(12, accuracy, rnd)));
     return new Path[] {h, c};
   }
 

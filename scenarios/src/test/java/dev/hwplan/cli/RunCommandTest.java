@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.hwplan.scenario.Scenario;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -66,20 +67,30 @@ class RunCommandTest {
     assertThat(csv).contains("327680");
   }
 
+  /** A small scenario: two points of one KV study. */
+  private static final String SMALL =
+      """
+      title: Small
+      studies:
+        - kind: kv
+          model: llama-3.1-8b
+          context: [4096, 8192]
+      """;
+
+  /** A scenario with a value that Llama 3.1 70B refuses (TP 6), on line 5. */
+  private static final String BAD =
+      """
+      title: Bad
+      studies:
+        - kind: memory
+          model: llama-3.1-70b
+          tp: [4, 6]
+      """;
+
   @Test
   void textOutput_endsWithWhereTheReportWent(@TempDir Path tmp) throws Exception {
     Path out = tmp.resolve("r");
-    Path yaml = tmp.resolve("small.yaml");
-    Files.writeString(
-        yaml,
-        """
-        title: Small
-        studies:
-          - kind: kv
-            model: llama-3.1-8b
-            context: [4096, 8192]
-        """);
-    CliHarness r = CliHarness.run("run", yaml.toString(), "--out", out.toString());
+    CliHarness r = runScenario(tmp, "small.yaml", SMALL);
     assertThat(r.exitCode()).as(r.err()).isZero();
     assertThat(r.out())
         .contains("Small", "llama-3.1-8b")
@@ -90,17 +101,7 @@ class RunCommandTest {
   @Test
   void aBadScenarioIsBadInputAndWritesNothing(@TempDir Path tmp) throws Exception {
     Path out = tmp.resolve("r");
-    Path yaml = tmp.resolve("bad.yaml");
-    Files.writeString(
-        yaml,
-        """
-        title: Bad
-        studies:
-          - kind: memory
-            model: llama-3.1-70b
-            tp: [4, 6]
-        """);
-    CliHarness r = CliHarness.run("run", yaml.toString(), "--out", out.toString());
+    CliHarness r = runScenario(tmp, "bad.yaml", BAD);
     assertThat(r.exitCode()).isEqualTo(2);
     assertThat(r.err()).contains("bad.yaml", "studies[0].tp", "line 5").doesNotContain("\tat ");
     assertThat(out).doesNotExist();
@@ -182,5 +183,12 @@ class RunCommandTest {
     assertThat(out.resolve("index.html")).exists();
     // The top-level copy is the one the jar bundles.
     assertThat(Files.readString(Path.of(name))).isEqualTo(Scenario.bundledText(name));
+  }
+
+  /** Runs the scenario {@code yaml}, written to {@code tmp/name}, with {@code --out tmp/r}. */
+  private static CliHarness runScenario(Path tmp, String name, String yaml) throws IOException {
+    Path file = tmp.resolve(name);
+    Files.writeString(file, yaml);
+    return CliHarness.run("run", file.toString(), "--out", tmp.resolve("r").toString());
   }
 }

@@ -38,12 +38,32 @@ public final class ExpertRouting {
   }
 
   /**
+   * {@code max(1, ceil(E[max]))} of {@code g} i.i.d. Binomial(n, p), as {@link #ceilExpectedMax}
+   * gives it: how the rows of a busiest expert or group are found. An implementation may answer
+   * from a table ({@code dev.hwplan.step} interpolates one by value), but only with the ceiling
+   * that {@link #ceilExpectedMax} gives.
+   */
+  @FunctionalInterface
+  public interface MaxRows {
+    /** {@code max(1, ceil(expectedMax(n, p, g)))}. */
+    long ceilExpectedMax(long n, double p, int g);
+  }
+
+  /** {@link #ceilExpectedMax} itself: the sum taken for every call. */
+  public static final MaxRows SUMMED = ExpertRouting::ceilExpectedMax;
+
+  /**
    * {@code max(1, ceil(expectedBusiestExpert(experts, topK, tokens)))}: the rows a grouped GEMM
    * gives its busiest expert, found without the sum's {@code pow} calls wherever that is exact
    * ({@link #ceilExpectedMax}).
    */
   public static long busiestExpertRows(int experts, int topK, long tokens) {
-    return ceilExpectedMax(tokens, Math.min(1, topK / (double) experts), experts);
+    return busiestExpertRows(experts, topK, tokens, SUMMED);
+  }
+
+  /** {@link #busiestExpertRows(int, int, long)}, the ceiling found by {@code rows}. */
+  public static long busiestExpertRows(int experts, int topK, long tokens, MaxRows rows) {
+    return rows.ceilExpectedMax(tokens, Math.min(1, topK / (double) experts), experts);
   }
 
   /**
@@ -51,10 +71,15 @@ public final class ExpertRouting {
    * #busiestExpertRows}.
    */
   public static long busiestGroupRows(int groups, int topK, long tokens) {
+    return busiestGroupRows(groups, topK, tokens, SUMMED);
+  }
+
+  /** {@link #busiestGroupRows(int, int, long)}, the ceiling found by {@code rows}. */
+  public static long busiestGroupRows(int groups, int topK, long tokens, MaxRows rows) {
     if (groups == 1) {
       return atLeastOne(tokens * (double) topK);
     }
-    return ceilExpectedMax(Math.multiplyExact(tokens, (long) topK), 1.0 / groups, groups);
+    return rows.ceilExpectedMax(Math.multiplyExact(tokens, (long) topK), 1.0 / groups, groups);
   }
 
   /**
@@ -68,7 +93,7 @@ public final class ExpertRouting {
    * the terms fall as {@code F} rises, so once adding one leaves the sum unchanged, adding any
    * later one does too, and the loop stops.
    */
-  static double expectedMax(long n, double p, int g) {
+  public static double expectedMax(long n, double p, int g) {
     return sum(n, p, g, true);
   }
 
@@ -89,7 +114,7 @@ public final class ExpertRouting {
    * the two sums differ by at most {@code 4 (terms + 2) (ulp + d)}, with {@code terms} the walk's
    * length; where that interval holds one ceiling, it is the exact sum's.
    */
-  static long ceilExpectedMax(long n, double p, int g) {
+  public static long ceilExpectedMax(long n, double p, int g) {
     if (p >= 1 || g == 1 || n > Integer.MAX_VALUE) {
       return atLeastOne(expectedMax(n, p, g));
     }
@@ -104,6 +129,55 @@ public final class ExpertRouting {
       return atLeastOne(below);
     }
     return atLeastOne(expectedMax(n, p, g));
+  }
+
+  /** The smallest standard deviation at which {@link #sumErrorBound} is finite. */
+  public static final double BOUNDED_SD = 8;
+
+  /**
+   * An assumed bound on the error of commons-math's Binomial pmf at the walk's first term ({@code
+   * BinomialDistribution.probability}, Loader's saddle-point form, in practice within 1e-13
+   * relative) and of its cdf below it, in probability: {@code ExpertRoutingTest} checks the pmf
+   * against the walk's total mass, which is 1 to within the walk's rounding.
+   */
+  static final double SEED_ERROR = 1e-9;
+
+  /**
+   * A bound on the distance of {@link #expectedMax}'s sum from the exact {@code E[max]} of {@code
+   * g} i.i.d. Binomial(n, p), for {@code n <= Integer.MAX_VALUE}, {@code p < 1}, {@code g >= 2} and
+   * a standard deviation of at least {@link #BOUNDED_SD}; infinite elsewhere. With {@code L} the
+   * walk's length ({@code hi - m0 + 2}) and {@code u = 2^-53}:
+   *
+   * <ul>
+   *   <li>the pmf is stepped at most {@code L} times, each step three roundings and the ratio
+   *       {@code p/(1-p)} two, and the cdf adds at most {@code L} pmfs: both are within {@code 6 L
+   *       u} relative, plus {@link #SEED_ERROR} for the seeds, of the exact values; so each cdf is
+   *       within {@code 6 L u + SEED_ERROR} of the exact one, and since {@code |a^g - b^g| <= g |a
+   *       - b|} on [0, 1] (and {@code min(1, x)} is 1-Lipschitz), each of the at most {@code L}
+   *       terms is within {@code g (6 L u + SEED_ERROR)} of its exact value, plus {@code 3u} for
+   *       {@code pow} and the subtraction;
+   *   <li>the terms added as exactly 1 are within {@code 2^-54} of theirs;
+   *   <li>each addition rounds by at most half an ulp of the sum ({@code <= hi}), and the loop
+   *       stops where a term no longer moves the sum, leaving at most {@code L} terms of at most an
+   *       ulp;
+   *   <li>the terms below {@code m0} and above {@code hi} (12 standard deviations and more from the
+   *       mean; with the standard deviation at least 8, Bernstein's inequality puts each tail under
+   *       {@code e^-65}) are within {@code 1e-12} together.
+   * </ul>
+   */
+  public static double sumErrorBound(long n, double p, int g) {
+    double sd = Math.sqrt(n * p * (1 - p));
+    if (p >= 1 || g < 2 || n > Integer.MAX_VALUE || !(sd >= BOUNDED_SD)) {
+      return Double.POSITIVE_INFINITY;
+    }
+    double mean = n * p;
+    long hi = hi(n, mean, sd);
+    double walk = hi - m0(mean, sd) + 2;
+    double u = 0x1p-53;
+    return g * walk * (6 * walk * u + SEED_ERROR)
+        + (walk + 2) * Math.ulp(2.0 * hi + 2)
+        + walk * (3 * u + 0x1p-54)
+        + 1e-12;
   }
 
   private static long atLeastOne(double rows) {

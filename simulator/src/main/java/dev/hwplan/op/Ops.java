@@ -103,10 +103,19 @@ public final class Ops {
    * @param tokens the tokens of all expert-parallel ranks together
    */
   public static ExpertLoad expertLoad(int experts, int topK, int ep, long tokens) {
+    return expertLoad(experts, topK, ep, tokens, ExpertRouting.SUMMED);
+  }
+
+  /**
+   * {@link #expertLoad(int, int, int, long)}, the busiest rows' ceilings found by {@code ceilings}
+   * (which gives {@link ExpertRouting#ceilExpectedMax}'s, however it finds them).
+   */
+  public static ExpertLoad expertLoad(
+      int experts, int topK, int ep, long tokens, ExpertRouting.MaxRows ceilings) {
     positive(experts, "experts");
     positive(tokens, "tokens");
     int local = Math.max(1, experts / ep);
-    long rows = ExpertRouting.busiestGroupRows(ep, topK, tokens);
+    long rows = ExpertRouting.busiestGroupRows(ep, topK, tokens, ceilings);
     double active =
         ep == 1
             ? ExpertRouting.expectedActive(experts, topK, tokens)
@@ -114,8 +123,8 @@ public final class Ops {
     int activeExperts = (int) Math.max(1, Math.min(local, Math.round(active)));
     long maxRows =
         ep == 1
-            ? ExpertRouting.busiestExpertRows(experts, topK, tokens)
-            : ExpertRouting.busiestGroupRows(local, 1, rows);
+            ? ExpertRouting.busiestExpertRows(experts, topK, tokens, ceilings)
+            : ExpertRouting.busiestGroupRows(local, 1, rows, ceilings);
     return new ExpertLoad(rows, activeExperts, maxRows);
   }
 

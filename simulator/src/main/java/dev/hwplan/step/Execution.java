@@ -60,6 +60,15 @@ public enum Execution implements Keyed.ByName {
     this.activationKernels = act;
     this.residualKernels = residual;
     this.decodeAttention = attention;
+    this.key = Keyed.ByName.super.key();
+  }
+
+  /** {@link Keyed.ByName}'s key, derived once (every estimate reports it). */
+  private final String key;
+
+  @Override
+  public String key() {
+    return key;
   }
 
   public static Execution parse(String s, String field) {

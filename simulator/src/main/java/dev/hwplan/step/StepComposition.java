@@ -87,7 +87,8 @@ public record StepComposition(List<Prefill> prefills, long decodes, long decodeC
    */
   public long tokens() {
     long t = decodes;
-    for (Prefill p : prefills) {
+    for (int i = 0, n = prefills.size(); i < n; i++) { // no iterator: called per op built
+      Prefill p = prefills.get(i);
       t = Math.addExact(t, Math.multiplyExact(p.sequences(), p.tokens()));
     }
     return t;
@@ -96,8 +97,8 @@ public record StepComposition(List<Prefill> prefills, long decodes, long decodeC
   /** Sequences in the step (each produces one row of logits). */
   public long sequences() {
     long s = decodes;
-    for (Prefill p : prefills) {
-      s = Math.addExact(s, p.sequences());
+    for (int i = 0, n = prefills.size(); i < n; i++) {
+      s = Math.addExact(s, prefills.get(i).sequences());
     }
     return s;
   }
@@ -105,8 +106,8 @@ public record StepComposition(List<Prefill> prefills, long decodes, long decodeC
   /** The largest context any sequence of the step attends to. */
   public long maxContext() {
     long c = decodeContext;
-    for (Prefill p : prefills) {
-      c = Math.max(c, p.context());
+    for (int i = 0, n = prefills.size(); i < n; i++) {
+      c = Math.max(c, prefills.get(i).context());
     }
     return c;
   }

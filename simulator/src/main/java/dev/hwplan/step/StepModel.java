@@ -104,12 +104,20 @@ public final class StepModel {
     Op[] distinct = g.distinct();
     int distinctCount = distinct.length;
     Prediction[] predictions = new Prediction[distinctCount];
-    Set<String> notes = new LinkedHashSet<>();
+    // Most predictions have no notes, and models share their note lists: the set is made for the
+    // first note, and a list already added (the same instance) is not added again.
+    Set<String> notes = null;
+    List<String> lastNotes = null;
     for (int j = 0; j < distinctCount; j++) {
       Prediction p = model.predict(distinct[j]);
       predictions[j] = p;
-      if (p.mode() != Mode.MEASURED) {
-        notes.addAll(p.notes());
+      List<String> pn = p.notes();
+      if (p.mode() != Mode.MEASURED && !pn.isEmpty() && pn != lastNotes) {
+        if (notes == null) {
+          notes = new LinkedHashSet<>();
+        }
+        notes.addAll(pn);
+        lastNotes = pn;
       }
     }
     List<Op> graphOps = g.graph().ops();
@@ -140,6 +148,6 @@ public final class StepModel {
               op.flops() * n,
               op.bytes() * n);
     }
-    return new StepTime(t, lo, hi, List.of(ops), List.copyOf(notes));
+    return new StepTime(t, lo, hi, List.of(ops), notes == null ? List.of() : List.copyOf(notes));
   }
 }

@@ -40,6 +40,12 @@ final class StepTimes {
 
   private record Load(int experts, int topK, int ep, long tokens, Ops.ExpertLoad load) {}
 
+  /**
+   * The busiest rows' ceilings of the loads that miss {@link #LOADS}, by value: a prefill's token
+   * count is seldom met twice, but its routing parameters are ({@link ExpertRowsTable}).
+   */
+  private static final ExpertRowsTable ROWS = new ExpertRowsTable();
+
   private StepTimes() {}
 
   /** {@link Ops#expertLoad}, remembered by value. */
@@ -50,7 +56,7 @@ final class StepTimes {
     if (l != null && l.tokens == tokens && l.experts == experts && l.topK == topK && l.ep == ep) {
       return l.load;
     }
-    Ops.ExpertLoad load = Ops.expertLoad(experts, topK, ep, tokens);
+    Ops.ExpertLoad load = Ops.expertLoad(experts, topK, ep, tokens, ROWS);
     LOADS[slot] = new Load(experts, topK, ep, tokens, load);
     return load;
   }
@@ -103,7 +109,9 @@ final class StepTimes {
       h = mix(h, config.kv().key().hashCode());
       h = mix(h, config.mlaLayout().ordinal());
       h = mix(h, config.execution().ordinal());
-      for (StepComposition.Prefill p : composition.prefills()) {
+      List<StepComposition.Prefill> prefills = composition.prefills();
+      for (int i = 0, size = prefills.size(); i < size; i++) {
+        StepComposition.Prefill p = prefills.get(i);
         h = mix(h, Long.hashCode(p.sequences()));
         h = mix(h, Long.hashCode(p.tokens()));
         h = mix(h, Long.hashCode(p.prefix()));
@@ -169,18 +177,22 @@ final class StepTimes {
     int size = ops.size();
     Op[] seen = new Op[size];
     OpShape[] seenShapes = new OpShape[size];
-    // The flops of the ops seen, side by side: the scan compares them first (few pairs share them)
-    // without reading an op.
-    double[] seenFlops = new double[size];
+    // The ops seen, chained by their flops' hash (few pairs share flops): an op is compared only
+    // with the ops of its chain. Ops of the same work have the same flops, and the work is an
+    // equivalence, so at most one op seen matches: the chain's order does not matter.
+    int buckets = Integer.highestOneBit(Math.max(1, size) * 2 - 1) * 2;
+    int[] head = new int[buckets];
+    int[] next = new int[size];
     int[] index = new int[size];
     int seenCount = 0;
     for (int i = 0; i < size; i++) {
       Op op = ops.get(i);
       OpShape shape = op.shape();
-      double flops = op.flops();
+      long bits = Double.doubleToLongBits(op.flops() + 0.0); // -0.0 == 0.0: one bucket
+      int bucket = (int) ((bits * 0x9E3779B97F4A7C15L) >>> 40) & (buckets - 1);
       int found = -1;
-      for (int j = 0; j < seenCount; j++) {
-        if (seenFlops[j] == flops && sameWork(seen[j], seenShapes[j], op, shape)) {
+      for (int j = head[bucket] - 1; j >= 0; j = next[j] - 1) {
+        if (sameWork(seen[j], seenShapes[j], op, shape)) {
           found = j;
           break;
         }
@@ -188,8 +200,9 @@ final class StepTimes {
       if (found < 0) {
         found = seenCount;
         seen[seenCount] = op;
-        seenFlops[seenCount] = flops;
-        seenShapes[seenCount++] = shape;
+        seenShapes[seenCount] = shape;
+        next[seenCount] = head[bucket];
+        head[bucket] = ++seenCount;
       }
       index[i] = found;
     }

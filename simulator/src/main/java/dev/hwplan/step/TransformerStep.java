@@ -254,8 +254,10 @@ public final class TransformerStep {
       AttentionKernel decodeKernel,
       AttentionKernel prefillKernel,
       boolean sinks) {
-    boolean mixed = s.prefills().size() + (s.decodes() > 0 ? 1 : 0) > 1;
-    for (StepComposition.Prefill p : s.prefills()) {
+    List<StepComposition.Prefill> prefills = s.prefills();
+    boolean mixed = prefills.size() + (s.decodes() > 0 ? 1 : 0) > 1;
+    for (int i = 0, size = prefills.size(); i < size; i++) {
+      StepComposition.Prefill p = prefills.get(i);
       // Keys read: the chunk and the part of the prefix still inside the window.
       long prefix = Math.min(p.prefix(), window - 1);
       Op op =

@@ -39,7 +39,9 @@ public record TrainingPlan(
    * @param cpCommSeconds the ring exchange of K and V not hidden behind attention
    * @param epCommSeconds MoE all-to-alls, not overlapped
    * @param ppCommSeconds point-to-point sends between stages on the critical path
-   * @param bubbleSeconds the pipeline bubble: {@code (p-1)/v} micro-batch times
+   * @param bubbleSeconds the pipeline bubble: the fill and drain, the sum of the stages'
+   *     micro-batch times less the slowest's, over v ({@code (p-1)/v} micro-batch times where
+   *     stages are equal)
    * @param dpCommSeconds the exposed part of the data-parallel gradient reduction (and ZeRO
    *     gathers) after the overlap with the backward
    * @param dpCommTotalSeconds the whole data-parallel communication, overlapped or not

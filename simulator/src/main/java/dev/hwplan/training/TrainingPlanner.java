@@ -363,7 +363,30 @@ public final class TrainingPlanner {
       }
     }
     double perMicroBatch = worstF + worstB;
-    double bubble = (p - 1) / (double) l.vpp * perMicroBatch;
+    // The bubble of stages that differ (the embedding on the first, the head and the loss on the
+    // last, a layer more on some): the steady state runs at the slowest stage's pace, and the fill
+    // and drain cross every other stage once, sum(t_i) - max(t_i) (the makespan of a flow shop of
+    // identical jobs, sum(t_i) + (m - 1) max(t_i); Narayanan et al. 2021 section 2.2's (p - 1) t
+    // where the stages are equal), divided by v when interleaved. The sum over stages is the whole
+    // model's per-micro-batch time.
+    int moeAll = params.moeLayers(0, layers);
+    double perDense =
+        dense.forward() + dense.backward() + recDense + dense.tpForward() + dense.tpBackward();
+    double perMoe =
+        moe.forward() + moe.backward() + recMoe + moe.tpForward() + moe.tpBackward() + 4 * a2a;
+    double allStages =
+        (layers - moeAll) * perDense
+            + moeAll * perMoe
+            + layers * (cpF + cpB)
+            + emb.forward()
+            + emb.backward()
+            + emb.tpForward()
+            + emb.tpBackward()
+            + headC.forward()
+            + headC.backward()
+            + headC.tpForward()
+            + headC.tpBackward();
+    double bubble = Math.max(0, allStages - perMicroBatch) / l.vpp;
 
     // pipeline sends on the critical path: one activation forward and one gradient backward per
     // schedule step, m v + p - 1 steps of t/v each when interleaved (the same count behind the

@@ -87,6 +87,33 @@ class ExpertRoutingTest {
     assertThat(ExpertRouting.power(c, g)).isCloseTo(exact, within((g + 2) * 0x1p-53 * exact));
   }
 
+  /**
+   * The walk's seeds ({@code BinomialDistribution}'s pmf at 12 standard deviations under the mean,
+   * and its cdf below) are within {@link ExpertRouting#SEED_ERROR}: stepped by the pmf's ratio over
+   * the whole support, they sum to 1 within the walk's rounding.
+   */
+  @Property(tries = 200, seed = "20261206")
+  void theWalksSeedsAreWithinTheirAssumedError(
+      @ForAll @IntRange(min = 1_000, max = 1 << 27) int n,
+      @ForAll @IntRange(min = 2, max = 512) int g,
+      @ForAll @IntRange(min = 1, max = 64) int k) {
+    double p = Math.min(0.999, k / (double) g);
+    double mean = n * p;
+    double sd = Math.sqrt(mean * (1 - p));
+    long m0 = Math.max(0, (long) Math.floor(mean - 12 * sd));
+    long end = Math.min(n, (long) Math.ceil(mean + 40 * sd + 40));
+    BinomialDistribution b = new BinomialDistribution(null, n, p);
+    double mass = m0 == 0 ? 0 : b.cumulativeProbability((int) (m0 - 1));
+    double pmf = b.probability((int) m0);
+    double ratio = p / (1 - p);
+    for (long m = m0; m <= end; m++) {
+      mass += pmf;
+      pmf *= (n - m) / (double) (m + 1) * ratio;
+    }
+    double rounding = 8 * (end - m0 + 2) * 0x1p-53;
+    assertThat(Math.abs(mass - 1)).isLessThan(ExpertRouting.SEED_ERROR / 100 + rounding);
+  }
+
   private static long ceil(double rows) {
     return Math.max(1, (long) Math.ceil(rows));
   }

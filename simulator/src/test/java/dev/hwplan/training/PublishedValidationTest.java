@@ -26,6 +26,15 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Table 5's largest error (Megatron-1T, PP 64): Table 5 is no longer a blind check of them. Table
  * 1's figures checked against the paper's transcriptions on 2026-12-05 (see the data file's
  * NARAYANAN-2021 source): unchanged.
+ *
+ * <p>Issue 15's freeze III (lower fitted small-kernel latency, eager strided elementwise rates)
+ * moved them to 3.67% / 6.06% and 4.41% / 12.09%. Session 13 (2026-12-06) replaced the bubble's
+ * {@code (p - 1) x} the slowest stage by the fill and drain of the stages as they are, {@code
+ * sum(t_i) - max(t_i)} (a flow shop's makespan; equal to the old term where the stages are equal):
+ * Table 5 3.43% / 5.45%, Table 1 4.55% / 12.09% (its pipelined rows, already predicted fast, a
+ * little faster), Llama 3 Table 4 +13.8 / +15.0 / +19.7% (was +13.7 / +14.9 / +19.5%). No constant
+ * was fitted; the mechanism was looked for after seeing Table 5's errors (the largest at the
+ * deepest pipelines), so Table 5 is a check of it, not a blind one.
  */
 class PublishedValidationTest {
   private static double[] print(String what, List<PublishedValidation.Row> rows) {
@@ -52,8 +61,9 @@ class PublishedValidationTest {
             "Korthikanti Table 5 (s)",
             table(PublishedValidation::korthikantiTable5),
             8,
-            0.04,
-            0.065),
+            // 3.43% / 5.45% since the stage-by-stage bubble (was 0.04 / 0.065)
+            0.036,
+            0.058),
         Arguments.of(
             "Narayanan Table 1 (TFLOP/s)",
             table(PublishedValidation::narayananTable1),
