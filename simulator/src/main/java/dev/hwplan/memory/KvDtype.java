@@ -38,14 +38,11 @@ public record KvDtype(String key, int bits, int groupSize, int scaleBytes, Strin
 
   /** Parses a key; unknown keys are bad input on {@code option}. */
   public static KvDtype parse(String key, String option) {
-    String k = key == null ? "" : key.trim().toLowerCase(Locale.ROOT);
-    if (k.equals("auto") || k.equals("bfloat16")) {
-      return BF16;
+    KvDtype d = WeightDtype.sixteenBit(key, BF16, FP16);
+    if (d != null) {
+      return d;
     }
-    if (k.equals("float16") || k.equals("half")) {
-      return FP16;
-    }
-    if (k.startsWith("fp8")) {
+    if (key != null && key.trim().toLowerCase(Locale.ROOT).startsWith("fp8")) {
       return FP8;
     }
     return Keyed.parse(ALL, key, option, "KV dtype");

@@ -53,15 +53,28 @@ public record WeightDtype(
     return key.equals("mxfp4");
   }
 
+  /**
+   * Parses a key or a Hugging Face / vLLM spelling; unknown keys are bad input on {@code option}.
+   */
   public static WeightDtype parse(String key, String option) {
+    WeightDtype d = sixteenBit(key, BF16, FP16);
+    return d != null ? d : Keyed.parse(ALL, key, option, "weights dtype");
+  }
+
+  /**
+   * The 16-bit type that a Hugging Face / vLLM spelling names, for weights and KV cache alike:
+   * {@code auto} and {@code bfloat16} are {@code bf16}, {@code float16} and {@code half} are {@code
+   * fp16} (trimmed, case ignored); null for any other key.
+   */
+  static <D> D sixteenBit(String key, D bf16, D fp16) {
     String k = key == null ? "" : key.trim().toLowerCase(Locale.ROOT);
     if (k.equals("auto") || k.equals("bfloat16")) {
-      return BF16;
+      return bf16;
     }
     if (k.equals("float16") || k.equals("half")) {
-      return FP16;
+      return fp16;
     }
-    return Keyed.parse(ALL, key, option, "weights dtype");
+    return null;
   }
 
   /** Bytes for {@code params} weights of matrices whose input width is {@code inputWidth}. */

@@ -27,7 +27,6 @@ import java.util.Map;
  * predicted in the calibration's fitting rows of the same family.
  */
 public final class CalibratedModel implements OpTimeModel {
-  private final GpuProfile gpu;
   private final DevicePeaks peaks;
   private final GpuCalibration cal;
   private final double readBandwidth;
@@ -86,7 +85,6 @@ public final class CalibratedModel implements OpTimeModel {
 
   /** The model on a GPU whose peaks are already derived (they carry its GEMM-utilisation memo). */
   public CalibratedModel(DevicePeaks peaks, GpuCalibration cal) {
-    this.gpu = peaks.gpu();
     this.peaks = peaks;
     this.cal = cal;
     this.readBandwidth = peaks.memoryBandwidthBytesPerSecond() * cal.readFraction();
@@ -166,7 +164,7 @@ public final class CalibratedModel implements OpTimeModel {
   }
 
   public GpuProfile gpu() {
-    return gpu;
+    return peaks.gpu();
   }
 
   /** The GPU's derived peaks (with its GEMM-utilisation memo). */

@@ -32,6 +32,39 @@ final class TableGrids {
   }
 
   /**
+   * A table filled by probing: {@link #probed} asks a {@link Probe} for the value at a point, and
+   * the probe answers through {@link #set} (one probe may fill the cells of several tables).
+   */
+  abstract static class Probed {
+    private double last;
+
+    /** The value the probe reports at {@code x} (NaN when it reports none). */
+    final double probed(Probe probe, long x) {
+      last = Double.NaN;
+      probe.at(x);
+      return last;
+    }
+
+    /** Records the probe's value at {@code x}. */
+    void set(long x, double y) {
+      last = y;
+    }
+
+    /**
+     * {@code table[i]}, the value at {@code x}: probed and kept there the first time (NaN marks a
+     * value not yet known).
+     */
+    final double cached(double[] table, int i, long x, Probe probe) {
+      double y = table[i];
+      if (y != y) {
+        y = probed(probe, x);
+        table[i] = y;
+      }
+      return y;
+    }
+  }
+
+  /**
    * A function of a positive count (tokens, sequences): exact up to {@link #EXACT}, above it linear
    * within 64-wide cells {@code (64j, 64j + 64]}, between the values at {@code 64j + 1} and {@code
    * 64j + 64}. GEMM tiles are 64, 128 or 256 rows, so a GEMM's tile and wave counts, and with them
@@ -41,7 +74,7 @@ final class TableGrids {
    * its middle is off the line through its ends by more than {@link #LINEAR_TOLERANCE}, the cell
    * keeps exact values instead. Below {@code EXACT} the active-expert count changes token by token.
    */
-  static final class Curve {
+  static final class Curve extends Probed {
     static final int EXACT = 512;
     static final int CELL = 64;
     static final double LINEAR_TOLERANCE = 2e-5;
@@ -49,16 +82,10 @@ final class TableGrids {
     private double[] v = nans(EXACT + 1 + 2 * CELL);
     private byte[] state = new byte[CELL]; // per cell: 0 unchecked, 1 linear, 2 exact
     private double[][] exactCells = new double[CELL][];
-    private double last;
 
     double get(long x, Probe probe) {
       if (x <= EXACT) {
-        double y = v[(int) x];
-        if (y != y) {
-          y = probed(probe, x);
-          v[(int) x] = y;
-        }
-        return y;
+        return cached(v, (int) x, x, probe);
       }
       long j = (x - 1) >>> 6;
       int cell = Math.toIntExact(j);
@@ -71,14 +98,7 @@ final class TableGrids {
         check(cell, j, probe);
       }
       if (state[cell] == 2) {
-        double[] e = exactCells[cell];
-        int k = (int) (x - 1 - j * CELL);
-        double y = e[k];
-        if (y != y) {
-          y = probed(probe, x);
-          e[k] = y;
-        }
-        return y;
+        return cached(exactCells[cell], (int) (x - 1 - j * CELL), x, probe);
       }
       int i = index(j);
       double a = v[i];
@@ -113,15 +133,10 @@ final class TableGrids {
       state[cell] = 2;
     }
 
-    private double probed(Probe probe, long x) {
-      last = Double.NaN;
-      probe.at(x);
-      return last;
-    }
-
     /** Records the probe's value at {@code x} (the probe of one curve fills its siblings too). */
+    @Override
     void set(long x, double y) {
-      last = y;
+      super.set(x, y);
       if (x <= EXACT) {
         v[(int) x] = y;
       }
@@ -166,7 +181,7 @@ final class TableGrids {
    * time depends on the context's factors of two), contexts with {@code z} trailing zero bits have
    * points of their own, on the odd multiples of {@code 2^z}.
    */
-  static final class ContextRow {
+  static final class ContextRow extends Probed {
     static final int EXACT = 128;
     static final double TOLERANCE = 5e-4;
     private static final int FINE_LIMIT_LOG2 = 13; // 8,192 tokens
@@ -176,7 +191,6 @@ final class TableGrids {
     private final double[] small = nans(EXACT + 1);
     private double[] multiples = nans(64);
     private Knots[] cells;
-    private double last;
 
     /** Scratch for a cell's points while it is refined. */
     private long[] xs = new long[64];
@@ -191,24 +205,14 @@ final class TableGrids {
 
     double get(long c, Probe probe) {
       if (c <= EXACT) {
-        double y = small[(int) c];
-        if (y != y) {
-          y = probed(probe, c);
-          small[(int) c] = y;
-        }
-        return y;
+        return cached(small, (int) c, c, probe);
       }
       if ((c & 63) == 0) {
         int i = Math.toIntExact(c >>> 6);
         if (i >= multiples.length) {
           multiples = grown(multiples, i);
         }
-        double y = multiples[i];
-        if (y != y) {
-          y = probed(probe, c);
-          multiples[i] = y;
-        }
-        return y;
+        return cached(multiples, i, c, probe);
       }
       long start;
       long width;
@@ -277,17 +281,6 @@ final class TableGrids {
       }
       xs[count] = x;
       ys[count++] = y;
-    }
-
-    private double probed(Probe probe, long c) {
-      last = Double.NaN;
-      probe.at(c);
-      return last;
-    }
-
-    /** Records the probe's value at {@code c}. */
-    void set(long c, double y) {
-      last = y;
     }
   }
 

@@ -1,5 +1,7 @@
 package dev.hwplan.step;
 
+import static dev.hwplan.step.LayerOps.ceilDiv;
+
 import dev.hwplan.hardware.DType;
 import dev.hwplan.model.ModelSpec;
 import dev.hwplan.model.MoeSpec;
@@ -77,6 +79,16 @@ public final class TrainingStep {
     double actBytes() {
       return linearDtype == DType.FP8 ? 1.0 : 2.0;
     }
+
+    /** Whether sequence parallelism is on: asked for, and a TP group to split over. */
+    boolean sp() {
+      return sequenceParallel && tp > 1;
+    }
+
+    /** Tokens an elementwise op outside the TP-split blocks sees: split over TP with SP. */
+    long normTokens() {
+      return sp() ? ceilDiv(tokens(), tp) : tokens();
+    }
   }
 
   /**
@@ -111,8 +123,8 @@ public final class TrainingStep {
     long t = s.tokens();
     long d = m.hiddenSize();
     int tp = s.tp();
-    boolean sp = s.sequenceParallel() && tp > 1;
-    long normTokens = sp ? ceilDiv(t, tp) : t;
+    boolean sp = s.sp();
+    long normTokens = s.normTokens();
     List<Op> fwd = new ArrayList<>(24);
     List<Op> bwd = new ArrayList<>(40);
     List<Op> core = new ArrayList<>(4);
@@ -186,11 +198,9 @@ public final class TrainingStep {
     long t = s.tokens();
     long d = m.hiddenSize();
     int tp = s.tp();
-    boolean sp = s.sequenceParallel() && tp > 1;
-    long normTokens = sp ? ceilDiv(t, tp) : t;
     List<Op> fwd = new ArrayList<>(8);
     List<Op> bwd = new ArrayList<>(8);
-    elementwise(fwd, bwd, "final_norm", norm(normTokens, d, ex));
+    elementwise(fwd, bwd, "final_norm", norm(s.normTokens(), d, ex));
     long v = ceilDiv(m.vocabSize(), tp);
     linear(fwd, bwd, "logits", t, v, d, DType.BF16, 2.0);
     // Cross-entropy: upcast to fp32, max, exp-sum, log-softmax gathered at the labels (forward);
@@ -213,7 +223,7 @@ public final class TrainingStep {
       // with SP, the final norm's output is all-gathered and the input gradient reduce-scattered;
       // without, the input gradient is all-reduced. Cross-entropy's max and sum all-reduces are
       // t floats each.
-      if (sp) {
+      if (s.sp()) {
         fc.add(Ops.collective("head.all_gather", Collective.ALL_GATHER, tp, bytes));
         bc.add(Ops.collective("head.reduce_scatter", Collective.REDUCE_SCATTER, tp, bytes));
       } else {
@@ -433,9 +443,5 @@ public final class TrainingStep {
       return Ops.elementwise(prefix + ".act", 5 * n, 6 * n, 4 * n, ex.activationKernels);
     }
     return Ops.elementwise(prefix + ".act", 5 * n, 4 * n, 2 * n, 1);
-  }
-
-  static long ceilDiv(long a, long b) {
-    return (a + b - 1) / b;
   }
 }

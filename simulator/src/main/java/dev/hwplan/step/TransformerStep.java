@@ -130,14 +130,7 @@ public final class TransformerStep {
         } else {
           attention(attentionHalf, c, s, window, suffix);
         }
-        if (m.architecture().normsPerLayer() == 4) {
-          attentionHalf.add(postNorm("attn_post_norm", tokens, d, ex));
-        }
-        residual(attentionHalf, tokens, d, ex);
-        if (tp > 1) {
-          attentionHalf.add(
-              Ops.collective("attn.all_reduce", Collective.ALL_REDUCE, tp, tokens * d * 2.0));
-        }
+        endHalf(attentionHalf, "attn_post_norm", "attn.all_reduce", c, tokens);
         attentionHalf.add(norm("mlp_norm", tokens, d, ex));
         attentionHalfWindow = window;
       }
@@ -149,14 +142,7 @@ public final class TransformerStep {
         } else {
           mlp(mlpHalf, c, "mlp", tokens, m.intermediateSize());
         }
-        if (m.architecture().normsPerLayer() == 4) {
-          mlpHalf.add(postNorm("mlp_post_norm", tokens, d, ex));
-        }
-        residual(mlpHalf, tokens, d, ex);
-        if (tp > 1) {
-          mlpHalf.add(
-              Ops.collective("mlp.all_reduce", Collective.ALL_REDUCE, tp, tokens * d * 2.0));
-        }
+        endHalf(mlpHalf, "mlp_post_norm", "mlp.all_reduce", c, tokens);
         if (kindMoe[k]) {
           moeHalf = mlpHalf;
         } else {
@@ -182,6 +168,26 @@ public final class TransformerStep {
       ops.add(Ops.collective("pp.send", Collective.SEND, 2, tokens * d * 2.0).times(par.pp() - 1));
     }
     return new OpGraph(ops);
+  }
+
+  /**
+   * The end of a layer's half (attention or MLP) over {@code tokens}: the post-norm {@code
+   * normName} of four-norm layers (Gemma), the residual add, and with TP the all-reduce {@code
+   * reduceName} of the half's bf16 output.
+   */
+  private static void endHalf(
+      List<Op> half, String normName, String reduceName, StepConfig c, long tokens) {
+    ModelSpec m = c.model();
+    Execution ex = c.execution();
+    int tp = c.parallelism().tp();
+    long d = m.hiddenSize();
+    if (m.architecture().normsPerLayer() == 4) {
+      half.add(postNorm(normName, tokens, d, ex));
+    }
+    residual(half, tokens, d, ex);
+    if (tp > 1) {
+      half.add(Ops.collective(reduceName, Collective.ALL_REDUCE, tp, tokens * d * 2.0));
+    }
   }
 
   /**

@@ -32,15 +32,25 @@ import dev.hwplan.step.Execution;
 public final class ActivationMemory {
   private ActivationMemory() {}
 
-  /**
-   * Bytes per token of one layer: replicated under TP (divided by t only with SP), and split by TP.
-   */
-  record PerToken(double replicated, double split) {}
+  private static double mlp(double ff, boolean gated, double lin, Execution ex) {
+    if (!gated) {
+      return 2 * ff + lin * ff; // the activation's input and the second linear's input
+    }
+    return 4 * ff + lin * ff + (ex == Execution.EAGER ? 2 * ff : 0);
+  }
 
-  static PerToken perToken(
+  /**
+   * Bytes one layer keeps for one micro-batch of {@code microBatch} sequences without recomputation
+   * (or with selective recompute), on one GPU of a {@code tp} x {@code cp} group: per token, what
+   * stays whole under TP (divided by t only with SP) and what TP splits.
+   */
+  public static double layerBytes(
       ModelSpec m,
+      long microBatch,
       long seq,
+      int tp,
       int cp,
+      boolean sp,
       boolean moe,
       Recompute r,
       boolean flash,
@@ -86,37 +96,9 @@ public final class ActivationMemory {
     } else {
       split += mlp(m.intermediateSize(), gated, lin, ex);
     }
-    return new PerToken(rep, split);
-  }
-
-  private static double mlp(double ff, boolean gated, double lin, Execution ex) {
-    if (!gated) {
-      return 2 * ff + lin * ff; // the activation's input and the second linear's input
-    }
-    return 4 * ff + lin * ff + (ex == Execution.EAGER ? 2 * ff : 0);
-  }
-
-  /**
-   * Bytes one layer keeps for one micro-batch of {@code microBatch} sequences without recomputation
-   * (or with selective recompute), on one GPU of a {@code tp} x {@code cp} group.
-   */
-  public static double layerBytes(
-      ModelSpec m,
-      long microBatch,
-      long seq,
-      int tp,
-      int cp,
-      boolean sp,
-      boolean moe,
-      Recompute r,
-      boolean flash,
-      boolean dropout,
-      Precision p,
-      Execution ex) {
-    PerToken pt = perToken(m, seq, cp, moe, r, flash, dropout, p, ex);
     double tokens = microBatch * (double) seq / cp;
-    double rep = sp && tp > 1 ? pt.replicated() / tp : pt.replicated();
-    return tokens * (rep + pt.split() / tp);
+    double replicated = sp && tp > 1 ? rep / tp : rep;
+    return tokens * (replicated + split / tp);
   }
 
   /** Bytes a fully recomputed layer keeps: its 16-bit input, divided by t with SP. */

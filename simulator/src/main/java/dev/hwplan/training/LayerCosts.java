@@ -25,7 +25,21 @@ final class LayerCosts {
     this.params = params;
   }
 
-  /** The costs of one layer kind (0 decoder layer, 1 head, 2 embedding), cached. */
+  /** Layer kinds: a decoder layer, the head (final norm, logits, loss), the embedding. */
+  static final int LAYER = 0;
+
+  static final int HEAD = 1;
+  static final int EMBEDDING = 2;
+
+  /**
+   * The costs of one layer kind under {@code l}'s TP, CP, micro-batch, sequence parallelism (on
+   * only with TP > 1) and EP, cached.
+   */
+  LayerCost get(LayoutCursor l, boolean moe, int kind) {
+    return get(l.tp, l.cp, l.microBatch, l.spOn(), l.ep, moe, kind);
+  }
+
+  /** The costs of one layer kind ({@link #LAYER}, {@link #HEAD}, {@link #EMBEDDING}), cached. */
   LayerCost get(int tp, int cp, int mb, boolean sp, int ep, boolean moe, int kind) {
     long key =
         (((((((long) tp * 64 + cp) * 4096 + mb) * 2 + (sp ? 1 : 0)) * 1024 + ep) * 2

@@ -150,11 +150,14 @@ public final class LayoutSearch {
     final Layout[] example = new Layout[LayoutValidity.KINDS.length + 1];
     final int fitCode = LayoutValidity.KINDS.length;
     final double[] o = new double[TrainingPlanner.SLOTS];
-    // the top layouts, fastest (by cost: cheapest) first, as parallel arrays (no allocation per
-    // layout evaluated); bestStep holds the ranking key: step seconds, or GPU-seconds by cost
+    // the layout being visited, one cursor for the whole search
+    final LayoutCursor at = new LayoutCursor();
+    // the top layouts, fastest (by cost: cheapest) first, as parallel arrays of reused cursors (no
+    // allocation per layout evaluated); bestStep holds the ranking key: step seconds, or
+    // GPU-seconds by cost
     final double[] bestStep;
     final double[] bestPeak;
-    final long[][] bestLayout;
+    final LayoutCursor[] bestLayout;
     int kept;
     long evaluated;
     long valid;
@@ -180,43 +183,55 @@ public final class LayoutSearch {
       this.recsWithoutSelective = k;
       this.bestStep = new double[top];
       this.bestPeak = new double[top];
-      this.bestLayout = new long[top][];
+      this.bestLayout = new LayoutCursor[top];
+      at.offload = offload;
     }
 
     void visit(int tp, int pp, int dp, int cp) {
+      at.tp = tp;
+      at.pp = pp;
+      at.dp = dp;
+      at.cp = cp;
+      at.sp = tp > 1;
       for (int ep = 1; ep <= experts && ep <= dp * cp; ep *= 2) {
+        at.ep = ep;
         for (int vpp = 1; vpp <= (pp > 1 ? 8 : 1); vpp *= 2) {
+          at.vpp = vpp;
           for (int mb : mbs) {
-            int code = planner.invalidCode(tp, pp, dp, cp, ep, vpp, mb);
+            at.microBatch = mb;
+            int code = planner.invalidCode(at);
             if (code != LayoutValidity.OK) {
               // every ZeRO stage and recompute of it is rejected for the same reason
               long variants =
                   (long) zeros.length * (skipSelective ? recsWithoutSelective : recs.length);
               evaluated += variants;
               rejected[code] += variants - 1;
-              reject(code, tp, pp, dp, cp, ep, vpp, mb, zeros[0], recs[0]);
+              at.zero = zeros[0];
+              at.recompute = recs[0];
+              reject(code);
               continue;
             }
             // a bound on every ZeRO stage and recompute of this layout's step time (by cost: of
             // its GPU-seconds, the same bound times the GPUs it uses)
             double weight = byCost ? (double) tp * pp * dp * cp : 1;
-            double bound =
-                prune ? planner.stepLowerBound(tp, pp, dp, cp, ep, vpp, tp > 1, mb) * weight : 0;
+            double bound = prune ? planner.stepLowerBound(at) * weight : 0;
             for (int zero : zeros) {
+              at.zero = zero;
               for (Recompute r : recs) {
                 if (r == Recompute.SELECTIVE && skipSelective) {
                   continue; // equals none with FlashAttention
                 }
+                at.recompute = r;
                 evaluated++;
                 valid++;
                 // pruned: the fit first (memory only), then the time only when the layout could
                 // enter the top: its step is at least the bound, and a layout no faster than the
                 // slowest kept one never displaces it (better() needs a shorter step or, at an
                 // equal step, a smaller peak; the bound is strict here)
-                planner.evaluate(tp, pp, dp, cp, ep, vpp, tp > 1, mb, zero, r, offload, !prune, o);
+                planner.evaluate(at, !prune, o);
                 double peak = o[TrainingPlanner.PEAK];
                 if (peak > usable) {
-                  reject(fitCode, tp, pp, dp, cp, ep, vpp, mb, zero, r);
+                  reject(fitCode);
                   continue;
                 }
                 fitting++;
@@ -224,9 +239,9 @@ public final class LayoutSearch {
                   if (kept == top && bound > bestStep[top - 1]) {
                     continue;
                   }
-                  planner.evaluate(tp, pp, dp, cp, ep, vpp, tp > 1, mb, zero, r, offload, true, o);
+                  planner.evaluate(at, true, o);
                 }
-                keep(o[TrainingPlanner.STEP] * weight, peak, tp, pp, dp, cp, ep, vpp, mb, zero, r);
+                keep(o[TrainingPlanner.STEP] * weight, peak);
               }
             }
           }
@@ -234,72 +249,40 @@ public final class LayoutSearch {
       }
     }
 
-    void reject(
-        int code, int tp, int pp, int dp, int cp, int ep, int vpp, int mb, int zero, Recompute r) {
+    /** Counts the layout visited now under {@code code}, the first such as its example. */
+    void reject(int code) {
       rejected[code]++;
       if (example[code] == null) {
-        example[code] = new Layout(tp, pp, dp, cp, ep, vpp, tp > 1, mb, zero, r, offload);
+        example[code] = at.toLayout();
       }
     }
 
-    void keep(
-        double s,
-        double peak,
-        int tp,
-        int pp,
-        int dp,
-        int cp,
-        int ep,
-        int vpp,
-        int mb,
-        int zero,
-        Recompute r) {
+    /** Keeps the layout visited now if it enters the top (step or cost {@code s}, {@code peak}). */
+    void keep(double s, double peak) {
       if (kept == top && !better(s, peak, bestStep[top - 1], bestPeak[top - 1])) {
         return;
       }
-      int at = kept == top ? top - 1 : kept++;
-      long[] slot = bestLayout[at];
-      while (at > 0 && better(s, peak, bestStep[at - 1], bestPeak[at - 1])) {
-        bestStep[at] = bestStep[at - 1];
-        bestPeak[at] = bestPeak[at - 1];
-        bestLayout[at] = bestLayout[at - 1];
-        at--;
+      int i = kept == top ? top - 1 : kept++;
+      LayoutCursor slot = bestLayout[i];
+      while (i > 0 && better(s, peak, bestStep[i - 1], bestPeak[i - 1])) {
+        bestStep[i] = bestStep[i - 1];
+        bestPeak[i] = bestPeak[i - 1];
+        bestLayout[i] = bestLayout[i - 1];
+        i--;
       }
       if (slot == null) {
-        slot = new long[9];
+        slot = new LayoutCursor();
       }
-      slot[0] = tp;
-      slot[1] = pp;
-      slot[2] = dp;
-      slot[3] = cp;
-      slot[4] = ep;
-      slot[5] = vpp;
-      slot[6] = mb;
-      slot[7] = zero;
-      slot[8] = r.ordinal();
-      bestStep[at] = s;
-      bestPeak[at] = peak;
-      bestLayout[at] = slot;
+      slot.copy(at);
+      bestStep[i] = s;
+      bestPeak[i] = peak;
+      bestLayout[i] = slot;
     }
 
     Result result() {
       List<TrainingPlan> ranked = new ArrayList<>(kept);
       for (int i = 0; i < kept; i++) {
-        long[] b = bestLayout[i];
-        Layout l =
-            new Layout(
-                (int) b[0],
-                (int) b[1],
-                (int) b[2],
-                (int) b[3],
-                (int) b[4],
-                (int) b[5],
-                b[0] > 1,
-                (int) b[6],
-                (int) b[7],
-                Recompute.values()[(int) b[8]],
-                offload);
-        ranked.add(planner.evaluate(l));
+        ranked.add(planner.evaluate(bestLayout[i].toLayout()));
       }
       Map<String, Long> byReason = new LinkedHashMap<>();
       Map<String, String> examples = new LinkedHashMap<>();

@@ -41,47 +41,48 @@ record LayoutValidity(TrainingJob job, int gpus, boolean atMost) {
     "micro-batches not a multiple of PP (interleaved)"
   };
 
-  int code(int tp, int pp, int dp, int cp, int ep, int vpp, int mb) {
+  /** Why {@code l} cannot run, as a code ({@link #OK}: it can). */
+  int code(LayoutCursor l) {
     ModelSpec m = job.model();
     int layers = m.numHiddenLayers();
-    if (m.numAttentionHeads() % tp != 0) {
+    if (m.numAttentionHeads() % l.tp != 0) {
       return HEADS;
     }
     int kv = m.numKeyValueHeads();
-    if (m.mla() == null && kv % tp != 0 && tp % kv != 0) {
+    if (m.mla() == null && kv % l.tp != 0 && l.tp % kv != 0) {
       return KV_HEADS;
     }
-    long used = (long) tp * pp * dp * cp;
+    long used = (long) l.tp * l.pp * l.dp * l.cp;
     if (atMost ? used > gpus : used != gpus) {
       return GPUS;
     }
-    if (pp > layers) {
+    if (l.pp > layers) {
       return PP_LAYERS;
     }
-    if (vpp > 1 && pp == 1) {
+    if (l.vpp > 1 && l.pp == 1) {
       return VPP_PP;
     }
-    if (vpp > 1 && PipelineSplit.accounted(layers, pp, vpp) < 0) {
+    if (l.vpp > 1 && PipelineSplit.accounted(layers, l.pp, l.vpp) < 0) {
       return VPP_LAYERS;
     }
-    if (cp > 1 && job.seq() % (2L * cp) != 0) {
+    if (l.cp > 1 && job.seq() % (2L * l.cp) != 0) {
       return SEQ_CP;
     }
-    if (ep > 1) {
+    if (l.ep > 1) {
       if (m.moe() == null) {
         return EP_DENSE;
       }
-      if (m.moe().nRoutedExperts() % ep != 0) {
+      if (m.moe().nRoutedExperts() % l.ep != 0) {
         return EP_EXPERTS;
       }
-      if ((dp * cp) % ep != 0) {
+      if (l.shardGroup() % l.ep != 0) {
         return EP_DP;
       }
     }
-    if (job.globalBatch() % ((long) dp * mb) != 0) {
+    if (job.globalBatch() % ((long) l.dp * l.microBatch) != 0) {
       return BATCH;
     }
-    if (vpp > 1 && (job.globalBatch() / ((long) dp * mb)) % pp != 0) {
+    if (l.vpp > 1 && l.microBatches(job.globalBatch()) % l.pp != 0) {
       return INTERLEAVED_BATCH;
     }
     return OK;

@@ -22,56 +22,34 @@ import dev.hwplan.step.Execution;
  */
 record StageMemory(TrainingJob job, LayerCosts costs, StageParams params) {
 
-  /** The peak memory of the most loaded stage into {@code o}'s memory slots. */
-  void write(
-      int tp,
-      int pp,
-      int dp,
-      int cp,
-      int ep,
-      int vpp,
-      boolean sp,
-      int mb,
-      int zero,
-      Recompute rec,
-      boolean offload,
-      long mbs,
-      double[] o) {
+  /** The peak memory of the most loaded stage of {@code l} into {@code o}'s memory slots. */
+  void write(LayoutCursor l, long mbs, double[] o) {
     ModelSpec m = job.model();
-    boolean spOn = sp && tp > 1;
-    LayerCost dense = costs.get(tp, cp, mb, spOn, ep, false, 0);
-    LayerCost moe = m.moe() != null ? costs.get(tp, cp, mb, spOn, ep, true, 0) : dense;
-    LayerCost headC = costs.get(tp, cp, mb, spOn, ep, false, 1);
+    LayerCost dense = costs.get(l, false, LayerCosts.LAYER);
+    LayerCost moe = m.moe() != null ? costs.get(l, true, LayerCosts.LAYER) : dense;
+    LayerCost headC = costs.get(l, false, LayerCosts.HEAD);
     Precision pr = job.precision();
-    double denseShard = dp * cp;
-    double expertShard = Math.max(1, dp * cp / (double) ep);
+    int pp = l.pp;
+    int vpp = l.vpp;
+    int zero = l.zero;
+    Recompute rec = l.recompute;
+    double denseShard = l.shardGroup();
+    double expertShard = expertShard(l);
     double worst = -1;
-    for (int pass = 0; pass < 3; pass++) {
-      int k = pass == 0 ? 0 : pass == 1 ? pp - 1 : 1;
-      if ((pass == 1 && pp == 1) || (pass == 2 && (pp <= 2 || params.layers % pp == 0))) {
+    for (int pass = 0; pass < StageParams.CANDIDATES; pass++) {
+      int k = params.candidateStage(pass, pp);
+      if (k < 0) {
         continue;
       }
-      int from = ModelCopy.firstLayer(params.layers, pp, k);
-      int to = ModelCopy.firstLayer(params.layers, pp, k + 1);
-      int n = to - from;
-      int nMoe = params.moeLayers(from, to);
+      int n = params.stageLayers(k, pp);
+      int nMoe = params.stageMoeLayers(k, pp);
       int nDense = n - nMoe;
-      double pd = params.stageDense(k, tp, pp);
-      double pe = params.stageExpert(k, tp, pp, ep);
-      double w =
-          zero >= 3
-              ? pd * pr.weightBytes / denseShard + pe * pr.weightBytes / expertShard
-              : (pd + pe) * pr.weightBytes;
-      double g =
-          zero >= 2
-              ? pd * pr.gradBytes / denseShard + pe * pr.gradBytes / expertShard
-              : (pd + pe) * pr.gradBytes;
+      double pd = params.stageDense(k, l.tp, pp);
+      double pe = params.stageExpert(k, l.tp, pp, l.ep);
+      double w = sharded(zero >= 3, pd, pe, pr.weightBytes, denseShard, expertShard);
+      double g = sharded(zero >= 2, pd, pe, pr.gradBytes, denseShard, expertShard);
       double os =
-          offload
-              ? 0
-              : zero >= 1
-                  ? pd * pr.optimizerBytes / denseShard + pe * pr.optimizerBytes / expertShard
-                  : (pd + pe) * pr.optimizerBytes;
+          l.offload ? 0 : sharded(zero >= 1, pd, pe, pr.optimizerBytes, denseShard, expertShard);
       double layerDense = rec == Recompute.SELECTIVE ? dense.actSelective() : dense.actNone();
       double layerMoe = rec == Recompute.SELECTIVE ? moe.actSelective() : moe.actNone();
       double perMb = nDense * layerDense + nMoe * layerMoe;
@@ -143,5 +121,26 @@ record StageMemory(TrainingJob job, LayerCosts costs, StageParams params) {
       }
     }
     o[PEAK] = worst;
+  }
+
+  /** The group over which ZeRO shards routed-expert state: dp x cp / ep, at least 1. */
+  static double expertShard(LayoutCursor l) {
+    return Math.max(1, l.shardGroup() / (double) l.ep);
+  }
+
+  /**
+   * The bytes of {@code dense} and {@code expert} parameters at {@code bytes} each on one GPU:
+   * divided over their shard groups when ZeRO shards this state ({@code on}), else whole.
+   */
+  static double sharded(
+      boolean on,
+      double dense,
+      double expert,
+      double bytes,
+      double denseShard,
+      double expertShard) {
+    return on
+        ? dense * bytes / denseShard + expert * bytes / expertShard
+        : (dense + expert) * bytes;
   }
 }

@@ -65,12 +65,37 @@ final class StageParams {
     return p + denseMlp / tp;
   }
 
+  /** How many stages {@link #candidateStage} names: the first, the last and the second. */
+  static final int CANDIDATES = 3;
+
+  /**
+   * The stage that the {@code pass}-th look at the most loaded stage of {@code pp} checks (0 to
+   * {@link #CANDIDATES} - 1): the first (the embedding), the last (the head and the logits), and,
+   * when the layers do not split evenly over more than two stages, the second (the first of those
+   * with a layer more, {@link ModelCopy#firstLayer}); -1 when the pass has no stage of its own.
+   */
+  int candidateStage(int pass, int pp) {
+    return switch (pass) {
+      case 0 -> 0;
+      case 1 -> pp == 1 ? -1 : pp - 1;
+      default -> pp <= 2 || layers % pp == 0 ? -1 : 1;
+    };
+  }
+
+  /** Layers on stage {@code k} of {@code pp}. */
+  int stageLayers(int k, int pp) {
+    return ModelCopy.firstLayer(layers, pp, k + 1) - ModelCopy.firstLayer(layers, pp, k);
+  }
+
+  /** MoE layers on stage {@code k} of {@code pp}. */
+  int stageMoeLayers(int k, int pp) {
+    return moeLayers(ModelCopy.firstLayer(layers, pp, k), ModelCopy.firstLayer(layers, pp, k + 1));
+  }
+
   /** Dense (data-parallel sharded) parameters on one GPU of stage {@code k}. */
   double stageDense(int k, int tp, int pp) {
-    int from = ModelCopy.firstLayer(layers, pp, k);
-    int to = ModelCopy.firstLayer(layers, pp, k + 1);
-    int n = to - from;
-    int nMoe = moeLayers(from, to);
+    int n = stageLayers(k, pp);
+    int nMoe = stageMoeLayers(k, pp);
     double d =
         n * (attnSplit / tp + attnReplicated)
             + (n - nMoe) * denseMlp / tp
@@ -90,8 +115,6 @@ final class StageParams {
 
   /** Routed-expert parameters on one GPU of stage {@code k}. */
   double stageExpert(int k, int tp, int pp, int ep) {
-    int from = ModelCopy.firstLayer(layers, pp, k);
-    int to = ModelCopy.firstLayer(layers, pp, k + 1);
-    return moeLayers(from, to) * routedAll / ((double) ep * tp);
+    return stageMoeLayers(k, pp) * routedAll / ((double) ep * tp);
   }
 }

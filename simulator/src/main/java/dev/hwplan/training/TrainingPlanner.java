@@ -39,7 +39,6 @@ public final class TrainingPlanner {
   private final TrainingJob job;
   private final GpuProfile gpu;
   private final ClusterProfile cluster;
-  private final int gpus;
   private final StepModel step;
   private final ClusterLinks links;
   private final double peakFlops;
@@ -52,7 +51,6 @@ public final class TrainingPlanner {
   private final LayerCosts costs;
   private final StageMemory stageMemory;
   private final DataParallelSync dpSync;
-  private boolean atMost;
   private LayoutValidity validity;
   private final OptimizerStep optimizer;
 
@@ -65,7 +63,6 @@ public final class TrainingPlanner {
     this.job = job;
     this.gpu = gpu;
     this.cluster = cluster;
-    this.gpus = gpus;
     this.step = step;
     this.links = new ClusterLinks(cluster, step);
     this.peakFlops = gpu.peakFlops(DType.BF16).orElseThrow();
@@ -104,27 +101,31 @@ public final class TrainingPlanner {
    * optimal-execution search): the limit becomes a ceiling.
    */
   public TrainingPlanner atMost(boolean on) {
-    this.atMost = on;
-    this.validity = new LayoutValidity(job, gpus, on);
+    this.validity = new LayoutValidity(job, validity.gpus(), on);
     return this;
   }
 
+  /** Whether layouts may use fewer GPUs than {@link #gpus()} ({@link #atMost(boolean)}). */
   public boolean atMost() {
-    return atMost;
+    return validity.atMost();
   }
 
+  /** The job planned. */
   public TrainingJob job() {
     return job;
   }
 
+  /** The GPUs a layout uses (with {@link #atMost()}: at most). */
   public int gpus() {
-    return gpus;
+    return validity.gpus();
   }
 
+  /** The GPU. */
   public GpuProfile gpu() {
     return gpu;
   }
 
+  /** The cluster whose nodes hold the GPUs. */
   public ClusterProfile cluster() {
     return cluster;
   }
@@ -150,13 +151,13 @@ public final class TrainingPlanner {
   }
 
   /** {@link LayoutValidity#code}: why a layout cannot run, as a code (0: it can). */
-  int invalidCode(int tp, int pp, int dp, int cp, int ep, int vpp, int mb) {
-    return validity.code(tp, pp, dp, cp, ep, vpp, mb);
+  int invalidCode(LayoutCursor l) {
+    return validity.code(l);
   }
 
   /** Why {@code l} cannot run {@code job} on this cluster, or null when it can. */
   public String invalid(Layout l) {
-    int code = invalidCode(l.tp(), l.pp(), l.dp(), l.cp(), l.ep(), l.vpp(), l.microBatch());
+    int code = invalidCode(new LayoutCursor().set(l));
     return code == LayoutValidity.OK ? null : reason(code, l);
   }
 
@@ -166,10 +167,7 @@ public final class TrainingPlanner {
 
   // ---- evaluation ----
 
-  /**
-   * Indices of {@link #evaluate(int, int, int, int, int, int, boolean, int, int, Recompute,
-   * boolean, boolean, double[])}'s output.
-   */
+  /** Indices of {@link #evaluate(LayoutCursor, boolean, double[])}'s output. */
   static final int STEP = 0;
 
   static final int PEAK = 1;
@@ -199,25 +197,13 @@ public final class TrainingPlanner {
    * when the layout cannot run.
    */
   public TrainingPlan evaluate(Layout l) {
-    String why = invalid(l);
-    if (why != null) {
-      throw new IllegalArgumentException(why);
+    LayoutCursor c = new LayoutCursor().set(l);
+    int code = invalidCode(c);
+    if (code != LayoutValidity.OK) {
+      throw new IllegalArgumentException(reason(code, l));
     }
     double[] o = new double[SLOTS];
-    evaluate(
-        l.tp(),
-        l.pp(),
-        l.dp(),
-        l.cp(),
-        l.ep(),
-        l.vpp(),
-        l.sp(),
-        l.microBatch(),
-        l.zero(),
-        l.recompute(),
-        l.offload(),
-        true,
-        o);
+    evaluate(c, true, o);
     return plan(l, o);
   }
 
@@ -282,20 +268,7 @@ public final class TrainingPlanner {
   /** The peak memory of the most loaded stage under {@code l} with {@code mbs} micro-batches. */
   public TrainingPlan.MemoryBreakdown memory(Layout l, long mbs) {
     double[] o = new double[SLOTS];
-    stageMemory.write(
-        l.tp(),
-        l.pp(),
-        l.dp(),
-        l.cp(),
-        l.ep(),
-        l.vpp(),
-        l.sp(),
-        l.microBatch(),
-        l.zero(),
-        l.recompute(),
-        l.offload(),
-        mbs,
-        o);
+    stageMemory.write(new LayoutCursor().set(l), mbs, o);
     return memoryOf(o);
   }
 
@@ -305,32 +278,21 @@ public final class TrainingPlanner {
    * at the indices above; with {@code timed} false only the memory slots (the same values). The
    * layout must be valid ({@link #invalidCode} 0).
    */
-  void evaluate(
-      int tp,
-      int pp,
-      int dp,
-      int cp,
-      int ep,
-      int vpp,
-      boolean sp,
-      int mb,
-      int zero,
-      Recompute rec,
-      boolean offload,
-      boolean timed,
-      double[] o) {
-    long mbs = job.globalBatch() / ((long) dp * mb);
+  void evaluate(LayoutCursor l, boolean timed, double[] o) {
+    long mbs = l.microBatches(job.globalBatch());
     if (!timed) {
       // the memory half alone (the search checks the fit before it times a layout)
-      stageMemory.write(tp, pp, dp, cp, ep, vpp, sp, mb, zero, rec, offload, mbs, o);
+      stageMemory.write(l, mbs, o);
       return;
     }
     ModelSpec m = job.model();
-    boolean spOn = sp && tp > 1;
-    LayerCost dense = costs.get(tp, cp, mb, spOn, ep, false, 0);
-    LayerCost moe = m.moe() != null ? costs.get(tp, cp, mb, spOn, ep, true, 0) : dense;
-    LayerCost headC = costs.get(tp, cp, mb, spOn, ep, false, 1);
-    LayerCost emb = costs.get(tp, cp, mb, spOn, ep, false, 2);
+    int tp = l.tp;
+    int cp = l.cp;
+    int ep = l.ep;
+    LayerCost dense = costs.get(l, false, LayerCosts.LAYER);
+    LayerCost moe = m.moe() != null ? costs.get(l, true, LayerCosts.LAYER) : dense;
+    LayerCost headC = costs.get(l, false, LayerCosts.HEAD);
+    LayerCost emb = costs.get(l, false, LayerCosts.EMBEDDING);
 
     // the ring exchange of K/V: cp-1 sends per layer forward, twice the bytes backward, hidden
     // behind the attention of the chunk already held
@@ -349,9 +311,8 @@ public final class TrainingPlanner {
     double a2a =
         m.moe() == null ? 0 : links.collective(Collective.ALL_TO_ALL, ep, tp * cp, moe.a2aBytes());
 
-    boolean full = rec == Recompute.FULL;
-    double recDense = recomputeOf(dense, rec, cpF, 0);
-    double recMoe = recomputeOf(moe, rec, cpF, a2a);
+    double recDense = recomputeOf(dense, l.recompute, cpF, 0);
+    double recMoe = recomputeOf(moe, l.recompute, cpF, a2a);
     double fDense = dense.forward() + dense.tpForward() + cpF;
     double fMoe = moe.forward() + moe.tpForward() + cpF + 2 * a2a;
 
@@ -362,16 +323,14 @@ public final class TrainingPlanner {
     double worstTp = 0;
     double worstCp = 0;
     double worstEp = 0;
-    int p = pp;
-    for (int pass = 0; pass < 3; pass++) {
-      int k = pass == 0 ? 0 : pass == 1 ? p - 1 : 1;
-      if ((pass == 1 && p == 1) || (pass == 2 && (p <= 2 || layers % p == 0))) {
+    int p = l.pp;
+    for (int pass = 0; pass < StageParams.CANDIDATES; pass++) {
+      int k = params.candidateStage(pass, p);
+      if (k < 0) {
         continue;
       }
-      int from = ModelCopy.firstLayer(layers, p, k);
-      int to = ModelCopy.firstLayer(layers, p, k + 1);
-      int n = to - from;
-      int nMoe = params.moeLayers(from, to);
+      int n = params.stageLayers(k, p);
+      int nMoe = params.stageMoeLayers(k, p);
       int nDense = n - nMoe;
       double compute =
           nDense * (dense.forward() + dense.backward()) + nMoe * (moe.forward() + moe.backward());
@@ -427,7 +386,7 @@ public final class TrainingPlanner {
             + headC.backward()
             + headC.tpForward()
             + headC.tpBackward();
-    double bubble = Math.max(0, allStages - perMicroBatch) / vpp;
+    double bubble = Math.max(0, allStages - perMicroBatch) / l.vpp;
 
     // pipeline sends on the critical path: one activation forward and one gradient backward per
     // schedule step, m v + p - 1 steps of t/v each when interleaved (the same count behind the
@@ -436,26 +395,26 @@ public final class TrainingPlanner {
     // all-gathers it over NVLink (Narayanan et al. 2021 section 4.1, scatter/gather; Megatron-LM's
     // p2p_communication, on unless --no-scatter-gather-tensors-in-pipeline); with SP the
     // activation is already split over the TP group.
-    double tokens = mb * (double) job.seq() / cp;
+    boolean spOn = l.spOn();
+    double tokens = l.microBatch * (double) job.seq() / cp;
     double actBytes = tokens * m.hiddenSize() * 2.0;
     double hop =
         spOn || tp == 1
-            ? links.send(tp * cp * dp, actBytes / (spOn ? tp : 1))
-            : links.send(tp * cp * dp, actBytes / tp)
+            ? links.send(tp * cp * l.dp, actBytes / (spOn ? tp : 1))
+            : links.send(tp * cp * l.dp, actBytes / tp)
                 + links.collective(Collective.ALL_GATHER, tp, 1, actBytes);
-    double ppc = p > 1 ? 2 * hop * ((double) mbs * vpp + p - 1) : 0;
+    double ppc = p > 1 ? 2 * hop * ((double) mbs * l.vpp + p - 1) : 0;
 
-    double stageDense = params.stageDense(0, tp, pp);
-    double stageExpert = params.stageExpert(0, tp, pp, ep);
-    int dpGroup = dp * cp;
-    dpSync.write(stageDense, stageExpert, tp, dpGroup, ep, zero, mbs, worstF, worstB, o);
+    double stageDense = params.stageDense(0, tp, p);
+    double stageExpert = params.stageExpert(0, tp, p, ep);
+    int dpGroup = l.shardGroup();
+    dpSync.write(stageDense, stageExpert, tp, dpGroup, ep, l.zero, mbs, worstF, worstB, o);
 
     // optimizer: Adam over this GPU's shard, memory-bound
     double updated =
-        zero >= 1
-            ? stageDense / dpGroup + stageExpert / Math.max(1, dpGroup / (double) ep)
-            : stageDense + stageExpert;
-    double opt = optimizer.stepSeconds(updated, offload);
+        StageMemory.sharded(
+            l.zero >= 1, stageDense, stageExpert, 1, dpGroup, StageMemory.expertShard(l));
+    double opt = optimizer.stepSeconds(updated, l.offload);
 
     o[COMPUTE] = mbs * worstCompute;
     o[RECOMPUTE] = mbs * worstRecompute;
@@ -476,7 +435,7 @@ public final class TrainingPlanner {
             + o[DP_COMM]
             + o[OPTIMIZER];
     o[MICRO_BATCHES] = mbs;
-    stageMemory.write(tp, pp, dp, cp, ep, vpp, sp, mb, zero, rec, offload, mbs, o);
+    stageMemory.write(l, mbs, o);
   }
 
   /**
@@ -486,18 +445,18 @@ public final class TrainingPlanner {
    * x} the cheaper layer's (dense or MoE), and the step is at least that times the micro-batches
    * plus the bubble's {@code (pp - 1)/vpp} of it; every other term is non-negative.
    */
-  double stepLowerBound(int tp, int pp, int dp, int cp, int ep, int vpp, boolean sp, int mb) {
-    boolean spOn = sp && tp > 1;
-    long mbs = job.globalBatch() / ((long) dp * mb);
-    LayerCost dense = costs.get(tp, cp, mb, spOn, ep, false, 0);
+  double stepLowerBound(LayoutCursor l) {
+    long mbs = l.microBatches(job.globalBatch());
+    int pp = l.pp;
+    LayerCost dense = costs.get(l, false, LayerCosts.LAYER);
     double perLayer = dense.forward() + dense.backward();
     if (job.model().moe() != null) {
-      LayerCost moe = costs.get(tp, cp, mb, spOn, ep, true, 0);
+      LayerCost moe = costs.get(l, true, LayerCosts.LAYER);
       perLayer = Math.min(perLayer, moe.forward() + moe.backward());
     }
     double stage = (layers / pp) * perLayer;
     // less a relative 1e-12, so that rounding never lifts the bound above an equal step
-    return (mbs + (pp - 1) / (double) vpp) * stage * (1 - 1e-12);
+    return (mbs + (pp - 1) / (double) l.vpp) * stage * (1 - 1e-12);
   }
 
   private static double recomputeOf(LayerCost c, Recompute rec, double cpF, double a2a) {

@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.function.ToDoubleFunction;
 
 /**
  * How well the calibrated mode predicts measurements it was not fitted on. For every measured GPU,
@@ -117,70 +118,39 @@ public record AccuracyReport(List<Row> rows, List<StepRow> decodeSteps) {
         GpuProfile gpu = catalog.get(target.profileId());
         CalibratedModel model = new CalibratedModel(gpu, cal);
         String scenario = same ? "same-gpu" : "cross-gpu";
-        Function<String, Boolean> take = key -> !same || split.isHeldOut(key);
-        addRow(
-            rows,
+        Pairing pair =
+            new Pairing(rows, scenario, fitted, target, key -> !same || split.isHeldOut(key));
+        pair.add(
             "gemm",
-            scenario,
-            fitted,
-            target,
-            errors(
-                target.gemm(),
-                Rows.Gemm::key,
-                take,
-                r -> model.predict(RowOps.gemmOp(r)).seconds(),
-                Rows.Gemm::seconds));
-        addRow(
-            rows,
+            target.gemm(),
+            Rows.Gemm::key,
+            r -> model.predict(RowOps.gemmOp(r)).seconds(),
+            Rows.Gemm::seconds);
+        pair.add(
             "attention",
-            scenario,
-            fitted,
-            target,
-            errors(
-                target.attention(),
-                Rows.Attention::key,
-                take,
-                r -> model.predict(RowOps.attentionOp(r, AttentionKernel.SPLIT_K)).seconds(),
-                Rows.Attention::seconds));
-        addRow(
-            rows,
+            target.attention(),
+            Rows.Attention::key,
+            r -> model.predict(RowOps.attentionOp(r, AttentionKernel.SPLIT_K)).seconds(),
+            Rows.Attention::seconds);
+        pair.add(
             "sdpa-flash",
-            scenario,
-            fitted,
-            target,
-            errors(
-                target.attention().stream()
-                    .filter(r -> !Double.isNaN(r.sdpaFlashSeconds()))
-                    .toList(),
-                Rows.Attention::key,
-                take,
-                r -> model.predict(RowOps.attentionOp(r, AttentionKernel.SDPA_FLASH)).seconds(),
-                Rows.Attention::sdpaFlashSeconds));
-        addRow(
-            rows,
+            target.attention().stream().filter(r -> !Double.isNaN(r.sdpaFlashSeconds())).toList(),
+            Rows.Attention::key,
+            r -> model.predict(RowOps.attentionOp(r, AttentionKernel.SDPA_FLASH)).seconds(),
+            Rows.Attention::sdpaFlashSeconds);
+        pair.add(
             "mla",
-            scenario,
-            fitted,
-            target,
-            errors(
-                target.mla(),
-                Rows.Mla::key,
-                take,
-                r -> model.predict(RowOps.mlaOp(r)).seconds(),
-                Rows.Mla::seconds));
+            target.mla(),
+            Rows.Mla::key,
+            r -> model.predict(RowOps.mlaOp(r)).seconds(),
+            Rows.Mla::seconds);
         if (!fitted.collectives().isEmpty()) {
-          addRow(
-              rows,
+          pair.add(
               "collective",
-              scenario,
-              fitted,
-              target,
-              errors(
-                  target.collectives(),
-                  Rows.Collective::key,
-                  take,
-                  r -> model.predict(RowOps.collectiveOp(r)).seconds(),
-                  Rows.Collective::seconds));
+              target.collectives(),
+              Rows.Collective::key,
+              r -> model.predict(RowOps.collectiveOp(r)).seconds(),
+              Rows.Collective::seconds);
         }
         if (!fitted.decodeSteps().isEmpty()) {
           for (Rows.DecodeStep s : target.decodeSteps()) {
@@ -225,51 +195,66 @@ public record AccuracyReport(List<Row> rows, List<StepRow> decodeSteps) {
   static HeldOutSplit split(List<Measurements> data, long seed) {
     Map<String, List<String>> families = new HashMap<>();
     for (Measurements m : data) {
-      m.gemm().forEach(r -> families.computeIfAbsent("gemm", k -> new ArrayList<>()).add(r.key()));
-      m.attention()
-          .forEach(r -> families.computeIfAbsent("attention", k -> new ArrayList<>()).add(r.key()));
-      m.mla().forEach(r -> families.computeIfAbsent("mla", k -> new ArrayList<>()).add(r.key()));
-      m.collectives()
-          .forEach(
-              r -> families.computeIfAbsent("collective", k -> new ArrayList<>()).add(r.key()));
-      m.decodeSteps()
-          .forEach(r -> families.computeIfAbsent("step", k -> new ArrayList<>()).add(r.key()));
+      keys(families, "gemm", m.gemm(), Rows.Gemm::key);
+      keys(families, "attention", m.attention(), Rows.Attention::key);
+      keys(families, "mla", m.mla(), Rows.Mla::key);
+      keys(families, "collective", m.collectives(), Rows.Collective::key);
+      keys(families, "step", m.decodeSteps(), Rows.DecodeStep::key);
     }
     return HeldOutSplit.of(seed, families.values());
   }
 
-  private static <T> double[] errors(
-      List<T> rows,
-      Function<T, String> key,
-      Function<String, Boolean> take,
-      java.util.function.ToDoubleFunction<T> predicted,
-      java.util.function.ToDoubleFunction<T> measured) {
-    return rows.stream()
-        .filter(r -> take.apply(key.apply(r)))
-        .mapToDouble(r -> Math.abs(predicted.applyAsDouble(r) / measured.applyAsDouble(r) - 1))
-        .toArray();
+  /** Adds the keys of {@code rows} to {@code family}'s list (made at its first key). */
+  private static <T> void keys(
+      Map<String, List<String>> families, String family, List<T> rows, Function<T, String> key) {
+    if (rows.isEmpty()) {
+      return;
+    }
+    List<String> keys = families.computeIfAbsent(family, k -> new ArrayList<>());
+    rows.forEach(r -> keys.add(key.apply(r)));
   }
 
-  private static void addRow(
-      List<Row> rows,
-      String family,
+  /**
+   * One calibration ({@code fitted}'s) predicting one GPU's rows ({@code target}'s) in one
+   * scenario: {@link #add} puts a row of error percentiles per family into {@code out}.
+   */
+  private record Pairing(
+      List<Row> out,
       String scenario,
       Measurements fitted,
       Measurements target,
-      double[] errors) {
-    if (errors.length == 0) {
-      return;
+      Function<String, Boolean> take) {
+
+    /**
+     * The |error| of {@code predicted} against {@code measured} over the rows whose key the
+     * scenario takes, as a row of {@code family}; nothing when no row is taken.
+     */
+    <T> void add(
+        String family,
+        List<T> rows,
+        Function<T, String> key,
+        ToDoubleFunction<T> predicted,
+        ToDoubleFunction<T> measured) {
+      double[] errors =
+          rows.stream()
+              .filter(r -> take.apply(key.apply(r)))
+              .mapToDouble(
+                  r -> Math.abs(predicted.applyAsDouble(r) / measured.applyAsDouble(r) - 1))
+              .toArray();
+      if (errors.length == 0) {
+        return;
+      }
+      out.add(
+          new Row(
+              family,
+              scenario,
+              fitted.profileId(),
+              target.profileId(),
+              errors.length,
+              Stats.percentile(errors, 0.5),
+              Stats.percentile(errors, 0.9),
+              Stats.max(errors)));
     }
-    rows.add(
-        new Row(
-            family,
-            scenario,
-            fitted.profileId(),
-            target.profileId(),
-            errors.length,
-            Stats.percentile(errors, 0.5),
-            Stats.percentile(errors, 0.9),
-            Stats.max(errors)));
   }
 
   /** The table as Markdown, for notes and reports. */

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.function.Predicate;
 
 /**
@@ -49,38 +50,39 @@ public final class CalibrationFitter {
             Measurements::copyBytesPerSecond, fallback == null ? 0.85 : fallback.copyFraction());
     Map<String, Spread> spreads = new HashMap<>();
 
-    GemmTimeModel gemm = GemmFitter.fit(data, read);
-    if (gemm == null) {
-      gemm = require(fallback, "gemm").gemm();
-      spreads.put("gemm", fallback.spread("gemm"));
-      notes.add("GEMM efficiencies from " + fallback.id());
-    } else {
-      spreads.put("gemm", GemmFitter.spread(data, gemm, read));
-    }
-    SplitKTimeModel attention = DecodeAttentionFitter.fitAttention(data, read);
-    if (attention == null) {
-      attention = require(fallback, "decode attention").attention();
-      spreads.put("attention", fallback.spread("attention"));
-      notes.add("decode-attention efficiencies from " + fallback.id());
-    } else {
-      spreads.put("attention", DecodeAttentionFitter.attentionSpread(data, attention, read));
-    }
-    SplitKTimeModel mla = DecodeAttentionFitter.fitMla(data, read, attention);
-    if (mla == null) {
-      mla = require(fallback, "MLA decode").mla();
-      spreads.put("mla", fallback.spread("mla"));
-      notes.add("MLA decode efficiencies from " + fallback.id());
-    } else {
-      spreads.put("mla", DecodeAttentionFitter.mlaSpread(data, mla, read));
-    }
-    SdpaFlashTimeModel sdpa = DecodeAttentionFitter.fitSdpa(data, read);
-    if (sdpa == null) {
-      sdpa = require(fallback, "SDPA flash").sdpaFlash();
-      spreads.put("sdpa-flash", fallback.spread("sdpa-flash"));
-      notes.add("SDPA flash efficiencies from " + fallback.id());
-    } else {
-      spreads.put("sdpa-flash", DecodeAttentionFitter.sdpaSpread(data, sdpa, read));
-    }
+    Families families = new Families(fallback, spreads, notes);
+    GemmTimeModel gemm =
+        families.fitted(
+            "gemm",
+            "gemm",
+            "GEMM",
+            GemmFitter.fit(data, read),
+            m -> GemmFitter.spread(data, m, read),
+            GpuCalibration::gemm);
+    SplitKTimeModel attention =
+        families.fitted(
+            "attention",
+            "decode attention",
+            "decode-attention",
+            DecodeAttentionFitter.fitAttention(data, read),
+            m -> DecodeAttentionFitter.attentionSpread(data, m, read),
+            GpuCalibration::attention);
+    SplitKTimeModel mla =
+        families.fitted(
+            "mla",
+            "MLA decode",
+            "MLA decode",
+            DecodeAttentionFitter.fitMla(data, read, attention),
+            m -> DecodeAttentionFitter.mlaSpread(data, m, read),
+            GpuCalibration::mla);
+    SdpaFlashTimeModel sdpa =
+        families.fitted(
+            "sdpa-flash",
+            "SDPA flash",
+            "SDPA flash",
+            DecodeAttentionFitter.fitSdpa(data, read),
+            m -> DecodeAttentionFitter.sdpaSpread(data, m, read),
+            GpuCalibration::sdpaFlash);
     PrefillAttentionModels prefill = PrefillAttentionFitter.fit(data, read, spreads);
     if (prefill == null && fallback != null && fallback.prefillAttention() != null) {
       prefill = fallback.prefillAttention();
@@ -133,10 +135,35 @@ public final class CalibrationFitter {
     return ElementwiseFitter.fit(data, partial, fallback);
   }
 
-  private static GpuCalibration require(GpuCalibration fallback, String what) {
-    if (fallback == null) {
-      throw new IllegalStateException("no " + what + " measurements to calibrate on");
+  /**
+   * The families that every calibration has: each fitted where the data has rows of it, else taken
+   * from the fallback calibration with its spread and a note.
+   */
+  private record Families(
+      GpuCalibration fallback, Map<String, Spread> spreads, List<String> notes) {
+
+    /**
+     * {@code model} with its spread under {@code family}, or when it is null (no rows) {@code
+     * fallback}'s model and spread, noted as {@code "<noted> efficiencies from <fallback>"};
+     * without a fallback, fails naming {@code what}.
+     */
+    <M> M fitted(
+        String family,
+        String what,
+        String noted,
+        M model,
+        Function<M, Spread> spread,
+        Function<GpuCalibration, M> fromFallback) {
+      if (model != null) {
+        spreads.put(family, spread.apply(model));
+        return model;
+      }
+      if (fallback == null) {
+        throw new IllegalStateException("no " + what + " measurements to calibrate on");
+      }
+      spreads.put(family, fallback.spread(family));
+      notes.add(noted + " efficiencies from " + fallback.id());
+      return fromFallback.apply(fallback);
     }
-    return fallback;
   }
 }

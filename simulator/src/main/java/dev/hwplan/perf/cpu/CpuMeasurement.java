@@ -22,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * The measured mode on the CPU: runs the probes, sets the roofline's ceilings from them and from
@@ -105,44 +106,52 @@ public final class CpuMeasurement {
     probes.add(fma);
 
     List<CpuMeasurementResult.KernelRow> rows = new ArrayList<>();
-    step.accept("call overhead");
-    KernelCase tiny = CpuGrid.overhead(cases);
-    Timing tinyT = KernelRunner.time(tiny.call(), settings);
-    double overhead = tinyT.minSeconds();
-    step.accept("matrix ceiling");
-    KernelCase matrix = smoke ? cases.gemm(32, 32, 32, "fp32") : CpuGrid.matrix(cases);
-    Timing matrixT = KernelRunner.time(matrix.call(), settings);
-    double matrixRate = matrix.flops() / Math.max(1e-12, matrixT.minSeconds() - overhead);
-    step.accept("attention ceiling");
-    KernelCase attention =
-        smoke
-            ? cases.decodeAttention(new dev.hwplan.kernels.AttentionShape(1, 4, 1, 16, 64), "fp32")
-            : CpuGrid.attention(cases);
-    Timing attentionT = KernelRunner.time(attention.call(), settings);
-    double attentionRate = attention.flops() / Math.max(1e-12, attentionT.minSeconds() - overhead);
-    step.accept("token-major attention ceiling");
-    KernelCase tokenMajor =
-        smoke
-            ? cases.decodeAttention(
-                new dev.hwplan.kernels.AttentionShape(1, 4, 1, 16, 64),
-                "fp32",
-                dev.hwplan.kernels.KeyLayout.TOKEN_MAJOR)
-            : CpuGrid.tokenMajorAttention(cases);
-    Timing tokenMajorT = KernelRunner.time(tokenMajor.call(), settings);
-    double tokenMajorRate =
-        tokenMajor.flops() / Math.max(1e-12, tokenMajorT.minSeconds() - overhead);
-    step.accept("streaming efficiency");
-    KernelCase stream = smoke ? cases.gemv(64, 1024, "fp32") : CpuGrid.stream(cases);
-    Timing streamT = KernelRunner.time(stream.call(), settings);
-    double kernelRead = stream.bytes() / Math.max(1e-12, streamT.minSeconds() - overhead);
-    step.accept("MLA ceiling");
-    KernelCase mla =
-        smoke
-            ? cases.mlaDecodeAttention(
-                new dev.hwplan.kernels.MlaShape(1, 2, 8, 4, 16, 0.5f), "fp32")
-            : CpuGrid.mla(cases);
-    Timing mlaT = KernelRunner.time(mla.call(), settings);
-    double mlaRate = mla.flops() / Math.max(1e-12, mlaT.minSeconds() - overhead);
+    Ceiling tiny = ceiling(step, "call overhead", () -> CpuGrid.overhead(cases));
+    double overhead = tiny.timing().minSeconds();
+    Ceiling matrix =
+        ceiling(
+            step,
+            "matrix ceiling",
+            () -> smoke ? cases.gemm(32, 32, 32, "fp32") : CpuGrid.matrix(cases));
+    Ceiling attention =
+        ceiling(
+            step,
+            "attention ceiling",
+            () ->
+                smoke
+                    ? cases.decodeAttention(
+                        new dev.hwplan.kernels.AttentionShape(1, 4, 1, 16, 64), "fp32")
+                    : CpuGrid.attention(cases));
+    Ceiling tokenMajor =
+        ceiling(
+            step,
+            "token-major attention ceiling",
+            () ->
+                smoke
+                    ? cases.decodeAttention(
+                        new dev.hwplan.kernels.AttentionShape(1, 4, 1, 16, 64),
+                        "fp32",
+                        dev.hwplan.kernels.KeyLayout.TOKEN_MAJOR)
+                    : CpuGrid.tokenMajorAttention(cases));
+    Ceiling stream =
+        ceiling(
+            step,
+            "streaming efficiency",
+            () -> smoke ? cases.gemv(64, 1024, "fp32") : CpuGrid.stream(cases));
+    Ceiling mla =
+        ceiling(
+            step,
+            "MLA ceiling",
+            () ->
+                smoke
+                    ? cases.mlaDecodeAttention(
+                        new dev.hwplan.kernels.MlaShape(1, 2, 8, 4, 16, 0.5f), "fp32")
+                    : CpuGrid.mla(cases));
+    double matrixRate = matrix.flopRate(overhead);
+    double attentionRate = attention.flopRate(overhead);
+    double tokenMajorRate = tokenMajor.flopRate(overhead);
+    double kernelRead = stream.byteRate(overhead);
+    double mlaRate = mla.flopRate(overhead);
 
     CpuCeilings ceilings =
         new CpuCeilings(
@@ -157,13 +166,11 @@ public final class CpuMeasurement {
             Math.min(mlaRate, fma.maxRate()),
             overhead);
     CpuRoofline model = new CpuRoofline(ceilings);
-    KernelCase[] calibrationCases = {tiny, matrix, attention, tokenMajor, stream, mla};
-    Timing[] calibrationTimes = {tinyT, matrixT, attentionT, tokenMajorT, streamT, mlaT};
-    for (int i = 0; i < calibrationCases.length; i++) {
-      KernelCase c = calibrationCases[i];
+    for (Ceiling c : new Ceiling[] {tiny, matrix, attention, tokenMajor, stream, mla}) {
+      KernelCase k = c.kernel();
       rows.add(
           CpuMeasurementResult.KernelRow.of(
-              c, calibrationTimes[i], model.predict(CpuWork.of(c)), "calibration"));
+              k, c.timing(), model.predict(CpuWork.of(k)), "calibration"));
     }
 
     for (CpuGrid.Entry e : heldOut) {
@@ -283,5 +290,25 @@ public final class CpuMeasurement {
     }
     rows.put("kernels", kernels);
     return new Calibration("cpu-" + m.get("host"), prov, r.ceilings().toMap(), rows);
+  }
+
+  /** A ceiling's kernel and its timing. */
+  private record Ceiling(KernelCase kernel, Timing timing) {
+    /** The kernel's FLOPs per second beyond the call {@code overhead}. */
+    double flopRate(double overhead) {
+      return kernel.flops() / Math.max(1e-12, timing.minSeconds() - overhead);
+    }
+
+    /** The kernel's bytes per second beyond the call {@code overhead}. */
+    double byteRate(double overhead) {
+      return kernel.bytes() / Math.max(1e-12, timing.minSeconds() - overhead);
+    }
+  }
+
+  /** Announces {@code label}, then makes the kernel and times it. */
+  private Ceiling ceiling(Consumer<String> step, String label, Supplier<KernelCase> make) {
+    step.accept(label);
+    KernelCase k = make.get();
+    return new Ceiling(k, KernelRunner.time(k.call(), settings));
   }
 }

@@ -13,14 +13,11 @@ interface HuberKernel {
   /** System property: {@code false} forces the scalar kernel. */
   String PROPERTY = "hwplan.scaling.vector";
 
-  double evaluate(
-      double[] logN,
-      double[] logD,
-      double[] logL,
-      double[] w,
-      double delta,
-      double[] x,
-      double[] g);
+  /**
+   * The summed Huber loss of {@code points} at {@code x} = (a, b, e, α, β); writes its gradient
+   * into {@code g} (length 5).
+   */
+  double evaluate(HuberPoints points, double[] x, double[] g);
 
   /** A short name for reports, e.g. "vector (8 lanes)" or "scalar". */
   String name();

@@ -17,18 +17,10 @@ public final class HuberLogLoss {
 
   private static final HuberKernel KERNEL = HuberKernel.best();
 
-  private final double[] logN;
-  private final double[] logD;
-  private final double[] logL;
-  private final double[] weight;
-  private final double delta;
+  private final HuberPoints points;
 
-  private HuberLogLoss(double[] logN, double[] logD, double[] logL, double[] weight, double delta) {
-    this.logN = logN;
-    this.logD = logD;
-    this.logL = logL;
-    this.weight = weight;
-    this.delta = delta;
+  private HuberLogLoss(HuberPoints points) {
+    this.points = points;
   }
 
   /** The objective over {@code runs}, each with weight 1. */
@@ -45,7 +37,7 @@ public final class HuberLogLoss {
       ll[i] = Math.log(r.loss());
       w[i] = 1;
     }
-    return new HuberLogLoss(ln, ld, ll, w, delta);
+    return new HuberLogLoss(new HuberPoints(ln, ld, ll, w, delta));
   }
 
   /**
@@ -63,6 +55,10 @@ public final class HuberLogLoss {
     double[] ld = new double[m];
     double[] ll = new double[m];
     double[] w = new double[m];
+    double[] logN = points.logN();
+    double[] logD = points.logD();
+    double[] logL = points.logL();
+    double[] weight = points.weight();
     int j = 0;
     for (int i = 0; i < counts.length; i++) {
       if (counts[i] > 0) {
@@ -73,23 +69,24 @@ public final class HuberLogLoss {
         j++;
       }
     }
-    return new HuberLogLoss(ln, ld, ll, w, delta);
+    return new HuberLogLoss(new HuberPoints(ln, ld, ll, w, points.delta()));
   }
 
   /** Number of distinct points. */
   public int size() {
-    return logN.length;
+    return points.size();
   }
 
+  /** The Huber δ. */
   public double delta() {
-    return delta;
+    return points.delta();
   }
 
   /**
    * The objective at {@code x} = (a, b, e, α, β); writes its gradient into {@code grad} (length 5).
    */
   public double valueAndGradient(double[] x, double[] grad) {
-    return KERNEL.evaluate(logN, logD, logL, weight, delta, x, grad);
+    return KERNEL.evaluate(points, x, grad);
   }
 
   /** Which inner loop runs: "vector (N lanes)" or "scalar" (see {@code hwplan.scaling.vector}). */
@@ -99,6 +96,9 @@ public final class HuberLogLoss {
 
   /** The log residuals log L̂_i − log L_i of {@code law} on these points, in input order. */
   public double[] logResiduals(double[] x) {
+    double[] logN = points.logN();
+    double[] logL = points.logL();
+    double[] logD = points.logD();
     double[] out = new double[logN.length];
     double expE = Math.exp(x[2]);
     for (int i = 0; i < out.length; i++) {

@@ -3,16 +3,9 @@ package dev.hwplan.scaling.fit;
 /** The plain-Java {@link HuberKernel}: two exp and one log per point, no allocation. */
 final class ScalarHuberKernel implements HuberKernel {
   @Override
-  public double evaluate(
-      double[] logN,
-      double[] logD,
-      double[] logL,
-      double[] w,
-      double delta,
-      double[] x,
-      double[] g) {
+  public double evaluate(HuberPoints points, double[] x, double[] g) {
     double[] acc = new double[6];
-    range(logN, logD, logL, w, delta, x, 0, logN.length, acc);
+    range(points, x, 0, points.size(), acc);
     System.arraycopy(acc, 1, g, 0, 5);
     return acc[0];
   }
@@ -26,16 +19,12 @@ final class ScalarHuberKernel implements HuberKernel {
    * Adds points [from, to) to {@code acc}: acc[0] the objective, acc[1..5] its gradient. Also the
    * vector kernel's tail and its fallback where exp over- or underflows.
    */
-  static void range(
-      double[] logN,
-      double[] logD,
-      double[] logL,
-      double[] weight,
-      double d,
-      double[] x,
-      int from,
-      int to,
-      double[] acc) {
+  static void range(HuberPoints points, double[] x, int from, int to, double[] acc) {
+    final double[] logN = points.logN();
+    final double[] logD = points.logD();
+    final double[] logL = points.logL();
+    final double[] weight = points.weight();
+    final double d = points.delta();
     final double a = x[0];
     final double b = x[1];
     final double e = x[2];

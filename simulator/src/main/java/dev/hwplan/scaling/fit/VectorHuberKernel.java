@@ -20,8 +20,8 @@ final class VectorHuberKernel implements HuberKernel {
   }
 
   @Override
-  public double evaluate(
-      double[] logN, double[] logD, double[] logL, double[] w, double d, double[] x, double[] g) {
+  public double evaluate(HuberPoints points, double[] x, double[] g) {
+    final double d = points.delta();
     final double a = x[0];
     final double b = x[1];
     final double expE = Math.exp(x[2]);
@@ -34,11 +34,11 @@ final class VectorHuberKernel implements HuberKernel {
     DoubleVector gAlpha = DoubleVector.zero(S);
     DoubleVector gBeta = DoubleVector.zero(S);
     double[] acc = new double[6];
-    int n = logN.length;
+    int n = points.size();
     int bound = S.loopBound(n);
     for (int i = 0; i < bound; i += S.length()) {
-      DoubleVector ln = DoubleVector.fromArray(S, logN, i);
-      DoubleVector ld = DoubleVector.fromArray(S, logD, i);
+      DoubleVector ln = DoubleVector.fromArray(S, points.logN(), i);
+      DoubleVector ld = DoubleVector.fromArray(S, points.logD(), i);
       DoubleVector t1 = ln.fma(negAlpha, a).lanewise(VectorOperators.EXP);
       DoubleVector t2 = ld.fma(negBeta, b).lanewise(VectorOperators.EXP);
       DoubleVector s = t1.add(t2).add(expE);
@@ -46,11 +46,12 @@ final class VectorHuberKernel implements HuberKernel {
           s.compare(VectorOperators.GT, Double.MIN_NORMAL)
               .and(s.compare(VectorOperators.LT, Double.POSITIVE_INFINITY));
       if (!ok.allTrue()) {
-        ScalarHuberKernel.range(logN, logD, logL, w, d, x, i, i + S.length(), acc);
+        ScalarHuberKernel.range(points, x, i, i + S.length(), acc);
         continue;
       }
-      DoubleVector r = s.lanewise(VectorOperators.LOG).sub(DoubleVector.fromArray(S, logL, i));
-      DoubleVector wv = DoubleVector.fromArray(S, w, i);
+      DoubleVector r =
+          s.lanewise(VectorOperators.LOG).sub(DoubleVector.fromArray(S, points.logL(), i));
+      DoubleVector wv = DoubleVector.fromArray(S, points.weight(), i);
       DoubleVector absR = r.abs();
       VectorMask<Double> quadratic = absR.compare(VectorOperators.LE, d);
       DoubleVector h = absR.sub(0.5 * d).mul(d).blend(r.mul(r).mul(0.5), quadratic);
@@ -68,7 +69,7 @@ final class VectorHuberKernel implements HuberKernel {
       gAlpha = k1.fma(ln, gAlpha);
       gBeta = k2.fma(ld, gBeta);
     }
-    ScalarHuberKernel.range(logN, logD, logL, w, d, x, bound, n, acc);
+    ScalarHuberKernel.range(points, x, bound, n, acc);
     g[0] = acc[1] + ga.reduceLanes(VectorOperators.ADD);
     g[1] = acc[2] + gb.reduceLanes(VectorOperators.ADD);
     g[2] = acc[3] + expE * ge.reduceLanes(VectorOperators.ADD);

@@ -44,11 +44,12 @@ class HuberKernelTest {
         ll[i] = Math.log(2 + 2 * rng.nextDouble());
         w[i] = 1 + rng.nextInt(3);
       }
+      HuberPoints points = new HuberPoints(ln, ld, ll, w, 1e-3);
       for (double[] x : xs) {
         double[] g1 = new double[5];
         double[] g2 = new double[5];
-        double f1 = best.evaluate(ln, ld, ll, w, 1e-3, x, g1);
-        double f2 = scalar.evaluate(ln, ld, ll, w, 1e-3, x, g2);
+        double f1 = best.evaluate(points, x, g1);
+        double f2 = scalar.evaluate(points, x, g2);
         assertThat(f1).isCloseTo(f2, within(1e-12 * Math.max(1, Math.abs(f2)) * n));
         for (int k = 0; k < 5; k++) {
           assertThat(g1[k]).isCloseTo(g2[k], within(1e-12 * Math.max(1, Math.abs(g2[k])) * n));
