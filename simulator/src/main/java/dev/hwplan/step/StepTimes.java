@@ -162,8 +162,8 @@ final class StepTimes {
   /**
    * A graph and its distinct ops: an op whose work and shape are those of an earlier op of the
    * graph (the attention half of dense and MoE layers, say, which {@link TransformerStep} builds
-   * once) is predicted once, since a prediction depends on the op's work and shape, not on its
-   * count.
+   * once, or norms of equal width) is predicted once, since a prediction depends on the op's work
+   * and shape, not on its name or count.
    *
    * @param graph the graph
    * @param distinct the first op of each kind of work, in the graph's order
@@ -210,10 +210,12 @@ final class StepTimes {
   }
 
   /**
-   * Whether two ops are one op at different counts: the same kind, type, work and name, and equal
-   * shapes (the same instance where the builder shared it, which is the common and cheap case). The
-   * shapes come last: most pairs differ in the cheap fields, and a record's first {@code equals}
-   * costs a bootstrap at start-up.
+   * Whether two ops do the same work, whatever their names and counts: the same kind, type, FLOPs
+   * and bytes, and equal shapes (the same instance where the builder shared it, which is the common
+   * and cheap case). A prediction reads nothing else of an op, so such ops are predicted once (a
+   * dense layer's attention and MLP norms and the final norm, say). The shapes come last: most
+   * pairs differ in the cheap fields, and a record's first {@code equals} costs a bootstrap at
+   * start-up.
    */
   private static boolean sameWork(Op a, OpShape aShape, Op b, OpShape bShape) {
     return a.kind() == b.kind()
@@ -221,7 +223,6 @@ final class StepTimes {
         && a.flops() == b.flops()
         && a.bytesRead() == b.bytesRead()
         && a.bytesWritten() == b.bytesWritten()
-        && a.name().equals(b.name())
         && (aShape == bShape || aShape.equals(bShape));
   }
 }
