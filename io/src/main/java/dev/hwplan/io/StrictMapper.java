@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
@@ -55,6 +56,15 @@ public final class StrictMapper {
   /** The shared JSON mapper, for writing. */
   public static ObjectMapper json() {
     return Json.MAPPER;
+  }
+
+  /**
+   * {@code value} as the files hwplan writes hold JSON: this mapper's output, indented, with a line
+   * break at the end.
+   */
+  public static String indentedJson(Object value) throws JsonProcessingException {
+    return Json.MAPPER.writer().with(SerializationFeature.INDENT_OUTPUT).writeValueAsString(value)
+        + "\n";
   }
 
   /** Reads a YAML (or JSON, which is YAML) file into {@code type}. */

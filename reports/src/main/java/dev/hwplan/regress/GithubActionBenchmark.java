@@ -3,7 +3,6 @@ package dev.hwplan.regress;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.hwplan.io.AtomicFiles;
 import dev.hwplan.io.StrictMapper;
 import java.nio.file.Path;
@@ -81,11 +80,7 @@ public final class GithubActionBenchmark {
 
   static String json(Object value) {
     try {
-      return StrictMapper.json()
-              .writer()
-              .with(SerializationFeature.INDENT_OUTPUT)
-              .writeValueAsString(value)
-          + "\n";
+      return StrictMapper.indentedJson(value);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException(e);
     }

@@ -1,7 +1,6 @@
 package dev.hwplan.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.hwplan.io.AtomicFiles;
 import dev.hwplan.io.StrictMapper;
 import java.io.UncheckedIOException;
@@ -17,11 +16,7 @@ final class IndentedJson {
   /** {@code value} as indented JSON text ending in a line break. */
   static String text(Object value) {
     try {
-      return StrictMapper.json()
-              .writer()
-              .with(SerializationFeature.INDENT_OUTPUT)
-              .writeValueAsString(value)
-          + "\n";
+      return StrictMapper.indentedJson(value);
     } catch (JsonProcessingException e) {
       throw new UncheckedIOException(e);
     }
