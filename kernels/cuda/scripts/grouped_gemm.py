@@ -17,7 +17,7 @@ Grids: --grid training (experts 8/32/128/256, tokens per expert 1..1024, Mixtral
 Qwen3-30B-A3B expert matrices, at most --max-weight-gb of weights) and --grid validation (other expert
 counts, token counts and matrix sizes; measure only after the model is frozen).
 
-usage: grouped_gemm.py --out grouped-gemm.json [--grid training|validation|fresh|post2|post3|post4] [--deadline-s 80]
+usage: grouped_gemm.py --out grouped-gemm.json [--grid training|validation|fresh|post2|post3|post4|post5] [--deadline-s 80]
 """
 import argparse
 import sys
@@ -70,6 +70,13 @@ POST4_MATS = [("deepseek-v2 gate/up", 3072, 5120), ("deepseek-v2 down", 5120, 15
 POST4_EXPERTS = [24, 60, 144]
 POST4_TOKENS = [9, 18, 36, 72, 144, 288, 576]
 
+# --grid post5 (issue 15, validation of freeze IV on shapes it never saw, declared 2026-12-06 before any
+# measurement): matrices, expert counts and tokens per expert in none of the earlier grids
+POST5_MATS = [("llama-4-scout gate/up", 16384, 5120), ("llama-4-scout down", 5120, 8192),
+              ("arctic w1/w3", 4864, 7168), ("ernie-4.5-21b-a3b-like gate/up", 3072, 2560)]
+POST5_EXPERTS = [6, 28, 112]
+POST5_TOKENS = [11, 22, 44, 88, 176, 352, 704]
+
 
 def grid(name, max_weight_bytes):
     if name == "training":
@@ -84,6 +91,8 @@ def grid(name, max_weight_bytes):
         mats, exps, toks = POST3_MATS, POST3_EXPERTS, POST3_TOKENS
     elif name == "post4":
         mats, exps, toks = POST4_MATS, POST4_EXPERTS, POST4_TOKENS
+    elif name == "post5":
+        mats, exps, toks = POST5_MATS, POST5_EXPERTS, POST5_TOKENS
     elif name == "smoke":
         mats, exps, toks = [("smoke", 256, 128)], [2, 4], [1, 16]
     else:
@@ -112,7 +121,7 @@ def copy_bandwidth():
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--out", required=True)
-    ap.add_argument("--grid", default="training", choices=["training", "validation", "fresh", "post2", "post3", "post4", "smoke"])
+    ap.add_argument("--grid", default="training", choices=["training", "validation", "fresh", "post2", "post3", "post4", "post5", "smoke"])
     ap.add_argument("--samples", type=int, default=10)
     ap.add_argument("--max-weight-gb", type=float, default=16.0)
     ap.add_argument("--deadline-s", type=float, default=80.0)

@@ -16,7 +16,7 @@ of its first call. Per trace: kernel seconds, span, gaps, kernels per step. The 
 router's per-expert token counts of each layer (eager step). Models and step code are step_forms.py's
 (random bf16 weights, seed 0; Mixtral-8x7B shapes with 4 layers; Llama-3.1-8B with 32 layers).
 
-usage: step_profile.py --out step-profiles.json [--set train|validation|validation3|validation4|smoke] [--deadline-s 400]
+usage: step_profile.py --out step-profiles.json [--set train|validation|validation3|validation4|validation5|smoke] [--deadline-s 400]
 """
 import argparse
 import json
@@ -61,6 +61,14 @@ SETS = {
                 "prefill": [(1, 640), (1, 2816), (2, 1792)]},
         "dense": {"decode": [(6, 3328), (22, 2816), (32, 1792), (48, 4608), (96, 1152), (128, 896)],
                   "prefill": [(1, 1280), (1, 4608), (2, 1792), (4, 896)]},
+    },
+    # freeze IV's second validation (declared 2026-12-06 before any measurement): batches, contexts and
+    # prompt lengths in no earlier set or grid
+    "validation5": {
+        "moe": {"decode": [(11, 2304), (26, 1536), (40, 2944), (80, 704), (128, 1408), (176, 1024)],
+                "prefill": [(1, 896), (1, 3072), (2, 2304)]},
+        "dense": {"decode": [(4, 3840), (15, 2304), (36, 1408), (60, 3072), (88, 1664), (176, 768)],
+                  "prefill": [(1, 1792), (1, 4096), (3, 1280), (6, 640)]},
     },
     "smoke": {
         "moe": {"decode": [(1, 16), (4, 16)], "prefill": [(1, 32)]},
