@@ -1,6 +1,7 @@
 package dev.hwplan.scenario.study;
 
 import dev.hwplan.perf.calibration.AccuracyReport;
+import dev.hwplan.perf.calibration.ValidationAccuracy;
 import dev.hwplan.report.ReportChart;
 import dev.hwplan.report.charts.ChartStyle;
 import dev.hwplan.scenario.Point;
@@ -17,8 +18,9 @@ import org.knowm.xchart.XYChart;
 /**
  * How well the calibrated GPU model predicts the committed H100 and H200 measurements on shapes it
  * was not fitted to ({@link AccuracyReport}): median and 90th-percentile error per op family and
- * GPU, across GPUs, and whole Llama-3.1-8B decode steps predicted against PyTorch, log-log. No
- * fields.
+ * GPU, across GPUs, and whole Llama-3.1-8B decode steps predicted against PyTorch, log-log; then
+ * the frozen model's scores on files measured after the freeze ({@link ValidationAccuracy}: prefill
+ * attention, the MoE experts' GEMMs, whole steps), against issue 15's targets. No fields.
  */
 public final class AccuracyStudy extends StudyBase<AccuracyReport> {
   /** The study, with the fields it reads and their defaults. */
@@ -74,7 +76,14 @@ public final class AccuracyStudy extends StudyBase<AccuracyReport> {
             a.decodeSteps().size(),
             100 * worstStep));
     f.text(String.join(". ", f.summaryLines()) + ".");
-    return f.result("Prediction error on held-out measurements", t.build());
+    f.table(spec.id(), "Prediction error on held-out measurements", t.build());
+    ValidationAccuracy v = ValidationAccuracy.bundled();
+    f.text(ValidationTable.text(v));
+    f.table(
+        spec.id() + "-validation",
+        ValidationTable.CAPTION,
+        ValidationTable.table(spec.id() + "-validation", v));
+    return f.result();
   }
 
   private static XYChart stepChart(AccuracyReport a) {

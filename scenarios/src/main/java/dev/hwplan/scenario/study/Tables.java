@@ -13,6 +13,7 @@ import tech.tablesaw.columns.Column;
 final class Tables {
   private final String name;
   private final List<Column<?>> columns = new ArrayList<>();
+  private final java.util.Set<String> tenths = new java.util.HashSet<>();
 
   Tables(String name) {
     this.name = name;
@@ -39,6 +40,12 @@ final class Tables {
   Tables real(String column) {
     columns.add(DoubleColumn.create(column));
     return this;
+  }
+
+  /** A real column shown to one decimal (percentages rounded to 0.1 point), whatever its range. */
+  Tables percent(String column) {
+    tenths.add(column);
+    return real(column);
   }
 
   /** Appends one row; values in column order (String, Long/Integer, Double). */
@@ -81,14 +88,17 @@ final class Tables {
   }
 
   /**
-   * The table, with number formats chosen from the values: whole numbers grouped (327,680), values
-   * spanning more than a thousand-fold or above a million in scientific notation (1.23e22), the
-   * rest to three decimals. CSV files keep full precision; the formats are for reading.
+   * The table, with number formats chosen from the values (but {@link #percent} columns to one
+   * decimal): whole numbers grouped (327,680), values spanning more than a thousand-fold or above a
+   * million in scientific notation (1.23e22), the rest to three decimals. CSV files keep full
+   * precision; the formats are for reading.
    */
   Table build() {
     for (Column<?> c : columns) {
       if (c instanceof LongColumn l) {
         l.setPrintFormatter(TableFormats.grouped());
+      } else if (c instanceof DoubleColumn d && tenths.contains(d.name())) {
+        d.setPrintFormatter(TableFormats.fixed(1));
       } else if (c instanceof DoubleColumn d) {
         double max = 0;
         double min = Double.POSITIVE_INFINITY;

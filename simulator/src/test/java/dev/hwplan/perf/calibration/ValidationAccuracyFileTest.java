@@ -1,0 +1,257 @@
+package dev.hwplan.perf.calibration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.hwplan.io.StrictMapper;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The committed {@code accuracy/validation.json} ({@link ValidationAccuracy}) is what the model
+ * scores today: every row is recomputed from the measured files that {@link #FILES} declares, with
+ * the scorers of {@link FidelityScores} (prefill attention, grouped GEMM and the per-expert loop)
+ * and {@link StepFormsFitTest#score} (whole steps), and the test fails where a printed figure (at
+ * 0.1 point), a count, a status or a file's header differs. When the model changes, regenerate the
+ * file with {@code mvn -B -o -q test -pl simulator -am -Dtest=ValidationAccuracyFileTest
+ * -Dsurefire.failIfNoSpecifiedTests=false -Dhwplan.golden.update=true}; when a freeze makes a
+ * validation file "seen", change its status here (and {@link #MODEL} and {@link #FROZEN_AT}) first.
+ */
+class ValidationAccuracyFileTest {
+  static final Path FILE = Path.of("src", "main", "resources", "accuracy", "validation.json");
+  private static final boolean UPDATE = Boolean.getBoolean("hwplan.golden.update");
+  private static final Path RESULTS = Path.of("..", "kernels", "cuda", "results");
+
+  /** The model that scores the files, as named at its freeze. */
+  static final String MODEL = "freeze III (issue 15 model)";
+
+  /** The commit that froze it: the validation files were measured after it. */
+  static final String FROZEN_AT = "159bf36";
+
+  /**
+   * The measured files and their status for {@link #MODEL}, relative to {@code
+   * kernels/cuda/results}. Validation: freeze III's own (H100, 05:47 UTC) and the fresh H100 shapes
+   * measured for freeze IV (21:10 UTC; freeze III never saw them either). Seen: freeze II's and
+   * freeze I's validation files (H200), looked at while freeze III was built (their grouped GEMMs
+   * are training rows since).
+   */
+  static final List<Map.Entry<String, String>> FILES =
+      List.of(
+          Map.entry("h100-sxm/prefill-attention-post3.json", ValidationAccuracy.VALIDATION),
+          Map.entry("h100-sxm/grouped-gemm-post3.json", ValidationAccuracy.VALIDATION),
+          Map.entry("h100-sxm/step-profiles-validation3.json", ValidationAccuracy.VALIDATION),
+          Map.entry("h100-sxm/grouped-gemm-post4.json", ValidationAccuracy.VALIDATION),
+          Map.entry("h100-sxm/step-profiles-validation4.json", ValidationAccuracy.VALIDATION),
+          Map.entry("h200-sxm/prefill-attention-post2.json", ValidationAccuracy.SEEN),
+          Map.entry("h200-sxm/grouped-gemm-post2.json", ValidationAccuracy.SEEN),
+          Map.entry("h200-sxm/step-profiles-validation.json", ValidationAccuracy.SEEN),
+          Map.entry("h200-sxm/prefill-attention-validation.json", ValidationAccuracy.SEEN),
+          Map.entry("h200-sxm/grouped-gemm-validation.json", ValidationAccuracy.SEEN),
+          Map.entry("h200-sxm/steps-eager-fused-validation.json", ValidationAccuracy.SEEN));
+
+  private static final double NOMINAL_COVERAGE_PCT = 90;
+
+  /** The prefill scorer's family keys: family and form of the row. */
+  private static final Map<String, String[]> PREFILL =
+      Map.of(
+          "prefill-flash", new String[] {"prefill attention, SDPA flash", "forward"},
+          "prefill-flash-bwd", new String[] {"prefill attention, SDPA flash", "backward"},
+          "prefill-cudnn", new String[] {"prefill attention, cuDNN", "forward"},
+          "prefill-cudnn-bwd", new String[] {"prefill attention, cuDNN", "backward"});
+
+  /** A line of {@link StepFormsFitTest#score}. */
+  private static final Pattern STEP =
+      Pattern.compile(
+          "(eager|compiled) (dense|moe) (decode|prefill) n=(\\d+) median ([\\d.]+)% p90 ([\\d.]+)%"
+              + " worst ([\\d.]+)% coverage (\\d+)%");
+
+  @Test
+  void committedFileIsWhatTheModelScores() throws Exception {
+    ValidationAccuracy fresh = compute();
+    if (UPDATE) {
+      Path tmp = FILE.resolveSibling(FILE.getFileName() + ".tmp");
+      Files.createDirectories(FILE.getParent());
+      Files.writeString(tmp, StrictMapper.indentedJson(fresh), StandardCharsets.UTF_8);
+      Files.move(tmp, FILE, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      return;
+    }
+    assertThat(FILE).as("%s (missing: run with -Dhwplan.golden.update=true)", FILE).exists();
+    ValidationAccuracy committed;
+    try (InputStream in = Files.newInputStream(FILE)) {
+      committed = ValidationAccuracy.read(in, FILE.toString());
+    }
+    String hint = "regenerate with -Dhwplan.golden.update=true if the model changed on purpose";
+    assertThat(committed.source()).as(hint).isEqualTo(fresh.source());
+    assertThat(printed(committed)).as(hint).containsExactlyElementsOf(printed(fresh));
+  }
+
+  /** The resource the product reads is the committed file, and it has validation rows. */
+  @Test
+  void bundledCopyReadsAndHasValidationRows() throws Exception {
+    ValidationAccuracy b = ValidationAccuracy.bundled();
+    assertThat(b.validationRows()).isNotEmpty();
+    assertThat(b.files(ValidationAccuracy.VALIDATION)).isNotEmpty();
+    assertThat(b.validationRows())
+        .allSatisfy(r -> assertThat(r.nominalCoveragePct()).isEqualTo(90));
+  }
+
+  /** Each row as the report prints it, figures at 0.1 point. */
+  private static List<String> printed(ValidationAccuracy v) {
+    return v.rows().stream()
+        .map(
+            r ->
+                String.format(
+                    Locale.ROOT,
+                    "%s %s %s | %s | %s | %s n=%d median %.1f p90 %.1f worst %.1f inside %d of %.0f%%",
+                    r.gpu(),
+                    r.file(),
+                    r.status(),
+                    r.family(),
+                    r.form(),
+                    r.kind(),
+                    r.n(),
+                    r.medianPct(),
+                    r.p90Pct(),
+                    r.worstPct(),
+                    r.inside(),
+                    r.nominalCoveragePct()))
+        .toList();
+  }
+
+  static ValidationAccuracy compute() throws Exception {
+    List<ValidationAccuracy.MeasuredFile> files = new ArrayList<>();
+    List<ValidationAccuracy.Row> rows = new ArrayList<>();
+    for (Map.Entry<String, String> e : FILES) {
+      String path = "kernels/cuda/results/" + e.getKey();
+      String status = e.getValue();
+      JsonNode doc = StrictMapper.readJsonTree(RESULTS.resolve(e.getKey()));
+      String gpu = FidelityScores.gpuOf(doc).id();
+      String scripts = doc.path("provenance").path("gitCommit").asText();
+      files.add(
+          new ValidationAccuracy.MeasuredFile(
+              path,
+              status,
+              gpu,
+              doc.path("device").path("name").asText(),
+              doc.path("date").asText(),
+              scripts.substring(0, Math.min(7, scripts.length()))));
+      Scored row =
+          (family, form, kind, n, median, p90, worst, inside) ->
+              rows.add(
+                  new ValidationAccuracy.Row(
+                      gpu,
+                      path,
+                      status,
+                      family,
+                      form,
+                      kind,
+                      n,
+                      round(median),
+                      round(p90),
+                      round(worst),
+                      inside,
+                      NOMINAL_COVERAGE_PCT));
+      String relative = "../" + e.getKey(); // FidelityScores reads relative to the H200's results
+      String tool = doc.path("tool").asText();
+      switch (tool) {
+        case "hwplan-prefill-attention" -> {
+          for (FidelityScores.Score s : FidelityScores.prefill(relative)) {
+            String[] ff = PREFILL.get(s.family());
+            assertThat(ff).as("prefill family %s", s.family()).isNotNull();
+            op(row, ff[0], ff[1], s);
+          }
+        }
+        case "hwplan-grouped-gemm" -> {
+          List<FidelityScores.Score> s =
+              FidelityScores.grouped(relative, status.equals(ValidationAccuracy.VALIDATION));
+          op(row, "grouped GEMM", "torch._grouped_mm", s.get(0));
+          op(row, "per-expert loop", "cuBLAS, one GEMM an expert", s.get(1));
+        }
+        case "hwplan-step-profile", "hwplan-step-forms" -> steps(row, RESULTS.resolve(e.getKey()));
+        default -> throw new AssertionError(path + ": no scorer for tool " + tool);
+      }
+    }
+    return new ValidationAccuracy(
+        new ValidationAccuracy.Source(
+            MODEL,
+            FROZEN_AT,
+            "the product's calibrated mode for each file's GPU (Calibrations.model(gpu,"
+                + " CALIBRATED)); errors |predicted / measured - 1|; the prediction interval is the"
+                + " 5th to 95th percentile of the training residuals (an op's; a step's is the sum"
+                + " of its ops' intervals), nominal 90%",
+            "simulator test dev.hwplan.perf.calibration.ValidationAccuracyFileTest; rewritten with"
+                + " -Dhwplan.golden.update=true",
+            files),
+        rows);
+  }
+
+  @FunctionalInterface
+  private interface Scored {
+    void add(
+        String family,
+        String form,
+        String kind,
+        int n,
+        double median,
+        double p90,
+        double worst,
+        int inside);
+  }
+
+  private static void op(Scored row, String family, String form, FidelityScores.Score s) {
+    row.add(
+        family,
+        form,
+        "op",
+        s.n(),
+        100 * s.median(),
+        100 * s.p90(),
+        100 * s.worst(),
+        (int) Math.round(s.coverage() * s.n()));
+  }
+
+  /** Step groups, eager before compiled within each of dense/MoE decode/prefill. */
+  private static void steps(Scored row, Path file) throws Exception {
+    List<Matcher> groups = new ArrayList<>();
+    for (String g : StepFormsFitTest.score(file, false)) {
+      Matcher m = STEP.matcher(g);
+      assertThat(m.matches()).as(g).isTrue();
+      groups.add(m);
+    }
+    groups.sort(
+        java.util.Comparator.comparing((Matcher m) -> m.group(2) + " " + m.group(3))
+            .thenComparing(m -> m.group(1).equals("eager") ? 0 : 1));
+    for (Matcher m : groups) {
+      int n = Integer.parseInt(m.group(4));
+      double coveragePct = Double.parseDouble(m.group(8));
+      // the scorer prints coverage to 1 point; the count it stands for is unique while n < 100
+      assertThat(n).isLessThan(100);
+      int inside = (int) Math.round(coveragePct * n / 100);
+      assertThat(Math.abs(100.0 * inside / n - coveragePct)).isLessThanOrEqualTo(0.5);
+      row.add(
+          (m.group(2).equals("moe") ? "MoE " : "dense ") + m.group(3) + " step",
+          m.group(1),
+          "step",
+          n,
+          Double.parseDouble(m.group(5)),
+          Double.parseDouble(m.group(6)),
+          Double.parseDouble(m.group(7)),
+          inside);
+    }
+  }
+
+  /** {@code pct} as printed to 0.1 point (the figures of the other scorers' printouts). */
+  private static double round(double pct) {
+    return Double.parseDouble(String.format(Locale.ROOT, "%.1f", pct));
+  }
+}
