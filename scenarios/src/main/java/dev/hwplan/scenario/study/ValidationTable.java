@@ -21,7 +21,7 @@ final class ValidationTable {
 
   private ValidationTable() {}
 
-  /** The paragraph above the table. */
+  /** The paragraphs above the table: the validation files and targets, then the seen files. */
   static String text(ValidationAccuracy v) {
     List<ValidationAccuracy.Row> rows = v.validationRows();
     long missing = rows.stream().filter(r -> !r.misses().isEmpty()).count();
@@ -50,7 +50,7 @@ final class ValidationTable {
             nominal(rows)));
     List<MeasuredFile> seen = v.files(ValidationAccuracy.SEEN);
     if (!seen.isEmpty()) {
-      sb.append(" Files looked at while the model was built (")
+      sb.append("\n\nFiles looked at while the model was built (")
           .append(describe(seen))
           .append(") are scored in `accuracy/validation.json` as seen and not shown.");
     }

@@ -33,7 +33,7 @@ class ValidationAccuracyFileTest {
   private static final Path RESULTS = Path.of("..", "kernels", "cuda", "results");
 
   /** The model that scores the files, as named at its freeze. */
-  static final String MODEL = "freeze III (issue 15 model)";
+  static final String MODEL = "freeze III of issue 15";
 
   /** The commit that froze it: the validation files were measured after it. */
   static final String FROZEN_AT = "159bf36";
