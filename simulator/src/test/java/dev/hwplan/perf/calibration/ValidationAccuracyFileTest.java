@@ -19,13 +19,14 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The committed {@code accuracy/validation.json} ({@link ValidationAccuracy}) is what the model
- * scores today: every row is recomputed from the measured files that {@link #FILES} declares, with
- * the scorers of {@link FidelityScores} (prefill attention, grouped GEMM and the per-expert loop)
- * and {@link StepFormsFitTest#score} (whole steps), and the test fails where a printed figure (at
- * 0.1 point), a count, a status or a file's header differs. When the model changes, regenerate the
- * file with {@code mvn -B -o -q test -pl simulator -am -Dtest=ValidationAccuracyFileTest
- * -Dsurefire.failIfNoSpecifiedTests=false -Dhwplan.golden.update=true}; when a freeze makes a
- * validation file "seen", change its status here (and {@link #MODEL} and {@link #FROZEN_AT}) first.
+ * scores today: every row is recomputed from the measured files that {@link #VALIDATION_FILES} and
+ * {@link #SEEN_FILES} declare, with the scorers of {@link FidelityScores} (prefill attention,
+ * grouped GEMM and the per-expert loop) and {@link StepFormsFitTest#score} (whole steps), and the
+ * test fails where a printed figure (at 0.1 point), a count, a status or a file's header differs.
+ * When the model changes, regenerate the file with {@code mvn -B -o -q test -pl simulator -am
+ * -Dtest=ValidationAccuracyFileTest -Dsurefire.failIfNoSpecifiedTests=false
+ * -Dhwplan.golden.update=true}; when a freeze makes a validation file "seen", change its status
+ * here (and {@link #MODEL} and {@link #FROZEN_AT}) first.
  */
 class ValidationAccuracyFileTest {
   static final Path FILE = Path.of("src", "main", "resources", "accuracy", "validation.json");
@@ -39,25 +40,30 @@ class ValidationAccuracyFileTest {
   static final String FROZEN_AT = "159bf36";
 
   /**
-   * The measured files and their status for {@link #MODEL}, relative to {@code
-   * kernels/cuda/results}. Validation: freeze III's own (H100, 05:47 UTC) and the fresh H100 shapes
-   * measured for freeze IV (21:10 UTC; freeze III never saw them either). Seen: freeze II's and
-   * freeze I's validation files (H200), looked at while freeze III was built (their grouped GEMMs
-   * are training rows since).
+   * The files that validate {@link #MODEL}, relative to {@code kernels/cuda/results}: freeze III's
+   * own (H100, 2026-12-06 05:47 UTC) and the fresh H100 shapes measured for freeze IV (21:10 UTC;
+   * freeze III never saw them either).
    */
-  static final List<Map.Entry<String, String>> FILES =
+  static final List<String> VALIDATION_FILES =
       List.of(
-          Map.entry("h100-sxm/prefill-attention-post3.json", ValidationAccuracy.VALIDATION),
-          Map.entry("h100-sxm/grouped-gemm-post3.json", ValidationAccuracy.VALIDATION),
-          Map.entry("h100-sxm/step-profiles-validation3.json", ValidationAccuracy.VALIDATION),
-          Map.entry("h100-sxm/grouped-gemm-post4.json", ValidationAccuracy.VALIDATION),
-          Map.entry("h100-sxm/step-profiles-validation4.json", ValidationAccuracy.VALIDATION),
-          Map.entry("h200-sxm/prefill-attention-post2.json", ValidationAccuracy.SEEN),
-          Map.entry("h200-sxm/grouped-gemm-post2.json", ValidationAccuracy.SEEN),
-          Map.entry("h200-sxm/step-profiles-validation.json", ValidationAccuracy.SEEN),
-          Map.entry("h200-sxm/prefill-attention-validation.json", ValidationAccuracy.SEEN),
-          Map.entry("h200-sxm/grouped-gemm-validation.json", ValidationAccuracy.SEEN),
-          Map.entry("h200-sxm/steps-eager-fused-validation.json", ValidationAccuracy.SEEN));
+          "h100-sxm/prefill-attention-post3.json",
+          "h100-sxm/grouped-gemm-post3.json",
+          "h100-sxm/step-profiles-validation3.json",
+          "h100-sxm/grouped-gemm-post4.json",
+          "h100-sxm/step-profiles-validation4.json");
+
+  /**
+   * The files seen while {@link #MODEL} was built, scored for comparison only: freeze II's and
+   * freeze I's validation files (H200), whose grouped GEMMs are training rows since.
+   */
+  static final List<String> SEEN_FILES =
+      List.of(
+          "h200-sxm/prefill-attention-post2.json",
+          "h200-sxm/grouped-gemm-post2.json",
+          "h200-sxm/step-profiles-validation.json",
+          "h200-sxm/prefill-attention-validation.json",
+          "h200-sxm/grouped-gemm-validation.json",
+          "h200-sxm/steps-eager-fused-validation.json");
 
   private static final double NOMINAL_COVERAGE_PCT = 90;
 
@@ -131,10 +137,13 @@ class ValidationAccuracyFileTest {
   static ValidationAccuracy compute() throws Exception {
     List<ValidationAccuracy.MeasuredFile> files = new ArrayList<>();
     List<ValidationAccuracy.Row> rows = new ArrayList<>();
-    for (Map.Entry<String, String> e : FILES) {
-      String path = "kernels/cuda/results/" + e.getKey();
-      String status = e.getValue();
-      JsonNode doc = StrictMapper.readJsonTree(RESULTS.resolve(e.getKey()));
+    List<String> declared = new ArrayList<>(VALIDATION_FILES);
+    declared.addAll(SEEN_FILES);
+    for (String file : declared) {
+      String path = "kernels/cuda/results/" + file;
+      String status =
+          VALIDATION_FILES.contains(file) ? ValidationAccuracy.VALIDATION : ValidationAccuracy.SEEN;
+      JsonNode doc = StrictMapper.readJsonTree(RESULTS.resolve(file));
       String gpu = FidelityScores.gpuOf(doc).id();
       String scripts = doc.path("provenance").path("gitCommit").asText();
       files.add(
@@ -161,7 +170,7 @@ class ValidationAccuracyFileTest {
                       round(worst),
                       inside,
                       NOMINAL_COVERAGE_PCT));
-      String relative = "../" + e.getKey(); // FidelityScores reads relative to the H200's results
+      String relative = "../" + file; // FidelityScores reads relative to the H200's results
       String tool = doc.path("tool").asText();
       switch (tool) {
         case "hwplan-prefill-attention" -> {
@@ -177,7 +186,7 @@ class ValidationAccuracyFileTest {
           op(row, "grouped GEMM", "torch._grouped_mm", s.get(0));
           op(row, "per-expert loop", "cuBLAS, one GEMM an expert", s.get(1));
         }
-        case "hwplan-step-profile", "hwplan-step-forms" -> steps(row, RESULTS.resolve(e.getKey()));
+        case "hwplan-step-profile", "hwplan-step-forms" -> steps(row, RESULTS.resolve(file));
         default -> throw new AssertionError(path + ": no scorer for tool " + tool);
       }
     }
