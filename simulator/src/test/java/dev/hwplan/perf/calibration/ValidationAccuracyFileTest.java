@@ -25,8 +25,12 @@ import org.junit.jupiter.api.Test;
  * test fails where a printed figure (at 0.1 point), a count, a status or a file's header differs.
  * When the model changes, regenerate the file with {@code mvn -B -o -q test -pl simulator -am
  * -Dtest=ValidationAccuracyFileTest -Dsurefire.failIfNoSpecifiedTests=false
- * -Dhwplan.golden.update=true}; when a freeze makes a validation file "seen", change its status
- * here (and {@link #MODEL} and {@link #FROZEN_AT}) first.
+ * -Dhwplan.golden.update=true}, then the report's pinned copy of the table ({@code
+ * scenarios/src/test/resources/golden/report/accuracy-validation.csv}) with the same switch on
+ * {@code -pl scenarios -am -Dtest=GoldenOutputsTest} (a second run: the first rewrites the source
+ * file after the simulator's resources were copied). When a freeze makes a validation file "seen",
+ * move it from {@link #VALIDATION_FILES} to {@link #SEEN_FILES} (and set {@link #MODEL} and {@link
+ * #FROZEN_AT}) first.
  */
 class ValidationAccuracyFileTest {
   static final Path FILE = Path.of("src", "main", "resources", "accuracy", "validation.json");
