@@ -54,7 +54,12 @@ class FidelityValidationTest {
 
   // H100 (NVIDIA H100 80GB HBM3, 2026-12-06 05:47-05:49 UTC; its calibration: GEMM and decode
   // attention from its own measurements, prefill attention and grouped GEMM transferred from the
-  // H200's fits through its profile, as the product does)
+  // H200's fits through its profile, as the product does). The grouped-GEMM and step files were
+  // validation of freeze III (grouped 24.9 / 35.5 %, MoE decode steps 25.1 / 28.7 % median, both
+  // predicted slow: a share of the H100's HBM where the kernel is bound on the SMs' side); session
+  // 13 chose freeze IV's per-SM streaming rate on them, so they are seen since, and pinned here as
+  // the fit's quality on them (freeze IV's validation is a later file). Prefill attention's model
+  // did not change: its file still validates freeze III's.
 
   @Test
   void h100PrefillAttention() throws Exception {
@@ -67,34 +72,37 @@ class FidelityValidationTest {
   }
 
   @Test
-  void h100GroupedGemm() throws Exception {
+  void h100GroupedGemmSeen() throws Exception {
     List<FidelityScores.Score> s = FidelityScores.grouped(H100 + "grouped-gemm-post3.json");
-    s.forEach(x -> System.out.println("validation h100 grouped " + x));
+    s.forEach(x -> System.out.println("seen h100 grouped " + x));
     assertThat(s.get(0).n()).isEqualTo(96);
-    // reported: grouped 24.9 / 35.5 %, loop 7.3 / 20.7 % (median / p90)
-    assertThat(s.get(0).median()).isLessThan(0.255);
-    assertThat(s.get(0).p90()).isLessThan(0.36);
+    // freeze IV: grouped 7.5 / 17.7 % (freeze III 24.9 / 35.5 %), loop 7.3 / 20.7 % (median / p90)
+    assertThat(s.get(0).median()).isLessThan(0.08);
+    assertThat(s.get(0).p90()).isLessThan(0.18);
     assertThat(s.get(1).median()).isLessThan(0.078);
     assertThat(s.get(1).p90()).isLessThan(0.212);
   }
 
   @Test
-  void h100WholeSteps() throws Exception {
+  void h100WholeStepsSeen() throws Exception {
     List<String> groups =
         StepFormsFitTest.score(
             FidelityScores.RESULTS.resolve(H100 + "step-profiles-validation3.json"), true);
-    groups.forEach(g -> System.out.println("validation h100 step " + g));
+    groups.forEach(g -> System.out.println("seen h100 step " + g));
     stepsNoWorse(
         groups,
         Map.of(
             "compiled dense decode", new double[] {4.9, 15.8},
             "compiled dense prefill", new double[] {6.2, 9.2},
-            "compiled moe decode", new double[] {28.7, 48.7},
-            "compiled moe prefill", new double[] {4.1, 8.8},
+            // freeze III: 28.7 / 48.7 and 4.1 / 8.8 (MoE prefill's grouped GEMMs had hidden
+            // compiled elementwise and attention predicted fast: now -9.7, -8.8, -3.8 %)
+            "compiled moe decode", new double[] {7.3, 9.6},
+            "compiled moe prefill", new double[] {8.8, 9.7},
             "eager dense decode", new double[] {2.4, 12.4},
             "eager dense prefill", new double[] {7.4, 10.8},
-            "eager moe decode", new double[] {25.1, 33.7},
-            "eager moe prefill", new double[] {3.6, 7.0}));
+            // freeze III: 25.1 / 33.7 and 3.6 / 7.0
+            "eager moe decode", new double[] {5.3, 9.7},
+            "eager moe prefill", new double[] {1.8, 7.0}));
   }
 
   /**
