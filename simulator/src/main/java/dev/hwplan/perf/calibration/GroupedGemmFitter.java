@@ -10,14 +10,14 @@ import java.util.function.ToDoubleFunction;
 
 /**
  * Fits {@link GroupedGemmTimeModel} to the grouped-GEMM files ({@link Measurements#GROUPED_FILES}):
- * latency, per-SM streaming rate, tile rate factors, few-rows penalty, per-tile seconds and MMA
- * fraction on the {@code torch._grouped_mm} times, then the loop's per-launch gap on the per-expert
- * loop times with the GPU's calibrated cuBLAS GEMM model. Weights and activations are bf16 as
- * measured.
+ * latency, streaming rate per SM cycle, tile rate factors, few-rows penalty, per-tile seconds and
+ * MMA fraction on the {@code torch._grouped_mm} times, then the loop's per-launch gap on the
+ * per-expert loop times with the GPU's calibrated cuBLAS GEMM model. Weights and activations are
+ * bf16 as measured.
  */
 final class GroupedGemmFitter {
-  /** The unit of the fitted per-SM streaming rate, 10 GB/s, so that it starts near 1. */
-  static final double STREAM_UNIT = 1e10;
+  /** The unit of the fitted streaming rate, 10 bytes a SM cycle, so that it starts near 1. */
+  static final double STREAM_UNIT = 10;
 
   private GroupedGemmFitter() {}
 
@@ -63,9 +63,9 @@ final class GroupedGemmFitter {
   }
 
   /**
-   * The model of the fit's parameters: latency, streaming rate per SM (in {@link #STREAM_UNIT}),
-   * shared-tile and large-tile rate factors, few-rows penalty, per-tile seconds, few-experts slope,
-   * MMA fraction; and the loop's gap.
+   * The model of the fit's parameters: latency, streaming rate per SM cycle (in {@link
+   * #STREAM_UNIT}), shared-tile and large-tile rate factors, few-rows penalty, per-tile seconds,
+   * few-experts slope, MMA fraction; and the loop's gap.
    */
   private static GroupedGemmTimeModel model(double[] p, double gap) {
     return new GroupedGemmTimeModel(
@@ -87,8 +87,8 @@ final class GroupedGemmFitter {
     double bestValue = Double.POSITIVE_INFINITY;
     for (double[] start :
         new double[][] {
-          {8e-6, 2.6, 1.1, 1.0, 0.1, 0.5e-6, 0.05, 0.75},
-          {10e-6, 2.3, 1.0, 1.0, 0.05, 1e-6, 0.02, 0.7}
+          {8e-6, 1.3, 1.1, 1.0, 0.1, 0.5e-6, 0.05, 0.75},
+          {10e-6, 1.15, 1.0, 1.0, 0.05, 1e-6, 0.02, 0.7}
         }) {
       double[] x = NelderMead.minimize(objective, start);
       double v = objective.applyAsDouble(x);
