@@ -35,6 +35,17 @@ import org.junit.jupiter.params.provider.MethodSource;
  * little faster), Llama 3 Table 4 +13.8 / +15.0 / +19.7% (was +13.7 / +14.9 / +19.5%). No constant
  * was fitted; the mechanism was looked for after seeing Table 5's errors (the largest at the
  * deepest pipelines), so Table 5 is a check of it, not a blind one.
+ *
+ * <p>Issue 15's freeze IV (session 14, 2026-12-06: the grouped-GEMM model streams at a fitted rate
+ * per SM cycle, at most the read bandwidth, where freeze III took a fitted share of HBM; chosen on
+ * H100 grouped-GEMM measurements and validated on fresh ones, never on these tables) also times
+ * {@code Ops.batchedGemm}, the A100's Megatron attention GEMMs without FlashAttention: with no A100
+ * measurement, they now stream at the A100's read bandwidth instead of 0.80 of it. Table 5 moved
+ * 3.43% / 5.45% -> 3.83% / 6.83% (the 22B rows, predicted fast, faster: -2.97 -> -4.04%, -5.45 ->
+ * -6.83%), Table 1 4.55% / 12.09% -> 5.25% / 15.57% (1.7B, TP1, +12.09 -> +15.57%). The ceilings
+ * were raised to these figures rather than the model fitted to the tables; whether cuBLAS's batched
+ * GEMMs follow the grouped kernel's rate is open until one is measured ({@code
+ * kernels/cuda/scripts/batched_gemm.py}, not yet run).
  */
 class PublishedValidationTest {
   private static double[] print(String what, List<PublishedValidation.Row> rows) {
@@ -61,17 +72,20 @@ class PublishedValidationTest {
             "Korthikanti Table 5 (s)",
             table(PublishedValidation::korthikantiTable5),
             8,
-            // 3.43% / 5.45% since the stage-by-stage bubble (was 0.04 / 0.065)
-            0.036,
-            0.058),
+            // 3.83% / 6.83% since freeze IV (3.43% / 5.45% before; 0.04 / 0.065 before the
+            // stage-by-stage bubble)
+            0.039,
+            0.07),
         Arguments.of(
             "Narayanan Table 1 (TFLOP/s)",
             table(PublishedValidation::narayananTable1),
             10,
-            0.047,
+            // 5.25% since freeze IV (4.55% before)
+            0.054,
             // 11.58% before issue 15's freeze III (eager strided elementwise kernels, which also
-            // lower the fitted small-kernel latency): 12.09% (megatron-1.7b, predicted too fast)
-            0.125));
+            // lower the fitted small-kernel latency), 12.09% (megatron-1.7b, predicted too fast),
+            // 15.57% since freeze IV (the A100's batched attention GEMMs at its read bandwidth)
+            0.16));
   }
 
   private static Supplier<List<PublishedValidation.Row>> table(

@@ -10,12 +10,15 @@ import java.util.function.ToDoubleFunction;
 
 /**
  * Fits {@link GroupedGemmTimeModel} to the grouped-GEMM files ({@link Measurements#GROUPED_FILES}):
- * latency, streaming fraction, tile rate factors, few-rows penalty, per-tile seconds and MMA
- * fraction on the {@code torch._grouped_mm} times, then the loop's per-launch gap on the per-expert
- * loop times with the GPU's calibrated cuBLAS GEMM model. Weights and activations are bf16 as
- * measured.
+ * latency, streaming rate per SM cycle, tile rate factors, few-rows penalty, per-tile seconds and
+ * MMA fraction on the {@code torch._grouped_mm} times, then the loop's per-launch gap on the
+ * per-expert loop times with the GPU's calibrated cuBLAS GEMM model. Weights and activations are
+ * bf16 as measured.
  */
 final class GroupedGemmFitter {
+  /** The unit of the fitted streaming rate, 10 bytes a SM cycle, so that it starts near 1. */
+  static final double STREAM_UNIT = 10;
+
   private GroupedGemmFitter() {}
 
   static List<FitData.Row<Rows.GroupedGemm>> rows(FitData data) {
@@ -60,12 +63,13 @@ final class GroupedGemmFitter {
   }
 
   /**
-   * The model of the fit's parameters: latency, streaming fraction, shared-tile and large-tile rate
-   * factors, few-rows penalty, per-tile seconds, few-experts slope, MMA fraction; and the loop's
-   * gap.
+   * The model of the fit's parameters: latency, streaming rate per SM cycle (in {@link
+   * #STREAM_UNIT}), shared-tile and large-tile rate factors, few-rows penalty, per-tile seconds,
+   * few-experts slope, MMA fraction; and the loop's gap.
    */
   private static GroupedGemmTimeModel model(double[] p, double gap) {
-    return new GroupedGemmTimeModel(p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7], gap);
+    return new GroupedGemmTimeModel(
+        p[0], p[1] * STREAM_UNIT, p[2], p[3], p[4], p[5], p[6], p[7], gap);
   }
 
   /** The fitted model, or null without rows; adds the {@code grouped-gemm} and loop spreads. */
@@ -83,8 +87,8 @@ final class GroupedGemmFitter {
     double bestValue = Double.POSITIVE_INFINITY;
     for (double[] start :
         new double[][] {
-          {8e-6, 0.8, 1.1, 1.0, 0.1, 0.5e-6, 0.05, 0.75},
-          {10e-6, 0.7, 1.0, 1.0, 0.05, 1e-6, 0.02, 0.7}
+          {8e-6, 1.3, 1.1, 1.0, 0.1, 0.5e-6, 0.05, 0.75},
+          {10e-6, 1.15, 1.0, 1.0, 0.05, 1e-6, 0.02, 0.7}
         }) {
       double[] x = NelderMead.minimize(objective, start);
       double v = objective.applyAsDouble(x);

@@ -19,6 +19,7 @@ public final class DevicePeaks {
 
   private final GpuProfile gpu;
   private final int sms;
+  private final double smCycles;
   private final double[] flops;
   private final double memoryBandwidth;
   private final double link;
@@ -38,6 +39,7 @@ public final class DevicePeaks {
   private DevicePeaks(GpuProfile gpu) {
     this.gpu = gpu;
     this.sms = gpu.sms();
+    this.smCycles = sms * gpu.clocks().boostHz();
     this.flops = new double[DType.values().length];
     for (DType d : DType.values()) {
       OptionalDouble v = gpu.peakFlops(d);
@@ -64,6 +66,11 @@ public final class DevicePeaks {
 
   public int sms() {
     return sms;
+  }
+
+  /** SM cycles a second over the whole GPU: SMs x the boost clock. */
+  public double smCyclesPerSecond() {
+    return smCycles;
   }
 
   /** HBM bandwidth from the profile, bytes/s. */

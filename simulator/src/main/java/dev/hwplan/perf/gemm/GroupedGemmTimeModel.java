@@ -13,21 +13,30 @@ import dev.hwplan.perf.device.Terms;
  * dispatch_bf16_grouped_kernel_on_tile_size}) takes, on Hopper, the ping-pong kernel of {@code 64 x
  * 128} tiles (rows x columns) when the rows per expert ({@code M / groups}) or {@code n} are at
  * most 128, else the cooperative kernel of {@code 128 x 256} tiles. All experts' tiles share the
- * waves of SMs. At few tokens per expert the kernel streams the experts' weights at a fitted share
- * of the read bandwidth, which depends on the tiles (issue 15, freeze III, fitted on the balanced
- * rows of {@code grouped-gemm*.json}): an expert of several 64-row tiles reads each weight tile
- * from two or more CTAs, the second from L2, and streams faster ({@code sharedTileFactor}); the
- * large tile has its own rate ({@code largeTileFactor}); a single 64-row tile with few valid rows
- * is slower by up to {@code fewRowsPenalty}; each tile costs {@code tileSeconds} on its SM
- * (prologue, epilogue, the switch of the group's tensor map); and fewer experts stream slower, by
- * {@code fewExpertsSlope x ln(256 / E)} (the measured rate of one matrix at the same tokens rises
- * from about 2.4 to 3.2 TB/s between 8 and 256 experts; fitted, no mechanism identified). With many
- * tokens per expert the tiles' MMA work binds, quantised over waves of SMs:
+ * waves of SMs. At few tokens per expert the kernel streams the experts' weights at a fitted rate
+ * per SM cycle, which depends on the tiles (issue 15, fitted on the balanced rows of {@code
+ * grouped-gemm*.json}), and at most at the read bandwidth. The rate is the SMs' side, not a share
+ * of HBM: the H100 (3.35 TB/s) streamed the post3 grid at 2.4 to 2.9 TB/s, about the H200's (4.8
+ * TB/s) rate on the same 132 SMs, where a share of HBM had predicted it 22 to 49% slower (freeze
+ * III, the H100 run of 2026-12-06 05:47 UTC). Each SM works through its weight tiles at a pace of
+ * its own (the tile pipeline's loads, MMAs and barriers, counted in cycles), so the rate follows
+ * SMs x clock, not the bandwidth, until the bandwidth binds. (The H100 and H200 run the same 132
+ * SMs at the same 1.98 GHz, so their files cannot tell SMs from SMs x clock; the clock was kept
+ * because a rate per SM alone made the A100's per-head attention GEMMs, which have no A100
+ * measurement, stream 25% faster and moved Korthikanti et al.'s Table 5 by a point, session 13.) An
+ * expert of several 64-row tiles reads each weight tile from two or more CTAs, the second from L2,
+ * and streams faster ({@code sharedTileFactor}); the large tile has its own rate ({@code
+ * largeTileFactor}); a single 64-row tile with few valid rows is slower by up to {@code
+ * fewRowsPenalty}; each tile costs {@code tileSeconds} on its SM (prologue, epilogue, the switch of
+ * the group's tensor map); and fewer experts stream slower, by {@code fewExpertsSlope x ln(256 /
+ * E)} (the measured rate of one matrix at the same tokens rises from about 2.4 to 3.2 TB/s between
+ * 8 and 256 experts; fitted, no mechanism identified). With many tokens per expert the tiles' MMA
+ * work binds, quantised over waves of SMs:
  *
  * <pre>
  *   CTAs  = E ceil(n / tileCols) mTiles,  mTiles = ceil(rows per expert / tileRows)
- *   t_mem = bytes / (bandwidthFraction readBandwidth factor(tiles)) (1 + fewRows) (1 + fewExperts)
- *           + tileSeconds CTAs/SMs
+ *   t_mem = max(bytes / (streamPerSmCycle SMs clock factor(tiles)) (1 + fewRows) (1 + fewExperts),
+ *               bytes / readBandwidth) + tileSeconds CTAs/SMs
  *   t_mma = 2 E mTiles tileRows n k / (matrixFraction peak(dtype)) x ceil(CTAs/SMs) / (CTAs/SMs)
  *   t     = latency + max(t_mem, t_mma)
  * </pre>
@@ -35,10 +44,13 @@ import dev.hwplan.perf.device.Terms;
  * Loop: {@code E x (cuBLAS GEMM of the expert's rows + loopGapSeconds)}, the GEMM from the GPU's
  * calibrated {@link GemmTimeModel} and the gap (the launch-to-launch cost inside a CUDA graph)
  * fitted. Other types than bf16 use the same fractions of their own peak.
+ *
+ * @param streamPerSmCycle the weight bytes one SM streams a cycle at few tokens per expert (before
+ *     the tile factors)
  */
 public record GroupedGemmTimeModel(
     double latencySeconds,
-    double bandwidthFraction,
+    double streamPerSmCycle,
     double sharedTileFactor,
     double largeTileFactor,
     double fewRowsPenalty,
@@ -124,9 +136,12 @@ public record GroupedGemmTimeModel(
             : 0;
     double fewExperts = fewExpertsSlope * Math.log(MANY_EXPERTS / Math.min(MANY_EXPERTS, experts));
     double perWave = ctas / gpu.sms();
-    double mem =
-        bytes / (bandwidthFraction * readBandwidth * factor) * (1 + fewRows) * (1 + fewExperts)
-            + tileSeconds * perWave;
+    double sm =
+        bytes
+            / (streamPerSmCycle * gpu.smCyclesPerSecond() * factor)
+            * (1 + fewRows)
+            * (1 + fewExperts);
+    double mem = Math.max(sm, bytes / readBandwidth) + tileSeconds * perWave;
     double waves = (routed ? Math.max(1, perWave + 0.5) : Math.ceil(perWave)) / perWave;
     double mma =
         2.0 * experts * mTiles * tileRows * n * k / (matrixFraction * gpu.peakFlops(dtype)) * waves;

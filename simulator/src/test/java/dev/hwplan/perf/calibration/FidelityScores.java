@@ -150,5 +150,57 @@ final class FidelityScores {
         score("expert-loop", l, cal.spread("expert-loop")));
   }
 
+  /**
+   * cuBLAS batched GEMMs ({@code torch.bmm}, {@code batched_gemm.py}) of one set ({@code train} or
+   * {@code validation}) as the product times {@code Ops.batchedGemm} (the grouped-GEMM model), and,
+   * beside it, as the calibrated cuBLAS GEMM model would time the same launch: per op set
+   * (attention, mla, wgrad, all).
+   */
+  static List<Score> batched(String file, String set) throws Exception {
+    JsonNode doc = read(file);
+    GpuProfile gpu = gpuOf(doc);
+    GpuCalibration cal = Calibrations.forGpu(gpu);
+    DevicePeaks peaks = DevicePeaks.of(gpu);
+    dev.hwplan.perf.CalibratedModel model = new dev.hwplan.perf.CalibratedModel(peaks, cal);
+    double read = peaks.memoryBandwidthBytesPerSecond() * cal.readFraction();
+    Map<String, List<double[]>> grouped = new LinkedHashMap<>();
+    Map<String, List<double[]>> cublas = new LinkedHashMap<>();
+    for (JsonNode r : doc.path("rows")) {
+      if (!r.path("set").asText().equals(set)) {
+        continue;
+      }
+      dev.hwplan.op.Op op =
+          dev.hwplan.op.Ops.batchedGemm(
+              r.path("op").asText(),
+              dev.hwplan.hardware.DType.BF16,
+              r.path("groups").asInt(),
+              r.path("m").asLong(),
+              r.path("n").asLong(),
+              r.path("k").asLong(),
+              2,
+              2);
+      double measured = r.path("seconds").asDouble();
+      String family = r.path("op").asText().replaceAll("\\..*", "");
+      double g = model.terms(op, null).seconds();
+      double c =
+          cal.gemm()
+              .time(
+                  peaks,
+                  read,
+                  op.dtype(),
+                  (dev.hwplan.op.OpShape.GroupedGemm) op.shape(),
+                  op.bytes())
+              .seconds();
+      for (String f : List.of(family, "all")) {
+        grouped.computeIfAbsent(f, x -> new ArrayList<>()).add(new double[] {g, measured});
+        cublas.computeIfAbsent(f, x -> new ArrayList<>()).add(new double[] {c, measured});
+      }
+    }
+    List<Score> out = new ArrayList<>();
+    grouped.forEach((f, v) -> out.add(score("bmm/grouped " + f, v, cal.spread("grouped-gemm"))));
+    cublas.forEach((f, v) -> out.add(score("bmm/cublas " + f, v, cal.spread("gemm"))));
+    return out;
+  }
+
   private FidelityScores() {}
 }
