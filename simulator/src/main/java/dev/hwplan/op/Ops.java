@@ -162,10 +162,46 @@ public final class Ops {
   }
 
   /**
-   * {@code groups} independent GEMMs of one shape in one launch (MLA's per-head absorbed
-   * projections): every group streams its own weights.
+   * {@code groups} independent GEMMs of one shape in one cuBLAS strided-batched launch ({@code
+   * torch.bmm}: Megatron-LM's attention without FlashAttention, MLA's per-head absorbed
+   * projections): kind {@link OpKind#GEMM}, timed by the calibrated cuBLAS model with every group's
+   * tiles sharing the waves. Chosen on measured {@code torch.bmm} times (issue 15, {@code
+   * batched-gemm.json}, H200, train set): the grouped-GEMM kernel's weight-streaming rate had them
+   * 22% (attention) and 139% (absorbed projections) slow at the median, the cuBLAS model 3.5% and
+   * 14%.
    */
   public static Op batchedGemm(
+      String name,
+      DType dtype,
+      int groups,
+      long m,
+      long n,
+      long k,
+      double activationBytes,
+      double weightBytes) {
+    return sameShapeGroups(OpKind.GEMM, name, dtype, groups, m, n, k, activationBytes, weightBytes);
+  }
+
+  /**
+   * {@code groups} experts of {@code m} rows each in one grouped-GEMM launch ({@code
+   * torch._grouped_mm}, every expert the same rows): {@code hwplan predict grouped-gemm} and the
+   * experts' weight gradients in training; every group streams its own weights.
+   */
+  public static Op balancedGroupedGemm(
+      String name,
+      DType dtype,
+      int groups,
+      long m,
+      long n,
+      long k,
+      double activationBytes,
+      double weightBytes) {
+    return sameShapeGroups(
+        OpKind.GROUPED_GEMM, name, dtype, groups, m, n, k, activationBytes, weightBytes);
+  }
+
+  private static Op sameShapeGroups(
+      OpKind kind,
       String name,
       DType dtype,
       int groups,
@@ -180,7 +216,7 @@ public final class Ops {
     double written = groups * (m * (double) n * activationBytes);
     return new Op(
         name,
-        OpKind.GROUPED_GEMM,
+        kind,
         dtype,
         2.0 * groups * m * n * k,
         read,

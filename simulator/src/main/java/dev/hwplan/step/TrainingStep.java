@@ -399,7 +399,7 @@ public final class TrainingStep {
     bwd.add(Ops.groupedGemm(name + ".dgrad", dt, experts, rows, k, n, 1.0, ab, ab));
     // the weight gradient of each expert: n x k over its rows; as a grouped GEMM of the experts
     long perExpert = Math.max(1, rows / experts);
-    bwd.add(Ops.batchedGemm(name + ".wgrad", dt, experts, n, k, perExpert, ab, ab));
+    bwd.add(Ops.balancedGroupedGemm(name + ".wgrad", dt, experts, n, k, perExpert, ab, ab));
   }
 
   /** The forward op and its backward: the backward reads the input and the gradient, writes one. */

@@ -140,7 +140,7 @@ public final class OpRequests {
     long n = positive(f, "n");
     long k = positive(f, "k");
     double b = dtype.bytes();
-    return Ops.batchedGemm("grouped-gemm", dtype, (int) experts, tokens, n, k, b, b);
+    return Ops.balancedGroupedGemm("grouped-gemm", dtype, (int) experts, tokens, n, k, b, b);
   }
 
   private static Op attention(Fields f) {

@@ -2,8 +2,13 @@ package dev.hwplan.perf.calibration;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.hwplan.hardware.DType;
 import dev.hwplan.hardware.GpuProfile;
 import dev.hwplan.hardware.ProfileCatalog;
+import dev.hwplan.op.Op;
+import dev.hwplan.op.OpShape;
+import dev.hwplan.op.Ops;
+import dev.hwplan.perf.CalibratedModel;
 import dev.hwplan.perf.GpuCalibration;
 import dev.hwplan.perf.Mode;
 import dev.hwplan.perf.OpTimeModel;
@@ -152,54 +157,56 @@ final class FidelityScores {
 
   /**
    * cuBLAS batched GEMMs ({@code torch.bmm}, {@code batched_gemm.py}) of one set ({@code train} or
-   * {@code validation}) as the product times {@code Ops.batchedGemm} (the grouped-GEMM model), and,
-   * beside it, as the calibrated cuBLAS GEMM model would time the same launch: per op set
-   * (attention, mla, wgrad, all).
+   * {@code validation}) as the product builds and times them ({@code Ops.batchedGemm} for the
+   * attention and MLA rows, {@code Ops.balancedGroupedGemm} for the experts' weight gradients),
+   * and, beside it, as the grouped-GEMM kernel's model would time the same launch: per op set
+   * ({@code attention}, {@code attn} (MLA), {@code expert}).
    */
   static List<Score> batched(String file, String set) throws Exception {
     JsonNode doc = read(file);
     GpuProfile gpu = gpuOf(doc);
     GpuCalibration cal = Calibrations.forGpu(gpu);
     DevicePeaks peaks = DevicePeaks.of(gpu);
-    dev.hwplan.perf.CalibratedModel model = new dev.hwplan.perf.CalibratedModel(peaks, cal);
+    CalibratedModel model = new CalibratedModel(peaks, cal);
     double read = peaks.memoryBandwidthBytesPerSecond() * cal.readFraction();
+    Map<String, List<double[]>> product = new LinkedHashMap<>();
     Map<String, List<double[]>> grouped = new LinkedHashMap<>();
-    Map<String, List<double[]>> cublas = new LinkedHashMap<>();
     for (JsonNode r : doc.path("rows")) {
       if (!r.path("set").asText().equals(set)) {
         continue;
       }
-      dev.hwplan.op.Op op =
-          dev.hwplan.op.Ops.batchedGemm(
-              r.path("op").asText(),
-              dev.hwplan.hardware.DType.BF16,
-              r.path("groups").asInt(),
-              r.path("m").asLong(),
-              r.path("n").asLong(),
-              r.path("k").asLong(),
-              2,
-              2);
+      Op op = batchedOp(r);
       double measured = r.path("seconds").asDouble();
       String family = r.path("op").asText().replaceAll("\\..*", "");
-      double g = model.terms(op, null).seconds();
-      double c =
-          cal.gemm()
+      double p = model.terms(op, null).seconds();
+      double g =
+          cal.groupedGemm()
               .time(
-                  peaks,
-                  read,
-                  op.dtype(),
-                  (dev.hwplan.op.OpShape.GroupedGemm) op.shape(),
-                  op.bytes())
+                  peaks, read, op.dtype(), (OpShape.GroupedGemm) op.shape(), op.flops(), op.bytes())
               .seconds();
-      for (String f : List.of(family, "all")) {
-        grouped.computeIfAbsent(f, x -> new ArrayList<>()).add(new double[] {g, measured});
-        cublas.computeIfAbsent(f, x -> new ArrayList<>()).add(new double[] {c, measured});
-      }
+      product.computeIfAbsent(family, x -> new ArrayList<>()).add(new double[] {p, measured});
+      grouped.computeIfAbsent(family, x -> new ArrayList<>()).add(new double[] {g, measured});
     }
     List<Score> out = new ArrayList<>();
-    grouped.forEach((f, v) -> out.add(score("bmm/grouped " + f, v, cal.spread("grouped-gemm"))));
-    cublas.forEach((f, v) -> out.add(score("bmm/cublas " + f, v, cal.spread("gemm"))));
+    product.forEach(
+        (f, v) ->
+            out.add(
+                score("bmm " + f, v, cal.spread(f.equals("expert") ? "grouped-gemm" : "gemm"))));
+    grouped.forEach((f, v) -> out.add(score("bmm as grouped " + f, v, cal.spread("grouped-gemm"))));
     return out;
+  }
+
+  /** The op the product builds for a row of a batched-GEMM file. */
+  static Op batchedOp(JsonNode r) {
+    boolean wgrad = r.path("op").asText().equals("expert.wgrad");
+    int g = r.path("groups").asInt();
+    long m = r.path("m").asLong();
+    long n = r.path("n").asLong();
+    long k = r.path("k").asLong();
+    String name = r.path("op").asText();
+    return wgrad
+        ? Ops.balancedGroupedGemm(name, DType.BF16, g, m, n, k, 2, 2)
+        : Ops.batchedGemm(name, DType.BF16, g, m, n, k, 2, 2);
   }
 
   private FidelityScores() {}

@@ -21,10 +21,10 @@ import org.junit.jupiter.api.Test;
  * The committed {@code accuracy/validation.json} ({@link ValidationAccuracy}) is what the model
  * scores today: every row is recomputed from the measured files that {@link #VALIDATION_FILES} and
  * {@link #SEEN_FILES} declare, with the scorers of {@link FidelityScores} (prefill attention,
- * grouped GEMM and the per-expert loop) and {@link StepFormsFitTest#score} (whole steps), and the
- * test fails where a printed figure (at 0.1 point), a count, a status or a file's header differs.
- * When the model changes, regenerate the file with {@code mvn -B -o -q test -pl simulator -am
- * -Dtest=ValidationAccuracyFileTest -Dsurefire.failIfNoSpecifiedTests=false
+ * grouped GEMM and the per-expert loop, cuBLAS batched GEMMs) and {@link StepFormsFitTest#score}
+ * (whole steps), and the test fails where a printed figure (at 0.1 point), a count, a status or a
+ * file's header differs. When the model changes, regenerate the file with {@code mvn -B -o -q test
+ * -pl simulator -am -Dtest=ValidationAccuracyFileTest -Dsurefire.failIfNoSpecifiedTests=false
  * -Dhwplan.golden.update=true}, then the report's pinned copy of the table ({@code
  * scenarios/src/test/resources/golden/report/accuracy-validation.csv}) with the same switch on
  * {@code -pl scenarios -am -Dtest=GoldenOutputsTest} (a second run: the first rewrites the source
@@ -38,36 +38,56 @@ class ValidationAccuracyFileTest {
   private static final Path RESULTS = Path.of("..", "kernels", "cuda", "results");
 
   /** The model that scores the files, as named at its freeze. */
-  static final String MODEL = "freeze III of issue 15";
-
-  /** The commit that froze it: the validation files were measured after it. */
-  static final String FROZEN_AT = "159bf36";
+  static final String MODEL =
+      "freeze IV of issue 15 (the grouped GEMM's streaming rate per SM cycle), with cuBLAS's"
+          + " batched GEMMs timed by the cuBLAS model (session 14)";
 
   /**
-   * The files that validate {@link #MODEL}, relative to {@code kernels/cuda/results}: freeze III's
-   * own (H100, 2026-12-06 05:47 UTC) and the fresh H100 shapes measured for freeze IV (21:10 UTC;
-   * freeze III never saw them either).
+   * The commit that froze it: the validation files were measured after it (f3edeff on branch
+   * i15-fid4, in main as 0edd193; the batched-GEMM choice, 2026-12-06, was made on the train set of
+   * {@code batched-gemm.json} and is scored on its validation set, declared before the run).
+   */
+  static final String FROZEN_AT = "f3edeff";
+
+  /**
+   * The files that validate {@link #MODEL}, relative to {@code kernels/cuda/results}: the fresh
+   * shapes measured for freeze IV on an H100 (2026-12-06 21:10 UTC) and on an H200 (23:15 UTC), the
+   * validation set of the batched-GEMM file (H200, the same run), and freeze III's prefill
+   * attention file (H100, 05:47 UTC; prefill attention's model has not changed since).
    */
   static final List<String> VALIDATION_FILES =
       List.of(
           "h100-sxm/prefill-attention-post3.json",
-          "h100-sxm/grouped-gemm-post3.json",
-          "h100-sxm/step-profiles-validation3.json",
           "h100-sxm/grouped-gemm-post4.json",
-          "h100-sxm/step-profiles-validation4.json");
+          "h100-sxm/step-profiles-validation4.json",
+          "h200-sxm/grouped-gemm-post4.json",
+          "h200-sxm/grouped-gemm-post5.json",
+          "h200-sxm/step-profiles-validation4.json",
+          "h200-sxm/step-profiles-validation5.json",
+          "h200-sxm/batched-gemm.json");
 
   /**
-   * The files seen while {@link #MODEL} was built, scored for comparison only: freeze II's and
-   * freeze I's validation files (H200), whose grouped GEMMs are training rows since.
+   * The files seen while {@link #MODEL} was built, scored for comparison only: freeze III's H100
+   * validation (it chose freeze IV's form), and freeze II's and freeze I's validation files (H200),
+   * whose grouped GEMMs are training rows since.
    */
   static final List<String> SEEN_FILES =
       List.of(
+          "h100-sxm/grouped-gemm-post3.json",
+          "h100-sxm/step-profiles-validation3.json",
           "h200-sxm/prefill-attention-post2.json",
           "h200-sxm/grouped-gemm-post2.json",
           "h200-sxm/step-profiles-validation.json",
           "h200-sxm/prefill-attention-validation.json",
           "h200-sxm/grouped-gemm-validation.json",
           "h200-sxm/steps-eager-fused-validation.json");
+
+  /** The batched-GEMM scorer's op sets: family and form of the row. */
+  private static final Map<String, String[]> BATCHED =
+      Map.of(
+          "bmm attention", new String[] {"batched GEMM, attention", "cuBLAS torch.bmm"},
+          "bmm attn", new String[] {"batched GEMM, MLA absorbed projections", "cuBLAS torch.bmm"},
+          "bmm expert", new String[] {"expert weight gradients", "torch.bmm, grouped model"});
 
   private static final double NOMINAL_COVERAGE_PCT = 90;
 
@@ -191,6 +211,15 @@ class ValidationAccuracyFileTest {
           op(row, "per-expert loop", "cuBLAS, one GEMM an expert", s.get(1));
         }
         case "hwplan-step-profile", "hwplan-step-forms" -> steps(row, RESULTS.resolve(file));
+        case "hwplan-batched-gemm" -> {
+          // the validation set only: the train set chose the form
+          for (FidelityScores.Score s : FidelityScores.batched(relative, "validation")) {
+            String[] ff = BATCHED.get(s.family());
+            if (ff != null) {
+              op(row, ff[0], ff[1], s);
+            }
+          }
+        }
         default -> throw new AssertionError(path + ": no scorer for tool " + tool);
       }
     }
