@@ -40,8 +40,8 @@ final class PostTrainCommand extends PlannerCommand {
   /** The largest pool searched for the minimum GPUs. */
   static final int MAX_GPUS = 1024;
 
-  @Option(names = "--model", required = true, description = "Policy: bundled id or config.json.")
-  String model;
+  /** The policy. */
+  @Mixin ModelOption model;
 
   @Option(names = "--method", required = true, description = "sft, dpo, ppo or grpo.")
   String method;
@@ -187,7 +187,7 @@ final class PostTrainCommand extends PlannerCommand {
 
   @Override
   public void run() {
-    ModelSpec m = ModelCatalog.resolve(model);
+    ModelSpec m = model.resolve();
     Method meth = Method.parse(method);
     if (!placement.equals("colocated") && !placement.equals("split")) {
       throw InvalidInputException.option(

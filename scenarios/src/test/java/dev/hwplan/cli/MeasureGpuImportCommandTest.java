@@ -59,12 +59,13 @@ class MeasureGpuImportCommandTest {
 
   @Test
   void theNoGpuAnswer_andABrokenRow_areBadInputNamingTheField(@TempDir Path dir) throws Exception {
-    Path noGpu = dir.resolve("no-gpu.json");
-    Files.writeString(
-        noGpu,
-        "{\"status\":\"no_gpu\",\"tool\":\"hwplan-cuda-harness\",\"reason\":\"cudaGetDeviceCount:"
-            + " no CUDA-capable device\"}\n");
-    CliHarness r = CliHarness.run("measure", "gpu-import", noGpu.toString());
+    CliHarness r =
+        CliHarness.onFile(
+            dir.resolve("no-gpu.json"),
+            "{\"status\":\"no_gpu\",\"tool\":\"hwplan-cuda-harness\",\"reason\":\"cudaGetDeviceCount:"
+                + " no CUDA-capable device\"}\n",
+            "measure",
+            "gpu-import");
     assertThat(r.exitCode()).isEqualTo(2);
     assertThat(r.err())
         .contains("no-gpu.json", "status", "nothing was measured")

@@ -164,10 +164,7 @@ class PostTrainCommandTest {
       a.addAll(List.of(extra.split(" ")));
     }
     CliHarness r = run(a.toArray(String[]::new));
-    assertThat(r.exitCode()).as(r.err()).isEqualTo(2);
-    assertThat(r.err()).contains(message);
-    assertThat(r.err().strip().lines()).hasSize(1);
-    assertThat(r.out()).isEmpty();
+    r.isBadInput(message);
   }
 
   @Test
@@ -175,19 +172,10 @@ class PostTrainCommandTest {
       throws IOException {
     Path broken = Files.writeString(dir.resolve("broken.json"), "{\"hidden_size\": 4096,");
     CliHarness r = run("--method", "ppo", "--reward-model", broken.toString());
-    assertThat(r.exitCode()).as(r.err()).isEqualTo(2);
-    assertThat(r.err())
-        .contains("field '--reward-model': " + broken + ": ")
-        .contains("malformed JSON");
-    assertThat(r.err().strip().lines()).hasSize(1);
-    assertThat(r.out()).isEmpty();
+    r.isBadInput("field '--reward-model': " + broken + ": ", "malformed JSON");
 
     Path partial = Files.writeString(dir.resolve("rm.json"), "{\"hidden_size\": 4096}");
     r = run("--method", "ppo", "--reward-model", partial.toString());
-    assertThat(r.exitCode()).as(r.err()).isEqualTo(2);
-    assertThat(r.err())
-        .contains("field '--reward-model': " + partial + ", field 'model_type': missing");
-    assertThat(r.err().strip().lines()).hasSize(1);
-    assertThat(r.out()).isEmpty();
+    r.isBadInput("field '--reward-model': " + partial + ", field 'model_type': missing");
   }
 }

@@ -279,10 +279,7 @@ class ServeCommandTest {
     assertThat(both.json().get("completedRequests").asLong()).isEqualTo(100);
     for (String[] bad : new String[][] {{"--ep", "3"}}) {
       CliHarness e = CliHarness.line(moe, bad);
-      assertThat(e.exitCode()).as(e.err()).isEqualTo(2);
-      assertThat(e.out()).isEmpty();
-      assertThat(e.err().strip().lines()).hasSize(1);
-      assertThat(e.err()).contains("--ep");
+      e.isBadInput("--ep");
     }
     CliHarness s =
         CliHarness.line(
@@ -341,10 +338,7 @@ class ServeCommandTest {
       a.add(value);
     }
     CliHarness r = serve(a.toArray(String[]::new));
-    assertThat(r.exitCode()).as(r.err()).isEqualTo(2);
-    assertThat(r.out()).isEmpty();
-    assertThat(r.err().strip().lines()).hasSize(1);
-    assertThat(r.err()).contains(named);
+    r.isBadInput(named);
   }
 
   @ParameterizedTest
@@ -369,10 +363,7 @@ class ServeCommandTest {
     Files.writeString(f, text.replace('/', '\n')); // lines are separated by '/' above
     CliHarness r =
         CliHarness.line("serve --model llama-3.1-8b --gpu h100-sxm --trace", f.toString());
-    assertThat(r.exitCode()).as(r.err()).isEqualTo(2);
-    assertThat(r.out()).isEmpty();
-    assertThat(r.err().strip().lines()).hasSize(1);
-    assertThat(r.err()).contains(named);
+    r.isBadInput(named);
   }
 
   @Test

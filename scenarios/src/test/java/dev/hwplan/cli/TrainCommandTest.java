@@ -166,10 +166,7 @@ class TrainCommandTest {
       assertThat(r.exitCode()).as(r.err()).isZero();
       return;
     }
-    assertThat(r.exitCode()).as(r.err()).isEqualTo(2);
-    assertThat(r.err()).contains(message);
-    assertThat(r.err().strip().lines()).hasSize(1);
-    assertThat(r.out()).isEmpty();
+    r.isBadInput(message);
   }
 
   /**
@@ -228,9 +225,6 @@ class TrainCommandTest {
     a.add(flag);
     a.add(value);
     CliHarness r = CliHarness.run(a.toArray(String[]::new));
-    assertThat(r.exitCode()).as(r.err()).isEqualTo(2);
-    assertThat(r.err()).contains(message);
-    assertThat(r.err().strip().lines()).hasSize(1);
-    assertThat(r.out()).isEmpty();
+    r.isBadInput(message);
   }
 }
