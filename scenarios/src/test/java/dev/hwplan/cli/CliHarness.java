@@ -87,6 +87,15 @@ record CliHarness(int exitCode, String out, String err) {
     assertThat(err).contains(named);
   }
 
+  /**
+   * The JSON answer of a command that succeeded: checks exit code 0 (showing stderr when not), then
+   * reads stdout as one JSON value.
+   */
+  JsonNode okJson() {
+    assertThat(exitCode).as(err).isZero();
+    return json();
+  }
+
   JsonNode json() {
     try {
       return StrictMapper.json().readTree(out);

@@ -26,8 +26,7 @@ class PostTrainCommandTest {
   @Test
   void ppoJsonHasTheContractsKeys() {
     CliHarness r = run("--method", "ppo", "--gpus", "8", "--json");
-    assertThat(r.exitCode()).as(r.err()).isZero();
-    JsonNode j = r.json();
+    JsonNode j = r.okJson();
     assertThat(j.get("minGpus").asInt()).isPositive();
     JsonNode p = j.get("plan");
     assertThat(p.get("fits").asBoolean()).isTrue();
@@ -47,8 +46,7 @@ class PostTrainCommandTest {
   @Test
   void qloraSftWithoutGpusTakesTheMinimum() {
     CliHarness r = run("--method", "sft", "--qlora", "--json");
-    assertThat(r.exitCode()).as(r.err()).isZero();
-    JsonNode j = r.json();
+    JsonNode j = r.okJson();
     assertThat(j.get("minGpus").asInt()).isEqualTo(1);
     assertThat(j.get("plan").get("copies").get(0).get("dtype").asText()).isEqualTo("nf4+lora");
     assertThat(j.get("adapter").asText()).isEqualTo("QLoRA r64");

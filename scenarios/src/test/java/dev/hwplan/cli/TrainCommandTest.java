@@ -118,8 +118,7 @@ class TrainCommandTest {
   @Test
   void theSearchRanksAndCountsRejections() {
     CliHarness r = train("--top", "3", "--json");
-    assertThat(r.exitCode()).as(r.err()).isZero();
-    JsonNode j = r.json();
+    JsonNode j = r.okJson();
     assertThat(j.get("layouts")).hasSize(3);
     double prev = 0;
     for (JsonNode p : j.get("layouts")) {
