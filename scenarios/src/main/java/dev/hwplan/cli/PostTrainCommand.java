@@ -140,8 +140,7 @@ final class PostTrainCommand extends PlannerCommand {
               + " --only_optimize_lora).")
   boolean loraTrainRest;
 
-  @Option(names = "--offload", description = "Optimizer state in host memory.")
-  boolean offload;
+  @Mixin OffloadOption offload;
 
   @Option(
       names = "--param-offload",
@@ -227,7 +226,7 @@ final class PostTrainCommand extends PlannerCommand {
             ppoEpochs,
             precomputed,
             sharedReference,
-            Offload.of(offload, paramOffload, phaseOffload),
+            Offload.of(offload.enabled(), paramOffload, phaseOffload),
             microBatch,
             trainHfu,
             new Generation(

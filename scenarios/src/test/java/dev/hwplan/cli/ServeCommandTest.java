@@ -60,17 +60,9 @@ class ServeCommandTest {
 
   @Test
   void sameSeedSameOutputAndWithoutSloNoGoodput() {
-    String[] args = {
-      "--concurrency",
-      "8",
-      "--prompt-tokens",
-      "512",
-      "--output-tokens",
-      "64",
-      "--policy",
-      "sarathi",
-      "--json"
-    };
+    String[] args =
+        CliHarness.args(
+            "--concurrency 8 --prompt-tokens 512 --output-tokens 64 --policy sarathi --json");
     CliHarness a = serve(args);
     CliHarness b = serve(args);
     assertThat(a.exitCode()).as(a.err()).isZero();
