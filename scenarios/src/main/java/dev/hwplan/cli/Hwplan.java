@@ -30,33 +30,15 @@ public final class Hwplan implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-  @CommandLine.Option(
-      names = "--out",
-      paramLabel = "DIR",
-      description =
-          "Where the main job writes its report (default: hwplan-report); replaced only when it"
-              + " is empty or a report hwplan wrote.")
-  java.nio.file.Path out;
-
-  @CommandLine.Option(
-      names = "--quick",
-      description =
-          "Main job: measure as little as possible (the CPU section takes its smoke path).")
-  boolean quick;
-
-  @CommandLine.Mixin ProfilesOption profiles;
-  @CommandLine.Mixin JsonOutput json;
+  /** The main job's report options: those of {@code hwplan run}. */
+  @CommandLine.Mixin ReportOptions report;
 
   /** With no subcommand: the main job, the bundled default scenario written as a report. */
   @Override
   public void run() {
-    RunCommand.execute(
+    report.execute(
         spec,
         dev.hwplan.scenario.Scenario.bundled("default.yaml"),
-        out,
-        quick,
-        profiles,
-        json.enabled(),
         dev.hwplan.sweep.LocalSweepExecutor.parallel());
   }
 

@@ -6,7 +6,6 @@ import dev.hwplan.inference.InferenceEstimator;
 import dev.hwplan.inference.InferenceRequest;
 import dev.hwplan.model.ModelSpec;
 import dev.hwplan.parallel.Parallelism;
-import dev.hwplan.step.Execution;
 import dev.hwplan.step.OpTime;
 import dev.hwplan.step.StepConfig;
 import java.io.PrintWriter;
@@ -49,13 +48,7 @@ final class InferCommand extends PlannerCommand {
 
   @Mixin MlaOption mla;
 
-  @Option(
-      names = "--execution",
-      defaultValue = "fused",
-      description =
-          "fused (serving engine), eager (plain PyTorch ops) or compiled (TorchInductor layers"
-              + " under a CUDA graph, SDPA flash attention).")
-  String execution;
+  @Mixin ExecutionOption execution;
 
   @Override
   public void run() {
@@ -73,7 +66,7 @@ final class InferCommand extends PlannerCommand {
             weightsDtype.parse(),
             kvDtype.parse(),
             mla.parse(),
-            Execution.parse(execution, "--execution"));
+            execution.parse());
     InferenceEstimate e =
         InferenceEstimator.estimate(
             new InferenceRequest(c, g, batch, prompt, output, mode.parse()));

@@ -40,8 +40,8 @@ final class PostTrainCommand extends PlannerCommand {
   /** The largest pool searched for the minimum GPUs. */
   static final int MAX_GPUS = 1024;
 
-  @Option(names = "--model", required = true, description = "Policy: bundled id or config.json.")
-  String model;
+  /** The policy. */
+  @Mixin ModelOption model;
 
   @Option(names = "--method", required = true, description = "sft, dpo, ppo or grpo.")
   String method;
@@ -140,8 +140,7 @@ final class PostTrainCommand extends PlannerCommand {
               + " --only_optimize_lora).")
   boolean loraTrainRest;
 
-  @Option(names = "--offload", description = "Optimizer state in host memory.")
-  boolean offload;
+  @Mixin OffloadOption offload;
 
   @Option(
       names = "--param-offload",
@@ -187,7 +186,7 @@ final class PostTrainCommand extends PlannerCommand {
 
   @Override
   public void run() {
-    ModelSpec m = ModelCatalog.resolve(model);
+    ModelSpec m = model.resolve();
     Method meth = Method.parse(method);
     if (!placement.equals("colocated") && !placement.equals("split")) {
       throw InvalidInputException.option(
@@ -227,7 +226,7 @@ final class PostTrainCommand extends PlannerCommand {
             ppoEpochs,
             precomputed,
             sharedReference,
-            Offload.of(offload, paramOffload, phaseOffload),
+            Offload.of(offload.enabled(), paramOffload, phaseOffload),
             microBatch,
             trainHfu,
             new Generation(

@@ -29,9 +29,6 @@ final class PredictAttentionCommand extends PredictOpCommand {
   @Option(names = "--context", required = true, description = "Tokens attended to (prefill: new).")
   long context;
 
-  @Option(names = "--dtype", defaultValue = "bf16", description = "K/V cache dtype.")
-  String dtype;
-
   @Option(names = "--kind", description = "mha, gqa, mqa or mla (checked against the heads).")
   String kind;
 
@@ -55,7 +52,6 @@ final class PredictAttentionCommand extends PredictOpCommand {
     f.put("batch", batch);
     f.put("heads", heads);
     f.put("context", context);
-    f.put("dtype", dtype);
     PredictOptions.putIf(f, "kvHeads", kvHeads);
     PredictOptions.putIf(f, "headDim", headDim);
     PredictOptions.putIf(f, "kind", kind);

@@ -26,15 +26,12 @@ final class PredictCollectiveCommand extends PredictOpCommand {
       description = "Size in bytes as nccl-tests counts it (1048576, 1e9, 1G = 1e9).")
   double bytes;
 
-  @Option(names = "--dtype", defaultValue = "bf16", description = "Element type (informational).")
-  String dtype;
-
   PredictCollectiveCommand() {
     super("collective");
   }
 
   @Override
   Map<String, Object> flags() {
-    return Map.of("collective", op, "gpus", gpus, "bytes", bytes, "dtype", dtype);
+    return Map.of("collective", op, "gpus", gpus, "bytes", bytes);
   }
 }

@@ -1,7 +1,9 @@
 package dev.hwplan.cli;
 
+import java.util.HashMap;
 import java.util.Map;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code hwplan predict gemm}: {@code C[m,n] = A[m,k] W[n,k]^T}. */
@@ -13,14 +15,7 @@ final class PredictGemmCommand extends PredictOpCommand {
   @Option(names = "--m", required = true, description = "Rows of A (tokens).")
   long m;
 
-  @Option(names = "--n", required = true, description = "Outputs.")
-  long n;
-
-  @Option(names = "--k", required = true, description = "Inputs (reduction).")
-  long k;
-
-  @Option(names = "--dtype", defaultValue = "bf16", description = "bf16, fp16, fp8, int8, ...")
-  String dtype;
+  @Mixin GemmShapeOptions shape;
 
   PredictGemmCommand() {
     super("gemm");
@@ -28,6 +23,9 @@ final class PredictGemmCommand extends PredictOpCommand {
 
   @Override
   Map<String, Object> flags() {
-    return Map.of("m", m, "n", n, "k", k, "dtype", dtype);
+    Map<String, Object> f = new HashMap<>();
+    f.put("m", m);
+    shape.putInto(f);
+    return f;
   }
 }

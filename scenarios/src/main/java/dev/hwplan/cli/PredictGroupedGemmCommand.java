@@ -1,7 +1,9 @@
 package dev.hwplan.cli;
 
+import java.util.HashMap;
 import java.util.Map;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -24,14 +26,7 @@ final class PredictGroupedGemmCommand extends PredictOpCommand {
       description = "Token rows each expert receives.")
   long tokensPerExpert;
 
-  @Option(names = "--n", required = true, description = "Outputs of each expert.")
-  long n;
-
-  @Option(names = "--k", required = true, description = "Inputs (reduction) of each expert.")
-  long k;
-
-  @Option(names = "--dtype", defaultValue = "bf16", description = "bf16, fp16, fp8, int8, ...")
-  String dtype;
+  @Mixin GemmShapeOptions shape;
 
   PredictGroupedGemmCommand() {
     super("grouped-gemm");
@@ -39,7 +34,10 @@ final class PredictGroupedGemmCommand extends PredictOpCommand {
 
   @Override
   Map<String, Object> flags() {
-    return Map.of(
-        "experts", experts, "tokensPerExpert", tokensPerExpert, "n", n, "k", k, "dtype", dtype);
+    Map<String, Object> f = new HashMap<>();
+    f.put("experts", experts);
+    f.put("tokensPerExpert", tokensPerExpert);
+    shape.putInto(f);
+    return f;
   }
 }

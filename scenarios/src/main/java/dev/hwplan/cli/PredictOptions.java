@@ -4,11 +4,12 @@ import java.util.HashMap;
 import java.util.Map;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
  * What every {@code hwplan predict} op command shares: {@code --gpu}, {@code --mode}, {@code
- * --profiles} and {@code --json}, and the run that predicts the op and prints it.
+ * --dtype}, {@code --profiles} and {@code --json}, and the run that predicts the op and prints it.
  */
 final class PredictOptions {
   @Mixin GpuOption gpu;
@@ -16,17 +17,27 @@ final class PredictOptions {
   @Mixin ProfilesOption profiles;
   @Mixin JsonOutput json;
 
+  @Option(
+      names = "--dtype",
+      defaultValue = "bf16",
+      description =
+          "Element type: bf16, fp16, fp8, int8, ... (attention: the K/V cache's; collective:"
+              + " informational).")
+  String dtype;
+
   /** The op command these options are mixed into. */
   @Spec(Spec.Target.MIXEE)
   CommandSpec command;
 
   /**
-   * Predicts {@code op} from its {@code flags} (keys as in {@code --input}, without {@code gpu} and
-   * {@code mode}, which these options give) and prints the prediction on the command's stdout.
+   * Predicts {@code op} from its {@code flags} (keys as in {@code --input}, without {@code gpu},
+   * {@code mode} and {@code dtype}, which these options give) and prints the prediction on the
+   * command's stdout.
    */
   void run(String op, Map<String, Object> flags) {
     Map<String, Object> f = new HashMap<>(flags);
     f.put("gpu", gpu.id());
+    f.put("dtype", dtype);
     PredictOpView.run(op, f, mode.name(), profiles, json.enabled(), command.commandLine().getOut());
   }
 

@@ -1,6 +1,7 @@
 package dev.hwplan.cli;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -39,30 +40,37 @@ final class QuickForms {
 
   private static final Opt MODEL = required("--model", String.class, "model");
   private static final Opt GPU = required("--gpu", String.class, "gpu");
-  private static final Opt TP = opt("--tp", int.class, "1", "tp");
-  private static final Opt PP = opt("--pp", int.class, "1", "pp");
   private static final Opt KV_DTYPE = opt("--kv-dtype", String.class, "bf16", "kvDtype");
-  private static final Opt WEIGHTS = opt("--weights-dtype", String.class, "bf16", "weightsDtype");
   private static final Opt BATCH = opt("--batch", long.class, "1", "batch");
-  private static final Opt BLOCK_SIZE = opt("--block-size", int.class, "16", "blockSize");
-  private static final Opt MLA_LAYOUT = opt("--mla-layout", String.class, "latent", "mlaLayout");
   private static final Opt JSON = opt("--json", boolean.class, null, "json");
   private static final Opt PROFILES = opt("--profiles", Path.class, null, "dir");
+
+  /** {@link ParallelismOptions}. */
+  private static final List<Opt> PARALLELISM =
+      List.of(opt("--tp", int.class, "1", "tp"), opt("--pp", int.class, "1", "pp"));
+
+  /** {@link PagedKvOptions}. */
+  private static final List<Opt> PAGED_KV =
+      List.of(
+          opt("--block-size", int.class, "16", "blockSize"),
+          opt("--mla-layout", String.class, "latent", "mlaLayout"));
+
+  /** {@link WeightsDtypeOption} and {@link KvDtypeOption}. */
+  private static final List<Opt> DTYPES =
+      List.of(opt("--weights-dtype", String.class, "bf16", "weightsDtype"), KV_DTYPE);
 
   static final List<Form> ALL =
       List.of(
           new Form(
               List.of("kv"),
               KvCommand.class,
-              List.of(
+              options(
                   MODEL,
                   required("--context", long.class, "context"),
                   BATCH,
                   KV_DTYPE,
-                  BLOCK_SIZE,
-                  MLA_LAYOUT,
-                  TP,
-                  PP,
+                  PAGED_KV,
+                  PARALLELISM,
                   opt("--compare", boolean.class, null, "compare"),
                   opt("--groups", int.class, "0", "groups"),
                   opt("--latent-rank", int.class, "0", "latentRank"),
@@ -71,18 +79,16 @@ final class QuickForms {
           new Form(
               List.of("infer"),
               InferCommand.class,
-              List.of(
+              options(
                   MODEL,
                   GPU,
                   BATCH,
                   required("--prompt", long.class, "prompt"),
                   required("--output", long.class, "output"),
-                  TP,
-                  PP,
+                  PARALLELISM,
                   opt("--ep", int.class, "1", "ep"),
                   opt("--mode", String.class, "calibrated", "mode"),
-                  WEIGHTS,
-                  KV_DTYPE,
+                  DTYPES,
                   opt("--mla", String.class, "latent", "mla"),
                   opt("--execution", String.class, "fused", "execution"),
                   PROFILES,
@@ -91,19 +97,16 @@ final class QuickForms {
           new Form(
               List.of("memory"),
               MemoryCommand.class,
-              List.of(
+              options(
                   MODEL,
                   GPU,
-                  TP,
-                  PP,
-                  WEIGHTS,
-                  KV_DTYPE,
+                  PARALLELISM,
+                  DTYPES,
                   opt("--context", Long.class, null, "context"),
                   opt("--gpu-mem-util", double.class, "0.9", "gpuMemUtil"),
                   opt("--reserve-gib", double.class, "1.5", "reserveGib"),
                   opt("--max-batched-tokens", int.class, "8192", "maxBatchedTokens"),
-                  BLOCK_SIZE,
-                  MLA_LAYOUT,
+                  PAGED_KV,
                   PROFILES,
                   JSON),
               null),
@@ -121,6 +124,21 @@ final class QuickForms {
 
   private static Opt required(String name, Class<?> type, String field) {
     return new Opt(name, type, null, true, field);
+  }
+
+  /** The options of a form: each {@link Opt}, and the options of each mixin's list, in order. */
+  private static List<Opt> options(Object... parts) {
+    List<Opt> all = new ArrayList<>();
+    for (Object p : parts) {
+      if (p instanceof Opt o) {
+        all.add(o);
+      } else {
+        for (Object o : (List<?>) p) {
+          all.add((Opt) o);
+        }
+      }
+    }
+    return List.copyOf(all);
   }
 
   /** The form whose command words start {@code args}, or {@code null}. */

@@ -45,18 +45,7 @@ final class RunCommand implements Runnable {
       description = "A scenario file, or a bundled name.")
   String scenario;
 
-  @Option(
-      names = "--out",
-      paramLabel = "DIR",
-      description =
-          "Report folder (default: hwplan-report); replaced atomically, and only when it is"
-              + " empty or a report hwplan wrote.")
-  Path out;
-
-  @Option(
-      names = "--quick",
-      description = "Measure as little as possible (the CPU study takes its smoke path).")
-  boolean quick;
+  @Mixin ReportOptions report;
 
   @Option(
       names = "--engine",
@@ -84,8 +73,6 @@ final class RunCommand implements Runnable {
               + " folder per study run on Spark (DIR/sweep-1, ...), for SQL over large studies.")
   Path parquet;
 
-  @Mixin ProfilesOption profiles;
-  @Mixin JsonOutput json;
   @Spec CommandSpec spec;
 
   @Override
@@ -94,10 +81,10 @@ final class RunCommand implements Runnable {
     SweepExecutor.Settings settings = new SweepExecutor.Settings(master, parquet);
     if (!LocalSweepExecutor.NAME.equals(engine)) {
       // The folder is checked before the engine starts, as it is before any work.
-      OutputPaths.folder("--out", out == null ? Path.of("hwplan-report") : out);
+      OutputPaths.folder("--out", report.out == null ? Path.of("hwplan-report") : report.out);
     }
     try (SweepExecutor executor = SweepExecutor.open(engine, settings)) {
-      execute(spec, s, out, quick, profiles, json.enabled(), executor);
+      report.execute(spec, s, executor);
     }
   }
 

@@ -4,6 +4,7 @@ import dev.hwplan.scaling.ChinchillaLaw;
 import dev.hwplan.scaling.SelectedFit;
 import dev.hwplan.scaling.fit.Interval;
 import java.io.PrintWriter;
+import java.util.List;
 import java.util.Map;
 import java.util.function.ToDoubleFunction;
 import picocli.CommandLine.Mixin;
@@ -48,6 +49,21 @@ final class ScalingAnswer {
    */
   boolean printedJson(Object result) {
     return ScalingCommand.printedJson(json, spec, result);
+  }
+
+  /**
+   * The end of a tabulated answer in JSON: every number of {@code rows} finite (else bad input),
+   * then, with {@code --json}, {@code head} with the rows under {@code key} printed (returns true);
+   * without, nothing (returns false).
+   */
+  boolean printedRows(Map<String, Object> head, String key, List<?> rows) {
+    ScalingCommand.requireFinite(rows, spec);
+    if (!json.enabled()) {
+      return false;
+    }
+    head.put(key, rows);
+    JsonOutput.print(out(), head);
+    return true;
   }
 
   /** Where the text answer goes. */

@@ -84,14 +84,10 @@ final class ScalingIsoflopCommand implements Runnable {
       curveJson.put("points", rows);
       curves.add(curveJson);
     }
-    ScalingCommand.requireFinite(curves, answer.spec);
-    PrintWriter out = answer.out();
-    if (answer.json.enabled()) {
-      Map<String, Object> m = ScalingCommand.head(fit);
-      m.put("curves", curves);
-      JsonOutput.print(out, m);
+    if (answer.printedRows(ScalingCommand.head(fit), "curves", curves)) {
       return;
     }
+    PrintWriter out = answer.out();
     for (int b = 0; b < budgets.size(); b++) {
       Allocation opt = optima.get(b);
       out.printf(

@@ -23,13 +23,7 @@ import picocli.CommandLine.Option;
     description = "Predicted loss L(N, D) of a model of N parameters trained on D tokens.",
     mixinStandardHelpOptions = true)
 final class ScalingLossCommand implements Runnable {
-  @Option(
-      names = "--params",
-      required = true,
-      paramLabel = "N",
-      converter = QuantityConverter.class,
-      description = "Parameters, e.g. 70e9 or 70B.")
-  double params;
+  @Mixin ModelSizeOption size;
 
   @Option(
       names = "--tokens",
@@ -39,15 +33,7 @@ final class ScalingLossCommand implements Runnable {
       description = "Training tokens, e.g. 1.4e12 or 1.4T.")
   double tokens;
 
-  @Option(
-      names = "--unique-tokens",
-      paramLabel = "U",
-      converter = QuantityConverter.class,
-      description = {
-        "Unique tokens when data repeat over epochs: applies Muennighoff et al. 2023's",
-        "decay of repeated data (R_D* = 15.4, R_N* = 5.3) to the chosen fit."
-      })
-  Double uniqueTokens;
+  @Mixin UniqueTokensOption unique;
 
   @Option(
       names = "--compare",
@@ -58,8 +44,9 @@ final class ScalingLossCommand implements Runnable {
 
   @Override
   public void run() {
-    ScalingCommand.positive(params, "--params");
+    double params = size.positive();
     ScalingCommand.positive(tokens, "--tokens");
+    Double uniqueTokens = unique.value();
     SelectedFit fit = answer.fit();
     ChinchillaLaw law = fit.law();
     Map<String, Object> m = ScalingCommand.head(fit);
@@ -93,7 +80,7 @@ final class ScalingLossCommand implements Runnable {
     m.put("servingFlopsPerToken", TrainingFlops.servingFlopsPerToken(params));
     Map<String, Interval> intervals = answer.intervals(m, fit, Map.of("loss", lossOf));
     if (compare) {
-      m.put("comparison", comparison());
+      m.put("comparison", comparison(params));
     }
     if (answer.printedJson(m)) {
       return;
@@ -126,12 +113,13 @@ final class ScalingLossCommand implements Runnable {
         Locale.ROOT, "  compute-optimal loss at the same FLOPs: %.4f%n", law.frontierLoss(flops));
     ScalingCommand.print(out, intervals);
     if (compare) {
-      comparison().forEach((k, v) -> out.printf(Locale.ROOT, "  %-26s %.4f%n", k, (Double) v));
+      comparison(params)
+          .forEach((k, v) -> out.printf(Locale.ROOT, "  %-26s %.4f%n", k, (Double) v));
     }
     out.flush();
   }
 
-  private Map<String, Object> comparison() {
+  private Map<String, Object> comparison(double params) {
     Map<String, Object> c = new LinkedHashMap<>();
     for (NamedFit f : NamedFit.values()) {
       c.put(f.id(), f.law().loss(params, tokens));

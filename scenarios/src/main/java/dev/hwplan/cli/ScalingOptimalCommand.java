@@ -43,15 +43,7 @@ final class ScalingOptimalCommand implements Runnable {
       description = "Training compute in FLOP, e.g. 1e24.")
   double flops;
 
-  @Option(
-      names = "--unique-tokens",
-      paramLabel = "U",
-      converter = QuantityConverter.class,
-      description = {
-        "Only U unique tokens exist: search the allocation under Muennighoff et al. 2023's",
-        "data-constrained law (repeated epochs), applied to the chosen fit."
-      })
-  Double uniqueTokens;
+  @Mixin UniqueTokensOption unique;
 
   @Option(
       names = "--model",
@@ -101,6 +93,7 @@ final class ScalingOptimalCommand implements Runnable {
         model != null,
         "it is the sequence length of --model's exact count");
     Given.onlyWhen(answer.spec, "--context", model != null, "it is the serving context of --model");
+    Double uniqueTokens = unique.value();
     SelectedFit fit = answer.fit();
     ChinchillaLaw law = fit.law();
     Map<String, Object> m = ScalingCommand.head(fit);

@@ -24,13 +24,7 @@ import picocli.CommandLine.Option;
     },
     mixinStandardHelpOptions = true)
 final class ScalingOvertrainCommand implements Runnable {
-  @Option(
-      names = "--params",
-      required = true,
-      paramLabel = "N",
-      converter = QuantityConverter.class,
-      description = "Model size, e.g. 8B.")
-  double params;
+  @Mixin ModelSizeOption size;
 
   @Option(
       names = "--tokens-per-param",
@@ -44,7 +38,7 @@ final class ScalingOvertrainCommand implements Runnable {
 
   @Override
   public void run() {
-    ScalingCommand.positive(params, "--params");
+    double params = size.positive();
     for (double r : ratios) {
       ScalingCommand.positive(r, "--tokens-per-param");
     }
@@ -71,16 +65,13 @@ final class ScalingOvertrainCommand implements Runnable {
       row.put("servingFlopsSaving", same.params() / params);
       rows.add(row);
     }
-    ScalingCommand.requireFinite(rows, answer.spec);
-    PrintWriter out = answer.out();
-    if (answer.json.enabled()) {
-      Map<String, Object> m = ScalingCommand.head(fit);
-      m.put("params", params);
-      m.put("floorLoss", law.floorAt(params));
-      m.put("rows", rows);
-      JsonOutput.print(out, m);
+    Map<String, Object> m = ScalingCommand.head(fit);
+    m.put("params", params);
+    m.put("floorLoss", law.floorAt(params));
+    if (answer.printedRows(m, "rows", rows)) {
       return;
     }
+    PrintWriter out = answer.out();
     out.printf(
         Locale.ROOT,
         "%s params (fit %s); floor with unlimited data %.4f%n",

@@ -10,7 +10,6 @@ import dev.hwplan.serving.CapacitySearch;
 import dev.hwplan.serving.ServingPlan;
 import dev.hwplan.serving.ServingResult;
 import dev.hwplan.serving.Workload;
-import dev.hwplan.step.Execution;
 import dev.hwplan.step.StepConfig;
 import dev.hwplan.step.StepTimeTable;
 import dev.hwplan.sweep.LocalSweepExecutor;
@@ -82,11 +81,7 @@ final class ServeCommand extends PlannerCommand {
 
   @Mixin MlaOption mla;
 
-  @Option(
-      names = "--execution",
-      defaultValue = "fused",
-      description = "fused (serving engine) or eager.")
-  String execution;
+  @Mixin ExecutionOption execution;
 
   @Mixin SloOptions slo;
 
@@ -173,7 +168,7 @@ final class ServeCommand extends PlannerCommand {
             WeightDtype.parse(weightsDtype == null ? "bf16" : weightsDtype, "--weights-dtype"),
             KvDtype.parse(kvDtype == null ? "bf16" : kvDtype, "--kv-dtype"),
             mla.parse(),
-            Execution.parse(execution, "--execution"));
+            execution.parse());
     ServingPlan one = ServingPlan.of(c, g, replicas, settings);
     one.checkLengths(w);
     ServingPlan plan =
@@ -218,14 +213,7 @@ final class ServeCommand extends PlannerCommand {
     return ServeSearch.of(
         m,
         new ServeSearch.Axes(
-            gpus,
-            tp,
-            pp,
-            ep,
-            weightsDtype,
-            kvDtype,
-            mla.parse(),
-            Execution.parse(execution, "--execution")),
+            gpus, tp, pp, ep, weightsDtype, kvDtype, mla.parse(), execution.parse()),
         profiles.catalog(),
         pricePerGpuHour,
         slo.objective(),

@@ -99,8 +99,7 @@ final class TrainCommand extends PlannerCommand {
       description = "amp, mixed, bf16-fp32-master, bf16, fp8 (default: ${DEFAULT-VALUE}).")
   String precision;
 
-  @Option(names = "--offload", description = "Optimizer state in host memory.")
-  boolean offload;
+  @Mixin OffloadOption offload;
 
   @Option(
       names = "--no-flash-attention",
@@ -217,7 +216,7 @@ final class TrainCommand extends PlannerCommand {
               microBatch == null ? 1 : microBatch,
               zero == null ? 1 : zero,
               r == null ? Recompute.NONE : r,
-              offload);
+              offload.enabled());
       String why = planner.invalid(l);
       if (why != null) {
         throw InvalidInputException.option(
@@ -247,7 +246,7 @@ final class TrainCommand extends PlannerCommand {
     LayoutSearch.Result res =
         LayoutSearch.search(
             planner,
-            new LayoutSearch.Constraints(microBatch, zero, r, offload, null),
+            new LayoutSearch.Constraints(microBatch, zero, r, offload.enabled(), null),
             top,
             true,
             by);

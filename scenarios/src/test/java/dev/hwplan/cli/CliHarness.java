@@ -1,9 +1,15 @@
 package dev.hwplan.cli;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.hwplan.io.StrictMapper;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -17,6 +23,19 @@ record CliHarness(int exitCode, String out, String err) {
   /** {@code line}'s words (split at single spaces), then {@code more}, through the whole tree. */
   static CliHarness line(String line, String... more) {
     return run(args(line, more));
+  }
+
+  /**
+   * Writes {@code text} to {@code file}, then runs {@code head} followed by the file's path,
+   * through the whole tree: a command that reads a file the test wrote.
+   */
+  static CliHarness onFile(Path file, String text, String... head) {
+    try {
+      Files.writeString(file, text);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return run(List.of(head), file.toString());
   }
 
   /** {@code head}, then {@code more}, through the whole tree. */
@@ -55,6 +74,26 @@ record CliHarness(int exitCode, String out, String err) {
   /** A way to run the CLI on given streams. */
   interface Cli {
     int run(PrintWriter out, PrintWriter err);
+  }
+
+  /**
+   * Checks the CLI contract's answer to bad input: exit code 2, nothing on stdout, and one line on
+   * stderr that holds each of {@code named}.
+   */
+  void isBadInput(String... named) {
+    assertThat(exitCode).as(err).isEqualTo(Hwplan.BAD_INPUT);
+    assertThat(out).isEmpty();
+    assertThat(err.strip().lines()).hasSize(1);
+    assertThat(err).contains(named);
+  }
+
+  /**
+   * The JSON answer of a command that succeeded: checks exit code 0 (showing stderr when not), then
+   * reads stdout as one JSON value.
+   */
+  JsonNode okJson() {
+    assertThat(exitCode).as(err).isZero();
+    return json();
   }
 
   JsonNode json() {

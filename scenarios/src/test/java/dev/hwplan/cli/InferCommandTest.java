@@ -12,8 +12,7 @@ class InferCommandTest {
         CliHarness.line(
             "infer --model llama-3.1-8b --gpu h100-sxm --batch 8 "
                 + "--prompt 1024 --output 256 --json");
-    assertThat(r.exitCode()).as(r.err()).isZero();
-    JsonNode j = r.json();
+    JsonNode j = r.okJson();
     assertThat(j.get("mode").asText()).isEqualTo("calibrated");
     double tpot = j.get("tpotSeconds").asDouble();
     // Weight streaming alone: 16 GB at 3.35 TB/s is 4.8 ms.

@@ -28,8 +28,7 @@ class MeasureGpuImportCommandTest {
     Path into = dir.resolve("cal");
     CliHarness r =
         CliHarness.run("measure", "gpu-import", in.toString(), "--into", into.toString(), "--json");
-    assertThat(r.exitCode()).as(r.err()).isZero();
-    JsonNode j = r.json();
+    JsonNode j = r.okJson();
     assertThat(j.get("profile").asText()).isEqualTo("h100-sxm");
     assertThat(j.get("rows").get("decodeAttention").asInt()).isEqualTo(48);
     // 3.117 TB/s read (run 3, current kernels) against the profile's 3.352 TB/s (5120 bit x 2 x
@@ -59,12 +58,13 @@ class MeasureGpuImportCommandTest {
 
   @Test
   void theNoGpuAnswer_andABrokenRow_areBadInputNamingTheField(@TempDir Path dir) throws Exception {
-    Path noGpu = dir.resolve("no-gpu.json");
-    Files.writeString(
-        noGpu,
-        "{\"status\":\"no_gpu\",\"tool\":\"hwplan-cuda-harness\",\"reason\":\"cudaGetDeviceCount:"
-            + " no CUDA-capable device\"}\n");
-    CliHarness r = CliHarness.run("measure", "gpu-import", noGpu.toString());
+    CliHarness r =
+        CliHarness.onFile(
+            dir.resolve("no-gpu.json"),
+            "{\"status\":\"no_gpu\",\"tool\":\"hwplan-cuda-harness\",\"reason\":\"cudaGetDeviceCount:"
+                + " no CUDA-capable device\"}\n",
+            "measure",
+            "gpu-import");
     assertThat(r.exitCode()).isEqualTo(2);
     assertThat(r.err())
         .contains("no-gpu.json", "status", "nothing was measured")

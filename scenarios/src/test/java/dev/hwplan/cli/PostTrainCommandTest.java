@@ -26,8 +26,7 @@ class PostTrainCommandTest {
   @Test
   void ppoJsonHasTheContractsKeys() {
     CliHarness r = run("--method", "ppo", "--gpus", "8", "--json");
-    assertThat(r.exitCode()).as(r.err()).isZero();
-    JsonNode j = r.json();
+    JsonNode j = r.okJson();
     assertThat(j.get("minGpus").asInt()).isPositive();
     JsonNode p = j.get("plan");
     assertThat(p.get("fits").asBoolean()).isTrue();
@@ -47,8 +46,7 @@ class PostTrainCommandTest {
   @Test
   void qloraSftWithoutGpusTakesTheMinimum() {
     CliHarness r = run("--method", "sft", "--qlora", "--json");
-    assertThat(r.exitCode()).as(r.err()).isZero();
-    JsonNode j = r.json();
+    JsonNode j = r.okJson();
     assertThat(j.get("minGpus").asInt()).isEqualTo(1);
     assertThat(j.get("plan").get("copies").get(0).get("dtype").asText()).isEqualTo("nf4+lora");
     assertThat(j.get("adapter").asText()).isEqualTo("QLoRA r64");
@@ -164,10 +162,7 @@ class PostTrainCommandTest {
       a.addAll(List.of(extra.split(" ")));
     }
     CliHarness r = run(a.toArray(String[]::new));
-    assertThat(r.exitCode()).as(r.err()).isEqualTo(2);
-    assertThat(r.err()).contains(message);
-    assertThat(r.err().strip().lines()).hasSize(1);
-    assertThat(r.out()).isEmpty();
+    r.isBadInput(message);
   }
 
   @Test
@@ -175,19 +170,10 @@ class PostTrainCommandTest {
       throws IOException {
     Path broken = Files.writeString(dir.resolve("broken.json"), "{\"hidden_size\": 4096,");
     CliHarness r = run("--method", "ppo", "--reward-model", broken.toString());
-    assertThat(r.exitCode()).as(r.err()).isEqualTo(2);
-    assertThat(r.err())
-        .contains("field '--reward-model': " + broken + ": ")
-        .contains("malformed JSON");
-    assertThat(r.err().strip().lines()).hasSize(1);
-    assertThat(r.out()).isEmpty();
+    r.isBadInput("field '--reward-model': " + broken + ": ", "malformed JSON");
 
     Path partial = Files.writeString(dir.resolve("rm.json"), "{\"hidden_size\": 4096}");
     r = run("--method", "ppo", "--reward-model", partial.toString());
-    assertThat(r.exitCode()).as(r.err()).isEqualTo(2);
-    assertThat(r.err())
-        .contains("field '--reward-model': " + partial + ", field 'model_type': missing");
-    assertThat(r.err().strip().lines()).hasSize(1);
-    assertThat(r.out()).isEmpty();
+    r.isBadInput("field '--reward-model': " + partial + ", field 'model_type': missing");
   }
 }

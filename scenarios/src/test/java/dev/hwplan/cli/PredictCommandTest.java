@@ -3,8 +3,6 @@ package dev.hwplan.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -15,8 +13,7 @@ class PredictCommandTest {
   @Test
   void gemmJsonHasSecondsIntervalBoundAndEfficiency() {
     CliHarness r = CliHarness.line("predict gemm --gpu h100-sxm --m 8192 --n 8192 --k 8192 --json");
-    assertThat(r.exitCode()).as(r.err()).isZero();
-    JsonNode j = r.json();
+    JsonNode j = r.okJson();
     assertThat(j.get("mode").asText()).isEqualTo("calibrated");
     assertThat(j.get("bound").asText()).isEqualTo("compute");
     double s = j.get("seconds").asDouble();
@@ -52,20 +49,25 @@ class PredictCommandTest {
     assertThat(c.json().get("mode").asText()).isEqualTo("measured");
   }
 
+  /**
+   * {@code hwplan predict --input} of a file {@code name} in the test's folder holding {@code ops}.
+   */
+  private CliHarness predictInput(String name, String ops) {
+    return CliHarness.onFile(dir.resolve(name), ops, "predict", "--input");
+  }
+
   @Test
-  void inputFilePrintsOneResultPerLineInOrder() throws IOException {
-    Path ops = dir.resolve("ops.jsonl");
-    Files.writeString(
-        ops,
-        "{\"op\":\"gemm\",\"gpu\":\"h100-sxm\",\"m\":64,\"n\":4096,\"k\":4096,\"dtype\":\"bf16\"}\n"
-            + "\n"
-            + "{\"op\":\"attention\",\"gpu\":\"h100-sxm\",\"phase\":\"decode\",\"batch\":8,\"heads\":32,"
-            + "\"kvHeads\":8,\"headDim\":128,\"context\":4096,\"dtype\":\"bf16\"}\n"
-            + "{\"op\":\"collective\",\"collective\":\"all-reduce\",\"gpu\":\"h200-sxm\",\"gpus\":2,"
-            + "\"bytes\":1048576,\"mode\":\"sol\"}\n");
-    CliHarness r = CliHarness.run("predict", "--input", ops.toString());
-    assertThat(r.exitCode()).as(r.err()).isZero();
-    JsonNode a = r.json();
+  void inputFilePrintsOneResultPerLineInOrder() {
+    CliHarness r =
+        predictInput(
+            "ops.jsonl",
+            "{\"op\":\"gemm\",\"gpu\":\"h100-sxm\",\"m\":64,\"n\":4096,\"k\":4096,\"dtype\":\"bf16\"}\n"
+                + "\n"
+                + "{\"op\":\"attention\",\"gpu\":\"h100-sxm\",\"phase\":\"decode\",\"batch\":8,\"heads\":32,"
+                + "\"kvHeads\":8,\"headDim\":128,\"context\":4096,\"dtype\":\"bf16\"}\n"
+                + "{\"op\":\"collective\",\"collective\":\"all-reduce\",\"gpu\":\"h200-sxm\",\"gpus\":2,"
+                + "\"bytes\":1048576,\"mode\":\"sol\"}\n");
+    JsonNode a = r.okJson();
     assertThat(a).hasSize(3);
     assertThat(a.get(0).get("op").asText()).isEqualTo("gemm");
     assertThat(a.get(1).get("op").asText()).isEqualTo("attention-decode");
@@ -74,34 +76,32 @@ class PredictCommandTest {
   }
 
   @Test
-  void aBadLineNamesTheFileTheLineAndTheField() throws IOException {
-    Path ops = dir.resolve("bad.jsonl");
-    Files.writeString(
-        ops,
-        "{\"op\":\"gemm\",\"gpu\":\"h100-sxm\",\"m\":64,\"n\":4096,\"k\":4096}\n"
-            + "{\"op\":\"gemm\",\"gpu\":\"h100-sxm\",\"m\":-1,\"n\":4096,\"k\":4096}\n");
-    CliHarness r = CliHarness.run("predict", "--input", ops.toString());
+  void aBadLineNamesTheFileTheLineAndTheField() {
+    CliHarness r =
+        predictInput(
+            "bad.jsonl",
+            "{\"op\":\"gemm\",\"gpu\":\"h100-sxm\",\"m\":64,\"n\":4096,\"k\":4096}\n"
+                + "{\"op\":\"gemm\",\"gpu\":\"h100-sxm\",\"m\":-1,\"n\":4096,\"k\":4096}\n");
     assertThat(r.exitCode()).isEqualTo(2);
     assertThat(r.err()).contains("bad.jsonl:2").contains("'m'").doesNotContain("Exception");
     assertThat(r.err().strip().lines()).hasSize(1);
   }
 
   @Test
-  void unknownGpuAndBadDtypeOnALineAreBadInput() throws IOException {
-    Path ops = dir.resolve("bad.jsonl");
-    Files.writeString(
-        ops, "{\"op\":\"gemm\",\"gpu\":\"h100-sxm\",\"m\":1,\"n\":1,\"k\":1,\"dtype\":\"fp7\"}\n");
-    CliHarness r = CliHarness.run("predict", "--input", ops.toString());
+  void unknownGpuAndBadDtypeOnALineAreBadInput() {
+    CliHarness r =
+        predictInput(
+            "bad.jsonl",
+            "{\"op\":\"gemm\",\"gpu\":\"h100-sxm\",\"m\":1,\"n\":1,\"k\":1,\"dtype\":\"fp7\"}\n");
     assertThat(r.exitCode()).isEqualTo(2);
     assertThat(r.err()).contains("bad.jsonl:1").contains("'dtype'");
-    Files.writeString(ops, "{\"op\":\"gemm\",\"gpu\":\"tpu-v9\",\"m\":1,\"n\":1,\"k\":1}\n");
-    r = CliHarness.run("predict", "--input", ops.toString());
+    r = predictInput("bad.jsonl", "{\"op\":\"gemm\",\"gpu\":\"tpu-v9\",\"m\":1,\"n\":1,\"k\":1}\n");
     assertThat(r.exitCode()).isEqualTo(2);
     assertThat(r.err()).contains("bad.jsonl:1").contains("'gpu'");
-    Files.writeString(
-        ops,
-        "{\"op\":\"gemm\",\"gpu\":\"a100-sxm-80gb\",\"m\":1,\"n\":1,\"k\":1,\"dtype\":\"fp8\"}\nnot json\n");
-    r = CliHarness.run("predict", "--input", ops.toString());
+    r =
+        predictInput(
+            "bad.jsonl",
+            "{\"op\":\"gemm\",\"gpu\":\"a100-sxm-80gb\",\"m\":1,\"n\":1,\"k\":1,\"dtype\":\"fp8\"}\nnot json\n");
     assertThat(r.exitCode()).isEqualTo(2);
     assertThat(r.err()).contains("bad.jsonl:1").contains("fp8");
   }

@@ -33,8 +33,7 @@ class RunCommandTest {
   void mainJob_writesTheDefaultReportWithEveryFileKind(@TempDir Path tmp) throws Exception {
     Path out = tmp.resolve("hwplan-report");
     CliHarness r = CliHarness.run("--out", out.toString(), "--quick", "--json");
-    assertThat(r.exitCode()).as(r.err()).isZero();
-    JsonNode j = r.json();
+    JsonNode j = r.okJson();
     assertThat(j.get("scenario").asText()).isEqualTo("default.yaml");
     assertThat(j.get("index").asText())
         .isEqualTo(out.resolve("index.html").toAbsolutePath().toString());

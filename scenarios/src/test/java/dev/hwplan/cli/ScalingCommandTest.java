@@ -108,8 +108,7 @@ class ScalingCommandTest {
             "--save",
             saved.toString(),
             "--json");
-    assertThat(r.exitCode()).as(r.err()).isZero();
-    JsonNode j = r.json();
+    JsonNode j = r.okJson();
     assertThat(j.get("E").asDouble()).isCloseTo(1.8, withPercentage(2));
     assertThat(j.get("alpha").asDouble()).isCloseTo(0.35, within(0.03));
     assertThat(j.get("beta").asDouble()).isCloseTo(0.37, within(0.03));
@@ -135,8 +134,7 @@ class ScalingCommandTest {
         CliHarness.line(
             "scaling budget --cost 2e6 --price-per-gpu-hour 2 "
                 + "--gpu h100-sxm --mfu 0.4 --gpus 1000 --json");
-    assertThat(r.exitCode()).as(r.err()).isZero();
-    JsonNode j = r.json();
+    JsonNode j = r.okJson();
     assertThat(j.get("gpuHours").asDouble()).isCloseTo(1e6, withPercentage(1e-9));
     assertThat(j.get("cost").asDouble()).isCloseTo(2e6, withPercentage(1e-9));
     assertThat(j.get("wallSeconds").asDouble()).isCloseTo(3600e3, withPercentage(1e-9));
@@ -216,8 +214,7 @@ class ScalingCommandTest {
     Path saved = dir.resolve("fit.json");
     CliHarness r =
         fit(csv, "--rounds", "100", "--flops", "1e24", "--save", saved.toString(), "--json");
-    assertThat(r.exitCode()).as(r.err()).isZero();
-    JsonNode j = r.json();
+    JsonNode j = r.okJson();
     assertThat(j.get("intervals").size()).isZero();
     assertThat(j.get("bootstrap").get("unidentified").asInt()).isGreaterThan(5);
     assertThat(j.get("bootstrap").get("intervalsUndetermined").asText())

@@ -100,9 +100,6 @@ class ScalingPlanHandOffTest {
       })
   void badInputIsOneLineAndExit2(String cmd, String message) {
     CliHarness r = CliHarness.run(cmd.split(" "));
-    assertThat(r.exitCode()).as(r.err()).isEqualTo(2);
-    assertThat(r.err()).contains(message);
-    assertThat(r.err().strip().lines()).hasSize(1);
-    assertThat(r.out()).isEmpty();
+    r.isBadInput(message);
   }
 }

@@ -15,10 +15,20 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 class ServeCommandTest {
-  private static final String BASE = "serve --model llama-3.1-8b --gpu h100-sxm --requests 300";
+  /** Llama 3.1 8B on one H100. */
+  private static final String LLAMA = "serve --model llama-3.1-8b --gpu h100-sxm";
+
+  private static final String BASE = LLAMA + " --requests 300";
 
   private static CliHarness serve(String... more) {
     return CliHarness.line(BASE, more);
+  }
+
+  /** {@link #LLAMA} serving the trace {@code file}, then {@code more}. */
+  private static CliHarness serveTrace(Path file, String... more) {
+    List<String> a = new ArrayList<>(List.of(file.toString()));
+    a.addAll(List.of(more));
+    return CliHarness.line(LLAMA + " --trace", a.toArray(String[]::new));
   }
 
   @Test
@@ -29,8 +39,7 @@ class ServeCommandTest {
                 "--qps 4 --prompt-tokens uniform:200:1500 "
                     + "--output-tokens lognormal:150:80 --slo-ttft 0.5 "
                     + "--slo-tpot 0.05 --json"));
-    assertThat(r.exitCode()).as(r.err()).isZero();
-    JsonNode j = r.json();
+    JsonNode j = r.okJson();
     for (String k : new String[] {"ttftSeconds", "tpotSeconds", "itlSeconds", "e2eSeconds"}) {
       for (String p : new String[] {"mean", "p50", "p90", "p99"}) {
         assertThat(j.get(k).get(p).asDouble()).as(k + "." + p).isPositive();
@@ -51,17 +60,9 @@ class ServeCommandTest {
 
   @Test
   void sameSeedSameOutputAndWithoutSloNoGoodput() {
-    String[] args = {
-      "--concurrency",
-      "8",
-      "--prompt-tokens",
-      "512",
-      "--output-tokens",
-      "64",
-      "--policy",
-      "sarathi",
-      "--json"
-    };
+    String[] args =
+        CliHarness.args(
+            "--concurrency 8 --prompt-tokens 512 --output-tokens 64 --policy sarathi --json");
     CliHarness a = serve(args);
     CliHarness b = serve(args);
     assertThat(a.exitCode()).as(a.err()).isZero();
@@ -77,8 +78,7 @@ class ServeCommandTest {
             + "--shared-prefix-tokens 1024 --shared-prefix-fraction 0.5 "
             + "--json";
     CliHarness on = serve(CliHarness.args(a));
-    assertThat(on.exitCode()).as(on.err()).isZero();
-    JsonNode j = on.json();
+    JsonNode j = on.okJson();
     assertThat(j.get("engine").get("prefixCaching").asBoolean()).isTrue();
     // half the requests carry 1,024 cached tokens of 1,124-1,324 (64 blocks of 16, all but the
     // first request's): about 0.5 * 1024 / (0.5 * 1024 + 200) = 0.72 of the tokens looked up
@@ -110,8 +110,7 @@ class ServeCommandTest {
     List<String> b = new ArrayList<>(List.of(a));
     b.addAll(List.of("--speculative-method", "eagle", "--acceptance-rate", "0.7"));
     CliHarness spec = serve(b.toArray(String[]::new));
-    assertThat(spec.exitCode()).as(spec.err()).isZero();
-    JsonNode j = spec.json();
+    JsonNode j = spec.okJson();
     JsonNode sp = j.get("engine").get("speculation");
     assertThat(sp.get("method").asText()).isEqualTo("eagle");
     assertThat(sp.get("numSpeculativeTokens").asInt()).isEqualTo(3);
@@ -152,8 +151,7 @@ class ServeCommandTest {
             CliHarness.args(
                 "--qps 8 --prompt-tokens uniform:500:2000 --output-tokens 200 "
                     + "--prefill-replicas 1 --decode-replicas 2 --kv-link nic --json"));
-    assertThat(r.exitCode()).as(r.err()).isZero();
-    JsonNode j = r.json();
+    JsonNode j = r.okJson();
     assertThat(j.get("gpus").asInt()).isEqualTo(3);
     assertThat(j.get("disaggregated").get("kvLink").asText()).isEqualTo("nic");
     assertThat(j.get("completedRequests").asLong()).isEqualTo(300);
@@ -164,12 +162,11 @@ class ServeCommandTest {
   @Test
   void findMinGpusSearchesDisaggregatedSplits() {
     CliHarness r =
-        CliHarness.line(
-            "serve --model llama-3.1-8b --gpu h100-sxm --tp 1 "
-                + "--weights-dtype bf16 --kv-dtype bf16 --find-min-gpus "
-                + "--disaggregated --qps 20 --prompt-tokens uniform:500:2000 "
-                + "--output-tokens 200 --slo-ttft 0.5 --slo-tpot 0.03 "
-                + "--requests 300 --json");
+        serve(
+            CliHarness.args(
+                "--tp 1 --weights-dtype bf16 --kv-dtype bf16 --find-min-gpus "
+                    + "--disaggregated --qps 20 --prompt-tokens uniform:500:2000 "
+                    + "--output-tokens 200 --slo-ttft 0.5 --slo-tpot 0.03 --json"));
     assertThat(r.exitCode()).as(r.err()).isZero();
     JsonNode best = r.json().get("best");
     assertThat(best.isNull()).isFalse();
@@ -181,10 +178,7 @@ class ServeCommandTest {
 
   @Test
   void aTraceTakesNoSyntheticSharing() {
-    CliHarness r =
-        CliHarness.line(
-            "serve --model llama-3.1-8b --gpu h100-sxm "
-                + "--trace ../scenarios/traces/synthetic-chat.csv --turns 3");
+    CliHarness r = serveTrace(Path.of("../scenarios/traces/synthetic-chat.csv"), "--turns", "3");
     assertThat(r.exitCode()).isEqualTo(2);
     assertThat(r.err()).contains("--turns");
   }
@@ -208,8 +202,7 @@ class ServeCommandTest {
             CliHarness.args(
                 "--find-max-qps --prompt-tokens 1000 --output-tokens 100 "
                     + "--slo-ttft 0.3 --seeds 2 --json"));
-    assertThat(r.exitCode()).as(r.err()).isZero();
-    JsonNode j = r.json();
+    JsonNode j = r.okJson();
     double q = j.get("maxQps").asDouble();
     assertThat(q).isPositive();
     assertThat(j.get("maxQpsLow").asDouble()).isLessThanOrEqualTo(q);
@@ -219,17 +212,12 @@ class ServeCommandTest {
 
   @Test
   void anEngineOnlyServesTheMinGpusSearch() {
-    CliHarness r =
-        CliHarness.line(
-            "serve --model llama-3.1-8b --gpu h100-sxm --qps 2 "
-                + "--prompt-tokens 100 --output-tokens 10 --engine spark");
+    String small = LLAMA + " --qps 2 --prompt-tokens 100 --output-tokens 10";
+    CliHarness r = CliHarness.line(small, "--engine", "spark");
     assertThat(r.exitCode()).isEqualTo(2);
     assertThat(r.err()).contains("'--engine': has no effect here: only --find-min-gpus");
     CliHarness spark =
-        CliHarness.line(
-            "serve --model llama-3.1-8b --gpu h100-sxm --qps 2 "
-                + "--prompt-tokens 100 --output-tokens 10 --find-min-gpus "
-                + "--slo-ttft 0.5 --engine spark");
+        CliHarness.line(small, CliHarness.args("--find-min-gpus --slo-ttft 0.5 --engine spark"));
     assertThat(spark.exitCode()).isEqualTo(2);
     assertThat(spark.err()).contains("'--engine': spark: the Spark executor is not on the class");
   }
@@ -237,13 +225,12 @@ class ServeCommandTest {
   @Test
   void findMinGpusListsEveryCandidateWithItsReason() {
     CliHarness r =
-        CliHarness.line(
-            "serve --model llama-3.1-8b --gpu h100-sxm --tp 1 "
-                + "--weights-dtype bf16 --find-min-gpus --qps 30 "
-                + "--prompt-tokens 1000 --output-tokens 100 --slo-ttft 0.3 "
-                + "--slo-tpot 0.03 --requests 300 --price-per-gpu-hour 2.5 --json");
-    assertThat(r.exitCode()).as(r.err()).isZero();
-    JsonNode j = r.json();
+        serve(
+            CliHarness.args(
+                "--tp 1 --weights-dtype bf16 --find-min-gpus --qps 30 "
+                    + "--prompt-tokens 1000 --output-tokens 100 --slo-ttft 0.3 "
+                    + "--slo-tpot 0.03 --price-per-gpu-hour 2.5 --json"));
+    JsonNode j = r.okJson();
     JsonNode best = j.get("best");
     assertThat(best.get("meetsSlo").asBoolean()).isTrue();
     assertThat(best.get("dollarsPerHour").asDouble()).isEqualTo(2.5 * best.get("gpus").asInt());
@@ -279,10 +266,7 @@ class ServeCommandTest {
     assertThat(both.json().get("completedRequests").asLong()).isEqualTo(100);
     for (String[] bad : new String[][] {{"--ep", "3"}}) {
       CliHarness e = CliHarness.line(moe, bad);
-      assertThat(e.exitCode()).as(e.err()).isEqualTo(2);
-      assertThat(e.out()).isEmpty();
-      assertThat(e.err().strip().lines()).hasSize(1);
-      assertThat(e.err()).contains("--ep");
+      e.isBadInput("--ep");
     }
     CliHarness s =
         CliHarness.line(
@@ -341,10 +325,7 @@ class ServeCommandTest {
       a.add(value);
     }
     CliHarness r = serve(a.toArray(String[]::new));
-    assertThat(r.exitCode()).as(r.err()).isEqualTo(2);
-    assertThat(r.out()).isEmpty();
-    assertThat(r.err().strip().lines()).hasSize(1);
-    assertThat(r.err()).contains(named);
+    r.isBadInput(named);
   }
 
   @ParameterizedTest
@@ -365,14 +346,9 @@ class ServeCommandTest {
       })
   void badTraceLinesAreNamedByFileLineAndField(String text, String named, @TempDir Path dir)
       throws IOException {
-    Path f = dir.resolve("t.csv");
-    Files.writeString(f, text.replace('/', '\n')); // lines are separated by '/' above
-    CliHarness r =
-        CliHarness.line("serve --model llama-3.1-8b --gpu h100-sxm --trace", f.toString());
-    assertThat(r.exitCode()).as(r.err()).isEqualTo(2);
-    assertThat(r.out()).isEmpty();
-    assertThat(r.err().strip().lines()).hasSize(1);
-    assertThat(r.err()).contains(named);
+    // lines are separated by '/' above
+    Path f = Files.writeString(dir.resolve("t.csv"), text.replace('/', '\n'));
+    serveTrace(f).isBadInput(named);
   }
 
   @Test
@@ -384,17 +360,10 @@ class ServeCommandTest {
             + "{\"arrivalSeconds\": 0.5, \"promptTokens\": 300, \"outputTokens\": 20,"
             + " \"prefixId\": \"sys\", \"prefixTokens\": 100}\n"
             + "{\"arrivalSeconds\": 0.25, \"promptTokens\": 300, \"outputTokens\": 20}\n");
-    CliHarness bad =
-        CliHarness.line("serve --model llama-3.1-8b --gpu h100-sxm --trace", f.toString());
+    CliHarness bad = serveTrace(f);
     assertThat(bad.exitCode()).isEqualTo(2);
     assertThat(bad.err()).contains("t.jsonl:3: field 'arrivalSeconds'");
-    CliHarness ok =
-        CliHarness.line(
-            "serve --model llama-3.1-8b --gpu h100-sxm --trace",
-            f.toString(),
-            "--requests",
-            "2",
-            "--json");
+    CliHarness ok = serveTrace(f, "--requests", "2", "--json");
     assertThat(ok.exitCode()).as(ok.err()).isZero();
     assertThat(ok.json().get("completedRequests").asLong()).isEqualTo(2);
   }

@@ -118,8 +118,7 @@ class TrainCommandTest {
   @Test
   void theSearchRanksAndCountsRejections() {
     CliHarness r = train("--top", "3", "--json");
-    assertThat(r.exitCode()).as(r.err()).isZero();
-    JsonNode j = r.json();
+    JsonNode j = r.okJson();
     assertThat(j.get("layouts")).hasSize(3);
     double prev = 0;
     for (JsonNode p : j.get("layouts")) {
@@ -166,10 +165,7 @@ class TrainCommandTest {
       assertThat(r.exitCode()).as(r.err()).isZero();
       return;
     }
-    assertThat(r.exitCode()).as(r.err()).isEqualTo(2);
-    assertThat(r.err()).contains(message);
-    assertThat(r.err().strip().lines()).hasSize(1);
-    assertThat(r.out()).isEmpty();
+    r.isBadInput(message);
   }
 
   /**
@@ -228,9 +224,6 @@ class TrainCommandTest {
     a.add(flag);
     a.add(value);
     CliHarness r = CliHarness.run(a.toArray(String[]::new));
-    assertThat(r.exitCode()).as(r.err()).isEqualTo(2);
-    assertThat(r.err()).contains(message);
-    assertThat(r.err().strip().lines()).hasSize(1);
-    assertThat(r.out()).isEmpty();
+    r.isBadInput(message);
   }
 }
