@@ -4,6 +4,7 @@ import dev.hwplan.hardware.ClusterProfile;
 import dev.hwplan.op.Collective;
 import dev.hwplan.step.StepModel;
 import dev.hwplan.step.TrainingStep;
+import dev.hwplan.util.BoundedMemo;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -44,6 +45,12 @@ public final class ClusterLinks {
   private final double[] bandwidth = new double[Collective.values().length];
   private final StepModel step;
   private final String nicNote;
+
+  /**
+   * {@link #notes} by collective, remembered: a plan evaluated again (its ZeRO stages, a benchmark)
+   * meets the same collectives, and a note takes a step-model prediction.
+   */
+  private final BoundedMemo<Noted, List<String>> noted = new BoundedMemo<>(1 << 10);
 
   /** Where the notes of the collectives timed go while recording ({@link #record}), else null. */
   private Set<String> recording;
@@ -136,15 +143,23 @@ public final class ClusterLinks {
    * GPUs {@code stride} ranks apart; across nodes it rests on the NIC alone.
    */
   public List<String> notes(Collective c, int n, int stride, double bytes) {
-    if (c == Collective.SEND && stride >= gpusPerNode) {
+    boolean across = c == Collective.SEND ? stride >= gpusPerNode : (long) n * stride > gpusPerNode;
+    return noted.get(new Noted(c, n, across, bytes), this::notesOf);
+  }
+
+  /** A collective as its notes depend on it: which, over how many GPUs, across nodes, its bytes. */
+  private record Noted(Collective c, int n, boolean across, double bytes) {}
+
+  private List<String> notesOf(Noted k) {
+    if (k.c() == Collective.SEND && k.across()) {
       return List.of(nicNote); // one NIC's rate and latency, no scale-up link
     }
-    List<String> own = step.time(TrainingStep.collective(c, n, bytes)).notes();
-    if (c == Collective.SEND || (long) n * stride <= gpusPerNode) {
+    List<String> own = step.time(TrainingStep.collective(k.c(), k.n(), k.bytes())).notes();
+    if (!k.across()) {
       return own;
     }
     List<String> out = new ArrayList<>(own);
     out.add(nicNote);
-    return out;
+    return List.copyOf(out);
   }
 }
