@@ -15,6 +15,7 @@ import dev.hwplan.step.Execution;
 import dev.hwplan.step.StepComposition;
 import dev.hwplan.step.StepConfig;
 import dev.hwplan.step.StepModel;
+import dev.hwplan.step.StepTime;
 import dev.hwplan.training.ClusterLinks;
 import dev.hwplan.training.Layout;
 import dev.hwplan.training.Precision;
@@ -126,8 +127,7 @@ final class StepTimer {
     long p = job.promptTokens();
     ResponseLengths lengths =
         new ResponseLengths(job.generation().responseMeanTokens(), job.responseTokens());
-    double prefill = r.waves() * Math.max(gather, s.seconds(StepComposition.prefill(c, p)));
-    notes.addAll(s.time(StepComposition.prefill(c, p)).notes());
+    double prefill = r.waves() * Math.max(gather, seconds(s, StepComposition.prefill(c, p), notes));
     if (job.engine().onTrainer() || lengths.fixed()) {
       // static batches: each runs to its longest response (HF's synced_gpus: of all ranks')
       long len = Math.round(lengths.expectedLongestOf(c * (hf ? gpus : 1)));
@@ -155,11 +155,20 @@ final class StepTimer {
       long end = len * (i + 1) / segments;
       long n = end - done;
       long mid = p + done + n / 2;
-      t += n * Math.max(floor, s.seconds(StepComposition.decode(c, mid)));
-      notes.addAll(s.time(StepComposition.decode(c, mid)).notes());
+      t += n * Math.max(floor, seconds(s, StepComposition.decode(c, mid), notes));
       done = end;
     }
     return t;
+  }
+
+  /**
+   * The step model's time of a step of composition {@code c} ({@link StepModel#time}, the number
+   * {@link StepModel#seconds} gives), its notes added to {@code notes}.
+   */
+  private static double seconds(StepModel s, StepComposition c, Set<String> notes) {
+    StepTime t = s.time(c);
+    notes.addAll(t.notes());
+    return t.seconds();
   }
 
   /** Seconds of a forward pass of {@code m} over the step's sequences on a pool of {@code gpus}. */
@@ -170,11 +179,9 @@ final class StepTimer {
     long full = perGpu / mb;
     long rest = perGpu % mb;
     StepModel s = step(m, 1, Execution.FUSED);
-    double t = full * s.seconds(StepComposition.prefill(mb, job.sequenceTokens()));
-    notes.addAll(s.time(StepComposition.prefill(mb, job.sequenceTokens())).notes());
+    double t = full * seconds(s, StepComposition.prefill(mb, job.sequenceTokens()), notes);
     if (rest > 0) {
-      t += s.seconds(StepComposition.prefill(rest, job.sequenceTokens()));
-      notes.addAll(s.time(StepComposition.prefill(rest, job.sequenceTokens())).notes());
+      t += seconds(s, StepComposition.prefill(rest, job.sequenceTokens()), notes);
     }
     return t + links.collective(Collective.ALL_GATHER, gpus, 1, weightBytes);
   }
