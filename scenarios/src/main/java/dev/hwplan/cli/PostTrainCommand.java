@@ -273,6 +273,7 @@ final class PostTrainCommand extends PlannerCommand {
       o.put("minGpus", minColocated);
       o.put("minGpusSplit", minSplit == null ? 0 : minSplit.gpus());
       o.put("plan", plan == null ? null : planJson(plan));
+      o.put("notes", plan == null ? List.of() : plan.notes());
       JsonOutput.print(out, o);
       return;
     }
@@ -364,7 +365,7 @@ final class PostTrainCommand extends PlannerCommand {
           t.secondsPer1000Prompts(),
           t.secondsPer1000Prompts() / 3600);
     }
-    out.flush();
+    Units.printNotes(out, plan.notes());
   }
 
   private static double gib(double b) {

@@ -141,6 +141,7 @@ final class ServeView {
     j.put("runs", r.runs());
     ArrayNode a = j.putArray("skippedLayouts");
     skipped.forEach(a::add);
+    notes(j, r.best() == null ? List.of() : r.best().notes());
     return j;
   }
 
@@ -411,6 +412,7 @@ final class ServeView {
                   ", $%.2f/hour, $%.3f per million output tokens",
                   b.dollarsPerHour(),
                   b.dollarsPerMillionOutputTokens()));
+      Units.printNotes(out, b.notes());
     }
     out.flush();
   }

@@ -17,9 +17,11 @@ import dev.hwplan.training.TrainingPlanner;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -225,12 +227,15 @@ final class TrainCommand extends PlannerCommand {
       // without --zero, every ZeRO stage as the search tries them; the fastest that fits is shown
       var stages = zero == null ? LayoutSearch.everyZeroStage(planner, l) : null;
       TrainingPlan plan = stages != null ? stages.best() : planner.evaluate(l);
+      // what the times shown rest on: every ZeRO stage's when they are all shown
+      List<String> notes = notes(stages != null ? stages.stages() : List.of(plan));
       if (json.enabled()) {
         Map<String, Object> o = header(planner, budget);
         o.put("plan", planJson(plan));
         if (stages != null) {
           o.put("zeroStages", TrainZeroStages.json(stages));
         }
+        o.put("notes", notes);
         JsonOutput.print(out, o);
       } else {
         printHeader(out, planner, budget);
@@ -238,6 +243,7 @@ final class TrainCommand extends PlannerCommand {
           out.println(TrainZeroStages.line(stages));
         }
         printPlan(out, plan, true);
+        Units.printNotes(out, notes);
       }
       return;
     }
@@ -272,6 +278,7 @@ final class TrainCommand extends PlannerCommand {
         rej.add(x);
       }
       o.put("rejected", rej);
+      o.put("notes", notes(res.ranked()));
       JsonOutput.print(out, o);
       return;
     }
@@ -303,7 +310,16 @@ final class TrainCommand extends PlannerCommand {
           e.getValue(),
           res.rejectedExamples().get(e.getKey()));
     }
-    out.flush();
+    Units.printNotes(out, notes(res.ranked()));
+  }
+
+  /** What the times of {@code plans} rest on, each note once, in order. */
+  private static List<String> notes(List<TrainingPlan> plans) {
+    Set<String> notes = new LinkedHashSet<>();
+    for (TrainingPlan p : plans) {
+      notes.addAll(p.notes());
+    }
+    return List.copyOf(notes);
   }
 
   private Map<String, Object> header(TrainingPlanner pl, Budget budget) {
@@ -361,6 +377,7 @@ final class TrainCommand extends PlannerCommand {
         o.put("cost", c.cost());
       }
     }
+    o.put("notes", p.notes());
     return o;
   }
 

@@ -16,6 +16,9 @@ import java.util.List;
  * @param usableBytes the GPU's memory less the framework's reserve
  * @param fits whether every pool fits
  * @param time where one step's time goes
+ * @param notes what the step's time rests on, each once, in order: the step model's notes of the
+ *     rollout, forward and training steps (another device's calibration, an uncalibrated op), of
+ *     the collectives (outside the measured range, across nodes); empty without a time
  */
 public record PostTrainPlan(
     String placement,
@@ -26,7 +29,11 @@ public record PostTrainPlan(
     double usableBytes,
     boolean fits,
     Rollout rollout,
-    Time time) {
+    Time time,
+    List<String> notes) {
+  public PostTrainPlan {
+    notes = List.copyOf(notes);
+  }
 
   /**
    * One copy's bytes on one GPU of its pool (ZeRO-3 / FSDP full sharding over the pool).

@@ -154,17 +154,44 @@ public final class PostTrainPlanner {
       peak = Math.max(peak, withOverhead(resident) + engine);
     }
     fits &= peak <= usable;
-    PostTrainPlan.Time time = fits ? timer.time(copies, gpus, ro, null) : null;
-    return new PostTrainPlan(
+    return plan(
         "colocated",
+        copies,
         gpus,
         mem,
         List.of(new PostTrainPlan.Pool("all", gpus, peak)),
         peak,
+        fits,
+        ro,
+        null);
+  }
+
+  /**
+   * The plan of a placement, timed when it fits ({@link StepTimer#time}: the time of a step and
+   * what it rests on); {@code poolOf} null when colocated.
+   */
+  private PostTrainPlan plan(
+      String placement,
+      List<Copy> copies,
+      int gpus,
+      List<PostTrainPlan.CopyMemory> mem,
+      List<PostTrainPlan.Pool> pools,
+      double peak,
+      boolean fits,
+      PostTrainPlan.Rollout ro,
+      Map<Role, Integer> poolOf) {
+    StepTimer.Timed t = fits ? timer.time(copies, gpus, ro, poolOf) : null;
+    return new PostTrainPlan(
+        placement,
+        gpus,
+        mem,
+        pools,
+        peak,
         usable,
         fits,
         ro,
-        time);
+        t == null ? null : t.time(),
+        t == null ? List.of() : t.notes());
   }
 
   /** GPU counts tried for a pool: 1, 2, 4, 8, then whole nodes up to {@code max}. */
@@ -263,7 +290,6 @@ public final class PostTrainPlanner {
     }
     int used = min * f;
     boolean fits = factor > 0 && peak <= usable;
-    PostTrainPlan.Time time = fits ? timer.time(copies, used, ro, poolOf) : null;
-    return new PostTrainPlan("split", used, mem, pools, peak, usable, fits, ro, time);
+    return plan("split", copies, used, mem, pools, peak, fits, ro, poolOf);
   }
 }

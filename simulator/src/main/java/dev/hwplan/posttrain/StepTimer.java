@@ -15,6 +15,7 @@ import dev.hwplan.step.Execution;
 import dev.hwplan.step.StepComposition;
 import dev.hwplan.step.StepConfig;
 import dev.hwplan.step.StepModel;
+import dev.hwplan.step.StepTime;
 import dev.hwplan.training.ClusterLinks;
 import dev.hwplan.training.Layout;
 import dev.hwplan.training.Precision;
@@ -23,8 +24,10 @@ import dev.hwplan.training.TrainingJob;
 import dev.hwplan.training.TrainingPlan;
 import dev.hwplan.training.TrainingPlanner;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The time of one post-training step, phase by phase, through the step model and the training
@@ -112,7 +115,7 @@ final class StepTimer {
    * the engine's expected tokens at its concurrency, or its longest response if that is longer
    * ({@link ResponseLengths}).
    */
-  double generationSeconds(PostTrainPlan.Rollout r, int gpus) {
+  double generationSeconds(PostTrainPlan.Rollout r, int gpus, Set<String> notes) {
     boolean hf = job.engine() == Engine.HF_ZERO3;
     StepModel s = step(job.policy(), r.tp(), hf ? Execution.EAGER : Execution.FUSED);
     double gather =
@@ -124,25 +127,27 @@ final class StepTimer {
     long p = job.promptTokens();
     ResponseLengths lengths =
         new ResponseLengths(job.generation().responseMeanTokens(), job.responseTokens());
-    double prefill = r.waves() * Math.max(gather, s.seconds(StepComposition.prefill(c, p)));
+    double prefill = r.waves() * Math.max(gather, seconds(s, StepComposition.prefill(c, p), notes));
     if (job.engine().onTrainer() || lengths.fixed()) {
       // static batches: each runs to its longest response (HF's synced_gpus: of all ranks')
       long len = Math.round(lengths.expectedLongestOf(c * (hf ? gpus : 1)));
-      return prefill + r.waves() * decodeSeconds(s, c, p, len, gather);
+      return prefill + r.waves() * decodeSeconds(s, c, p, len, gather, notes);
     }
     long len = Math.max(1, Math.round(lengths.expected()));
     double waves =
         Math.max(
             lengths.expectedLongestOf(r.sequencesPerEngine()) / len,
             r.sequencesPerEngine() / (double) c);
-    return prefill + waves * decodeSeconds(s, c, p, len, gather);
+    return prefill + waves * decodeSeconds(s, c, p, len, gather, notes);
   }
 
   /**
    * Seconds to decode {@code len} tokens for {@code c} sequences after {@code p} prompt tokens: 8
-   * segments, each timed at its middle context, each step at least {@code floor} seconds.
+   * segments, each timed at its middle context, each step at least {@code floor} seconds; what the
+   * segments' times rest on goes to {@code notes}.
    */
-  private static double decodeSeconds(StepModel s, long c, long p, long len, double floor) {
+  private static double decodeSeconds(
+      StepModel s, long c, long p, long len, double floor, Set<String> notes) {
     int segments = (int) Math.min(8, len);
     double t = 0;
     long done = 0;
@@ -150,29 +155,39 @@ final class StepTimer {
       long end = len * (i + 1) / segments;
       long n = end - done;
       long mid = p + done + n / 2;
-      t += n * Math.max(floor, s.seconds(StepComposition.decode(c, mid)));
+      t += n * Math.max(floor, seconds(s, StepComposition.decode(c, mid), notes));
       done = end;
     }
     return t;
   }
 
+  /**
+   * The step model's time of a step of composition {@code c} ({@link StepModel#time}, the number
+   * {@link StepModel#seconds} gives), its notes added to {@code notes}.
+   */
+  private static double seconds(StepModel s, StepComposition c, Set<String> notes) {
+    StepTime t = s.time(c);
+    notes.addAll(t.notes());
+    return t.seconds();
+  }
+
   /** Seconds of a forward pass of {@code m} over the step's sequences on a pool of {@code gpus}. */
-  double forwardSeconds(ModelSpec m, double weightBytes, int gpus) {
+  double forwardSeconds(ModelSpec m, double weightBytes, int gpus, Set<String> notes) {
     long seqs = job.sequencesPerStep();
     long perGpu = (seqs + gpus - 1) / gpus;
     long mb = Math.max(1, Math.min(perGpu, 8 * job.microBatch()));
     long full = perGpu / mb;
     long rest = perGpu % mb;
     StepModel s = step(m, 1, Execution.FUSED);
-    double t = full * s.seconds(StepComposition.prefill(mb, job.sequenceTokens()));
+    double t = full * seconds(s, StepComposition.prefill(mb, job.sequenceTokens()), notes);
     if (rest > 0) {
-      t += s.seconds(StepComposition.prefill(rest, job.sequenceTokens()));
+      t += seconds(s, StepComposition.prefill(rest, job.sequenceTokens()), notes);
     }
     return t + links.collective(Collective.ALL_GATHER, gpus, 1, weightBytes);
   }
 
   /** Seconds of the training of trainable copy {@code c} on {@code gpus}, all epochs. */
-  double trainSeconds(Copy c, int gpus) {
+  double trainSeconds(Copy c, int gpus, Set<String> notes) {
     TrainingPlanner tp = trainer(c.model(), gpus);
     Layout l = layout(gpus, job.zeroStage(c.role()));
     String why = tp.invalid(l);
@@ -180,6 +195,7 @@ final class StepTimer {
       throw InvalidInputException.option("--gpus", why);
     }
     TrainingPlan p = tp.evaluate(l);
+    notes.addAll(p.notes());
     double t = p.stepSeconds();
     boolean lora = job.lora() != null && c.role() == Role.POLICY;
     double flopsShare = 1; // of full training's 8 N T hardware FLOPs (6 N T and 2 N T of recompute)
@@ -208,14 +224,32 @@ final class StepTimer {
     return t * job.ppoEpochs();
   }
 
+  /** One step's time and what it rests on ({@link StepTimer#time}). */
+  record Timed(PostTrainPlan.Time time, List<String> notes) {}
+
   /**
    * One step's time on {@code gpus}: colocated when {@code pools} is null, else split with each
-   * copy on its pool's GPUs.
+   * copy on its pool's GPUs; with the notes of the step model's predictions, the trainers' plans
+   * and the collectives it used, each once, in order.
    */
-  PostTrainPlan.Time time(
-      List<Copy> copies, int gpus, PostTrainPlan.Rollout r, Map<Role, Integer> pools) {
+  Timed time(List<Copy> copies, int gpus, PostTrainPlan.Rollout r, Map<Role, Integer> pools) {
+    Set<String> notes = new LinkedHashSet<>();
+    links.record(notes);
+    try {
+      return new Timed(time(copies, gpus, r, pools, notes), List.copyOf(notes));
+    } finally {
+      links.record(null);
+    }
+  }
+
+  private PostTrainPlan.Time time(
+      List<Copy> copies,
+      int gpus,
+      PostTrainPlan.Rollout r,
+      Map<Role, Integer> pools,
+      Set<String> notes) {
     boolean split = pools != null;
-    double gen = r == null ? 0 : generationSeconds(r, gpus);
+    double gen = r == null ? 0 : generationSeconds(r, gpus, notes);
     double sync = 0;
     Copy policy = copies.get(0);
     if (r != null && job.engine() == Engine.DS_HYBRID && job.policySharded()) {
@@ -243,14 +277,14 @@ final class StepTimer {
       // a shared-weight reference, and a whole-weight copy (ZeRO-2), gather nothing
       boolean whole = job.wholeWeights(c.role());
       if (!c.trainable()) {
-        f = forwardSeconds(c.model(), whole ? 0 : c.weightBytes(), n);
+        f = forwardSeconds(c.model(), whole ? 0 : c.weightBytes(), n, notes);
       } else if (job.method().rollout()) {
         // the old policy's log-probs and the critic's values before the update
-        f = forwardSeconds(c.model(), whole ? 0 : 2 * c.params(), n);
+        f = forwardSeconds(c.model(), whole ? 0 : 2 * c.params(), n, notes);
       }
       fwd = split ? Math.max(fwd, f) : fwd + f;
       if (c.trainable()) {
-        double t = trainSeconds(c, n);
+        double t = trainSeconds(c, n, notes);
         train = split ? Math.max(train, t) : train + t;
       }
     }

@@ -93,6 +93,8 @@ public final class CapacitySearch {
    * @param replicas 0 for a layout that does not fit (no replica count was tried)
    * @param dollarsPerHour GPUs times the price, or null without prices
    * @param reason why it was rejected, or null when it meets the objectives
+   * @param notes the deployment's notes ({@link ServingPlan#notes}: what its times rest on), empty
+   *     for a layout that does not fit
    */
   public record Candidate(
       String gpu,
@@ -111,9 +113,14 @@ public final class CapacitySearch {
       Double outputTokensPerSecond,
       Double dollarsPerMillionOutputTokens,
       Integer prefillReplicas,
-      Integer decodeReplicas)
+      Integer decodeReplicas,
+      List<String> notes)
       implements Serializable {
     private static final long serialVersionUID = 1L;
+
+    public Candidate {
+      notes = List.copyOf(notes);
+    }
   }
 
   /**
@@ -306,11 +313,13 @@ public final class CapacitySearch {
         plan.replicas() + (plan.prefill() == null ? 0 : plan.prefill().plan().replicas());
     ServingResult r =
         ServingSimulator.run(plan.spec(w, o.ttftP99Seconds(), o.tpotP99Seconds(), true), timer);
-    return candidate(l, replicas, plan.gpus(), o.failure(r), r, prefillReplicas, decodeReplicas);
+    return candidate(
+        l, replicas, plan.gpus(), o.failure(r), r, prefillReplicas, decodeReplicas, plan.notes());
   }
 
   private static Candidate rejected(Layout l, int replicas, String reason) {
-    return candidate(l, replicas, l.step().parallelism().gpus(), reason, null, null, null);
+    return candidate(
+        l, replicas, l.step().parallelism().gpus(), reason, null, null, null, List.of());
   }
 
   /** A candidate of layout {@code l}; {@code r} is its run, null when none ran (rejected). */
@@ -321,7 +330,8 @@ public final class CapacitySearch {
       String failure,
       ServingResult r,
       Integer prefillReplicas,
-      Integer decodeReplicas) {
+      Integer decodeReplicas,
+      List<String> notes) {
     Double cost = l.pricePerGpuHour() == null ? null : gpus * l.pricePerGpuHour();
     boolean ran = r != null && r.stoppedEarly() == null;
     Double perMillion =
@@ -345,6 +355,7 @@ public final class CapacitySearch {
         ran ? r.outputTokensPerSecond() : null,
         perMillion,
         prefillReplicas,
-        decodeReplicas);
+        decodeReplicas,
+        notes);
   }
 }

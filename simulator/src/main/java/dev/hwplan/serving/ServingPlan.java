@@ -8,12 +8,15 @@ import dev.hwplan.memory.KvCacheCalculator;
 import dev.hwplan.model.ModelSpec;
 import dev.hwplan.parallel.Parallelism;
 import dev.hwplan.perf.calibration.Calibrations;
+import dev.hwplan.step.StepComposition;
 import dev.hwplan.step.StepConfig;
 import dev.hwplan.step.StepModel;
 import dev.hwplan.step.StepTimeTable;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 
 /**
  * A deployment ready to simulate: the model on its GPUs ({@code replicas} copies of the step
@@ -83,6 +86,13 @@ public record ServingPlan(
             decodeReplicas,
             name,
             bw / 1e9));
+    for (String x :
+        stepNotes(
+            prefillPlan.step, prefillPlan.gpu, prefillPlan.engine, prefillPlan.modelContext)) {
+      if (!n.contains(x)) {
+        n.add(x); // the prefill pool's own GPU and layout
+      }
+    }
     return new ServingPlan(
         step,
         gpu,
@@ -298,7 +308,26 @@ public record ServingPlan(
             "engine overhead %.2f ms per iteration (an assumption; --engine-overhead-ms)",
             s.engineOverheadSeconds() * 1e3));
     parallelNotes(step.parallelism(), engine, notes);
+    notes.addAll(stepNotes(step, gpu, engine, context));
     return new ServingPlan(step, gpu, replicas, s.routing(), engine, mem, context, notes, null);
+  }
+
+  /**
+   * What the step times of {@code step} on {@code gpu} rest on, each once (the step model's notes:
+   * another device's calibration, a collective outside the measured range, an uncalibrated op):
+   * those of the steps at the engine's limits, one decode, a full batch of decodes and a prefill of
+   * the whole token budget, at the context the memory model takes. Taken once per plan, not per
+   * iteration simulated: the notes follow from the ops' kinds and the collectives' sizes, and these
+   * steps span both.
+   */
+  private static List<String> stepNotes(
+      StepConfig step, GpuProfile gpu, EngineConfig engine, long context) {
+    StepModel m = Calibrations.stepModel(step, gpu);
+    long at = Math.min(context, 8192);
+    Set<String> out = new LinkedHashSet<>(m.time(StepComposition.decode(1, at)).notes());
+    out.addAll(m.time(StepComposition.decode(engine.maxNumSeqs(), at)).notes());
+    out.addAll(m.time(StepComposition.prefill(1, engine.maxNumBatchedTokens())).notes());
+    return List.copyOf(out);
   }
 
   /** What PP's micro-batches and EP's ranks mean for the replica's engines. */

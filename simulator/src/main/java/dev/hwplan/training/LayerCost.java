@@ -2,7 +2,8 @@ package dev.hwplan.training;
 
 /**
  * One layer kind's costs for one micro-batch: seconds of compute and TP communication, the CP and
- * EP bytes, and the activation bytes it keeps ({@link LayerCosts}).
+ * EP bytes, the activation bytes it keeps ({@link LayerCosts}), and what its times rest on (the
+ * step model's notes, and the cluster's for TP across nodes), each once.
  */
 record LayerCost(
     double forward,
@@ -19,4 +20,5 @@ record LayerCost(
     double actNone,
     double actSelective,
     double checkpoint,
-    double logits) {}
+    double logits,
+    java.util.List<String> notes) {}

@@ -3,7 +3,11 @@ package dev.hwplan.training;
 import dev.hwplan.model.ModelSpec;
 import dev.hwplan.op.OpGraph;
 import dev.hwplan.step.StepModel;
+import dev.hwplan.step.StepTime;
 import dev.hwplan.step.TrainingStep;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
 
 /**
  * Per-layer costs for one micro-batch ({@link LayerCost}), from the step model's op times ({@link
@@ -37,6 +41,19 @@ final class LayerCosts {
    */
   LayerCost get(LayoutCursor l, boolean moe, int kind) {
     return get(l.tp, l.cp, l.microBatch, l.spOn(), l.ep, moe, kind);
+  }
+
+  /**
+   * Adds what the layer costs of {@code l} rest on to {@code notes}: the decoder layer's (dense,
+   * and MoE where the model has experts), the head's and the embedding's notes.
+   */
+  void addNotes(LayoutCursor l, Set<String> notes) {
+    notes.addAll(get(l, false, LAYER).notes());
+    if (job.model().moe() != null) {
+      notes.addAll(get(l, true, LAYER).notes());
+    }
+    notes.addAll(get(l, false, HEAD).notes());
+    notes.addAll(get(l, false, EMBEDDING).notes());
   }
 
   /** The costs of one layer kind ({@link #LAYER}, {@link #HEAD}, {@link #EMBEDDING}), cached. */
@@ -74,6 +91,7 @@ final class LayerCosts {
         };
     // FlashAttention forward and backward are timed by the step model's calibrated
     // prefill-attention model (issue 15; SDPA flash in eager, cuDNN when fused)
+    Set<String> notes = new LinkedHashSet<>();
     double attF = 0;
     double attB = 0;
     for (var op : ops.forward().ops()) {
@@ -86,15 +104,15 @@ final class LayerCosts {
         attB += step.time(new OpGraph(java.util.List.of(op))).seconds();
       }
     }
-    double f = step.time(ops.forward()).seconds();
-    double b = step.time(ops.backward()).seconds();
+    double f = seconds(ops.forward(), notes);
+    double b = seconds(ops.backward(), notes);
     if (kind == 0 && job.precision() == Precision.AMP) {
       // autocast casts each fp32 weight to bf16 in the forward (read 4, write 2 bytes) and the
       // bf16 weight gradient is cast into the fp32 .grad in the backward (read 2, write 4)
       double p = params.layerParams(tp, ep, moe);
       int weights = 4;
-      f += step.time(TrainingStep.elementwise("autocast.weights", 4 * p, 2 * p, weights)).seconds();
-      b += step.time(TrainingStep.elementwise("autocast.grads", 2 * p, 4 * p, weights)).seconds();
+      f += seconds(TrainingStep.elementwise("autocast.weights", 4 * p, 2 * p, weights), notes);
+      b += seconds(TrainingStep.elementwise("autocast.grads", 2 * p, 4 * p, weights), notes);
     }
     ModelSpec m = job.model();
     double actNone = 0;
@@ -116,8 +134,8 @@ final class LayerCosts {
         f,
         b,
         step.time(ops.attentionCore()).seconds(),
-        tp(ops.forwardComm(), tp),
-        tp(ops.backwardComm(), tp),
+        tp(ops.forwardComm(), tp, notes),
+        tp(ops.backwardComm(), tp, notes),
         ops.cpExchangeBytes(),
         attF,
         attB,
@@ -127,7 +145,15 @@ final class LayerCosts {
         actNone,
         actSel,
         checkpoint,
-        logits);
+        logits,
+        List.copyOf(notes));
+  }
+
+  /** The step model's time of {@code g}, its notes added to {@code notes}. */
+  private double seconds(OpGraph g, Set<String> notes) {
+    StepTime t = step.time(g);
+    notes.addAll(t.notes());
+    return t.seconds();
   }
 
   /**
@@ -159,15 +185,19 @@ final class LayerCosts {
     return n;
   }
 
-  /** TP collectives: inside a node through the step model, else through the cluster's links. */
-  private double tp(OpGraph g, int tp) {
+  /**
+   * TP collectives: inside a node through the step model, else through the cluster's links; what
+   * they rest on goes to {@code notes}.
+   */
+  private double tp(OpGraph g, int tp, Set<String> notes) {
     if (tp <= links.gpusPerNode()) {
-      return step.time(g).seconds();
+      return seconds(g, notes);
     }
     double t = 0;
     for (var op : g.ops()) {
       var shape = (dev.hwplan.op.OpShape.Comm) op.shape();
       t += op.count() * links.collective(shape.collective(), tp, 1, shape.bytes());
+      notes.addAll(links.notes(shape.collective(), tp, 1, shape.bytes()));
     }
     return t;
   }

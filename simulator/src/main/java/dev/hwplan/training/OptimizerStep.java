@@ -1,23 +1,33 @@
 package dev.hwplan.training;
 
 import dev.hwplan.hardware.GpuProfile;
+import dev.hwplan.op.OpGraph;
 import dev.hwplan.step.Execution;
 import dev.hwplan.step.StepModel;
+import dev.hwplan.step.StepTime;
 import dev.hwplan.step.TrainingStep;
+import java.util.List;
 
 /**
  * The optimizer update of a step: Adam over the GPU's parameters (its ZeRO shard), memory-bound,
  * timed by the step model ({@link TrainingStep#optimizer}) as a latency plus a time per parameter;
- * with offload, the gradients go to the host and the updated weights come back over PCIe.
+ * with offload, the gradients go to the host and the updated weights come back over PCIe. {@code
+ * notes}: what the step model's time of the update rests on.
  */
 record OptimizerStep(
-    TrainingJob job, GpuProfile gpu, StepModel step, double latency, double perParam) {
+    TrainingJob job,
+    GpuProfile gpu,
+    StepModel step,
+    double latency,
+    double perParam,
+    List<String> notes) {
   /** The optimizer of {@code job} on {@code gpu}, timed by {@code step}. */
   static OptimizerStep of(TrainingJob job, GpuProfile gpu, StepModel step) {
     double probe = 1e9;
     double latency = seconds(job, step, 0);
+    StepTime probed = step.time(graph(job, probe));
     return new OptimizerStep(
-        job, gpu, step, latency, (seconds(job, step, probe) - latency) / probe);
+        job, gpu, step, latency, (probed.seconds() - latency) / probe, probed.notes());
   }
 
   /** The update of {@code updated} parameters in a step, offloaded to the host or not. */
@@ -34,8 +44,11 @@ record OptimizerStep(
 
   /** The optimizer update of {@code params} parameters, seconds. */
   static double seconds(TrainingJob job, StepModel step, double params) {
-    return step.time(TrainingStep.optimizer(params, optimizerTraffic(job), optimizerKernels(job)))
-        .seconds();
+    return step.time(graph(job, params)).seconds();
+  }
+
+  private static OpGraph graph(TrainingJob job, double params) {
+    return TrainingStep.optimizer(params, optimizerTraffic(job), optimizerKernels(job));
   }
 
   /**

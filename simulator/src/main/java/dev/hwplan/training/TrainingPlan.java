@@ -1,5 +1,7 @@
 package dev.hwplan.training;
 
+import java.util.List;
+
 /**
  * One evaluated layout: its step time and where the time goes, its memory per GPU and where it
  * goes, and the rates that follow. JSON keys as DESIGN.md's {@code train} contract.
@@ -11,6 +13,10 @@ package dev.hwplan.training;
  * @param mfu model FLOPs (6N + attention, no recompute) per second over the GPUs' dense peak
  * @param hfu hardware FLOPs (recompute included) per second over the peak
  * @param microBatches micro-batches per step per pipeline ({@code globalBatch / (dp x mb)})
+ * @param notes what the step time rests on, each once, in order: the step model's notes of the
+ *     layers, collectives and optimizer update the layout runs (another device's calibration, a
+ *     collective outside the measured range, an uncalibrated op) and, across nodes, the cluster's
+ *     NIC figures
  */
 public record TrainingPlan(
     Layout layout,
@@ -22,7 +28,11 @@ public record TrainingPlan(
     double tokensPerSecond,
     long microBatches,
     TimeBreakdown time,
-    MemoryBreakdown memory) {
+    MemoryBreakdown memory,
+    List<String> notes) {
+  public TrainingPlan {
+    notes = List.copyOf(notes);
+  }
 
   /** The layout's short label. */
   public String label() {

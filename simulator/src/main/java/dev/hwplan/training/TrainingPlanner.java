@@ -7,6 +7,9 @@ import dev.hwplan.model.FlopCounter;
 import dev.hwplan.model.ModelSpec;
 import dev.hwplan.op.Collective;
 import dev.hwplan.step.StepModel;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
 
 /**
  * The training planner: the step time, memory and rates of a layout of a {@link TrainingJob} on a
@@ -20,7 +23,9 @@ import dev.hwplan.step.StepModel;
  * backward runs, as Megatron-LM's overlapped grad reduce), and the optimizer update.
  *
  * <p>Per-layer compute is timed once per (TP, CP, micro-batch, SP, layer kind) and reused across
- * layouts, so that evaluating a layout is arithmetic.
+ * layouts, so that evaluating a layout is arithmetic. A {@link TrainingPlan} says what its time
+ * rests on ({@link TrainingPlan#notes}): the notes are gathered once per plan made, not per layout
+ * searched. Not thread-safe: a planner plans on one thread.
  */
 public final class TrainingPlanner {
   /**
@@ -203,12 +208,21 @@ public final class TrainingPlanner {
       throw new IllegalArgumentException(reason(code, l));
     }
     double[] o = new double[SLOTS];
-    evaluate(c, true, o);
-    return plan(l, o);
+    // what the time rests on: the layers' notes, the collectives' the links record, the update's
+    Set<String> notes = new LinkedHashSet<>();
+    costs.addNotes(c, notes);
+    links.record(notes);
+    try {
+      evaluate(c, true, o);
+    } finally {
+      links.record(null);
+    }
+    notes.addAll(optimizer.notes());
+    return plan(l, o, List.copyOf(notes));
   }
 
-  /** The plan of {@code l} from its evaluated slots. */
-  TrainingPlan plan(Layout l, double[] o) {
+  /** The plan of {@code l} from its evaluated slots, with what its time rests on. */
+  private TrainingPlan plan(Layout l, double[] o, List<String> notes) {
     TrainingPlan.TimeBreakdown time =
         new TrainingPlan.TimeBreakdown(
             o[COMPUTE],
@@ -244,7 +258,8 @@ public final class TrainingPlanner {
         tokensPerStep / stepSeconds,
         (long) o[MICRO_BATCHES],
         time,
-        mem);
+        mem,
+        notes);
   }
 
   private TrainingPlan.MemoryBreakdown memoryOf(double[] o) {
@@ -395,15 +410,18 @@ public final class TrainingPlanner {
     // all-gathers it over NVLink (Narayanan et al. 2021 section 4.1, scatter/gather; Megatron-LM's
     // p2p_communication, on unless --no-scatter-gather-tensors-in-pipeline); with SP the
     // activation is already split over the TP group.
-    boolean spOn = l.spOn();
-    double tokens = l.microBatch * (double) job.seq() / cp;
-    double actBytes = tokens * m.hiddenSize() * 2.0;
-    double hop =
-        spOn || tp == 1
-            ? links.send(tp * cp * l.dp, actBytes / (spOn ? tp : 1))
-            : links.send(tp * cp * l.dp, actBytes / tp)
-                + links.collective(Collective.ALL_GATHER, tp, 1, actBytes);
-    double ppc = p > 1 ? 2 * hop * ((double) mbs * l.vpp + p - 1) : 0;
+    // timed only with stages to send between (a recording of the links' notes sees only these)
+    double ppc = 0;
+    if (p > 1) {
+      boolean spOn = l.spOn();
+      double actBytes = l.microBatch * (double) job.seq() / cp * m.hiddenSize() * 2.0;
+      double hop =
+          spOn || tp == 1
+              ? links.send(tp * cp * l.dp, actBytes / (spOn ? tp : 1))
+              : links.send(tp * cp * l.dp, actBytes / tp)
+                  + links.collective(Collective.ALL_GATHER, tp, 1, actBytes);
+      ppc = 2 * hop * ((double) mbs * l.vpp + p - 1);
+    }
 
     double stageDense = params.stageDense(0, tp, p);
     double stageExpert = params.stageExpert(0, tp, p, ep);

@@ -18,11 +18,9 @@ import dev.hwplan.step.OpTime;
 import dev.hwplan.step.StepConfig;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 import org.knowm.xchart.XYChart;
 
@@ -157,14 +155,8 @@ public final class InferStudy extends StudyBase<InferenceEstimate> {
                 e.fits() ? "" : " (does not fit in memory)"));
       }
     }
-    // what the predictions rest on (another device's calibration, an extrapolated collective, an
-    // uncalibrated op), once each over the study's points
-    Set<String> notes = new LinkedHashSet<>();
     for (InferenceEstimate e : results) {
-      notes.addAll(e.notes());
-    }
-    if (!notes.isEmpty()) {
-      f.text("What these predictions rest on: " + String.join("; ", notes) + ".");
+      f.restsOn(e.notes());
     }
     f.number("ttftSeconds", last.ttftSeconds());
     f.number("tpotSeconds", last.tpotSeconds());

@@ -249,6 +249,7 @@ public final class PostTrainStudy extends StudyBase<PostTrainStudy.Run> {
                       ", a step of %.0f s, %.2f h per 1,000 prompts",
                       t.stepSeconds(),
                       t.secondsPer1000Prompts() / 3600)));
+      f.restsOn(plan.notes());
       f.number(r.method().key() + " " + r.gpu() + " minGpus", r.minGpus());
       f.number(r.method().key() + " " + r.gpu() + " peakBytesPerGpu", plan.peakBytesPerGpu());
     }

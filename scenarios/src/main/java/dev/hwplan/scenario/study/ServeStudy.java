@@ -175,6 +175,9 @@ public final class ServeStudy extends StudyBase<ServeStudy.Run>
       byDeployment.computeIfAbsent(r.deployment(), k -> new ArrayList<>()).add(r);
     }
     Findings f = new Findings(spec);
+    for (Run r : runs) {
+      f.restsOn(r.plan().notes());
+    }
     f.chart(
         ReportChart.of(
             spec.id() + "-ttft",

@@ -217,6 +217,7 @@ public final class TrainStudy extends StudyBase<TrainStudy.Run> {
                   : String.format(
                       Locale.ROOT, ", %.3g tokens in %.1f days", c.tokens(), c.trainDays()));
       f.summary(line);
+      f.restsOn(b.notes());
       f.number(r.series() + " " + r.gpus() + " stepSeconds", b.stepSeconds());
       f.number(r.series() + " " + r.gpus() + " mfu", b.mfu());
     }
