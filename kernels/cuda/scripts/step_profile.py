@@ -16,7 +16,7 @@ of its first call. Per trace: kernel seconds, span, gaps, kernels per step. The 
 router's per-expert token counts of each layer (eager step). Models and step code are step_forms.py's
 (random bf16 weights, seed 0; Mixtral-8x7B shapes with 4 layers; Llama-3.1-8B with 32 layers).
 
-usage: step_profile.py --out step-profiles.json [--set train|validation|validation3|validation4|validation5|smoke] [--deadline-s 400]
+usage: step_profile.py --out step-profiles.json [--set train|validation|validation3|validation4|validation5|validation6|smoke] [--deadline-s 400]
 """
 import argparse
 import json
@@ -69,6 +69,14 @@ SETS = {
                 "prefill": [(1, 896), (1, 3072), (2, 2304)]},
         "dense": {"decode": [(4, 3840), (15, 2304), (36, 1408), (60, 3072), (88, 1664), (176, 768)],
                   "prefill": [(1, 1792), (1, 4096), (3, 1280), (6, 640)]},
+    },
+    # the validation of session 14's later changes (declared 2026-12-06 23:50 UTC, before any of them
+    # was measured): batches, contexts and prompt lengths in no earlier set or grid
+    "validation6": {
+        "moe": {"decode": [(13, 1664), (34, 2432), (56, 1216), (72, 2688), (144, 576), (240, 448)],
+                "prefill": [(1, 1152), (1, 3328), (3, 1408)]},
+        "dense": {"decode": [(7, 2944), (19, 1920), (44, 2176), (68, 1344), (104, 2560), (160, 1216)],
+                  "prefill": [(1, 2304), (1, 5632), (2, 2816), (5, 1152)]},
     },
     "smoke": {
         "moe": {"decode": [(1, 16), (4, 16)], "prefill": [(1, 32)]},
