@@ -13,6 +13,7 @@ import dev.hwplan.step.StepModel;
 import dev.hwplan.step.StepTime;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -54,8 +55,12 @@ public final class InferenceEstimator {
               + r.prompt()
               + " prompt tokens are more than 2^63 token-expert rows in one step");
     }
-    Set<String> notes = new LinkedHashSet<>(prefill.notes());
-    notes.addAll(decode.notes());
+    // Most estimates have no notes: the set is made only for the first.
+    Set<String> notes = null;
+    if (!prefill.notes().isEmpty() || !decode.notes().isEmpty()) {
+      notes = new LinkedHashSet<>(prefill.notes());
+      notes.addAll(decode.notes());
+    }
     // Memory as `hwplan memory` counts it (one definition of what fits): the batch fits when the
     // KV budget left after weights, activations and the reserve holds its sequences at their
     // final length.
@@ -76,31 +81,37 @@ public final class InferenceEstimator {
     long perRankBatch = (r.batch() + par.ep() - 1) / par.ep();
     boolean fits = mem.sequences() >= perRankBatch;
     if (par.ep() > 1) {
-      notes.add(
-          "EP "
-              + par.ep()
-              + ": "
-              + par.gpus()
-              + " GPUs, each rank holds 1/"
-              + par.ep()
-              + " of the routed experts and runs "
-              + perRankBatch
-              + " of the "
-              + r.batch()
-              + " sequences; memory and KV are per GPU of one rank");
+      notes =
+          withNote(
+              notes,
+              "EP "
+                  + par.ep()
+                  + ": "
+                  + par.gpus()
+                  + " GPUs, each rank holds 1/"
+                  + par.ep()
+                  + " of the routed experts and runs "
+                  + perRankBatch
+                  + " of the "
+                  + r.batch()
+                  + " sequences; memory and KV are per GPU of one rank");
     }
     if (!fits) {
-      notes.add(
-          "does not fit: "
-              + r.batch()
-              + " sequences of "
-              + (r.prompt() + r.output())
-              + " tokens need more KV cache than the "
-              + mem.sequences()
-              + " that `hwplan memory` finds room for");
+      notes =
+          withNote(
+              notes,
+              "does not fit: "
+                  + r.batch()
+                  + " sequences of "
+                  + (r.prompt() + r.output())
+                  + " tokens need more KV cache than the "
+                  + mem.sequences()
+                  + " that `hwplan memory` finds room for");
     }
     if (par.pp() > 1) {
-      notes.add("PP: one batch passes the stages in turn; micro-batching would overlap them");
+      notes =
+          withNote(
+              notes, "PP: one batch passes the stages in turn; micro-batching would overlap them");
     }
     double tpot = decode.seconds();
     return new InferenceEstimate(
@@ -130,7 +141,14 @@ public final class InferenceEstimator {
         fits,
         prefill.ops(),
         decode.ops(),
-        new ArrayList<>(notes));
+        notes == null ? List.of() : new ArrayList<>(notes));
+  }
+
+  /** {@code notes} (made when null) with {@code note} added. */
+  private static Set<String> withNote(Set<String> notes, String note) {
+    Set<String> s = notes == null ? new LinkedHashSet<>() : notes;
+    s.add(note);
+    return s;
   }
 
   /**

@@ -3,6 +3,7 @@ package dev.hwplan.step;
 import dev.hwplan.model.ModelSpec;
 import dev.hwplan.op.Op;
 import dev.hwplan.op.Ops;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -97,5 +98,22 @@ final class LayerOps {
 
   static long ceilDiv(long a, long b) {
     return (a + b - 1) / b;
+  }
+
+  /**
+   * A step's ops as they are built: an op added while {@code layers} is above 1 is stored as {@code
+   * layers} times its count (the layers that share it), without a copy of a per-layer list.
+   */
+  static final class Graph extends ArrayList<Op> {
+    int layers = 1;
+
+    Graph(int capacity) {
+      super(capacity);
+    }
+
+    @Override
+    public boolean add(Op op) {
+      return super.add(layers == 1 ? op : op.times(op.count() * layers));
+    }
   }
 }

@@ -105,55 +105,52 @@ public final class TransformerStep {
       windowed |= kindWindow[k] != kindWindow[0];
     }
 
-    List<Op> ops = new ArrayList<>(4 + kinds * 24);
+    LayerOps.Graph ops = new LayerOps.Graph(4 + kinds * 24);
     ops.add(Ops.embedding("embedding", tokens, d, 2));
     if (m.architecture().scaledEmbedding() && ex == Execution.EAGER) {
       double n = tokens * (double) d;
       ops.add(Ops.elementwise("embedding_scale", n, 2 * n, 2 * n, 1));
     }
-    // The attention half of a layer depends only on its window and the MLP half only on the MLP
-    // kind: kinds that share a half share its Op instances (and so its shapes), which lets the
-    // step model time such ops once.
-    List<Op> attentionHalf = null;
-    long attentionHalfWindow = -1;
-    List<Op> denseHalf = null;
-    List<Op> moeHalf = null;
-    for (int k = 0; k < kinds; k++) {
-      long window = kindWindow[k];
-      int count = kindCount[k];
-      if (attentionHalf == null || attentionHalfWindow != window) {
-        String suffix = windowed && window < maxContext ? " (window " + window + ")" : "";
-        attentionHalf = new ArrayList<>(16);
-        attentionHalf.add(norm("attn_norm", tokens, d, ex));
-        if (m.mla() != null) {
-          mlaAttention(attentionHalf, c, s, window, suffix);
-        } else {
-          attention(attentionHalf, c, s, window, suffix);
+    if (kinds == 1 && !kindMoe[0]) {
+      // Every layer alike and dense (most models): its ops go straight into the graph with the
+      // layer count, with no per-layer list to build and copy.
+      ops.layers = kindCount[0];
+      attentionHalf(ops, c, s, kindWindow[0], "");
+      mlpHalf(ops, c, false, tokens);
+      ops.layers = 1;
+    } else {
+      // The attention half of a layer depends only on its window and the MLP half only on the
+      // MLP kind: kinds that share a half share its Op instances (and so its shapes), which lets
+      // the step model time such ops once.
+      List<Op> attentionHalf = null;
+      long attentionHalfWindow = -1;
+      List<Op> denseHalf = null;
+      List<Op> moeHalf = null;
+      for (int k = 0; k < kinds; k++) {
+        long window = kindWindow[k];
+        int count = kindCount[k];
+        if (attentionHalf == null || attentionHalfWindow != window) {
+          String suffix = windowed && window < maxContext ? " (window " + window + ")" : "";
+          attentionHalf = new ArrayList<>(16);
+          attentionHalf(attentionHalf, c, s, window, suffix);
+          attentionHalfWindow = window;
         }
-        endHalf(attentionHalf, "attn_post_norm", "attn.all_reduce", c, tokens);
-        attentionHalf.add(norm("mlp_norm", tokens, d, ex));
-        attentionHalfWindow = window;
-      }
-      List<Op> mlpHalf = kindMoe[k] ? moeHalf : denseHalf;
-      if (mlpHalf == null) {
-        mlpHalf = new ArrayList<>(12);
-        if (kindMoe[k]) {
-          MoeBlock.add(mlpHalf, c, tokens);
-        } else {
-          mlp(mlpHalf, c, "mlp", tokens, m.intermediateSize());
+        List<Op> mlpHalf = kindMoe[k] ? moeHalf : denseHalf;
+        if (mlpHalf == null) {
+          mlpHalf = new ArrayList<>(12);
+          mlpHalf(mlpHalf, c, kindMoe[k], tokens);
+          if (kindMoe[k]) {
+            moeHalf = mlpHalf;
+          } else {
+            denseHalf = mlpHalf;
+          }
         }
-        endHalf(mlpHalf, "mlp_post_norm", "mlp.all_reduce", c, tokens);
-        if (kindMoe[k]) {
-          moeHalf = mlpHalf;
-        } else {
-          denseHalf = mlpHalf;
+        for (Op op : attentionHalf) {
+          ops.add(op.times(op.count() * count));
         }
-      }
-      for (Op op : attentionHalf) {
-        ops.add(op.times(op.count() * count));
-      }
-      for (Op op : mlpHalf) {
-        ops.add(op.times(op.count() * count));
+        for (Op op : mlpHalf) {
+          ops.add(op.times(op.count() * count));
+        }
       }
     }
     ops.add(norm("final_norm", tokens, d, ex));
@@ -168,6 +165,36 @@ public final class TransformerStep {
       ops.add(Ops.collective("pp.send", Collective.SEND, 2, tokens * d * 2.0).times(par.pp() - 1));
     }
     return new OpGraph(ops);
+  }
+
+  /**
+   * The attention half of one layer: its norm, attention, the half's end ({@link #endHalf}) and the
+   * MLP norm.
+   */
+  private static void attentionHalf(
+      List<Op> ops, StepConfig c, StepComposition s, long window, String suffix) {
+    ModelSpec m = c.model();
+    Execution ex = c.execution();
+    long tokens = s.tokens();
+    long d = m.hiddenSize();
+    ops.add(norm("attn_norm", tokens, d, ex));
+    if (m.mla() != null) {
+      mlaAttention(ops, c, s, window, suffix);
+    } else {
+      attention(ops, c, s, window, suffix);
+    }
+    endHalf(ops, "attn_post_norm", "attn.all_reduce", c, tokens);
+    ops.add(norm("mlp_norm", tokens, d, ex));
+  }
+
+  /** The MLP half of one layer: the dense MLP or the MoE block, and the half's end. */
+  private static void mlpHalf(List<Op> ops, StepConfig c, boolean moe, long tokens) {
+    if (moe) {
+      MoeBlock.add(ops, c, tokens);
+    } else {
+      mlp(ops, c, "mlp", tokens, c.model().intermediateSize());
+    }
+    endHalf(ops, "mlp_post_norm", "mlp.all_reduce", c, tokens);
   }
 
   /**
