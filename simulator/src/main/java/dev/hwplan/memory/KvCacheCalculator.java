@@ -116,6 +116,9 @@ public final class KvCacheCalculator {
       long perGpu = 0;
       long stageSum = 0;
       int stage = 0;
+      // A layer keeping as many tokens as the one before holds as many bytes (most layers).
+      long lastCached = -1;
+      long layerBytes = 0;
       for (LayerSpec l : m.layers()) {
         int s = l.index() / perStage;
         if (s != stage) {
@@ -124,10 +127,12 @@ public final class KvCacheCalculator {
           stage = s;
         }
         long cached = l.cachedTokens(tokens);
-        long blocks = cached / blockSize + (cached % blockSize == 0 ? 0 : 1);
-        stageSum =
-            Math.addExact(
-                stageSum, Math.multiplyExact(Math.multiplyExact(blocks, blockSize), perLayerRank));
+        if (cached != lastCached) {
+          long blocks = cached / blockSize + (cached % blockSize == 0 ? 0 : 1);
+          layerBytes = Math.multiplyExact(Math.multiplyExact(blocks, blockSize), perLayerRank);
+          lastCached = cached;
+        }
+        stageSum = Math.addExact(stageSum, layerBytes);
       }
       return Math.max(perGpu, stageSum);
     } catch (ArithmeticException e) {
