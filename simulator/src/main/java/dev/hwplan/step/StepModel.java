@@ -101,15 +101,17 @@ public final class StepModel {
   }
 
   private static StepTime sum(StepTimes.Prepared g, OpTimeModel model) {
+    List<Op> graphOps = g.graph().ops();
     Op[] distinct = g.distinct();
-    int distinctCount = distinct.length;
+    int[] index = g.index();
+    int distinctCount = distinct == null ? graphOps.size() : distinct.length;
     Prediction[] predictions = new Prediction[distinctCount];
     // Most predictions have no notes, and models share their note lists: the set is made for the
     // first note, and a list already added (the same instance) is not added again.
     Set<String> notes = null;
     List<String> lastNotes = null;
     for (int j = 0; j < distinctCount; j++) {
-      Prediction p = model.predict(distinct[j]);
+      Prediction p = model.predict(distinct == null ? graphOps.get(j) : distinct[j]);
       predictions[j] = p;
       List<String> pn = p.notes();
       if (p.mode() != Mode.MEASURED && !pn.isEmpty() && pn != lastNotes) {
@@ -120,8 +122,6 @@ public final class StepModel {
         lastNotes = pn;
       }
     }
-    List<Op> graphOps = g.graph().ops();
-    int[] index = g.index();
     int size = graphOps.size();
     OpTime[] ops = new OpTime[size];
     double t = 0;
@@ -129,7 +129,7 @@ public final class StepModel {
     double hi = 0;
     for (int i = 0; i < size; i++) {
       Op op = graphOps.get(i);
-      Prediction p = predictions[index[i]];
+      Prediction p = predictions[index == null ? i : index[i]];
       int n = op.count();
       t += p.seconds() * n;
       lo += p.lowSeconds() * n;

@@ -8,6 +8,7 @@ import static dev.hwplan.step.LayerOps.named;
 import static dev.hwplan.step.LayerOps.norm;
 import static dev.hwplan.step.LayerOps.postNorm;
 import static dev.hwplan.step.LayerOps.residual;
+import static dev.hwplan.step.LayerOps.withSinks;
 
 import dev.hwplan.hardware.DType;
 import dev.hwplan.memory.MlaLayout;
@@ -70,6 +71,13 @@ public final class TransformerStep {
    * new tokens; attention runs per prefill-chunk shape and once over the decode sequences.
    */
   public static OpGraph build(StepConfig c, StepComposition s) {
+    return new OpGraph(ops(c, s));
+  }
+
+  /**
+   * {@link #build}'s ops, saying whether every layer is alike and dense ({@link LayerOps.Graph}).
+   */
+  static LayerOps.Graph ops(StepConfig c, StepComposition s) {
     ModelSpec m = c.model();
     Parallelism par = c.parallelism();
     Execution ex = c.execution();
@@ -118,6 +126,7 @@ public final class TransformerStep {
       attentionHalf(ops, c, s, kindWindow[0], "");
       mlpHalf(ops, c, false, tokens);
       ops.layers = 1;
+      ops.alike = true;
     } else {
       // The attention half of a layer depends only on its window and the MLP half only on the
       // MLP kind: kinds that share a half share its Op instances (and so its shapes), which lets
@@ -164,7 +173,7 @@ public final class TransformerStep {
     if (par.pp() > 1) {
       ops.add(Ops.collective("pp.send", Collective.SEND, 2, tokens * d * 2.0).times(par.pp() - 1));
     }
-    return new OpGraph(ops);
+    return ops;
   }
 
   /**
@@ -343,26 +352,6 @@ public final class TransformerStep {
   static double windowPairs(long tokens, long prefix, long window) {
     long a = Math.max(0, Math.min(tokens, window - prefix));
     return a * (double) prefix + a * (a + 1.0) / 2 + (tokens - a) * (double) window;
-  }
-
-  /**
-   * Attention with gpt-oss's sinks: each of the {@code rows} (query, head) softmax rows adds one
-   * exponential and one sum term for its head's learned logit, inside the attention kernel (the
-   * logits themselves, a few hundred bytes, stay in cache).
-   */
-  private static Op withSinks(Op op, boolean sinks, double rows) {
-    if (!sinks) {
-      return op;
-    }
-    return new Op(
-        op.name(),
-        op.kind(),
-        op.dtype(),
-        op.flops() + 2 * rows,
-        op.bytesRead(),
-        op.bytesWritten(),
-        op.count(),
-        op.shape());
   }
 
   private static void attention(
