@@ -32,31 +32,32 @@ public final class CalibratedModel implements OpTimeModel {
   private final double copyBandwidth;
 
   /**
-   * The residual families ({@link #family}), each at its index: the four prefill-attention families
-   * (FlashAttention-2 then cuDNN, forward then backward) from {@link #PREFILL} on.
+   * The residual families as {@link #family} names them, in the order of {@link #families}: the
+   * four prefill-attention families (FlashAttention-2 then cuDNN, forward then backward) in a row.
    */
-  private static final List<String> FAMILIES =
-      List.of(
-          "gemm",
-          "grouped-gemm",
-          PrefillAttentionModels.family(AttentionKernel.SDPA_FLASH, false),
-          PrefillAttentionModels.family(AttentionKernel.SDPA_FLASH, true),
-          PrefillAttentionModels.family(AttentionKernel.CUDNN, false),
-          PrefillAttentionModels.family(AttentionKernel.CUDNN, true),
-          "sdpa-flash",
-          "attention",
-          "mla",
-          "elementwise",
-          "collective");
+  private enum Key {
+    GEMM("gemm"),
+    GROUPED("grouped-gemm"),
+    PREFILL(PrefillAttentionModels.family(AttentionKernel.SDPA_FLASH, false)),
+    PREFILL_BWD(PrefillAttentionModels.family(AttentionKernel.SDPA_FLASH, true)),
+    PREFILL_CUDNN(PrefillAttentionModels.family(AttentionKernel.CUDNN, false)),
+    PREFILL_CUDNN_BWD(PrefillAttentionModels.family(AttentionKernel.CUDNN, true)),
+    SDPA_FLASH("sdpa-flash"),
+    DECODE("attention"),
+    MLA("mla"),
+    ELEMENTWISE("elementwise"),
+    COLLECTIVE("collective");
 
-  private static final int GEMM = 0;
-  private static final int GROUPED = 1;
-  private static final int PREFILL = 2;
-  private static final int SDPA_FLASH_DECODE = 6;
-  private static final int DECODE = 7;
-  private static final int MLA = 8;
-  private static final int ELEMENTWISE = 9;
-  private static final int COLLECTIVE = 10;
+    private final String family;
+
+    Key(String family) {
+      this.family = family;
+    }
+
+    boolean prefill() {
+      return this.compareTo(PREFILL) >= 0 && this.compareTo(PREFILL_CUDNN_BWD) <= 0;
+    }
+  }
 
   /**
    * A family's residual spread and what its predictions rest on (the GPU's own lack of
@@ -65,10 +66,10 @@ public final class CalibratedModel implements OpTimeModel {
   private record Family(Spread spread, List<String> notes) {}
 
   /**
-   * The families by their index in {@link #FAMILIES}, found once per op with one dispatch on its
-   * kind ({@link #familyIndex}): predict is the estimators' hot path.
+   * The families by {@link Key} ordinal, found once per op with one dispatch on its kind ({@link
+   * #familyIndex}): predict is the estimators' hot path.
    */
-  private final Family[] families = new Family[FAMILIES.size()];
+  private final Family[] families = new Family[Key.values().length];
 
   private static final String GROUPED_GEMM_NOTE =
       "grouped GEMM: cuBLAS GEMM efficiencies with the tiles of every group sharing waves (no grouped-GEMM measurements)";
@@ -117,12 +118,12 @@ public final class CalibratedModel implements OpTimeModel {
       }
     }
     Spread gemmSpread = cal.spread("gemm");
-    for (int i = 0; i < families.length; i++) {
-      String f = FAMILIES.get(i);
-      boolean prefill = i >= PREFILL && i < PREFILL + 4;
+    for (Key key : Key.values()) {
+      String f = key.family;
+      boolean prefill = key.prefill();
       Spread spread;
-      if (i == GEMM
-          || i == GROUPED && cal.groupedGemm() == null
+      if (key == Key.GEMM
+          || key == Key.GROUPED && cal.groupedGemm() == null
           || prefill && cal.prefillAttention() == null) {
         spread = gemmSpread;
       } else {
@@ -143,15 +144,15 @@ public final class CalibratedModel implements OpTimeModel {
       if (prefill && cal.prefillAttention() == null) {
         out.add(PREFILL_ATTENTION_NOTE);
       }
-      if (i == GROUPED && cal.groupedGemm() == null) {
+      if (key == Key.GROUPED && cal.groupedGemm() == null) {
         out.add(GROUPED_GEMM_NOTE);
       }
-      families[i] = new Family(spread, List.copyOf(out));
+      families[key.ordinal()] = new Family(spread, List.copyOf(out));
     }
     for (Collective c : Collective.values()) {
       CollectiveTimeModel m = cal.collective(c);
       if (m != null && m.measuredGpus() > 0) {
-        List<String> out = new ArrayList<>(families[COLLECTIVE].notes());
+        List<String> out = new ArrayList<>(families[Key.COLLECTIVE.ordinal()].notes());
         out.add(
             String.format(
                 Locale.ROOT,
@@ -302,28 +303,28 @@ public final class CalibratedModel implements OpTimeModel {
   }
 
   /**
-   * The index in {@link #FAMILIES} of the family that times {@code op}: {@link #family}, except
-   * that a decode shape on SDPA flash's prefill kernel ({@link #prefillKernel}) is timed, spread
-   * and noted as FlashAttention-2's prefill.
+   * The {@link Key} ordinal of the family that times {@code op}: {@link #family}, except that a
+   * decode shape on SDPA flash's prefill kernel ({@link #prefillKernel}) is timed, spread and noted
+   * as FlashAttention-2's prefill.
    */
   private int familyIndex(Op op) {
     return switch (op.kind()) {
-      case GEMM -> GEMM;
-      case GROUPED_GEMM -> GROUPED;
+      case GEMM -> Key.GEMM.ordinal();
+      case GROUPED_GEMM -> Key.GROUPED.ordinal();
       case ATTENTION_PREFILL, ATTENTION_BACKWARD ->
-          PREFILL
+          Key.PREFILL.ordinal()
               + (((OpShape.Attention) op.shape()).kernel() == AttentionKernel.CUDNN ? 2 : 0)
               + (op.kind() == OpKind.ATTENTION_BACKWARD ? 1 : 0);
       case ATTENTION_DECODE -> {
         OpShape.Attention a = (OpShape.Attention) op.shape();
         if (prefillKernel(a)) {
-          yield PREFILL;
+          yield Key.PREFILL.ordinal();
         }
-        yield a.kernel() == AttentionKernel.SDPA_FLASH ? SDPA_FLASH_DECODE : DECODE;
+        yield (a.kernel() == AttentionKernel.SDPA_FLASH ? Key.SDPA_FLASH : Key.DECODE).ordinal();
       }
-      case MLA_DECODE -> MLA;
-      case ELEMENTWISE, EMBEDDING -> ELEMENTWISE;
-      case COLLECTIVE, P2P -> COLLECTIVE;
+      case MLA_DECODE -> Key.MLA.ordinal();
+      case ELEMENTWISE, EMBEDDING -> Key.ELEMENTWISE.ordinal();
+      case COLLECTIVE, P2P -> Key.COLLECTIVE.ordinal();
     };
   }
 
