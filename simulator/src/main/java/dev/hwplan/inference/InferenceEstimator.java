@@ -55,10 +55,14 @@ public final class InferenceEstimator {
               + r.prompt()
               + " prompt tokens are more than 2^63 token-expert rows in one step");
     }
-    // Most estimates have no notes: the set is made only for the first.
+    // The steps' notes, each once (a step's own are: StepModel's sum), in order; the set is made
+    // only where both steps have notes or the estimate adds one.
+    List<String> stepNotes = prefill.notes();
     Set<String> notes = null;
-    if (!prefill.notes().isEmpty() || !decode.notes().isEmpty()) {
-      notes = new LinkedHashSet<>(prefill.notes());
+    if (stepNotes.isEmpty()) {
+      stepNotes = decode.notes();
+    } else if (!decode.notes().isEmpty()) {
+      notes = new LinkedHashSet<>(stepNotes);
       notes.addAll(decode.notes());
     }
     // Memory as `hwplan memory` counts it (one definition of what fits): the batch fits when the
@@ -84,6 +88,7 @@ public final class InferenceEstimator {
       notes =
           withNote(
               notes,
+              stepNotes,
               "EP "
                   + par.ep()
                   + ": "
@@ -100,6 +105,7 @@ public final class InferenceEstimator {
       notes =
           withNote(
               notes,
+              stepNotes,
               "does not fit: "
                   + r.batch()
                   + " sequences of "
@@ -111,7 +117,9 @@ public final class InferenceEstimator {
     if (par.pp() > 1) {
       notes =
           withNote(
-              notes, "PP: one batch passes the stages in turn; micro-batching would overlap them");
+              notes,
+              stepNotes,
+              "PP: one batch passes the stages in turn; micro-batching would overlap them");
     }
     double tpot = decode.seconds();
     return new InferenceEstimate(
@@ -141,12 +149,12 @@ public final class InferenceEstimator {
         fits,
         prefill.ops(),
         decode.ops(),
-        notes == null ? List.of() : new ArrayList<>(notes));
+        notes == null ? stepNotes : new ArrayList<>(notes));
   }
 
-  /** {@code notes} (made when null) with {@code note} added. */
-  private static Set<String> withNote(Set<String> notes, String note) {
-    Set<String> s = notes == null ? new LinkedHashSet<>() : notes;
+  /** {@code notes} (made from the steps' notes when null) with {@code note} added. */
+  private static Set<String> withNote(Set<String> notes, List<String> stepNotes, String note) {
+    Set<String> s = notes == null ? new LinkedHashSet<>(stepNotes) : notes;
     s.add(note);
     return s;
   }
