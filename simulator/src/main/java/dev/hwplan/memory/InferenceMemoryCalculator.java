@@ -2,7 +2,6 @@ package dev.hwplan.memory;
 
 import dev.hwplan.hardware.GpuProfile;
 import dev.hwplan.io.InvalidInputException;
-import dev.hwplan.model.LayerSpec;
 import dev.hwplan.model.ModelSpec;
 import dev.hwplan.model.MoeSpec;
 import dev.hwplan.model.ParameterCount;
@@ -164,8 +163,8 @@ public final class InferenceMemoryCalculator {
     long ff = m.intermediateSize();
     MoeSpec moe = m.moe();
     boolean anyMoe = false;
-    for (LayerSpec l : m.layers()) {
-      anyMoe |= l.moe();
+    for (int i = 0, n = moe == null ? 0 : m.layers().size(); i < n && !anyMoe; i++) {
+      anyMoe = m.layers().get(i).moe();
     }
     if (moe != null && anyMoe) {
       ff =
