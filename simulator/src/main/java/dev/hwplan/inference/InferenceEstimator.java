@@ -13,6 +13,7 @@ import dev.hwplan.step.StepModel;
 import dev.hwplan.step.StepTime;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -54,8 +55,16 @@ public final class InferenceEstimator {
               + r.prompt()
               + " prompt tokens are more than 2^63 token-expert rows in one step");
     }
-    Set<String> notes = new LinkedHashSet<>(prefill.notes());
-    notes.addAll(decode.notes());
+    // The steps' notes, each once (a step's own are: StepModel's sum), in order; the set is made
+    // only where both steps have notes or the estimate adds one.
+    List<String> stepNotes = prefill.notes();
+    Set<String> notes = null;
+    if (stepNotes.isEmpty()) {
+      stepNotes = decode.notes();
+    } else if (!decode.notes().isEmpty()) {
+      notes = new LinkedHashSet<>(stepNotes);
+      notes.addAll(decode.notes());
+    }
     // Memory as `hwplan memory` counts it (one definition of what fits): the batch fits when the
     // KV budget left after weights, activations and the reserve holds its sequences at their
     // final length.
@@ -76,31 +85,41 @@ public final class InferenceEstimator {
     long perRankBatch = (r.batch() + par.ep() - 1) / par.ep();
     boolean fits = mem.sequences() >= perRankBatch;
     if (par.ep() > 1) {
-      notes.add(
-          "EP "
-              + par.ep()
-              + ": "
-              + par.gpus()
-              + " GPUs, each rank holds 1/"
-              + par.ep()
-              + " of the routed experts and runs "
-              + perRankBatch
-              + " of the "
-              + r.batch()
-              + " sequences; memory and KV are per GPU of one rank");
+      notes =
+          withNote(
+              notes,
+              stepNotes,
+              "EP "
+                  + par.ep()
+                  + ": "
+                  + par.gpus()
+                  + " GPUs, each rank holds 1/"
+                  + par.ep()
+                  + " of the routed experts and runs "
+                  + perRankBatch
+                  + " of the "
+                  + r.batch()
+                  + " sequences; memory and KV are per GPU of one rank");
     }
     if (!fits) {
-      notes.add(
-          "does not fit: "
-              + r.batch()
-              + " sequences of "
-              + (r.prompt() + r.output())
-              + " tokens need more KV cache than the "
-              + mem.sequences()
-              + " that `hwplan memory` finds room for");
+      notes =
+          withNote(
+              notes,
+              stepNotes,
+              "does not fit: "
+                  + r.batch()
+                  + " sequences of "
+                  + (r.prompt() + r.output())
+                  + " tokens need more KV cache than the "
+                  + mem.sequences()
+                  + " that `hwplan memory` finds room for");
     }
     if (par.pp() > 1) {
-      notes.add("PP: one batch passes the stages in turn; micro-batching would overlap them");
+      notes =
+          withNote(
+              notes,
+              stepNotes,
+              "PP: one batch passes the stages in turn; micro-batching would overlap them");
     }
     double tpot = decode.seconds();
     return new InferenceEstimate(
@@ -130,7 +149,14 @@ public final class InferenceEstimator {
         fits,
         prefill.ops(),
         decode.ops(),
-        new ArrayList<>(notes));
+        notes == null ? stepNotes : new ArrayList<>(notes));
+  }
+
+  /** {@code notes} (made from the steps' notes when null) with {@code note} added. */
+  private static Set<String> withNote(Set<String> notes, List<String> stepNotes, String note) {
+    Set<String> s = notes == null ? new LinkedHashSet<>(stepNotes) : notes;
+    s.add(note);
+    return s;
   }
 
   /**

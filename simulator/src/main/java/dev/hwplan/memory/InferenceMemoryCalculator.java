@@ -2,7 +2,6 @@ package dev.hwplan.memory;
 
 import dev.hwplan.hardware.GpuProfile;
 import dev.hwplan.io.InvalidInputException;
-import dev.hwplan.model.LayerSpec;
 import dev.hwplan.model.ModelSpec;
 import dev.hwplan.model.MoeSpec;
 import dev.hwplan.model.ParameterCount;
@@ -74,8 +73,28 @@ public final class InferenceMemoryCalculator {
 
   private InferenceMemoryCalculator() {}
 
+  /** The last weight count and its arguments (immutable records), by their identity. */
+  private record Weights(ModelSpec model, Parallelism par, WeightDtype dtype, long bytes) {}
+
+  /**
+   * The last {@link #weightBytesPerGpu}: an estimator's sweep asks for the weights of one
+   * configuration at every point, and the count walks every layer. Racing threads at worst count
+   * again.
+   */
+  private static volatile Weights lastWeights;
+
   /** Weight bytes on the largest stage's GPU. */
   public static long weightBytesPerGpu(ModelSpec m, Parallelism par, WeightDtype w) {
+    Weights last = lastWeights;
+    if (last != null && last.model == m && last.par == par && last.dtype == w) {
+      return last.bytes;
+    }
+    long bytes = countWeightBytes(m, par, w);
+    lastWeights = new Weights(m, par, w, bytes);
+    return bytes;
+  }
+
+  private static long countWeightBytes(ModelSpec m, Parallelism par, WeightDtype w) {
     ParameterCount p = ParameterCounter.count(m);
     int tp = par.tp();
     double layerFraction = par.layersPerStage(m) / (double) m.numHiddenLayers();
@@ -144,8 +163,8 @@ public final class InferenceMemoryCalculator {
     long ff = m.intermediateSize();
     MoeSpec moe = m.moe();
     boolean anyMoe = false;
-    for (LayerSpec l : m.layers()) {
-      anyMoe |= l.moe();
+    for (int i = 0, n = moe == null ? 0 : m.layers().size(); i < n && !anyMoe; i++) {
+      anyMoe = m.layers().get(i).moe();
     }
     if (moe != null && anyMoe) {
       ff =
@@ -155,10 +174,14 @@ public final class InferenceMemoryCalculator {
     }
     long mlp = (m.architecture().gatedMlp() ? 3 : 2) * ff / tp;
     long perToken = 2 * d + Math.max(attention, mlp);
-    String what = "the activations of a " + tokens + "-token pass";
-    long hidden = Exact.times(2L * tokens, perToken, "--max-batched-tokens", what);
     long logits = 4L * Math.min(tokens, 256) * m.vocabSize() / tp;
-    return Exact.plus(hidden, logits, "--max-batched-tokens", what);
+    try {
+      return Math.addExact(Math.multiplyExact(2L * tokens, perToken), logits);
+    } catch (ArithmeticException e) {
+      // The message is made only here: this runs once per estimate.
+      throw Exact.tooLarge(
+          "--max-batched-tokens", "the activations of a " + tokens + "-token pass");
+    }
   }
 
   /**

@@ -116,18 +116,29 @@ public final class KvCacheCalculator {
       long perGpu = 0;
       long stageSum = 0;
       int stage = 0;
+      // The stage's index range: the division runs only for a layer outside it.
+      long stageFirst = 0;
+      long stageEnd = perStage;
+      // A layer keeping as many tokens as the one before holds as many bytes (most layers).
+      long lastCached = -1;
+      long layerBytes = 0;
       for (LayerSpec l : m.layers()) {
-        int s = l.index() / perStage;
+        int index = l.index();
+        int s = index >= 0 && index >= stageFirst && index < stageEnd ? stage : index / perStage;
         if (s != stage) {
           perGpu = Math.max(perGpu, stageSum);
           stageSum = 0;
           stage = s;
+          stageFirst = (long) s * perStage;
+          stageEnd = stageFirst + perStage;
         }
         long cached = l.cachedTokens(tokens);
-        long blocks = cached / blockSize + (cached % blockSize == 0 ? 0 : 1);
-        stageSum =
-            Math.addExact(
-                stageSum, Math.multiplyExact(Math.multiplyExact(blocks, blockSize), perLayerRank));
+        if (cached != lastCached) {
+          long blocks = cached / blockSize + (cached % blockSize == 0 ? 0 : 1);
+          layerBytes = Math.multiplyExact(Math.multiplyExact(blocks, blockSize), perLayerRank);
+          lastCached = cached;
+        }
+        stageSum = Math.addExact(stageSum, layerBytes);
       }
       return Math.max(perGpu, stageSum);
     } catch (ArithmeticException e) {

@@ -108,8 +108,31 @@ public sealed interface OpShape {
     public Elementwise(int kernels) {
       this(kernels, 0);
     }
+
+    /**
+     * A record's equality written out (components compared as {@link Double#compare} does, so the
+     * record's own {@code hashCode} agrees with it): the step model's distinct-op scan compares the
+     * norms of a layer, which its builder makes apart, and the generated method costs more there.
+     */
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Elementwise e
+          && kernels == e.kernels
+          && Double.compare(stridedBytes, e.stridedBytes) == 0;
+    }
   }
 
   /** A collective or point-to-point transfer of {@code bytes} among {@code gpus} GPUs. */
-  record Comm(Collective collective, int gpus, double bytes) implements OpShape {}
+  record Comm(Collective collective, int gpus, double bytes) implements OpShape {
+    /**
+     * A record's equality written out, as {@link Elementwise#equals} is (a layer's all-reduces).
+     */
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Comm c
+          && collective == c.collective
+          && gpus == c.gpus
+          && Double.compare(bytes, c.bytes) == 0;
+    }
+  }
 }

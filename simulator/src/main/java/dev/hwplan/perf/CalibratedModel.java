@@ -16,7 +16,6 @@ import dev.hwplan.perf.device.Terms;
 import dev.hwplan.perf.gemm.GemmTimeModel;
 import java.util.ArrayList;
 import java.util.EnumMap;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -32,16 +31,45 @@ public final class CalibratedModel implements OpTimeModel {
   private final double readBandwidth;
   private final double copyBandwidth;
 
-  /** Residual spreads by family, looked up once (predict is the estimators' hot path). */
-  private final Spread gemmSpread;
+  /**
+   * The residual families as {@link #family} names them, in the order of {@link #families}: the
+   * four prefill-attention families (FlashAttention-2 then cuDNN, forward then backward) in a row.
+   */
+  private enum Key {
+    GEMM("gemm"),
+    GROUPED("grouped-gemm"),
+    PREFILL(PrefillAttentionModels.family(AttentionKernel.SDPA_FLASH, false)),
+    PREFILL_BWD(PrefillAttentionModels.family(AttentionKernel.SDPA_FLASH, true)),
+    PREFILL_CUDNN(PrefillAttentionModels.family(AttentionKernel.CUDNN, false)),
+    PREFILL_CUDNN_BWD(PrefillAttentionModels.family(AttentionKernel.CUDNN, true)),
+    SDPA_FLASH("sdpa-flash"),
+    DECODE("attention"),
+    MLA("mla"),
+    ELEMENTWISE("elementwise"),
+    COLLECTIVE("collective");
 
-  private final Spread attentionSpread;
-  private final Spread sdpaFlashSpread;
-  private final Spread mlaSpread;
-  private final Spread elementwiseSpread;
-  private final Spread collectiveSpread;
-  private final Spread groupedSpread;
-  private final Spread[] prefillSpreads = new Spread[4];
+    private final String family;
+
+    Key(String family) {
+      this.family = family;
+    }
+
+    boolean prefill() {
+      return this.compareTo(PREFILL) >= 0 && this.compareTo(PREFILL_CUDNN_BWD) <= 0;
+    }
+  }
+
+  /**
+   * A family's residual spread and what its predictions rest on (the GPU's own lack of
+   * measurements, a family calibrated on another device, an uncalibrated family), one shared list.
+   */
+  private record Family(Spread spread, List<String> notes) {}
+
+  /**
+   * The families by {@link Key} ordinal, found once per op with one dispatch on its kind ({@link
+   * #familyIndex}): predict is the estimators' hot path.
+   */
+  private final Family[] families = new Family[Key.values().length];
 
   private static final String GROUPED_GEMM_NOTE =
       "grouped GEMM: cuBLAS GEMM efficiencies with the tiles of every group sharing waves (no grouped-GEMM measurements)";
@@ -70,12 +98,6 @@ public final class CalibratedModel implements OpTimeModel {
   /** The note of a GPU with no measurements of its own ({@code Calibrations.forGpu}). */
   private static final String NO_MEASUREMENTS = "no measurements of ";
 
-  /**
-   * What each family's predictions rest on, by {@link #family}: the GPU's own lack of measurements,
-   * a family calibrated on another device, an uncalibrated family; one shared list a family.
-   */
-  private final Map<String, List<String>> notesByFamily = new HashMap<>();
-
   /** The same, with the collective's extrapolation note, by collective. */
   private final Map<Collective, List<String>> extrapolatedNotes = new EnumMap<>(Collective.class);
 
@@ -89,35 +111,27 @@ public final class CalibratedModel implements OpTimeModel {
     this.cal = cal;
     this.readBandwidth = peaks.memoryBandwidthBytesPerSecond() * cal.readFraction();
     this.copyBandwidth = peaks.memoryBandwidthBytesPerSecond() * cal.copyFraction();
-    this.gemmSpread = cal.spread("gemm");
-    this.attentionSpread = cal.spread("attention");
-    this.sdpaFlashSpread = cal.spread("sdpa-flash");
-    this.mlaSpread = cal.spread("mla");
-    this.elementwiseSpread = cal.spread("elementwise");
-    this.collectiveSpread = cal.spread("collective");
-    this.groupedSpread = cal.groupedGemm() == null ? gemmSpread : cal.spread("grouped-gemm");
     List<String> device = new ArrayList<>();
     for (String n : cal.notes()) {
       if (n.startsWith(NO_MEASUREMENTS)) {
         device.add(n);
       }
     }
-    for (String f :
-        List.of(
-            "gemm",
-            "attention",
-            "mla",
-            "sdpa-flash",
-            "grouped-gemm",
-            "collective",
-            "elementwise",
-            PrefillAttentionModels.family(AttentionKernel.SDPA_FLASH, false),
-            PrefillAttentionModels.family(AttentionKernel.SDPA_FLASH, true),
-            PrefillAttentionModels.family(AttentionKernel.CUDNN, false),
-            PrefillAttentionModels.family(AttentionKernel.CUDNN, true))) {
+    Spread gemmSpread = cal.spread("gemm");
+    for (Key key : Key.values()) {
+      String f = key.family;
+      boolean prefill = key.prefill();
+      Spread spread;
+      if (key == Key.GEMM
+          || key == Key.GROUPED && cal.groupedGemm() == null
+          || prefill && cal.prefillAttention() == null) {
+        spread = gemmSpread;
+      } else {
+        spread = cal.spread(f);
+      }
       List<String> out = new ArrayList<>(device);
       List<String> starts =
-          f.startsWith("prefill")
+          prefill
               ? List.of("prefill attention calibrated on")
               : FAMILY_NOTES.getOrDefault(f, List.of());
       for (String n : cal.notes()) {
@@ -127,18 +141,18 @@ public final class CalibratedModel implements OpTimeModel {
           }
         }
       }
-      if (f.startsWith("prefill") && cal.prefillAttention() == null) {
+      if (prefill && cal.prefillAttention() == null) {
         out.add(PREFILL_ATTENTION_NOTE);
       }
-      if (f.equals("grouped-gemm") && cal.groupedGemm() == null) {
+      if (key == Key.GROUPED && cal.groupedGemm() == null) {
         out.add(GROUPED_GEMM_NOTE);
       }
-      notesByFamily.put(f, List.copyOf(out));
+      families[key.ordinal()] = new Family(spread, List.copyOf(out));
     }
     for (Collective c : Collective.values()) {
       CollectiveTimeModel m = cal.collective(c);
       if (m != null && m.measuredGpus() > 0) {
-        List<String> out = new ArrayList<>(notesByFamily.get("collective"));
+        List<String> out = new ArrayList<>(families[Key.COLLECTIVE.ordinal()].notes());
         out.add(
             String.format(
                 Locale.ROOT,
@@ -149,16 +163,6 @@ public final class CalibratedModel implements OpTimeModel {
                 bytes(m.minBytes()),
                 bytes(m.maxBytes())));
         extrapolatedNotes.put(c, List.copyOf(out));
-      }
-    }
-    int i = 0;
-    for (AttentionKernel k :
-        new AttentionKernel[] {AttentionKernel.SDPA_FLASH, AttentionKernel.CUDNN}) {
-      for (boolean bwd : new boolean[] {false, true}) {
-        prefillSpreads[i++] =
-            cal.prefillAttention() == null
-                ? gemmSpread
-                : cal.spread(PrefillAttentionModels.family(k, bwd));
       }
     }
   }
@@ -248,7 +252,8 @@ public final class CalibratedModel implements OpTimeModel {
   @Override
   public Prediction predict(Op op) {
     Terms t = terms(op, null);
-    Spread s = spread(op);
+    Family f = families[familyIndex(op)];
+    Spread s = f.spread();
     double sol = solSeconds(op);
     return new Prediction(
         op.kind().key(),
@@ -261,7 +266,7 @@ public final class CalibratedModel implements OpTimeModel {
         sol,
         op.flops(),
         op.bytes(),
-        notes(op));
+        notes(op, f));
   }
 
   /** {@link SolModel#seconds}. */
@@ -270,11 +275,10 @@ public final class CalibratedModel implements OpTimeModel {
   }
 
   /**
-   * What the prediction of {@code op} rests on, as one shared immutable list: the GPU's lack of
-   * measurements, a family calibrated on another device, an uncalibrated family, a collective
-   * outside its measured range.
+   * What the prediction of {@code op}, of family {@code f}, rests on, as one shared immutable list:
+   * the family's notes, or a collective's lack of calibration or its extrapolation.
    */
-  private List<String> notes(Op op) {
+  private List<String> notes(Op op, Family f) {
     if (op.shape() instanceof OpShape.Comm c) {
       CollectiveTimeModel m = cal.collective(c.collective());
       if (m == null) {
@@ -284,12 +288,7 @@ public final class CalibratedModel implements OpTimeModel {
         return extrapolatedNotes.get(c.collective());
       }
     }
-    String f =
-        op.kind() == OpKind.ATTENTION_DECODE && prefillKernel((OpShape.Attention) op.shape())
-            ? PrefillAttentionModels.family(AttentionKernel.SDPA_FLASH, false)
-            : family(op);
-    List<String> n = notesByFamily.get(f);
-    return n == null ? List.of() : n;
+    return f.notes();
   }
 
   /** Bytes as the notes print them: KiB, MiB or GiB with one decimal. */
@@ -303,24 +302,29 @@ public final class CalibratedModel implements OpTimeModel {
     return String.format(Locale.ROOT, "%.1f KiB", b / 1024);
   }
 
-  /** {@code cal.spread(family(op))} without the string lookup. */
-  private Spread spread(Op op) {
+  /**
+   * The {@link Key} ordinal of the family that times {@code op}: {@link #family}, except that a
+   * decode shape on SDPA flash's prefill kernel ({@link #prefillKernel}) is timed, spread and noted
+   * as FlashAttention-2's prefill.
+   */
+  private int familyIndex(Op op) {
     return switch (op.kind()) {
-      case GEMM -> gemmSpread;
-      case GROUPED_GEMM -> groupedSpread;
+      case GEMM -> Key.GEMM.ordinal();
+      case GROUPED_GEMM -> Key.GROUPED.ordinal();
       case ATTENTION_PREFILL, ATTENTION_BACKWARD ->
-          prefillSpreads[
-              (((OpShape.Attention) op.shape()).kernel() == AttentionKernel.CUDNN ? 2 : 0)
-                  + (op.kind() == OpKind.ATTENTION_BACKWARD ? 1 : 0)];
-      case ATTENTION_DECODE ->
-          prefillKernel((OpShape.Attention) op.shape())
-              ? prefillSpreads[0]
-              : ((OpShape.Attention) op.shape()).kernel() == AttentionKernel.SDPA_FLASH
-                  ? sdpaFlashSpread
-                  : attentionSpread;
-      case MLA_DECODE -> mlaSpread;
-      case ELEMENTWISE, EMBEDDING -> elementwiseSpread;
-      case COLLECTIVE, P2P -> collectiveSpread;
+          Key.PREFILL.ordinal()
+              + (((OpShape.Attention) op.shape()).kernel() == AttentionKernel.CUDNN ? 2 : 0)
+              + (op.kind() == OpKind.ATTENTION_BACKWARD ? 1 : 0);
+      case ATTENTION_DECODE -> {
+        OpShape.Attention a = (OpShape.Attention) op.shape();
+        if (prefillKernel(a)) {
+          yield Key.PREFILL.ordinal();
+        }
+        yield (a.kernel() == AttentionKernel.SDPA_FLASH ? Key.SDPA_FLASH : Key.DECODE).ordinal();
+      }
+      case MLA_DECODE -> Key.MLA.ordinal();
+      case ELEMENTWISE, EMBEDDING -> Key.ELEMENTWISE.ordinal();
+      case COLLECTIVE, P2P -> Key.COLLECTIVE.ordinal();
     };
   }
 

@@ -3,6 +3,7 @@ package dev.hwplan.step;
 import dev.hwplan.model.ModelSpec;
 import dev.hwplan.op.Op;
 import dev.hwplan.op.Ops;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -91,11 +92,55 @@ final class LayerOps {
     }
   }
 
+  /**
+   * Attention with gpt-oss's sinks: each of the {@code rows} (query, head) softmax rows adds one
+   * exponential and one sum term for its head's learned logit, inside the attention kernel (the
+   * logits themselves, a few hundred bytes, stay in cache).
+   */
+  static Op withSinks(Op op, boolean sinks, double rows) {
+    if (!sinks) {
+      return op;
+    }
+    return new Op(
+        op.name(),
+        op.kind(),
+        op.dtype(),
+        op.flops() + 2 * rows,
+        op.bytesRead(),
+        op.bytesWritten(),
+        op.count(),
+        op.shape());
+  }
+
   static String named(String name, String suffix) {
     return suffix.isEmpty() ? name : name + suffix;
   }
 
   static long ceilDiv(long a, long b) {
     return (a + b - 1) / b;
+  }
+
+  /**
+   * A step's ops as they are built: an op added while {@code layers} is above 1 is stored as {@code
+   * layers} times its count (the layers that share it), without a copy of a per-layer list.
+   */
+  static final class Graph extends ArrayList<Op> {
+    int layers = 1;
+
+    /**
+     * Whether every layer is alike and dense, its ops added once with the layer count: then the
+     * only ops of equal work are a few norms (and all-reduces, residual adds) of equal width, and
+     * {@link StepTimes#of} predicts each op rather than scan for them.
+     */
+    boolean alike;
+
+    Graph(int capacity) {
+      super(capacity);
+    }
+
+    @Override
+    public boolean add(Op op) {
+      return super.add(layers == 1 ? op : op.times(op.count() * layers));
+    }
   }
 }

@@ -101,27 +101,30 @@ public final class StepModel {
   }
 
   private static StepTime sum(StepTimes.Prepared g, OpTimeModel model) {
+    List<Op> graphOps = g.graph().ops();
     Op[] distinct = g.distinct();
-    int distinctCount = distinct.length;
+    int[] index = g.index();
+    int distinctCount = distinct == null ? graphOps.size() : distinct.length;
     Prediction[] predictions = new Prediction[distinctCount];
-    // Most predictions have no notes, and models share their note lists: the set is made for the
-    // first note, and a list already added (the same instance) is not added again.
+    // Most predictions have no notes, and models share their note lists: the set is made for a
+    // second list (the first may serve as it is), and a list already added (the same instance) is
+    // not added again.
     Set<String> notes = null;
     List<String> lastNotes = null;
     for (int j = 0; j < distinctCount; j++) {
-      Prediction p = model.predict(distinct[j]);
+      Prediction p = model.predict(distinct == null ? graphOps.get(j) : distinct[j]);
       predictions[j] = p;
       List<String> pn = p.notes();
       if (p.mode() != Mode.MEASURED && !pn.isEmpty() && pn != lastNotes) {
-        if (notes == null) {
-          notes = new LinkedHashSet<>();
+        if (notes == null && lastNotes != null) {
+          notes = new LinkedHashSet<>(lastNotes);
         }
-        notes.addAll(pn);
+        if (notes != null) {
+          notes.addAll(pn);
+        }
         lastNotes = pn;
       }
     }
-    List<Op> graphOps = g.graph().ops();
-    int[] index = g.index();
     int size = graphOps.size();
     OpTime[] ops = new OpTime[size];
     double t = 0;
@@ -129,7 +132,7 @@ public final class StepModel {
     double hi = 0;
     for (int i = 0; i < size; i++) {
       Op op = graphOps.get(i);
-      Prediction p = predictions[index[i]];
+      Prediction p = predictions[index == null ? i : index[i]];
       int n = op.count();
       t += p.seconds() * n;
       lo += p.lowSeconds() * n;
@@ -148,6 +151,24 @@ public final class StepModel {
               op.flops() * n,
               op.bytes() * n);
     }
-    return new StepTime(t, lo, hi, List.of(ops), notes == null ? List.of() : List.copyOf(notes));
+    List<String> stepNotes;
+    if (notes != null) {
+      stepNotes = List.copyOf(notes);
+    } else if (lastNotes != null) {
+      stepNotes = distinct(lastNotes);
+    } else {
+      stepNotes = List.of();
+    }
+    return new StepTime(t, lo, hi, List.of(ops), stepNotes);
+  }
+
+  /** {@code notes} (immutable, a prediction's) each once, in order: itself when no note repeats. */
+  private static List<String> distinct(List<String> notes) {
+    for (int i = 1; i < notes.size(); i++) {
+      if (notes.subList(0, i).contains(notes.get(i))) {
+        return List.copyOf(new LinkedHashSet<>(notes));
+      }
+    }
+    return notes;
   }
 }

@@ -61,9 +61,15 @@ final class StepTimes {
     return load;
   }
 
-  /** The graph of a step of composition {@code s} under {@code c}, with its distinct ops. */
+  /**
+   * The graph of a step of composition {@code s} under {@code c}, with its distinct ops; where
+   * every layer is alike and dense, each op counts as distinct (the few ops of equal work, norms of
+   * one width, cost less to predict again than to find).
+   */
   static Prepared of(StepConfig c, StepComposition s) {
-    return prepare(TransformerStep.build(c, s));
+    LayerOps.Graph ops = TransformerStep.ops(c, s);
+    OpGraph g = new OpGraph(ops);
+    return ops.alike ? new Prepared(g, null, null) : prepare(g);
   }
 
   /**
@@ -166,8 +172,8 @@ final class StepTimes {
    * and shape, not on its name or count.
    *
    * @param graph the graph
-   * @param distinct the first op of each kind of work, in the graph's order
-   * @param index for each op of the graph, its entry in {@code distinct}
+   * @param distinct the first op of each kind of work, in the graph's order; null: every op
+   * @param index for each op of the graph, its entry in {@code distinct}; null: its own position
    */
   record Prepared(OpGraph graph, Op[] distinct, int[] index) {}
 

@@ -8,6 +8,7 @@ import static dev.hwplan.step.LayerOps.named;
 import static dev.hwplan.step.LayerOps.norm;
 import static dev.hwplan.step.LayerOps.postNorm;
 import static dev.hwplan.step.LayerOps.residual;
+import static dev.hwplan.step.LayerOps.withSinks;
 
 import dev.hwplan.hardware.DType;
 import dev.hwplan.memory.MlaLayout;
@@ -53,6 +54,13 @@ import java.util.List;
  * </ul>
  */
 public final class TransformerStep {
+  /**
+   * The last model seen whose layers are all dense and without a window, by identity: one kind of
+   * layer at every context, so its steps skip the grouping of layers (an estimator's sweep builds
+   * the steps of one model). Models are immutable; a race at worst groups again.
+   */
+  private static final ModelSpec[] PLAIN = new ModelSpec[1];
+
   private TransformerStep() {}
 
   /** One decode step: every sequence adds a token and attends to {@code context} tokens. */
@@ -70,6 +78,13 @@ public final class TransformerStep {
    * new tokens; attention runs per prefill-chunk shape and once over the decode sequences.
    */
   public static OpGraph build(StepConfig c, StepComposition s) {
+    return new OpGraph(ops(c, s));
+  }
+
+  /**
+   * {@link #build}'s ops, saying whether every layer is alike and dense ({@link LayerOps.Graph}).
+   */
+  static LayerOps.Graph ops(StepConfig c, StepComposition s) {
     ModelSpec m = c.model();
     Parallelism par = c.parallelism();
     Execution ex = c.execution();
@@ -82,12 +97,17 @@ public final class TransformerStep {
     // identical ops: group them, in order of first appearance, and emit each kind's ops once with
     // the count of its layers.
     List<LayerSpec> layers = m.layers();
-    boolean[] kindMoe = new boolean[layers.size()];
-    long[] kindWindow = new long[layers.size()];
-    int[] kindCount = new int[layers.size()];
+    boolean alike = PLAIN[0] == m;
+    int size = alike ? 1 : layers.size();
+    boolean[] kindMoe = new boolean[size];
+    long[] kindWindow = new long[size];
+    int[] kindCount = new int[size];
     int kinds = 0;
-    for (LayerSpec l : layers) {
+    boolean plain = true;
+    for (int i = 0; i < size; i++) { // a plain model's first layer stands for all
+      LayerSpec l = layers.get(i);
       boolean moe = l.moe();
+      plain &= !moe && l.slidingWindow() == null;
       long window = l.cachedTokens(maxContext); // maxContext: no window binds
       int k = 0;
       while (k < kinds && (kindMoe[k] != moe || kindWindow[k] != window)) {
@@ -98,62 +118,63 @@ public final class TransformerStep {
         kindWindow[k] = window;
         kinds++;
       }
-      kindCount[k]++;
+      kindCount[k] += alike ? layers.size() : 1;
+    }
+    if (plain && !alike) {
+      PLAIN[0] = m;
     }
     boolean windowed = false;
     for (int k = 1; k < kinds; k++) {
       windowed |= kindWindow[k] != kindWindow[0];
     }
 
-    List<Op> ops = new ArrayList<>(4 + kinds * 24);
+    LayerOps.Graph ops = new LayerOps.Graph(4 + kinds * 24);
     ops.add(Ops.embedding("embedding", tokens, d, 2));
     if (m.architecture().scaledEmbedding() && ex == Execution.EAGER) {
       double n = tokens * (double) d;
       ops.add(Ops.elementwise("embedding_scale", n, 2 * n, 2 * n, 1));
     }
-    // The attention half of a layer depends only on its window and the MLP half only on the MLP
-    // kind: kinds that share a half share its Op instances (and so its shapes), which lets the
-    // step model time such ops once.
-    List<Op> attentionHalf = null;
-    long attentionHalfWindow = -1;
-    List<Op> denseHalf = null;
-    List<Op> moeHalf = null;
-    for (int k = 0; k < kinds; k++) {
-      long window = kindWindow[k];
-      int count = kindCount[k];
-      if (attentionHalf == null || attentionHalfWindow != window) {
-        String suffix = windowed && window < maxContext ? " (window " + window + ")" : "";
-        attentionHalf = new ArrayList<>(16);
-        attentionHalf.add(norm("attn_norm", tokens, d, ex));
-        if (m.mla() != null) {
-          mlaAttention(attentionHalf, c, s, window, suffix);
-        } else {
-          attention(attentionHalf, c, s, window, suffix);
+    if (kinds == 1 && !kindMoe[0]) {
+      // Every layer alike and dense (most models): its ops go straight into the graph with the
+      // layer count, with no per-layer list to build and copy.
+      ops.layers = kindCount[0];
+      attentionHalf(ops, c, s, kindWindow[0], "");
+      mlpHalf(ops, c, false, tokens);
+      ops.layers = 1;
+      ops.alike = true;
+    } else {
+      // The attention half of a layer depends only on its window and the MLP half only on the
+      // MLP kind: kinds that share a half share its Op instances (and so its shapes), which lets
+      // the step model time such ops once.
+      List<Op> attentionHalf = null;
+      long attentionHalfWindow = -1;
+      List<Op> denseHalf = null;
+      List<Op> moeHalf = null;
+      for (int k = 0; k < kinds; k++) {
+        long window = kindWindow[k];
+        int count = kindCount[k];
+        if (attentionHalf == null || attentionHalfWindow != window) {
+          String suffix = windowed && window < maxContext ? " (window " + window + ")" : "";
+          attentionHalf = new ArrayList<>(16);
+          attentionHalf(attentionHalf, c, s, window, suffix);
+          attentionHalfWindow = window;
         }
-        endHalf(attentionHalf, "attn_post_norm", "attn.all_reduce", c, tokens);
-        attentionHalf.add(norm("mlp_norm", tokens, d, ex));
-        attentionHalfWindow = window;
-      }
-      List<Op> mlpHalf = kindMoe[k] ? moeHalf : denseHalf;
-      if (mlpHalf == null) {
-        mlpHalf = new ArrayList<>(12);
-        if (kindMoe[k]) {
-          MoeBlock.add(mlpHalf, c, tokens);
-        } else {
-          mlp(mlpHalf, c, "mlp", tokens, m.intermediateSize());
+        List<Op> mlpHalf = kindMoe[k] ? moeHalf : denseHalf;
+        if (mlpHalf == null) {
+          mlpHalf = new ArrayList<>(12);
+          mlpHalf(mlpHalf, c, kindMoe[k], tokens);
+          if (kindMoe[k]) {
+            moeHalf = mlpHalf;
+          } else {
+            denseHalf = mlpHalf;
+          }
         }
-        endHalf(mlpHalf, "mlp_post_norm", "mlp.all_reduce", c, tokens);
-        if (kindMoe[k]) {
-          moeHalf = mlpHalf;
-        } else {
-          denseHalf = mlpHalf;
+        for (Op op : attentionHalf) {
+          ops.add(op.times(op.count() * count));
         }
-      }
-      for (Op op : attentionHalf) {
-        ops.add(op.times(op.count() * count));
-      }
-      for (Op op : mlpHalf) {
-        ops.add(op.times(op.count() * count));
+        for (Op op : mlpHalf) {
+          ops.add(op.times(op.count() * count));
+        }
       }
     }
     ops.add(norm("final_norm", tokens, d, ex));
@@ -167,7 +188,37 @@ public final class TransformerStep {
     if (par.pp() > 1) {
       ops.add(Ops.collective("pp.send", Collective.SEND, 2, tokens * d * 2.0).times(par.pp() - 1));
     }
-    return new OpGraph(ops);
+    return ops;
+  }
+
+  /**
+   * The attention half of one layer: its norm, attention, the half's end ({@link #endHalf}) and the
+   * MLP norm.
+   */
+  private static void attentionHalf(
+      List<Op> ops, StepConfig c, StepComposition s, long window, String suffix) {
+    ModelSpec m = c.model();
+    Execution ex = c.execution();
+    long tokens = s.tokens();
+    long d = m.hiddenSize();
+    ops.add(norm("attn_norm", tokens, d, ex));
+    if (m.mla() != null) {
+      mlaAttention(ops, c, s, window, suffix);
+    } else {
+      attention(ops, c, s, window, suffix);
+    }
+    endHalf(ops, "attn_post_norm", "attn.all_reduce", c, tokens);
+    ops.add(norm("mlp_norm", tokens, d, ex));
+  }
+
+  /** The MLP half of one layer: the dense MLP or the MoE block, and the half's end. */
+  private static void mlpHalf(List<Op> ops, StepConfig c, boolean moe, long tokens) {
+    if (moe) {
+      MoeBlock.add(ops, c, tokens);
+    } else {
+      mlp(ops, c, "mlp", tokens, c.model().intermediateSize());
+    }
+    endHalf(ops, "mlp_post_norm", "mlp.all_reduce", c, tokens);
   }
 
   /**
@@ -316,26 +367,6 @@ public final class TransformerStep {
   static double windowPairs(long tokens, long prefix, long window) {
     long a = Math.max(0, Math.min(tokens, window - prefix));
     return a * (double) prefix + a * (a + 1.0) / 2 + (tokens - a) * (double) window;
-  }
-
-  /**
-   * Attention with gpt-oss's sinks: each of the {@code rows} (query, head) softmax rows adds one
-   * exponential and one sum term for its head's learned logit, inside the attention kernel (the
-   * logits themselves, a few hundred bytes, stay in cache).
-   */
-  private static Op withSinks(Op op, boolean sinks, double rows) {
-    if (!sinks) {
-      return op;
-    }
-    return new Op(
-        op.name(),
-        op.kind(),
-        op.dtype(),
-        op.flops() + 2 * rows,
-        op.bytesRead(),
-        op.bytesWritten(),
-        op.count(),
-        op.shape());
   }
 
   private static void attention(

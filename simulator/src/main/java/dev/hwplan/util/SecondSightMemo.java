@@ -10,11 +10,11 @@ import java.util.function.Function;
  * pays a hash and a bit, not the growth, clearing and garbage collection of entries that are never
  * asked again; work that repeats is stored at its second visit. A bit set by another key (a
  * collision) only stores an entry early: the table has 16 bits an entry and is cleared when one in
- * 16 is set, so that happens to fewer than one new key in 16. A second table of bits marks the
- * hashes of stored keys, so a key whose bit there is clear is known to be absent without a probe of
- * the memo (most keys of a sweep of new work). Results are exactly the function's, hit or miss;
- * thread-safe (a race at worst misses a stored entry, and the function gives the same result
- * again).
+ * 16 is set, so that happens to fewer than one new key in 16. A second table of bits, also 16 an
+ * entry, marks the hashes of stored keys, so a key whose bit there is clear is known to be absent
+ * without a probe of the memo (all but at most one in 16 of the keys of a sweep of new work).
+ * Results are exactly the function's, hit or miss; thread-safe (a race at worst misses a stored
+ * entry, and the function gives the same result again).
  *
  * @param <K> the key: a value with {@code equals} and {@code hashCode} over its content
  * @param <V> the function's result
@@ -36,9 +36,9 @@ public final class SecondSightMemo<K, V> {
     this.memo = new BoundedMemo<>(capacity);
     this.capacity = capacity;
     this.seen = new AtomicLongArray(Math.max(1, capacity / 4));
-    this.stored = new AtomicLongArray(Math.max(1, capacity / 16));
+    this.stored = new AtomicLongArray(Math.max(1, capacity / 4));
     this.seenMask = capacity * 16 - 1;
-    this.storedMask = capacity * 4 - 1;
+    this.storedMask = capacity * 16 - 1;
   }
 
   /** {@code f(key)}, computed at most twice per key while the memo holds it. */

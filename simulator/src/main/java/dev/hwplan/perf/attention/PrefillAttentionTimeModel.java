@@ -96,6 +96,18 @@ public record PrefillAttentionTimeModel(
   public record Tiles(double tileFlops, double tiles, long longest, long shortest, double ctas) {
     /** Counts the tiles of {@code s} on {@code kernel}. */
     public static Tiles of(OpShape.Attention s, AttentionKernel kernel, boolean backward) {
+      return of(s, kernel, backward, false);
+    }
+
+    /**
+     * {@link #of}; {@code walk}: each query tile counted in turn, never summed in closed form. A
+     * query tile {@code i} below the last sees {@code ceil((prefix + (i + 1) rows) / cols)} key
+     * tiles, which for rows a multiple of cols is {@code ceil(prefix / cols) + (i + 1) rows / cols}
+     * (below {@code nk}), and the last sees {@code nk}: without a window that binds, the sum is
+     * arithmetic and the counts rise with {@code i}. The closed form is taken where its sum is
+     * exact in a double (below 2^53), so it equals the walk's sum of the same terms.
+     */
+    static Tiles of(OpShape.Attention s, AttentionKernel kernel, boolean backward, boolean walk) {
       int dq = s.headDim();
       int dv = executedValueDim(kernel, dq, s.valueDim());
       int rows = tileRows(kernel, dq, backward);
@@ -108,21 +120,53 @@ public record PrefillAttentionTimeModel(
       long longest = 0;
       long shortest = Long.MAX_VALUE;
       long window = s.window();
-      for (long i = 0; i < nq; i++) {
-        long n = Math.min(nk, ceilDiv(prefix + Math.min(newTokens, (i + 1) * rows), cols));
-        // a sliding window: the band below the diagonal, from the tile holding the first query's
-        // oldest key (FlashAttention-2's local attention skips the tiles left of it)
-        long first = prefix + i * rows;
-        if (window <= first) {
-          n -= (first - window + 1) / cols;
+      long sum = -1;
+      if (!walk
+          && nq >= 1
+          && prefix >= 0
+          && rows % cols == 0
+          && window > prefix + (nq - 1) * rows) {
+        sum = arithmeticSum(nq, nk, ceilDiv(prefix, cols), rows / cols);
+      }
+      if (sum >= 0) {
+        perHead = sum;
+        longest = nk;
+        shortest = nq == 1 ? nk : ceilDiv(prefix, cols) + rows / cols;
+      } else {
+        for (long i = 0; i < nq; i++) {
+          long n = Math.min(nk, ceilDiv(prefix + Math.min(newTokens, (i + 1) * rows), cols));
+          // a sliding window: the band below the diagonal, from the tile holding the first
+          // query's oldest key (FlashAttention-2's local attention skips the tiles left of it)
+          long first = prefix + i * rows;
+          if (window <= first) {
+            n -= (first - window + 1) / cols;
+          }
+          perHead += n;
+          longest = Math.max(longest, n);
+          shortest = Math.min(shortest, n);
         }
-        perHead += n;
-        longest = Math.max(longest, n);
-        shortest = Math.min(shortest, n);
       }
       double heads = s.batch() * (double) s.heads();
       double tileFlops = 2.0 * rows * cols * (backward ? 3.0 * dq + 2.0 * dv : (double) dq + dv);
       return new Tiles(tileFlops, heads * perHead, longest, shortest, heads * nq);
+    }
+
+    /**
+     * {@code (nq - 1) p + k (nq - 1) nq / 2 + nk}: the key tiles of {@code nq} query tiles, the
+     * first {@code nq - 1} seeing {@code p + (i + 1) k}, the last {@code nk}; -1 where the sum
+     * reaches 2^53 (or overflows), above which a double sum of the terms could round.
+     */
+    private static long arithmeticSum(long nq, long nk, long p, long k) {
+      try {
+        long m = nq - 1;
+        long triangle = m % 2 == 0 ? Math.multiplyExact(m / 2, nq) : Math.multiplyExact(m, nq / 2);
+        long sum =
+            Math.addExact(
+                Math.addExact(Math.multiplyExact(m, p), Math.multiplyExact(k, triangle)), nk);
+        return sum < 1L << 53 ? sum : -1;
+      } catch (ArithmeticException e) {
+        return -1;
+      }
     }
   }
 
