@@ -73,28 +73,8 @@ public final class InferenceMemoryCalculator {
 
   private InferenceMemoryCalculator() {}
 
-  /** The last weight count and its arguments (immutable records), by their identity. */
-  private record Weights(ModelSpec model, Parallelism par, WeightDtype dtype, long bytes) {}
-
-  /**
-   * The last {@link #weightBytesPerGpu}: an estimator's sweep asks for the weights of one
-   * configuration at every point, and the count walks every layer. Racing threads at worst count
-   * again.
-   */
-  private static volatile Weights lastWeights;
-
   /** Weight bytes on the largest stage's GPU. */
   public static long weightBytesPerGpu(ModelSpec m, Parallelism par, WeightDtype w) {
-    Weights last = lastWeights;
-    if (last != null && last.model == m && last.par == par && last.dtype == w) {
-      return last.bytes;
-    }
-    long bytes = countWeightBytes(m, par, w);
-    lastWeights = new Weights(m, par, w, bytes);
-    return bytes;
-  }
-
-  private static long countWeightBytes(ModelSpec m, Parallelism par, WeightDtype w) {
     ParameterCount p = ParameterCounter.count(m);
     int tp = par.tp();
     double layerFraction = par.layersPerStage(m) / (double) m.numHiddenLayers();

@@ -54,13 +54,6 @@ import java.util.List;
  * </ul>
  */
 public final class TransformerStep {
-  /**
-   * The last model seen whose layers are all dense and without a window, by identity: one kind of
-   * layer at every context, so its steps skip the grouping of layers (an estimator's sweep builds
-   * the steps of one model). Models are immutable; a race at worst groups again.
-   */
-  private static final ModelSpec[] PLAIN = new ModelSpec[1];
-
   private TransformerStep() {}
 
   /** One decode step: every sequence adds a token and attends to {@code context} tokens. */
@@ -97,17 +90,14 @@ public final class TransformerStep {
     // identical ops: group them, in order of first appearance, and emit each kind's ops once with
     // the count of its layers.
     List<LayerSpec> layers = m.layers();
-    boolean alike = PLAIN[0] == m;
-    int size = alike ? 1 : layers.size();
+    int size = layers.size();
     boolean[] kindMoe = new boolean[size];
     long[] kindWindow = new long[size];
     int[] kindCount = new int[size];
     int kinds = 0;
-    boolean plain = true;
-    for (int i = 0; i < size; i++) { // a plain model's first layer stands for all
+    for (int i = 0; i < size; i++) {
       LayerSpec l = layers.get(i);
       boolean moe = l.moe();
-      plain &= !moe && l.slidingWindow() == null;
       long window = l.cachedTokens(maxContext); // maxContext: no window binds
       int k = 0;
       while (k < kinds && (kindMoe[k] != moe || kindWindow[k] != window)) {
@@ -118,10 +108,7 @@ public final class TransformerStep {
         kindWindow[k] = window;
         kinds++;
       }
-      kindCount[k] += alike ? layers.size() : 1;
-    }
-    if (plain && !alike) {
-      PLAIN[0] = m;
+      kindCount[k]++;
     }
     boolean windowed = false;
     for (int k = 1; k < kinds; k++) {
