@@ -39,40 +39,43 @@ class ValidationAccuracyFileTest {
 
   /** The model that scores the files, as named at its freeze. */
   static final String MODEL =
-      "freeze IV of issue 15 (the grouped GEMM's streaming rate per SM cycle), with cuBLAS's"
-          + " batched GEMMs timed by the cuBLAS model (session 14)";
+      "freeze V of issue 15 (freeze IV, cuBLAS batched GEMMs, and the compiled form's cache writes"
+          + " and sustained clock)";
 
   /**
-   * The commit that froze it: the validation files were measured after it (f3edeff on branch
-   * i15-fid4, in main as 0edd193; the batched-GEMM choice, 2026-12-06, was made on the train set of
-   * {@code batched-gemm.json} and is scored on its validation set, declared before the run).
+   * The commit that froze it: the validation files were measured after it (a42e744, branch
+   * cprefill, 2026-12-07 00:0x UTC; freeze IV's form is f3edeff's, the batched-GEMM choice was made
+   * on the train set of {@code batched-gemm.json} and is scored on its validation set, declared
+   * before the run).
    */
-  static final String FROZEN_AT = "f3edeff";
+  static final String FROZEN_AT = "a42e744";
 
   /**
-   * The files that validate {@link #MODEL}, relative to {@code kernels/cuda/results}: the fresh
-   * shapes measured for freeze IV on an H100 (2026-12-06 21:10 UTC) and on an H200 (23:15 UTC), the
-   * validation set of the batched-GEMM file (H200, the same run), and freeze III's prefill
-   * attention file (H100, 05:47 UTC; prefill attention's model has not changed since).
+   * The files that validate {@link #MODEL}, relative to {@code kernels/cuda/results}: the grouped
+   * GEMMs measured for freeze IV on an H100 (2026-12-06 21:10 UTC) and an H200 (23:15 UTC; freeze V
+   * did not change the grouped model), the validation set of the batched-GEMM file (H200, 23:15),
+   * freeze III's prefill attention file (H100, 05:47 UTC; unchanged model since), and whole steps
+   * measured after freeze V ({@code step-profiles-validation6.json}).
    */
   static final List<String> VALIDATION_FILES =
       List.of(
           "h100-sxm/prefill-attention-post3.json",
           "h100-sxm/grouped-gemm-post4.json",
-          "h100-sxm/step-profiles-validation4.json",
           "h200-sxm/grouped-gemm-post4.json",
           "h200-sxm/grouped-gemm-post5.json",
-          "h200-sxm/step-profiles-validation4.json",
-          "h200-sxm/step-profiles-validation5.json",
           "h200-sxm/batched-gemm.json");
 
   /**
-   * The files seen while {@link #MODEL} was built, scored for comparison only: freeze III's H100
+   * The files seen while {@link #MODEL} was built, scored for comparison only: freeze IV's whole
+   * steps (H100 and H200: their compiled steps' misses led to freeze V's change), freeze III's H100
    * validation (it chose freeze IV's form), and freeze II's and freeze I's validation files (H200),
    * whose grouped GEMMs are training rows since.
    */
   static final List<String> SEEN_FILES =
       List.of(
+          "h100-sxm/step-profiles-validation4.json",
+          "h200-sxm/step-profiles-validation4.json",
+          "h200-sxm/step-profiles-validation5.json",
           "h100-sxm/grouped-gemm-post3.json",
           "h100-sxm/step-profiles-validation3.json",
           "h200-sxm/prefill-attention-post2.json",
