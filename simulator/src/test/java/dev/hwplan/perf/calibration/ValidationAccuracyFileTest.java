@@ -39,40 +39,39 @@ class ValidationAccuracyFileTest {
 
   /** The model that scores the files, as named at its freeze. */
   static final String MODEL =
-      "freeze V of issue 15 (freeze IV, cuBLAS batched GEMMs, and the compiled form's cache writes"
-          + " and sustained clock)";
+      "freeze VI of issue 15 (freeze V, and the grouped GEMM's row tiles issued in clusters of two"
+          + " with a knee where its weight stream meets the read bandwidth)";
 
   /**
-   * The commit that froze it: the validation files were measured after it (a42e744, branch
-   * cprefill, 2026-12-07 00:0x UTC; freeze IV's form is f3edeff's, the batched-GEMM choice was made
-   * on the train set of {@code batched-gemm.json} and is scored on its validation set, declared
-   * before the run).
+   * The commit that froze it: the validation files are to be measured after it (branch fid6 on
+   * freeze5, 2026-12-07; freeze V's compiled form is a42e744's, the batched-GEMM choice was made on
+   * the train set of {@code batched-gemm.json} and is scored on its validation set, declared before
+   * the run and not looked at for freeze VI).
    */
-  static final String FROZEN_AT = "a42e744";
+  static final String FROZEN_AT = "fid6";
 
   /**
-   * The files that validate {@link #MODEL}, relative to {@code kernels/cuda/results}: the grouped
-   * GEMMs measured for freeze IV on an H100 (2026-12-06 21:10 UTC) and an H200 (23:15 UTC; freeze V
-   * did not change the grouped model), the validation set of the batched-GEMM file (H200, 23:15),
-   * freeze III's prefill attention file (H100, 05:47 UTC; unchanged model since), and whole steps
-   * measured after freeze V ({@code step-profiles-validation6.json}).
+   * The files that validate {@link #MODEL}, relative to {@code kernels/cuda/results}: the
+   * validation set of the batched-GEMM file (H200, 2026-12-06 23:15 UTC) and freeze III's prefill
+   * attention file (H100, 05:47 UTC; unchanged model since). Freeze VI's grouped GEMMs and whole
+   * steps are to be validated by {@code grouped_gemm.py --grid post6} and {@code step_profile.py
+   * --set validation6}, declared before any measurement and not measured yet.
    */
   static final List<String> VALIDATION_FILES =
-      List.of(
-          "h100-sxm/prefill-attention-post3.json",
-          "h100-sxm/grouped-gemm-post4.json",
-          "h200-sxm/grouped-gemm-post4.json",
-          "h200-sxm/grouped-gemm-post5.json",
-          "h200-sxm/batched-gemm.json");
+      List.of("h100-sxm/prefill-attention-post3.json", "h200-sxm/batched-gemm.json");
 
   /**
-   * The files seen while {@link #MODEL} was built, scored for comparison only: freeze IV's whole
-   * steps (H100 and H200: their compiled steps' misses led to freeze V's change), freeze III's H100
-   * validation (it chose freeze IV's form), and freeze II's and freeze I's validation files (H200),
-   * whose grouped GEMMs are training rows since.
+   * The files seen while {@link #MODEL} was built, scored for comparison only: freeze IV's grouped
+   * GEMMs (H100 post4, H200 post4 and post5: their 288-, 352- and 576-token rows chose freeze VI's
+   * form), freeze IV's whole steps (H100 and H200: their compiled steps' misses led to freeze V's
+   * change), freeze III's H100 validation (it chose freeze IV's form), and freeze II's and freeze
+   * I's validation files (H200), whose grouped GEMMs are training rows since.
    */
   static final List<String> SEEN_FILES =
       List.of(
+          "h100-sxm/grouped-gemm-post4.json",
+          "h200-sxm/grouped-gemm-post4.json",
+          "h200-sxm/grouped-gemm-post5.json",
           "h100-sxm/step-profiles-validation4.json",
           "h200-sxm/step-profiles-validation4.json",
           "h200-sxm/step-profiles-validation5.json",
