@@ -43,12 +43,13 @@ class ValidationAccuracyFileTest {
           + " with a knee where its weight stream meets the read bandwidth)";
 
   /**
-   * The commit that froze it: the validation files are to be measured after it (branch fid6 on
-   * freeze5, 2026-12-07; freeze V's compiled form is a42e744's, the batched-GEMM choice was made on
-   * the train set of {@code batched-gemm.json} and is scored on its validation set, declared before
-   * the run and not looked at for freeze VI).
+   * The commit that froze it: the validation files are to be measured after it (1d07603, branch
+   * fid6 on freeze5, 2026-12-07; the post6 grid was declared in the next commit; freeze V's
+   * compiled form is a42e744's, the batched-GEMM choice was made on the train set of {@code
+   * batched-gemm.json} and is scored on its validation set, declared before the run and not looked
+   * at for freeze VI).
    */
-  static final String FROZEN_AT = "fid6";
+  static final String FROZEN_AT = "1d07603";
 
   /**
    * The files that validate {@link #MODEL}, relative to {@code kernels/cuda/results}: the
