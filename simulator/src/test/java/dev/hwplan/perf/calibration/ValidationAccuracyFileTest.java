@@ -40,7 +40,8 @@ class ValidationAccuracyFileTest {
   /** The model that scores the files, as named at its freeze. */
   static final String MODEL =
       "freeze VI of issue 15 (freeze V, and the grouped GEMM's row tiles issued in clusters of two"
-          + " with a knee where its weight stream meets the read bandwidth)";
+          + " with a knee where its weight stream meets the read bandwidth; the routed experts'"
+          + " weights read by the expected number of active experts, not its rounding)";
 
   /**
    * The commit that froze it: the validation files are to be measured after it (1d07603, branch
