@@ -44,13 +44,14 @@ class ValidationAccuracyFileTest {
           + " weights read by the expected number of active experts, not its rounding)";
 
   /**
-   * The commit that froze it: the validation files are to be measured after it (1d07603, branch
-   * fid6 on freeze5, 2026-12-07; the post6 grid was declared in the next commit; freeze V's
-   * compiled form is a42e744's, the batched-GEMM choice was made on the train set of {@code
-   * batched-gemm.json} and is scored on its validation set, declared before the run and not looked
-   * at for freeze VI).
+   * The commit that froze it: the validation files are to be measured after it (0c167c2, branch
+   * fid6 on freeze5, 2026-12-07: 1d07603's grouped GEMM, and the routed experts' weights read by
+   * the expected active experts, chosen on seen files before any validation measurement; the post6
+   * grid was declared after 1d07603 and is unchanged; freeze V's compiled form is a42e744's, the
+   * batched-GEMM choice was made on the train set of {@code batched-gemm.json} and is scored on its
+   * validation set, declared before the run and not looked at for freeze VI).
    */
-  static final String FROZEN_AT = "1d07603";
+  static final String FROZEN_AT = "0c167c2";
 
   /**
    * The files that validate {@link #MODEL}, relative to {@code kernels/cuda/results}: the
