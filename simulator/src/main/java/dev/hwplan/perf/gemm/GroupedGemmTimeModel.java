@@ -51,12 +51,12 @@ import org.apache.commons.math3.distribution.NormalDistribution;
  *   t     = latency + max(t_mem, t_mma)
  * </pre>
  *
- * Loop: {@code E x (cuBLAS GEMM of the expert's rows + loopGapSeconds)}, the GEMM from the GPU's
- * calibrated {@link GemmTimeModel} and the gap (the launch-to-launch cost inside a CUDA graph)
- * fitted. Other types than bf16 use the same fractions of their own peak.
+ * Loop: {@link ExpertLoopTimeModel} ({@code loop}), one cuBLAS GEMM per expert. Other types than
+ * bf16 use the same fractions of their own peak.
  *
  * @param streamPerSmCycle the weight bytes one SM streams a cycle at few tokens per expert (before
  *     the tile factors)
+ * @param loop the per-expert loop of cuBLAS GEMMs; null where no loop was measured
  */
 public record GroupedGemmTimeModel(
     double latencySeconds,
@@ -67,7 +67,7 @@ public record GroupedGemmTimeModel(
     double tileSeconds,
     double fewExpertsSlope,
     double matrixFraction,
-    double loopGapSeconds) {
+    ExpertLoopTimeModel loop) {
   /**
    * The most experts measured (DeepSeek-V3's 256): fewer stream slower, by {@code fewExpertsSlope x
    * ln(256 / experts)}; more are taken as 256.
@@ -230,7 +230,10 @@ public record GroupedGemmTimeModel(
 
   private static final NormalDistribution STANDARD_NORMAL = new NormalDistribution(null, 0, 1);
 
-  /** The per-expert loop: one cuBLAS GEMM per expert, launched back to back in a CUDA graph. */
+  /**
+   * The per-expert loop: one cuBLAS GEMM per expert, launched back to back in a CUDA graph ({@link
+   * ExpertLoopTimeModel}).
+   */
   public double loopSeconds(
       GemmTimeModel gemm,
       DevicePeaks gpu,
@@ -242,11 +245,19 @@ public record GroupedGemmTimeModel(
       long k,
       double activationBytes,
       double weightBytes) {
-    OpShape.Gemm g = new OpShape.Gemm(rowsPerExpert, n, k, activationBytes, weightBytes);
-    double bytes =
-        rowsPerExpert * (double) k * activationBytes
-            + n * (double) k * weightBytes
-            + rowsPerExpert * (double) n * activationBytes;
-    return experts * (gemm.time(gpu, readBandwidth, dtype, g, bytes).seconds() + loopGapSeconds);
+    if (loop == null) {
+      throw new IllegalStateException("no per-expert loop was fitted");
+    }
+    return loop.seconds(
+        gemm,
+        gpu,
+        readBandwidth,
+        dtype,
+        experts,
+        rowsPerExpert,
+        n,
+        k,
+        activationBytes,
+        weightBytes);
   }
 }

@@ -77,11 +77,12 @@ class FidelityValidationTest {
     s.forEach(x -> System.out.println("seen h100 grouped " + x));
     assertThat(s.get(0).n()).isEqualTo(96);
     // freeze VI (tiles issued in clusters of two, knee at the read bandwidth): grouped 4.6 / 8.3 %;
-    // freeze IV 7.5 / 17.7 %, freeze III 24.9 / 35.5 %; loop 7.3 / 20.7 % (median / p90)
+    // freeze IV 7.5 / 17.7 %, freeze III 24.9 / 35.5 %; loop 7.3 / 20.7 % (median / p90), freeze
+    // VII's loop (each expert's CTAs, split-K) 3.0 / 13.1 %
     assertThat(s.get(0).median()).isLessThan(0.05);
     assertThat(s.get(0).p90()).isLessThan(0.09);
-    assertThat(s.get(1).median()).isLessThan(0.078);
-    assertThat(s.get(1).p90()).isLessThan(0.212);
+    assertThat(s.get(1).median()).isLessThan(0.035);
+    assertThat(s.get(1).p90()).isLessThan(0.136);
   }
 
   @Test
@@ -130,11 +131,13 @@ class FidelityValidationTest {
     List<FidelityScores.Score> s = FidelityScores.grouped(H100 + "grouped-gemm-post4.json");
     s.forEach(x -> System.out.println("seen h100 post4 grouped " + x));
     assertThat(s.get(0).n()).isEqualTo(84);
-    // freeze VI: grouped 3.0 / 7.2 %, loop 5.5 / 16.1 % (median / p90)
+    // freeze VI: grouped 3.0 / 7.2 %, loop 5.5 / 16.1 % (median / p90); freeze VII's loop 4.5 /
+    // 17.3 % (Granite's 1024 x 1536 gate/up, split-K predicted, runs 11 to 19 % faster than that
+    // at 9 to 144 tokens; DeepSeek-V2's gate/up at 288 tokens, cuBLAS's slower kernel, -27 %)
     assertThat(s.get(0).median()).isLessThan(0.035);
     assertThat(s.get(0).p90()).isLessThan(0.077);
-    assertThat(s.get(1).median()).isLessThan(0.06);
-    assertThat(s.get(1).p90()).isLessThan(0.166);
+    assertThat(s.get(1).median()).isLessThan(0.05);
+    assertThat(s.get(1).p90()).isLessThan(0.178);
     List<String> groups =
         StepFormsFitTest.score(
             FidelityScores.RESULTS.resolve(H100 + "step-profiles-validation4.json"), true);
@@ -168,8 +171,10 @@ class FidelityValidationTest {
    */
   @Test
   void h200FreezeFourFilesSeen() throws Exception {
-    // freeze VI: 3.6 / 7.8 % and 3.7 / 11.0 %
+    // freeze VI: 3.6 / 7.8 % and 3.7 / 11.0 %; the loop, freeze VII: 5.6 / 16.6 % and 6.7 / 14.6 %
+    // (freeze VI's: 7.5 / 18.1 % and 6.9 / 18.5 %)
     double[][] grouped = {{0.036, 0.078}, {0.037, 0.110}};
+    double[][] loop = {{0.056, 0.166}, {0.067, 0.146}};
     String[] files = {"grouped-gemm-post4.json", "grouped-gemm-post5.json"};
     for (int i = 0; i < 2; i++) {
       List<FidelityScores.Score> s = FidelityScores.grouped(files[i]);
@@ -177,6 +182,8 @@ class FidelityValidationTest {
       s.forEach(x -> System.out.println("seen h200 " + f + " " + x));
       assertThat(s.get(0).median()).as(f).isLessThan(grouped[i][0] + 0.005);
       assertThat(s.get(0).p90()).as(f).isLessThan(grouped[i][1] + 0.005);
+      assertThat(s.get(1).median()).as(f + " loop").isLessThan(loop[i][0] + 0.005);
+      assertThat(s.get(1).p90()).as(f + " loop").isLessThan(loop[i][1] + 0.005);
     }
     stepsNoWorse(
         steps("step-profiles-validation4.json"),

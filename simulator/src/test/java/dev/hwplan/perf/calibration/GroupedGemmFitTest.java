@@ -55,7 +55,9 @@ class GroupedGemmFitTest {
     // (median / p90 / worst); freeze IV 2.8 / 8.1 / 12.3 %
     assertThat(g.median()).as("grouped median").isLessThan(0.03);
     assertThat(g.p90()).as("grouped p90").isLessThan(0.085);
-    assertThat(l.median()).as("loop median").isLessThan(0.12);
-    assertThat(l.p90()).as("loop p90").isLessThan(0.40);
+    // per-expert loop, freeze VII (each expert's CTAs, split-K over long reductions): 4.3 / 10.7 /
+    // 27.3 %; before (the dense GEMM model and a gap an expert) 8.9 / 27.2 / 47.6 %
+    assertThat(l.median()).as("loop median").isLessThan(0.048);
+    assertThat(l.p90()).as("loop p90").isLessThan(0.112);
   }
 }

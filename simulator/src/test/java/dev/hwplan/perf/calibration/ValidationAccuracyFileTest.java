@@ -39,9 +39,11 @@ class ValidationAccuracyFileTest {
 
   /** The model that scores the files, as named at its freeze. */
   static final String MODEL =
-      "freeze VI of issue 15 (freeze V, and the grouped GEMM's row tiles issued in clusters of two"
-          + " with a knee where its weight stream meets the read bandwidth; the routed experts'"
-          + " weights read by the expected number of active experts, not its rounding)";
+      "freeze VII of issue 15 (freeze VI: freeze V, and the grouped GEMM's row tiles issued in"
+          + " clusters of two with a knee where its weight stream meets the read bandwidth, the"
+          + " routed experts' weights read by the expected number of active experts; and the"
+          + " per-expert loop timed by each expert's own CTAs: split-K with its reduction where"
+          + " k >= n, a bounded stream a CTA)";
 
   /**
    * The commit that froze it: the validation files are to be measured after it (0c167c2, branch
