@@ -46,21 +46,23 @@ class ValidationAccuracyFileTest {
           + " k >= n, a bounded stream a CTA)";
 
   /**
-   * The commit that froze it: the validation files are to be measured after it (0c167c2, branch
-   * fid6 on freeze5, 2026-12-07: 1d07603's grouped GEMM, and the routed experts' weights read by
-   * the expected active experts, chosen on seen files before any validation measurement; the post6
-   * grid was declared after 1d07603 and is unchanged; freeze V's compiled form is a42e744's, the
-   * batched-GEMM choice was made on the train set of {@code batched-gemm.json} and is scored on its
-   * validation set, declared before the run and not looked at for freeze VI).
+   * The commit that froze it: the validation files are to be measured after it (25d93bb, branch
+   * loop7 on fid6, 2026-12-07: freeze VI's model, 0c167c2, and the per-expert loop timed by each
+   * expert's own CTAs, chosen on the training and seen grouped-GEMM files before any validation
+   * measurement; the post7 grid was declared after 25d93bb, the post6 grid after 1d07603, both
+   * unmeasured; freeze V's compiled form is a42e744's, the batched-GEMM choice was made on the
+   * train set of {@code batched-gemm.json} and is scored on its validation set, declared before the
+   * run and not looked at for freeze VI or VII).
    */
-  static final String FROZEN_AT = "0c167c2";
+  static final String FROZEN_AT = "25d93bb";
 
   /**
    * The files that validate {@link #MODEL}, relative to {@code kernels/cuda/results}: the
    * validation set of the batched-GEMM file (H200, 2026-12-06 23:15 UTC) and freeze III's prefill
    * attention file (H100, 05:47 UTC; unchanged model since). Freeze VI's grouped GEMMs and whole
    * steps are to be validated by {@code grouped_gemm.py --grid post6} and {@code step_profile.py
-   * --set validation6}, declared before any measurement and not measured yet.
+   * --set validation6}, freeze VII's per-expert loop by {@code grouped_gemm.py --grid post7} (and
+   * the loop rows of post6), all declared before any measurement and not measured yet.
    */
   static final List<String> VALIDATION_FILES =
       List.of("h100-sxm/prefill-attention-post3.json", "h200-sxm/batched-gemm.json");
