@@ -66,8 +66,10 @@ public record GemmTimeModel(
    * rows of {@code batched-gemm.json} (H200, attention and MLA's absorbed projections), with the
    * output written at the copy rate. Small launches said it: MLA's absorbed projections of 16 heads
    * take 3.3 to 4.7 us in all, less than the dense GEMM's fitted 3.5 us intercept plus their bytes;
-   * the dense intercept was fitted on launches of 7 us and more, whose small-M shapes cuBLAS splits
-   * over K (a launch of many groups fills the SMs without a split).
+   * the dense intercept was extrapolated from launches of 7 us and more, whose small-M shapes the
+   * tile search splits over K (a launch of many groups fills the SMs without a split). That the
+   * dense intercept carries a split-K reduction is a guess that no measurement here tests; the
+   * ratio is a fitted constant.
    */
   public static final double BATCHED_LATENCY_RATIO = 0.693;
 
