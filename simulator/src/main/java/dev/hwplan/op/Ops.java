@@ -174,7 +174,8 @@ public final class Ops {
    * tiles sharing the waves. Chosen on measured {@code torch.bmm} times (issue 15, {@code
    * batched-gemm.json}, H200, train set): the grouped-GEMM kernel's weight-streaming rate had them
    * 22% (attention) and 139% (absorbed projections) slow at the median, the cuBLAS model 3.5% and
-   * 14%.
+   * 14%; with the output at the copy rate and the launch's own fixed cost ({@code
+   * GemmTimeModel#batchedTime}, session 16) 4.1% and 2.3% (p90 10.2% and 9.6%).
    */
   public static Op batchedGemm(
       String name,

@@ -230,18 +230,21 @@ class FidelityValidationTest {
    * calibrated cuBLAS model rather than the grouped-GEMM kernel's (median 3.5% and 13.6% against
    * 21.6% and 139%); the validation set (other sequence lengths, head dims, group and token counts,
    * declared before the run) scores that choice: attention 3.2 / 18.5 %, MLA 10.0 / 12.5 %, expert
-   * weight gradients (grouped model, unchanged) 8.6 / 19.5 % (median / p90).
+   * weight gradients (grouped model, unchanged) 8.6 / 19.5 % (median / p90). Session 16 chose the
+   * output at the copy rate and the launch's own fixed cost ({@code GemmTimeModel#batchedTime})
+   * after that report, so both sets are seen: pinned as the current model's fit, attention 3.5 /
+   * 8.6 %, MLA 5.5 / 9.0 % (its validation is {@code batched_gemm.py --set validation2}).
    */
   @Test
   void h200BatchedGemms() throws Exception {
     List<FidelityScores.Score> train = FidelityScores.batched("batched-gemm.json", "train");
     train.forEach(x -> System.out.println("seen h200 batched train " + x));
     List<FidelityScores.Score> v = FidelityScores.batched("batched-gemm.json", "validation");
-    v.forEach(x -> System.out.println("validation h200 batched " + x));
+    v.forEach(x -> System.out.println("seen h200 batched validation " + x));
     Map<String, double[]> reported =
         Map.of(
-            "bmm attention", new double[] {0.032, 0.185},
-            "bmm attn", new double[] {0.100, 0.125},
+            "bmm attention", new double[] {0.035, 0.086},
+            "bmm attn", new double[] {0.055, 0.090},
             "bmm expert", new double[] {0.086, 0.195});
     for (FidelityScores.Score s : v) {
       double[] r = reported.get(s.family());
