@@ -31,7 +31,10 @@ import dev.hwplan.perf.device.Terms;
  * Tiles, as the kernels pick them: PyTorch's FlashAttention-2 forward 128 x 64 for head dims above
  * 64 and 128 x 128 at 64 ({@code run_mha_fwd_hdim*} in flash-attention 2.x), backward 128 key rows
  * x 64; cuDNN 128 x 128 (its fused flash kernels' default on Hopper). The five parameters are
- * fitted per backend and direction to {@code kernels/cuda/results/h200-sxm/prefill-attention.json}.
+ * fitted per GPU, backend and direction to that GPU's training grid: {@code
+ * kernels/cuda/results/h200-sxm/prefill-attention.json} and, since freeze VIII, {@code
+ * h100-sxm/prefill-attention-train.json} (bundled as each profile's {@code
+ * prefill-attention.json}).
  *
  * @param latencySeconds fixed launch cost
  * @param matrixFraction achieved share of the bf16 tensor-core peak inside a tile

@@ -51,9 +51,11 @@ public record Measurements(
   }
 
   /**
-   * The grouped-GEMM files of a profile: the training grid, and freeze I's and freeze II's
-   * validation grids (2026-12-04 and 2026-12-06), seen and reported before freeze III and training
-   * rows since (issue 15).
+   * The grouped-GEMM files of a profile: the training grid, and on the H200 freeze I's and freeze
+   * II's validation grids (2026-12-04 and 2026-12-06), seen and reported before freeze III and
+   * training rows since (issue 15). The H100 bundles its training grid only ({@code
+   * kernels/cuda/results/h100-sxm/grouped-gemm-train.json} as {@code grouped-gemm.json}, since
+   * freeze VIII).
    */
   public static final List<String> GROUPED_FILES =
       List.of("grouped-gemm.json", "grouped-gemm-validation.json", "grouped-gemm-post2.json");
