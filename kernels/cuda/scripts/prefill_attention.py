@@ -23,7 +23,7 @@ Grids: --grid training (the committed training set) and --grid validation (disjo
 head configurations and batches, to be measured only after the model is frozen). --dry-run prints the
 grid and a time estimate without a GPU; --smoke runs three tiny shapes (logic check, any device).
 
-usage: prefill_attention.py --out prefill-attention.json [--grid training|validation|fresh|post2|post3] [--backends flash,cudnn]
+usage: prefill_attention.py --out prefill-attention.json [--grid training|validation|fresh|post2|post3|post4] [--backends flash,cudnn]
                             [--deadline-s 170] [--samples 10]
 """
 import argparse
@@ -90,6 +90,15 @@ POST2_MLA_SEQS = [2304, 9216]
 POST3_CONFIGS = [(24, 8, 128, 128), (56, 8, 128, 128), (40, 40, 128, 128), (12, 4, 64, 64)]
 POST3_SEQS = [1152, 2688, 3840, 5632, 11264, 22528]
 POST3_MLA_SEQS = [1920, 4864]
+
+# --grid post4 (issue 15, validation of the H100's own prefill-attention fits, freeze VIII: the same model
+# forms with constants fitted on the H100's training grid; declared 2026-12-07 before any measurement):
+# head configurations, sequence lengths and batches in none of the earlier grids, from the repository's
+# model configs: Falcon-7B's 71-head MQA at head dim 64, Qwen3-235B-A22B's 64/4 on two tensor-parallel
+# ranks (32/2), gpt-oss's 64/8 at head dim 64 on two ranks (32/4), Llama-3.1-8B's 32/8 on two ranks (16/4)
+POST4_CONFIGS = [(71, 1, 64, 64), (32, 2, 128, 128), (32, 4, 64, 64), (16, 4, 128, 128)]
+POST4_SEQS = [1408, 2944, 4352, 6656, 13312, 26624]
+POST4_MLA_SEQS = [2176, 5376]
 
 FWD_FLOP_CAP = 1.2e13       # ~30 ms of flash forward: keeps forward+backward under ~100 ms
 LONG_FLOP_CAP = 4.0e13      # S >= 65536 at 8 heads only (a few long-context points)
@@ -174,6 +183,10 @@ def grid(name):
         held_out(shapes, POST3_CONFIGS, POST3_SEQS, (1, 3, 6),
                  lambda B, S: B > 1 and (B * S > 6 * 3840 or S > 11264), 22528, 20,
                  POST3_MLA_SEQS, (1, 3), None)
+    elif name == "post4":
+        held_out(shapes, POST4_CONFIGS, POST4_SEQS, (1, 5, 9),
+                 lambda B, S: B > 1 and (B * S > 9 * 2944 or S > 13312), 26624, 20,
+                 POST4_MLA_SEQS, (1, 5), None)
     elif name == "smoke":
         shapes = [(2, 4, 2, 128, 64, 64), (1, 4, 4, 256, 128, 128), (1, 4, 4, 128, 192, 128)]
     else:
@@ -359,7 +372,7 @@ def _t(t):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--out", required=True)
-    ap.add_argument("--grid", default="training", choices=["training", "validation", "fresh", "post2", "post3", "smoke"])
+    ap.add_argument("--grid", default="training", choices=["training", "validation", "fresh", "post2", "post3", "post4", "smoke"])
     ap.add_argument("--backends", default="flash,cudnn")
     ap.add_argument("--samples", type=int, default=10)
     ap.add_argument("--max-total-s", type=float, default=0.8, help="timed part of one measurement, at most")

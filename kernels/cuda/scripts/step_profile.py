@@ -16,7 +16,7 @@ of its first call. Per trace: kernel seconds, span, gaps, kernels per step. The 
 router's per-expert token counts of each layer (eager step). Models and step code are step_forms.py's
 (random bf16 weights, seed 0; Mixtral-8x7B shapes with 4 layers; Llama-3.1-8B with 32 layers).
 
-usage: step_profile.py --out step-profiles.json [--set train|validation|validation3|validation4|validation5|validation6|smoke] [--deadline-s 400]
+usage: step_profile.py --out step-profiles.json [--set train|validation|validation3|validation4|validation5|validation6|validation7|smoke] [--deadline-s 400]
 """
 import argparse
 import json
@@ -77,6 +77,15 @@ SETS = {
                 "prefill": [(1, 1152), (1, 3328), (3, 1408)]},
         "dense": {"decode": [(7, 2944), (19, 1920), (44, 2176), (68, 1344), (104, 2560), (160, 1216)],
                   "prefill": [(1, 2304), (1, 5632), (2, 2816), (5, 1152)]},
+    },
+    # the validation of freeze VIII (the H100's own grouped-GEMM and prefill-attention fits; declared
+    # 2026-12-07 before any measurement): batches, contexts and prompt lengths in no earlier set or grid,
+    # as many steps as validation6 and of the same sizes
+    "validation7": {
+        "moe": {"decode": [(17, 1984), (42, 1472), (52, 2624), (84, 1088), (120, 960), (224, 608)],
+                "prefill": [(1, 1600), (1, 3712), (2, 2368)]},
+        "dense": {"decode": [(21, 3200), (27, 1856), (50, 2112), (76, 1472), (116, 2624), (168, 1088)],
+                  "prefill": [(1, 3456), (1, 4864), (2, 1984), (7, 832)]},
     },
     "smoke": {
         "moe": {"decode": [(1, 16), (4, 16)], "prefill": [(1, 32)]},
