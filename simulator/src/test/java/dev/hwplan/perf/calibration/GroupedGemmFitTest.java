@@ -27,8 +27,11 @@ class GroupedGemmFitTest {
     }
   }
 
-  /** The grouped and loop errors of {@code id}'s calibration on its own grouped-GEMM rows. */
-  static Errors[] errors(String id) {
+  /**
+   * Checks the grouped and loop errors of {@code id}'s calibration on its own {@code n}
+   * grouped-GEMM rows against {@code limits}: grouped median and p90, then the loop's.
+   */
+  static void check(String id, int n, double... limits) {
     GpuProfile gpu = ProfileCatalog.bundled().get(id);
     GpuCalibration cal = Calibrations.forGpu(gpu);
     List<Double> grouped = new ArrayList<>();
@@ -52,37 +55,31 @@ class GroupedGemmFitTest {
     Errors l = Errors.of(loop);
     System.out.printf(
         Locale.ROOT, "%s grouped-gemm training %s%n%s expert-loop training %s%n", id, g, id, l);
-    return new Errors[] {g, l};
+    assertThat(g.n()).isEqualTo(n);
+    assertThat(g.median()).as("grouped median").isLessThan(limits[0]);
+    assertThat(g.p90()).as("grouped p90").isLessThan(limits[1]);
+    assertThat(l.median()).as("loop median").isLessThan(limits[2]);
+    assertThat(l.p90()).as("loop p90").isLessThan(limits[3]);
   }
 
+  /**
+   * H200. Grouped, freeze VI (tiles issued in clusters of two, knee at the read bandwidth): 2.6 /
+   * 7.7 / 12.1 % (median / p90 / worst); freeze IV 2.8 / 8.1 / 12.3 %. Per-expert loop, freeze VII
+   * (each expert's CTAs, split-K over long reductions): 4.3 / 10.7 / 27.3 %; before (the dense GEMM
+   * model and a gap an expert) 8.9 / 27.2 / 47.6 %.
+   */
   @Test
   void trainingErrors() {
-    Errors[] e = errors("h200-sxm");
-    Errors g = e[0];
-    Errors l = e[1];
-    assertThat(g.n()).isEqualTo(392);
-    // freeze VI (tiles issued in clusters of two, knee at the read bandwidth): 2.6 / 7.7 / 12.1 %
-    // (median / p90 / worst); freeze IV 2.8 / 8.1 / 12.3 %
-    assertThat(g.median()).as("grouped median").isLessThan(0.03);
-    assertThat(g.p90()).as("grouped p90").isLessThan(0.085);
-    // per-expert loop, freeze VII (each expert's CTAs, split-K over long reductions): 4.3 / 10.7 /
-    // 27.3 %; before (the dense GEMM model and a gap an expert) 8.9 / 27.2 / 47.6 %
-    assertThat(l.median()).as("loop median").isLessThan(0.048);
-    assertThat(l.p90()).as("loop p90").isLessThan(0.112);
+    check("h200-sxm", 392, 0.03, 0.085, 0.048, 0.112);
   }
 
+  /**
+   * H100, freeze VIII (its own constants, same forms): grouped 2.1 / 7.7 / 18.2 % (median / p90 /
+   * worst), with the H200's constants carried through the profile (before) 6.8 / 12.6 / 17.1 %;
+   * per-expert loop 2.6 / 7.4 / 15.2 %, before 7.6 / 12.5 / 19.2 %.
+   */
   @Test
   void h100TrainingErrors() {
-    Errors[] e = errors("h100-sxm");
-    Errors g = e[0];
-    Errors l = e[1];
-    assertThat(g.n()).isEqualTo(220);
-    // freeze VIII (the H100's own constants, same form): 2.1 / 7.7 / 18.2 % (median / p90 / worst);
-    // with the H200's constants carried through the profile (before) 6.8 / 12.6 / 17.1 %
-    assertThat(g.median()).as("grouped median").isLessThan(0.025);
-    assertThat(g.p90()).as("grouped p90").isLessThan(0.082);
-    // per-expert loop: 2.6 / 7.4 / 15.2 %; before 7.6 / 12.5 / 19.2 %
-    assertThat(l.median()).as("loop median").isLessThan(0.03);
-    assertThat(l.p90()).as("loop p90").isLessThan(0.078);
+    check("h100-sxm", 220, 0.025, 0.082, 0.03, 0.078);
   }
 }
