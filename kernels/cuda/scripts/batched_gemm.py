@@ -22,9 +22,13 @@ Sets (declared before any measurement; a validation row is never used to choose 
                (seen since session 14: now fitting data like train);
   validation2  the validation of session 16's freeze (issue 15, branch bgemm7), declared before any
                measurement: shapes in neither set above, from the bundled model configs (Llama 3.1,
-               Qwen2.5, Gemma 2, gpt-oss, DeepSeek-V2-Lite/V3, Qwen3 MoE, Mixtral).
+               Qwen2.5, Gemma 2, gpt-oss, DeepSeek-V2-Lite/V3, Qwen3 MoE, Mixtral);
+  validation3  the validation of freeze IX's batched-GEMM model (issue 15, branch mla9: MLA's absorbed
+               projections at small M), declared before any measurement: 8 MLA configurations (16 rows)
+               and 3 attention configurations (12 rows) in no set above, from the bundled DeepSeek-V2,
+               V2-Lite and V3 configs (MLA) and Llama 3.1-70B, Qwen2.5-72B and Gemma 2 (attention).
 
-usage: batched_gemm.py --out batched-gemm.json [--set train|validation|validation2|both|smoke]
+usage: batched_gemm.py --out batched-gemm.json [--set train|validation|validation2|validation3|both|smoke]
        [--deadline-s 60]
 """
 import argparse
@@ -84,6 +88,19 @@ SETS = {
                     + wgrad(8, 14336, 4096, 1024)  # Mixtral-8x7B gate/up at 1024 tokens an expert
                     + wgrad(16, 1536, 4096, 256)   # Qwen3-235B-A22B gate/up, 128 experts over EP 8
                     + wgrad(32, 2880, 2880, 384)),  # gpt-oss-120b, 128 experts over EP 4
+    # MLA: heads / TP of DeepSeek-V2 and V3 (128 heads) and V2-Lite (16), decode rows 1 to 512;
+    # attention as in validation2 (G = micro-batch x heads on a GPU).
+    "validation3": (attention(4096, 128, 8)     # Llama-3.1-70B: 64 heads over TP 8, micro-batch 1
+                    + attention(2048, 128, 16)  # Qwen2.5-72B: 64 heads over TP 4, micro-batch 1
+                    + attention(1024, 256, 32)  # Gemma-2-9B: 16 heads of d 256, micro-batch 2
+                    + mla(128, 256)             # DeepSeek-V3 at TP 1, 256 decode sequences
+                    + mla(64, 1)                # DeepSeek-V3 at TP 2, one sequence
+                    + mla(64, 128)              # DeepSeek-V2 at TP 2
+                    + mla(32, 4)                # DeepSeek-V3 at TP 4
+                    + mla(32, 512)              # DeepSeek-V2 at TP 4, 512 decode sequences
+                    + mla(16, 2)                # DeepSeek-V2-Lite (16 heads) / V3 at TP 8
+                    + mla(16, 16)               # DeepSeek-V2-Lite
+                    + mla(8, 64)),              # DeepSeek-V2-Lite at TP 2 / V3 at TP 16
     "smoke": attention(64, 16, 4) + mla(4, 2) + wgrad(2, 32, 16, 8),
 }
 
@@ -103,7 +120,8 @@ def operands(g, m, n, k, layout, nrot):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--out", required=True)
-    ap.add_argument("--set", default="both", choices=["train", "validation", "validation2", "both", "smoke"])
+    ap.add_argument("--set", default="both", choices=["train", "validation", "validation2", "validation3", "both",
+                                                            "smoke"])
     ap.add_argument("--samples", type=int, default=10)
     ap.add_argument("--deadline-s", type=float, default=60.0)
     a = ap.parse_args()
