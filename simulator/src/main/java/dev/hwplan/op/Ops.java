@@ -175,7 +175,8 @@ public final class Ops {
    * batched-gemm.json}, H200, train set): the grouped-GEMM kernel's weight-streaming rate had them
    * 22% (attention) and 139% (absorbed projections) slow at the median, the cuBLAS model 3.5% and
    * 14%; with the output at the copy rate and the launch's own fixed cost ({@code
-   * GemmTimeModel#batchedTime}, session 16) 4.1% and 2.3% (p90 10.2% and 9.6%).
+   * GemmTimeModel#batchedTime}, session 16) 4.1% and 2.3% (p90 10.2% and 9.6%); with one tile's K
+   * loop bounding a launch of one wave (freeze IX) 4.3% and 0.9% (p90 10.4% and 6.5%).
    */
   public static Op batchedGemm(
       String name,

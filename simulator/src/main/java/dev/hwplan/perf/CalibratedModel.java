@@ -209,7 +209,9 @@ public final class CalibratedModel implements OpTimeModel {
               op.dtype(),
               g,
               op.bytesRead(),
-              op.bytesWritten());
+              op.bytesWritten(),
+              GemmTimeModel.BATCHED_LATENCY_RATIO,
+              GemmTimeModel.BATCHED_TILE_BYTES_PER_CYCLE);
     }
     if (shape instanceof OpShape.Attention a) {
       if (a.phase() == Phase.PREFILL && cal.prefillAttention() != null) {

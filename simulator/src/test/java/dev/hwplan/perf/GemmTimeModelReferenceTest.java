@@ -97,6 +97,27 @@ class GemmTimeModelReferenceTest {
     return ProfileCatalog.bundled().get(id);
   }
 
+  /** One 64 x 128 tile's K loop in a launch of one wave, split over K where it has few tiles. */
+  private static double referenceTileSeconds(GpuProfile gpu, DType dtype, OpShape.GroupedGemm s) {
+    double tiles =
+        s.activeExperts() * Math.ceil(s.maxRowsPerExpert() / 64.0) * Math.ceil(s.n() / 128.0);
+    if (tiles > gpu.sms()) {
+      return 0;
+    }
+    int split = 1;
+    while (tiles <= Math.floor(gpu.sms() / 8.0)
+        && tiles * split * 2 <= Math.floor(gpu.sms() / 2.0)
+        && Math.floor(s.k() / (split * 2.0)) >= 64) {
+      split *= 2;
+    }
+    double perSmCycles = DevicePeaks.of(gpu).smCyclesPerSecond() / gpu.sms();
+    return 192.0
+        * s.k()
+        / split
+        * dtype.bytes()
+        / (GemmTimeModel.BATCHED_TILE_BYTES_PER_CYCLE * perSmCycles);
+  }
+
   /** {@link GemmTimeModel}'s formula with both powers and the dividing tile search. */
   private static double referenceGemmSeconds(CalibratedModel cm, Op op) {
     GemmTimeModel g = cm.calibration().gemm();
@@ -108,6 +129,7 @@ class GemmTimeModelReferenceTest {
     // a strided-batched launch: its output at the copy rate, its own fixed cost
     double bytes = op.bytesRead() + op.bytesWritten() * (readBandwidth / copyBandwidth);
     double latency = GemmTimeModel.BATCHED_LATENCY_RATIO * g.latencySeconds();
+    double tile = 0;
     if (op.shape() instanceof OpShape.Gemm s) {
       bytes = op.bytes();
       latency = g.latencySeconds();
@@ -118,9 +140,10 @@ class GemmTimeModelReferenceTest {
       double rows = s.activeExperts() * (double) s.maxRowsPerExpert();
       util = referenceUtilisation(s.activeExperts(), s.maxRowsPerExpert(), s.n(), s.k(), gpu.sms());
       flops = 2.0 * rows * s.n() * s.k();
+      tile = referenceTileSeconds(gpu, op.dtype(), s);
     }
     DType dtype = op.dtype();
-    double tMem = bytes / (g.bandwidthFraction() * readBandwidth);
+    double tMem = Math.hypot(bytes / (g.bandwidthFraction() * readBandwidth), tile);
     double tMma = flops / (g.matrixFraction(dtype) * Roofline.peakFlops(gpu, dtype) * util);
     double p = g.blendExponent();
     double big = Math.max(tMem, tMma);
