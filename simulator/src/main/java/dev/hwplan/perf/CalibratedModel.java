@@ -247,7 +247,7 @@ public final class CalibratedModel implements OpTimeModel {
       return cal.mla().time(peaks, readBandwidth, a, op.bytes());
     }
     if (shape instanceof OpShape.Elementwise e) {
-      return cal.elementwise().time(e, op.bytes(), copyBandwidth);
+      return cal.elementwise().time(e, op.bytes(), copyBandwidth, peaks.smCyclesPerSecond());
     }
     if (shape instanceof OpShape.Comm c) {
       CollectiveTimeModel cm = cal.collective(c.collective());

@@ -39,56 +39,62 @@ class ValidationAccuracyFileTest {
 
   /** The model that scores the files, as named at its freeze. */
   static final String MODEL =
-      "freeze IX of issue 15 (freeze VIII: the grouped GEMM's row tiles issued in clusters of two"
-          + " with a knee where its weight stream meets the read bandwidth, the routed experts'"
-          + " weights read by the expected number of active experts; the per-expert loop timed by"
-          + " each expert's own CTAs: split-K with its reduction where k >= n, a bounded stream a"
-          + " CTA; the H100's grouped-GEMM, per-expert-loop and prefill-attention constants fitted"
-          + " on its own training grids; and cuBLAS batched GEMMs writing their output at the copy"
-          + " rate, with a launch cost of their own and, in a launch of one wave, one tile's K loop"
-          + " as a bound)";
+      "freeze IX of issue 15 (freeze VIII's model and freeze VII: the grouped GEMM's row tiles"
+          + " issued in clusters of two with a knee where its weight stream meets the read"
+          + " bandwidth, the routed experts' weights read by the expected number of active experts;"
+          + " the per-expert loop timed by each expert's own CTAs: split-K with its reduction where"
+          + " k >= n, a bounded stream a CTA; and, same forms, the H100's grouped-GEMM,"
+          + " per-expert-loop and prefill-attention constants fitted on its own training grids;"
+          + " freeze IX: cuBLAS batched GEMMs writing their output at the copy rate, with a launch"
+          + " cost of their own and, in a launch of one wave, one tile's K loop as a bound;"
+          + " PyTorch's non-vectorised elementwise kernels stream at a rate per SM cycle, capped at"
+          + " the copy bandwidth)";
 
   /**
-   * The commit that froze it (47c9be9, branch mla9 on h100fit, 2026-12-07: freeze VIII's model,
-   * 709db35, with cuBLAS batched GEMMs bounded by one tile's K loop where a launch has no more
-   * tiles than SMs, and the launch's fixed cost refitted, both on the H200's batched train set).
-   * Its validation, {@code batched_gemm.py --set validation3}, was declared at 4d0273a before any
-   * measurement and is not measured yet; freeze VIII's (post8, prefill post4, validation7, declared
-   * at 1417bbe) is not measured yet either.
+   * The commit that froze it: the merge of branches mla9 (47c9be9: cuBLAS batched GEMMs bounded by
+   * one tile's K loop where a launch has no more tiles than SMs, the launch's fixed cost refitted,
+   * both on the H200's batched train set) and prefill9 (b63be5f: the strided bytes of eager
+   * elementwise kernels at {@code min(copy bandwidth, 7.6 B x SMs x clock)}, chosen on the kernel
+   * tables of the H100's validation3/4/6 steps and the H200's training steps), both on freeze VIII
+   * (709db35, the H100's own constants); the merge changed no model code. Its validation, declared
+   * before any measurement and not measured yet: {@code grouped_gemm.py --grid post8}, {@code
+   * prefill_attention.py --grid post4}, {@code step_profile.py --set validation7} (1417bbe) and
+   * {@code batched_gemm.py --set validation3} (4d0273a).
    */
-  static final String FROZEN_AT = "47c9be9";
+  static final String FROZEN_AT = "b63be5f";
 
   /**
    * The files that validate {@link #MODEL}, relative to {@code kernels/cuda/results}, measured on
    * an NVIDIA H100 80GB HBM3 on 2026-12-07 04:25-04:27 UTC after freeze VII (4e545f1; {@code
    * h100-sxm/post9-env.txt} has the scripts' sha256, {@code post9.log} the log): grouped GEMMs of
-   * {@code grouped_gemm.py --grid post6} and {@code --grid post7}, whole steps of {@code
-   * step_profile.py --set validation6}, cuBLAS batched GEMMs of {@code batched_gemm.py --set
-   * validation2}; and freeze III's prefill attention file (H100). Freeze VIII's H100 fits were made
-   * after these were measured, on the H100's training files only: these files were neither opened
-   * nor scored while it was chosen, so they stay held out from the fit, but freeze VIII's own
-   * validation is the grids declared at 1417bbe. The H100's batched GEMMs still use the H200's fit;
-   * their file, {@code batched-gemm-validation2.json}, was looked at while freeze IX was built and
-   * is seen since ({@link #SEEN_FILES}).
+   * {@code grouped_gemm.py --grid post6} and {@code --grid post7}; and freeze III's prefill
+   * attention file (H100). Freeze VIII's H100 fits were made after these were measured, on the
+   * H100's training files only: these files were neither opened nor scored while it was chosen, so
+   * they stay held out from the fit, but freeze VIII's own validation is the grids declared at
+   * 1417bbe. The same run's whole steps ({@code validation6}: their kernel tables chose freeze IX's
+   * elementwise change) and batched GEMMs ({@code validation2}: read while freeze IX's batched form
+   * was chosen) are seen since ({@link #SEEN_FILES}).
    */
   static final List<String> VALIDATION_FILES =
       List.of(
           "h100-sxm/prefill-attention-post3.json",
           "h100-sxm/grouped-gemm-post6.json",
-          "h100-sxm/grouped-gemm-post7.json",
-          "h100-sxm/step-profiles-validation6.json");
+          "h100-sxm/grouped-gemm-post7.json");
 
   /**
-   * The files seen while {@link #MODEL} was built, scored for comparison only: the batched-GEMM
-   * files (H200: its validation set chose freeze VII's batched form; H100's validation2: its
-   * residuals were read while freeze IX's batched form was chosen on the H200's train set), freeze
-   * IV's grouped GEMMs (H100 post4, H200 post4 and post5: their 288-, 352- and 576-token rows chose
-   * freeze VI's form), freeze IV's whole steps (H100 and H200: their compiled steps' misses led to
-   * freeze V's change), freeze III's H100 validation (it chose freeze IV's form), and freeze II's
-   * and freeze I's validation files (H200), whose grouped GEMMs are training rows since.
+   * The files seen while {@link #MODEL} was built, scored for comparison only: the H100's
+   * validation6 steps (freeze IX chose its elementwise change on their kernel tables), the
+   * batched-GEMM files (H200: its validation set chose freeze VII's batched form; H100's
+   * validation2: its residuals were read while freeze IX's batched form was chosen on the H200's
+   * train set), freeze IV's grouped GEMMs (H100 post4, H200 post4 and post5: their 288-, 352- and
+   * 576-token rows chose freeze VI's form), freeze IV's whole steps (H100 and H200: their compiled
+   * steps' misses led to freeze V's change), freeze III's H100 validation (it chose freeze IV's
+   * form), and freeze II's and freeze I's validation files (H200), whose grouped GEMMs are training
+   * rows since.
    */
   static final List<String> SEEN_FILES =
       List.of(
+          "h100-sxm/step-profiles-validation6.json",
           "h200-sxm/batched-gemm.json",
           "h100-sxm/batched-gemm-validation2.json",
           "h100-sxm/grouped-gemm-post4.json",
@@ -187,6 +193,9 @@ class ValidationAccuracyFileTest {
     List<ValidationAccuracy.Row> rows = new ArrayList<>();
     List<String> declared = new ArrayList<>(VALIDATION_FILES);
     declared.addAll(SEEN_FILES);
+    assertThat(declared)
+        .as("a file is listed once, as validation or as seen")
+        .doesNotHaveDuplicates();
     for (String file : declared) {
       String path = "kernels/cuda/results/" + file;
       String status =
