@@ -61,7 +61,7 @@ class ValidationAccuracyFileTest {
    * prefill_attention.py --grid post4}, {@code step_profile.py --set validation7} (1417bbe) and
    * {@code batched_gemm.py --set validation3} (4d0273a).
    */
-  static final String FROZEN_AT = "b63be5f";
+  static final String FROZEN_AT = "65b318b";
 
   /**
    * The files that validate {@link #MODEL}, relative to {@code kernels/cuda/results}, measured on
