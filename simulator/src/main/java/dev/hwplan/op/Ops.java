@@ -22,16 +22,17 @@ public final class Ops {
     positive(m, "m");
     positive(n, "n");
     positive(k, "k");
-    double read = m * (double) k * activationBytes + n * (double) k * weightBytes;
-    double written = m * (double) n * activationBytes;
-    return new Op(
+    return matmul(
         name,
         OpKind.GEMM,
         dtype,
-        2.0 * m * n * k,
-        read,
-        written,
+        m,
         1,
+        n,
+        k,
+        activationBytes,
+        weightBytes,
+        activationBytes,
         new OpShape.Gemm(m, n, k, activationBytes, weightBytes));
   }
 
@@ -42,17 +43,8 @@ public final class Ops {
     positive(m, "m");
     positive(n, "n");
     positive(k, "k");
-    double read = (m * (double) k + n * (double) k) * in;
-    double written = m * (double) n * out;
-    return new Op(
-        name,
-        OpKind.GEMM,
-        dtype,
-        2.0 * m * n * k,
-        read,
-        written,
-        1,
-        new OpShape.Gemm(m, n, k, in, in));
+    return matmul(
+        name, OpKind.GEMM, dtype, m, 1, n, k, in, in, out, new OpShape.Gemm(m, n, k, in, in));
   }
 
   /**
@@ -78,18 +70,7 @@ public final class Ops {
     int activeExperts = (int) Math.max(1, Math.min(experts, Math.round(active)));
     long maxRows =
         (long) Math.ceil(Math.ceil(rows / (double) activeExperts) * Math.max(1, loadImbalance));
-    double read =
-        rows * (double) k * activationBytes + activeExperts * (double) n * k * weightBytes;
-    double written = rows * (double) n * activationBytes;
-    return new Op(
-        name,
-        OpKind.GROUPED_GEMM,
-        dtype,
-        2.0 * rows * n * k,
-        read,
-        written,
-        1,
-        new OpShape.GroupedGemm(activeExperts, maxRows, n, k, activationBytes, weightBytes));
+    return routed(name, dtype, rows, activeExperts, maxRows, n, k, activationBytes, weightBytes);
   }
 
   /**
@@ -146,19 +127,58 @@ public final class Ops {
    */
   public static Op routedExperts(
       String name, DType dtype, ExpertLoad load, long n, long k, double activation, double weight) {
-    long rows = load.rows();
-    int activeExperts = load.activeExperts();
-    double read = rows * (double) k * activation + activeExperts * (double) n * k * weight;
-    double written = rows * (double) n * activation;
-    return new Op(
+    return routed(
+        name, dtype, load.rows(), load.activeExperts(), load.maxRows(), n, k, activation, weight);
+  }
+
+  /**
+   * {@code rows} token-expert rows over {@code activeExperts} experts as one grouped GEMM, the
+   * busiest expert taking {@code maxRows}; every active expert's weights are read.
+   */
+  private static Op routed(
+      String name,
+      DType dtype,
+      long rows,
+      int activeExperts,
+      long maxRows,
+      long n,
+      long k,
+      double activation,
+      double weight) {
+    return matmul(
         name,
         OpKind.GROUPED_GEMM,
         dtype,
-        2.0 * rows * n * k,
-        read,
-        written,
-        1,
-        new OpShape.GroupedGemm(activeExperts, load.maxRows(), n, k, activation, weight));
+        rows,
+        activeExperts,
+        n,
+        k,
+        activation,
+        weight,
+        activation,
+        new OpShape.GroupedGemm(activeExperts, maxRows, n, k, activation, weight));
+  }
+
+  /**
+   * {@code 2 rows n k} FLOPs against {@code weightSets} {@code n x k} weight matrices, each read
+   * once: {@code rows x k} inputs of {@code inBytes} read, {@code rows x n} outputs of {@code
+   * outBytes} written.
+   */
+  private static Op matmul(
+      String name,
+      OpKind kind,
+      DType dtype,
+      long rows,
+      long weightSets,
+      long n,
+      long k,
+      double inBytes,
+      double weightBytes,
+      double outBytes,
+      OpShape shape) {
+    double read = rows * (double) k * inBytes + weightSets * (double) n * k * weightBytes;
+    double written = rows * (double) n * outBytes;
+    return new Op(name, kind, dtype, 2.0 * rows * n * k, read, written, 1, shape);
   }
 
   /**
