@@ -278,34 +278,9 @@ public final class Ops {
   /**
    * Causal prefill of {@code tokens} new tokens per sequence after {@code prefix} cached ones:
    * query {@code i} attends to {@code prefix + i + 1} keys, {@code tokens * prefix + tokens (tokens
-   * + 1) / 2} pairs in all. K and V of the new tokens are written to the cache.
-   */
-  public static Op prefillAttention(
-      String name,
-      long batch,
-      int heads,
-      int kvHeads,
-      int headDim,
-      int valueDim,
-      long tokens,
-      long prefix,
-      double kvBytes) {
-    return prefillAttention(
-        name,
-        batch,
-        heads,
-        kvHeads,
-        headDim,
-        valueDim,
-        tokens,
-        prefix,
-        kvBytes,
-        AttentionKernel.SDPA_FLASH);
-  }
-
-  /**
-   * {@link #prefillAttention(String, long, int, int, int, int, long, long, double)} on {@code
-   * kernel}.
+   * + 1) / 2} pairs in all. K and V of the new tokens are written to the cache. {@code kernel}: the
+   * SDPA backend that runs it ({@link AttentionKernel#SDPA_FLASH} or {@link
+   * AttentionKernel#CUDNN}).
    */
   public static Op prefillAttention(
       String name,
