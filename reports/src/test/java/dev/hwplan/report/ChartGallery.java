@@ -72,10 +72,10 @@ final class ChartGallery {
     PointFit fit = fitter.fit(runs);
     Bootstrap boot = fitter.bootstrap(runs, fit.law(), 40, 42, () -> {});
     List<Double> budgets = List.of(1e20, 1e21, 1e22, 1e23, 1e24);
-    return Report.builder("hwplan chart gallery")
-        .subtitle("Every chart kind of the reports module, from the bundled catalog")
-        .meta("hwplan", "test")
-        .meta("date", "2026-01-02")
+    return SampleReports.dated(
+            "hwplan chart gallery",
+            "Every chart kind of the reports module, from the bundled catalog",
+            "test")
         .section(
             Section.builder("kv", "KV cache by attention design")
                 .text(
