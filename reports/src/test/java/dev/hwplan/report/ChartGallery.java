@@ -25,7 +25,6 @@ import dev.hwplan.scaling.fit.Bootstrap;
 import dev.hwplan.scaling.fit.ChinchillaFitter;
 import dev.hwplan.scaling.fit.PointFit;
 import dev.hwplan.scaling.fit.ScalingRun;
-import dev.hwplan.step.Execution;
 import dev.hwplan.step.StepConfig;
 import java.util.ArrayList;
 import java.util.List;
@@ -245,14 +244,7 @@ final class ChartGallery {
     StringColumn fits = StringColumn.create("fits");
     for (long b : List.of(1L, 16L, 64L)) {
       for (long p : List.of(1_024L, 16_384L)) {
-        StepConfig c =
-            new StepConfig(
-                m,
-                Parallelism.of(4, 1),
-                WeightDtype.FP8,
-                KvDtype.BF16,
-                MlaLayout.LATENT,
-                Execution.FUSED);
+        StepConfig c = StepConfig.of(m, Parallelism.of(4, 1), WeightDtype.FP8, MlaLayout.LATENT);
         InferenceEstimate e =
             InferenceEstimator.estimate(new InferenceRequest(c, g, b, p, 256, Mode.SOL));
         model.append(e.model());

@@ -34,7 +34,6 @@ import dev.hwplan.scaling.fit.ChinchillaFitter;
 import dev.hwplan.scaling.fit.HuberLogLoss;
 import dev.hwplan.scaling.fit.InitialisationGrid;
 import dev.hwplan.scaling.fit.ScalingRun;
-import dev.hwplan.step.Execution;
 import dev.hwplan.step.StepConfig;
 import java.util.ArrayList;
 import java.util.List;
@@ -145,13 +144,11 @@ public enum ProjectBenchmark {
           () -> {
             GpuProfile g = ProfileCatalog.bundled().get("h200-sxm");
             StepConfig c =
-                new StepConfig(
+                StepConfig.of(
                     ModelCatalog.resolve("deepseek-v3"),
                     Parallelism.of(8, 1),
                     WeightDtype.FP8,
-                    KvDtype.BF16,
-                    MlaLayout.LATENT,
-                    Execution.FUSED);
+                    MlaLayout.LATENT);
             InferenceRequest r = new InferenceRequest(c, g, 16, 2048, 512, Mode.CALIBRATED);
             OpTimeModel model = Calibrations.model(g, Mode.CALIBRATED);
             return () -> InferenceEstimator.estimate(r, model).tpotSeconds();
