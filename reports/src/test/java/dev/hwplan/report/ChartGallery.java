@@ -25,7 +25,6 @@ import dev.hwplan.scaling.fit.Bootstrap;
 import dev.hwplan.scaling.fit.ChinchillaFitter;
 import dev.hwplan.scaling.fit.PointFit;
 import dev.hwplan.scaling.fit.ScalingRun;
-import dev.hwplan.step.Execution;
 import dev.hwplan.step.StepConfig;
 import java.util.ArrayList;
 import java.util.List;
@@ -72,10 +71,10 @@ final class ChartGallery {
     PointFit fit = fitter.fit(runs);
     Bootstrap boot = fitter.bootstrap(runs, fit.law(), 40, 42, () -> {});
     List<Double> budgets = List.of(1e20, 1e21, 1e22, 1e23, 1e24);
-    return Report.builder("hwplan chart gallery")
-        .subtitle("Every chart kind of the reports module, from the bundled catalog")
-        .meta("hwplan", "test")
-        .meta("date", "2026-01-02")
+    return SampleReports.dated(
+            "hwplan chart gallery",
+            "Every chart kind of the reports module, from the bundled catalog",
+            "test")
         .section(
             Section.builder("kv", "KV cache by attention design")
                 .text(
@@ -245,14 +244,7 @@ final class ChartGallery {
     StringColumn fits = StringColumn.create("fits");
     for (long b : List.of(1L, 16L, 64L)) {
       for (long p : List.of(1_024L, 16_384L)) {
-        StepConfig c =
-            new StepConfig(
-                m,
-                Parallelism.of(4, 1),
-                WeightDtype.FP8,
-                KvDtype.BF16,
-                MlaLayout.LATENT,
-                Execution.FUSED);
+        StepConfig c = StepConfig.of(m, Parallelism.of(4, 1), WeightDtype.FP8, MlaLayout.LATENT);
         InferenceEstimate e =
             InferenceEstimator.estimate(new InferenceRequest(c, g, b, p, 256, Mode.SOL));
         model.append(e.model());
