@@ -84,12 +84,7 @@ final class ScalingBudgetCommand implements Runnable {
       description = "Training dtype whose dense peak is used (default ${DEFAULT-VALUE}).")
   DType dtype;
 
-  @Option(
-      names = "--price-per-gpu-hour",
-      paramLabel = "P",
-      converter = QuantityConverter.class,
-      description = "Price of one GPU-hour; without it, hours only (no default prices).")
-  Double price;
+  @Mixin PriceOption price;
 
   @Option(names = "--gpus", paramLabel = "N", description = "GPUs in the job, for wall-clock time.")
   Integer gpus;
@@ -116,8 +111,8 @@ final class ScalingBudgetCommand implements Runnable {
     if (m > 1) {
       throw InvalidInputException.option("--mfu", "is a fraction of peak, at most 1, got " + mfu);
     }
-    if (price != null) {
-      ScalingCommand.positive(price, "--price-per-gpu-hour");
+    if (price.value() != null) {
+      ScalingCommand.positive(price.value(), "--price-per-gpu-hour");
     }
     if (gpus != null && gpus < 1) {
       throw InvalidInputException.option("--gpus", "must be at least 1, got " + gpus);
@@ -151,7 +146,8 @@ final class ScalingBudgetCommand implements Runnable {
       a = law.atFlops(flops, n);
       q.put("loss", l -> l.loss(n, r * n));
     }
-    TrainingCost cost = new TrainingCost(flops, peak, m, price == null ? Double.NaN : price);
+    TrainingCost cost =
+        new TrainingCost(flops, peak, m, price.value() == null ? Double.NaN : price.value());
     Map<String, Object> out = ScalingCommand.head(fit);
     out.put("gpu", profile.id());
     out.put("dtype", dtype.key());
@@ -160,7 +156,7 @@ final class ScalingBudgetCommand implements Runnable {
     out.putAll(ScalingText.json(a));
     out.put("computeOptimalLoss", law.frontierLoss(flops));
     out.put("gpuHours", cost.gpuHours());
-    out.put("pricePerGpuHour", price);
+    out.put("pricePerGpuHour", price.value());
     out.put("cost", cost.priced() ? cost.cost() : null);
     out.put("gpus", gpus);
     out.put("wallSeconds", gpus == null ? null : cost.wallSeconds(gpus));
@@ -189,9 +185,9 @@ final class ScalingBudgetCommand implements Runnable {
       t.add("--gpus");
       t.add(gpus.toString());
     }
-    if (price != null) {
+    if (price.value() != null) {
       t.add("--price-per-gpu-hour");
-      t.add(price.toString());
+      t.add(price.value().toString());
     }
     t.addAll(trainOptions);
     handOff.run(answer.spec, flops, answer.fitOption.spec, null, t, answer.json.enabled());
@@ -207,11 +203,11 @@ final class ScalingBudgetCommand implements Runnable {
     }
     if (budget.cost != null) {
       ScalingCommand.positive(budget.cost, "--cost");
-      if (price == null) {
+      if (price.value() == null) {
         throw InvalidInputException.option(
             "--cost", "needs --price-per-gpu-hour (hwplan ships no default prices)");
       }
-      return TrainingCost.flopsFor(budget.cost / price, peak, mfu);
+      return TrainingCost.flopsFor(budget.cost / price.value(), peak, mfu);
     }
     ScalingCommand.positive(budget.days, "--days");
     if (gpus == null) {
@@ -251,7 +247,7 @@ final class ScalingBudgetCommand implements Runnable {
           Locale.ROOT,
           "  cost            %s at %s per GPU-hour%n",
           ScalingText.count(cost.cost()),
-          price);
+          price.value());
     }
     if (gpus != null) {
       w.printf(
