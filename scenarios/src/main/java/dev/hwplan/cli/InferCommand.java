@@ -22,8 +22,7 @@ final class InferCommand extends DeploymentCommand {
   @Mixin ModelOption model;
   @Mixin GpuOption gpu;
 
-  @Option(names = "--batch", defaultValue = "1", description = "Concurrent sequences.")
-  long batch;
+  @Mixin BatchOption batch;
 
   @Option(names = "--prompt", required = true, description = "Prompt tokens per sequence.")
   long prompt;
@@ -45,7 +44,7 @@ final class InferCommand extends DeploymentCommand {
     StepConfig c = step(m);
     InferenceEstimate e =
         InferenceEstimator.estimate(
-            new InferenceRequest(c, g, batch, prompt, output, mode.parse()));
+            new InferenceRequest(c, g, batch.sequences(), prompt, output, mode.parse()));
     answer(() -> e, out -> print(out, e));
   }
 

@@ -235,10 +235,8 @@ final class ScalingBudgetCommand implements Runnable {
         fit.name());
     w.printf(
         Locale.ROOT,
-        "  train %s params on %s tokens (%.1f tokens/param)%s%n",
-        ScalingText.count(a.params()),
-        ScalingText.count(a.tokens()),
-        a.tokensPerParam(),
+        "  train %s%s%n",
+        ScalingText.split(a),
         tokensPerParam == null ? ", compute-optimal" : "");
     w.printf(Locale.ROOT, "  predicted loss  %.4f nats/token%n", a.loss());
     w.printf(Locale.ROOT, "  GPU-hours       %s%n", ScalingText.count(cost.gpuHours()));

@@ -145,10 +145,8 @@ final class ScalingOptimalCommand implements Runnable {
     out.printf(Locale.ROOT, "Budget %s FLOP, fit %s%n", ScalingText.flops(flops), fit.name());
     out.printf(
         Locale.ROOT,
-        "  compute-optimal: %s params on %s tokens (%.1f tokens/param)%s%n",
-        ScalingText.count(a.params()),
-        ScalingText.count(a.tokens()),
-        a.tokensPerParam(),
+        "  compute-optimal: %s%s%n",
+        ScalingText.split(a),
         uniqueTokens == null
             ? ""
             : String.format(
@@ -169,13 +167,7 @@ final class ScalingOptimalCommand implements Runnable {
           exact.ratioTo6N(),
           model);
       out.printf(
-          Locale.ROOT,
-          "  %s itself:  %s params on %s tokens (%.1f tokens/param), loss %.4f%n",
-          model,
-          ScalingText.count(own.params()),
-          ScalingText.count(own.tokens()),
-          own.tokensPerParam(),
-          own.loss());
+          Locale.ROOT, "  %s itself:  %s, loss %.4f%n", model, ScalingText.split(own), own.loss());
       out.printf(
           Locale.ROOT,
           "  serving:         %s FLOP per generated token at %d tokens of context (2N: %s)%n",
