@@ -33,7 +33,7 @@ import picocli.CommandLine.Unmatched;
       "whose layout and MFU give the days and the cost."
     },
     mixinStandardHelpOptions = true)
-final class ScalingBudgetCommand implements Runnable {
+final class ScalingBudgetCommand extends ScalingLawCommand {
   static final class Budget {
     @Option(
         names = "--flops",
@@ -97,7 +97,6 @@ final class ScalingBudgetCommand implements Runnable {
           "Train at R tokens/param instead of compute-optimally (e.g. 200 to over-train).")
   Double tokensPerParam;
 
-  @Mixin ScalingAnswer answer;
   @Mixin PlanHandOff handOff;
 
   /** With --plan, the train options (PlanHandOff). */
@@ -125,13 +124,13 @@ final class ScalingBudgetCommand implements Runnable {
                 () ->
                     InvalidInputException.option(
                         "--dtype", profile.id() + " has no " + dtype.key() + " peak"));
-    double flops = answer.computable(flops(peak), "flops");
+    double flops = computable(flops(peak), "flops");
     handOff.refuseWithoutPlan(trainOptions);
     if (handOff.plan) {
       planBudget(flops);
       return;
     }
-    SelectedFit fit = answer.fit();
+    SelectedFit fit = fit();
     ChinchillaLaw law = fit.law();
     Allocation a;
     Map<String, ToDoubleFunction<ChinchillaLaw>> q = new LinkedHashMap<>();
@@ -140,9 +139,8 @@ final class ScalingBudgetCommand implements Runnable {
       q.putAll(ScalingCommand.optimum(flops, false));
     } else {
       double r = ScalingCommand.positive(tokensPerParam, "--tokens-per-param");
-      double n =
-          answer.computable(Math.sqrt(flops / (TrainingFlops.PER_PARAM_PER_TOKEN * r)), "params");
-      answer.computable(r * n, "tokens");
+      double n = computable(Math.sqrt(flops / (TrainingFlops.PER_PARAM_PER_TOKEN * r)), "params");
+      computable(r * n, "tokens");
       a = law.atFlops(flops, n);
       q.put("loss", l -> l.loss(n, r * n));
     }
@@ -161,11 +159,11 @@ final class ScalingBudgetCommand implements Runnable {
     out.put("gpus", gpus);
     out.put("wallSeconds", gpus == null ? null : cost.wallSeconds(gpus));
     out.put("servingFlopsPerToken", a.servingFlopsPerToken());
-    Map<String, Interval> intervals = answer.intervals(out, fit, q);
-    if (answer.printedJson(out)) {
+    Map<String, Interval> intervals = intervals(out, fit, q);
+    if (printedJson(out)) {
       return;
     }
-    PrintWriter w = answer.out();
+    PrintWriter w = out();
     text(w, fit, profile, peak, a, cost, intervals);
   }
 
@@ -176,10 +174,7 @@ final class ScalingBudgetCommand implements Runnable {
    */
   private void planBudget(double flops) {
     Given.onlyWhen(
-        answer.spec,
-        "--tokens-per-param",
-        false,
-        "the plan trains the compute-optimal model (--plan)");
+        spec, "--tokens-per-param", false, "the plan trains the compute-optimal model (--plan)");
     List<String> t = new ArrayList<>(List.of("--gpu", gpu));
     if (gpus != null) {
       t.add("--gpus");
@@ -190,7 +185,7 @@ final class ScalingBudgetCommand implements Runnable {
       t.add(price.value().toString());
     }
     t.addAll(trainOptions);
-    handOff.run(answer.spec, flops, answer.fitOption.spec, null, t, answer.json.enabled());
+    handOff.run(spec, flops, fitOption.spec, null, t, json.enabled());
   }
 
   private double flops(double peak) {
@@ -258,6 +253,6 @@ final class ScalingBudgetCommand implements Runnable {
         Locale.ROOT,
         "  serving         %s FLOP per generated token (2N)%n",
         ScalingText.flops(a.servingFlopsPerToken()));
-    answer.end(w, intervals);
+    end(w, intervals);
   }
 }

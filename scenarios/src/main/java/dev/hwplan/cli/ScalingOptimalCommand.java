@@ -34,7 +34,7 @@ import picocli.CommandLine.Unmatched;
       "MFU, days, GPU-hours and cost on a cluster, in one command."
     },
     mixinStandardHelpOptions = true)
-final class ScalingOptimalCommand implements Runnable {
+final class ScalingOptimalCommand extends ScalingLawCommand {
   @Option(
       names = "--flops",
       required = true,
@@ -67,7 +67,6 @@ final class ScalingOptimalCommand implements Runnable {
       description = "Context for the serving FLOPs per token with --model (default: --seq-len).")
   Long context;
 
-  @Mixin ScalingAnswer answer;
   @Mixin PlanHandOff handOff;
 
   /** With --plan, the train options (PlanHandOff). */
@@ -78,23 +77,17 @@ final class ScalingOptimalCommand implements Runnable {
     ScalingCommand.positive(flops, "--flops");
     handOff.refuseWithoutPlan(trainOptions);
     if (handOff.plan) {
-      Given.onlyWhen(
-          answer.spec, "--unique-tokens", false, "the plan trains on fresh tokens (--plan)");
-      Given.onlyWhen(
-          answer.spec, "--context", false, "it is the serving context, not planned (--plan)");
-      Given.onlyWhen(answer.spec, "--seq-len", false, "with --plan the sequence is train's --seq");
-      handOff.run(
-          answer.spec, flops, answer.fitOption.spec, model, trainOptions, answer.json.enabled());
+      Given.onlyWhen(spec, "--unique-tokens", false, "the plan trains on fresh tokens (--plan)");
+      Given.onlyWhen(spec, "--context", false, "it is the serving context, not planned (--plan)");
+      Given.onlyWhen(spec, "--seq-len", false, "with --plan the sequence is train's --seq");
+      handOff.run(spec, flops, fitOption.spec, model, trainOptions, json.enabled());
       return;
     }
     Given.onlyWhen(
-        answer.spec,
-        "--seq-len",
-        model != null,
-        "it is the sequence length of --model's exact count");
-    Given.onlyWhen(answer.spec, "--context", model != null, "it is the serving context of --model");
+        spec, "--seq-len", model != null, "it is the sequence length of --model's exact count");
+    Given.onlyWhen(spec, "--context", model != null, "it is the serving context of --model");
     Double uniqueTokens = unique.value();
-    SelectedFit fit = answer.fit();
+    SelectedFit fit = fit();
     ChinchillaLaw law = fit.law();
     Map<String, Object> m = ScalingCommand.head(fit);
     Allocation a;
@@ -137,11 +130,11 @@ final class ScalingOptimalCommand implements Runnable {
     } else {
       m.put("flopsCount", "6ND");
     }
-    Map<String, Interval> intervals = answer.intervals(m, fit, q);
-    if (answer.printedJson(m)) {
+    Map<String, Interval> intervals = intervals(m, fit, q);
+    if (printedJson(m)) {
       return;
     }
-    PrintWriter out = answer.out();
+    PrintWriter out = out();
     out.printf(Locale.ROOT, "Budget %s FLOP, fit %s%n", ScalingText.flops(flops), fit.name());
     out.printf(
         Locale.ROOT,
@@ -180,7 +173,7 @@ final class ScalingOptimalCommand implements Runnable {
         "  Kaplan 2020:     %s params on %s tokens (N ~ C^0.73)%n",
         ScalingText.count(KaplanLaw.computeEfficientParams(flops)),
         ScalingText.count(KaplanLaw.computeEfficientTokens(flops)));
-    answer.end(out, intervals);
+    end(out, intervals);
   }
 
   private ModelFlops modelFlops() {
