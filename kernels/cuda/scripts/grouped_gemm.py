@@ -17,7 +17,7 @@ Grids: --grid training (experts 8/32/128/256, tokens per expert 1..1024, Mixtral
 Qwen3-30B-A3B expert matrices, at most --max-weight-gb of weights) and --grid validation (other expert
 counts, token counts and matrix sizes; measure only after the model is frozen).
 
-usage: grouped_gemm.py --out grouped-gemm.json [--grid training|validation|fresh|post2|post3|post4|post5] [--deadline-s 80]
+usage: grouped_gemm.py --out grouped-gemm.json [--grid training|validation|fresh|post2|post3|post4|post5|post6] [--deadline-s 80]
 """
 import argparse
 import sys
@@ -77,6 +77,17 @@ POST5_MATS = [("llama-4-scout gate/up", 16384, 5120), ("llama-4-scout down", 512
 POST5_EXPERTS = [6, 28, 112]
 POST5_TOKENS = [11, 22, 44, 88, 176, 352, 704]
 
+# --grid post6 (issue 15, validation of freeze VI: row tiles issued in clusters of two, a knee at the read
+# bandwidth; declared 2026-12-07 before any measurement): matrices (n, k), expert counts and tokens per
+# expert in none of the earlier grids. Qwen3-235B-A22B's fused gate/up (2 x 1536 by 4096), Qwen3-Coder-
+# 480B-A35B's down (6144 by 2560), Qwen3-Next-80B-A3B's down (2048 by 512), GLM-4.5's gate/up (1536 by
+# 5120). Tokens: 104 (two 64-row tiles), 208 (two 128-row tiles), 300 and 832 (three and seven 128-row
+# tiles: an odd count, issued as four and eight).
+POST6_MATS = [("qwen3-235b-a22b gate+up fused", 3072, 4096), ("qwen3-coder-480b-a35b down", 6144, 2560),
+              ("qwen3-next-80b-a3b down", 2048, 512), ("glm-4.5 gate/up", 1536, 5120)]
+POST6_EXPERTS = [10, 36, 192]
+POST6_TOKENS = [13, 26, 52, 104, 208, 300, 832]
+
 
 def grid(name, max_weight_bytes):
     if name == "training":
@@ -93,6 +104,8 @@ def grid(name, max_weight_bytes):
         mats, exps, toks = POST4_MATS, POST4_EXPERTS, POST4_TOKENS
     elif name == "post5":
         mats, exps, toks = POST5_MATS, POST5_EXPERTS, POST5_TOKENS
+    elif name == "post6":
+        mats, exps, toks = POST6_MATS, POST6_EXPERTS, POST6_TOKENS
     elif name == "smoke":
         mats, exps, toks = [("smoke", 256, 128)], [2, 4], [1, 16]
     else:
@@ -121,7 +134,7 @@ def copy_bandwidth():
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--out", required=True)
-    ap.add_argument("--grid", default="training", choices=["training", "validation", "fresh", "post2", "post3", "post4", "post5", "smoke"])
+    ap.add_argument("--grid", default="training", choices=["training", "validation", "fresh", "post2", "post3", "post4", "post5", "post6", "smoke"])
     ap.add_argument("--samples", type=int, default=10)
     ap.add_argument("--max-weight-gb", type=float, default=16.0)
     ap.add_argument("--deadline-s", type=float, default=80.0)
