@@ -5,7 +5,7 @@ import picocli.CommandLine.Option;
 /**
  * The {@code --ep} option of {@code infer} and {@code serve}: expert parallel ranks (default 1).
  */
-public final class EpOption {
+final class EpOption {
   @Option(
       names = "--ep",
       defaultValue = "1",
@@ -15,7 +15,7 @@ public final class EpOption {
   int ep;
 
   /** The expert parallel size as given; a size below 1 is refused by the parallelism. */
-  public int size() {
+  int size() {
     return ep;
   }
 }
