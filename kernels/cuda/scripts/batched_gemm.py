@@ -1,8 +1,10 @@
 #!/usr/bin/env python3
 """Time cuBLAS batched GEMMs (torch.bmm) of the shapes hwplan's `Ops.batchedGemm` stands for (issue 15).
 
-hwplan times every `Ops.batchedGemm` op (G independent GEMMs of one shape in one launch) with its
-grouped-GEMM model, which was fitted on torch._grouped_mm. Three op sets use it:
+hwplan times every `Ops.batchedGemm` op (G independent GEMMs of one shape in one launch) with the
+calibrated cuBLAS GEMM model (every group's tiles sharing the waves; since session 16 the output
+written at the copy rate and the launch's fixed cost fitted on the train set), and the experts'
+weight gradients (`Ops.balancedGroupedGemm`) with the grouped-GEMM model. Three op sets:
   attention  Megatron-LM's attention without FlashAttention (the training planner, Korthikanti et al.
              2022, Narayanan et al. 2021): Q K^T, P V and their backward GEMMs, G = sequences x heads,
              M and N the sequence, K the head dim (or the sequence);
@@ -15,10 +17,15 @@ has in the step (the transposed operand as a transposed view, as the frameworks 
 CUDA graph (R calls a replay, R t ~ 1 ms), with input sets rotated when they fit 4x in L2.
 
 Sets (declared before any measurement; a validation row is never used to choose a model's form):
-  train       shapes a model may be chosen or fitted on;
-  validation  other sequence lengths, head dims, group counts and token counts, scored once after.
+  train        shapes a model may be chosen or fitted on;
+  validation   other sequence lengths, head dims, group counts and token counts, scored once after
+               (seen since session 14: now fitting data like train);
+  validation2  the validation of session 16's freeze (issue 15, branch bgemm7), declared before any
+               measurement: shapes in neither set above, from the bundled model configs (Llama 3.1,
+               Qwen2.5, Gemma 2, gpt-oss, DeepSeek-V2-Lite/V3, Qwen3 MoE, Mixtral).
 
-usage: batched_gemm.py --out batched-gemm.json [--set train|validation|both|smoke] [--deadline-s 60]
+usage: batched_gemm.py --out batched-gemm.json [--set train|validation|validation2|both|smoke]
+       [--deadline-s 60]
 """
 import argparse
 import sys
@@ -61,6 +68,22 @@ SETS = {
                    + mla(128, 4) + mla(128, 16) + mla(64, 48) + mla(32, 128) + mla(16, 512)
                    + wgrad(16, 6144, 5120, 384) + wgrad(8, 6144, 16384, 1024) + wgrad(128, 768, 2048, 128)
                    + wgrad(24, 3072, 5120, 768)),
+    # G = micro-batch x heads on a GPU (Megatron attention without FlashAttention), heads / TP for MLA,
+    # local experts under EP for the weight gradients; each from a bundled config (simulator's models/).
+    "validation2": (attention(4096, 128, 32)      # Llama-3.1-8B: 32 heads, d 128, micro-batch 1
+                    + attention(1024, 128, 112)   # Qwen2.5-7B: 28 heads, micro-batch 4
+                    + attention(2048, 64, 64)     # gpt-oss-20b: 64 heads of d 64
+                    + attention(8192, 128, 16)    # Llama-3.1-405B: 128 heads over TP 8
+                    + attention(2048, 256, 16)    # Gemma-2-9B: 16 heads of d 256
+                    + mla(128, 2) + mla(128, 64)  # DeepSeek-V3 at TP 1
+                    + mla(64, 8)                  # DeepSeek-V3 at TP 2
+                    + mla(32, 32)                 # DeepSeek-V3 at TP 4
+                    + mla(16, 128)                # DeepSeek-V2-Lite (16 heads) / V3 at TP 8
+                    + wgrad(32, 2048, 768, 512)   # Qwen3-30B-A3B down proj., 128 experts over EP 4
+                    + wgrad(16, 7168, 2048, 1024)  # DeepSeek-V3 down proj., 256 experts over EP 16
+                    + wgrad(8, 14336, 4096, 1024)  # Mixtral-8x7B gate/up at 1024 tokens an expert
+                    + wgrad(16, 1536, 4096, 256)   # Qwen3-235B-A22B gate/up, 128 experts over EP 8
+                    + wgrad(32, 2880, 2880, 384)),  # gpt-oss-120b, 128 experts over EP 4
     "smoke": attention(64, 16, 4) + mla(4, 2) + wgrad(2, 32, 16, 8),
 }
 
@@ -80,7 +103,7 @@ def operands(g, m, n, k, layout, nrot):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--out", required=True)
-    ap.add_argument("--set", default="both", choices=["train", "validation", "both", "smoke"])
+    ap.add_argument("--set", default="both", choices=["train", "validation", "validation2", "both", "smoke"])
     ap.add_argument("--samples", type=int, default=10)
     ap.add_argument("--deadline-s", type=float, default=60.0)
     a = ap.parse_args()

@@ -17,7 +17,7 @@ Grids: --grid training (experts 8/32/128/256, tokens per expert 1..1024, Mixtral
 Qwen3-30B-A3B expert matrices, at most --max-weight-gb of weights) and --grid validation (other expert
 counts, token counts and matrix sizes; measure only after the model is frozen).
 
-usage: grouped_gemm.py --out grouped-gemm.json [--grid training|validation|fresh|post2|post3|post4|post5|post6] [--deadline-s 80]
+usage: grouped_gemm.py --out grouped-gemm.json [--grid training|validation|fresh|post2|post3|post4|post5|post6|post7] [--deadline-s 80]
 """
 import argparse
 import sys
@@ -88,6 +88,19 @@ POST6_MATS = [("qwen3-235b-a22b gate+up fused", 3072, 4096), ("qwen3-coder-480b-
 POST6_EXPERTS = [10, 36, 192]
 POST6_TOKENS = [13, 26, 52, 104, 208, 300, 832]
 
+# --grid post7 (issue 15, validation of freeze VII: the per-expert loop timed by each expert's own CTAs,
+# split-K with its reduction where k >= n; declared 2026-12-07 before any measurement; it also scores the
+# grouped GEMM): matrices (n, k), expert counts and tokens per expert in none of the earlier grids, from
+# the repository's model configs (simulator/src/main/resources/models). DeepSeek-V2-Lite's gate/up (1408
+# by 2048) and its two shared experts' down (2048 by 2 x 1408 = 2816: a down projection with k > n),
+# DeepSeek-V3's fused gate+up (2 x 2048 by 7168), Mixtral-8x7B's fused w1+w3 (2 x 14336 by 4096: more
+# 128-column tiles than SMs) and Qwen3-30B-A3B's fused gate+up (2 x 768 by 2048).
+POST7_MATS = [("deepseek-v2-lite gate/up", 1408, 2048), ("deepseek-v2-lite shared down", 2048, 2816),
+              ("deepseek-v3 gate+up fused", 4096, 7168), ("mixtral-8x7b w1+w3 fused", 28672, 4096),
+              ("qwen3-30b-a3b gate+up fused", 1536, 2048)]
+POST7_EXPERTS = [4, 18, 84]
+POST7_TOKENS = [15, 30, 60, 120, 240, 400, 960]
+
 
 def grid(name, max_weight_bytes):
     if name == "training":
@@ -106,6 +119,8 @@ def grid(name, max_weight_bytes):
         mats, exps, toks = POST5_MATS, POST5_EXPERTS, POST5_TOKENS
     elif name == "post6":
         mats, exps, toks = POST6_MATS, POST6_EXPERTS, POST6_TOKENS
+    elif name == "post7":
+        mats, exps, toks = POST7_MATS, POST7_EXPERTS, POST7_TOKENS
     elif name == "smoke":
         mats, exps, toks = [("smoke", 256, 128)], [2, 4], [1, 16]
     else:
@@ -134,7 +149,7 @@ def copy_bandwidth():
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--out", required=True)
-    ap.add_argument("--grid", default="training", choices=["training", "validation", "fresh", "post2", "post3", "post4", "post5", "post6", "smoke"])
+    ap.add_argument("--grid", default="training", choices=["training", "validation", "fresh", "post2", "post3", "post4", "post5", "post6", "post7", "smoke"])
     ap.add_argument("--samples", type=int, default=10)
     ap.add_argument("--max-weight-gb", type=float, default=16.0)
     ap.add_argument("--deadline-s", type=float, default=80.0)

@@ -70,7 +70,17 @@ public final class Ops {
     int activeExperts = (int) Math.max(1, Math.min(experts, Math.round(active)));
     long maxRows =
         (long) Math.ceil(Math.ceil(rows / (double) activeExperts) * Math.max(1, loadImbalance));
-    return routed(name, dtype, rows, activeExperts, maxRows, n, k, activationBytes, weightBytes);
+    return routed(
+        name,
+        dtype,
+        rows,
+        activeExperts,
+        activeExperts,
+        maxRows,
+        n,
+        k,
+        activationBytes,
+        weightBytes);
   }
 
   /**
@@ -101,12 +111,13 @@ public final class Ops {
         ep == 1
             ? ExpertRouting.expectedActive(experts, topK, tokens)
             : local * (1 - Math.pow(1 - 1.0 / local, rows));
-    int activeExperts = (int) Math.max(1, Math.min(local, Math.round(active)));
+    double expected = Math.max(1, Math.min(local, active));
+    int activeExperts = (int) Math.round(expected);
     long maxRows =
         ep == 1
             ? ExpertRouting.busiestExpertRows(experts, topK, tokens, ceilings)
             : ExpertRouting.busiestGroupRows(local, 1, rows, ceilings);
-    return new ExpertLoad(rows, activeExperts, maxRows);
+    return new ExpertLoad(rows, activeExperts, maxRows, expected);
   }
 
   /**
@@ -115,12 +126,17 @@ public final class Ops {
    * @param rows the rank's token-expert rows
    * @param activeExperts its experts that receive at least one row
    * @param maxRows the rows of its busiest expert
+   * @param expectedActive the expected number of its experts that receive a row, not rounded: the
+   *     experts whose weights are read (a decode step of two tokens, top-2 of 8, reads 3.5 experts'
+   *     weights a layer on average, where the rounded count takes 4)
    */
-  public record ExpertLoad(long rows, int activeExperts, long maxRows) {}
+  public record ExpertLoad(long rows, int activeExperts, long maxRows, double expectedActive) {}
 
   /**
    * The routed experts' GEMM of one expert-parallel rank as one grouped GEMM over the rows of
-   * {@code load}; the weights of every expert that receives a row are read.
+   * {@code load}; the weights of every expert that receives a row are read, the expected number of
+   * them ({@link ExpertLoad#expectedActive}: rounding it to whole experts overstated the weights of
+   * a two-token Mixtral decode step by 14 %, issue 15).
    *
    * @param activation bytes per activation element
    * @param weight stored bytes per weight
@@ -128,18 +144,29 @@ public final class Ops {
   public static Op routedExperts(
       String name, DType dtype, ExpertLoad load, long n, long k, double activation, double weight) {
     return routed(
-        name, dtype, load.rows(), load.activeExperts(), load.maxRows(), n, k, activation, weight);
+        name,
+        dtype,
+        load.rows(),
+        load.activeExperts(),
+        load.expectedActive(),
+        load.maxRows(),
+        n,
+        k,
+        activation,
+        weight);
   }
 
   /**
    * {@code rows} token-expert rows over {@code activeExperts} experts as one grouped GEMM, the
-   * busiest expert taking {@code maxRows}; every active expert's weights are read.
+   * busiest expert taking {@code maxRows}; {@code weightSets} experts' weights are read (the active
+   * experts, or their expected number).
    */
   private static Op routed(
       String name,
       DType dtype,
       long rows,
       int activeExperts,
+      double weightSets,
       long maxRows,
       long n,
       long k,
@@ -150,7 +177,7 @@ public final class Ops {
         OpKind.GROUPED_GEMM,
         dtype,
         rows,
-        activeExperts,
+        weightSets,
         n,
         k,
         activation,
@@ -169,7 +196,7 @@ public final class Ops {
       OpKind kind,
       DType dtype,
       long rows,
-      long weightSets,
+      double weightSets,
       long n,
       long k,
       double inBytes,
@@ -188,7 +215,8 @@ public final class Ops {
    * tiles sharing the waves. Chosen on measured {@code torch.bmm} times (issue 15, {@code
    * batched-gemm.json}, H200, train set): the grouped-GEMM kernel's weight-streaming rate had them
    * 22% (attention) and 139% (absorbed projections) slow at the median, the cuBLAS model 3.5% and
-   * 14%.
+   * 14%; with the output at the copy rate and the launch's own fixed cost ({@code
+   * GemmTimeModel#batchedTime}, session 16) 4.1% and 2.3% (p90 10.2% and 9.6%).
    */
   public static Op batchedGemm(
       String name,

@@ -199,8 +199,17 @@ public final class CalibratedModel implements OpTimeModel {
     if (shape instanceof OpShape.GroupedGemm g) {
       if (op.kind() == OpKind.GROUPED_GEMM) {
         note(notes, GROUPED_GEMM_NOTE);
+        return cal.gemm().time(peaks, readBandwidth, op.dtype(), g, op.bytes());
       }
-      return cal.gemm().time(peaks, readBandwidth, op.dtype(), g, op.bytes());
+      return cal.gemm()
+          .batchedTime(
+              peaks,
+              readBandwidth,
+              copyBandwidth,
+              op.dtype(),
+              g,
+              op.bytesRead(),
+              op.bytesWritten());
     }
     if (shape instanceof OpShape.Attention a) {
       if (a.phase() == Phase.PREFILL && cal.prefillAttention() != null) {

@@ -18,14 +18,16 @@ import java.util.List;
  *       kernels/cuda/scripts/step_forms.py} "fused"): each layer's norms, RoPE, activations,
  *       residual adds and MoE routing compiled by TorchInductor into fused Triton kernels, GEMMs in
  *       cuBLAS, attention through SDPA's flash backend (decode included: no split-KV decode
- *       kernel), the whole step in one CUDA graph. {@link #FUSED} differs only in its split-K
- *       decode attention.
+ *       kernel), the whole step in one CUDA graph. RoPE runs as one Triton kernel per tensor (q, k)
+ *       and the K/V cache writes are two strided copies between the compiled pieces, as in the
+ *       eager form; {@link #FUSED} fuses RoPE with the cache write and has a split-K decode
+ *       attention.
  * </ul>
  */
 public enum Execution implements Keyed.ByName {
-  FUSED(1, 1, 1, 0, AttentionKernel.SPLIT_K, AttentionKernel.SDPA_FLASH),
-  EAGER(8, 5, 2, 1, AttentionKernel.SDPA_FLASH, AttentionKernel.SDPA_FLASH),
-  COMPILED(1, 1, 1, 0, AttentionKernel.SDPA_FLASH, AttentionKernel.SDPA_FLASH);
+  FUSED(1, 1, 1, 0, true, 1, AttentionKernel.SPLIT_K, AttentionKernel.SDPA_FLASH),
+  EAGER(8, 5, 2, 1, false, 1, AttentionKernel.SDPA_FLASH, AttentionKernel.SDPA_FLASH),
+  COMPILED(1, 1, 1, 0, false, 1.036, AttentionKernel.SDPA_FLASH, AttentionKernel.SDPA_FLASH);
 
   /** Kernels of one RMSNorm. */
   public final int normKernels;
@@ -38,6 +40,28 @@ public enum Execution implements Keyed.ByName {
 
   /** Kernels of one residual add (0: fused into the next norm). */
   public final int residualKernels;
+
+  /**
+   * Whether RoPE writes K and V into the cache in the same kernel (a serving engine's fused
+   * kernel). In the eager and compiled forms the cache writes are two strided copies of their own:
+   * {@code step_forms.py} writes the cache between the compiled pieces ({@code kc[:, :, :n] = k}),
+   * and the profiles show them there ({@code direct_copy_kernel}, two a layer, in both forms).
+   */
+  public final boolean ropeWritesCache;
+
+  /**
+   * The factor on compute-bound op times in this form (1: as calibrated). The compiled step runs
+   * its GEMMs and attention nearly back to back (its norms, RoPE and activations are a few fused
+   * kernels), and the same kernels take longer there than between the eager step's memory-bound
+   * kernels or alone: a clock lowered by the sustained load, as the measured ratios suggest.
+   *
+   * <p>Compiled: 1.036, the median, over the 20 GEMM and attention kernels (each above 1% of its
+   * step) that both graphs of the training profiles' prefill rows run with the same name and count
+   * ({@code kernels/cuda/results/h200-sxm/step-profiles-train.json}, {@code profiles.fused} over
+   * {@code profiles.graph}), of their time ratios (0.958 to 1.078). The decode rows' kernels,
+   * memory-bound, run alike in both graphs (about 0.95 to 1.02), as such a clock would have them.
+   */
+  public final double computeBoundScale;
 
   public final AttentionKernel decodeAttention;
 
@@ -52,6 +76,8 @@ public enum Execution implements Keyed.ByName {
       int rope,
       int act,
       int residual,
+      boolean ropeWritesCache,
+      double computeBoundScale,
       AttentionKernel attention,
       AttentionKernel prefill) {
     this.prefillAttention = prefill;
@@ -59,6 +85,8 @@ public enum Execution implements Keyed.ByName {
     this.ropeKernels = rope;
     this.activationKernels = act;
     this.residualKernels = residual;
+    this.ropeWritesCache = ropeWritesCache;
+    this.computeBoundScale = computeBoundScale;
     this.decodeAttention = attention;
     this.key = Keyed.ByName.super.key();
   }

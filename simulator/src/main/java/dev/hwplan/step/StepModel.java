@@ -28,10 +28,13 @@ public final class StepModel {
   private final OpTimeModel times;
   private final BoundedMemo<StepComposition, Double> memo = new BoundedMemo<>(MEMO_CAPACITY);
 
-  /** Steps of {@code config} timed by {@code times}. */
+  /**
+   * Steps of {@code config} timed by {@code times}, its compute-bound predictions scaled by the
+   * execution form's {@link Execution#computeBoundScale}.
+   */
   public StepModel(StepConfig config, OpTimeModel times) {
     this.config = config;
-    this.times = times;
+    this.times = SustainedClock.of(times, config.execution().computeBoundScale);
   }
 
   public StepConfig config() {

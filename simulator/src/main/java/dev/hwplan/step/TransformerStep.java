@@ -356,12 +356,19 @@ public final class TransformerStep {
     double kvB = c.kvBytes(dh);
     double qk = (heads + kvHeads) * (double) dh * tokens;
     double cacheWrite = 2.0 * kvHeads * dh * tokens;
-    if (ex != Execution.EAGER) {
+    if (ex.ropeWritesCache) {
       ops.add(
           Ops.elementwise("attn.rope_cache_write", 6 * qk, 2 * qk, 2 * qk + cacheWrite * kvB, 1));
     } else {
-      // eager RoPE: the multiplies, negation and concatenation are strided (14 of 20 bytes)
-      ops.add(Ops.elementwise("attn.rope", 6 * qk, 10 * qk, 10 * qk, 2 * ex.ropeKernels, 14 * qk));
+      if (ex == Execution.EAGER) {
+        // eager RoPE: the multiplies, negation and concatenation are strided (14 of 20 bytes)
+        ops.add(
+            Ops.elementwise("attn.rope", 6 * qk, 10 * qk, 10 * qk, 2 * ex.ropeKernels, 14 * qk));
+      } else {
+        // compiled RoPE: one fused Triton kernel per tensor (q, k), contiguous
+        ops.add(Ops.elementwise("attn.rope", 6 * qk, 2 * qk, 2 * qk, 2 * ex.ropeKernels));
+      }
+      // the K/V cache writes: two strided copies outside the compiled pieces
       double cw = cacheWrite * (2 + kvB);
       ops.add(Ops.elementwise("attn.cache_write", 0, cacheWrite * 2, cacheWrite * kvB, 2, cw));
     }

@@ -103,7 +103,14 @@ class GemmTimeModelReferenceTest {
     GpuProfile gpu = cm.gpu();
     double flops;
     double util;
+    double readBandwidth = gpu.memoryBandwidthBytesPerSecond() * cm.calibration().readFraction();
+    double copyBandwidth = gpu.memoryBandwidthBytesPerSecond() * cm.calibration().copyFraction();
+    // a strided-batched launch: its output at the copy rate, its own fixed cost
+    double bytes = op.bytesRead() + op.bytesWritten() * (readBandwidth / copyBandwidth);
+    double latency = GemmTimeModel.BATCHED_LATENCY_RATIO * g.latencySeconds();
     if (op.shape() instanceof OpShape.Gemm s) {
+      bytes = op.bytes();
+      latency = g.latencySeconds();
       util = referenceUtilisation(1, s.m(), s.n(), s.k(), gpu.sms());
       flops = 2.0 * s.m() * s.n() * s.k();
     } else {
@@ -112,14 +119,13 @@ class GemmTimeModelReferenceTest {
       util = referenceUtilisation(s.activeExperts(), s.maxRowsPerExpert(), s.n(), s.k(), gpu.sms());
       flops = 2.0 * rows * s.n() * s.k();
     }
-    double readBandwidth = gpu.memoryBandwidthBytesPerSecond() * cm.calibration().readFraction();
     DType dtype = op.dtype();
-    double tMem = op.bytes() / (g.bandwidthFraction() * readBandwidth);
+    double tMem = bytes / (g.bandwidthFraction() * readBandwidth);
     double tMma = flops / (g.matrixFraction(dtype) * Roofline.peakFlops(gpu, dtype) * util);
     double p = g.blendExponent();
     double big = Math.max(tMem, tMma);
     double blended = big * Math.pow(Math.pow(tMem / big, p) + Math.pow(tMma / big, p), 1 / p);
-    return g.latencySeconds() + blended;
+    return latency + blended;
   }
 
   private static final int[][] TILES = {

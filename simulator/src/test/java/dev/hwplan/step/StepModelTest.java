@@ -2,6 +2,7 @@ package dev.hwplan.step;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import dev.hwplan.hardware.GpuProfile;
 import dev.hwplan.hardware.ProfileCatalog;
@@ -163,5 +164,33 @@ class StepModelTest {
         .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> StepComposition.builder().decode(0))
         .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void theCompiledFormScalesComputeBoundOpsOnlyAndWritesTheCacheApart() {
+    GpuProfile gpu = ProfileCatalog.bundled().get("h200-sxm");
+    OpTimeModel times = Calibrations.model(gpu, Mode.CALIBRATED);
+    StepConfig c = config("llama-3.1-8b", 1, 1, WeightDtype.BF16, MlaLayout.LATENT, "compiled");
+    StepModel steps = new StepModel(c, times);
+    for (StepComposition s :
+        List.of(StepComposition.prefill(1, 4096), StepComposition.decode(8, 2048))) {
+      StepTime t = steps.time(s);
+      List<Op> ops = steps.graph(s).ops();
+      assertThat(ops).extracting(Op::name).contains("attn.rope", "attn.cache_write");
+      double sum = 0;
+      int scaled = 0;
+      for (int i = 0; i < ops.size(); i++) {
+        var p = times.predict(ops.get(i));
+        double f = p.bound() == dev.hwplan.perf.device.Bound.COMPUTE ? 1.036 : 1;
+        scaled += f > 1 ? 1 : 0;
+        assertThat(t.ops().get(i).secondsEach()).isCloseTo(p.seconds() * f, within(1e-15));
+        sum += t.ops().get(i).seconds();
+      }
+      if (s.decodes() == 0) {
+        assertThat(scaled).as("the prefill's GEMMs and attention").isGreaterThan(0);
+      }
+      assertThat(t.seconds()).isCloseTo(sum, within(1e-12));
+      assertThat(steps.seconds(s)).isEqualTo(t.seconds());
+    }
   }
 }

@@ -2,6 +2,7 @@ package dev.hwplan.perf.calibration;
 
 import dev.hwplan.hardware.DType;
 import dev.hwplan.perf.Spread;
+import dev.hwplan.perf.gemm.ExpertLoopTimeModel;
 import dev.hwplan.perf.gemm.GemmTimeModel;
 import dev.hwplan.perf.gemm.GroupedGemmTimeModel;
 import java.util.List;
@@ -11,9 +12,10 @@ import java.util.function.ToDoubleFunction;
 /**
  * Fits {@link GroupedGemmTimeModel} to the grouped-GEMM files ({@link Measurements#GROUPED_FILES}):
  * latency, streaming rate per SM cycle, tile rate factors, few-rows penalty, per-tile seconds and
- * MMA fraction on the {@code torch._grouped_mm} times, then the loop's per-launch gap on the
- * per-expert loop times with the GPU's calibrated cuBLAS GEMM model. Weights and activations are
- * bf16 as measured.
+ * MMA fraction on the {@code torch._grouped_mm} times, then the per-expert loop ({@link
+ * ExpertLoopTimeModel}: fixed cost, stream fraction, a CTA's stream, blend, split-K reduction) on
+ * the per-expert loop times with the GPU's calibrated cuBLAS GEMM model. Weights and activations
+ * are bf16 as measured.
  */
 final class GroupedGemmFitter {
   /** The unit of the fitted streaming rate, 10 bytes a SM cycle, so that it starts near 1. */
@@ -65,12 +67,24 @@ final class GroupedGemmFitter {
   /**
    * The model of the fit's parameters: latency, streaming rate per SM cycle (in {@link
    * #STREAM_UNIT}), shared-tile and large-tile rate factors, few-rows penalty, per-tile seconds,
-   * few-experts slope, MMA fraction; and the loop's gap.
+   * few-experts slope, MMA fraction; and the loop's.
    */
-  private static GroupedGemmTimeModel model(double[] p, double gap) {
+  private static GroupedGemmTimeModel model(double[] p, ExpertLoopTimeModel loop) {
     return new GroupedGemmTimeModel(
-        p[0], p[1] * STREAM_UNIT, p[2], p[3], p[4], p[5], p[6], p[7], gap);
+        p[0], p[1] * STREAM_UNIT, p[2], p[3], p[4], p[5], p[6], p[7], loop);
   }
+
+  /**
+   * The loop's parameters: fixed cost (us), stream fraction, a CTA's bytes a cycle (in {@link
+   * #STREAM_UNIT}), blend exponent, split-K reduction's fixed cost and cost a slice (us).
+   */
+  private static ExpertLoopTimeModel loop(double[] q) {
+    return new ExpertLoopTimeModel(
+        q[0] * 1e-6, q[1], q[2] * STREAM_UNIT, q[3], q[4] * 1e-6, q[5] * 1e-6);
+  }
+
+  /** Where the loop's fit starts. */
+  private static final double[] LOOP_START = {2.5, 0.9, 6, 6, 2, 0.2};
 
   /** The fitted model, or null without rows; adds the {@code grouped-gemm} and loop spreads. */
   static GroupedGemmTimeModel fit(
@@ -82,7 +96,9 @@ final class GroupedGemmFitter {
     ToDoubleFunction<double[]> objective =
         p ->
             NelderMead.logError(
-                rows, r -> groupedSeconds(model(p, 0), read, r), Rows.GroupedGemm::groupedSeconds);
+                rows,
+                r -> groupedSeconds(model(p, null), read, r),
+                Rows.GroupedGemm::groupedSeconds);
     double[] best = null;
     double bestValue = Double.POSITIVE_INFINITY;
     for (double[] start :
@@ -100,19 +116,19 @@ final class GroupedGemmFitter {
     double[] p = best;
     List<FitData.Row<Rows.GroupedGemm>> loops =
         rows.stream().filter(r -> !Double.isNaN(r.row().loopSeconds())).toList();
-    double gap = 0;
+    ExpertLoopTimeModel fitted = null;
     if (!loops.isEmpty()) {
-      double[] g =
-          NelderMead.minimize(
-              q ->
-                  NelderMead.logError(
-                      loops,
-                      r -> loopSeconds(model(p, q[0]), gemm, read, r),
-                      Rows.GroupedGemm::loopSeconds),
-              new double[] {1e-6});
-      gap = g[0];
+      fitted =
+          loop(
+              NelderMead.minimize(
+                  q ->
+                      NelderMead.logError(
+                          loops,
+                          r -> loopSeconds(model(p, loop(q)), gemm, read, r),
+                          Rows.GroupedGemm::loopSeconds),
+                  LOOP_START));
     }
-    GroupedGemmTimeModel m = model(p, gap);
+    GroupedGemmTimeModel m = model(p, fitted);
     spreads.put(
         "grouped-gemm",
         NelderMead.spread(rows, r -> groupedSeconds(m, read, r), Rows.GroupedGemm::groupedSeconds));

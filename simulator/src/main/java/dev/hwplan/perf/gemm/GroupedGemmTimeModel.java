@@ -4,6 +4,7 @@ import dev.hwplan.hardware.DType;
 import dev.hwplan.op.OpShape;
 import dev.hwplan.perf.device.DevicePeaks;
 import dev.hwplan.perf.device.Terms;
+import org.apache.commons.math3.distribution.NormalDistribution;
 
 /**
  * The routed experts' GEMMs of an MoE layer, as {@code torch._grouped_mm} (CUTLASS grouped GEMM)
@@ -15,38 +16,47 @@ import dev.hwplan.perf.device.Terms;
  * most 128, else the cooperative kernel of {@code 128 x 256} tiles. All experts' tiles share the
  * waves of SMs. At few tokens per expert the kernel streams the experts' weights at a fitted rate
  * per SM cycle, which depends on the tiles (issue 15, fitted on the balanced rows of {@code
- * grouped-gemm*.json}), and at most at the read bandwidth. The rate is the SMs' side, not a share
- * of HBM: the H100 (3.35 TB/s) streamed the post3 grid at 2.4 to 2.9 TB/s, about the H200's (4.8
- * TB/s) rate on the same 132 SMs, where a share of HBM had predicted it 22 to 49% slower (freeze
- * III, the H100 run of 2026-12-06 05:47 UTC). Each SM works through its weight tiles at a pace of
- * its own (the tile pipeline's loads, MMAs and barriers, counted in cycles), so the rate follows
- * SMs x clock, not the bandwidth, until the bandwidth binds. (The H100 and H200 run the same 132
- * SMs at the same 1.98 GHz, so their files cannot tell SMs from SMs x clock; the clock was kept
- * because a rate per SM alone made the A100's per-head attention GEMMs, which have no A100
- * measurement, stream 25% faster and moved Korthikanti et al.'s Table 5 by a point, session 13.) An
- * expert of several 64-row tiles reads each weight tile from two or more CTAs, the second from L2,
- * and streams faster ({@code sharedTileFactor}); the large tile has its own rate ({@code
+ * grouped-gemm*.json}), and below the read bandwidth. The rate is the SMs' side, not a share of
+ * HBM: the H100 (3.35 TB/s) streamed the post3 grid at 2.4 to 2.9 TB/s, about the H200's (4.8 TB/s)
+ * rate on the same 132 SMs, where a share of HBM had predicted it 22 to 49% slower (freeze III, the
+ * H100 run of 2026-12-06 05:47 UTC). Each SM works through its weight tiles at a pace of its own
+ * (the tile pipeline's loads, MMAs and barriers, counted in cycles), so the rate follows SMs x
+ * clock, not the bandwidth, until the bandwidth binds. (The H100 and H200 run the same 132 SMs at
+ * the same 1.98 GHz, so their files cannot tell SMs from SMs x clock; the clock was kept because a
+ * rate per SM alone made the A100's per-head attention GEMMs, which have no A100 measurement,
+ * stream 25% faster and moved Korthikanti et al.'s Table 5 by a point, session 13.) An expert of
+ * several 64-row tiles reads each weight tile from two or more CTAs, the second from L2, and
+ * streams faster ({@code sharedTileFactor}); the large tile has its own rate ({@code
  * largeTileFactor}); a single 64-row tile with few valid rows is slower by up to {@code
  * fewRowsPenalty}; each tile costs {@code tileSeconds} on its SM (prologue, epilogue, the switch of
  * the group's tensor map); and fewer experts stream slower, by {@code fewExpertsSlope x ln(256 /
  * E)} (the measured rate of one matrix at the same tokens rises from about 2.4 to 3.2 TB/s between
  * 8 and 256 experts; fitted, no mechanism identified). With many tokens per expert the tiles' MMA
- * work binds, quantised over waves of SMs:
+ * work binds, quantised over waves of SMs. Both kernels run in clusters of two CTAs along the rows
+ * ({@code ClusterShape 2 x 1 x 1} in {@code GroupMM.cu}), and CUTLASS's grouped tile scheduler
+ * rounds each group's row tiles up to a multiple of the cluster ({@link #CLUSTER_ROWS}): an expert
+ * of three 128-row tiles issues four, the fourth all padding, which does the MMA work of a full
+ * tile (issue 15, freeze VI: 288 and 352 tokens an expert, three tiles, ran 15 to 27% slower than
+ * predicted on the H200's post4/post5 grids and the H100's post4, where 704, six tiles, did not).
+ * The padding tile's weight tile comes by the cluster's multicast, so the weight stream and the
+ * per-tile cost stay on the real tiles. The SMs' stream and the read bandwidth meet in a knee
+ * ({@link #KNEE_EXPONENT}), not a hard bound:
  *
  * <pre>
  *   CTAs  = E ceil(n / tileCols) mTiles,  mTiles = ceil(rows per expert / tileRows)
- *   t_mem = max(bytes / (streamPerSmCycle SMs clock factor(tiles)) (1 + fewRows) (1 + fewExperts),
- *               bytes / readBandwidth) + tileSeconds CTAs/SMs
- *   t_mma = 2 E mTiles tileRows n k / (matrixFraction peak(dtype)) x ceil(CTAs/SMs) / (CTAs/SMs)
+ *   cTiles = CLUSTER_ROWS ceil(mTiles / CLUSTER_ROWS),  cCTAs = E ceil(n / tileCols) cTiles
+ *   t_sm  = bytes / (streamPerSmCycle SMs clock factor(tiles)) (1 + fewRows) (1 + fewExperts)
+ *   t_mem = (t_sm^4 + (bytes / readBandwidth)^4)^(1/4) + tileSeconds CTAs/SMs
+ *   t_mma = 2 E cTiles tileRows n k / (matrixFraction peak(dtype)) x ceil(cCTAs/SMs) / (cCTAs/SMs)
  *   t     = latency + max(t_mem, t_mma)
  * </pre>
  *
- * Loop: {@code E x (cuBLAS GEMM of the expert's rows + loopGapSeconds)}, the GEMM from the GPU's
- * calibrated {@link GemmTimeModel} and the gap (the launch-to-launch cost inside a CUDA graph)
- * fitted. Other types than bf16 use the same fractions of their own peak.
+ * Loop: {@link ExpertLoopTimeModel} ({@code loop}), one cuBLAS GEMM per expert. Other types than
+ * bf16 use the same fractions of their own peak.
  *
  * @param streamPerSmCycle the weight bytes one SM streams a cycle at few tokens per expert (before
  *     the tile factors)
+ * @param loop the per-expert loop of cuBLAS GEMMs; null where no loop was measured
  */
 public record GroupedGemmTimeModel(
     double latencySeconds,
@@ -57,7 +67,7 @@ public record GroupedGemmTimeModel(
     double tileSeconds,
     double fewExpertsSlope,
     double matrixFraction,
-    double loopGapSeconds) {
+    ExpertLoopTimeModel loop) {
   /**
    * The most experts measured (DeepSeek-V3's 256): fewer stream slower, by {@code fewExpertsSlope x
    * ln(256 / experts)}; more are taken as 256.
@@ -73,6 +83,21 @@ public record GroupedGemmTimeModel(
   public static final int LARGE_TILE_ROWS = 128;
 
   public static final int LARGE_TILE_COLS = 256;
+
+  /**
+   * The exponent of the knee where the SMs' weight stream meets the read bandwidth: {@code t =
+   * (t_sm^4 + t_hbm^4)^(1/4)}, not the larger of the two. As the SMs' demand nears what HBM
+   * delivers, requests queue and the stream slows before the bound (the loaded-latency knee that
+   * {@code SplitKTimeModel} adds in quadrature). Chosen, not fitted (issue 15, freeze VI): the
+   * H200's rows, where HBM is 1.3 times the SMs' stream, barely constrain it; the H100's files (HBM
+   * below the SMs' stream, {@code grouped-gemm-post3/post4.json}, seen) were predicted 6 to 8% fast
+   * at the median with a hard bound, 4.5 and 3% with 4 (2: 9 and 5%; 6: 2.6 and 1.9% but worst
+   * 16.5%).
+   */
+  public static final double KNEE_EXPONENT = 4;
+
+  /** CTAs a cluster holds along the rows: each group's row tiles are issued in multiples of it. */
+  public static final int CLUSTER_ROWS = 2;
 
   /** Whether PyTorch takes the large-tile kernel: more than 128 rows an expert and n above 128. */
   public static boolean largeTile(double rowsPerExpert, long n) {
@@ -109,7 +134,8 @@ public record GroupedGemmTimeModel(
   /**
    * {@link #time} with {@code mTiles} row tiles an expert (a mean over the experts). With {@code
    * routed} rows the tile count varies with the routing, and the last wave is taken as half full on
-   * average rather than quantised.
+   * average rather than quantised, and the tiles issued, rounded up to the cluster, are their
+   * expectation over the routed rows ({@link #routedIssuedTiles}).
    */
   private Terms timeTiles(
       DevicePeaks gpu,
@@ -125,7 +151,13 @@ public record GroupedGemmTimeModel(
     boolean large = largeTile(rowsPerExpert, n);
     int tileRows = large ? LARGE_TILE_ROWS : TILE_ROWS;
     int tileCols = large ? LARGE_TILE_COLS : TILE_COLS;
-    double ctas = experts * Math.ceil(n / (double) tileCols) * mTiles;
+    double columns = Math.ceil(n / (double) tileCols);
+    double ctas = experts * columns * mTiles;
+    double issued =
+        routed
+            ? routedIssuedTiles(rowsPerExpert, tileRows)
+            : CLUSTER_ROWS * Math.ceil(mTiles / CLUSTER_ROWS);
+    double issuedPerWave = experts * columns * issued / gpu.sms();
     // routed experts hold a fractional mean of tiles: between one and two, the shared rate blends
     // in
     double factor =
@@ -141,10 +173,14 @@ public record GroupedGemmTimeModel(
             / (streamPerSmCycle * gpu.smCyclesPerSecond() * factor)
             * (1 + fewRows)
             * (1 + fewExperts);
-    double mem = Math.max(sm, bytes / readBandwidth) + tileSeconds * perWave;
-    double waves = (routed ? Math.max(1, perWave + 0.5) : Math.ceil(perWave)) / perWave;
+    double hbm = bytes / readBandwidth;
+    double mem =
+        Math.pow(Math.pow(sm, KNEE_EXPONENT) + Math.pow(hbm, KNEE_EXPONENT), 1 / KNEE_EXPONENT)
+            + tileSeconds * perWave;
+    double waves =
+        (routed ? Math.max(1, issuedPerWave + 0.5) : Math.ceil(issuedPerWave)) / issuedPerWave;
     double mma =
-        2.0 * experts * mTiles * tileRows * n * k / (matrixFraction * gpu.peakFlops(dtype)) * waves;
+        2.0 * experts * issued * tileRows * n * k / (matrixFraction * gpu.peakFlops(dtype)) * waves;
     return new Terms(latencySeconds, mem, mma, 0, latencySeconds + Math.max(mem, mma));
   }
 
@@ -173,7 +209,31 @@ public record GroupedGemmTimeModel(
         gpu, readBandwidth, dtype, s.activeExperts(), mean, tiles, routed, s.n(), s.k(), bytes);
   }
 
-  /** The per-expert loop: one cuBLAS GEMM per expert, launched back to back in a CUDA graph. */
+  /**
+   * Expected row tiles the scheduler issues an active expert of {@code mean} routed rows on
+   * average: {@code CLUSTER_ROWS ceil(rows / (CLUSTER_ROWS tileRows))}, with an expert's rows
+   * normal about the mean with the standard deviation {@code sqrt(mean)} of uniform top-k routing
+   * (Binomial(t, k/E), as {@code ExpertRouting} takes it). Uses {@code ceil(x / c) = sum over j >=
+   * 0 of [x > c j]}: {@code CLUSTER_ROWS (1 + sum over j >= 1 of P(rows > c j))}. At 160 rows of
+   * 128-row tiles every expert issues two, where half a tile more than the mean ({@code 1.75}) was
+   * taken before; far above a cluster it tends to {@code mean / tileRows + 1}.
+   */
+  static double routedIssuedTiles(double mean, int tileRows) {
+    double cluster = CLUSTER_ROWS * (double) tileRows;
+    double sd = Math.sqrt(Math.max(mean, 1));
+    double sum = 1;
+    for (int j = 1; cluster * j < mean + 8 * sd; j++) {
+      sum += 1 - STANDARD_NORMAL.cumulativeProbability((cluster * j - mean) / sd);
+    }
+    return CLUSTER_ROWS * sum;
+  }
+
+  private static final NormalDistribution STANDARD_NORMAL = new NormalDistribution(null, 0, 1);
+
+  /**
+   * The per-expert loop: one cuBLAS GEMM per expert, launched back to back in a CUDA graph ({@link
+   * ExpertLoopTimeModel}).
+   */
   public double loopSeconds(
       GemmTimeModel gemm,
       DevicePeaks gpu,
@@ -185,11 +245,19 @@ public record GroupedGemmTimeModel(
       long k,
       double activationBytes,
       double weightBytes) {
-    OpShape.Gemm g = new OpShape.Gemm(rowsPerExpert, n, k, activationBytes, weightBytes);
-    double bytes =
-        rowsPerExpert * (double) k * activationBytes
-            + n * (double) k * weightBytes
-            + rowsPerExpert * (double) n * activationBytes;
-    return experts * (gemm.time(gpu, readBandwidth, dtype, g, bytes).seconds() + loopGapSeconds);
+    if (loop == null) {
+      throw new IllegalStateException("no per-expert loop was fitted");
+    }
+    return loop.seconds(
+        gemm,
+        gpu,
+        readBandwidth,
+        dtype,
+        experts,
+        rowsPerExpert,
+        n,
+        k,
+        activationBytes,
+        weightBytes);
   }
 }

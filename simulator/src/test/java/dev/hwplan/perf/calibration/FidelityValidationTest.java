@@ -10,15 +10,21 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Issue 15's validation files, scored with the product's calibrations. Freeze IV (the grouped
- * GEMM's streaming rate per SM cycle, frozen at f3edeff and landed unchanged) is validated by files
- * measured after it and never used to choose it: {@code grouped-gemm-post4.json} and {@code
- * step-profiles-validation4.json} on an H100 (bench/perf/RESULTS.md names the runs). Prefill
- * attention's model has not changed since freeze III (159bf36), so {@code
- * prefill-attention-post3.json} still validates it. Printed per family and per execution form:
- * median, p90 and worst |error| and the share of measurements inside the prediction interval
- * (nominal 90%); each fails if it gets worse than the reported figures (a small margin above each).
- * No shape of the prefill and grouped files is among the training rows ({@link FidelityScores}
- * refuses them). Files that chose a later model's form are printed (and pinned) as seen.
+ * GEMM's streaming rate per SM cycle, frozen at f3edeff and landed unchanged) was validated by
+ * files measured after it and never used to choose it: {@code grouped-gemm-post4.json} and {@code
+ * step-profiles-validation4.json} on an H100, post4/post5 and validation4/5 on the H200
+ * (bench/perf/RESULTS.md names the runs and keeps freeze IV's figures). Freeze VI (the grouped
+ * GEMM's row tiles issued in clusters of two, a knee at the read bandwidth) chose its form on all
+ * of them, so they are pinned as seen. Freeze VII (freeze VI, the per-expert loop timed by each
+ * expert's own CTAs and cuBLAS batched GEMMs writing at the copy rate) is validated by the post6
+ * and post7 grids, validation6's steps and the batched validation2 set, measured on an H100 after
+ * it ({@link #h100FreezeSevenValidation}). Prefill attention's model has not changed since freeze
+ * III (159bf36), so {@code prefill-attention-post3.json} still validates it. Printed per family and
+ * per execution form: median, p90 and worst |error| and the share of measurements inside the
+ * prediction interval (nominal 90%); each fails if it gets worse than the reported figures (a small
+ * margin above each). No shape of the prefill and grouped files is among the training rows ({@link
+ * FidelityScores} refuses them). Files that chose a later model's form are printed (and pinned) as
+ * seen.
  */
 class FidelityValidationTest {
   /** The H100 validation files (the device lent an H100), relative to the H200 results. */
@@ -58,6 +64,69 @@ class FidelityValidationTest {
   // the fit's quality on them (freeze IV's validation is a later file). Prefill attention's model
   // did not change: its file still validates freeze III's.
 
+  /**
+   * Freeze VII's validation (4e545f1: freeze VI's grouped GEMM, freeze VII's per-expert loop and
+   * cuBLAS batched GEMMs, freeze V's compiled form), measured on an NVIDIA H100 80GB HBM3 on
+   * 2026-12-07 04:25-04:27 UTC after the freeze, every grid declared before the run and none looked
+   * at before these figures were first printed: {@code grouped-gemm-post6.json} (84 configurations:
+   * Qwen3-235B-A22B, Qwen3-Coder-480B-A35B, Qwen3-Next-80B-A3B and GLM-4.5 experts), {@code
+   * grouped-gemm-post7.json} (98: DeepSeek-V2-Lite, DeepSeek-V3, Mixtral-8x7B and Qwen3-30B-A3B
+   * matrices), {@code step-profiles-validation6.json} (19 steps) and {@code
+   * batched-gemm-validation2.json} (35 torch.bmm rows). The grouped, batched and prefill fits are
+   * the H200's, carried to the H100 through its profile. Pinned at the first scoring, a small
+   * margin above each: the test fails if the model gets worse on them.
+   */
+  @Test
+  void h100FreezeSevenValidation() throws Exception {
+    // grouped (median, p90), loop (median, p90): post6 5.1 / 14.3 and 6.3 / 19.7 %, post7 3.9 /
+    // 8.1 and 8.7 / 19.0 %
+    double[][][] grouped = {{{0.051, 0.143}, {0.063, 0.197}}, {{0.039, 0.081}, {0.087, 0.190}}};
+    String[] files = {"grouped-gemm-post6.json", "grouped-gemm-post7.json"};
+    int[] n = {84, 98};
+    for (int i = 0; i < 2; i++) {
+      List<FidelityScores.Score> s = FidelityScores.grouped(H100 + files[i], true);
+      String f = files[i];
+      s.forEach(x -> System.out.println("validation h100 " + f + " " + x));
+      assertThat(s.get(0).n()).as(f).isEqualTo(n[i]);
+      for (int j = 0; j < 2; j++) {
+        assertThat(s.get(j).median()).as(f).isLessThan(grouped[i][j][0] + 0.005);
+        assertThat(s.get(j).p90()).as(f).isLessThan(grouped[i][j][1] + 0.005);
+      }
+    }
+    List<String> groups =
+        StepFormsFitTest.score(
+            FidelityScores.RESULTS.resolve(H100 + "step-profiles-validation6.json"), true);
+    groups.forEach(g -> System.out.println("validation h100 validation6 step " + g));
+    stepsNoWorse(
+        groups,
+        Map.of(
+            "compiled dense decode", new double[] {3.8, 6.1},
+            "compiled dense prefill", new double[] {3.5, 5.7},
+            "compiled moe decode", new double[] {4.3, 9.4},
+            "compiled moe prefill", new double[] {7.3, 8.8},
+            "eager dense decode", new double[] {3.3, 5.1},
+            "eager dense prefill", new double[] {6.4, 9.0},
+            "eager moe decode", new double[] {4.1, 10.5},
+            "eager moe prefill", new double[] {10.3, 11.5}));
+    List<FidelityScores.Score> v =
+        FidelityScores.batched(H100 + "batched-gemm-validation2.json", "validation2");
+    v.forEach(x -> System.out.println("validation h100 batched " + x));
+    // attention 1.7 / 5.1 %, MLA absorbed 9.8 / 13.7 %, expert weight gradients 4.6 / 12.5 %
+    Map<String, double[]> reported =
+        Map.of(
+            "bmm attention", new double[] {0.017, 0.051},
+            "bmm attn", new double[] {0.098, 0.137},
+            "bmm expert", new double[] {0.046, 0.125});
+    for (FidelityScores.Score s : v) {
+      double[] r = reported.get(s.family());
+      if (r != null) {
+        assertThat(s.median()).as(s.family()).isLessThan(r[0] + 0.005);
+        assertThat(s.p90()).as(s.family()).isLessThan(r[1] + 0.005);
+      }
+    }
+    assertThat(v.stream().filter(s -> reported.containsKey(s.family()))).hasSize(3);
+  }
+
   @Test
   void h100PrefillAttention() throws Exception {
     List<FidelityScores.Score> s = FidelityScores.prefill(H100 + "prefill-attention-post3.json");
@@ -73,11 +142,13 @@ class FidelityValidationTest {
     List<FidelityScores.Score> s = FidelityScores.grouped(H100 + "grouped-gemm-post3.json");
     s.forEach(x -> System.out.println("seen h100 grouped " + x));
     assertThat(s.get(0).n()).isEqualTo(96);
-    // freeze IV: grouped 7.5 / 17.7 % (freeze III 24.9 / 35.5 %), loop 7.3 / 20.7 % (median / p90)
-    assertThat(s.get(0).median()).isLessThan(0.08);
-    assertThat(s.get(0).p90()).isLessThan(0.18);
-    assertThat(s.get(1).median()).isLessThan(0.078);
-    assertThat(s.get(1).p90()).isLessThan(0.212);
+    // freeze VI (tiles issued in clusters of two, knee at the read bandwidth): grouped 4.6 / 8.3 %;
+    // freeze IV 7.5 / 17.7 %, freeze III 24.9 / 35.5 %; loop 7.3 / 20.7 % (median / p90), freeze
+    // VII's loop (each expert's CTAs, split-K) 3.0 / 13.1 %
+    assertThat(s.get(0).median()).isLessThan(0.05);
+    assertThat(s.get(0).p90()).isLessThan(0.09);
+    assertThat(s.get(1).median()).isLessThan(0.035);
+    assertThat(s.get(1).p90()).isLessThan(0.136);
   }
 
   @Test
@@ -93,98 +164,129 @@ class FidelityValidationTest {
             "compiled dense prefill", new double[] {6.2, 9.2},
             // freeze III: 28.7 / 48.7 and 4.1 / 8.8 (MoE prefill's grouped GEMMs had hidden
             // compiled elementwise and attention predicted fast: now -9.7, -8.8, -3.8 %)
-            "compiled moe decode", new double[] {7.3, 9.6},
-            "compiled moe prefill", new double[] {8.8, 9.7},
+            // compiled K/V cache writes as two strided copies (branch cprefill): the MoE decode
+            // step at batch 2, predicted slow before (+9.6 %), gains them: +10.8 %
+            // freeze VI: 6.3 / 10.8 -> 3.8 / 20.1 (the batch-2 step, +10.8 -> +20.1 %: the H100's
+            // grouped GEMMs, predicted 7 % fast at the median before the knee, are now 3 % slow,
+            // and 4 active experts lie below the 6 to 256 measured) and 5.6 / 6.4 -> 3.2 / 6.2;
+            // the routed weights read by the expected 3.5 active experts, not 4 (freeze VI, d2):
+            // 3.8 / 20.1 -> 3.8 / 8.4 (batch 2: +20.1 -> +8.4 %) and 3.1 / 7.7 -> 2.6 / 5.0
+            "compiled moe decode", new double[] {3.8, 8.4},
+            "compiled moe prefill", new double[] {3.2, 6.2},
             "eager dense decode", new double[] {2.4, 12.4},
             "eager dense prefill", new double[] {7.4, 10.8},
-            // freeze III: 25.1 / 33.7 and 3.6 / 7.0
-            "eager moe decode", new double[] {5.3, 9.7},
-            "eager moe prefill", new double[] {1.8, 7.0}));
+            // freeze III: 25.1 / 33.7 and 3.6 / 7.0; freeze VI: 5.3 / 9.7 -> 3.1 / 7.7 and
+            // 1.8 / 7.0 -> 9.2 / 10.8 (the prefills' experts issue their tiles in pairs)
+            "eager moe decode", new double[] {2.6, 5.0},
+            "eager moe prefill", new double[] {9.2, 10.8}));
   }
 
   /**
-   * Freeze IV's validation on the H100: {@code grouped-gemm-post4.json} (84 configurations:
-   * DeepSeek-V2, Granite-3.0-3B-A800M and Qwen1.5-MoE-A2.7B expert matrices, 24/60/144 experts, 9
-   * to 576 tokens an expert) and {@code step-profiles-validation4.json} (19 Llama-3.1-8B and
-   * 4-layer Mixtral steps), measured 2026-12-06 21:10 UTC after freeze IV (the grouped GEMM's
-   * streaming rate per SM cycle, frozen at f3edeff, landed unchanged in session 14) and never used
-   * to choose it. Freeze III, which never saw them either, scored 20.0 / 33.3 % on the grouped
-   * GEMMs and 25.4 / 25.3 % on the MoE decode steps (eager / compiled median, predicted slow).
+   * Freeze IV's validation files on the H100, seen since freeze VI: {@code grouped-gemm-post4.json}
+   * (84 configurations: DeepSeek-V2, Granite-3.0-3B-A800M and Qwen1.5-MoE-A2.7B expert matrices,
+   * 24/60/144 experts, 9 to 576 tokens an expert) and {@code step-profiles-validation4.json} (19
+   * Llama-3.1-8B and 4-layer Mixtral steps), measured 2026-12-06 21:10 UTC after freeze IV and
+   * never used to choose it. Freeze IV scored on them, as its validation (the historical record,
+   * {@code bench/perf/RESULTS.md}): grouped 8.5 / 21.9 %, loop 5.5 / 16.1 % (median / p90), steps
+   * as the table there. Freeze VI chose its grouped-GEMM form on them (the 288- and 576-token rows,
+   * an odd number of 128-row tiles, ran 16 to 28 % slower than predicted), so what is pinned here
+   * is the current model's fit on seen data, not a validation.
    */
   @Test
-  void h100FreezeFourValidation() throws Exception {
+  void h100FreezeFourFilesSeen() throws Exception {
     List<FidelityScores.Score> s = FidelityScores.grouped(H100 + "grouped-gemm-post4.json");
-    s.forEach(x -> System.out.println("validation h100 post4 grouped " + x));
+    s.forEach(x -> System.out.println("seen h100 post4 grouped " + x));
     assertThat(s.get(0).n()).isEqualTo(84);
-    // reported: grouped 8.5 / 21.9 %, loop 5.5 / 16.1 % (median / p90)
-    assertThat(s.get(0).median()).isLessThan(0.09);
-    assertThat(s.get(0).p90()).isLessThan(0.224);
-    assertThat(s.get(1).median()).isLessThan(0.06);
-    assertThat(s.get(1).p90()).isLessThan(0.166);
+    // freeze VI: grouped 3.0 / 7.2 %, loop 5.5 / 16.1 % (median / p90); freeze VII's loop 4.5 /
+    // 17.3 % (Granite's 1024 x 1536 gate/up, split-K predicted, runs 11 to 19 % faster than that
+    // at 9 to 144 tokens; DeepSeek-V2's gate/up at 288 tokens, cuBLAS's slower kernel, -27 %)
+    assertThat(s.get(0).median()).isLessThan(0.035);
+    assertThat(s.get(0).p90()).isLessThan(0.077);
+    assertThat(s.get(1).median()).isLessThan(0.05);
+    assertThat(s.get(1).p90()).isLessThan(0.178);
     List<String> groups =
         StepFormsFitTest.score(
             FidelityScores.RESULTS.resolve(H100 + "step-profiles-validation4.json"), true);
-    groups.forEach(g -> System.out.println("validation h100 validation4 step " + g));
+    groups.forEach(g -> System.out.println("seen h100 validation4 step " + g));
     stepsNoWorse(
         groups,
         Map.of(
             "compiled dense decode", new double[] {3.8, 7.2},
             "compiled dense prefill", new double[] {6.2, 9.6},
-            "compiled moe decode", new double[] {6.4, 10.4},
-            "compiled moe prefill", new double[] {7.3, 7.3},
+            // freeze VI (freeze V before it: 5.3 / 9.6, 4.1 / 5.4, 4.2 / 13.1, 5.5 / 5.6); the
+            // expected active experts' weights (d2): decode 2.9 / 7.4 -> 3.3 / 7.1 and 4.6 / 7.7 ->
+            // 3.5 / 7.4 (batch 9 reads 7.4 experts' weights, not 7: -1.0 -> +3.7 % compiled)
+            "compiled moe decode", new double[] {3.3, 7.1},
+            "compiled moe prefill", new double[] {3.8, 6.1},
             "eager dense decode", new double[] {1.9, 4.7},
             "eager dense prefill", new double[] {7.4, 12.4},
-            "eager moe decode", new double[] {4.2, 13.1},
-            "eager moe prefill", new double[] {5.5, 5.6}));
+            "eager moe decode", new double[] {3.5, 7.4},
+            "eager moe prefill", new double[] {7.7, 9.5}));
   }
 
   /**
-   * Freeze IV's validation on the H200 (NVIDIA H200, 2026-12-06 23:15-23:18 UTC, scripts at
-   * 00b448f, sha256 in {@code post6-env.txt}): {@code grouped-gemm-post4.json} (the H100's post4
-   * grid again) and {@code grouped-gemm-post5.json} (77 configurations: Llama-4-Scout and Arctic
-   * expert matrices and an ERNIE-4.5-like one, 6/28/112 experts, 11 to 704 tokens an expert), and
-   * whole steps {@code step-profiles-validation4.json} and {@code step-profiles-validation5.json}
-   * (19 each; the second's batches and lengths in no earlier set). All declared before the run;
-   * none used to choose a model.
+   * Freeze IV's validation files on the H200 (NVIDIA H200, 2026-12-06 23:15-23:18 UTC, scripts at
+   * 00b448f, sha256 in {@code post6-env.txt}), seen since freeze VI: {@code
+   * grouped-gemm-post4.json} (the H100's post4 grid again) and {@code grouped-gemm-post5.json} (77
+   * configurations: Llama-4-Scout and Arctic expert matrices and an ERNIE-4.5-like one, 6/28/112
+   * experts, 11 to 704 tokens an expert), and whole steps {@code step-profiles-validation4.json}
+   * and {@code step-profiles-validation5.json} (19 each). Freeze IV scored on them, as its
+   * validation (the historical record, {@code bench/perf/RESULTS.md}): grouped 4.8 / 17.0 % and 4.1
+   * / 17.7 % (median / p90), steps as the table there. Freeze VI chose its grouped-GEMM form on
+   * them, so what is pinned here is the current model's fit on seen data, not a validation.
    */
   @Test
-  void h200FreezeFourValidation() throws Exception {
-    double[][] grouped = {{0.048, 0.170}, {0.041, 0.177}};
+  void h200FreezeFourFilesSeen() throws Exception {
+    // freeze VI: 3.6 / 7.8 % and 3.7 / 11.0 %; the loop, freeze VII: 5.6 / 16.6 % and 6.7 / 14.6 %
+    // (freeze VI's: 7.5 / 18.1 % and 6.9 / 18.5 %)
+    double[][] grouped = {{0.036, 0.078}, {0.037, 0.110}};
+    double[][] loop = {{0.056, 0.166}, {0.067, 0.146}};
     String[] files = {"grouped-gemm-post4.json", "grouped-gemm-post5.json"};
     for (int i = 0; i < 2; i++) {
       List<FidelityScores.Score> s = FidelityScores.grouped(files[i]);
       String f = files[i];
-      s.forEach(x -> System.out.println("validation h200 " + f + " " + x));
+      s.forEach(x -> System.out.println("seen h200 " + f + " " + x));
       assertThat(s.get(0).median()).as(f).isLessThan(grouped[i][0] + 0.005);
       assertThat(s.get(0).p90()).as(f).isLessThan(grouped[i][1] + 0.005);
+      assertThat(s.get(1).median()).as(f + " loop").isLessThan(loop[i][0] + 0.005);
+      assertThat(s.get(1).p90()).as(f + " loop").isLessThan(loop[i][1] + 0.005);
     }
     stepsNoWorse(
         steps("step-profiles-validation4.json"),
         Map.of(
             "compiled dense decode", new double[] {4.5, 8.4},
             "compiled dense prefill", new double[] {7.5, 9.6},
-            "compiled moe decode", new double[] {1.4, 7.4},
-            "compiled moe prefill", new double[] {7.4, 7.4},
+            // freeze VI (freeze V before it: 1.7 / 6.6, 4.1 / 4.1, 1.4 / 9.6, 2.3 / 2.6; the
+            // prefill
+            // of 640 tokens, 160 rows an expert, now issues two 128-row tiles an expert, not 1.75);
+            // the expected active experts' weights (d2): decode 1.3 / 5.7 -> 1.2 / 2.5 and 1.2 /
+            // 8.8 -> 1.2 / 4.8
+            "compiled moe decode", new double[] {1.2, 2.5},
+            "compiled moe prefill", new double[] {3.9, 11.7},
             "eager dense decode", new double[] {3.1, 3.8},
             "eager dense prefill", new double[] {1.6, 4.6},
-            "eager moe decode", new double[] {1.4, 9.6},
-            "eager moe prefill", new double[] {2.3, 2.6}));
+            "eager moe decode", new double[] {1.2, 4.8},
+            "eager moe prefill", new double[] {1.8, 8.1}));
     stepsNoWorse(
         steps("step-profiles-validation5.json"),
         Map.of(
             "compiled dense decode", new double[] {6.5, 17.2},
             "compiled dense prefill", new double[] {6.1, 8.3},
-            "compiled moe decode", new double[] {2.7, 5.3},
-            "compiled moe prefill", new double[] {5.3, 13.4},
+            // freeze VI (freeze V before it: 1.8 / 4.2, 5.0 / 10.3, 1.3 / 6.3, 1.0 / 1.8); the
+            // expected active experts' weights (d2): decode 1.2 / 4.9 -> 1.1 / 3.6, 1.5 / 7.2 ->
+            // 1.5 /
+            // 3.6
+            "compiled moe decode", new double[] {1.1, 3.6},
+            "compiled moe prefill", new double[] {1.9, 5.4},
             "eager dense decode", new double[] {2.6, 11.4},
             "eager dense prefill", new double[] {0.3, 2.3},
-            "eager moe decode", new double[] {1.3, 6.3},
-            "eager moe prefill", new double[] {1.0, 1.8}));
+            "eager moe decode", new double[] {1.5, 3.6},
+            "eager moe prefill", new double[] {2.7, 4.5}));
   }
 
   private static List<String> steps(String file) throws Exception {
     List<String> groups = StepFormsFitTest.score(FidelityScores.RESULTS.resolve(file), true);
-    groups.forEach(g -> System.out.println("validation h200 " + file + " " + g));
+    groups.forEach(g -> System.out.println("seen h200 " + file + " " + g));
     return groups;
   }
 
@@ -194,18 +296,21 @@ class FidelityValidationTest {
    * calibrated cuBLAS model rather than the grouped-GEMM kernel's (median 3.5% and 13.6% against
    * 21.6% and 139%); the validation set (other sequence lengths, head dims, group and token counts,
    * declared before the run) scores that choice: attention 3.2 / 18.5 %, MLA 10.0 / 12.5 %, expert
-   * weight gradients (grouped model, unchanged) 8.6 / 19.5 % (median / p90).
+   * weight gradients (grouped model, unchanged) 8.6 / 19.5 % (median / p90). Session 16 chose the
+   * output at the copy rate and the launch's own fixed cost ({@code GemmTimeModel#batchedTime})
+   * after that report, so both sets are seen: pinned as the current model's fit, attention 3.5 /
+   * 8.6 %, MLA 5.5 / 9.0 % (its validation is {@code batched_gemm.py --set validation2}).
    */
   @Test
   void h200BatchedGemms() throws Exception {
     List<FidelityScores.Score> train = FidelityScores.batched("batched-gemm.json", "train");
     train.forEach(x -> System.out.println("seen h200 batched train " + x));
     List<FidelityScores.Score> v = FidelityScores.batched("batched-gemm.json", "validation");
-    v.forEach(x -> System.out.println("validation h200 batched " + x));
+    v.forEach(x -> System.out.println("seen h200 batched validation " + x));
     Map<String, double[]> reported =
         Map.of(
-            "bmm attention", new double[] {0.032, 0.185},
-            "bmm attn", new double[] {0.100, 0.125},
+            "bmm attention", new double[] {0.035, 0.086},
+            "bmm attn", new double[] {0.055, 0.090},
             "bmm expert", new double[] {0.086, 0.195});
     for (FidelityScores.Score s : v) {
       double[] r = reported.get(s.family());

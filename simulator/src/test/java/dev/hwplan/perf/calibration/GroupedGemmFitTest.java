@@ -51,9 +51,13 @@ class GroupedGemmFitTest {
     Errors l = Errors.of(loop);
     System.out.printf(Locale.ROOT, "grouped-gemm training %s%nexpert-loop training %s%n", g, l);
     assertThat(g.n()).isEqualTo(392);
-    assertThat(g.median()).as("grouped median").isLessThan(0.035);
-    assertThat(g.p90()).as("grouped p90").isLessThan(0.095);
-    assertThat(l.median()).as("loop median").isLessThan(0.12);
-    assertThat(l.p90()).as("loop p90").isLessThan(0.40);
+    // freeze VI (tiles issued in clusters of two, knee at the read bandwidth): 2.6 / 7.7 / 12.1 %
+    // (median / p90 / worst); freeze IV 2.8 / 8.1 / 12.3 %
+    assertThat(g.median()).as("grouped median").isLessThan(0.03);
+    assertThat(g.p90()).as("grouped p90").isLessThan(0.085);
+    // per-expert loop, freeze VII (each expert's CTAs, split-K over long reductions): 4.3 / 10.7 /
+    // 27.3 %; before (the dense GEMM model and a gap an expert) 8.9 / 27.2 / 47.6 %
+    assertThat(l.median()).as("loop median").isLessThan(0.048);
+    assertThat(l.p90()).as("loop p90").isLessThan(0.112);
   }
 }

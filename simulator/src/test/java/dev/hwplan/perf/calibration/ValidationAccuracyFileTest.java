@@ -39,40 +39,57 @@ class ValidationAccuracyFileTest {
 
   /** The model that scores the files, as named at its freeze. */
   static final String MODEL =
-      "freeze IV of issue 15 (the grouped GEMM's streaming rate per SM cycle), with cuBLAS's"
-          + " batched GEMMs timed by the cuBLAS model (session 14)";
+      "freeze VII of issue 15 (freeze VI: freeze V, and the grouped GEMM's row tiles issued in"
+          + " clusters of two with a knee where its weight stream meets the read bandwidth, the"
+          + " routed experts' weights read by the expected number of active experts; the"
+          + " per-expert loop timed by each expert's own CTAs: split-K with its reduction where"
+          + " k >= n, a bounded stream a CTA; cuBLAS batched GEMMs writing their output at the"
+          + " copy rate, with a launch cost of their own)";
 
   /**
-   * The commit that froze it: the validation files were measured after it (f3edeff on branch
-   * i15-fid4, in main as 0edd193; the batched-GEMM choice, 2026-12-06, was made on the train set of
-   * {@code batched-gemm.json} and is scored on its validation set, declared before the run).
+   * The commit that froze it: the validation files were measured after it (4e545f1, branch fid7,
+   * 2026-12-07: freeze VI's model, 0c167c2; the per-expert loop of 25d93bb (branch loop7) and the
+   * batched GEMMs of 38c383b (branch bgemm7), both chosen on training and seen files only; the
+   * merge changed no model code. The post6 grid was declared after 1d07603, validation6 at 9fcdb3a,
+   * post7 at 2af4d61 and validation2 at bbbc8a5, all before any measurement; freeze V's compiled
+   * form is a42e744's).
    */
-  static final String FROZEN_AT = "f3edeff";
+  static final String FROZEN_AT = "4e545f1";
 
   /**
-   * The files that validate {@link #MODEL}, relative to {@code kernels/cuda/results}: the fresh
-   * shapes measured for freeze IV on an H100 (2026-12-06 21:10 UTC) and on an H200 (23:15 UTC), the
-   * validation set of the batched-GEMM file (H200, the same run), and freeze III's prefill
-   * attention file (H100, 05:47 UTC; prefill attention's model has not changed since).
+   * The files that validate {@link #MODEL}, relative to {@code kernels/cuda/results}, measured on
+   * an NVIDIA H100 80GB HBM3 on 2026-12-07 04:25-04:27 UTC after the freeze ({@code
+   * h100-sxm/post9-env.txt} has the scripts' sha256, {@code post9.log} the log): grouped GEMMs of
+   * {@code grouped_gemm.py --grid post6} and {@code --grid post7}, whole steps of {@code
+   * step_profile.py --set validation6}, cuBLAS batched GEMMs of {@code batched_gemm.py --set
+   * validation2}; and freeze III's prefill attention file (H100, unchanged model since). The H100
+   * has no grouped-GEMM, batched-GEMM or prefill-attention fits of its own: those use the H200's.
    */
   static final List<String> VALIDATION_FILES =
       List.of(
           "h100-sxm/prefill-attention-post3.json",
-          "h100-sxm/grouped-gemm-post4.json",
-          "h100-sxm/step-profiles-validation4.json",
-          "h200-sxm/grouped-gemm-post4.json",
-          "h200-sxm/grouped-gemm-post5.json",
-          "h200-sxm/step-profiles-validation4.json",
-          "h200-sxm/step-profiles-validation5.json",
-          "h200-sxm/batched-gemm.json");
+          "h100-sxm/grouped-gemm-post6.json",
+          "h100-sxm/grouped-gemm-post7.json",
+          "h100-sxm/step-profiles-validation6.json",
+          "h100-sxm/batched-gemm-validation2.json");
 
   /**
-   * The files seen while {@link #MODEL} was built, scored for comparison only: freeze III's H100
-   * validation (it chose freeze IV's form), and freeze II's and freeze I's validation files (H200),
-   * whose grouped GEMMs are training rows since.
+   * The files seen while {@link #MODEL} was built, scored for comparison only: the batched-GEMM
+   * file (H200; its validation set chose freeze VII's batched form), freeze IV's grouped GEMMs
+   * (H100 post4, H200 post4 and post5: their 288-, 352- and 576-token rows chose freeze VI's form),
+   * freeze IV's whole steps (H100 and H200: their compiled steps' misses led to freeze V's change),
+   * freeze III's H100 validation (it chose freeze IV's form), and freeze II's and freeze I's
+   * validation files (H200), whose grouped GEMMs are training rows since.
    */
   static final List<String> SEEN_FILES =
       List.of(
+          "h200-sxm/batched-gemm.json",
+          "h100-sxm/grouped-gemm-post4.json",
+          "h200-sxm/grouped-gemm-post4.json",
+          "h200-sxm/grouped-gemm-post5.json",
+          "h100-sxm/step-profiles-validation4.json",
+          "h200-sxm/step-profiles-validation4.json",
+          "h200-sxm/step-profiles-validation5.json",
           "h100-sxm/grouped-gemm-post3.json",
           "h100-sxm/step-profiles-validation3.json",
           "h200-sxm/prefill-attention-post2.json",
@@ -212,8 +229,10 @@ class ValidationAccuracyFileTest {
         }
         case "hwplan-step-profile", "hwplan-step-forms" -> steps(row, RESULTS.resolve(file));
         case "hwplan-batched-gemm" -> {
-          // the validation set only: the train set chose the form
-          for (FidelityScores.Score s : FidelityScores.batched(relative, "validation")) {
+          // every set but the train set, which chose the form (validation, seen since freeze VII;
+          // validation2)
+          String set = file.endsWith("validation2.json") ? "validation2" : "validation";
+          for (FidelityScores.Score s : FidelityScores.batched(relative, set)) {
             String[] ff = BATCHED.get(s.family());
             if (ff != null) {
               op(row, ff[0], ff[1], s);
