@@ -37,6 +37,14 @@ def main():
         k = (name, tuple(sorted((a, str(v)) for a, v in params.items())))
         return rows.get(k)
 
+    def vector_rows(name):
+        """Benchmark name's vector rows in sorted order: (params, vector times, the scalar times
+        of the same params or None)."""
+        for (n, ps) in sorted(rows):
+            p = dict(ps)
+            if n == name and p["provider"] == "vector":
+                yield p, rows[(n, ps)], get(n, **dict(p, provider="scalar"))
+
     out = []
     w = out.append
     read = get("streamRead", provider="vector")
@@ -62,19 +70,11 @@ def main():
     w("")
     w("| kind | dtype | key layout | KV MiB | scalar ms | vector ms | vector/scalar | scalar GB/s | vector GB/s | % of STREAM read | v/s bound (read / scalar GB/s) |")
     w("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
-    for (n, ps) in sorted(rows):
-        if n != "decodeAttention":
-            continue
-        p = dict(ps)
-        if p["provider"] != "vector":
-            continue
+    for p, v, s in vector_rows("decodeAttention"):
         kvh = int(p["kvHeads"])
         ctx = int(p["contextTokens"]) or 8 * 65536 // kvh
         bpe = 4 if p["dtype"] == "fp32" else 2
         kv = 2 * 1 * kvh * ctx * 128 * bpe
-        v = rows[(n, ps)]
-        sp = dict(p, provider="scalar")
-        s = get(n, **sp)
         gbs = kv / v[0]
         ratio = s[0] / v[0] if s else float("nan")
         w("| %s | %s | %s | %.0f | %s | %.2f | %s | %s | %.1f | %.0f%% | %s |" % (
@@ -87,24 +87,16 @@ def main():
     w("| --- | --- | --- | --- | --- | --- | --- |")
     fma_rate = facts["fmaFlopsPerCall"] / fma[0]
     np_by_n = {r["n"]: r for r in npy["sgemm"]}
-    for (n, ps) in sorted(rows):
-        if n != "gemm":
-            continue
-        p = dict(ps)
-        if p["provider"] != "vector":
-            continue
+    for p, v, s in vector_rows("gemm"):
         size = int(p["n"])
         flops = 2.0 * size ** 3
-        v = rows[(n, ps)]
-        s = get(n, **dict(p, provider="scalar"))
         ref = np_by_n.get(size)
         w("| %d | %s | %s | %.1f | %s | %.0f%% | %s |" % (
             size, p["dtype"], "%.1f" % (flops / s[0] / 1e9) if s else "-", flops / v[0] / 1e9,
             "%.1fx" % (s[0] / v[0]) if s else "-", 100 * flops / v[0] / fma_rate,
             "%.0f%% (numpy %.1f GFLOP/s)" % (100 * flops / v[0] / ref["flopsPerSecond"],
                                              ref["flopsPerSecond"] / 1e9) if ref else "-"))
-    mla_rows = [(n, ps) for (n, ps) in sorted(rows) if n == "decode"]
-    if mla_rows:
+    if any(n == "decode" for (n, _) in rows):
         w("")
         w("MLA (DeepSeek-V3: 128 heads, kv_lora_rank 512, RoPE 64) vs GQA (32 query heads, 8 KV heads"
           " of 128, blocked keys) at equal KV-cache memory, batch 1")
@@ -112,10 +104,7 @@ def main():
         w("| kind | dtype | KV MiB | context | scalar ms | vector ms | vector/scalar | vector GB/s | GFLOP/s | FLOP/byte | % STREAM read | % FMA peak | bound | % of bound |")
         w("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
         times = {}
-        for (n, ps) in mla_rows:
-            p = dict(ps)
-            if p["provider"] != "vector":
-                continue
+        for p, v, sc in vector_rows("decode"):
             cache = int(p["cacheMiB"]) * 2**20
             bpe = 4 if p["dtype"] == "fp32" else 2
             if p["kind"] == "mla":
@@ -128,8 +117,6 @@ def main():
                 kv = ctx * 2048 * bpe
                 flops = 4.0 * 32 * ctx * 128
                 moved = kv + 2.0 * 4 * 32 * 128
-            v = rows[(n, ps)]
-            sc = get(n, **dict(p, provider="scalar"))
             t_mem = moved / rb
             t_fma = flops / fma_rate
             bound = "memory" if t_mem >= t_fma else "compute"

@@ -1,5 +1,6 @@
 #!/bin/bash
 # Interleaved A/B of the kernels: old jar (main e3e8e1f) and new jar (this branch), alternating.
+# KernelAB.class and Cases.class (from ../Cases.java) are in /tmp/i14/ab, compiled against either jar.
 cd /tmp/i14/ab
 out=${1:-/tmp/i14/ab/res}; mkdir -p $out
 for i in 1 2 3; do

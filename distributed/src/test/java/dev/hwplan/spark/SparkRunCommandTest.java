@@ -3,6 +3,7 @@ package dev.hwplan.spark;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.hwplan.cli.Hwplan;
+import dev.hwplan.scenario.SweepFixtures;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -47,8 +48,7 @@ class SparkRunCommandTest {
     assertThat(local.code()).as(local.err()).isZero();
     Result spark = runOnSpark(yaml, tmp.resolve("spark"));
     assertThat(spark.code()).as(spark.err()).isZero();
-    SparkSweepExecutorTest.assertSameFiles(
-        tmp.resolve("local"), tmp.resolve("spark"), ".csv", ".md");
+    SweepFixtures.assertSameFiles(tmp.resolve("local"), tmp.resolve("spark"), ".csv", ".md");
     // the summary on stdout names the other folder, and is otherwise the same
     assertThat(spark.out().replace(tmp.resolve("spark").toString(), "OUT"))
         .isEqualTo(local.out().replace(tmp.resolve("local").toString(), "OUT"));
@@ -57,7 +57,7 @@ class SparkRunCommandTest {
   @Test
   void aBadPointIsTheSameOneLineAndExitCode2(@TempDir Path tmp) throws Exception {
     Path yaml = tmp.resolve("bad.yaml");
-    Files.writeString(yaml, SparkSweepExecutorTest.BAD);
+    Files.writeString(yaml, SweepFixtures.BAD_POINTS);
     Result local = cli("run", yaml.toString(), "--out", tmp.resolve("local").toString());
     Result spark = runOnSpark(yaml, tmp.resolve("spark"));
     assertThat(local.code()).isEqualTo(2);

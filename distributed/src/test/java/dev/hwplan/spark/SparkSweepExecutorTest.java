@@ -1,23 +1,22 @@
 package dev.hwplan.spark;
 
+import static dev.hwplan.scenario.SweepFixtures.badInputMessage;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.hwplan.hardware.ProfileCatalog;
-import dev.hwplan.io.InvalidInputException;
 import dev.hwplan.report.ReportWriter;
 import dev.hwplan.scenario.Scenario;
 import dev.hwplan.scenario.ScenarioRunner;
 import dev.hwplan.scenario.StudyContext;
+import dev.hwplan.scenario.SweepFixtures;
 import dev.hwplan.sweep.LocalSweepExecutor;
 import dev.hwplan.sweep.SweepExecutor;
 import dev.hwplan.sweep.SweepTasks;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Stream;
 import org.apache.spark.TaskContext;
 import org.apache.spark.scheduler.SparkListener;
 import org.apache.spark.scheduler.SparkListenerTaskEnd;
@@ -81,27 +80,6 @@ class SparkSweepExecutorTest {
           pricePerGpuHour: 2.5
       """;
 
-  private static List<String> files(Path dir) throws IOException {
-    try (Stream<Path> s = Files.walk(dir)) {
-      return s.filter(Files::isRegularFile)
-          .map(f -> dir.relativize(f).toString())
-          .sorted()
-          .toList();
-    }
-  }
-
-  static void assertSameFiles(Path a, Path b, String... extensions) throws IOException {
-    List<String> names =
-        files(a).stream().filter(f -> Stream.of(extensions).anyMatch(f::endsWith)).toList();
-    assertThat(names).isNotEmpty();
-    assertThat(files(b)).containsAll(names);
-    for (String f : names) {
-      assertThat(Files.readAllBytes(b.resolve(f)))
-          .as(f)
-          .isEqualTo(Files.readAllBytes(a.resolve(f)));
-    }
-  }
-
   @Test
   void theSameScenarioGivesByteIdenticalTablesLocallyAndOnSpark(@TempDir Path tmp)
       throws Exception {
@@ -112,7 +90,8 @@ class SparkSweepExecutorTest {
     var onSpark = new ScenarioRunner(CTX, ScenarioRunner.Progress.NONE, spark, null).run(s, "test");
     ReportWriter.write(local.report(), tmp.resolve("local"));
     ReportWriter.write(onSpark.report(), tmp.resolve("spark"));
-    assertSameFiles(tmp.resolve("local"), tmp.resolve("spark"), ".csv", ".md", ".html");
+    SweepFixtures.assertSameFiles(
+        tmp.resolve("local"), tmp.resolve("spark"), ".csv", ".md", ".html");
     List<String> rows = Files.readAllLines(tmp.resolve("spark/tables/serving.csv"));
     assertThat(rows).hasSize(1 + 10);
     assertThat(rows.get(0)).startsWith("deployment,gpus,qps,requestsPerSecond");
@@ -163,37 +142,18 @@ class SparkSweepExecutorTest {
     assertThat(FlakyTasks.thrown.get()).isEqualTo(4);
   }
 
-  static final String BAD =
-      """
-      title: Bad points
-      studies:
-        - kind: serve
-          model: llama-3.1-8b
-          qps: 4
-          requests: 50
-          tp: [1, 3, 5]
-      """;
-
   @Test
   void aBadPointFailsTheStudyOnceWithTheLocalMessage() {
-    Scenario s = Scenario.parse("bad.yaml", BAD, null);
+    Scenario s = Scenario.parse("bad.yaml", SweepFixtures.BAD_POINTS, null);
     int failedBefore = failedTasks.get();
-    String local = message(new ScenarioRunner(CTX, ScenarioRunner.Progress.NONE), s);
-    String onSpark = message(new ScenarioRunner(CTX, ScenarioRunner.Progress.NONE, spark, null), s);
+    String local = badInputMessage(new ScenarioRunner(CTX, ScenarioRunner.Progress.NONE), s);
+    String onSpark =
+        badInputMessage(new ScenarioRunner(CTX, ScenarioRunner.Progress.NONE, spark, null), s);
     assertThat(local).startsWith("bad.yaml: field 'studies[0].tp': ").endsWith("(line 7)");
     assertThat(onSpark).isEqualTo(local);
     awaitListener();
     // bad input comes back as data: no Spark task failed, so none was retried
     assertThat(failedTasks.get()).isEqualTo(failedBefore);
-  }
-
-  private static String message(ScenarioRunner r, Scenario s) {
-    try {
-      r.run(s, "test");
-    } catch (InvalidInputException e) {
-      return e.getMessage();
-    }
-    throw new AssertionError("no bad input reported");
   }
 
   @Test

@@ -2,13 +2,10 @@ package dev.hwplan.hardware;
 
 import dev.hwplan.io.InvalidInputException;
 import dev.hwplan.io.StrictMapper;
-import java.io.BufferedReader;
+import dev.hwplan.io.TextFiles;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -74,18 +71,6 @@ public final class ClusterCatalog {
   }
 
   private static List<String> files() {
-    List<String> out = new ArrayList<>();
-    try (InputStream in = ClusterCatalog.class.getResourceAsStream("/clusters/catalog.txt");
-        BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
-      String line;
-      while ((line = r.readLine()) != null) {
-        if (!line.isBlank()) {
-          out.add(line.trim());
-        }
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return out;
+    return TextFiles.listedResource(ClusterCatalog.class, "/clusters/catalog.txt");
   }
 }

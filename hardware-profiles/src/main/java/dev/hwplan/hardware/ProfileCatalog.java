@@ -5,8 +5,6 @@ import dev.hwplan.io.QuickReader;
 import dev.hwplan.io.StrictMapper;
 import dev.hwplan.io.TextFiles;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collection;
@@ -149,15 +147,9 @@ public final class ProfileCatalog {
 
   private static GpuProfile loadBundled(String file) {
     String name = RESOURCE_DIR + file;
-    InputStream in = ProfileCatalog.class.getResourceAsStream(name);
-    if (in == null) {
+    byte[] bytes = TextFiles.bundledBytes(ProfileCatalog.class, name, "profile " + name);
+    if (bytes == null) {
       throw new IllegalStateException("bundled profile missing from the jar: " + name);
-    }
-    byte[] bytes;
-    try (in) {
-      bytes = in.readAllBytes();
-    } catch (IOException e) {
-      throw new UncheckedIOException("reading bundled profile " + name, e);
     }
     GpuProfile p = quick(bytes);
     if (p == null) {
@@ -188,15 +180,7 @@ public final class ProfileCatalog {
 
   /** The file names listed in the bundled {@code profiles/catalog.txt}. */
   public static List<String> bundledFileNames() {
-    InputStream in = ProfileCatalog.class.getResourceAsStream(RESOURCE_DIR + "catalog.txt");
-    if (in == null) {
-      throw new IllegalStateException("profiles/catalog.txt missing from the jar");
-    }
-    try {
-      return TextFiles.listed(in);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return TextFiles.listedResource(ProfileCatalog.class, RESOURCE_DIR + "catalog.txt");
   }
 
   private static void checkFileName(String fileName, String source, GpuProfile p) {

@@ -3,6 +3,7 @@ package dev.hwplan.io;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -95,6 +96,42 @@ public final class TextFiles {
         }
       }
       return out;
+    }
+  }
+
+  /**
+   * The names that the resource {@code resource} (an absolute name, {@code /profiles/catalog.txt})
+   * bundled with {@code owner} lists, read as {@link #listed} reads them.
+   *
+   * @throws IllegalStateException if the jar lacks the resource: a broken build, not bad input
+   */
+  public static List<String> listedResource(Class<?> owner, String resource) {
+    InputStream in = owner.getResourceAsStream(resource);
+    if (in == null) {
+      throw new IllegalStateException(resource.substring(1) + " missing from the jar");
+    }
+    try {
+      return listed(in);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * The bytes of the resource {@code resource} bundled with {@code owner}, or null if there is
+   * none.
+   *
+   * @param what what it is, for the error if it cannot be read: "reading bundled {what}"
+   */
+  public static byte[] bundledBytes(Class<?> owner, String resource, String what) {
+    InputStream in = owner.getResourceAsStream(resource);
+    if (in == null) {
+      return null;
+    }
+    try (in) {
+      return in.readAllBytes();
+    } catch (IOException e) {
+      throw new UncheckedIOException("reading bundled " + what, e);
     }
   }
 

@@ -136,4 +136,17 @@ class TextFilesTest {
     assertThat(TextFiles.listed(new java.io.ByteArrayInputStream(text)))
         .containsExactly("llama-3.1-8b", "gemma-2-9b", "qwen3-8b");
   }
+
+  @Test
+  void aBundledListMissingFromTheJarIsABrokenBuildNamingIt() {
+    assertThatThrownBy(() -> TextFiles.listedResource(TextFiles.class, "/none/catalog.txt"))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("none/catalog.txt missing from the jar");
+  }
+
+  @Test
+  void aBundledResourceIsItsBytesAndAMissingOneIsNull() {
+    assertThat(TextFiles.bundledBytes(TextFiles.class, "/none/x.yaml", "x")).isNull();
+    assertThat(TextFiles.bundledBytes(TextFiles.class, "TextFiles.class", "x")).isNotEmpty();
+  }
 }

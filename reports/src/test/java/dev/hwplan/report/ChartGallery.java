@@ -25,7 +25,6 @@ import dev.hwplan.scaling.fit.Bootstrap;
 import dev.hwplan.scaling.fit.ChinchillaFitter;
 import dev.hwplan.scaling.fit.PointFit;
 import dev.hwplan.scaling.fit.ScalingRun;
-import dev.hwplan.step.Execution;
 import dev.hwplan.step.StepConfig;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,6 +34,7 @@ import tech.tablesaw.api.IntColumn;
 import tech.tablesaw.api.LongColumn;
 import tech.tablesaw.api.StringColumn;
 import tech.tablesaw.api.Table;
+import tech.tablesaw.columns.Column;
 
 /**
  * A report with every chart kind the module builds, from the bundled models and profiles. The fit
@@ -72,10 +72,10 @@ final class ChartGallery {
     PointFit fit = fitter.fit(runs);
     Bootstrap boot = fitter.bootstrap(runs, fit.law(), 40, 42, () -> {});
     List<Double> budgets = List.of(1e20, 1e21, 1e22, 1e23, 1e24);
-    return Report.builder("hwplan chart gallery")
-        .subtitle("Every chart kind of the reports module, from the bundled catalog")
-        .meta("hwplan", "test")
-        .meta("date", "2026-01-02")
+    return SampleReports.dated(
+            "hwplan chart gallery",
+            "Every chart kind of the reports module, from the bundled catalog",
+            "test")
         .section(
             Section.builder("kv", "KV cache by attention design")
                 .text(
@@ -176,11 +176,7 @@ final class ChartGallery {
    * camelCase headers, the answer in the last two), from {@link InferenceMemoryCalculator}.
    */
   static Table memoryTable(ModelSpec m, List<GpuProfile> gpus) {
-    StringColumn model = StringColumn.create("model");
-    StringColumn gpu = StringColumn.create("gpu");
-    LongColumn tp = LongColumn.create("tp");
-    LongColumn pp = LongColumn.create("pp");
-    StringColumn weights = StringColumn.create("weights");
+    Deployment deployment = new Deployment();
     StringColumn kv = StringColumn.create("kv");
     LongColumn context = LongColumn.create("context");
     DoubleColumn w = DoubleColumn.create("weightsGiBPerGpu");
@@ -203,11 +199,7 @@ final class ChartGallery {
                       0.9,
                       InferenceMemoryCalculator.DEFAULT_RESERVE_BYTES,
                       InferenceMemoryCalculator.DEFAULT_MAX_BATCHED_TOKENS));
-          model.append(r.model());
-          gpu.append(r.gpu());
-          tp.append(r.tp());
-          pp.append(r.pp());
-          weights.append(r.weightsDtype());
+          deployment.append(r.model(), r.gpu(), r.tp(), r.pp(), r.weightsDtype());
           kv.append(r.kvDtype());
           context.append(r.context());
           w.append(r.weightBytes() / (double) (1L << 30));
@@ -218,23 +210,18 @@ final class ChartGallery {
         }
       }
     }
-    for (LongColumn c : List.of(tp, pp, context, max)) {
+    for (LongColumn c : List.of(context, max)) {
       c.setPrintFormatter(TableFormats.grouped());
     }
     w.setPrintFormatter(TableFormats.fixed(3));
     budget.setPrintFormatter(TableFormats.fixed(1));
     perSeq.setPrintFormatter(TableFormats.fixed(3));
-    return Table.create(
-        "memory", model, gpu, tp, pp, weights, kv, context, w, budget, perSeq, max, fits);
+    return deployment.table("memory", kv, context, w, budget, perSeq, max, fits);
   }
 
   /** The default report's inference table, column for column (thirteen), in sol mode. */
   static Table inferTable(ModelSpec m, GpuProfile g) {
-    StringColumn model = StringColumn.create("model");
-    StringColumn gpu = StringColumn.create("gpu");
-    LongColumn tp = LongColumn.create("tp");
-    LongColumn pp = LongColumn.create("pp");
-    StringColumn weights = StringColumn.create("weights");
+    Deployment deployment = new Deployment();
     LongColumn batch = LongColumn.create("batch");
     LongColumn prompt = LongColumn.create("prompt");
     LongColumn output = LongColumn.create("output");
@@ -245,21 +232,10 @@ final class ChartGallery {
     StringColumn fits = StringColumn.create("fits");
     for (long b : List.of(1L, 16L, 64L)) {
       for (long p : List.of(1_024L, 16_384L)) {
-        StepConfig c =
-            new StepConfig(
-                m,
-                Parallelism.of(4, 1),
-                WeightDtype.FP8,
-                KvDtype.BF16,
-                MlaLayout.LATENT,
-                Execution.FUSED);
+        StepConfig c = StepConfig.of(m, Parallelism.of(4, 1), WeightDtype.FP8, MlaLayout.LATENT);
         InferenceEstimate e =
             InferenceEstimator.estimate(new InferenceRequest(c, g, b, p, 256, Mode.SOL));
-        model.append(e.model());
-        gpu.append(e.gpu());
-        tp.append(e.tp());
-        pp.append(e.pp());
-        weights.append(e.weightsDtype());
+        deployment.append(e.model(), e.gpu(), e.tp(), e.pp(), e.weightsDtype());
         batch.append(e.batch());
         prompt.append(e.prompt());
         output.append(e.output());
@@ -270,15 +246,46 @@ final class ChartGallery {
         fits.append(e.fits() ? "yes" : "no");
       }
     }
-    for (LongColumn c : List.of(tp, pp, batch, prompt, output)) {
+    for (LongColumn c : List.of(batch, prompt, output)) {
       c.setPrintFormatter(TableFormats.grouped());
     }
     ttft.setPrintFormatter(TableFormats.fixed(1));
     tpot.setPrintFormatter(TableFormats.fixed(3));
     rate.setPrintFormatter(TableFormats.fixed(1));
     mem.setPrintFormatter(TableFormats.fixed(3));
-    return Table.create(
-        "infer", model, gpu, tp, pp, weights, batch, prompt, output, ttft, tpot, rate, mem, fits);
+    return deployment.table("infer", batch, prompt, output, ttft, tpot, rate, mem, fits);
+  }
+
+  /**
+   * The five columns a deployment table of the default report starts with (model, gpu, tp, pp,
+   * weights; tp and pp printed grouped), as the studies' {@code Tables.deployment} declares them.
+   */
+  private record Deployment(
+      StringColumn model, StringColumn gpu, LongColumn tp, LongColumn pp, StringColumn weights) {
+    Deployment() {
+      this(
+          StringColumn.create("model"),
+          StringColumn.create("gpu"),
+          LongColumn.create("tp"),
+          LongColumn.create("pp"),
+          StringColumn.create("weights"));
+    }
+
+    /** Adds one row's deployment cells. */
+    void append(String modelId, String gpuId, int tpSize, int ppSize, String weightsDtype) {
+      model.append(modelId);
+      gpu.append(gpuId);
+      tp.append(tpSize);
+      pp.append(ppSize);
+      weights.append(weightsDtype);
+    }
+
+    /** Table {@code name}: these five columns, then {@code rest}. */
+    Table table(String name, Column<?>... rest) {
+      tp.setPrintFormatter(TableFormats.grouped());
+      pp.setPrintFormatter(TableFormats.grouped());
+      return Table.create(name, model, gpu, tp, pp, weights).addColumns(rest);
+    }
   }
 
   static Table runsTable(List<ScalingRun> runs) {

@@ -25,11 +25,16 @@ final class SampleReports {
     return c;
   }
 
+  /** A report dated 2026-01-02, so that what is written from it is the same on every run. */
+  static Report.Builder dated(String title, String subtitle, String version) {
+    return Report.builder(title)
+        .subtitle(subtitle)
+        .meta("hwplan", version)
+        .meta("date", "2026-01-02");
+  }
+
   static Report small() {
-    return Report.builder("Sample report")
-        .subtitle("two sections")
-        .meta("hwplan", "0.1.0-SNAPSHOT")
-        .meta("date", "2026-01-02")
+    return dated("Sample report", "two sections", "0.1.0-SNAPSHOT")
         .section(
             Section.builder("memory", "Memory")
                 .text("KV cache is **large**; see `hwplan kv`.\n\n- one\n- two")

@@ -4,6 +4,7 @@ import dev.hwplan.perf.calibration.AccuracyReport;
 import dev.hwplan.regress.BenchmarkResult;
 import dev.hwplan.regress.Direction;
 import java.util.Arrays;
+import java.util.Locale;
 import java.util.function.ToDoubleFunction;
 
 /**
@@ -17,36 +18,59 @@ import java.util.function.ToDoubleFunction;
 public final class AccuracyMeasure implements Measure {
   /** Which figure of a row. */
   public enum Statistic {
-    MEDIAN(AccuracyReport.Row::medianError),
-    P90(AccuracyReport.Row::p90Error);
+    MEDIAN("median", AccuracyReport.Row::medianError),
+    P90("p90", AccuracyReport.Row::p90Error);
 
+    private final String key;
     private final ToDoubleFunction<AccuracyReport.Row> value;
 
-    Statistic(ToDoubleFunction<AccuracyReport.Row> value) {
+    Statistic(String key, ToDoubleFunction<AccuracyReport.Row> value) {
+      this.key = key;
       this.value = value;
     }
   }
 
+  private final String id;
   private final ToDoubleFunction<AccuracyReport> value;
 
-  private AccuracyMeasure(ToDoubleFunction<AccuracyReport> value) {
+  private AccuracyMeasure(String id, ToDoubleFunction<AccuracyReport> value) {
+    this.id = id;
     this.value = value;
+  }
+
+  /**
+   * The metric's name, from what it measures: {@code predict.<family>.<gpu>.<statistic>Error} on
+   * one GPU, {@code predict.<family>.crossGpu.<gpu>To<Gpu>.<statistic>Error} across two, {@code
+   * predict.decodeStep.<gpu>.medianError} for whole decode steps, each GPU by its profile's name
+   * without {@code -sxm} ({@code h100-sxm}: {@code h100}).
+   */
+  public String id() {
+    return id;
   }
 
   /** {@code family} on {@code gpu}'s held-out shapes, calibrated on the rest of that GPU's. */
   public static AccuracyMeasure sameGpu(String family, String gpu, Statistic s) {
-    return row(family, "same-gpu", gpu, gpu, s);
+    return row(family + "." + gpuName(gpu), family, "same-gpu", gpu, gpu, s);
   }
 
   /** {@code family} on every shape of {@code predicted}, calibrated on {@code calibratedOn}. */
   public static AccuracyMeasure crossGpu(
       String family, String calibratedOn, String predicted, Statistic s) {
-    return row(family, "cross-gpu", calibratedOn, predicted, s);
+    String to = gpuName(predicted);
+    String pair = gpuName(calibratedOn) + "To" + to.substring(0, 1).toUpperCase(Locale.ROOT);
+    return row(
+        family + ".crossGpu." + pair + to.substring(1),
+        family,
+        "cross-gpu",
+        calibratedOn,
+        predicted,
+        s);
   }
 
   /** The median |error| of whole decode steps on {@code gpu}, with its own calibration. */
   public static AccuracyMeasure decodeStep(String gpu) {
     return new AccuracyMeasure(
+        "predict.decodeStep." + gpuName(gpu) + ".medianError",
         a -> {
           double median = a.decodeStepMedianError(gpu, gpu);
           if (Double.isNaN(median)) {
@@ -57,9 +81,19 @@ public final class AccuracyMeasure implements Measure {
         });
   }
 
+  private static String gpuName(String profile) {
+    return profile.endsWith("-sxm") ? profile.substring(0, profile.length() - 4) : profile;
+  }
+
   private static AccuracyMeasure row(
-      String family, String scenario, String calibratedOn, String predicted, Statistic s) {
+      String what,
+      String family,
+      String scenario,
+      String calibratedOn,
+      String predicted,
+      Statistic s) {
     return new AccuracyMeasure(
+        "predict." + what + "." + s.key + "Error",
         a ->
             s.value.applyAsDouble(
                 a.find(family, scenario, calibratedOn, predicted)

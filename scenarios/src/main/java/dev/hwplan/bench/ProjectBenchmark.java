@@ -2,6 +2,9 @@ package dev.hwplan.bench;
 
 import static dev.hwplan.bench.AccuracyMeasure.Statistic.MEDIAN;
 import static dev.hwplan.bench.AccuracyMeasure.Statistic.P90;
+import static dev.hwplan.bench.AccuracyMeasure.crossGpu;
+import static dev.hwplan.bench.AccuracyMeasure.decodeStep;
+import static dev.hwplan.bench.AccuracyMeasure.sameGpu;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.hwplan.hardware.GpuProfile;
@@ -31,7 +34,6 @@ import dev.hwplan.scaling.fit.ChinchillaFitter;
 import dev.hwplan.scaling.fit.HuberLogLoss;
 import dev.hwplan.scaling.fit.InitialisationGrid;
 import dev.hwplan.scaling.fit.ScalingRun;
-import dev.hwplan.step.Execution;
 import dev.hwplan.step.StepConfig;
 import java.util.ArrayList;
 import java.util.List;
@@ -142,13 +144,11 @@ public enum ProjectBenchmark {
           () -> {
             GpuProfile g = ProfileCatalog.bundled().get("h200-sxm");
             StepConfig c =
-                new StepConfig(
+                StepConfig.of(
                     ModelCatalog.resolve("deepseek-v3"),
                     Parallelism.of(8, 1),
                     WeightDtype.FP8,
-                    KvDtype.BF16,
-                    MlaLayout.LATENT,
-                    Execution.FUSED);
+                    MlaLayout.LATENT);
             InferenceRequest r = new InferenceRequest(c, g, 16, 2048, 512, Mode.CALIBRATED);
             OpTimeModel model = Calibrations.model(g, Mode.CALIBRATED);
             return () -> InferenceEstimator.estimate(r, model).tpotSeconds();
@@ -156,52 +156,25 @@ public enum ProjectBenchmark {
 
   // Accuracy of the calibrated GPU model (issue 8's targets: same-GPU median <= 5 % and p90 <= 15 %
   // for GEMM and decode attention, cross-GPU median <= 12 %, collectives median <= 15 %).
-  PREDICT_GEMM_H100_MEDIAN(
-      "predict.gemm.h100.medianError", AccuracyMeasure.sameGpu("gemm", "h100-sxm", MEDIAN)),
-  PREDICT_GEMM_H100_P90(
-      "predict.gemm.h100.p90Error", AccuracyMeasure.sameGpu("gemm", "h100-sxm", P90)),
-  PREDICT_GEMM_H200_MEDIAN(
-      "predict.gemm.h200.medianError", AccuracyMeasure.sameGpu("gemm", "h200-sxm", MEDIAN)),
-  PREDICT_GEMM_H200_P90(
-      "predict.gemm.h200.p90Error", AccuracyMeasure.sameGpu("gemm", "h200-sxm", P90)),
-  PREDICT_ATTENTION_H100_MEDIAN(
-      "predict.attention.h100.medianError",
-      AccuracyMeasure.sameGpu("attention", "h100-sxm", MEDIAN)),
-  PREDICT_ATTENTION_H100_P90(
-      "predict.attention.h100.p90Error", AccuracyMeasure.sameGpu("attention", "h100-sxm", P90)),
-  PREDICT_ATTENTION_H200_MEDIAN(
-      "predict.attention.h200.medianError",
-      AccuracyMeasure.sameGpu("attention", "h200-sxm", MEDIAN)),
-  PREDICT_ATTENTION_H200_P90(
-      "predict.attention.h200.p90Error", AccuracyMeasure.sameGpu("attention", "h200-sxm", P90)),
-  PREDICT_MLA_H100_MEDIAN(
-      "predict.mla.h100.medianError", AccuracyMeasure.sameGpu("mla", "h100-sxm", MEDIAN)),
-  PREDICT_MLA_H200_MEDIAN(
-      "predict.mla.h200.medianError", AccuracyMeasure.sameGpu("mla", "h200-sxm", MEDIAN)),
-  PREDICT_COLLECTIVE_H200_MEDIAN(
-      "predict.collective.h200.medianError",
-      AccuracyMeasure.sameGpu("collective", "h200-sxm", MEDIAN)),
-  PREDICT_GEMM_H100_TO_H200_MEDIAN(
-      "predict.gemm.crossGpu.h100ToH200.medianError",
-      AccuracyMeasure.crossGpu("gemm", "h100-sxm", "h200-sxm", MEDIAN)),
-  PREDICT_GEMM_H200_TO_H100_MEDIAN(
-      "predict.gemm.crossGpu.h200ToH100.medianError",
-      AccuracyMeasure.crossGpu("gemm", "h200-sxm", "h100-sxm", MEDIAN)),
-  PREDICT_ATTENTION_H100_TO_H200_MEDIAN(
-      "predict.attention.crossGpu.h100ToH200.medianError",
-      AccuracyMeasure.crossGpu("attention", "h100-sxm", "h200-sxm", MEDIAN)),
-  PREDICT_ATTENTION_H200_TO_H100_MEDIAN(
-      "predict.attention.crossGpu.h200ToH100.medianError",
-      AccuracyMeasure.crossGpu("attention", "h200-sxm", "h100-sxm", MEDIAN)),
-  PREDICT_MLA_H100_TO_H200_MEDIAN(
-      "predict.mla.crossGpu.h100ToH200.medianError",
-      AccuracyMeasure.crossGpu("mla", "h100-sxm", "h200-sxm", MEDIAN)),
-  PREDICT_MLA_H200_TO_H100_MEDIAN(
-      "predict.mla.crossGpu.h200ToH100.medianError",
-      AccuracyMeasure.crossGpu("mla", "h200-sxm", "h100-sxm", MEDIAN)),
+  PREDICT_GEMM_H100_MEDIAN(sameGpu("gemm", "h100-sxm", MEDIAN)),
+  PREDICT_GEMM_H100_P90(sameGpu("gemm", "h100-sxm", P90)),
+  PREDICT_GEMM_H200_MEDIAN(sameGpu("gemm", "h200-sxm", MEDIAN)),
+  PREDICT_GEMM_H200_P90(sameGpu("gemm", "h200-sxm", P90)),
+  PREDICT_ATTENTION_H100_MEDIAN(sameGpu("attention", "h100-sxm", MEDIAN)),
+  PREDICT_ATTENTION_H100_P90(sameGpu("attention", "h100-sxm", P90)),
+  PREDICT_ATTENTION_H200_MEDIAN(sameGpu("attention", "h200-sxm", MEDIAN)),
+  PREDICT_ATTENTION_H200_P90(sameGpu("attention", "h200-sxm", P90)),
+  PREDICT_MLA_H100_MEDIAN(sameGpu("mla", "h100-sxm", MEDIAN)),
+  PREDICT_MLA_H200_MEDIAN(sameGpu("mla", "h200-sxm", MEDIAN)),
+  PREDICT_COLLECTIVE_H200_MEDIAN(sameGpu("collective", "h200-sxm", MEDIAN)),
+  PREDICT_GEMM_H100_TO_H200_MEDIAN(crossGpu("gemm", "h100-sxm", "h200-sxm", MEDIAN)),
+  PREDICT_GEMM_H200_TO_H100_MEDIAN(crossGpu("gemm", "h200-sxm", "h100-sxm", MEDIAN)),
+  PREDICT_ATTENTION_H100_TO_H200_MEDIAN(crossGpu("attention", "h100-sxm", "h200-sxm", MEDIAN)),
+  PREDICT_ATTENTION_H200_TO_H100_MEDIAN(crossGpu("attention", "h200-sxm", "h100-sxm", MEDIAN)),
+  PREDICT_MLA_H100_TO_H200_MEDIAN(crossGpu("mla", "h100-sxm", "h200-sxm", MEDIAN)),
+  PREDICT_MLA_H200_TO_H100_MEDIAN(crossGpu("mla", "h200-sxm", "h100-sxm", MEDIAN)),
   /** Whole Llama-3.1-8B decode steps on the H100 against PyTorch with CUDA graphs. */
-  PREDICT_DECODE_STEP_H100_MEDIAN(
-      "predict.decodeStep.h100.medianError", AccuracyMeasure.decodeStep("h100-sxm")),
+  PREDICT_DECODE_STEP_H100_MEDIAN(decodeStep("h100-sxm")),
 
   /** The serving simulator: wall seconds per million requests on one replica (issue 16). */
   SERVE_SIMULATE("serve.simulate.secondsPerMillionRequests", ServingMeasure.simulate()),
@@ -258,6 +231,11 @@ public enum ProjectBenchmark {
   ProjectBenchmark(String id, Measure measure) {
     this.id = id;
     this.measure = measure;
+  }
+
+  /** A prediction error, named by what it measures ({@link AccuracyMeasure#id()}). */
+  ProjectBenchmark(AccuracyMeasure measure) {
+    this(measure.id(), measure);
   }
 
   /** The metric's name in run records. */

@@ -5,7 +5,6 @@ import dev.hwplan.inference.InferenceEstimate;
 import dev.hwplan.inference.InferenceEstimator;
 import dev.hwplan.inference.InferenceRequest;
 import dev.hwplan.model.ModelSpec;
-import dev.hwplan.parallel.Parallelism;
 import dev.hwplan.step.OpTime;
 import dev.hwplan.step.StepConfig;
 import java.io.PrintWriter;
@@ -19,12 +18,11 @@ import picocli.CommandLine.Option;
     name = "infer",
     description = "Latency and throughput of one serving configuration: TTFT, TPOT, tokens/s.",
     mixinStandardHelpOptions = true)
-final class InferCommand extends PlannerCommand {
+final class InferCommand extends DeploymentCommand {
   @Mixin ModelOption model;
   @Mixin GpuOption gpu;
 
-  @Option(names = "--batch", defaultValue = "1", description = "Concurrent sequences.")
-  long batch;
+  @Mixin BatchOption batch;
 
   @Option(names = "--prompt", required = true, description = "Prompt tokens per sequence.")
   long prompt;
@@ -32,23 +30,7 @@ final class InferCommand extends PlannerCommand {
   @Option(names = "--output", required = true, description = "Output tokens per sequence.")
   long output;
 
-  @Mixin ParallelismOptions parallel;
-
-  @Option(
-      names = "--ep",
-      defaultValue = "1",
-      description =
-          "Expert parallel ranks: each holds E/ep routed experts and runs its share of the batch"
-              + " (all-to-all dispatch and combine).")
-  int ep;
-
   @Mixin ModeOption mode;
-  @Mixin WeightsDtypeOption weightsDtype;
-  @Mixin KvDtypeOption kvDtype;
-
-  @Mixin MlaOption mla;
-
-  @Mixin ExecutionOption execution;
 
   @Override
   public void run() {
@@ -59,17 +41,10 @@ final class InferCommand extends PlannerCommand {
       m.checkContext(prompt + output, "--output");
     }
     GpuProfile g = gpu.in(profiles);
-    StepConfig c =
-        new StepConfig(
-            m,
-            new Parallelism(parallel.tp(), parallel.pp(), 1, ep),
-            weightsDtype.parse(),
-            kvDtype.parse(),
-            mla.parse(),
-            execution.parse());
+    StepConfig c = step(m);
     InferenceEstimate e =
         InferenceEstimator.estimate(
-            new InferenceRequest(c, g, batch, prompt, output, mode.parse()));
+            new InferenceRequest(c, g, batch.sequences(), prompt, output, mode.parse()));
     answer(() -> e, out -> print(out, e));
   }
 

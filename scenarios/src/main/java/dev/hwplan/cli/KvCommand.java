@@ -30,12 +30,7 @@ final class KvCommand implements Runnable {
   @Option(names = "--context", required = true, description = "Tokens per sequence.")
   long context;
 
-  @Option(
-      names = "--batch",
-      defaultValue = "1",
-      description = "Sequences (default: ${DEFAULT-VALUE}).")
-  long batch;
-
+  @Mixin BatchOption batch;
   @Mixin KvDtypeOption kvDtype;
   @Mixin PagedKvOptions paged;
   @Mixin ParallelismOptions parallel;
@@ -92,9 +87,12 @@ final class KvCommand implements Runnable {
     KvCacheCalculator.Options o = paged.options(dtype);
     int tp = parallel.tp();
     int pp = parallel.pp();
-    KvCacheReport r = KvCacheCalculator.compute(m, context, batch, o, parallel.parallelism());
+    KvCacheReport r =
+        KvCacheCalculator.compute(m, context, batch.sequences(), o, parallel.parallelism());
     List<KvComparison.Row> rows =
-        compare ? KvComparison.compare(m, context, batch, dtype, groups, latentRank) : null;
+        compare
+            ? KvComparison.compare(m, context, batch.sequences(), dtype, groups, latentRank)
+            : null;
     PrintWriter out = spec.commandLine().getOut();
     if (json.enabled()) {
       Map<String, Object> j = new LinkedHashMap<>();

@@ -8,7 +8,6 @@ import java.io.PrintWriter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** {@code hwplan memory}: inference memory per GPU and the sequences and KV blocks that fit. */
 @Command(
@@ -16,7 +15,7 @@ import picocli.CommandLine.Spec;
     description =
         "Inference memory per GPU, and how many concurrent sequences (and KV blocks) fit.",
     mixinStandardHelpOptions = true)
-final class MemoryCommand implements Runnable {
+final class MemoryCommand extends PlannerCommand {
   @Mixin ModelOption model;
   @Mixin GpuOption gpu;
   @Mixin ParallelismOptions parallel;
@@ -47,10 +46,6 @@ final class MemoryCommand implements Runnable {
   int maxBatchedTokens;
 
   @Mixin PagedKvOptions paged;
-
-  @Mixin ProfilesOption profiles;
-  @Mixin JsonOutput json;
-  @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   /** {@code --reserve-gib} in bytes; more than the GPU's memory is refused by the calculator. */
   private long reserveBytes() {
@@ -83,10 +78,10 @@ final class MemoryCommand implements Runnable {
                 gpuMemUtil,
                 reserveBytes(),
                 maxBatchedTokens));
-    if (json.printed(spec, r)) {
-      return;
-    }
-    PrintWriter out = spec.commandLine().getOut();
+    answer(() -> r, out -> print(out, r));
+  }
+
+  private void print(PrintWriter out, InferenceMemory r) {
     out.printf(
         Units.PLAIN,
         "%s on %s (TP %d, PP %d), weights %s, KV %s, %d-token sequences%n",

@@ -8,9 +8,9 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /**
- * What the planning commands ({@code infer}, {@code serve}, {@code train}, {@code posttrain})
- * share: the GPU catalog ({@code --profiles}), {@code --json}, and an answer printed either as one
- * JSON object or as text.
+ * What the planning commands ({@code memory}, {@code infer}, {@code serve}, {@code train}, {@code
+ * posttrain}) share: the GPU catalog ({@code --profiles}), {@code --json}, and an answer printed
+ * either as one JSON object or as text.
  */
 abstract class PlannerCommand implements Runnable {
   @Mixin ProfilesOption profiles;

@@ -1,6 +1,5 @@
 package dev.hwplan.cli;
 
-import java.util.HashMap;
 import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -41,13 +40,8 @@ final class PredictAttentionCommand extends PredictOpCommand {
   @Option(names = "--kernel", description = "Decode kernel: split-k (default) or sdpa-flash.")
   String kernel;
 
-  PredictAttentionCommand() {
-    super("attention");
-  }
-
   @Override
-  Map<String, Object> flags() {
-    Map<String, Object> f = new HashMap<>();
+  void putFlags(Map<String, Object> f) {
     f.put("phase", phase);
     f.put("batch", batch);
     f.put("heads", heads);
@@ -58,6 +52,5 @@ final class PredictAttentionCommand extends PredictOpCommand {
     PredictOptions.putIf(f, "kvLoraRank", kvLoraRank);
     PredictOptions.putIf(f, "ropeDim", ropeDim);
     PredictOptions.putIf(f, "kernel", kernel);
-    return f;
   }
 }

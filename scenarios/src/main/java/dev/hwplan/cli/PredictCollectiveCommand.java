@@ -26,12 +26,8 @@ final class PredictCollectiveCommand extends PredictOpCommand {
       description = "Size in bytes as nccl-tests counts it (1048576, 1e9, 1G = 1e9).")
   double bytes;
 
-  PredictCollectiveCommand() {
-    super("collective");
-  }
-
   @Override
-  Map<String, Object> flags() {
-    return Map.of("collective", op, "gpus", gpus, "bytes", bytes);
+  void putFlags(Map<String, Object> f) {
+    f.putAll(Map.of("collective", op, "gpus", gpus, "bytes", bytes));
   }
 }

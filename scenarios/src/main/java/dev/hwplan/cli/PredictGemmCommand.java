@@ -1,6 +1,5 @@
 package dev.hwplan.cli;
 
-import java.util.HashMap;
 import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -17,15 +16,9 @@ final class PredictGemmCommand extends PredictOpCommand {
 
   @Mixin GemmShapeOptions shape;
 
-  PredictGemmCommand() {
-    super("gemm");
-  }
-
   @Override
-  Map<String, Object> flags() {
-    Map<String, Object> f = new HashMap<>();
+  void putFlags(Map<String, Object> f) {
     f.put("m", m);
     shape.putInto(f);
-    return f;
   }
 }

@@ -1,6 +1,5 @@
 package dev.hwplan.cli;
 
-import java.util.HashMap;
 import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -28,16 +27,10 @@ final class PredictGroupedGemmCommand extends PredictOpCommand {
 
   @Mixin GemmShapeOptions shape;
 
-  PredictGroupedGemmCommand() {
-    super("grouped-gemm");
-  }
-
   @Override
-  Map<String, Object> flags() {
-    Map<String, Object> f = new HashMap<>();
+  void putFlags(Map<String, Object> f) {
     f.put("experts", experts);
     f.put("tokensPerExpert", tokensPerExpert);
     shape.putInto(f);
-    return f;
   }
 }

@@ -9,22 +9,16 @@ import picocli.CommandLine.Mixin;
  * ({@link PredictOptions}).
  */
 abstract class PredictOpCommand implements Runnable {
-  private final String op;
-
   @Mixin PredictOptions predict;
 
   /**
-   * @param op the op's name in {@code --input} lines
+   * Puts the op's flags in {@code flags}, keys as in {@code --input} (without {@code gpu}, {@code
+   * mode} and {@code dtype}).
    */
-  PredictOpCommand(String op) {
-    this.op = op;
-  }
-
-  /** The op's flags, keys as in {@code --input} (without {@code gpu} and {@code mode}). */
-  abstract Map<String, Object> flags();
+  abstract void putFlags(Map<String, Object> flags);
 
   @Override
   public final void run() {
-    predict.run(op, flags());
+    predict.run(this::putFlags);
   }
 }

@@ -2,6 +2,7 @@ package dev.hwplan.cli;
 
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.Consumer;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -30,15 +31,17 @@ final class PredictOptions {
   CommandSpec command;
 
   /**
-   * Predicts {@code op} from its {@code flags} (keys as in {@code --input}, without {@code gpu},
-   * {@code mode} and {@code dtype}, which these options give) and prints the prediction on the
-   * command's stdout.
+   * Predicts the op the command names ({@code gemm}, ..., its name in {@code --input} lines) from
+   * the flags {@code putFlags} puts (keys as in {@code --input}, without {@code gpu}, {@code mode}
+   * and {@code dtype}, which these options give) and prints the prediction on the command's stdout.
    */
-  void run(String op, Map<String, Object> flags) {
-    Map<String, Object> f = new HashMap<>(flags);
+  void run(Consumer<Map<String, Object>> putFlags) {
+    Map<String, Object> f = new HashMap<>();
+    putFlags.accept(f);
     f.put("gpu", gpu.id());
     f.put("dtype", dtype);
-    PredictOpView.run(op, f, mode.name(), profiles, json.enabled(), command.commandLine().getOut());
+    PredictOpView.run(
+        command.name(), f, mode.name(), profiles, json.enabled(), command.commandLine().getOut());
   }
 
   /** Puts {@code value} under {@code key} when it was given (not {@code null}). */

@@ -33,7 +33,7 @@ import picocli.CommandLine.Unmatched;
       "whose layout and MFU give the days and the cost."
     },
     mixinStandardHelpOptions = true)
-final class ScalingBudgetCommand implements Runnable {
+final class ScalingBudgetCommand extends ScalingLawCommand {
   static final class Budget {
     @Option(
         names = "--flops",
@@ -84,12 +84,7 @@ final class ScalingBudgetCommand implements Runnable {
       description = "Training dtype whose dense peak is used (default ${DEFAULT-VALUE}).")
   DType dtype;
 
-  @Option(
-      names = "--price-per-gpu-hour",
-      paramLabel = "P",
-      converter = QuantityConverter.class,
-      description = "Price of one GPU-hour; without it, hours only (no default prices).")
-  Double price;
+  @Mixin PriceOption price;
 
   @Option(names = "--gpus", paramLabel = "N", description = "GPUs in the job, for wall-clock time.")
   Integer gpus;
@@ -102,7 +97,6 @@ final class ScalingBudgetCommand implements Runnable {
           "Train at R tokens/param instead of compute-optimally (e.g. 200 to over-train).")
   Double tokensPerParam;
 
-  @Mixin ScalingAnswer answer;
   @Mixin PlanHandOff handOff;
 
   /** With --plan, the train options (PlanHandOff). */
@@ -116,8 +110,8 @@ final class ScalingBudgetCommand implements Runnable {
     if (m > 1) {
       throw InvalidInputException.option("--mfu", "is a fraction of peak, at most 1, got " + mfu);
     }
-    if (price != null) {
-      ScalingCommand.positive(price, "--price-per-gpu-hour");
+    if (price.value() != null) {
+      ScalingCommand.positive(price.value(), "--price-per-gpu-hour");
     }
     if (gpus != null && gpus < 1) {
       throw InvalidInputException.option("--gpus", "must be at least 1, got " + gpus);
@@ -130,13 +124,13 @@ final class ScalingBudgetCommand implements Runnable {
                 () ->
                     InvalidInputException.option(
                         "--dtype", profile.id() + " has no " + dtype.key() + " peak"));
-    double flops = answer.computable(flops(peak), "flops");
+    double flops = computable(flops(peak), "flops");
     handOff.refuseWithoutPlan(trainOptions);
     if (handOff.plan) {
       planBudget(flops);
       return;
     }
-    SelectedFit fit = answer.fit();
+    SelectedFit fit = fit();
     ChinchillaLaw law = fit.law();
     Allocation a;
     Map<String, ToDoubleFunction<ChinchillaLaw>> q = new LinkedHashMap<>();
@@ -145,13 +139,13 @@ final class ScalingBudgetCommand implements Runnable {
       q.putAll(ScalingCommand.optimum(flops, false));
     } else {
       double r = ScalingCommand.positive(tokensPerParam, "--tokens-per-param");
-      double n =
-          answer.computable(Math.sqrt(flops / (TrainingFlops.PER_PARAM_PER_TOKEN * r)), "params");
-      answer.computable(r * n, "tokens");
+      double n = computable(Math.sqrt(flops / (TrainingFlops.PER_PARAM_PER_TOKEN * r)), "params");
+      computable(r * n, "tokens");
       a = law.atFlops(flops, n);
       q.put("loss", l -> l.loss(n, r * n));
     }
-    TrainingCost cost = new TrainingCost(flops, peak, m, price == null ? Double.NaN : price);
+    TrainingCost cost =
+        new TrainingCost(flops, peak, m, price.value() == null ? Double.NaN : price.value());
     Map<String, Object> out = ScalingCommand.head(fit);
     out.put("gpu", profile.id());
     out.put("dtype", dtype.key());
@@ -160,16 +154,16 @@ final class ScalingBudgetCommand implements Runnable {
     out.putAll(ScalingText.json(a));
     out.put("computeOptimalLoss", law.frontierLoss(flops));
     out.put("gpuHours", cost.gpuHours());
-    out.put("pricePerGpuHour", price);
+    out.put("pricePerGpuHour", price.value());
     out.put("cost", cost.priced() ? cost.cost() : null);
     out.put("gpus", gpus);
     out.put("wallSeconds", gpus == null ? null : cost.wallSeconds(gpus));
     out.put("servingFlopsPerToken", a.servingFlopsPerToken());
-    Map<String, Interval> intervals = answer.intervals(out, fit, q);
-    if (answer.printedJson(out)) {
+    Map<String, Interval> intervals = intervals(out, fit, q);
+    if (printedJson(out)) {
       return;
     }
-    PrintWriter w = answer.out();
+    PrintWriter w = out();
     text(w, fit, profile, peak, a, cost, intervals);
   }
 
@@ -180,21 +174,18 @@ final class ScalingBudgetCommand implements Runnable {
    */
   private void planBudget(double flops) {
     Given.onlyWhen(
-        answer.spec,
-        "--tokens-per-param",
-        false,
-        "the plan trains the compute-optimal model (--plan)");
+        spec, "--tokens-per-param", false, "the plan trains the compute-optimal model (--plan)");
     List<String> t = new ArrayList<>(List.of("--gpu", gpu));
     if (gpus != null) {
       t.add("--gpus");
       t.add(gpus.toString());
     }
-    if (price != null) {
+    if (price.value() != null) {
       t.add("--price-per-gpu-hour");
-      t.add(price.toString());
+      t.add(price.value().toString());
     }
     t.addAll(trainOptions);
-    handOff.run(answer.spec, flops, answer.fitOption.spec, null, t, answer.json.enabled());
+    handOff.run(spec, flops, fitOption.spec, null, t, json.enabled());
   }
 
   private double flops(double peak) {
@@ -207,11 +198,11 @@ final class ScalingBudgetCommand implements Runnable {
     }
     if (budget.cost != null) {
       ScalingCommand.positive(budget.cost, "--cost");
-      if (price == null) {
+      if (price.value() == null) {
         throw InvalidInputException.option(
             "--cost", "needs --price-per-gpu-hour (hwplan ships no default prices)");
       }
-      return TrainingCost.flopsFor(budget.cost / price, peak, mfu);
+      return TrainingCost.flopsFor(budget.cost / price.value(), peak, mfu);
     }
     ScalingCommand.positive(budget.days, "--days");
     if (gpus == null) {
@@ -239,10 +230,8 @@ final class ScalingBudgetCommand implements Runnable {
         fit.name());
     w.printf(
         Locale.ROOT,
-        "  train %s params on %s tokens (%.1f tokens/param)%s%n",
-        ScalingText.count(a.params()),
-        ScalingText.count(a.tokens()),
-        a.tokensPerParam(),
+        "  train %s%s%n",
+        ScalingText.split(a),
         tokensPerParam == null ? ", compute-optimal" : "");
     w.printf(Locale.ROOT, "  predicted loss  %.4f nats/token%n", a.loss());
     w.printf(Locale.ROOT, "  GPU-hours       %s%n", ScalingText.count(cost.gpuHours()));
@@ -251,7 +240,7 @@ final class ScalingBudgetCommand implements Runnable {
           Locale.ROOT,
           "  cost            %s at %s per GPU-hour%n",
           ScalingText.count(cost.cost()),
-          price);
+          price.value());
     }
     if (gpus != null) {
       w.printf(
@@ -264,6 +253,6 @@ final class ScalingBudgetCommand implements Runnable {
         Locale.ROOT,
         "  serving         %s FLOP per generated token (2N)%n",
         ScalingText.flops(a.servingFlopsPerToken()));
-    answer.end(w, intervals);
+    end(w, intervals);
   }
 }

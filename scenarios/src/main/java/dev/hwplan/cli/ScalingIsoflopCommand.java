@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code hwplan scaling isoflop}: loss against model size at fixed compute. */
@@ -22,7 +21,7 @@ import picocli.CommandLine.Option;
       "on D = C/(6N) tokens, for each budget (Hoffmann et al. 2022, Sec. 3.2 and Fig. 3)."
     },
     mixinStandardHelpOptions = true)
-final class ScalingIsoflopCommand implements Runnable {
+final class ScalingIsoflopCommand extends ScalingLawCommand {
   @Option(
       names = "--flops",
       required = true,
@@ -44,8 +43,6 @@ final class ScalingIsoflopCommand implements Runnable {
       description = "Points per curve, log-spaced (default ${DEFAULT-VALUE}).")
   int points;
 
-  @Mixin ScalingAnswer answer;
-
   @Override
   public void run() {
     if (!(span > 1) || !Double.isFinite(span)) {
@@ -57,7 +54,7 @@ final class ScalingIsoflopCommand implements Runnable {
     for (double c : budgets) {
       ScalingCommand.positive(c, "--flops");
     }
-    SelectedFit fit = answer.fit();
+    SelectedFit fit = fit();
     ChinchillaLaw law = fit.law();
     // Every curve is computed and checked before any is printed.
     List<Allocation> optima = new ArrayList<>();
@@ -69,8 +66,8 @@ final class ScalingIsoflopCommand implements Runnable {
       List<Object> rows = new ArrayList<>();
       for (int i = 0; i < points; i++) {
         double f = -1 + 2.0 * i / (points - 1);
-        double n = answer.computable(opt.params() * Math.pow(span, f), "params");
-        answer.computable(c / (6 * n), "tokens");
+        double n = computable(opt.params() * Math.pow(span, f), "params");
+        computable(c / (6 * n), "tokens");
         Allocation a = law.atFlops(c, n);
         curve.add(a);
         rows.add(ScalingText.json(a));
@@ -84,10 +81,10 @@ final class ScalingIsoflopCommand implements Runnable {
       curveJson.put("points", rows);
       curves.add(curveJson);
     }
-    if (answer.printedRows(ScalingCommand.head(fit), "curves", curves)) {
+    if (printedRows(ScalingCommand.head(fit), "curves", curves)) {
       return;
     }
-    PrintWriter out = answer.out();
+    PrintWriter out = out();
     for (int b = 0; b < budgets.size(); b++) {
       Allocation opt = optima.get(b);
       out.printf(

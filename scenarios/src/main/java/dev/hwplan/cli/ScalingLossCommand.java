@@ -22,7 +22,7 @@ import picocli.CommandLine.Option;
     name = "loss",
     description = "Predicted loss L(N, D) of a model of N parameters trained on D tokens.",
     mixinStandardHelpOptions = true)
-final class ScalingLossCommand implements Runnable {
+final class ScalingLossCommand extends ScalingLawCommand {
   @Mixin ModelSizeOption size;
 
   @Option(
@@ -40,17 +40,15 @@ final class ScalingLossCommand implements Runnable {
       description = "Also give the loss under every published fit and Kaplan et al. 2020's laws.")
   boolean compare;
 
-  @Mixin ScalingAnswer answer;
-
   @Override
   public void run() {
     double params = size.positive();
     ScalingCommand.positive(tokens, "--tokens");
     Double uniqueTokens = unique.value();
-    SelectedFit fit = answer.fit();
+    SelectedFit fit = fit();
     ChinchillaLaw law = fit.law();
     Map<String, Object> m = ScalingCommand.head(fit);
-    double flops = answer.computable(TrainingFlops.of(params, tokens), "flops (6ND)");
+    double flops = computable(TrainingFlops.of(params, tokens), "flops (6ND)");
     m.put("params", params);
     m.put("tokens", tokens);
     m.put("tokensPerParam", tokens / params);
@@ -62,7 +60,7 @@ final class ScalingLossCommand implements Runnable {
         throw InvalidInputException.option(
             "--unique-tokens", "more unique tokens than training tokens (use --tokens)");
       }
-      answer.computable(tokens / uniqueTokens, "epochs");
+      computable(tokens / uniqueTokens, "epochs");
       DataConstrainedLaw dc = DataConstrainedLaw.MUENNIGHOFF2023.withBase(law);
       m.put("uniqueTokens", uniqueTokens);
       m.put("epochs", tokens / uniqueTokens);
@@ -78,14 +76,14 @@ final class ScalingLossCommand implements Runnable {
     m.put("dataTerm", law.dataTerm(tokens));
     m.put("computeOptimalLossAtSameFlops", law.frontierLoss(flops));
     m.put("servingFlopsPerToken", TrainingFlops.servingFlopsPerToken(params));
-    Map<String, Interval> intervals = answer.intervals(m, fit, Map.of("loss", lossOf));
+    Map<String, Interval> intervals = intervals(m, fit, Map.of("loss", lossOf));
     if (compare) {
       m.put("comparison", comparison(params));
     }
-    if (answer.printedJson(m)) {
+    if (printedJson(m)) {
       return;
     }
-    PrintWriter out = answer.out();
+    PrintWriter out = out();
     out.printf(
         Locale.ROOT,
         "%s params on %s tokens (%.1f tokens/param, %s FLOP), fit %s%n",

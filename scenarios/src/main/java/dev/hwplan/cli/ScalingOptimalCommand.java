@@ -34,7 +34,7 @@ import picocli.CommandLine.Unmatched;
       "MFU, days, GPU-hours and cost on a cluster, in one command."
     },
     mixinStandardHelpOptions = true)
-final class ScalingOptimalCommand implements Runnable {
+final class ScalingOptimalCommand extends ScalingLawCommand {
   @Option(
       names = "--flops",
       required = true,
@@ -67,7 +67,6 @@ final class ScalingOptimalCommand implements Runnable {
       description = "Context for the serving FLOPs per token with --model (default: --seq-len).")
   Long context;
 
-  @Mixin ScalingAnswer answer;
   @Mixin PlanHandOff handOff;
 
   /** With --plan, the train options (PlanHandOff). */
@@ -78,23 +77,17 @@ final class ScalingOptimalCommand implements Runnable {
     ScalingCommand.positive(flops, "--flops");
     handOff.refuseWithoutPlan(trainOptions);
     if (handOff.plan) {
-      Given.onlyWhen(
-          answer.spec, "--unique-tokens", false, "the plan trains on fresh tokens (--plan)");
-      Given.onlyWhen(
-          answer.spec, "--context", false, "it is the serving context, not planned (--plan)");
-      Given.onlyWhen(answer.spec, "--seq-len", false, "with --plan the sequence is train's --seq");
-      handOff.run(
-          answer.spec, flops, answer.fitOption.spec, model, trainOptions, answer.json.enabled());
+      Given.onlyWhen(spec, "--unique-tokens", false, "the plan trains on fresh tokens (--plan)");
+      Given.onlyWhen(spec, "--context", false, "it is the serving context, not planned (--plan)");
+      Given.onlyWhen(spec, "--seq-len", false, "with --plan the sequence is train's --seq");
+      handOff.run(spec, flops, fitOption.spec, model, trainOptions, json.enabled());
       return;
     }
     Given.onlyWhen(
-        answer.spec,
-        "--seq-len",
-        model != null,
-        "it is the sequence length of --model's exact count");
-    Given.onlyWhen(answer.spec, "--context", model != null, "it is the serving context of --model");
+        spec, "--seq-len", model != null, "it is the sequence length of --model's exact count");
+    Given.onlyWhen(spec, "--context", model != null, "it is the serving context of --model");
     Double uniqueTokens = unique.value();
-    SelectedFit fit = answer.fit();
+    SelectedFit fit = fit();
     ChinchillaLaw law = fit.law();
     Map<String, Object> m = ScalingCommand.head(fit);
     Allocation a;
@@ -137,18 +130,16 @@ final class ScalingOptimalCommand implements Runnable {
     } else {
       m.put("flopsCount", "6ND");
     }
-    Map<String, Interval> intervals = answer.intervals(m, fit, q);
-    if (answer.printedJson(m)) {
+    Map<String, Interval> intervals = intervals(m, fit, q);
+    if (printedJson(m)) {
       return;
     }
-    PrintWriter out = answer.out();
+    PrintWriter out = out();
     out.printf(Locale.ROOT, "Budget %s FLOP, fit %s%n", ScalingText.flops(flops), fit.name());
     out.printf(
         Locale.ROOT,
-        "  compute-optimal: %s params on %s tokens (%.1f tokens/param)%s%n",
-        ScalingText.count(a.params()),
-        ScalingText.count(a.tokens()),
-        a.tokensPerParam(),
+        "  compute-optimal: %s%s%n",
+        ScalingText.split(a),
         uniqueTokens == null
             ? ""
             : String.format(
@@ -169,13 +160,7 @@ final class ScalingOptimalCommand implements Runnable {
           exact.ratioTo6N(),
           model);
       out.printf(
-          Locale.ROOT,
-          "  %s itself:  %s params on %s tokens (%.1f tokens/param), loss %.4f%n",
-          model,
-          ScalingText.count(own.params()),
-          ScalingText.count(own.tokens()),
-          own.tokensPerParam(),
-          own.loss());
+          Locale.ROOT, "  %s itself:  %s, loss %.4f%n", model, ScalingText.split(own), own.loss());
       out.printf(
           Locale.ROOT,
           "  serving:         %s FLOP per generated token at %d tokens of context (2N: %s)%n",
@@ -188,7 +173,7 @@ final class ScalingOptimalCommand implements Runnable {
         "  Kaplan 2020:     %s params on %s tokens (N ~ C^0.73)%n",
         ScalingText.count(KaplanLaw.computeEfficientParams(flops)),
         ScalingText.count(KaplanLaw.computeEfficientTokens(flops)));
-    answer.end(out, intervals);
+    end(out, intervals);
   }
 
   private ModelFlops modelFlops() {

@@ -23,7 +23,7 @@ import picocli.CommandLine.Option;
       "model that reaches the same loss: its compute and its serving FLOPs per token."
     },
     mixinStandardHelpOptions = true)
-final class ScalingOvertrainCommand implements Runnable {
+final class ScalingOvertrainCommand extends ScalingLawCommand {
   @Mixin ModelSizeOption size;
 
   @Option(
@@ -34,23 +34,21 @@ final class ScalingOvertrainCommand implements Runnable {
       description = "Tokens per parameter to tabulate (default ${DEFAULT-VALUE}).")
   List<Double> ratios;
 
-  @Mixin ScalingAnswer answer;
-
   @Override
   public void run() {
     double params = size.positive();
     for (double r : ratios) {
       ScalingCommand.positive(r, "--tokens-per-param");
     }
-    SelectedFit fit = answer.fit();
+    SelectedFit fit = fit();
     ChinchillaLaw law = fit.law();
     // Every row is computed and checked before any is printed.
     List<Map<String, Object>> rows = new ArrayList<>();
     for (double r : ratios) {
-      double d = answer.computable(r * params, "tokens");
-      double c = answer.computable(TrainingFlops.of(params, d), "flops");
+      double d = computable(r * params, "tokens");
+      double c = computable(TrainingFlops.of(params, d), "flops");
       double loss = law.loss(params, d);
-      double cSame = answer.computable(law.flopsToReach(loss), "the compute-optimal flops");
+      double cSame = computable(law.flopsToReach(loss), "the compute-optimal flops");
       Allocation same = law.optimal(cSame);
       Map<String, Object> row = new LinkedHashMap<>();
       row.put("tokensPerParam", r);
@@ -68,10 +66,10 @@ final class ScalingOvertrainCommand implements Runnable {
     Map<String, Object> m = ScalingCommand.head(fit);
     m.put("params", params);
     m.put("floorLoss", law.floorAt(params));
-    if (answer.printedRows(m, "rows", rows)) {
+    if (printedRows(m, "rows", rows)) {
       return;
     }
-    PrintWriter out = answer.out();
+    PrintWriter out = out();
     out.printf(
         Locale.ROOT,
         "%s params (fit %s); floor with unlimited data %.4f%n",

@@ -11,7 +11,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.function.ToDoubleFunction;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code hwplan scaling reach}: the compute (or tokens at fixed N) that reach a target loss. */
@@ -22,7 +21,7 @@ import picocli.CommandLine.Option;
       "gamma = alpha*beta/(alpha+beta). With --params, the tokens that N needs instead."
     },
     mixinStandardHelpOptions = true)
-final class ScalingReachCommand implements Runnable {
+final class ScalingReachCommand extends ScalingLawCommand {
   @Option(
       names = "--loss",
       required = true,
@@ -37,15 +36,13 @@ final class ScalingReachCommand implements Runnable {
       description = "Fix the model size: the tokens (and FLOPs) this N needs for the target.")
   Double params;
 
-  @Mixin ScalingAnswer answer;
-
   @Override
   public void run() {
     ScalingCommand.positive(target, "--loss");
-    SelectedFit fit = answer.fit();
+    SelectedFit fit = fit();
     ChinchillaLaw law = fit.law();
     ScalingOptimalCommand.checkTarget(law, target, "--loss");
-    double flopsOpt = answer.computable(law.flopsToReach(target), "the compute to reach it");
+    double flopsOpt = computable(law.flopsToReach(target), "the compute to reach it");
     Map<String, Object> m = ScalingCommand.head(fit);
     m.put("targetLoss", target);
     m.put("computeOptimal", ScalingText.json(law.optimal(flopsOpt)));
@@ -65,8 +62,8 @@ final class ScalingReachCommand implements Runnable {
                 target,
                 floor));
       }
-      tokens = answer.computable(law.tokensToReach(target, params), "tokens");
-      answer.computable(TrainingFlops.of(params, tokens), "flops");
+      tokens = computable(law.tokensToReach(target, params), "tokens");
+      computable(TrainingFlops.of(params, tokens), "flops");
       double n = params;
       m.put("params", params);
       m.put("tokens", tokens);
@@ -76,11 +73,11 @@ final class ScalingReachCommand implements Runnable {
       m.put("floorLoss", floor);
       q.put("tokens", l -> l.tokensToReach(target, n));
     }
-    Map<String, Interval> intervals = answer.intervals(m, fit, q);
-    if (answer.printedJson(m)) {
+    Map<String, Interval> intervals = intervals(m, fit, q);
+    if (printedJson(m)) {
       return;
     }
-    PrintWriter out = answer.out();
+    PrintWriter out = out();
     var opt = law.optimal(flopsOpt);
     out.printf(Locale.ROOT, "Target loss %.4f (fit %s)%n", target, fit.name());
     out.printf(
@@ -99,6 +96,6 @@ final class ScalingReachCommand implements Runnable {
           ScalingText.flops(TrainingFlops.of(params, tokens)),
           TrainingFlops.of(params, tokens) / flopsOpt);
     }
-    answer.end(out, intervals);
+    end(out, intervals);
   }
 }

@@ -39,6 +39,16 @@ final class ScalingText {
     return String.format(Locale.ROOT, "%.4g", v);
   }
 
+  /** An allocation for people: "8.03B params on 1.2T tokens (150.0 tokens/param)". */
+  static String split(Allocation a) {
+    return String.format(
+        Locale.ROOT,
+        "%s params on %s tokens (%.1f tokens/param)",
+        count(a.params()),
+        count(a.tokens()),
+        a.tokensPerParam());
+  }
+
   /** An allocation as a JSON object: flops, params, tokens, tokensPerParam, loss. */
   static Map<String, Object> json(Allocation a) {
     Map<String, Object> m = new LinkedHashMap<>();

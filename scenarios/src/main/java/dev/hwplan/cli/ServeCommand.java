@@ -2,10 +2,7 @@ package dev.hwplan.cli;
 
 import dev.hwplan.hardware.GpuProfile;
 import dev.hwplan.io.InvalidInputException;
-import dev.hwplan.memory.KvDtype;
-import dev.hwplan.memory.WeightDtype;
 import dev.hwplan.model.ModelSpec;
-import dev.hwplan.parallel.Parallelism;
 import dev.hwplan.serving.CapacitySearch;
 import dev.hwplan.serving.ServingPlan;
 import dev.hwplan.serving.ServingResult;
@@ -38,7 +35,7 @@ import picocli.CommandLine.Option;
           + " GPUs (or the lowest cost with --price-per-gpu-hour)."
     },
     mixinStandardHelpOptions = true)
-final class ServeCommand extends PlannerCommand {
+final class ServeCommand extends DeploymentCommand {
   @Mixin ModelOption model;
 
   @Option(
@@ -49,39 +46,8 @@ final class ServeCommand extends PlannerCommand {
               + "b200,a100-sxm-80gb).")
   List<String> gpus;
 
-  @Option(
-      names = "--tp",
-      description = "Tensor parallel size (default 1; --find-min-gpus: 1,2,4,8).")
-  Integer tp;
-
-  @Option(names = "--pp", defaultValue = "1", description = "Pipeline stages per replica.")
-  int pp;
-
-  @Option(
-      names = "--ep",
-      description =
-          "Expert parallel ranks per replica, each a TP x PP group with its own requests (MoE"
-              + " models; default 1; --find-min-gpus: 1,2,4,8 within a node).")
-  Integer ep;
-
   @Option(names = "--replicas", defaultValue = "1", description = "Copies of the model.")
   int replicas;
-
-  @Option(
-      names = "--weights-dtype",
-      description =
-          "bf16, fp16, fp8, int8, int4, mxfp4 (routed experts only; default bf16;"
-              + " --find-min-gpus: bf16 and fp8).")
-  String weightsDtype;
-
-  @Option(
-      names = "--kv-dtype",
-      description = "bf16, fp16, fp8, ... (default bf16; --find-min-gpus: bf16 and fp8).")
-  String kvDtype;
-
-  @Mixin MlaOption mla;
-
-  @Mixin ExecutionOption execution;
 
   @Mixin SloOptions slo;
 
@@ -98,7 +64,10 @@ final class ServeCommand extends PlannerCommand {
 
   @Option(
       names = "--find-min-gpus",
-      description = "Search the fewest GPUs (or lowest cost) meeting the SLO at --qps.")
+      description =
+          "Search the fewest GPUs (or lowest cost) meeting the SLO at --qps; of --tp, --ep,"
+              + " --weights-dtype and --kv-dtype, those not given are searched (TP 1,2,4,8; MoE"
+              + " models EP 1,2,4,8 within a node; bf16 and fp8).")
   boolean findMinGpus;
 
   @Option(
@@ -161,14 +130,7 @@ final class ServeCommand extends PlannerCommand {
       return;
     }
     GpuProfile g = profiles.catalog().get(oneGpu());
-    StepConfig c =
-        new StepConfig(
-            m,
-            new Parallelism(tp == null ? 1 : tp, pp, 1, ep == null ? 1 : ep),
-            WeightDtype.parse(weightsDtype == null ? "bf16" : weightsDtype, "--weights-dtype"),
-            KvDtype.parse(kvDtype == null ? "bf16" : kvDtype, "--kv-dtype"),
-            mla.parse(),
-            execution.parse());
+    StepConfig c = step(m);
     ServingPlan one = ServingPlan.of(c, g, replicas, settings);
     one.checkLengths(w);
     ServingPlan plan =
@@ -213,7 +175,14 @@ final class ServeCommand extends PlannerCommand {
     return ServeSearch.of(
         m,
         new ServeSearch.Axes(
-            gpus, tp, pp, ep, weightsDtype, kvDtype, mla.parse(), execution.parse()),
+            gpus,
+            Given.given(spec, "--tp") ? parallel.tp() : null,
+            parallel.pp(),
+            Given.given(spec, "--ep") ? ep.size() : null,
+            Given.given(spec, "--weights-dtype") ? weightsDtype.weightsDtype : null,
+            Given.given(spec, "--kv-dtype") ? kvDtype.kvDtype : null,
+            mla.parse(),
+            execution.parse()),
         profiles.catalog(),
         pricePerGpuHour,
         slo.objective(),

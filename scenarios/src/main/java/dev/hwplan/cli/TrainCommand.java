@@ -117,8 +117,7 @@ final class TrainCommand extends PlannerCommand {
       description = "Tokens to train on: days, GPU-hours and cost.")
   Double tokens;
 
-  @Option(names = "--price-per-gpu-hour", description = "$ per GPU-hour (with --tokens: the cost).")
-  Double price;
+  @Mixin PriceOption price;
 
   @Option(
       names = "--top",
@@ -190,8 +189,9 @@ final class TrainCommand extends PlannerCommand {
     if (tokens != null && !(tokens > 0)) {
       throw InvalidInputException.option("--tokens", "must be positive, got " + tokens);
     }
-    if (price != null && !(price >= 0 && Double.isFinite(price))) {
-      throw InvalidInputException.option("--price-per-gpu-hour", "must be >= 0, got " + price);
+    if (price.value() != null && !(price.value() >= 0 && Double.isFinite(price.value()))) {
+      throw InvalidInputException.option(
+          "--price-per-gpu-hour", "must be >= 0, got " + price.value());
     }
     if (microBatch != null && microBatch <= 0) {
       throw InvalidInputException.option("--micro-batch", "must be positive, got " + microBatch);
@@ -369,7 +369,7 @@ final class TrainCommand extends PlannerCommand {
     o.put("time", p.time());
     o.put("memory", p.memory());
     if (tokens != null) {
-      PlanCost c = PlanCost.of(p, (int) p.layout().gpus(), tokens, price);
+      PlanCost c = PlanCost.of(p, (int) p.layout().gpus(), tokens, price.value());
       o.put("tokens", c.tokens());
       o.put("trainSeconds", c.trainSeconds());
       o.put("gpuHours", c.gpuHours());
@@ -413,7 +413,7 @@ final class TrainCommand extends PlannerCommand {
         Units.gib(p.peakBytesPerGpu()),
         p.fits() ? "" : " (DOES NOT FIT)");
     if (tokens != null) {
-      PlanCost c = PlanCost.of(p, (int) p.layout().gpus(), tokens, price);
+      PlanCost c = PlanCost.of(p, (int) p.layout().gpus(), tokens, price.value());
       out.printf(
           Locale.ROOT,
           "    %.3g tokens: %.1f days, %,.0f GPU-hours%s%n",

@@ -62,8 +62,7 @@ class ProfilesCommandTest {
   @Test
   void unknownIdIsExit2() {
     CliHarness r = CliHarness.run("profiles", "show", "h900");
-    assertThat(r.exitCode()).isEqualTo(2);
-    assertThat(r.err()).contains("unknown GPU 'h900'");
+    r.isBadInput("unknown GPU 'h900'");
   }
 
   @Test

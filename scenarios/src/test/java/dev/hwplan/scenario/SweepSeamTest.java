@@ -1,5 +1,6 @@
 package dev.hwplan.scenario;
 
+import static dev.hwplan.scenario.SweepFixtures.badInputMessage;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -20,7 +21,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -99,16 +99,6 @@ class SweepSeamTest {
           sloTpot: 0.05
       """;
 
-  private static List<String> files(Path dir) throws IOException {
-    try (Stream<Path> s = Files.walk(dir)) {
-      return s.filter(Files::isRegularFile)
-          .map(f -> dir.relativize(f).toString())
-          .filter(f -> f.endsWith(".csv") || f.endsWith(".md"))
-          .sorted()
-          .toList();
-    }
-  }
-
   @Test
   void travellingTasksGiveTheLocalReportByteForByte(@TempDir Path tmp) throws Exception {
     Scenario s = Scenario.parse("seam.yaml", SERVE, null);
@@ -120,37 +110,20 @@ class SweepSeamTest {
     assertThat(travelling.rebuilt.get()).isEqualTo(6);
     ReportWriter.write(local.report(), tmp.resolve("local"));
     ReportWriter.write(far.report(), tmp.resolve("far"));
-    List<String> names = files(tmp.resolve("local"));
-    assertThat(names)
-        .contains("report.md", "tables/serve-2.csv")
-        .isEqualTo(files(tmp.resolve("far")));
-    for (String f : names) {
-      assertThat(Files.readAllBytes(tmp.resolve("far").resolve(f)))
-          .as(f)
-          .isEqualTo(Files.readAllBytes(tmp.resolve("local").resolve(f)));
-    }
+    assertThat(
+            SweepFixtures.assertSameFiles(tmp.resolve("local"), tmp.resolve("far"), ".csv", ".md"))
+        .contains("report.md", "tables/serve-2.csv");
     // the table holds real simulations: 6 rows, the highest rate with the most requests/s per TP
     List<String> rows = Files.readAllLines(tmp.resolve("local/tables/serve-2.csv"));
     assertThat(rows).hasSize(7);
   }
 
-  private static final String BAD =
-      """
-      title: Bad points
-      studies:
-        - kind: serve
-          model: llama-3.1-8b
-          qps: 4
-          requests: 50
-          tp: [1, 3, 5]
-      """;
-
   @Test
   void theFirstBadPointIsReportedWithItsLineOnEveryExecutor() {
-    Scenario s = Scenario.parse("bad.yaml", BAD, null);
-    String local = message(new ScenarioRunner(CTX, ScenarioRunner.Progress.NONE), s);
+    Scenario s = Scenario.parse("bad.yaml", SweepFixtures.BAD_POINTS, null);
+    String local = badInputMessage(new ScenarioRunner(CTX, ScenarioRunner.Progress.NONE), s);
     String far =
-        message(
+        badInputMessage(
             new ScenarioRunner(CTX, ScenarioRunner.Progress.NONE, new TravellingExecutor(), null),
             s);
     // tp=3 (point 1) and tp=5 (point 2) are both bad; the first is reported, with its line
@@ -161,20 +134,11 @@ class SweepSeamTest {
     assertThat(far).isEqualTo(local);
   }
 
-  private static String message(ScenarioRunner r, Scenario s) {
-    try {
-      r.run(s, "test");
-    } catch (InvalidInputException e) {
-      return e.getMessage();
-    }
-    throw new AssertionError("no bad input reported");
-  }
-
   @Test
   void aStudyOfAFileRebuildsWithTheFileFolderAndTheUsersProfiles(@TempDir Path tmp)
       throws Exception {
     Path yaml = tmp.resolve("s.yaml");
-    Files.writeString(yaml, BAD.replace("[1, 3, 5]", "1"));
+    Files.writeString(yaml, SweepFixtures.BAD_POINTS.replace("[1, 3, 5]", "1"));
     Scenario s = Scenario.load(yaml);
     StudyTasks.Source src = StudyTasks.Source.of(s, tmp, true);
     assertThat(src.baseDir()).isEqualTo(tmp.toAbsolutePath().toString());

@@ -12,9 +12,7 @@ import dev.hwplan.step.StepConfig;
 import dev.hwplan.step.StepModel;
 import dev.hwplan.step.StepTime;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
 
 /**
  * TTFT, TPOT, throughput and memory of a configuration from the op graphs of its prefill and of a
@@ -55,16 +53,8 @@ public final class InferenceEstimator {
               + r.prompt()
               + " prompt tokens are more than 2^63 token-expert rows in one step");
     }
-    // The steps' notes, each once (a step's own are: StepModel's sum), in order; the set is made
-    // only where both steps have notes or the estimate adds one.
-    List<String> stepNotes = prefill.notes();
-    Set<String> notes = null;
-    if (stepNotes.isEmpty()) {
-      stepNotes = decode.notes();
-    } else if (!decode.notes().isEmpty()) {
-      notes = new LinkedHashSet<>(stepNotes);
-      notes.addAll(decode.notes());
-    }
+    // The steps' notes, each once, in order, and the estimate's own after them.
+    List<String> notes = StepTime.notes(prefill, decode);
     // Memory as `hwplan memory` counts it (one definition of what fits): the batch fits when the
     // KV budget left after weights, activations and the reserve holds its sequences at their
     // final length.
@@ -88,7 +78,6 @@ public final class InferenceEstimator {
       notes =
           withNote(
               notes,
-              stepNotes,
               "EP "
                   + par.ep()
                   + ": "
@@ -105,7 +94,6 @@ public final class InferenceEstimator {
       notes =
           withNote(
               notes,
-              stepNotes,
               "does not fit: "
                   + r.batch()
                   + " sequences of "
@@ -117,9 +105,7 @@ public final class InferenceEstimator {
     if (par.pp() > 1) {
       notes =
           withNote(
-              notes,
-              stepNotes,
-              "PP: one batch passes the stages in turn; micro-batching would overlap them");
+              notes, "PP: one batch passes the stages in turn; micro-batching would overlap them");
     }
     double tpot = decode.seconds();
     return new InferenceEstimate(
@@ -149,14 +135,18 @@ public final class InferenceEstimator {
         fits,
         prefill.ops(),
         decode.ops(),
-        notes == null ? stepNotes : new ArrayList<>(notes));
+        notes);
   }
 
-  /** {@code notes} (made from the steps' notes when null) with {@code note} added. */
-  private static Set<String> withNote(Set<String> notes, List<String> stepNotes, String note) {
-    Set<String> s = notes == null ? new LinkedHashSet<>(stepNotes) : notes;
-    s.add(note);
-    return s;
+  /** {@code notes} with {@code note} added at the end, unless it holds it. */
+  private static List<String> withNote(List<String> notes, String note) {
+    if (notes.contains(note)) {
+      return notes;
+    }
+    List<String> out = new ArrayList<>(notes.size() + 1);
+    out.addAll(notes);
+    out.add(note);
+    return out;
   }
 
   /**

@@ -229,30 +229,21 @@ public final class InferenceMemoryCalculator {
     Parallelism par = r.parallelism();
     Budget b = budget(r);
     KvCacheReport one = KvCacheCalculator.compute(m, r.context(), 1, r.kv(), par);
-    long capacity = b.capacity();
-    long usable = b.usable();
-    long weights = b.weights();
-    long act = b.activations();
-    long budget = b.budget();
-    long perBlock = b.perBlock();
-    long blocks = b.blocks();
-    long perSeq = b.perSequence();
-    long seqs = b.sequences();
     List<String> notes = new ArrayList<>(one.notes());
-    boolean fits = budget > 0 && seqs >= 1;
+    boolean fits = b.budget() > 0 && b.sequences() >= 1;
     if (!fits) {
       notes.add(
           String.format(
               PLAIN,
               "does not fit: %.2f GiB usable, but weights %.2f + activations %.2f + reserve %.2f"
                   + " GiB leave %.2f GiB for KV, and one %d-token sequence needs %.2f GiB",
-              gib(usable),
-              gib(weights),
-              gib(act),
+              gib(b.usable()),
+              gib(b.weights()),
+              gib(b.activations()),
               gib(r.reserveBytes()),
-              gib(budget),
+              gib(b.budget()),
               r.context(),
-              gib(perSeq)));
+              gib(b.perSequence())));
     }
     notes.add(
         String.format(
@@ -269,17 +260,17 @@ public final class InferenceMemoryCalculator {
         r.kv().dtype().key(),
         r.context(),
         r.gpuMemUtil(),
-        capacity,
-        usable,
-        weights,
-        act,
+        b.capacity(),
+        b.usable(),
+        b.weights(),
+        b.activations(),
         r.reserveBytes(),
-        budget,
+        b.budget(),
         r.kv().blockSize(),
-        perBlock,
-        blocks,
-        perSeq,
-        seqs,
+        b.perBlock(),
+        b.blocks(),
+        b.perSequence(),
+        b.sequences(),
         fits,
         notes);
   }

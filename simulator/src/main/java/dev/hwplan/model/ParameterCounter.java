@@ -1,5 +1,7 @@
 package dev.hwplan.model;
 
+import java.util.List;
+
 /**
  * Counts parameters from a {@link ModelSpec}, layer by layer, as the family's modeling code
  * allocates them. Llama-style totals follow the formula in the Llama 3 paper's architecture and
@@ -23,31 +25,30 @@ public final class ParameterCounter {
       embedding = add(embedding, mul(m.maxPositionEmbeddings(), d));
     }
     long normSize = a.rmsNorm() ? d : 2 * d;
-    long attention = 0;
-    long mlp = 0;
+    long layerAttention = attentionParams(m);
+    long denseMlp = expertParams(a, d, m.intermediateSize());
+    // Layers differ only in their MLP kind: each sum is a count of layers times one layer's
+    // parameters (exact: the terms are not negative, so a product overflows where the sum would).
+    long layers = m.layers().size();
+    long moeLayers = moeLayers(m);
+    long attention = mul(layers, layerAttention);
+    long layerNorms = a.normsPerLayer() * normSize;
+    if (a.qkNorm()) {
+      layerNorms = add(layerNorms, 2L * m.headDim()); // q_norm and k_norm: head_dim weights each
+    }
+    long norms = add(normSize, mul(layers, layerNorms)); // and the final norm
+    long mlp = mul(layers - moeLayers, denseMlp);
     long routed = 0;
     long activeRouted = 0;
     long router = 0;
-    long norms = normSize; // final norm
-    long layerAttention = attentionParams(m);
-    long denseMlp = expertParams(a, d, m.intermediateSize());
-    for (LayerSpec layer : m.layers()) {
-      attention = add(attention, layerAttention);
-      norms = add(norms, a.normsPerLayer() * normSize);
-      if (a.qkNorm()) {
-        norms = add(norms, 2L * m.headDim()); // q_norm and k_norm: head_dim weights each
-      }
-      if (layer.moe()) {
-        MoeSpec e = m.moe();
-        long expert = expertParams(a, d, e.moeIntermediateSize());
-        routed = add(routed, mul(e.nRoutedExperts(), expert));
-        activeRouted = add(activeRouted, mul(e.numExpertsPerTok(), expert));
-        mlp = add(mlp, mul(e.nSharedExperts(), expert));
-        router =
-            add(router, mul(e.nRoutedExperts(), d) + (e.routerBias() ? e.nRoutedExperts() : 0));
-      } else {
-        mlp = add(mlp, denseMlp);
-      }
+    if (moeLayers > 0) {
+      MoeSpec e = m.moe();
+      long expert = expertParams(a, d, e.moeIntermediateSize());
+      routed = mul(moeLayers, mul(e.nRoutedExperts(), expert));
+      activeRouted = mul(moeLayers, mul(e.numExpertsPerTok(), expert));
+      mlp = add(mlp, mul(moeLayers, mul(e.nSharedExperts(), expert)));
+      router =
+          mul(moeLayers, mul(e.nRoutedExperts(), d) + (e.routerBias() ? e.nRoutedExperts() : 0));
     }
     long head = m.tieWordEmbeddings() ? 0 : add(mul(v, d), a.lmHeadBias() ? v : 0);
     ParameterCount p =
@@ -90,8 +91,19 @@ public final class ParameterCounter {
     }
     long ff = e.moeIntermediateSize();
     long perExpert = (m.architecture().gatedMlp() ? 2 * ff : ff) + m.hiddenSize();
-    long moeLayers = m.layers().stream().filter(LayerSpec::moe).count();
-    return mul(mul(perExpert, e.nRoutedExperts()), moeLayers);
+    return mul(mul(perExpert, e.nRoutedExperts()), moeLayers(m));
+  }
+
+  /** The layers whose feed-forward block is a mixture of experts. */
+  private static long moeLayers(ModelSpec m) {
+    List<LayerSpec> layers = m.layers();
+    long n = 0;
+    for (int i = 0, size = layers.size(); i < size; i++) {
+      if (layers.get(i).moe()) {
+        n++;
+      }
+    }
+    return n;
   }
 
   /** One layer's attention parameters. */

@@ -22,16 +22,17 @@ public final class Ops {
     positive(m, "m");
     positive(n, "n");
     positive(k, "k");
-    double read = m * (double) k * activationBytes + n * (double) k * weightBytes;
-    double written = m * (double) n * activationBytes;
-    return new Op(
+    return matmul(
         name,
         OpKind.GEMM,
         dtype,
-        2.0 * m * n * k,
-        read,
-        written,
+        m,
         1,
+        n,
+        k,
+        activationBytes,
+        weightBytes,
+        activationBytes,
         new OpShape.Gemm(m, n, k, activationBytes, weightBytes));
   }
 
@@ -42,17 +43,8 @@ public final class Ops {
     positive(m, "m");
     positive(n, "n");
     positive(k, "k");
-    double read = (m * (double) k + n * (double) k) * in;
-    double written = m * (double) n * out;
-    return new Op(
-        name,
-        OpKind.GEMM,
-        dtype,
-        2.0 * m * n * k,
-        read,
-        written,
-        1,
-        new OpShape.Gemm(m, n, k, in, in));
+    return matmul(
+        name, OpKind.GEMM, dtype, m, 1, n, k, in, in, out, new OpShape.Gemm(m, n, k, in, in));
   }
 
   /**
@@ -78,18 +70,17 @@ public final class Ops {
     int activeExperts = (int) Math.max(1, Math.min(experts, Math.round(active)));
     long maxRows =
         (long) Math.ceil(Math.ceil(rows / (double) activeExperts) * Math.max(1, loadImbalance));
-    double read =
-        rows * (double) k * activationBytes + activeExperts * (double) n * k * weightBytes;
-    double written = rows * (double) n * activationBytes;
-    return new Op(
+    return routed(
         name,
-        OpKind.GROUPED_GEMM,
         dtype,
-        2.0 * rows * n * k,
-        read,
-        written,
-        1,
-        new OpShape.GroupedGemm(activeExperts, maxRows, n, k, activationBytes, weightBytes));
+        rows,
+        activeExperts,
+        activeExperts,
+        maxRows,
+        n,
+        k,
+        activationBytes,
+        weightBytes);
   }
 
   /**
@@ -152,19 +143,69 @@ public final class Ops {
    */
   public static Op routedExperts(
       String name, DType dtype, ExpertLoad load, long n, long k, double activation, double weight) {
-    long rows = load.rows();
-    int activeExperts = load.activeExperts();
-    double read = rows * (double) k * activation + load.expectedActive() * n * k * weight;
-    double written = rows * (double) n * activation;
-    return new Op(
+    return routed(
+        name,
+        dtype,
+        load.rows(),
+        load.activeExperts(),
+        load.expectedActive(),
+        load.maxRows(),
+        n,
+        k,
+        activation,
+        weight);
+  }
+
+  /**
+   * {@code rows} token-expert rows over {@code activeExperts} experts as one grouped GEMM, the
+   * busiest expert taking {@code maxRows}; {@code weightSets} experts' weights are read (the active
+   * experts, or their expected number).
+   */
+  private static Op routed(
+      String name,
+      DType dtype,
+      long rows,
+      int activeExperts,
+      double weightSets,
+      long maxRows,
+      long n,
+      long k,
+      double activation,
+      double weight) {
+    return matmul(
         name,
         OpKind.GROUPED_GEMM,
         dtype,
-        2.0 * rows * n * k,
-        read,
-        written,
-        1,
-        new OpShape.GroupedGemm(activeExperts, load.maxRows(), n, k, activation, weight));
+        rows,
+        weightSets,
+        n,
+        k,
+        activation,
+        weight,
+        activation,
+        new OpShape.GroupedGemm(activeExperts, maxRows, n, k, activation, weight));
+  }
+
+  /**
+   * {@code 2 rows n k} FLOPs against {@code weightSets} {@code n x k} weight matrices, each read
+   * once: {@code rows x k} inputs of {@code inBytes} read, {@code rows x n} outputs of {@code
+   * outBytes} written.
+   */
+  private static Op matmul(
+      String name,
+      OpKind kind,
+      DType dtype,
+      long rows,
+      double weightSets,
+      long n,
+      long k,
+      double inBytes,
+      double weightBytes,
+      double outBytes,
+      OpShape shape) {
+    double read = rows * (double) k * inBytes + weightSets * (double) n * k * weightBytes;
+    double written = rows * (double) n * outBytes;
+    return new Op(name, kind, dtype, 2.0 * rows * n * k, read, written, 1, shape);
   }
 
   /**
@@ -266,34 +307,9 @@ public final class Ops {
   /**
    * Causal prefill of {@code tokens} new tokens per sequence after {@code prefix} cached ones:
    * query {@code i} attends to {@code prefix + i + 1} keys, {@code tokens * prefix + tokens (tokens
-   * + 1) / 2} pairs in all. K and V of the new tokens are written to the cache.
-   */
-  public static Op prefillAttention(
-      String name,
-      long batch,
-      int heads,
-      int kvHeads,
-      int headDim,
-      int valueDim,
-      long tokens,
-      long prefix,
-      double kvBytes) {
-    return prefillAttention(
-        name,
-        batch,
-        heads,
-        kvHeads,
-        headDim,
-        valueDim,
-        tokens,
-        prefix,
-        kvBytes,
-        AttentionKernel.SDPA_FLASH);
-  }
-
-  /**
-   * {@link #prefillAttention(String, long, int, int, int, int, long, long, double)} on {@code
-   * kernel}.
+   * + 1) / 2} pairs in all. K and V of the new tokens are written to the cache. {@code kernel}: the
+   * SDPA backend that runs it ({@link AttentionKernel#SDPA_FLASH} or {@link
+   * AttentionKernel#CUDNN}).
    */
   public static Op prefillAttention(
       String name,

@@ -156,17 +156,9 @@ public final class CapacitySearch {
       Progress progress) {
     progress.at(0, layouts.size());
     IndexedTasks<LayoutSearch> tasks =
-        new IndexedTasks<>() {
-          @Override
-          public int size() {
-            return layouts.size();
-          }
-
-          @Override
-          public LayoutSearch run(int index) {
-            return searchLayout(layouts.get(index), settings, workload, o, maxGpus, disaggregated);
-          }
-        };
+        IndexedTasks.of(
+            layouts.size(),
+            i -> searchLayout(layouts.get(i), settings, workload, o, maxGpus, disaggregated));
     return combine(executor.run(tasks, progress::at));
   }
 

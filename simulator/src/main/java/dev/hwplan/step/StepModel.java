@@ -6,9 +6,8 @@ import dev.hwplan.perf.Mode;
 import dev.hwplan.perf.OpTimeModel;
 import dev.hwplan.perf.Prediction;
 import dev.hwplan.util.BoundedMemo;
-import java.util.LinkedHashSet;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 
 /**
  * The one door to step times: how long a step of a given composition takes for one configuration
@@ -109,23 +108,20 @@ public final class StepModel {
     int[] index = g.index();
     int distinctCount = distinct == null ? graphOps.size() : distinct.length;
     Prediction[] predictions = new Prediction[distinctCount];
-    // Most predictions have no notes, and models share their note lists: the set is made for a
-    // second list (the first may serve as it is), and a list already added (the same instance) is
-    // not added again.
-    Set<String> notes = null;
-    List<String> lastNotes = null;
+    // Most predictions have no notes, and models share their note lists: each list instance is
+    // kept once, in order, and their notes are made distinct at the end.
+    List<List<String>> noteLists = null;
     for (int j = 0; j < distinctCount; j++) {
       Prediction p = model.predict(distinct == null ? graphOps.get(j) : distinct[j]);
       predictions[j] = p;
       List<String> pn = p.notes();
-      if (p.mode() != Mode.MEASURED && !pn.isEmpty() && pn != lastNotes) {
-        if (notes == null && lastNotes != null) {
-          notes = new LinkedHashSet<>(lastNotes);
+      if (p.mode() != Mode.MEASURED && !pn.isEmpty()) {
+        if (noteLists == null) {
+          noteLists = new ArrayList<>(4);
         }
-        if (notes != null) {
-          notes.addAll(pn);
+        if (!containsInstance(noteLists, pn)) {
+          noteLists.add(pn);
         }
-        lastNotes = pn;
       }
     }
     int size = graphOps.size();
@@ -154,24 +150,17 @@ public final class StepModel {
               op.flops() * n,
               op.bytes() * n);
     }
-    List<String> stepNotes;
-    if (notes != null) {
-      stepNotes = List.copyOf(notes);
-    } else if (lastNotes != null) {
-      stepNotes = distinct(lastNotes);
-    } else {
-      stepNotes = List.of();
-    }
+    List<String> stepNotes = noteLists == null ? List.of() : StepTime.distinct(noteLists);
     return new StepTime(t, lo, hi, List.of(ops), stepNotes);
   }
 
-  /** {@code notes} (immutable, a prediction's) each once, in order: itself when no note repeats. */
-  private static List<String> distinct(List<String> notes) {
-    for (int i = 1; i < notes.size(); i++) {
-      if (notes.subList(0, i).contains(notes.get(i))) {
-        return List.copyOf(new LinkedHashSet<>(notes));
+  /** Whether {@code lists} holds {@code list} itself (note lists are shared instances). */
+  private static boolean containsInstance(List<List<String>> lists, List<String> list) {
+    for (int i = 0; i < lists.size(); i++) {
+      if (lists.get(i) == list) {
+        return true;
       }
     }
-    return notes;
+    return false;
   }
 }

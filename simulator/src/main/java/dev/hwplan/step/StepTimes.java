@@ -1,5 +1,6 @@
 package dev.hwplan.step;
 
+import dev.hwplan.model.ModelSpec;
 import dev.hwplan.op.Op;
 import dev.hwplan.op.OpGraph;
 import dev.hwplan.op.OpShape;
@@ -7,6 +8,7 @@ import dev.hwplan.op.Ops;
 import dev.hwplan.parallel.Parallelism;
 import dev.hwplan.perf.KeyedOpTimeModel;
 import dev.hwplan.perf.OpTimeModel;
+import dev.hwplan.util.BoundedMemo;
 import dev.hwplan.util.SecondSightMemo;
 import java.util.Arrays;
 import java.util.List;
@@ -46,7 +48,38 @@ final class StepTimes {
    */
   private static final ExpertRowsTable ROWS = new ExpertRowsTable();
 
+  /** Models whose {@link LayerKinds} are remembered before that memo is emptied. */
+  static final int KINDS_CAPACITY = 1 << 8;
+
+  /**
+   * Each model's layers by kind, by the model's value: every step of a model groups its layers (80
+   * for a 70b), and an estimate builds two steps and a sweep thousands.
+   */
+  private static final BoundedMemo<ModelKey, LayerKinds> KINDS = new BoundedMemo<>(KINDS_CAPACITY);
+
   private StepTimes() {}
+
+  /** {@code m}'s layers by kind ({@link LayerKinds#of}), remembered by the model's value. */
+  static LayerKinds layerKinds(ModelSpec m) {
+    return KINDS.get(new ModelKey(m), k -> LayerKinds.of(k.model));
+  }
+
+  /**
+   * A model by value. The hash is the id's (a string's hash is kept by the string) and the layer
+   * count: equal models have equal ids, so it agrees with {@code equals}, which is the model's
+   * record equality, at once where the models are the same instance.
+   */
+  private record ModelKey(ModelSpec model) {
+    @Override
+    public int hashCode() {
+      return model.id().hashCode() * 31 + model.numHiddenLayers();
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof ModelKey k && (model == k.model || model.equals(k.model));
+    }
+  }
 
   /** {@link Ops#expertLoad}, remembered by value. */
   static Ops.ExpertLoad expertLoad(int experts, int topK, int ep, long tokens) {

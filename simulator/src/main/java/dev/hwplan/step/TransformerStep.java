@@ -89,30 +89,11 @@ public final class TransformerStep {
     // Layers of one kind (MLP kind and the window that binds at this step's contexts) produce
     // identical ops: group them, in order of first appearance, and emit each kind's ops once with
     // the count of its layers.
-    List<LayerSpec> layers = m.layers();
-    int size = layers.size();
-    boolean[] kindMoe = new boolean[size];
-    long[] kindWindow = new long[size];
-    int[] kindCount = new int[size];
-    int kinds = 0;
-    for (int i = 0; i < size; i++) {
-      LayerSpec l = layers.get(i);
-      boolean moe = l.moe();
-      long window = l.cachedTokens(maxContext); // maxContext: no window binds
-      int k = 0;
-      while (k < kinds && (kindMoe[k] != moe || kindWindow[k] != window)) {
-        k++;
-      }
-      if (k == kinds) {
-        kindMoe[k] = moe;
-        kindWindow[k] = window;
-        kinds++;
-      }
-      kindCount[k]++;
-    }
+    LayerKinds layers = StepTimes.layerKinds(m).at(maxContext); // maxContext: no window binds
+    int kinds = layers.size();
     boolean windowed = false;
     for (int k = 1; k < kinds; k++) {
-      windowed |= kindWindow[k] != kindWindow[0];
+      windowed |= layers.window(k) != layers.window(0);
     }
 
     LayerOps.Graph ops = new LayerOps.Graph(4 + kinds * 24);
@@ -121,11 +102,11 @@ public final class TransformerStep {
       double n = tokens * (double) d;
       ops.add(Ops.elementwise("embedding_scale", n, 2 * n, 2 * n, 1));
     }
-    if (kinds == 1 && !kindMoe[0]) {
+    if (kinds == 1 && !layers.moe(0)) {
       // Every layer alike and dense (most models): its ops go straight into the graph with the
       // layer count, with no per-layer list to build and copy.
-      ops.layers = kindCount[0];
-      attentionHalf(ops, c, s, kindWindow[0], "");
+      ops.layers = layers.count(0);
+      attentionHalf(ops, c, s, layers.window(0), "");
       mlpHalf(ops, c, false, tokens);
       ops.layers = 1;
       ops.alike = true;
@@ -138,19 +119,20 @@ public final class TransformerStep {
       List<Op> denseHalf = null;
       List<Op> moeHalf = null;
       for (int k = 0; k < kinds; k++) {
-        long window = kindWindow[k];
-        int count = kindCount[k];
+        long window = layers.window(k);
+        int count = layers.count(k);
         if (attentionHalf == null || attentionHalfWindow != window) {
           String suffix = windowed && window < maxContext ? " (window " + window + ")" : "";
           attentionHalf = new ArrayList<>(16);
           attentionHalf(attentionHalf, c, s, window, suffix);
           attentionHalfWindow = window;
         }
-        List<Op> mlpHalf = kindMoe[k] ? moeHalf : denseHalf;
+        boolean moe = layers.moe(k);
+        List<Op> mlpHalf = moe ? moeHalf : denseHalf;
         if (mlpHalf == null) {
           mlpHalf = new ArrayList<>(12);
-          mlpHalf(mlpHalf, c, kindMoe[k], tokens);
-          if (kindMoe[k]) {
+          mlpHalf(mlpHalf, c, moe, tokens);
+          if (moe) {
             moeHalf = mlpHalf;
           } else {
             denseHalf = mlpHalf;

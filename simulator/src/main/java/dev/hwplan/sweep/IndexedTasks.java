@@ -1,5 +1,7 @@
 package dev.hwplan.sweep;
 
+import java.util.function.IntFunction;
+
 /**
  * A fixed number of independent tasks, named by their index from 0: a scenario study's points, or
  * the layouts of a capacity search. {@link #run} depends only on the tasks' definition and the
@@ -18,4 +20,9 @@ public interface IndexedTasks<R> {
    * executor may retry.
    */
   R run(int index);
+
+  /** {@code size} tasks, task {@code index} computed by {@code run}. */
+  static <R> IndexedTasks<R> of(int size, IntFunction<R> run) {
+    return new FunctionTasks<>(size, run);
+  }
 }

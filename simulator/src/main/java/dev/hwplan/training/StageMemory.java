@@ -36,11 +36,7 @@ record StageMemory(TrainingJob job, LayerCosts costs, StageParams params) {
     double denseShard = l.shardGroup();
     double expertShard = expertShard(l);
     double worst = -1;
-    for (int pass = 0; pass < StageParams.CANDIDATES; pass++) {
-      int k = params.candidateStage(pass, pp);
-      if (k < 0) {
-        continue;
-      }
+    for (int k : params.candidateStages(pp)) {
       int n = params.stageLayers(k, pp);
       int nMoe = params.stageMoeLayers(k, pp);
       int nDense = n - nMoe;

@@ -65,21 +65,17 @@ final class StageParams {
     return p + denseMlp / tp;
   }
 
-  /** How many stages {@link #candidateStage} names: the first, the last and the second. */
-  static final int CANDIDATES = 3;
-
   /**
-   * The stage that the {@code pass}-th look at the most loaded stage of {@code pp} checks (0 to
-   * {@link #CANDIDATES} - 1): the first (the embedding), the last (the head and the logits), and,
-   * when the layers do not split evenly over more than two stages, the second (the first of those
-   * with a layer more, {@link ModelCopy#firstLayer}); -1 when the pass has no stage of its own.
+   * The stages that a look at the most loaded stage of {@code pp} checks, in this order: the first
+   * (the embedding), the last (the head and the logits), and, when the layers do not split evenly
+   * over more than two stages, the second (the first of those with a layer more, {@link
+   * ModelCopy#firstLayer}).
    */
-  int candidateStage(int pass, int pp) {
-    return switch (pass) {
-      case 0 -> 0;
-      case 1 -> pp == 1 ? -1 : pp - 1;
-      default -> pp <= 2 || layers % pp == 0 ? -1 : 1;
-    };
+  int[] candidateStages(int pp) {
+    if (pp == 1) {
+      return new int[] {0};
+    }
+    return pp == 2 || layers % pp == 0 ? new int[] {0, pp - 1} : new int[] {0, pp - 1, 1};
   }
 
   /** Layers on stage {@code k} of {@code pp}. */

@@ -339,11 +339,7 @@ public final class TrainingPlanner {
     double worstCp = 0;
     double worstEp = 0;
     int p = l.pp;
-    for (int pass = 0; pass < StageParams.CANDIDATES; pass++) {
-      int k = params.candidateStage(pass, p);
-      if (k < 0) {
-        continue;
-      }
+    for (int k : params.candidateStages(p)) {
       int n = params.stageLayers(k, p);
       int nMoe = params.stageMoeLayers(k, p);
       int nDense = n - nMoe;

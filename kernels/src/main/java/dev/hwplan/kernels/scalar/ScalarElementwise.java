@@ -1,7 +1,10 @@
 package dev.hwplan.kernels.scalar;
 
-/** The element-wise primitives of softmax, RMSNorm and RoPE in plain Java. */
-final class ScalarElementwise {
+/**
+ * The element-wise primitives of softmax, RMSNorm and RoPE in plain Java. {@link #rotate} is public
+ * because the vector path finishes its rotation's tail with it.
+ */
+public final class ScalarElementwise {
   private ScalarElementwise() {}
 
   static float max(float[] x, int off, int n) {
@@ -35,7 +38,11 @@ final class ScalarElementwise {
     }
   }
 
-  static void rotate(float[] x, int lo, int hi, float[] cos, float[] sin, int csOff, int n) {
+  /**
+   * RoPE's rotation of n pairs in place: (x[lo+i], x[hi+i]) turned by the angle whose cosine and
+   * sine are cos[csOff+i] and sin[csOff+i].
+   */
+  public static void rotate(float[] x, int lo, int hi, float[] cos, float[] sin, int csOff, int n) {
     for (int i = 0; i < n; i++) {
       float a = x[lo + i];
       float b = x[hi + i];

@@ -7,7 +7,11 @@ final class ScalarLevel1 {
   private ScalarLevel1() {}
 
   // dot and axpy stay one method per dtype: they are short loops called once per row, and a
-  // shared body compiled on its own saw both loads and ran 1.5-3x slower (see bench/kernels).
+  // shared body over the Load ran 1.5-3x slower where both dtypes run in one JVM (see
+  // bench/kernels). Tried again on 2026-12-07 (branch dupkern): 2-3x again on scalar GEMV and
+  // RMSNorm and on vector bf16 GEMV, although C2 inlined the scalar shared body into each dtype's
+  // caller with that dtype's load alone (PrintInlining); scalar fp32 GEMV alone in a JVM was as
+  // fast as before.
   static float dot(float[] a, int aOff, float[] b, int bOff, int n) {
     float s0 = 0;
     float s1 = 0;

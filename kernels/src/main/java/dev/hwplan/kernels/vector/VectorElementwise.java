@@ -3,12 +3,14 @@ package dev.hwplan.kernels.vector;
 import static dev.hwplan.kernels.vector.Species.F;
 import static dev.hwplan.kernels.vector.Species.LANES;
 
+import dev.hwplan.kernels.scalar.ScalarElementwise;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 
 /**
  * The element-wise primitives of softmax (max, exp and sum, scale), RMSNorm (scaled product) and
- * RoPE (rotation) on the Vector API, one vector at a time with a scalar tail.
+ * RoPE (rotation) on the Vector API, one vector at a time with a scalar tail (the rotation's is
+ * {@link ScalarElementwise#rotate}, the scalar path's own loop).
  */
 final class VectorElementwise {
   private VectorElementwise() {}
@@ -80,13 +82,6 @@ final class VectorElementwise {
       a.mul(c).sub(b.mul(s)).intoArray(x, lo + i);
       b.mul(c).add(a.mul(s)).intoArray(x, hi + i);
     }
-    for (; i < n; i++) {
-      float a = x[lo + i];
-      float b = x[hi + i];
-      float c = cos[csOff + i];
-      float s = sin[csOff + i];
-      x[lo + i] = a * c - b * s;
-      x[hi + i] = b * c + a * s;
-    }
+    ScalarElementwise.rotate(x, lo + i, hi + i, cos, sin, csOff + i, n - i);
   }
 }

@@ -87,6 +87,14 @@ public final class ChartStyle {
     return chart;
   }
 
+  /** An {@link #xy} chart with both axes logarithmic. */
+  public static XYChart logLog(String title, String xAxisTitle, String yAxisTitle) {
+    XYChart chart = xy(title, xAxisTitle, yAxisTitle);
+    chart.getStyler().setXAxisLogarithmic(true);
+    chart.getStyler().setYAxisLogarithmic(true);
+    return chart;
+  }
+
   /** Applies the house style to {@code s}: palette, markers, lines, fonts, legend, grid. */
   public static void apply(XYStyler s) {
     s.setSeriesColors(COLORS);

@@ -28,12 +28,10 @@ public final class CpuCharts {
   public static XYChart roofline(CpuMeasurementResult r) {
     CpuCeilings c = r.ceilings();
     XYChart chart =
-        ChartStyle.xy(
+        ChartStyle.logLog(
             "CPU roofline: " + r.machine().get("cpu"),
             "arithmetic intensity (FLOP/byte)",
             "attainable rate (GFLOP/s)");
-    chart.getStyler().setXAxisLogarithmic(true);
-    chart.getStyler().setYAxisLogarithmic(true);
     double[] xs = ChartStyle.logSpace(1.0 / 64, 1024, 64);
     double efficiency = Math.min(1, c.kernelReadBytesPerSecond() / c.readBytesPerSecond());
     line(
@@ -71,7 +69,7 @@ public final class CpuCharts {
   /** Predicted against measured seconds for every shape, log-log, with y = x and ±15%. */
   public static XYChart predictedVsMeasured(CpuMeasurementResult r) {
     XYChart chart =
-        ChartStyle.xy(
+        ChartStyle.logLog(
             String.format(
                 java.util.Locale.ROOT,
                 "Predicted vs measured (median error %.1f%% over %d held-out shapes)",
@@ -79,8 +77,6 @@ public final class CpuCharts {
                 r.heldOutShapes()),
             "measured time (s, best sample)",
             "predicted time (s, calibrated roofline)");
-    chart.getStyler().setXAxisLogarithmic(true);
-    chart.getStyler().setYAxisLogarithmic(true);
     double lo = Double.MAX_VALUE;
     double hi = 0;
     for (KernelRow k : r.kernels()) {

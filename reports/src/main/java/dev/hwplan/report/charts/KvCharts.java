@@ -37,7 +37,7 @@ public final class KvCharts {
     }
     String seqs = batch == 1 ? "one sequence" : batch + " sequences";
     XYChart chart =
-        ChartStyle.xy(
+        ChartStyle.logLog(
             String.format(
                 Locale.ROOT,
                 "KV cache of %s by attention design (%s, %s KV)",
@@ -46,8 +46,6 @@ public final class KvCharts {
                 dtype.key()),
             "context (tokens, log scale)",
             "KV cache (GiB, log scale)");
-    chart.getStyler().setXAxisLogarithmic(true);
-    chart.getStyler().setYAxisLogarithmic(true);
     chart.getStyler().setXAxisDecimalPattern("#,###");
     double[] x = contexts.stream().mapToDouble(Long::doubleValue).toArray();
     int variants = byContext.get(0).size();

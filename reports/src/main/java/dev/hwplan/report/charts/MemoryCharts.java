@@ -50,7 +50,7 @@ public final class MemoryCharts {
       throw new IllegalArgumentException("need at least one TP degree and one sequence count");
     }
     XYChart chart =
-        ChartStyle.xy(
+        ChartStyle.logLog(
             String.format(
                 Locale.ROOT,
                 "%s on %s: memory per GPU, %s weights, %s KV cache",
@@ -60,8 +60,6 @@ public final class MemoryCharts {
                 kv.dtype().key()),
             String.format(Locale.ROOT, "concurrent sequences of %,d tokens (log scale)", context),
             "weights + activations + reserve + KV (GiB/GPU, log scale)");
-    chart.getStyler().setXAxisLogarithmic(true);
-    chart.getStyler().setYAxisLogarithmic(true);
     double[] x = sequences.stream().mapToDouble(Long::doubleValue).toArray();
     long usable = 0;
     for (int i = 0; i < tps.size(); i++) {

@@ -150,7 +150,7 @@ public final class ScalingCharts {
   public static XYChart frontier(
       ChinchillaLaw law, Bootstrap bootstrap, double confidence, double minFlops, double maxFlops) {
     XYChart chart =
-        ChartStyle.xy(
+        ChartStyle.logLog(
             String.format(
                 Locale.ROOT,
                 "Compute-optimal frontier: N_opt ∝ C^%.3f, D_opt ∝ C^%.3f",
@@ -158,8 +158,6 @@ public final class ScalingCharts {
                 law.tokensExponent()),
             "training compute C (FLOP, log scale)",
             "parameters N_opt, tokens D_opt (log scale)");
-    chart.getStyler().setXAxisLogarithmic(true);
-    chart.getStyler().setYAxisLogarithmic(true);
     double[] c = ChartStyle.logSpace(minFlops, maxFlops, POINTS);
     double[] n = new double[POINTS];
     double[] d = new double[POINTS];

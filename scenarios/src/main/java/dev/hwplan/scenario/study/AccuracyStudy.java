@@ -88,12 +88,10 @@ public final class AccuracyStudy extends StudyBase<AccuracyReport> {
 
   private static XYChart stepChart(AccuracyReport a) {
     XYChart c =
-        ChartStyle.xy(
+        ChartStyle.logLog(
             "Llama-3.1-8B decode step: predicted against measured (PyTorch, CUDA graphs)",
             "measured (ms, log scale)",
             "predicted (ms, log scale)");
-    c.getStyler().setXAxisLogarithmic(true);
-    c.getStyler().setYAxisLogarithmic(true);
     double lo = Double.POSITIVE_INFINITY;
     double hi = 0;
     Map<String, List<AccuracyReport.StepRow>> byGpu = new LinkedHashMap<>();

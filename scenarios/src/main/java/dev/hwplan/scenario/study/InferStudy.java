@@ -172,14 +172,12 @@ public final class InferStudy extends StudyBase<InferenceEstimate> {
           default -> "throughput (output tokens/s, log scale)";
         };
     XYChart c =
-        ChartStyle.xy(
+        ChartStyle.logLog(
             y.substring(0, y.indexOf(" ("))
                 + " against "
                 + (againstBatch ? "batch" : "prompt length"),
             againstBatch ? "batch (sequences, log scale)" : "prompt (tokens, log scale)",
             y);
-    c.getStyler().setXAxisLogarithmic(true);
-    c.getStyler().setYAxisLogarithmic(true);
     Map<String, TreeMap<Long, Double>> series = new LinkedHashMap<>();
     for (InferenceEstimate e : rows) {
       String name =
@@ -206,7 +204,7 @@ public final class InferStudy extends StudyBase<InferenceEstimate> {
   private static XYChart roofline(InferenceEstimate e, Point p, StudyContext ctx) {
     GpuProfile gpu = p.gpu("gpu", ctx.profiles());
     XYChart c =
-        ChartStyle.xy(
+        ChartStyle.logLog(
             String.format(
                 Locale.ROOT,
                 "Decode-step ops of %s on %s (batch %d, TP=%d)",
@@ -216,8 +214,6 @@ public final class InferStudy extends StudyBase<InferenceEstimate> {
                 e.tp()),
             "arithmetic intensity (FLOP/byte, log scale)",
             "achieved (TFLOP/s, log scale)");
-    c.getStyler().setXAxisLogarithmic(true);
-    c.getStyler().setYAxisLogarithmic(true);
     double bw = gpu.memoryBandwidthBytesPerSecond();
     double peak = gpu.peakFlops(dev.hwplan.hardware.DType.BF16).orElse(1e15);
     double[] ix = ChartStyle.logSpace(0.1, 1e4, 60);

@@ -234,9 +234,7 @@ public final class TrainStudy extends StudyBase<TrainStudy.Run> {
 
   private static XYChart chart(Map<String, TreeMap<Integer, Double>> pareto) {
     XYChart c =
-        ChartStyle.xy("Step time against GPUs", "GPUs (log scale)", "step time (s, log scale)");
-    c.getStyler().setXAxisLogarithmic(true);
-    c.getStyler().setYAxisLogarithmic(true);
+        ChartStyle.logLog("Step time against GPUs", "GPUs (log scale)", "step time (s, log scale)");
     int slot = 0;
     for (Map.Entry<String, TreeMap<Integer, Double>> e : pareto.entrySet()) {
       ChartStyle.series(c, e.getKey(), e.getValue(), slot++);

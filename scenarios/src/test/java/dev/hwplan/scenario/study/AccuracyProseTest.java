@@ -15,16 +15,19 @@ class AccuracyProseTest {
     return new Row(family, "same-gpu", gpu, gpu, 10, median, p90, p90 * 1.5);
   }
 
+  private static List<String> sentences(Row... rows) {
+    return AccuracyProse.sentences(List.of(rows));
+  }
+
   @Test
   void theWorstFamilyIsNamedWithItsMedianAndP90NextToTheBest() {
     List<String> s =
-        AccuracyProse.sentences(
-            List.of(
-                same("gemm", "a100", 0.02, 0.05),
-                same("gemm", "b200", 0.03, 0.06),
-                same("attention", "a100", 0.03, 0.08),
-                same("sdpa-flash", "a100", 0.12, 0.51),
-                same("mla", "a100", 0.04, 0.09)));
+        sentences(
+            same("gemm", "a100", 0.02, 0.05),
+            same("gemm", "b200", 0.03, 0.06),
+            same("attention", "a100", 0.03, 0.08),
+            same("sdpa-flash", "a100", 0.12, 0.51),
+            same("mla", "a100", 0.04, 0.09));
     assertThat(s).hasSize(1);
     String text = s.get(0);
     assertThat(text)
@@ -39,12 +42,11 @@ class AccuracyProseTest {
   @Test
   void everyFamilyWithAP90MoreThanTwiceTheBestsIsNamedWorstFirst() {
     String text =
-        AccuracyProse.sentences(
-                List.of(
-                    same("gemm", "a100", 0.02, 0.05),
-                    same("collective", "a100", 0.10, 0.25),
-                    same("attention", "a100", 0.03, 0.09),
-                    same("sdpa-flash", "a100", 0.15, 0.38)))
+        sentences(
+                same("gemm", "a100", 0.02, 0.05),
+                same("collective", "a100", 0.10, 0.25),
+                same("attention", "a100", 0.03, 0.09),
+                same("sdpa-flash", "a100", 0.15, 0.38))
             .get(0);
     assertThat(text)
         .contains(
@@ -56,11 +58,10 @@ class AccuracyProseTest {
   @Test
   void crossGpuRowsGetTheirOwnSentenceNamingBothGpus() {
     List<String> s =
-        AccuracyProse.sentences(
-            List.of(
-                same("gemm", "h100", 0.03, 0.07),
-                new Row("gemm", "cross-gpu", "h100", "h200", 280, 0.04, 0.11, 0.2),
-                new Row("sdpa-flash", "cross-gpu", "h100", "h200", 48, 0.19, 0.512, 0.6)));
+        sentences(
+            same("gemm", "h100", 0.03, 0.07),
+            new Row("gemm", "cross-gpu", "h100", "h200", 280, 0.04, 0.11, 0.2),
+            new Row("sdpa-flash", "cross-gpu", "h100", "h200", 48, 0.19, 0.512, 0.6));
     assertThat(s).hasSize(2);
     assertThat(s.get(1))
         .startsWith("With one GPU's calibration predicting the other GPU")

@@ -116,11 +116,9 @@ public record SplitKTimeModel(
    * steps, partials and reduce).
    */
   public Terms time(DevicePeaks gpu, double readBandwidth, OpShape.Attention s, double bytes) {
-    int sms = gpu.sms();
-    long ctx = Math.max(1, s.context());
-    int group = Math.max(1, s.group());
-    int mt = (group + MMA_ROWS - 1) / MMA_ROWS;
-    long warpsPerChunk = s.batch() * s.kvHeads() * mt;
+    Problem p = problem(gpu, readBandwidth, s, bytes);
+    int sms = p.sms;
+    long warpsPerChunk = p.b * p.hkv * p.mt;
     double best = Double.POSITIVE_INFINITY;
     // register kernel: lengths that give whole waves of 3 or 2 CTAs per SM (first: the fastest
     // is usually among them, which lets the bound in main skip most others), then powers of two
@@ -131,27 +129,64 @@ public record SplitKTimeModel(
         if (nc < 1) {
           continue;
         }
-        long c = Math.min(ctx, ((ctx + nc - 1) / nc + STEP_TOKENS - 1) / STEP_TOKENS * STEP_TOKENS);
-        if (chunkAllowed(c, ctx, group, warpsPerChunk, sms)) {
-          best = registerBest(gpu, readBandwidth, s, bytes, c, best);
+        long c =
+            Math.min(p.ctx, ((p.ctx + nc - 1) / nc + STEP_TOKENS - 1) / STEP_TOKENS * STEP_TOKENS);
+        if (chunkAllowed(c, p.ctx, p.group, warpsPerChunk, sms)) {
+          best = registerBest(p, c, best);
         }
       }
     }
-    for (long c = STEP_TOKENS; c <= ctx; c *= 2) {
-      if (chunkAllowed(c, ctx, group, warpsPerChunk, sms)) {
-        best = registerBest(gpu, readBandwidth, s, bytes, c, best);
+    for (long c = STEP_TOKENS; c <= p.ctx; c *= 2) {
+      if (chunkAllowed(c, p.ctx, p.group, warpsPerChunk, sms)) {
+        best = registerBest(p, c, best);
       }
     }
     if (best == Double.POSITIVE_INFINITY) {
-      best = registerBest(gpu, readBandwidth, s, bytes, ctx, best);
+      best = registerBest(p, p.ctx, best);
     }
     for (int c : STAGE_CHUNKS) {
-      if (stageAllowed(c, ctx, group)) {
-        best = Math.min(best, main(gpu, readBandwidth, s, bytes, STAGE, c, best));
+      if (stageAllowed(c, p.ctx, p.group)) {
+        best = Math.min(best, main(p, STAGE, c, best));
       }
     }
-    double tMem = bytes / (bandwidthFraction * readBandwidth);
-    return new Terms(latencySeconds, tMem, Math.max(0, best - tMem), 0, latencySeconds + best);
+    return new Terms(latencySeconds, p.tMem, Math.max(0, best - p.tMem), 0, latencySeconds + best);
+  }
+
+  /**
+   * What every candidate of one decode-attention problem shares: the GPU's SMs, the register
+   * kernels' streaming rate {@code bw}, the shape's sequences, KV heads, context (at least 1) and
+   * query heads per KV head, the 16-row head tiles of a group ({@code MT}), and the K/V bytes and
+   * their time at {@code bw}.
+   */
+  private record Problem(
+      OpShape.Attention s,
+      int sms,
+      double readBandwidth,
+      double bw,
+      long b,
+      long hkv,
+      long ctx,
+      int group,
+      int mt,
+      double bytes,
+      double tMem) {}
+
+  private Problem problem(
+      DevicePeaks gpu, double readBandwidth, OpShape.Attention s, double bytes) {
+    double bw = bandwidthFraction * readBandwidth;
+    int group = Math.max(1, s.group());
+    return new Problem(
+        s,
+        gpu.sms(),
+        readBandwidth,
+        bw,
+        s.batch(),
+        s.kvHeads(),
+        Math.max(1, s.context()),
+        group,
+        (group + MMA_ROWS - 1) / MMA_ROWS,
+        bytes,
+        bytes / bw);
   }
 
   /**
@@ -159,36 +194,23 @@ public record SplitKTimeModel(
    * if neither beats it (the L2-hint variants take the same time in this model). Shares the terms
    * the two variants have in common; {@link #main} holds the same formulas for one variant.
    */
-  private double registerBest(
-      DevicePeaks gpu,
-      double readBandwidth,
-      OpShape.Attention s,
-      double bytes,
-      long c,
-      double best) {
-    int sms = gpu.sms();
-    double bw = bandwidthFraction * readBandwidth;
-    long b = s.batch();
-    long hkv = s.kvHeads();
-    long ctx = Math.max(1, s.context());
-    int group = Math.max(1, s.group());
-    int mt = (group + MMA_ROWS - 1) / MMA_ROWS;
-    double tMem = bytes / bw;
-    long nc = (ctx + c - 1) / c;
+  private double registerBest(Problem p, long c, double best) {
+    int sms = p.sms;
+    long nc = (p.ctx + c - 1) / c;
     long steps = (c + STEP_TOKENS - 1) / STEP_TOKENS;
-    long ctas = b * hkv * ((nc * mt + WARPS_PER_CTA - 1) / WARPS_PER_CTA);
-    double issue = b * hkv * mt * nc * steps * stepSeconds / (4.0 * sms);
-    double tail = tail(b * hkv * group, nc, s.valueDim(), 32, 1, bw, sms);
+    long ctas = p.b * p.hkv * ((nc * p.mt + WARPS_PER_CTA - 1) / WARPS_PER_CTA);
+    double issue = p.b * p.hkv * p.mt * nc * steps * stepSeconds / (4.0 * sms);
+    double tail = tail(p.b * p.hkv * p.group, nc, p.s.valueDim(), 32, 1, p.bw, sms);
     double plain =
         ((ctas + 3L * sms - 1) / (3L * sms)) * steps * (stepLatencySeconds + stepSeconds);
     double piped =
         ((ctas + 2L * sms - 1) / (2L * sms))
             * (stepLatencySeconds + steps * Math.max(stepLatencySeconds, stepSeconds));
     double wave = Math.min(plain, piped);
-    if (Math.max(Math.max(tMem, wave), issue) + tail >= best) {
+    if (Math.max(Math.max(p.tMem, wave), issue) + tail >= best) {
       return best;
     }
-    return Math.min(best, Math.max(knee(tMem, wave), issue) + tail);
+    return Math.min(best, Math.max(knee(p.tMem, wave), issue) + tail);
   }
 
   /**
@@ -202,13 +224,11 @@ public record SplitKTimeModel(
       double bytes,
       int variant,
       long c) {
-    long ctx = Math.max(1, s.context());
-    int group = Math.max(1, s.group());
-    if (variant == STAGE && !stageAllowed(c, ctx, group)) {
+    Problem p = problem(gpu, readBandwidth, s, bytes);
+    if (variant == STAGE && !stageAllowed(c, p.ctx, p.group)) {
       return Double.NaN;
     }
-    return latencySeconds
-        + main(gpu, readBandwidth, s, bytes, variant, c, Double.POSITIVE_INFINITY);
+    return latencySeconds + main(p, variant, c, Double.POSITIVE_INFINITY);
   }
 
   /**
@@ -216,43 +236,29 @@ public record SplitKTimeModel(
    * as soon as a lower bound (the knee is at least the larger of its two terms) reaches {@code
    * cutoff}, for candidates that cannot be the fastest.
    */
-  private double main(
-      DevicePeaks gpu,
-      double readBandwidth,
-      OpShape.Attention s,
-      double bytes,
-      int variant,
-      long c,
-      double cutoff) {
-    int sms = gpu.sms();
-    double bw = bandwidthFraction * readBandwidth;
-    long b = s.batch();
-    long hkv = s.kvHeads();
-    long ctx = Math.max(1, s.context());
-    int group = Math.max(1, s.group());
-    int mt = (group + MMA_ROWS - 1) / MMA_ROWS;
-    long rows = b * hkv * group;
-    double tMem = bytes / bw;
-    long nc = (ctx + c - 1) / c;
+  private double main(Problem p, int variant, long c, double cutoff) {
+    int sms = p.sms;
+    long rows = p.b * p.hkv * p.group;
+    long nc = (p.ctx + c - 1) / c;
     if (variant == STAGE) {
-      int subRanges = 8 / mt;
+      int subRanges = 8 / p.mt;
       long steps = c / (STEP_TOKENS * subRanges);
-      long ctas = b * hkv * nc;
+      long ctas = p.b * p.hkv * nc;
       int perSm = c >= 256 ? 1 : 2;
-      double bwStage = stageBandwidthFraction * readBandwidth;
+      double bwStage = stageBandwidthFraction * p.readBandwidth;
       long waves = (ctas + (long) perSm * sms - 1) / ((long) perSm * sms);
       double wave = waves * (stepLatencySeconds + (steps + 1) * stageStepSeconds);
       double issue = ctas * 8.0 * steps * stageStepSeconds / (4.0 * sms);
-      double tail = tail(rows, nc, s.valueDim(), 128, 2, bw, sms);
-      double stream = bytes / bwStage;
+      double tail = tail(rows, nc, p.s.valueDim(), 128, 2, p.bw, sms);
+      double stream = p.bytes / bwStage;
       if (Math.max(Math.max(stream, wave), issue) + tail >= cutoff) {
         return Double.POSITIVE_INFINITY;
       }
       return Math.max(knee(stream, wave), issue) + tail;
     }
-    long warpsPerChunk = b * hkv * mt;
+    long warpsPerChunk = p.b * p.hkv * p.mt;
     long steps = (c + STEP_TOKENS - 1) / STEP_TOKENS;
-    long ctas = b * hkv * ((nc * mt + WARPS_PER_CTA - 1) / WARPS_PER_CTA);
+    long ctas = p.b * p.hkv * ((nc * p.mt + WARPS_PER_CTA - 1) / WARPS_PER_CTA);
     double issue = warpsPerChunk * nc * steps * stepSeconds / (4.0 * sms);
     boolean pipelined = (variant & PIPELINED) != 0;
     int perSm = pipelined ? 2 : 3;
@@ -261,11 +267,11 @@ public record SplitKTimeModel(
             ? stepLatencySeconds + steps * Math.max(stepLatencySeconds, stepSeconds)
             : steps * (stepLatencySeconds + stepSeconds);
     double wave = ((ctas + (long) perSm * sms - 1) / ((long) perSm * sms)) * chain;
-    double tail = tail(rows, nc, s.valueDim(), 32, 1, bw, sms);
-    if (Math.max(Math.max(tMem, wave), issue) + tail >= cutoff) {
+    double tail = tail(rows, nc, p.s.valueDim(), 32, 1, p.bw, sms);
+    if (Math.max(Math.max(p.tMem, wave), issue) + tail >= cutoff) {
       return Double.POSITIVE_INFINITY;
     }
-    return Math.max(knee(tMem, wave), issue) + tail;
+    return Math.max(knee(p.tMem, wave), issue) + tail;
   }
 
   /**

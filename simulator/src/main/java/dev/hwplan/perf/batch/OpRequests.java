@@ -174,7 +174,16 @@ public final class OpRequests {
       int qk = (int) orDefault(f, "headDim", 192);
       int v = (int) orDefault(f, "valueDim", 128);
       return Ops.prefillAttention(
-          "attention", batch, heads, heads, qk, v, context, orZero(f, "prefix"), kv.bytes());
+          "attention",
+          batch,
+          heads,
+          heads,
+          qk,
+          v,
+          context,
+          orZero(f, "prefix"),
+          kv.bytes(),
+          AttentionKernel.SDPA_FLASH);
     }
     long kvHeadsValue = positive(f, "kvHeads");
     int kvHeads = (int) kvHeadsValue;
@@ -204,7 +213,8 @@ public final class OpRequests {
           valueDim,
           context,
           orZero(f, "prefix"),
-          kv.bytes());
+          kv.bytes(),
+          AttentionKernel.SDPA_FLASH);
     }
     String kernelText = f.text("kernel");
     AttentionKernel kernel =

@@ -3,6 +3,7 @@ package dev.hwplan.perf.calibration;
 import dev.hwplan.hardware.GpuProfile;
 import dev.hwplan.hardware.ProfileCatalog;
 import dev.hwplan.op.AttentionKernel;
+import dev.hwplan.op.Op;
 import dev.hwplan.perf.CalibratedModel;
 import dev.hwplan.perf.GpuCalibration;
 import dev.hwplan.step.StepModel;
@@ -38,7 +39,24 @@ public record AccuracyReport(List<Row> rows, List<StepRow> decodeSteps) {
       int n,
       double medianError,
       double p90Error,
-      double maxError) {}
+      double maxError) {
+    /**
+     * The row as the accuracy tables show it: family, scenario, calibrated on, predicted, n, and
+     * the median, p90 and largest |error| in percent.
+     */
+    public Object[] cells() {
+      return new Object[] {
+        family,
+        scenario,
+        calibratedOn,
+        predicted,
+        n,
+        100 * medianError,
+        100 * p90Error,
+        100 * maxError
+      };
+    }
+  }
 
   /** One decode step of a whole model: measured, predicted and the signed relative error. */
   public record StepRow(
@@ -119,37 +137,28 @@ public record AccuracyReport(List<Row> rows, List<StepRow> decodeSteps) {
         CalibratedModel model = new CalibratedModel(gpu, cal);
         String scenario = same ? "same-gpu" : "cross-gpu";
         Pairing pair =
-            new Pairing(rows, scenario, fitted, target, key -> !same || split.isHeldOut(key));
-        pair.add(
-            "gemm",
-            target.gemm(),
-            Rows.Gemm::key,
-            r -> model.predict(RowOps.gemmOp(r)).seconds(),
-            Rows.Gemm::seconds);
+            new Pairing(
+                rows, scenario, fitted, target, model, key -> !same || split.isHeldOut(key));
+        pair.add("gemm", target.gemm(), Rows.Gemm::key, RowOps::gemmOp, Rows.Gemm::seconds);
         pair.add(
             "attention",
             target.attention(),
             Rows.Attention::key,
-            r -> model.predict(RowOps.attentionOp(r, AttentionKernel.SPLIT_K)).seconds(),
+            r -> RowOps.attentionOp(r, AttentionKernel.SPLIT_K),
             Rows.Attention::seconds);
         pair.add(
             "sdpa-flash",
             target.attention().stream().filter(r -> !Double.isNaN(r.sdpaFlashSeconds())).toList(),
             Rows.Attention::key,
-            r -> model.predict(RowOps.attentionOp(r, AttentionKernel.SDPA_FLASH)).seconds(),
+            r -> RowOps.attentionOp(r, AttentionKernel.SDPA_FLASH),
             Rows.Attention::sdpaFlashSeconds);
-        pair.add(
-            "mla",
-            target.mla(),
-            Rows.Mla::key,
-            r -> model.predict(RowOps.mlaOp(r)).seconds(),
-            Rows.Mla::seconds);
+        pair.add("mla", target.mla(), Rows.Mla::key, RowOps::mlaOp, Rows.Mla::seconds);
         if (!fitted.collectives().isEmpty()) {
           pair.add(
               "collective",
               target.collectives(),
               Rows.Collective::key,
-              r -> model.predict(RowOps.collectiveOp(r)).seconds(),
+              RowOps::collectiveOp,
               Rows.Collective::seconds);
         }
         if (!fitted.decodeSteps().isEmpty()) {
@@ -223,23 +232,26 @@ public record AccuracyReport(List<Row> rows, List<StepRow> decodeSteps) {
       String scenario,
       Measurements fitted,
       Measurements target,
+      CalibratedModel model,
       Function<String, Boolean> take) {
 
     /**
-     * The |error| of {@code predicted} against {@code measured} over the rows whose key the
-     * scenario takes, as a row of {@code family}; nothing when no row is taken.
+     * The |error| of {@code model}'s time for each row's op against {@code measured} over the rows
+     * whose key the scenario takes, as a row of {@code family}; nothing when no row is taken.
      */
     <T> void add(
         String family,
         List<T> rows,
         Function<T, String> key,
-        ToDoubleFunction<T> predicted,
+        Function<T, Op> op,
         ToDoubleFunction<T> measured) {
       double[] errors =
           rows.stream()
               .filter(r -> take.apply(key.apply(r)))
               .mapToDouble(
-                  r -> Math.abs(predicted.applyAsDouble(r) / measured.applyAsDouble(r) - 1))
+                  r ->
+                      Math.abs(
+                          model.predict(op.apply(r)).seconds() / measured.applyAsDouble(r) - 1))
               .toArray();
       if (errors.length == 0) {
         return;
@@ -260,39 +272,39 @@ public record AccuracyReport(List<Row> rows, List<StepRow> decodeSteps) {
   /** The table as Markdown, for notes and reports. */
   public String markdown() {
     StringBuilder sb = new StringBuilder();
-    sb.append("| family | scenario | calibrated on | predicted | n | median | p90 | max |\n");
-    sb.append("| --- | --- | --- | --- | --- | --- | --- | --- |\n");
-    for (Row r : rows) {
-      sb.append(
-          String.format(
-              java.util.Locale.ROOT,
-              "| %s | %s | %s | %s | %d | %.1f%% | %.1f%% | %.1f%% |%n",
-              r.family(),
-              r.scenario(),
-              r.calibratedOn(),
-              r.predicted(),
-              r.n(),
-              100 * r.medianError(),
-              100 * r.p90Error(),
-              100 * r.maxError()));
-    }
-    sb.append(
-        "\n| gpu | calibrated on | batch | context | held out | measured ms | predicted ms | error |\n");
-    sb.append("| --- | --- | --- | --- | --- | --- | --- | --- |\n");
-    for (StepRow s : decodeSteps) {
-      sb.append(
-          String.format(
-              java.util.Locale.ROOT,
-              "| %s | %s | %d | %d | %s | %.3f | %.3f | %+.1f%% |%n",
-              s.gpu(),
-              s.calibratedOn(),
-              s.batch(),
-              s.context(),
-              s.heldOut() ? "yes" : "no",
-              1e3 * s.measuredSeconds(),
-              1e3 * s.predictedSeconds(),
-              100 * s.error()));
-    }
+    table(
+        sb,
+        "| family | scenario | calibrated on | predicted | n | median | p90 | max |",
+        "| %s | %s | %s | %s | %d | %.1f%% | %.1f%% | %.1f%% |%n",
+        rows.stream().map(Row::cells).toList());
+    sb.append('\n');
+    table(
+        sb,
+        "| gpu | calibrated on | batch | context | held out | measured ms | predicted ms | error |",
+        "| %s | %s | %d | %d | %s | %.3f | %.3f | %+.1f%% |%n",
+        decodeSteps.stream()
+            .map(
+                s ->
+                    new Object[] {
+                      s.gpu(),
+                      s.calibratedOn(),
+                      s.batch(),
+                      s.context(),
+                      s.heldOut() ? "yes" : "no",
+                      1e3 * s.measuredSeconds(),
+                      1e3 * s.predictedSeconds(),
+                      100 * s.error()
+                    })
+            .toList());
     return sb.toString();
+  }
+
+  /** A Markdown table of eight columns: {@code header}, then each row's cells by {@code format}. */
+  private static void table(StringBuilder sb, String header, String format, List<Object[]> rows) {
+    sb.append(header).append('\n');
+    sb.append("| --- | --- | --- | --- | --- | --- | --- | --- |\n");
+    for (Object[] r : rows) {
+      sb.append(String.format(java.util.Locale.ROOT, format, r));
+    }
   }
 }

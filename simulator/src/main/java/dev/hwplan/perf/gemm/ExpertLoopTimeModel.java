@@ -113,12 +113,10 @@ public record ExpertLoopTimeModel(
     double clock = gpu.smCyclesPerSecond() / gpu.sms();
     double cta = bytes / (ctas * ctaBytesPerCycle * clock);
     double hbm = bytes / (streamFraction * readBandwidth);
-    double stream =
-        Math.pow(Math.pow(cta, KNEE_EXPONENT) + Math.pow(hbm, KNEE_EXPONENT), 1 / KNEE_EXPONENT);
+    double stream = Knee.join(cta, hbm, KNEE_EXPONENT);
     OpShape.Gemm g = new OpShape.Gemm(rows, n, k, activationBytes, weightBytes);
     double mma = gemm.time(gpu, readBandwidth, dtype, g, bytes).computeSeconds();
-    double p = blendExponent;
-    double t = latencySeconds + Math.pow(Math.pow(stream, p) + Math.pow(mma, p), 1 / p);
+    double t = latencySeconds + Knee.join(stream, mma, blendExponent);
     return s > 1 ? t + splitSeconds + splitSecondsPerSlice * (s - 1) : t;
   }
 

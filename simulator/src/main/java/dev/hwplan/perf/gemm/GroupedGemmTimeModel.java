@@ -174,9 +174,7 @@ public record GroupedGemmTimeModel(
             * (1 + fewRows)
             * (1 + fewExperts);
     double hbm = bytes / readBandwidth;
-    double mem =
-        Math.pow(Math.pow(sm, KNEE_EXPONENT) + Math.pow(hbm, KNEE_EXPONENT), 1 / KNEE_EXPONENT)
-            + tileSeconds * perWave;
+    double mem = Knee.join(sm, hbm, KNEE_EXPONENT) + tileSeconds * perWave;
     double waves =
         (routed ? Math.max(1, issuedPerWave + 0.5) : Math.ceil(issuedPerWave)) / issuedPerWave;
     double mma =

@@ -9,6 +9,7 @@ import java.io.Reader;
 import java.io.StringReader;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -21,28 +22,29 @@ import java.util.Map;
  * row is an {@link InvalidInputException} naming the file, the line and the column.
  */
 public final class RunsCsv {
+  /** The columns read, each with the header names (normalised) that mean it. */
   private enum Column {
-    PARAMS,
-    TOKENS,
-    FLOPS,
-    LOSS
+    PARAMS("params", "parameters", "n", "modelsize"),
+    TOKENS("tokens", "d", "trainingtokens"),
+    FLOPS("flops", "flop", "trainingflop", "trainingflops"),
+    LOSS("loss", "finalloss");
+
+    private final List<String> names;
+
+    Column(String... names) {
+      this.names = List.of(names);
+    }
   }
 
-  private static final Map<String, Column> ALIASES =
-      Map.ofEntries(
-          Map.entry("params", Column.PARAMS),
-          Map.entry("parameters", Column.PARAMS),
-          Map.entry("n", Column.PARAMS),
-          Map.entry("modelsize", Column.PARAMS),
-          Map.entry("tokens", Column.TOKENS),
-          Map.entry("d", Column.TOKENS),
-          Map.entry("trainingtokens", Column.TOKENS),
-          Map.entry("flops", Column.FLOPS),
-          Map.entry("flop", Column.FLOPS),
-          Map.entry("trainingflop", Column.FLOPS),
-          Map.entry("trainingflops", Column.FLOPS),
-          Map.entry("loss", Column.LOSS),
-          Map.entry("finalloss", Column.LOSS));
+  private static final Map<String, Column> ALIASES = aliases();
+
+  private static Map<String, Column> aliases() {
+    Map<String, Column> out = new HashMap<>();
+    for (Column c : Column.values()) {
+      c.names.forEach(n -> out.put(n, c));
+    }
+    return Map.copyOf(out);
+  }
 
   private RunsCsv() {}
 

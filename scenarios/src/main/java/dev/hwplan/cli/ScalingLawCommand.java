@@ -12,18 +12,15 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /**
- * The options and the answer that the scaling commands answering from a law share: {@code --fit}
- * and {@code --json}; the answer's head (which fit), its intervals over the fit's bootstrap
- * samples, and its end (every number finite, then one JSON object, or text ending in the
- * intervals).
+ * What the scaling commands answering from a law ({@code budget}, {@code isoflop}, {@code loss},
+ * {@code optimal}, {@code overtrain}, {@code reach}) share: {@code --fit} and {@code --json}; the
+ * answer's head (which fit), its intervals over the fit's bootstrap samples, and its end (every
+ * number finite, then one JSON object, or text ending in the intervals).
  */
-final class ScalingAnswer {
+abstract class ScalingLawCommand implements Runnable {
   @Mixin FitOption fitOption;
   @Mixin JsonOutput json;
-
-  /** The command this is mixed into. */
-  @Spec(Spec.Target.MIXEE)
-  CommandSpec spec;
+  @Spec CommandSpec spec;
 
   /** The chosen fit ({@code --fit}). */
   SelectedFit fit() {
