@@ -165,6 +165,59 @@ class FidelityValidationTest {
   }
 
   /**
+   * Freeze IX's validation (65b318b: freeze VIII's H100 grouped-GEMM, per-expert-loop and
+   * prefill-attention constants; freeze IX's one-wave K loop for batched GEMMs and elementwise rate
+   * per SM cycle), measured on an NVIDIA H100 80GB HBM3 on 2026-12-07 06:34-06:37 UTC after the
+   * freeze, every grid declared before the run (1417bbe, 4d0273a) and none looked at before these
+   * figures were first printed ({@code h100-sxm/post10-env.txt} has the scripts' sha256, {@code
+   * post10.log} the log): {@code grouped-gemm-post8.json} (105 configurations), {@code
+   * prefill-attention-post4.json} (48 shapes, flash and cuDNN, forward and backward), {@code
+   * step-profiles-validation7.json} (19 steps) and {@code batched-gemm-validation3.json} (12
+   * attention and 16 MLA absorbed-projection rows). Pinned at that first scoring, a small margin
+   * above each: the test fails if the model gets worse on them.
+   */
+  @Test
+  void h100FreezeNineValidation() throws Exception {
+    List<FidelityScores.Score> g = FidelityScores.grouped(H100 + "grouped-gemm-post8.json", true);
+    g.forEach(x -> System.out.println("validation h100 grouped-gemm-post8.json " + x));
+    assertThat(g.get(0).n()).isEqualTo(105);
+    // grouped 5.7 / 9.7 %, per-expert loop 4.9 / 12.3 % (median / p90)
+    double[][] grouped = {{0.057, 0.097}, {0.049, 0.123}};
+    for (int j = 0; j < 2; j++) {
+      assertThat(g.get(j).median()).as(g.get(j).family()).isLessThan(grouped[j][0] + 0.005);
+      assertThat(g.get(j).p90()).as(g.get(j).family()).isLessThan(grouped[j][1] + 0.005);
+    }
+    List<FidelityScores.Score> p = FidelityScores.prefill(H100 + "prefill-attention-post4.json");
+    p.forEach(x -> System.out.println("validation h100 prefill post4 " + x));
+    // flash fwd 3.6 / 8.7, bwd 3.2 / 10.6, cuDNN fwd 3.1 / 7.5, bwd 5.7 / 10.8 %
+    prefillNoWorse(
+        p, 48, new double[][] {{0.041, 0.092}, {0.037, 0.111}, {0.036, 0.080}, {0.062, 0.113}});
+    List<String> groups =
+        StepFormsFitTest.score(
+            FidelityScores.RESULTS.resolve(H100 + "step-profiles-validation7.json"), true);
+    groups.forEach(x -> System.out.println("validation h100 validation7 step " + x));
+    stepsNoWorse(
+        groups,
+        Map.of(
+            "compiled dense decode", new double[] {3.5, 9.2},
+            "compiled dense prefill", new double[] {4.2, 4.8},
+            "compiled moe decode", new double[] {3.6, 4.9},
+            "compiled moe prefill", new double[] {4.5, 6.9},
+            "eager dense decode", new double[] {4.2, 9.4},
+            "eager dense prefill", new double[] {2.5, 4.5},
+            "eager moe decode", new double[] {4.3, 5.8},
+            "eager moe prefill", new double[] {4.0, 5.1}));
+    List<FidelityScores.Score> b =
+        FidelityScores.batched(H100 + "batched-gemm-validation3.json", "validation3");
+    b.forEach(x -> System.out.println("validation h100 batched validation3 " + x));
+    // attention 5.0 / 6.1 %, MLA absorbed 5.6 / 17.1 %
+    batchedNoWorse(
+        b,
+        Map.of(
+            "bmm attention", new double[] {0.050, 0.061}, "bmm attn", new double[] {0.056, 0.171}));
+  }
+
+  /**
    * Freeze III's prefill-attention validation on the H100 ({@code prefill-attention-post3.json}, 56
    * shapes, measured 2026-12-06 after freeze III). Until freeze VIII the H100 used the H200's
    * prefill fits; since freeze VIII (709db35) its constants are its own, fitted on {@code

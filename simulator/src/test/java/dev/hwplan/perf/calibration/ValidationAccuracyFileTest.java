@@ -77,6 +77,10 @@ class ValidationAccuracyFileTest {
    */
   static final List<String> VALIDATION_FILES =
       List.of(
+          "h100-sxm/grouped-gemm-post8.json",
+          "h100-sxm/prefill-attention-post4.json",
+          "h100-sxm/step-profiles-validation7.json",
+          "h100-sxm/batched-gemm-validation3.json",
           "h100-sxm/prefill-attention-post3.json",
           "h100-sxm/grouped-gemm-post6.json",
           "h100-sxm/grouped-gemm-post7.json");
@@ -247,7 +251,10 @@ class ValidationAccuracyFileTest {
         case "hwplan-batched-gemm" -> {
           // every set but the train set, which chose the form (validation, seen since freeze VII;
           // validation2)
-          String set = file.endsWith("validation2.json") ? "validation2" : "validation";
+          String set =
+              file.endsWith("validation3.json")
+                  ? "validation3"
+                  : file.endsWith("validation2.json") ? "validation2" : "validation";
           for (FidelityScores.Score s : FidelityScores.batched(relative, set)) {
             String[] ff = BATCHED.get(s.family());
             if (ff != null) {
