@@ -17,7 +17,7 @@ Grids: --grid training (experts 8/32/128/256, tokens per expert 1..1024, Mixtral
 Qwen3-30B-A3B expert matrices, at most --max-weight-gb of weights) and --grid validation (other expert
 counts, token counts and matrix sizes; measure only after the model is frozen).
 
-usage: grouped_gemm.py --out grouped-gemm.json [--grid training|validation|fresh|post2|post3|post4|post5|post6|post7|post8] [--deadline-s 80]
+usage: grouped_gemm.py --out grouped-gemm.json [--grid training|validation|fresh|post2|post3|post4|post5|post6|post7|post8|post9] [--deadline-s 80]
 """
 import argparse
 import sys
@@ -116,6 +116,20 @@ POST8_EXPERTS = [14, 44, 120]
 POST8_TOKENS = [17, 34, 68, 136, 272, 480, 640]
 
 
+# --grid post9 (issue 15, validation of freeze X: the cooperative kernel's epilogue a tile; declared
+# 2026-12-07 07:00 UTC before any measurement): matrices (n, k), expert counts and tokens per expert in
+# none of the earlier grids, two-way tensor-parallel shards from the repository's model configs
+# (simulator/src/main/resources/models): DeepSeek-V3's down (7168 by 1024) and gate/up (1024 by 7168),
+# DeepSeek-V2's down (5120 by 768) and gate/up (768 by 5120), DeepSeek-V2-Lite's down (2048 by 704):
+# short reductions over many output tiles and long reductions over few, at 152 to 720 tokens an expert
+# the large-tile kernel.
+POST9_MATS = [("deepseek-v3 down tp2", 7168, 1024), ("deepseek-v3 gate/up tp2", 1024, 7168),
+              ("deepseek-v2 down tp2", 5120, 768), ("deepseek-v2 gate/up tp2", 768, 5120),
+              ("deepseek-v2-lite down tp2", 2048, 704)]
+POST9_EXPERTS = [5, 22, 100]
+POST9_TOKENS = [19, 38, 76, 152, 304, 420, 720]
+
+
 def grid(name, max_weight_bytes):
     if name == "training":
         mats, exps, toks = TRAIN_MATS, TRAIN_EXPERTS, TRAIN_TOKENS
@@ -137,6 +151,8 @@ def grid(name, max_weight_bytes):
         mats, exps, toks = POST7_MATS, POST7_EXPERTS, POST7_TOKENS
     elif name == "post8":
         mats, exps, toks = POST8_MATS, POST8_EXPERTS, POST8_TOKENS
+    elif name == "post9":
+        mats, exps, toks = POST9_MATS, POST9_EXPERTS, POST9_TOKENS
     elif name == "smoke":
         mats, exps, toks = [("smoke", 256, 128)], [2, 4], [1, 16]
     else:
@@ -165,7 +181,7 @@ def copy_bandwidth():
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--out", required=True)
-    ap.add_argument("--grid", default="training", choices=["training", "validation", "fresh", "post2", "post3", "post4", "post5", "post6", "post7", "post8", "smoke"])
+    ap.add_argument("--grid", default="training", choices=["training", "validation", "fresh", "post2", "post3", "post4", "post5", "post6", "post7", "post8", "post9", "smoke"])
     ap.add_argument("--samples", type=int, default=10)
     ap.add_argument("--max-weight-gb", type=float, default=16.0)
     ap.add_argument("--deadline-s", type=float, default=80.0)

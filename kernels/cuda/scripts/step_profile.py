@@ -16,7 +16,7 @@ of its first call. Per trace: kernel seconds, span, gaps, kernels per step. The 
 router's per-expert token counts of each layer (eager step). Models and step code are step_forms.py's
 (random bf16 weights, seed 0; Mixtral-8x7B shapes with 4 layers; Llama-3.1-8B with 32 layers).
 
-usage: step_profile.py --out step-profiles.json [--set train|validation|validation3|validation4|validation5|validation6|validation7|smoke] [--deadline-s 400]
+usage: step_profile.py --out step-profiles.json [--set train|validation|validation3|validation4|validation5|validation6|validation7|validation8|smoke] [--deadline-s 400]
 """
 import argparse
 import json
@@ -86,6 +86,15 @@ SETS = {
                 "prefill": [(1, 1600), (1, 3712), (2, 2368)]},
         "dense": {"decode": [(21, 3200), (27, 1856), (50, 2112), (76, 1472), (116, 2624), (168, 1088)],
                   "prefill": [(1, 3456), (1, 4864), (2, 1984), (7, 832)]},
+    },
+    # the validation of freeze X (the cooperative grouped-GEMM kernel's epilogue a tile; declared
+    # 2026-12-07 07:00 UTC before any measurement): batches, contexts and prompt lengths in no earlier set
+    # or grid, one MoE prefill more than validation7 (freeze X moves the MoE prefills most)
+    "validation8": {
+        "moe": {"decode": [(25, 2240), (38, 1312), (58, 1888), (90, 832), (136, 672), (208, 544)],
+                "prefill": [(1, 1472), (1, 4352), (2, 2112), (4, 1216)]},
+        "dense": {"decode": [(29, 2752), (31, 3968), (46, 1600), (62, 1728), (124, 1376), (184, 736)],
+                  "prefill": [(1, 2688), (1, 5376), (2, 2496), (6, 960)]},
     },
     "smoke": {
         "moe": {"decode": [(1, 16), (4, 16)], "prefill": [(1, 32)]},
