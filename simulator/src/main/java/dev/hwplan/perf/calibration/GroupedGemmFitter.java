@@ -11,11 +11,11 @@ import java.util.function.ToDoubleFunction;
 
 /**
  * Fits {@link GroupedGemmTimeModel} to the grouped-GEMM files ({@link Measurements#GROUPED_FILES}):
- * latency, streaming rate per SM cycle, tile rate factors, few-rows penalty, per-tile seconds and
- * MMA fraction on the {@code torch._grouped_mm} times, then the per-expert loop ({@link
- * ExpertLoopTimeModel}: fixed cost, stream fraction, a CTA's stream, blend, split-K reduction) on
- * the per-expert loop times with the GPU's calibrated cuBLAS GEMM model. Weights and activations
- * are bf16 as measured.
+ * latency, streaming rate per SM cycle, tile rate factors, few-rows penalty, per-tile seconds, MMA
+ * fraction and the cooperative kernel's epilogue a tile on the {@code torch._grouped_mm} times,
+ * then the per-expert loop ({@link ExpertLoopTimeModel}: fixed cost, stream fraction, a CTA's
+ * stream, blend, split-K reduction) on the per-expert loop times with the GPU's calibrated cuBLAS
+ * GEMM model. Weights and activations are bf16 as measured.
  */
 final class GroupedGemmFitter {
   /** The unit of the fitted streaming rate, 10 bytes a SM cycle, so that it starts near 1. */
@@ -67,11 +67,11 @@ final class GroupedGemmFitter {
   /**
    * The model of the fit's parameters: latency, streaming rate per SM cycle (in {@link
    * #STREAM_UNIT}), shared-tile and large-tile rate factors, few-rows penalty, per-tile seconds,
-   * few-experts slope, MMA fraction; and the loop's.
+   * few-experts slope, MMA fraction, the cooperative kernel's epilogue a tile (us); and the loop's.
    */
   private static GroupedGemmTimeModel model(double[] p, ExpertLoopTimeModel loop) {
     return new GroupedGemmTimeModel(
-        p[0], p[1] * STREAM_UNIT, p[2], p[3], p[4], p[5], p[6], p[7], loop);
+        p[0], p[1] * STREAM_UNIT, p[2], p[3], p[4], p[5], p[6], p[7], p[8] * 1e-6, loop);
   }
 
   /**
@@ -103,8 +103,8 @@ final class GroupedGemmFitter {
     double bestValue = Double.POSITIVE_INFINITY;
     for (double[] start :
         new double[][] {
-          {8e-6, 1.3, 1.1, 1.0, 0.1, 0.5e-6, 0.05, 0.75},
-          {10e-6, 1.15, 1.0, 1.0, 0.05, 1e-6, 0.02, 0.7}
+          {8e-6, 1.3, 1.1, 1.0, 0.1, 0.5e-6, 0.05, 0.75, 1.0},
+          {10e-6, 1.15, 1.0, 1.0, 0.05, 1e-6, 0.02, 0.7, 0.5}
         }) {
       double[] x = NelderMead.minimize(objective, start);
       double v = objective.applyAsDouble(x);

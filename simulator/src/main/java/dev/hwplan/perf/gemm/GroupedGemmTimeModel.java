@@ -39,15 +39,24 @@ import org.apache.commons.math3.distribution.NormalDistribution;
  * tile (issue 15, freeze VI: 288 and 352 tokens an expert, three tiles, ran 15 to 27% slower than
  * predicted on the H200's post4/post5 grids and the H100's post4, where 704, six tiles, did not).
  * The padding tile's weight tile comes by the cluster's multicast, so the weight stream and the
- * per-tile cost stay on the real tiles. The SMs' stream and the read bandwidth meet in a knee
- * ({@link #KNEE_EXPONENT}), not a hard bound:
+ * per-tile cost stay on the real tiles. In the cooperative kernel both consumer warp groups work on
+ * one tile and then write it out together, so a tile's epilogue (accumulators to shared memory, the
+ * TMA store of its {@code 128 x 256} outputs) follows its MMAs instead of hiding under another
+ * tile's, as the ping-pong kernel's two warp groups do by turns: each issued large tile adds {@code
+ * epilogueSeconds} to the MMA-bound time (issue 15, freeze X: at 272 to 1024 tokens an expert the
+ * H100's rows with {@code k} 512 to 1440 ran 8 to 18% slower than predicted and those with {@code
+ * k} 2048 to 7168 up to 16% faster, the MMA fraction fitted between them, on its post6 to post8
+ * grids, seen since, and the training rows at 1024 tokens showed it too; fitted on the training
+ * rows alone, 1.4 us on the H100 and 1.1 us on the H200). The SMs' stream and the read bandwidth
+ * meet in a knee ({@link #KNEE_EXPONENT}), not a hard bound:
  *
  * <pre>
  *   CTAs  = E ceil(n / tileCols) mTiles,  mTiles = ceil(rows per expert / tileRows)
  *   cTiles = CLUSTER_ROWS ceil(mTiles / CLUSTER_ROWS),  cCTAs = E ceil(n / tileCols) cTiles
  *   t_sm  = bytes / (streamPerSmCycle SMs clock factor(tiles)) (1 + fewRows) (1 + fewExperts)
  *   t_mem = (t_sm^4 + (bytes / readBandwidth)^4)^(1/4) + tileSeconds CTAs/SMs
- *   t_mma = 2 E cTiles tileRows n k / (matrixFraction peak(dtype)) x ceil(cCTAs/SMs) / (cCTAs/SMs)
+ *   t_mma = (2 E cTiles tileRows n k / (matrixFraction peak(dtype)) + [large] epilogueSeconds cCTAs/SMs)
+ *           x ceil(cCTAs/SMs) / (cCTAs/SMs)
  *   t     = latency + max(t_mem, t_mma)
  * </pre>
  *
@@ -56,6 +65,8 @@ import org.apache.commons.math3.distribution.NormalDistribution;
  *
  * @param streamPerSmCycle the weight bytes one SM streams a cycle at few tokens per expert (before
  *     the tile factors)
+ * @param epilogueSeconds the cooperative (large-tile) kernel's epilogue a tile, which its MMAs do
+ *     not hide (freeze X)
  * @param loop the per-expert loop of cuBLAS GEMMs; null where no loop was measured
  */
 public record GroupedGemmTimeModel(
@@ -67,6 +78,7 @@ public record GroupedGemmTimeModel(
     double tileSeconds,
     double fewExpertsSlope,
     double matrixFraction,
+    double epilogueSeconds,
     ExpertLoopTimeModel loop) {
   /**
    * The most experts measured (DeepSeek-V3's 256): fewer stream slower, by {@code fewExpertsSlope x
@@ -178,7 +190,9 @@ public record GroupedGemmTimeModel(
     double waves =
         (routed ? Math.max(1, issuedPerWave + 0.5) : Math.ceil(issuedPerWave)) / issuedPerWave;
     double mma =
-        2.0 * experts * issued * tileRows * n * k / (matrixFraction * gpu.peakFlops(dtype)) * waves;
+        (2.0 * experts * issued * tileRows * n * k / (matrixFraction * gpu.peakFlops(dtype))
+                + (large ? epilogueSeconds * issuedPerWave : 0))
+            * waves;
     return new Terms(latencySeconds, mem, mma, 0, latencySeconds + Math.max(mem, mma));
   }
 
