@@ -39,7 +39,9 @@ class ValidationAccuracyFileTest {
 
   /** The model that scores the files, as named at its freeze. */
   static final String MODEL =
-      "freeze IX of issue 15 (freeze VIII's model and freeze VII: the grouped GEMM's row tiles"
+      "freeze X of issue 15 (freeze IX's model, with the cooperative grouped-GEMM kernel's"
+          + " epilogue a tile added to its MMA-bound time; freeze IX: freeze VIII's model and"
+          + " freeze VII: the grouped GEMM's row tiles"
           + " issued in clusters of two with a knee where its weight stream meets the read"
           + " bandwidth, the routed experts' weights read by the expected number of active experts;"
           + " the per-expert loop timed by each expert's own CTAs: split-K with its reduction where"
@@ -51,44 +53,38 @@ class ValidationAccuracyFileTest {
           + " the copy bandwidth)";
 
   /**
-   * The commit that froze it: the merge of branches mla9 (47c9be9: cuBLAS batched GEMMs bounded by
-   * one tile's K loop where a launch has no more tiles than SMs, the launch's fixed cost refitted,
-   * both on the H200's batched train set) and prefill9 (b63be5f: the strided bytes of eager
-   * elementwise kernels at {@code min(copy bandwidth, 7.6 B x SMs x clock)}, chosen on the kernel
-   * tables of the H100's validation3/4/6 steps and the H200's training steps), both on freeze VIII
-   * (709db35, the H100's own constants); the merge changed no model code. Its validation, declared
-   * before any measurement and not measured yet: {@code grouped_gemm.py --grid post8}, {@code
-   * prefill_attention.py --grid post4}, {@code step_profile.py --set validation7} (1417bbe) and
-   * {@code batched_gemm.py --set validation3} (4d0273a).
+   * The commit that froze it: 21fcd01 (freeze X: the cooperative grouped-GEMM kernel's epilogue a
+   * tile, fitted on the training rows alone; the form chosen on the H100's post6 to post8
+   * residuals, seen since), on freeze IX (65b318b: the merge of mla9, cuBLAS batched GEMMs bounded
+   * by one tile's K loop, and prefill9, eager elementwise kernels at a rate per SM cycle, both on
+   * freeze VIII's H100 constants), validated on an H100 on 2026-12-07 06:34-06:37 UTC. Freeze X's
+   * validation, declared before any measurement (c36755d): {@code grouped_gemm.py --grid post9} and
+   * {@code step_profile.py --set validation8}; the prefill-attention and batched-GEMM models did
+   * not change, and their files of freeze IX's run still validate them.
    */
-  static final String FROZEN_AT = "65b318b";
+  static final String FROZEN_AT = "21fcd01";
 
   /**
-   * The files that validate {@link #MODEL}, relative to {@code kernels/cuda/results}, measured on
-   * an NVIDIA H100 80GB HBM3 on 2026-12-07 04:25-04:27 UTC after freeze VII (4e545f1; {@code
-   * h100-sxm/post9-env.txt} has the scripts' sha256, {@code post9.log} the log): grouped GEMMs of
-   * {@code grouped_gemm.py --grid post6} and {@code --grid post7}; and freeze III's prefill
-   * attention file (H100). Freeze VIII's H100 fits were made after these were measured, on the
-   * H100's training files only: these files were neither opened nor scored while it was chosen, so
-   * they stay held out from the fit, but freeze VIII's own validation is the grids declared at
-   * 1417bbe. The same run's whole steps ({@code validation6}: their kernel tables chose freeze IX's
-   * elementwise change) and batched GEMMs ({@code validation2}: read while freeze IX's batched form
-   * was chosen) are seen since ({@link #SEEN_FILES}).
+   * The files that validate {@link #MODEL}, relative to {@code kernels/cuda/results}: freeze IX's
+   * run on an NVIDIA H100 80GB HBM3 (2026-12-07 06:34-06:37 UTC, {@code h100-sxm/post10-env.txt}
+   * has the scripts' sha256, {@code post10.log} the log): prefill attention ({@code
+   * prefill_attention.py --grid post4}) and batched GEMMs ({@code batched_gemm.py --set
+   * validation3}), whose models freeze X left as they were; and freeze III's prefill attention file
+   * (H100), held out from freeze VIII's fit. Freeze X's own grids (post9, validation8) are added
+   * when measured.
    */
   static final List<String> VALIDATION_FILES =
       List.of(
-          "h100-sxm/grouped-gemm-post8.json",
           "h100-sxm/prefill-attention-post4.json",
-          "h100-sxm/step-profiles-validation7.json",
           "h100-sxm/batched-gemm-validation3.json",
-          "h100-sxm/prefill-attention-post3.json",
-          "h100-sxm/grouped-gemm-post6.json",
-          "h100-sxm/grouped-gemm-post7.json");
+          "h100-sxm/prefill-attention-post3.json");
 
   /**
-   * The files seen while {@link #MODEL} was built, scored for comparison only: the H100's
-   * validation6 steps (freeze IX chose its elementwise change on their kernel tables), the
-   * batched-GEMM files (H200: its validation set chose freeze VII's batched form; H100's
+   * The files seen while {@link #MODEL} was built, scored for comparison only: the H100's post6,
+   * post7 and post8 grouped GEMMs (their residuals chose freeze X's epilogue), its validation7
+   * steps (measured before freeze X and scored with it after its form was chosen: not a validation
+   * of it), its validation6 steps (freeze IX chose its elementwise change on their kernel tables),
+   * the batched-GEMM files (H200: its validation set chose freeze VII's batched form; H100's
    * validation2: its residuals were read while freeze IX's batched form was chosen on the H200's
    * train set), freeze IV's grouped GEMMs (H100 post4, H200 post4 and post5: their 288-, 352- and
    * 576-token rows chose freeze VI's form), freeze IV's whole steps (H100 and H200: their compiled
@@ -98,6 +94,10 @@ class ValidationAccuracyFileTest {
    */
   static final List<String> SEEN_FILES =
       List.of(
+          "h100-sxm/grouped-gemm-post8.json",
+          "h100-sxm/grouped-gemm-post6.json",
+          "h100-sxm/grouped-gemm-post7.json",
+          "h100-sxm/step-profiles-validation7.json",
           "h100-sxm/step-profiles-validation6.json",
           "h200-sxm/batched-gemm.json",
           "h100-sxm/batched-gemm-validation2.json",
