@@ -70,11 +70,15 @@ class ValidationAccuracyFileTest {
    * has the scripts' sha256, {@code post10.log} the log): prefill attention ({@code
    * prefill_attention.py --grid post4}) and batched GEMMs ({@code batched_gemm.py --set
    * validation3}), whose models freeze X left as they were; and freeze III's prefill attention file
-   * (H100), held out from freeze VIII's fit. Freeze X's own grids (post9, validation8) are added
-   * when measured.
+   * (H100), held out from freeze VIII's fit. Freeze X's own grids, measured on an NVIDIA H100 80GB
+   * HBM3 on 2026-12-07 07:07-07:09 UTC after the freeze ({@code h100-sxm/post11-env.txt}, {@code
+   * post11.log}): {@code grouped_gemm.py --grid post9} and {@code step_profile.py --set
+   * validation8}.
    */
   static final List<String> VALIDATION_FILES =
       List.of(
+          "h100-sxm/grouped-gemm-post9.json",
+          "h100-sxm/step-profiles-validation8.json",
           "h100-sxm/prefill-attention-post4.json",
           "h100-sxm/batched-gemm-validation3.json",
           "h100-sxm/prefill-attention-post3.json");
