@@ -18,6 +18,28 @@ import org.apache.commons.math3.distribution.BinomialDistribution;
 public final class ExpertRouting {
   private ExpertRouting() {}
 
+  /**
+   * The correlation of two tokens' expert choices within one sequence (issue 15, freeze XI). The
+   * tokens of a prompt do not route independently: the rows of an expert in a prefill step vary far
+   * more than Binomial(t, k/E). Counted, not timed: the pooled moment estimator {@code sum(var/mean
+   * - 1) / sum(L - 1)} over the per-layer expert token counts of the training steps' prefills
+   * ({@code kernels/cuda/results/h200-sxm/step-profiles-train.json} and {@code
+   * steps-eager-fused.json}, Mixtral-8x7B's router, 20 layers of prompts of 512 to 8192 tokens:
+   * 0.00537), where {@code var/mean} of a layer runs from 1.1 to 94. Their decode steps, one token
+   * a sequence, stay binomial ({@code var/mean} 0.25 to 1.75, about the 0.75 of top-2 of 8).
+   */
+  public static final double SEQUENCE_CORRELATION = 0.0054;
+
+  /**
+   * The variance of an expert's rows over their mean for a step whose new tokens come in sequences
+   * of token-weighted mean length {@code meanLength} ({@code sum L^2 / sum L}): Kish's design
+   * effect for cluster samples, {@code 1 + rho (L - 1)} (L. Kish, "Survey Sampling", Wiley, 1965,
+   * section 5.4), with {@code rho} = {@link #SEQUENCE_CORRELATION}. 1 for a decode step.
+   */
+  public static double rowsDispersion(double meanLength) {
+    return 1 + SEQUENCE_CORRELATION * Math.max(0, meanLength - 1);
+  }
+
   /** Expected experts that receive at least one of {@code tokens} tokens. */
   public static double expectedActive(int experts, int topK, long tokens) {
     double p = Math.min(1, topK / (double) experts);

@@ -107,7 +107,7 @@ public final class TransformerStep {
       // layer count, with no per-layer list to build and copy.
       ops.layers = layers.count(0);
       attentionHalf(ops, c, s, layers.window(0), "");
-      mlpHalf(ops, c, false, tokens);
+      mlpHalf(ops, c, false, tokens, 1);
       ops.layers = 1;
       ops.alike = true;
     } else {
@@ -118,6 +118,7 @@ public final class TransformerStep {
       long attentionHalfWindow = -1;
       List<Op> denseHalf = null;
       List<Op> moeHalf = null;
+      double dispersion = ExpertRouting.rowsDispersion(s.tokenWeightedChunkLength());
       for (int k = 0; k < kinds; k++) {
         long window = layers.window(k);
         int count = layers.count(k);
@@ -131,7 +132,7 @@ public final class TransformerStep {
         List<Op> mlpHalf = moe ? moeHalf : denseHalf;
         if (mlpHalf == null) {
           mlpHalf = new ArrayList<>(12);
-          mlpHalf(mlpHalf, c, moe, tokens);
+          mlpHalf(mlpHalf, c, moe, tokens, dispersion);
           if (moe) {
             moeHalf = mlpHalf;
           } else {
@@ -181,9 +182,10 @@ public final class TransformerStep {
   }
 
   /** The MLP half of one layer: the dense MLP or the MoE block, and the half's end. */
-  private static void mlpHalf(List<Op> ops, StepConfig c, boolean moe, long tokens) {
+  private static void mlpHalf(
+      List<Op> ops, StepConfig c, boolean moe, long tokens, double dispersion) {
     if (moe) {
-      MoeBlock.add(ops, c, tokens);
+      MoeBlock.add(ops, c, tokens, dispersion);
     } else {
       mlp(ops, c, "mlp", tokens, c.model().intermediateSize());
     }
