@@ -24,13 +24,16 @@ final class SustainedClock implements OpTimeModel {
   /**
    * The factor on a compute-bound grouped GEMM's calibrated time inside a step. The mechanism was
    * measured on an H100 ({@code kernels/cuda/results/h100-sxm/grouped-duty.json}, {@code
-   * grouped_duty.py}, 2026-12-07): Mixtral-8x7B's 8-expert grouped GEMMs of 1.7 and 3.3 ms back to
-   * back ran at the 700 W limit with the SM clock at 1380 MHz, and 6 to 13% faster with a copy or
-   * an idle spin of their own length after each (clock 1860 to 1980 MHz). The value is fitted on
-   * the training steps alone: the median, over the prefill rows of {@code
+   * grouped_duty.py}, 2026-12-07, power limit 700 W): Mixtral-8x7B's 8-expert down projection (1.7
+   * ms) back to back drew 697 W with the SM clock at 1380 MHz, and ran 13% faster with a copy or an
+   * idle spin of its own length after each (clock 1875 to 1980 MHz); its fused gate/up projection
+   * (3.3 ms) ran 6 to 7% faster so (the first setting's clock samples fell mostly in the profiler's
+   * start-up); 128 experts of 23 ms ran at 1320 MHz back to back, 8.5% faster between idle spins
+   * and 2.8% between copies, which draw power of their own. The value is fitted on the training
+   * steps alone: the median, over the prefill rows of {@code
    * kernels/cuda/results/h200-sxm/step-profiles-train.json} whose grouped GEMMs are compute-bound
    * and both graphs ({@code graph}, {@code fused}), of the measured grouped-kernel time in the step
-   * over the model's (the compiled form's {@link Execution#computeBoundScale} taken out).
+   * over the calibrated model's ({@code InStepGroupedScaleTest}).
    */
   static final double IN_STEP_GROUPED_SCALE = 0.927;
 
