@@ -30,14 +30,29 @@ public final class ExpertRouting {
    */
   public static final double SEQUENCE_CORRELATION = 0.0054;
 
+  /** Steps an octave of the grid that {@link #lengthBucket} puts sequence lengths on. */
+  public static final int LENGTH_STEPS_PER_OCTAVE = 8;
+
+  /**
+   * The grid point of a token-weighted mean sequence length ({@code sum L^2 / sum L}): the nearest
+   * of {@code 2^(b/8)}, b = 0, 1, ... (within 4.4% of the length), so that the step-time table can
+   * keep one curve a point ({@code StepTimeTable}); 0 for a decode step.
+   */
+  public static int lengthBucket(double meanLength) {
+    return meanLength <= 1
+        ? 0
+        : (int) Math.round(LENGTH_STEPS_PER_OCTAVE * Math.log(meanLength) / Math.log(2));
+  }
+
   /**
    * The variance of an expert's rows over their mean for a step whose new tokens come in sequences
-   * of token-weighted mean length {@code meanLength} ({@code sum L^2 / sum L}): Kish's design
-   * effect for cluster samples, {@code 1 + rho (L - 1)} (L. Kish, "Survey Sampling", Wiley, 1965,
-   * section 5.4), with {@code rho} = {@link #SEQUENCE_CORRELATION}. 1 for a decode step.
+   * of token-weighted mean length {@code 2^(b/8)} ({@link #lengthBucket}): Kish's design effect for
+   * cluster samples, {@code 1 + rho (L - 1)} (L. Kish, "Survey Sampling", Wiley, 1965, section
+   * 5.4), with {@code rho} = {@link #SEQUENCE_CORRELATION}. 1 for a decode step.
    */
-  public static double rowsDispersion(double meanLength) {
-    return 1 + SEQUENCE_CORRELATION * Math.max(0, meanLength - 1);
+  public static double rowsDispersion(int lengthBucket) {
+    double length = Math.pow(2, lengthBucket / (double) LENGTH_STEPS_PER_OCTAVE);
+    return 1 + SEQUENCE_CORRELATION * Math.max(0, length - 1);
   }
 
   /** Expected experts that receive at least one of {@code tokens} tokens. */

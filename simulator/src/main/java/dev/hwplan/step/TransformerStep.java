@@ -78,6 +78,15 @@ public final class TransformerStep {
    * {@link #build}'s ops, saying whether every layer is alike and dense ({@link LayerOps.Graph}).
    */
   static LayerOps.Graph ops(StepConfig c, StepComposition s) {
+    return ops(c, s, ExpertRouting.lengthBucket(s.tokenWeightedChunkLength()));
+  }
+
+  /**
+   * {@link #ops(StepConfig, StepComposition)} with the routed rows spread as in steps of sequence
+   * length bucket {@code lengthBucket} ({@link ExpertRouting#lengthBucket}): {@link StepTimeTable}
+   * times a bucket's routed experts on a composition of its own.
+   */
+  static LayerOps.Graph ops(StepConfig c, StepComposition s, int lengthBucket) {
     ModelSpec m = c.model();
     Parallelism par = c.parallelism();
     Execution ex = c.execution();
@@ -118,7 +127,7 @@ public final class TransformerStep {
       long attentionHalfWindow = -1;
       List<Op> denseHalf = null;
       List<Op> moeHalf = null;
-      double dispersion = ExpertRouting.rowsDispersion(s.tokenWeightedChunkLength());
+      double dispersion = ExpertRouting.rowsDispersion(lengthBucket);
       for (int k = 0; k < kinds; k++) {
         long window = layers.window(k);
         int count = layers.count(k);
