@@ -16,6 +16,10 @@ torch.profiler's CUPTI trace, while nvidia-smi samples the SM clock and board po
 
 Shapes: Mixtral-8x7B's fused gate/up (n 28672, k 4096) and down (n 4096, k 14336) projections at 8 experts x
 1056 rows (2 to 3 ms, a 4224-token prefill's), and its w1/w3 at 128 experts x 1024 rows (about 24 ms).
+
+The H100 run of 2026-12-07 11:07 UTC (kernels/cuda/results/h100-sxm/grouped-duty.json) used 71cadc6's copy
+(its sha256 in duty-env.txt), which parsed the trace itself; the script now takes step_profile.trace_kernels,
+which also counts memsets among the other kernels.
 """
 import argparse
 import json
@@ -30,6 +34,7 @@ import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import benchutil as bu  # noqa: E402
+from step_profile import trace_kernels  # noqa: E402
 
 SHAPES = [
     ("mixtral-8x7b gate+up fused", 8, 1056, 28672, 4096),
@@ -64,22 +69,8 @@ def read_samples(path):
 
 
 def kernel_durations(run, iters):
-    from torch.profiler import ProfilerActivity, profile
-
-    torch.cuda.synchronize()
-    with profile(activities=[ProfilerActivity.CUDA]) as prof:
-        for _ in range(iters):
-            run()
-        torch.cuda.synchronize()
-    fd, path = tempfile.mkstemp(suffix=".json")
-    os.close(fd)
-    try:
-        prof.export_chrome_trace(path)
-        with open(path) as f:
-            tr = json.load(f)
-    finally:
-        os.remove(path)
-    evs = [e for e in tr.get("traceEvents", []) if e.get("ph") == "X" and e.get("cat") in ("kernel", "gpu_memcpy")]
+    """The grouped GEMM's and the other kernels' durations over `iters` calls of run(), from the CUPTI trace."""
+    evs = trace_kernels(run, iters)
     gemm = [float(e["dur"]) * 1e-6 for e in evs if "GroupProblemShape" in e.get("name", "")]
     other = [float(e["dur"]) * 1e-6 for e in evs if "GroupProblemShape" not in e.get("name", "")]
     return gemm, other

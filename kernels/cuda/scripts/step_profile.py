@@ -16,7 +16,7 @@ of its first call. Per trace: kernel seconds, span, gaps, kernels per step. The 
 router's per-expert token counts of each layer (eager step). Models and step code are step_forms.py's
 (random bf16 weights, seed 0; Mixtral-8x7B shapes with 4 layers; Llama-3.1-8B with 32 layers).
 
-usage: step_profile.py --out step-profiles.json [--set train|validation|validation3|validation4|validation5|validation6|validation7|validation8|smoke] [--deadline-s 400]
+usage: step_profile.py --out step-profiles.json [--set train|validation|validation3|validation4|validation5|validation6|validation7|validation8|validation9|smoke] [--deadline-s 400]
 """
 import argparse
 import json
@@ -95,6 +95,15 @@ SETS = {
                 "prefill": [(1, 1472), (1, 4352), (2, 2112), (4, 1216)]},
         "dense": {"decode": [(29, 2752), (31, 3968), (46, 1600), (62, 1728), (124, 1376), (184, 736)],
                   "prefill": [(1, 2688), (1, 5376), (2, 2496), (6, 960)]},
+    },
+    # the validation of freeze XI (prefill routing dispersion; a grouped GEMM inside a step faster than
+    # back to back; declared 2026-12-07 11:15 UTC before any measurement): batches, contexts and prompt
+    # lengths in no earlier set or grid, six MoE prefills (freeze XI moves only MoE prefill steps)
+    "validation9": {
+        "moe": {"decode": [(15, 2496), (46, 1184), (66, 1760), (98, 736), (152, 608), (216, 480)],
+                "prefill": [(1, 1344), (1, 2432), (1, 4992), (2, 1664), (3, 1088), (4, 1472)]},
+        "dense": {"decode": [(23, 3136), (35, 2048), (54, 1536), (80, 1920), (132, 1248), (192, 672)],
+                  "prefill": [(1, 2176), (1, 6016), (2, 2624), (8, 704)]},
     },
     "smoke": {
         "moe": {"decode": [(1, 16), (4, 16)], "prefill": [(1, 32)]},

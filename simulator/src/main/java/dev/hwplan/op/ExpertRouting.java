@@ -18,6 +18,43 @@ import org.apache.commons.math3.distribution.BinomialDistribution;
 public final class ExpertRouting {
   private ExpertRouting() {}
 
+  /**
+   * The correlation of two tokens' expert choices within one sequence (issue 15, freeze XI). The
+   * tokens of a prompt do not route independently: the rows of an expert in a prefill step vary far
+   * more than Binomial(t, k/E). Counted, not timed: the pooled moment estimator {@code sum(var/mean
+   * - 1) / sum(L - 1)} over the per-layer expert token counts of the training steps' prefills
+   * ({@code kernels/cuda/results/h200-sxm/step-profiles-train.json} and {@code
+   * steps-eager-fused.json}, Mixtral-8x7B's router, 20 layers of prompts of 512 to 8192 tokens:
+   * 0.00537), where {@code var/mean} of a layer runs from 1.1 to 94. Their decode steps, one token
+   * a sequence, stay binomial ({@code var/mean} 0.25 to 1.75, about the 0.75 of top-2 of 8).
+   */
+  public static final double SEQUENCE_CORRELATION = 0.0054;
+
+  /** Steps an octave of the grid that {@link #lengthBucket} puts sequence lengths on. */
+  public static final int LENGTH_STEPS_PER_OCTAVE = 8;
+
+  /**
+   * The grid point of a token-weighted mean sequence length ({@code sum L^2 / sum L}): the nearest
+   * of {@code 2^(b/8)}, b = 0, 1, ... (within 4.4% of the length), so that the step-time table can
+   * keep one curve a point ({@code StepTimeTable}); 0 for a decode step.
+   */
+  public static int lengthBucket(double meanLength) {
+    return meanLength <= 1
+        ? 0
+        : (int) Math.round(LENGTH_STEPS_PER_OCTAVE * Math.log(meanLength) / Math.log(2));
+  }
+
+  /**
+   * The variance of an expert's rows over their mean for a step whose new tokens come in sequences
+   * of token-weighted mean length {@code 2^(b/8)} ({@link #lengthBucket}): Kish's design effect for
+   * cluster samples, {@code 1 + rho (L - 1)} (L. Kish, "Survey Sampling", Wiley, 1965, section
+   * 5.4), with {@code rho} = {@link #SEQUENCE_CORRELATION}. 1 for a decode step.
+   */
+  public static double rowsDispersion(int lengthBucket) {
+    double length = Math.pow(2, lengthBucket / (double) LENGTH_STEPS_PER_OCTAVE);
+    return 1 + SEQUENCE_CORRELATION * Math.max(0, length - 1);
+  }
+
   /** Expected experts that receive at least one of {@code tokens} tokens. */
   public static double expectedActive(int experts, int topK, long tokens) {
     double p = Math.min(1, topK / (double) experts);

@@ -14,6 +14,10 @@ public sealed interface OpShape {
   /**
    * The routed experts of an MoE layer as one grouped GEMM: {@code activeExperts} experts each
    * multiply up to {@code maxRowsPerExpert} token rows (the most loaded expert sets the time).
+   *
+   * @param rowsDispersion the variance of an expert's rows over their mean: 1 where every token is
+   *     routed on its own (decode, and balanced groups), more where a step's tokens come in
+   *     sequences whose tokens route alike ({@link ExpertRouting#rowsDispersion})
    */
   record GroupedGemm(
       int activeExperts,
@@ -21,8 +25,20 @@ public sealed interface OpShape {
       long n,
       long k,
       double activationBytes,
-      double weightBytes)
-      implements OpShape {}
+      double weightBytes,
+      double rowsDispersion)
+      implements OpShape {
+    /** Rows routed token by token: a dispersion of 1. */
+    public GroupedGemm(
+        int activeExperts,
+        long maxRowsPerExpert,
+        long n,
+        long k,
+        double activationBytes,
+        double weightBytes) {
+      this(activeExperts, maxRowsPerExpert, n, k, activationBytes, weightBytes, 1);
+    }
+  }
 
   /**
    * Attention for {@code batch} sequences: {@code queryTokens} new tokens each, over {@code

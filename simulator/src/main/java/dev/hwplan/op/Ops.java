@@ -80,7 +80,8 @@ public final class Ops {
         n,
         k,
         activationBytes,
-        weightBytes);
+        weightBytes,
+        1);
   }
 
   /**
@@ -140,9 +141,18 @@ public final class Ops {
    *
    * @param activation bytes per activation element
    * @param weight stored bytes per weight
+   * @param rowsDispersion the variance of an expert's rows over their mean ({@link
+   *     ExpertRouting#rowsDispersion}; 1 for tokens routed one by one)
    */
   public static Op routedExperts(
-      String name, DType dtype, ExpertLoad load, long n, long k, double activation, double weight) {
+      String name,
+      DType dtype,
+      ExpertLoad load,
+      long n,
+      long k,
+      double activation,
+      double weight,
+      double rowsDispersion) {
     return routed(
         name,
         dtype,
@@ -153,7 +163,8 @@ public final class Ops {
         n,
         k,
         activation,
-        weight);
+        weight,
+        rowsDispersion);
   }
 
   /**
@@ -171,7 +182,8 @@ public final class Ops {
       long n,
       long k,
       double activation,
-      double weight) {
+      double weight,
+      double rowsDispersion) {
     return matmul(
         name,
         OpKind.GROUPED_GEMM,
@@ -183,7 +195,7 @@ public final class Ops {
         activation,
         weight,
         activation,
-        new OpShape.GroupedGemm(activeExperts, maxRows, n, k, activation, weight));
+        new OpShape.GroupedGemm(activeExperts, maxRows, n, k, activation, weight, rowsDispersion));
   }
 
   /**

@@ -65,10 +65,11 @@ final class MoeBlock {
    * {@link #PERMUTE_KERNELS_EAGER}); with expert parallelism ({@code ep > 1}, each rank holding
    * {@code E/ep} whole experts and running its own tokens' attention) an all-to-all dispatch of the
    * routed rows before the experts and an all-to-all combine after them; the routed experts as
-   * grouped GEMMs over the busiest rank's rows ({@link Ops#routedExperts}); the shared experts as a
-   * dense MLP.
+   * grouped GEMMs over the busiest rank's rows ({@link Ops#routedExperts}), their rows spread
+   * across the experts with the step's {@code dispersion} ({@link
+   * dev.hwplan.op.ExpertRouting#rowsDispersion}); the shared experts as a dense MLP.
    */
-  static void add(List<Op> ops, StepConfig c, long tokens) {
+  static void add(List<Op> ops, StepConfig c, long tokens, double dispersion) {
     ModelSpec m = c.model();
     MoeSpec e = m.moe();
     int tp = c.parallelism().tp();
@@ -110,7 +111,8 @@ final class MoeBlock {
             (gated ? 2 : 1) * ffRank,
             d,
             act,
-            c.expertWeightBytes(d)));
+            c.expertWeightBytes(d),
+            dispersion));
     long rows = load.rows();
     activation(ops, "moe.experts", rows, ffRank, gated, ex);
     if (m.architecture().clampedSwiglu()) {
@@ -135,7 +137,8 @@ final class MoeBlock {
             d,
             ffRank,
             act,
-            c.expertWeightBytes(ffRank)));
+            c.expertWeightBytes(ffRank),
+            dispersion));
     if (ep > 1) {
       ops.add(Ops.collective("moe.combine", Collective.ALL_TO_ALL, ep, pairs * rowBytes));
     }

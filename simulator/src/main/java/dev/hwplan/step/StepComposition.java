@@ -94,6 +94,22 @@ public record StepComposition(List<Prefill> prefills, long decodes, long decodeC
     return t;
   }
 
+  /**
+   * The token-weighted mean of the new tokens a sequence brings to the step, {@code sum L^2 / sum
+   * L} over its prefill chunks ({@code L} tokens each) and decode sequences ({@code L = 1}): the
+   * cluster size of {@link dev.hwplan.op.ExpertRouting#rowsDispersion}.
+   */
+  public double tokenWeightedChunkLength() {
+    double squares = decodes;
+    double tokens = decodes;
+    for (int i = 0, n = prefills.size(); i < n; i++) {
+      Prefill p = prefills.get(i);
+      squares += p.sequences() * (double) p.tokens() * p.tokens();
+      tokens += p.sequences() * (double) p.tokens();
+    }
+    return squares / tokens;
+  }
+
   /** Sequences in the step (each produces one row of logits). */
   public long sequences() {
     long s = decodes;

@@ -1,6 +1,7 @@
 package dev.hwplan.step;
 
 import dev.hwplan.memory.MlaLayout;
+import dev.hwplan.op.ExpertRouting;
 import dev.hwplan.op.Op;
 import dev.hwplan.op.OpKind;
 import dev.hwplan.perf.OpTimeModel;
@@ -23,8 +24,11 @@ import java.util.Map;
  *
  * <ul>
  *   <li>the linear part, every op that is neither attention nor one of those below (projections,
- *       MLP or experts, norms, activations, collectives, embedding): a function of the step's new
- *       tokens;
+ *       MLP, norms, activations, collectives, embedding): a function of the step's new tokens;
+ *   <li>the routed experts' grouped GEMMs: a function of the new tokens and of how their rows
+ *       spread over the experts, which follows the step's token-weighted sequence length, kept on a
+ *       grid of eight points an octave ({@link dev.hwplan.op.ExpertRouting#lengthBucket}): one
+ *       curve over the tokens a grid point;
  *   <li>the logits (GEMM and gather): a function of the sequences;
  *   <li>MLA over the latent cache only: the W^UK/W^UV absorption, a function of the decodes, and
  *       the up-projection {@code kv_b_proj}, a function of the prefill tokens;
@@ -55,6 +59,9 @@ public final class StepTimeTable {
   private final int contextClasses;
 
   private final Curve linear = new Curve();
+  private final boolean moe;
+  private Curve[] routed = new Curve[8];
+  private int probeBucket;
   private final Curve prefillUpProjection = new Curve();
   private final Curve logits = new Curve();
   private final Curve absorb = new Curve();
@@ -63,6 +70,7 @@ public final class StepTimeTable {
   private final LongDoubleMap mergedChunks = new LongDoubleMap();
 
   private final TableGrids.Probe tokenProbe = this::probeTokens;
+  private final TableGrids.Probe routedProbe = this::probeRouted;
   private final TableGrids.Probe sequenceProbe = this::probeSequences;
   private long probeDecodes;
   private ContextRow probeRow;
@@ -77,6 +85,7 @@ public final class StepTimeTable {
     this.times = steps.timeModel();
     this.latentMla = config.model().mla() != null && config.mlaLayout() == MlaLayout.LATENT;
     this.contextClasses = latentMla ? 6 : 1;
+    this.moe = config.model().moe() != null;
   }
 
   /** The step model this table reads. */
@@ -100,7 +109,9 @@ public final class StepTimeTable {
       sequences += p.sequences();
       attention += chunkAttention(p.sequences(), p.tokens(), p.prefix());
     }
-    return parts(s.decodes(), s.decodeContext(), prefillTokens, sequences) + attention;
+    int bucket = moe ? ExpertRouting.lengthBucket(s.tokenWeightedChunkLength()) : 0;
+    return parts(s.decodes(), s.decodes(), s.decodeContext(), prefillTokens, sequences, bucket)
+        + attention;
   }
 
   /**
@@ -132,9 +143,11 @@ public final class StepTimeTable {
       long[] chunkTokens,
       long[] chunkPrefix) {
     long prefillTokens = 0;
+    double squares = 0;
     double attention = 0;
     if (chunks == 1) {
       prefillTokens = chunkTokens[0];
+      squares = chunkTokens[0] * (double) chunkTokens[0];
       attention = chunkAttention(1, chunkTokens[0], chunkPrefix[0]);
     } else if (chunks > 1) {
       if (packed.length < chunks) {
@@ -142,6 +155,7 @@ public final class StepTimeTable {
       }
       for (int i = 0; i < chunks; i++) {
         prefillTokens += chunkTokens[i];
+        squares += chunkTokens[i] * (double) chunkTokens[i];
         packed[i] = (chunkTokens[i] << 32) | chunkPrefix[i];
       }
       Arrays.sort(packed, 0, chunks);
@@ -157,17 +171,26 @@ public final class StepTimeTable {
     }
     long context = decodes == 0 ? 0 : (decodeContextTokens + decodes - 1) / decodes;
     long queries = decodes * queriesPerDecode;
-    return parts(decodes, queries, context, prefillTokens, queries + chunks) + attention;
+    int bucket = 0;
+    if (moe && (chunks > 0 || queriesPerDecode > 1)) {
+      // a sequence's tokens in the step: a chunk's, or a verify step's queries
+      squares += queries * (double) queriesPerDecode;
+      bucket = ExpertRouting.lengthBucket(squares / (queries + prefillTokens));
+    }
+    return parts(decodes, queries, context, prefillTokens, queries + chunks, bucket) + attention;
   }
 
-  private double parts(long decodes, long context, long prefillTokens, long sequences) {
-    return parts(decodes, decodes, context, prefillTokens, sequences);
-  }
-
-  /** The parts but prefill attention; {@code queries}: the decodes' query tokens. */
+  /**
+   * The parts but prefill attention; {@code queries}: the decodes' query tokens; {@code bucket}:
+   * the step's sequence-length grid point ({@link ExpertRouting#lengthBucket}).
+   */
   private double parts(
-      long decodes, long queries, long context, long prefillTokens, long sequences) {
-    double t = linear.get(queries + prefillTokens, tokenProbe);
+      long decodes, long queries, long context, long prefillTokens, long sequences, int bucket) {
+    long tokens = queries + prefillTokens;
+    double t = linear.get(tokens, tokenProbe);
+    if (moe) {
+      t += routed(bucket).get(tokens, routedProbeFor(bucket));
+    }
     t += logits.get(sequences, sequenceProbe);
     if (latentMla) {
       if (queries > 0) {
@@ -206,6 +229,23 @@ public final class StepTimeTable {
     return wideRows.computeIfAbsent(n, k -> new ContextRow(contextClasses));
   }
 
+  private Curve routed(int bucket) {
+    if (bucket >= routed.length) {
+      routed = Arrays.copyOf(routed, Math.max(bucket + 1, 2 * routed.length));
+    }
+    Curve c = routed[bucket];
+    if (c == null) {
+      c = new Curve();
+      routed[bucket] = c;
+    }
+    return c;
+  }
+
+  private TableGrids.Probe routedProbeFor(int bucket) {
+    probeBucket = bucket;
+    return routedProbe;
+  }
+
   private TableGrids.Probe contextProbeFor(long n) {
     probeDecodes = n;
     probeRow = row(n);
@@ -237,7 +277,7 @@ public final class StepTimeTable {
     double up = 0;
     for (Op op : graph(StepComposition.prefill(1, t))) {
       OpKind k = op.kind();
-      if (isAttention(k) || op.name().startsWith(LOGITS)) {
+      if (isAttention(k) || op.name().startsWith(LOGITS) || k == OpKind.GROUPED_GEMM) {
         continue;
       }
       double s = times.predict(op).seconds() * op.count();
@@ -251,6 +291,18 @@ public final class StepTimeTable {
     if (latentMla) {
       prefillUpProjection.set(t, up);
     }
+  }
+
+  /** The routed experts' grouped GEMMs over {@code t} tokens at the grid point being probed. */
+  private void probeRouted(long t) {
+    double g = 0;
+    probes++;
+    for (Op op : TransformerStep.ops(config, StepComposition.prefill(1, t), probeBucket)) {
+      if (op.kind() == OpKind.GROUPED_GEMM) {
+        g += times.predict(op).seconds() * op.count();
+      }
+    }
+    routed[probeBucket].set(t, g);
   }
 
   private void probeSequences(long n) {

@@ -78,6 +78,15 @@ public final class TransformerStep {
    * {@link #build}'s ops, saying whether every layer is alike and dense ({@link LayerOps.Graph}).
    */
   static LayerOps.Graph ops(StepConfig c, StepComposition s) {
+    return ops(c, s, ExpertRouting.lengthBucket(s.tokenWeightedChunkLength()));
+  }
+
+  /**
+   * {@link #ops(StepConfig, StepComposition)} with the routed rows spread as in steps of sequence
+   * length bucket {@code lengthBucket} ({@link ExpertRouting#lengthBucket}): {@link StepTimeTable}
+   * times a bucket's routed experts on a composition of its own.
+   */
+  static LayerOps.Graph ops(StepConfig c, StepComposition s, int lengthBucket) {
     ModelSpec m = c.model();
     Parallelism par = c.parallelism();
     Execution ex = c.execution();
@@ -107,7 +116,7 @@ public final class TransformerStep {
       // layer count, with no per-layer list to build and copy.
       ops.layers = layers.count(0);
       attentionHalf(ops, c, s, layers.window(0), "");
-      mlpHalf(ops, c, false, tokens);
+      mlpHalf(ops, c, false, tokens, 1);
       ops.layers = 1;
       ops.alike = true;
     } else {
@@ -118,6 +127,7 @@ public final class TransformerStep {
       long attentionHalfWindow = -1;
       List<Op> denseHalf = null;
       List<Op> moeHalf = null;
+      double dispersion = ExpertRouting.rowsDispersion(lengthBucket);
       for (int k = 0; k < kinds; k++) {
         long window = layers.window(k);
         int count = layers.count(k);
@@ -131,7 +141,7 @@ public final class TransformerStep {
         List<Op> mlpHalf = moe ? moeHalf : denseHalf;
         if (mlpHalf == null) {
           mlpHalf = new ArrayList<>(12);
-          mlpHalf(mlpHalf, c, moe, tokens);
+          mlpHalf(mlpHalf, c, moe, tokens, dispersion);
           if (moe) {
             moeHalf = mlpHalf;
           } else {
@@ -181,9 +191,10 @@ public final class TransformerStep {
   }
 
   /** The MLP half of one layer: the dense MLP or the MoE block, and the half's end. */
-  private static void mlpHalf(List<Op> ops, StepConfig c, boolean moe, long tokens) {
+  private static void mlpHalf(
+      List<Op> ops, StepConfig c, boolean moe, long tokens, double dispersion) {
     if (moe) {
-      MoeBlock.add(ops, c, tokens);
+      MoeBlock.add(ops, c, tokens, dispersion);
     } else {
       mlp(ops, c, "mlp", tokens, c.model().intermediateSize());
     }

@@ -86,9 +86,11 @@ class StepModelTest {
         double hi = 0;
         List<Op> ops = steps.graph(s).ops();
         assertThat(t.ops()).hasSameSizeAs(ops);
+        // the step's own op-time model: the calibrated one in a step's context (SustainedClock)
+        OpTimeModel own = steps.timeModel();
         for (int i = 0; i < ops.size(); i++) {
           Op op = ops.get(i);
-          var p = times.predict(op);
+          var p = own.predict(op);
           sum += p.seconds() * op.count();
           lo += p.lowSeconds() * op.count();
           hi += p.highSeconds() * op.count();

@@ -138,6 +138,7 @@ public record GroupedGemmTimeModel(
         rowsPerExpert,
         Math.ceil(rowsPerExpert / rows),
         false,
+        1,
         n,
         k,
         bytes);
@@ -157,6 +158,7 @@ public record GroupedGemmTimeModel(
       double rowsPerExpert,
       double mTiles,
       boolean routed,
+      double dispersion,
       long n,
       long k,
       double bytes) {
@@ -167,7 +169,7 @@ public record GroupedGemmTimeModel(
     double ctas = experts * columns * mTiles;
     double issued =
         routed
-            ? routedIssuedTiles(rowsPerExpert, tileRows)
+            ? routedIssuedTiles(rowsPerExpert, tileRows, dispersion)
             : CLUSTER_ROWS * Math.ceil(mTiles / CLUSTER_ROWS);
     double issuedPerWave = experts * columns * issued / gpu.sms();
     // routed experts hold a fractional mean of tiles: between one and two, the shared rate blends
@@ -218,21 +220,36 @@ public record GroupedGemmTimeModel(
     int tileRows = largeTile(mean, s.n()) ? LARGE_TILE_ROWS : TILE_ROWS;
     double tiles = routed ? Math.max(1, mean / tileRows + 0.5) : Math.ceil(mean / tileRows);
     return timeTiles(
-        gpu, readBandwidth, dtype, s.activeExperts(), mean, tiles, routed, s.n(), s.k(), bytes);
+        gpu,
+        readBandwidth,
+        dtype,
+        s.activeExperts(),
+        mean,
+        tiles,
+        routed,
+        s.rowsDispersion(),
+        s.n(),
+        s.k(),
+        bytes);
   }
 
   /**
    * Expected row tiles the scheduler issues an active expert of {@code mean} routed rows on
    * average: {@code CLUSTER_ROWS ceil(rows / (CLUSTER_ROWS tileRows))}, with an expert's rows
-   * normal about the mean with the standard deviation {@code sqrt(mean)} of uniform top-k routing
-   * (Binomial(t, k/E), as {@code ExpertRouting} takes it). Uses {@code ceil(x / c) = sum over j >=
-   * 0 of [x > c j]}: {@code CLUSTER_ROWS (1 + sum over j >= 1 of P(rows > c j))}. At 160 rows of
-   * 128-row tiles every expert issues two, where half a tile more than the mean ({@code 1.75}) was
-   * taken before; far above a cluster it tends to {@code mean / tileRows + 1}.
+   * normal about the mean with the variance {@code dispersion x mean}: {@code mean} is about that
+   * of uniform top-k routing (Binomial(t, k/E), as {@code ExpertRouting} takes it), and the
+   * dispersion is the step's ({@link dev.hwplan.op.ExpertRouting#rowsDispersion}: a prompt's tokens
+   * route alike, so a prefill's experts spread wider). Uses {@code ceil(x / c) = sum over j >= 0 of
+   * [x > c j]}: {@code CLUSTER_ROWS (1 + sum over j >= 1 of P(rows > c j))}. At 160 rows of 128-row
+   * tiles every expert issues two, where half a tile more than the mean ({@code 1.75}) was taken
+   * before; far above a cluster, or with rows spread over more than a cluster, it tends to {@code
+   * mean / tileRows + 1}. Freeze XI (issue 15): with the binomial spread alone the tiles the seen
+   * prefills' experts issued (counted from their routed rows, {@code expertTokenCounts}) were off
+   * by -12 to +9%; with the dispersion, by -4 to +4%.
    */
-  static double routedIssuedTiles(double mean, int tileRows) {
+  static double routedIssuedTiles(double mean, int tileRows, double dispersion) {
     double cluster = CLUSTER_ROWS * (double) tileRows;
-    double sd = Math.sqrt(Math.max(mean, 1));
+    double sd = Math.sqrt(Math.max(mean, 1) * dispersion);
     double sum = 1;
     for (int j = 1; cluster * j < mean + 8 * sd; j++) {
       sum += 1 - STANDARD_NORMAL.cumulativeProbability((cluster * j - mean) / sd);

@@ -169,6 +169,37 @@ class FidelityValidationTest {
   }
 
   /**
+   * Freeze XI's validation (cb04d1e: a prefill's routed rows spread across the experts by a design
+   * effect of the sequence length; a compute-bound grouped GEMM inside a step timed 0.927 x its
+   * back-to-back calibration), measured on an NVIDIA H100 80GB HBM3 on 2026-12-07 12:18-12:19 UTC
+   * after the freeze, the grid declared before the run (655a7fe) and not looked at before these
+   * figures were first printed ({@code h100-sxm/post12-env.txt}, {@code post12.log}): {@code
+   * step-profiles-validation9.json} (22 steps, six of them MoE prefills). Freeze X on the same
+   * file, for comparison: MoE prefill compiled 3.4 / 10.4 %, eager 4.5 / 7.6 % (median / worst);
+   * every other group as here (freeze XI moves only MoE prefill steps). The dense decode step of
+   * batch 35 at 2,048 tokens is 13.1 % (eager) and 13.6 % (compiled) fast under both freezes: a
+   * miss of the target's 12 % worst. Pinned at the first scoring, a small margin above.
+   */
+  @Test
+  void h100FreezeElevenValidation() throws Exception {
+    List<String> groups =
+        StepFormsFitTest.score(
+            FidelityScores.RESULTS.resolve(H100 + "step-profiles-validation9.json"), true);
+    groups.forEach(x -> System.out.println("validation h100 validation9 step " + x));
+    stepsNoWorse(
+        groups,
+        Map.of(
+            "compiled dense decode", new double[] {1.7, 13.6},
+            "compiled dense prefill", new double[] {4.1, 5.9},
+            "compiled moe decode", new double[] {2.7, 3.8},
+            "compiled moe prefill", new double[] {4.1, 7.8},
+            "eager dense decode", new double[] {2.4, 13.1},
+            "eager dense prefill", new double[] {2.3, 4.3},
+            "eager moe decode", new double[] {2.3, 3.7},
+            "eager moe prefill", new double[] {3.4, 5.9}));
+  }
+
+  /**
    * Freeze X's validation (21fcd01: the cooperative grouped-GEMM kernel's epilogue a tile),
    * measured on an NVIDIA H100 80GB HBM3 on 2026-12-07 07:07-07:09 UTC after the freeze, both grids
    * declared before the run (c36755d) and neither looked at before these figures were first printed
@@ -193,18 +224,21 @@ class FidelityValidationTest {
     List<String> groups =
         StepFormsFitTest.score(
             FidelityScores.RESULTS.resolve(H100 + "step-profiles-validation8.json"), true);
-    groups.forEach(x -> System.out.println("validation h100 validation8 step " + x));
+    groups.forEach(x -> System.out.println("seen h100 validation8 step " + x));
+    // freeze X, its validation: MoE prefill compiled 6.9 / 7.9, eager 4.7 / 6.9 (median / worst);
+    // seen since freeze XI (its routed counts were read while the dispersion was chosen): 1.2 / 2.4
+    // and 0.7 / 2.2
     stepsNoWorse(
         groups,
         Map.of(
             "compiled dense decode", new double[] {1.8, 4.2},
             "compiled dense prefill", new double[] {2.2, 3.7},
             "compiled moe decode", new double[] {2.5, 3.2},
-            "compiled moe prefill", new double[] {6.9, 7.9},
+            "compiled moe prefill", new double[] {1.2, 2.4},
             "eager dense decode", new double[] {2.2, 4.7},
             "eager dense prefill", new double[] {1.4, 3.0},
             "eager moe decode", new double[] {2.2, 4.5},
-            "eager moe prefill", new double[] {4.7, 6.9}));
+            "eager moe prefill", new double[] {0.7, 2.2}));
   }
 
   /**
@@ -244,18 +278,19 @@ class FidelityValidationTest {
     // freeze IX, its validation (median / worst): MoE decode compiled 3.6 / 4.9, eager 4.3 / 5.8;
     // MoE prefill compiled 4.5 / 6.9, eager 4.0 / 5.1; the dense steps as pinned. Measured before
     // freeze X and scored with it after its form was chosen, so seen for it: MoE decode 3.5 / 4.8
-    // and 4.2 / 5.7, MoE prefill 2.2 / 4.4 and 3.0 / 3.6
+    // and 4.2 / 5.7, MoE prefill 2.2 / 4.4 and 3.0 / 3.6; freeze XI (prefill routing dispersion,
+    // grouped GEMMs faster in a step; this file chose it): MoE prefill 1.6 / 2.2 and 1.0 / 6.5
     stepsNoWorse(
         groups,
         Map.of(
             "compiled dense decode", new double[] {3.5, 9.2},
             "compiled dense prefill", new double[] {4.2, 4.8},
             "compiled moe decode", new double[] {3.5, 4.8},
-            "compiled moe prefill", new double[] {2.2, 4.4},
+            "compiled moe prefill", new double[] {1.6, 2.2},
             "eager dense decode", new double[] {4.2, 9.4},
             "eager dense prefill", new double[] {2.5, 4.5},
             "eager moe decode", new double[] {4.2, 5.7},
-            "eager moe prefill", new double[] {3.0, 3.6}));
+            "eager moe prefill", new double[] {1.0, 6.5}));
     List<FidelityScores.Score> b =
         FidelityScores.batched(H100 + "batched-gemm-validation3.json", "validation3");
     b.forEach(x -> System.out.println("validation h100 batched validation3 " + x));
@@ -429,12 +464,14 @@ class FidelityValidationTest {
             // the expected active experts' weights (d2): decode 1.3 / 5.7 -> 1.2 / 2.5 and 1.2 /
             // 8.8 -> 1.2 / 4.8
             "compiled moe decode", new double[] {1.2, 2.5},
-            // freeze X: MoE prefill compiled 3.9 / 11.7 -> 4.9 / 10.4, eager 1.8 / 8.1 -> 2.7 / 7.0
-            "compiled moe prefill", new double[] {4.9, 10.4},
+            // freeze X: MoE prefill compiled 3.9 / 11.7 -> 4.9 / 10.4, eager 1.8 / 8.1 -> 2.7 /
+            // 7.0;
+            // freeze XI: 5.2 / 6.0 and 2.9 / 3.9
+            "compiled moe prefill", new double[] {5.2, 6.0},
             "eager dense decode", new double[] {3.1, 3.8},
             "eager dense prefill", new double[] {1.6, 4.6},
             "eager moe decode", new double[] {1.2, 4.8},
-            "eager moe prefill", new double[] {2.7, 7.0}));
+            "eager moe prefill", new double[] {2.9, 3.9}));
     stepsNoWorse(
         steps("step-profiles-validation5.json"),
         Map.of(
@@ -444,13 +481,15 @@ class FidelityValidationTest {
             // expected active experts' weights (d2): decode 1.2 / 4.9 -> 1.1 / 3.6, 1.5 / 7.2 ->
             // 1.5 /
             // 3.6
-            // freeze X: MoE prefill compiled 1.9 / 5.4 -> 3.0 / 6.4, eager 2.7 / 4.5 -> 1.8 / 5.4
+            // freeze X: MoE prefill compiled 1.9 / 5.4 -> 3.0 / 6.4, eager 2.7 / 4.5 -> 1.8 / 5.4;
+            // freeze XI: compiled 4.8 / 11.5 (the H200's compiled non-grouped kernels, about 20%
+            // short, no longer hidden by the grouped GEMM's error), eager 2.8 / 2.9
             "compiled moe decode", new double[] {1.1, 3.6},
-            "compiled moe prefill", new double[] {3.0, 6.4},
+            "compiled moe prefill", new double[] {4.8, 11.5},
             "eager dense decode", new double[] {2.6, 11.4},
             "eager dense prefill", new double[] {0.3, 2.3},
             "eager moe decode", new double[] {1.5, 3.6},
-            "eager moe prefill", new double[] {1.8, 5.4}));
+            "eager moe prefill", new double[] {2.8, 2.9}));
   }
 
   private static List<String> steps(String file) throws Exception {

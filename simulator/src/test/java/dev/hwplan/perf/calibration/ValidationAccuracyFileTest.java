@@ -39,7 +39,9 @@ class ValidationAccuracyFileTest {
 
   /** The model that scores the files, as named at its freeze. */
   static final String MODEL =
-      "freeze X of issue 15 (freeze IX's model, with the cooperative grouped-GEMM kernel's"
+      "freeze XI of issue 15 (freeze X's model, with a prefill's routed rows spread across the"
+          + " experts by a design effect of the sequence length, and a grouped GEMM inside a step"
+          + " timed 0.927 x its back-to-back calibration; freeze X: freeze IX's model, with the cooperative grouped-GEMM kernel's"
           + " epilogue a tile added to its MMA-bound time; freeze IX: freeze VIII's model and"
           + " freeze VII: the grouped GEMM's row tiles"
           + " issued in clusters of two with a knee where its weight stream meets the read"
@@ -53,16 +55,21 @@ class ValidationAccuracyFileTest {
           + " the copy bandwidth)";
 
   /**
-   * The commit that froze it: 21fcd01 (freeze X: the cooperative grouped-GEMM kernel's epilogue a
-   * tile, fitted on the training rows alone; the form chosen on the H100's post6 to post8
-   * residuals, seen since), on freeze IX (65b318b: the merge of mla9, cuBLAS batched GEMMs bounded
-   * by one tile's K loop, and prefill9, eager elementwise kernels at a rate per SM cycle, both on
-   * freeze VIII's H100 constants), validated on an H100 on 2026-12-07 06:34-06:37 UTC. Freeze X's
-   * validation, declared before any measurement (c36755d): {@code grouped_gemm.py --grid post9} and
-   * {@code step_profile.py --set validation8}; the prefill-attention and batched-GEMM models did
-   * not change, and their files of freeze IX's run still validate them.
+   * The commit that froze it: cb04d1e (freeze XI: prefill routing dispersion, rho fitted on the
+   * training steps' expert counts; the in-step grouped-GEMM factor fitted on the training steps'
+   * kernel times; the form chosen on the seen H100 step files validation4/6/7 and on the routed
+   * counts of validation8, seen since; validated by {@code step_profile.py --set validation9},
+   * declared at 655a7fe and measured on an H100 on 2026-12-07 12:18 UTC), on 21fcd01 (freeze X: the
+   * cooperative grouped-GEMM kernel's epilogue a tile, fitted on the training rows alone; the form
+   * chosen on the H100's post6 to post8 residuals, seen since), on freeze IX (65b318b: the merge of
+   * mla9, cuBLAS batched GEMMs bounded by one tile's K loop, and prefill9, eager elementwise
+   * kernels at a rate per SM cycle, both on freeze VIII's H100 constants), validated on an H100 on
+   * 2026-12-07 06:34-06:37 UTC. Freeze X's validation, declared before any measurement (c36755d):
+   * {@code grouped_gemm.py --grid post9} and {@code step_profile.py --set validation8}; the
+   * prefill-attention and batched-GEMM models did not change, and their files of freeze IX's run
+   * still validate them.
    */
-  static final String FROZEN_AT = "21fcd01";
+  static final String FROZEN_AT = "cb04d1e";
 
   /**
    * The files that validate {@link #MODEL}, relative to {@code kernels/cuda/results}: freeze IX's
@@ -72,32 +79,36 @@ class ValidationAccuracyFileTest {
    * validation3}), whose models freeze X left as they were; and freeze III's prefill attention file
    * (H100), held out from freeze VIII's fit. Freeze X's own grids, measured on an NVIDIA H100 80GB
    * HBM3 on 2026-12-07 07:07-07:09 UTC after the freeze ({@code h100-sxm/post11-env.txt}, {@code
-   * post11.log}): {@code grouped_gemm.py --grid post9} and {@code step_profile.py --set
-   * validation8}.
+   * post11.log}): {@code grouped_gemm.py --grid post9}, whose op models freeze XI left as they
+   * were. Freeze XI's own grid, measured on an NVIDIA H100 80GB HBM3 on 2026-12-07 12:18-12:19 UTC
+   * after the freeze ({@code h100-sxm/post12-env.txt}, {@code post12.log}): {@code step_profile.py
+   * --set validation9}.
    */
   static final List<String> VALIDATION_FILES =
       List.of(
           "h100-sxm/grouped-gemm-post9.json",
-          "h100-sxm/step-profiles-validation8.json",
+          "h100-sxm/step-profiles-validation9.json",
           "h100-sxm/prefill-attention-post4.json",
           "h100-sxm/batched-gemm-validation3.json",
           "h100-sxm/prefill-attention-post3.json");
 
   /**
-   * The files seen while {@link #MODEL} was built, scored for comparison only: the H100's post6,
-   * post7 and post8 grouped GEMMs (their residuals chose freeze X's epilogue), its validation7
-   * steps (measured before freeze X and scored with it after its form was chosen: not a validation
-   * of it), its validation6 steps (freeze IX chose its elementwise change on their kernel tables),
-   * the batched-GEMM files (H200: its validation set chose freeze VII's batched form; H100's
-   * validation2: its residuals were read while freeze IX's batched form was chosen on the H200's
-   * train set), freeze IV's grouped GEMMs (H100 post4, H200 post4 and post5: their 288-, 352- and
-   * 576-token rows chose freeze VI's form), freeze IV's whole steps (H100 and H200: their compiled
-   * steps' misses led to freeze V's change), freeze III's H100 validation (it chose freeze IV's
-   * form), and freeze II's and freeze I's validation files (H200), whose grouped GEMMs are training
-   * rows since.
+   * The files seen while {@link #MODEL} was built, scored for comparison only: the H100's
+   * validation8 steps (measured before freeze XI; their routed counts were read while its
+   * dispersion was chosen), the H100's post6, post7 and post8 grouped GEMMs (their residuals chose
+   * freeze X's epilogue), its validation7 steps (measured before freeze X and scored with it after
+   * its form was chosen: not a validation of it), its validation6 steps (freeze IX chose its
+   * elementwise change on their kernel tables), the batched-GEMM files (H200: its validation set
+   * chose freeze VII's batched form; H100's validation2: its residuals were read while freeze IX's
+   * batched form was chosen on the H200's train set), freeze IV's grouped GEMMs (H100 post4, H200
+   * post4 and post5: their 288-, 352- and 576-token rows chose freeze VI's form), freeze IV's whole
+   * steps (H100 and H200: their compiled steps' misses led to freeze V's change), freeze III's H100
+   * validation (it chose freeze IV's form), and freeze II's and freeze I's validation files (H200),
+   * whose grouped GEMMs are training rows since.
    */
   static final List<String> SEEN_FILES =
       List.of(
+          "h100-sxm/step-profiles-validation8.json",
           "h100-sxm/grouped-gemm-post8.json",
           "h100-sxm/grouped-gemm-post6.json",
           "h100-sxm/grouped-gemm-post7.json",
