@@ -41,8 +41,10 @@ public final class ExpertRouting {
   public static int lengthBucket(double meanLength) {
     return meanLength <= 1
         ? 0
-        : (int) Math.round(LENGTH_STEPS_PER_OCTAVE * Math.log(meanLength) / Math.log(2));
+        : (int) Math.round(LENGTH_STEPS_PER_OCTAVE / LN2 * Math.log(meanLength));
   }
+
+  private static final double LN2 = Math.log(2);
 
   /**
    * The variance of an expert's rows over their mean for a step whose new tokens come in sequences

@@ -30,11 +30,14 @@ public final class StepModel {
 
   /**
    * Steps of {@code config} timed by {@code times}, its compute-bound predictions scaled by the
-   * execution form's {@link Execution#computeBoundScale}.
+   * execution form's {@link Execution#computeBoundScale} and, for an MoE model (the only one whose
+   * steps hold grouped GEMMs), its grouped GEMMs' by {@link SustainedClock#IN_STEP_GROUPED_SCALE}:
+   * a dense model's eager steps keep {@code times} itself, unwrapped.
    */
   public StepModel(StepConfig config, OpTimeModel times) {
     this.config = config;
-    this.times = SustainedClock.of(times, config.execution().computeBoundScale);
+    double grouped = config.model().moe() != null ? SustainedClock.IN_STEP_GROUPED_SCALE : 1;
+    this.times = SustainedClock.of(times, config.execution().computeBoundScale, grouped);
   }
 
   public StepConfig config() {

@@ -78,7 +78,11 @@ public final class TransformerStep {
    * {@link #build}'s ops, saying whether every layer is alike and dense ({@link LayerOps.Graph}).
    */
   static LayerOps.Graph ops(StepConfig c, StepComposition s) {
-    return ops(c, s, ExpertRouting.lengthBucket(s.tokenWeightedChunkLength()));
+    // only the routed experts read the sequence length: a dense model's steps skip it
+    return ops(
+        c,
+        s,
+        c.model().moe() == null ? 0 : ExpertRouting.lengthBucket(s.tokenWeightedChunkLength()));
   }
 
   /**

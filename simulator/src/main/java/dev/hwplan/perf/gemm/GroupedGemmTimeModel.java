@@ -244,8 +244,9 @@ public record GroupedGemmTimeModel(
    * tiles every expert issues two, where half a tile more than the mean ({@code 1.75}) was taken
    * before; far above a cluster, or with rows spread over more than a cluster, it tends to {@code
    * mean / tileRows + 1}. Freeze XI (issue 15): with the binomial spread alone the tiles the seen
-   * prefills' experts issued (counted from their routed rows, {@code expertTokenCounts}) were off
-   * by -12 to +9%; with the dispersion, by -4 to +4%.
+   * prefills' experts issued (25 prefills of the H100's and H200's step files, counted from their
+   * routed rows, {@code expertTokenCounts}) were off by -12 to +9%; with the dispersion, by -3 to
+   * +2%.
    */
   static double routedIssuedTiles(double mean, int tileRows, double dispersion) {
     double cluster = CLUSTER_ROWS * (double) tileRows;
