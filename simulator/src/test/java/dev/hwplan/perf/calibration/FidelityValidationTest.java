@@ -468,7 +468,8 @@ class FidelityValidationTest {
             // 7.0;
             // freeze XI: 5.2 / 6.0 and 2.9 / 3.9
             "compiled moe prefill", new double[] {5.2, 6.0},
-            "eager dense decode", new double[] {3.1, 3.8},
+            // freeze XII (ceil(CTAs / SMs) on the one-split flash kernel): 3.1 / 3.8 -> 3.2 / 4.3
+            "eager dense decode", new double[] {3.2, 4.3},
             "eager dense prefill", new double[] {1.6, 4.6},
             "eager moe decode", new double[] {1.2, 4.8},
             "eager moe prefill", new double[] {2.9, 3.9}));
