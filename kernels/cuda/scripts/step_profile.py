@@ -16,7 +16,7 @@ of its first call. Per trace: kernel seconds, span, gaps, kernels per step. The 
 router's per-expert token counts of each layer (eager step). Models and step code are step_forms.py's
 (random bf16 weights, seed 0; Mixtral-8x7B shapes with 4 layers; Llama-3.1-8B with 32 layers).
 
-usage: step_profile.py --out step-profiles.json [--set train|validation|validation3|validation4|validation5|validation6|validation7|validation8|validation9|smoke] [--deadline-s 400]
+usage: step_profile.py --out step-profiles.json [--set train|validation|validation3|validation4|validation5|validation6|validation7|validation8|validation9|validation10|smoke] [--deadline-s 400]
 """
 import argparse
 import json
@@ -104,6 +104,17 @@ SETS = {
                 "prefill": [(1, 1344), (1, 2432), (1, 4992), (2, 1664), (3, 1088), (4, 1472)]},
         "dense": {"decode": [(23, 3136), (35, 2048), (54, 1536), (80, 1920), (132, 1248), (192, 672)],
                   "prefill": [(1, 2176), (1, 6016), (2, 2624), (8, 704)]},
+    },
+    # the validation of freeze XII (decode on FlashAttention-2's one-split kernel: ceil(CTAs / SMs)
+    # CTAs on the busiest SM; declared 2026-12-07 13:10 UTC before any measurement): (batch, context)
+    # pairs and prompt lengths in no earlier set or grid; decode batches from 11 to 170, most with a
+    # few CTAs past a multiple of the 132 SMs (8 KV heads a sequence), where freeze XII moves most
+    "validation10": {
+        "moe": {"decode": [(18, 2080), (33, 1440), (35, 1952), (50, 1120), (67, 928), (170, 528)],
+                "prefill": [(1, 1856), (1, 4480), (2, 1408), (3, 1216)]},
+        "dense": {"decode": [(11, 2720), (33, 2272), (37, 1696), (51, 1824), (67, 1568), (100, 1056),
+                             (134, 1008)],
+                  "prefill": [(1, 2944), (1, 5888), (2, 2240), (6, 800)]},
     },
     "smoke": {
         "moe": {"decode": [(1, 16), (4, 16)], "prefill": [(1, 32)]},

@@ -40,7 +40,9 @@ class PublishedSetupsTest {
     OURS.put("dschat-opt13b-8xa100", 5.170);
     OURS.put("dschat-opt13b-64xa100", 0.6482);
     OURS.put("dschat-opt66b-64xa100", 3.463);
-    OURS.put("orlhf-dschat-llama2-7b-8xa800", 860.4);
+    // freeze XII (issue 15: a decode on the one-split flash kernel, ceil(CTAs / SMs) CTAs on the
+    // busiest SM): 860.4 -> 890.2 against the published 1189 (-28 % -> -25 %)
+    OURS.put("orlhf-dschat-llama2-7b-8xa800", 890.2);
     OURS.put("orlhf-dschat-llama2-13b-8xa800", 2467.3);
     // session 8: verl's offload between phases and vLLM's fraction of total memory (was 1/1/1/1/2)
     OURS.put("verl-grpo-qwen14b-h800", 4.0);

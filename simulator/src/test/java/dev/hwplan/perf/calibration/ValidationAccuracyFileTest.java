@@ -39,7 +39,9 @@ class ValidationAccuracyFileTest {
 
   /** The model that scores the files, as named at its freeze. */
   static final String MODEL =
-      "freeze XI of issue 15 (freeze X's model, with a prefill's routed rows spread across the"
+      "freeze XII of issue 15 (freeze XI's model, with CTAs of equal length on FlashAttention-2's"
+          + " one-split kernel, a decode among them, falling ceil(CTAs / SMs) to the busiest SM;"
+          + " freeze XI: freeze X's model, with a prefill's routed rows spread across the"
           + " experts by a design effect of the sequence length, and a grouped GEMM inside a step"
           + " timed 0.927 x its back-to-back calibration; freeze X: freeze IX's model, with the cooperative grouped-GEMM kernel's"
           + " epilogue a tile added to its MMA-bound time; freeze IX: freeze VIII's model and"
@@ -55,7 +57,10 @@ class ValidationAccuracyFileTest {
           + " the copy bandwidth)";
 
   /**
-   * The commit that froze it: cb04d1e (freeze XI: prefill routing dispersion, rho fitted on the
+   * The commit that froze it: f78bdcc (freeze XII: a form with no fitted constant, chosen on the
+   * seen decode kernel tables of H100 validation3 to validation9 and H200 validation, validation4
+   * and validation5; validated by {@code step_profile.py --set validation10}, declared at 6a4a9b5
+   * and measured after it), on cb04d1e (freeze XI: prefill routing dispersion, rho fitted on the
    * training steps' expert counts; the in-step grouped-GEMM factor fitted on the training steps'
    * kernel times; the form chosen on the seen H100 step files validation4/6/7 and on the routed
    * counts of validation8, seen since; validated by {@code step_profile.py --set validation9},
@@ -69,7 +74,7 @@ class ValidationAccuracyFileTest {
    * prefill-attention and batched-GEMM models did not change, and their files of freeze IX's run
    * still validate them.
    */
-  static final String FROZEN_AT = "cb04d1e";
+  static final String FROZEN_AT = "f78bdcc";
 
   /**
    * The files that validate {@link #MODEL}, relative to {@code kernels/cuda/results}: freeze IX's
@@ -80,21 +85,22 @@ class ValidationAccuracyFileTest {
    * (H100), held out from freeze VIII's fit. Freeze X's own grids, measured on an NVIDIA H100 80GB
    * HBM3 on 2026-12-07 07:07-07:09 UTC after the freeze ({@code h100-sxm/post11-env.txt}, {@code
    * post11.log}): {@code grouped_gemm.py --grid post9}, whose op models freeze XI left as they
-   * were. Freeze XI's own grid, measured on an NVIDIA H100 80GB HBM3 on 2026-12-07 12:18-12:19 UTC
-   * after the freeze ({@code h100-sxm/post12-env.txt}, {@code post12.log}): {@code step_profile.py
-   * --set validation9}.
+   * were. Freeze XII's own grid, measured on an NVIDIA H100 80GB HBM3 on 2026-12-07 14:03-14:05 UTC
+   * after the freeze ({@code h100-sxm/post13-env.txt}, {@code post13.log}): {@code step_profile.py
+   * --set validation10}.
    */
   static final List<String> VALIDATION_FILES =
       List.of(
           "h100-sxm/grouped-gemm-post9.json",
-          "h100-sxm/step-profiles-validation9.json",
+          "h100-sxm/step-profiles-validation10.json",
           "h100-sxm/prefill-attention-post4.json",
           "h100-sxm/batched-gemm-validation3.json",
           "h100-sxm/prefill-attention-post3.json");
 
   /**
    * The files seen while {@link #MODEL} was built, scored for comparison only: the H100's
-   * validation8 steps (measured before freeze XI; their routed counts were read while its
+   * validation9 steps (freeze XI's validation; its decode kernel tables chose freeze XII's form),
+   * its validation8 steps (measured before freeze XI; their routed counts were read while its
    * dispersion was chosen), the H100's post6, post7 and post8 grouped GEMMs (their residuals chose
    * freeze X's epilogue), its validation7 steps (measured before freeze X and scored with it after
    * its form was chosen: not a validation of it), its validation6 steps (freeze IX chose its
@@ -108,6 +114,7 @@ class ValidationAccuracyFileTest {
    */
   static final List<String> SEEN_FILES =
       List.of(
+          "h100-sxm/step-profiles-validation9.json",
           "h100-sxm/step-profiles-validation8.json",
           "h100-sxm/grouped-gemm-post8.json",
           "h100-sxm/grouped-gemm-post6.json",
