@@ -127,9 +127,7 @@ def main():
     a = ap.parse_args()
     t0 = time.time()
     names = ["train", "validation"] if a.set == "both" else [a.set]
-    doc = bu.header("hwplan-batched-gemm")
-    doc["device"] = bu.device_info(0)
-    doc["provenance"] = bu.provenance(__file__)
+    doc = bu.run_header("hwplan-batched-gemm", __file__)
     doc["sets"] = names
     doc["method"] = bu.method_text({
         "op": "torch.bmm(A [G,M,K], B [G,K,N]) bf16; layout 'nt' = B a transposed view of [G,N,K], "
@@ -166,12 +164,9 @@ def main():
                 if DEV == "cuda":
                     torch.cuda.synchronize()
                 fails.append(dict(cfg, error=bu.first_line(ex)))
-            if DEV == "cuda":
-                torch.cuda.empty_cache()
+            bu.empty_cache()
         bu.save(a.out, doc, rows=rows, failures=fails, dropped=dropped)
-    bu.save(a.out, doc, wall_since=t0, rows=rows, failures=fails, dropped=dropped)
-    print(f"wrote {a.out}: {len(rows)} rows, {len(fails)} failures, {len(dropped)} dropped by the deadline")
-    return 0
+    return bu.finish(a.out, doc, t0, rows, fails, dropped)
 
 
 if __name__ == "__main__":

@@ -151,6 +151,15 @@ def warm_up(fn, nrot, warmup):
     torch.cuda.synchronize()
 
 
+def capture(fn, nrot, reps):
+    """A CUDA graph of reps back-to-back calls fn(i % nrot)."""
+    g = torch.cuda.CUDAGraph()
+    with torch.cuda.graph(g):
+        for i in range(reps):
+            fn(i % nrot)
+    return g
+
+
 def time_graph(fn, nrot=1, samples=30, target_s=1e-3, max_r=256, warmup=3, use_graph=True):
     """fn(i) enqueues one operation on input set i. Returns dict(median, samples, reps, graph)."""
     nrot = max(1, nrot)
@@ -170,10 +179,7 @@ def time_graph(fn, nrot=1, samples=30, target_s=1e-3, max_r=256, warmup=3, use_g
     graph = None
     if use_graph:
         try:
-            graph = torch.cuda.CUDAGraph()
-            with torch.cuda.graph(graph):
-                for i in range(reps):
-                    fn(i % nrot)
+            graph = capture(fn, nrot, reps)
             graph.replay()
             graph.replay()
             torch.cuda.synchronize()
@@ -237,10 +243,7 @@ def time_op(fn, nrot=1, samples=10, warmup=2, graph="auto", graph_below_s=2e-3, 
         if nrot > 1:
             reps = ((reps + nrot - 1) // nrot) * nrot
         try:
-            g = torch.cuda.CUDAGraph()
-            with torch.cuda.graph(g):
-                for i in range(reps):
-                    fn(i % nrot)
+            g = capture(fn, nrot, reps)
             g.replay()
             torch.cuda.synchronize()
         except Exception as ex:
@@ -295,6 +298,15 @@ def first_line(ex, width=200):
     return f"{type(ex).__name__}: {msg[0][:width] if msg else ''}"
 
 
+def run_header(tool, script_path):
+    """How a single-GPU run's document begins: header(tool), GPU 0's device_info and the script's
+    provenance."""
+    doc = header(tool)
+    doc["device"] = device_info(0)
+    doc["provenance"] = provenance(script_path)
+    return doc
+
+
 def save(path, doc, wall_since=None, **parts):
     """Writes doc with parts (rows, failures, ...) set: partial until the last write, which passes
     wall_since (the start time) and records the wall time since then."""
@@ -303,6 +315,20 @@ def save(path, doc, wall_since=None, **parts):
     if wall_since is not None:
         doc["wallSeconds"] = time.time() - wall_since
     write_json(path, doc)
+
+
+def finish(path, doc, t0, rows, fails, dropped):
+    """The last write of a run over a grid started at t0 (its rows, failures and the configurations the
+    deadline dropped) and its closing line; returns the exit status, 0."""
+    save(path, doc, wall_since=t0, rows=rows, failures=fails, dropped=dropped)
+    print(f"wrote {path}: {len(rows)} rows, {len(fails)} failures, {len(dropped)} dropped by the deadline")
+    return 0
+
+
+def empty_cache():
+    """Gives the caching allocator's free blocks back between configurations (nothing to do without CUDA)."""
+    if torch.cuda.is_available():
+        torch.cuda.empty_cache()
 
 
 def write_json(path, doc):

@@ -84,9 +84,7 @@ def main():
     args = ap.parse_args()
     t0 = time.time()
     dev = torch.device("cuda")
-    doc = bu.header("grouped_duty.py")
-    doc["device"] = bu.device_info()
-    doc["provenance"] = bu.provenance(__file__)
+    doc = bu.run_header("grouped_duty.py", __file__)
     doc["method"] = ("per-kernel durations from torch.profiler (CUPTI) over about --measure-s seconds of the setting, "
                      "after --warm-s seconds of it; launches from Python, no CUDA graph (the GEMMs are 1 to 24 ms); "
                      "nvidia-smi -lms 20 samples the SM clock and power over the measured interval")

@@ -191,9 +191,7 @@ def main():
     n_cfg = sum(len(es) * len(ts) for (_, _, _, es, ts) in plan)
     print(f"grouped gemm: grid {a.grid}, {n_cfg} configurations x (grouped, loop, loopNoGraph)", flush=True)
     torch.manual_seed(0)
-    doc = bu.header("hwplan-grouped-gemm")
-    doc["device"] = bu.device_info(0)
-    doc["provenance"] = bu.provenance(__file__)
+    doc = bu.run_header("hwplan-grouped-gemm", __file__)
     doc["grid"] = a.grid
     has_gmm = hasattr(torch, "_grouped_mm")
     doc["groupedMmAvailable"] = has_gmm
@@ -257,8 +255,7 @@ def main():
                     except Exception as ex:
                         if DEV == "cuda":
                             torch.cuda.synchronize()
-                        msg = str(ex).strip().splitlines()
-                        row[name] = {"error": f"{type(ex).__name__}: {msg[0][:200] if msg else ''}"}
+                        row[name] = {"error": bu.first_line(ex)}
                         fails.append({"matrix": label, "experts": E, "tokensPerExpert": T, "method": name,
                                       "error": row[name]["error"]})
                 if T in (1, 16, 256) and has_gmm and "seconds" in row.get("grouped", {}):
@@ -285,12 +282,9 @@ def main():
                       f"({lo.get('weightBytesPerSecond', 0) / 1e12:5.2f} TB/s)  no graph {ln.get('seconds', float('nan')) * 1e6:9.1f} us",
                       flush=True)
         del W, X
-        if DEV == "cuda":
-            torch.cuda.empty_cache()
+        bu.empty_cache()
         bu.save(a.out, doc, rows=rows, failures=fails, dropped=dropped)
-    bu.save(a.out, doc, wall_since=t0, rows=rows, failures=fails, dropped=dropped)
-    print(f"wrote {a.out}: {len(rows)} rows, {len(fails)} failures, {len(dropped)} dropped by the deadline")
-    return 0
+    return bu.finish(a.out, doc, t0, rows, fails, dropped)
 
 
 if __name__ == "__main__":

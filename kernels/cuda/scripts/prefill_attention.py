@@ -392,9 +392,7 @@ def main():
             print("  B=%2d H=%3d Hkv=%3d S=%6d Dqk=%3d Dv=%3d  fwd %.2e FLOP" % (s + (fwd_flops(s[0], s[1], s[3], s[4], s[5]),)))
         return 0
     torch.manual_seed(0)
-    doc = bu.header("hwplan-prefill-attention")
-    doc["device"] = bu.device_info(0)
-    doc["provenance"] = bu.provenance(__file__)
+    doc = bu.run_header("hwplan-prefill-attention", __file__)
     doc["grid"] = a.grid
     doc["method"] = bu.method_text({
         "op": "torch.nn.functional.scaled_dot_product_attention(q, k, v, is_causal=True[, enable_gqa=True])",
@@ -424,8 +422,7 @@ def main():
                 torch.cuda.synchronize()
             r, f = [], [{"batch": shape[0], "heads": shape[1], "kvHeads": shape[2], "seqLen": shape[3],
                          "headDimQk": shape[4], "headDimV": shape[5], "backend": "all", "errors": [bu.first_line(ex)]}]
-        if DEV == "cuda":
-            torch.cuda.empty_cache()
+        bu.empty_cache()
         rows += r
         fails += f
         desc = "  ".join(f"{x['backend']} f {x['forwardSeconds'] * 1e3:8.3f} b {x['backwardSeconds'] * 1e3:8.3f} ms "

@@ -474,9 +474,7 @@ def main():
     a = ap.parse_args()
     t0 = time.time()
     raise_dynamo_limits()
-    doc = bu.header("hwplan-step-forms")
-    doc["device"] = bu.device_info(0)
-    doc["provenance"] = bu.provenance(__file__)
+    doc = bu.run_header("hwplan-step-forms", __file__)
     doc["grid"] = a.grid
     doc["method"] = bu.method_text({
         "forms": {"eager": "one kernel per op from Python, no CUDA graph",

@@ -278,9 +278,7 @@ def main():
     a = ap.parse_args()
     t0 = time.time()
     sf.raise_dynamo_limits()
-    doc = bu.header("hwplan-step-profile")
-    doc["device"] = bu.device_info(0)
-    doc["provenance"] = bu.provenance(__file__)
+    doc = bu.run_header("hwplan-step-profile", __file__)
     doc["set"] = a.set
     doc["method"] = bu.method_text({
         "forms": "as step_forms.py: eager (no graph), eagerGraph (eager kernels in one CUDA graph), fused "

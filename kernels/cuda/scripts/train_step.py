@@ -313,9 +313,7 @@ def main():
     t0 = time.time()
     cfgs = grid(a.grid, a.layers)
     print(f"train steps: grid {a.grid}, {len(cfgs)} configurations", flush=True)
-    doc = bu.header("hwplan-train-step")
-    doc["device"] = bu.device_info(0)
-    doc["provenance"] = bu.provenance(__file__)
+    doc = bu.run_header("hwplan-train-step", __file__)
     doc["grid"] = a.grid
     doc["method"] = bu.method_text({
         "warmup": "1 untimed training step per configuration (creates the AdamW state)",
@@ -358,9 +356,7 @@ def main():
                 torch.cuda.synchronize()
                 torch.cuda.empty_cache()
         bu.save(a.out, doc, rows=rows, failures=fails, dropped=dropped)
-    bu.save(a.out, doc, wall_since=t0, rows=rows, failures=fails, dropped=dropped)
-    print(f"wrote {a.out}: {len(rows)} rows, {len(fails)} failures, {len(dropped)} dropped by the deadline")
-    return 0
+    return bu.finish(a.out, doc, t0, rows, fails, dropped)
 
 
 class _null:

@@ -30,6 +30,60 @@ __device__ __forceinline__ uint32_t pack_bf16(float lo, float hi) {
 }
 __device__ __forceinline__ uint4 ldg16(const bf16* p) { return __ldg(reinterpret_cast<const uint4*>(p)); }
 
+// Sum / max over the 4 threads (a quad) that hold one row of an mma.sync accumulator fragment.
+__device__ __forceinline__ float quad_sum(float x) {
+  x += __shfl_xor_sync(0xffffffffu, x, 1);
+  x += __shfl_xor_sync(0xffffffffu, x, 2);
+  return x;
+}
+__device__ __forceinline__ float quad_max(float x) {
+  x = fmaxf(x, __shfl_xor_sync(0xffffffffu, x, 1));
+  x = fmaxf(x, __shfl_xor_sync(0xffffffffu, x, 2));
+  return x;
+}
+
+// Online softmax (base 2), running-max step of the rows r and r + 8 of a 16-row mma fragment: mx0, mx1 are
+// this thread's maxima of the new scaled scores of the two rows; m0, m1 advance to the rows' new running
+// maxima and cr0, cr1 come back as the factors that rescale what was accumulated under the old ones.
+__device__ __forceinline__ void online_max_step(float mx0, float mx1, float& m0, float& m1, float& cr0, float& cr1) {
+  mx0 = quad_max(mx0);
+  mx1 = quad_max(mx1);
+  const float mn0 = fmaxf(m0, mx0), mn1 = fmaxf(m1, mx1);
+  cr0 = exp2f(m0 - mn0);
+  cr1 = exp2f(m1 - mn1);
+  m0 = mn0;
+  m1 = mn1;
+}
+
+// Online softmax (base 2) of one 16-token step of the m16n8k16 decode kernels: sc holds this thread's
+// scores of rows r (regs 0,1) and r+8 (regs 2,3) in the step's two 8-token n-tiles, o its 16 output
+// n-tiles. Advances m0, m1 and l0, l1, rescales o, and returns P = 2^(sc * scale_log2 - m) packed as the
+// bf16 A fragment pa[0..3] of the P V mma.
+__device__ __forceinline__ void online_softmax_step16(const float (&sc)[2][4], float scale_log2, float& m0, float& m1,
+                                                      float& l0, float& l1, float (&o)[16][4], uint32_t (&pa)[4]) {
+  float cr0, cr1;
+  online_max_step(fmaxf(fmaxf(sc[0][0], sc[0][1]), fmaxf(sc[1][0], sc[1][1])) * scale_log2,
+                  fmaxf(fmaxf(sc[0][2], sc[0][3]), fmaxf(sc[1][2], sc[1][3])) * scale_log2, m0, m1, cr0, cr1);
+  float p[2][4];
+#pragma unroll
+  for (int tt = 0; tt < 2; ++tt) {
+    p[tt][0] = exp2f(fmaf(sc[tt][0], scale_log2, -m0));
+    p[tt][1] = exp2f(fmaf(sc[tt][1], scale_log2, -m0));
+    p[tt][2] = exp2f(fmaf(sc[tt][2], scale_log2, -m1));
+    p[tt][3] = exp2f(fmaf(sc[tt][3], scale_log2, -m1));
+  }
+  l0 = l0 * cr0 + (p[0][0] + p[0][1] + p[1][0] + p[1][1]);
+  l1 = l1 * cr1 + (p[0][2] + p[0][3] + p[1][2] + p[1][3]);
+  if (__any_sync(0xffffffffu, cr0 != 1.f || cr1 != 1.f)) {
+#pragma unroll
+    for (int i = 0; i < 16; ++i) { o[i][0] *= cr0; o[i][1] *= cr0; o[i][2] *= cr1; o[i][3] *= cr1; }
+  }
+  pa[0] = pack_bf16(p[0][0], p[0][1]);
+  pa[1] = pack_bf16(p[0][2], p[0][3]);
+  pa[2] = pack_bf16(p[1][0], p[1][1]);
+  pa[3] = pack_bf16(p[1][2], p[1][3]);
+}
+
 __device__ __forceinline__ uint32_t smem_u32(const void* p) { return (uint32_t)__cvta_generic_to_shared(p); }
 __device__ __forceinline__ void cp_async16(void* dst, const void* src) {
   asm volatile("cp.async.cg.shared.global [%0], [%1], 16;\n" ::"r"(smem_u32(dst)), "l"(src));
@@ -144,39 +198,15 @@ __global__ void __launch_bounds__(128, PIPE ? 2 : 3)
       }
     }
     // online softmax (base 2), rows r (regs 0,1) and r+8 (regs 2,3)
-    float mx0 = fmaxf(fmaxf(sc[0][0], sc[0][1]), fmaxf(sc[1][0], sc[1][1])) * scale_log2;
-    float mx1 = fmaxf(fmaxf(sc[0][2], sc[0][3]), fmaxf(sc[1][2], sc[1][3])) * scale_log2;
-    mx0 = fmaxf(mx0, __shfl_xor_sync(0xffffffffu, mx0, 1));
-    mx0 = fmaxf(mx0, __shfl_xor_sync(0xffffffffu, mx0, 2));
-    mx1 = fmaxf(mx1, __shfl_xor_sync(0xffffffffu, mx1, 1));
-    mx1 = fmaxf(mx1, __shfl_xor_sync(0xffffffffu, mx1, 2));
-    const float mn0 = fmaxf(m0, mx0), mn1 = fmaxf(m1, mx1);
-    const float cr0 = exp2f(m0 - mn0), cr1 = exp2f(m1 - mn1);
-    m0 = mn0;
-    m1 = mn1;
-    float p[2][4];
-#pragma unroll
-    for (int tt = 0; tt < 2; ++tt) {
-      p[tt][0] = exp2f(fmaf(sc[tt][0], scale_log2, -mn0));
-      p[tt][1] = exp2f(fmaf(sc[tt][1], scale_log2, -mn0));
-      p[tt][2] = exp2f(fmaf(sc[tt][2], scale_log2, -mn1));
-      p[tt][3] = exp2f(fmaf(sc[tt][3], scale_log2, -mn1));
-    }
-    l0 = l0 * cr0 + (p[0][0] + p[0][1] + p[1][0] + p[1][1]);
-    l1 = l1 * cr1 + (p[0][2] + p[0][3] + p[1][2] + p[1][3]);
-    if (__any_sync(0xffffffffu, cr0 != 1.f || cr1 != 1.f)) {
-#pragma unroll
-      for (int i = 0; i < 16; ++i) { o[i][0] *= cr0; o[i][1] *= cr0; o[i][2] *= cr1; o[i][3] *= cr1; }
-    }
-    const uint32_t pa0 = pack_bf16(p[0][0], p[0][1]), pa1 = pack_bf16(p[0][2], p[0][3]);
-    const uint32_t pa2 = pack_bf16(p[1][0], p[1][1]), pa3 = pack_bf16(p[1][2], p[1][3]);
+    uint32_t pa[4];
+    online_softmax_step16(sc, scale_log2, m0, m1, l0, l1, o, pa);
 #pragma unroll
     for (int i = 0; i < 16; ++i) {
       const int s2 = i >> 3, e = i & 7, wd = e >> 1;
       const uint32_t sel = (e & 1) ? 0x7632u : 0x5410u;
       const uint32_t b0 = __byte_perm(wsel(vr[0][s2], wd), wsel(vr[1][s2], wd), sel);
       const uint32_t b1 = __byte_perm(wsel(vr[2][s2], wd), wsel(vr[3][s2], wd), sel);
-      mma16816(o[i], pa0, pa1, pa2, pa3, b0, b1);
+      mma16816(o[i], pa[0], pa[1], pa[2], pa[3], b0, b1);
     }
   };
 
@@ -199,10 +229,8 @@ __global__ void __launch_bounds__(128, PIPE ? 2 : 3)
       }
     }
   }
-  l0 += __shfl_xor_sync(0xffffffffu, l0, 1);
-  l0 += __shfl_xor_sync(0xffffffffu, l0, 2);
-  l1 += __shfl_xor_sync(0xffffffffu, l1, 1);
-  l1 += __shfl_xor_sync(0xffffffffu, l1, 2);
+  l0 = quad_sum(l0);
+  l1 = quad_sum(l1);
   const float inv0 = 1.f / l0, inv1 = 1.f / l1;
 
 #pragma unroll
@@ -250,21 +278,10 @@ __global__ void __launch_bounds__(128, PIPE ? 2 : 3)
   }
 }
 
-// Combine nChunks partials per row: out = sum_c 2^(lse_c - max) O_c / sum_c 2^(lse_c - max).
-// One block of 256 threads per (batch, head) row: D/4 threads per chunk (one float4 each), the
-// 256/(D/4) chunk groups stride over the chunks, then combine through shared memory.
-template <int D>
-__global__ void __launch_bounds__(256) splitk_reduce_kernel(const float* __restrict__ opart,
-                                                           const float* __restrict__ lse,
-                                                           bf16* __restrict__ out, int nChunks) {
-  constexpr int V4 = D / 4, NG = 256 / V4;
-  __shared__ float4 sacc[NG][V4];
-  __shared__ float sw[NG];
-  __shared__ float smax[8];
-  pdl_wait();
-  const size_t row = blockIdx.x;
+// Split-K combine helpers (256-thread blocks, one (batch, head) row each).
+// Maximum of the row's nChunks log2-sum-exp values L over the whole block.
+__device__ __forceinline__ float lse_row_max(const float* __restrict__ L, int nChunks, float (&smax)[8]) {
   const int tid = threadIdx.x;
-  const float* L = lse + row * nChunks;
   float mx = -INFINITY;
   for (int i = tid; i < nChunks; i += 256) mx = fmaxf(mx, __ldg(L + i));
   for (int off = 16; off; off >>= 1) mx = fmaxf(mx, __shfl_xor_sync(0xffffffffu, mx, off));
@@ -273,18 +290,13 @@ __global__ void __launch_bounds__(256) splitk_reduce_kernel(const float* __restr
   mx = smax[0];
 #pragma unroll
   for (int i = 1; i < 8; ++i) mx = fmaxf(mx, smax[i]);
-  const int vv = tid % V4, g = tid / V4;
-  const float4* O = reinterpret_cast<const float4*>(opart + row * (size_t)nChunks * D) + vv;
-  float4 acc = make_float4(0.f, 0.f, 0.f, 0.f);
-  float wsum = 0.f;
-#pragma unroll 4
-  for (int i = g; i < nChunks; i += NG) {
-    const float w = exp2f(__ldg(L + i) - mx);
-    const float4 x = __ldg(O + (size_t)i * V4);
-    wsum += w;
-    acc.x = fmaf(w, x.x, acc.x); acc.y = fmaf(w, x.y, acc.y);
-    acc.z = fmaf(w, x.z, acc.z); acc.w = fmaf(w, x.w, acc.w);
-  }
+  return mx;
+}
+// Sums the NG chunk groups' weighted partial outputs (acc, float4 lane vv of group g) and weights wsum
+// through shared memory; group 0 writes the normalised result as 4 bf16 at dst.
+template <int NG, int V4>
+__device__ __forceinline__ void combine_chunk_groups(float4 acc, float wsum, float4 (&sacc)[NG][V4], float (&sw)[NG],
+                                                     int g, int vv, bf16* dst) {
   sacc[g][vv] = acc;
   if (vv == 0) sw[g] = wsum;
   __syncthreads();
@@ -300,31 +312,76 @@ __global__ void __launch_bounds__(256) splitk_reduce_kernel(const float* __restr
     uint2 pk;
     pk.x = pack_bf16(acc.x * inv, acc.y * inv);
     pk.y = pack_bf16(acc.z * inv, acc.w * inv);
-    *reinterpret_cast<uint2*>(out + row * D + 4 * vv) = pk;
+    *reinterpret_cast<uint2*>(dst) = pk;
   }
+}
+
+// Combine nChunks partials per row: out = sum_c 2^(lse_c - max) O_c / sum_c 2^(lse_c - max).
+// One block of 256 threads per (batch, head) row: D/4 threads per chunk (one float4 each), the
+// 256/(D/4) chunk groups stride over the chunks, then combine through shared memory.
+template <int D>
+__global__ void __launch_bounds__(256) splitk_reduce_kernel(const float* __restrict__ opart,
+                                                           const float* __restrict__ lse,
+                                                           bf16* __restrict__ out, int nChunks) {
+  constexpr int V4 = D / 4, NG = 256 / V4;
+  __shared__ float4 sacc[NG][V4];
+  __shared__ float sw[NG];
+  __shared__ float smax[8];
+  pdl_wait();
+  const size_t row = blockIdx.x;
+  const int tid = threadIdx.x;
+  const float* L = lse + row * nChunks;
+  const float mx = lse_row_max(L, nChunks, smax);
+  const int vv = tid % V4, g = tid / V4;
+  const float4* O = reinterpret_cast<const float4*>(opart + row * (size_t)nChunks * D) + vv;
+  float4 acc = make_float4(0.f, 0.f, 0.f, 0.f);
+  float wsum = 0.f;
+#pragma unroll 4
+  for (int i = g; i < nChunks; i += NG) {
+    const float w = exp2f(__ldg(L + i) - mx);
+    const float4 x = __ldg(O + (size_t)i * V4);
+    wsum += w;
+    acc.x = fmaf(w, x.x, acc.x); acc.y = fmaf(w, x.y, acc.y);
+    acc.z = fmaf(w, x.z, acc.z); acc.w = fmaf(w, x.w, acc.w);
+  }
+  combine_chunk_groups(acc, wsum, sacc, sw, g, vv, out + row * D + 4 * vv);
 }
 
 static bool g_pdl = true;  // programmatic dependent launch for the reduce (probed at start-up)
 static bool g_wgmma = false;  // sm_90 device: wgmma MLA kernel available
 
-template <int D>
-static void launch_reduce(const float* opart, const float* lse, bf16* out, int rows, int nChunks, cudaStream_t st) {
+// Launch configuration with programmatic stream serialization (PDL) allowed; at must outlive the launch.
+static cudaLaunchConfig_t pdl_launch_config(dim3 grid, dim3 block, size_t smem, cudaStream_t st,
+                                            cudaLaunchAttribute (&at)[1]) {
+  cudaLaunchConfig_t cfg = {};
+  cfg.gridDim = grid;
+  cfg.blockDim = block;
+  cfg.dynamicSmemBytes = smem;
+  cfg.stream = st;
+  at[0].id = cudaLaunchAttributeProgrammaticStreamSerialization;
+  at[0].val.programmaticStreamSerializationAllowed = 1;
+  cfg.attrs = at;
+  cfg.numAttrs = 1;
+  return cfg;
+}
+
+// Launch helper: plain or PDL (programmatic stream serialization) launch of any kernel.
+template <typename... KArgs, typename... Args>
+static void launch_maybe_pdl(void (*kern)(KArgs...), dim3 grid, dim3 block, size_t smem, cudaStream_t st,
+                             Args... args) {
   if (g_pdl) {
-    cudaLaunchConfig_t cfg = {};
-    cfg.gridDim = dim3(rows);
-    cfg.blockDim = dim3(256);
-    cfg.dynamicSmemBytes = 0;
-    cfg.stream = st;
     cudaLaunchAttribute at[1];
-    at[0].id = cudaLaunchAttributeProgrammaticStreamSerialization;
-    at[0].val.programmaticStreamSerializationAllowed = 1;
-    cfg.attrs = at;
-    cfg.numAttrs = 1;
-    CK(cudaLaunchKernelEx(&cfg, splitk_reduce_kernel<D>, opart, lse, out, nChunks));
+    const cudaLaunchConfig_t cfg = pdl_launch_config(grid, block, smem, st, at);
+    CK(cudaLaunchKernelEx(&cfg, kern, static_cast<KArgs>(args)...));
   } else {
-    splitk_reduce_kernel<D><<<rows, 256, 0, st>>>(opart, lse, out, nChunks);
+    kern<<<grid, block, smem, st>>>(static_cast<KArgs>(args)...);
     CK_LAUNCH();
   }
+}
+
+template <int D>
+static void launch_reduce(const float* opart, const float* lse, bf16* out, int rows, int nChunks, cudaStream_t st) {
+  launch_maybe_pdl(splitk_reduce_kernel<D>, dim3(rows), dim3(256), 0, st, opart, lse, out, nChunks);
 }
 
 // variant bit 0: PIPE, bit 1: HINT
@@ -383,15 +440,8 @@ static void probe_pdl() {
   if (ok) {
     gqa_decode_kernel<1, false, false><<<dim3(1, 1, 1), 128, 0, g_stream>>>(q, kv, kv + 64 * 128, part, lse, out, 1, 1,
                                                                          64, 16, 4, 0.1f);
-    cudaLaunchConfig_t cfg = {};
-    cfg.gridDim = dim3(1);
-    cfg.blockDim = dim3(256);
-    cfg.stream = g_stream;
     cudaLaunchAttribute at[1];
-    at[0].id = cudaLaunchAttributeProgrammaticStreamSerialization;
-    at[0].val.programmaticStreamSerializationAllowed = 1;
-    cfg.attrs = at;
-    cfg.numAttrs = 1;
+    const cudaLaunchConfig_t cfg = pdl_launch_config(dim3(1), dim3(256), 0, g_stream, at);
     if (cudaLaunchKernelEx(&cfg, splitk_reduce_kernel<128>, (const float*)part, (const float*)lse, out, 4) != cudaSuccess)
       ok = false;
     if (cudaStreamEndCapture(g_stream, &gr) != cudaSuccess) ok = false;
@@ -538,8 +588,7 @@ __global__ void __launch_bounds__(256, 1) mla_decode_kernel(const bf16* __restri
       float mx = -INFINITY;
 #pragma unroll
       for (int i = 0; i < 8; ++i) { sv[i] *= scale_log2; mx = fmaxf(mx, sv[i]); }
-      mx = fmaxf(mx, __shfl_xor_sync(0xffffffffu, mx, 1));
-      mx = fmaxf(mx, __shfl_xor_sync(0xffffffffu, mx, 2));
+      mx = quad_max(mx);
       const float m_old = m_s[row];
       const float l_old = l_s[row];
       const float m_new = fmaxf(m_old, mx);
@@ -547,8 +596,7 @@ __global__ void __launch_bounds__(256, 1) mla_decode_kernel(const bf16* __restri
       float sum = 0.f;
 #pragma unroll
       for (int i = 0; i < 8; ++i) { sv[i] = exp2f(sv[i] - m_new); sum += sv[i]; }
-      sum += __shfl_xor_sync(0xffffffffu, sum, 1);
-      sum += __shfl_xor_sync(0xffffffffu, sum, 2);
+      sum = quad_sum(sum);
       uint4 pk;
       pk.x = pack_bf16(sv[0], sv[1]); pk.y = pack_bf16(sv[2], sv[3]);
       pk.z = pack_bf16(sv[4], sv[5]); pk.w = pack_bf16(sv[6], sv[7]);

@@ -127,32 +127,8 @@ __global__ void __launch_bounds__(STG_THREADS, 2)
       }
     }
     // ---- online softmax (base 2); rows r (regs 0,1) and r + 8 (regs 2,3)
-    float mx0 = fmaxf(fmaxf(sc[0][0], sc[0][1]), fmaxf(sc[1][0], sc[1][1])) * scale_log2;
-    float mx1 = fmaxf(fmaxf(sc[0][2], sc[0][3]), fmaxf(sc[1][2], sc[1][3])) * scale_log2;
-    mx0 = fmaxf(mx0, __shfl_xor_sync(0xffffffffu, mx0, 1));
-    mx0 = fmaxf(mx0, __shfl_xor_sync(0xffffffffu, mx0, 2));
-    mx1 = fmaxf(mx1, __shfl_xor_sync(0xffffffffu, mx1, 1));
-    mx1 = fmaxf(mx1, __shfl_xor_sync(0xffffffffu, mx1, 2));
-    const float mn0 = fmaxf(m0, mx0), mn1 = fmaxf(m1, mx1);
-    const float cr0 = exp2f(m0 - mn0), cr1 = exp2f(m1 - mn1);
-    m0 = mn0;
-    m1 = mn1;
-    float p[2][4];
-#pragma unroll
-    for (int tt = 0; tt < 2; ++tt) {
-      p[tt][0] = exp2f(fmaf(sc[tt][0], scale_log2, -mn0));
-      p[tt][1] = exp2f(fmaf(sc[tt][1], scale_log2, -mn0));
-      p[tt][2] = exp2f(fmaf(sc[tt][2], scale_log2, -mn1));
-      p[tt][3] = exp2f(fmaf(sc[tt][3], scale_log2, -mn1));
-    }
-    l0 = l0 * cr0 + (p[0][0] + p[0][1] + p[1][0] + p[1][1]);
-    l1 = l1 * cr1 + (p[0][2] + p[0][3] + p[1][2] + p[1][3]);
-    if (__any_sync(0xffffffffu, cr0 != 1.f || cr1 != 1.f)) {
-#pragma unroll
-      for (int i = 0; i < 16; ++i) { o[i][0] *= cr0; o[i][1] *= cr0; o[i][2] *= cr1; o[i][3] *= cr1; }
-    }
-    const uint32_t pa0 = pack_bf16(p[0][0], p[0][1]), pa1 = pack_bf16(p[0][2], p[0][3]);
-    const uint32_t pa2 = pack_bf16(p[1][0], p[1][1]), pa3 = pack_bf16(p[1][2], p[1][3]);
+    uint32_t pa[4];
+    online_softmax_step16(sc, scale_log2, m0, m1, l0, l1, o, pa);
     // ---- O += P V: 8 x ldmatrix.trans, each giving (b0, b1) of two 8-dim n-tiles
     {
       const int tok = t + (lm & 1) * 8 + lr;
@@ -160,15 +136,13 @@ __global__ void __launch_bounds__(STG_THREADS, 2)
       for (int np = 0; np < 8; ++np) {
         uint32_t bb[4];
         ldsm_x4_t_u(bb, sV + stg_off(tok, 2 * np + (lm >> 1)));
-        mma16816(o[2 * np], pa0, pa1, pa2, pa3, bb[0], bb[1]);
-        mma16816(o[2 * np + 1], pa0, pa1, pa2, pa3, bb[2], bb[3]);
+        mma16816(o[2 * np], pa[0], pa[1], pa[2], pa[3], bb[0], bb[1]);
+        mma16816(o[2 * np + 1], pa[0], pa[1], pa[2], pa[3], bb[2], bb[3]);
       }
     }
   }
-  l0 += __shfl_xor_sync(0xffffffffu, l0, 1);
-  l0 += __shfl_xor_sync(0xffffffffu, l0, 2);
-  l1 += __shfl_xor_sync(0xffffffffu, l1, 1);
-  l1 += __shfl_xor_sync(0xffffffffu, l1, 2);
+  l0 = quad_sum(l0);
+  l1 = quad_sum(l1);
 
   // ---- combine the R sub-ranges of each head tile through shared memory (reuses the K/V space)
   __syncthreads();
@@ -239,14 +213,7 @@ __global__ void __launch_bounds__(256) splitk_reduce_wide_kernel(const float* __
   const int slice = blockIdx.y;
   const int tid = threadIdx.x;
   const float* Lp = lse + row * nChunks;
-  float mx = -INFINITY;
-  for (int i = tid; i < nChunks; i += 256) mx = fmaxf(mx, __ldg(Lp + i));
-  for (int off = 16; off; off >>= 1) mx = fmaxf(mx, __shfl_xor_sync(0xffffffffu, mx, off));
-  if ((tid & 31) == 0) smax[tid >> 5] = mx;
-  __syncthreads();
-  mx = smax[0];
-#pragma unroll
-  for (int i = 1; i < 8; ++i) mx = fmaxf(mx, smax[i]);
+  const float mx = lse_row_max(Lp, nChunks, smax);
   const int vv = tid % V4, g = tid / V4;
   const float4* O = reinterpret_cast<const float4*>(opart + row * (size_t)nChunks * D + slice * 64) + vv;
   float4 acc = make_float4(0.f, 0.f, 0.f, 0.f);
@@ -259,45 +226,7 @@ __global__ void __launch_bounds__(256) splitk_reduce_wide_kernel(const float* __
     acc.x = fmaf(w, x.x, acc.x); acc.y = fmaf(w, x.y, acc.y);
     acc.z = fmaf(w, x.z, acc.z); acc.w = fmaf(w, x.w, acc.w);
   }
-  sacc[g][vv] = acc;
-  if (vv == 0) sw[g] = wsum;
-  __syncthreads();
-  if (g == 0) {
-    float ws = sw[0];
-#pragma unroll
-    for (int j = 1; j < NG; ++j) {
-      const float4 y = sacc[j][vv];
-      acc.x += y.x; acc.y += y.y; acc.z += y.z; acc.w += y.w;
-      ws += sw[j];
-    }
-    const float inv = 1.f / ws;
-    uint2 pk;
-    pk.x = pack_bf16(acc.x * inv, acc.y * inv);
-    pk.y = pack_bf16(acc.z * inv, acc.w * inv);
-    *reinterpret_cast<uint2*>(out + row * D + slice * 64 + 4 * vv) = pk;
-  }
-}
-
-// Launch helper: plain or PDL (programmatic stream serialization) launch of any kernel.
-template <typename... KArgs, typename... Args>
-static void launch_maybe_pdl(void (*kern)(KArgs...), dim3 grid, dim3 block, size_t smem, cudaStream_t st,
-                             Args... args) {
-  if (g_pdl) {
-    cudaLaunchConfig_t cfg = {};
-    cfg.gridDim = grid;
-    cfg.blockDim = block;
-    cfg.dynamicSmemBytes = smem;
-    cfg.stream = st;
-    cudaLaunchAttribute at[1];
-    at[0].id = cudaLaunchAttributeProgrammaticStreamSerialization;
-    at[0].val.programmaticStreamSerializationAllowed = 1;
-    cfg.attrs = at;
-    cfg.numAttrs = 1;
-    CK(cudaLaunchKernelEx(&cfg, kern, static_cast<KArgs>(args)...));
-  } else {
-    kern<<<grid, block, smem, st>>>(static_cast<KArgs>(args)...);
-    CK_LAUNCH();
-  }
+  combine_chunk_groups(acc, wsum, sacc, sw, g, vv, out + row * D + slice * 64 + 4 * vv);
 }
 
 template <int D>

@@ -85,6 +85,41 @@ static bool shape_selected(const std::string& list, const std::string& key) {
   return ("," + list + ",").find("," + key + ",") != std::string::npos;
 }
 
+// nrot rotating copies (see rotation_count) of an n-element bf16 input; copy r is filled from seed seed0 + r.
+static bf16* rotating_inputs(size_t n, int nrot, uint64_t seed0) {
+  bf16* p;
+  CK(cudaMalloc(&p, n * 2 * nrot));
+  for (int r = 0; r < nrot; ++r) init_bf16(p + r * n, n, seed0 + r);
+  return p;
+}
+
+// fp32/fp64 reference output (B * H rows of dv floats) of attention over the given bf16 inputs, for the
+// correctness checks; strides as attn_ref_kernel takes them. The caller frees the result.
+static float* attention_reference(const bf16* q, const bf16* k, const bf16* v, int B, int H, int Hkv, int S, int dqk,
+                                  int dv, size_t kvBatchStride, size_t kvHeadStride, int rowStride, float scale) {
+  float *scores, *ref;
+  CK(cudaMalloc(&scores, (size_t)B * H * S * sizeof(float)));
+  CK(cudaMalloc(&ref, (size_t)B * H * dv * sizeof(float)));
+  attn_ref_kernel<<<B * H, 256, dqk * sizeof(float), g_stream>>>(q, k, v, scores, ref, H, Hkv, S, dqk, dv,
+                                                                  kvBatchStride, kvHeadStride, rowStride, scale);
+  CK_LAUNCH();
+  CK(cudaFree(scores));
+  return ref;
+}
+
+// Correctness check of a split-K attention launch: poisons its bf16 output (rows x dv) and the partials of
+// its nChunks chunks, so that anything left unwritten reads as non-finite, runs it once and returns the
+// output's relative error against ref (non-finite outputs counted in *bad).
+static double poisoned_run_error(const std::function<void()>& launch, bf16* out, float* part, float* lse, size_t rows,
+                                 int nChunks, int dv, const float* ref, long long* bad) {
+  poison_bf16(out, rows * dv);
+  poison_f32(part, rows * nChunks * dv);
+  poison_f32(lse, rows * nChunks);
+  launch();
+  CK_LAUNCH();
+  return relative_error<bf16>(out, ref, rows * dv, bad);
+}
+
 // variant 0..3: per-warp register kernel (bit 0 pipelined, bit 1 L2 hint); 4: smem-staged CTA kernel
 static const char* decode_variant_name(int variant) { return variant == 4 ? "stage" : gqa_variant_name(variant); }
 static void launch_decode_variant(const bf16* q, const bf16* k, const bf16* v, float* opart, float* lse, bf16* out,
@@ -124,16 +159,11 @@ static std::vector<std::string> run_decode(int nsamples, double l2Bytes, size_t 
         }
         const int nrot = rotation_count(kvBytes, l2Bytes, 16);
         const size_t kvElems = (size_t)B * Hkv * S * D, qElems = (size_t)B * H * D;
-        bf16 *K, *V, *Q, *O;
-        CK(cudaMalloc(&K, kvElems * 2 * nrot));
-        CK(cudaMalloc(&V, kvElems * 2 * nrot));
-        CK(cudaMalloc(&Q, qElems * 2 * nrot));
+        bf16* K = rotating_inputs(kvElems, nrot, 100);
+        bf16* V = rotating_inputs(kvElems, nrot, 200);
+        bf16* Q = rotating_inputs(qElems, nrot, 300);
+        bf16* O;
         CK(cudaMalloc(&O, qElems * 2 * nrot));
-        for (int r = 0; r < nrot; ++r) {
-          init_bf16(K + r * kvElems, kvElems, 100 + r);
-          init_bf16(V + r * kvElems, kvElems, 200 + r);
-          init_bf16(Q + r * qElems, qElems, 300 + r);
-        }
         const int maxChunks = S / 16;
         float *part, *lse;
         CK(cudaMalloc(&part, (size_t)B * H * maxChunks * D * sizeof(float)));
@@ -202,21 +232,11 @@ static std::vector<std::string> run_decode(int nsamples, double l2Bytes, size_t 
                                 S, ch, variant, s);
         };
         // correctness: poison output and partials, run once, compare with fp32/fp64 reference
-        float *scores, *ref;
-        CK(cudaMalloc(&scores, (size_t)B * H * S * sizeof(float)));
-        CK(cudaMalloc(&ref, qElems * sizeof(float)));
-        poison_bf16(O, qElems);
-        poison_f32(part, (size_t)B * H * nCh * D);
-        poison_f32(lse, (size_t)B * H * nCh);
-        op(0, g_stream);
-        CK_LAUNCH();
-        attn_ref_kernel<<<B * H, 256, D * sizeof(float), g_stream>>>(Q, K, V, scores, ref, H, Hkv, S, D, D,
-                                                                     (size_t)Hkv * S * D, (size_t)S * D, D,
-                                                                     1.0f / sqrtf((float)D));
-        CK_LAUNCH();
+        float* ref = attention_reference(Q, K, V, B, H, Hkv, S, D, D, (size_t)Hkv * S * D, (size_t)S * D, D,
+                                         1.0f / sqrtf((float)D));
         long long bad = 0;
-        const double relerr = relative_error<bf16>(O, ref, qElems, &bad);
-        CK(cudaFree(scores));
+        const double relerr =
+            poisoned_run_error([&] { op(0, g_stream); }, O, part, lse, (size_t)B * H, nCh, D, ref, &bad);
         CK(cudaFree(ref));
 
         Timing t = time_op(op, nrot, nsamples, 1e-3, 256);
@@ -256,14 +276,10 @@ static std::vector<std::string> run_mla(int nsamples, double l2Bytes, size_t mem
       }
       const int nrot = rotation_count(cacheBytes, l2Bytes, 16);
       const size_t cElems = (size_t)B * S * MLA_DQK, qElems = (size_t)B * Hq * MLA_DQK, oElems = (size_t)B * Hq * MLA_DV;
-      bf16 *C, *Q, *O;
-      CK(cudaMalloc(&C, cElems * 2 * nrot));
-      CK(cudaMalloc(&Q, qElems * 2 * nrot));
+      bf16* C = rotating_inputs(cElems, nrot, 500);
+      bf16* Q = rotating_inputs(qElems, nrot, 600);
+      bf16* O;
       CK(cudaMalloc(&O, oElems * 2 * nrot));
-      for (int r = 0; r < nrot; ++r) {
-        init_bf16(C + r * cElems, cElems, 500 + r);
-        init_bf16(Q + r * qElems, qElems, 600 + r);
-      }
       const int maxChunks = S / MLA_T;
       float *part, *lse;
       CK(cudaMalloc(&part, (size_t)B * Hq * maxChunks * MLA_DV * sizeof(float)));
@@ -306,28 +322,14 @@ static std::vector<std::string> run_mla(int nsamples, double l2Bytes, size_t mem
       long long bad = -1, wgBad = -1;
       const bool check = (double)B * S <= 262144.0;
       if (check) {
-        float *scores, *ref;
-        CK(cudaMalloc(&scores, (size_t)B * Hq * S * sizeof(float)));
-        CK(cudaMalloc(&ref, oElems * sizeof(float)));
-        poison_bf16(O, oElems);
-        poison_f32(part, (size_t)B * Hq * nCh * MLA_DV);
-        poison_f32(lse, (size_t)B * Hq * nCh);
-        op(0, g_stream);
-        CK_LAUNCH();
-        attn_ref_kernel<<<B * Hq, 256, MLA_DQK * sizeof(float), g_stream>>>(
-            Q, C, C, scores, ref, Hq, 1, S, MLA_DQK, MLA_DV, (size_t)S * MLA_DQK, 0, MLA_DQK, 1.0f / sqrtf(192.0f));
-        CK_LAUNCH();
-        relerr = relative_error<bf16>(O, ref, oElems, &bad);
+        float* ref = attention_reference(Q, C, C, B, Hq, 1, S, MLA_DQK, MLA_DV, (size_t)S * MLA_DQK, 0, MLA_DQK,
+                                         1.0f / sqrtf(192.0f));
+        relerr = poisoned_run_error([&] { op(0, g_stream); }, O, part, lse, (size_t)B * Hq, nCh, MLA_DV, ref, &bad);
         if (bestWgVar >= 0 && bestWgVar != var) {  // also check the fastest wgmma configuration
           const int wch = bestWgChunk, wnc = S / wch;
-          poison_bf16(O, oElems);
-          poison_f32(part, (size_t)B * Hq * wnc * MLA_DV);
-          poison_f32(lse, (size_t)B * Hq * wnc);
-          mlaLaunch(bestWgVar, 0, wch, g_stream);
-          CK_LAUNCH();
-          wgRelerr = relative_error<bf16>(O, ref, oElems, &wgBad);
+          wgRelerr = poisoned_run_error([&] { mlaLaunch(bestWgVar, 0, wch, g_stream); }, O, part, lse, (size_t)B * Hq,
+                                        wnc, MLA_DV, ref, &wgBad);
         }
-        CK(cudaFree(scores));
         CK(cudaFree(ref));
       }
       Timing t = time_op(op, nrot, nsamples, 1e-3, 256);

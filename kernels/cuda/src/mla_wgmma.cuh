@@ -208,23 +208,15 @@ __global__ void __launch_bounds__(256, 1) mla_wgmma_kernel(const bf16* __restric
       mx0 = fmaxf(mx0, fmaxf(s[4 * j], s[4 * j + 1]));
       mx1 = fmaxf(mx1, fmaxf(s[4 * j + 2], s[4 * j + 3]));
     }
-    mx0 *= scale_log2;
-    mx1 *= scale_log2;
-    mx0 = fmaxf(mx0, __shfl_xor_sync(0xffffffffu, mx0, 1));
-    mx0 = fmaxf(mx0, __shfl_xor_sync(0xffffffffu, mx0, 2));
-    mx1 = fmaxf(mx1, __shfl_xor_sync(0xffffffffu, mx1, 1));
-    mx1 = fmaxf(mx1, __shfl_xor_sync(0xffffffffu, mx1, 2));
-    const float mn0 = fmaxf(m0, mx0), mn1 = fmaxf(m1, mx1);
-    const float cr0 = exp2f(m0 - mn0), cr1 = exp2f(m1 - mn1);
-    m0 = mn0;
-    m1 = mn1;
+    float cr0, cr1;
+    online_max_step(mx0 * scale_log2, mx1 * scale_log2, m0, m1, cr0, cr1);
     float ps0 = 0.f, ps1 = 0.f;
 #pragma unroll
     for (int j = 0; j < 4; ++j) {
-      s[4 * j] = exp2f(fmaf(s[4 * j], scale_log2, -mn0));
-      s[4 * j + 1] = exp2f(fmaf(s[4 * j + 1], scale_log2, -mn0));
-      s[4 * j + 2] = exp2f(fmaf(s[4 * j + 2], scale_log2, -mn1));
-      s[4 * j + 3] = exp2f(fmaf(s[4 * j + 3], scale_log2, -mn1));
+      s[4 * j] = exp2f(fmaf(s[4 * j], scale_log2, -m0));
+      s[4 * j + 1] = exp2f(fmaf(s[4 * j + 1], scale_log2, -m0));
+      s[4 * j + 2] = exp2f(fmaf(s[4 * j + 2], scale_log2, -m1));
+      s[4 * j + 3] = exp2f(fmaf(s[4 * j + 3], scale_log2, -m1));
       ps0 += s[4 * j] + s[4 * j + 1];
       ps1 += s[4 * j + 2] + s[4 * j + 3];
     }
@@ -252,10 +244,8 @@ __global__ void __launch_bounds__(256, 1) mla_wgmma_kernel(const bf16* __restric
   }
   cp_async_wait<0>();
 
-  l0 += __shfl_xor_sync(0xffffffffu, l0, 1);
-  l0 += __shfl_xor_sync(0xffffffffu, l0, 2);
-  l1 += __shfl_xor_sync(0xffffffffu, l1, 1);
-  l1 += __shfl_xor_sync(0xffffffffu, l1, 2);
+  l0 = quad_sum(l0);
+  l1 = quad_sum(l1);
   const float inv0 = 1.f / l0, inv1 = 1.f / l1;
   const size_t row0 = (size_t)b * 128 + hq0, row1 = row0 + 8;
 #pragma unroll

@@ -49,6 +49,16 @@ public final class Checks {
     return value;
   }
 
+  /**
+   * A command-line option's value must be at least one; the error reads "must be a positive {@code
+   * what}, got {@code value}".
+   */
+  public static void positiveOption(long value, String option, String what) {
+    if (value <= 0) {
+      throw InvalidInputException.option(option, "must be a positive " + what + ", got " + value);
+    }
+  }
+
   /** The field must be a non-blank string. */
   public static String nonBlank(String value, String field) {
     required(value, field);

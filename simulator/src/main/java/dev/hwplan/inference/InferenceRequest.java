@@ -1,5 +1,7 @@
 package dev.hwplan.inference;
 
+import static dev.hwplan.io.Checks.positiveOption;
+
 import dev.hwplan.hardware.GpuProfile;
 import dev.hwplan.io.InvalidInputException;
 import dev.hwplan.perf.Mode;
@@ -12,18 +14,12 @@ import dev.hwplan.step.StepConfig;
 public record InferenceRequest(
     StepConfig config, GpuProfile gpu, long batch, long prompt, long output, Mode mode) {
   public InferenceRequest {
-    positive(batch, "--batch");
-    positive(prompt, "--prompt");
-    positive(output, "--output");
+    positiveOption(batch, "--batch", "integer");
+    positiveOption(prompt, "--prompt", "integer");
+    positiveOption(output, "--output", "integer");
     if (prompt > Long.MAX_VALUE - output) {
       throw InvalidInputException.option(
           "--output", "prompt " + prompt + " + output " + output + " tokens is more than 2^63");
-    }
-  }
-
-  private static void positive(long v, String flag) {
-    if (v <= 0) {
-      throw InvalidInputException.option(flag, "must be a positive integer, got " + v);
     }
   }
 

@@ -1,5 +1,7 @@
 package dev.hwplan.memory;
 
+import static dev.hwplan.io.Checks.positiveOption;
+
 import dev.hwplan.hardware.GpuProfile;
 import dev.hwplan.io.InvalidInputException;
 import dev.hwplan.model.ModelSpec;
@@ -58,10 +60,7 @@ public final class InferenceMemoryCalculator {
         throw InvalidInputException.option(
             "--gpu-mem-util", "must be in (0, 1], got " + gpuMemUtil);
       }
-      if (context <= 0) {
-        throw InvalidInputException.option(
-            "--context", "must be a positive token count, got " + context);
-      }
+      positiveOption(context, "--context", "token count");
       if (reserveBytes < 0) {
         throw InvalidInputException.option("--reserve-gib", "must not be negative");
       }

@@ -1,6 +1,7 @@
 package dev.hwplan.memory;
 
-import dev.hwplan.io.InvalidInputException;
+import static dev.hwplan.io.Checks.positiveOption;
+
 import dev.hwplan.model.LayerSpec;
 import dev.hwplan.model.MlaSpec;
 import dev.hwplan.model.ModelSpec;
@@ -28,10 +29,7 @@ public final class KvCacheCalculator {
    */
   public record Options(KvDtype dtype, MlaLayout mlaLayout, int blockSize) {
     public Options {
-      if (blockSize <= 0) {
-        throw InvalidInputException.option(
-            "--block-size", "must be a positive number of tokens, got " + blockSize);
-      }
+      positiveOption(blockSize, "--block-size", "number of tokens");
     }
 
     /**
@@ -157,14 +155,8 @@ public final class KvCacheCalculator {
    */
   public static KvCacheReport compute(
       ModelSpec m, long context, long batch, Options o, Parallelism par) {
-    if (context <= 0) {
-      throw InvalidInputException.option(
-          "--context", "must be a positive token count, got " + context);
-    }
-    if (batch <= 0) {
-      throw InvalidInputException.option(
-          "--batch", "must be a positive sequence count, got " + batch);
-    }
+    positiveOption(context, "--context", "token count");
+    positiveOption(batch, "--batch", "sequence count");
     par.validateFor(m);
     long perLayer = bytesPerTokenPerLayer(m, o.dtype(), o.mlaLayout());
     List<LayerKv> layers = new ArrayList<>();

@@ -1,5 +1,7 @@
 package dev.hwplan.parallel;
 
+import static dev.hwplan.io.Checks.positiveOption;
+
 import dev.hwplan.io.InvalidInputException;
 import dev.hwplan.model.ModelSpec;
 
@@ -9,10 +11,10 @@ import dev.hwplan.model.ModelSpec;
  */
 public record Parallelism(int tp, int pp, int dp, int ep) {
   public Parallelism {
-    check(tp, "--tp");
-    check(pp, "--pp");
-    check(dp, "--dp");
-    check(ep, "--ep");
+    positiveOption(tp, "--tp", "integer");
+    positiveOption(pp, "--pp", "integer");
+    positiveOption(dp, "--dp", "integer");
+    positiveOption(ep, "--ep", "integer");
   }
 
   /** Tensor and pipeline parallel only. */
@@ -23,12 +25,6 @@ public record Parallelism(int tp, int pp, int dp, int ep) {
   /** One GPU. */
   public static Parallelism single() {
     return new Parallelism(1, 1, 1, 1);
-  }
-
-  private static void check(int v, String flag) {
-    if (v <= 0) {
-      throw InvalidInputException.option(flag, "must be a positive integer, got " + v);
-    }
   }
 
   /** GPUs of the layout: with expert parallelism every EP rank is a TP x PP group of its own. */

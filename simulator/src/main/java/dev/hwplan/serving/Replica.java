@@ -282,7 +282,7 @@ final class Replica {
 
   private void scheduleVllm() {
     long budget = cfg.maxNumBatchedTokens();
-    boolean preempted = false;
+    long preemptionsBefore = preemptions;
     final int[] computed = req.computed;
     final int[] prompt = req.prompt;
     final int[] generated = req.generated;
@@ -301,25 +301,21 @@ final class Replica {
       } else {
         n = (int) Math.min(prompt[r] + generated[r] - c, budget);
       }
-      if ((long) c + n > (long) blocks[r] * blockSize) { // needs a block
-        if (!allocateOrPreempt(r, n)) {
-          preempted = true;
-          break;
-        }
-        preempted |= lastPreempted;
+      if ((long) c + n > (long) blocks[r] * blockSize && !allocateOrPreempt(r, n)) {
+        break; // it needed a block and was preempted itself
       }
       schedule(r, n);
       budget -= n;
       i++;
     }
-    if (!preempted) {
+    if (preemptions == preemptionsBefore) {
       admit(budget, true);
     }
   }
 
   private void scheduleSarathi() {
     long budget = cfg.maxNumBatchedTokens();
-    boolean preempted = false;
+    long preemptionsBefore = preemptions;
     for (int i = 0; i < runningCount && budget > 0; i++) {
       int r = running[i];
       if (!decoding(r)) {
@@ -330,10 +326,8 @@ final class Replica {
         break;
       }
       if (!allocateOrPreempt(r, d)) {
-        preempted = true;
         break;
       }
-      preempted |= lastPreempted;
       schedule(r, d);
       budget -= d;
     }
@@ -349,7 +343,7 @@ final class Replica {
       schedule(r, n);
       budget -= n;
     }
-    if (!preempted) {
+    if (preemptions == preemptionsBefore) {
       admit(budget, true);
     }
   }
@@ -433,18 +427,14 @@ final class Replica {
     return req.generated[r] > 0 && decoding(r);
   }
 
-  private boolean lastPreempted;
-
   /**
    * Blocks for {@code n} more tokens of running request {@code r}, preempting the last running
    * request until they are free; false when {@code r} itself had to go.
    */
   private boolean allocateOrPreempt(int r, int n) {
-    lastPreempted = false;
     while (!kv.allocate(r, n)) {
       int victim = running[--runningCount];
       preempt(victim);
-      lastPreempted = true;
       if (victim == r) {
         return false;
       }

@@ -1,5 +1,7 @@
 package dev.hwplan.serving;
 
+import static dev.hwplan.io.Checks.positiveOption;
+
 import dev.hwplan.io.InvalidInputException;
 import java.nio.file.Path;
 
@@ -147,9 +149,8 @@ public record Workload(
     if (arrival == Arrival.OPEN && !(burstiness > 0 && Double.isFinite(burstiness))) {
       throw InvalidInputException.option("--burstiness", "must be positive, got " + burstiness);
     }
-    if (arrival == Arrival.CLOSED && concurrency <= 0) {
-      throw InvalidInputException.option(
-          "--concurrency", "must be a positive number of users, got " + concurrency);
+    if (arrival == Arrival.CLOSED) {
+      positiveOption(concurrency, "--concurrency", "number of users");
     }
     if (arrival != Arrival.TRACE && requests <= 0) {
       throw InvalidInputException.option("--requests", "must be positive, got " + requests);

@@ -1,6 +1,7 @@
 package dev.hwplan.training;
 
-import dev.hwplan.io.InvalidInputException;
+import static dev.hwplan.io.Checks.positiveOption;
+
 import dev.hwplan.model.ModelSpec;
 import dev.hwplan.step.Execution;
 
@@ -30,14 +31,8 @@ public record TrainingJob(
     Execution execution,
     boolean overlapGradReduce) {
   public TrainingJob {
-    if (seq <= 0) {
-      throw InvalidInputException.option(
-          "--seq", "must be a positive number of tokens, got " + seq);
-    }
-    if (globalBatch <= 0) {
-      throw InvalidInputException.option(
-          "--global-batch", "must be a positive number of sequences, got " + globalBatch);
-    }
+    positiveOption(seq, "--seq", "number of tokens");
+    positiveOption(globalBatch, "--global-batch", "number of sequences");
   }
 
   /** A Megatron-LM style job: fused kernels, FlashAttention, no dropout, whole-batch loss. */

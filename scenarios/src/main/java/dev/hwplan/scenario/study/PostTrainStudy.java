@@ -131,15 +131,18 @@ public final class PostTrainStudy extends StudyBase<PostTrainStudy.Run> {
 
   private static final double GIB = 1L << 30;
 
+  /** A part of one GPU's memory: its series in the chart and its column in the table. */
+  private record Part(String label, String column) {}
+
   /** The parts of one GPU's memory, in the chart's stacking order. */
-  private static final List<String> PARTS =
+  private static final List<Part> PARTS =
       List.of(
-          "policy weights",
-          "policy gradients",
-          "policy optimizer",
-          "reference, reward, critic",
-          "training activations",
-          "rollout engine (weights + KV)");
+          new Part("policy weights", "policyWeightsGiB"),
+          new Part("policy gradients", "policyGradientsGiB"),
+          new Part("policy optimizer", "policyOptimizerGiB"),
+          new Part("reference, reward, critic", "otherCopiesGiB"),
+          new Part("training activations", "activationsGiB"),
+          new Part("rollout engine (weights + KV)", "rolloutGiB"));
 
   /** {@code plan}'s bytes per GPU by {@link #PARTS}. */
   private static double[] parts(PostTrainPlan plan) {
@@ -160,13 +163,15 @@ public final class PostTrainStudy extends StudyBase<PostTrainStudy.Run> {
     return b;
   }
 
+  /** A table of one run a row: the model, the GPU and the method, then the caller's columns. */
+  private static Tables runTable(String id) {
+    return new Tables(id).text("model").text("gpu").text("method");
+  }
+
   @Override
   public StudyResult finish(StudySpec spec, List<Point> points, List<Run> runs, StudyContext ctx) {
     Tables plans =
-        new Tables(spec.id())
-            .text("model")
-            .text("gpu")
-            .text("method")
+        runTable(spec.id())
             .text("copies")
             .whole("minGpus")
             .whole("gpus")
@@ -177,18 +182,10 @@ public final class PostTrainStudy extends StudyBase<PostTrainStudy.Run> {
             .real("trainS")
             .real("stepS")
             .real("hoursPer1000Prompts");
-    Tables mem =
-        new Tables(spec.id() + "-memory")
-            .text("model")
-            .text("gpu")
-            .text("method")
-            .whole("gpus")
-            .real("policyWeightsGiB")
-            .real("policyGradientsGiB")
-            .real("policyOptimizerGiB")
-            .real("otherCopiesGiB")
-            .real("activationsGiB")
-            .real("rolloutGiB");
+    Tables mem = runTable(spec.id() + "-memory").whole("gpus");
+    for (Part part : PARTS) {
+      mem.real(part.column());
+    }
     Findings f = new Findings(spec);
     Map<String, double[]> bars = new LinkedHashMap<>();
     for (Run r : runs) {
@@ -219,17 +216,12 @@ public final class PostTrainStudy extends StudyBase<PostTrainStudy.Run> {
           t == null ? nan : t.stepSeconds(),
           t == null ? nan : t.secondsPer1000Prompts() / 3600);
       double[] b = parts(plan);
-      mem.row(
-          r.model(),
-          r.gpu(),
-          r.method().key(),
-          (long) plan.gpus(),
-          b[0] / GIB,
-          b[1] / GIB,
-          b[2] / GIB,
-          b[3] / GIB,
-          b[4] / GIB,
-          b[5] / GIB);
+      List<Object> memRow =
+          new ArrayList<>(List.of(r.model(), r.gpu(), r.method().key(), (long) plan.gpus()));
+      for (double bytes : b) {
+        memRow.add(bytes / GIB);
+      }
+      mem.row(memRow.toArray());
       String label = r.method().key() + " (" + plan.gpus() + " GPUs)";
       bars.put(runs.size() > 4 ? label + " " + r.gpu() : label, b);
       f.summary(
@@ -286,7 +278,7 @@ public final class PostTrainStudy extends StudyBase<PostTrainStudy.Run> {
         double[] b = bars.get(x);
         ys.add(b == null ? 0 : b[i] / GIB);
       }
-      c.addSeries(PARTS.get(i), xs, ys)
+      c.addSeries(PARTS.get(i).label(), xs, ys)
           .setFillColor(ChartStyle.COLORS[i % ChartStyle.COLORS.length]);
     }
     return c;

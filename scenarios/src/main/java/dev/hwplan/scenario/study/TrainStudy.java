@@ -17,11 +17,13 @@ import dev.hwplan.training.Precision;
 import dev.hwplan.training.TrainingJob;
 import dev.hwplan.training.TrainingPlan;
 import dev.hwplan.training.TrainingPlanner;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.ToDoubleFunction;
 import org.knowm.xchart.XYChart;
 
 /**
@@ -102,9 +104,51 @@ public final class TrainStudy extends StudyBase<TrainStudy.Run> {
 
   private static final double GIB = 1L << 30;
 
-  /** A table of one layout a row: the model, the GPUs and the layout, then the caller's columns. */
-  private static Tables layoutTable(String id) {
-    return new Tables(id).text("model").whole("gpus").text("layout");
+  /** A real column of a breakdown table: its name and its value in a plan. */
+  private record Part(String column, ToDoubleFunction<TrainingPlan> value) {}
+
+  /** Where the memory per GPU goes, in GiB. */
+  private static final List<Part> MEMORY =
+      List.of(
+          new Part("weightsGiB", p -> p.memory().weightBytes() / GIB),
+          new Part("gradientsGiB", p -> p.memory().gradientBytes() / GIB),
+          new Part("optimizerGiB", p -> p.memory().optimizerBytes() / GIB),
+          new Part("activationsGiB", p -> p.memory().activationBytes() / GIB),
+          new Part("logitsGiB", p -> p.memory().logitsBytes() / GIB),
+          new Part("buffersGiB", p -> p.memory().bufferBytes() / GIB),
+          new Part("allocatorGiB", p -> p.memory().allocatorBytes() / GIB),
+          new Part("totalGiB", p -> p.memory().total() / GIB));
+
+  /** Where a step's time goes, in seconds. */
+  private static final List<Part> TIME =
+      List.of(
+          new Part("computeS", p -> p.time().computeSeconds()),
+          new Part("recomputeS", p -> p.time().recomputeSeconds()),
+          new Part("tpCommS", p -> p.time().tpCommSeconds()),
+          new Part("cpCommS", p -> p.time().cpCommSeconds()),
+          new Part("epCommS", p -> p.time().epCommSeconds()),
+          new Part("ppCommS", p -> p.time().ppCommSeconds()),
+          new Part("bubbleS", p -> p.time().bubbleSeconds()),
+          new Part("dpExposedS", p -> p.time().dpCommSeconds()),
+          new Part("optimizerS", p -> p.time().optimizerSeconds()),
+          new Part("stepS", TrainingPlan::stepSeconds));
+
+  /** A table of one layout a row: the model, the GPUs and the layout, then {@code parts}. */
+  private static Tables layoutTable(String id, List<Part> parts) {
+    Tables t = new Tables(id).text("model").whole("gpus").text("layout");
+    for (Part part : parts) {
+      t.real(part.column());
+    }
+    return t;
+  }
+
+  /** Appends {@code plan}'s row of {@code parts} to a {@link #layoutTable}. */
+  private static void layoutRow(Tables t, Run r, TrainingPlan plan, List<Part> parts) {
+    List<Object> row = new ArrayList<>(List.of(r.model(), r.gpus(), plan.label()));
+    for (Part part : parts) {
+      row.add(part.value().applyAsDouble(plan));
+    }
+    t.row(row.toArray());
   }
 
   @Override
@@ -124,28 +168,8 @@ public final class TrainStudy extends StudyBase<TrainStudy.Run> {
             .real("trainDays")
             .real("gpuHours")
             .real("cost");
-    Tables mem =
-        layoutTable(spec.id() + "-memory")
-            .real("weightsGiB")
-            .real("gradientsGiB")
-            .real("optimizerGiB")
-            .real("activationsGiB")
-            .real("logitsGiB")
-            .real("buffersGiB")
-            .real("allocatorGiB")
-            .real("totalGiB");
-    Tables time =
-        layoutTable(spec.id() + "-time")
-            .real("computeS")
-            .real("recomputeS")
-            .real("tpCommS")
-            .real("cpCommS")
-            .real("epCommS")
-            .real("ppCommS")
-            .real("bubbleS")
-            .real("dpExposedS")
-            .real("optimizerS")
-            .real("stepS");
+    Tables mem = layoutTable(spec.id() + "-memory", MEMORY);
+    Tables time = layoutTable(spec.id() + "-time", TIME);
     Findings f = new Findings(spec);
     Map<String, TreeMap<Integer, Double>> pareto = new LinkedHashMap<>();
     for (Run r : runs) {
@@ -169,34 +193,8 @@ public final class TrainStudy extends StudyBase<TrainStudy.Run> {
           c == null ? Double.NaN : c.trainDays(),
           c == null ? Double.NaN : c.gpuHours(),
           c == null || c.cost() == null ? Double.NaN : c.cost());
-      var mm = b.memory();
-      mem.row(
-          r.model(),
-          r.gpus(),
-          b.label(),
-          mm.weightBytes() / GIB,
-          mm.gradientBytes() / GIB,
-          mm.optimizerBytes() / GIB,
-          mm.activationBytes() / GIB,
-          mm.logitsBytes() / GIB,
-          mm.bufferBytes() / GIB,
-          mm.allocatorBytes() / GIB,
-          mm.total() / GIB);
-      var t = b.time();
-      time.row(
-          r.model(),
-          r.gpus(),
-          b.label(),
-          t.computeSeconds(),
-          t.recomputeSeconds(),
-          t.tpCommSeconds(),
-          t.cpCommSeconds(),
-          t.epCommSeconds(),
-          t.ppCommSeconds(),
-          t.bubbleSeconds(),
-          t.dpCommSeconds(),
-          t.optimizerSeconds(),
-          b.stepSeconds());
+      layoutRow(mem, r, b, MEMORY);
+      layoutRow(time, r, b, TIME);
       pareto
           .computeIfAbsent(r.series(), k -> new TreeMap<>())
           .merge(r.gpus(), b.stepSeconds(), Math::min);
