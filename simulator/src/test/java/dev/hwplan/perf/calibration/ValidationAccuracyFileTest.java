@@ -58,7 +58,7 @@ class ValidationAccuracyFileTest {
 
   /**
    * The commit that froze it: f78bdcc (freeze XII: a form with no fitted constant, chosen on the
-   * seen decode kernel tables of H100 validation3 to validation9 and H200 validation, validation4
+   * seen decode kernel tables of H100 validation3, 4 and 6 to 9 and H200 validation, validation4
    * and validation5; validated by {@code step_profile.py --set validation10}, declared at 6a4a9b5
    * and measured after it), on cb04d1e (freeze XI: prefill routing dispersion, rho fitted on the
    * training steps' expert counts; the in-step grouped-GEMM factor fitted on the training steps'
@@ -81,13 +81,14 @@ class ValidationAccuracyFileTest {
    * run on an NVIDIA H100 80GB HBM3 (2026-12-07 06:34-06:37 UTC, {@code h100-sxm/post10-env.txt}
    * has the scripts' sha256, {@code post10.log} the log): prefill attention ({@code
    * prefill_attention.py --grid post4}) and batched GEMMs ({@code batched_gemm.py --set
-   * validation3}), whose models freeze X left as they were; and freeze III's prefill attention file
-   * (H100), held out from freeze VIII's fit. Freeze X's own grids, measured on an NVIDIA H100 80GB
-   * HBM3 on 2026-12-07 07:07-07:09 UTC after the freeze ({@code h100-sxm/post11-env.txt}, {@code
-   * post11.log}): {@code grouped_gemm.py --grid post9}, whose op models freeze XI left as they
-   * were. Freeze XII's own grid, measured on an NVIDIA H100 80GB HBM3 on 2026-12-07 14:03-14:05 UTC
-   * after the freeze ({@code h100-sxm/post13-env.txt}, {@code post13.log}): {@code step_profile.py
-   * --set validation10}.
+   * validation3}), whose models freeze X left as they were (freeze XII changed the prefill model's
+   * form for CTAs of equal length only, which no row of post3 or post4 has); and freeze III's
+   * prefill attention file (H100), held out from freeze VIII's fit. Freeze X's own grids, measured
+   * on an NVIDIA H100 80GB HBM3 on 2026-12-07 07:07-07:09 UTC after the freeze ({@code
+   * h100-sxm/post11-env.txt}, {@code post11.log}): {@code grouped_gemm.py --grid post9}, whose op
+   * models freeze XI left as they were. Freeze XII's own grid, measured on an NVIDIA H100 80GB HBM3
+   * on 2026-12-07 14:03-14:05 UTC after the freeze ({@code h100-sxm/post13-env.txt}, {@code
+   * post13.log}): {@code step_profile.py --set validation10}.
    */
   static final List<String> VALIDATION_FILES =
       List.of(
