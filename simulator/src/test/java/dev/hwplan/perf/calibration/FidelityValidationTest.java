@@ -126,9 +126,7 @@ class FidelityValidationTest {
       }
     }
     List<String> groups =
-        StepFormsFitTest.score(
-            FidelityScores.RESULTS.resolve(H100 + "step-profiles-validation6.json"), true);
-    groups.forEach(g -> System.out.println("seen h100 validation6 step " + g));
+        scoredSteps("seen h100 validation6 step", H100 + "step-profiles-validation6.json");
     // freeze VIII (freeze VII): MoE decode compiled 1.6 / 5.6 (4.3 / 9.4), eager 2.7 / 5.9 (4.1 /
     // 10.5); MoE prefill compiled 10.6 / 12.0 (7.3 / 8.8), eager 12.8 / 14.4 (10.3 / 11.5); eager
     // dense decode 3.3 / 5.0 (3.3 / 5.1); the other groups unchanged. Seen since freeze IX (its
@@ -182,9 +180,7 @@ class FidelityValidationTest {
   @Test
   void h100FreezeTwelveValidation() throws Exception {
     List<String> groups =
-        StepFormsFitTest.score(
-            FidelityScores.RESULTS.resolve(H100 + "step-profiles-validation10.json"), true);
-    groups.forEach(x -> System.out.println("validation h100 validation10 step " + x));
+        scoredSteps("validation h100 validation10 step", H100 + "step-profiles-validation10.json");
     stepsNoWorse(
         groups,
         Map.of(
@@ -216,9 +212,7 @@ class FidelityValidationTest {
   @Test
   void h100FreezeElevenValidation() throws Exception {
     List<String> groups =
-        StepFormsFitTest.score(
-            FidelityScores.RESULTS.resolve(H100 + "step-profiles-validation9.json"), true);
-    groups.forEach(x -> System.out.println("seen h100 validation9 step " + x));
+        scoredSteps("seen h100 validation9 step", H100 + "step-profiles-validation9.json");
     stepsNoWorse(
         groups,
         Map.of(
@@ -255,9 +249,7 @@ class FidelityValidationTest {
       assertThat(g.get(j).p90()).as(g.get(j).family()).isLessThan(grouped[j][1] + 0.005);
     }
     List<String> groups =
-        StepFormsFitTest.score(
-            FidelityScores.RESULTS.resolve(H100 + "step-profiles-validation8.json"), true);
-    groups.forEach(x -> System.out.println("seen h100 validation8 step " + x));
+        scoredSteps("seen h100 validation8 step", H100 + "step-profiles-validation8.json");
     // freeze X, its validation: MoE prefill compiled 6.9 / 7.9, eager 4.7 / 6.9 (median / worst);
     // seen since freeze XI (its routed counts were read while the dispersion was chosen): 1.2 / 2.4
     // and 0.7 / 2.2
@@ -305,9 +297,7 @@ class FidelityValidationTest {
     prefillNoWorse(
         p, 48, new double[][] {{0.041, 0.092}, {0.037, 0.111}, {0.036, 0.080}, {0.062, 0.113}});
     List<String> groups =
-        StepFormsFitTest.score(
-            FidelityScores.RESULTS.resolve(H100 + "step-profiles-validation7.json"), true);
-    groups.forEach(x -> System.out.println("seen h100 validation7 step " + x));
+        scoredSteps("seen h100 validation7 step", H100 + "step-profiles-validation7.json");
     // freeze IX, its validation (median / worst): MoE decode compiled 3.6 / 4.9, eager 4.3 / 5.8;
     // MoE prefill compiled 4.5 / 6.9, eager 4.0 / 5.1; the dense steps as pinned. Measured before
     // freeze X and scored with it after its form was chosen, so seen for it: MoE decode 3.5 / 4.8
@@ -371,10 +361,7 @@ class FidelityValidationTest {
 
   @Test
   void h100WholeStepsSeen() throws Exception {
-    List<String> groups =
-        StepFormsFitTest.score(
-            FidelityScores.RESULTS.resolve(H100 + "step-profiles-validation3.json"), true);
-    groups.forEach(g -> System.out.println("seen h100 step " + g));
+    List<String> groups = scoredSteps("seen h100 step", H100 + "step-profiles-validation3.json");
     stepsNoWorse(
         groups,
         Map.of(
@@ -431,9 +418,7 @@ class FidelityValidationTest {
     assertThat(s.get(1).median()).isLessThan(0.055);
     assertThat(s.get(1).p90()).isLessThan(0.132);
     List<String> groups =
-        StepFormsFitTest.score(
-            FidelityScores.RESULTS.resolve(H100 + "step-profiles-validation4.json"), true);
-    groups.forEach(g -> System.out.println("seen h100 validation4 step " + g));
+        scoredSteps("seen h100 validation4 step", H100 + "step-profiles-validation4.json");
     stepsNoWorse(
         groups,
         Map.of(
@@ -530,8 +515,16 @@ class FidelityValidationTest {
   }
 
   private static List<String> steps(String file) throws Exception {
+    return scoredSteps("seen h200 " + file, file);
+  }
+
+  /**
+   * The step groups of {@code file} (relative to the H200's results folder) as {@link
+   * StepFormsFitTest#score} scores them, each printed after {@code label}.
+   */
+  private static List<String> scoredSteps(String label, String file) throws Exception {
     List<String> groups = StepFormsFitTest.score(FidelityScores.RESULTS.resolve(file), true);
-    groups.forEach(g -> System.out.println("seen h200 " + file + " " + g));
+    groups.forEach(g -> System.out.println(label + " " + g));
     return groups;
   }
 
