@@ -39,7 +39,8 @@ class ValidationAccuracyFileTest {
 
   /** The model that scores the files, as named at its freeze. */
   static final String MODEL =
-      "freeze XII of issue 15 (freeze XI's model, with CTAs of equal length on FlashAttention-2's"
+      "freeze XIII of issue 15 (freeze XII's model, with prefill-attention tiles at head dims"
+          + " above 128 a fitted factor slower; freeze XII: freeze XI's model, with CTAs of equal length on FlashAttention-2's"
           + " one-split kernel, a decode among them, falling ceil(CTAs / SMs) to the busiest SM;"
           + " freeze XI: freeze X's model, with a prefill's routed rows spread across the"
           + " experts by a design effect of the sequence length, and a grouped GEMM inside a step"
@@ -57,7 +58,10 @@ class ValidationAccuracyFileTest {
           + " the copy bandwidth)";
 
   /**
-   * The commit that froze it: f78bdcc (freeze XII: a form with no fitted constant, chosen on the
+   * The commit that froze it: 0f9092e (freeze XIII: the wide-head factor fitted on the training
+   * grids' MLA rows, the form chosen on the training rows' residuals alone; validated by {@code
+   * prefill_attention.py --grid post5}, declared at 1ac8323 and measured after it), on f78bdcc
+   * (freeze XII: a form with no fitted constant, chosen on the
    * seen decode kernel tables of H100 validation3 to validation9 and H200 validation, validation4
    * and validation5; validated by {@code step_profile.py --set validation10}, declared at 6a4a9b5
    * and measured after it), on cb04d1e (freeze XI: prefill routing dispersion, rho fitted on the
@@ -74,7 +78,7 @@ class ValidationAccuracyFileTest {
    * prefill-attention and batched-GEMM models did not change, and their files of freeze IX's run
    * still validate them.
    */
-  static final String FROZEN_AT = "f78bdcc";
+  static final String FROZEN_AT = "0f9092e";
 
   /**
    * The files that validate {@link #MODEL}, relative to {@code kernels/cuda/results}: freeze IX's
@@ -93,6 +97,7 @@ class ValidationAccuracyFileTest {
       List.of(
           "h100-sxm/grouped-gemm-post9.json",
           "h100-sxm/step-profiles-validation10.json",
+          "h100-sxm/prefill-attention-post5.json",
           "h100-sxm/prefill-attention-post4.json",
           "h100-sxm/batched-gemm-validation3.json",
           "h100-sxm/prefill-attention-post3.json");
