@@ -23,9 +23,9 @@ import dev.hwplan.perf.device.Terms;
  * <pre>
  *   tile   = (2 rows cols (dq + dv) [x (3 dq + 2 dv)/(dq + dv) backward] / (matrixFraction peak(bf16) / SMs)
  *            + tileSeconds) [x wideHeadFactor where dq > 128]
- *   t      = latency + max(bytes / readBandwidth,
- *                          tile max(nMax, nTotal / SMs + tailFraction (nMax - nMin))
- *                          + ctaSeconds CTAs / SMs)
+ *   t      = latency + max(bytes / readBandwidth, tile busiest + ctaSeconds CTAs / SMs)
+ *   busiest = ceil(CTAs / SMs) nMax                                  where nMax = nMin
+ *           = max(nMax, nTotal / SMs + tailFraction (nMax - nMin))   otherwise
  * </pre>
  *
  * Tiles, as the kernels pick them: PyTorch's FlashAttention-2 forward 128 x 64 for head dims above
@@ -107,8 +107,9 @@ public record PrefillAttentionTimeModel(
    * of one query tile) land {@code ceil(CTAs / SMs)} to an SM, whatever the spread: list scheduling
    * of equal jobs leaves a whole CTA on some SMs past the even share (Graham 1969; the kernel
    * profiles of Llama-3.1-8B decode on {@code flash_fwd_kernel} show it, 280 CTAs on 132 SMs as
-   * slow as 396). Unequal CTAs (the causal triangle): the longest CTA or the even spread plus a
-   * fitted share of the spread between the longest and the shortest.
+   * slow as 396 CTAs, 3 x 132; measured for decode only, the one-tile prompt is the same schedule).
+   * Unequal CTAs (the causal triangle): the longest CTA or the even spread plus a fitted share of
+   * the spread between the longest and the shortest.
    */
   double busiestSmTiles(Tiles t, int sms) {
     if (t.longest() == t.shortest()) {

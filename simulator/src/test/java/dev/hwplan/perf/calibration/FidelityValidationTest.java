@@ -176,8 +176,8 @@ class FidelityValidationTest {
    * {@code post13.log}): {@code step-profiles-validation10.json} (21 steps; decode batches 11 to
    * 170, most a few CTAs past a multiple of the 132 SMs). Freeze XI on the same file, for
    * comparison (median / worst): dense decode compiled 3.8 / 9.0 %, eager 3.6 / 8.7 %; MoE decode
-   * compiled 3.0 / 4.3 %, eager 3.6 / 5.7 %; prefills as here (MoE prefill compiled worst 4.0 %).
-   * Pinned at the first scoring, a small margin above.
+   * compiled 3.0 / 4.3 %, eager 3.6 / 5.7 %; prefills within 0.1 point of here (MoE prefill
+   * compiled 2.0 / 4.0 %, eager 1.1 / 2.4 %). Pinned at the first scoring, a small margin above.
    */
   @Test
   void h100FreezeTwelveValidation() throws Exception {
