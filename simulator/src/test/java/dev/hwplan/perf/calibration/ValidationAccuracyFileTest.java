@@ -91,7 +91,10 @@ class ValidationAccuracyFileTest {
    * h100-sxm/post11-env.txt}, {@code post11.log}): {@code grouped_gemm.py --grid post9}, whose op
    * models freeze XI left as they were. Freeze XII's own grid, measured on an NVIDIA H100 80GB HBM3
    * on 2026-12-07 14:03-14:05 UTC after the freeze ({@code h100-sxm/post13-env.txt}, {@code
-   * post13.log}): {@code step_profile.py --set validation10}.
+   * post13.log}): {@code step_profile.py --set validation10}. Freeze XIII's own grid, measured on
+   * an NVIDIA H100 80GB HBM3 on 2026-12-07 15:36-15:37 UTC after the freeze ({@code
+   * h100-sxm/post14-env.txt}, {@code post14.log}): {@code prefill_attention.py --grid post5}; post3
+   * and post4 were measured before freeze XIII, which neither chose, and score it too.
    */
   static final List<String> VALIDATION_FILES =
       List.of(
