@@ -23,7 +23,7 @@ Grids: --grid training (the committed training set) and --grid validation (disjo
 head configurations and batches, to be measured only after the model is frozen). --dry-run prints the
 grid and a time estimate without a GPU; --smoke runs three tiny shapes (logic check, any device).
 
-usage: prefill_attention.py --out prefill-attention.json [--grid training|validation|fresh|post2|post3|post4] [--backends flash,cudnn]
+usage: prefill_attention.py --out prefill-attention.json [--grid training|validation|fresh|post2|post3|post4|post5] [--backends flash,cudnn]
                             [--deadline-s 170] [--samples 10]
 """
 import argparse
@@ -99,6 +99,14 @@ POST3_MLA_SEQS = [1920, 4864]
 POST4_CONFIGS = [(71, 1, 64, 64), (32, 2, 128, 128), (32, 4, 64, 64), (16, 4, 128, 128)]
 POST4_SEQS = [1408, 2944, 4352, 6656, 13312, 26624]
 POST4_MLA_SEQS = [2176, 5376]
+
+# --grid post5 (issue 15, validation of freeze XIII: tiles at head dims above 128 run wideHeadFactor slower;
+# declared 2026-12-07 14:40 UTC before any measurement): head configurations, sequence lengths and batches
+# in none of the earlier grids, twice post4's MLA rows (freeze XIII moves the head dim 192 rows): 48/8 and
+# 10/2 GQA at 128, 28/28 MHA at 64, 24/3 GQA at 64
+POST5_CONFIGS = [(48, 8, 128, 128), (10, 2, 128, 128), (28, 28, 64, 64), (24, 3, 64, 64)]
+POST5_SEQS = [1664, 3456, 5120, 7424, 15360, 30720]
+POST5_MLA_SEQS = [1664, 3456, 7424, 12800]
 
 FWD_FLOP_CAP = 1.2e13       # ~30 ms of flash forward: keeps forward+backward under ~100 ms
 LONG_FLOP_CAP = 4.0e13      # S >= 65536 at 8 heads only (a few long-context points)
@@ -187,6 +195,10 @@ def grid(name):
         held_out(shapes, POST4_CONFIGS, POST4_SEQS, (1, 5, 9),
                  lambda B, S: B > 1 and (B * S > 9 * 2944 or S > 13312), 26624, 20,
                  POST4_MLA_SEQS, (1, 5), None)
+    elif name == "post5":
+        held_out(shapes, POST5_CONFIGS, POST5_SEQS, (1, 3, 5),
+                 lambda B, S: B > 1 and (B * S > 5 * 3456 or S > 7424), 30720, 20,
+                 POST5_MLA_SEQS, (1, 3), None)
     elif name == "smoke":
         shapes = [(2, 4, 2, 128, 64, 64), (1, 4, 4, 256, 128, 128), (1, 4, 4, 128, 192, 128)]
     else:
@@ -372,7 +384,7 @@ def _t(t):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--out", required=True)
-    ap.add_argument("--grid", default="training", choices=["training", "validation", "fresh", "post2", "post3", "post4", "smoke"])
+    ap.add_argument("--grid", default="training", choices=["training", "validation", "fresh", "post2", "post3", "post4", "post5", "smoke"])
     ap.add_argument("--backends", default="flash,cudnn")
     ap.add_argument("--samples", type=int, default=10)
     ap.add_argument("--max-total-s", type=float, default=0.8, help="timed part of one measurement, at most")

@@ -21,8 +21,8 @@ import dev.hwplan.perf.device.Terms;
  * kernel runs, fall {@code ceil(CTAs / SMs)} to the busiest SM ({@link #busiestSmTiles}):
  *
  * <pre>
- *   tile   = 2 rows cols (dq + dv) [x (3 dq + 2 dv)/(dq + dv) backward] / (matrixFraction peak(bf16) / SMs)
- *            + tileSeconds
+ *   tile   = (2 rows cols (dq + dv) [x (3 dq + 2 dv)/(dq + dv) backward] / (matrixFraction peak(bf16) / SMs)
+ *            + tileSeconds) [x wideHeadFactor where dq > 128]
  *   t      = latency + max(bytes / readBandwidth, tile busiest + ctaSeconds CTAs / SMs)
  *   busiest = ceil(CTAs / SMs) nMax                                  where nMax = nMin
  *           = max(nMax, nTotal / SMs + tailFraction (nMax - nMin))   otherwise
@@ -42,13 +42,24 @@ import dev.hwplan.perf.device.Terms;
  *     (0: perfect balance)
  * @param ctaSeconds per-CTA cost (Q load, softmax rescale, output write), per SM
  * @param tileSeconds fixed cost per tile beyond its MMA work (softmax, masking, barriers)
+ * @param wideHeadFactor the tile time's multiple at query/key head dims above 128 (MLA prefill's
+ *     192): the kernels for wide heads hold more of a tile in registers and shared memory and keep
+ *     fewer tiles in flight (FlashAttention-2's {@code run_mha_fwd_hdim192}/{@code
+ *     run_mha_bwd_hdim192} traits; cuDNN's fused kernels likewise), which the FLOP count alone does
+ *     not show; fitted on the training grid's MLA rows (1 where a grid has none). Freeze XIII: the
+ *     H100 and H200 training rows at dq 192 were predicted 7 to 32 % fast in the backward pass and
+ *     up to 14 % in cuDNN's forward while the rest sat within a few per cent.
  */
 public record PrefillAttentionTimeModel(
     double latencySeconds,
     double matrixFraction,
     double tailFraction,
     double ctaSeconds,
-    double tileSeconds) {
+    double tileSeconds,
+    double wideHeadFactor) {
+
+  /** Head dims above this run the wide-head kernels ({@link #wideHeadFactor}). */
+  public static final int WIDE_HEAD_DIM = 128;
 
   /** Tile rows (the side a CTA owns) of {@code kernel} at query/key head dim {@code dq}. */
   public static int tileRows(AttentionKernel kernel, int dq, boolean backward) {
@@ -83,7 +94,9 @@ public record PrefillAttentionTimeModel(
   /** The terms of a shape whose tiles are already counted (what the fit evaluates many times). */
   public Terms time(DevicePeaks gpu, double readBandwidth, Tiles t, double bytes) {
     int sms = gpu.sms();
-    double tile = t.tileFlops() / (matrixFraction * gpu.peakFlops(DType.BF16) / sms) + tileSeconds;
+    double tile =
+        (t.tileFlops() / (matrixFraction * gpu.peakFlops(DType.BF16) / sms) + tileSeconds)
+            * (t.wide() ? wideHeadFactor : 1);
     double compute = tile * busiestSmTiles(t, sms) + ctaSeconds * t.ctas() / sms;
     double mem = bytes / readBandwidth;
     return new Terms(latencySeconds, mem, compute, 0, latencySeconds + Math.max(mem, compute));
@@ -108,9 +121,10 @@ public record PrefillAttentionTimeModel(
 
   /**
    * The tile work of one shape on one kernel: FLOP of one tile, tiles in all, tiles of the longest
-   * CTA, tiles of the shortest CTA, CTAs.
+   * CTA, tiles of the shortest CTA, CTAs, and whether the head dim is above {@link #WIDE_HEAD_DIM}.
    */
-  public record Tiles(double tileFlops, double tiles, long longest, long shortest, double ctas) {
+  public record Tiles(
+      double tileFlops, double tiles, long longest, long shortest, double ctas, boolean wide) {
     /** Counts the tiles of {@code s} on {@code kernel}. */
     public static Tiles of(OpShape.Attention s, AttentionKernel kernel, boolean backward) {
       return of(s, kernel, backward, false);
@@ -165,7 +179,8 @@ public record PrefillAttentionTimeModel(
       }
       double heads = s.batch() * (double) s.heads();
       double tileFlops = 2.0 * rows * cols * (backward ? 3.0 * dq + 2.0 * dv : (double) dq + dv);
-      return new Tiles(tileFlops, heads * perHead, longest, shortest, heads * nq);
+      return new Tiles(
+          tileFlops, heads * perHead, longest, shortest, heads * nq, dq > WIDE_HEAD_DIM);
     }
 
     /**

@@ -15,7 +15,8 @@ import java.util.function.ToDoubleFunction;
 /**
  * Fits {@link PrefillAttentionTimeModel} per SDPA backend (FlashAttention-2, cuDNN) and direction
  * (forward, backward) to the rows of {@code prefill-attention.json}: the sum of squared log errors
- * over the rows {@code use} accepts, from two starts, keeping the better.
+ * over the rows {@code use} accepts, from three starts, keeping the best; the wide-head factor is
+ * fitted only where the rows hold a head dim above 128 (else 1).
  */
 final class PrefillAttentionFitter {
   private PrefillAttentionFitter() {}
@@ -101,13 +102,20 @@ final class PrefillAttentionFitter {
           }
           return sum;
         };
+    boolean anyWide = prepared.stream().anyMatch(x -> x.tiles().wide());
     double[] best = null;
     double bestValue = Double.POSITIVE_INFINITY;
     for (double[] start :
         new double[][] {
-          {5e-6, 0.6, 0.5, 1e-6, 1e-7}, {2e-6, 0.4, 0.8, 3e-6, 1e-8}, {5e-6, 0.9, 0.5, 1.5e-6, 5e-7}
+          {5e-6, 0.6, 0.5, 1e-6, 1e-7, 1},
+          {2e-6, 0.4, 0.8, 3e-6, 1e-8, 1},
+          {5e-6, 0.9, 0.5, 1.5e-6, 5e-7, 1}
         }) {
-      double[] x = NelderMead.minimize(objective, start);
+      double[] x =
+          anyWide
+              ? NelderMead.minimize(objective, start)
+              : widened(
+                  NelderMead.minimize(p -> objective.applyAsDouble(widened(p)), narrow(start)));
       double v = objective.applyAsDouble(x);
       if (v < bestValue) {
         bestValue = v;
@@ -118,6 +126,18 @@ final class PrefillAttentionFitter {
   }
 
   private static PrefillAttentionTimeModel model(double[] p) {
-    return new PrefillAttentionTimeModel(p[0], p[1], Math.min(1, p[2]), p[3], p[4]);
+    return new PrefillAttentionTimeModel(p[0], p[1], Math.min(1, p[2]), p[3], p[4], p[5]);
+  }
+
+  /** The first five parameters, for a grid without wide heads (the factor is not fitted). */
+  private static double[] narrow(double[] p) {
+    return java.util.Arrays.copyOf(p, 5);
+  }
+
+  /** Five parameters with the wide-head factor 1 appended. */
+  private static double[] widened(double[] p) {
+    double[] w = java.util.Arrays.copyOf(p, 6);
+    w[5] = 1;
+    return w;
   }
 }

@@ -39,7 +39,8 @@ class ValidationAccuracyFileTest {
 
   /** The model that scores the files, as named at its freeze. */
   static final String MODEL =
-      "freeze XII of issue 15 (freeze XI's model, with CTAs of equal length on FlashAttention-2's"
+      "freeze XIII of issue 15 (freeze XII's model, with prefill-attention tiles at head dims"
+          + " above 128 a fitted factor slower; freeze XII: freeze XI's model, with CTAs of equal length on FlashAttention-2's"
           + " one-split kernel, a decode among them, falling ceil(CTAs / SMs) to the busiest SM;"
           + " freeze XI: freeze X's model, with a prefill's routed rows spread across the"
           + " experts by a design effect of the sequence length, and a grouped GEMM inside a step"
@@ -57,24 +58,26 @@ class ValidationAccuracyFileTest {
           + " the copy bandwidth)";
 
   /**
-   * The commit that froze it: f78bdcc (freeze XII: a form with no fitted constant, chosen on the
-   * seen decode kernel tables of H100 validation3, 4 and 6 to 9 and H200 validation, validation4
-   * and validation5; validated by {@code step_profile.py --set validation10}, declared at 6a4a9b5
-   * and measured after it), on cb04d1e (freeze XI: prefill routing dispersion, rho fitted on the
-   * training steps' expert counts; the in-step grouped-GEMM factor fitted on the training steps'
-   * kernel times; the form chosen on the seen H100 step files validation4/6/7 and on the routed
-   * counts of validation8, seen since; validated by {@code step_profile.py --set validation9},
-   * declared at 655a7fe and measured on an H100 on 2026-12-07 12:18 UTC), on 21fcd01 (freeze X: the
-   * cooperative grouped-GEMM kernel's epilogue a tile, fitted on the training rows alone; the form
-   * chosen on the H100's post6 to post8 residuals, seen since), on freeze IX (65b318b: the merge of
-   * mla9, cuBLAS batched GEMMs bounded by one tile's K loop, and prefill9, eager elementwise
-   * kernels at a rate per SM cycle, both on freeze VIII's H100 constants), validated on an H100 on
-   * 2026-12-07 06:34-06:37 UTC. Freeze X's validation, declared before any measurement (c36755d):
-   * {@code grouped_gemm.py --grid post9} and {@code step_profile.py --set validation8}; the
-   * prefill-attention and batched-GEMM models did not change, and their files of freeze IX's run
-   * still validate them.
+   * The commit that froze it: 0f9092e (freeze XIII: the wide-head factor fitted on the training
+   * grids' MLA rows, the form chosen on the training rows' residuals alone; validated by {@code
+   * prefill_attention.py --grid post5}, declared at 1ac8323 and measured after it), on f78bdcc
+   * (freeze XII: a form with no fitted constant, chosen on the seen decode kernel tables of H100
+   * validation3, 4 and 6 to 9 and H200 validation, validation4 and validation5; validated by {@code
+   * step_profile.py --set validation10}, declared at 6a4a9b5 and measured after it), on cb04d1e
+   * (freeze XI: prefill routing dispersion, rho fitted on the training steps' expert counts; the
+   * in-step grouped-GEMM factor fitted on the training steps' kernel times; the form chosen on the
+   * seen H100 step files validation4/6/7 and on the routed counts of validation8, seen since;
+   * validated by {@code step_profile.py --set validation9}, declared at 655a7fe and measured on an
+   * H100 on 2026-12-07 12:18 UTC), on 21fcd01 (freeze X: the cooperative grouped-GEMM kernel's
+   * epilogue a tile, fitted on the training rows alone; the form chosen on the H100's post6 to
+   * post8 residuals, seen since), on freeze IX (65b318b: the merge of mla9, cuBLAS batched GEMMs
+   * bounded by one tile's K loop, and prefill9, eager elementwise kernels at a rate per SM cycle,
+   * both on freeze VIII's H100 constants), validated on an H100 on 2026-12-07 06:34-06:37 UTC.
+   * Freeze X's validation, declared before any measurement (c36755d): {@code grouped_gemm.py --grid
+   * post9} and {@code step_profile.py --set validation8}; the prefill-attention and batched-GEMM
+   * models did not change, and their files of freeze IX's run still validate them.
    */
-  static final String FROZEN_AT = "f78bdcc";
+  static final String FROZEN_AT = "0f9092e";
 
   /**
    * The files that validate {@link #MODEL}, relative to {@code kernels/cuda/results}: freeze IX's
@@ -88,12 +91,16 @@ class ValidationAccuracyFileTest {
    * h100-sxm/post11-env.txt}, {@code post11.log}): {@code grouped_gemm.py --grid post9}, whose op
    * models freeze XI left as they were. Freeze XII's own grid, measured on an NVIDIA H100 80GB HBM3
    * on 2026-12-07 14:03-14:05 UTC after the freeze ({@code h100-sxm/post13-env.txt}, {@code
-   * post13.log}): {@code step_profile.py --set validation10}.
+   * post13.log}): {@code step_profile.py --set validation10}. Freeze XIII's own grid, measured on
+   * an NVIDIA H100 80GB HBM3 on 2026-12-07 15:36-15:37 UTC after the freeze ({@code
+   * h100-sxm/post14-env.txt}, {@code post14.log}): {@code prefill_attention.py --grid post5}; post3
+   * and post4 were measured before freeze XIII, which neither chose, and score it too.
    */
   static final List<String> VALIDATION_FILES =
       List.of(
           "h100-sxm/grouped-gemm-post9.json",
           "h100-sxm/step-profiles-validation10.json",
+          "h100-sxm/prefill-attention-post5.json",
           "h100-sxm/prefill-attention-post4.json",
           "h100-sxm/batched-gemm-validation3.json",
           "h100-sxm/prefill-attention-post3.json");
