@@ -17,7 +17,7 @@ Grids: --grid training (experts 8/32/128/256, tokens per expert 1..1024, Mixtral
 Qwen3-30B-A3B expert matrices, at most --max-weight-gb of weights) and --grid validation (other expert
 counts, token counts and matrix sizes; measure only after the model is frozen).
 
-usage: grouped_gemm.py --out grouped-gemm.json [--grid training|validation|fresh|post2|post3|post4|post5|post6|post7|post8|post9] [--deadline-s 80]
+usage: grouped_gemm.py --out grouped-gemm.json [--grid training|validation|fresh|post2|post3|post4|post5|post6|post7|post8|post9|post10] [--deadline-s 80]
 """
 import argparse
 import sys
@@ -130,6 +130,18 @@ POST9_EXPERTS = [5, 22, 100]
 POST9_TOKENS = [19, 38, 76, 152, 304, 420, 720]
 
 
+# --grid post10 (issue 15, validation of freeze XVI: the grouped-GEMM and per-expert-loop prediction
+# intervals from leave-matrices-out residuals of the training rows; declared 2026-12-07 16:00 UTC before
+# the freeze and before any measurement): matrices (n, k), expert counts and tokens per expert in none of
+# the earlier grids, from published configs: MiniMax-Text-01's w1 (9216 by 6144) and w2 (6144 by 9216),
+# DBRX's w1 (10752 by 6144), Hunyuan-A13B's down (4096 by 3072), GLM-4.5-Air's gate/up (1408 by 4096) and
+# Qwen3-Next-80B-A3B's gate/up (512 by 2048).
+POST10_MATS = [("minimax-text-01 w1", 9216, 6144), ("minimax-text-01 w2", 6144, 9216),
+               ("dbrx w1", 10752, 6144), ("hunyuan-a13b down", 4096, 3072),
+               ("glm-4.5-air gate/up", 1408, 4096), ("qwen3-next-80b-a3b gate/up", 512, 2048)]
+POST10_EXPERTS = [3, 26, 90]
+POST10_TOKENS = [21, 42, 84, 168, 336, 500, 896]
+
 def grid(name, max_weight_bytes):
     if name == "training":
         mats, exps, toks = TRAIN_MATS, TRAIN_EXPERTS, TRAIN_TOKENS
@@ -153,6 +165,8 @@ def grid(name, max_weight_bytes):
         mats, exps, toks = POST8_MATS, POST8_EXPERTS, POST8_TOKENS
     elif name == "post9":
         mats, exps, toks = POST9_MATS, POST9_EXPERTS, POST9_TOKENS
+    elif name == "post10":
+        mats, exps, toks = POST10_MATS, POST10_EXPERTS, POST10_TOKENS
     elif name == "smoke":
         mats, exps, toks = [("smoke", 256, 128)], [2, 4], [1, 16]
     else:
@@ -181,7 +195,7 @@ def copy_bandwidth():
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--out", required=True)
-    ap.add_argument("--grid", default="training", choices=["training", "validation", "fresh", "post2", "post3", "post4", "post5", "post6", "post7", "post8", "post9", "smoke"])
+    ap.add_argument("--grid", default="training", choices=["training", "validation", "fresh", "post2", "post3", "post4", "post5", "post6", "post7", "post8", "post9", "post10", "smoke"])
     ap.add_argument("--samples", type=int, default=10)
     ap.add_argument("--max-weight-gb", type=float, default=16.0)
     ap.add_argument("--deadline-s", type=float, default=80.0)

@@ -23,7 +23,9 @@ import java.util.Map;
 /**
  * {@code calibrated}: the roofline with fitted efficiencies (see the time models for each family's
  * formula). The interval is the prediction scaled by the 5th and 95th percentile of measured over
- * predicted in the calibration's fitting rows of the same family.
+ * predicted in the calibration's fitting rows of the same family; for the grouped GEMM and the
+ * per-expert loop, in rows of matrices the fit did not see ({@code
+ * Measurements.GROUPED_INTERVAL_FILES}, split conformal).
  */
 public final class CalibratedModel implements OpTimeModel {
   private final DevicePeaks peaks;

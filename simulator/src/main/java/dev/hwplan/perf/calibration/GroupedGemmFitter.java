@@ -27,6 +27,13 @@ final class GroupedGemmFitter {
     return data.rows(Measurements::groupedGemm, Rows.GroupedGemm::key);
   }
 
+  /**
+   * The rows that set the intervals and are never fitted ({@link Measurements#groupedIntervals}).
+   */
+  static List<FitData.Row<Rows.GroupedGemm>> intervalRows(FitData data) {
+    return data.rows(Measurements::groupedIntervals, Rows.GroupedGemm::key);
+  }
+
   /** The bytes a balanced grouped GEMM row moves: every expert's weights, rows in and out. */
   static double bytes(Rows.GroupedGemm r) {
     double e = r.experts();
@@ -86,7 +93,11 @@ final class GroupedGemmFitter {
   /** Where the loop's fit starts. */
   private static final double[] LOOP_START = {2.5, 0.9, 6, 6, 2, 0.2};
 
-  /** The fitted model, or null without rows; adds the {@code grouped-gemm} and loop spreads. */
+  /**
+   * The fitted model, or null without rows; adds the {@code grouped-gemm} and loop spreads: the 5th
+   * and 95th percentiles of measured over predicted times on the interval rows ({@link
+   * #intervalRows}), or on the training rows where a profile has none.
+   */
   static GroupedGemmTimeModel fit(
       FitData data, double read, GemmTimeModel gemm, Map<String, Spread> spreads) {
     List<FitData.Row<Rows.GroupedGemm>> rows = rows(data);
@@ -129,14 +140,23 @@ final class GroupedGemmFitter {
                   LOOP_START));
     }
     GroupedGemmTimeModel m = model(p, fitted);
+    // The intervals: residuals of the rows no fit sees where there are any (split conformal,
+    // Measurements.GROUPED_INTERVAL_FILES), else of the training rows.
+    List<FitData.Row<Rows.GroupedGemm>> held = intervalRows(data);
+    List<FitData.Row<Rows.GroupedGemm>> spreadRows = held.isEmpty() ? rows : held;
     spreads.put(
         "grouped-gemm",
-        NelderMead.spread(rows, r -> groupedSeconds(m, read, r), Rows.GroupedGemm::groupedSeconds));
+        NelderMead.spread(
+            spreadRows, r -> groupedSeconds(m, read, r), Rows.GroupedGemm::groupedSeconds));
     if (!loops.isEmpty()) {
+      List<FitData.Row<Rows.GroupedGemm>> heldLoops =
+          held.stream().filter(r -> !Double.isNaN(r.row().loopSeconds())).toList();
       spreads.put(
           "expert-loop",
           NelderMead.spread(
-              loops, r -> loopSeconds(m, gemm, read, r), Rows.GroupedGemm::loopSeconds));
+              heldLoops.isEmpty() ? loops : heldLoops,
+              r -> loopSeconds(m, gemm, read, r),
+              Rows.GroupedGemm::loopSeconds));
     }
     return m;
   }

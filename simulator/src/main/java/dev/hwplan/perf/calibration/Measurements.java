@@ -13,11 +13,13 @@ import java.util.Optional;
 /**
  * The committed GPU measurements of one profile, read from the hardware-profiles resources {@code
  * calibrations/<profile>/cuda-harness.json}, {@code nccl.json}, {@code llama31-8b-decode-step.json}
- * {@code prefill-attention.json} and {@link #GROUPED_FILES}. Whatever rows are present are read; a
- * missing file gives no rows.
+ * {@code prefill-attention.json}, {@link #GROUPED_FILES} and {@link #GROUPED_INTERVAL_FILES}.
+ * Whatever rows are present are read; a missing file gives no rows.
  *
  * @param readBytesPerSecond the harness's read probe (NaN without one)
  * @param copyBytesPerSecond its copy probe, read plus write bytes (NaN without one)
+ * @param groupedIntervals grouped-GEMM rows no fit sees, whose residuals set the grouped GEMM's and
+ *     the per-expert loop's prediction intervals ({@link #GROUPED_INTERVAL_FILES})
  */
 public record Measurements(
     String profileId,
@@ -29,9 +31,11 @@ public record Measurements(
     List<Rows.Collective> collectives,
     List<Rows.DecodeStep> decodeSteps,
     List<Rows.PrefillAttention> prefillAttention,
-    List<Rows.GroupedGemm> groupedGemm) {
+    List<Rows.GroupedGemm> groupedGemm,
+    List<Rows.GroupedGemm> groupedIntervals) {
   public Measurements {
     groupedGemm = List.copyOf(groupedGemm);
+    groupedIntervals = List.copyOf(groupedIntervals);
     prefillAttention = List.copyOf(prefillAttention);
     gemm = List.copyOf(gemm);
     attention = List.copyOf(attention);
@@ -59,6 +63,25 @@ public record Measurements(
    */
   public static final List<String> GROUPED_FILES =
       List.of("grouped-gemm.json", "grouped-gemm-validation.json", "grouped-gemm-post2.json");
+
+  /**
+   * The grouped-GEMM files whose rows set the intervals, not the fit (issue 15, freeze XVI): the
+   * grids measured after earlier freezes on matrices, expert counts and tokens per expert the
+   * training grid does not have (H100: {@code kernels/cuda/results/h100-sxm/grouped-gemm-post3,
+   * post4, post6, post7, post8.json}; H200: {@code h200-sxm/grouped-gemm-post4, post5.json}), each
+   * bundled as {@code grouped-gemm-interval-<grid>.json}. A split-conformal calibration set (Lei,
+   * G'Sell, Rinaldo, Tibshirani and Wasserman, "Distribution-free predictive inference for
+   * regression", JASA 113(523), 2018, section 2.2): the model is fitted on the training rows alone
+   * and the interval is the spread of its residuals on these.
+   */
+  public static final List<String> GROUPED_INTERVAL_FILES =
+      List.of(
+          "grouped-gemm-interval-post3.json",
+          "grouped-gemm-interval-post4.json",
+          "grouped-gemm-interval-post5.json",
+          "grouped-gemm-interval-post6.json",
+          "grouped-gemm-interval-post7.json",
+          "grouped-gemm-interval-post8.json");
 
   /** Every bundled profile that has committed measurements, in catalog order. */
   public static List<Measurements> bundled() {
@@ -160,9 +183,26 @@ public record Measurements(
     for (JsonNode file : grouped) {
       groups.addAll(groupedRows(file));
     }
+    List<Rows.GroupedGemm> intervals = new ArrayList<>();
+    for (String f : GROUPED_INTERVAL_FILES) {
+      JsonNode g = read(dir + f);
+      if (g != null) {
+        intervals.addAll(groupedRows(g));
+      }
+    }
     Measurements m =
         new Measurements(
-            profileId, read, copy, gemm, attention, mla, collectives, steps, prefills, groups);
+            profileId,
+            read,
+            copy,
+            gemm,
+            attention,
+            mla,
+            collectives,
+            steps,
+            prefills,
+            groups,
+            intervals);
     return m.isEmpty() && Double.isNaN(read) ? Optional.empty() : Optional.of(m);
   }
 

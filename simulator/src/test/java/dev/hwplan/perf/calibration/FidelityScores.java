@@ -27,8 +27,8 @@ import java.util.Map;
  * Scores the product's H200 calibration on a measured file of issue 15's formats (prefill
  * attention, grouped GEMM): per family, median / p90 / worst |error| and the share of measurements
  * inside the prediction interval (nominal 90%: the 5th to 95th percentile of the training
- * residuals). Rows whose shape is among the training rows are refused (the score must be out of
- * sample).
+ * residuals; for grouped GEMMs, of the interval grids' residuals). Rows whose shape is among the
+ * training rows are refused (the score must be out of sample).
  */
 final class FidelityScores {
   static final Path RESULTS = Path.of("..", "kernels", "cuda", "results", "h200-sxm");

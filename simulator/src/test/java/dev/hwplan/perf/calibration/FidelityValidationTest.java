@@ -67,6 +67,17 @@ class FidelityValidationTest {
     assertThat(v.stream().filter(s -> reported.containsKey(s.family()))).hasSize(reported.size());
   }
 
+  /**
+   * The grouped GEMM's and the loop's scores ({@code s.get(0)}, {@code s.get(1)}) are no worse than
+   * {@code limits[j]} = {median, p90}, with a half-point margin.
+   */
+  static void groupedNoWorse(List<FidelityScores.Score> s, double[][] limits) {
+    for (int j = 0; j < 2; j++) {
+      assertThat(s.get(j).median()).as(s.get(j).family()).isLessThan(limits[j][0] + 0.005);
+      assertThat(s.get(j).p90()).as(s.get(j).family()).isLessThan(limits[j][1] + 0.005);
+    }
+  }
+
   static void prefillNoWorse(List<FidelityScores.Score> s, int n, double[][] limits) {
     assertThat(s).hasSize(4);
     assertThat(s).allSatisfy(x -> assertThat(x.n()).isEqualTo(n));
@@ -120,10 +131,7 @@ class FidelityValidationTest {
       String f = files[i];
       s.forEach(x -> System.out.println("seen h100 " + f + " " + x));
       assertThat(s.get(0).n()).as(f).isEqualTo(n[i]);
-      for (int j = 0; j < 2; j++) {
-        assertThat(s.get(j).median()).as(f).isLessThan(grouped[i][j][0] + 0.005);
-        assertThat(s.get(j).p90()).as(f).isLessThan(grouped[i][j][1] + 0.005);
-      }
+      groupedNoWorse(s, grouped[i]);
     }
     List<String> groups =
         scoredSteps("seen h100 validation6 step", H100 + "step-profiles-validation6.json");
@@ -164,6 +172,29 @@ class FidelityValidationTest {
             "bmm attention", new double[] {0.018, 0.051},
             "bmm attn", new double[] {0.055, 0.105},
             "bmm expert", new double[] {0.108, 0.149}));
+  }
+
+  /**
+   * Freeze XVI's validation (c0ced6d: the grouped GEMM's and the per-expert loop's intervals from
+   * the model's residuals on grids it was not fitted on), measured on an NVIDIA H100 80GB HBM3 on
+   * 2026-12-07 16:20 UTC after the freeze, the grid declared before the freeze (a9e1cb9) and not
+   * looked at before these figures were first printed ({@code h100-sxm/post15-env.txt}, {@code
+   * post15.log}): {@code grouped-gemm-post10.json} (126 configurations of six matrices from
+   * MiniMax-Text-01, DBRX, Hunyuan-A13B, GLM-4.5-Air and Qwen3-Next-80B-A3B). The point model is
+   * freeze XI's, never fitted or chosen on this file: grouped 4.5 / 15.3 %, loop 3.7 / 14.0 %
+   * (median / p90). Coverage of the 90 % intervals: freeze XIII's (training residuals) 68 % and 69
+   * %, freeze XVI's 74 % and 90 %. Pinned at the first scoring, a small margin around each.
+   */
+  @Test
+  void h100FreezeSixteenValidation() throws Exception {
+    List<FidelityScores.Score> g = FidelityScores.grouped(H100 + "grouped-gemm-post10.json");
+    g.forEach(x -> System.out.println("validation h100 grouped-gemm-post10.json " + x));
+    assertThat(g.get(0).n()).isEqualTo(126);
+    assertThat(g.get(1).n()).isEqualTo(126);
+    groupedNoWorse(g, new double[][] {{0.045, 0.153}, {0.037, 0.140}});
+    // coverage of the 90 % intervals: 74 % and 90 %
+    assertThat(g.get(0).coverage()).isGreaterThan(0.73);
+    assertThat(g.get(1).coverage()).isGreaterThan(0.89);
   }
 
   /**
@@ -264,11 +295,7 @@ class FidelityValidationTest {
     g.forEach(x -> System.out.println("validation h100 grouped-gemm-post9.json " + x));
     assertThat(g.get(0).n()).isEqualTo(105);
     // grouped 5.0 / 14.0 %, per-expert loop 7.3 / 18.8 % (median / p90)
-    double[][] grouped = {{0.050, 0.140}, {0.073, 0.188}};
-    for (int j = 0; j < 2; j++) {
-      assertThat(g.get(j).median()).as(g.get(j).family()).isLessThan(grouped[j][0] + 0.005);
-      assertThat(g.get(j).p90()).as(g.get(j).family()).isLessThan(grouped[j][1] + 0.005);
-    }
+    groupedNoWorse(g, new double[][] {{0.050, 0.140}, {0.073, 0.188}});
     List<String> groups =
         scoredSteps("seen h100 validation8 step", H100 + "step-profiles-validation8.json");
     // freeze X, its validation: MoE prefill compiled 6.9 / 7.9, eager 4.7 / 6.9 (median / worst);
@@ -307,11 +334,7 @@ class FidelityValidationTest {
     // freeze IX, its validation: grouped 5.7 / 9.7 %, per-expert loop 4.9 / 12.3 % (median / p90);
     // seen since freeze X (its residuals chose the cooperative kernel's epilogue a tile): grouped
     // 4.5 / 8.7 %, the loop unchanged
-    double[][] grouped = {{0.045, 0.087}, {0.049, 0.123}};
-    for (int j = 0; j < 2; j++) {
-      assertThat(g.get(j).median()).as(g.get(j).family()).isLessThan(grouped[j][0] + 0.005);
-      assertThat(g.get(j).p90()).as(g.get(j).family()).isLessThan(grouped[j][1] + 0.005);
-    }
+    groupedNoWorse(g, new double[][] {{0.045, 0.087}, {0.049, 0.123}});
     List<FidelityScores.Score> p = FidelityScores.prefill(H100 + "prefill-attention-post4.json");
     p.forEach(x -> System.out.println("validation h100 prefill post4 " + x));
     // flash fwd 3.6 / 8.7, bwd 3.2 / 10.6, cuDNN fwd 3.1 / 7.5, bwd 5.7 / 10.8 %

@@ -1,6 +1,7 @@
 package dev.hwplan.perf.calibration;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import dev.hwplan.hardware.GpuProfile;
 import dev.hwplan.hardware.ProfileCatalog;
@@ -81,5 +82,31 @@ class GroupedGemmFitTest {
   @Test
   void h100TrainingErrors() {
     check("h100-sxm", 220, 0.025, 0.082, 0.03, 0.078);
+  }
+
+  /**
+   * Freeze XVI: the intervals come from the interval grids' rows ({@link
+   * Measurements#GROUPED_INTERVAL_FILES}), which share no configuration with the training rows, and
+   * are the 5th and 95th percentiles of measured over predicted there (pinned at the freeze: H100
+   * grouped 0.921-1.103, loop 0.926-1.252; H200 0.915-1.066 and 0.856-1.188).
+   */
+  @Test
+  void intervalsComeFromRowsTheFitDoesNotSee() {
+    String[] ids = {"h100-sxm", "h200-sxm"};
+    int[] rows = {467, 161};
+    double[][] spreads = {{0.921, 1.103, 0.926, 1.252}, {0.915, 1.066, 0.856, 1.188}};
+    for (int i = 0; i < ids.length; i++) {
+      Measurements m = Calibrations.measurements(ids[i]).orElseThrow();
+      List<String> training = m.groupedGemm().stream().map(Rows.GroupedGemm::key).toList();
+      assertThat(m.groupedIntervals()).hasSize(rows[i]);
+      assertThat(m.groupedIntervals()).noneMatch(r -> training.contains(r.key()));
+      GpuCalibration cal = Calibrations.forGpu(ProfileCatalog.bundled().get(ids[i]));
+      assertThat(cal.spread("grouped-gemm").rows()).isEqualTo(rows[i]);
+      assertThat(cal.spread("expert-loop").rows()).isEqualTo(rows[i]);
+      assertThat(cal.spread("grouped-gemm").lowRatio()).isCloseTo(spreads[i][0], within(5e-4));
+      assertThat(cal.spread("grouped-gemm").highRatio()).isCloseTo(spreads[i][1], within(5e-4));
+      assertThat(cal.spread("expert-loop").lowRatio()).isCloseTo(spreads[i][2], within(5e-4));
+      assertThat(cal.spread("expert-loop").highRatio()).isCloseTo(spreads[i][3], within(5e-4));
+    }
   }
 }
