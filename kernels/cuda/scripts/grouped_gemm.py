@@ -17,7 +17,7 @@ Grids: --grid training (experts 8/32/128/256, tokens per expert 1..1024, Mixtral
 Qwen3-30B-A3B expert matrices, at most --max-weight-gb of weights) and --grid validation (other expert
 counts, token counts and matrix sizes; measure only after the model is frozen).
 
-usage: grouped_gemm.py --out grouped-gemm.json [--grid training|validation|fresh|post2|post3|post4|post5|post6|post7|post8|post9|post10|train2] [--deadline-s 80]
+usage: grouped_gemm.py --out grouped-gemm.json [--grid training|validation|fresh|post2|post3|post4|post5|post6|post7|post8|post9|post10|train2|post11] [--deadline-s 80]
 """
 import argparse
 import sys
@@ -148,6 +148,18 @@ POST10_TOKENS = [21, 42, 84, 168, 336, 500, 896]
 # has no row). Training data for a later refit, never a validation.
 TRAIN2_TOKENS = [160, 192, 384, 512, 640, 768]
 
+# --grid post11 (issue 15, validation of freeze XVII: the H100's interval set takes post9 and post10 too;
+# declared 2026-12-07 16:50 UTC before the freeze and before any measurement): matrices (n, k), expert
+# counts and tokens per expert in none of the earlier grids, from published configs: Jamba-1.5-Large's w1
+# (24576 by 8192), Snowflake Arctic's w2 (7168 by 4864), Hunyuan-Large's gate/up (18304 by 6400),
+# OLMoE-1B-7B's down (2048 by 1024), ERNIE-4.5-300B-A47B's down (8192 by 3584) and Granite-3.0-1B-A400M's
+# gate/up (512 by 1024).
+POST11_MATS = [("jamba-1.5-large w1", 24576, 8192), ("arctic w2", 7168, 4864),
+               ("hunyuan-large gate/up", 18304, 6400), ("olmoe-1b-7b down", 2048, 1024),
+               ("ernie-4.5-300b-a47b down", 8192, 3584), ("granite-3.0-1b-a400m gate/up", 512, 1024)]
+POST11_EXPERTS = [7, 50, 136]
+POST11_TOKENS = [25, 50, 100, 200, 280, 450, 800]
+
 def grid(name, max_weight_bytes):
     if name == "training":
         mats, exps, toks = TRAIN_MATS, TRAIN_EXPERTS, TRAIN_TOKENS
@@ -173,6 +185,8 @@ def grid(name, max_weight_bytes):
         mats, exps, toks = POST9_MATS, POST9_EXPERTS, POST9_TOKENS
     elif name == "post10":
         mats, exps, toks = POST10_MATS, POST10_EXPERTS, POST10_TOKENS
+    elif name == "post11":
+        mats, exps, toks = POST11_MATS, POST11_EXPERTS, POST11_TOKENS
     elif name == "train2":
         mats, exps, toks = TRAIN_MATS, TRAIN_EXPERTS, TRAIN2_TOKENS
     elif name == "smoke":
@@ -203,7 +217,7 @@ def copy_bandwidth():
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--out", required=True)
-    ap.add_argument("--grid", default="training", choices=["training", "validation", "fresh", "post2", "post3", "post4", "post5", "post6", "post7", "post8", "post9", "post10", "train2", "smoke"])
+    ap.add_argument("--grid", default="training", choices=["training", "validation", "fresh", "post2", "post3", "post4", "post5", "post6", "post7", "post8", "post9", "post10", "train2", "post11", "smoke"])
     ap.add_argument("--samples", type=int, default=10)
     ap.add_argument("--max-weight-gb", type=float, default=16.0)
     ap.add_argument("--deadline-s", type=float, default=80.0)

@@ -68,11 +68,12 @@ public record Measurements(
    * The grouped-GEMM files whose rows set the intervals, not the fit (issue 15, freeze XVI): the
    * grids measured after earlier freezes on matrices, expert counts and tokens per expert the
    * training grid does not have (H100: {@code kernels/cuda/results/h100-sxm/grouped-gemm-post3,
-   * post4, post6, post7, post8.json}; H200: {@code h200-sxm/grouped-gemm-post4, post5.json}), each
-   * bundled as {@code grouped-gemm-interval-<grid>.json}. A split-conformal calibration set (Lei,
-   * G'Sell, Rinaldo, Tibshirani and Wasserman, "Distribution-free predictive inference for
-   * regression", JASA 113(523), 2018, section 2.2): the model is fitted on the training rows alone
-   * and the interval is the spread of its residuals on these.
+   * post4, post6 to post10.json}, post9 and post10 since freeze XVII; H200: {@code
+   * h200-sxm/grouped-gemm-post4, post5.json}), each bundled as {@code
+   * grouped-gemm-interval-<grid>.json}. A split-conformal calibration set (Lei, G'Sell, Rinaldo,
+   * Tibshirani and Wasserman, "Distribution-free predictive inference for regression", JASA
+   * 113(523), 2018, section 2.2): the model is fitted on the training rows alone and the interval
+   * is the spread of its residuals on these.
    */
   public static final List<String> GROUPED_INTERVAL_FILES =
       List.of(
@@ -81,7 +82,9 @@ public record Measurements(
           "grouped-gemm-interval-post5.json",
           "grouped-gemm-interval-post6.json",
           "grouped-gemm-interval-post7.json",
-          "grouped-gemm-interval-post8.json");
+          "grouped-gemm-interval-post8.json",
+          "grouped-gemm-interval-post9.json",
+          "grouped-gemm-interval-post10.json");
 
   /** Every bundled profile that has committed measurements, in catalog order. */
   public static List<Measurements> bundled() {

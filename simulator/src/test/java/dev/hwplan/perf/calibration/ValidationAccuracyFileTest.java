@@ -39,7 +39,8 @@ class ValidationAccuracyFileTest {
 
   /** The model that scores the files, as named at its freeze. */
   static final String MODEL =
-      "freeze XVI of issue 15 (freeze XIII's model, with the grouped GEMM's and the per-expert"
+      "freeze XVII of issue 15 (freeze XVI's model, the H100's interval grids taking post9 and"
+          + " post10 too; freeze XVI: freeze XIII's model, with the grouped GEMM's and the per-expert"
           + " loop's intervals the spread of the model's residuals on grids it was not fitted on;"
           + " freeze XIII: freeze XII's model, with prefill-attention tiles at head dims"
           + " above 128 a fitted factor slower; freeze XII: freeze XI's model, with CTAs of equal length on FlashAttention-2's"
@@ -60,30 +61,32 @@ class ValidationAccuracyFileTest {
           + " the copy bandwidth)";
 
   /**
-   * The commit that froze it: c0ced6d (freeze XVI: the grouped-GEMM and per-expert-loop intervals
-   * from a split-conformal calibration set, the H100's post3, post4 and post6 to post8 grids and
-   * the H200's post4 and post5, no parameter chosen; validated by {@code grouped_gemm.py --grid
-   * post10}, declared at a9e1cb9 and measured after it), on 0f9092e (freeze XIII: the wide-head
-   * factor fitted on the training grids' MLA rows, the form chosen on the training rows' residuals
-   * alone; validated by {@code prefill_attention.py --grid post5}, declared at 1ac8323 and measured
-   * after it), on f78bdcc (freeze XII: a form with no fitted constant, chosen on the seen decode
-   * kernel tables of H100 validation3, 4 and 6 to 9 and H200 validation, validation4 and
-   * validation5; validated by {@code step_profile.py --set validation10}, declared at 6a4a9b5 and
-   * measured after it), on cb04d1e (freeze XI: prefill routing dispersion, rho fitted on the
-   * training steps' expert counts; the in-step grouped-GEMM factor fitted on the training steps'
-   * kernel times; the form chosen on the seen H100 step files validation4/6/7 and on the routed
-   * counts of validation8, seen since; validated by {@code step_profile.py --set validation9},
-   * declared at 655a7fe and measured on an H100 on 2026-12-07 12:18 UTC), on 21fcd01 (freeze X: the
-   * cooperative grouped-GEMM kernel's epilogue a tile, fitted on the training rows alone; the form
-   * chosen on the H100's post6 to post8 residuals, seen since), on freeze IX (65b318b: the merge of
-   * mla9, cuBLAS batched GEMMs bounded by one tile's K loop, and prefill9, eager elementwise
-   * kernels at a rate per SM cycle, both on freeze VIII's H100 constants), validated on an H100 on
-   * 2026-12-07 06:34-06:37 UTC. Freeze X's validation, declared before any measurement (c36755d):
-   * {@code grouped_gemm.py --grid post9} and {@code step_profile.py --set validation8}; the
-   * prefill-attention and batched-GEMM models did not change, and their files of freeze IX's run
-   * still validate them.
+   * The commit that froze it: 2267c3c (freeze XVII: the H100's interval set takes the post9 and
+   * post10 grids, out of sample for every fit; validated by {@code grouped_gemm.py --grid post11},
+   * declared at a17c9c6 and measured after it), on c0ced6d (freeze XVI: the grouped-GEMM and
+   * per-expert-loop intervals from a split-conformal calibration set, the H100's post3, post4 and
+   * post6 to post8 grids and the H200's post4 and post5, no parameter chosen; validated by {@code
+   * grouped_gemm.py --grid post10}, declared at a9e1cb9 and measured after it), on 0f9092e (freeze
+   * XIII: the wide-head factor fitted on the training grids' MLA rows, the form chosen on the
+   * training rows' residuals alone; validated by {@code prefill_attention.py --grid post5},
+   * declared at 1ac8323 and measured after it), on f78bdcc (freeze XII: a form with no fitted
+   * constant, chosen on the seen decode kernel tables of H100 validation3, 4 and 6 to 9 and H200
+   * validation, validation4 and validation5; validated by {@code step_profile.py --set
+   * validation10}, declared at 6a4a9b5 and measured after it), on cb04d1e (freeze XI: prefill
+   * routing dispersion, rho fitted on the training steps' expert counts; the in-step grouped-GEMM
+   * factor fitted on the training steps' kernel times; the form chosen on the seen H100 step files
+   * validation4/6/7 and on the routed counts of validation8, seen since; validated by {@code
+   * step_profile.py --set validation9}, declared at 655a7fe and measured on an H100 on 2026-12-07
+   * 12:18 UTC), on 21fcd01 (freeze X: the cooperative grouped-GEMM kernel's epilogue a tile, fitted
+   * on the training rows alone; the form chosen on the H100's post6 to post8 residuals, seen
+   * since), on freeze IX (65b318b: the merge of mla9, cuBLAS batched GEMMs bounded by one tile's K
+   * loop, and prefill9, eager elementwise kernels at a rate per SM cycle, both on freeze VIII's
+   * H100 constants), validated on an H100 on 2026-12-07 06:34-06:37 UTC. Freeze X's validation,
+   * declared before any measurement (c36755d): {@code grouped_gemm.py --grid post9} and {@code
+   * step_profile.py --set validation8}; the prefill-attention and batched-GEMM models did not
+   * change, and their files of freeze IX's run still validate them.
    */
-  static final String FROZEN_AT = "c0ced6d";
+  static final String FROZEN_AT = "2267c3c";
 
   /**
    * The files that validate {@link #MODEL}, relative to {@code kernels/cuda/results}: freeze IX's
@@ -102,12 +105,14 @@ class ValidationAccuracyFileTest {
    * h100-sxm/post14-env.txt}, {@code post14.log}): {@code prefill_attention.py --grid post5}; post3
    * and post4 were measured before freeze XIII, which neither chose, and score it too. Freeze XVI's
    * own grid, measured on an NVIDIA H100 80GB HBM3 on 2026-12-07 16:20 UTC after the freeze ({@code
-   * h100-sxm/post15-env.txt}, {@code post15.log}): {@code grouped_gemm.py --grid post10}.
+   * h100-sxm/post15-env.txt}, {@code post15.log}): {@code grouped_gemm.py --grid post10}, in the
+   * interval set since freeze XVII, whose own grid was measured on an NVIDIA H100 80GB HBM3 on
+   * 2026-12-07 16:37 UTC after the freeze ({@code h100-sxm/post17-env.txt}, {@code post17.log}):
+   * {@code grouped_gemm.py --grid post11}.
    */
   static final List<String> VALIDATION_FILES =
       List.of(
-          "h100-sxm/grouped-gemm-post10.json",
-          "h100-sxm/grouped-gemm-post9.json",
+          "h100-sxm/grouped-gemm-post11.json",
           "h100-sxm/step-profiles-validation10.json",
           "h100-sxm/prefill-attention-post5.json",
           "h100-sxm/prefill-attention-post4.json",
@@ -129,10 +134,13 @@ class ValidationAccuracyFileTest {
    * validation (it chose freeze IV's form), and freeze II's and freeze I's validation files (H200),
    * whose grouped GEMMs are training rows since. Since freeze XVI the grouped-GEMM files among them
    * (H100 post3, post4, post6 to post8; H200 post4, post5) set the grouped GEMM's and the loop's
-   * intervals, so their coverage is about nominal by construction.
+   * intervals, so their coverage is about nominal by construction; since freeze XVII the H100's
+   * post9 and post10 too (freeze X's and freeze XVI's validation grids).
    */
   static final List<String> SEEN_FILES =
       List.of(
+          "h100-sxm/grouped-gemm-post10.json",
+          "h100-sxm/grouped-gemm-post9.json",
           "h100-sxm/step-profiles-validation9.json",
           "h100-sxm/step-profiles-validation8.json",
           "h100-sxm/grouped-gemm-post8.json",
