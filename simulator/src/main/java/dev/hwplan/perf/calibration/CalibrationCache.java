@@ -291,10 +291,8 @@ public final class CalibrationCache {
     return id.replaceAll("[^A-Za-z0-9._-]", "_");
   }
 
-  private static String computeKey() {
-    MessageDigest sha = sha256();
-    sha.update(SCHEMA.getBytes(StandardCharsets.UTF_8));
-    ClassLoader cl = CalibrationCache.class.getClassLoader();
+  /** The bundled resources the key hashes, in order: profiles, measurements, models. */
+  static List<String> keyResources(ClassLoader cl) {
     List<String> resources = new ArrayList<>();
     for (String file : ProfileCatalog.bundledFileNames()) {
       resources.add("profiles/" + file);
@@ -311,12 +309,22 @@ public final class CalibrationCache {
       for (String m : Measurements.GROUPED_FILES) {
         resources.add("calibrations/" + id + "/" + m);
       }
+      for (String m : Measurements.GROUPED_INTERVAL_FILES) {
+        resources.add("calibrations/" + id + "/" + m);
+      }
     }
     resources.add("models/catalog.txt");
     for (String model : lines(cl, "models/catalog.txt")) {
       resources.add("models/" + (model.endsWith(".json") ? model : model + ".json"));
     }
-    for (String r : resources) {
+    return resources;
+  }
+
+  private static String computeKey() {
+    MessageDigest sha = sha256();
+    sha.update(SCHEMA.getBytes(StandardCharsets.UTF_8));
+    ClassLoader cl = CalibrationCache.class.getClassLoader();
+    for (String r : keyResources(cl)) {
       sha.update(r.getBytes(StandardCharsets.UTF_8));
       try (InputStream in = cl.getResourceAsStream(r)) {
         sha.update(in == null ? new byte[] {0} : in.readAllBytes());

@@ -96,7 +96,9 @@ final class GroupedGemmFitter {
   /**
    * The fitted model, or null without rows; adds the {@code grouped-gemm} and loop spreads: the 5th
    * and 95th percentiles of measured over predicted times on the interval rows ({@link
-   * #intervalRows}), or on the training rows where a profile has none.
+   * #intervalRows}) of every profile in {@code data} (the pooled fit takes both GPUs'), or on the
+   * training rows where none has any; the loop's likewise on the interval rows with a loop time, or
+   * on the training loops where none has one.
    */
   static GroupedGemmTimeModel fit(
       FitData data, double read, GemmTimeModel gemm, Map<String, Spread> spreads) {

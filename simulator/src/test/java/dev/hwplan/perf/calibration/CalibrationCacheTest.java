@@ -110,6 +110,26 @@ class CalibrationCacheTest {
     assertThat(key).hasSize(64).isEqualTo(CalibrationCache.at(dir).key());
   }
 
+  /**
+   * Every committed measurement file of every profile is among the key's inputs, so that a changed
+   * one misses the cache (the grouped GEMM's interval files were once left out).
+   */
+  @Test
+  void theKeyCoversEveryBundledMeasurementFile() throws Exception {
+    List<String> keyed = CalibrationCache.keyResources(CalibrationCache.class.getClassLoader());
+    Path root = Path.of("..", "hardware-profiles", "src", "main", "resources", "calibrations");
+    List<String> bundled;
+    try (var files = Files.walk(root)) {
+      bundled =
+          files
+              .filter(Files::isRegularFile)
+              .map(f -> "calibrations/" + root.relativize(f).toString().replace('\\', '/'))
+              .toList();
+    }
+    assertThat(bundled).hasSizeGreaterThan(10);
+    assertThat(keyed).containsAll(bundled);
+  }
+
   @Test
   void theKeyOfAOneJarClassPathIsNotedAndComputedAgainForAChangedJar(@TempDir Path dir)
       throws Exception {

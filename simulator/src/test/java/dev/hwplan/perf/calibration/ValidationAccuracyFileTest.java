@@ -97,11 +97,11 @@ class ValidationAccuracyFileTest {
    * form for CTAs of equal length only, which no row of post3 or post4 has); and freeze III's
    * prefill attention file (H100), held out from freeze VIII's fit. Freeze X's own grids, measured
    * on an NVIDIA H100 80GB HBM3 on 2026-12-07 07:07-07:09 UTC after the freeze ({@code
-   * h100-sxm/post11-env.txt}, {@code post11.log}): {@code grouped_gemm.py --grid post9}, whose op
-   * models freeze XI left as they were. Freeze XII's own grid, measured on an NVIDIA H100 80GB HBM3
-   * on 2026-12-07 14:03-14:05 UTC after the freeze ({@code h100-sxm/post13-env.txt}, {@code
-   * post13.log}): {@code step_profile.py --set validation10}. Freeze XIII's own grid, measured on
-   * an NVIDIA H100 80GB HBM3 on 2026-12-07 15:36-15:37 UTC after the freeze ({@code
+   * h100-sxm/post11-env.txt}, {@code post11.log}): {@code grouped_gemm.py --grid post9}, in the
+   * interval set since freeze XVII (so seen). Freeze XII's own grid, measured on an NVIDIA H100
+   * 80GB HBM3 on 2026-12-07 14:03-14:05 UTC after the freeze ({@code h100-sxm/post13-env.txt},
+   * {@code post13.log}): {@code step_profile.py --set validation10}. Freeze XIII's own grid,
+   * measured on an NVIDIA H100 80GB HBM3 on 2026-12-07 15:36-15:37 UTC after the freeze ({@code
    * h100-sxm/post14-env.txt}, {@code post14.log}): {@code prefill_attention.py --grid post5}; post3
    * and post4 were measured before freeze XIII, which neither chose, and score it too. Freeze XVI's
    * own grid, measured on an NVIDIA H100 80GB HBM3 on 2026-12-07 16:20 UTC after the freeze ({@code
