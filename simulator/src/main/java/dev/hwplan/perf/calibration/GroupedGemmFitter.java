@@ -34,6 +34,12 @@ final class GroupedGemmFitter {
     return data.rows(Measurements::groupedIntervals, Rows.GroupedGemm::key);
   }
 
+  /** The rows with a per-expert loop time. */
+  private static List<FitData.Row<Rows.GroupedGemm>> withLoopTime(
+      List<FitData.Row<Rows.GroupedGemm>> rows) {
+    return rows.stream().filter(r -> !Double.isNaN(r.row().loopSeconds())).toList();
+  }
+
   /** The bytes a balanced grouped GEMM row moves: every expert's weights, rows in and out. */
   static double bytes(Rows.GroupedGemm r) {
     double e = r.experts();
@@ -127,8 +133,7 @@ final class GroupedGemmFitter {
       }
     }
     double[] p = best;
-    List<FitData.Row<Rows.GroupedGemm>> loops =
-        rows.stream().filter(r -> !Double.isNaN(r.row().loopSeconds())).toList();
+    List<FitData.Row<Rows.GroupedGemm>> loops = withLoopTime(rows);
     ExpertLoopTimeModel fitted = null;
     if (!loops.isEmpty()) {
       fitted =
@@ -151,8 +156,7 @@ final class GroupedGemmFitter {
         NelderMead.spread(
             spreadRows, r -> groupedSeconds(m, read, r), Rows.GroupedGemm::groupedSeconds));
     if (!loops.isEmpty()) {
-      List<FitData.Row<Rows.GroupedGemm>> heldLoops =
-          held.stream().filter(r -> !Double.isNaN(r.row().loopSeconds())).toList();
+      List<FitData.Row<Rows.GroupedGemm>> heldLoops = withLoopTime(held);
       spreads.put(
           "expert-loop",
           NelderMead.spread(

@@ -103,13 +103,6 @@ public record Measurements(
     JsonNode nccl = read(dir + "nccl.json");
     JsonNode step = read(dir + "llama31-8b-decode-step.json");
     JsonNode prefill = read(dir + "prefill-attention.json");
-    List<JsonNode> grouped = new ArrayList<>();
-    for (String f : GROUPED_FILES) {
-      JsonNode g = read(dir + f);
-      if (g != null) {
-        grouped.add(g);
-      }
-    }
     double read = Double.NaN;
     double copy = Double.NaN;
     List<Rows.Gemm> gemm = new ArrayList<>();
@@ -182,17 +175,8 @@ public record Measurements(
       }
     }
     List<Rows.PrefillAttention> prefills = prefill == null ? List.of() : prefillRows(prefill);
-    List<Rows.GroupedGemm> groups = new ArrayList<>();
-    for (JsonNode file : grouped) {
-      groups.addAll(groupedRows(file));
-    }
-    List<Rows.GroupedGemm> intervals = new ArrayList<>();
-    for (String f : GROUPED_INTERVAL_FILES) {
-      JsonNode g = read(dir + f);
-      if (g != null) {
-        intervals.addAll(groupedRows(g));
-      }
-    }
+    List<Rows.GroupedGemm> groups = groupedRows(dir, GROUPED_FILES);
+    List<Rows.GroupedGemm> intervals = groupedRows(dir, GROUPED_INTERVAL_FILES);
     Measurements m =
         new Measurements(
             profileId,
@@ -207,6 +191,18 @@ public record Measurements(
             groups,
             intervals);
     return m.isEmpty() && Double.isNaN(read) ? Optional.empty() : Optional.of(m);
+  }
+
+  /** The grouped-GEMM rows of those of {@code files} that {@code dir} holds, in order. */
+  private static List<Rows.GroupedGemm> groupedRows(String dir, List<String> files) {
+    List<Rows.GroupedGemm> out = new ArrayList<>();
+    for (String f : files) {
+      JsonNode g = read(dir + f);
+      if (g != null) {
+        out.addAll(groupedRows(g));
+      }
+    }
+    return out;
   }
 
   /** The measured rows of a prefill-attention file: those with both forward and backward times. */
