@@ -39,22 +39,37 @@ import org.apache.commons.math3.distribution.NormalDistribution;
  * tile (issue 15, freeze VI: 288 and 352 tokens an expert, three tiles, ran 15 to 27% slower than
  * predicted on the H200's post4/post5 grids and the H100's post4, where 704, six tiles, did not).
  * The padding tile's weight tile comes by the cluster's multicast, so the weight stream and the
- * per-tile cost stay on the real tiles. In the cooperative kernel both consumer warp groups work on
- * one tile and then write it out together, so a tile's epilogue (accumulators to shared memory, the
- * TMA store of its {@code 128 x 256} outputs) follows its MMAs instead of hiding under another
- * tile's, as the ping-pong kernel's two warp groups do by turns: each issued large tile adds {@code
- * epilogueSeconds} to the MMA-bound time (issue 15, freeze X: at 272 to 1024 tokens an expert the
- * H100's rows with {@code k} 512 to 1440 ran 8 to 18% slower than predicted and those with {@code
- * k} 2048 to 7168 up to 16% faster, the MMA fraction fitted between them, on its post6 to post8
- * grids, seen since, and the training rows at 1024 tokens showed it too; fitted on the training
- * rows alone, 1.4 us on the H100 and 1.1 us on the H200). The SMs' stream and the read bandwidth
- * meet in a knee ({@link #KNEE_EXPONENT}), not a hard bound:
+ * per-tile cost stay on the real tiles. A cluster reads its weight tiles once, but each cluster
+ * reads them: in the small-tile (ping-pong) kernel a cluster holds 128 rows, and a routed expert
+ * with more rows than that issues a second cluster, mostly padding, that reads the expert's weights
+ * again, from HBM, and at few rows costs about what the first did. PyTorch picks the kernel on the
+ * mean rows, so at a mean of 65 to 128 rows the busier experts of a routed step spill over one
+ * cluster: the weight bytes count {@code clusters = issued / CLUSTER_ROWS} times (issue 15, freeze
+ * XVIII: Mixtral-8x7B's 512-token prefills, 128 rows an expert on average, on the H100's and H200's
+ * training steps, {@code step-profiles-train.json}, ran their grouped kernels 1.42 and 1.47 to 1.53
+ * times the model's time; their routed counts give 47 clusters for 32 experts, 1.47; no parameter
+ * was fitted). The large-tile kernel's clusters hold 256 rows, and its weights count once: counting
+ * its clusters too (its balanced training rows at 1024 rows hold four) moved the H100's fitted
+ * {@code largeTileFactor} from 0.75 to 1.23 and made the H100's seen 640-token prefill ({@code
+ * step-profiles-validation4.json}, one large cluster an expert) 12% fast instead of 5% slow. In the
+ * cooperative kernel both consumer warp groups work on one tile and then write it out together, so
+ * a tile's epilogue (accumulators to shared memory, the TMA store of its {@code 128 x 256} outputs)
+ * follows its MMAs instead of hiding under another tile's, as the ping-pong kernel's two warp
+ * groups do by turns: each issued large tile adds {@code epilogueSeconds} to the MMA-bound time
+ * (issue 15, freeze X: at 272 to 1024 tokens an expert the H100's rows with {@code k} 512 to 1440
+ * ran 8 to 18% slower than predicted and those with {@code k} 2048 to 7168 up to 16% faster, the
+ * MMA fraction fitted between them, on its post6 to post8 grids, seen since, and the training rows
+ * at 1024 tokens showed it too; fitted on the training rows alone, 1.4 us on the H100 and 1.1 us on
+ * the H200). The SMs' stream and the read bandwidth meet in a knee ({@link #KNEE_EXPONENT}), not a
+ * hard bound:
  *
  * <pre>
  *   CTAs  = E ceil(n / tileCols) mTiles,  mTiles = ceil(rows per expert / tileRows)
  *   cTiles = CLUSTER_ROWS ceil(mTiles / CLUSTER_ROWS),  cCTAs = E ceil(n / tileCols) cTiles
- *   t_sm  = bytes / (streamPerSmCycle SMs clock factor(tiles)) (1 + fewRows) (1 + fewExperts)
- *   t_mem = (t_sm^4 + (bytes / readBandwidth)^4)^(1/4) + tileSeconds CTAs/SMs
+ *   clusters = [small tiles] cTiles / CLUSTER_ROWS, else 1
+ *   streamed = bytes + weightBytes (clusters - 1)
+ *   t_sm  = streamed / (streamPerSmCycle SMs clock factor(tiles)) (1 + fewRows) (1 + fewExperts)
+ *   t_mem = (t_sm^4 + (streamed / readBandwidth)^4)^(1/4) + tileSeconds CTAs/SMs
  *   t_mma = (2 E cTiles tileRows n k / (matrixFraction peak(dtype)) + [large] epilogueSeconds cCTAs/SMs)
  *           x ceil(cCTAs/SMs) / (cCTAs/SMs)
  *   t     = latency + max(t_mem, t_mma)
@@ -141,7 +156,8 @@ public record GroupedGemmTimeModel(
         1,
         n,
         k,
-        bytes);
+        bytes,
+        experts * (double) n * k * dtype.bytes());
   }
 
   /**
@@ -161,7 +177,8 @@ public record GroupedGemmTimeModel(
       double dispersion,
       long n,
       long k,
-      double bytes) {
+      double bytes,
+      double weightBytes) {
     boolean large = largeTile(rowsPerExpert, n);
     int tileRows = large ? LARGE_TILE_ROWS : TILE_ROWS;
     int tileCols = large ? LARGE_TILE_COLS : TILE_COLS;
@@ -182,12 +199,15 @@ public record GroupedGemmTimeModel(
             : 0;
     double fewExperts = fewExpertsSlope * Math.log(MANY_EXPERTS / Math.min(MANY_EXPERTS, experts));
     double perWave = ctas / gpu.sms();
+    // the small-tile kernel: each cluster of an expert reads the expert's weight tiles again
+    double clusters = large ? 1 : issued / CLUSTER_ROWS;
+    double streamed = bytes + weightBytes * (clusters - 1);
     double sm =
-        bytes
+        streamed
             / (streamPerSmCycle * gpu.smCyclesPerSecond() * factor)
             * (1 + fewRows)
             * (1 + fewExperts);
-    double hbm = bytes / readBandwidth;
+    double hbm = streamed / readBandwidth;
     double mem = Knee.join(sm, hbm, KNEE_EXPONENT) + tileSeconds * perWave;
     double waves =
         (routed ? Math.max(1, issuedPerWave + 0.5) : Math.ceil(issuedPerWave)) / issuedPerWave;
@@ -230,7 +250,8 @@ public record GroupedGemmTimeModel(
         s.rowsDispersion(),
         s.n(),
         s.k(),
-        bytes);
+        bytes,
+        s.activeExperts() * (double) s.n() * s.k() * s.weightBytes());
   }
 
   /**
