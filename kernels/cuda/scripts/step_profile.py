@@ -16,7 +16,7 @@ of its first call. Per trace: kernel seconds, span, gaps, kernels per step. The 
 router's per-expert token counts of each layer (eager step). Models and step code are step_forms.py's
 (random bf16 weights, seed 0; Mixtral-8x7B shapes with 4 layers; Llama-3.1-8B with 32 layers).
 
-usage: step_profile.py --out step-profiles.json [--set train|validation|validation3|validation4|validation5|validation6|validation7|validation8|validation9|validation10|smoke] [--deadline-s 400]
+usage: step_profile.py --out step-profiles.json [--set train|validation|validation3|validation4|validation5|validation6|validation7|validation8|validation9|validation10|validation11|smoke] [--deadline-s 400]
 """
 import argparse
 import json
@@ -115,6 +115,18 @@ SETS = {
         "dense": {"decode": [(11, 2720), (33, 2272), (37, 1696), (51, 1824), (67, 1568), (100, 1056),
                              (134, 1008)],
                   "prefill": [(1, 2944), (1, 5888), (2, 2240), (6, 800)]},
+    },
+    # the validation of freeze XVIII (the small-tile grouped kernel's clusters: an expert routed more
+    # rows than one cluster of 64-row tiles holds reads its weights once more a cluster; declared
+    # 2026-12-07 19:00 UTC before any measurement): MoE prefills of 288 to 736 tokens (72 to 184 rows an
+    # expert on average, around the 128-row switch between the two grouped kernels, which no step grid
+    # since validation4 reached), and MoE decodes; (batch, context) pairs and prompt lengths in no
+    # earlier set or grid; no dense step (freeze XVIII moves none)
+    "validation11": {
+        "moe": {"decode": [(22, 1184), (44, 864), (60, 1504), (96, 704)],
+                "prefill": [(1, 288), (1, 352), (1, 416), (1, 448), (1, 480), (2, 232), (3, 168),
+                            (4, 120), (1, 544), (1, 736)]},
+        "dense": {"decode": [], "prefill": []},
     },
     "smoke": {
         "moe": {"decode": [(1, 16), (4, 16)], "prefill": [(1, 32)]},
