@@ -34,6 +34,11 @@ public final class KeyedOpTimeModel implements OpTimeModel {
   }
 
   @Override
+  public StepSpread stepSpread() {
+    return model.stepSpread();
+  }
+
+  @Override
   public boolean equals(Object o) {
     return o instanceof KeyedOpTimeModel m && (key == m.key || key.equals(m.key));
   }

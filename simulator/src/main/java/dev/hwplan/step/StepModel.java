@@ -1,10 +1,15 @@
 package dev.hwplan.step;
 
+import dev.hwplan.memory.KvDtype;
+import dev.hwplan.memory.WeightDtype;
+import dev.hwplan.model.AttentionKind;
 import dev.hwplan.op.Op;
 import dev.hwplan.op.OpGraph;
+import dev.hwplan.op.OpKind;
 import dev.hwplan.perf.Mode;
 import dev.hwplan.perf.OpTimeModel;
 import dev.hwplan.perf.Prediction;
+import dev.hwplan.perf.StepSpread;
 import dev.hwplan.util.BoundedMemo;
 import java.util.ArrayList;
 import java.util.List;
@@ -67,9 +72,48 @@ public final class StepModel {
     return TransformerStep.build(config, s);
   }
 
-  /** The time of a step of composition {@code s}, with its interval, per-op breakdown and notes. */
+  /**
+   * The time of a step of composition {@code s}, with its interval, per-op breakdown and notes. The
+   * interval is the sum of the ops' intervals, or, where whole steps of its kind were measured on
+   * the op-time model's GPU ({@link OpTimeModel#stepSpread}), their spread: the prediction of every
+   * op but the collectives times the measured steps' bounds ({@link StepSpread.Bounds}), plus the
+   * collectives' own intervals. The measured steps are bf16 Llama-3.1-8B (dense, GQA) and
+   * Mixtral-8x7B (MoE, GQA) steps on one GPU, eager and compiled: a step with other weights or
+   * cache types, or MLA attention, keeps the sum of its ops' intervals. A step holding a prefill
+   * chunk is a prefill; the serving form ({@link Execution#FUSED}) was not measured as whole steps
+   * and takes the measured forms' bounds.
+   */
   public StepTime time(StepComposition s) {
-    return StepTimes.time(config, s, times, StepModel::sum);
+    StepTime t = StepTimes.time(config, s, times, StepModel::sum);
+    StepSpread spread = measuredSpread();
+    StepSpread.Bounds b =
+        spread == null ? null : spread.bounds(config.model().moe() != null, !s.decodeOnly());
+    if (b == null) {
+      return t;
+    }
+    double apart = 0;
+    double apartLow = 0;
+    double apartHigh = 0;
+    for (OpTime op : t.ops()) {
+      if (op.kind().equals(OpKind.COLLECTIVE.key()) || op.kind().equals(OpKind.P2P.key())) {
+        apart += op.seconds();
+        apartLow += op.lowSeconds();
+        apartHigh += op.highSeconds();
+      }
+    }
+    double rest = t.seconds() - apart;
+    return new StepTime(
+        t.seconds(), rest * b.low() + apartLow, rest * b.high() + apartHigh, t.ops(), t.notes());
+  }
+
+  /** The measured steps' spread where it applies to this model's steps, else null. */
+  private StepSpread measuredSpread() {
+    if (!config.weights().equals(WeightDtype.BF16)
+        || !config.kv().equals(KvDtype.BF16)
+        || config.model().attentionKind() == AttentionKind.MLA) {
+      return null;
+    }
+    return times.stepSpread();
   }
 
   /**

@@ -6,6 +6,7 @@ import dev.hwplan.perf.KeyedOpTimeModel;
 import dev.hwplan.perf.Mode;
 import dev.hwplan.perf.OpTimeModel;
 import dev.hwplan.perf.Prediction;
+import dev.hwplan.perf.StepSpread;
 import dev.hwplan.perf.device.Bound;
 
 /**
@@ -100,5 +101,10 @@ final class SustainedClock implements OpTimeModel {
   @Override
   public Mode mode() {
     return times.mode();
+  }
+
+  @Override
+  public StepSpread stepSpread() {
+    return times.stepSpread();
   }
 }

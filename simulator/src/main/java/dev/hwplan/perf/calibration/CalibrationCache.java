@@ -303,7 +303,8 @@ public final class CalibrationCache {
               "nccl.json",
               "llama31-8b-decode-step.json",
               "prefill-attention.json",
-              "steps-eager-fused.json")) {
+              "steps-eager-fused.json",
+              StepIntervals.FILE)) {
         resources.add("calibrations/" + id + "/" + m);
       }
       for (String m : Measurements.GROUPED_FILES) {

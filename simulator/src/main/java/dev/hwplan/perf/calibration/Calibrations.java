@@ -1,12 +1,15 @@
 package dev.hwplan.perf.calibration;
 
 import dev.hwplan.hardware.GpuProfile;
+import dev.hwplan.op.Op;
 import dev.hwplan.perf.CalibratedModel;
 import dev.hwplan.perf.GpuCalibration;
 import dev.hwplan.perf.KeyedOpTimeModel;
 import dev.hwplan.perf.Mode;
 import dev.hwplan.perf.OpTimeModel;
+import dev.hwplan.perf.Prediction;
 import dev.hwplan.perf.SolModel;
+import dev.hwplan.perf.StepSpread;
 import dev.hwplan.step.StepConfig;
 import dev.hwplan.step.StepModel;
 import dev.hwplan.util.BoundedMemo;
@@ -170,10 +173,49 @@ public final class Calibrations {
   private static OpTimeModel newModel(GpuProfile gpu, Mode mode) {
     return switch (mode) {
       case SOL -> new SolModel(gpu);
-      case CALIBRATED -> new CalibratedModel(gpu, forGpu(gpu));
+      case CALIBRATED -> new WithSteps(gpu, new CalibratedModel(gpu, forGpu(gpu)));
       case MEASURED ->
           new MeasuredModel(
               gpu, measurements(gpu.id()).orElse(null), new CalibratedModel(gpu, forGpu(gpu)));
     };
+  }
+
+  /**
+   * The calibrated model with its step spread ({@link StepIntervals}), taken on first use: it times
+   * the calibration steps with the model itself, as {@link #model} hands it out.
+   */
+  private static final class WithSteps implements OpTimeModel {
+    private final GpuProfile gpu;
+    private final OpTimeModel model;
+    private volatile StepSpread spread;
+    private volatile boolean known;
+
+    WithSteps(GpuProfile gpu, OpTimeModel model) {
+      this.gpu = gpu;
+      this.model = model;
+    }
+
+    @Override
+    public Prediction predict(Op op) {
+      return model.predict(op);
+    }
+
+    @Override
+    public Mode mode() {
+      return model.mode();
+    }
+
+    @Override
+    public StepSpread stepSpread() {
+      if (!known) {
+        synchronized (this) {
+          if (!known) {
+            spread = StepIntervals.of(gpu, Calibrations.model(gpu, Mode.CALIBRATED));
+            known = true;
+          }
+        }
+      }
+      return spread;
+    }
   }
 }
