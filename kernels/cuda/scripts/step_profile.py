@@ -16,7 +16,7 @@ of its first call. Per trace: kernel seconds, span, gaps, kernels per step. The 
 router's per-expert token counts of each layer (eager step). Models and step code are step_forms.py's
 (random bf16 weights, seed 0; Mixtral-8x7B shapes with 4 layers; Llama-3.1-8B with 32 layers).
 
-usage: step_profile.py --out step-profiles.json [--set train|validation|validation3|validation4|validation5|validation6|validation7|validation8|validation9|validation10|validation11|smoke] [--deadline-s 400]
+usage: step_profile.py --out step-profiles.json [--set train|validation|validation3|validation4|validation5|validation6|validation7|validation8|validation9|validation10|validation11|validation12|smoke] [--deadline-s 400]
 """
 import argparse
 import json
@@ -127,6 +127,16 @@ SETS = {
                 "prefill": [(1, 288), (1, 352), (1, 416), (1, 448), (1, 480), (2, 232), (3, 168),
                             (4, 120), (1, 544), (1, 736)]},
         "dense": {"decode": [], "prefill": []},
+    },
+    # the validation of freeze XIX (whole-step intervals from measured steps, split conformal;
+    # declared 2026-12-07 18:40 UTC before any measurement, after freeze XIX): dense and MoE decodes and
+    # prefills, (batch, context) pairs and prompt lengths in no earlier set or grid
+    "validation12": {
+        "moe": {"decode": [(14, 1632), (27, 2208), (41, 1056), (63, 1376), (110, 832), (188, 592)],
+                "prefill": [(1, 1728), (1, 3904), (2, 1184), (3, 1312)]},
+        "dense": {"decode": [(9, 3712), (17, 2464), (39, 1952), (58, 1632), (86, 1184), (122, 928),
+                             (150, 736)],
+                  "prefill": [(1, 3200), (1, 5248), (2, 2784), (5, 1472)]},
     },
     "smoke": {
         "moe": {"decode": [(1, 16), (4, 16)], "prefill": [(1, 32)]},
