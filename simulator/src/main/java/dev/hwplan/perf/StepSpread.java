@@ -1,31 +1,40 @@
 package dev.hwplan.perf;
 
 /**
- * How far measured whole steps fell from the predicted ones on a GPU: for each kind of step (dense
- * or MoE, decode or prefill), the split-conformal bounds of the ratio of measured to predicted step
- * time (Lei et al., "Distribution-Free Predictive Inference for Regression", JASA 2018): over
- * {@code n} calibration steps sorted by ratio, the {@code floor(0.05 (n + 1))}-th and the {@code
- * ceil(0.95 (n + 1))}-th, so that a new step of the same kind falls inside with probability at
- * least 90% if it is exchangeable with them. A kind with fewer than 19 steps has no bounds (null):
- * below that the upper rank passes {@code n}.
+ * How far measured whole steps fell from the predicted ones on a GPU: for each kind of step (eager
+ * or compiled, dense or MoE, decode or prefill), the split-conformal bounds of the ratio of
+ * measured to predicted step time (Lei et al., "Distribution-Free Predictive Inference for
+ * Regression", JASA 2018): over {@code n} calibration steps sorted by ratio, the {@code floor(0.05
+ * (n + 1))}-th and the {@code ceil(0.95 (n + 1))}-th, so that a new step of the same kind falls
+ * inside with probability at least 90% if it is exchangeable with them. A kind with fewer than 19
+ * steps has no bounds: below that the upper rank passes {@code n}.
  *
  * <p>The step model uses these bounds for a step's interval in place of the sum of its ops'
  * intervals, which takes every op's error at its extreme at once (about twice as wide as the steps'
  * errors on the H100, issue 15).
  *
- * @param denseDecode bounds for dense decode steps, or null
- * @param densePrefill bounds for dense steps holding a prefill chunk, or null
- * @param moeDecode bounds for MoE decode steps, or null
- * @param moePrefill bounds for MoE steps holding a prefill chunk, or null
+ * @param bounds the bounds of each kind that has them
  * @param basis where the calibration steps come from, for notes and reports
  */
-public record StepSpread(
-    Bounds denseDecode, Bounds densePrefill, Bounds moeDecode, Bounds moePrefill, String basis) {
+public record StepSpread(java.util.Map<Kind, Bounds> bounds, String basis) {
+  public StepSpread {
+    bounds = java.util.Map.copyOf(bounds);
+  }
+
   /** The nominal coverage of the bounds. */
   public static final double NOMINAL = 0.90;
 
   /** The fewest calibration steps a kind needs: {@code ceil(0.95 (n + 1)) <= n}. */
   public static final int MIN_STEPS = 19;
+
+  /**
+   * A kind of step.
+   *
+   * @param compiled compiled (one graph of fused kernels) rather than eager (one kernel an op)
+   * @param moe whether the model routes to experts
+   * @param prefill whether the step holds a prefill chunk
+   */
+  public record Kind(boolean compiled, boolean moe, boolean prefill) {}
 
   /**
    * Measured over predicted step time: a step predicted {@code t} lies in {@code [low t, high t]}.
@@ -65,7 +74,7 @@ public record StepSpread(
   }
 
   /** The bounds for a step of this kind, or null where too few steps were measured. */
-  public Bounds bounds(boolean moe, boolean prefill) {
-    return moe ? (prefill ? moePrefill : moeDecode) : (prefill ? densePrefill : denseDecode);
+  public Bounds bounds(Kind kind) {
+    return bounds.get(kind);
   }
 }

@@ -81,13 +81,19 @@ public final class StepModel {
    * Mixtral-8x7B (MoE, GQA) steps on one GPU, eager and compiled: a step with other weights or
    * cache types, or MLA attention, keeps the sum of its ops' intervals. A step holding a prefill
    * chunk is a prefill; the serving form ({@link Execution#FUSED}) was not measured as whole steps
-   * and takes the measured forms' bounds.
+   * and takes the compiled form's bounds (both run fused kernels in one CUDA graph).
    */
   public StepTime time(StepComposition s) {
     StepTime t = StepTimes.time(config, s, times, StepModel::sum);
     StepSpread spread = measuredSpread();
     StepSpread.Bounds b =
-        spread == null ? null : spread.bounds(config.model().moe() != null, !s.decodeOnly());
+        spread == null
+            ? null
+            : spread.bounds(
+                new StepSpread.Kind(
+                    config.execution() != Execution.EAGER,
+                    config.model().moe() != null,
+                    !s.decodeOnly()));
     if (b == null) {
       return t;
     }

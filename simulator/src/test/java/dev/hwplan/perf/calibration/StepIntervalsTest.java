@@ -32,26 +32,30 @@ class StepIntervalsTest {
     return Calibrations.model(ProfileCatalog.bundled().get(gpu), Mode.CALIBRATED).stepSpread();
   }
 
+  private static StepSpread.Bounds bounds(
+      String gpu, boolean compiled, boolean moe, boolean prefill) {
+    return spread(gpu).bounds(new StepSpread.Kind(compiled, moe, prefill));
+  }
+
   @Test
-  void eachKindCountsItsMeasuredStepsInBothForms() {
-    StepSpread h100 = spread("h100-sxm");
-    assertThat(h100.denseDecode().n()).isEqualTo(72);
-    assertThat(h100.densePrefill().n()).isEqualTo(48);
-    assertThat(h100.moeDecode().n()).isEqualTo(72);
-    assertThat(h100.moePrefill().n()).isEqualTo(44);
-    StepSpread h200 = spread("h200-sxm");
-    assertThat(h200.denseDecode().n()).isEqualTo(36);
-    assertThat(h200.densePrefill().n()).isEqualTo(24);
-    assertThat(h200.moeDecode().n()).isEqualTo(36);
-    assertThat(h200.moePrefill()).as("9 prefills in two forms, below 19").isNull();
-    assertThat(spread("a100-sxm-80gb")).as("no whole steps measured").isNull();
-    for (StepSpread s : new StepSpread[] {h100, h200}) {
-      for (StepSpread.Bounds b :
-          new StepSpread.Bounds[] {s.denseDecode(), s.densePrefill(), s.moeDecode()}) {
-        assertThat(b.low()).isBetween(0.9, 1.0);
-        assertThat(b.high()).isBetween(1.0, 1.1);
-      }
+  void eachKindCountsItsMeasuredSteps() {
+    for (boolean compiled : new boolean[] {false, true}) {
+      assertThat(bounds("h100-sxm", compiled, false, false).n()).isEqualTo(36);
+      assertThat(bounds("h100-sxm", compiled, false, true).n()).isEqualTo(24);
+      assertThat(bounds("h100-sxm", compiled, true, false).n()).isEqualTo(36);
+      assertThat(bounds("h100-sxm", compiled, true, true).n()).isEqualTo(22);
+      assertThat(bounds("h200-sxm", compiled, false, false).n()).isEqualTo(27);
+      assertThat(bounds("h200-sxm", compiled, true, false).n()).isEqualTo(26);
+      assertThat(bounds("h200-sxm", compiled, false, true)).as("16 prefills").isNull();
+      assertThat(bounds("h200-sxm", compiled, true, true)).as("12 prefills").isNull();
     }
+    assertThat(spread("h100-sxm").bounds().values())
+        .allSatisfy(
+            b -> {
+              assertThat(b.low()).isBetween(0.9, 1.0);
+              assertThat(b.high()).isBetween(1.0, 1.12);
+            });
+    assertThat(spread("a100-sxm-80gb")).as("no whole steps measured").isNull();
   }
 
   private static StepConfig config(String model, Parallelism p, WeightDtype w) {
@@ -65,11 +69,11 @@ class StepIntervalsTest {
         Calibrations.stepModel(
             config("llama-3.1-8b", Parallelism.single(), WeightDtype.BF16), H100);
     StepTime t = m.time(StepComposition.decode(32, 2048));
-    StepSpread.Bounds b = spread("h100-sxm").denseDecode();
+    StepSpread.Bounds b = bounds("h100-sxm", true, false, false);
     assertThat(t.lowSeconds()).isCloseTo(t.seconds() * b.low(), within(1e-15));
     assertThat(t.highSeconds()).isCloseTo(t.seconds() * b.high(), within(1e-15));
     StepTime p = m.time(StepComposition.prefill(1, 2048));
-    StepSpread.Bounds q = spread("h100-sxm").densePrefill();
+    StepSpread.Bounds q = bounds("h100-sxm", true, false, true);
     assertThat(p.highSeconds()).isCloseTo(p.seconds() * q.high(), within(1e-15));
   }
 
@@ -88,7 +92,7 @@ class StepIntervalsTest {
       }
     }
     assertThat(comm).isPositive();
-    StepSpread.Bounds b = spread("h100-sxm").denseDecode();
+    StepSpread.Bounds b = bounds("h100-sxm", true, false, false);
     assertThat(t.lowSeconds()).isCloseTo((t.seconds() - comm) * b.low() + commLow, within(1e-15));
   }
 
