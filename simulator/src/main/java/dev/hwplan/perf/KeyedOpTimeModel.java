@@ -1,15 +1,12 @@
 package dev.hwplan.perf;
 
-import dev.hwplan.op.Op;
-
 /**
  * An op-time model with value identity: it predicts as the model it wraps, and two such models are
  * equal when they were made for equal keys ({@code Calibrations} passes the GPU profile and the
  * mode, from which the wrapped model follows), so they predict alike. Memos above the op-time
  * models (the step model's step times) key on it by value, never by the instance.
  */
-public final class KeyedOpTimeModel implements OpTimeModel {
-  private final OpTimeModel model;
+public final class KeyedOpTimeModel extends ForwardingOpTimeModel {
   private final Object key;
 
   /**
@@ -19,23 +16,8 @@ public final class KeyedOpTimeModel implements OpTimeModel {
    *     alike)
    */
   public KeyedOpTimeModel(OpTimeModel model, Object key) {
-    this.model = model;
+    super(model);
     this.key = key;
-  }
-
-  @Override
-  public Prediction predict(Op op) {
-    return model.predict(op);
-  }
-
-  @Override
-  public Mode mode() {
-    return model.mode();
-  }
-
-  @Override
-  public StepSpread stepSpread() {
-    return model.stepSpread();
   }
 
   @Override

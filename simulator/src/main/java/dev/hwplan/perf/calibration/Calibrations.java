@@ -1,13 +1,12 @@
 package dev.hwplan.perf.calibration;
 
 import dev.hwplan.hardware.GpuProfile;
-import dev.hwplan.op.Op;
 import dev.hwplan.perf.CalibratedModel;
+import dev.hwplan.perf.ForwardingOpTimeModel;
 import dev.hwplan.perf.GpuCalibration;
 import dev.hwplan.perf.KeyedOpTimeModel;
 import dev.hwplan.perf.Mode;
 import dev.hwplan.perf.OpTimeModel;
-import dev.hwplan.perf.Prediction;
 import dev.hwplan.perf.SolModel;
 import dev.hwplan.perf.StepSpread;
 import dev.hwplan.step.StepConfig;
@@ -184,25 +183,14 @@ public final class Calibrations {
    * The calibrated model with its step spread ({@link StepIntervals}), taken on first use: it times
    * the calibration steps with the model itself, as {@link #model} hands it out.
    */
-  private static final class WithSteps implements OpTimeModel {
+  private static final class WithSteps extends ForwardingOpTimeModel {
     private final GpuProfile gpu;
-    private final OpTimeModel model;
     private volatile StepSpread spread;
     private volatile boolean known;
 
     WithSteps(GpuProfile gpu, OpTimeModel model) {
+      super(model);
       this.gpu = gpu;
-      this.model = model;
-    }
-
-    @Override
-    public Prediction predict(Op op) {
-      return model.predict(op);
-    }
-
-    @Override
-    public Mode mode() {
-      return model.mode();
     }
 
     @Override
