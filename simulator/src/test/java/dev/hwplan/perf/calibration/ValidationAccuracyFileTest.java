@@ -39,8 +39,12 @@ class ValidationAccuracyFileTest {
 
   /** The model that scores the files, as named at its freeze. */
   static final String MODEL =
-      "freeze XVII of issue 15 (freeze XVI's model, the H100's interval grids taking post9 and"
-          + " post10 too; freeze XVI: freeze XIII's model, with the grouped GEMM's and the per-expert"
+      "freeze XIX of issue 15 (freeze XVIII's model, with a whole step's interval the"
+          + " split-conformal spread of measured over predicted over the steps of its kind (form,"
+          + " dense or MoE, decode or prefill) measured on its GPU, collectives keeping their own;"
+          + " freeze XVIII: freeze XVII's model, with each cluster of an expert in the small-tile"
+          + " grouped kernel reading the expert's weights; freeze XVII: freeze XVI's model, the"
+          + " H100's interval grids taking post9 and post10 too; freeze XVI: freeze XIII's model, with the grouped GEMM's and the per-expert"
           + " loop's intervals the spread of the model's residuals on grids it was not fitted on;"
           + " freeze XIII: freeze XII's model, with prefill-attention tiles at head dims"
           + " above 128 a fitted factor slower; freeze XII: freeze XI's model, with CTAs of equal length on FlashAttention-2's"
@@ -86,7 +90,7 @@ class ValidationAccuracyFileTest {
    * step_profile.py --set validation8}; the prefill-attention and batched-GEMM models did not
    * change, and their files of freeze IX's run still validate them.
    */
-  static final String FROZEN_AT = "2267c3c";
+  static final String FROZEN_AT = "9663833";
 
   /**
    * The files that validate {@link #MODEL}, relative to {@code kernels/cuda/results}: freeze IX's
@@ -108,12 +112,16 @@ class ValidationAccuracyFileTest {
    * h100-sxm/post15-env.txt}, {@code post15.log}): {@code grouped_gemm.py --grid post10}, in the
    * interval set since freeze XVII, whose own grid was measured on an NVIDIA H100 80GB HBM3 on
    * 2026-12-07 16:37 UTC after the freeze ({@code h100-sxm/post17-env.txt}, {@code post17.log}):
-   * {@code grouped_gemm.py --grid post11}.
+   * {@code grouped_gemm.py --grid post11}. Freezes XVIII's and XIX's own grids, measured on an
+   * NVIDIA H100 80GB HBM3 on 2026-12-07 19:10-19:12 UTC after both freezes ({@code
+   * h100-sxm/post19-env.txt}, {@code post19.log}): {@code step_profile.py --set validation11} (MoE
+   * steps, prefills of 288 to 736 tokens) and {@code --set validation12} (dense and MoE steps).
    */
   static final List<String> VALIDATION_FILES =
       List.of(
+          "h100-sxm/step-profiles-validation11.json",
+          "h100-sxm/step-profiles-validation12.json",
           "h100-sxm/grouped-gemm-post11.json",
-          "h100-sxm/step-profiles-validation10.json",
           "h100-sxm/prefill-attention-post5.json",
           "h100-sxm/prefill-attention-post4.json",
           "h100-sxm/batched-gemm-validation3.json",
@@ -121,24 +129,27 @@ class ValidationAccuracyFileTest {
 
   /**
    * The files seen while {@link #MODEL} was built, scored for comparison only: the H100's
-   * validation9 steps (freeze XI's validation; its decode kernel tables chose freeze XII's form),
-   * its validation8 steps (measured before freeze XI; their routed counts were read while its
-   * dispersion was chosen), the H100's post6, post7 and post8 grouped GEMMs (their residuals chose
-   * freeze X's epilogue), its validation7 steps (measured before freeze X and scored with it after
-   * its form was chosen: not a validation of it), its validation6 steps (freeze IX chose its
-   * elementwise change on their kernel tables), the batched-GEMM files (H200: its validation set
-   * chose freeze VII's batched form; H100's validation2: its residuals were read while freeze IX's
-   * batched form was chosen on the H200's train set), freeze IV's grouped GEMMs (H100 post4, H200
-   * post4 and post5: their 288-, 352- and 576-token rows chose freeze VI's form), freeze IV's whole
-   * steps (H100 and H200: their compiled steps' misses led to freeze V's change), freeze III's H100
-   * validation (it chose freeze IV's form), and freeze II's and freeze I's validation files (H200),
-   * whose grouped GEMMs are training rows since. Since freeze XVI the grouped-GEMM files among them
-   * (H100 post3, post4, post6 to post8; H200 post4, post5) set the grouped GEMM's and the loop's
-   * intervals, so their coverage is about nominal by construction; since freeze XVII the H100's
-   * post9 and post10 too (freeze X's and freeze XVI's validation grids).
+   * validation10 steps (freeze XII's validation; their interval coverage made freeze XIX's bounds
+   * per form), its validation9 steps (freeze XI's validation; its decode kernel tables chose freeze
+   * XII's form), its validation8 steps (measured before freeze XI; their routed counts were read
+   * while its dispersion was chosen), the H100's post6, post7 and post8 grouped GEMMs (their
+   * residuals chose freeze X's epilogue), its validation7 steps (measured before freeze X and
+   * scored with it after its form was chosen: not a validation of it), its validation6 steps
+   * (freeze IX chose its elementwise change on their kernel tables), the batched-GEMM files (H200:
+   * its validation set chose freeze VII's batched form; H100's validation2: its residuals were read
+   * while freeze IX's batched form was chosen on the H200's train set), freeze IV's grouped GEMMs
+   * (H100 post4, H200 post4 and post5: their 288-, 352- and 576-token rows chose freeze VI's form),
+   * freeze IV's whole steps (H100 and H200: their compiled steps' misses led to freeze V's change),
+   * freeze III's H100 validation (it chose freeze IV's form), and freeze II's and freeze I's
+   * validation files (H200), whose grouped GEMMs are training rows since. Since freeze XVI the
+   * grouped-GEMM files among them (H100 post3, post4, post6 to post8; H200 post4, post5) set the
+   * grouped GEMM's and the loop's intervals, so their coverage is about nominal by construction;
+   * since freeze XVII the H100's post9 and post10 too (freeze X's and freeze XVI's validation
+   * grids).
    */
   static final List<String> SEEN_FILES =
       List.of(
+          "h100-sxm/step-profiles-validation10.json",
           "h100-sxm/grouped-gemm-post10.json",
           "h100-sxm/grouped-gemm-post9.json",
           "h100-sxm/step-profiles-validation9.json",
