@@ -16,7 +16,7 @@ of its first call. Per trace: kernel seconds, span, gaps, kernels per step. The 
 router's per-expert token counts of each layer (eager step). Models and step code are step_forms.py's
 (random bf16 weights, seed 0; Mixtral-8x7B shapes with 4 layers; Llama-3.1-8B with 32 layers).
 
-usage: step_profile.py --out step-profiles.json [--set train|validation|validation3|validation4|validation5|validation6|validation7|validation8|validation9|validation10|validation11|validation12|smoke] [--deadline-s 400]
+usage: step_profile.py --out step-profiles.json [--set train|train2|validation|validation3|validation4|validation5|validation6|validation7|validation8|validation9|validation10|validation11|validation12|smoke] [--deadline-s 400]
 """
 import argparse
 import json
@@ -137,6 +137,16 @@ SETS = {
         "dense": {"decode": [(9, 3712), (17, 2464), (39, 1952), (58, 1632), (86, 1184), (122, 928),
                              (150, 736)],
                   "prefill": [(1, 3200), (1, 5248), (2, 2784), (5, 1472)]},
+    },
+    # training steps for the small MoE prefills (declared 2026-12-07 19:20 UTC before any measurement):
+    # Mixtral-8x7B prefills of 192 to 400 tokens (48 to 100 rows an expert on average, one small-tile
+    # cluster an expert), where validation11's 288- and 352-token prefills were 8-9 % fast; training
+    # data, for the model's form; no dense step
+    "train2": {
+        "moe": {"decode": [],
+                "prefill": [(1, 192), (1, 256), (1, 320), (1, 384), (1, 400), (2, 144), (2, 176),
+                            (3, 112)]},
+        "dense": {"decode": [], "prefill": []},
     },
     "smoke": {
         "moe": {"decode": [(1, 16), (4, 16)], "prefill": [(1, 32)]},
