@@ -2,11 +2,11 @@ package dev.hwplan.step;
 
 import dev.hwplan.op.Op;
 import dev.hwplan.op.OpKind;
+import dev.hwplan.perf.ForwardingOpTimeModel;
 import dev.hwplan.perf.KeyedOpTimeModel;
 import dev.hwplan.perf.Mode;
 import dev.hwplan.perf.OpTimeModel;
 import dev.hwplan.perf.Prediction;
-import dev.hwplan.perf.StepSpread;
 import dev.hwplan.perf.device.Bound;
 
 /**
@@ -21,7 +21,7 @@ import dev.hwplan.perf.device.Bound;
  * a step, between memory-bound kernels, the same launch runs faster. Its compute-bound predictions
  * in a step are scaled by {@link #IN_STEP_GROUPED_SCALE} as well (issue 15, freeze XI).
  */
-final class SustainedClock implements OpTimeModel {
+final class SustainedClock extends ForwardingOpTimeModel {
   /**
    * The factor on a compute-bound grouped GEMM's calibrated time inside a step. The mechanism was
    * measured on an H100 ({@code kernels/cuda/results/h100-sxm/grouped-duty.json}, {@code
@@ -43,6 +43,7 @@ final class SustainedClock implements OpTimeModel {
   private final double groupedScale;
 
   private SustainedClock(OpTimeModel times, double scale, double groupedScale) {
+    super(times);
     this.times = times;
     this.scale = scale;
     this.groupedScale = groupedScale;
@@ -96,15 +97,5 @@ final class SustainedClock implements OpTimeModel {
         p.flops(),
         p.bytes(),
         p.notes());
-  }
-
-  @Override
-  public Mode mode() {
-    return times.mode();
-  }
-
-  @Override
-  public StepSpread stepSpread() {
-    return times.stepSpread();
   }
 }
