@@ -21,7 +21,7 @@ public record StepSpread(java.util.Map<Kind, Bounds> bounds, String basis) {
     bounds = java.util.Map.copyOf(bounds);
   }
 
-  /** The nominal coverage of the bounds. */
+  /** The nominal coverage of the bounds (the ranks below are its integer form). */
   public static final double NOMINAL = 0.90;
 
   /** The fewest calibration steps a kind needs: {@code ceil(0.95 (n + 1)) <= n}. */
@@ -67,9 +67,10 @@ public record StepSpread(java.util.Map<Kind, Bounds> bounds, String basis) {
       }
       double[] r = ratios.clone();
       java.util.Arrays.sort(r);
-      int lo = (int) Math.floor((1 - NOMINAL) / 2 * (n + 1));
-      int hi = (int) Math.ceil((1 + NOMINAL) / 2 * (n + 1));
-      return new Bounds(r[Math.max(1, lo) - 1], r[Math.min(n, hi) - 1], n);
+      // ranks in integers: 0.05 (n + 1) in doubles is a hair below k where n + 1 is 20 k
+      int lo = 5 * (n + 1) / 100;
+      int hi = (95 * (n + 1) + 99) / 100;
+      return new Bounds(r[lo - 1], r[hi - 1], n);
     }
   }
 

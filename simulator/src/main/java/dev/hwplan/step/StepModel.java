@@ -75,13 +75,16 @@ public final class StepModel {
   /**
    * The time of a step of composition {@code s}, with its interval, per-op breakdown and notes. The
    * interval is the sum of the ops' intervals, or, where whole steps of its kind were measured on
-   * the op-time model's GPU ({@link OpTimeModel#stepSpread}), their spread: the prediction of every
-   * op but the collectives times the measured steps' bounds ({@link StepSpread.Bounds}), plus the
-   * collectives' own intervals. The measured steps are bf16 Llama-3.1-8B (dense, GQA) and
-   * Mixtral-8x7B (MoE, GQA) steps on one GPU, eager and compiled: a step with other weights or
-   * cache types, or MLA attention, keeps the sum of its ops' intervals. A step holding a prefill
-   * chunk is a prefill; the serving form ({@link Execution#FUSED}) was not measured as whole steps
-   * and takes the compiled form's bounds (both run fused kernels in one CUDA graph).
+   * the op-time model's GPU ({@link OpTimeModel#stepSpread}: the calibrated mode on a bundled H100
+   * or H200), their spread: the prediction of every op but the collectives times the measured
+   * steps' bounds ({@link StepSpread.Bounds}), plus the collectives' own intervals. The measured
+   * steps are bf16 Llama-3.1-8B (dense, GQA) and Mixtral-8x7B with 4 layers (MoE, GQA) on one GPU,
+   * eager and compiled: a step with other weight or cache types, or MLA attention, keeps the sum of
+   * its ops' intervals. A step holding a prefill chunk is a prefill. Two uses extrapolate: a step
+   * on several GPUs (tensor, pipeline or expert parallel) takes the bounds for its ops on one GPU,
+   * and the serving form ({@link Execution#FUSED}), never measured as a whole step, takes the
+   * compiled form's, though its decode attention is the split-K kernel and its compute-bound ops
+   * are not scaled by the compiled form's 1.036.
    */
   public StepTime time(StepComposition s) {
     StepTime t = StepTimes.time(config, s, times, StepModel::sum);

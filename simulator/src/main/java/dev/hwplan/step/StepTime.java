@@ -6,8 +6,9 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * A step's predicted time: the sum of its ops (they run one after another on a GPU), with the
- * interval as the sum of the ops' intervals (errors taken as fully correlated, the wide case).
+ * A step's predicted time: the sum of its ops (they run one after another on a GPU), with its
+ * interval: the sum of the ops' intervals (errors taken as fully correlated, the wide case), or,
+ * from {@link StepModel#time(StepComposition)}, the spread of measured steps where there are some.
  *
  * @param ops the per-op breakdown, in graph order
  * @param notes the caveats of the op-time models behind the prediction, each once, in order

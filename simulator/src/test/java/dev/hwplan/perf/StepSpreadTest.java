@@ -21,6 +21,12 @@ class StepSpreadTest {
     StepSpread.Bounds c = StepSpread.Bounds.of(r72);
     assertThat(c.low()).isEqualTo(3);
     assertThat(c.high()).isEqualTo(70);
+    // 39 steps: ranks floor(0.05 x 40) = 2 and ceil(0.95 x 40) = 38 (0.05 x 40 in doubles is
+    // 1.9999999999999998)
+    double[] r39 = IntStream.rangeClosed(1, 39).mapToDouble(i -> i).toArray();
+    StepSpread.Bounds d = StepSpread.Bounds.of(r39);
+    assertThat(d.low()).isEqualTo(2);
+    assertThat(d.high()).isEqualTo(38);
   }
 
   @Test

@@ -180,8 +180,9 @@ public final class Calibrations {
   }
 
   /**
-   * The calibrated model with its step spread ({@link StepIntervals}), taken on first use: it times
-   * the calibration steps with the model itself, as {@link #model} hands it out.
+   * The calibrated model with its step spread ({@link StepIntervals}), taken on first use from the
+   * disk cache ({@link CalibrationCache#spread}), else by timing the calibration steps with the
+   * model itself, as {@link #model} hands it out.
    */
   private static final class WithSteps extends ForwardingOpTimeModel {
     private final GpuProfile gpu;
@@ -198,7 +199,12 @@ public final class Calibrations {
       if (!known) {
         synchronized (this) {
           if (!known) {
-            spread = StepIntervals.of(gpu, Calibrations.model(gpu, Mode.CALIBRATED));
+            spread =
+                StepIntervals.measured(gpu)
+                    ? DISK.spread(
+                        gpu.id(),
+                        () -> StepIntervals.of(gpu, Calibrations.model(gpu, Mode.CALIBRATED)))
+                    : null;
             known = true;
           }
         }

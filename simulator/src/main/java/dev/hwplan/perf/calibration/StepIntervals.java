@@ -37,10 +37,12 @@ public final class StepIntervals {
   public static final String FILE = "step-interval.json";
 
   /**
-   * The step-profile grids behind each GPU's file, in {@code kernels/cuda/results/<gpu>/}: every
-   * whole-step grid measured before freeze XIX and after the step model took its present shape
-   * (freeze III), but the training steps and the current validation grids. Each chose or checked an
-   * earlier freeze's form, and none was fitted to.
+   * The whole-step grids behind each GPU's file, in {@code kernels/cuda/results/<gpu>/}: the step
+   * profiles measured before freeze XIX but the training steps and {@code
+   * step-profiles-validation10.json} (it was still a validation grid when the freeze was made, and
+   * its coverage then made the bounds per form), and, on the H200, freeze I/II's {@code
+   * steps-eager-fused-validation.json}, taken so that the H200's decodes reach 19 steps a kind.
+   * Each chose or checked an earlier freeze's form, and none was fitted to.
    */
   public static final Map<String, List<String>> SOURCES =
       Map.of(
@@ -64,12 +66,17 @@ public final class StepIntervals {
    * a bundled profile as bundled or has no calibration steps.
    */
   public static StepSpread of(GpuProfile gpu, OpTimeModel model) {
-    ProfileCatalog catalog = ProfileCatalog.bundled();
-    if (!catalog.contains(gpu.id()) || !gpu.equals(catalog.get(gpu.id()))) {
+    if (!measured(gpu)) {
       return null;
     }
     JsonNode doc = read("calibrations/" + gpu.id() + "/" + FILE);
     return doc == null ? null : of(doc, model, "calibrations/" + gpu.id() + "/" + FILE);
+  }
+
+  /** Whether {@code gpu} is a bundled profile, as bundled, with calibration steps. */
+  static boolean measured(GpuProfile gpu) {
+    ProfileCatalog catalog = ProfileCatalog.bundled();
+    return SOURCES.containsKey(gpu.id()) && gpu.equals(catalog.get(gpu.id()));
   }
 
   /** The spread of {@code model}'s predictions of the steps of {@code doc}. */

@@ -48,9 +48,12 @@ import org.apache.commons.math3.distribution.NormalDistribution;
  * XVIII: Mixtral-8x7B's 512-token prefills, 128 rows an expert on average, on the H100's and H200's
  * training steps, {@code step-profiles-train.json}, ran their grouped kernels 1.42 and 1.47 to 1.53
  * times the model's time; their routed counts give 47 clusters for 32 experts, 1.47; no parameter
- * was fitted). The large-tile kernel's clusters hold 256 rows, and its weights count once: counting
- * its clusters too (its balanced training rows at 1024 rows hold four) moved the H100's fitted
- * {@code largeTileFactor} from 0.75 to 1.23 and made the H100's seen 640-token prefill ({@code
+ * was fitted). Only that case was measured, and only it counts clusters: routed experts of at most
+ * 128 rows on average (balanced groups, and the small-tile kernel picked because {@code n <= 128},
+ * where the few-MB weights may well stay in L2, count their weights once, as before). The
+ * large-tile kernel's clusters hold 256 rows, and its weights count once: counting its clusters too
+ * (its balanced training rows at 1024 rows hold four) moved the H100's fitted {@code
+ * largeTileFactor} from 0.75 to 1.23 and made the H100's seen 640-token prefill ({@code
  * step-profiles-validation4.json}, one large cluster an expert) 12% fast instead of 5% slow. In the
  * cooperative kernel both consumer warp groups work on one tile and then write it out together, so
  * a tile's epilogue (accumulators to shared memory, the TMA store of its {@code 128 x 256} outputs)
@@ -66,7 +69,7 @@ import org.apache.commons.math3.distribution.NormalDistribution;
  * <pre>
  *   CTAs  = E ceil(n / tileCols) mTiles,  mTiles = ceil(rows per expert / tileRows)
  *   cTiles = CLUSTER_ROWS ceil(mTiles / CLUSTER_ROWS),  cCTAs = E ceil(n / tileCols) cTiles
- *   clusters = [small tiles] cTiles / CLUSTER_ROWS, else 1
+ *   clusters = [small tiles, routed, mean rows <= 128] cTiles / CLUSTER_ROWS, else 1
  *   streamed = bytes + weightBytes (clusters - 1)
  *   t_sm  = streamed / (streamPerSmCycle SMs clock factor(tiles)) (1 + fewRows) (1 + fewExperts)
  *   t_mem = (t_sm^4 + (streamed / readBandwidth)^4)^(1/4) + tileSeconds CTAs/SMs
@@ -199,8 +202,9 @@ public record GroupedGemmTimeModel(
             : 0;
     double fewExperts = fewExpertsSlope * Math.log(MANY_EXPERTS / Math.min(MANY_EXPERTS, experts));
     double perWave = ctas / gpu.sms();
-    // the small-tile kernel: each cluster of an expert reads the expert's weight tiles again
-    double clusters = large ? 1 : issued / CLUSTER_ROWS;
+    // the small-tile kernel picked on at most 128 mean rows: each cluster of a routed expert reads
+    // the expert's weight tiles again (the only case measured; see the class comment)
+    double clusters = large || !routed || rowsPerExpert > 128 ? 1 : issued / CLUSTER_ROWS;
     double streamed = bytes + weightBytes * (clusters - 1);
     double sm =
         streamed

@@ -11,6 +11,7 @@ import dev.hwplan.op.Ops;
 import dev.hwplan.perf.CalibratedModel;
 import dev.hwplan.perf.GpuCalibration;
 import dev.hwplan.perf.Prediction;
+import dev.hwplan.perf.StepSpread;
 import dev.hwplan.step.StepConfig;
 import dev.hwplan.step.TransformerStep;
 import java.nio.charset.StandardCharsets;
@@ -95,6 +96,28 @@ class CalibrationCacheTest {
     try (var files = Files.list(dir)) {
       assertThat(files.map(p -> p.getFileName().toString())).noneMatch(n -> n.endsWith(".tmp"));
     }
+  }
+
+  @Test
+  void aStepSpreadComesBackAsStoredAndOnlyUnderItsKey(@TempDir Path dir) {
+    StepSpread spread =
+        Calibrations.model(
+                ProfileCatalog.bundled().get("h100-sxm"), dev.hwplan.perf.Mode.CALIBRATED)
+            .stepSpread();
+    AtomicInteger computed = new AtomicInteger();
+    CalibrationCache cache = CalibrationCache.at(dir, "a".repeat(64));
+    assertThat(cache.spread("h100-sxm", () -> counted(computed, spread))).isEqualTo(spread);
+    assertThat(cache.spread("h100-sxm", () -> counted(computed, spread))).isEqualTo(spread);
+    assertThat(computed).hasValue(1);
+    CalibrationCache other = CalibrationCache.at(dir, "b".repeat(64));
+    assertThat(other.loadSpread("h100-sxm")).isEmpty();
+    assertThat(cache.spread("a100-sxm-80gb", () -> null)).isNull();
+    assertThat(cache.loadSpread("a100-sxm-80gb")).isEmpty();
+  }
+
+  private static <T> T counted(AtomicInteger n, T value) {
+    n.incrementAndGet();
+    return value;
   }
 
   @Test

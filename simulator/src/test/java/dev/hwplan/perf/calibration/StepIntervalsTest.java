@@ -46,8 +46,8 @@ class StepIntervalsTest {
       assertThat(bounds("h100-sxm", compiled, true, true).n()).isEqualTo(22);
       assertThat(bounds("h200-sxm", compiled, false, false).n()).isEqualTo(27);
       assertThat(bounds("h200-sxm", compiled, true, false).n()).isEqualTo(26);
-      assertThat(bounds("h200-sxm", compiled, false, true)).as("16 prefills").isNull();
-      assertThat(bounds("h200-sxm", compiled, true, true)).as("12 prefills").isNull();
+      assertThat(bounds("h200-sxm", compiled, false, true)).as("16 prefills a form").isNull();
+      assertThat(bounds("h200-sxm", compiled, true, true)).as("11 prefills a form").isNull();
     }
     assertThat(spread("h100-sxm").bounds().values())
         .allSatisfy(
