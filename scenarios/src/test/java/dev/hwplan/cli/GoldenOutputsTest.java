@@ -27,8 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Chinchilla fit and its bootstrap. Its Huber loss runs on the Vector API's preferred species,
  * whose width and whose {@code EXP} and {@code LOG} lanes follow the CPU (4 lanes on an AVX2-only
  * AMD EPYC, 8 with AVX-512), and the optimiser's stopping rule turns those last-bit differences
- * into about 1e-9 of the point fit and up to 3.3e-4 of the bootstrap's percentiles (seen 2026-12-07,
- * the same commit on both machines).
+ * into about 1e-9 of the point fit and up to 3.3e-4 of the bootstrap's percentiles (seen
+ * 2026-12-07, the same commit on both machines).
  */
 class GoldenOutputsTest {
   private static final Path DIR = Paths.get("src/test/resources/golden");
