@@ -145,17 +145,8 @@ public final class CalibrationCache {
       return Optional.empty();
     }
     try {
-      Path f = file(id);
-      if (!Files.isRegularFile(f)) {
-        return Optional.empty();
-      }
-      byte[] bytes = Files.readAllBytes(f);
-      JsonNode root = quickTree(bytes);
+      JsonNode root = readCurrent(file(id));
       if (root == null) {
-        root = Mapper.MAPPER.readTree(bytes);
-      }
-      if (!SCHEMA.equals(root.path("schema").asText())
-          || !key().equals(root.path("key").asText())) {
         return Optional.empty();
       }
       GpuCalibration c = quick(root.get("calibration"));
@@ -164,6 +155,29 @@ public final class CalibrationCache {
     } catch (IOException | RuntimeException e) {
       return Optional.empty(); // corrupt or foreign: fitted again and overwritten
     }
+  }
+
+  /** A cache file's tree, or null where it is absent or of another schema or key. */
+  private JsonNode readCurrent(Path f) throws IOException {
+    if (!Files.isRegularFile(f)) {
+      return null;
+    }
+    byte[] bytes = Files.readAllBytes(f);
+    JsonNode root = quickTree(bytes);
+    if (root == null) {
+      root = Mapper.MAPPER.readTree(bytes);
+    }
+    return SCHEMA.equals(root.path("schema").asText()) && key().equals(root.path("key").asText())
+        ? root
+        : null;
+  }
+
+  /** A new cache file's tree: the schema and the current key. */
+  private ObjectNode newRoot() {
+    ObjectNode root = Mapper.MAPPER.createObjectNode();
+    root.put("schema", SCHEMA);
+    root.put("key", key());
+    return root;
   }
 
   /**
@@ -199,9 +213,7 @@ public final class CalibrationCache {
       return;
     }
     try {
-      ObjectNode root = Mapper.MAPPER.createObjectNode();
-      root.put("schema", SCHEMA);
-      root.put("key", key());
+      ObjectNode root = newRoot();
       root.set("calibration", Mapper.MAPPER.valueToTree(c));
       AtomicFiles.write(file(id), Mapper.MAPPER.writeValueAsBytes(root));
     } catch (IOException | RuntimeException e) {
@@ -232,17 +244,8 @@ public final class CalibrationCache {
       return Optional.empty();
     }
     try {
-      Path f = spreadFile(id);
-      if (!Files.isRegularFile(f)) {
-        return Optional.empty();
-      }
-      byte[] bytes = Files.readAllBytes(f);
-      JsonNode root = quickTree(bytes);
+      JsonNode root = readCurrent(spreadFile(id));
       if (root == null) {
-        root = Mapper.MAPPER.readTree(bytes);
-      }
-      if (!SCHEMA.equals(root.path("schema").asText())
-          || !key().equals(root.path("key").asText())) {
         return Optional.empty();
       }
       Map<StepSpread.Kind, StepSpread.Bounds> bounds = new LinkedHashMap<>();
@@ -267,9 +270,7 @@ public final class CalibrationCache {
       return;
     }
     try {
-      ObjectNode root = Mapper.MAPPER.createObjectNode();
-      root.put("schema", SCHEMA);
-      root.put("key", key());
+      ObjectNode root = newRoot();
       root.put("basis", s.basis());
       var bounds = root.putArray("bounds");
       s.bounds()
@@ -291,12 +292,16 @@ public final class CalibrationCache {
 
   /** The file of the step spread of {@code id} under the current key. */
   Path spreadFile(String id) {
-    return dir.resolve("step-spread-" + safe(id) + "-" + key().substring(0, 24) + ".json");
+    return file("step-spread-", id);
   }
 
   /** The file of calibration {@code id} under the current key. */
   Path file(String id) {
-    return dir.resolve("calibration-" + safe(id) + "-" + key().substring(0, 24) + ".json");
+    return file("calibration-", id);
+  }
+
+  private Path file(String prefix, String id) {
+    return dir.resolve(prefix + safe(id) + "-" + key().substring(0, 24) + ".json");
   }
 
   String key() {
