@@ -74,6 +74,19 @@ struct Json {
   std::string obj() const { return "{" + s + "}"; }
 };
 
+// The entries of a comma-separated list ("a,b,,c" gives a, b, "" and c; an empty list none).
+static std::vector<std::string> split_commas(const std::string& list) {
+  std::vector<std::string> out;
+  size_t pos = 0;
+  while (pos < list.size()) {
+    size_t end = list.find(',', pos);
+    if (end == std::string::npos) end = list.size();
+    out.push_back(list.substr(pos, end - pos));
+    pos = end + 1;
+  }
+  return out;
+}
+
 static std::string json_array(const std::vector<std::string>& items) {
   std::string o = "[";
   for (size_t j = 0; j < items.size(); ++j) { if (j) o += ",\n  "; o += items[j]; }

@@ -5,6 +5,44 @@
 #pragma once
 #include "common.cuh"
 
+// --gemm-grid "LAYER:N:K:M/M/...,...": weight matrices and token counts to run in place of the built-in
+// grid (a validation grid declared before it is measured); LAYER names the row, without ':' or ','.
+static std::string g_gemmGrid;
+
+// One weight matrix (N x K, a layer's linear) and the token counts M it is timed at.
+struct GemmShape { std::string layer; int n, k; std::vector<int> Ms; };
+
+static std::vector<GemmShape> parse_gemm_grid(const std::string& list) {
+  std::vector<GemmShape> out;
+  for (const std::string& e : split_commas(list)) {
+    GemmShape g{};
+    const size_t c1 = e.find(':'), c2 = c1 == std::string::npos ? c1 : e.find(':', c1 + 1),
+                 c3 = c2 == std::string::npos ? c2 : e.find(':', c2 + 1);
+    bool ok = c3 != std::string::npos && c1 > 0;
+    if (ok) {
+      g.layer = e.substr(0, c1);
+      g.n = atoi(e.substr(c1 + 1, c2 - c1 - 1).c_str());
+      g.k = atoi(e.substr(c2 + 1, c3 - c2 - 1).c_str());
+      for (const char* p = e.c_str() + c3 + 1; ok;) {  // M/M/...
+        const int m = atoi(p);
+        ok = m > 0;
+        g.Ms.push_back(m);
+        p = strchr(p, '/');
+        if (p == nullptr) break;
+        ++p;
+      }
+      // fp8 through cuBLASLt wants N and K multiples of 16
+      ok = ok && g.n > 0 && g.k > 0 && g.n % 16 == 0 && g.k % 16 == 0;
+    }
+    if (!ok) {
+      fprintf(stderr, "bad --gemm-grid entry '%s' (LAYER:N:K:M/M/..., N and K multiples of 16)\n", e.c_str());
+      exit(2);
+    }
+    out.push_back(g);
+  }
+  return out;
+}
+
 #ifndef HWPLAN_NO_CUBLAS
 #include <cublasLt.h>
 
@@ -39,19 +77,18 @@ __global__ void gemm_ref_kernel(const T* __restrict__ X, const T* __restrict__ W
   if (lane == 0) R[wid] = (float)a;
 }
 
-struct GemmShape { const char* layer; int n, k; };
-
 static std::vector<std::string> run_gemm(int nsamples, double l2Bytes, bool quick) {
   std::vector<std::string> rows;
-  const GemmShape shapes[] = {
-      {"llama-3.1-8b.qkv", 6144, 4096},      {"llama-3.1-8b.o", 4096, 4096},
-      {"llama-3.1-8b.gate_up", 28672, 4096}, {"llama-3.1-8b.down", 4096, 14336},
-      {"llama-3.1-70b.qkv", 10240, 8192},    {"llama-3.1-70b.o", 8192, 8192},
-      {"llama-3.1-70b.gate_up", 57344, 8192}, {"llama-3.1-70b.down", 8192, 28672},
-      {"square-4096", 4096, 4096},           {"square-8192", 8192, 8192},
-  };
   std::vector<int> Ms = {1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096, 8192};
   if (quick) Ms = {1, 64, 4096};
+  std::vector<GemmShape> shapes = {
+      {"llama-3.1-8b.qkv", 6144, 4096, Ms},      {"llama-3.1-8b.o", 4096, 4096, Ms},
+      {"llama-3.1-8b.gate_up", 28672, 4096, Ms}, {"llama-3.1-8b.down", 4096, 14336, Ms},
+      {"llama-3.1-70b.qkv", 10240, 8192, Ms},    {"llama-3.1-70b.o", 8192, 8192, Ms},
+      {"llama-3.1-70b.gate_up", 57344, 8192, Ms}, {"llama-3.1-70b.down", 8192, 28672, Ms},
+      {"square-4096", 4096, 4096, Ms},           {"square-8192", 8192, 8192, Ms},
+  };
+  if (!g_gemmGrid.empty()) shapes = parse_gemm_grid(g_gemmGrid);
   cublasLtHandle_t lt;
   CKB(cublasLtCreate(&lt));
   const size_t wsBytes = 64ull << 20;
@@ -72,7 +109,7 @@ static std::vector<std::string> run_gemm(int nsamples, double l2Bytes, bool quic
         if (fp8) init_fp8((__nv_fp8_e4m3*)((char*)W + cI * wBytes), (size_t)N * K, 1000 + cI);
         else init_bf16((bf16*)((char*)W + cI * wBytes), (size_t)N * K, 1000 + cI);
       }
-      for (int M : Ms) {
+      for (int M : sh.Ms) {
         const size_t xBytes = (size_t)M * K * es, yBytes = (size_t)M * N * 2;
         const int nrot = std::min(wCopies, rotation_count((double)(wBytes + xBytes + yBytes), l2Bytes, 8));
         void *X, *Y;
@@ -102,7 +139,7 @@ static std::vector<std::string> run_gemm(int nsamples, double l2Bytes, bool quic
         int nres = 0;
         cublasStatus_t hs = cublasLtMatmulAlgoGetHeuristic(lt, desc, la, lb, lc, lc, pref, 1, heur, &nres);
         Json j;
-        j.str("library", "cublasLt").str("dtype", fp8 ? "fp8" : "bf16").str("layer", sh.layer)
+        j.str("library", "cublasLt").str("dtype", fp8 ? "fp8" : "bf16").str("layer", sh.layer.c_str())
             .i("m", M).i("n", N).i("k", K);
         if (hs != CUBLAS_STATUS_SUCCESS || nres == 0) {
           j.str("error", "no cuBLASLt algorithm (status " + std::to_string((int)hs) + ")");
@@ -139,7 +176,7 @@ static std::vector<std::string> run_gemm(int nsamples, double l2Bytes, bool quic
               .i("repsPerSample", t.repsPerSample).i("rotation", nrot).arr("samples", t.samples);
           if (fp8) j.b("fastAccum", true);
           if (check) j.d("relativeError", relerr);
-          logf("  gemm %-4s %-22s M=%5d N=%5d K=%5d  %9.3f us  %7.1f TFLOP/s%s\n", fp8 ? "fp8" : "bf16", sh.layer, M, N,
+          logf("  gemm %-4s %-22s M=%5d N=%5d K=%5d  %9.3f us  %7.1f TFLOP/s%s\n", fp8 ? "fp8" : "bf16", sh.layer.c_str(), M, N,
                K, t.median * 1e6, flops / t.median / 1e12,
                check ? (" relerr=" + Json::num(relerr)).c_str() : "");
         }

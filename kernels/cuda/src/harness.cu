@@ -63,20 +63,16 @@ static std::string g_decodeShapes, g_mlaShapes, g_decodeGrid;
 // H/Hkv must be a whole group of 1-32 or 49-64 heads, the group sizes the kernels instantiate).
 static std::vector<DecodeShape> parse_decode_grid(const std::string& list) {
   std::vector<DecodeShape> out;
-  size_t pos = 0;
-  while (pos < list.size()) {
-    size_t end = list.find(',', pos);
-    if (end == std::string::npos) end = list.size();
+  for (const std::string& e : split_commas(list)) {
     DecodeShape d{};
-    if (sscanf(list.substr(pos, end - pos).c_str(), "%d:%d:%d:%d", &d.H, &d.Hkv, &d.B, &d.S) != 4 || d.Hkv <= 0 ||
+    if (sscanf(e.c_str(), "%d:%d:%d:%d", &d.H, &d.Hkv, &d.B, &d.S) != 4 || d.Hkv <= 0 ||
         d.H % d.Hkv != 0 || d.B <= 0 || d.S < 16 || d.S % 16 != 0 ||
         ((d.H / d.Hkv + 15) / 16 != 1 && (d.H / d.Hkv + 15) / 16 != 2 && (d.H / d.Hkv + 15) / 16 != 4)) {
       fprintf(stderr, "bad --decode-grid entry '%s' (H:Hkv:B:S, S a multiple of 16, group of 1-32 or 49-64)\n",
-              list.substr(pos, end - pos).c_str());
+              e.c_str());
       exit(2);
     }
     out.push_back(d);
-    pos = end + 1;
   }
   return out;
 }
@@ -369,13 +365,17 @@ int main(int argc, char** argv) {
     else if (s == "--decode-shapes" && a + 1 < argc) g_decodeShapes = argv[++a];
     else if (s == "--mla-shapes" && a + 1 < argc) g_mlaShapes = argv[++a];
     else if (s == "--decode-grid" && a + 1 < argc) g_decodeGrid = argv[++a];
+    else if (s == "--gemm-grid" && a + 1 < argc) g_gemmGrid = argv[++a];
     else if (s == "--version") { printf("hwplan-cuda-harness %s\n", HWPLAN_TOOL_VERSION); return 0; }
     else if (s == "--help" || s == "-h") {
-      printf("usage: %s [--sections bandwidth,gemm,decode,mla] [--samples N<=30] [--quick] [--device N] [--bw-bytes B] [--decode-shapes H:Hkv:B:S,...] [--decode-grid H:Hkv:B:S,...] [--mla-shapes B:S,...]\n", argv[0]);
+      printf("usage: %s [--sections bandwidth,gemm,decode,mla] [--samples N<=30] [--quick] [--device N] [--bw-bytes B] [--decode-shapes H:Hkv:B:S,...] [--decode-grid H:Hkv:B:S,...] [--gemm-grid LAYER:N:K:M/M/...,...] [--mla-shapes B:S,...]\n", argv[0]);
       return 0;
     }
   }
 
+  // a bad grid entry exits 2 before any GPU work
+  if (!g_gemmGrid.empty()) parse_gemm_grid(g_gemmGrid);
+  if (!g_decodeGrid.empty()) parse_decode_grid(g_decodeGrid);
   int count = 0;
   cudaError_t e = cudaGetDeviceCount(&count);
   if (e != cudaSuccess || count == 0) {

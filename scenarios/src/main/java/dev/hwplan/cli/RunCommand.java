@@ -171,6 +171,7 @@ final class RunCommand implements Runnable {
         st.put("kind", s.studies().get(i).kind().key());
         st.put("summary", r.summary());
         st.put("numbers", new java.util.TreeMap<>(r.numbers()));
+        st.put("notes", r.notes());
         studies.add(st);
       }
       m.put("studies", studies);
@@ -184,6 +185,9 @@ final class RunCommand implements Runnable {
       w.println("## " + s.studies().get(i).title());
       for (String line : outcome.results().get(i).summary()) {
         w.println("  " + line);
+      }
+      for (String note : outcome.results().get(i).notes()) {
+        w.println("  note: " + note);
       }
     }
     w.println();

@@ -191,6 +191,12 @@ class RestsOnTest {
     Path out = tmp.resolve("r");
     ok(CliHarness.run("run", yaml.toString(), "--out", out.toString()));
     String md = Files.readString(out.resolve("report.md"));
+    // run --json gives each study's notes too (a second folder: the first is not overwritten)
+    JsonNode run =
+        ok(CliHarness.run("run", yaml.toString(), "--out", tmp.resolve("j").toString(), "--json"))
+            .json();
+    assertThat(run.get("studies")).hasSize(4);
+    run.get("studies").forEach(st -> assertThat(mentions(notes(st.get("notes")), NONE)).isTrue());
     for (String title : List.of("Infer", "Serve", "Train", "Posttrain")) {
       int at = md.indexOf("## " + title + " on A100");
       assertThat(at).as(title).isNotNegative();
@@ -208,5 +214,62 @@ class RestsOnTest {
         assertThat(paragraph).as(title).contains(NICS);
       }
     }
+  }
+
+  /**
+   * Types and collectives no measurement covers say so: fp8 weights in the grouped GEMM (measured
+   * in bf16 only), an fp8 KV cache in decode and prefill attention (bf16 caches only), GEMMs in a
+   * type other than bf16 and fp8, and all-to-all (never measured; the all-gather fit stands in).
+   * The H100 has no NCCL rows of its own: its collectives name the GPU that has them, the H200.
+   */
+  @Test
+  void unmeasuredTypesAndCollectivesSaySo() {
+    List<String> grouped =
+        jsonAndText(
+            "predict grouped-gemm --gpu h100-sxm --experts 8 --tokens-per-expert 64 --n 14336"
+                + " --k 4096 --dtype fp8");
+    assertThat(grouped)
+        .containsExactly(
+            "grouped GEMM measured in bf16 only: fp8 (8-bit weights) timed at the bf16 rates per"
+                + " byte and the same fraction of its own peak");
+    assertThat(
+            jsonAndText(
+                "predict grouped-gemm --gpu h100-sxm --experts 8 --tokens-per-expert 64 --n 14336"
+                    + " --k 4096"))
+        .isEmpty();
+    assertThat(jsonAndText("predict gemm --gpu h200-sxm --m 64 --n 4096 --k 4096 --dtype fp16"))
+        .containsExactly(
+            "GEMM measured in bf16 and fp8 only: fp16 timed at the bf16 matrix fraction of its own"
+                + " peak");
+    assertThat(jsonAndText("predict gemm --gpu h200-sxm --m 64 --n 4096 --k 4096 --dtype fp8"))
+        .isEmpty();
+    assertThat(
+            jsonAndText(
+                "predict attention --gpu h100-sxm --phase decode --batch 8 --heads 32 --kv-heads 8"
+                    + " --head-dim 128 --context 4096 --dtype fp8"))
+        .containsExactly(
+            "decode attention measured over bf16 KV caches only: an 8-bit cache timed by its bytes"
+                + " at the same fraction of the read bandwidth");
+    List<String> infer =
+        jsonAndText(
+            "infer --model llama-3.1-8b --gpu h100-sxm --batch 8 --prompt 1024 --output 128"
+                + " --kv-dtype fp8");
+    assertThat(infer)
+        .containsExactly(
+            "prefill attention measured in bf16 only: bf16 with 8-bit K and V timed at the bf16"
+                + " fractions",
+            "decode attention measured over bf16 KV caches only: an 8-bit cache timed by its bytes"
+                + " at the same fraction of the read bandwidth");
+    List<String> a2a =
+        jsonAndText("predict collective --gpu h100-sxm --op all-to-all --gpus 2 --bytes 16777216");
+    assertThat(a2a)
+        .containsExactly(
+            "collectives from the NCCL measurements of h200-sxm, through the link bandwidth of the"
+                + " profile",
+            "all-to-all not measured: timed with the all-gather fit (the same ring traffic)");
+    assertThat(
+            jsonAndText(
+                "predict collective --gpu h200-sxm --op all-gather --gpus 2 --bytes 16777216"))
+        .isEmpty();
   }
 }

@@ -19,6 +19,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * {@code calibrated}: the roofline with fitted efficiencies (see the time models for each family's
@@ -81,6 +82,15 @@ public final class CalibratedModel implements OpTimeModel {
       "no collective calibration: link at its peak, no latency";
 
   private static final List<String> NO_COLLECTIVE_NOTES = List.of(NO_COLLECTIVE_NOTE);
+
+  /**
+   * All-to-all where only the other collectives were measured ({@link GpuCalibration#collective}).
+   */
+  private static final String ALL_TO_ALL_NOTE =
+      "all-to-all not measured: timed with the all-gather fit (the same ring traffic)";
+
+  /** The notes lists with a type's or all-to-all's note added ({@link #withNote}). */
+  private final Map<Noted, List<String>> noted = new ConcurrentHashMap<>();
 
   /**
    * The beginnings of the calibration's notes that say a family came from another device ({@code
@@ -297,12 +307,29 @@ public final class CalibratedModel implements OpTimeModel {
       if (m == null) {
         return NO_COLLECTIVE_NOTES;
       }
-      if (m.extrapolates(c)) {
-        return extrapolatedNotes.get(c.collective());
-      }
+      List<String> base = m.extrapolates(c) ? extrapolatedNotes.get(c.collective()) : f.notes();
+      return c.collective() == Collective.ALL_TO_ALL
+              && !cal.collectives().containsKey(Collective.ALL_TO_ALL)
+          ? withNote(base, ALL_TO_ALL_NOTE)
+          : base;
     }
-    return f.notes();
+    String dtype = DtypeNotes.of(op, cal.groupedGemm() != null, cal.prefillAttention() != null);
+    return dtype == null ? f.notes() : withNote(f.notes(), dtype);
   }
+
+  /** {@code base} and then {@code note}, one shared immutable list per pair. */
+  private List<String> withNote(List<String> base, String note) {
+    return noted.computeIfAbsent(
+        new Noted(base, note),
+        k -> {
+          List<String> out = new ArrayList<>(base);
+          out.add(note);
+          return List.copyOf(out);
+        });
+  }
+
+  /** A family's notes with one more. */
+  private record Noted(List<String> base, String note) {}
 
   /** Bytes as the notes print them: KiB, MiB or GiB with one decimal. */
   private static String bytes(double b) {

@@ -98,6 +98,6 @@ final class Findings {
     if (!restsOn.isEmpty()) {
       section.text("What these predictions rest on: " + String.join("; ", restsOn) + ".");
     }
-    return new StudyResult(section.build(), summary, numbers);
+    return new StudyResult(section.build(), summary, numbers, List.copyOf(restsOn));
   }
 }

@@ -14,6 +14,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Function;
 import java.util.function.Predicate;
 
@@ -112,7 +114,7 @@ public final class CalibrationFitter {
       if (!collectives.isEmpty()) {
         notes.add(
             "collectives from the NCCL measurements of "
-                + String.join(", ", fallback.fittedOn())
+                + String.join(", ", measuredOn(collectives))
                 + ", through the link bandwidth of the profile");
       }
     }
@@ -165,5 +167,12 @@ public final class CalibrationFitter {
       notes.add(noted + " efficiencies from " + fallback.id());
       return fromFallback.apply(fallback);
     }
+  }
+
+  /** The profiles whose NCCL rows the collectives were fitted on, sorted. */
+  private static List<String> measuredOn(Map<Collective, CollectiveTimeModel> collectives) {
+    Set<String> on = new TreeSet<>();
+    collectives.values().forEach(m -> on.addAll(m.measuredOn()));
+    return List.copyOf(on);
   }
 }

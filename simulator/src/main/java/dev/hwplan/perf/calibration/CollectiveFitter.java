@@ -8,6 +8,8 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.ToDoubleFunction;
 
 /** Fits one {@link CollectiveTimeModel} per collective to the NCCL rows of two or more GPUs. */
@@ -40,15 +42,17 @@ final class CollectiveFitter {
           };
       double[] x = NelderMead.minimize(objective, new double[] {15e-6, 0.7});
       int gpus = 0;
+      Set<String> on = new TreeSet<>();
       double lo = Double.POSITIVE_INFINITY;
       double hi = 0;
       for (FitData.Row<Rows.Collective> r : rows) {
         OpShape.Comm shape = (OpShape.Comm) RowOps.collectiveOp(r.row()).shape();
         gpus = Math.max(gpus, shape.gpus());
+        on.add(r.peaks().gpu().id());
         lo = Math.min(lo, shape.bytes());
         hi = Math.max(hi, shape.bytes());
       }
-      CollectiveTimeModel m = new CollectiveTimeModel(x[0], x[1], gpus, lo, hi);
+      CollectiveTimeModel m = new CollectiveTimeModel(x[0], x[1], gpus, lo, hi, List.copyOf(on));
       out.put(c, m);
       for (FitData.Row<Rows.Collective> r : rows) {
         double pred =

@@ -3,6 +3,7 @@ package dev.hwplan.perf.comm;
 import dev.hwplan.op.OpShape;
 import dev.hwplan.perf.device.DevicePeaks;
 import dev.hwplan.perf.device.Terms;
+import java.util.List;
 
 /**
  * The alpha-beta model of a ring collective (Hockney 1994; Thakur, Rabenseifner and Gropp 2005):
@@ -20,12 +21,22 @@ import dev.hwplan.perf.device.Terms;
  * @param measuredGpus the most GPUs among the fitted measurements (0: no measured range)
  * @param minBytes the smallest message measured
  * @param maxBytes the largest message measured
+ * @param measuredOn the profiles whose measurements were fitted (empty: none)
  */
 public record CollectiveTimeModel(
-    double alphaSeconds, double linkFraction, int measuredGpus, double minBytes, double maxBytes) {
+    double alphaSeconds,
+    double linkFraction,
+    int measuredGpus,
+    double minBytes,
+    double maxBytes,
+    List<String> measuredOn) {
+  public CollectiveTimeModel {
+    measuredOn = measuredOn == null ? List.of() : List.copyOf(measuredOn);
+  }
+
   /** A model with no measured range (an uncalibrated link, or a fit's trial point). */
   public CollectiveTimeModel(double alphaSeconds, double linkFraction) {
-    this(alphaSeconds, linkFraction, 0, 0, 0);
+    this(alphaSeconds, linkFraction, 0, 0, 0, List.of());
   }
 
   /**

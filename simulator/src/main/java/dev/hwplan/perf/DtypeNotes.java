@@ -1,0 +1,90 @@
+package dev.hwplan.perf;
+
+import dev.hwplan.hardware.DType;
+import dev.hwplan.op.Op;
+import dev.hwplan.op.OpKind;
+import dev.hwplan.op.OpShape;
+import java.util.Locale;
+
+/**
+ * What a calibrated prediction says when its op runs in a type its family was never measured in
+ * (issue 15: a result that extrapolates beyond the measured range says so). The committed
+ * measurements hold cuBLASLt GEMMs in bf16 and fp8 ({@code cuda-harness.json}), grouped GEMMs and
+ * per-expert loops in bf16 ({@code grouped-gemm*.json}), prefill attention in bf16 ({@code
+ * prefill-attention*.json}) and decode attention and MLA decode over bf16 KV caches ({@code
+ * cuda-harness.json}, {@code decode-validation.json}); any other type is timed by its bytes and its
+ * own peak at the measured type's fractions.
+ */
+final class DtypeNotes {
+  private DtypeNotes() {}
+
+  /**
+   * The note for {@code op}, or null when its family was measured in its types. {@code
+   * groupedCalibrated} and {@code prefillCalibrated}: whether those families have a calibration of
+   * their own (without one they are timed by the GEMM model and say so already).
+   */
+  static String of(Op op, boolean groupedCalibrated, boolean prefillCalibrated) {
+    OpKind kind = op.kind();
+    DType d = op.dtype();
+    return switch (kind) {
+      case GEMM ->
+          d == DType.BF16 || d == DType.FP8
+              ? null
+              : String.format(
+                  Locale.ROOT,
+                  "GEMM measured in bf16 and fp8 only: %s timed at the %s matrix fraction of its"
+                      + " own peak",
+                  d.key(),
+                  d.bytes() <= 1.0 ? "fp8" : "bf16");
+      case GROUPED_GEMM -> {
+        OpShape.GroupedGemm g = (OpShape.GroupedGemm) op.shape();
+        yield groupedCalibrated && (d != DType.BF16 || g.weightBytes() != 2)
+            ? String.format(
+                Locale.ROOT,
+                "grouped GEMM measured in bf16 only: %s (%s-bit weights) timed at the bf16 rates"
+                    + " per byte and the same fraction of its own peak",
+                d.key(),
+                bits(g.weightBytes()))
+            : null;
+      }
+      case ATTENTION_PREFILL, ATTENTION_BACKWARD -> {
+        OpShape.Attention a = (OpShape.Attention) op.shape();
+        yield prefillCalibrated && (d != DType.BF16 || a.kvBytes() != 2)
+            ? String.format(
+                Locale.ROOT,
+                "prefill attention measured in bf16 only: %s with %s-bit K and V timed at the bf16"
+                    + " fractions",
+                d.key(),
+                bits(a.kvBytes()))
+            : null;
+      }
+      case ATTENTION_DECODE ->
+          kvNote("decode attention", ((OpShape.Attention) op.shape()).kvBytes());
+      case MLA_DECODE -> kvNote("MLA decode", ((OpShape.Mla) op.shape()).kvBytes());
+      default -> null;
+    };
+  }
+
+  private static String kvNote(String family, double kvBytes) {
+    return kvBytes == 2
+        ? null
+        : String.format(
+            Locale.ROOT,
+            "%s measured over bf16 KV caches only: %s %s-bit cache timed by its bytes at the same"
+                + " fraction of the read bandwidth",
+            family,
+            bits(kvBytes).startsWith("8") ? "an" : "a",
+            bits(kvBytes));
+  }
+
+  /**
+   * Bits an element, "8", "4" or "6", to the nearest bit where within a twentieth of one (block
+   * scales add a little to fp8 weights: DeepSeek-V3's 128 x 128 blocks 4 bytes in 16,384).
+   */
+  private static String bits(double bytes) {
+    double b = bytes * 8;
+    return Math.abs(b - Math.rint(b)) < 0.05
+        ? Long.toString(Math.round(b))
+        : String.format(Locale.ROOT, "%.1f", b);
+  }
+}
