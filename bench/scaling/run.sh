@@ -42,7 +42,7 @@ now() { date +%s%N; }
 echo "Java: hwplan scaling fit (all cores) ..." >&2
 t0=$(now)
 ./hwplan scaling fit --data "$DATA" --drop-highest 5 --rounds "$ROUNDS" --seed "$SEED" --json \
-  >"$OUT/java.json" 2>/dev/null
+  --timings >"$OUT/java.json" 2>/dev/null
 t1=$(now)
 JAVA_WALL=$((t1 - t0))
 
@@ -51,7 +51,7 @@ if command -v taskset >/dev/null 2>&1; then
   echo "Java: hwplan scaling fit (one core, taskset -c 0) ..." >&2
   t0=$(now)
   taskset -c 0 ./hwplan scaling fit --data "$DATA" --drop-highest 5 --rounds "$ROUNDS" \
-    --seed "$SEED" --json >"$OUT/java1.json" 2>/dev/null
+    --seed "$SEED" --json --timings >"$OUT/java1.json" 2>/dev/null
   t1=$(now)
   JAVA_ONE_WALL=$((t1 - t0))
 fi
@@ -59,7 +59,7 @@ fi
 echo "Java: hwplan scaling fit (all cores, scalar kernel) ..." >&2
 t0=$(now)
 HWPLAN_JAVA_OPTS="-Dhwplan.scaling.vector=false" ./hwplan scaling fit --data "$DATA" \
-  --drop-highest 5 --rounds "$ROUNDS" --seed "$SEED" --json >"$OUT/javas.json" 2>/dev/null
+  --drop-highest 5 --rounds "$ROUNDS" --seed "$SEED" --json --timings >"$OUT/javas.json" 2>/dev/null
 t1=$(now)
 JAVA_SCALAR_WALL=$((t1 - t0))
 

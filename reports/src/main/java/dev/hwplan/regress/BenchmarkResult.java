@@ -29,14 +29,27 @@ public record BenchmarkResult(
       throw new InvalidInputException(
           "", "direction", "is missing (smaller_is_better or bigger_is_better)");
     }
-    if (!Double.isFinite(value)) {
-      throw new InvalidInputException("", "value", "must be a finite number");
-    }
+    boolean magnitude = NON_NEGATIVE_UNITS.contains(unit);
+    checkNumber(value, "value", unit, magnitude);
     samples = samples == null ? List.of() : List.copyOf(samples);
     for (int i = 0; i < samples.size(); i++) {
-      if (!Double.isFinite(samples.get(i))) {
-        throw new InvalidInputException("", "samples[" + i + "]", "must be a finite number");
-      }
+      checkNumber(samples.get(i), "samples[" + i + "]", unit, magnitude);
+    }
+  }
+
+  /**
+   * Units of quantities that cannot be negative (a time, a size, a rate): a negative value or
+   * sample in them is bad input, not an improvement.
+   */
+  static final java.util.Set<String> NON_NEGATIVE_UNITS =
+      java.util.Set.of("seconds", "bytes", "flop", "flops", "flop/s", "bytes/s", "tokens/s");
+
+  private static void checkNumber(double v, String field, String unit, boolean magnitude) {
+    if (!Double.isFinite(v)) {
+      throw new InvalidInputException("", field, "must be a finite number");
+    }
+    if (magnitude && v < 0) {
+      throw new InvalidInputException("", field, "must be >= 0 for unit " + unit + ", got " + v);
     }
   }
 

@@ -64,6 +64,24 @@ class RunRecordTest {
         .hasMessageContaining("line 2");
   }
 
+  /** A time or a size below zero is bad input, not a 3,500,000 % improvement. */
+  @Test
+  void aNegativeTimeIsBadInput(@TempDir Path dir) throws Exception {
+    Path f = dir.resolve("run.json");
+    Files.writeString(f, DESIGN_EXAMPLE.replace("\"value\": 1.2e-6", "\"value\": -1"));
+    assertThatThrownBy(() -> RunRecord.read(f))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("benchmarks[0].value")
+        .hasMessageContaining("must be >= 0 for unit seconds, got -1.0");
+    Files.writeString(f, DESIGN_EXAMPLE.replace("1.19e-6", "-1.19e-6"));
+    assertThatThrownBy(() -> RunRecord.read(f))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("benchmarks[0].samples[0]");
+    // a ratio may be negative (a signed change, say)
+    Files.writeString(f, DESIGN_EXAMPLE.replace("\"value\": 0.041", "\"value\": -0.041"));
+    assertThat(RunRecord.read(f).benchmarks().get(1).value()).isEqualTo(-0.041);
+  }
+
   @Test
   void aMissingValueIsBadInputNotZero(@TempDir Path dir) throws Exception {
     Path f = dir.resolve("run.json");

@@ -1,7 +1,11 @@
 package dev.hwplan.cli;
 
+import dev.hwplan.hardware.DType;
+import dev.hwplan.hardware.GpuProfile;
+import dev.hwplan.io.InvalidInputException;
 import dev.hwplan.model.ModelSpec;
 import dev.hwplan.parallel.Parallelism;
+import dev.hwplan.perf.device.DevicePeaks;
 import dev.hwplan.step.StepConfig;
 import picocli.CommandLine.Mixin;
 
@@ -18,14 +22,38 @@ abstract class DeploymentCommand extends PlannerCommand {
   @Mixin MlaOption mla;
   @Mixin ExecutionOption execution;
 
-  /** The step of {@code m} under these options; a bad value is bad input naming its option. */
-  final StepConfig step(ModelSpec m) {
-    return new StepConfig(
-        m,
-        new Parallelism(parallel.tp(), parallel.pp(), 1, ep.size()),
-        weightsDtype.parse(),
-        kvDtype.parse(),
-        mla.parse(),
-        execution.parse());
+  /**
+   * The step of {@code m} on {@code gpu} under these options; a bad value is bad input naming its
+   * option, and so are weights whose matrix type {@code gpu} has no arithmetic for (fp8 and int8
+   * weights run as W8A8: {@link StepConfig#linearDtype}).
+   */
+  final StepConfig step(ModelSpec m, GpuProfile gpu) {
+    StepConfig c =
+        new StepConfig(
+            m,
+            new Parallelism(parallel.tp(), parallel.pp(), 1, ep.size()),
+            weightsDtype.parse(),
+            kvDtype.parse(),
+            mla.parse(),
+            execution.parse());
+    checkArithmetic(gpu, c.linearDtype(), "--weights-dtype", c.weights().key() + " weights");
+    return c;
+  }
+
+  /**
+   * Bad input naming {@code option} where {@code gpu}'s profile has no {@code dtype} arithmetic for
+   * {@code what} (an A100 has no fp8 tensor cores).
+   */
+  static void checkArithmetic(GpuProfile gpu, DType dtype, String option, String what) {
+    if (!DevicePeaks.of(gpu).hasPeak(dtype)) {
+      throw InvalidInputException.option(
+          option,
+          gpu.id()
+              + " has no "
+              + dtype.key()
+              + " arithmetic in its profile, which "
+              + what
+              + " run on");
+    }
   }
 }

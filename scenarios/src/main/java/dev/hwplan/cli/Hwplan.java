@@ -171,12 +171,12 @@ public final class Hwplan implements Runnable {
   }
 
   /**
-   * A command line picocli refused: the reason and where to find the usage of the command at {@code
-   * path} (its words, each followed by a space: {@code "kv "}; empty for hwplan itself); exit 2.
+   * A command line picocli refused: one line, the reason and where to find the usage of the command
+   * at {@code path} (its words, each followed by a space: {@code "kv "}; empty for hwplan itself);
+   * exit 2.
    */
   static int badInput(PrintWriter e, String message, String path) {
-    e.println("hwplan: error: " + message);
-    e.println("Try 'hwplan " + path + "--help' for usage.");
+    e.println("hwplan: error: " + message + " (usage: hwplan " + path + "--help)");
     e.flush();
     return BAD_INPUT;
   }

@@ -41,7 +41,7 @@ final class InferCommand extends DeploymentCommand {
       m.checkContext(prompt + output, "--output");
     }
     GpuProfile g = gpu.in(profiles);
-    StepConfig c = step(m);
+    StepConfig c = step(m, g);
     InferenceEstimate e =
         InferenceEstimator.estimate(
             new InferenceRequest(c, g, batch.sequences(), prompt, output, mode.parse()));

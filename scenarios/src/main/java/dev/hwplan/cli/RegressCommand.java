@@ -85,7 +85,7 @@ final class RegressCommand implements Callable<Integer> {
       defaultValue = "" + RegressionSettings.DEFAULT_THRESHOLD,
       description =
           "Smallest change that counts, as a fraction of the baseline median (default:"
-              + " ${DEFAULT-VALUE}, i.e. 10%).")
+              + " ${DEFAULT-VALUE}, i.e. 10%%).")
   double threshold;
 
   @Option(

@@ -66,6 +66,13 @@ final class ScalingFitCommand implements Runnable {
   List<Double> extrapolate = new ArrayList<>();
 
   @Option(
+      names = "--timings",
+      description =
+          "Add the fit's and the bootstrap's wall-clock seconds to --json and --save (off: the"
+              + " same input gives the same JSON).")
+  boolean timings;
+
+  @Option(
       names = "--save",
       paramLabel = "FILE",
       description = "Write the fit and its bootstrap samples as JSON, for --fit FILE elsewhere.")
@@ -133,8 +140,13 @@ final class ScalingFitCommand implements Runnable {
       ex.add(extrapolation(fit.law(), usable, c));
     }
     m.put("extrapolations", ex);
+    Map<String, Object> shown = new LinkedHashMap<>(m);
+    if (!timings) {
+      shown.remove("fitSeconds");
+      shown.remove("bootstrapSeconds");
+    }
     if (save != null) {
-      Map<String, Object> saved = new LinkedHashMap<>(m);
+      Map<String, Object> saved = new LinkedHashMap<>(shown);
       saved.remove("residuals");
       saved.put(
           "bootstrapSamples",
@@ -145,7 +157,7 @@ final class ScalingFitCommand implements Runnable {
                   .toList());
       IndentedJson.write("--save", save, IndentedJson.text(saved));
     }
-    if (json.printed(spec, m)) {
+    if (json.printed(spec, shown)) {
       return;
     }
     PrintWriter out = spec.commandLine().getOut();

@@ -130,7 +130,7 @@ final class ServeCommand extends DeploymentCommand {
       return;
     }
     GpuProfile g = profiles.catalog().get(oneGpu());
-    StepConfig c = step(m);
+    StepConfig c = step(m, g);
     ServingPlan one = ServingPlan.of(c, g, replicas, settings);
     one.checkLengths(w);
     ServingPlan plan =

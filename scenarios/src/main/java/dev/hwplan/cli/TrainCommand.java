@@ -65,6 +65,13 @@ final class TrainCommand extends PlannerCommand {
   Integer gpus;
 
   @Option(
+      names = "--timings",
+      description =
+          "Add the layout search's wall-clock seconds to --json (off: the same input gives the"
+              + " same JSON).")
+  boolean timings;
+
+  @Option(
       names = "--cluster",
       description = "Cluster kind (dgx-h100, dgx-h200, dgx-b200, dgx-a100; default: the GPU's).")
   String cluster;
@@ -179,6 +186,11 @@ final class TrainCommand extends PlannerCommand {
           "--gpu", gpu + " is not the GPU of cluster " + c.id() + " (" + c.gpu() + ")");
     }
     GpuProfile g = profiles.catalog().get(c.gpu());
+    DeploymentCommand.checkArithmetic(
+        g,
+        Precision.parse(precision, "--precision").linearDtype,
+        "--precision",
+        precision + " training's GEMMs");
     if (gpus == null) {
       throw InvalidInputException.option("--gpus", "is required (the GPUs in the job)");
     }
@@ -262,7 +274,9 @@ final class TrainCommand extends PlannerCommand {
       o.put("evaluated", res.evaluated());
       o.put("valid", res.valid());
       o.put("fitting", res.fitting());
-      o.put("searchSeconds", secs);
+      if (timings) {
+        o.put("searchSeconds", secs);
+      }
       o.put("rankedBy", by.name().toLowerCase(Locale.ROOT));
       List<Object> plans = new ArrayList<>();
       for (TrainingPlan pl : res.ranked()) {

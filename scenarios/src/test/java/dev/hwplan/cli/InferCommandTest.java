@@ -118,4 +118,30 @@ class InferCommandTest {
         CliHarness.line("infer --model llama-3.1-8b --gpu h100-sxm --tp 3 --prompt 1 --output 1");
     r.isBadInput("--tp");
   }
+
+  /**
+   * fp8 weights run as W8A8, and an A100 has no fp8 tensor cores: infer, serve and train name the
+   * option that asked for them (the matrix type's own check named --dtype, which they lack).
+   */
+  @Test
+  void fp8OnAGpuWithoutFp8ArithmeticNamesTheOptionThatAskedForIt() {
+    String a100 = " --model llama-3.1-8b --gpu a100-sxm-80gb ";
+    CliHarness.line("infer" + a100 + "--weights-dtype fp8 --prompt 128 --output 16")
+        .isBadInput("field '--weights-dtype': a100-sxm-80gb has no fp8 arithmetic");
+    CliHarness.line(
+            "serve"
+                + a100
+                + "--weights-dtype fp8 --qps 1 --prompt-tokens 100 --output-tokens 10"
+                + " --requests 10")
+        .isBadInput("field '--weights-dtype': a100-sxm-80gb has no fp8 arithmetic");
+    CliHarness.line(
+            "train --model llama-3.1-8b --gpu a100-sxm-80gb --gpus 8 --seq 4096 --global-batch 64"
+                + " --precision fp8")
+        .isBadInput("field '--precision': a100-sxm-80gb has no fp8 arithmetic");
+    // int4 weights run as W4A16, in bf16
+    assertThat(
+            CliHarness.line("infer" + a100 + "--weights-dtype int4 --prompt 128 --output 16")
+                .exitCode())
+        .isZero();
+  }
 }

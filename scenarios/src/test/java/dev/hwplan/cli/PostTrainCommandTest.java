@@ -133,6 +133,8 @@ class PostTrainCommandTest {
         "--method|sft|--lora-rank 5000|field '--lora-rank': LoRA rank must be 1 to the hidden size"
             + " 4096",
         "--method|ppo|--reward-model nope-7b|field '--reward-model': unknown model 'nope-7b'",
+        "--method|dpo|--reward-model llama-3.1-8b|field '--reward-model': applies to ppo and grpo"
+            + " only (method dpo scores no rollouts)",
         "--method|ppo|--placement both|field '--placement': must be colocated or split",
         "--method|ppo|--engine deepspeed|field '--engine': unknown engine 'deepspeed'",
         "--method|ppo|--generation-batch -1|field '--generation-batch': must be 0 (as many as fit)",

@@ -220,6 +220,16 @@ class ScalingCommandTest {
         .contains("do not identify the 5 constants", "intervals undetermined");
     assertThat(j.get("extrapolations").get(0).get("intervals").size()).isZero();
     assertThat(JSON.readTree(saved.toFile()).get("bootstrapSamples").size()).isZero();
+    // the same input gives the same JSON and the same saved fit; wall-clock times on request only
+    Path again = dir.resolve("again.json");
+    CliHarness r2 =
+        fit(csv, "--rounds", "100", "--flops", "1e24", "--save", again.toString(), "--json");
+    assertThat(r2.out()).isEqualTo(r.out());
+    assertThat(Files.readString(again)).isEqualTo(Files.readString(saved));
+    assertThat(j.has("fitSeconds") || j.has("bootstrapSeconds")).isFalse();
+    JsonNode timed = fit(csv, "--rounds", "100", "--json", "--timings").okJson();
+    assertThat(timed.get("fitSeconds").asDouble()).isPositive();
+    assertThat(timed.get("bootstrapSeconds").asDouble()).isPositive();
     CliHarness text = fit(csv, "--rounds", "100");
     assertThat(text.out()).contains("unidentified").contains("intervals undetermined");
     assertThat(text.out()).doesNotContain("95% intervals");

@@ -207,6 +207,27 @@ class ServeCommandTest {
     assertThat(j.get("maxQpsPerSeed")).hasSize(2);
   }
 
+  /**
+   * A capacity from runs too short to reach steady state says so: 200 requests at the answer hold
+   * most of the run in flight, and pass objectives that longer runs fail (35 against 21 req/s).
+   */
+  @Test
+  void aCapacityFromRunsTooShortForSteadyStateSaysSo() {
+    String search =
+        "--prompt-tokens 1024 --output-tokens 256 --find-max-qps --slo-ttft 0.5 --slo-tpot 0.05"
+            + " --seeds 1 --json --requests ";
+    JsonNode shortRuns = CliHarness.line(LLAMA, CliHarness.args(search + "200")).okJson();
+    List<String> notes = new ArrayList<>();
+    shortRuns.get("notes").forEach(n -> notes.add(n.asText()));
+    assertThat(notes)
+        .anySatisfy(
+            n ->
+                assertThat(n).contains("a run of 200 requests at", "mostly ramp-up", "--requests"));
+    JsonNode longRuns = CliHarness.line(LLAMA, CliHarness.args(search + "1500")).okJson();
+    assertThat(longRuns.get("maxQps").asDouble()).isLessThan(shortRuns.get("maxQps").asDouble());
+    longRuns.get("notes").forEach(n -> assertThat(n.asText()).doesNotContain("ramp-up"));
+  }
+
   @Test
   void anEngineOnlyServesTheMinGpusSearch() {
     String small = LLAMA + " --qps 2 --prompt-tokens 100 --output-tokens 10";

@@ -118,4 +118,42 @@ class SubcommandsTest {
   private static PrintWriter sink() {
     return new PrintWriter(new StringWriter());
   }
+
+  /**
+   * Every command's and subcommand's {@code --help} prints its usage and exits 0 without picocli's
+   * warnings on stderr (a bare {@code %} in a description is a format error picocli warns of).
+   */
+  @Test
+  void everyCommandsHelpFormatsWithoutWarnings() {
+    java.io.PrintStream old = System.err;
+    java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream();
+    List<String> paths = new java.util.ArrayList<>();
+    collect(Hwplan.commandLine(sink(), sink()), "", paths);
+    assertThat(paths).contains("regress", "predict gemm", "scaling fit");
+    System.setErr(new java.io.PrintStream(buf, true, java.nio.charset.StandardCharsets.UTF_8));
+    try {
+      for (String path : paths) {
+        CliHarness r = CliHarness.line(path, "--help");
+        assertThat(r.exitCode()).as(path + ": " + r.err()).isZero();
+        assertThat(r.out()).as(path).contains("Usage: hwplan " + path);
+        assertThat(r.err()).as(path).doesNotContain("WARN");
+      }
+    } finally {
+      System.setErr(old);
+    }
+    assertThat(buf.toString(java.nio.charset.StandardCharsets.UTF_8)).doesNotContain("WARN");
+  }
+
+  private static void collect(CommandLine c, String prefix, List<String> out) {
+    c.getSubcommands()
+        .forEach(
+            (name, sub) -> {
+              if (name.equals("help") || !sub.getCommandName().equals(name)) {
+                return; // picocli's help command, and aliases
+              }
+              String path = prefix.isEmpty() ? name : prefix + " " + name;
+              out.add(path);
+              collect(sub, path, out);
+            });
+  }
 }

@@ -225,4 +225,19 @@ class TrainCommandTest {
     CliHarness r = CliHarness.run(a.toArray(String[]::new));
     r.isBadInput(message);
   }
+
+  /**
+   * The same search twice gives the same JSON, byte for byte: the search's wall-clock time is in it
+   * only with {@code --timings}.
+   */
+  @Test
+  void theSameSearchGivesTheSameJsonAndTimingsOnlyOnRequest() {
+    CliHarness a = train("--top", "2", "--json");
+    CliHarness b = train("--top", "2", "--json");
+    assertThat(a.exitCode()).as(a.err()).isZero();
+    assertThat(a.out()).isEqualTo(b.out());
+    assertThat(a.json().has("searchSeconds")).isFalse();
+    CliHarness t = train("--top", "2", "--json", "--timings");
+    assertThat(t.json().get("searchSeconds").asDouble()).isPositive();
+  }
 }

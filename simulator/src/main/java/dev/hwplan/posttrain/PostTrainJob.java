@@ -68,6 +68,11 @@ public record PostTrainJob(
       throw InvalidInputException.option(
           "--group-size", "applies to ppo and grpo only (method " + method.key() + ")");
     }
+    if (!method.rollout() && rewardModel != null) {
+      throw InvalidInputException.option(
+          "--reward-model",
+          "applies to ppo and grpo only (method " + method.key() + " scores no rollouts)");
+    }
     positive(promptTokens, "--prompt-tokens");
     positive(responseTokens, "--response-tokens");
     positive(batchPrompts, "--batch-prompts");

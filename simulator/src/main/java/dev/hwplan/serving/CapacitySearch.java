@@ -68,7 +68,47 @@ public final class CapacitySearch {
       ServingResult atMax,
       long atMaxSeed,
       double atMaxQps,
-      String reason) {}
+      String reason) {
+    /** {@link #shortRunNote} of the run at the answer, or null. */
+    public String shortRun() {
+      return atMax == null ? null : shortRunNote(atMax, atMaxQps);
+    }
+  }
+
+  /**
+   * How many times the requests in flight a run must hold to stand for steady state. The ramp-up
+   * (the batch still growing) lasts about one end-to-end latency, the arrivals of about the
+   * requests in flight; a run of fewer than this many times them is mostly ramp-up, and an
+   * overloaded deployment can pass its objectives before its queue builds. Chosen on one example
+   * ({@link #shortRunNote}): there the answer settled once a run held about 4.5 times the requests
+   * in flight, so a multiple of 4 marks the runs that had not.
+   */
+  static final int STEADY_RUN_MULTIPLE = 4;
+
+  /**
+   * A note where the run {@code r} at {@code qps} requests/s is too short to show steady state: it
+   * holds fewer than {@link #STEADY_RUN_MULTIPLE} times the requests in flight, {@code qps x} the
+   * mean end-to-end latency (Little's law); null otherwise. For example Llama-3.1-8B on an H100 at
+   * 1,024 + 256 tokens: runs of 200 requests passed p99 objectives of 0.5 s TTFT and 50 ms TPOT up
+   * to 35 req/s, with about 256 in flight, where runs of 1,000, 1,500 and 3,000 requests find 21.25
+   * req/s, with about 224 in flight.
+   */
+  public static String shortRunNote(ServingResult r, double qps) {
+    double inFlight = qps * r.e2eSeconds().mean();
+    if (!(qps > 0) || r.requests() >= STEADY_RUN_MULTIPLE * inFlight) {
+      return null;
+    }
+    long enough = (long) Math.ceil(STEADY_RUN_MULTIPLE * inFlight / 100) * 100;
+    return String.format(
+        Locale.ROOT,
+        "a run of %,d requests at %.2f req/s holds about %.0f in flight (the rate times the mean"
+            + " e2e latency): mostly ramp-up, so the capacity may be overstated; give --requests"
+            + " %,d or more",
+        r.requests(),
+        qps,
+        inFlight,
+        enough);
+  }
 
   /** Lowest and highest rates a bisection tries, and its relative precision. */
   static final double MIN_QPS = 1.0 / 64;
@@ -305,8 +345,14 @@ public final class CapacitySearch {
         plan.replicas() + (plan.prefill() == null ? 0 : plan.prefill().plan().replicas());
     ServingResult r =
         ServingSimulator.run(plan.spec(w, o.ttftP99Seconds(), o.tpotP99Seconds(), true), timer);
-    return candidate(
-        l, replicas, plan.gpus(), o.failure(r), r, prefillReplicas, decodeReplicas, plan.notes());
+    String failure = o.failure(r);
+    String shortRun = failure == null ? shortRunNote(r, w.qps()) : null;
+    List<String> notes = plan.notes();
+    if (shortRun != null) {
+      notes = new ArrayList<>(notes);
+      notes.add(shortRun);
+    }
+    return candidate(l, replicas, plan.gpus(), failure, r, prefillReplicas, decodeReplicas, notes);
   }
 
   private static Candidate rejected(Layout l, int replicas, String reason) {
