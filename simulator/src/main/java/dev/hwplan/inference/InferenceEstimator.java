@@ -26,9 +26,12 @@ public final class InferenceEstimator {
     return estimate(r, Calibrations.model(r.gpu(), r.mode()));
   }
 
-  /** The estimate with a given op-time model (its mode is what the estimate reports). */
+  /**
+   * The estimate with a given op-time model (its mode is what the estimate reports), a replica
+   * larger than a node with its collectives across nodes ({@link StepModel#onNodes}).
+   */
   public static InferenceEstimate estimate(InferenceRequest r, OpTimeModel model) {
-    return estimate(r, new StepModel(r.config(), model));
+    return estimate(r, StepModel.onNodes(r.config(), model, r.gpu()));
   }
 
   /** The estimate from a step model (its mode is what the estimate reports). */

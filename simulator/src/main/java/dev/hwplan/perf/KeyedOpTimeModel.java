@@ -20,6 +20,15 @@ public final class KeyedOpTimeModel extends ForwardingOpTimeModel {
     this.key = key;
   }
 
+  /**
+   * {@code model}, a decoration of {@code base}, with value identity where {@code base} has it
+   * (known by {@code key}, which must hold {@code base} and what the decoration adds), else as it
+   * is: a decorated model keeps the step-time memos' keys by value.
+   */
+  public static OpTimeModel like(OpTimeModel base, OpTimeModel model, Object key) {
+    return base instanceof KeyedOpTimeModel ? new KeyedOpTimeModel(model, key) : model;
+  }
+
   @Override
   public boolean equals(Object o) {
     return o instanceof KeyedOpTimeModel m && (key == m.key || key.equals(m.key));

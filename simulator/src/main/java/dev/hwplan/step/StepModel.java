@@ -1,5 +1,7 @@
 package dev.hwplan.step;
 
+import dev.hwplan.hardware.ClusterCatalog;
+import dev.hwplan.hardware.GpuProfile;
 import dev.hwplan.memory.KvDtype;
 import dev.hwplan.memory.WeightDtype;
 import dev.hwplan.model.AttentionKind;
@@ -43,6 +45,16 @@ public final class StepModel {
     this.config = config;
     double grouped = config.model().moe() != null ? SustainedClock.IN_STEP_GROUPED_SCALE : 1;
     this.times = SustainedClock.of(times, config.execution().computeBoundScale, grouped);
+  }
+
+  /**
+   * Steps of {@code config} on {@code gpu} timed by {@code times}, a replica larger than a node
+   * with its collectives across nodes through the NICs of the bundled cluster that holds {@code
+   * gpu} ({@link NodeSpan}; as before where no cluster holds it).
+   */
+  public static StepModel onNodes(StepConfig config, OpTimeModel times, GpuProfile gpu) {
+    return new StepModel(
+        config, NodeSpan.of(times, config.parallelism(), ClusterCatalog.forGpu(gpu.id())));
   }
 
   public StepConfig config() {

@@ -66,10 +66,8 @@ final class SustainedClock extends ForwardingOpTimeModel {
     if (scale == 1 && groupedScale == 1) {
       return times;
     }
-    SustainedClock c = new SustainedClock(times, scale, groupedScale);
-    return times instanceof KeyedOpTimeModel
-        ? new KeyedOpTimeModel(c, new Key(times, scale, groupedScale))
-        : c;
+    return KeyedOpTimeModel.like(
+        times, new SustainedClock(times, scale, groupedScale), new Key(times, scale, groupedScale));
   }
 
   @Override

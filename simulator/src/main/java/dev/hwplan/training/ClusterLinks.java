@@ -2,33 +2,18 @@ package dev.hwplan.training;
 
 import dev.hwplan.hardware.ClusterProfile;
 import dev.hwplan.op.Collective;
+import dev.hwplan.step.NodeLinks;
 import dev.hwplan.step.StepModel;
 import dev.hwplan.step.TrainingStep;
 import dev.hwplan.util.BoundedMemo;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 
 /**
- * Collective times on a cluster of nodes, for a group of {@code n} GPUs whose members are {@code
- * stride} ranks apart (see {@link Layout}).
- *
- * <ul>
- *   <li>Inside a node (the group's span {@code n x stride} fits a node): the step model's
- *       calibrated NCCL model on the GPU's scale-up link, {@code alpha + trafficFactor(n) bytes /
- *       bandwidth}, with {@code alpha} and the bandwidth read off the step model once per
- *       collective.
- *   <li>Across nodes, rings (NCCL's ring algorithm; Thakur, Rabenseifner and Gropp 2005): a group
- *       with {@code k} members per node runs {@code k} rings, one through each member's NIC, so the
- *       ring traffic {@code trafficFactor(n) bytes} flows at {@code min(k, nics) x NIC x
- *       efficiency}, or at the scale-up bandwidth if that is lower. Latency: the ring's steps or,
- *       for all-reduce, a tree's {@code 2 log2 n} (NCCL chooses the faster; its double binary tree
- *       reaches ring bandwidth on large messages), each an inter-node message.
- *   <li>All-to-all across nodes: each GPU sends {@code (n-k)/n} of its bytes through its own NIC
- *       and {@code (k-1)/n} over NVLink, concurrently.
- *   <li>Point-to-point sends (pipeline stages): over NVLink inside a node, over one NIC across.
- * </ul>
+ * Collective times on a cluster of nodes for the training planners ({@link NodeLinks}: inside a
+ * node the step model's calibrated NCCL model on the scale-up link, across nodes rings and
+ * all-to-all through the NICs, sends over one NIC), with what each time rests on.
  *
  * <p>What a time rests on ({@link #notes}): the step model's notes of the collective at its size
  * (another device's calibration, a collective outside the measured range), and across nodes the
@@ -37,14 +22,8 @@ import java.util.Set;
  * thread-safe while recording (a planner times its plans on one thread).
  */
 public final class ClusterLinks {
-  private final int gpusPerNode;
-  private final int nics;
-  private final double nicBytesPerSecond;
-  private final double nicLatency;
-  private final double[] alpha = new double[Collective.values().length];
-  private final double[] bandwidth = new double[Collective.values().length];
+  private final NodeLinks links;
   private final StepModel step;
-  private final String nicNote;
 
   /**
    * {@link #notes} by collective, remembered: a plan evaluated again (its ZeRO stages, a benchmark)
@@ -57,32 +36,14 @@ public final class ClusterLinks {
 
   /** The links of {@code cluster}, with the scale-up link's collectives timed by {@code step}. */
   public ClusterLinks(ClusterProfile cluster, StepModel step) {
-    this.gpusPerNode = cluster.gpusPerNode();
-    this.nics = cluster.nicsPerNode();
-    this.nicBytesPerSecond = cluster.nicBytesPerSecond() * cluster.interNodeEfficiency();
-    this.nicLatency = cluster.nicLatencyMicros() * 1e-6;
     this.step = step;
-    this.nicNote =
-        String.format(
-            Locale.ROOT,
-            "collectives across nodes: %d NICs of %.0f Gb/s a node at %.2f of line rate, %.0f us a"
-                + " message (%s's published and assumed figures; no inter-node measurements)",
-            nics,
-            cluster.nicGbps(),
-            cluster.interNodeEfficiency(),
-            cluster.nicLatencyMicros(),
-            cluster.id());
-    double probe = 1L << 30;
-    for (Collective c : Collective.values()) {
-      double t0 = step.time(TrainingStep.collective(c, 2, 0)).seconds();
-      double t1 = step.time(TrainingStep.collective(c, 2, probe)).seconds();
-      alpha[c.ordinal()] = t0;
-      bandwidth[c.ordinal()] = c.trafficFactor(2) * probe / Math.max(1e-30, t1 - t0);
-    }
+    this.links =
+        NodeLinks.probe(
+            cluster, (c, bytes) -> step.time(TrainingStep.collective(c, 2, bytes)).seconds());
   }
 
   public int gpusPerNode() {
-    return gpusPerNode;
+    return links.gpusPerNode();
   }
 
   /** Seconds of collective {@code c} of {@code bytes} over {@code n} GPUs {@code stride} apart. */
@@ -93,24 +54,7 @@ public final class ClusterLinks {
     if (recording != null) {
       recording.addAll(notes(c, n, stride, bytes));
     }
-    int i = c.ordinal();
-    double factor = c.trafficFactor(n);
-    if ((long) n * stride <= gpusPerNode) {
-      return alpha[i] + factor * bytes / bandwidth[i];
-    }
-    int k = stride >= gpusPerNode ? 1 : Math.min(n, gpusPerNode / stride);
-    if (c == Collective.ALL_TO_ALL) {
-      double inter = bytes * (n - k) / (double) n / nicBytesPerSecond;
-      double intra = bytes * (k - 1) / (double) n / bandwidth[i];
-      return alpha[i] + nicLatency * (n / k - 1) + Math.max(inter, intra);
-    }
-    double bw = Math.min(bandwidth[i], Math.min(k, nics) * nicBytesPerSecond);
-    double ringSteps = (c == Collective.ALL_REDUCE ? 2.0 : 1.0) * (n - 1);
-    double steps =
-        c == Collective.ALL_REDUCE
-            ? Math.min(ringSteps, 2 * Math.ceil(Math.log(n) / Math.log(2)))
-            : ringSteps;
-    return alpha[i] + steps * nicLatency + factor * bytes / bw;
+    return links.collective(c, n, stride, bytes);
   }
 
   /** Seconds to send {@code bytes} to a GPU {@code stride} ranks away. */
@@ -121,11 +65,7 @@ public final class ClusterLinks {
     if (recording != null) {
       recording.addAll(notes(Collective.SEND, 2, stride, bytes));
     }
-    if (stride < gpusPerNode) {
-      int i = Collective.SEND.ordinal();
-      return alpha[i] + bytes / bandwidth[i];
-    }
-    return nicLatency + bytes / nicBytesPerSecond;
+    return links.send(stride, bytes);
   }
 
   /**
@@ -143,8 +83,7 @@ public final class ClusterLinks {
    * GPUs {@code stride} ranks apart; across nodes it rests on the NIC alone.
    */
   public List<String> notes(Collective c, int n, int stride, double bytes) {
-    boolean across = c == Collective.SEND ? stride >= gpusPerNode : (long) n * stride > gpusPerNode;
-    return noted.get(new Noted(c, n, across, bytes), this::notesOf);
+    return noted.get(new Noted(c, n, links.across(c, n, stride), bytes), this::notesOf);
   }
 
   /** A collective as its notes depend on it: which, over how many GPUs, across nodes, its bytes. */
@@ -152,14 +91,14 @@ public final class ClusterLinks {
 
   private List<String> notesOf(Noted k) {
     if (k.c() == Collective.SEND && k.across()) {
-      return List.of(nicNote); // one NIC's rate and latency, no scale-up link
+      return List.of(links.nicNote()); // one NIC's rate and latency, no scale-up link
     }
     List<String> own = step.time(TrainingStep.collective(k.c(), k.n(), k.bytes())).notes();
     if (!k.across()) {
       return own;
     }
     List<String> out = new ArrayList<>(own);
-    out.add(nicNote);
+    out.add(links.nicNote());
     return List.copyOf(out);
   }
 }

@@ -157,10 +157,11 @@ public final class Calibrations {
   private static final BoundedMemo<ModelKey, OpTimeModel> MODELS = new BoundedMemo<>(256);
 
   /**
-   * The calibrated step model of {@code config} on {@code gpu} (what the serving simulator asks).
+   * The calibrated step model of {@code config} on {@code gpu} (what the serving simulator asks),
+   * its collectives across nodes where a replica is larger than a node ({@link StepModel#onNodes}).
    */
   public static StepModel stepModel(StepConfig config, GpuProfile gpu) {
-    return new StepModel(config, model(gpu, Mode.CALIBRATED));
+    return StepModel.onNodes(config, model(gpu, Mode.CALIBRATED), gpu);
   }
 
   /** The op-time model of {@code mode} for {@code gpu}. */

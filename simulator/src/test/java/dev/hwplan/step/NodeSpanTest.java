@@ -1,0 +1,101 @@
+package dev.hwplan.step;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import dev.hwplan.hardware.ClusterCatalog;
+import dev.hwplan.hardware.GpuProfile;
+import dev.hwplan.hardware.ProfileCatalog;
+import dev.hwplan.memory.KvDtype;
+import dev.hwplan.memory.MlaLayout;
+import dev.hwplan.memory.WeightDtype;
+import dev.hwplan.model.ModelCatalog;
+import dev.hwplan.model.ModelSpec;
+import dev.hwplan.op.Collective;
+import dev.hwplan.parallel.Parallelism;
+import dev.hwplan.perf.Mode;
+import dev.hwplan.perf.OpTimeModel;
+import dev.hwplan.perf.calibration.Calibrations;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A serving replica larger than a node (8 H100s of a DGX H100) sends its collectives across nodes
+ * through the NICs: TP 16's all-reduces and a pipeline boundary between nodes, timed by {@link
+ * NodeLinks} on the cluster profile's figures, with its note; replicas within a node are unchanged.
+ */
+class NodeSpanTest {
+  private static final GpuProfile H100 = ProfileCatalog.bundled().get("h100-sxm");
+  private static final ModelSpec LLAMA_70B = ModelCatalog.resolve("llama-3.1-70b");
+  private static final OpTimeModel TIMES = Calibrations.model(H100, Mode.CALIBRATED);
+
+  private static StepConfig config(int tp, int pp) {
+    return new StepConfig(
+        LLAMA_70B,
+        Parallelism.of(tp, pp),
+        WeightDtype.BF16,
+        KvDtype.BF16,
+        MlaLayout.LATENT,
+        Execution.FUSED);
+  }
+
+  private static OpTime op(StepTime t, String name) {
+    return t.ops().stream().filter(o -> o.name().equals(name)).findFirst().orElseThrow();
+  }
+
+  @Test
+  void aReplicaWithinANodeIsTimedAsBefore() {
+    StepComposition s = StepComposition.decode(16, 4096);
+    for (int[] l : new int[][] {{8, 1}, {4, 2}, {2, 4}}) {
+      StepConfig c = config(l[0], l[1]);
+      assertThat(StepModel.onNodes(c, TIMES, H100).time(s))
+          .as("tp %d pp %d", l[0], l[1])
+          .isEqualTo(new StepModel(c, TIMES).time(s));
+    }
+  }
+
+  @Test
+  void tensorParallelAcrossTwoNodesGoesThroughTheNics() {
+    StepComposition s = StepComposition.decode(16, 4096);
+    StepConfig c = config(16, 1);
+    StepTime across = StepModel.onNodes(c, TIMES, H100).time(s);
+    StepTime nvlink = new StepModel(c, TIMES).time(s);
+    OpTime ar = op(across, "attn.all_reduce");
+    OpTime arNvlink = op(nvlink, "attn.all_reduce");
+    // 16 sequences x 8192 x 2 bytes: 262,144 bytes an all-reduce, 8 of its 16 GPUs a node
+    double bytes = 16 * 8192 * 2.0;
+    NodeLinks links =
+        NodeLinks.probe(
+            ClusterCatalog.forGpu("h100-sxm"),
+            (col, b) ->
+                TIMES.predict(dev.hwplan.op.Ops.collective(col.key(), col, 2, b)).seconds());
+    assertThat(ar.secondsEach())
+        .isCloseTo(links.collective(Collective.ALL_REDUCE, 16, 1, bytes), within(1e-15));
+    // a tree of 2 log2 16 = 8 inter-node messages of 5 us: slower than one node's NVLink
+    assertThat(ar.secondsEach()).isGreaterThan(arNvlink.secondsEach() + 30e-6);
+    assertThat(ar.lowSeconds() / ar.seconds())
+        .isCloseTo(arNvlink.lowSeconds() / arNvlink.seconds(), within(1e-12));
+    assertThat(across.seconds()).isGreaterThan(nvlink.seconds());
+    assertThat(across.notes()).anyMatch(n -> n.startsWith("collectives across nodes: 8 NICs"));
+    assertThat(nvlink.notes()).noneMatch(n -> n.startsWith("collectives across nodes"));
+  }
+
+  @Test
+  void onlyThePipelineBoundariesBetweenNodesUseANic() {
+    StepComposition s = StepComposition.prefill(1, 2048);
+    // stages of 4 GPUs: of the boundaries after GPUs 4, 8 and 12, the one after 8 leaves the node
+    StepTime across = StepModel.onNodes(config(4, 4), TIMES, H100).time(s);
+    StepTime nvlink = new StepModel(config(4, 4), TIMES).time(s);
+    OpTime send = op(across, "pp.send");
+    double inside = op(nvlink, "pp.send").secondsEach();
+    NodeLinks links =
+        NodeLinks.probe(
+            ClusterCatalog.forGpu("h100-sxm"),
+            (col, b) ->
+                TIMES.predict(dev.hwplan.op.Ops.collective(col.key(), col, 2, b)).seconds());
+    double nic = links.send(8, 2048 * 8192 * 2.0);
+    assertThat(send.secondsEach()).isCloseTo((2 * inside + nic) / 3, within(1e-15));
+    assertThat(nic).isGreaterThan(inside);
+    // the all-reduces stay inside each stage's node
+    assertThat(op(across, "attn.all_reduce")).isEqualTo(op(nvlink, "attn.all_reduce"));
+  }
+}
