@@ -30,7 +30,8 @@ final class ValidationTable {
         String.format(
             Locale.ROOT,
             "Validation: the model frozen at commit `%s` (%s), scored on measurements taken after"
-                + " that commit and never used to choose the model: ",
+                + " the model of their op family took its present form and never used to choose it:"
+                + " ",
             v.source().frozenAt(),
             v.source().model()));
     sb.append(describe(v.files(ValidationAccuracy.VALIDATION)));

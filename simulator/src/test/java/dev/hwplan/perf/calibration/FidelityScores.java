@@ -112,6 +112,29 @@ final class FidelityScores {
     return out;
   }
 
+  /**
+   * hwplan's split-K decode attention kernel on a harness file of decode shapes ({@code
+   * decodeAttention} rows) that no fit has seen, with the decode-attention family's interval.
+   */
+  static Score decode(String file) throws Exception {
+    JsonNode doc = read(file);
+    GpuProfile gpu = gpuOf(doc);
+    OpTimeModel model = Calibrations.model(gpu, Mode.CALIBRATED);
+    List<String> committed =
+        Calibrations.measurements(gpu.id()).orElseThrow().attention().stream()
+            .map(Rows.Attention::key)
+            .toList();
+    List<double[]> pm = new ArrayList<>();
+    for (Rows.Attention r : Measurements.attentionRows(doc)) {
+      if (committed.contains(r.key())) {
+        throw new AssertionError("not out of sample: " + r.key());
+      }
+      Op op = RowOps.attentionOp(r, dev.hwplan.op.AttentionKernel.SPLIT_K);
+      pm.add(new double[] {model.predict(op).seconds(), r.seconds()});
+    }
+    return score("decode-attention", pm, Calibrations.forGpu(gpu).spread("attention"));
+  }
+
   /** Grouped GEMM and the per-expert loop on a grouped-GEMM file that no fit has seen. */
   static List<Score> grouped(String file) throws Exception {
     return grouped(file, true);
