@@ -25,7 +25,8 @@ abstract class DeploymentCommand extends PlannerCommand {
   /**
    * The step of {@code m} on {@code gpu} under these options; a bad value is bad input naming its
    * option, and so are weights whose matrix type {@code gpu} has no arithmetic for (fp8 and int8
-   * weights run as W8A8: {@link StepConfig#linearDtype}).
+   * weights run as W8A8, {@link StepConfig#linearDtype}, but fp8 weights weight-only on a GPU
+   * without fp8 arithmetic, {@link StepConfig#on}).
    */
   final StepConfig step(ModelSpec m, GpuProfile gpu) {
     StepConfig c =
@@ -36,7 +37,8 @@ abstract class DeploymentCommand extends PlannerCommand {
             kvDtype.parse(),
             mla.parse(),
             execution.parse());
-    checkArithmetic(gpu, c.linearDtype(), "--weights-dtype", c.weights().key() + " weights");
+    checkArithmetic(
+        gpu, c.on(gpu).linearDtype(), "--weights-dtype", c.weights().key() + " weights");
     return c;
   }
 

@@ -260,6 +260,15 @@ class RestsOnTest {
                 + " fractions",
             "decode attention measured over bf16 KV caches only: an 8-bit cache timed by its bytes"
                 + " at the same fraction of the read bandwidth");
+    // int4 weights run as W4A16: weight-only GEMMs, never measured
+    assertThat(
+            jsonAndText(
+                "infer --model llama-3.1-8b --gpu h100-sxm --batch 1 --prompt 128 --output 16"
+                    + " --weights-dtype int4"))
+        .containsExactly(
+            "weight-only quantised GEMMs (4-bit weights, bf16 arithmetic, as AWQ/GPTQ and Marlin"
+                + " kernels run them) never measured: timed by their bytes at the bf16 GEMM's"
+                + " fractions, dequantisation free");
     List<String> a2a =
         jsonAndText("predict collective --gpu h100-sxm --op all-to-all --gpus 2 --bytes 16777216");
     assertThat(a2a)

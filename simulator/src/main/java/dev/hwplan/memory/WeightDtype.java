@@ -23,6 +23,19 @@ public record WeightDtype(
   public static final WeightDtype FP8 =
       new WeightDtype("fp8", 8, 128 * 128, 4, "fp8 e4m3, one fp32 scale per 128x128 block");
 
+  /**
+   * {@link #FP8} weights on a GPU without fp8 arithmetic (an A100): stored alike, dequantised to
+   * bf16 in the kernel for bf16 arithmetic (W8A16), as vLLM's FP8 Marlin kernels run an fp8
+   * checkpoint on Ampere.
+   */
+  public static final WeightDtype FP8_WEIGHT_ONLY =
+      new WeightDtype(
+          "fp8-w8a16",
+          8,
+          128 * 128,
+          4,
+          "fp8 e4m3 weights, one fp32 scale per 128x128 block, dequantised for bf16 arithmetic");
+
   /** int8 weights with one fp16 scale per output channel (SmoothQuant/W8A8 style). */
   public static final WeightDtype INT8 =
       new WeightDtype("int8", 8, 0, 2, "int8, one fp16 scale per output channel");
@@ -46,7 +59,13 @@ public record WeightDtype(
           1,
           "routed experts MXFP4 (e2m1, blocks of 32 with an E8M0 scale), the rest bf16");
 
-  public static final List<WeightDtype> ALL = List.of(BF16, FP16, FP8, INT8, INT4, MXFP4);
+  public static final List<WeightDtype> ALL =
+      List.of(BF16, FP16, FP8, FP8_WEIGHT_ONLY, INT8, INT4, MXFP4);
+
+  /** Whether the weights are dequantised for 16-bit arithmetic though stored in 8 bits. */
+  public boolean weightOnly() {
+    return key.equals(FP8_WEIGHT_ONLY.key);
+  }
 
   /** Whether only the routed experts are stored so, everything else in bf16 ({@link #MXFP4}). */
   public boolean expertsOnly() {

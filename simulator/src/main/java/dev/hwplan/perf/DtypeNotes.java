@@ -9,8 +9,9 @@ import java.util.Locale;
 /**
  * What a calibrated prediction says when its op runs in a type its family was never measured in
  * (issue 15: a result that extrapolates beyond the measured range says so). The committed
- * measurements hold cuBLASLt GEMMs in bf16 and fp8 ({@code cuda-harness.json}), grouped GEMMs and
- * per-expert loops in bf16 ({@code grouped-gemm*.json}), prefill attention in bf16 ({@code
+ * measurements hold cuBLASLt GEMMs in bf16 and fp8 with weights of the same type ({@code
+ * cuda-harness.json}: no weight-only quantised GEMM, W4A16 or W8A16), grouped GEMMs and per-expert
+ * loops in bf16 ({@code grouped-gemm*.json}), prefill attention in bf16 ({@code
  * prefill-attention*.json}) and decode attention and MLA decode over bf16 KV caches ({@code
  * cuda-harness.json}, {@code decode-validation.json}); any other type is timed by its bytes and its
  * own peak at the measured type's fractions.
@@ -27,15 +28,30 @@ final class DtypeNotes {
     OpKind kind = op.kind();
     DType d = op.dtype();
     return switch (kind) {
-      case GEMM ->
-          d == DType.BF16 || d == DType.FP8
-              ? null
-              : String.format(
-                  Locale.ROOT,
-                  "GEMM measured in bf16 and fp8 only: %s timed at the %s matrix fraction of its"
-                      + " own peak",
-                  d.key(),
-                  d.bytes() <= 1.0 ? "fp8" : "bf16");
+      case GEMM -> {
+        double weightBytes =
+            op.shape() instanceof OpShape.Gemm g
+                ? g.weightBytes()
+                : op.shape() instanceof OpShape.GroupedGemm g ? g.weightBytes() : d.bytes();
+        if (d != DType.BF16 && d != DType.FP8) {
+          yield String.format(
+              Locale.ROOT,
+              "GEMM measured in bf16 and fp8 only: %s timed at the %s matrix fraction of its own"
+                  + " peak",
+              d.key(),
+              d.bytes() <= 1.0 ? "fp8" : "bf16");
+        }
+        yield weightBytes < d.bytes() * 0.99
+            ? String.format(
+                Locale.ROOT,
+                "weight-only quantised GEMMs (%s-bit weights, %s arithmetic, as AWQ/GPTQ and Marlin"
+                    + " kernels run them) never measured: timed by their bytes at the %s GEMM's"
+                    + " fractions, dequantisation free",
+                bits(weightBytes),
+                d.key(),
+                d.key())
+            : null;
+      }
       case GROUPED_GEMM -> {
         OpShape.GroupedGemm g = (OpShape.GroupedGemm) op.shape();
         yield groupedCalibrated && (d != DType.BF16 || g.weightBytes() != 2)
@@ -78,13 +94,16 @@ final class DtypeNotes {
   }
 
   /**
-   * Bits an element, "8", "4" or "6", to the nearest bit where within a twentieth of one (block
-   * scales add a little to fp8 weights: DeepSeek-V3's 128 x 128 blocks 4 bytes in 16,384).
+   * Bits an element, "8", "4" or "4.25": to the nearest bit where within a fifth of one (scales add
+   * a little: DeepSeek-V3's fp8 blocks of 128 x 128 share 4 bytes, AWQ's int4 groups of 128 2.5),
+   * else to two decimals.
    */
   private static String bits(double bytes) {
     double b = bytes * 8;
-    return Math.abs(b - Math.rint(b)) < 0.05
+    return Math.abs(b - Math.rint(b)) < 0.2
         ? Long.toString(Math.round(b))
-        : String.format(Locale.ROOT, "%.1f", b);
+        : java.math.BigDecimal.valueOf(Math.round(b * 100) / 100.0)
+            .stripTrailingZeros()
+            .toPlainString();
   }
 }

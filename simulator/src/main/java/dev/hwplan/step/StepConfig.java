@@ -1,6 +1,7 @@
 package dev.hwplan.step;
 
 import dev.hwplan.hardware.DType;
+import dev.hwplan.hardware.GpuProfile;
 import dev.hwplan.memory.KvDtype;
 import dev.hwplan.memory.MlaLayout;
 import dev.hwplan.memory.WeightDtype;
@@ -39,8 +40,20 @@ public record StepConfig(
   }
 
   /**
+   * This configuration as it runs on {@code gpu}: fp8 weights on a GPU whose profile has no fp8
+   * arithmetic (an A100) run weight-only ({@link WeightDtype#FP8_WEIGHT_ONLY}, W8A16), as vLLM runs
+   * an fp8 checkpoint there; otherwise this.
+   */
+  public StepConfig on(GpuProfile gpu) {
+    return weights.equals(WeightDtype.FP8) && gpu.peakFlops(DType.FP8).isEmpty()
+        ? new StepConfig(model, parallelism, WeightDtype.FP8_WEIGHT_ONLY, kv, mlaLayout, execution)
+        : this;
+  }
+
+  /**
    * The matrix type of the linear layers: W8A8 for fp8 and int8 (as vLLM runs fp8 checkpoints),
-   * 16-bit arithmetic with dequantised weights for int4 (W4A16, AWQ/GPTQ kernels).
+   * 16-bit arithmetic with dequantised weights for int4 and weight-only fp8 (W4A16 and W8A16, AWQ,
+   * GPTQ and Marlin kernels).
    */
   public DType linearDtype() {
     return switch (weights.key()) {
@@ -53,7 +66,7 @@ public record StepConfig(
 
   /** Activation bytes per element entering the linear layers (8-bit for W8A8). */
   public double linearActivationBytes() {
-    return weights.bits() == 8 ? 1.0 : 2.0;
+    return weights.bits() == 8 && !weights.weightOnly() ? 1.0 : 2.0;
   }
 
   /**

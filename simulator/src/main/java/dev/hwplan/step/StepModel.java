@@ -48,13 +48,14 @@ public final class StepModel {
   }
 
   /**
-   * Steps of {@code config} on {@code gpu} timed by {@code times}, a replica larger than a node
-   * with its collectives across nodes through the NICs of the bundled cluster that holds {@code
-   * gpu} ({@link NodeSpan}; as before where no cluster holds it).
+   * Steps of {@code config} as it runs on {@code gpu} ({@link StepConfig#on}: fp8 weights
+   * weight-only where the GPU has no fp8 arithmetic) timed by {@code times}, a replica larger than
+   * a node with its collectives across nodes through the NICs of the bundled cluster that holds
+   * {@code gpu} ({@link NodeSpan}; as before where no cluster holds it).
    */
   public static StepModel onNodes(StepConfig config, OpTimeModel times, GpuProfile gpu) {
     return new StepModel(
-        config, NodeSpan.of(times, config.parallelism(), ClusterCatalog.forGpu(gpu.id())));
+        config.on(gpu), NodeSpan.of(times, config.parallelism(), ClusterCatalog.forGpu(gpu.id())));
   }
 
   public StepConfig config() {
