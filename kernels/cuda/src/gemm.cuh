@@ -12,33 +12,50 @@ static std::string g_gemmGrid;
 // One weight matrix (N x K, a layer's linear) and the token counts M it is timed at.
 struct GemmShape { std::string layer; int n, k; std::vector<int> Ms; };
 
+// A whole number in [1, 1 << 24] that fills [p, end) exactly, else -1.
+static long grid_number(const char* p, const char* end) {
+  if (p == end || *p < '0' || *p > '9') return -1;
+  char* stop = nullptr;
+  const long v = strtol(p, &stop, 10);
+  return stop == end && v >= 1 && v <= (1L << 24) ? v : -1;
+}
+
 static std::vector<GemmShape> parse_gemm_grid(const std::string& list) {
   std::vector<GemmShape> out;
-  for (const std::string& e : split_commas(list)) {
+  const std::vector<std::string> entries = split_commas(list);
+  for (const std::string& e : entries) {
     GemmShape g{};
+    // LAYER:N:K:M/M/...: exactly three colons, a non-empty layer, whole numbers in range
     const size_t c1 = e.find(':'), c2 = c1 == std::string::npos ? c1 : e.find(':', c1 + 1),
                  c3 = c2 == std::string::npos ? c2 : e.find(':', c2 + 1);
-    bool ok = c3 != std::string::npos && c1 > 0;
+    bool ok = c3 != std::string::npos && c1 > 0 && e.find(':', c3 + 1) == std::string::npos;
     if (ok) {
+      const char* s = e.c_str();
       g.layer = e.substr(0, c1);
-      g.n = atoi(e.substr(c1 + 1, c2 - c1 - 1).c_str());
-      g.k = atoi(e.substr(c2 + 1, c3 - c2 - 1).c_str());
-      for (const char* p = e.c_str() + c3 + 1; ok;) {  // M/M/...
-        const int m = atoi(p);
+      g.n = (int)grid_number(s + c1 + 1, s + c2);
+      g.k = (int)grid_number(s + c2 + 1, s + c3);
+      for (size_t p = c3 + 1; ok;) {  // M/M/...
+        size_t q = e.find('/', p);
+        if (q == std::string::npos) q = e.size();
+        const long m = grid_number(s + p, s + q);
         ok = m > 0;
-        g.Ms.push_back(m);
-        p = strchr(p, '/');
-        if (p == nullptr) break;
-        ++p;
+        g.Ms.push_back((int)m);
+        if (q == e.size()) break;
+        p = q + 1;
       }
       // fp8 through cuBLASLt wants N and K multiples of 16
       ok = ok && g.n > 0 && g.k > 0 && g.n % 16 == 0 && g.k % 16 == 0;
     }
     if (!ok) {
-      fprintf(stderr, "bad --gemm-grid entry '%s' (LAYER:N:K:M/M/..., N and K multiples of 16)\n", e.c_str());
+      fprintf(stderr, "bad --gemm-grid entry '%s' (LAYER:N:K:M/M/..., whole numbers, N and K multiples of 16)\n",
+              e.c_str());
       exit(2);
     }
     out.push_back(g);
+  }
+  if (out.empty()) {
+    fprintf(stderr, "bad --gemm-grid: no entries (LAYER:N:K:M/M/...,...)\n");
+    exit(2);
   }
   return out;
 }

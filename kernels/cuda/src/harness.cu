@@ -353,7 +353,7 @@ static std::vector<std::string> run_mla(int nsamples, double l2Bytes, size_t mem
 int main(int argc, char** argv) {
   std::string sections = "bandwidth,gemm,decode,mla";
   int nsamples = 30, device = 0;
-  bool quick = false;
+  bool quick = false, gemmGridGiven = false;
   size_t bwBytes = 4ull << 30;
   for (int a = 1; a < argc; ++a) {
     std::string s = argv[a];
@@ -365,7 +365,7 @@ int main(int argc, char** argv) {
     else if (s == "--decode-shapes" && a + 1 < argc) g_decodeShapes = argv[++a];
     else if (s == "--mla-shapes" && a + 1 < argc) g_mlaShapes = argv[++a];
     else if (s == "--decode-grid" && a + 1 < argc) g_decodeGrid = argv[++a];
-    else if (s == "--gemm-grid" && a + 1 < argc) g_gemmGrid = argv[++a];
+    else if (s == "--gemm-grid" && a + 1 < argc) { g_gemmGrid = argv[++a]; gemmGridGiven = true; }
     else if (s == "--version") { printf("hwplan-cuda-harness %s\n", HWPLAN_TOOL_VERSION); return 0; }
     else if (s == "--help" || s == "-h") {
       printf("usage: %s [--sections bandwidth,gemm,decode,mla] [--samples N<=30] [--quick] [--device N] [--bw-bytes B] [--decode-shapes H:Hkv:B:S,...] [--decode-grid H:Hkv:B:S,...] [--gemm-grid LAYER:N:K:M/M/...,...] [--mla-shapes B:S,...]\n", argv[0]);
@@ -374,7 +374,7 @@ int main(int argc, char** argv) {
   }
 
   // a bad grid entry exits 2 before any GPU work
-  if (!g_gemmGrid.empty()) parse_gemm_grid(g_gemmGrid);
+  if (gemmGridGiven) parse_gemm_grid(g_gemmGrid);  // an empty grid is an error, not the built-in one
   if (!g_decodeGrid.empty()) parse_decode_grid(g_decodeGrid);
   int count = 0;
   cudaError_t e = cudaGetDeviceCount(&count);

@@ -74,6 +74,24 @@ class ScenarioTest {
     // QLoRA's default rank 64 on q and v of Llama-3.1-8B's 32 layers
     assertThat(copies.get(0).trainableParams()).isEqualTo(32.0 * 64 * (8192 + 5120));
     assertThat(copies.get(2).model()).isEqualTo("mistral-7b");
+    // a sweep over methods gives the reward model to the methods that score rollouts only
+    List<Point> sweep =
+        points(
+            """
+            title: t
+            studies:
+              - kind: posttrain
+                model: llama-3.1-8b
+                method: [dpo, ppo]
+                rewardModel: mistral-7b
+                promptTokens: 512
+                responseTokens: 512
+                batchPrompts: 8
+            """);
+    var dpo = new dev.hwplan.scenario.study.PostTrainStudy().evaluate(sweep.get(0), CTX);
+    var ppo = new dev.hwplan.scenario.study.PostTrainStudy().evaluate(sweep.get(1), CTX);
+    assertThat(dpo.plan().copies()).noneMatch(c -> c.model().equals("mistral-7b"));
+    assertThat(ppo.plan().copies()).anyMatch(c -> c.model().equals("mistral-7b"));
     assertBad(
         """
         title: t

@@ -94,8 +94,11 @@ public final class CapacitySearch {
    * req/s, with about 224 in flight.
    */
   public static String shortRunNote(ServingResult r, double qps) {
-    double inFlight = qps * r.e2eSeconds().mean();
-    if (!(qps > 0) || r.requests() >= STEADY_RUN_MULTIPLE * inFlight) {
+    // the offered rate of requests: conversations start at qps, and each brings its turns, so the
+    // run's own requests over its arrivals' span stand in where a conversation has several
+    double rate = Math.max(qps, r.durationSeconds() > 0 ? r.requests() / r.durationSeconds() : 0);
+    double inFlight = rate * r.e2eSeconds().mean();
+    if (!(rate > 0) || r.requests() >= STEADY_RUN_MULTIPLE * inFlight) {
       return null;
     }
     long enough = (long) Math.ceil(STEADY_RUN_MULTIPLE * inFlight / 100) * 100;
@@ -105,7 +108,7 @@ public final class CapacitySearch {
             + " e2e latency): mostly ramp-up, so the capacity may be overstated; give --requests"
             + " %,d or more",
         r.requests(),
-        qps,
+        rate,
         inFlight,
         enough);
   }

@@ -8,6 +8,7 @@ import dev.hwplan.op.Ops;
 import dev.hwplan.parallel.Parallelism;
 import dev.hwplan.perf.ForwardingOpTimeModel;
 import dev.hwplan.perf.KeyedOpTimeModel;
+import dev.hwplan.perf.Mode;
 import dev.hwplan.perf.OpTimeModel;
 import dev.hwplan.perf.Prediction;
 import java.util.ArrayList;
@@ -40,11 +41,14 @@ final class NodeSpan extends ForwardingOpTimeModel {
 
   /**
    * {@code times} for a replica of layout {@code p} on nodes of {@code cluster}; {@code times}
-   * itself where the replica fits a node or no cluster holds the GPU ({@code cluster} null).
+   * itself where the replica fits a node, no cluster holds the GPU ({@code cluster} null) or the
+   * mode is SOL (the scale-up link's peak bounds the NICs' aggregate from below in time).
    */
   static OpTimeModel of(OpTimeModel times, Parallelism p, ClusterProfile cluster) {
-    if (cluster == null || (long) p.tp() * p.pp() * p.ep() <= cluster.gpusPerNode()) {
-      return times;
+    if (cluster == null
+        || (long) p.tp() * p.pp() * p.ep() <= cluster.gpusPerNode()
+        || times.mode() == Mode.SOL) {
+      return times; // SOL keeps the scale-up link's peak, a bound on the NICs' too
     }
     NodeLinks links =
         NodeLinks.probe(

@@ -79,6 +79,15 @@ class NodeSpanTest {
     assertThat(nvlink.notes()).noneMatch(n -> n.startsWith("collectives across nodes"));
   }
 
+  /** SOL keeps the scale-up link's peak: a bound that the NICs' aggregate does not beat. */
+  @Test
+  void solTimesAreLeftAlone() {
+    OpTimeModel sol = Calibrations.model(H100, Mode.SOL);
+    StepComposition s = StepComposition.decode(16, 4096);
+    StepConfig c = config(16, 1);
+    assertThat(StepModel.onNodes(c, sol, H100).time(s)).isEqualTo(new StepModel(c, sol).time(s));
+  }
+
   @Test
   void onlyThePipelineBoundariesBetweenNodesUseANic() {
     StepComposition s = StepComposition.prefill(1, 2048);

@@ -93,7 +93,9 @@ public final class PostTrainStudy extends StudyBase<PostTrainStudy.Run> {
           } else if (p.flag("loraTrainRest", false)) {
             throw p.error("loraTrainRest", "needs loraRank or qlora");
           }
-          ModelSpec reward = p.has("rewardModel") ? p.model("rewardModel") : null;
+          // a sweep over methods gives the reward model to those that score rollouts, as the group
+          ModelSpec reward =
+              method.rollout() && p.has("rewardModel") ? p.model("rewardModel") : null;
           int group = method.rollout() ? (int) p.whole("groupSize", 1) : 1;
           Generation generation =
               new Generation(
