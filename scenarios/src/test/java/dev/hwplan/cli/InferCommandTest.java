@@ -139,6 +139,10 @@ class InferCommandTest {
     assertThat(fp8.get("ttftSeconds").asDouble())
         .isCloseTo(
             bf16.get("ttftSeconds").asDouble(), within(0.02 * fp8.get("ttftSeconds").asDouble()));
+    assertThat(fp8.get("notes").get(0).asText())
+        .isEqualTo(
+            "a100-sxm-80gb has no fp8 arithmetic: fp8 weights run weight-only, dequantised for bf16"
+                + " arithmetic (W8A16, as vLLM's FP8 Marlin kernels run them)");
     assertThat(fp8.get("notes").toString())
         .contains("weight-only quantised GEMMs (8-bit weights, bf16 arithmetic");
     CliHarness.line(

@@ -36,15 +36,25 @@ public final class StepModel {
   private final BoundedMemo<StepComposition, Double> memo = new BoundedMemo<>(MEMO_CAPACITY);
 
   /**
+   * A note every step's time carries ({@link #onNodes}: weights run otherwise than asked), or null.
+   */
+  private final String runsAs;
+
+  /**
    * Steps of {@code config} timed by {@code times}, its compute-bound predictions scaled by the
    * execution form's {@link Execution#computeBoundScale} and, for an MoE model (the only one whose
    * steps hold grouped GEMMs), its grouped GEMMs' by {@link SustainedClock#IN_STEP_GROUPED_SCALE}:
    * a dense model's eager steps keep {@code times} itself, unwrapped.
    */
   public StepModel(StepConfig config, OpTimeModel times) {
+    this(config, times, null);
+  }
+
+  private StepModel(StepConfig config, OpTimeModel times, String runsAs) {
     this.config = config;
     double grouped = config.model().moe() != null ? SustainedClock.IN_STEP_GROUPED_SCALE : 1;
     this.times = SustainedClock.of(times, config.execution().computeBoundScale, grouped);
+    this.runsAs = runsAs;
   }
 
   /**
@@ -54,8 +64,15 @@ public final class StepModel {
    * {@code gpu} ({@link NodeSpan}; as before where no cluster holds it).
    */
   public static StepModel onNodes(StepConfig config, OpTimeModel times, GpuProfile gpu) {
+    StepConfig run = config.on(gpu);
     return new StepModel(
-        config.on(gpu), NodeSpan.of(times, config.parallelism(), ClusterCatalog.forGpu(gpu.id())));
+        run,
+        NodeSpan.of(times, config.parallelism(), ClusterCatalog.forGpu(gpu.id())),
+        run.equals(config)
+            ? null
+            : gpu.id()
+                + " has no fp8 arithmetic: fp8 weights run weight-only, dequantised for bf16"
+                + " arithmetic (W8A16, as vLLM's FP8 Marlin kernels run them)");
   }
 
   public StepConfig config() {
@@ -100,6 +117,16 @@ public final class StepModel {
    * are not scaled by the compiled form's 1.036.
    */
   public StepTime time(StepComposition s) {
+    StepTime t = timeOf(s);
+    if (runsAs == null) {
+      return t;
+    }
+    List<String> notes = new ArrayList<>(List.of(runsAs));
+    notes.addAll(t.notes());
+    return new StepTime(t.seconds(), t.lowSeconds(), t.highSeconds(), t.ops(), notes);
+  }
+
+  private StepTime timeOf(StepComposition s) {
     StepTime t = StepTimes.time(config, s, times, StepModel::sum);
     StepSpread spread = measuredSpread();
     StepSpread.Bounds b =
