@@ -25,13 +25,11 @@ import java.util.List;
  * rests on. Replicas within a node are timed as before.
  */
 final class NodeSpan extends ForwardingOpTimeModel {
-  private final OpTimeModel times;
   private final NodeLinks links;
   private final Parallelism p;
 
   private NodeSpan(OpTimeModel times, NodeLinks links, Parallelism p) {
     super(times);
-    this.times = times;
     this.links = links;
     this.p = p;
   }
@@ -58,7 +56,7 @@ final class NodeSpan extends ForwardingOpTimeModel {
 
   @Override
   public Prediction predict(Op op) {
-    Prediction within = times.predict(op);
+    Prediction within = super.predict(op);
     if (!(op.shape() instanceof OpShape.Comm c) || within.seconds() <= 0) {
       return within;
     }

@@ -38,13 +38,11 @@ final class SustainedClock extends ForwardingOpTimeModel {
    */
   static final double IN_STEP_GROUPED_SCALE = 0.927;
 
-  private final OpTimeModel times;
   private final double scale;
   private final double groupedScale;
 
   private SustainedClock(OpTimeModel times, double scale, double groupedScale) {
     super(times);
-    this.times = times;
     this.scale = scale;
     this.groupedScale = groupedScale;
   }
@@ -72,7 +70,7 @@ final class SustainedClock extends ForwardingOpTimeModel {
 
   @Override
   public Prediction predict(Op op) {
-    Prediction p = times.predict(op);
+    Prediction p = super.predict(op);
     if (p.bound() != Bound.COMPUTE) {
       return p;
     }
