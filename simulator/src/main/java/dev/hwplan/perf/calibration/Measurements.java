@@ -119,18 +119,7 @@ public record Measurements(
           copy = b.path("bytesPerSecond").asDouble(Double.NaN);
         }
       }
-      for (JsonNode r : harness.path("gemm")) {
-        if (r.hasNonNull("seconds")) {
-          gemm.add(
-              new Rows.Gemm(
-                  r.path("dtype").asText(),
-                  r.path("m").asLong(),
-                  r.path("n").asLong(),
-                  r.path("k").asLong(),
-                  r.path("seconds").asDouble(),
-                  samples(r.path("samples"))));
-        }
-      }
+      gemm.addAll(gemmRows(harness));
       attention.addAll(attentionRows(harness));
       for (JsonNode r : harness.path("mlaDecode")) {
         if (r.hasNonNull("seconds")) {
@@ -248,6 +237,24 @@ public record Measurements(
       }
     }
     return out;
+  }
+
+  /** The measured GEMM rows of a harness file ({@code gemm}). */
+  static List<Rows.Gemm> gemmRows(JsonNode harness) {
+    List<Rows.Gemm> gemm = new ArrayList<>();
+    for (JsonNode r : harness.path("gemm")) {
+      if (r.hasNonNull("seconds")) {
+        gemm.add(
+            new Rows.Gemm(
+                r.path("dtype").asText(),
+                r.path("m").asLong(),
+                r.path("n").asLong(),
+                r.path("k").asLong(),
+                r.path("seconds").asDouble(),
+                samples(r.path("samples"))));
+      }
+    }
+    return gemm;
   }
 
   /** The measured decode-attention rows of a harness file ({@code decodeAttention}). */

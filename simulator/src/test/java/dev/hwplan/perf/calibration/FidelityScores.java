@@ -112,6 +112,14 @@ final class FidelityScores {
     return out;
   }
 
+  /** The keys of {@code gpu}'s committed calibration rows of one family (none may be validated). */
+  private static <R> List<String> committed(
+      GpuProfile gpu,
+      java.util.function.Function<Measurements, List<R>> rows,
+      java.util.function.Function<R, String> key) {
+    return rows.apply(Calibrations.measurements(gpu.id()).orElseThrow()).stream().map(key).toList();
+  }
+
   /**
    * hwplan's split-K decode attention kernel on a harness file of decode shapes ({@code
    * decodeAttention} rows) that no fit has seen, with the decode-attention family's interval.
@@ -120,10 +128,7 @@ final class FidelityScores {
     JsonNode doc = read(file);
     GpuProfile gpu = gpuOf(doc);
     OpTimeModel model = Calibrations.model(gpu, Mode.CALIBRATED);
-    List<String> committed =
-        Calibrations.measurements(gpu.id()).orElseThrow().attention().stream()
-            .map(Rows.Attention::key)
-            .toList();
+    List<String> committed = committed(gpu, Measurements::attention, Rows.Attention::key);
     List<double[]> pm = new ArrayList<>();
     for (Rows.Attention r : Measurements.attentionRows(doc)) {
       if (committed.contains(r.key())) {
@@ -133,6 +138,32 @@ final class FidelityScores {
       pm.add(new double[] {model.predict(op).seconds(), r.seconds()});
     }
     return score("decode-attention", pm, Calibrations.forGpu(gpu).spread("attention"));
+  }
+
+  /**
+   * cuBLASLt GEMMs of a harness file ({@code gemm} rows) that no fit has seen, bf16 then fp8, with
+   * the GEMM family's interval.
+   */
+  static List<Score> gemm(String file) throws Exception {
+    JsonNode doc = read(file);
+    GpuProfile gpu = gpuOf(doc);
+    OpTimeModel model = Calibrations.model(gpu, Mode.CALIBRATED);
+    List<String> committed = committed(gpu, Measurements::gemm, Rows.Gemm::key);
+    Map<String, List<double[]>> byType = new LinkedHashMap<>();
+    byType.put("bf16", new ArrayList<>());
+    byType.put("fp8", new ArrayList<>());
+    for (Rows.Gemm r : Measurements.gemmRows(doc)) {
+      if (committed.contains(r.key())) {
+        throw new AssertionError("not out of sample: " + r.key());
+      }
+      byType
+          .get(r.dtype())
+          .add(new double[] {model.predict(RowOps.gemmOp(r)).seconds(), r.seconds()});
+    }
+    Spread spread = Calibrations.forGpu(gpu).spread("gemm");
+    return List.of(
+        score("gemm-bf16", byType.get("bf16"), spread),
+        score("gemm-fp8", byType.get("fp8"), spread));
   }
 
   /** Grouped GEMM and the per-expert loop on a grouped-GEMM file that no fit has seen. */

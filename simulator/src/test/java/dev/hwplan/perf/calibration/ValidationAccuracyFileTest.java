@@ -121,7 +121,12 @@ class ValidationAccuracyFileTest {
    * <gpu>/decode-validation-env.txt}, {@code .log}, {@code -grid.txt}) after the split-K model took
    * its present form (d0b4060, 10:10 UTC) and never used to choose it since: it scores 2.3 / 9.4 %
    * (H100) and 3.6 / 11.7 % (H200) median / p90 today, as on the day it was measured ({@code
-   * DecodeValidationTest}).
+   * DecodeValidationTest}). And the grids declared at 30d36af before any measurement ({@code
+   * kernels/cuda/v20}), measured on an NVIDIA H100 80GB HBM3 on 2026-12-07 22:29-22:30 UTC at
+   * commit 6d1b4b9 ({@code h100-sxm/v20-env.txt}, {@code v20.log}) and scored once, with the model
+   * as it was: {@code gemm-validation.json} (168 cuBLASLt GEMMs, bf16 and fp8, of 12 weight
+   * matrices in no calibration grid) and {@code decode-validation2.json} (54 split-K decode
+   * shapes).
    */
   static final List<String> VALIDATION_FILES =
       List.of(
@@ -132,6 +137,8 @@ class ValidationAccuracyFileTest {
           "h100-sxm/prefill-attention-post4.json",
           "h100-sxm/batched-gemm-validation3.json",
           "h100-sxm/prefill-attention-post3.json",
+          "h100-sxm/gemm-validation.json",
+          "h100-sxm/decode-validation2.json",
           "h100-sxm/decode-validation.json",
           "h200-sxm/decode-validation.json");
 
@@ -275,7 +282,7 @@ class ValidationAccuracyFileTest {
       // the harness's files repeat keys inside its split-K tuning tables, which strict reading
       // refuses; the rows scored are read alike
       JsonNode doc =
-          file.endsWith("decode-validation.json")
+          file.contains("decode-validation") || file.endsWith("gemm-validation.json")
               ? FidelityScores.read("../" + file)
               : StrictMapper.readJsonTree(RESULTS.resolve(file));
       String gpu = FidelityScores.gpuOf(doc).id();
@@ -335,12 +342,19 @@ class ValidationAccuracyFileTest {
             }
           }
         }
-        case "hwplan-cuda-harness" ->
+        case "hwplan-cuda-harness" -> {
+          if (doc.path("gemm").size() > 0) {
+            List<FidelityScores.Score> g = FidelityScores.gemm(relative);
+            op(row, "GEMM, bf16", "cuBLASLt", g.get(0));
+            op(row, "GEMM, fp8", "cuBLASLt, fast accumulation", g.get(1));
+          } else {
             op(
                 row,
                 "decode attention",
                 "split-K (hwplan's CUDA kernel)",
                 FidelityScores.decode(relative));
+          }
+        }
         default -> throw new AssertionError(path + ": no scorer for tool " + tool);
       }
     }
