@@ -117,7 +117,7 @@ final class ServeView {
     j.put("atMaxSeed", r.atMaxSeed());
     j.put("atMaxQps", r.atMaxQps());
     j.set("atMaxQpsRun", r.atMax() == null ? null : M.valueToTree(r.atMax()));
-    notes(j, maxQpsNotes(plan, r));
+    notes(j, CapacitySearch.withShortRunNote(plan.notes(), r.atMax(), r.atMaxQps()));
     return j;
   }
 
@@ -328,18 +328,7 @@ final class ServeView {
         Units.seconds(a.tpotSeconds().p99()),
         a.outputTokensPerSecond(),
         a.meanBatchSize());
-    Units.printNotes(out, maxQpsNotes(plan, r));
-  }
-
-  /** The plan's notes, and the answer's run's when it was too short to show steady state. */
-  private static List<String> maxQpsNotes(ServingPlan plan, CapacitySearch.MaxQps r) {
-    String shortRun = r.shortRun();
-    if (shortRun == null) {
-      return plan.notes();
-    }
-    List<String> out = new java.util.ArrayList<>(plan.notes());
-    out.add(shortRun);
-    return out;
+    Units.printNotes(out, CapacitySearch.withShortRunNote(plan.notes(), r.atMax(), r.atMaxQps()));
   }
 
   static void printMinGpus(

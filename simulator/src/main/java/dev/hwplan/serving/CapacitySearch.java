@@ -68,12 +68,7 @@ public final class CapacitySearch {
       ServingResult atMax,
       long atMaxSeed,
       double atMaxQps,
-      String reason) {
-    /** {@link #shortRunNote} of the run at the answer, or null. */
-    public String shortRun() {
-      return atMax == null ? null : shortRunNote(atMax, atMaxQps);
-    }
-  }
+      String reason) {}
 
   /**
    * How many times the requests in flight a run must hold to stand for steady state. The ramp-up
@@ -84,6 +79,17 @@ public final class CapacitySearch {
    * in flight, so a multiple of 4 marks the runs that had not.
    */
   static final int STEADY_RUN_MULTIPLE = 4;
+
+  /** {@code notes}, then {@link #shortRunNote} of {@code r} (null: none) where it has one. */
+  public static List<String> withShortRunNote(List<String> notes, ServingResult r, double qps) {
+    String note = r == null ? null : shortRunNote(r, qps);
+    if (note == null) {
+      return notes;
+    }
+    List<String> out = new ArrayList<>(notes);
+    out.add(note);
+    return out;
+  }
 
   /**
    * A note where the run {@code r} at {@code qps} requests/s is too short to show steady state: it
@@ -349,12 +355,8 @@ public final class CapacitySearch {
     ServingResult r =
         ServingSimulator.run(plan.spec(w, o.ttftP99Seconds(), o.tpotP99Seconds(), true), timer);
     String failure = o.failure(r);
-    String shortRun = failure == null ? shortRunNote(r, w.qps()) : null;
-    List<String> notes = plan.notes();
-    if (shortRun != null) {
-      notes = new ArrayList<>(notes);
-      notes.add(shortRun);
-    }
+    List<String> notes =
+        failure == null ? withShortRunNote(plan.notes(), r, w.qps()) : plan.notes();
     return candidate(l, replicas, plan.gpus(), failure, r, prefillReplicas, decodeReplicas, notes);
   }
 
