@@ -164,6 +164,21 @@ static std::vector<std::string> run_gemm(int nsamples, double l2Bytes, bool quic
         } else {
           const float alpha = 1.f, beta = 0.f;
           cublasLtMatmulAlgo_t algo = heur[0].algo;
+          // The heuristic's choice, as cublasLt.h enumerates it (tile and stage ids are its
+          // CUBLASLT_MATMUL_TILE_* and CUBLASLT_MATMUL_STAGES_* values): what a model of cuBLAS's
+          // tile choice is fitted to. An attribute the library does not report stays -1.
+          auto algoAttr = [&algo](cublasLtMatmulAlgoConfigAttributes_t a) {
+            int32_t v = -1;
+            size_t written = 0;
+            if (cublasLtMatmulAlgoConfigGetAttribute(&algo, a, &v, sizeof v, &written) != CUBLAS_STATUS_SUCCESS) v = -1;
+            return (long long)v;
+          };
+          j.i("algoId", algoAttr(CUBLASLT_ALGO_CONFIG_ID)).i("tileId", algoAttr(CUBLASLT_ALGO_CONFIG_TILE_ID))
+              .i("splitK", algoAttr(CUBLASLT_ALGO_CONFIG_SPLITK_NUM))
+              .i("reductionScheme", algoAttr(CUBLASLT_ALGO_CONFIG_REDUCTION_SCHEME))
+              .i("stagesId", algoAttr(CUBLASLT_ALGO_CONFIG_STAGES_ID))
+              .i("clusterShapeId", algoAttr(CUBLASLT_ALGO_CONFIG_CLUSTER_SHAPE_ID))
+              .d("heuristicWaves", heur[0].wavesCount);
           auto op = [&, M, N, K](int rot, cudaStream_t s) {
             CKB(cublasLtMatmul(lt, desc, &alpha, (char*)W + rot * wBytes, la, (char*)X + rot * xBytes, lb, &beta,
                                (char*)Y + rot * yBytes, lc, (char*)Y + rot * yBytes, lc, &algo, ws, wsBytes, s));
