@@ -110,6 +110,7 @@ public final class Hwplan implements Runnable {
     cl.setOut(out);
     cl.setErr(err);
     cl.setCaseInsensitiveEnumValuesAllowed(true);
+    WholeNumberConverter.register(cl);
     Handlers h = new Handlers();
     cl.setExecutionStrategy(h);
     cl.setExecutionExceptionHandler(h);

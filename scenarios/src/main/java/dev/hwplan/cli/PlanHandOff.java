@@ -56,7 +56,7 @@ final class PlanHandOff {
     if (json) {
       a.add("--json");
     }
-    CommandLine train = new CommandLine(new TrainCommand());
+    CommandLine train = WholeNumberConverter.register(new CommandLine(new TrainCommand()));
     train.setOut(spec.commandLine().getOut());
     train.setErr(spec.commandLine().getErr());
     try {

@@ -116,6 +116,7 @@ final class QuickPath {
     cl.setOut(out);
     cl.setErr(err);
     cl.setCaseInsensitiveEnumValuesAllowed(true);
+    WholeNumberConverter.register(cl);
     cl.parseArgs(rest);
     new Binding(command, "spec", CommandSpec.class).set(spec);
     return (Runnable) command;

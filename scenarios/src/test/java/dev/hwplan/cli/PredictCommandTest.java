@@ -108,4 +108,17 @@ class PredictCommandTest {
     CliHarness r = CliHarness.run("predict", "--input", dir.resolve("none.jsonl").toString());
     r.isBadInput("none.jsonl", "no such file");
   }
+
+  /** A collective over more GPUs than a DGX H100 node holds says it stayed on one NVLink domain. */
+  @Test
+  void collectiveBeyondANodeSaysItStaysOnTheScaleUpLink() {
+    String beyond = "more than a node of dgx-h100 holds (8): timed as one scale-up domain";
+    CliHarness sixteen =
+        CliHarness.line("predict collective --gpu h100-sxm --op all-reduce --gpus 16 --bytes 64e6");
+    assertThat(sixteen.exitCode()).isZero();
+    assertThat(sixteen.out()).contains("16 GPUs are " + beyond);
+    CliHarness eight =
+        CliHarness.line("predict collective --gpu h100-sxm --op all-reduce --gpus 8 --bytes 64e6");
+    assertThat(eight.out()).doesNotContain(beyond);
+  }
 }

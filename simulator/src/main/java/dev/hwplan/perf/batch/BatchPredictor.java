@@ -6,11 +6,14 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamWriteFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.hwplan.hardware.ClusterCatalog;
+import dev.hwplan.hardware.ClusterProfile;
 import dev.hwplan.hardware.GpuProfile;
 import dev.hwplan.hardware.ProfileCatalog;
 import dev.hwplan.io.InvalidInputException;
 import dev.hwplan.io.StrictMapper;
 import dev.hwplan.io.TextFiles;
+import dev.hwplan.op.OpShape;
 import dev.hwplan.perf.Mode;
 import dev.hwplan.perf.OpTimeModel;
 import dev.hwplan.perf.Prediction;
@@ -21,6 +24,7 @@ import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.IntStream;
@@ -75,10 +79,42 @@ public final class BatchPredictor {
     return m;
   }
 
-  /** Predicts one request. */
+  /**
+   * Predicts one request. A collective over more GPUs than a node of the bundled cluster that holds
+   * the GPU says that this op-level answer keeps them on one scale-up link: {@code infer}, {@code
+   * serve} and {@code train} time what leaves a node through the NICs.
+   */
   public Prediction predict(OpRequest r, String source) {
     try {
-      return model(r.gpu(), r.mode(), source).predict(r.op());
+      Prediction p = model(r.gpu(), r.mode(), source).predict(r.op());
+      ClusterProfile cluster;
+      if (r.op().shape() instanceof OpShape.Comm c
+          && (cluster = ClusterCatalog.forGpu(r.gpu())) != null
+          && c.gpus() > cluster.gpusPerNode()) {
+        List<String> notes = new ArrayList<>(p.notes());
+        notes.add(
+            String.format(
+                Locale.ROOT,
+                "%d GPUs are more than a node of %s holds (%d): timed as one scale-up domain;"
+                    + " infer, serve and train time collectives across nodes through the NICs",
+                c.gpus(),
+                cluster.id(),
+                cluster.gpusPerNode()));
+        p =
+            new Prediction(
+                p.op(),
+                p.mode(),
+                p.seconds(),
+                p.lowSeconds(),
+                p.highSeconds(),
+                p.bound(),
+                p.efficiency(),
+                p.solSeconds(),
+                p.flops(),
+                p.bytes(),
+                notes);
+      }
+      return p;
     } catch (InvalidInputException e) {
       if (e.source().equals("command line")) {
         throw new InvalidInputException(source, e.field().replaceFirst("^--", ""), e.reason());

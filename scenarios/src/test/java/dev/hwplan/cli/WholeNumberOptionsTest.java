@@ -1,0 +1,60 @@
+package dev.hwplan.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Whole-number options read {@code 1e3}, {@code 1.5e4} and {@code 128k} as {@link
+ * QuantityConverter}'s options read counts ({@link WholeNumberConverter}), through picocli's tree
+ * and the quick path alike, and refuse what is not a whole number in one line with exit 2.
+ */
+class WholeNumberOptionsTest {
+  private static String quick(String line) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    Integer code =
+        QuickPath.run(new PrintWriter(out, true), new PrintWriter(err, true), line.split(" "));
+    return code + "|" + out + "|" + err;
+  }
+
+  @Test
+  void scientificAndSuffixedCountsEqualTheirDigits() {
+    String digits = "kv --model llama-3.1-8b --context 131072 --batch 1000 --json";
+    CliHarness plain = CliHarness.line(digits);
+    assertThat(plain.exitCode()).isZero();
+    for (String same :
+        new String[] {
+          "kv --model llama-3.1-8b --context 1.31072e5 --batch 1e3 --json",
+          "kv --model llama-3.1-8b --context 131_072 --batch 1k --json"
+        }) {
+      assertThat(CliHarness.line(same).out()).isEqualTo(plain.out());
+      assertThat(quick(same)).isEqualTo(quick(digits));
+    }
+    // 128k is 128,000 tokens, as a scenario file's 128k
+    assertThat(CliHarness.line("kv --model llama-3.1-8b --context 128k --json").out())
+        .isEqualTo(CliHarness.line("kv --model llama-3.1-8b --context 128000 --json").out());
+    // an int option reads the same forms
+    assertThat(CliHarness.line("kv --model llama-3.1-8b --context 4096 --tp 8e0 --json").out())
+        .isEqualTo(CliHarness.line("kv --model llama-3.1-8b --context 4096 --tp 8 --json").out());
+  }
+
+  @Test
+  void whatIsNotAWholeNumberIsRefusedInOneLine() {
+    for (String bad : new String[] {"1.5", "1e-3", "12x", "NaN", "1e300", "3e9"}) {
+      // 3e9 is a whole number, but not an int: --tp refuses it, --context takes it
+      String line =
+          bad.equals("3e9")
+              ? "kv --model llama-3.1-8b --context 4096 --tp"
+              : "kv --model llama-3.1-8b --context";
+      String arg = bad.equals("3e9") ? "--tp" : "--context";
+      CliHarness r = CliHarness.line(line, bad);
+      assertThat(r.exitCode()).as(bad).isEqualTo(2);
+      assertThat(r.err().strip().lines()).as(bad).hasSize(1);
+      assertThat(r.err()).as(bad).contains(arg).contains("'" + bad + "'");
+      assertThat(r.out()).isEmpty();
+    }
+  }
+}
