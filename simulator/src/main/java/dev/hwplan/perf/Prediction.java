@@ -31,4 +31,22 @@ public record Prediction(
   public Prediction {
     notes = List.copyOf(notes);
   }
+
+  /** This prediction with {@code note} inserted at {@code index} of its notes. */
+  public Prediction withNote(int index, String note) {
+    List<String> more = new java.util.ArrayList<>(notes);
+    more.add(index, note);
+    return new Prediction(
+        op,
+        mode,
+        seconds,
+        lowSeconds,
+        highSeconds,
+        bound,
+        efficiency,
+        solSeconds,
+        flops,
+        bytes,
+        more);
+  }
 }

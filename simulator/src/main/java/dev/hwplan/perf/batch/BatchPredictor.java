@@ -91,28 +91,16 @@ public final class BatchPredictor {
       if (r.op().shape() instanceof OpShape.Comm c
           && (cluster = ClusterCatalog.forGpu(r.gpu())) != null
           && c.gpus() > cluster.gpusPerNode()) {
-        List<String> notes = new ArrayList<>(p.notes());
-        notes.add(
-            String.format(
-                Locale.ROOT,
-                "%d GPUs are more than a node of %s holds (%d): timed as one scale-up domain;"
-                    + " infer, serve and train time collectives across nodes through the NICs",
-                c.gpus(),
-                cluster.id(),
-                cluster.gpusPerNode()));
         p =
-            new Prediction(
-                p.op(),
-                p.mode(),
-                p.seconds(),
-                p.lowSeconds(),
-                p.highSeconds(),
-                p.bound(),
-                p.efficiency(),
-                p.solSeconds(),
-                p.flops(),
-                p.bytes(),
-                notes);
+            p.withNote(
+                p.notes().size(),
+                String.format(
+                    Locale.ROOT,
+                    "%d GPUs are more than a node of %s holds (%d): timed as one scale-up domain;"
+                        + " infer, serve and train time collectives across nodes through the NICs",
+                    c.gpus(),
+                    cluster.id(),
+                    cluster.gpusPerNode()));
       }
       return p;
     } catch (InvalidInputException e) {

@@ -12,7 +12,6 @@ import dev.hwplan.perf.OpTimeModel;
 import dev.hwplan.perf.Prediction;
 import dev.hwplan.perf.SolModel;
 import dev.hwplan.perf.device.Terms;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -135,21 +134,7 @@ public final class MeasuredModel implements OpTimeModel {
     String key = key(op);
     Hit h = key == null ? null : hits.get(key);
     if (h == null) {
-      Prediction p = fallback.predict(op);
-      List<String> notes = new ArrayList<>(p.notes());
-      notes.add(0, fallbackNotes[op.dtype().ordinal()]);
-      return new Prediction(
-          p.op(),
-          p.mode(),
-          p.seconds(),
-          p.lowSeconds(),
-          p.highSeconds(),
-          p.bound(),
-          p.efficiency(),
-          p.solSeconds(),
-          p.flops(),
-          p.bytes(),
-          notes);
+      return fallback.predict(op).withNote(0, fallbackNotes[op.dtype().ordinal()]);
     }
     Terms t = fallback.terms(op, null);
     double sol = SolModel.seconds(op, fallback.peaks());
