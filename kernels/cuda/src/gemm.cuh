@@ -167,11 +167,17 @@ static std::vector<std::string> run_gemm(int nsamples, double l2Bytes, bool quic
           // The heuristic's choice, as cublasLt.h enumerates it (tile and stage ids are its
           // CUBLASLT_MATMUL_TILE_* and CUBLASLT_MATMUL_STAGES_* values): what a model of cuBLAS's
           // tile choice is fitted to. An attribute the library does not report stays -1.
+          // CUBLASLT_ALGO_CONFIG_CLUSTER_SHAPE_ID is a uint16_t (cublasLt.h), the others 32-bit.
           auto algoAttr = [&algo](cublasLtMatmulAlgoConfigAttributes_t a) {
-            int32_t v = -1;
             size_t written = 0;
-            if (cublasLtMatmulAlgoConfigGetAttribute(&algo, a, &v, sizeof v, &written) != CUBLAS_STATUS_SUCCESS) v = -1;
-            return (long long)v;
+            if (a == CUBLASLT_ALGO_CONFIG_CLUSTER_SHAPE_ID) {
+              uint16_t v = 0;
+              return cublasLtMatmulAlgoConfigGetAttribute(&algo, a, &v, sizeof v, &written) == CUBLAS_STATUS_SUCCESS
+                         ? (long long)v : -1LL;
+            }
+            int32_t v = 0;
+            return cublasLtMatmulAlgoConfigGetAttribute(&algo, a, &v, sizeof v, &written) == CUBLAS_STATUS_SUCCESS
+                       ? (long long)v : -1LL;
           };
           j.i("algoId", algoAttr(CUBLASLT_ALGO_CONFIG_ID)).i("tileId", algoAttr(CUBLASLT_ALGO_CONFIG_TILE_ID))
               .i("splitK", algoAttr(CUBLASLT_ALGO_CONFIG_SPLITK_NUM))
