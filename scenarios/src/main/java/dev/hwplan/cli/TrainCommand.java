@@ -443,7 +443,7 @@ final class TrainCommand extends PlannerCommand {
     out.printf(
         Locale.ROOT,
         "    time: compute %s, recompute %s, TP %s, CP %s, EP %s, PP %s, bubble %s, DP exposed %s"
-            + " (of %s), optimizer %s%n",
+            + " (of %s), overlap slowdown %s, optimizer %s%n",
         Units.seconds(t.computeSeconds()),
         Units.seconds(t.recomputeSeconds()),
         Units.seconds(t.tpCommSeconds()),
@@ -453,6 +453,7 @@ final class TrainCommand extends PlannerCommand {
         Units.seconds(t.bubbleSeconds()),
         Units.seconds(t.dpCommSeconds()),
         Units.seconds(t.dpCommTotalSeconds()),
+        Units.seconds(t.overlapSlowdownSeconds()),
         Units.seconds(t.optimizerSeconds()));
     var mm = p.memory();
     out.printf(

@@ -55,6 +55,9 @@ public record TrainingPlan(
    * @param dpCommSeconds the exposed part of the data-parallel gradient reduction (and ZeRO
    *     gathers) after the overlap with the backward
    * @param dpCommTotalSeconds the whole data-parallel communication, overlapped or not
+   * @param overlapSlowdownSeconds the compute lost to the data-parallel communication that runs
+   *     behind it ({@link TrainingPlanner#OVERLAP_COMPUTE_SLOWDOWN} of the hidden part): NCCL's
+   *     kernels take SMs and memory bandwidth from the GEMMs they overlap
    * @param optimizerSeconds the Adam update of this GPU's shard
    */
   public record TimeBreakdown(
@@ -67,6 +70,7 @@ public record TrainingPlan(
       double bubbleSeconds,
       double dpCommSeconds,
       double dpCommTotalSeconds,
+      double overlapSlowdownSeconds,
       double optimizerSeconds) {
     public double total() {
       return computeSeconds
@@ -77,6 +81,7 @@ public record TrainingPlan(
           + ppCommSeconds
           + bubbleSeconds
           + dpCommSeconds
+          + overlapSlowdownSeconds
           + optimizerSeconds;
     }
   }

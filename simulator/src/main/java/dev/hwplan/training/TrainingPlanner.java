@@ -195,7 +195,31 @@ public final class TrainingPlanner {
   static final int ALLOCATOR = 18;
   static final int STAGE = 19;
   static final int MICRO_BATCHES = 20;
-  static final int SLOTS = 21;
+  static final int OVERLAP = 21;
+  static final int SLOTS = 22;
+
+  /**
+   * The share of the hidden data-parallel communication time by which the compute behind it slows:
+   * 0.19. NCCL's kernels run on SMs of their own and share the memory bandwidth, so a GEMM that
+   * overlaps a collective runs slower than alone. Published, not measured here (a single GPU cannot
+   * run a collective): Lee et al. 2025 ("Characterizing Compute-Communication Overlap in
+   * GPU-Accelerated Distributed Deep Learning", arXiv 2507.03114) measure an average compute
+   * slowdown of 18.9% (at most 40.0%) under overlap on 4 x A100, 4 x H100, MI250 and MI210 running
+   * GPT and Llama training; PyTorch's maintainers state 30-40% for matmuls overlapped by NCCL
+   * collectives on 8 x H100 (pytorch/pytorch pull request 179937), and a 8192^3 fp16 matmul beside
+   * a 64 MiB all-gather on 8 x H100 ran 2.02 ms against 1.77 ms beside copy-engine collectives
+   * (pull request 172714, about 14%). The study's average is taken.
+   */
+  public static final double OVERLAP_COMPUTE_SLOWDOWN = 0.19;
+
+  /** The note of a layout whose compute hides data-parallel communication. */
+  static final String OVERLAP_NOTE =
+      String.format(
+          java.util.Locale.ROOT,
+          "compute behind overlapped data-parallel communication runs %.0f%% of the hidden time"
+              + " slower (NCCL's kernels share the SMs and memory; published figures, not"
+              + " measured here)",
+          100 * OVERLAP_COMPUTE_SLOWDOWN);
 
   /**
    * Evaluates {@code l}; throws {@link IllegalArgumentException} with {@link #invalid}'s reason
@@ -218,6 +242,9 @@ public final class TrainingPlanner {
       links.record(null);
     }
     notes.addAll(optimizer.notes());
+    if (o[OVERLAP] > 0) {
+      notes.add(OVERLAP_NOTE);
+    }
     return plan(l, o, List.copyOf(notes));
   }
 
@@ -234,6 +261,7 @@ public final class TrainingPlanner {
             o[BUBBLE],
             o[DP_COMM],
             o[DP_TOTAL],
+            o[OVERLAP],
             o[OPTIMIZER]);
     TrainingPlan.MemoryBreakdown mem = memoryOf(o);
     double stepSeconds = o[STEP];
@@ -423,6 +451,8 @@ public final class TrainingPlanner {
     double stageExpert = params.stageExpert(0, tp, p, ep);
     int dpGroup = l.shardGroup();
     dpSync.write(stageDense, stageExpert, tp, dpGroup, ep, l.zero, mbs, worstF, worstB, o);
+    double hidden = Math.min(o[DP_TOTAL] - o[DP_COMM], mbs * (worstF + worstB));
+    o[OVERLAP] = OVERLAP_COMPUTE_SLOWDOWN * Math.max(0, hidden);
 
     // optimizer: Adam over this GPU's shard, memory-bound
     double updated =
@@ -447,6 +477,7 @@ public final class TrainingPlanner {
             + o[PP_COMM]
             + o[BUBBLE]
             + o[DP_COMM]
+            + o[OVERLAP]
             + o[OPTIMIZER];
     o[MICRO_BATCHES] = mbs;
     stageMemory.write(l, mbs, o);

@@ -12,10 +12,16 @@ import org.junit.jupiter.api.Test;
  * training/published.json, LLAMA3-2024): 126 layers on PP 16, interleaved in one-layer chunks with
  * the first and last stages a layer short (126 + 2 = 16 x 8), ZeRO 2, no recompute.
  *
- * <p>Measured 2026-12-06 (i17-18): the planner predicts 489, 459 and 454 model TFLOP/s per GPU
+ * <p>Measured 2026-12-06 (i17-18): the planner predicted 489, 459 and 454 model TFLOP/s per GPU
  * against Table 4's 430, 400 and 380 (+13.7%, +14.9%, +19.5%; mean 16.0%): optimistic on all three,
  * most at 128k (CP 16); Table 4's MFU is 43%, 41%, 38%. Not fitted: these rows were first evaluated
  * after the uneven split was written.
+ *
+ * <p>Since 2026-12-08 the compute behind overlapped data-parallel communication slows by {@link
+ * TrainingPlanner#OVERLAP_COMPUTE_SLOWDOWN} (0.19, a published average taken as published): 426,
+ * 403 and 418 (-0.95%, +0.73%, +10.06%; mean 3.9%). Not an independent check of that term: these
+ * rows' optimism, and published MFUs below the planner's, are what led to it, though its figure was
+ * fixed from the literature before the rows were run again.
  */
 class Llama3Table4Test {
   private static final double GIB = 1L << 30;
@@ -32,8 +38,8 @@ class Llama3Table4Test {
           r.predicted(),
           r.published(),
           100 * r.error());
-      // optimistic, by a bounded amount (ceilings a little above today's)
-      assertThat(r.error()).as(r.label()).isBetween(0.0, 0.22);
+      // within a bounded amount (bounds a little outside today's)
+      assertThat(r.error()).as(r.label()).isBetween(-0.03, 0.12);
     }
     double[] mw = PublishedValidation.meanAndWorst(rows);
     System.out.printf(
@@ -41,7 +47,7 @@ class Llama3Table4Test {
         "Llama 3 Table 4: mean |error| %.2f%%, worst %.2f%%%n",
         100 * mw[0],
         100 * mw[1]);
-    assertThat(mw[0]).isLessThan(0.18);
+    assertThat(mw[0]).isLessThan(0.05);
   }
 
   /**

@@ -130,6 +130,7 @@ public final class TrainStudy extends StudyBase<TrainStudy.Run> {
           new Part("ppCommS", p -> p.time().ppCommSeconds()),
           new Part("bubbleS", p -> p.time().bubbleSeconds()),
           new Part("dpExposedS", p -> p.time().dpCommSeconds()),
+          new Part("overlapSlowdownS", p -> p.time().overlapSlowdownSeconds()),
           new Part("optimizerS", p -> p.time().optimizerSeconds()),
           new Part("stepS", TrainingPlan::stepSeconds));
 
