@@ -1,6 +1,6 @@
 package dev.hwplan.cli;
 
-import dev.hwplan.scenario.Quantities;
+import dev.hwplan.io.WholeNumbers;
 import picocli.CommandLine;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
@@ -13,9 +13,6 @@ import picocli.CommandLine.TypeConversionException;
  * and zero are left for the command to judge, so that its message can name the option.
  */
 public final class WholeNumberConverter {
-  /** Above this a double no longer holds every whole number exactly. */
-  private static final double EXACT = 0x1p53;
-
   private WholeNumberConverter() {}
 
   /** Registers the converters for {@code long}, {@code int} and their boxes on {@code cl}. */
@@ -29,28 +26,18 @@ public final class WholeNumberConverter {
     return cl;
   }
 
-  /** The whole number {@code value} names, within {@code [min, max]}. */
+  /** The whole number {@code value} names, within {@code [min, max]} ({@link WholeNumbers}). */
   static long parse(String value, long min, long max) {
-    String s = value.strip();
-    long v;
-    try {
-      v = Long.parseLong(s);
-    } catch (NumberFormatException e) {
-      Double d = Quantities.parse(s);
-      if (d == null || d != Math.rint(d)) {
-        throw new TypeConversionException(
-            "'" + value + "' is not a whole number (examples: 131072, 1e6, 128k)");
-      }
-      if (Math.abs(d) > EXACT) {
-        throw new TypeConversionException(
-            "'" + value + "' is too large to be read exactly; write it in digits");
-      }
-      v = d.longValue();
+    WholeNumbers.Result r = WholeNumbers.parse(value);
+    if (r instanceof WholeNumbers.Value v && v.value() >= min && v.value() <= max) {
+      return v.value();
     }
-    if (v < min || v > max) {
-      throw new TypeConversionException("'" + value + "' is out of range (at most " + max + ")");
+    if (r instanceof WholeNumbers.NotWhole) {
+      throw new TypeConversionException(
+          "'" + value + "' is not a whole number (examples: 131072, 1e6, 128k)");
     }
-    return v;
+    throw new TypeConversionException(
+        "'" + value + "' is out of range (" + min + " to " + max + ")");
   }
 
   /** {@code long} options. A class rather than a lambda: see {@code Hwplan.Handlers}. */

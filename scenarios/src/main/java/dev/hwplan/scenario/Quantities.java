@@ -1,5 +1,6 @@
 package dev.hwplan.scenario;
 
+import dev.hwplan.io.WholeNumbers;
 import java.util.Locale;
 
 /**
@@ -16,18 +17,9 @@ public final class Quantities {
     String s = value.strip().replace("_", "");
     double scale = 1;
     if (!s.isEmpty()) {
-      char last = s.charAt(s.length() - 1);
-      double m =
-          switch (last) {
-            case 'k', 'K' -> 1e3;
-            case 'M' -> 1e6;
-            case 'B', 'G', 'b', 'g' -> 1e9;
-            case 'T', 't' -> 1e12;
-            case 'P', 'p' -> 1e15;
-            default -> 1;
-          };
-      if (m != 1) {
-        scale = m;
+      int exp = WholeNumbers.suffixExponent(s.charAt(s.length() - 1));
+      if (exp != 0) {
+        scale = Double.parseDouble("1e" + exp); // exact, as the literals 1e3 ... 1e15
         s = s.substring(0, s.length() - 1);
       }
     }

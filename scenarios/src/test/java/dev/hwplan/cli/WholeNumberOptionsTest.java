@@ -20,6 +20,13 @@ class WholeNumberOptionsTest {
     return code + "|" + out + "|" + err;
   }
 
+  /** The JSON without the lines that echo the length distributions as the user wrote them. */
+  private static String withoutEcho(String json) {
+    return json.lines()
+        .filter(l -> !l.contains("\"promptTokens\"") && !l.contains("\"outputTokens\""))
+        .reduce("", (a, b) -> a + b + "\n");
+  }
+
   @Test
   void scientificAndSuffixedCountsEqualTheirDigits() {
     String digits = "kv --model llama-3.1-8b --context 131072 --batch 1000 --json";
@@ -36,6 +43,22 @@ class WholeNumberOptionsTest {
     // 128k is 128,000 tokens, as a scenario file's 128k
     assertThat(CliHarness.line("kv --model llama-3.1-8b --context 128k --json").out())
         .isEqualTo(CliHarness.line("kv --model llama-3.1-8b --context 128000 --json").out());
+    // exactly: 32.2k is 32,200 (a double would make it 32200.000000000004)
+    assertThat(CliHarness.line("kv --model llama-3.1-8b --context 32.2k --json").out())
+        .isEqualTo(CliHarness.line("kv --model llama-3.1-8b --context 32200 --json").out());
+    // serve's length distributions read the same forms (the JSON echoes them as written)
+    assertThat(
+            withoutEcho(
+                CliHarness.line(
+                        "serve --model llama-3.1-8b --gpu h100-sxm --qps 1 --requests 20"
+                            + " --prompt-tokens 1k --output-tokens 1e2 --json")
+                    .out()))
+        .isEqualTo(
+            withoutEcho(
+                CliHarness.line(
+                        "serve --model llama-3.1-8b --gpu h100-sxm --qps 1 --requests 20"
+                            + " --prompt-tokens 1000 --output-tokens 100 --json")
+                    .out()));
     // an int option reads the same forms
     assertThat(CliHarness.line("kv --model llama-3.1-8b --context 4096 --tp 8e0 --json").out())
         .isEqualTo(CliHarness.line("kv --model llama-3.1-8b --context 4096 --tp 8 --json").out());

@@ -215,6 +215,7 @@ final class StepTimer {
               + b.recomputeSeconds() * recompute
               + b.bubbleSeconds()
               + b.dpCommSeconds()
+              + b.overlapSlowdownSeconds()
               + b.optimizerSeconds() * c.trainableParams() / c.params();
     }
     if (job.trainHfu() > 0) {

@@ -1,6 +1,7 @@
 package dev.hwplan.serving;
 
 import dev.hwplan.io.InvalidInputException;
+import dev.hwplan.io.WholeNumbers;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -119,9 +120,12 @@ public final class LengthDistribution {
 
   private static int length(String v, String flag, String whole) {
     long n;
-    try {
-      n = Long.parseLong(v.trim());
-    } catch (NumberFormatException e) {
+    WholeNumbers.Result r = WholeNumbers.parse(v);
+    if (r instanceof WholeNumbers.Value w) {
+      n = w.value();
+    } else if (r instanceof WholeNumbers.TooLarge) {
+      n = Long.MAX_VALUE;
+    } else {
       throw InvalidInputException.option(
           flag, "'" + whole + "': '" + v + "' is not a whole number of tokens");
     }

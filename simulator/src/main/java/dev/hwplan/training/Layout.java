@@ -1,6 +1,7 @@
 package dev.hwplan.training;
 
 import dev.hwplan.io.InvalidInputException;
+import dev.hwplan.io.WholeNumbers;
 import java.util.Locale;
 
 /**
@@ -122,13 +123,13 @@ public record Layout(
         sp = Boolean.parseBoolean(v.toLowerCase(Locale.ROOT));
         continue;
       }
-      int n;
-      try {
-        n = Integer.parseInt(v);
-      } catch (NumberFormatException e) {
+      if (!(WholeNumbers.parse(v) instanceof WholeNumbers.Value w)
+          || w.value() < Integer.MIN_VALUE
+          || w.value() > Integer.MAX_VALUE) {
         throw InvalidInputException.option(
             "--layout", "field '" + k + "' must be a positive integer, got '" + v + "'");
       }
+      int n = (int) w.value();
       switch (k) {
         case "tp" -> tp = n;
         case "pp" -> pp = n;
