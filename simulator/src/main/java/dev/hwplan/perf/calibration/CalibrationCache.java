@@ -405,6 +405,9 @@ public final class CalibrationCache {
       for (String m : Measurements.GROUPED_INTERVAL_FILES) {
         resources.add("calibrations/" + id + "/" + m);
       }
+      for (String m : Measurements.GEMM_INTERVAL_FILES) {
+        resources.add("calibrations/" + id + "/" + m);
+      }
     }
     resources.add("models/catalog.txt");
     for (String model : lines(cl, "models/catalog.txt")) {

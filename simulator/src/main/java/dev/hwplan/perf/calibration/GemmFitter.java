@@ -32,8 +32,15 @@ final class GemmFitter {
     return model(x);
   }
 
+  /**
+   * The GEMM's interval: the spread of its residuals on the rows no fit sees ({@link
+   * Measurements#GEMM_INTERVAL_FILES}, split conformal) where a profile has any, else on the fitted
+   * rows.
+   */
   static Spread spread(FitData data, GemmTimeModel g, double read) {
-    return NelderMead.spread(data.gemmRows(), r -> seconds(g, read, r), Rows.Gemm::seconds);
+    List<FitData.Row<Rows.Gemm>> held = data.rows(Measurements::gemmIntervals, Rows.Gemm::key);
+    return NelderMead.spread(
+        held.isEmpty() ? data.gemmRows() : held, r -> seconds(g, read, r), Rows.Gemm::seconds);
   }
 
   private static GemmTimeModel model(double[] p) {
