@@ -97,8 +97,8 @@ public record Measurements(
    * bundled as {@code gemm-interval-sweep.json}). The fit's own rows are all at powers of two,
    * where cuBLAS's kernel choice suits the shape; off them its heuristic picks tiles that run up to
    * 2.3 x slower than the model's best tiling, and the same shape measured twice in one run differs
-   * by up to 18%: the fitted rows' residuals (5-95%: about 0.96 to 1.04) understate both. Split
-   * conformal, as {@link #GROUPED_INTERVAL_FILES}.
+   * by up to 18%: the fitted rows' residuals (5-95% on the H100: 0.936 to 1.092) understate both
+   * (the sweep's: 0.93 to 1.21). Split conformal, as {@link #GROUPED_INTERVAL_FILES}.
    */
   public static final List<String> GEMM_INTERVAL_FILES = List.of("gemm-interval-sweep.json");
 
