@@ -26,7 +26,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * formula). The interval is the prediction scaled by the 5th and 95th percentile of measured over
  * predicted in the calibration's fitting rows of the same family; for the grouped GEMM and the
  * per-expert loop, in rows of matrices the fit did not see ({@code
- * Measurements.GROUPED_INTERVAL_FILES}, split conformal).
+ * Measurements.GROUPED_INTERVAL_FILES}, split conformal); for the GEMM, on a GPU with a sweep of
+ * token counts off the fit's powers of two, in that sweep ({@code
+ * Measurements.GEMM_INTERVAL_FILES}, the H100's), and the batched GEMMs with it.
  */
 public final class CalibratedModel implements OpTimeModel {
   private final DevicePeaks peaks;

@@ -30,6 +30,7 @@ class HarnessFileTest {
       strings = {
         "h100-sxm/cuda-harness.json",
         "h100-sxm/llama31-8b-decode-step.json",
+        "h100-sxm/gemm-interval-sweep.json",
         "h200-sxm/cuda-harness.json",
         "h200-sxm/llama31-8b-decode-step.json",
         "h200-sxm/nccl.json"

@@ -33,14 +33,15 @@ final class GemmFitter {
   }
 
   /**
-   * The GEMM's interval: the spread of its residuals on the rows no fit sees ({@link
-   * Measurements#GEMM_INTERVAL_FILES}, split conformal) where a profile has any, else on the fitted
-   * rows.
+   * The GEMM's interval: the spread of its residuals, profile by profile, on the rows no fit sees
+   * ({@link Measurements#GEMM_INTERVAL_FILES}, split conformal) where a profile has any, else on
+   * its fitted rows. A GPU's own calibration takes its own rows; the pooled one (GPUs without
+   * measurements) the H100's sweep and the H200's fitted rows.
    */
   static Spread spread(FitData data, GemmTimeModel g, double read) {
-    List<FitData.Row<Rows.Gemm>> held = data.rows(Measurements::gemmIntervals, Rows.Gemm::key);
-    return NelderMead.spread(
-        held.isEmpty() ? data.gemmRows() : held, r -> seconds(g, read, r), Rows.Gemm::seconds);
+    List<FitData.Row<Rows.Gemm>> rows =
+        data.rows(m -> m.gemmIntervals().isEmpty() ? m.gemm() : m.gemmIntervals(), Rows.Gemm::key);
+    return NelderMead.spread(rows, r -> seconds(g, read, r), Rows.Gemm::seconds);
   }
 
   private static GemmTimeModel model(double[] p) {

@@ -371,7 +371,9 @@ class ValidationAccuracyFileTest {
                 + " CALIBRATED)); errors |predicted / measured - 1|; the prediction interval is the"
                 + " 5th to 95th percentile of the training residuals (an op's; the grouped GEMM's"
                 + " and the per-expert loop's: of the residuals on the interval grids, which no fit"
-                + " sees; a step's is the sum of its ops' intervals), nominal 90%",
+                + " sees; the GEMM's on the H100, and the batched GEMMs' with it: of its residuals"
+                + " on the sweep off the powers of two; a step's is the sum of its ops' intervals),"
+                + " nominal 90%",
             "simulator test dev.hwplan.perf.calibration.ValidationAccuracyFileTest; rewritten with"
                 + " -Dhwplan.golden.update=true",
             files),
