@@ -82,7 +82,9 @@ public final class Calibrations {
     if (stored.isPresent()) {
       return stored.get();
     }
-    Optional<Measurements> own = measurements(gpu.id());
+    // A GPU without committed files skips reading every GPU's (the pooled fit is on disk).
+    Optional<Measurements> own =
+        Measurements.anyBundled(gpu.id()) ? measurements(gpu.id()) : Optional.empty();
     GpuCalibration pooled = pooled();
     if (own.isEmpty()) {
       List<String> notes = new ArrayList<>(pooled.notes());

@@ -112,6 +112,34 @@ public record Measurements(
     return out;
   }
 
+  /** The files {@link #bundled(String)} reads, under {@code calibrations/<profile>/}. */
+  private static final List<String> FILES =
+      java.util.stream.Stream.of(
+              List.of(
+                  "cuda-harness.json",
+                  "nccl.json",
+                  "llama31-8b-decode-step.json",
+                  "prefill-attention.json"),
+              GROUPED_FILES,
+              GROUPED_INTERVAL_FILES,
+              GEMM_INTERVAL_FILES)
+          .flatMap(List::stream)
+          .toList();
+
+  /**
+   * Whether {@code profileId} has any committed measurement file: a look-up of the resources, no
+   * read (start-up: a GPU without measurements of its own need not parse every other GPU's).
+   */
+  public static boolean anyBundled(String profileId) {
+    ClassLoader cl = Measurements.class.getClassLoader();
+    for (String f : FILES) {
+      if (cl.getResource("calibrations/" + profileId + "/" + f) != null) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** The committed measurements of one profile, if any. */
   public static Optional<Measurements> bundled(String profileId) {
     String dir = "calibrations/" + profileId + "/";

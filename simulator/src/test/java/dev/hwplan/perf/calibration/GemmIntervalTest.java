@@ -52,4 +52,16 @@ class GemmIntervalTest {
     assertThat(pooled.lowRatio()).isCloseTo(0.9247, within(1e-4));
     assertThat(pooled.highRatio()).isCloseTo(1.1808, within(1e-4));
   }
+
+  /** The start-up look-up agrees with the files: only the H100 and the H200 have measurements. */
+  @Test
+  void anyBundledFindsExactlyTheMeasuredGpus() {
+    for (String id : ProfileCatalog.bundled().ids()) {
+      assertThat(Measurements.anyBundled(id))
+          .as(id)
+          .isEqualTo(Measurements.bundled(id).isPresent());
+    }
+    assertThat(Measurements.anyBundled("h100-sxm")).isTrue();
+    assertThat(Measurements.anyBundled("b200")).isFalse();
+  }
 }
