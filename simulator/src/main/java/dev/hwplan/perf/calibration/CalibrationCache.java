@@ -389,23 +389,10 @@ public final class CalibrationCache {
     for (String file : ProfileCatalog.bundledFileNames()) {
       resources.add("profiles/" + file);
       String id = file.endsWith(".yaml") ? file.substring(0, file.length() - 5) : file;
-      for (String m :
-          List.of(
-              "cuda-harness.json",
-              "nccl.json",
-              "llama31-8b-decode-step.json",
-              "prefill-attention.json",
-              "steps-eager-fused.json",
-              StepIntervals.FILE)) {
+      for (String m : Measurements.FILES) {
         resources.add("calibrations/" + id + "/" + m);
       }
-      for (String m : Measurements.GROUPED_FILES) {
-        resources.add("calibrations/" + id + "/" + m);
-      }
-      for (String m : Measurements.GROUPED_INTERVAL_FILES) {
-        resources.add("calibrations/" + id + "/" + m);
-      }
-      for (String m : Measurements.GEMM_INTERVAL_FILES) {
+      for (String m : List.of("steps-eager-fused.json", StepIntervals.FILE)) {
         resources.add("calibrations/" + id + "/" + m);
       }
     }

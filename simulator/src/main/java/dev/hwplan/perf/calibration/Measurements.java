@@ -112,8 +112,11 @@ public record Measurements(
     return out;
   }
 
-  /** The files {@link #bundled(String)} reads, under {@code calibrations/<profile>/}. */
-  private static final List<String> FILES =
+  /**
+   * The files {@link #bundled(String)} reads, under {@code calibrations/<profile>/} (the
+   * calibration cache's key hashes them too).
+   */
+  static final List<String> FILES =
       java.util.stream.Stream.of(
               List.of(
                   "cuda-harness.json",
@@ -208,15 +211,10 @@ public record Measurements(
       }
     }
     List<Rows.PrefillAttention> prefills = prefill == null ? List.of() : prefillRows(prefill);
-    List<Rows.GroupedGemm> groups = groupedRows(dir, GROUPED_FILES);
-    List<Rows.GroupedGemm> intervals = groupedRows(dir, GROUPED_INTERVAL_FILES);
-    List<Rows.Gemm> gemmIntervals = new ArrayList<>();
-    for (String f : GEMM_INTERVAL_FILES) {
-      JsonNode g = read(dir + f);
-      if (g != null) {
-        gemmIntervals.addAll(gemmRows(g));
-      }
-    }
+    List<Rows.GroupedGemm> groups = rowsOf(dir, GROUPED_FILES, Measurements::groupedRows);
+    List<Rows.GroupedGemm> intervals =
+        rowsOf(dir, GROUPED_INTERVAL_FILES, Measurements::groupedRows);
+    List<Rows.Gemm> gemmIntervals = rowsOf(dir, GEMM_INTERVAL_FILES, Measurements::gemmRows);
     Measurements m =
         new Measurements(
             profileId,
@@ -234,13 +232,14 @@ public record Measurements(
     return m.isEmpty() && Double.isNaN(read) ? Optional.empty() : Optional.of(m);
   }
 
-  /** The grouped-GEMM rows of those of {@code files} that {@code dir} holds, in order. */
-  private static List<Rows.GroupedGemm> groupedRows(String dir, List<String> files) {
-    List<Rows.GroupedGemm> out = new ArrayList<>();
+  /** The rows {@code parse} reads from those of {@code files} that {@code dir} holds, in order. */
+  private static <T> List<T> rowsOf(
+      String dir, List<String> files, java.util.function.Function<JsonNode, List<T>> parse) {
+    List<T> out = new ArrayList<>();
     for (String f : files) {
-      JsonNode g = read(dir + f);
-      if (g != null) {
-        out.addAll(groupedRows(g));
+      JsonNode doc = read(dir + f);
+      if (doc != null) {
+        out.addAll(parse.apply(doc));
       }
     }
     return out;
