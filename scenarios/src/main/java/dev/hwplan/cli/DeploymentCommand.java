@@ -11,8 +11,9 @@ import picocli.CommandLine.Mixin;
 
 /**
  * What the commands that time one deployment's steps ({@code infer} and {@code serve}) share:
- * {@code --tp}, {@code --pp}, {@code --ep}, {@code --weights-dtype}, {@code --kv-dtype}, {@code
- * --mla} and {@code --execution}, and the step configuration they give.
+ * {@code --tp}, {@code --pp}, {@code --ep}, {@code --enable-expert-parallel}, {@code
+ * --weights-dtype}, {@code --kv-dtype}, {@code --mla} and {@code --execution}, and the step
+ * configuration they give.
  */
 abstract class DeploymentCommand extends PlannerCommand {
   @Mixin ParallelismOptions parallel;
@@ -32,7 +33,7 @@ abstract class DeploymentCommand extends PlannerCommand {
     StepConfig c =
         new StepConfig(
             m,
-            new Parallelism(parallel.tp(), parallel.pp(), 1, ep.size()),
+            new Parallelism(parallel.tp(), parallel.pp(), 1, ep.size(), ep.onTp()),
             weightsDtype.parse(),
             kvDtype.parse(),
             mla.parse(),

@@ -45,17 +45,18 @@ final class InferCommand extends DeploymentCommand {
     InferenceEstimate e =
         InferenceEstimator.estimate(
             new InferenceRequest(c, g, batch.sequences(), prompt, output, mode.parse()));
-    answer(() -> e, out -> print(out, e));
+    answer(() -> e, out -> print(out, e, c));
   }
 
-  private static void print(PrintWriter out, InferenceEstimate e) {
+  private static void print(PrintWriter out, InferenceEstimate e, StepConfig c) {
     out.printf(
         Units.PLAIN,
-        "%s on %s (TP %d, PP %d), weights %s, KV %s, %s, mode %s%n",
+        "%s on %s (TP %d, PP %d%s), weights %s, KV %s, %s, mode %s%n",
         e.model(),
         e.gpu(),
         e.tp(),
         e.pp(),
+        ServeView.expertText(c.parallelism()),
         e.weightsDtype(),
         e.kvDtype(),
         e.execution(),

@@ -87,6 +87,7 @@ final class QuickForms {
                   required("--output", long.class, "output"),
                   PARALLELISM,
                   opt("--ep", int.class, "1", "ep"),
+                  opt("--enable-expert-parallel", boolean.class, null, "onTp"),
                   opt("--mode", String.class, "calibrated", "mode"),
                   DTYPES,
                   opt("--mla", String.class, "latent", "mla"),

@@ -179,6 +179,7 @@ final class ServeCommand extends DeploymentCommand {
             Given.given(spec, "--tp") ? parallel.tp() : null,
             parallel.pp(),
             Given.given(spec, "--ep") ? ep.size() : null,
+            ep.onTp(),
             Given.given(spec, "--weights-dtype") ? weightsDtype.weightsDtype : null,
             Given.given(spec, "--kv-dtype") ? kvDtype.kvDtype : null,
             mla.parse(),

@@ -43,6 +43,7 @@ record ServeSearch(
       Integer tp,
       int pp,
       Integer ep,
+      boolean expertsOnTp,
       String weightsDtype,
       String kvDtype,
       MlaLayout mla,
@@ -50,8 +51,9 @@ record ServeSearch(
 
   /**
    * The layouts of {@code m} along {@code axes}: TP 1, 2, 4, 8 unless given; for MoE models EP 1,
-   * 2, 4, 8 within one node (TP x EP at most {@link #NODE_GPUS}) unless given; bf16 and fp8 weights
-   * and KV unless given. A TP or EP the model refuses is skipped (or refused, when given).
+   * 2, 4, 8 within one node (TP x EP at most {@link #NODE_GPUS}) unless given, or 1 where the
+   * experts are sharded over the TP ranks; bf16 and fp8 weights and KV unless given. A TP or EP the
+   * model refuses is skipped (or refused, when given).
    */
   static ServeSearch of(
       ModelSpec m,
@@ -70,11 +72,15 @@ record ServeSearch(
     Prices prices = Prices.parse(pricePerGpuHour, ids);
     List<Integer> tps = axes.tp() != null ? List.of(axes.tp()) : List.of(1, 2, 4, 8);
     boolean moe = m.moe() != null && m.layers().stream().anyMatch(l -> l.moe());
-    if (axes.ep() != null) {
-      new Parallelism(1, 1, 1, axes.ep()).validateFor(m); // an EP the model refuses: exit 2
+    if (axes.ep() != null || axes.expertsOnTp()) {
+      // An EP the model refuses: exit 2.
+      new Parallelism(1, 1, 1, axes.ep() == null ? 1 : axes.ep(), axes.expertsOnTp())
+          .validateFor(m);
     }
     List<Integer> eps =
-        axes.ep() != null ? List.of(axes.ep()) : moe ? List.of(1, 2, 4, 8) : List.of(1);
+        axes.ep() != null
+            ? List.of(axes.ep())
+            : moe && !axes.expertsOnTp() ? List.of(1, 2, 4, 8) : List.of(1);
     List<String> ws = one(axes.weightsDtype());
     List<String> ks = one(axes.kvDtype());
     List<CapacitySearch.Layout> layouts = new ArrayList<>();
@@ -93,7 +99,7 @@ record ServeSearch(
                 c =
                     new StepConfig(
                         m,
-                        new Parallelism(tp, axes.pp(), 1, ep),
+                        new Parallelism(tp, axes.pp(), 1, ep, axes.expertsOnTp()),
                         WeightDtype.parse(wd, "--weights-dtype"),
                         KvDtype.parse(kd, "--kv-dtype"),
                         axes.mla(),

@@ -98,7 +98,7 @@ final class ServeSplitOptions {
             ? c
             : new StepConfig(
                 c.model(),
-                new Parallelism(prefillTp, par.pp(), 1, par.ep()),
+                par.withTp(prefillTp),
                 c.weights(),
                 c.kv(),
                 c.mlaLayout(),

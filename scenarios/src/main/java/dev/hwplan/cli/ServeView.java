@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.hwplan.io.StrictMapper;
 import dev.hwplan.model.ModelSpec;
+import dev.hwplan.parallel.Parallelism;
 import dev.hwplan.serving.CapacitySearch;
 import dev.hwplan.serving.EngineConfig;
 import dev.hwplan.serving.ServingPlan;
@@ -30,6 +31,9 @@ final class ServeView {
     j.put("tp", plan.step().parallelism().tp());
     j.put("pp", plan.step().parallelism().pp());
     j.put("ep", plan.step().parallelism().ep());
+    if (plan.step().parallelism().expertsOnTp()) {
+      j.put("enableExpertParallel", true);
+    }
     j.put("replicas", plan.replicas());
     j.put("gpus", plan.gpus());
     if (plan.prefill() != null) {
@@ -152,6 +156,14 @@ final class ServeView {
 
   // ---- human ----
 
+  /** The header's expert parallelism: EP ranks of their own, or the experts on the TP ranks. */
+  static String expertText(Parallelism p) {
+    if (p.ep() > 1) {
+      return ", EP " + p.ep();
+    }
+    return p.expertsOnTp() && p.tp() > 1 ? ", experts over the TP ranks" : "";
+  }
+
   static void header(PrintWriter out, ServingPlan plan) {
     out.printf(
         Locale.ROOT,
@@ -161,7 +173,7 @@ final class ServeView {
         plan.gpu().id(),
         plan.step().parallelism().tp(),
         plan.step().parallelism().pp(),
-        plan.step().parallelism().ep() > 1 ? ", EP " + plan.step().parallelism().ep() : "",
+        expertText(plan.step().parallelism()),
         plan.gpus(),
         plan.gpus() == 1 ? "" : "s",
         plan.step().weights().key(),

@@ -67,6 +67,33 @@ class InferCommandTest {
     three.isBadInput("--ep", "8 routed experts");
   }
 
+  /**
+   * vLLM's {@code --enable-expert-parallel}: the experts whole over the TP ranks of one group, no
+   * all-to-all, the same weights per GPU as tensor-split experts; with {@code --ep} it is refused.
+   */
+  @Test
+  void expertsOnTheTpRanksAddNoAllToAll() {
+    String line =
+        "infer --model qwen3-30b-a3b --gpu h100-sxm --tp 4 --batch 32 --prompt 512 --output 16";
+    CliHarness split = CliHarness.line(line, "--json");
+    CliHarness whole = CliHarness.line(line, "--enable-expert-parallel", "--json");
+    assertThat(whole.exitCode()).as(whole.err()).isZero();
+    JsonNode a = split.json();
+    JsonNode b = whole.json();
+    assertThat(b.get("weightBytesPerGpu").asLong()).isEqualTo(a.get("weightBytesPerGpu").asLong());
+    assertThat(b.get("decode").toString()).doesNotContain("moe.dispatch");
+    assertThat(b.get("tpotSeconds").asDouble()).isNotEqualTo(a.get("tpotSeconds").asDouble());
+    assertThat(b.get("notes").toString()).contains("32 of the 128 routed experts whole");
+    CliHarness text = CliHarness.line(line, "--enable-expert-parallel");
+    assertThat(text.out()).startsWith("qwen3-30b-a3b on h100-sxm (TP 4, PP 1, experts over the TP");
+    CliHarness.line(line, "--enable-expert-parallel", "--ep", "2")
+        .isBadInput("--enable-expert-parallel", "--ep 2");
+    CliHarness.line(
+            "infer --model llama-3.1-8b --gpu h100-sxm --tp 2 --enable-expert-parallel"
+                + " --prompt 128 --output 8")
+        .isBadInput("--enable-expert-parallel", "needs an MoE model");
+  }
+
   private static CliHarness mixtral(String ep) {
     return CliHarness.line(
         "infer --model mixtral-8x7b --gpu h200-sxm --ep",

@@ -258,6 +258,20 @@ class ServeCommandTest {
     assertThat(rejectedWithReason).isTrue();
   }
 
+  /** A short open-loop run of an MoE model. */
+  private static final String MOE =
+      "serve --model qwen3-30b-a3b --gpu h100-sxm --requests 100 "
+          + "--qps 4 --prompt-tokens 500 --output-tokens 50";
+
+  /** {@code line}'s fewest GPUs for fp8 weights and KV under p99 TTFT 0.5 s and TPOT 50 ms. */
+  private static JsonNode fp8MinGpus(String line) {
+    return CliHarness.line(
+            line
+                + " --find-min-gpus --weights-dtype fp8 --kv-dtype fp8 "
+                + "--slo-ttft 0.5 --slo-tpot 0.05 --max-gpus 8 --json")
+        .okJson();
+  }
+
   /**
    * {@code --ep N} on an MoE model: N ranks per replica (TP x EP GPUs), each with its own KV cache;
    * with {@code --pp P} too, P micro-batches of N ranks (TP x PP x EP GPUs); {@code
@@ -266,9 +280,7 @@ class ServeCommandTest {
    */
   @Test
   void expertParallelReplicasServeAndAreSearched() {
-    String moe =
-        "serve --model qwen3-30b-a3b --gpu h100-sxm --requests 100 "
-            + "--qps 4 --prompt-tokens 500 --output-tokens 50";
+    String moe = MOE;
     CliHarness r = CliHarness.line(moe, "--ep", "2", "--json");
     assertThat(r.exitCode()).as(r.err()).isZero();
     assertThat(r.json().get("ep").asInt()).isEqualTo(2);
@@ -282,14 +294,8 @@ class ServeCommandTest {
       CliHarness e = CliHarness.line(moe, bad);
       e.isBadInput("--ep");
     }
-    CliHarness s =
-        CliHarness.line(
-            moe
-                + " --find-min-gpus --tp 1 --weights-dtype fp8 --kv-dtype fp8 "
-                + "--slo-ttft 0.5 --slo-tpot 0.05 --max-gpus 8 --json");
-    assertThat(s.exitCode()).as(s.err()).isZero();
     List<Integer> eps = new ArrayList<>();
-    for (JsonNode c : s.json().get("candidates")) {
+    for (JsonNode c : fp8MinGpus(moe + " --tp 1").get("candidates")) {
       eps.add(c.get("ep").asInt());
       if (c.get("replicas").asInt() > 0) {
         assertThat(c.get("gpus").asInt())
@@ -297,6 +303,25 @@ class ServeCommandTest {
       }
     }
     assertThat(eps).containsAll(List.of(1, 2, 4, 8));
+  }
+
+  /**
+   * {@code --enable-expert-parallel}: a replica of TP GPUs whose experts are sharded over them (no
+   * more GPUs than TP alone), said in the JSON and the notes; the search keeps EP at 1 with it.
+   */
+  @Test
+  void expertsOnTheTpRanksServeOnTheTpGroupAndAreSearchedThatWay() {
+    String moe = MOE + " --enable-expert-parallel";
+    CliHarness r = CliHarness.line(moe, "--tp", "2", "--json");
+    JsonNode j = r.okJson();
+    assertThat(j.get("gpus").asInt()).isEqualTo(2);
+    assertThat(j.get("enableExpertParallel").asBoolean()).isTrue();
+    assertThat(j.get("completedRequests").asLong()).isEqualTo(100);
+    assertThat(j.get("notes").toString()).contains("64 of the 128 routed experts whole");
+    for (JsonNode c : fp8MinGpus(moe).get("candidates")) {
+      assertThat(c.get("ep").asInt()).isEqualTo(1);
+    }
+    CliHarness.line(moe, "--ep", "2").isBadInput("--enable-expert-parallel");
   }
 
   @ParameterizedTest

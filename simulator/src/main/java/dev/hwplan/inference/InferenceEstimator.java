@@ -93,6 +93,9 @@ public final class InferenceEstimator {
                   + r.batch()
                   + " sequences; memory and KV are per GPU of one rank");
     }
+    if (par.expertsOnTp() && par.tp() > 1) {
+      notes = withNote(notes, Parallelism.expertsOnTpNote(par, c.model()));
+    }
     if (!fits) {
       notes =
           withNote(

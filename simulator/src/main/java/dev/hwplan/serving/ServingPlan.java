@@ -307,7 +307,7 @@ public record ServingPlan(
             Locale.ROOT,
             "engine overhead %.2f ms per iteration (an assumption; --engine-overhead-ms)",
             s.engineOverheadSeconds() * 1e3));
-    parallelNotes(step.parallelism(), engine, notes);
+    parallelNotes(step.parallelism(), step.model(), engine, notes);
     notes.addAll(stepNotes(step, gpu, engine, context));
     return new ServingPlan(step, gpu, replicas, s.routing(), engine, mem, context, notes, null);
   }
@@ -331,7 +331,11 @@ public record ServingPlan(
   }
 
   /** What PP's micro-batches and EP's ranks mean for the replica's engines. */
-  private static void parallelNotes(Parallelism par, EngineConfig engine, List<String> notes) {
+  private static void parallelNotes(
+      Parallelism par, ModelSpec m, EngineConfig engine, List<String> notes) {
+    if (par.expertsOnTp() && par.tp() > 1) {
+      notes.add(Parallelism.expertsOnTpNote(par, m));
+    }
     if (par.pp() > 1) {
       notes.add(
           String.format(

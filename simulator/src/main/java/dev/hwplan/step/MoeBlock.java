@@ -10,6 +10,7 @@ import dev.hwplan.model.MoeSpec;
 import dev.hwplan.op.Collective;
 import dev.hwplan.op.Op;
 import dev.hwplan.op.Ops;
+import dev.hwplan.parallel.Parallelism;
 import java.util.List;
 
 /**
@@ -64,19 +65,22 @@ final class MoeBlock {
    * expert and the unpermute that weights and sums them back (kernel counts as PyTorch runs them,
    * {@link #PERMUTE_KERNELS_EAGER}); with expert parallelism ({@code ep > 1}, each rank holding
    * {@code E/ep} whole experts and running its own tokens' attention) an all-to-all dispatch of the
-   * routed rows before the experts and an all-to-all combine after them; the routed experts as
-   * grouped GEMMs over the busiest rank's rows ({@link Ops#routedExperts}), their rows spread
-   * across the experts with the step's {@code dispersion} ({@link
-   * dev.hwplan.op.ExpertRouting#rowsDispersion}); the shared experts as a dense MLP.
+   * routed rows before the experts and an all-to-all combine after them (none where the experts are
+   * sharded whole over the TP ranks, {@link Parallelism#expertsOnTp}: each rank runs the rows of
+   * every token routed to its {@code E/tp} experts, and the TP all-reduce after the block sums the
+   * ranks' partial outputs); the routed experts as grouped GEMMs over the busiest rank's rows
+   * ({@link Ops#routedExperts}), their rows spread across the experts with the step's {@code
+   * dispersion} ({@link dev.hwplan.op.ExpertRouting#rowsDispersion}); the shared experts as a dense
+   * MLP.
    */
   static void add(List<Op> ops, StepConfig c, long tokens, double dispersion) {
     ModelSpec m = c.model();
     MoeSpec e = m.moe();
-    int tp = c.parallelism().tp();
-    int ep = c.parallelism().ep();
+    Parallelism par = c.parallelism();
+    int ep = par.ep();
     Execution ex = c.execution();
     long d = m.hiddenSize();
-    long ffRank = ceilDiv(e.moeIntermediateSize(), tp);
+    long ffRank = ceilDiv(e.moeIntermediateSize(), par.expertTp());
     boolean gated = m.architecture().gatedMlp();
     int topK = e.numExpertsPerTok();
     ops.add(Ops.gemm("moe.router", DType.BF16, tokens, e.nRoutedExperts(), d, 2, 2));
@@ -89,7 +93,9 @@ final class MoeBlock {
             tokens * 16.0,
             fused ? TOPK_KERNELS_FUSED : TOPK_KERNELS_EAGER));
     long pairs = Math.multiplyExact(tokens, topK);
-    long all = Math.multiplyExact(tokens, ep);
+    // The tokens of all the ranks the experts are sharded over: EP ranks each bring their own;
+    // TP ranks holding experts whole see the same tokens.
+    long all = par.expertsOnTp() ? tokens : Math.multiplyExact(tokens, ep);
     double act = c.linearActivationBytes();
     double rowBytes = d * 2.0;
     ops.add(
@@ -102,7 +108,7 @@ final class MoeBlock {
     if (ep > 1) {
       ops.add(Ops.collective("moe.dispatch", Collective.ALL_TO_ALL, ep, pairs * d * act));
     }
-    Ops.ExpertLoad load = StepTimes.expertLoad(e.nRoutedExperts(), topK, ep, all);
+    Ops.ExpertLoad load = StepTimes.expertLoad(e.nRoutedExperts(), topK, par.expertShards(), all);
     ops.add(
         Ops.routedExperts(
             "moe.experts.gate_up_proj",

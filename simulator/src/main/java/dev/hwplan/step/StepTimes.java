@@ -144,6 +144,7 @@ final class StepTimes {
       h = mix(h, par.pp());
       h = mix(h, par.dp());
       h = mix(h, par.ep());
+      h = mix(h, par.expertsOnTp() ? 1 : 0);
       h = mix(h, config.weights().key().hashCode());
       h = mix(h, config.kv().key().hashCode());
       h = mix(h, config.mlaLayout().ordinal());

@@ -46,7 +46,11 @@ record ServePoint(
           new StepConfig(
               m,
               new Parallelism(
-                  (int) p.whole("tp", 1), (int) p.whole("pp", 1), 1, (int) p.whole("ep", 1, 1)),
+                  (int) p.whole("tp", 1),
+                  (int) p.whole("pp", 1),
+                  1,
+                  (int) p.whole("ep", 1, 1),
+                  p.flag("enableExpertParallel", false)),
               p.parsed("weightsDtype", s -> WeightDtype.parse(s, "weightsDtype")),
               p.parsed("kvDtype", s -> KvDtype.parse(s, "kvDtype")),
               MlaLayout.LATENT,
@@ -235,8 +239,7 @@ record ServePoint(
         p.has("prefillTp")
             ? new StepConfig(
                 c.model(),
-                new Parallelism(
-                    (int) p.whole("prefillTp", 1), c.parallelism().pp(), 1, c.parallelism().ep()),
+                c.parallelism().withTp((int) p.whole("prefillTp", 1)),
                 c.weights(),
                 c.kv(),
                 c.mlaLayout(),

@@ -107,6 +107,7 @@ public final class ServeStudy extends StudyBase<ServeStudy.Run>
           "prefillTp",
           "kvLink",
           "ep",
+          "enableExpertParallel",
           "maxNumBatchedTokens",
           "maxNumSeqs",
           "blockSize",

@@ -96,19 +96,15 @@ class ServeStudyTest {
     assertThat(r.completedRequests()).isEqualTo(200);
   }
 
-  @Test
-  void expertParallelRanksServeAnMoeModel() {
-    ServingResult r =
-        simulate(
-                """
-                model: qwen3-30b-a3b
-                ep: 2
-                """)
-            .get(0);
+  /** {@code ep: 2} (ranks of their own) and {@code enableExpertParallel} (over the TP ranks). */
+  @ParameterizedTest
+  @CsvSource({"'ep: 2',ep", "'tp: 2\nenableExpertParallel: true',enableExpertParallel"})
+  void expertParallelServesAnMoeModelOnly(String layout, String field) {
+    ServingResult r = simulate("model: qwen3-30b-a3b\n" + layout).get(0);
     assertThat(r.completedRequests()).isEqualTo(200);
-    assertThatThrownBy(() -> simulate("ep: 2"))
+    assertThatThrownBy(() -> simulate(layout))
         .isInstanceOf(InvalidInputException.class)
-        .hasMessageStartingWith("serve.yaml: field 'studies[0].ep'")
+        .hasMessageStartingWith("serve.yaml: field 'studies[0]." + field + "'")
         .hasMessageContaining("needs an MoE model");
   }
 
