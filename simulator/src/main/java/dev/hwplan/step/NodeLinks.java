@@ -93,19 +93,31 @@ public final class NodeLinks {
 
   /** Seconds of collective {@code c} of {@code bytes} over {@code n} GPUs {@code stride} apart. */
   public double collective(Collective c, int n, int stride, double bytes) {
+    if ((long) n * stride <= gpusPerNode) {
+      return collective(c, n, n, 1, bytes);
+    }
+    int k = stride >= gpusPerNode ? 1 : Math.min(n, gpusPerNode / stride);
+    return collective(c, n, k, n / k, bytes);
+  }
+
+  /**
+   * Seconds of collective {@code c} of {@code bytes} over {@code n} GPUs on {@code nodes} nodes,
+   * {@code k} of them on the node that holds the fewest (its GPUs send the most through their NICs,
+   * and run the fewest rings): a group of 6 placed 2 + 4 across a node's edge runs as 2 per node.
+   */
+  public double collective(Collective c, int n, int k, int nodes, double bytes) {
     if (n <= 1 || bytes <= 0) {
       return 0;
     }
     int i = c.ordinal();
     double factor = c.trafficFactor(n);
-    if ((long) n * stride <= gpusPerNode) {
+    if (nodes <= 1) {
       return alpha[i] + factor * bytes / bandwidth[i];
     }
-    int k = stride >= gpusPerNode ? 1 : Math.min(n, gpusPerNode / stride);
     if (c == Collective.ALL_TO_ALL) {
       double inter = bytes * (n - k) / (double) n / nicBytesPerSecond;
       double intra = bytes * (k - 1) / (double) n / bandwidth[i];
-      return alpha[i] + nicLatency * (n / k - 1) + Math.max(inter, intra);
+      return alpha[i] + nicLatency * (nodes - 1) + Math.max(inter, intra);
     }
     double bw = Math.min(bandwidth[i], Math.min(k, nics) * nicBytesPerSecond);
     double ringSteps = (c == Collective.ALL_REDUCE ? 2.0 : 1.0) * (n - 1);

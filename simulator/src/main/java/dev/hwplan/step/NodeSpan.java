@@ -12,17 +12,19 @@ import dev.hwplan.perf.Mode;
 import dev.hwplan.perf.OpTimeModel;
 import dev.hwplan.perf.Prediction;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
  * The collectives of a serving replica larger than one node: its ranks are numbered node by node,
  * tensor parallel innermost (a TP group's GPUs adjacent), then the expert-parallel groups ({@code
- * tp} apart), then the pipeline stages ({@code tp x ep} apart). A TP collective over more GPUs than
- * a node, an all-to-all whose group spans nodes, and a stage-to-stage send across a node's edge go
- * through the NICs ({@link NodeLinks}), not the scale-up link the op-time models know: on DGX H100
- * nodes a TP-16 all-reduce of Llama-3.1-70B's prefill rides 400 Gb/s InfiniBand, not 450 GB/s
- * NVLink. The interval keeps the calibrated prediction's ratios, and the note says what the time
- * rests on. Replicas within a node are timed as before.
+ * tp} apart), then the pipeline stages ({@code tp x ep} apart). A collective whose group spans
+ * nodes (a TP group of more GPUs than a node, or of a size that does not divide the node and so
+ * straddles its edge; an all-to-all over EP ranks on several nodes) and a stage-to-stage send
+ * across a node's edge go through the NICs ({@link NodeLinks}), not the scale-up link the op-time
+ * models know: on DGX H100 nodes a TP-16 all-reduce of Llama-3.1-70B's prefill rides 400 Gb/s
+ * InfiniBand, not 450 GB/s NVLink. The interval keeps the calibrated prediction's ratios, and the
+ * note says what the time rests on. Replicas within a node are timed as before.
  */
 final class NodeSpan extends ForwardingOpTimeModel {
   private final NodeLinks links;
@@ -65,10 +67,10 @@ final class NodeSpan extends ForwardingOpTimeModel {
       seconds = sendSeconds(c.bytes(), within.seconds());
     } else {
       int stride = c.collective() == Collective.ALL_TO_ALL ? p.tp() : 1;
-      if (!links.across(c.collective(), c.gpus(), stride)) {
+      seconds = slowestGroup(c, stride);
+      if (Double.isNaN(seconds)) {
         return within;
       }
-      seconds = links.collective(c.collective(), c.gpus(), stride, c.bytes());
     }
     if (seconds == within.seconds()) {
       return within;
@@ -88,6 +90,44 @@ final class NodeSpan extends ForwardingOpTimeModel {
         within.flops(),
         within.bytes(),
         List.copyOf(notes));
+  }
+
+  /**
+   * The time of collective {@code c} in the slowest of the replica's groups that run it, or NaN
+   * where every group sits inside a node. Groups of {@code c.gpus()} ranks {@code stride} apart
+   * tile the replica's {@code tp x ep x pp} ranks: TP groups ({@code stride} 1) side by side, EP
+   * groups ({@code stride} tp) interleaved within each stage. A group of a size that does not
+   * divide the node (TP 6 on 8-GPU nodes) can straddle a node's edge though it would fit in one;
+   * the groups run in lockstep, so the step waits for the straddling one.
+   */
+  private double slowestGroup(OpShape.Comm c, int stride) {
+    int n = c.gpus();
+    int span = n * stride;
+    int ranks = p.tp() * p.ep() * p.pp();
+    int node = links.gpusPerNode();
+    double slowest = Double.NaN;
+    int[] perNode = new int[(ranks + node - 1) / node + 1];
+    for (int block = 0; block + span <= ranks; block += span) {
+      for (int first = block; first < block + stride; first++) {
+        Arrays.fill(perNode, 0);
+        for (int j = 0; j < n; j++) {
+          perNode[(first + j * stride) / node]++;
+        }
+        int nodes = 0;
+        int fewest = n;
+        for (int count : perNode) {
+          if (count > 0) {
+            nodes++;
+            fewest = Math.min(fewest, count);
+          }
+        }
+        if (nodes > 1) {
+          double t = links.collective(c.collective(), n, fewest, nodes, c.bytes());
+          slowest = Double.isNaN(slowest) ? t : Math.max(slowest, t);
+        }
+      }
+    }
+    return slowest;
   }
 
   /**

@@ -3,6 +3,8 @@ package dev.hwplan.step;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.hwplan.hardware.ClusterCatalog;
 import dev.hwplan.hardware.GpuProfile;
 import dev.hwplan.hardware.ProfileCatalog;
@@ -16,7 +18,11 @@ import dev.hwplan.parallel.Parallelism;
 import dev.hwplan.perf.Mode;
 import dev.hwplan.perf.OpTimeModel;
 import dev.hwplan.perf.calibration.Calibrations;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A serving replica larger than a node (8 H100s of a DGX H100) sends its collectives across nodes
@@ -106,5 +112,49 @@ class NodeSpanTest {
     assertThat(nic).isGreaterThan(inside);
     // the all-reduces stay inside each stage's node
     assertThat(op(across, "attn.all_reduce")).isEqualTo(op(nvlink, "attn.all_reduce"));
+  }
+
+  /**
+   * A TP group of a size that does not divide the node straddles its edge: TP 6 x PP 2 on 8-GPU
+   * nodes puts the second stage's group on GPUs 6-11, two on the first node and four on the second,
+   * and the replica's steps wait for that group's all-reduces through the NICs, two rings wide. A
+   * Llama-3.1-70B with 48 query and 6 KV heads of 128 (a config of the user's: no bundled model
+   * splits 6 ways).
+   */
+  @Test
+  void aGroupStraddlingANodesEdgeGoesThroughTheNics(@TempDir Path dir) throws IOException {
+    ObjectNode config =
+        (ObjectNode)
+            new ObjectMapper()
+                .readTree(NodeSpanTest.class.getResourceAsStream("/models/llama-3.1-70b.json"));
+    config.put("num_attention_heads", 48).put("num_key_value_heads", 6).put("head_dim", 128);
+    Path file = dir.resolve("config.json");
+    Files.writeString(file, config.toString());
+    ModelSpec m = ModelCatalog.resolve(file.toString());
+    StepComposition s = StepComposition.decode(16, 4096);
+    StepConfig c =
+        new StepConfig(
+            m,
+            Parallelism.of(6, 2),
+            WeightDtype.BF16,
+            KvDtype.BF16,
+            MlaLayout.LATENT,
+            Execution.FUSED);
+    OpTime ar = op(StepModel.onNodes(c, TIMES, H100).time(s), "attn.all_reduce");
+    OpTime nvlink = op(new StepModel(c, TIMES).time(s), "attn.all_reduce");
+    NodeLinks links =
+        NodeLinks.probe(
+            ClusterCatalog.forGpu("h100-sxm"),
+            (col, b) ->
+                TIMES.predict(dev.hwplan.op.Ops.collective(col.key(), col, 2, b)).seconds());
+    double bytes = 16 * 8192 * 2.0;
+    assertThat(ar.secondsEach())
+        .isCloseTo(links.collective(Collective.ALL_REDUCE, 6, 2, 2, bytes), within(1e-15))
+        .isGreaterThan(nvlink.secondsEach());
+    // the form by stride gives the same where groups tile nodes evenly (TP 16: 8 a node)
+    assertThat(links.collective(Collective.ALL_REDUCE, 16, 8, 2, bytes))
+        .isEqualTo(links.collective(Collective.ALL_REDUCE, 16, 1, bytes));
+    assertThat(links.collective(Collective.ALL_TO_ALL, 4, 2, 2, bytes))
+        .isEqualTo(links.collective(Collective.ALL_TO_ALL, 4, 4, bytes));
   }
 }
