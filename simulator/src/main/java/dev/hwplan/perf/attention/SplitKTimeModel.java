@@ -112,8 +112,12 @@ public record SplitKTimeModel(
 
   /**
    * Decode attention over a GQA/MHA/MQA cache: the fastest of the harness's candidates. The memory
-   * term is the K/V streamed at {@code bw}; the compute term is the time beyond it (round trips,
-   * steps, partials and reduce).
+   * term is the K/V streamed at {@code bw}; the time beyond it (the warps' chains of dependent DRAM
+   * round trips, 0.9-1.0 us each against a 0.2 us warp step, then the partials and the reduce) is
+   * latency, added to the launch's: a decode-attention op at 8 FLOP per byte is never bound by the
+   * tensor cores, and was labelled compute-bound until issue 15's audit (no time changed: the
+   * compiled execution form's scale on compute-bound ops applies where this kernel does not run,
+   * that form timing decode attention as SDPA flash).
    */
   public Terms time(DevicePeaks gpu, double readBandwidth, OpShape.Attention s, double bytes) {
     Problem p = problem(gpu, readBandwidth, s, bytes);
@@ -149,7 +153,8 @@ public record SplitKTimeModel(
         best = Math.min(best, main(p, STAGE, c, best));
       }
     }
-    return new Terms(latencySeconds, p.tMem, Math.max(0, best - p.tMem), 0, latencySeconds + best);
+    double beyond = Math.max(0, best - p.tMem);
+    return new Terms(latencySeconds + beyond, p.tMem, 0, 0, latencySeconds + best);
   }
 
   /**
