@@ -51,9 +51,10 @@ record ServeSearch(
 
   /**
    * The layouts of {@code m} along {@code axes}: TP 1, 2, 4, 8 unless given; for MoE models EP 1,
-   * 2, 4, 8 within one node (TP x EP at most {@link #NODE_GPUS}) unless given, or 1 where the
-   * experts are sharded over the TP ranks; bf16 and fp8 weights and KV unless given. A TP or EP the
-   * model refuses is skipped (or refused, when given).
+   * 2, 4, 8 within one node (TP x EP at most {@link #NODE_GPUS}) and, for TP above 1, the experts
+   * sharded over the TP ranks (vLLM's {@code --enable-expert-parallel}), unless {@code --ep} or
+   * that flag is given; bf16 and fp8 weights and KV unless given. A TP or EP the model refuses is
+   * skipped (or refused, when given).
    */
   static ServeSearch of(
       ModelSpec m,
@@ -77,10 +78,20 @@ record ServeSearch(
       new Parallelism(1, 1, 1, axes.ep() == null ? 1 : axes.ep(), axes.expertsOnTp())
           .validateFor(m);
     }
-    List<Integer> eps =
+    // The experts' forms: {ep, 1 if sharded over the TP ranks}.
+    List<int[]> experts =
         axes.ep() != null
-            ? List.of(axes.ep())
-            : moe && !axes.expertsOnTp() ? List.of(1, 2, 4, 8) : List.of(1);
+            ? List.of(new int[] {axes.ep(), 0})
+            : axes.expertsOnTp()
+                ? List.of(new int[] {1, 1})
+                : moe
+                    ? List.of(
+                        new int[] {1, 0},
+                        new int[] {1, 1},
+                        new int[] {2, 0},
+                        new int[] {4, 0},
+                        new int[] {8, 0})
+                    : List.of(new int[] {1, 0});
     List<String> ws = one(axes.weightsDtype());
     List<String> ks = one(axes.kvDtype());
     List<CapacitySearch.Layout> layouts = new ArrayList<>();
@@ -88,9 +99,14 @@ record ServeSearch(
     for (String id : ids) {
       GpuProfile g = profiles.get(id.trim());
       for (int tp : tps) {
-        for (int ep : eps) {
+        for (int[] form : experts) {
+          int ep = form[0];
+          boolean onTp = form[1] == 1;
           if (axes.ep() == null && ep > 1 && tp * ep > NODE_GPUS) {
             continue;
+          }
+          if (onTp && tp == 1 && !axes.expertsOnTp()) {
+            continue; // one rank: the same layout as without
           }
           for (String wd : ws) {
             for (String kd : ks) {
@@ -99,16 +115,22 @@ record ServeSearch(
                 c =
                     new StepConfig(
                         m,
-                        new Parallelism(tp, axes.pp(), 1, ep, axes.expertsOnTp()),
+                        new Parallelism(tp, axes.pp(), 1, ep, onTp),
                         WeightDtype.parse(wd, "--weights-dtype"),
                         KvDtype.parse(kd, "--kv-dtype"),
                         axes.mla(),
                         axes.execution());
               } catch (InvalidInputException e) {
-                if (axes.tp() != null && (ep == 1 || axes.ep() != null)) {
+                if (axes.tp() != null
+                    && ((ep == 1 && !onTp) || axes.ep() != null || axes.expertsOnTp())) {
                   throw e;
                 }
-                skipped.add("TP " + tp + (ep > 1 ? " EP " + ep : "") + ": " + e.reason());
+                skipped.add(
+                    "TP "
+                        + tp
+                        + (ep > 1 ? " EP " + ep : onTp ? " experts over TP" : "")
+                        + ": "
+                        + e.reason());
                 continue;
               }
               layouts.add(new CapacitySearch.Layout(c, g, prices.of(g.id())));

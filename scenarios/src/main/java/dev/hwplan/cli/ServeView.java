@@ -360,7 +360,7 @@ final class ServeView {
         sloText(ttft, tpot, "p99 "),
         priced ? "lowest $ per hour" : "fewest GPUs",
         r.runs());
-    boolean ep = r.searched().stream().anyMatch(c -> c.ep() > 1);
+    boolean ep = r.searched().stream().anyMatch(c -> c.ep() > 1 || c.expertsOnTp());
     String tpColumn = ep ? "%5s" : "%3s"; // TP/EP only where EP was searched
     out.printf(
         Locale.ROOT,
@@ -381,7 +381,7 @@ final class ServeView {
           Locale.ROOT,
           "  %-14s " + tpColumn + " %-5s %-5s %8s %5d %9s %10s %10s %9s  %s%n",
           c.gpu(),
-          ep ? c.tp() + "/" + c.ep() : Integer.toString(c.tp()),
+          ep ? c.tp() + "/" + (c.expertsOnTp() ? "tp" : c.ep()) : Integer.toString(c.tp()),
           c.weightsDtype(),
           c.kvDtype(),
           c.replicas() == 0
@@ -413,7 +413,7 @@ final class ServeView {
               : b.prefillReplicas() + " prefill + " + b.decodeReplicas() + " decode",
           b.gpu(),
           b.tp(),
-          b.ep() > 1 ? ", EP " + b.ep() : "",
+          b.ep() > 1 ? ", EP " + b.ep() : b.expertsOnTp() ? ", experts over the TP ranks" : "",
           b.weightsDtype(),
           b.kvDtype(),
           b.gpus(),

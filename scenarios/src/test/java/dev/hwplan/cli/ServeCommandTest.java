@@ -320,7 +320,20 @@ class ServeCommandTest {
     assertThat(j.get("notes").toString()).contains("64 of the 128 routed experts whole");
     for (JsonNode c : fp8MinGpus(moe).get("candidates")) {
       assertThat(c.get("ep").asInt()).isEqualTo(1);
+      assertThat(c.get("expertsOnTp").asBoolean()).isTrue();
     }
+    // without the flag, TP 2's two forms are both searched (TP 1 has one)
+    List<String> forms = new ArrayList<>();
+    for (JsonNode c : fp8MinGpus(MOE + " --tp 2 --ep 1").get("candidates")) {
+      forms.add(c.get("tp").asInt() + "/" + c.get("ep").asInt() + c.get("expertsOnTp"));
+    }
+    assertThat(forms).containsExactly("2/1false");
+    forms.clear();
+    for (JsonNode c :
+        fp8MinGpus(MOE.replace("--requests 100", "--requests 40") + " --tp 2").get("candidates")) {
+      forms.add(c.get("tp").asInt() + "/" + c.get("ep").asInt() + c.get("expertsOnTp"));
+    }
+    assertThat(forms).containsExactly("2/1false", "2/1true", "2/2false", "2/4false");
     CliHarness.line(moe, "--ep", "2").isBadInput("--enable-expert-parallel");
   }
 

@@ -139,6 +139,8 @@ public final class CapacitySearch {
    * One deployment the search tried.
    *
    * @param ep expert-parallel ranks of a replica (each a TP x PP group; 1 without EP)
+   * @param expertsOnTp whether the routed experts are sharded over the TP ranks ({@link
+   *     dev.hwplan.parallel.Parallelism#expertsOnTp})
    * @param replicas 0 for a layout that does not fit (no replica count was tried)
    * @param dollarsPerHour GPUs times the price, or null without prices
    * @param reason why it was rejected, or null when it meets the objectives
@@ -150,6 +152,7 @@ public final class CapacitySearch {
       int tp,
       int pp,
       int ep,
+      boolean expertsOnTp,
       String weightsDtype,
       String kvDtype,
       int replicas,
@@ -386,6 +389,7 @@ public final class CapacitySearch {
         l.step().parallelism().tp(),
         l.step().parallelism().pp(),
         l.step().parallelism().ep(),
+        l.step().parallelism().expertsOnTp(),
         l.step().weights().key(),
         l.step().kv().key(),
         replicas,
