@@ -90,6 +90,14 @@ class QuickPathTest {
           "infer --model llama-3.1-8b --gpu h100-sxm --prompt 1 --output 1 --mla expanded",
           "infer --model llama-3.1-8b --gpu h100-sxm --prompt 1 --output 1 --mode bogus",
           "infer --model llama-3.1-8b --gpu h100-sxm --prompt 1 --output 1 --profiles /nonexistent-hwplan-dir",
+          "infer --model qwen3-30b-a3b --gpu h100-sxm --tp 2 --prompt 64 --output 4"
+              + " --enable-expert-parallel",
+          "infer --model qwen3-30b-a3b --gpu h100-sxm --tp 2 --prompt 64 --output 4"
+              + " --enable-expert-parallel --ep 2",
+          "infer --model qwen3-30b-a3b --gpu h100-sxm --tp 2 --prompt 64 --output 4"
+              + " --enable-expert-parallel=true --json",
+          "infer --model llama-3.1-8b --gpu h100-sxm --tp 2 --prompt 64 --output 4"
+              + " --enable-expert-parallel",
           "memory --model llama-3.1-8b --gpu h100-sxm --context 0",
           "memory --model llama-3.1-8b --gpu h100-sxm --reserve-gib 1e9",
           "profiles show nope");

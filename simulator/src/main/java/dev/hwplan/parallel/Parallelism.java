@@ -120,7 +120,7 @@ public record Parallelism(int tp, int pp, int dp, int ep, boolean expertsOnTp) {
             option,
             "expert parallel size "
                 + shards
-                + (expertsOnTp ? " (the --tp ranks)" : "")
+                + (expertsOnTp ? " (its TP ranks)" : "")
                 + " does not divide the "
                 + m.moe().nRoutedExperts()
                 + " routed experts of "

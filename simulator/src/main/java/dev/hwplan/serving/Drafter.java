@@ -81,9 +81,18 @@ record Drafter(Speculation speculation, long weightBytesPerGpu, long kvBytesPerT
       long first = InferenceMemoryCalculator.weightBytesPerGpu(m, one, target.weights());
       weights = t.numHiddenLayers() > 1 ? (all - first) / (t.numHiddenLayers() - 1) : first;
     }
+    // The draft runs on the target's TP ranks; an MoE draft (EAGLE's or MTP's layer of an MoE
+    // target) shards its experts as the target does (the same weight bytes either way).
+    Parallelism run = one;
+    if (target.parallelism().expertsOnTp()
+        && m.moe() != null
+        && m.layers().stream().anyMatch(l -> l.moe())
+        && m.moe().nRoutedExperts() % one.tp() == 0) {
+      run = new Parallelism(one.tp(), 1, 1, 1, true);
+    }
     StepConfig c =
         new StepConfig(
-            m, one, target.weights(), target.kv(), target.mlaLayout(), target.execution());
+            m, run, target.weights(), target.kv(), target.mlaLayout(), target.execution());
     IterationTimer timer = IterationTimer.of(Calibrations.stepModel(c, gpu).table());
     long kv = KvCacheCalculator.tokenBytesPerGpu(m, target.kv(), target.mlaLayout(), one);
     return new Drafter(new Speculation(method, k, alpha, timer, what), weights, kv);

@@ -97,7 +97,9 @@ public final class NodeLinks {
       return collective(c, n, n, 1, bytes);
     }
     int k = stride >= gpusPerNode ? 1 : Math.min(n, gpusPerNode / stride);
-    return collective(c, n, k, n / k, bytes);
+    // The group leaves its node (its span exceeds one): at least 2 nodes, a partial last one
+    // counted (12 GPUs 8 a node span 2).
+    return collective(c, n, k, Math.max(2, (n + k - 1) / k), bytes);
   }
 
   /**

@@ -122,6 +122,6 @@ class ExpertsOnTpTest {
     new Parallelism(16, 1, 1, 1).validateFor(mixtral);
     assertThatThrownBy(() -> new Parallelism(16, 1, 1, 1, true).validateFor(mixtral))
         .isInstanceOf(InvalidInputException.class)
-        .hasMessageContaining("expert parallel size 16 (the --tp ranks) does not divide the 8");
+        .hasMessageContaining("expert parallel size 16 (its TP ranks) does not divide the 8");
   }
 }

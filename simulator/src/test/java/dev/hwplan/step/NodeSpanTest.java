@@ -156,5 +156,13 @@ class NodeSpanTest {
         .isEqualTo(links.collective(Collective.ALL_REDUCE, 16, 1, bytes));
     assertThat(links.collective(Collective.ALL_TO_ALL, 4, 2, 2, bytes))
         .isEqualTo(links.collective(Collective.ALL_TO_ALL, 4, 4, bytes));
+    // a group whose span exceeds a node but whose size is under twice its share of one (12 GPUs
+    // 8 a node; 6 GPUs 2 apart) still leaves the node: two nodes, through the NICs
+    for (int[] g : new int[][] {{12, 1, 8}, {6, 2, 4}, {3, 4, 2}}) {
+      assertThat(links.collective(Collective.ALL_REDUCE, g[0], g[1], bytes))
+          .as("%d GPUs %d apart", g[0], g[1])
+          .isEqualTo(links.collective(Collective.ALL_REDUCE, g[0], g[2], 2, bytes))
+          .isGreaterThan(links.collective(Collective.ALL_REDUCE, g[0], g[0], 1, bytes));
+    }
   }
 }

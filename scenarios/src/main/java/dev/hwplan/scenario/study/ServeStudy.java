@@ -1,6 +1,7 @@
 package dev.hwplan.scenario.study;
 
 import dev.hwplan.io.InvalidInputException;
+import dev.hwplan.parallel.Parallelism;
 import dev.hwplan.report.ReportChart;
 import dev.hwplan.report.charts.ChartStyle;
 import dev.hwplan.scenario.DistributedStudy;
@@ -69,13 +70,16 @@ public final class ServeStudy extends StudyBase<ServeStudy.Run>
       ServingPlan plan, double qps, Double price, ServingResult result, String options) {
     String deployment() {
       StepConfig c = plan.step();
+      Parallelism p = c.parallelism();
       return String.format(
               Locale.ROOT,
-              "%s %dx%s TP=%d %s/%s %s",
+              "%s %dx%s TP=%d%s%s %s/%s %s",
               c.model().id(),
               plan.replicas(),
               plan.gpu().id(),
-              c.parallelism().tp(),
+              p.tp(),
+              p.pp() > 1 ? " PP=" + p.pp() : "",
+              p.ep() > 1 ? " EP=" + p.ep() : p.expertsOnTp() && p.tp() > 1 ? " EP=TP" : "",
               c.weights().key(),
               c.kv().key(),
               plan.engine().policy().key())
