@@ -2,6 +2,7 @@ package dev.hwplan.training;
 
 import dev.hwplan.model.ModelSpec;
 import dev.hwplan.model.ParameterCounter;
+import java.util.Arrays;
 
 /**
  * A model's parameters by part, per layer before TP ({@link ParameterCounter}'s counts), and what
@@ -67,15 +68,37 @@ final class StageParams {
 
   /**
    * The stages that a look at the most loaded stage of {@code pp} checks, in this order: the first
-   * (the embedding), the last (the head and the logits), and, when the layers do not split evenly
-   * over more than two stages, the second (the first of those with a layer more, {@link
-   * ModelCopy#firstLayer}).
+   * (the embedding), the last (the head and the logits), when the layers do not split evenly over
+   * more than two stages the second (the first of those with a layer more, {@link
+   * ModelCopy#firstLayer}), and, where the MoE layers are not spread like the layers (DeepSeek-V3's
+   * first three are dense), the earliest stage with the most MoE layers (the most layers among
+   * those): under 1F1B an earlier stage holds more micro-batches, so it is the heaviest of them in
+   * memory and, with every MoE layer slower than a dense one, in time. Found by a new user's audit
+   * (issue 15): at PP 32 DeepSeek-V3's stages 0 and 1 hold dense layers only, and the plan ranked
+   * first did not fit on stage 2.
    */
   int[] candidateStages(int pp) {
     if (pp == 1) {
       return new int[] {0};
     }
-    return pp == 2 || layers % pp == 0 ? new int[] {0, pp - 1} : new int[] {0, pp - 1, 1};
+    int[] base = pp == 2 || layers % pp == 0 ? new int[] {0, pp - 1} : new int[] {0, pp - 1, 1};
+    int heaviest = -1;
+    for (int k = 0; k < pp; k++) {
+      if (heaviest < 0
+          || stageMoeLayers(k, pp) > stageMoeLayers(heaviest, pp)
+          || (stageMoeLayers(k, pp) == stageMoeLayers(heaviest, pp)
+              && stageLayers(k, pp) > stageLayers(heaviest, pp))) {
+        heaviest = k;
+      }
+    }
+    for (int k : base) {
+      if (k == heaviest) {
+        return base;
+      }
+    }
+    int[] out = Arrays.copyOf(base, base.length + 1);
+    out[base.length] = heaviest;
+    return out;
   }
 
   /** Layers on stage {@code k} of {@code pp}. */

@@ -267,4 +267,23 @@ class TrainingMemoryTest {
         gpus,
         Calibrations.stepModel(StepConfig.of(m), gpu));
   }
+
+  /**
+   * DeepSeek-V3's first three layers are dense: at PP 32 (61 layers, 1 or 2 a stage) stages 0 and
+   * 1 hold dense layers only and stage 2 is the first with MoE layers, two of them, with more
+   * micro-batches in flight than any later stage of two MoE layers. It is checked with the first,
+   * the last and the second (a new user's audit found the plan ranked first not fitting there).
+   */
+  @Test
+  void theEarliestStageWithTheMostMoeLayersIsChecked() {
+    StageParams p = new StageParams(ModelCatalog.resolve("deepseek-v3"));
+    assertThat(p.stageMoeLayers(0, 32)).isZero();
+    assertThat(p.stageMoeLayers(1, 32)).isZero();
+    assertThat(p.stageMoeLayers(2, 32)).isEqualTo(2);
+    assertThat(p.candidateStages(32)).containsExactly(0, 31, 1, 2);
+    // a model whose layers are all alike keeps the three (Llama-3.1-70B, 80 layers over PP 6)
+    StageParams dense = new StageParams(ModelCatalog.resolve("llama-3.1-70b"));
+    assertThat(dense.candidateStages(6)).containsExactly(0, 5, 1);
+    assertThat(dense.candidateStages(8)).containsExactly(0, 7);
+  }
 }
