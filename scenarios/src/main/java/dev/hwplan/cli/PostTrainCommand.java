@@ -343,9 +343,10 @@ final class PostTrainCommand extends PlannerCommand {
       PostTrainPlan.Rollout r = plan.rollout();
       out.printf(
           Locale.ROOT,
-          "  rollout: %s of TP%d, %d sequences each, %d at once (KV %.1f GiB/GPU), %s%n",
+          "  rollout: %s of TP%d%s, %d sequences each, %d at once (KV %.1f GiB/GPU), %s%n",
           count(r.engines(), "engine"),
           r.tp(),
+          r.pp() > 1 ? " x PP" + r.pp() : "",
           r.sequencesPerEngine(),
           r.concurrentSequences(),
           gib(r.kvBytesPerGpu()),

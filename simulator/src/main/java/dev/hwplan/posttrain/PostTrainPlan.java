@@ -70,17 +70,26 @@ public record PostTrainPlan(
   public record Pool(String name, int gpus, double peakBytesPerGpu) {}
 
   /**
-   * The generation phase: the engine's tensor parallel size, engines, the sequences each holds at
-   * once (KV cache), and the waves it runs.
+   * The generation phase: the engine's tensor and pipeline parallel sizes, engines, the sequences
+   * each holds at once (KV cache), and the waves it runs.
+   *
+   * @param pp pipeline stages of an engine, one a node of TP = the node's GPUs, for a policy whose
+   *     weights no node holds (1 otherwise)
    */
   public record Rollout(
       int tp,
+      int pp,
       int engines,
       long sequencesPerEngine,
       long concurrentSequences,
       long waves,
       double engineWeightBytesPerGpu,
-      double kvBytesPerGpu) {}
+      double kvBytesPerGpu) {
+    /** GPUs of one engine. */
+    public int gpus() {
+      return tp * pp;
+    }
+  }
 
   /**
    * One step's time, in seconds; the parts in the order they run.

@@ -8,6 +8,7 @@ import dev.hwplan.training.TrainingPlanner;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -181,17 +182,22 @@ public final class PostTrainPlanner {
       PostTrainPlan.Rollout ro,
       Map<Role, Integer> poolOf) {
     StepTimer.Timed t = fits ? timer.time(copies, gpus, ro, poolOf) : null;
+    List<String> notes = t == null ? List.of() : t.notes();
+    if (ro == null && job.method().rollout()) {
+      notes =
+          List.of(
+              String.format(
+                  Locale.ROOT,
+                  "no rollout engine fits on %s: none of TP 1, 2, 4 or 8 in a node, nor a"
+                      + " node's TP over 2 to 16 nodes dividing them, holds the policy's bf16"
+                      + " weights (%.1f GiB) with the cache of one %,d-token sequence beside the"
+                      + " resident copies",
+                  gpus == 1 ? "1 GPU" : String.format(Locale.ROOT, "%,d GPUs", gpus),
+                  2.0 * ParameterCounter.count(job.policy()).total() / (1L << 30),
+                  job.sequenceTokens()));
+    }
     return new PostTrainPlan(
-        placement,
-        gpus,
-        mem,
-        pools,
-        peak,
-        usable,
-        fits,
-        ro,
-        t == null ? null : t.time(),
-        t == null ? List.of() : t.notes());
+        placement, gpus, mem, pools, peak, usable, fits, ro, t == null ? null : t.time(), notes);
   }
 
   /** GPU counts tried for a pool: 1, 2, 4, 8, then whole nodes up to {@code max}. */
@@ -250,9 +256,9 @@ public final class PostTrainPlanner {
     }
     int genPool = 0;
     if (job.method().rollout()) {
-      for (int n : sizes(Math.min(max, cluster.gpusPerNode()))) {
+      for (int n : sizes(max)) {
         PostTrainPlan.Rollout r = sizing.fit(n, 0);
-        if (r != null && r.tp() == n) {
+        if (r != null && r.gpus() == n) {
           genPool = n;
           break;
         }

@@ -10,16 +10,18 @@ import dev.hwplan.training.TrainingPlanner;
  * each holds at once in its KV cache, and the waves it runs.
  *
  * <p>A serving engine takes the smallest tensor parallel size (1, 2, 4, 8, within a node) whose
- * bf16 weights leave room for one whole sequence's cache. Its memory per GPU is what the resident
- * copies leave free, or, with {@link Generation#memoryFraction} {@code u}, {@code u} of the GPU's
- * total memory, which vLLM fills with its weights and a pre-allocated KV cache (verl's rule {@code
- * memory_per_gpu * gpu_memory_utilization * TP > 2 * model_parameters},
- * docs/perf/best_practices.rst); a tensor parallel size the user fixes ({@link Generation#tp}) is
- * the only one tried. DeepSpeed-Chat's generate() on ZeRO-3 shards ({@link Engine#HF_ZERO3}) runs
- * data parallel at tensor parallel size 1 with two layers gathered (none when the policy's weights
- * are whole, ZeRO-2). Its hybrid engine ({@link Engine#DS_HYBRID}) holds the bf16 weights split
- * over its group, none of its own where the trainer's are already whole (ZeRO-2, or one GPU), and
- * needs room for {@link #gatherBytes} while it re-lays them.
+ * bf16 weights leave room for one whole sequence's cache, or, where no node holds them (Llama-3.1
+ * 405B, DeepSeek-V3), a node's TP in 2, 4, 8 or 16 pipeline stages, one a node (vLLM's multi-node
+ * serving: TP within a node, PP across nodes; verl and OpenRLHF run 405B and 671B rollouts so). Its
+ * memory per GPU is what the resident copies leave free, or, with {@link Generation#memoryFraction}
+ * {@code u}, {@code u} of the GPU's total memory, which vLLM fills with its weights and a
+ * pre-allocated KV cache (verl's rule {@code memory_per_gpu * gpu_memory_utilization * TP > 2 *
+ * model_parameters}, docs/perf/best_practices.rst); a tensor parallel size the user fixes ({@link
+ * Generation#tp}) is the only one tried. DeepSpeed-Chat's generate() on ZeRO-3 shards ({@link
+ * Engine#HF_ZERO3}) runs data parallel at tensor parallel size 1 with two layers gathered (none
+ * when the policy's weights are whole, ZeRO-2). Its hybrid engine ({@link Engine#DS_HYBRID}) holds
+ * the bf16 weights split over its group, none of its own where the trainer's are already whole
+ * (ZeRO-2, or one GPU), and needs room for {@link #gatherBytes} while it re-lays them.
  */
 final class RolloutSizing {
   private static final int[] TP_CHOICES = {1, 2, 4, 8};
@@ -36,10 +38,16 @@ final class RolloutSizing {
     this.gpusPerNode = gpusPerNode;
   }
 
-  /** KV bytes per token per GPU of an engine of tensor parallel size {@code tp}. */
-  private double kvPerToken(int tp) {
+  /** Pipeline stages tried, a node each, for a policy no node holds. */
+  private static final int[] PP_CHOICES = {2, 4, 8, 16};
+
+  /**
+   * KV bytes per token per GPU of an engine of tensor parallel size {@code tp} in {@code pp} stages
+   * (each holds its layers' cache).
+   */
+  private double kvPerToken(int tp, int pp) {
     ModelSpec p = job.policy();
-    return KvCacheCalculator.bytesPerToken(p) / (double) Math.min(tp, p.numKeyValueHeads());
+    return KvCacheCalculator.bytesPerToken(p) / (double) Math.min(tp, p.numKeyValueHeads()) / pp;
   }
 
   /**
@@ -58,7 +66,7 @@ final class RolloutSizing {
       // data parallel generate on the ZeRO-3 shards: two layers live (the running one and the
       // prefetched one), every GPU its own static batch; whole weights (ZeRO-2) gather nothing
       double live = gathers ? 2 * weights / p.numHiddenLayers() : 0;
-      return sized(1, gpus, seqs, free - live, live, false);
+      return sized(1, 1, gpus, seqs, free - live, live, false);
     }
     boolean hybrid = g.engine() == Engine.DS_HYBRID;
     for (int tp : TP_CHOICES) {
@@ -71,7 +79,25 @@ final class RolloutSizing {
       if (hybrid && gatherBytes(tp) > budget - w) {
         continue;
       }
-      PostTrainPlan.Rollout r = sized(tp, gpus / tp, seqs, budget - w, w, g.memoryFraction() > 0);
+      PostTrainPlan.Rollout r =
+          sized(tp, 1, gpus / tp, seqs, budget - w, w, g.memoryFraction() > 0);
+      if (r != null) {
+        return r;
+      }
+    }
+    // a serving engine over nodes: the node's TP in each of pp stages
+    int tp = g.tp() > 0 ? g.tp() : gpusPerNode;
+    if (hybrid || tp != gpusPerNode) {
+      return null;
+    }
+    for (int pp : PP_CHOICES) {
+      int size = tp * pp;
+      if (size > gpus || gpus % size != 0 || pp > p.numHiddenLayers()) {
+        continue;
+      }
+      double w = weights / size;
+      PostTrainPlan.Rollout r =
+          sized(tp, pp, gpus / size, seqs, budget - w, w, g.memoryFraction() > 0);
       if (r != null) {
         return r;
       }
@@ -140,8 +166,14 @@ final class RolloutSizing {
    * fits. A pre-allocated cache (vLLM's fraction) takes all of {@code room}.
    */
   private PostTrainPlan.Rollout sized(
-      int tp, int engines, long seqs, double room, double weightBytes, boolean preallocated) {
-    double perSeq = job.sequenceTokens() * kvPerToken(tp);
+      int tp,
+      int pp,
+      int engines,
+      long seqs,
+      double room,
+      double weightBytes,
+      boolean preallocated) {
+    double perSeq = job.sequenceTokens() * kvPerToken(tp, pp);
     long fit = room <= 0 ? 0 : (long) Math.floor(room / perSeq);
     if (fit < 1) {
       return null;
@@ -153,6 +185,6 @@ final class RolloutSizing {
     }
     long waves = (perEngine + conc - 1) / conc;
     double kv = preallocated ? room : conc * perSeq;
-    return new PostTrainPlan.Rollout(tp, engines, perEngine, conc, waves, weightBytes, kv);
+    return new PostTrainPlan.Rollout(tp, pp, engines, perEngine, conc, waves, weightBytes, kv);
   }
 }

@@ -62,12 +62,17 @@ final class StepTimer {
 
   /** A step model of {@code m} on {@code tp} GPUs of this kind, bf16 weights and cache. */
   StepModel step(ModelSpec m, int tp, Execution x) {
+    return step(m, tp, 1, x);
+  }
+
+  /** {@link #step(ModelSpec, int, Execution)} in {@code pp} pipeline stages. */
+  StepModel step(ModelSpec m, int tp, int pp, Execution x) {
     return steps.computeIfAbsent(
-        m.id() + "/" + tp + "/" + x,
+        m.id() + "/" + tp + "/" + pp + "/" + x,
         k ->
             Calibrations.stepModel(
                 new StepConfig(
-                    m, Parallelism.of(tp, 1), WeightDtype.BF16, KvDtype.BF16, MlaLayout.LATENT, x),
+                    m, Parallelism.of(tp, pp), WeightDtype.BF16, KvDtype.BF16, MlaLayout.LATENT, x),
                 gpu));
   }
 
@@ -117,7 +122,10 @@ final class StepTimer {
    */
   double generationSeconds(PostTrainPlan.Rollout r, int gpus, Set<String> notes) {
     boolean hf = job.engine() == Engine.HF_ZERO3;
-    StepModel s = step(job.policy(), r.tp(), hf ? Execution.EAGER : Execution.FUSED);
+    StepModel s = step(job.policy(), r.tp(), r.pp(), hf ? Execution.EAGER : Execution.FUSED);
+    if (r.pp() > 1) {
+      return pipelinedSeconds(s, r, notes);
+    }
     double gather =
         hf && gpus > 1 && job.policySharded()
             ? links.collective(
@@ -139,6 +147,33 @@ final class StepTimer {
             lengths.expectedLongestOf(r.sequencesPerEngine()) / len,
             r.sequencesPerEngine() / (double) c);
     return prefill + waves * decodeSeconds(s, c, p, len, gather, notes);
+  }
+
+  /**
+   * The rollout of an engine in {@code pp} stages (a serving engine over nodes, batching
+   * continuously): its concurrent sequences run as {@code pp} micro-batches in flight, as vLLM's
+   * pipeline keeps them, so each decodes a token per pass of one micro-batch through the stages
+   * (the step model's time of the whole pipeline, its sends included, for {@code c / pp}
+   * sequences); a wave's prefill is {@code pp} such micro-batches through the pipeline, {@code 2 -
+   * 1 / pp} passes.
+   */
+  private double pipelinedSeconds(StepModel s, PostTrainPlan.Rollout r, Set<String> notes) {
+    int pp = r.pp();
+    long c = (r.concurrentSequences() + pp - 1) / pp;
+    long p = job.promptTokens();
+    ResponseLengths lengths =
+        new ResponseLengths(job.generation().responseMeanTokens(), job.responseTokens());
+    double prefill = r.waves() * (2 - 1.0 / pp) * seconds(s, StepComposition.prefill(c, p), notes);
+    if (lengths.fixed()) {
+      long len = Math.round(lengths.expectedLongestOf(r.concurrentSequences()));
+      return prefill + r.waves() * decodeSeconds(s, c, p, len, 0, notes);
+    }
+    long len = Math.max(1, Math.round(lengths.expected()));
+    double waves =
+        Math.max(
+            lengths.expectedLongestOf(r.sequencesPerEngine()) / len,
+            r.sequencesPerEngine() / (double) r.concurrentSequences());
+    return prefill + waves * decodeSeconds(s, c, p, len, 0, notes);
   }
 
   /**

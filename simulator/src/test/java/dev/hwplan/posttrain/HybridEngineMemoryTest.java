@@ -50,7 +50,7 @@ class HybridEngineMemoryTest {
     // 4 * 56 * 512, cache 48 * 4 * 7168 * 2, times 512 tokens of 2 bytes
     PostTrainPlanner p =
         planner(PublishedSetupsTest.model("opt-30b"), new Lora(128, false), 8, 4, 3);
-    PostTrainPlan.Rollout r = new PostTrainPlan.Rollout(1, 8, 4, 4, 1, 0, 0);
+    PostTrainPlan.Rollout r = new PostTrainPlan.Rollout(1, 1, 8, 4, 4, 1, 0, 0);
     RolloutSizing s = new RolloutSizing(p.job(), 80.0 * (1L << 30), 79.0 * (1L << 30), 8);
     long want = (10L * 7168 * 4 + 4L * 56 * 512 + 48L * 4 * 7168 * 2) * 512 * 2;
     assertThat(s.workspaceBytes(r)).isEqualTo((double) want);

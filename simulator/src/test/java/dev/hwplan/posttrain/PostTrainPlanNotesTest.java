@@ -41,11 +41,15 @@ class PostTrainPlanNotesTest {
     assertThat(mentions(p.notes(), "collectives across nodes: 8 NICs of 200 Gb/s")).isTrue();
   }
 
+  /** A plan that does not fit has no time to rest on anything; its one note says why. */
   @Test
-  void aPlanWithoutATimeRestsOnNothing() {
+  void aPlanWithoutATimeSaysOnlyWhyItDoesNotFit() {
     PostTrainPlan p = grpo("h100-sxm", 1);
     assertThat(p.fits()).isFalse();
     assertThat(p.time()).isNull();
-    assertThat(p.notes()).isEmpty();
+    assertThat(p.notes())
+        .singleElement()
+        .asString()
+        .startsWith("no rollout engine fits on 1 GPU: none of TP 1, 2, 4 or 8 in a node");
   }
 }
