@@ -387,6 +387,8 @@ class ServeCommandTest {
       value = {
         "arrival_s,prompt_tokens,output_tokens/0,10,5/2,10,5/1,10,5|t.csv:4: field 'arrival_s'",
         "arrival_s,prompt_tokens,output_tokens/-1,10,5|t.csv:2: field 'arrival_s'",
+        "arrival_s,prompt_tokens,output_tokens/Infinity,10,5|finite number of seconds",
+        "arrival_s,prompt_tokens,output_tokens|the trace holds no requests",
         "arrival_s,prompt_tokens,output_tokens/0,ten,5|t.csv:2: field 'prompt_tokens'",
         "arrival_s,prompt_tokens,output_tokens/0,10,-5|t.csv:2: field 'output_tokens'",
         "arrival_s,prompt_tokens,output_tokens/0,200000,5|t.csv:2: field 'prompt_tokens'",
@@ -401,6 +403,18 @@ class ServeCommandTest {
     // lines are separated by '/' above
     Path f = Files.writeString(dir.resolve("t.csv"), text.replace('/', '\n'));
     serveTrace(f).isBadInput(named);
+  }
+
+  /** Token counts as the count flags read them; a folder is named as one. */
+  @Test
+  void traceCountsReadLikeFlagsAndAFolderIsNotATrace(@TempDir Path dir) throws IOException {
+    Path f =
+        Files.writeString(
+            dir.resolve("t.csv"), "arrival_s,prompt_tokens,output_tokens\n0,1e3,5\n0.1,1_000,5\n");
+    CliHarness ok = serveTrace(f, "--json");
+    assertThat(ok.exitCode()).as(ok.err()).isZero();
+    assertThat(ok.json().get("completedRequests").asLong()).isEqualTo(2);
+    serveTrace(dir).isBadInput("a folder, not a trace file");
   }
 
   @Test

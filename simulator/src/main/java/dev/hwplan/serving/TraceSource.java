@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.hwplan.io.InvalidInputException;
 import dev.hwplan.io.StrictMapper;
+import dev.hwplan.io.WholeNumbers;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -72,6 +73,9 @@ final class TraceSource extends RequestSource {
     this.file = file;
     this.limit = limit;
     this.limits = limits;
+    if (Files.isDirectory(file)) {
+      throw InvalidInputException.option("--trace", file + ": a folder, not a trace file");
+    }
     if (!Files.isRegularFile(file)) {
       throw InvalidInputException.option("--trace", file + ": no such file");
     }
@@ -94,6 +98,10 @@ final class TraceSource extends RequestSource {
       readHeader();
     }
     advance();
+    if (!hasNext) {
+      // a header alone (or only comments) would serve nothing and report zeros
+      throw new InvalidInputException(file.toString(), "", "the trace holds no requests");
+    }
   }
 
   private static boolean firstCharIsBrace(Path f) {
@@ -216,7 +224,11 @@ final class TraceSource extends RequestSource {
     } catch (NumberFormatException e) {
       throw new InvalidInputException(file + ":" + lineNo, fa, "'" + at + "' is not a number");
     }
-    if (!(t >= 0) || !Double.isFinite(t)) {
+    if (!Double.isFinite(t)) {
+      throw new InvalidInputException(
+          file + ":" + lineNo, fa, "must be a finite number of seconds, got " + at);
+    }
+    if (t < 0) {
       throw new InvalidInputException(
           file + ":" + lineNo, fa, "arrival times must not be negative, got " + at);
     }
@@ -309,10 +321,11 @@ final class TraceSource extends RequestSource {
   }
 
   private int tokens(String v, String field) {
+    // as the count options read them: 1000, 1e3, 1_000, 1k
     long n;
-    try {
-      n = Long.parseLong(v);
-    } catch (NumberFormatException e) {
+    if (WholeNumbers.parse(v) instanceof WholeNumbers.Value w) {
+      n = w.value();
+    } else {
       throw new InvalidInputException(
           file + ":" + lineNo, field, "'" + v + "' is not a whole number of tokens");
     }
