@@ -269,8 +269,8 @@ class TrainingMemoryTest {
   }
 
   /**
-   * DeepSeek-V3's first three layers are dense: at PP 32 (61 layers, 1 or 2 a stage) stages 0 and
-   * 1 hold dense layers only and stage 2 is the first with MoE layers, two of them, with more
+   * DeepSeek-V3's first three layers are dense: at PP 32 (61 layers, 1 or 2 a stage) stages 0 and 1
+   * hold dense layers only and stage 2 is the first with MoE layers, two of them, with more
    * micro-batches in flight than any later stage of two MoE layers. It is checked with the first,
    * the last and the second (a new user's audit found the plan ranked first not fitting there).
    */
