@@ -1,7 +1,7 @@
 // hwplan-cuda-harness: native CUDA reference probes for the hwplan performance model.
 //
-//   hwplan-cuda-harness [--sections bandwidth,gemm,decode,mla] [--samples N] [--quick]
-//                       [--device N] [--bw-bytes BYTES]
+//   hwplan-cuda-harness [--sections bandwidth,gemm,decode,mla,step] [--samples N] [--quick]
+//                       [--device N] [--bw-bytes BYTES] [--step-grid MODEL:LAYERS:B:S,...]
 //
 // Prints one JSON object on stdout (progress goes to stderr). With no usable GPU it prints
 // {"status":"no_gpu",...} and exits 0.
@@ -124,6 +124,74 @@ static void launch_decode_variant(const bf16* q, const bf16* k, const bf16* v, f
   else launch_gqa_decode(q, k, v, opart, lse, out, B, H, Hkv, S, chunk, variant, st);
 }
 
+// The fastest split-K launch of one decode shape, as the harness picks it (the step model takes the
+// fastest candidate too): chunk lengths that are powers of two from 16 tokens or give whole waves
+// of resident blocks, the plain register kernel at each, the other register variants at the two
+// best lengths, and the smem-staged kernel at its lengths. Inputs rotate among nrot sets (strides
+// qElems and kvElems). tune gets every candidate's time as JSON members.
+static void tune_decode(const bf16* Q, const bf16* K, const bf16* V, float* part, float* lse, bf16* O, int B, int H,
+                        int Hkv, int S, int nrot, size_t qElems, size_t kvElems, int* bestChunkOut,
+                        int* bestVariantOut, std::string* tuneOut) {
+  const int G = H / Hkv;
+  const int MT = (G + 15) / 16;
+  std::vector<int> cand;
+  for (int ch = 16; ch <= S; ch *= 2) cand.push_back(ch);
+  for (int resident : {3, 2})
+    for (int w : {1, 2, 3, 4, 6, 8}) {
+      const double warpsPerChunk = (double)B * Hkv * MT;
+      int nc = (int)std::lround(w * g_sms * resident * 4 / warpsPerChunk);
+      if (nc < 1) continue;
+      int ch = (int)(((S + nc - 1) / nc + 15) / 16 * 16);
+      cand.push_back(std::min(ch, S));
+    }
+  std::sort(cand.begin(), cand.end());
+  cand.erase(std::unique(cand.begin(), cand.end()), cand.end());
+  std::vector<int> chunks;
+  for (int ch : cand) {
+    const int nc = (S + ch - 1) / ch;
+    const double warps = (double)B * Hkv * MT * nc;
+    if (nc > 1 && (double)G / ch > 0.5) continue;                  // partials too large
+    if (nc > 1 && warps > (double)g_sms * 12 * 64) continue;       // far more than 64 waves
+    chunks.push_back(ch);
+  }
+  if (chunks.empty()) chunks.push_back(S);
+  auto tuneOne = [&](int ch, int variant) {
+    auto op = [=](int r, cudaStream_t s) {
+      launch_decode_variant(Q + r * qElems, K + r * kvElems, V + r * kvElems, part, lse, O + r * qElems, B, H, Hkv, S,
+                            ch, variant, s);
+    };
+    return time_op(op, nrot, 5, 3e-4, 64).median;
+  };
+  std::vector<std::pair<double, int>> byChunk;
+  std::string tune;
+  for (int ch : chunks) {
+    const double t = tuneOne(ch, 0);
+    byChunk.push_back({t, ch});
+    tune += (tune.empty() ? "" : ",") + std::string("\"plain/") + std::to_string((S + ch - 1) / ch) + "\":" + Json::num(t);
+  }
+  std::sort(byChunk.begin(), byChunk.end());
+  int bestChunk = byChunk[0].second, bestVariant = 0;
+  double bestT = byChunk[0].first;
+  for (size_t top = 0; top < std::min<size_t>(2, byChunk.size()); ++top)
+    for (int variant = 1; variant < 4; ++variant) {
+      const int ch = byChunk[top].second;
+      const double t = tuneOne(ch, variant);
+      tune += std::string(",\"") + gqa_variant_name(variant) + "/" + std::to_string((S + ch - 1) / ch) + "\":" + Json::num(t);
+      if (t < bestT) { bestT = t; bestChunk = ch; bestVariant = variant; }
+    }
+  // smem-staged CTA kernel: every accepted chunk length
+  for (int sc : {64, 128, 256, 384}) {
+    if (!stage_chunk_ok(G, S, sc)) continue;
+    if (S / sc > 1 && (double)G / sc > 0.5) continue;
+    const double t = tuneOne(sc, 4);
+    tune += std::string(",\"stage/") + std::to_string(S / sc) + "\":" + Json::num(t);
+    if (t < bestT) { bestT = t; bestChunk = sc; bestVariant = 4; }
+  }
+  *bestChunkOut = bestChunk;
+  *bestVariantOut = bestVariant;
+  *tuneOut = tune;
+}
+
 static std::vector<std::string> run_decode(int nsamples, double l2Bytes, size_t memBytes, bool quick,
                                            std::vector<std::string>& skipped) {
   std::vector<std::string> rows;
@@ -141,7 +209,7 @@ static std::vector<std::string> run_decode(int nsamples, double l2Bytes, size_t 
   }
   for (const DecodeShape& shape : shapes) {
       {
-        const int H = shape.H, Hkv = shape.Hkv, B = shape.B, S = shape.S, G = H / Hkv;
+        const int H = shape.H, Hkv = shape.Hkv, B = shape.B, S = shape.S;
         if (!shape_selected(g_decodeShapes, std::to_string(H) + ":" + std::to_string(Hkv) + ":" + std::to_string(B) + ":" +
                                                 std::to_string(S)))
           continue;
@@ -165,62 +233,9 @@ static std::vector<std::string> run_decode(int nsamples, double l2Bytes, size_t 
         CK(cudaMalloc(&part, (size_t)B * H * maxChunks * D * sizeof(float)));
         CK(cudaMalloc(&lse, (size_t)B * H * maxChunks * sizeof(float)));
 
-        // split (chunk) candidates: powers of two from 16 tokens to the whole context, plus chunk
-        // sizes that give whole waves of resident blocks; partials may not exceed half the KV bytes.
-        const int MT = (G + 15) / 16;
-        std::vector<int> cand;
-        for (int ch = 16; ch <= S; ch *= 2) cand.push_back(ch);
-        for (int resident : {3, 2})
-          for (int w : {1, 2, 3, 4, 6, 8}) {
-            const double warpsPerChunk = (double)B * Hkv * MT;
-            int nc = (int)std::lround(w * g_sms * resident * 4 / warpsPerChunk);
-            if (nc < 1) continue;
-            int ch = (int)(((S + nc - 1) / nc + 15) / 16 * 16);
-            cand.push_back(std::min(ch, S));
-          }
-        std::sort(cand.begin(), cand.end());
-        cand.erase(std::unique(cand.begin(), cand.end()), cand.end());
-        std::vector<int> chunks;
-        for (int ch : cand) {
-          const int nc = (S + ch - 1) / ch;
-          const double warps = (double)B * Hkv * MT * nc;
-          if (nc > 1 && (double)G / ch > 0.5) continue;                  // partials too large
-          if (nc > 1 && warps > (double)g_sms * 12 * 64) continue;       // far more than 64 waves
-          chunks.push_back(ch);
-        }
-        if (chunks.empty()) chunks.push_back(S);
-        auto tuneOne = [&](int ch, int variant) {
-          auto op = [=](int r, cudaStream_t s) {
-            launch_decode_variant(Q + r * qElems, K + r * kvElems, V + r * kvElems, part, lse, O + r * qElems, B, H,
-                                  Hkv, S, ch, variant, s);
-          };
-          return time_op(op, nrot, 5, 3e-4, 64).median;
-        };
-        std::vector<std::pair<double, int>> byChunk;
         std::string tune;
-        for (int ch : chunks) {
-          const double t = tuneOne(ch, 0);
-          byChunk.push_back({t, ch});
-          tune += (tune.empty() ? "" : ",") + std::string("\"plain/") + std::to_string((S + ch - 1) / ch) + "\":" + Json::num(t);
-        }
-        std::sort(byChunk.begin(), byChunk.end());
-        int bestChunk = byChunk[0].second, bestVariant = 0;
-        double bestT = byChunk[0].first;
-        for (size_t top = 0; top < std::min<size_t>(2, byChunk.size()); ++top)
-          for (int variant = 1; variant < 4; ++variant) {
-            const int ch = byChunk[top].second;
-            const double t = tuneOne(ch, variant);
-            tune += std::string(",\"") + gqa_variant_name(variant) + "/" + std::to_string((S + ch - 1) / ch) + "\":" + Json::num(t);
-            if (t < bestT) { bestT = t; bestChunk = ch; bestVariant = variant; }
-          }
-        // smem-staged CTA kernel: every accepted chunk length
-        for (int sc : {64, 128, 256, 384}) {
-          if (!stage_chunk_ok(G, S, sc)) continue;
-          if (S / sc > 1 && (double)G / sc > 0.5) continue;
-          const double t = tuneOne(sc, 4);
-          tune += std::string(",\"stage/") + std::to_string(S / sc) + "\":" + Json::num(t);
-          if (t < bestT) { bestT = t; bestChunk = sc; bestVariant = 4; }
-        }
+        int bestChunk = S, bestVariant = 0;
+        tune_decode(Q, K, V, part, lse, O, B, H, Hkv, S, nrot, qElems, kvElems, &bestChunk, &bestVariant, &tune);
         const int ch = bestChunk, variant = bestVariant;
         const int nCh = (S + ch - 1) / ch;
         auto op = [=](int r, cudaStream_t s) {
@@ -350,6 +365,8 @@ static std::vector<std::string> run_mla(int nsamples, double l2Bytes, size_t mem
   return rows;
 }
 
+#include "serving_step.cuh"
+
 int main(int argc, char** argv) {
   std::string sections = "bandwidth,gemm,decode,mla";
   int nsamples = 30, device = 0;
@@ -366,9 +383,10 @@ int main(int argc, char** argv) {
     else if (s == "--mla-shapes" && a + 1 < argc) g_mlaShapes = argv[++a];
     else if (s == "--decode-grid" && a + 1 < argc) g_decodeGrid = argv[++a];
     else if (s == "--gemm-grid" && a + 1 < argc) { g_gemmGrid = argv[++a]; gemmGridGiven = true; }
+    else if (s == "--step-grid" && a + 1 < argc) g_stepGrid = argv[++a];
     else if (s == "--version") { printf("hwplan-cuda-harness %s\n", HWPLAN_TOOL_VERSION); return 0; }
     else if (s == "--help" || s == "-h") {
-      printf("usage: %s [--sections bandwidth,gemm,decode,mla] [--samples N<=30] [--quick] [--device N] [--bw-bytes B] [--decode-shapes H:Hkv:B:S,...] [--decode-grid H:Hkv:B:S,...] [--gemm-grid LAYER:N:K:M/M/...,...] [--mla-shapes B:S,...]\n", argv[0]);
+      printf("usage: %s [--sections bandwidth,gemm,decode,mla,step] [--samples N<=30] [--quick] [--device N] [--bw-bytes B] [--decode-shapes H:Hkv:B:S,...] [--decode-grid H:Hkv:B:S,...] [--gemm-grid LAYER:N:K:M/M/...,...] [--mla-shapes B:S,...] [--step-grid MODEL:LAYERS:B:S,...]\n", argv[0]);
       return 0;
     }
   }
@@ -376,6 +394,11 @@ int main(int argc, char** argv) {
   // a bad grid entry exits 2 before any GPU work
   if (gemmGridGiven) parse_gemm_grid(g_gemmGrid);  // an empty grid is an error, not the built-in one
   if (!g_decodeGrid.empty()) parse_decode_grid(g_decodeGrid);
+  if (!g_stepGrid.empty()) parse_step_grid(g_stepGrid);
+  if (has_section(sections, "step") && g_stepGrid.empty()) {
+    fprintf(stderr, "--sections step needs --step-grid MODEL:LAYERS:BATCH:CONTEXT,...\n");
+    return 2;
+  }
   int count = 0;
   cudaError_t e = cudaGetDeviceCount(&count);
   if (e != cudaSuccess || count == 0) {
@@ -447,6 +470,10 @@ int main(int argc, char** argv) {
   if (has_section(sections, "mla")) {
     logf("[mla decode]\n");
     root.raw("mlaDecode", json_array(run_mla(nsamples, l2, totalB, quick, skipped)));
+  }
+  if (has_section(sections, "step")) {
+    logf("[serving step]\n");
+    root.raw("servingStep", json_array(run_step(nsamples, totalB, skipped)));
   }
   root.raw("skipped", json_array(skipped));
   printf("%s\n", root.obj().c_str());
