@@ -8,7 +8,9 @@ import dev.hwplan.model.ModelSpec;
 import dev.hwplan.step.OpTime;
 import dev.hwplan.step.StepConfig;
 import java.io.PrintWriter;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -91,7 +93,28 @@ final class InferCommand extends DeploymentCommand {
 
   private static void breakdown(PrintWriter out, String title, List<OpTime> ops, double total) {
     out.printf(Units.PLAIN, "  %s by op:%n", title);
-    ops.stream()
+    // the same op in layers of two kinds (gpt-oss's sliding and full-attention layers share their
+    // MoE block) is one row, its counts summed
+    Map<String, OpTime> rows = new LinkedHashMap<>();
+    for (OpTime o : ops) {
+      rows.merge(
+          o.name() + "|" + o.secondsEach() + "|" + o.bound(),
+          o,
+          (a, b) ->
+              new OpTime(
+                  a.name(),
+                  a.kind(),
+                  a.count() + b.count(),
+                  a.secondsEach(),
+                  a.seconds() + b.seconds(),
+                  a.lowSeconds() + b.lowSeconds(),
+                  a.highSeconds() + b.highSeconds(),
+                  a.bound(),
+                  a.mode(),
+                  a.flops() + b.flops(),
+                  a.bytes() + b.bytes()));
+    }
+    rows.values().stream()
         .sorted((a, b) -> Double.compare(b.seconds(), a.seconds()))
         .limit(8)
         .forEach(

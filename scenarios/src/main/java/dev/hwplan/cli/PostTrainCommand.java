@@ -212,6 +212,8 @@ final class PostTrainCommand extends PlannerCommand {
       }
     }
     int g = groupSize != null ? groupSize : (meth == Method.GRPO ? 8 : 1);
+    // the prompt alone first, so that a prompt beyond the context is named as such
+    m.checkContext(promptTokens, "--prompt-tokens");
     m.checkContext(promptTokens + responseTokens, "--response-tokens");
     PostTrainJob job =
         new PostTrainJob(

@@ -39,6 +39,10 @@ final class Units {
     if (b < (1L << 20)) {
       return String.format(PLAIN, "%,d B (%.2f KiB)", b, b / 1024.0);
     }
+    if (b < (1L << 30)) {
+      // a KV block of 2 MiB read "0.00 GiB"
+      return String.format(PLAIN, "%,d B (%.2f MiB)", b, b / (double) (1L << 20));
+    }
     return String.format(PLAIN, "%,d B (%s)", b, gib(b));
   }
 

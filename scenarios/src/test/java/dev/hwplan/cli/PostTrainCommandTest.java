@@ -167,6 +167,19 @@ class PostTrainCommandTest {
     r.isBadInput(message);
   }
 
+  /** A prompt beyond the model's context is named as the prompt, not the response. */
+  @Test
+  void aPromptBeyondTheContextNamesThePrompt() {
+    CliHarness.line(
+            "posttrain --model llama-3.1-8b --gpu h100-sxm --method sft --prompt-tokens 200000"
+                + " --response-tokens 512 --batch-prompts 8")
+        .isBadInput("field '--prompt-tokens': 200,000 tokens is more than");
+    CliHarness.line(
+            "posttrain --model llama-3.1-8b --gpu h100-sxm --method sft --prompt-tokens 131000"
+                + " --response-tokens 512 --batch-prompts 8")
+        .isBadInput("field '--response-tokens': 131,512 tokens is more than");
+  }
+
   @Test
   void rewardModelThatDoesNotParseNamesTheFlagTheFileAndTheField(@TempDir Path dir)
       throws IOException {

@@ -205,6 +205,13 @@ class ServeCommandTest {
     assertThat(j.get("maxQpsLow").asDouble()).isLessThanOrEqualTo(q);
     assertThat(j.get("maxQpsHigh").asDouble()).isGreaterThanOrEqualTo(q);
     assertThat(j.get("maxQpsPerSeed")).hasSize(2);
+    // --qps is where the search starts: the same answer (29.25 req/s here), in fewer runs
+    JsonNode near =
+        serveJson(
+            "--find-max-qps --qps 8 --prompt-tokens 1000 --output-tokens 100 "
+                + "--slo-ttft 0.3 --seeds 2 --json");
+    assertThat(near.get("maxQps").asDouble()).isCloseTo(q, within(0.02 * q));
+    assertThat(near.get("runs").asInt()).isLessThan(j.get("runs").asInt());
   }
 
   /**

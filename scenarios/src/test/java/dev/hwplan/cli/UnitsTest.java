@@ -79,7 +79,9 @@ class UnitsTest {
     }
     assertThat(Units.seconds(0.184934)).isEqualTo("184.934 ms");
     assertThat(Units.seconds(6.5e-7)).isEqualTo("650.0 ns");
-    assertThat(Units.bytes(123_456_789L)).isEqualTo("123,456,789 B (0.11 GiB)");
+    assertThat(Units.bytes(123_456_789L)).isEqualTo("123,456,789 B (117.74 MiB)");
+    assertThat(Units.bytes(2_097_152L)).isEqualTo("2,097,152 B (2.00 MiB)");
+    assertThat(Units.bytes(5L << 30)).isEqualTo("5,368,709,120 B (5.00 GiB)");
     assertThat(Units.billions(8_030_261_248L)).isEqualTo("8,030,261,248 (8.03B)");
   }
 }

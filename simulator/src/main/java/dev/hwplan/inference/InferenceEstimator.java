@@ -93,7 +93,7 @@ public final class InferenceEstimator {
                   + r.batch()
                   + " sequences; memory and KV are per GPU of one rank");
     }
-    if (par.expertsOnTp() && par.tp() > 1) {
+    if (par.expertsOnTp()) {
       notes = withNote(notes, Parallelism.expertsOnTpNote(par, c.model()));
     }
     if (!fits) {

@@ -150,6 +150,10 @@ public record Parallelism(int tp, int pp, int dp, int ep, boolean expertsOnTp) {
    */
   public static String expertsOnTpNote(Parallelism p, ModelSpec m) {
     int experts = m.moe() == null ? 0 : m.moe().nRoutedExperts();
+    if (p.tp() == 1) {
+      return "--enable-expert-parallel at TP 1: every routed expert is on the one GPU, as"
+          + " without it";
+    }
     return "experts on the TP ranks (vLLM's --enable-expert-parallel): each of the "
         + p.tp()
         + " GPUs of a group holds "

@@ -10,8 +10,9 @@ import java.util.Locale;
 
 /**
  * The bisection behind {@link CapacitySearch#findMaxQps}: per seed, the open-loop rate doubles from
- * 1 req/s while runs pass (halves while they fail) to bracket the answer, then the bracket halves
- * to {@link CapacitySearch#PRECISION}; the answer is the median over seeds.
+ * the workload's rate ({@code --qps}, 1 req/s by default) while runs pass (halves while they fail)
+ * to bracket the answer, then the bracket halves to {@link CapacitySearch#PRECISION}; the answer is
+ * the median over seeds.
  */
 final class QpsBisection {
   private QpsBisection() {}
@@ -34,7 +35,8 @@ final class QpsBisection {
       Workload w = workload.withSeed(workload.seed() + s);
       double lo = 0;
       double hi = Double.NaN;
-      double q = 1;
+      // where the search starts: --qps where given (a guess near the answer saves runs)
+      double q = Math.min(CapacitySearch.MAX_QPS, workload.qps() > 0 ? workload.qps() : 1);
       String lowest = null;
       // bracket: double up while passing, halve down while failing
       while (true) {

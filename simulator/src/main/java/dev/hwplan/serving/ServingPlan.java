@@ -333,7 +333,7 @@ public record ServingPlan(
   /** What PP's micro-batches and EP's ranks mean for the replica's engines. */
   private static void parallelNotes(
       Parallelism par, ModelSpec m, EngineConfig engine, List<String> notes) {
-    if (par.expertsOnTp() && par.tp() > 1) {
+    if (par.expertsOnTp()) {
       notes.add(Parallelism.expertsOnTpNote(par, m));
     }
     if (par.pp() > 1) {

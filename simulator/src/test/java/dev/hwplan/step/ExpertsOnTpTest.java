@@ -102,6 +102,19 @@ class ExpertsOnTpTest {
                 + " them; no all-to-all, their outputs are summed by the TP all-reduce after the"
                 + " block");
     assertThat(e.decode()).noneMatch(o -> o.name().equals("moe.dispatch"));
+    // at TP 1 the flag changes nothing, and says so
+    InferenceEstimate one =
+        InferenceEstimator.estimate(
+            new InferenceRequest(
+                config(QWEN3_MOE, new Parallelism(1, 1, 1, 1, true)),
+                H100,
+                64,
+                1024,
+                256,
+                Mode.CALIBRATED));
+    assertThat(one.notes())
+        .contains(
+            "--enable-expert-parallel at TP 1: every routed expert is on the one GPU, as without it");
   }
 
   @Test

@@ -80,6 +80,7 @@ public final class PostTrainStudy extends StudyBase<PostTrainStudy.Run> {
           Method method = p.parsed("method", Method::parse);
           long prompt = p.whole("promptTokens", 1);
           long response = p.whole("responseTokens", 1);
+          m.checkContext(prompt, "promptTokens");
           m.checkContext(prompt + response, "responseTokens");
           int rank = (int) p.whole("loraRank", 0);
           boolean qlora = p.flag("qlora", false);
