@@ -271,8 +271,9 @@ public final class TrainingPlanner {
     double recFlops =
         switch (l.recompute()) {
           case FULL -> forwardFlopsPerToken * tokensPerStep;
-          case SELECTIVE ->
-              job.flashAttention() ? 0 : attentionForwardFlopsPerToken * tokensPerStep;
+          // the core attention's forward runs again, FlashAttention's too (checkpointed core
+          // attention re-runs its kernel; the step's time charges it, LayerCost#core)
+          case SELECTIVE -> attentionForwardFlopsPerToken * tokensPerStep;
           case NONE -> 0;
         };
     double hfu = (modelFlopsPerStep() + recFlops) / stepSeconds / (used * peakFlops);
