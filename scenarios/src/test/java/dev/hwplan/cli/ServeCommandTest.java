@@ -395,6 +395,8 @@ class ServeCommandTest {
         "arrival_s,prompt_tokens,output_tokens/0,10,5/2,10,5/1,10,5|t.csv:4: field 'arrival_s'",
         "arrival_s,prompt_tokens,output_tokens/-1,10,5|t.csv:2: field 'arrival_s'",
         "arrival_s,prompt_tokens,output_tokens/Infinity,10,5|finite number of seconds",
+        "arrival_s,prompt_tokens,output_tokens/0x1p3,10,5|'0x1p3' is not a number",
+        "arrival_s,prompt_tokens,output_tokens/0,1e20,5|must be a positive number of tokens",
         "arrival_s,prompt_tokens,output_tokens|the trace holds no requests",
         "arrival_s,prompt_tokens,output_tokens/0,ten,5|t.csv:2: field 'prompt_tokens'",
         "arrival_s,prompt_tokens,output_tokens/0,10,-5|t.csv:2: field 'output_tokens'",

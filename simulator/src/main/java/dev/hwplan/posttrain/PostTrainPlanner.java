@@ -188,11 +188,11 @@ public final class PostTrainPlanner {
           List.of(
               String.format(
                   Locale.ROOT,
-                  "no rollout engine fits on %s: none of TP 1, 2, 4 or 8 in a node, nor a"
-                      + " node's TP over 2 to 16 nodes dividing them, holds the policy's bf16"
-                      + " weights (%.1f GiB) with the cache of one %,d-token sequence beside the"
-                      + " resident copies",
+                  "no rollout engine fits on %s: %s holds the policy's bf16 weights (%.1f"
+                      + " GiB) with the cache of one %,d-token sequence beside the resident"
+                      + " copies",
                   gpus == 1 ? "1 GPU" : String.format(Locale.ROOT, "%,d GPUs", gpus),
+                  sizing.tried(),
                   2.0 * ParameterCounter.count(job.policy()).total() / (1L << 30),
                   job.sequenceTokens()));
     }

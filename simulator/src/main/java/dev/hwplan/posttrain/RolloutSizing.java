@@ -1,8 +1,13 @@
 package dev.hwplan.posttrain;
 
+import dev.hwplan.memory.InferenceMemoryCalculator;
 import dev.hwplan.memory.KvCacheCalculator;
+import dev.hwplan.memory.KvDtype;
+import dev.hwplan.memory.MlaLayout;
+import dev.hwplan.memory.WeightDtype;
 import dev.hwplan.model.ModelSpec;
 import dev.hwplan.model.ParameterCounter;
+import dev.hwplan.parallel.Parallelism;
 import dev.hwplan.training.TrainingPlanner;
 
 /**
@@ -42,12 +47,32 @@ final class RolloutSizing {
   private static final int[] PP_CHOICES = {2, 4, 8, 16};
 
   /**
-   * KV bytes per token per GPU of an engine of tensor parallel size {@code tp} in {@code pp} stages
-   * (each holds its layers' cache).
+   * KV bytes per token per GPU of an engine of tensor parallel size {@code tp} in {@code pp}
+   * stages, on the largest stage, as the memory model counts it ({@link
+   * KvCacheCalculator#tokenBytesPerGpu}: KV heads split or replicated over TP; MLA's latent whole
+   * on every rank, which dividing by the KV heads understated eightfold for DeepSeek-V3 at TP 8).
    */
   private double kvPerToken(int tp, int pp) {
-    ModelSpec p = job.policy();
-    return KvCacheCalculator.bytesPerToken(p) / (double) Math.min(tp, p.numKeyValueHeads()) / pp;
+    return KvCacheCalculator.tokenBytesPerGpu(
+        job.policy(), KvDtype.BF16, MlaLayout.LATENT, Parallelism.of(tp, pp));
+  }
+
+  /** What {@link #fit} tries, in a note's words, for an engine that does not fit on a pool. */
+  String tried() {
+    Generation g = job.generation();
+    if (g.engine() == Engine.HF_ZERO3) {
+      return "generate() on the ZeRO-3 shards, one GPU each,";
+    }
+    if (g.engine() == Engine.DS_HYBRID) {
+      return g.tp() > 0
+          ? "the hybrid engine at TP " + g.tp() + ","
+          : "the hybrid engine at TP 1, 2, 4 or 8 in a node,";
+    }
+    if (g.tp() > 0 && g.tp() != gpusPerNode) {
+      return "an engine of TP " + g.tp() + ",";
+    }
+    return (g.tp() > 0 ? "an engine of TP " + g.tp() : "none of TP 1, 2, 4 or 8 in a node")
+        + ", nor a node's TP over 2 to 16 nodes dividing them,";
   }
 
   /**
@@ -95,7 +120,9 @@ final class RolloutSizing {
       if (size > gpus || gpus % size != 0 || pp > p.numHiddenLayers()) {
         continue;
       }
-      double w = weights / size;
+      // the largest stage's bf16 weights (DeepSeek-V3's first stage holds its dense layers)
+      double w =
+          InferenceMemoryCalculator.weightBytesPerGpu(p, Parallelism.of(tp, pp), WeightDtype.BF16);
       PostTrainPlan.Rollout r =
           sized(tp, pp, gpus / size, seqs, budget - w, w, g.memoryFraction() > 0);
       if (r != null) {

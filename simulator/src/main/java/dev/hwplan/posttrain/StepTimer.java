@@ -154,16 +154,19 @@ final class StepTimer {
    * continuously): its concurrent sequences run as {@code pp} micro-batches in flight, as vLLM's
    * pipeline keeps them, so each decodes a token per pass of one micro-batch through the stages
    * (the step model's time of the whole pipeline, its sends included, for {@code c / pp}
-   * sequences); a wave's prefill is {@code pp} such micro-batches through the pipeline, {@code 2 -
-   * 1 / pp} passes.
+   * sequences); a wave's prefill is {@code m} such micro-batches through the pipeline, {@code 1 +
+   * (m - 1) / pp} passes ({@code m = min(pp, c)}: one a sequence where fewer run at once).
    */
   private double pipelinedSeconds(StepModel s, PostTrainPlan.Rollout r, Set<String> notes) {
     int pp = r.pp();
-    long c = (r.concurrentSequences() + pp - 1) / pp;
+    // micro-batches in flight: pp, or one a sequence where fewer run at once
+    int mb = (int) Math.min(pp, r.concurrentSequences());
+    long c = (r.concurrentSequences() + mb - 1) / mb;
     long p = job.promptTokens();
     ResponseLengths lengths =
         new ResponseLengths(job.generation().responseMeanTokens(), job.responseTokens());
-    double prefill = r.waves() * (2 - 1.0 / pp) * seconds(s, StepComposition.prefill(c, p), notes);
+    double prefill =
+        r.waves() * (1 + (mb - 1.0) / pp) * seconds(s, StepComposition.prefill(c, p), notes);
     if (lengths.fixed()) {
       long len = Math.round(lengths.expectedLongestOf(r.concurrentSequences()));
       return prefill + r.waves() * decodeSeconds(s, c, p, len, 0, notes);

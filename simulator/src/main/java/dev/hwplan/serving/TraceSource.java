@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.regex.Pattern;
 
 /**
  * Requests from a trace file, read a line at a time as the simulation reaches them (memory does not
@@ -42,6 +43,10 @@ import java.util.Locale;
  * naming the file, the line and the field.
  */
 final class TraceSource extends RequestSource {
+  /** A decimal number of seconds: digits, a point, an exponent. */
+  private static final Pattern DECIMAL =
+      Pattern.compile("[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?");
+
   private final Path file;
   private final long limit;
   private final Workload.Limits limits;
@@ -224,6 +229,10 @@ final class TraceSource extends RequestSource {
     } catch (NumberFormatException e) {
       throw new InvalidInputException(file + ":" + lineNo, fa, "'" + at + "' is not a number");
     }
+    if (Double.isFinite(t) && !DECIMAL.matcher(at).matches()) {
+      // Java also reads "5f", "5d" and hexadecimal "0x1p3"; a trace's seconds are decimals
+      throw new InvalidInputException(file + ":" + lineNo, fa, "'" + at + "' is not a number");
+    }
     if (!Double.isFinite(t)) {
       throw new InvalidInputException(
           file + ":" + lineNo, fa, "must be a finite number of seconds, got " + at);
@@ -323,8 +332,12 @@ final class TraceSource extends RequestSource {
   private int tokens(String v, String field) {
     // as the count options read them: 1000, 1e3, 1_000, 1k
     long n;
-    if (WholeNumbers.parse(v) instanceof WholeNumbers.Value w) {
+    WholeNumbers.Result parsed = WholeNumbers.parse(v);
+    if (parsed instanceof WholeNumbers.Value w) {
       n = w.value();
+    } else if (parsed instanceof WholeNumbers.TooLarge) {
+      throw new InvalidInputException(
+          file + ":" + lineNo, field, "must be a positive number of tokens, got " + v);
     } else {
       throw new InvalidInputException(
           file + ":" + lineNo, field, "'" + v + "' is not a whole number of tokens");
