@@ -430,11 +430,11 @@ final class TrainCommand extends PlannerCommand {
       PlanCost c = PlanCost.of(p, (int) p.layout().gpus(), tokens, price.value());
       out.printf(
           Locale.ROOT,
-          "    %.3g tokens: %.1f days, %,.0f GPU-hours%s%n",
+          "    %.3g tokens: %s days, %s GPU-hours%s%n",
           c.tokens(),
-          c.trainDays(),
-          c.gpuHours(),
-          c.cost() == null ? "" : String.format(Locale.ROOT, ", $%,.0f", c.cost()));
+          readable(c.trainDays(), "%.1f"),
+          readable(c.gpuHours(), "%,.0f"),
+          c.cost() == null ? "" : ", $" + readable(c.cost(), "%,.0f"));
     }
     if (!details) {
       return;
@@ -469,5 +469,10 @@ final class TrainCommand extends PlannerCommand {
         Units.gib(mm.bufferBytes()),
         Units.gib(mm.allocatorBytes()),
         Units.gib(mm.usableBytes()));
+  }
+
+  /** {@code v} in {@code format}, or in three significant digits from 1e12 (1e40 tokens' days). */
+  private static String readable(double v, String format) {
+    return String.format(Locale.ROOT, Math.abs(v) < 1e12 ? format : "%.3g", v);
   }
 }
