@@ -94,7 +94,7 @@ public final class InferenceEstimator {
                   + " sequences; memory and KV are per GPU of one rank");
     }
     if (par.expertsOnTp()) {
-      notes = withNote(notes, Parallelism.expertsOnTpNote(par, c.model()));
+      notes = withNote(notes, par.expertsOnTpNote(c.model()));
     }
     if (!fits) {
       notes =

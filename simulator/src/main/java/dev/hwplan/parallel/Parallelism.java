@@ -148,16 +148,16 @@ public record Parallelism(int tp, int pp, int dp, int ep, boolean expertsOnTp) {
    * What {@link #expertsOnTp} means for a step of {@code m}, in a note's words: the experts each
    * GPU holds, the rows it runs and where their outputs meet.
    */
-  public static String expertsOnTpNote(Parallelism p, ModelSpec m) {
+  public String expertsOnTpNote(ModelSpec m) {
     int experts = m.moe() == null ? 0 : m.moe().nRoutedExperts();
-    if (p.tp() == 1) {
+    if (tp == 1) {
       return "--enable-expert-parallel at TP 1: every routed expert is on the one GPU, as"
           + " without it";
     }
     return "experts on the TP ranks (vLLM's --enable-expert-parallel): each of the "
-        + p.tp()
+        + tp
         + " GPUs of a group holds "
-        + experts / p.expertShards()
+        + experts / expertShards()
         + " of the "
         + experts
         + " routed experts whole and runs every token routed to them; no all-to-all, their"

@@ -123,60 +123,38 @@ final class StepTimer {
   double generationSeconds(PostTrainPlan.Rollout r, int gpus, Set<String> notes) {
     boolean hf = job.engine() == Engine.HF_ZERO3;
     StepModel s = step(job.policy(), r.tp(), r.pp(), hf ? Execution.EAGER : Execution.FUSED);
-    if (r.pp() > 1) {
-      return pipelinedSeconds(s, r, notes);
-    }
     double gather =
         hf && gpus > 1 && job.policySharded()
             ? links.collective(
                 Collective.ALL_GATHER, gpus, 1, 2.0 * ParameterCounter.count(job.policy()).total())
             : 0;
     long c = r.concurrentSequences();
+    // An engine in pp stages (a serving engine over nodes) keeps its sequences in flight as m =
+    // min(pp, c) micro-batches, as vLLM's pipeline does: each decodes a token per pass of its
+    // micro-batch through the whole pipeline (the step model's time, the sends included), and a
+    // wave's prefill is 1 + (m - 1) / pp such passes. One stage: one micro-batch, one pass.
+    int pp = r.pp();
+    int mb = (int) Math.min(pp, c);
+    long perPass = (c + mb - 1) / mb;
+    double passes = 1 + (mb - 1.0) / pp;
     long p = job.promptTokens();
     ResponseLengths lengths =
         new ResponseLengths(job.generation().responseMeanTokens(), job.responseTokens());
-    double prefill = r.waves() * Math.max(gather, seconds(s, StepComposition.prefill(c, p), notes));
+    double prefill =
+        r.waves()
+            * passes
+            * Math.max(gather, seconds(s, StepComposition.prefill(perPass, p), notes));
     if (job.engine().onTrainer() || lengths.fixed()) {
       // static batches: each runs to its longest response (HF's synced_gpus: of all ranks')
       long len = Math.round(lengths.expectedLongestOf(c * (hf ? gpus : 1)));
-      return prefill + r.waves() * decodeSeconds(s, c, p, len, gather, notes);
+      return prefill + r.waves() * decodeSeconds(s, perPass, p, len, gather, notes);
     }
     long len = Math.max(1, Math.round(lengths.expected()));
     double waves =
         Math.max(
             lengths.expectedLongestOf(r.sequencesPerEngine()) / len,
             r.sequencesPerEngine() / (double) c);
-    return prefill + waves * decodeSeconds(s, c, p, len, gather, notes);
-  }
-
-  /**
-   * The rollout of an engine in {@code pp} stages (a serving engine over nodes, batching
-   * continuously): its concurrent sequences run as {@code pp} micro-batches in flight, as vLLM's
-   * pipeline keeps them, so each decodes a token per pass of one micro-batch through the stages
-   * (the step model's time of the whole pipeline, its sends included, for {@code c / pp}
-   * sequences); a wave's prefill is {@code m} such micro-batches through the pipeline, {@code 1 +
-   * (m - 1) / pp} passes ({@code m = min(pp, c)}: one a sequence where fewer run at once).
-   */
-  private double pipelinedSeconds(StepModel s, PostTrainPlan.Rollout r, Set<String> notes) {
-    int pp = r.pp();
-    // micro-batches in flight: pp, or one a sequence where fewer run at once
-    int mb = (int) Math.min(pp, r.concurrentSequences());
-    long c = (r.concurrentSequences() + mb - 1) / mb;
-    long p = job.promptTokens();
-    ResponseLengths lengths =
-        new ResponseLengths(job.generation().responseMeanTokens(), job.responseTokens());
-    double prefill =
-        r.waves() * (1 + (mb - 1.0) / pp) * seconds(s, StepComposition.prefill(c, p), notes);
-    if (lengths.fixed()) {
-      long len = Math.round(lengths.expectedLongestOf(r.concurrentSequences()));
-      return prefill + r.waves() * decodeSeconds(s, c, p, len, 0, notes);
-    }
-    long len = Math.max(1, Math.round(lengths.expected()));
-    double waves =
-        Math.max(
-            lengths.expectedLongestOf(r.sequencesPerEngine()) / len,
-            r.sequencesPerEngine() / (double) r.concurrentSequences());
-    return prefill + waves * decodeSeconds(s, c, p, len, 0, notes);
+    return prefill + waves * decodeSeconds(s, perPass, p, len, gather, notes);
   }
 
   /**

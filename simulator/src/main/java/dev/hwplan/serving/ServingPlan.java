@@ -334,7 +334,7 @@ public record ServingPlan(
   private static void parallelNotes(
       Parallelism par, ModelSpec m, EngineConfig engine, List<String> notes) {
     if (par.expertsOnTp()) {
-      notes.add(Parallelism.expertsOnTpNote(par, m));
+      notes.add(par.expertsOnTpNote(m));
     }
     if (par.pp() > 1) {
       notes.add(

@@ -22,6 +22,9 @@ final class StageParams {
   private final double head;
   private final double finalNorm;
 
+  /** {@link #candidateStages} for PP 1 to the layers, by PP; read only. */
+  private final int[][] candidates;
+
   StageParams(ModelSpec m) {
     this.model = m;
     this.layers = m.numHiddenLayers();
@@ -50,6 +53,11 @@ final class StageParams {
     this.embedding = count.embedding();
     this.head = count.outputHead();
     this.finalNorm = normSize;
+    // every layout of a search asks for its PP's stages three times (memory, time, the sync)
+    this.candidates = new int[layers + 1][];
+    for (int pp = 1; pp <= layers; pp++) {
+      candidates[pp] = stagesOf(pp);
+    }
   }
 
   /** MoE layers among layers {@code from} (inclusive) to {@code to} (exclusive). */
@@ -75,9 +83,13 @@ final class StageParams {
    * those): under 1F1B an earlier stage holds more micro-batches, so it is the heaviest of them in
    * memory and, with every MoE layer slower than a dense one, in time. Found by a new user's audit
    * (issue 15): at PP 32 DeepSeek-V3's stages 0 and 1 hold dense layers only, and the plan ranked
-   * first did not fit on stage 2.
+   * first did not fit on stage 2. The array is shared: callers only read it.
    */
   int[] candidateStages(int pp) {
+    return pp < candidates.length ? candidates[pp] : stagesOf(pp);
+  }
+
+  private int[] stagesOf(int pp) {
     if (pp == 1) {
       return new int[] {0};
     }
