@@ -145,4 +145,22 @@ class TrainingPlannerTest {
     assertThat(links.collective(ar, 8, 1, bytes)).isLessThan(oneNic / 4);
     assertThat(p.gpus()).isEqualTo(16);
   }
+
+  /**
+   * Selective recompute re-runs the core attention's forward, FlashAttention's too (the step's time
+   * charges it): HFU adds those FLOPs, a third of the attention's share of 6N + attention.
+   */
+  @Test
+  void selectiveRecomputeWithFlashAttentionCountsItsAttentionInHfu() {
+    ModelSpec m = ModelCatalog.resolve("llama-3.1-8b");
+    TrainingPlan plan =
+        planner("llama-3.1-8b", 8, 8192, 64)
+            .evaluate(Layout.parse("tp=1,dp=8", 1, 1, Recompute.SELECTIVE, false));
+    assertThat(plan.time().recomputeSeconds()).isPositive();
+    double model = FlopCounter.trainingFlopsPerToken(m, 8192);
+    double attentionForward = (model - 3 * FlopCounter.matmulFlopsPerToken(m)) / 3;
+    assertThat(plan.hfu() / plan.mfu())
+        .isCloseTo((model + attentionForward) / model, within(1e-12))
+        .isGreaterThan(1.04);
+  }
 }
